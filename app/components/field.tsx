@@ -1,0 +1,71 @@
+import type { ReactNode } from "react";
+import type { FieldErrors } from "~/lib/forms";
+import { useT } from "~/lib/i18n/react";
+
+type FieldProps = {
+  name: string;
+  label: string;
+  hint?: string;
+  errors?: FieldErrors;
+  defaultValue?: string | number | null;
+  type?: string;
+  multiline?: boolean;
+  rows?: number;
+  required?: boolean;
+  maxLength?: number;
+  autoComplete?: string;
+  inputMode?: "numeric" | "text" | "email";
+  children?: ReactNode;
+};
+
+/** A labelled form field whose error, if any, is announced with it. */
+export function Field({ name, label, hint, errors, defaultValue, type = "text", multiline, rows = 8, required, maxLength, autoComplete, inputMode, children }: FieldProps) {
+  const t = useT();
+  const id = `field-${name}`;
+  const errorKey = errors?.[name];
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [hint ? hintId : null, errorKey ? errorId : null].filter(Boolean).join(" ") || undefined;
+  const common = {
+    id,
+    name,
+    required,
+    maxLength,
+    autoComplete,
+    defaultValue: defaultValue ?? undefined,
+    "aria-invalid": errorKey ? true : undefined,
+    "aria-describedby": describedBy,
+    "aria-errormessage": errorKey ? errorId : undefined,
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {required ? null : <span className="optional"> {t("form.optional")}</span>}
+      </label>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      {children ?? (multiline ? <textarea rows={rows} {...common} /> : <input type={type} inputMode={inputMode} {...common} />)}
+      {errorKey ? (
+        <p className="field-error" id={errorId}>
+          {t(errorKey)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** The message for the whole form (e.g. "too many attempts"), announced to screen readers. */
+export function FormError({ errors }: { errors?: FieldErrors }) {
+  const t = useT();
+  const key = errors?.form;
+  if (!key) return null;
+  return (
+    <p className="form-error" role="alert">
+      {t(key)}
+    </p>
+  );
+}

@@ -1,0 +1,54 @@
+import { Link } from "@remix-run/react";
+import { useT } from "~/lib/i18n/react";
+import type { HostSummary } from "~/models/initiatives.server";
+
+export type InitiativeCardData = {
+  id: number;
+  title: string;
+  summary: string;
+  kind: "course" | "activity" | "request";
+  tagList: string[];
+  place: string;
+  hosts: HostSummary[];
+};
+
+export function KindBadge({ kind }: { kind: InitiativeCardData["kind"] }) {
+  const t = useT();
+  return <span className={`badge badge-${kind}`}>{t(`kind.${kind}`)}</span>;
+}
+
+export function TagList({ tags }: { tags: string[] }) {
+  const t = useT();
+  if (!tags.length) return null;
+  return (
+    <ul className="tags" aria-label={t("initiative.tags")}>
+      {tags.map((tag) => (
+        <li key={tag}>
+          <Link to={`/?tag=${encodeURIComponent(tag)}`}>#{tag}</Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function InitiativeCard({ initiative }: { initiative: InitiativeCardData }) {
+  const t = useT();
+  return (
+    <article className="card">
+      <p className="card-meta">
+        <KindBadge kind={initiative.kind} />
+        {initiative.place ? <span className="place">{initiative.place}</span> : null}
+      </p>
+      <h2 className="card-title">
+        <Link to={`/initiatives/${initiative.id}`}>{initiative.title}</Link>
+      </h2>
+      <p>{initiative.summary}</p>
+      <TagList tags={initiative.tagList} />
+      <p className="card-hosts">
+        {initiative.hosts.length
+          ? t("initiative.hostedBy", { names: initiative.hosts.map((h) => h.displayName + (h.organisation ? ` (${h.organisation})` : "")).join(", ") })
+          : t("initiative.lookingForHost")}
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,14 @@
+/// <reference types="@remix-run/dev" />
+/// <reference types="@remix-run/node" />
+import "@remix-run/node";
+
+declare module "@remix-run/node" {
+  // What the HTTP server hands every loader and action (app/server.ts).
+  interface AppLoadContext {
+    clientAddress: string;
+    nonce: string;
+  }
+  interface Future {
+    v3_singleFetch: true;
+  }
+}

@@ -1,0 +1,37 @@
+// Every number of the governance rules, in one place so that a network can read (and, by
+// changing this file, choose) them. Sections refer to ../../docs/governance.md.
+export const governance = {
+  // §1 Voice
+  voiceWindowDays: 180,
+  bootstrapVoiceThreshold: 5,
+  bootstrapAccountAgeHours: 24,
+  // §2 Hosts
+  hostLapseDays: 180,
+  // §3 Proposals
+  proposalDefaultDays: 7,
+  proposalMinDays: 3,
+  proposalMaxDays: 30,
+  proposalReminderHours: 24,
+  quorumMinimum: 3,
+  quorumShare: 0.2,
+  fallbackMajority: 2 / 3,
+  // §4 Flags
+  hideThreshold: 3,
+  hideThresholdSmallNetwork: 2,
+  smallNetworkVoices: 10,
+  // §5 Newcomer limits (per 24 hours, for members without a voice)
+  newcomerInitiativesPerDay: 3,
+  newcomerCommentsPerDay: 20,
+} as const;
+
+// §5 "new accounts are rate-limited per address". Fixed windows, stored in SQLite.
+export const rateLimitRules = {
+  // every login attempt from one network address
+  loginPerAddress: { limit: 20, windowMinutes: 15 },
+  // failed logins for one account, from anywhere
+  loginFailuresPerAccount: { limit: 8, windowMinutes: 15 },
+  signupPerAddress: { limit: 5, windowMinutes: 60 },
+  passwordResetPerAddress: { limit: 5, windowMinutes: 60 },
+} as const;
+
+export type RateLimitRule = { limit: number; windowMinutes: number };

@@ -1,0 +1,124 @@
+// Everything about accounts and login sessions goes through this module, so that replacing
+// lucia (see docs/decisions/003-lucia-behind-one-module.md) touches one file.
+import { hash, verify } from "@node-rs/argon2";
+import { DrizzleSQLiteAdapter } from "@lucia-auth/adapter-drizzle";
+import { redirect } from "@remix-run/node";
+import { Lucia, TimeSpan, type Session, type User } from "lucia";
+import { authSessions, members } from "../../db/schema";
+import { db } from "./db.server";
+
+let instance: ReturnType<typeof createLucia> | undefined;
+
+function createLucia() {
+  const adapter = new DrizzleSQLiteAdapter(db(), authSessions, members);
+  return new Lucia(adapter, {
+    sessionExpiresIn: new TimeSpan(30, "d"),
+    sessionCookie: { name: "meedoen_session", attributes: { sameSite: "lax" } },
+    getUserAttributes: (row) => ({
+      displayName: row.displayName,
+      locale: row.locale,
+    }),
+  });
+}
+
+function lucia() {
+  instance ??= createLucia();
+  return instance;
+}
+
+declare module "lucia" {
+  interface Register {
+    Lucia: ReturnType<typeof createLucia>;
+    DatabaseUserAttributes: { displayName: string; locale: "nl" | "en" | null };
+  }
+}
+
+export type CurrentMember = User;
+
+// OWASP's recommended argon2id parameters (19 MiB, 2 passes, 1 lane).
+const argon2Options = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+export function hashPassword(password: string) {
+  return hash(password, argon2Options);
+}
+
+// Verifying against this when no account exists takes as long as a real check, so the
+// response time does not tell whether an email address is known.
+let dummyHash: Promise<string> | undefined;
+
+export async function verifyPassword(passwordHash: string | null, password: string) {
+  if (!passwordHash) {
+    dummyHash ??= hashPassword("not a real password, only for timing");
+    await verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  return verify(passwordHash, password).catch(() => false);
+}
+
+// The server sets the request URL's protocol from the socket, or from the proxy when
+// TRUST_PROXY is on: the cookie is Secure whenever the site is reached over HTTPS.
+function cookieHeader(cookie: { name: string; value: string; attributes: { maxAge?: number } }, request: Request) {
+  const secure = new URL(request.url).protocol === "https:";
+  const parts = [`${cookie.name}=${cookie.value}`, "Path=/", "HttpOnly", "SameSite=Lax"];
+  if (typeof cookie.attributes.maxAge === "number") parts.push(`Max-Age=${cookie.attributes.maxAge}`);
+  if (secure) parts.push("Secure");
+  return parts.join("; ");
+}
+
+export async function startAuthSession(memberId: string, request: Request): Promise<string> {
+  const session = await lucia().createSession(memberId, {});
+  return cookieHeader(lucia().createSessionCookie(session.id), request);
+}
+
+export async function endAuthSession(request: Request): Promise<string> {
+  const sessionId = readSessionId(request);
+  if (sessionId) await lucia().invalidateSession(sessionId);
+  return cookieHeader(lucia().createBlankSessionCookie(), request);
+}
+
+function readSessionId(request: Request) {
+  return lucia().readSessionCookie(request.headers.get("Cookie") ?? "");
+}
+
+type Current = { member: CurrentMember; session: Session; refreshCookie: string | null } | null;
+const perRequest = new WeakMap<Request, Promise<Current>>();
+
+/** The logged-in member of this request (looked up once per request), or null. */
+export function getCurrent(request: Request): Promise<Current> {
+  let pending = perRequest.get(request);
+  if (!pending) {
+    pending = (async () => {
+      const sessionId = readSessionId(request);
+      if (!sessionId) return null;
+      const { session, user } = await lucia().validateSession(sessionId);
+      if (!session || !user) return null;
+      const refreshCookie = session.fresh ? cookieHeader(lucia().createSessionCookie(session.id), request) : null;
+      return { member: user, session, refreshCookie };
+    })();
+    perRequest.set(request, pending);
+  }
+  return pending;
+}
+
+export async function getMember(request: Request): Promise<CurrentMember | null> {
+  return (await getCurrent(request))?.member ?? null;
+}
+
+/** The logged-in member, or a redirect to the login page that comes back here afterwards. */
+export async function requireMember(request: Request): Promise<CurrentMember> {
+  const member = await getMember(request);
+  if (!member) {
+    const url = new URL(request.url);
+    const back = url.pathname + url.search;
+    throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
+  }
+  return member;
+}
+
+/** Only same-site paths are followed after login, never another host. */
+export function safeRedirect(target: FormDataEntryValue | string | null | undefined, fallback = "/") {
+  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
+    return fallback;
+  }
+  return target;
+}

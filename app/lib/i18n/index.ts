@@ -1,0 +1,28 @@
+// Two dictionaries with the same keys: Dutch (the default) and English. `nl` defines the keys;
+// `en` must have every one of them (checked by the type and by tests/unit/i18n.test.ts).
+import { en } from "./en";
+import { nl } from "./nl";
+
+export const locales = ["nl", "en"] as const;
+export type Locale = (typeof locales)[number];
+export const defaultLocale: Locale = "nl";
+export type MessageKey = keyof typeof nl;
+export type Params = Record<string, string | number>;
+
+export const dictionaries: Record<Locale, Record<MessageKey, string>> = { nl, en };
+
+export function isLocale(value: unknown): value is Locale {
+  return value === "nl" || value === "en";
+}
+
+export function translate(locale: Locale, key: MessageKey, params?: Params): string {
+  const text = dictionaries[locale][key] ?? dictionaries.nl[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+export function translator(locale: Locale): Translate {
+  return (key, params) => translate(locale, key, params);
+}

@@ -1,0 +1,41 @@
+// User markdown is untrusted: marked turns it into HTML, sanitize-html then keeps only an
+// allowlist of harmless elements and attributes. Nothing else reaches a page.
+import { Marked } from "marked";
+import sanitizeHtml from "sanitize-html";
+
+const marked = new Marked({ gfm: true, breaks: true, async: false });
+
+const sanitizeOptions: sanitizeHtml.IOptions = {
+  allowedTags: [
+    "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "del", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+  ],
+  allowedAttributes: { a: ["href", "title"], ol: ["start"], th: ["align"], td: ["align"] },
+  allowedSchemes: ["http", "https", "mailto"],
+  allowedSchemesAppliedToAttributes: ["href"],
+  allowProtocolRelative: false,
+  disallowedTagsMode: "discard",
+  // The page's own h1 is the title: headings inside user text start at h2.
+  transformTags: {
+    h1: "h2",
+    h5: "h4",
+    h6: "h4",
+    a: (tagName, attribs) => ({
+      tagName,
+      attribs: { ...attribs, rel: "nofollow noopener noreferrer ugc" },
+    }),
+    // Remote images would tell a third party who reads the page: show them as links.
+    img: (_tagName, attribs) => ({
+      tagName: "a",
+      attribs: { href: attribs.src ?? "", rel: "nofollow noopener noreferrer ugc" },
+      text: attribs.alt || attribs.src || "",
+    }),
+  },
+  // An <a> whose href was removed as unsafe keeps its text but loses the link.
+  exclusiveFilter: (frame) => frame.tag === "a" && !frame.attribs.href,
+};
+
+export function renderMarkdown(source: string): string {
+  const html = marked.parse(source) as string;
+  return sanitizeHtml(html, sanitizeOptions);
+}

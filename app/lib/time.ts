@@ -1,0 +1,71 @@
+// Instants are stored in UTC; people read and type times in the community's time zone.
+export function formatDate(instant: Date | number, locale: string, timeZone: string) {
+  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "nl-NL", {
+    timeZone,
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(instant);
+}
+
+export function formatDateTime(instant: Date | number, locale: string, timeZone: string) {
+  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "nl-NL", {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(instant);
+}
+
+// The offset (in minutes) of a time zone at an instant, e.g. 60 for Amsterdam in winter.
+function offsetMinutes(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60000);
+}
+
+/**
+ * Reads a `datetime-local` value ("2026-03-29T14:00") as wall-clock time in `timeZone` and
+ * returns the UTC instant, or null when the value is not a real time there (malformed, or a
+ * time skipped by a daylight-saving change).
+ */
+export function parseLocalDateTime(value: string, timeZone: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0));
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s || 0);
+  if (Number.isNaN(wall) || y < 1970 || y > 9999) return null;
+  // Two passes settle the offset on either side of a daylight-saving change.
+  let guess = wall - offsetMinutes(wall, timeZone) * 60000;
+  guess = wall - offsetMinutes(guess, timeZone) * 60000;
+  if (toLocalDateTimeInput(guess, timeZone) !== `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}`) return null;
+  return new Date(guess);
+}
+
+/** The `datetime-local` value of an instant in `timeZone`, for filling in a form. */
+export function toLocalDateTimeInput(instant: Date | number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
+}

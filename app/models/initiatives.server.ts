@@ -1,0 +1,192 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import { hosts, initiativeKinds, initiativeTags, initiatives, members } from "../../db/schema";
+import { db } from "~/lib/db.server";
+import { optionalText, requiredText } from "~/lib/forms";
+import { appendLog } from "./log.server";
+
+export const limits = { title: 120, summary: 280, body: 20_000, place: 200, tag: 40, tags: 10 } as const;
+
+export type InitiativeKind = (typeof initiativeKinds)[number];
+
+/** "Jeugd, Buurtwerk ,jeugd" → ["jeugd", "buurtwerk"] */
+export function normaliseTags(input: string): string[] {
+  const seen = new Set<string>();
+  for (const raw of input.split(",")) {
+    const tag = raw.replace(/\s+/g, " ").trim().toLocaleLowerCase("nl").replace(/^#/, "");
+    if (tag) seen.add(tag);
+  }
+  return [...seen];
+}
+
+export const initiativeInput = z.object({
+  title: requiredText(limits.title, "initiative.title.required", "initiative.title.tooLong"),
+  summary: requiredText(limits.summary, "initiative.summary.required", "initiative.summary.tooLong"),
+  body: optionalText(limits.body, "initiative.body.tooLong"),
+  kind: z.enum(initiativeKinds, { error: "initiative.kind.invalid" }),
+  tags: z
+    .string()
+    .optional()
+    .default("")
+    .transform(normaliseTags)
+    .refine((tags) => tags.length <= limits.tags, { error: "initiative.tags.tooMany" })
+    .refine((tags) => tags.every((t) => t.length <= limits.tag), { error: "initiative.tags.tooLong" }),
+  place: optionalText(limits.place, "initiative.place.tooLong"),
+  target: z
+    .string()
+    .optional()
+    .transform((v) => (v ? Number(v) : undefined))
+    .pipe(
+      z
+        .number({ error: "initiative.target.invalid" })
+        .int({ error: "initiative.target.invalid" })
+        .min(2, { error: "initiative.target.invalid" })
+        .max(10_000, { error: "initiative.target.invalid" })
+        .optional(),
+    ),
+});
+
+export type InitiativeInput = z.output<typeof initiativeInput>;
+
+export function createInitiative(memberId: string, input: InitiativeInput, now = new Date()): number {
+  return db().transaction((tx) => {
+    const row = tx
+      .insert(initiatives)
+      .values({
+        title: input.title,
+        summary: input.summary,
+        body: input.body,
+        kind: input.kind,
+        tags: input.tags.join(", "),
+        place: input.place,
+        target: input.target ?? null,
+        createdBy: memberId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: initiatives.id })
+      .get();
+    if (input.tags.length) {
+      tx.insert(initiativeTags).values(input.tags.map((tag) => ({ initiativeId: row.id, tag }))).run();
+    }
+    // Whoever creates an initiative is its first host (governance.md §2).
+    tx.insert(hosts).values({ initiativeId: row.id, memberId, since: now, lastActionAt: now }).run();
+    appendLog(tx, { action: "initiative.created", actorId: memberId, subjectType: "initiative", subjectId: row.id, detail: { title: input.title }, at: now });
+    return row.id;
+  }, { behavior: "immediate" });
+}
+
+export class NotAHostError extends Error {}
+
+export function updateInitiative(id: number, memberId: string, input: InitiativeInput, now = new Date()) {
+  db().transaction((tx) => {
+    const host = tx.select().from(hosts).where(and(eq(hosts.initiativeId, id), eq(hosts.memberId, memberId))).get();
+    if (!host) throw new NotAHostError();
+    tx.update(initiatives)
+      .set({
+        title: input.title,
+        summary: input.summary,
+        body: input.body,
+        kind: input.kind,
+        tags: input.tags.join(", "),
+        place: input.place,
+        target: input.target ?? null,
+        updatedAt: now,
+      })
+      .where(eq(initiatives.id, id))
+      .run();
+    tx.delete(initiativeTags).where(eq(initiativeTags.initiativeId, id)).run();
+    if (input.tags.length) {
+      tx.insert(initiativeTags).values(input.tags.map((tag) => ({ initiativeId: id, tag }))).run();
+    }
+    tx.update(hosts).set({ lastActionAt: now }).where(and(eq(hosts.initiativeId, id), eq(hosts.memberId, memberId))).run();
+    appendLog(tx, { action: "initiative.edited", actorId: memberId, subjectType: "initiative", subjectId: id, detail: { title: input.title }, at: now });
+  }, { behavior: "immediate" });
+}
+
+export type HostSummary = { id: string; displayName: string; organisation: string };
+
+function hostsOf(ids: number[]): Map<number, HostSummary[]> {
+  const byInitiative = new Map<number, HostSummary[]>();
+  if (!ids.length) return byInitiative;
+  const rows = db()
+    .select({ initiativeId: hosts.initiativeId, id: members.id, displayName: members.displayName, organisation: members.organisation })
+    .from(hosts)
+    .innerJoin(members, eq(members.id, hosts.memberId))
+    .where(inArray(hosts.initiativeId, ids))
+    .orderBy(asc(hosts.since))
+    .all();
+  for (const { initiativeId, ...host } of rows) {
+    const list = byInitiative.get(initiativeId) ?? [];
+    list.push(host);
+    byInitiative.set(initiativeId, list);
+  }
+  return byInitiative;
+}
+
+export function getInitiative(id: number) {
+  const row = db().select().from(initiatives).where(eq(initiatives.id, id)).get();
+  if (!row) return null;
+  return { ...row, tagList: row.tags ? row.tags.split(", ") : [], hosts: hostsOf([id]).get(id) ?? [] };
+}
+
+export function isHost(initiativeId: number, memberId: string) {
+  return !!db()
+    .select({ one: sql`1` })
+    .from(hosts)
+    .where(and(eq(hosts.initiativeId, initiativeId), eq(hosts.memberId, memberId)))
+    .get();
+}
+
+/**
+ * Turns what someone typed into an FTS5 query: every word must occur, as a word or the start of
+ * one; quotes keep FTS5 operators in the input from meaning anything.
+ */
+export function toFtsQuery(q: string): string | null {
+  const words = q.normalize("NFC").match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (!words.length) return null;
+  return words
+    .slice(0, 12)
+    .map((w) => `"${w}"*`)
+    .join(" ");
+}
+
+export type FeedFilter = { q?: string; kind?: InitiativeKind; tag?: string; after?: number; limit?: number };
+
+export function listInitiatives(filter: FeedFilter) {
+  const limit = filter.limit ?? 20;
+  const where = [sql`1`];
+  if (filter.after) where.push(sql`i.id < ${filter.after}`);
+  if (filter.kind) where.push(sql`i.kind = ${filter.kind}`);
+  if (filter.tag) where.push(sql`i.id IN (SELECT initiative_id FROM initiative_tags WHERE tag = ${filter.tag})`);
+  const match = filter.q ? toFtsQuery(filter.q) : null;
+  if (filter.q && !match) return { items: [], nextCursor: null };
+  if (match) where.push(sql`i.id IN (SELECT rowid FROM initiatives_fts WHERE initiatives_fts MATCH ${match})`);
+  // Keyset pagination: "after" is the last id of the previous page, so every page costs the same.
+  const rows = db().all<{
+    id: number; title: string; summary: string; kind: InitiativeKind; tags: string; place: string;
+    status: string; target: number | null; created_at: number;
+  }>(sql`
+    SELECT i.id, i.title, i.summary, i.kind, i.tags, i.place, i.status, i.target, i.created_at
+    FROM initiatives i
+    WHERE ${sql.join(where, sql` AND `)}
+    ORDER BY i.id DESC
+    LIMIT ${limit + 1}`);
+  const page = rows.slice(0, limit);
+  const hostMap = hostsOf(page.map((r) => r.id));
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      title: r.title,
+      summary: r.summary,
+      kind: r.kind,
+      tagList: r.tags ? r.tags.split(", ") : [],
+      place: r.place,
+      status: r.status,
+      target: r.target,
+      createdAt: r.created_at,
+      hosts: hostMap.get(r.id) ?? [],
+    })),
+    nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+  };
+}

@@ -1,0 +1,148 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { getCurrent } from "~/lib/auth.server";
+import { env } from "~/lib/env.server";
+import { defaultLocale, translator, type Locale } from "~/lib/i18n";
+import { resolveLocale } from "~/lib/i18n/locale.server";
+import { useNonce } from "~/lib/nonce";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: "/meedoen.css?v=1" },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const current = await getCurrent(request);
+  const locale = resolveLocale(request, current?.member.locale);
+  const body = {
+    locale,
+    timeZone: env().TZ_COMMUNITY,
+    member: current ? { id: current.member.id, displayName: current.member.displayName } : null,
+  };
+  // Lucia extends a session that is half-way through; the browser then needs the new cookie.
+  return current?.refreshCookie ? data(body, { headers: { "Set-Cookie": current.refreshCookie } }) : body;
+}
+
+type RootData = { locale: Locale; member: { id: string; displayName: string } | null };
+
+function Shell({ children, locale, member, tail }: { children: ReactNode; locale: Locale; member: RootData["member"]; tail: ReactNode }) {
+  const t = translator(locale);
+  const location = useLocation();
+  const here = location.pathname + location.search;
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          {t("nav.skip")}
+        </a>
+        <header className="site-header">
+          <div className="wrap header-row">
+            <Link to="/" className="brand">
+              Meedoen
+            </Link>
+            <nav aria-label={t("nav.label")} className="main-nav">
+              <NavLink to="/" end>
+                {t("nav.initiatives")}
+              </NavLink>
+              <NavLink to="/initiatives/new">{t("nav.newInitiative")}</NavLink>
+              {member ? (
+                <Form method="post" action="/logout" className="inline-form">
+                  <span className="who">{member.displayName}</span>{" "}
+                  <button type="submit" className="link-button">
+                    {t("nav.logout")}
+                  </button>
+                </Form>
+              ) : (
+                <>
+                  <NavLink to={`/login?redirectTo=${encodeURIComponent(here)}`}>{t("nav.login")}</NavLink>
+                  <NavLink to="/signup">{t("nav.signup")}</NavLink>
+                </>
+              )}
+            </nav>
+            <Form method="post" action="/language" className="language-switch" aria-label={t("language.label")}>
+              <input type="hidden" name="redirectTo" value={here} />
+              <button type="submit" name="locale" value="nl" aria-pressed={locale === "nl"} lang="nl">
+                NL<span className="visually-hidden"> Nederlands</span>
+              </button>
+              <button type="submit" name="locale" value="en" aria-pressed={locale === "en"} lang="en">
+                EN<span className="visually-hidden"> English</span>
+              </button>
+            </Form>
+          </div>
+        </header>
+        <main id="main" className="wrap" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <div className="wrap">
+            <p>{t("footer.tagline")}</p>
+          </div>
+        </footer>
+        {tail}
+      </body>
+    </html>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const root = useRouteLoaderData<RootData>("root");
+  const nonce = useNonce();
+  return (
+    <Shell
+      locale={root?.locale ?? defaultLocale}
+      member={root?.member ?? null}
+      tail={
+        <>
+          <ScrollRestoration nonce={nonce} />
+          <Scripts nonce={nonce} />
+        </>
+      }
+    >
+      {children}
+    </Shell>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const root = useRouteLoaderData<RootData>("root");
+  const t = translator(root?.locale ?? defaultLocale);
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message =
+    status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : status < 500 ? t("error.badRequest") : t("error.server");
+  return (
+    <section className="error-page">
+      <h1>{status === 404 ? t("error.notFound.title") : t("error.title")}</h1>
+      <p>{message}</p>
+      <p>
+        <Link to="/">{t("error.backHome")}</Link>
+      </p>
+    </section>
+  );
+}

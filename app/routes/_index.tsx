@@ -1,0 +1,86 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { InitiativeCard } from "~/components/initiative-card";
+import { useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { listInitiatives, type InitiativeKind } from "~/models/initiatives.server";
+
+export const meta: MetaFunction = ({ matches }) => [
+  ...titleMeta(matches, null),
+  { name: "description", content: "Meedoen: initiatieven, bijeenkomsten en opbrengsten van het netwerk." },
+];
+
+const kinds: InitiativeKind[] = ["course", "activity", "request"];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const params = new URL(request.url).searchParams;
+  const q = (params.get("q") ?? "").slice(0, 200).trim();
+  const kindParam = params.get("kind");
+  const kind = kinds.find((k) => k === kindParam);
+  const tag = (params.get("tag") ?? "").trim().toLocaleLowerCase("nl").slice(0, 40) || undefined;
+  const afterParam = Number(params.get("after"));
+  const after = Number.isSafeInteger(afterParam) && afterParam > 0 ? afterParam : undefined;
+  const page = listInitiatives({ q: q || undefined, kind, tag, after });
+  return { ...page, filter: { q, kind: kind ?? "", tag: tag ?? "" }, isFirstPage: !after };
+}
+
+export default function Feed() {
+  const t = useT();
+  const { items, nextCursor, filter, isFirstPage } = useLoaderData<typeof loader>();
+  const filtered = !!(filter.q || filter.kind || filter.tag);
+  const nextParams = new URLSearchParams();
+  if (filter.q) nextParams.set("q", filter.q);
+  if (filter.kind) nextParams.set("kind", filter.kind);
+  if (filter.tag) nextParams.set("tag", filter.tag);
+  if (nextCursor) nextParams.set("after", String(nextCursor));
+  return (
+    <>
+      <section className="intro">
+        <h1>{t("feed.title")}</h1>
+        <p className="lead">{t("feed.intro")}</p>
+      </section>
+      <Form method="get" className="search" role="search" aria-label={t("feed.search.label")}>
+        <div className="field">
+          <label htmlFor="q">{t("feed.search")}</label>
+          <input id="q" name="q" type="search" defaultValue={filter.q} placeholder={t("feed.search.placeholder")} />
+        </div>
+        <div className="field">
+          <label htmlFor="kind">{t("feed.kind")}</label>
+          <select id="kind" name="kind" defaultValue={filter.kind}>
+            <option value="">{t("feed.kind.all")}</option>
+            {kinds.map((k) => (
+              <option key={k} value={k}>
+                {t(`kind.${k}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {filter.tag ? <input type="hidden" name="tag" value={filter.tag} /> : null}
+        <button type="submit" className="button">
+          {t("feed.search.submit")}
+        </button>
+      </Form>
+      {filter.tag ? (
+        <p className="active-filter">
+          {t("feed.tagFilter", { tag: filter.tag })} <Link to={filter.q || filter.kind ? `/?${new URLSearchParams({ q: filter.q, kind: filter.kind })}` : "/"}>{t("feed.clearTag")}</Link>
+        </p>
+      ) : null}
+      <h2 className="visually-hidden">{t("feed.results")}</h2>
+      {items.length ? (
+        <ol className="cards">
+          {items.map((initiative) => (
+            <li key={initiative.id}>
+              <InitiativeCard initiative={initiative} />
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="empty">{filtered ? t("feed.noResults") : t("feed.empty")}</p>
+      )}
+      <nav className="pager" aria-label={t("feed.pages")}>
+        {!isFirstPage ? <Link to={filtered ? `/?${new URLSearchParams({ q: filter.q, kind: filter.kind, tag: filter.tag })}` : "/"}>{t("feed.newest")}</Link> : null}
+        {nextCursor ? <Link to={`/?${nextParams}`}>{t("feed.older")}</Link> : null}
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,213 @@
+// The HTTP server: plain node:http in front of the Remix request handler. It serves the static
+// files, refuses cross-site and oversized requests before any app code runs, sets the security
+// headers and hands loaders the client's address (for rate limits) and the CSP nonce.
+// Bundled with the app into build/index.js by the Remix compiler (remix.config.js `server`).
+import { randomBytes } from "node:crypto";
+import { createReadStream, readdirSync, statSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import zlib from "node:zlib";
+import { createRequestHandler } from "@remix-run/node";
+import * as build from "@remix-run/dev/server-build";
+import { db } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import { isSameOrigin, securityHeaders } from "~/lib/security.server";
+
+const config = env();
+const handleRequest = createRequestHandler(build, config.NODE_ENV === "production" ? "production" : "development");
+const publicDir = path.resolve("public");
+const maxBodyBytes = 1024 * 1024;
+
+const mimeTypes: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".map": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".webp": "image/webp",
+  ".txt": "text/plain; charset=utf-8",
+  ".webmanifest": "application/manifest+json",
+  ".woff2": "font/woff2",
+};
+const compressible = /^(text\/|application\/(json|javascript|xml|atom\+xml|manifest\+json)|image\/svg)/;
+
+// Top-level public files are known at start; /build/ holds the fingerprinted client bundles.
+const topLevelFiles = new Set(
+  readdirSync(publicDir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => `/${e.name}`),
+);
+
+function clientAddress(req: http.IncomingMessage): string {
+  if (config.TRUST_PROXY) {
+    // The last address is the one our own proxy added; earlier ones are the client's word.
+    const forwarded = String(req.headers["x-forwarded-for"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    if (forwarded.length) return forwarded[forwarded.length - 1];
+  }
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+function requestOrigin(req: http.IncomingMessage): string {
+  const proto = config.TRUST_PROXY
+    ? String(req.headers["x-forwarded-proto"] ?? "http").split(",")[0].trim()
+    : "encrypted" in req.socket && req.socket.encrypted ? "https" : "http";
+  const host = (config.TRUST_PROXY && req.headers["x-forwarded-host"]) || req.headers.host || `localhost:${config.PORT}`;
+  return `${proto === "https" ? "https" : "http"}://${host}`;
+}
+
+function acceptsGzip(req: http.IncomingMessage) {
+  return /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+}
+
+function plainPage(res: http.ServerResponse, status: number, nl: string, en: string) {
+  const body = `<!doctype html><html lang="nl"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${status}</title><main><h1>${nl}</h1><p lang="en">${en}</p><p><a href="/">Meedoen</a></p></main></html>`;
+  res.writeHead(status, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<boolean> {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  const isBuild = pathname.startsWith("/build/");
+  if (!isBuild && !topLevelFiles.has(pathname)) return false;
+  const file = path.join(publicDir, pathname);
+  if (!file.startsWith(publicDir + path.sep)) return false;
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) return false;
+    size = stat.size;
+  } catch {
+    return false;
+  }
+  const type = mimeTypes[path.extname(file)] ?? "application/octet-stream";
+  const headers: Record<string, string> = {
+    "Content-Type": type,
+    "X-Content-Type-Options": "nosniff",
+    // Bundles have content hashes in their names; other files may change with an upgrade.
+    "Cache-Control": isBuild ? "public, max-age=31536000, immutable" : "public, max-age=3600",
+  };
+  if (req.method === "HEAD") {
+    res.writeHead(200, { ...headers, "Content-Length": String(size) });
+    res.end();
+    return true;
+  }
+  if (compressible.test(type) && acceptsGzip(req) && size > 1024) {
+    res.writeHead(200, { ...headers, "Content-Encoding": "gzip", Vary: "Accept-Encoding" });
+    await pipeline(createReadStream(file), zlib.createGzip(), res);
+  } else {
+    res.writeHead(200, { ...headers, "Content-Length": String(size) });
+    await pipeline(createReadStream(file), res);
+  }
+  return true;
+}
+
+function toWebRequest(req: http.IncomingMessage, url: URL, controller: AbortController): Request {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  let received = 0;
+  const body = hasBody
+    ? (Readable.toWeb(
+        req.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > maxBodyBytes) req.destroy(new Error("request body too large"));
+        }),
+      ) as ReadableStream)
+    : undefined;
+  return new Request(url, {
+    method: req.method,
+    headers,
+    body,
+    signal: controller.signal,
+    // Node's fetch needs this for streamed bodies.
+    duplex: hasBody ? "half" : undefined,
+  } as RequestInit);
+}
+
+async function sendWebResponse(req: http.IncomingMessage, res: http.ServerResponse, response: Response, extra: Record<string, string>) {
+  const headers: Record<string, string | string[]> = { ...extra };
+  response.headers.forEach((value, key) => {
+    if (key === "set-cookie") return;
+    headers[key] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) headers["set-cookie"] = cookies;
+  const type = response.headers.get("content-type") ?? "";
+  const gzip = !!response.body && req.method !== "HEAD" && compressible.test(type) && acceptsGzip(req) && !response.headers.has("content-encoding");
+  if (gzip) {
+    delete headers["content-length"];
+    headers["content-encoding"] = "gzip";
+    headers.vary = "Accept-Encoding";
+  }
+  res.writeHead(response.status, headers);
+  if (!response.body || req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
+  if (gzip) await pipeline(body, zlib.createGzip({ flush: zlib.constants.Z_SYNC_FLUSH }), res);
+  else await pipeline(body, res);
+}
+
+const server = http.createServer(async (req, res) => {
+  const controller = new AbortController();
+  res.on("close", () => controller.abort());
+  try {
+    const origin = requestOrigin(req);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", origin);
+    } catch {
+      return plainPage(res, 400, "Dit adres klopt niet.", "This address is not valid.");
+    }
+    if (await serveStatic(req, res, url.pathname)) return;
+
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      if (Number(req.headers["content-length"] ?? 0) > maxBodyBytes) {
+        return plainPage(res, 413, "Dit formulier is te groot om te versturen.", "This form is too large to send.");
+      }
+    }
+    const request = toWebRequest(req, url, controller);
+    if (request.method !== "GET" && request.method !== "HEAD" && !isSameOrigin(request)) {
+      return plainPage(
+        res,
+        403,
+        "Dit verzoek kwam niet van deze website en is geweigerd.",
+        "This request did not come from this website and was refused.",
+      );
+    }
+    const nonce = randomBytes(16).toString("base64");
+    const response = await handleRequest(request, { clientAddress: clientAddress(req), nonce });
+    await sendWebResponse(req, res, response, securityHeaders(nonce, url.protocol === "https:"));
+  } catch (error) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (error instanceof Error && error.message === "request body too large") {
+      return plainPage(res, 413, "Dit formulier is te groot om te versturen.", "This form is too large to send.");
+    }
+    console.error(error);
+    plainPage(res, 500, "Er ging iets mis aan onze kant.", "Something went wrong on our side.");
+  }
+});
+
+// Open the database (and apply migrations) before accepting the first request.
+db();
+server.keepAliveTimeout = 65_000;
+server.listen(config.PORT, config.HOST, () => {
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  console.log(`Meedoen is running on http://localhost:${port} (database: ${config.databasePath})`);
+});
+
+function shutdown() {
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 3000).unref();
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
