@@ -1,5 +1,6 @@
 // Form handling shared by every route: text is cleaned before validation, and zod messages are
 // dictionary keys, translated where the form is shown.
+import { data } from "@remix-run/node";
 import { z } from "zod";
 import type { MessageKey } from "./i18n";
 
@@ -42,3 +43,12 @@ export const requiredText = (max: number, requiredKey: MessageKey, tooLongKey: M
 
 export const optionalText = (max: number, tooLongKey: MessageKey) =>
   z.string().max(max, { error: tooLongKey }).optional().default("");
+
+/** The submitted form, or a 400 when the body is not a form at all (wrong type, cut off). */
+export async function readFormData(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw data("Dit formulier kon niet worden gelezen. / This form could not be read.", { status: 400 });
+  }
+}

@@ -10,7 +10,7 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "del", "code", "pre", "blockquote",
     "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
   ],
-  allowedAttributes: { a: ["href", "title"], ol: ["start"], th: ["align"], td: ["align"] },
+  allowedAttributes: { a: ["href", "title", "rel"], ol: ["start"], th: ["align"], td: ["align"] },
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesAppliedToAttributes: ["href"],
   allowProtocolRelative: false,
@@ -31,11 +31,10 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
       text: attribs.alt || attribs.src || "",
     }),
   },
-  // An <a> whose href was removed as unsafe keeps its text but loses the link.
-  exclusiveFilter: (frame) => frame.tag === "a" && !frame.attribs.href,
 };
 
 export function renderMarkdown(source: string): string {
   const html = marked.parse(source) as string;
+  // An <a> whose href was removed as unsafe is left without one: its text stays, inert.
   return sanitizeHtml(html, sanitizeOptions);
 }

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { InitiativeForm } from "~/components/initiative-form";
 import { requireMember } from "~/lib/auth.server";
-import { parseForm } from "~/lib/forms";
+import { parseForm, readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { member, initiative } = await requireHostedInitiative(request, params.id);
-  const form = parseForm(initiativeInput, await request.formData());
+  const form = parseForm(initiativeInput, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   try {
     updateInitiative(initiative.id, member.id, form.data);

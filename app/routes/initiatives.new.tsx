@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { InitiativeForm } from "~/components/initiative-form";
 import { requireMember } from "~/lib/auth.server";
-import { parseForm } from "~/lib/forms";
+import { parseForm, readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { createInitiative, initiativeInput } from "~/models/initiatives.server";
@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request);
-  const form = parseForm(initiativeInput, await request.formData());
+  const form = parseForm(initiativeInput, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   const id = createInitiative(member.id, form.data);
   return redirect(`/initiatives/${id}`, 303);

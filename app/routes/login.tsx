@@ -5,7 +5,7 @@ import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { getMember, safeRedirect, startAuthSession, verifyPassword } from "~/lib/auth.server";
-import { parseForm } from "~/lib/forms";
+import { parseForm, readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { findMemberByEmail, normaliseEmail } from "~/models/members.server";
@@ -29,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!byAddress.allowed) {
     return data({ errors: { form: "auth.rateLimited" as const }, values: {} as Record<string, string>, retryAfter: byAddress.retryAfterMinutes }, { status: 429 });
   }
-  const form = parseForm(loginSchema, await request.formData());
+  const form = parseForm(loginSchema, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values, retryAfter: 0 }, { status: 400 });
 
   const email = normaliseEmail(form.data.email);

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { getMember, hashPassword, startAuthSession, verifyPassword } from "~/lib/auth.server";
-import { parseForm, requiredText } from "~/lib/forms";
+import { parseForm, readFormData, requiredText } from "~/lib/forms";
 import { resolveLocale } from "~/lib/i18n/locale.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
@@ -33,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!limit.allowed) {
     return data({ errors: { form: "auth.rateLimited" as const }, values: {} as Record<string, string>, retryAfter: limit.retryAfterMinutes }, { status: 429 });
   }
-  const form = parseForm(signupSchema, await request.formData());
+  const form = parseForm(signupSchema, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values, retryAfter: 0 }, { status: 400 });
 
   const { email, password, displayName } = form.data;

@@ -1,0 +1,136 @@
+// The foundation in a real browser, with and without JavaScript: sign up, post an initiative
+// with hostile markdown, find it again, check accessibility on a phone and switch language.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectNoSeriousAxeViolations, launchBrowser, newPage, phoneViewport } from "../support/browser";
+import { startServer, type RunningServer } from "../support/server";
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const body = [
+  "Een middag met **vet** nieuws.",
+  "",
+  "- eerste punt",
+  "- tweede punt",
+  "",
+  "Meer op de [site](https://example.org).",
+  "",
+  '<img src=x onerror="window.__xss=1">',
+  "",
+  "[klik](javascript:alert(1))",
+].join("\n");
+
+for (const javaScript of [true, false]) {
+  describe(`foundation with JavaScript ${javaScript ? "on" : "off"}`, () => {
+    const run = `${javaScript ? "js" : "nojs"}-${Date.now()}`;
+    const name = javaScript ? "Anna Scriptvrouw" : "Bram Zonderscript";
+    const title = `Jeugdcursus ${javaScript ? "met" : "zonder"} script ${run}`;
+    let context: BrowserContext;
+    let page: Page;
+    let initiativePath = "";
+
+    beforeAll(async () => {
+      ({ context, page } = await newPage(browser, { baseURL: server.url, javaScript }));
+    });
+
+    afterAll(async () => {
+      await context?.close();
+    });
+
+    it("signs up through the form and shows the member in the header", async () => {
+      await page.goto("/signup");
+      await page.getByLabel("Je naam").fill(name);
+      await page.getByLabel("E-mailadres").fill(`${run}@example.org`);
+      await page.getByLabel("Wachtwoord").fill("een lang genoeg wachtwoord");
+      await page.getByRole("button", { name: "Account aanmaken" }).click();
+      await page.waitForURL(`${server.url}/`);
+      const header = page.getByRole("banner");
+      await header.getByRole("button", { name: "Uitloggen" }).waitFor();
+      expect(await header.textContent()).toContain(name);
+      expect(await header.getByRole("link", { name: "Aanmelden" }).count()).toBe(0);
+    });
+
+    it("posts an initiative whose markdown is rendered and made harmless", async () => {
+      await page.goto("/initiatives/new");
+      await page.getByLabel("Titel").fill(title);
+      await page.getByLabel("Korte samenvatting").fill("Een cursus voor jongeren en hun begeleiders.");
+      await page.getByRole("radio", { name: /^Cursus/ }).check();
+      await page.getByLabel("Beschrijving").fill(body);
+      await page.getByLabel("Onderwerpen").fill("jeugd, coördinatie");
+      await page.getByLabel("Plaats").fill("Utrecht");
+      await page.getByRole("button", { name: "Initiatief plaatsen" }).click();
+      await page.waitForURL(/\/initiatives\/\d+$/);
+      initiativePath = new URL(page.url()).pathname;
+      expect(initiativePath).toMatch(/^\/initiatives\/\d+$/);
+
+      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(title);
+      const prose = page.locator(".prose");
+      expect(await prose.innerHTML()).toContain("<strong>vet</strong>");
+      expect(await prose.locator("ul > li").allTextContents()).toEqual(["eerste punt", "tweede punt"]);
+      const link = prose.getByRole("link", { name: "site" });
+      expect(await link.getAttribute("href")).toBe("https://example.org");
+      const rel = (await link.getAttribute("rel")) ?? "";
+      expect(rel.split(/\s+/)).toEqual(expect.arrayContaining(["nofollow", "noopener"]));
+      expect(await prose.textContent()).toContain("klik");
+
+      expect(await page.locator("[onerror]").count()).toBe(0);
+      const hrefs = await Promise.all((await page.locator("[href]").all()).map((el) => el.getAttribute("href")));
+      expect(hrefs.filter((href) => /^\s*javascript:/i.test(href ?? ""))).toEqual([]);
+      expect(await page.locator('[href^="javascript:" i], [src^="javascript:" i]').count()).toBe(0);
+      if (javaScript) {
+        expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+      }
+    });
+
+    it("finds the initiative without the diacritic, and says when nothing matches", async () => {
+      await page.goto("/?q=coordinatie");
+      const results = page.locator("main");
+      expect(await results.getByRole("link", { name: title, exact: true }).count()).toBe(1);
+      expect(await results.getByRole("link", { name: title, exact: true }).getAttribute("href")).toBe(initiativePath);
+
+      await page.goto("/?q=zzzznothing");
+      expect(await page.locator("main").textContent()).toContain("Niets gevonden");
+      expect(await page.locator("main").getByRole("link", { name: title }).count()).toBe(0);
+    });
+
+    it("has no serious accessibility problems on a phone", async () => {
+      await page.setViewportSize(phoneViewport);
+      for (const path of ["/", initiativePath]) {
+        await page.goto(path);
+        await expectNoSeriousAxeViolations(page);
+      }
+      // The signup page is only for visitors who are not logged in.
+      const visitor = await newPage(browser, { baseURL: server.url, javaScript, phone: true });
+      try {
+        await visitor.page.goto("/signup");
+        expect(await visitor.page.getByRole("heading", { level: 1 }).textContent()).toBe("Aanmelden");
+        await expectNoSeriousAxeViolations(visitor.page);
+      } finally {
+        await visitor.context.close();
+      }
+    });
+
+    it("switches the language to English from the header", async () => {
+      await page.goto("/");
+      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Initiatieven");
+      await page.getByRole("banner").getByRole("button", { name: /^EN\b/ }).click();
+      await page.getByRole("heading", { level: 1, name: "Initiatives" }).waitFor();
+      expect(new URL(page.url()).pathname).toBe("/");
+      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Initiatives");
+      expect(await page.locator("html").getAttribute("lang")).toBe("en");
+      // The choice is kept: a fresh load is still in English.
+      await page.goto("/");
+      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Initiatives");
+    });
+  });
+}

@@ -1,0 +1,44 @@
+// Starts the real built server (build/index.js) on a free port with its own database file.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export type RunningServer = { url: string; databasePath: string; process: ChildProcess; stop: () => Promise<void> };
+
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const databasePath = path.join(os.tmpdir(), `meedoen-http-${randomBytes(5).toString("hex")}.sqlite`);
+  const child = spawn(process.execPath, ["build/index.js"], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk;
+      const match = /running on (http:\/\/localhost:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1].replace("localhost", "127.0.0.1"));
+      }
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    databasePath,
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+    },
+  };
+}

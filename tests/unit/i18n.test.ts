@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { dictionaries, translate } from "~/lib/i18n";
+import { localeFromAcceptLanguage, resolveLocale } from "~/lib/i18n/locale.server";
+
+describe("dictionaries", () => {
+  const nlKeys = Object.keys(dictionaries.nl).sort();
+  const enKeys = Object.keys(dictionaries.en).sort();
+
+  it("have exactly the same keys in Dutch and English", () => {
+    expect(enKeys.filter((k) => !nlKeys.includes(k))).toEqual([]);
+    expect(nlKeys.filter((k) => !enKeys.includes(k))).toEqual([]);
+  });
+
+  it("have no empty texts and the same placeholders in both languages", () => {
+    for (const key of nlKeys as (keyof typeof dictionaries.nl)[]) {
+      expect(dictionaries.nl[key].trim(), key).not.toBe("");
+      expect(dictionaries.en[key].trim(), key).not.toBe("");
+      const holes = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
+      expect(holes(dictionaries.en[key]), key).toEqual(holes(dictionaries.nl[key]));
+    }
+  });
+
+  it("contain every key the app's source uses", () => {
+    const used = new Set<string>();
+    const namespaces = new Set(nlKeys.map((k) => k.split(".")[0]));
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const file = path.join(dir, name);
+        if (statSync(file).isDirectory()) walk(file);
+        else if (/\.tsx?$/.test(name) && !file.includes(`${path.sep}i18n${path.sep}`)) {
+          const source = readFileSync(file, "utf8");
+          // t("key"), error: "key", form: "key", Key props: the places where a dictionary key is named.
+          for (const m of source.matchAll(/(?:\bt\(|error:\s*|form:\s*|Key=|requiredText\([^,]+,\s*|Text\(\d[\w_]*,\s*|, )["'`]([a-z]+\.[\w.]+)["'`]/g)) {
+            if (namespaces.has(m[1].split(".")[0])) used.add(m[1]);
+          }
+        }
+      }
+    };
+    walk(path.resolve("app"));
+    expect(used.size).toBeGreaterThan(20);
+    expect([...used].filter((k) => !(k in dictionaries.nl))).toEqual([]);
+  });
+
+  it("fills in placeholders", () => {
+    expect(translate("nl", "auth.retryAfter", { minutes: 5 })).toBe("Je kunt het over 5 minuten weer proberen.");
+    expect(translate("en", "initiative.goesAheadWith", { n: 8 })).toBe("Goes ahead with 8 participants.");
+  });
+});
+
+describe("choosing the language", () => {
+  const request = (headers: Record<string, string>) => new Request("http://localhost/", { headers });
+
+  it.each([
+    ["en-GB,en;q=0.9,nl;q=0.8", "en"],
+    ["nl-NL,nl;q=0.9,en;q=0.8", "nl"],
+    ["de-DE,de;q=0.9,en;q=0.5", "en"],
+    ["fr", null],
+    ["en;q=0,nl", "nl"],
+    ["", null],
+  ])("Accept-Language %j gives %j", (header, expected) => {
+    expect(localeFromAcceptLanguage(header)).toBe(expected);
+  });
+
+  it("prefers the member's setting, then the switch's cookie, then the browser, then Dutch", () => {
+    expect(resolveLocale(request({ "Accept-Language": "en", Cookie: "meedoen_lang=en" }), "nl")).toBe("nl");
+    expect(resolveLocale(request({ "Accept-Language": "nl", Cookie: "meedoen_lang=en" }), null)).toBe("en");
+    expect(resolveLocale(request({ "Accept-Language": "en-US" }), null)).toBe("en");
+    expect(resolveLocale(request({ "Accept-Language": "fr" }), null)).toBe("nl");
+    expect(resolveLocale(request({ Cookie: "meedoen_lang=xx" }), null)).toBe("nl");
+  });
+});
