@@ -1,5 +1,5 @@
 // Every number of the governance rules, in one place so that a network can read (and, by
-// changing this file, choose) them. Sections refer to ../../docs/governance.md.
+// changing this file, choose) them. Sections refer to docs/governance.md.
 export const governance = {
   // §1 Voice
   voiceWindowDays: 180,
