@@ -2,7 +2,7 @@
 // with hostile markdown, find it again, check accessibility on a phone and switch language.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNoSeriousAxeViolations, launchBrowser, newPage, phoneViewport } from "../support/browser";
+import { expectNoSeriousAxeViolations, launchBrowser, newPage, phoneViewport, waitForHydration } from "../support/browser";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -38,22 +38,40 @@ for (const javaScript of [true, false]) {
     let context: BrowserContext;
     let page: Page;
     let initiativePath = "";
+    let documentLoads = 0;
 
     beforeAll(async () => {
       ({ context, page } = await newPage(browser, { baseURL: server.url, javaScript }));
+      page.on("request", (request) => {
+        if (request.isNavigationRequest() && request.frame() === page.mainFrame()) documentLoads++;
+      });
     });
+
+    /** Loads a page; with JavaScript on, also waits until Remix has taken over. */
+    async function visit(path: string) {
+      await page.goto(path);
+      await waitForHydration(page);
+    }
+
+    /** Clicks a submit button and waits for the URL; with JavaScript on, without a page load. */
+    async function submit(button: string, landsOn: string | RegExp) {
+      const before = documentLoads;
+      await page.getByRole("button", { name: button }).click();
+      await page.waitForURL(landsOn);
+      if (javaScript) expect(documentLoads, "Remix submitted the form without a page load").toBe(before);
+      else expect(documentLoads, "the browser posted the form itself").toBeGreaterThan(before);
+    }
 
     afterAll(async () => {
       await context?.close();
     });
 
     it("signs up through the form and shows the member in the header", async () => {
-      await page.goto("/signup");
+      await visit("/signup");
       await page.getByLabel("Je naam").fill(name);
       await page.getByLabel("E-mailadres").fill(`${run}@example.org`);
       await page.getByLabel("Wachtwoord").fill("een lang genoeg wachtwoord");
-      await page.getByRole("button", { name: "Account aanmaken" }).click();
-      await page.waitForURL(`${server.url}/`);
+      await submit("Account aanmaken", `${server.url}/`);
       const header = page.getByRole("banner");
       await header.getByRole("button", { name: "Uitloggen" }).waitFor();
       expect(await header.textContent()).toContain(name);
@@ -61,15 +79,15 @@ for (const javaScript of [true, false]) {
     });
 
     it("posts an initiative whose markdown is rendered and made harmless", async () => {
-      await page.goto("/initiatives/new");
+      await visit("/initiatives/new");
       await page.getByLabel("Titel").fill(title);
       await page.getByLabel("Korte samenvatting").fill("Een cursus voor jongeren en hun begeleiders.");
       await page.getByRole("radio", { name: /^Cursus/ }).check();
       await page.getByLabel("Beschrijving").fill(body);
       await page.getByLabel("Onderwerpen").fill("jeugd, coördinatie");
       await page.getByLabel("Plaats").fill("Utrecht");
-      await page.getByRole("button", { name: "Initiatief plaatsen" }).click();
-      await page.waitForURL(/\/initiatives\/\d+$/);
+      await submit("Initiatief plaatsen", /\/initiatives\/\d+$/);
+      await page.getByRole("heading", { level: 1, name: title }).waitFor();
       initiativePath = new URL(page.url()).pathname;
       expect(initiativePath).toMatch(/^\/initiatives\/\d+$/);
 
@@ -93,12 +111,12 @@ for (const javaScript of [true, false]) {
     });
 
     it("finds the initiative without the diacritic, and says when nothing matches", async () => {
-      await page.goto("/?q=coordinatie");
+      await visit("/?q=coordinatie");
       const results = page.locator("main");
       expect(await results.getByRole("link", { name: title, exact: true }).count()).toBe(1);
       expect(await results.getByRole("link", { name: title, exact: true }).getAttribute("href")).toBe(initiativePath);
 
-      await page.goto("/?q=zzzznothing");
+      await visit("/?q=zzzznothing");
       expect(await page.locator("main").textContent()).toContain("Niets gevonden");
       expect(await page.locator("main").getByRole("link", { name: title }).count()).toBe(0);
     });
@@ -106,13 +124,14 @@ for (const javaScript of [true, false]) {
     it("has no serious accessibility problems on a phone", async () => {
       await page.setViewportSize(phoneViewport);
       for (const path of ["/", initiativePath]) {
-        await page.goto(path);
+        await visit(path);
         await expectNoSeriousAxeViolations(page);
       }
       // The signup page is only for visitors who are not logged in.
       const visitor = await newPage(browser, { baseURL: server.url, javaScript, phone: true });
       try {
         await visitor.page.goto("/signup");
+        await waitForHydration(visitor.page);
         expect(await visitor.page.getByRole("heading", { level: 1 }).textContent()).toBe("Aanmelden");
         await expectNoSeriousAxeViolations(visitor.page);
       } finally {
@@ -121,11 +140,13 @@ for (const javaScript of [true, false]) {
     });
 
     it("switches the language to English from the header", async () => {
-      await page.goto("/");
+      await visit("/");
       expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Initiatieven");
+      const before = documentLoads;
       await page.getByRole("banner").getByRole("button", { name: /^EN\b/ }).click();
       await page.getByRole("heading", { level: 1, name: "Initiatives" }).waitFor();
       expect(new URL(page.url()).pathname).toBe("/");
+      if (javaScript) expect(documentLoads).toBe(before);
       expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Initiatives");
       expect(await page.locator("html").getAttribute("lang")).toBe("en");
       // The choice is kept: a fresh load is still in English.
