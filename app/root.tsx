@@ -66,7 +66,9 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
               <NavLink to="/" end>
                 {t("nav.initiatives")}
               </NavLink>
+              <NavLink to="/agenda">{t("nav.agenda")}</NavLink>
               <NavLink to="/initiatives/new">{t("nav.newInitiative")}</NavLink>
+              {member ? <NavLink to="/settings">{t("nav.settings")}</NavLink> : null}
               {member ? (
                 <Form method="post" action="/logout" className="inline-form">
                   <span className="who">{member.displayName}</span>{" "}

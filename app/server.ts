@@ -13,6 +13,7 @@ import { createRequestHandler } from "@remix-run/node";
 import * as build from "@remix-run/dev/server-build";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
+import { startScheduler } from "~/lib/scheduler.server";
 import { isSameOrigin, securityHeaders } from "~/lib/security.server";
 
 const config = env();
@@ -165,6 +166,10 @@ const server = http.createServer(async (req, res) => {
       return plainPage(res, 400, "Dit adres klopt niet.", "This address is not valid.");
     }
     if (await serveStatic(req, res, url.pathname)) return;
+    // Route segments cannot end in ".ics" after a parameter: map the public calendar addresses
+    // /sessions/12.ics and /initiatives/3.ics onto their routes.
+    const calendar = /^\/(sessions|initiatives)\/(\d+)\.ics$/.exec(url.pathname);
+    if (calendar) url.pathname = `/${calendar[1]}/${calendar[2]}/calendar.ics`;
 
     if (req.method !== "GET" && req.method !== "HEAD") {
       if (Number(req.headers["content-length"] ?? 0) > maxBodyBytes) {
@@ -198,6 +203,7 @@ const server = http.createServer(async (req, res) => {
 
 // Open the database (and apply migrations) before accepting the first request.
 db();
+const stopScheduler = startScheduler();
 server.keepAliveTimeout = 65_000;
 server.listen(config.PORT, config.HOST, () => {
   const address = server.address();
@@ -206,6 +212,7 @@ server.listen(config.PORT, config.HOST, () => {
 });
 
 function shutdown() {
+  stopScheduler();
   server.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 3000).unref();
 }

@@ -27,9 +27,11 @@ export const members = sqliteTable(
     organisation: text("organisation").notNull().default(""),
     // null: follow the browser's Accept-Language.
     locale: text("locale", { enum: ["nl", "en"] }),
+    // Secret for the member's private calendar feed; a new one revokes the old.
+    calendarToken: text("calendar_token"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("members_email_unique").on(t.email)],
+  (t) => [uniqueIndex("members_email_unique").on(t.email), uniqueIndex("members_calendar_token").on(t.calendarToken)],
 );
 
 // Login sessions. Called authSessions so that "session" always means a course session.
@@ -128,3 +130,93 @@ export const rateLimits = sqliteTable("rate_limits", {
   windowStart: integer("window_start").notNull(),
   count: integer("count").notNull(),
 });
+
+// A dated get-together of an initiative (a course session). Times are UTC instants.
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    initiativeId: integer("initiative_id")
+      .notNull()
+      .references(() => initiatives.id, { onDelete: "cascade" }),
+    startsAt: integer("starts_at", { mode: "timestamp_ms" }).notNull(),
+    endsAt: integer("ends_at", { mode: "timestamp_ms" }).notNull(),
+    place: text("place").notNull().default(""),
+    hostOrganisation: text("host_organisation").notNull().default(""),
+    // null: no limit.
+    capacity: integer("capacity"),
+    cancelledAt: integer("cancelled_at", { mode: "timestamp_ms" }),
+    // Shown to hosts while the session runs; participants type it to check in.
+    checkinCode: text("checkin_code").notNull(),
+    // Set when the 24-hour reminders were queued, so a restart does not queue them again.
+    remindersQueuedAt: integer("reminders_queued_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("sessions_initiative").on(t.initiativeId, t.startsAt), index("sessions_starts").on(t.startsAt, t.id)],
+);
+
+export const registrationStatuses = ["registered", "waitlisted", "cancelled"] as const;
+
+export const registrations = sqliteTable(
+  "registrations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    sessionId: integer("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    status: text("status", { enum: registrationStatuses }).notNull(),
+    // Order on the waiting list: first in, first out. Renewed when someone signs up again.
+    queuedSeq: integer("queued_seq").notNull(),
+    attendedAt: integer("attended_at", { mode: "timestamp_ms" }),
+    // "code" when the member checked in, otherwise the id of the host who marked them present.
+    attendanceBy: text("attendance_by"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("registrations_session_member").on(t.sessionId, t.memberId),
+    index("registrations_session_status").on(t.sessionId, t.status, t.queuedSeq),
+    index("registrations_member").on(t.memberId, t.status),
+  ],
+);
+
+// "I'm in" on an idea: members who want it to happen, invited when the first session is added.
+export const interests = sqliteTable(
+  "interests",
+  {
+    initiativeId: integer("initiative_id")
+      .notNull()
+      .references(() => initiatives.id, { onDelete: "cascade" }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.initiativeId, t.memberId] }), index("interests_member").on(t.memberId)],
+);
+
+// Every mail is written here first, in the same transaction as what it tells about; the
+// scheduler sends it when SMTP is configured and retries until it succeeds.
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    // Unique per message, so that queueing the same reminder twice does nothing.
+    dedupeKey: text("dedupe_key").notNull(),
+    kind: text("kind").notNull(),
+    memberId: text("member_id").references(() => members.id, { onDelete: "set null" }),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("outbox_dedupe").on(t.dedupeKey), index("outbox_pending").on(t.sentAt, t.nextAttemptAt)],
+);

@@ -35,3 +35,15 @@ export const rateLimitRules = {
 } as const;
 
 export type RateLimitRule = { limit: number; windowMinutes: number };
+
+// Course sessions and attendance (product.md; attendance gives a voice, §1).
+export const sessionRules = {
+  capacityMax: 10_000,
+  // Check-in is open from this long before the start …
+  checkinOpensMinutesBefore: 30,
+  // … until this long after the end.
+  checkinClosesHoursAfter: 2,
+  checkinCodeLength: 6,
+  checkinAttemptsPerSession: { limit: 10, windowMinutes: 60 },
+  reminderHoursBefore: 24,
+} as const;

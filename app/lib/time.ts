@@ -69,3 +69,12 @@ export function toLocalDateTimeInput(instant: Date | number, timeZone: string): 
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
 }
+
+/** "di 3 nov. 2026, 19:30–21:30", or both ends in full when they fall on different days. */
+export function formatTimeRange(start: Date | number, end: Date | number, locale: string, timeZone: string) {
+  const tag = locale === "en" ? "en-GB" : "nl-NL";
+  const day = new Intl.DateTimeFormat(tag, { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" });
+  const clock = new Intl.DateTimeFormat(tag, { timeZone, hour: "2-digit", minute: "2-digit" });
+  if (day.format(start) === day.format(end)) return `${day.format(start)}, ${clock.format(start)}–${clock.format(end)}`;
+  return `${day.format(start)}, ${clock.format(start)} – ${day.format(end)}, ${clock.format(end)}`;
+}

@@ -3,6 +3,9 @@ import { z } from "zod";
 import { hosts, initiativeKinds, initiativeTags, initiatives, members } from "../../db/schema";
 import { db } from "~/lib/db.server";
 import { optionalText, requiredText } from "~/lib/forms";
+import { toFtsQuery } from "~/lib/search";
+import { deriveStatus } from "~/lib/status";
+import { NotAHostError } from "./errors.server";
 import { appendLog } from "./log.server";
 
 export const limits = { title: 120, summary: 280, body: 20_000, place: 200, tag: 40, tags: 10 } as const;
@@ -76,7 +79,7 @@ export function createInitiative(memberId: string, input: InitiativeInput, now =
   }, { behavior: "immediate" });
 }
 
-export class NotAHostError extends Error {}
+export { NotAHostError };
 
 export function updateInitiative(id: number, memberId: string, input: InitiativeInput, now = new Date()) {
   db().transaction((tx) => {
@@ -124,10 +127,18 @@ function hostsOf(ids: number[]): Map<number, HostSummary[]> {
   return byInitiative;
 }
 
-export function getInitiative(id: number) {
+export function getInitiative(id: number, now = Date.now()) {
   const row = db().select().from(initiatives).where(eq(initiatives.id, id)).get();
   if (!row) return null;
-  return { ...row, tagList: row.tags ? row.tags.split(", ") : [], hosts: hostsOf([id]).get(id) ?? [] };
+  const span = db().get<{ first_start: number | null; last_end: number | null }>(
+    sql`SELECT min(starts_at) AS first_start, max(ends_at) AS last_end FROM sessions WHERE initiative_id = ${id} AND cancelled_at IS NULL`,
+  );
+  return {
+    ...row,
+    status: deriveStatus(row.status, span.first_start, span.last_end, now),
+    tagList: row.tags ? row.tags.split(", ") : [],
+    hosts: hostsOf([id]).get(id) ?? [],
+  };
 }
 
 export function isHost(initiativeId: number, memberId: string) {
@@ -138,23 +149,13 @@ export function isHost(initiativeId: number, memberId: string) {
     .get();
 }
 
-/**
- * Turns what someone typed into an FTS5 query: every word must occur, as a word or the start of
- * one; quotes keep FTS5 operators in the input from meaning anything.
- */
-export function toFtsQuery(q: string): string | null {
-  const words = q.normalize("NFC").match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (!words.length) return null;
-  return words
-    .slice(0, 12)
-    .map((w) => `"${w}"*`)
-    .join(" ");
-}
+export { toFtsQuery };
 
 export type FeedFilter = { q?: string; kind?: InitiativeKind; tag?: string; after?: number; limit?: number };
 
 export function listInitiatives(filter: FeedFilter) {
   const limit = filter.limit ?? 20;
+  const now = Date.now();
   const where = [sql`1`];
   if (filter.after) where.push(sql`i.id < ${filter.after}`);
   if (filter.kind) where.push(sql`i.kind = ${filter.kind}`);
@@ -165,9 +166,11 @@ export function listInitiatives(filter: FeedFilter) {
   // Keyset pagination: "after" is the last id of the previous page, so every page costs the same.
   const rows = db().all<{
     id: number; title: string; summary: string; kind: InitiativeKind; tags: string; place: string;
-    status: string; target: number | null; created_at: number;
+    status: string; target: number | null; created_at: number; first_start: number | null; last_end: number | null;
   }>(sql`
-    SELECT i.id, i.title, i.summary, i.kind, i.tags, i.place, i.status, i.target, i.created_at
+    SELECT i.id, i.title, i.summary, i.kind, i.tags, i.place, i.status, i.target, i.created_at,
+      (SELECT min(starts_at) FROM sessions s WHERE s.initiative_id = i.id AND s.cancelled_at IS NULL) AS first_start,
+      (SELECT max(ends_at) FROM sessions s WHERE s.initiative_id = i.id AND s.cancelled_at IS NULL) AS last_end
     FROM initiatives i
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY i.id DESC
@@ -182,7 +185,7 @@ export function listInitiatives(filter: FeedFilter) {
       kind: r.kind,
       tagList: r.tags ? r.tags.split(", ") : [],
       place: r.place,
-      status: r.status,
+      status: deriveStatus(r.status, r.first_start, r.last_end, now),
       target: r.target,
       createdAt: r.created_at,
       hosts: hostMap.get(r.id) ?? [],

@@ -4,7 +4,13 @@ import type { Db } from "../../db/client";
 
 export type LogAction =
   | "initiative.created"
-  | "initiative.edited";
+  | "initiative.edited"
+  | "session.added"
+  | "session.changed"
+  | "session.cancelled"
+  | "attendance.checked-in"
+  | "attendance.marked"
+  | "attendance.unmarked";
 
 export type LogInput = {
   action: LogAction;

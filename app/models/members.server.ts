@@ -55,3 +55,18 @@ export function getPublicMember(id: string) {
       .get() ?? null
   );
 }
+
+export function memberByCalendarToken(token: string) {
+  return db().select({ id: members.id, displayName: members.displayName }).from(members).where(eq(members.calendarToken, token)).get() ?? null;
+}
+
+/** A new secret calendar address (the old one stops working), or none with `revoke`. */
+export function renewCalendarToken(memberId: string, revoke = false): string | null {
+  const token = revoke ? null : randomBytes(24).toString("base64url");
+  db().update(members).set({ calendarToken: token }).where(eq(members.id, memberId)).run();
+  return token;
+}
+
+export function calendarTokenOf(memberId: string) {
+  return db().select({ token: members.calendarToken }).from(members).where(eq(members.id, memberId)).get()?.token ?? null;
+}

@@ -4,6 +4,9 @@ import { InitiativeCard } from "~/components/initiative-card";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { listInitiatives, type InitiativeKind } from "~/models/initiatives.server";
+import { upcomingSessions } from "~/models/sessions.server";
+import { useLocale, useTimeZone } from "~/lib/i18n/react";
+import { formatTimeRange } from "~/lib/time";
 
 export const meta: MetaFunction = ({ matches }) => [
   ...titleMeta(matches, null),
@@ -21,12 +24,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const afterParam = Number(params.get("after"));
   const after = Number.isSafeInteger(afterParam) && afterParam > 0 ? afterParam : undefined;
   const page = listInitiatives({ q: q || undefined, kind, tag, after });
-  return { ...page, filter: { q, kind: kind ?? "", tag: tag ?? "" }, isFirstPage: !after };
+  // The first page also shows what is coming up soon, with the same filters.
+  const upcoming = after ? [] : upcomingSessions({ q: q || undefined, kind, tag, limit: 4 }).items;
+  return { ...page, upcoming, filter: { q, kind: kind ?? "", tag: tag ?? "" }, isFirstPage: !after };
 }
 
 export default function Feed() {
   const t = useT();
-  const { items, nextCursor, filter, isFirstPage } = useLoaderData<typeof loader>();
+  const { items, nextCursor, filter, isFirstPage, upcoming } = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  const timeZone = useTimeZone();
   const filtered = !!(filter.q || filter.kind || filter.tag);
   const nextParams = new URLSearchParams();
   if (filter.q) nextParams.set("q", filter.q);
@@ -64,6 +71,26 @@ export default function Feed() {
         <p className="active-filter">
           {t("feed.tagFilter", { tag: filter.tag })} <Link to={filter.q || filter.kind ? `/?${new URLSearchParams({ q: filter.q, kind: filter.kind })}` : "/"}>{t("feed.clearTag")}</Link>
         </p>
+      ) : null}
+      {upcoming.length ? (
+        <section aria-labelledby="upcoming-heading" className="upcoming">
+          <h2 id="upcoming-heading">{t("feed.upcoming")}</h2>
+          <ul>
+            {upcoming.map((s) => (
+              <li key={s.id}>
+                <Link to={`/sessions/${s.id}`}>{s.title}</Link>
+                <span className="muted">
+                  {" "}
+                  · {formatTimeRange(s.startsAt, s.endsAt, locale, timeZone)}
+                  {s.place ? ` · ${s.place}` : ""}
+                </span>
+              </li>
+            ))}
+          </ul>
+          <p>
+            <Link to="/agenda">{t("feed.allAgenda")} →</Link>
+          </p>
+        </section>
       ) : null}
       <h2 className="visually-hidden">{t("feed.results")}</h2>
       {items.length ? (

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { KindBadge, TagList } from "~/components/initiative-card";
+import { SessionList } from "~/components/session-list";
 import { getMember } from "~/lib/auth.server";
 import { env } from "~/lib/env.server";
 import { useLocale, useT } from "~/lib/i18n/react";
@@ -10,6 +11,8 @@ import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { formatDate } from "~/lib/time";
 import { getInitiative } from "~/models/initiatives.server";
+import { interestOf } from "~/models/registrations.server";
+import { sessionsOfInitiative } from "~/models/sessions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
   ...titleMeta(matches, null, data?.initiative.title),
@@ -20,7 +23,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const initiative = getInitiative(idParam(params.id));
   if (!initiative) throw data(null, { status: 404 });
   const member = await getMember(request);
+  const sessions = sessionsOfInitiative(initiative.id, member?.id ?? null);
+  const now = Date.now();
   return {
+    sessions,
+    now,
+    loggedIn: !!member,
+    interest: interestOf(initiative.id, member?.id ?? null),
+    upcomingCount: sessions.filter((s) => !s.cancelled && s.startsAt > now).length,
     initiative: {
       id: initiative.id,
       title: initiative.title,
@@ -43,7 +53,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
-  const { initiative, isHost, timeZone } = useLoaderData<typeof loader>();
+  const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount } = useLoaderData<typeof loader>();
+  const here = `/initiatives/${initiative.id}`;
+  const enrolledEverywhere = sessions.filter((s) => !s.cancelled && s.startsAt > now).every((s) => s.myStatus);
   return (
     <article className="initiative">
       <header className="initiative-header">
@@ -63,8 +75,53 @@ export default function InitiativePage() {
           </p>
         ) : null}
       </header>
-      {initiative.target ? <p>{t("initiative.goesAheadWith", { n: initiative.target })}</p> : null}
-      <div className="prose" dangerouslySetInnerHTML={{ __html: initiative.bodyHtml }} />
+      <div className="initiative-main">
+        {initiative.target ? <p>{t("initiative.goesAheadWith", { n: initiative.target })}</p> : null}
+        <div className="prose" dangerouslySetInnerHTML={{ __html: initiative.bodyHtml }} />
+        <section aria-labelledby="sessions-heading" className="sessions-section">
+          <h2 id="sessions-heading">{t("session.sessions")}</h2>
+          {sessions.length === 0 ? (
+            <div className="interest">
+              <p>
+                {initiative.target
+                  ? t("interest.progress", { n: interest.count, target: initiative.target })
+                  : t("interest.count", { n: interest.count })}
+              </p>
+              {initiative.target ? <progress max={initiative.target} value={Math.min(interest.count, initiative.target)} aria-label={t("interest.progress", { n: interest.count, target: initiative.target })} /> : null}
+              {interest.mine ? <p className="session-state ok">{t("interest.youAreIn")}</p> : null}
+              {loggedIn ? (
+                <Form method="post" action={`/initiatives/${initiative.id}/interest`}>
+                  <input type="hidden" name="interested" value={interest.mine ? "0" : "1"} />
+                  <button type="submit" className={interest.mine ? "button secondary" : "button"}>
+                    {interest.mine ? t("interest.out") : t("interest.in")}
+                  </button>
+                </Form>
+              ) : (
+                <Link className="button secondary" to={`/login?redirectTo=${encodeURIComponent(here)}`}>
+                  {t("interest.loginFirst")}
+                </Link>
+              )}
+            </div>
+          ) : null}
+          {initiative.kind === "course" && upcomingCount > 1 && loggedIn && !enrolledEverywhere ? (
+            <Form method="post" action={`/initiatives/${initiative.id}/enrol`} className="enrol">
+              <p className="hint">{t("enrol.hint", { n: upcomingCount })}</p>
+              <button type="submit" className="button">
+                {t("enrol.submit")}
+              </button>
+            </Form>
+          ) : null}
+          <SessionList sessions={sessions} loggedIn={loggedIn} redirectTo={here} now={now} />
+          <p className="row-links">
+            {isHost ? (
+              <Link className="button secondary" to={`/initiatives/${initiative.id}/sessions`}>
+                {t("session.add")}
+              </Link>
+            ) : null}
+            {sessions.length ? <a href={`/initiatives/${initiative.id}.ics`}>{t("session.calendar")}</a> : null}
+          </p>
+        </section>
+      </div>
       <aside className="initiative-aside" aria-labelledby="hosts-heading">
         <h2 id="hosts-heading">{t("initiative.hosts")}</h2>
         {initiative.hosts.length ? (

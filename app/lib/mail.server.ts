@@ -1,0 +1,109 @@
+// Mail goes through the outbox table: queued in the same transaction as the change it reports,
+// sent by the scheduler over SMTP when SMTP_URL is set, retried with back-off until it succeeds.
+// Without SMTP the mails stay in the outbox (and the server log says so), so nothing is lost.
+import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
+import nodemailer, { type Transporter } from "nodemailer";
+import { members, outbox } from "../../db/schema";
+import type { Db } from "../../db/client";
+import { db } from "./db.server";
+import { env } from "./env.server";
+import { isLocale, translator, type Locale, type Translate } from "./i18n";
+
+type Tx = Pick<Db, "insert" | "select">;
+
+export type MailContent = { subject: string; body: string };
+
+/**
+ * Queues one mail to a member, written in their language. `dedupeKey` makes it idempotent:
+ * the same key queued twice (a retried request, a restart) sends once.
+ */
+export function queueMemberMail(
+  tx: Tx,
+  input: { memberId: string; kind: string; dedupeKey: string; now?: Date; compose: (t: Translate, locale: Locale) => MailContent },
+) {
+  const member = tx.select({ email: members.email, locale: members.locale }).from(members).where(eq(members.id, input.memberId)).get();
+  if (!member) return;
+  const locale: Locale = isLocale(member.locale) ? member.locale : "nl";
+  const { subject, body } = input.compose(translator(locale), locale);
+  const now = input.now ?? new Date();
+  tx.insert(outbox)
+    .values({
+      dedupeKey: input.dedupeKey,
+      kind: input.kind,
+      memberId: input.memberId,
+      toAddress: member.email,
+      subject,
+      body,
+      createdAt: now,
+      nextAttemptAt: now.getTime(),
+    })
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .run();
+  if (!env().SMTP_URL && env().NODE_ENV !== "test") {
+    console.info(`[mail] kept in outbox (no SMTP_URL configured): ${input.kind} for member ${input.memberId}`);
+  }
+}
+
+/** The site's address for links in mails. */
+export function siteUrl(path = "/"): string {
+  const base = env().PUBLIC_URL ?? `http://localhost:${env().PORT}`;
+  return new URL(path, base).toString();
+}
+
+let transporter: Transporter | undefined;
+function smtp(): Transporter | null {
+  const url = env().SMTP_URL;
+  if (!url) return null;
+  transporter ??= nodemailer.createTransport(url);
+  return transporter;
+}
+
+// 1, 2, 4 … minutes, at most 6 hours between attempts.
+function backoffMs(attempts: number) {
+  return Math.min(60_000 * 2 ** attempts, 6 * 3_600_000);
+}
+
+let delivering = false;
+
+/** Sends what is due. Returns how many were sent. Safe to call often: runs one batch at a time. */
+export async function deliverOutbox(now = new Date(), batch = 25): Promise<number> {
+  const transport = smtp();
+  if (!transport || delivering) return 0;
+  delivering = true;
+  let sent = 0;
+  try {
+    const due = db()
+      .select()
+      .from(outbox)
+      .where(and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now.getTime())))
+      .orderBy(asc(outbox.id))
+      .limit(batch)
+      .all();
+    for (const mail of due) {
+      try {
+        await transport.sendMail({ from: env().MAIL_FROM, to: mail.toAddress, subject: mail.subject, text: mail.body });
+        db().update(outbox).set({ sentAt: new Date(), lastError: null }).where(eq(outbox.id, mail.id)).run();
+        sent++;
+      } catch (error) {
+        db()
+          .update(outbox)
+          .set({
+            attempts: sql`${outbox.attempts} + 1`,
+            nextAttemptAt: now.getTime() + backoffMs(mail.attempts),
+            lastError: String((error as Error).message ?? error).slice(0, 500),
+          })
+          .where(eq(outbox.id, mail.id))
+          .run();
+      }
+    }
+  } finally {
+    delivering = false;
+  }
+  return sent;
+}
+
+/** For tests and shutdown: forget the SMTP connection so a new SMTP_URL is read. */
+export function resetMailTransport() {
+  transporter?.close();
+  transporter = undefined;
+}

@@ -1,0 +1,18 @@
+// Turns a refused registration into a status and a dictionary key.
+import type { MessageKey } from "./i18n";
+import { NotAHostError } from "~/models/errors.server";
+import { CheckinClosedError, NotRegisteredError, RegistrationClosedError, TooManyCodeAttemptsError, WrongCodeError } from "~/models/registrations.server";
+
+export function refusalOf(error: unknown): { status: number; message: MessageKey } | null {
+  if (error instanceof RegistrationClosedError) {
+    if (error.reason === "not-found") return { status: 404, message: "session.closed.notFound" };
+    if (error.reason === "cancelled") return { status: 409, message: "session.closed.cancelled" };
+    return { status: 409, message: "session.closed.started" };
+  }
+  if (error instanceof NotRegisteredError) return { status: 409, message: "session.notRegistered" };
+  if (error instanceof NotAHostError) return { status: 403, message: "session.notHost" };
+  if (error instanceof CheckinClosedError) return { status: 409, message: "session.checkin.closed" };
+  if (error instanceof WrongCodeError) return { status: 400, message: "session.checkin.wrongCode" };
+  if (error instanceof TooManyCodeAttemptsError) return { status: 429, message: "session.checkin.tooMany" };
+  return null;
+}

@@ -1,0 +1,253 @@
+// Sign-ups for sessions. Every change runs in one synchronous BEGIN IMMEDIATE transaction, so
+// counting the places and taking one can never interleave with another request: no overbooking.
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { hosts, initiatives, interests, members, registrations, sessions } from "../../db/schema";
+import type { Db } from "../../db/client";
+import { sessionRules } from "~/governance/config";
+import { db } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import { queueMemberMail, siteUrl } from "~/lib/mail.server";
+import { formatDateTime } from "~/lib/time";
+import { NotAHostError } from "./errors.server";
+import { appendLog } from "./log.server";
+import { hitRateLimit } from "./rate-limits.server";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export type RegistrationOutcome = { status: "registered" | "waitlisted"; position: number | null; already: boolean };
+
+export class RegistrationClosedError extends Error {
+  constructor(public reason: "not-found" | "cancelled" | "started") {
+    super(`registration closed: ${reason}`);
+  }
+}
+export class NotRegisteredError extends Error {}
+
+function when(startsAt: Date, locale: string) {
+  return formatDateTime(startsAt, locale, env().TZ_COMMUNITY);
+}
+
+function waitlistPosition(tx: Tx, sessionId: number, queuedSeq: number) {
+  return tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM registrations WHERE session_id = ${sessionId} AND status = 'waitlisted' AND queued_seq <= ${queuedSeq}`).n;
+}
+
+function titleOf(tx: Tx, initiativeId: number) {
+  return tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, initiativeId)).get()?.title ?? "";
+}
+
+/** The core of signing up, inside a transaction the caller holds. */
+function registerInTx(tx: Tx, sessionId: number, memberId: string, now: Date): RegistrationOutcome {
+  const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+  if (!session) throw new RegistrationClosedError("not-found");
+  if (session.cancelledAt) throw new RegistrationClosedError("cancelled");
+  if (session.startsAt <= now) throw new RegistrationClosedError("started");
+
+  const existing = tx.select().from(registrations).where(and(eq(registrations.sessionId, sessionId), eq(registrations.memberId, memberId))).get();
+  if (existing && existing.status !== "cancelled") {
+    return {
+      status: existing.status,
+      position: existing.status === "waitlisted" ? waitlistPosition(tx, sessionId, existing.queuedSeq) : null,
+      already: true,
+    };
+  }
+  const registered = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM registrations WHERE session_id = ${sessionId} AND status = 'registered'`).n;
+  const waitlisted = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM registrations WHERE session_id = ${sessionId} AND status = 'waitlisted'`).n;
+  // Nobody jumps the queue: with people waiting, a freed place has already gone to them.
+  const status = session.capacity === null || (registered < session.capacity && waitlisted === 0) ? "registered" : "waitlisted";
+  const queuedSeq = tx.get<{ n: number }>(sql`SELECT coalesce(max(queued_seq), 0) + 1 AS n FROM registrations WHERE session_id = ${sessionId}`).n;
+  if (existing) {
+    tx.update(registrations).set({ status, queuedSeq, updatedAt: now }).where(eq(registrations.id, existing.id)).run();
+  } else {
+    tx.insert(registrations).values({ sessionId, memberId, status, queuedSeq, createdAt: now, updatedAt: now }).run();
+  }
+  const position = status === "waitlisted" ? waitlistPosition(tx, sessionId, queuedSeq) : null;
+  const title = titleOf(tx, session.initiativeId);
+  queueMemberMail(tx, {
+    memberId,
+    kind: "registration",
+    dedupeKey: `registration:${sessionId}:${memberId}:${queuedSeq}`,
+    now,
+    compose: (t, locale) =>
+      status === "registered"
+        ? {
+            subject: t("mail.registered.subject", { title }),
+            body: t("mail.registered.body", { title, when: when(session.startsAt, locale), place: session.place || "—", url: siteUrl(`/sessions/${sessionId}`) }),
+          }
+        : {
+            subject: t("mail.waitlisted.subject", { title }),
+            body: t("mail.waitlisted.body", { title, when: when(session.startsAt, locale), position: position ?? 0, url: siteUrl(`/sessions/${sessionId}`) }),
+          },
+  });
+  return { status, position, already: false };
+}
+
+export function register(sessionId: number, memberId: string, now = new Date()): RegistrationOutcome {
+  return db().transaction((tx) => registerInTx(tx, sessionId, memberId, now), { behavior: "immediate" });
+}
+
+/** Signs a member up for every upcoming session of a course at once. */
+export function enrol(initiativeId: number, memberId: string, now = new Date()) {
+  return db().transaction((tx) => {
+    const upcoming = tx
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.initiativeId, initiativeId), sql`${sessions.cancelledAt} IS NULL`, sql`${sessions.startsAt} > ${now.getTime()}`))
+      .orderBy(asc(sessions.startsAt))
+      .all();
+    return upcoming.map(({ id }) => ({ sessionId: id, ...registerInTx(tx, id, memberId, now) }));
+  }, { behavior: "immediate" });
+}
+
+/** Moves people from the waiting list into free places, first in first out, and tells them. */
+export function promoteFromWaitlist(tx: Tx, sessionId: number, now: Date) {
+  const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+  if (!session || session.cancelledAt || session.startsAt <= now) return [];
+  const registered = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM registrations WHERE session_id = ${sessionId} AND status = 'registered'`).n;
+  const free = session.capacity === null ? Number.MAX_SAFE_INTEGER : session.capacity - registered;
+  if (free <= 0) return [];
+  const next = tx
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, "waitlisted")))
+    .orderBy(asc(registrations.queuedSeq))
+    .limit(Math.min(free, 10_000))
+    .all();
+  const title = titleOf(tx, session.initiativeId);
+  for (const reg of next) {
+    tx.update(registrations).set({ status: "registered", updatedAt: now }).where(eq(registrations.id, reg.id)).run();
+    queueMemberMail(tx, {
+      memberId: reg.memberId,
+      kind: "promoted",
+      dedupeKey: `promoted:${sessionId}:${reg.memberId}:${reg.queuedSeq}`,
+      now,
+      compose: (t, locale) => ({
+        subject: t("mail.promoted.subject", { title }),
+        body: t("mail.promoted.body", { title, when: when(session.startsAt, locale), url: siteUrl(`/sessions/${sessionId}`) }),
+      }),
+    });
+  }
+  return next.map((r) => r.memberId);
+}
+
+/** Withdraws a member from a session; a freed place goes to the first person waiting. */
+export function withdraw(sessionId: number, memberId: string, now = new Date()) {
+  return db().transaction((tx) => {
+    const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+    if (!session) throw new RegistrationClosedError("not-found");
+    const reg = tx.select().from(registrations).where(and(eq(registrations.sessionId, sessionId), eq(registrations.memberId, memberId))).get();
+    if (!reg || reg.status === "cancelled") throw new NotRegisteredError();
+    if (session.startsAt <= now) throw new RegistrationClosedError("started");
+    tx.update(registrations).set({ status: "cancelled", updatedAt: now }).where(eq(registrations.id, reg.id)).run();
+    const promoted = reg.status === "registered" ? promoteFromWaitlist(tx, sessionId, now) : [];
+    return { promoted };
+  }, { behavior: "immediate" });
+}
+
+export class CheckinClosedError extends Error {}
+export class WrongCodeError extends Error {}
+export class TooManyCodeAttemptsError extends Error {}
+
+/** A participant checks in with the code the hosts show in the room. Attendance gives a voice. */
+export function checkIn(sessionId: number, memberId: string, code: string, now = new Date()) {
+  const attempt = hitRateLimit(`checkin:${sessionId}:${memberId}`, sessionRules.checkinAttemptsPerSession, now.getTime());
+  if (!attempt.allowed) throw new TooManyCodeAttemptsError();
+  return db().transaction((tx) => {
+    const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+    if (!session) throw new RegistrationClosedError("not-found");
+    const opens = session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
+    const closes = session.endsAt.getTime() + sessionRules.checkinClosesHoursAfter * 3_600_000;
+    if (session.cancelledAt || now.getTime() < opens || now.getTime() > closes) throw new CheckinClosedError();
+    const typed = code.toUpperCase().replace(/[\s-]/g, "");
+    if (typed !== session.checkinCode) throw new WrongCodeError();
+    const reg = tx.select().from(registrations).where(and(eq(registrations.sessionId, sessionId), eq(registrations.memberId, memberId))).get();
+    if (reg?.attendedAt) return { already: true };
+    if (reg) {
+      // Whoever is in the room counts, also from the waiting list or after withdrawing.
+      tx.update(registrations).set({ attendedAt: now, attendanceBy: "code", status: "registered", updatedAt: now }).where(eq(registrations.id, reg.id)).run();
+    } else {
+      const queuedSeq = tx.get<{ n: number }>(sql`SELECT coalesce(max(queued_seq), 0) + 1 AS n FROM registrations WHERE session_id = ${sessionId}`).n;
+      tx.insert(registrations).values({ sessionId, memberId, status: "registered", queuedSeq, attendedAt: now, attendanceBy: "code", createdAt: now, updatedAt: now }).run();
+    }
+    appendLog(tx, { action: "attendance.checked-in", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { memberId }, at: now });
+    return { already: false };
+  }, { behavior: "immediate" });
+}
+
+export { NotAHostError };
+
+/** A host ticks (or unticks) who came. Logged, because attendance gives a voice. */
+export function markAttendance(sessionId: number, hostId: string, memberId: string, present: boolean, now = new Date()) {
+  db().transaction((tx) => {
+    const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+    if (!session) throw new RegistrationClosedError("not-found");
+    const host = tx.select().from(hosts).where(and(eq(hosts.initiativeId, session.initiativeId), eq(hosts.memberId, hostId))).get();
+    if (!host) throw new NotAHostError();
+    const opens = session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
+    if (session.cancelledAt || now.getTime() < opens) throw new CheckinClosedError();
+    const reg = tx.select().from(registrations).where(and(eq(registrations.sessionId, sessionId), eq(registrations.memberId, memberId))).get();
+    if (!reg) throw new NotRegisteredError();
+    if (present === !!reg.attendedAt) return;
+    tx.update(registrations)
+      .set(present ? { attendedAt: now, attendanceBy: hostId, updatedAt: now } : { attendedAt: null, attendanceBy: null, updatedAt: now })
+      .where(eq(registrations.id, reg.id))
+      .run();
+    tx.update(hosts).set({ lastActionAt: now }).where(and(eq(hosts.initiativeId, session.initiativeId), eq(hosts.memberId, hostId))).run();
+    appendLog(tx, { action: present ? "attendance.marked" : "attendance.unmarked", actorId: hostId, subjectType: "session", subjectId: sessionId, detail: { memberId }, at: now });
+  }, { behavior: "immediate" });
+}
+
+export type Participant = {
+  memberId: string;
+  displayName: string;
+  organisation: string;
+  status: "registered" | "waitlisted";
+  position: number | null;
+  attended: boolean;
+};
+
+/** Who is coming (and who is waiting), for participants and hosts; never an email address. */
+export function participantsOf(sessionId: number): Participant[] {
+  const rows = db()
+    .select({
+      memberId: registrations.memberId,
+      displayName: members.displayName,
+      organisation: members.organisation,
+      status: registrations.status,
+      attendedAt: registrations.attendedAt,
+    })
+    .from(registrations)
+    .innerJoin(members, eq(members.id, registrations.memberId))
+    .where(and(eq(registrations.sessionId, sessionId), inArray(registrations.status, ["registered", "waitlisted"])))
+    .orderBy(asc(registrations.status), asc(registrations.queuedSeq))
+    .all();
+  let position = 0;
+  return rows.map((r) => ({
+    memberId: r.memberId,
+    displayName: r.displayName,
+    organisation: r.organisation,
+    status: r.status as "registered" | "waitlisted",
+    position: r.status === "waitlisted" ? ++position : null,
+    attended: r.attendedAt !== null,
+  }));
+}
+
+/** "I'm in" on an idea: toggles the member's interest. */
+export function setInterest(initiativeId: number, memberId: string, interested: boolean) {
+  if (interested) db().insert(interests).values({ initiativeId, memberId }).onConflictDoNothing().run();
+  else db().delete(interests).where(and(eq(interests.initiativeId, initiativeId), eq(interests.memberId, memberId))).run();
+}
+
+export function interestOf(initiativeId: number, memberId: string | null) {
+  const count = db().get<{ n: number }>(sql`SELECT count(*) AS n FROM interests WHERE initiative_id = ${initiativeId}`).n;
+  const mine = memberId ? !!db().get(sql`SELECT 1 FROM interests WHERE initiative_id = ${initiativeId} AND member_id = ${memberId}`) : false;
+  return { count, mine };
+}
+
+/** Whether the member takes part in the initiative (signed up for a session or said "I'm in"). */
+export function takesPartIn(initiativeId: number, memberId: string) {
+  return !!db().get(sql`
+    SELECT 1 FROM registrations r JOIN sessions s ON s.id = r.session_id
+    WHERE s.initiative_id = ${initiativeId} AND r.member_id = ${memberId} AND r.status IN ('registered', 'waitlisted')
+    UNION ALL SELECT 1 FROM interests WHERE initiative_id = ${initiativeId} AND member_id = ${memberId}
+    LIMIT 1`);
+}

@@ -1,0 +1,13 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { calendarFile, calendarResponse, originOf } from "~/lib/calendar.server";
+import { memberByCalendarToken } from "~/models/members.server";
+import { calendarSessions } from "~/models/sessions.server";
+
+// GET /calendar/<secret>.ics — a member's own sessions; the secret is the only key, revocable.
+export function loader({ request, params }: LoaderFunctionArgs) {
+  const token = (params.token ?? "").replace(/\.ics$/, "");
+  const member = /^[\w-]{20,64}$/.test(token) ? memberByCalendarToken(token) : null;
+  if (!member) throw new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  const sessions = calendarSessions({ memberId: member.id });
+  return calendarResponse(calendarFile(sessions, `Meedoen — ${member.displayName}`, originOf(request)), "meedoen.ics", true);
+}

@@ -1,0 +1,13 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { calendarFile, calendarResponse, originOf } from "~/lib/calendar.server";
+import { idParam } from "~/lib/params.server";
+import { getInitiative } from "~/models/initiatives.server";
+import { calendarSessions } from "~/models/sessions.server";
+
+// Served at /initiatives/:id.ics (the server maps that address here).
+export function loader({ request, params }: LoaderFunctionArgs) {
+  const initiative = getInitiative(idParam(params.id));
+  if (!initiative) throw new Response("Not found", { status: 404 });
+  const sessions = calendarSessions({ initiativeId: initiative.id });
+  return calendarResponse(calendarFile(sessions, initiative.title, originOf(request)), `initiative-${initiative.id}.ics`);
+}

@@ -1,0 +1,58 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { SessionForm } from "~/components/session-form";
+import { requireMember } from "~/lib/auth.server";
+import { parseForm, readFormData } from "~/lib/forms";
+import { useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { idParam } from "~/lib/params.server";
+import { NotAHostError } from "~/models/errors.server";
+import { getInitiative, isHost } from "~/models/initiatives.server";
+import { addSession, sessionInput } from "~/models/sessions.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "session.add.title");
+
+async function requireHostedInitiative(request: Request, idText: string | undefined) {
+  const member = await requireMember(request);
+  const initiative = getInitiative(idParam(idText));
+  if (!initiative) throw data(null, { status: 404 });
+  if (!isHost(initiative.id, member.id)) throw data(null, { status: 403 });
+  return { member, initiative };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { initiative } = await requireHostedInitiative(request, params.id);
+  return { id: initiative.id, title: initiative.title, place: initiative.place };
+}
+
+// POST /initiatives/:id/sessions — the URL contract's way to add a session.
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { member, initiative } = await requireHostedInitiative(request, params.id);
+  const now = new Date();
+  const form = parseForm(sessionInput({ now, creating: true }), await readFormData(request));
+  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  try {
+    addSession(initiative.id, member.id, form.data, now);
+  } catch (error) {
+    if (error instanceof NotAHostError) throw data(null, { status: 403 });
+    throw error;
+  }
+  return redirect(`/initiatives/${initiative.id}#sessions-heading`, 303);
+}
+
+export default function AddSession() {
+  const t = useT();
+  const { id, title, place } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <section className="narrow">
+      <p>
+        <Link to={`/initiatives/${id}`}>← {t("session.backToInitiative", { title })}</Link>
+      </p>
+      <h1>{t("session.add.title")}</h1>
+      <p className="lead">{t("session.add.intro", { title })}</p>
+      <SessionForm values={result?.values ?? { place }} errors={result?.errors} submitLabel={t("session.add.submit")} />
+    </section>
+  );
+}

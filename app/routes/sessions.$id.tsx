@@ -1,0 +1,183 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { RegistrationControls, PlacesText } from "~/components/session-list";
+import { getMember } from "~/lib/auth.server";
+import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { idParam } from "~/lib/params.server";
+import { formatTimeRange } from "~/lib/time";
+import { isHost } from "~/models/initiatives.server";
+import { participantsOf } from "~/models/registrations.server";
+import { getSession, isCheckinOpen, sessionsOfInitiative } from "~/models/sessions.server";
+import { sessionRules } from "~/governance/config";
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  titleMeta(matches, null, data ? `${data.session.initiativeTitle}` : undefined);
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const session = getSession(idParam(params.id));
+  if (!session) throw data(null, { status: 404 });
+  const member = await getMember(request);
+  const now = new Date();
+  const summary = sessionsOfInitiative(session.initiativeId, member?.id ?? null).find((s) => s.id === session.id)!;
+  const host = !!member && isHost(session.initiativeId, member.id);
+  const participants = participantsOf(session.id);
+  const takesPart = !!member && participants.some((p) => p.memberId === member.id);
+  const checkinOpen = isCheckinOpen(session, now);
+  const markingOpen = !session.cancelledAt && now.getTime() >= session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
+  return {
+    session: {
+      id: session.id,
+      initiativeId: session.initiativeId,
+      initiativeTitle: session.initiativeTitle,
+      initiativeSummary: session.initiativeSummary,
+      startsAt: session.startsAt.getTime(),
+      endsAt: session.endsAt.getTime(),
+      place: session.place,
+      hostOrganisation: session.hostOrganisation,
+      capacity: session.capacity,
+      cancelled: !!session.cancelledAt,
+    },
+    summary,
+    now: now.getTime(),
+    loggedIn: !!member,
+    isHost: host,
+    // Participants see each other's names and organisations; others only the numbers.
+    participants: host || takesPart ? participants.map(({ memberId, displayName, organisation, status, position, attended }) => ({ memberId, displayName, organisation, status, position, attended })) : null,
+    checkinOpen,
+    markingOpen,
+    checkinCode: host && checkinOpen ? session.checkinCode : null,
+    canCheckIn: !!member && checkinOpen && !summary.attended,
+  };
+}
+
+export default function SessionPage() {
+  const t = useT();
+  const locale = useLocale();
+  const timeZone = useTimeZone();
+  const { session, summary, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen } = useLoaderData<typeof loader>();
+  const here = `/sessions/${session.id}`;
+  const registered = participants?.filter((p) => p.status === "registered") ?? [];
+  const waiting = participants?.filter((p) => p.status === "waitlisted") ?? [];
+  return (
+    <article className="session-page">
+      <p>
+        <Link to={`/initiatives/${session.initiativeId}`}>← {t("session.backToInitiative", { title: session.initiativeTitle })}</Link>
+      </p>
+      <h1>{session.initiativeTitle}</h1>
+      <p className="lead">{formatTimeRange(session.startsAt, session.endsAt, locale, timeZone)}</p>
+      {session.cancelled ? <p className="form-error">{t("session.closed.cancelled")}</p> : null}
+      <dl className="facts">
+        {session.place ? (
+          <>
+            <dt>{t("session.place")}</dt>
+            <dd>{session.place}</dd>
+          </>
+        ) : null}
+        {session.hostOrganisation ? (
+          <>
+            <dt>{t("session.hostOrganisation")}</dt>
+            <dd>{session.hostOrganisation}</dd>
+          </>
+        ) : null}
+        <dt>{t("session.capacity")}</dt>
+        <dd>
+          <PlacesText registered={summary.registered} capacity={session.capacity} waitlisted={summary.waitlisted} />
+        </dd>
+      </dl>
+      <RegistrationControls session={summary} loggedIn={loggedIn} redirectTo={here} now={now} />
+      <p>
+        <a href={`/sessions/${session.id}.ics`}>{t("session.calendar")}</a>
+      </p>
+
+      {canCheckIn ? (
+        <section className="panel" aria-labelledby="checkin-heading">
+          <h2 id="checkin-heading">{t("session.checkin")}</h2>
+          <Form method="post" action={`/sessions/${session.id}/checkin`} className="inline-fields">
+            <p className="hint" id="checkin-hint">
+              {t("session.checkin.hint")}
+            </p>
+            <label htmlFor="checkin-code">{t("session.checkin.code")}</label>
+            <input id="checkin-code" name="code" autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={12} aria-describedby="checkin-hint" required />
+            <button type="submit" className="button">
+              {t("session.checkin.submit")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {isHost ? (
+        <section className="panel" aria-labelledby="host-heading">
+          <h2 id="host-heading">{t("session.hostTools")}</h2>
+          {checkinCode ? (
+            <div className="checkin-code">
+              <p>{t("session.checkinCode")}</p>
+              <p className="code" aria-label={checkinCode.split("").join(" ")}>
+                {checkinCode}
+              </p>
+              <p className="hint">{t("session.checkinCode.hint")}</p>
+            </div>
+          ) : !session.cancelled ? (
+            <p className="hint">{t("session.checkinCode.later")}</p>
+          ) : null}
+          <p className="row-links">
+            <Link to={`/sessions/${session.id}/edit`}>{t("session.edit")}</Link>
+            <Link to={`/sessions/${session.id}/message`}>{t("session.message")}</Link>
+            <a href={`/sessions/${session.id}/participants.csv`}>{t("session.csv")}</a>
+          </p>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="participants-heading">
+        <h2 id="participants-heading">{t("session.participants")}</h2>
+        {participants === null ? (
+          <p className="muted">{t("session.participants.count", { n: summary.registered })}</p>
+        ) : (
+          <>
+            <p className="hint">{t("session.participants.hint")}</p>
+            {registered.length ? (
+              <ul className="people">
+                {registered.map((p) => (
+                  <li key={p.memberId}>
+                    <span>
+                      {p.displayName}
+                      {p.organisation ? <span className="muted"> · {p.organisation}</span> : null}
+                      {p.attended ? <strong className="present"> · {t("session.attendance.present")}</strong> : null}
+                    </span>
+                    {isHost && markingOpen ? (
+                      <Form method="post" action={`/sessions/${session.id}/attendance`}>
+                        <input type="hidden" name="memberId" value={p.memberId} />
+                        <input type="hidden" name="present" value={p.attended ? "0" : "1"} />
+                        <button type="submit" className="link-button">
+                          {p.attended ? t("session.attendance.markAbsent") : t("session.attendance.markPresent")}
+                          <span className="visually-hidden">: {p.displayName}</span>
+                        </button>
+                      </Form>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">{t("session.participants.none")}</p>
+            )}
+            {isHost && !markingOpen && registered.length ? <p className="hint">{t("session.attendance.notYet")}</p> : null}
+            {waiting.length ? (
+              <>
+                <h3>{t("session.waitlist")}</h3>
+                <ol className="people">
+                  {waiting.map((p) => (
+                    <li key={p.memberId}>
+                      {p.displayName}
+                      {p.organisation ? <span className="muted"> · {p.organisation}</span> : null}
+                    </li>
+                  ))}
+                </ol>
+              </>
+            ) : null}
+          </>
+        )}
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,38 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { useActionData, useParams } from "@remix-run/react";
+import { Refusal } from "~/components/refusal";
+import { requireMember } from "~/lib/auth.server";
+import { readFormData } from "~/lib/forms";
+import { useT } from "~/lib/i18n/react";
+import { idParam } from "~/lib/params.server";
+import { refusalOf } from "~/lib/registration-errors.server";
+import { markAttendance } from "~/models/registrations.server";
+
+// A host ticks who came: `memberId` and `present` (1 or 0).
+export async function action({ request, params }: ActionFunctionArgs) {
+  const host = await requireMember(request);
+  const sessionId = idParam(params.id);
+  const form = await readFormData(request);
+  const memberId = form.get("memberId");
+  if (typeof memberId !== "string" || !memberId) return data({ message: "session.notRegistered" as const }, { status: 400 });
+  try {
+    markAttendance(sessionId, host.id, memberId, form.get("present") !== "0");
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (!refusal) throw error;
+    return data({ message: refusal.message }, { status: refusal.status });
+  }
+  return redirect(`/sessions/${sessionId}#participants-heading`, 303);
+}
+
+export function loader({ params }: { params: { id?: string } }) {
+  return redirect(`/sessions/${idParam(params.id)}`);
+}
+
+export default function AttendanceRefused() {
+  const t = useT();
+  const result = useActionData<typeof action>();
+  const { id } = useParams();
+  return <Refusal message={result?.message ?? "error.badRequest"} back={`/sessions/${id}`} backLabel={t("session.details")} />;
+}

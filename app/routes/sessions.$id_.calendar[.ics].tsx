@@ -1,0 +1,12 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { calendarFile, calendarResponse, originOf } from "~/lib/calendar.server";
+import { idParam } from "~/lib/params.server";
+import { calendarSessions } from "~/models/sessions.server";
+
+// Served at /sessions/:id.ics (the server maps that address here).
+export function loader({ request, params }: LoaderFunctionArgs) {
+  const id = idParam(params.id);
+  const sessions = calendarSessions({ sessionId: id });
+  if (!sessions.length) throw new Response("Not found", { status: 404 });
+  return calendarResponse(calendarFile(sessions, sessions[0].title, originOf(request)), `session-${id}.ics`);
+}

@@ -1,0 +1,94 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { SessionForm } from "~/components/session-form";
+import { requireMember } from "~/lib/auth.server";
+import { env } from "~/lib/env.server";
+import { formValues, parseForm, readFormData } from "~/lib/forms";
+import { useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { idParam } from "~/lib/params.server";
+import { toLocalDateTimeInput } from "~/lib/time";
+import { isHost } from "~/models/initiatives.server";
+import { CapacityBelowRegisteredError, cancelSession, getSession, sessionInput, updateSession } from "~/models/sessions.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "session.edit.title");
+
+async function requireHostedSession(request: Request, idText: string | undefined) {
+  const member = await requireMember(request);
+  const session = getSession(idParam(idText));
+  if (!session) throw data(null, { status: 404 });
+  if (!isHost(session.initiativeId, member.id)) throw data(null, { status: 403 });
+  return { member, session };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { session } = await requireHostedSession(request, params.id);
+  const zone = env().TZ_COMMUNITY;
+  return {
+    id: session.id,
+    title: session.initiativeTitle,
+    cancelled: !!session.cancelledAt,
+    values: {
+      startsAt: toLocalDateTimeInput(session.startsAt, zone),
+      endsAt: toLocalDateTimeInput(session.endsAt, zone),
+      place: session.place,
+      hostOrganisation: session.hostOrganisation,
+      capacity: session.capacity === null ? "" : String(session.capacity),
+    },
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { member, session } = await requireHostedSession(request, params.id);
+  const formData = await readFormData(request);
+  if (formData.get("intent") === "cancel-session") {
+    cancelSession(session.id, member.id);
+    return redirect(`/sessions/${session.id}`, 303);
+  }
+  const now = new Date();
+  const form = parseForm(sessionInput({ now, creating: false }), formData);
+  if (!form.ok) return data({ errors: form.errors, values: form.values, params: undefined }, { status: 400 });
+  try {
+    updateSession(session.id, member.id, form.data, now);
+  } catch (error) {
+    if (error instanceof CapacityBelowRegisteredError) {
+      return data(
+        { errors: { capacity: "session.capacity.belowRegistered" as const }, values: formValues(formData), params: { n: error.registered } },
+        { status: 409 },
+      );
+    }
+    throw error;
+  }
+  return redirect(`/sessions/${session.id}`, 303);
+}
+
+export default function EditSession() {
+  const t = useT();
+  const { id, title, cancelled, values } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const formValues = result && "values" in result && Object.keys(result.values).length ? result.values : values;
+  return (
+    <section className="narrow">
+      <p>
+        <Link to={`/sessions/${id}`}>← {t("session.details")}</Link>
+      </p>
+      <h1>{t("session.edit.title")}</h1>
+      <p className="lead">{title}</p>
+      {result?.params ? (
+        <p className="form-error" role="alert">
+          {t("session.capacity.belowRegistered", result.params)}
+        </p>
+      ) : null}
+      <SessionForm values={formValues} errors={result?.errors} submitLabel={t("session.edit.submit")} />
+      {!cancelled ? (
+        <Form method="post" className="danger-zone">
+          <p className="hint">{t("session.cancelSession.hint")}</p>
+          <button type="submit" name="intent" value="cancel-session" className="button danger">
+            {t("session.cancelSession")}
+          </button>
+        </Form>
+      ) : null}
+    </section>
+  );
+}

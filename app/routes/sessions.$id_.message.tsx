@@ -1,0 +1,70 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Field, FormError } from "~/components/field";
+import { requireMember } from "~/lib/auth.server";
+import { parseForm, readFormData, requiredText } from "~/lib/forms";
+import { useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { idParam } from "~/lib/params.server";
+import { isHost } from "~/models/initiatives.server";
+import { getSession, messageParticipants } from "~/models/sessions.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "session.message.title");
+
+const messageSchema = z.object({
+  subject: requiredText(150, "session.message.subject.required", "session.message.subject.tooLong"),
+  body: requiredText(5000, "session.message.body.required", "session.message.body.tooLong"),
+});
+
+async function requireHostedSession(request: Request, idText: string | undefined) {
+  const member = await requireMember(request);
+  const session = getSession(idParam(idText));
+  if (!session) throw data(null, { status: 404 });
+  if (!isHost(session.initiativeId, member.id)) throw data(null, { status: 403 });
+  return { member, session };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { session } = await requireHostedSession(request, params.id);
+  return { id: session.id, title: session.initiativeTitle };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { member, session } = await requireHostedSession(request, params.id);
+  const form = parseForm(messageSchema, await readFormData(request));
+  if (!form.ok) return data({ errors: form.errors, values: form.values, sent: null }, { status: 400 });
+  const sent = messageParticipants(session.id, member.id, form.data);
+  return { errors: undefined, values: {} as Record<string, string>, sent };
+}
+
+export default function MessageParticipants() {
+  const t = useT();
+  const { id, title } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="narrow">
+      <p>
+        <Link to={`/sessions/${id}`}>← {t("session.details")}</Link>
+      </p>
+      <h1>{t("session.message.title")}</h1>
+      <p className="lead">{title}</p>
+      {result?.sent !== null && result?.sent !== undefined ? (
+        <p className="notice" role="status">
+          {t("session.message.sent", { n: result.sent })}
+        </p>
+      ) : null}
+      <p>{t("session.message.intro")}</p>
+      <Form method="post" noValidate>
+        <FormError errors={result?.errors} />
+        <Field name="subject" label={t("session.message.subject")} errors={result?.errors} defaultValue={result?.values.subject} required maxLength={150} />
+        <Field name="body" label={t("session.message.body")} errors={result?.errors} defaultValue={result?.values.body} required multiline rows={8} maxLength={5000} />
+        <button type="submit" className="button" disabled={busy}>
+          {t("session.message.submit")}
+        </button>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,561 @@
+// Fills the configured database (DATABASE_PATH, or DATA_DIR/meedoen.sqlite, as for the app)
+// with a demo network: 20 members of 8 invented organisations and 12 initiatives of every kind.
+// Everyone logs in with <firstname>@demo.meedoen.nl and the password "meedoen-demo".
+//
+//   npm run seed                            the demo network (skipped if it is already there)
+//   tsx db/seed.ts --initiatives 10000      also bulk-inserts 10,000 generated initiatives,
+//                                           for benchmarks
+//
+// The demo network goes through the app's models, so hosts and the public log are as if the
+// members had posted everything themselves. The bulk insert uses prepared statements in one
+// transaction; the full-text index is filled by the database's own triggers.
+import { eq, inArray } from "drizzle-orm";
+import { members } from "./schema";
+import { hashPassword } from "~/lib/auth.server";
+import { closeDb, db } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import { createInitiative, initiativeInput } from "~/models/initiatives.server";
+import { createMember, normaliseEmail } from "~/models/members.server";
+
+const demoPassword = "meedoen-demo";
+const demoDomain = "demo.meedoen.nl";
+const day = 24 * 60 * 60 * 1000;
+const hour = 60 * 60 * 1000;
+
+const org = {
+  wijkteam: "Wijkteam Lindenveen-Noord",
+  vrijwilligers: "Vrijwilligerscentrale Lindenveen",
+  bibliotheek: "Bibliotheek De Leeshoek",
+  welzijn: "Stichting Welzijn De Brug",
+  gemeente: "Gemeente Lindenveen",
+  ggz: "GGZ Lindenveen, team Herstel",
+  geldzorg: "Stichting Geldzorg Lindenveen",
+  buurthuis: "Buurthuis De Kastanje",
+} as const;
+
+// Invented people; the first name is the login (<firstname>@demo.meedoen.nl).
+const demoMembers: { name: string; organisation: string; locale?: "nl" | "en" }[] = [
+  { name: "Anouk Verbeek", organisation: org.wijkteam },
+  { name: "Bram Hoekstra", organisation: org.wijkteam },
+  { name: "Chantal Doornbos", organisation: org.wijkteam },
+  { name: "Daan Kuipers", organisation: org.vrijwilligers },
+  { name: "Esra Yıldız", organisation: org.vrijwilligers },
+  { name: "Fleur van Dijkhuizen", organisation: org.vrijwilligers },
+  { name: "Gerrit Brouwer", organisation: org.bibliotheek },
+  { name: "Hanneke Ouwerkerk", organisation: org.bibliotheek },
+  { name: "Ilse Mulder", organisation: org.bibliotheek },
+  { name: "Jamal El Amrani", organisation: org.welzijn },
+  { name: "Karin Vos", organisation: org.welzijn },
+  { name: "Lars Timmerman", organisation: org.welzijn },
+  { name: "Mirjam de Ruiter", organisation: org.gemeente },
+  { name: "Noah Bakker", organisation: org.gemeente },
+  { name: "Olga Nowak", organisation: org.ggz, locale: "en" },
+  { name: "Pieter Scholten", organisation: org.ggz },
+  { name: "Rosa Meijerink", organisation: org.ggz },
+  { name: "Sanne Wolters", organisation: org.geldzorg },
+  { name: "Tom Dekker", organisation: org.geldzorg },
+  { name: "Yara Haddad", organisation: org.buurthuis },
+];
+
+const emailOf = (name: string) => `${name.split(" ")[0].normalize("NFD").replace(/[^A-Za-z]/g, "").toLowerCase()}@${demoDomain}`;
+
+type DemoInitiative = {
+  by: string; // first name of the author
+  daysAgo: number;
+  title: string;
+  summary: string;
+  kind: "course" | "activity" | "request";
+  tags: string;
+  place?: string;
+  target?: number;
+  body: string;
+};
+
+const demoInitiatives: DemoInitiative[] = [
+  {
+    by: "Pieter",
+    daysAgo: 41,
+    kind: "course",
+    title: "Motiverende gespreksvoering voor vrijwilligers",
+    summary: "Drie avonden oefenen met gesprekken waarin de ander zelf de richting kiest. Voor vrijwilligers en beginnende professionals.",
+    tags: "gespreksvoering, vrijwilligers, training",
+    place: "GGZ-locatie Stationsweg 12, Lindenveen",
+    target: 12,
+    body: `## Waarom deze cursus
+
+Veel vrijwilligers willen graag **helpen** en geven daarom snel advies. Motiverende gespreksvoering leert je om eerst te luisteren en de ander zelf tot een besluit te laten komen.
+
+## Opzet
+
+1. **Avond 1**: open vragen stellen en reflectief luisteren
+2. **Avond 2**: verandertaal herkennen en versterken
+3. **Avond 3**: oefenen met acteurs, met feedback van de groep
+
+### Praktisch
+
+- Drie dinsdagavonden, 19.00 tot 21.30 uur
+- Maximaal twaalf deelnemers
+- Geen voorkennis nodig; wel bereidheid om zelf te oefenen
+
+Vragen? Mail [Pieter](mailto:pieter@${demoDomain}).`,
+  },
+  {
+    by: "Ilse",
+    daysAgo: 38,
+    kind: "activity",
+    title: "Taalcafé op zaterdagochtend",
+    summary: "Elke zaterdag oefenen inwoners die Nederlands leren met vrijwillige taalmaatjes. Koffie en thee staan klaar.",
+    tags: "taal, nt2, ontmoeting",
+    place: "Bibliotheek De Leeshoek, Marktplein 3",
+    body: `## Wat is het Taalcafé?
+
+Een ontspannen plek om **Nederlands te praten**, zonder toets en zonder huiswerk. We zitten aan tafels van vier of vijf mensen, met aan elke tafel een vrijwilliger.
+
+### Voor wie
+
+- Inwoners die Nederlands leren, op elk niveau
+- Vrijwilligers die een uur per week willen praten en luisteren
+
+### Onderwerpen die terugkomen
+
+- boodschappen doen en de markt
+- naar de huisarts
+- *wat doe jij in het weekend?*
+
+Bekijk ook [alle initiatieven over taal](/?tag=taal).`,
+  },
+  {
+    by: "Sanne",
+    daysAgo: 35,
+    kind: "request",
+    title: "Gezocht: vrijwilligers voor de Formulierenbrigade",
+    summary: "Wij zoeken mensen die inwoners helpen met toeslagen, belastingaangifte en brieven van instanties. Eén dagdeel per week.",
+    tags: "schuldhulp, formulieren, vrijwilligers",
+    place: "Buurthuis De Kastanje en aan huis",
+    body: `## Wat we vragen
+
+De wachtlijst voor hulp bij formulieren groeit. We zoeken **vier nieuwe vrijwilligers** die:
+
+- een dagdeel per week beschikbaar zijn
+- geduld hebben en goed kunnen uitleggen
+- niet bang zijn voor een DigiD-scherm
+
+## Wat we bieden
+
+- een inwerkprogramma van twee ochtenden
+- een vaste begeleider bij ${org.geldzorg}
+- onkostenvergoeding en een VOG op onze kosten
+
+Ken je iemand? Stuur deze oproep door of reageer via de [vrijwilligersvacaturebank](https://example.org/vacatures/formulierenbrigade).`,
+  },
+  {
+    by: "Tom",
+    daysAgo: 31,
+    kind: "course",
+    title: "Geldzorgen signaleren: korte cursus voor frontlijnwerkers",
+    summary: "Herken stress door geldzorgen eerder en weet waar je naartoe verwijst. Twee bijeenkomsten voor wijkteams, welzijn en bibliotheek.",
+    tags: "armoede, schuldhulp, signaleren",
+    place: "Stadhuis Lindenveen, zaal De Linde",
+    target: 20,
+    body: `## Inhoud
+
+Mensen met geldzorgen zoeken vaak pas laat hulp. Wie in de frontlijn werkt, ziet de signalen meestal als eerste.
+
+### Bijeenkomst 1: herkennen
+
+- signalen in gedrag en in de post
+- hoe **schaamte** het gesprek beïnvloedt
+- een gesprek beginnen zonder te oordelen
+
+### Bijeenkomst 2: verwijzen
+
+- de sociale kaart van Lindenveen
+- warme overdracht in plaats van een telefoonnummer
+- wat de gemeente kan doen bij vroegsignalering
+
+> "Sinds de cursus vraag ik gewoon: hoe gaat het met de rekeningen?" — deelnemer vorige ronde
+
+Aanmelden kan tot een week van tevoren.`,
+  },
+  {
+    by: "Anouk",
+    daysAgo: 28,
+    kind: "activity",
+    title: "Intervisie wijkteams: eenzaamheid bij ouderen",
+    summary: "Maandelijkse intervisie waarin we casussen rond eenzaamheid bespreken volgens de incidentmethode.",
+    tags: "intervisie, eenzaamheid, wijkteam",
+    place: "Buurthuis De Kastanje, zaal boven",
+    target: 8,
+    body: `## Opzet
+
+We werken met de **incidentmethode**: één inbrenger, een vaste volgorde en een strakke tijdsbewaking.
+
+1. Inbreng van de casus (10 minuten)
+2. Informatieve vragen (15 minuten)
+3. Ieder formuleert een eigen aanpak (20 minuten)
+4. Inbrenger kiest en licht toe (15 minuten)
+
+### Spelregels
+
+- Wat hier besproken wordt, blijft hier
+- Casussen worden anoniem ingebracht
+- Je komt minimaal drie keer, zodat de groep vertrouwd raakt
+
+Collega's van welzijn en GGZ zijn ook welkom.`,
+  },
+  {
+    by: "Yara",
+    daysAgo: 25,
+    kind: "request",
+    title: "Wie heeft ervaring met een buurtkamer zonder vaste beheerder?",
+    summary: "Bewoners willen de buurtkamer zelf gaan beheren. Wie heeft dit al eens opgezet en wil zijn ervaringen delen?",
+    tags: "buurtkamer, zelfbeheer, bewonersinitiatief",
+    place: "Lindenveen-Noord",
+    body: `## De vraag
+
+Per 1 januari stopt de betaalde beheerder van onze buurtkamer. Een groep van zes bewoners wil het **zelf** overnemen. Ze hebben vragen over:
+
+- sleutelbeheer en verzekering
+- wie aanspreekpunt is bij klachten
+- hoe je voorkomt dat het op één of twee mensen neerkomt
+
+## Wat we zoeken
+
+Iemand die dit al eens heeft meegemaakt en een avond wil vertellen hoe het ging, ook wat *niet* werkte. Een kop soep staat klaar.`,
+  },
+  {
+    by: "Gerrit",
+    daysAgo: 21,
+    kind: "course",
+    title: "Digitaal vaardig: leer anderen werken met DigiD",
+    summary: "Train-de-trainer voor vrijwilligers van het Digitaal Hulpplein: zo leg je DigiD, de app en machtigen rustig uit.",
+    tags: "digitale vaardigheden, digid, vrijwilligers",
+    place: "Bibliotheek De Leeshoek, leercentrum",
+    target: 10,
+    body: `## Voor wie
+
+Vrijwilligers die op het **Digitaal Hulpplein** inwoners helpen, of dat willen gaan doen.
+
+## Wat je leert
+
+- het verschil tussen DigiD met sms en de DigiD-app
+- iemand machtigen, en wanneer dat verstandig is
+- uitleggen in **korte stappen** zonder jargon
+- wat je *nooit* doet: wachtwoorden overnemen of zelf inloggen voor een ander
+
+### Materiaal
+
+We gebruiken de oefenomgeving en de [uitleg in eenvoudige taal](https://example.org/digid-eenvoudig). Neem je eigen telefoon mee.`,
+  },
+  {
+    by: "Rosa",
+    daysAgo: 17,
+    kind: "activity",
+    title: "Wandelgroep Herstel in beweging",
+    summary: "Elke woensdagmiddag een uur wandelen in een rustig tempo, met ruimte voor een praatje of juist voor stilte.",
+    tags: "herstel, bewegen, ontmoeting",
+    place: "Start bij de ingang van het Kastanjepark",
+    body: `## Samen lopen
+
+Voor iedereen die werkt aan **herstel**, met of zonder behandeling. Ervaringsdeskundigen lopen mee.
+
+- Woensdag 14.00 uur, ook bij motregen
+- Ongeveer vijf kilometer, met een bankje halverwege
+- Aanmelden hoeft niet
+
+### Na afloop
+
+Wie wil, drinkt nog thee in het buurthuis. Geen verplichtingen.`,
+  },
+  {
+    by: "Mirjam",
+    daysAgo: 13,
+    kind: "activity",
+    title: "Netwerkbijeenkomst vrijwillige inzet en zorg",
+    summary: "Professionals en vrijwilligersorganisaties uit Lindenveen ontmoeten elkaar. Dit keer: de grens tussen vrijwilligerswerk en zorg.",
+    tags: "netwerk, vrijwilligers, beleid",
+    place: "Stadhuis Lindenveen, raadzaal",
+    target: 60,
+    body: `## Programma
+
+| Tijd | Onderdeel |
+| --- | --- |
+| 15.30 | Inloop |
+| 16.00 | Pitch: wat mag je van een vrijwilliger vragen? |
+| 16.30 | Rondetafels per wijk |
+| 17.30 | Borrel |
+
+### Rondetafels
+
+- **Noord**: mantelzorg en respijt
+- **Centrum**: dak- en thuislozen
+- **Zuid**: jongeren en school
+
+Neem gerust een collega mee. Het verslag van de vorige keer staat op de [gemeentelijke site](https://example.org/netwerk-vrijwillige-inzet).`,
+  },
+  {
+    by: "Noah",
+    daysAgo: 9,
+    kind: "request",
+    title: "Meedenkers gezocht voor de subsidieregeling bewonersinitiatieven",
+    summary: "De gemeente herschrijft de regeling voor bewonersinitiatieven. Welke drempels kom jij tegen? Denk mee in twee sessies.",
+    tags: "subsidie, bewonersinitiatief, beleid",
+    place: "Online en in het stadhuis",
+    body: `## Waarom
+
+Bewoners vinden de huidige aanvraag **te ingewikkeld**: vier formulieren, een begroting in een vast format en acht weken wachten.
+
+## Wat we vragen
+
+Twee sessies van anderhalf uur, met:
+
+1. mensen die een aanvraag hebben gedaan (gelukt of niet)
+2. professionals die bewoners daarbij helpen
+3. iedereen met een goed idee voor een eenvoudiger aanpak
+
+De eerste sessie is online, de tweede in het stadhuis. Reageer hieronder of mail [Noah](mailto:noah@${demoDomain}).`,
+  },
+  {
+    by: "Olga",
+    daysAgo: 6,
+    kind: "course",
+    title: "Omgaan met verward gedrag in de wijk",
+    summary: "Training van een dag voor wijkteams, welzijn en vrijwilligers: wat zie je, wat doe je, en wanneer schakel je wie in?",
+    tags: "verward gedrag, veiligheid, training",
+    place: "Buurthuis De Kastanje",
+    target: 16,
+    body: `## Leerdoelen
+
+Na deze dag kun je:
+
+- signalen van psychische ontregeling herkennen
+- **de-escalerend** reageren, met aandacht voor je eigen veiligheid
+- kiezen tussen de huisarts, de wijk-GGD, de politie of de crisisdienst
+
+## Werkvormen
+
+Korte theorie, daarna veel oefenen met situaties die deelnemers zelf inbrengen. Een ervaringsdeskundige vertelt hoe het is om *aan de andere kant* te staan.
+
+### Let op
+
+Dit is geen vervanging van een BHV- of agressietraining.`,
+  },
+  {
+    by: "Lars",
+    daysAgo: 2,
+    kind: "activity",
+    title: "Repair Café: elke eerste zaterdag van de maand",
+    summary: "Samen kapotte spullen repareren: kleding, fietsen, lampen en kleine apparaten. Vrijwillige reparateurs zijn welkom.",
+    tags: "duurzaamheid, ontmoeting, buurt",
+    place: "Buurthuis De Kastanje, werkplaats",
+    body: `## Hoe het werkt
+
+1. Je meldt je bij de ontvangsttafel
+2. Een reparateur kijkt **samen met jou** naar het probleem
+3. Je leert zelf mee, zodat je het de volgende keer misschien zelf kunt
+
+### We zoeken nog
+
+- iemand met verstand van naaimachines
+- een fietsenmaker voor de ochtend
+
+Reparaties zijn gratis; een vrijwillige bijdrage voor de koffiepot mag. Meer informatie bij [Stichting Welzijn De Brug](https://example.org/repair-cafe).`,
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Generated initiatives for benchmarks.
+
+/** A small deterministic PRNG, so that two bulk runs produce the same data. */
+function mulberry32(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const bulkTopics = [
+  "eenzaamheid", "taalles", "schuldhulp", "mantelzorg", "jongerenwerk", "digitale vaardigheden",
+  "buurtpreventie", "opvoedondersteuning", "armoede", "gezond eten", "bewegen", "herstel",
+  "statushouders", "laaggeletterdheid", "vrijwilligerswerk", "burenhulp", "dementie", "wonen",
+];
+const bulkForms: Record<"course" | "activity" | "request", string[]> = {
+  course: ["Cursus", "Training", "Workshop", "Leergang", "Masterclass"],
+  activity: ["Inloopochtend", "Buurtactiviteit", "Bijeenkomst", "Themamiddag", "Ontmoetingsavond"],
+  request: ["Gezocht: hulp bij", "Vraag over", "Wie weet meer over", "Gezocht: ruimte voor"],
+};
+const bulkPlaces = [
+  "Buurthuis De Kastanje", "Bibliotheek De Leeshoek", "Stadhuis Lindenveen", "Wijkcentrum Zuid",
+  "Online", "Lindenveen-Noord", "Lindenveen-Centrum", "Sporthal De Wissel", "",
+];
+const bulkSummaries = [
+  (topic: string) => `Voor professionals en vrijwilligers in de buurt die met ${topic} te maken hebben.`,
+  (topic: string) => `We wisselen ervaringen uit over ${topic} en maken afspraken voor de komende maanden.`,
+  (topic: string) => `Een praktische middag over ${topic}, met voorbeelden uit de wijk.`,
+  (topic: string) => `Wie denkt mee over ${topic}? Iedereen uit het netwerk is welkom.`,
+];
+const bulkOpenings = [
+  "We delen ervaringen uit de praktijk en zoeken samen naar wat **werkt** in de buurt.",
+  "Korte inleiding, daarna **samen aan de slag** in kleine groepen.",
+  "Neem een voorbeeld mee uit je eigen werk; we bespreken er **drie** uitgebreid.",
+];
+const bulkTags = [
+  "buurt", "taal", "vrijwilligers", "armoede", "jeugd", "ouderen", "ontmoeting", "training",
+  "zorg", "wonen", "gezondheid", "digitaal", "cultuur", "sport", "participatie", "mantelzorg",
+];
+
+/**
+ * Inserts `count` generated initiatives with creation times spread evenly from `from` to `to`,
+ * in id order, so that the feed (newest id first) is also newest first in time.
+ */
+function bulkInitiatives(count: number, from: number, to: number) {
+  const client = db().$client;
+  const memberIds = client.prepare("SELECT id FROM members ORDER BY created_at, id").pluck().all() as string[];
+  if (!memberIds.length) throw new Error("no members to host the generated initiatives");
+  const random = mulberry32(20240611);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+
+  const insertInitiative = client.prepare(
+    `INSERT INTO initiatives (title, summary, body, kind, tags, place, target, status, created_by, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'idea', ?, ?, ?)`,
+  );
+  const insertTag = client.prepare("INSERT INTO initiative_tags (initiative_id, tag) VALUES (?, ?)");
+  const insertHost = client.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)");
+  const insertLog = client.prepare(
+    `INSERT INTO log_entries (at, action, actor_id, subject_type, subject_id, detail)
+     VALUES (?, 'initiative.created', ?, 'initiative', ?, ?)`,
+  );
+
+  const kinds = ["activity", "activity", "course", "request"] as const;
+
+  // The caller holds the transaction: thousands of inserts, one commit.
+  for (let n = 0; n < count; n++) {
+    const kind = pick(kinds);
+    const topic = pick(bulkTopics);
+    const place = pick(bulkPlaces);
+    const tags = [...new Set([pick(bulkTags), pick(bulkTags), ...(random() < 0.5 ? [pick(bulkTags)] : [])])];
+    const title = `${pick(bulkForms[kind])} ${topic}${place && place !== "Online" ? ` in ${place}` : ""}`.slice(0, 120);
+    const summary = pick(bulkSummaries)(topic) + ` (${n + 1})`;
+    const body = [
+      `## Over ${topic}`,
+      "",
+      pick(bulkOpenings),
+      "",
+      `- wat zie je in je werk rond ${topic}?`,
+      `- wie in het netwerk kan helpen?`,
+      `- welke volgende stap zet je zelf?`,
+      "",
+      `Meer over [${tags[0]}](/?tag=${encodeURIComponent(tags[0])}).`,
+    ].join("\n");
+    const at = Math.round(from + ((to - from) * n) / Math.max(1, count));
+    const host = memberIds[Math.floor(random() * memberIds.length)];
+    const target = kind === "course" ? 8 + Math.floor(random() * 20) : null;
+    const { lastInsertRowid } = insertInitiative.run(title, summary, body, kind, tags.join(", "), place, target, host, at, at);
+    const id = Number(lastInsertRowid);
+    for (const tag of tags) insertTag.run(id, tag);
+    insertHost.run(id, host, at, at);
+    insertLog.run(at, host, String(id), JSON.stringify({ title }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function parseArgs(argv: string[]) {
+  let initiatives = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = arg.startsWith("--initiatives=") ? arg.slice("--initiatives=".length) : arg === "--initiatives" ? argv[++i] : null;
+    if (value === null) throw new Error(`unknown argument: ${arg}\nusage: tsx db/seed.ts [--initiatives N]`);
+    initiatives = Number(value);
+    if (!Number.isSafeInteger(initiatives) || initiatives < 0) throw new Error(`--initiatives needs a whole number, not "${value}"`);
+  }
+  return { initiatives };
+}
+
+const firstDemoDaysAgo = Math.max(...demoInitiatives.map((i) => i.daysAgo));
+
+function demoEmails() {
+  return demoMembers.map((m) => normaliseEmail(emailOf(m.name)));
+}
+
+/**
+ * Adds the demo network. Generated initiatives (if any) go in between the members and the demo
+ * initiatives and are dated in the year before, so the hand-written ones stay on top of the feed.
+ */
+async function seedDemoNetwork(now: Date, generated: number) {
+  const passwordHash = await hashPassword(demoPassword);
+  const ids = new Map<string, string>();
+  const firstActivity = now.getTime() - (firstDemoDaysAgo + 1) * day - (generated ? 365 * day : 0);
+  // One transaction: either the whole demo network is there or none of it. The models' own
+  // transactions nest inside it as savepoints.
+  db().$client.transaction(() => {
+    demoMembers.forEach((m, i) => {
+      const id = createMember({ email: emailOf(m.name), passwordHash, displayName: m.name, organisation: m.organisation, locale: m.locale ?? null });
+      // Members joined before they posted anything.
+      db().update(members).set({ createdAt: new Date(firstActivity - 7 * day + i * 3 * hour) }).where(eq(members.id, id)).run();
+      ids.set(m.name.split(" ")[0], id);
+    });
+    if (generated) bulkInitiatives(generated, firstActivity, now.getTime() - firstDemoDaysAgo * day - day / 2);
+    for (const item of demoInitiatives) {
+      const memberId = ids.get(item.by);
+      if (!memberId) throw new Error(`unknown demo member ${item.by}`);
+      const input = initiativeInput.parse({
+        title: item.title,
+        summary: item.summary,
+        body: item.body,
+        kind: item.kind,
+        tags: item.tags,
+        place: item.place ?? "",
+        target: item.target ? String(item.target) : undefined,
+      });
+      // A different hour of the day each time.
+      const at = new Date(now.getTime() - item.daysAgo * day - ((item.daysAgo * 7) % 8) * hour);
+      createInitiative(memberId, input, at);
+    }
+  }).immediate();
+
+  const organisations = new Set(demoMembers.map((m) => m.organisation));
+  const byKind = (kind: string) => demoInitiatives.filter((i) => i.kind === kind).length;
+  console.log(`Demo network added to ${env().databasePath}:`);
+  console.log(`  ${demoMembers.length} members from ${organisations.size} organisations`);
+  console.log(`  ${demoInitiatives.length} initiatives: ${byKind("course")} courses, ${byKind("activity")} activities, ${byKind("request")} requests`);
+}
+
+async function main() {
+  const { initiatives: generated } = parseArgs(process.argv.slice(2));
+  const now = new Date();
+  const started = performance.now();
+  try {
+    const emails = demoEmails();
+    const existing = db().select({ email: members.email }).from(members).where(inArray(members.email, emails)).all();
+    if (existing.length && existing.length < emails.length) {
+      throw new Error(`Some demo addresses are already taken (${existing.map((e) => e.email).join(", ")}); not seeding a partial network.`);
+    }
+    if (!existing.length) {
+      await seedDemoNetwork(now, generated);
+    } else {
+      console.log(`The demo network is already there (${env().databasePath}); nothing added to it.`);
+      if (generated) {
+        // After whatever is there, up to now, so that ids still follow time.
+        const latest = db().$client.prepare("SELECT max(created_at) FROM initiatives").pluck().get() as number | null;
+        const from = Math.min(now.getTime(), Math.max((latest ?? 0) + 1, now.getTime() - 365 * day));
+        db().$client.transaction(() => bulkInitiatives(generated, from, now.getTime())).immediate();
+      }
+    }
+    if (generated) {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`  ${generated.toLocaleString("en")} generated initiatives (${seconds} s in all)`);
+    }
+    console.log(`Log in as any member, e.g. ${emailOf(demoMembers[0].name)}, with the password "${demoPassword}".`);
+  } finally {
+    closeDb();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
