@@ -35,7 +35,7 @@ const org = {
 
 // Invented people; the first name is the login (<firstname>@demo.meedoen.nl).
 const demoMembers: { name: string; organisation: string; locale?: "nl" | "en" }[] = [
-  { name: "Anouk Verbeek", organisation: org.wijkteam },
+  { name: "Anna Verbeek", organisation: org.wijkteam },
   { name: "Bram Hoekstra", organisation: org.wijkteam },
   { name: "Chantal Doornbos", organisation: org.wijkteam },
   { name: "Daan Kuipers", organisation: org.vrijwilligers },
@@ -178,7 +178,7 @@ Mensen met geldzorgen zoeken vaak pas laat hulp. Wie in de frontlijn werkt, ziet
 Aanmelden kan tot een week van tevoren.`,
   },
   {
-    by: "Anouk",
+    by: "Anna",
     daysAgo: 28,
     kind: "activity",
     title: "Intervisie wijkteams: eenzaamheid bij ouderen",

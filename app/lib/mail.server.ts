@@ -54,7 +54,8 @@ let transporter: Transporter | undefined;
 function smtp(): Transporter | null {
   const url = env().SMTP_URL;
   if (!url) return null;
-  transporter ??= nodemailer.createTransport(url);
+  // Pooled: one SMTP connection carries many mails instead of one connection per mail.
+  transporter ??= nodemailer.createTransport({ url, pool: true, maxConnections: 2 } as Parameters<typeof nodemailer.createTransport>[0]);
   return transporter;
 }
 

@@ -8,10 +8,12 @@ import path from "node:path";
 export type RunningServer = { url: string; databasePath: string; process: ChildProcess; stop: () => Promise<void> };
 
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const databasePath = path.join(os.tmpdir(), `meedoen-http-${randomBytes(5).toString("hex")}.sqlite`);
+  // A database path given by the caller outlives the server (for restart tests); our own does not.
+  const ownDatabase = !env.DATABASE_PATH;
+  const databasePath = env.DATABASE_PATH ?? path.join(os.tmpdir(), `meedoen-http-${randomBytes(5).toString("hex")}.sqlite`);
   const child = spawn(process.execPath, ["build/index.js"], {
     cwd: path.resolve(import.meta.dirname, "../.."),
-    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", SMTP_URL: "", ...env, DATABASE_PATH: databasePath },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -38,7 +40,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
         child.kill("SIGTERM");
         await exited;
       }
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+      if (ownDatabase) for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
     },
   };
 }

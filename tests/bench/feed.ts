@@ -1,0 +1,219 @@
+// Benchmark of the feed against the real server (build/index.js) with 10,000 initiatives.
+// Prints figures and asserts nothing; `npm run bench` builds first and runs this via run.ts.
+//
+// The client runs on the same machine as the server, so on a small machine the figures include
+// the cost of the client itself; compare runs on one machine, not across machines.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const initiativeCount = 10_000;
+const sequentialRequests = 200;
+const concurrency = 10;
+const concurrentRequests = 500; // in all, over the `concurrency` connections
+const warmupRounds = 60; // requests to every URL in turn before measuring anything
+const commonWord = "buurt";
+const seededTag = "taal";
+
+const databasePath = path.join(os.tmpdir(), `meedoen-bench-${randomBytes(5).toString("hex")}.sqlite`);
+
+function removeDatabase() {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+}
+
+function seed() {
+  const started = performance.now();
+  execFileSync("npx", ["tsx", "db/seed.ts", "--initiatives", String(initiativeCount)], {
+    cwd: root,
+    env: { ...process.env, DATABASE_PATH: databasePath },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return performance.now() - started;
+}
+
+/** Facts about the seeded data, to pick the URLs and to show what each one has to do. */
+function inspect() {
+  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const scalar = (query: string, ...params: unknown[]) => sqlite.prepare(query).pluck().get(...params) as number;
+    const deepAfter = scalar("SELECT id FROM initiatives ORDER BY id LIMIT 1 OFFSET 40");
+    return {
+      total: scalar("SELECT count(*) FROM initiatives"),
+      deepAfter,
+      matches: {
+        q: scalar("SELECT count(*) FROM initiatives_fts WHERE initiatives_fts MATCH ?", `"${commonWord}"*`),
+        kind: scalar("SELECT count(*) FROM initiatives WHERE kind = 'course'"),
+        tag: scalar("SELECT count(*) FROM initiative_tags WHERE tag = ?", seededTag),
+        deep: scalar("SELECT count(*) FROM initiatives WHERE id < ?", deepAfter),
+      },
+    };
+  } finally {
+    sqlite.close();
+  }
+}
+
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["build/index.js"], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 20_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk;
+      const match = /running on http:\/\/localhost:(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${match[1]}`);
+      }
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code}:\n${output}`));
+    });
+  });
+  return { url, child };
+}
+
+async function stopServer(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+type Sample = { ms: number; status: number; bytes: number };
+
+async function request(url: string): Promise<Sample> {
+  const started = performance.now();
+  try {
+    const response = await fetch(url);
+    const body = await response.arrayBuffer();
+    return { ms: performance.now() - started, status: response.status, bytes: body.byteLength };
+  } catch {
+    return { ms: performance.now() - started, status: 0, bytes: 0 };
+  }
+}
+
+type Result = { samples: Sample[]; wallMs: number };
+
+async function sequential(url: string, count: number): Promise<Result> {
+  const samples: Sample[] = [];
+  const started = performance.now();
+  for (let i = 0; i < count; i++) samples.push(await request(url));
+  return { samples, wallMs: performance.now() - started };
+}
+
+async function concurrent(url: string, count: number, connections: number): Promise<Result> {
+  const samples: Sample[] = [];
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (issued < count) {
+        issued++;
+        samples.push(await request(url));
+      }
+    }),
+  );
+  return { samples, wallMs: performance.now() - started };
+}
+
+function percentile(sorted: number[], p: number) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+function row(cells: string[], widths: number[]) {
+  return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+}
+
+async function main() {
+  if (!existsSync(path.join(root, "build/index.js"))) {
+    throw new Error("build/index.js is missing: run `npx remix build` first (npm run bench does).");
+  }
+  console.log(`Feed benchmark: ${initiativeCount.toLocaleString("en")} generated initiatives, Node ${process.version}, ${os.cpus().length} CPUs`);
+  const seedMs = seed();
+  const facts = inspect();
+  console.log(`Seeded ${facts.total.toLocaleString("en")} initiatives in ${(seedMs / 1000).toFixed(1)} s (including tsx start-up)`);
+
+  const paths: { path: string; note: string }[] = [
+    { path: "/", note: "newest first" },
+    { path: `/?q=${commonWord}`, note: `${facts.matches.q} matches` },
+    { path: "/?kind=course", note: `${facts.matches.kind} matches` },
+    { path: `/?tag=${seededTag}`, note: `${facts.matches.tag} matches` },
+    { path: `/?after=${facts.deepAfter}`, note: `last pages, ${facts.matches.deep} older` },
+  ];
+
+  const { url, child } = await startServer();
+  try {
+    // Warm up before measuring anything (JIT, SQLite's page cache, React): without it, whichever
+    // URL comes first looks half again as slow.
+    for (let i = 0; i < warmupRounds; i++) {
+      for (const { path: urlPath } of paths) await request(url + urlPath);
+    }
+    const widths = [22, 22, 10, 6, 10, 10, 8, 8];
+    const header = ["URL", "what it finds", "mode", "n", "median ms", "p95 ms", "req/s", "KiB"];
+    console.log("");
+    console.log(row(header, widths));
+    console.log(widths.map((w) => "-".repeat(w)).join("  "));
+    for (const { path: urlPath, note } of paths) {
+      const target = url + urlPath;
+      const runs: [string, Result][] = [
+        ["sequential", await sequential(target, sequentialRequests)],
+        [`${concurrency} conns`, await concurrent(target, concurrentRequests, concurrency)],
+      ];
+      for (const [mode, { samples, wallMs }] of runs) {
+        const failed = samples.filter((s) => s.status !== 200).length;
+        const times = samples.map((s) => s.ms).sort((a, b) => a - b);
+        const kib = samples.find((s) => s.status === 200)?.bytes ?? 0;
+        console.log(
+          row(
+            [
+              mode === "sequential" ? urlPath : "",
+              mode === "sequential" ? note : "",
+              mode,
+              String(samples.length),
+              percentile(times, 0.5).toFixed(1),
+              percentile(times, 0.95).toFixed(1),
+              ((samples.length / wallMs) * 1000).toFixed(0),
+              (kib / 1024).toFixed(1),
+            ],
+            widths,
+          ) + (failed ? `  (${failed} not 200)` : ""),
+        );
+      }
+    }
+    console.log("");
+    console.log("Times are per request, measured by the client (fetch, gzip accepted); KiB is the unzipped page.");
+  } finally {
+    await stopServer(child);
+  }
+}
+
+let cleanedUp = false;
+function cleanUp() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  removeDatabase();
+}
+process.on("SIGINT", () => {
+  cleanUp();
+  process.exit(130);
+});
+
+try {
+  await main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  cleanUp();
+}

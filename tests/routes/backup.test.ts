@@ -1,0 +1,146 @@
+// The operator scripts: an online backup taken while the app keeps writing, and the demo seed.
+// Both run as child processes, exactly as `npm run backup` and `npm run seed` run them.
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "~/lib/auth.server";
+import { db } from "~/lib/db.server";
+import { createInitiative, initiativeInput } from "~/models/initiatives.server";
+import { memberWithSession } from "../support/requests";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const run = promisify(execFile);
+const temporary: string[] = [];
+
+function tempFile(name: string) {
+  const file = path.join(os.tmpdir(), `meedoen-${name}-${process.pid}-${randomBytes(4).toString("hex")}.sqlite`);
+  temporary.push(file);
+  return file;
+}
+
+afterAll(() => {
+  for (const file of temporary) {
+    for (const suffix of ["", "-wal", "-shm", "-journal", ".partial"]) rmSync(file + suffix, { force: true });
+  }
+});
+
+const count = (table: string) => db().get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`)).n;
+
+describe("npm run backup", () => {
+  let memberId: string;
+  let n = 0;
+  const post = () =>
+    createInitiative(
+      memberId,
+      initiativeInput.parse({
+        title: `Buurtactiviteit ${++n}`,
+        summary: "Samen koken en eten in het buurthuis.",
+        body: `## Opzet\n\n- boodschappen\n- **koken**\n- eten\n\n${"Iedereen is welkom. ".repeat(40)}`,
+        kind: n % 3 ? "activity" : "course",
+        tags: "buurt, koken",
+      }),
+    );
+
+  beforeAll(async () => {
+    memberId = (await memberWithSession("Anna", { organisation: "Wijkteam Oost" })).id;
+    for (let i = 0; i < 300; i++) post();
+  });
+
+  it("copies the live database while it is being written to, and the copy is sound", async () => {
+    const copy = tempFile("backup");
+    const before = count("initiatives");
+    const lastIdBefore = db().get<{ id: number }>(sql`SELECT max(id) AS id FROM initiatives`).id;
+
+    const child = spawn("npx", ["tsx", "db/backup.ts", copy], {
+      cwd: root,
+      env: { ...process.env, DATABASE_PATH: process.env.DATABASE_PATH },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    let running = true;
+    void exited.then(() => (running = false));
+
+    // The app keeps writing for as long as the backup runs.
+    let writtenDuring = 0;
+    while (running) {
+      post();
+      writtenDuring++;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const code = await exited;
+
+    expect(code, output).toBe(0);
+    expect(output).toContain(copy);
+    expect(writtenDuring).toBeGreaterThan(0);
+
+    const backup = new Database(copy, { fileMustExist: true });
+    try {
+      expect(backup.pragma("integrity_check", { simple: true })).toBe("ok");
+      // A single file, not one that needs a -wal next to it.
+      expect(backup.pragma("journal_mode", { simple: true })).toBe("delete");
+      const copied = backup.prepare("SELECT count(*) FROM initiatives").pluck().get() as number;
+      expect(copied).toBeGreaterThanOrEqual(before);
+      expect(copied).toBeLessThanOrEqual(count("initiatives"));
+      // Everything committed before the backup started is in it...
+      expect(backup.prepare("SELECT count(*) FROM initiatives WHERE id <= ?").pluck().get(lastIdBefore)).toBe(before);
+      // ...and every initiative arrived whole: with its host, its tags, its log entry, indexed.
+      expect(backup.prepare("SELECT count(*) FROM hosts").pluck().get()).toBe(copied);
+      expect(backup.prepare("SELECT count(*) FROM initiative_tags").pluck().get()).toBe(copied * 2);
+      expect(backup.prepare("SELECT count(*) FROM log_entries WHERE action = 'initiative.created'").pluck().get()).toBe(copied);
+      backup.exec("INSERT INTO initiatives_fts(initiatives_fts) VALUES ('integrity-check')");
+      expect(backup.prepare("SELECT count(*) FROM initiatives_fts WHERE initiatives_fts MATCH 'buurtactiviteit'").pluck().get()).toBe(copied);
+    } finally {
+      backup.close();
+    }
+  });
+
+  it("refuses to overwrite an existing file and fails without a database", async () => {
+    const copy = tempFile("backup-twice");
+    const env = { ...process.env, DATABASE_PATH: process.env.DATABASE_PATH };
+    await run("npx", ["tsx", "db/backup.ts", copy], { cwd: root, env });
+    const missing = tempFile("missing");
+    await Promise.all([
+      expect(run("npx", ["tsx", "db/backup.ts", copy], { cwd: root, env })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("already exists") }),
+      expect(
+        run("npx", ["tsx", "db/backup.ts", tempFile("backup-of-nothing")], { cwd: root, env: { ...process.env, DATABASE_PATH: missing } }),
+      ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("no database") }),
+    ]);
+  });
+});
+
+describe("npm run seed", () => {
+  it("creates the demo network once, and leaves it alone the second time", async () => {
+    const file = tempFile("seed");
+    const env = { ...process.env, DATABASE_PATH: file };
+    const first = await run("npx", ["tsx", "db/seed.ts"], { cwd: root, env });
+    expect(first.stdout).toContain("meedoen-demo");
+    const second = await run("npx", ["tsx", "db/seed.ts"], { cwd: root, env });
+    expect(second.stdout).toMatch(/already there/);
+
+    const seeded = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const scalar = (query: string) => seeded.prepare(query).pluck().get();
+      expect(scalar("SELECT count(*) FROM members")).toBe(20);
+      expect(scalar("SELECT count(*) FROM members WHERE email LIKE '%@demo.meedoen.nl'")).toBe(20);
+      expect(scalar("SELECT count(DISTINCT organisation) FROM members")).toBeGreaterThanOrEqual(6);
+      expect(scalar("SELECT count(*) FROM initiatives")).toBe(12);
+      expect(seeded.prepare("SELECT DISTINCT kind FROM initiatives ORDER BY kind").pluck().all()).toEqual(["activity", "course", "request"]);
+      // Created through the models: every initiative has its author as host and a log entry.
+      expect(scalar("SELECT count(*) FROM hosts h JOIN initiatives i ON i.id = h.initiative_id AND i.created_by = h.member_id")).toBe(12);
+      expect(scalar("SELECT count(*) FROM log_entries WHERE action = 'initiative.created'")).toBe(12);
+      const hash = scalar("SELECT password_hash FROM members WHERE email = 'anna@demo.meedoen.nl'") as string;
+      expect(await verifyPassword(hash, "meedoen-demo")).toBe(true);
+    } finally {
+      seeded.close();
+    }
+  });
+});

@@ -1,0 +1,41 @@
+// Writes test data straight into a running server's database file (WAL allows a second
+// connection), for tests that need many members without paying for argon2 each time.
+import { randomBytes } from "node:crypto";
+import Database from "better-sqlite3";
+
+export function openServerDatabase(file: string) {
+  const sqlite = new Database(file);
+  sqlite.pragma("busy_timeout = 5000");
+  return sqlite;
+}
+
+/** Members with a valid login session; returns their ids and Cookie headers. */
+export function insertMembers(sqlite: Database.Database, count: number, prefix = "m") {
+  const insertMember = sqlite.prepare("INSERT INTO members (id, email, password_hash, display_name, organisation) VALUES (?, ?, 'x', ?, ?)");
+  const insertSession = sqlite.prepare("INSERT INTO auth_sessions (id, member_id, expires_at) VALUES (?, ?, ?)");
+  const members: { id: string; cookie: string }[] = [];
+  sqlite.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const id = `${prefix}${i}-${randomBytes(4).toString("hex")}`;
+      const sessionId = randomBytes(20).toString("hex");
+      insertMember.run(id, `${id}@example.org`, `Deelnemer ${prefix}${i}`, `Organisatie ${i % 7}`);
+      insertSession.run(sessionId, id, Math.floor(Date.now() / 1000) + 86_400);
+      members.push({ id, cookie: `meedoen_session=${sessionId}` });
+    }
+  })();
+  return members;
+}
+
+/** An initiative hosted by `hostId` with one session starting in a week. */
+export function insertCourseSession(sqlite: Database.Database, hostId: string, capacity: number | null) {
+  const now = Date.now();
+  const initiative = sqlite
+    .prepare("INSERT INTO initiatives (title, summary, body, kind, updated_at, created_by) VALUES ('Race', 'Veel aanmeldingen', '', 'course', ?, ?) RETURNING id")
+    .get(now, hostId) as { id: number };
+  sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiative.id, hostId, now, now);
+  const start = now + 7 * 86_400_000;
+  const session = sqlite
+    .prepare("INSERT INTO sessions (initiative_id, starts_at, ends_at, capacity, checkin_code, updated_at) VALUES (?, ?, ?, ?, 'ACDEFG', ?) RETURNING id")
+    .get(initiative.id, start, start + 7_200_000, capacity, now) as { id: number };
+  return { initiativeId: initiative.id, sessionId: session.id };
+}
