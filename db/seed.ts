@@ -15,6 +15,8 @@ import { hashPassword } from "~/lib/auth.server";
 import { closeDb, db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { createInitiative, initiativeInput } from "~/models/initiatives.server";
+import { enrol, markAttendance, register, setInterest } from "~/models/registrations.server";
+import { addSession } from "~/models/sessions.server";
 import { createMember, normaliseEmail } from "~/models/members.server";
 
 const demoPassword = "meedoen-demo";
@@ -475,6 +477,50 @@ function parseArgs(argv: string[]) {
   return { initiatives };
 }
 
+/**
+ * Gives the demo's courses and activities sessions: courses one that took place (with
+ * attendance) and two ahead, activities one ahead (a small one fills up and has a waiting
+ * list); the last activity stays an idea that people said "I'm in" to.
+ */
+function seedSessions(initiativeId: number, item: DemoInitiative, hostId: string, memberIds: string[], createdAt: Date, now: Date) {
+  const index = demoInitiatives.indexOf(item);
+  const others = memberIds.filter((id) => id !== hostId);
+  const pick = (count: number, offset: number) => Array.from({ length: count }, (_, i) => others[(offset + i * 3) % others.length]);
+  // Whole hours in the evening (Amsterdam: 18:00 UTC is 19:00 in winter).
+  const eveningIn = (days: number) => {
+    const d = new Date(now.getTime() + days * day);
+    d.setUTCHours(18, 0, 0, 0);
+    return d;
+  };
+  const add = (startsAt: Date, capacity: number | null, at: Date) =>
+    addSession(initiativeId, hostId, { startsAt, endsAt: new Date(startsAt.getTime() + 2.5 * hour), place: item.place ?? "", hostOrganisation: "", capacity }, at);
+  if (item.kind === "course") {
+    // The first session took place a week or so ago (after the course was posted).
+    const pastDays = Math.min(7 + index, item.daysAgo - 2);
+    if (pastDays >= 1) {
+      const past = eveningIn(-pastDays);
+      const first = add(past, 12, createdAt);
+      for (const memberId of pick(6, index)) register(first, memberId, new Date(past.getTime() - day));
+      for (const memberId of pick(5, index)) markAttendance(first, hostId, memberId, true, new Date(past.getTime() + hour));
+    }
+    const next = [add(eveningIn(7 + index), 12, createdAt), add(eveningIn(14 + index), 12, createdAt)];
+    for (const memberId of pick(4, index + 1)) enrol(initiativeId, memberId, new Date(createdAt.getTime() + 2 * hour));
+    return next;
+  }
+  if (item.kind === "activity") {
+    const activities = demoInitiatives.filter((i) => i.kind === "activity");
+    if (item === activities[activities.length - 1]) {
+      for (const memberId of pick(5, index)) setInterest(initiativeId, memberId, true);
+      return [];
+    }
+    const small = item === activities[0];
+    const sessionId = add(eveningIn(3 + index), small ? 4 : 25, createdAt);
+    for (const memberId of pick(small ? 6 : 5, index)) register(sessionId, memberId, new Date(createdAt.getTime() + hour));
+    return [sessionId];
+  }
+  return [];
+}
+
 const firstDemoDaysAgo = Math.max(...demoInitiatives.map((i) => i.daysAgo));
 
 function demoEmails() {
@@ -513,8 +559,11 @@ async function seedDemoNetwork(now: Date, generated: number) {
       });
       // A different hour of the day each time.
       const at = new Date(now.getTime() - item.daysAgo * day - ((item.daysAgo * 7) % 8) * hour);
-      createInitiative(memberId, input, at);
+      const initiativeId = createInitiative(memberId, input, at);
+      seedSessions(initiativeId, item, memberId, [...ids.values()], at, now);
     }
+    // Demo addresses do not exist: never send the mails the demo activity queued.
+    db().$client.prepare("DELETE FROM outbox WHERE to_address LIKE ?").run(`%@${demoDomain}`);
   }).immediate();
 
   const organisations = new Set(demoMembers.map((m) => m.organisation));
@@ -522,6 +571,8 @@ async function seedDemoNetwork(now: Date, generated: number) {
   console.log(`Demo network added to ${env().databasePath}:`);
   console.log(`  ${demoMembers.length} members from ${organisations.size} organisations`);
   console.log(`  ${demoInitiatives.length} initiatives: ${byKind("course")} courses, ${byKind("activity")} activities, ${byKind("request")} requests`);
+  const count = (table: string) => db().$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  console.log(`  ${count("sessions")} sessions with ${count("registrations")} sign-ups`);
 }
 
 async function main() {

@@ -11,6 +11,8 @@ import { isLocale, translator, type Locale, type Translate } from "./i18n";
 
 type Tx = Pick<Db, "insert" | "select">;
 
+let toldAboutOutbox = false;
+
 export type MailContent = { subject: string; body: string };
 
 /**
@@ -39,8 +41,9 @@ export function queueMemberMail(
     })
     .onConflictDoNothing({ target: outbox.dedupeKey })
     .run();
-  if (!env().SMTP_URL && env().NODE_ENV !== "test") {
-    console.info(`[mail] kept in outbox (no SMTP_URL configured): ${input.kind} for member ${input.memberId}`);
+  if (!env().SMTP_URL && env().NODE_ENV !== "test" && !toldAboutOutbox) {
+    toldAboutOutbox = true;
+    console.info("[mail] SMTP_URL is not set: mails are kept in the outbox table and sent once it is configured.");
   }
 }
 
