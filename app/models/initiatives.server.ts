@@ -156,14 +156,20 @@ export type FeedFilter = { q?: string; kind?: InitiativeKind; tag?: string; afte
 export function listInitiatives(filter: FeedFilter) {
   const limit = filter.limit ?? 20;
   const now = Date.now();
-  const where = [sql`1`];
-  if (filter.after) where.push(sql`i.id < ${filter.after}`);
-  if (filter.kind) where.push(sql`i.kind = ${filter.kind}`);
-  if (filter.tag) where.push(sql`i.id IN (SELECT initiative_id FROM initiative_tags WHERE tag = ${filter.tag})`);
   const match = filter.q ? toFtsQuery(filter.q) : null;
   if (filter.q && !match) return { items: [], nextCursor: null };
-  if (match) where.push(sql`i.id IN (SELECT rowid FROM initiatives_fts WHERE initiatives_fts MATCH ${match})`);
   // Keyset pagination: "after" is the last id of the previous page, so every page costs the same.
+  // The query is driven by the most selective source, read newest first, so that it can stop
+  // after one page: the full-text index, the tag index, or the initiatives themselves.
+  const source = match
+    ? { from: sql`initiatives_fts f JOIN initiatives i ON i.id = f.rowid`, id: sql`f.rowid`, where: [sql`initiatives_fts MATCH ${match}`] }
+    : filter.tag
+      ? { from: sql`initiative_tags t JOIN initiatives i ON i.id = t.initiative_id`, id: sql`t.initiative_id`, where: [sql`t.tag = ${filter.tag}`] }
+      : { from: sql`initiatives i`, id: sql`i.id`, where: [sql`1`] };
+  const where = [...source.where];
+  if (match && filter.tag) where.push(sql`EXISTS (SELECT 1 FROM initiative_tags t WHERE t.initiative_id = i.id AND t.tag = ${filter.tag})`);
+  if (filter.after) where.push(sql`${source.id} < ${filter.after}`);
+  if (filter.kind) where.push(sql`i.kind = ${filter.kind}`);
   const rows = db().all<{
     id: number; title: string; summary: string; kind: InitiativeKind; tags: string; place: string;
     status: string; target: number | null; created_at: number; first_start: number | null; last_end: number | null;
@@ -171,9 +177,9 @@ export function listInitiatives(filter: FeedFilter) {
     SELECT i.id, i.title, i.summary, i.kind, i.tags, i.place, i.status, i.target, i.created_at,
       (SELECT min(starts_at) FROM sessions s WHERE s.initiative_id = i.id AND s.cancelled_at IS NULL) AS first_start,
       (SELECT max(ends_at) FROM sessions s WHERE s.initiative_id = i.id AND s.cancelled_at IS NULL) AS last_end
-    FROM initiatives i
+    FROM ${source.from}
     WHERE ${sql.join(where, sql` AND `)}
-    ORDER BY i.id DESC
+    ORDER BY ${source.id} DESC
     LIMIT ${limit + 1}`);
   const page = rows.slice(0, limit);
   const hostMap = hostsOf(page.map((r) => r.id));
