@@ -14,7 +14,8 @@ export const governance = {
   proposalReminderHours: 24,
   quorumMinimum: 3,
   quorumShare: 0.2,
-  fallbackMajority: 2 / 3,
+  // a blocked consent proposal raised again needs at least this share of for + against
+  fallbackMajority: { for: 2, of: 3 },
   // §4 Flags
   hideThreshold: 3,
   hideThresholdSmallNetwork: 2,
