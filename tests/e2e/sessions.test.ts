@@ -10,12 +10,22 @@ import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
 let browser: Browser;
+let stopping = false;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  // If the server dies mid-story every later step fails at once; say so, with its last words.
+  let lastOutput = "";
+  const keep = (chunk: Buffer) => (lastOutput = (lastOutput + chunk).slice(-4000));
+  server.process.stdout?.on("data", keep);
+  server.process.stderr?.on("data", keep);
+  server.process.once("exit", (code, signal) => {
+    if (!stopping) console.error(`[sessions.test] the server exited early (code ${code}, signal ${signal}):\n${lastOutput}`);
+  });
 });
 
 afterAll(async () => {
+  stopping = true;
   await browser?.close();
   await server?.stop();
 });
@@ -44,6 +54,8 @@ class Visitor {
 
   static async open(javaScript: boolean): Promise<Visitor> {
     const { context, page } = await newPage(browser, { baseURL: server.url, javaScript });
+    // Fail well within the test's 60 s, but leave room for a loaded 2-core machine.
+    context.setDefaultTimeout(20_000);
     return new Visitor(context, page, javaScript);
   }
 
@@ -152,10 +164,12 @@ for (const javaScript of [true, false]) {
         await page.getByRole("link", { name: "Bijeenkomst toevoegen" }).click();
         await page.waitForURL(`${server.url}${initiativePath}/sessions`);
         await page.getByRole("heading", { level: 1, name: "Bijeenkomst toevoegen" }).waitFor();
-        expect(await page.getByLabel("Plaats").inputValue(), "the place is prefilled from the initiative").toBe("Utrecht");
+        // "Plaats" alone would also match "Aantal plaatsen".
+        const place = page.getByRole("textbox", { name: /^Plaats\b/ });
+        expect(await place.inputValue(), "the place is prefilled from the initiative").toBe("Utrecht");
         await page.getByLabel("Begint").fill(startsAt);
         await page.getByLabel("Eindigt").fill(endsAt);
-        await page.getByLabel("Plaats").fill(`Zaal ${index + 1}, Utrecht`);
+        await place.fill(`Zaal ${index + 1}, Utrecht`);
         await page.getByLabel("Gastorganisatie").fill(organisation);
         await page.getByLabel("Aantal plaatsen").fill("1");
         await host.submit(page.getByRole("button", { name: "Bijeenkomst toevoegen" }), host.session(index));
