@@ -67,6 +67,7 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
                 {t("nav.initiatives")}
               </NavLink>
               <NavLink to="/agenda">{t("nav.agenda")}</NavLink>
+              <NavLink to="/proposals">{t("nav.proposals")}</NavLink>
               <NavLink to="/initiatives/new">{t("nav.newInitiative")}</NavLink>
               {member ? <NavLink to="/settings">{t("nav.settings")}</NavLink> : null}
               {member ? (
@@ -100,6 +101,13 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
         <footer className="site-footer">
           <div className="wrap">
             <p>{t("footer.tagline")}</p>
+            <nav aria-label={t("footer.nav")} className="row-links">
+              <Link to="/how-it-works">{t("nav.howItWorks")}</Link>
+              <Link to="/proposals">{t("proposal.list.title")}</Link>
+              <Link to="/rules">{t("rules.title")}</Link>
+              <Link to="/log">{t("log.title")}</Link>
+              <Link to="/members">{t("members.title")}</Link>
+            </nav>
           </div>
         </footer>
         {tail}

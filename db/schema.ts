@@ -29,6 +29,9 @@ export const members = sqliteTable(
     locale: text("locale", { enum: ["nl", "en"] }),
     // Secret for the member's private calendar feed; a new one revokes the old.
     calendarToken: text("calendar_token"),
+    // Posting held after flags on this member (governance.md §4), until a proposal restores it.
+    postingHeldAt: integer("posting_held_at", { mode: "timestamp_ms" }),
+    postingHeldRule: text("posting_held_rule"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("members_email_unique").on(t.email), uniqueIndex("members_calendar_token").on(t.calendarToken)],
@@ -66,6 +69,11 @@ export const initiatives = sqliteTable(
     status: text("status", { enum: initiativeStatuses }).notNull().default("idea"),
     // null once the author has left the network ("former member").
     createdBy: text("created_by").references(() => members.id, { onDelete: "set null" }),
+    // Hidden by flags (governance.md §4): when, how often, and whether the author's one edit is used.
+    hiddenAt: integer("hidden_at", { mode: "timestamp_ms" }),
+    hiddenRule: text("hidden_rule"),
+    timesHidden: integer("times_hidden").notNull().default(0),
+    authorEditUsedAt: integer("author_edit_used_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -220,3 +228,92 @@ export const outbox = sqliteTable(
   },
   (t) => [uniqueIndex("outbox_dedupe").on(t.dedupeKey), index("outbox_pending").on(t.sentAt, t.nextAttemptAt)],
 );
+
+export const proposalScopes = ["network", "initiative"] as const;
+export const proposalKinds = ["consent", "majority"] as const;
+export const proposalPositions = ["consent", "abstain", "object", "for", "against"] as const;
+
+// What an adopted proposal changes, applied by the system at once (governance.md §3).
+export type ProposalEffect =
+  | { type: "rules"; text: string }
+  | { type: "restore-content"; targetType: "initiative"; targetId: string }
+  | { type: "restore-posting"; memberId: string }
+  | { type: "remove-host"; initiativeId: number; memberId: string };
+
+export type ProposalOutcomeRecord = {
+  adopted: boolean;
+  reason: string;
+  quorum: number;
+  eligible: number;
+  tally: Record<string, number>;
+};
+
+export const proposals = sqliteTable(
+  "proposals",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    scope: text("scope", { enum: proposalScopes }).notNull(),
+    initiativeId: integer("initiative_id").references(() => initiatives.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: proposalKinds }).notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull().default(""),
+    effect: text("effect", { mode: "json" }).$type<ProposalEffect>(),
+    // A blocked consent proposal raised again under the 2/3 rule points at the original.
+    fallbackOf: integer("fallback_of"),
+    // null when the system opened it (a second hide, a held member).
+    openedBy: text("opened_by").references(() => members.id, { onDelete: "set null" }),
+    openedAt: integer("opened_at", { mode: "timestamp_ms" }).notNull(),
+    deadline: integer("deadline", { mode: "timestamp_ms" }).notNull(),
+    closedAt: integer("closed_at", { mode: "timestamp_ms" }),
+    outcome: text("outcome", { mode: "json" }).$type<ProposalOutcomeRecord>(),
+    statement: text("statement"),
+    statementBy: text("statement_by").references(() => members.id, { onDelete: "set null" }),
+    statementAt: integer("statement_at", { mode: "timestamp_ms" }),
+    remindersQueuedAt: integer("reminders_queued_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("proposals_open").on(t.closedAt, t.deadline), index("proposals_initiative").on(t.initiativeId)],
+);
+
+export const proposalPositionsTable = sqliteTable(
+  "proposal_positions",
+  {
+    proposalId: integer("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    position: text("position", { enum: proposalPositions }).notNull(),
+    reason: text("reason").notNull().default(""),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.proposalId, t.memberId] })],
+);
+
+export const flagTargets = ["initiative", "member"] as const;
+
+export const flags = sqliteTable(
+  "flags",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    targetType: text("target_type", { enum: flagTargets }).notNull(),
+    targetId: text("target_id").notNull(),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    rule: text("rule").notNull(),
+    reason: text("reason").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    // Set when the flag no longer stands (the author's edit, or a restoring proposal).
+    clearedAt: integer("cleared_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("flags_target").on(t.targetType, t.targetId, t.clearedAt)],
+);
+
+// Every version of the house rules; the newest is in force.
+export const houseRules = sqliteTable("house_rules", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  text: text("text").notNull(),
+  proposalId: integer("proposal_id").references(() => proposals.id),
+  adoptedAt: integer("adopted_at", { mode: "timestamp_ms" }).notNull(),
+});

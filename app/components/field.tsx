@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { FieldErrors } from "~/lib/forms";
+import type { Params } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 
 type FieldProps = {
@@ -59,13 +60,13 @@ export function Field({ name, label, hint, errors, defaultValue, type = "text", 
 }
 
 /** The message for the whole form (e.g. "too many attempts"), announced to screen readers. */
-export function FormError({ errors }: { errors?: FieldErrors }) {
+export function FormError({ errors, params }: { errors?: FieldErrors; params?: Params }) {
   const t = useT();
   const key = errors?.form;
   if (!key) return null;
   return (
     <p className="form-error" role="alert">
-      {t(key)}
+      {t(key, params)}
     </p>
   );
 }

@@ -1,19 +1,20 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Field, FormError } from "~/components/field";
 import type { FieldErrors } from "~/lib/forms";
+import type { Params } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 
 export type InitiativeFormValues = Partial<Record<"title" | "summary" | "body" | "kind" | "tags" | "place" | "target", string>>;
 
 const kinds = ["course", "activity", "request"] as const;
 
-export function InitiativeForm({ values, errors, submitLabel }: { values?: InitiativeFormValues; errors?: FieldErrors; submitLabel: string }) {
+export function InitiativeForm({ values, errors, errorParams, submitLabel }: { values?: InitiativeFormValues; errors?: FieldErrors; errorParams?: Params; submitLabel: string }) {
   const t = useT();
   const busy = useNavigation().state === "submitting";
   const kindError = errors?.kind;
   return (
     <Form method="post" noValidate className="stack">
-      <FormError errors={errors} />
+      <FormError errors={errors} params={errorParams} />
       <Field name="title" label={t("initiative.title")} errors={errors} defaultValue={values?.title} required maxLength={120} />
       <Field name="summary" label={t("initiative.summary")} hint={t("initiative.summary.hint")} errors={errors} defaultValue={values?.summary} required maxLength={280} multiline rows={3} />
       <fieldset className="field" aria-invalid={kindError ? true : undefined} aria-describedby={kindError ? "field-kind-error" : undefined}>

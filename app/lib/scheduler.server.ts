@@ -1,11 +1,19 @@
 // Background work inside the server process (no cron needed): queue the 24-hour reminders and
 // send the outbox. Both are idempotent (reminders are marked per session, mails have unique keys
 // and are marked sent), so a restart never sends twice what was already marked sent.
+import { lapseHosts } from "~/models/hosts.server";
+import { closeDueProposals, queueProposalReminders } from "~/models/proposals.server";
 import { queueDueReminders } from "~/models/sessions.server";
+import { recordBootstrapChange } from "~/models/voice.server";
 import { deliverOutbox } from "./mail.server";
 
 export async function runScheduledWork(now = new Date()) {
+  closeDueProposals(now);
+  queueProposalReminders(now);
   queueDueReminders(now);
+  lapseHosts(now);
+  // Voices lapse with time, so the bootstrap can end or resume without anyone acting.
+  recordBootstrapChange(now.getTime());
   await deliverOutbox(now);
 }
 

@@ -6,6 +6,7 @@ import { optionalText, requiredText } from "~/lib/forms";
 import { toFtsQuery } from "~/lib/search";
 import { deriveStatus } from "~/lib/status";
 import { NotAHostError } from "./errors.server";
+import { restoreByAuthorEdit } from "./flags.server";
 import { appendLog } from "./log.server";
 
 export const limits = { title: 120, summary: 280, body: 20_000, place: 200, tag: 40, tags: 10 } as const;
@@ -104,6 +105,8 @@ export function updateInitiative(id: number, memberId: string, input: Initiative
     }
     tx.update(hosts).set({ lastActionAt: now }).where(and(eq(hosts.initiativeId, id), eq(hosts.memberId, memberId))).run();
     appendLog(tx, { action: "initiative.edited", actorId: memberId, subjectType: "initiative", subjectId: id, detail: { title: input.title }, at: now });
+    // Hidden content comes back after the author's one edit (governance.md §4).
+    restoreByAuthorEdit(tx, id, memberId, now);
   }, { behavior: "immediate" });
 }
 
@@ -166,7 +169,8 @@ export function listInitiatives(filter: FeedFilter) {
     : filter.tag
       ? { from: sql`initiative_tags t JOIN initiatives i ON i.id = t.initiative_id`, id: sql`t.initiative_id`, where: [sql`t.tag = ${filter.tag}`] }
       : { from: sql`initiatives i`, id: sql`i.id`, where: [sql`1`] };
-  const where = [...source.where];
+  // Hidden content leaves the feed and search (governance.md §4).
+  const where = [...source.where, sql`i.hidden_at IS NULL`];
   if (match && filter.tag) where.push(sql`EXISTS (SELECT 1 FROM initiative_tags t WHERE t.initiative_id = i.id AND t.tag = ${filter.tag})`);
   if (filter.after) where.push(sql`${source.id} < ${filter.after}`);
   if (filter.kind) where.push(sql`i.kind = ${filter.kind}`);

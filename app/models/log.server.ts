@@ -1,5 +1,7 @@
 // The public log (governance.md §7): one entry per governance action, append-only.
+import { sql } from "drizzle-orm";
 import { logEntries } from "../../db/schema";
+import { db } from "~/lib/db.server";
 import type { Db } from "../../db/client";
 
 export type LogAction =
@@ -10,7 +12,23 @@ export type LogAction =
   | "session.cancelled"
   | "attendance.checked-in"
   | "attendance.marked"
-  | "attendance.unmarked";
+  | "attendance.unmarked"
+  | "bootstrap.ended"
+  | "bootstrap.resumed"
+  | "host.joined"
+  | "host.stepped-back"
+  | "host.lapsed"
+  | "host.removed"
+  | "proposal.opened"
+  | "proposal.closed"
+  | "proposal.statement"
+  | "flag.threshold-reached"
+  | "content.hidden"
+  | "content.restored"
+  | "content.kept-hidden"
+  | "posting.held"
+  | "posting.restored"
+  | "rules.changed";
 
 export type LogInput = {
   action: LogAction;
@@ -35,4 +53,51 @@ export function appendLog(tx: Writer, entry: LogInput) {
       detail: entry.detail ?? null,
     })
     .run();
+}
+
+export const logGroups = ["initiative", "session", "attendance", "host", "proposal", "flag", "content", "posting", "rules", "bootstrap"] as const;
+export type LogGroup = (typeof logGroups)[number];
+
+export type LogListEntry = {
+  id: number;
+  at: number;
+  action: string;
+  actorId: string | null;
+  actorName: string | null;
+  subjectType: string;
+  subjectId: string;
+  subjectTitle: string | null;
+  detail: Record<string, unknown> | null;
+};
+
+/** The public log, newest first, filtered by group of actions and/or subject, keyset-paged. */
+export function listLog(filter: { group?: LogGroup; subjectType?: string; subjectId?: string; before?: number; limit?: number } = {}): LogListEntry[] {
+  const where = [sql`1`];
+  if (filter.group) where.push(sql`l.action LIKE ${filter.group + ".%"}`);
+  if (filter.subjectType) where.push(sql`l.subject_type = ${filter.subjectType}`);
+  if (filter.subjectId) where.push(sql`l.subject_id = ${filter.subjectId}`);
+  if (filter.before) where.push(sql`l.id < ${filter.before}`);
+  const rows = db().all<{ id: number; at: number; action: string; actor_id: string | null; actor_name: string | null; subject_type: string; subject_id: string; subject_title: string | null; detail: string | null }>(sql`
+    SELECT l.id, l.at, l.action, l.actor_id, m.display_name AS actor_name, l.subject_type, l.subject_id, l.detail,
+      CASE l.subject_type
+        WHEN 'initiative' THEN (SELECT CASE WHEN hidden_at IS NULL THEN title ELSE '—' END FROM initiatives WHERE id = l.subject_id)
+        WHEN 'session' THEN (SELECT i.title FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = l.subject_id)
+        WHEN 'proposal' THEN (SELECT title FROM proposals WHERE id = l.subject_id)
+        WHEN 'member' THEN (SELECT display_name FROM members WHERE id = l.subject_id)
+      END AS subject_title
+    FROM log_entries l LEFT JOIN members m ON m.id = l.actor_id
+    WHERE ${sql.join(where, sql` AND `)}
+    ORDER BY l.id DESC
+    LIMIT ${filter.limit ?? 50}`);
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    action: r.action,
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    subjectTitle: r.subject_title,
+    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+  }));
 }

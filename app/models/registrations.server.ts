@@ -11,6 +11,7 @@ import { formatDateTime } from "~/lib/time";
 import { NotAHostError } from "./errors.server";
 import { appendLog } from "./log.server";
 import { hitRateLimit } from "./rate-limits.server";
+import { recordBootstrapChange } from "./voice.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -169,6 +170,7 @@ export function checkIn(sessionId: number, memberId: string, code: string, now =
       tx.insert(registrations).values({ sessionId, memberId, status: "registered", queuedSeq, attendedAt: now, attendanceBy: "code", createdAt: now, updatedAt: now }).run();
     }
     appendLog(tx, { action: "attendance.checked-in", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { memberId }, at: now });
+    recordBootstrapChange(now.getTime());
     return { already: false };
   }, { behavior: "immediate" });
 }
@@ -193,6 +195,7 @@ export function markAttendance(sessionId: number, hostId: string, memberId: stri
       .run();
     tx.update(hosts).set({ lastActionAt: now }).where(and(eq(hosts.initiativeId, session.initiativeId), eq(hosts.memberId, hostId))).run();
     appendLog(tx, { action: present ? "attendance.marked" : "attendance.unmarked", actorId: hostId, subjectType: "session", subjectId: sessionId, detail: { memberId }, at: now });
+    recordBootstrapChange(now.getTime());
   }, { behavior: "immediate" });
 }
 

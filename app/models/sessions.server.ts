@@ -271,7 +271,7 @@ export type SessionListFilter = { q?: string; kind?: string; tag?: string; after
 export function upcomingSessions(filter: SessionListFilter = {}) {
   const now = filter.now ?? new Date();
   const limit = filter.limit ?? 20;
-  const where = [sql`s.cancelled_at IS NULL`, sql`s.ends_at >= ${now.getTime()}`];
+  const where = [sql`s.cancelled_at IS NULL`, sql`s.ends_at >= ${now.getTime()}`, sql`i.hidden_at IS NULL`];
   if (filter.until) where.push(sql`s.starts_at <= ${filter.until.getTime()}`);
   if (filter.after) where.push(sql`(s.starts_at, s.id) > (${filter.after.startsAt}, ${filter.after.id})`);
   if (filter.kind) where.push(sql`i.kind = ${filter.kind}`);
@@ -377,7 +377,8 @@ export function messageParticipants(sessionId: number, hostId: string, message: 
 
 /** Sessions as calendar entries: one session, all of an initiative, or a member's own. */
 export function calendarSessions(where: { sessionId?: number; initiativeId?: number; memberId?: string; upcoming?: { now: Date; limit: number } }) {
-  const conditions = [sql`1`];
+  // Hidden content leaves the calendars too.
+  const conditions = [sql`i.hidden_at IS NULL`];
   if (where.sessionId) conditions.push(sql`s.id = ${where.sessionId}`);
   if (where.initiativeId) conditions.push(sql`s.initiative_id = ${where.initiativeId}`);
   if (where.memberId) {

@@ -10,7 +10,13 @@ import { renderMarkdown } from "~/lib/markdown.server";
 import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { formatDate } from "~/lib/time";
+import { FlagForm, FlagList } from "~/components/flags";
+import { ruleHeadings } from "~/lib/diff";
+import { flagsOn } from "~/models/flags.server";
 import { getInitiative } from "~/models/initiatives.server";
+import { currentRules, listProposals } from "~/models/proposals.server";
+import { takesPartIn } from "~/models/registrations.server";
+import { voiceSnapshot } from "~/models/voice.server";
 import { interestOf } from "~/models/registrations.server";
 import { sessionsOfInitiative } from "~/models/sessions.server";
 
@@ -25,7 +31,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await getMember(request);
   const sessions = sessionsOfInitiative(initiative.id, member?.id ?? null);
   const now = Date.now();
+  const snapshot = voiceSnapshot(now);
+  const viewerHasVoice = !!member && snapshot.voices.has(member.id);
+  const viewerIsHost = !!member && initiative.hosts.some((h) => h.id === member.id);
+  const participant = !!member && takesPartIn(initiative.id, member.id);
+  // Hidden content stays readable on click-through for its authors (hosts) and members with a voice.
+  const hidden = initiative.hiddenAt ? { rule: initiative.hiddenRule ?? "", times: initiative.timesHidden, canRead: viewerIsHost || viewerHasVoice } : null;
+  const showBody = !hidden || (hidden.canRead && new URL(request.url).searchParams.get("show") === "1") || (hidden && viewerIsHost);
   return {
+    hidden,
+    showBody,
+    canJoin: !!member && !viewerIsHost && (participant || (initiative.hosts.length === 0 && viewerHasVoice)),
+    participant,
+    viewerHasVoice,
+    flags: viewerHasVoice ? flagsOn({ type: "initiative", id: String(initiative.id) }) : null,
+    rules: viewerHasVoice && !viewerIsHost ? ruleHeadings(currentRules().text) : [],
+    proposals: listProposals({ initiativeId: initiative.id }).map((p) => ({ id: p.id, title: p.title, closed: p.closed_at !== null })),
     sessions,
     now,
     loggedIn: !!member,
@@ -43,7 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       hosts: initiative.hosts,
       createdAt: initiative.createdAt.getTime(),
       updatedAt: initiative.updatedAt.getTime(),
-      bodyHtml: renderMarkdown(initiative.body),
+      bodyHtml: !initiative.hiddenAt || viewerIsHost || viewerHasVoice ? renderMarkdown(initiative.body) : "",
     },
     isHost: !!member && initiative.hosts.some((h) => h.id === member.id),
     timeZone: env().TZ_COMMUNITY,
@@ -53,11 +74,34 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
-  const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount } = useLoaderData<typeof loader>();
+  const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals } = useLoaderData<typeof loader>();
+  if (hidden && !showBody) {
+    return (
+      <article className="narrow">
+        <h1>{t("flag.hidden.title")}</h1>
+        <p className="form-error">{t("flag.hidden.notice", { rule: hidden.rule })}</p>
+        {hidden.canRead ? (
+          <p>
+            <Link to={`/initiatives/${initiative.id}?show=1`}>{t("flag.hidden.showAnyway")}</Link>
+          </p>
+        ) : (
+          <p>{t("flag.hidden.onlyVoices")}</p>
+        )}
+        <p>
+          <Link to={`/log?subject=initiative:${initiative.id}`}>{t("log.forThis")}</Link>
+        </p>
+      </article>
+    );
+  }
   const here = `/initiatives/${initiative.id}`;
   const enrolledEverywhere = sessions.filter((s) => !s.cancelled && s.startsAt > now).every((s) => s.myStatus);
   return (
     <article className="initiative">
+      {hidden ? (
+        <p className="form-error initiative-header">
+          {t("flag.hidden.notice", { rule: hidden.rule })} {isHost && hidden.times < 2 ? t("flag.hidden.authorEdit") : null}
+        </p>
+      ) : null}
       <header className="initiative-header">
         <p className="card-meta">
           <KindBadge kind={initiative.kind} />
@@ -136,10 +180,55 @@ export default function InitiativePage() {
         ) : (
           <p>{t("initiative.lookingForHost")}</p>
         )}
+        {canJoin ? (
+          <Form method="post" action={`/initiatives/${initiative.id}/hosts`}>
+            <input type="hidden" name="intent" value="join" />
+            <button type="submit" className="button secondary">
+              {initiative.hosts.length ? t("host.join") : t("host.takeUp")}
+            </button>
+          </Form>
+        ) : null}
+        {isHost ? (
+          <Form method="post" action={`/initiatives/${initiative.id}/hosts`}>
+            <input type="hidden" name="intent" value="step-back" />
+            <button type="submit" className="link-button">
+              {t("host.stepBack")}
+            </button>
+          </Form>
+        ) : null}
         <p className="muted">
           {t("initiative.postedOn", { date: formatDate(initiative.createdAt, locale, timeZone) })}
         </p>
+        <h2>{t("proposal.list.title")}</h2>
+        {proposals.length ? (
+          <ul>
+            {proposals.map((p) => (
+              <li key={p.id}>
+                <Link to={`/proposals/${p.id}`}>{p.title}</Link>
+                {p.closed ? <span className="muted"> · {t("proposal.closed")}</span> : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {participant || isHost ? (
+          <p>
+            <Link to={`/proposals/new?initiative=${initiative.id}`}>{t("proposal.new.forInitiative")}</Link>
+          </p>
+        ) : null}
+        <p>
+          <Link to={`/log?subject=initiative:${initiative.id}`}>{t("log.forThis")}</Link>
+        </p>
       </aside>
+      {flags ? (
+        <div className="initiative-main">
+          <FlagList flags={flags} />
+        </div>
+      ) : null}
+      {viewerHasVoice && !isHost ? (
+        <Form method="post" action={`/initiatives/${initiative.id}/flag`} className="initiative-main">
+          <FlagForm rules={rules} kind="initiative" />
+        </Form>
+      ) : null}
     </article>
   );
 }

@@ -1,0 +1,133 @@
+// Moderation without moderators (governance.md §4): members with a voice flag content that
+// breaks a house rule; at the threshold it is hidden (or a member's posting held) inside the
+// same transaction as the flag that reached it.
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { flags, initiatives, members } from "../../db/schema";
+import { governance } from "~/governance/config";
+import { reachesThreshold } from "~/governance/rules";
+import { db } from "~/lib/db.server";
+import { appendLog } from "./log.server";
+import { openProposal } from "./proposals.server";
+import { voiceSnapshot } from "./voice.server";
+
+export type FlagTarget = { type: "initiative" | "member"; id: string };
+
+export class FlagRefusedError extends Error {
+  constructor(public messageKey: "flag.noVoice" | "flag.notFound" | "flag.self", public status = 403) {
+    super(messageKey);
+  }
+}
+
+function standingFlags(target: FlagTarget) {
+  return db()
+    .select()
+    .from(flags)
+    .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), isNull(flags.clearedAt)))
+    .all();
+}
+
+/** The rule named most often among the standing flags (shown in the hidden notice). */
+function mostNamedRule(rows: { rule: string }[]) {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.rule, (counts.get(r.rule) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
+}
+
+export type FlagResult = { hidden: boolean; held: boolean; proposalId: number | null };
+
+export function flag(target: FlagTarget, memberId: string, rule: string, reason: string, now = new Date()): FlagResult {
+  return db().transaction((tx) => {
+    const snapshot = voiceSnapshot(now.getTime());
+    if (!snapshot.voices.has(memberId)) throw new FlagRefusedError("flag.noVoice");
+    if (target.type === "member" && target.id === memberId) throw new FlagRefusedError("flag.self", 400);
+    const exists =
+      target.type === "initiative"
+        ? tx.select({ id: initiatives.id }).from(initiatives).where(eq(initiatives.id, Number(target.id))).get()
+        : tx.select({ id: members.id }).from(members).where(eq(members.id, target.id)).get();
+    if (!exists) throw new FlagRefusedError("flag.notFound", 404);
+
+    // One standing flag per member per target: flagging again updates it.
+    const mine = tx
+      .select()
+      .from(flags)
+      .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), eq(flags.memberId, memberId), isNull(flags.clearedAt)))
+      .get();
+    if (mine) tx.update(flags).set({ rule, reason }).where(eq(flags.id, mine.id)).run();
+    else tx.insert(flags).values({ targetType: target.type, targetId: target.id, memberId, rule, reason, createdAt: now }).run();
+
+    const standing = standingFlags(target);
+    const flaggersWithVoice = new Set(standing.filter((f) => snapshot.voices.has(f.memberId)).map((f) => f.memberId)).size;
+    if (!reachesThreshold(flaggersWithVoice, snapshot.voices.size)) return { hidden: false, held: false, proposalId: null };
+
+    const hiddenRule = mostNamedRule(standing);
+    if (target.type === "initiative") {
+      const initiative = tx.select().from(initiatives).where(eq(initiatives.id, Number(target.id))).get()!;
+      if (initiative.hiddenAt) return { hidden: true, held: false, proposalId: null };
+      const times = initiative.timesHidden + 1;
+      tx.update(initiatives).set({ hiddenAt: now, hiddenRule, timesHidden: times }).where(eq(initiatives.id, initiative.id)).run();
+      appendLog(tx, { action: "flag.threshold-reached", actorId: null, subjectType: "initiative", subjectId: initiative.id, detail: { flags: flaggersWithVoice, rule: hiddenRule }, at: now });
+      appendLog(tx, { action: "content.hidden", actorId: null, subjectType: "initiative", subjectId: initiative.id, detail: { rule: hiddenRule, times }, at: now });
+      // Hidden a second time: the network decides whether to restore it.
+      const proposalId =
+        times >= 2
+          ? openProposal(
+              {
+                scope: "network",
+                initiativeId: null,
+                kind: "majority",
+                title: `Terugzetten of verborgen laten: ${initiative.title}`.slice(0, 160),
+                body: `Dit initiatief is voor de tweede keer verborgen na meldingen (regel: ${hiddenRule}). Stem **voor** om het terug te zetten, **tegen** om het verborgen te laten.\n\n[Bekijk het initiatief](/initiatives/${initiative.id})`,
+                days: governance.proposalDefaultDays,
+                effect: { type: "restore-content", targetType: "initiative", targetId: String(initiative.id) },
+              },
+              null,
+              now,
+            )
+          : null;
+      return { hidden: true, held: false, proposalId };
+    }
+
+    const member = tx.select().from(members).where(eq(members.id, target.id)).get()!;
+    if (member.postingHeldAt) return { hidden: false, held: true, proposalId: null };
+    tx.update(members).set({ postingHeldAt: now, postingHeldRule: hiddenRule }).where(eq(members.id, member.id)).run();
+    appendLog(tx, { action: "flag.threshold-reached", actorId: null, subjectType: "member", subjectId: member.id, detail: { flags: flaggersWithVoice, rule: hiddenRule }, at: now });
+    appendLog(tx, { action: "posting.held", actorId: null, subjectType: "member", subjectId: member.id, detail: { rule: hiddenRule }, at: now });
+    const proposalId = openProposal(
+      {
+        scope: "network",
+        initiativeId: null,
+        kind: "majority",
+        title: `Mag ${member.displayName} weer berichten plaatsen?`.slice(0, 160),
+        body: `Na meldingen (regel: ${hiddenRule}) kan ${member.displayName} tijdelijk niets plaatsen. Stem **voor** om dat op te heffen, **tegen** om het zo te laten.\n\n[Bekijk het profiel](/members/${member.id})`,
+        days: governance.proposalDefaultDays,
+        effect: { type: "restore-posting", memberId: member.id },
+      },
+      null,
+      now,
+    );
+    return { hidden: false, held: true, proposalId };
+  }, { behavior: "immediate" });
+}
+
+/** Standing flags on a target, with who flagged: for members with a voice only. */
+export function flagsOn(target: FlagTarget) {
+  return db().all<{ id: number; member_id: string; display_name: string; rule: string; reason: string; created_at: number }>(sql`
+    SELECT f.id, f.member_id, m.display_name, f.rule, f.reason, f.created_at
+    FROM flags f JOIN members m ON m.id = f.member_id
+    WHERE f.target_type = ${target.type} AND f.target_id = ${target.id} AND f.cleared_at IS NULL
+    ORDER BY f.created_at`);
+}
+
+/**
+ * The author's one edit of hidden content (governance.md §4): the first time it was hidden, an
+ * edit clears its flags and brings it back. Returns true when it was restored. Call inside the
+ * editing transaction.
+ */
+export function restoreByAuthorEdit(tx: Parameters<Parameters<ReturnType<typeof db>["transaction"]>[0]>[0], initiativeId: number, editorId: string, now: Date) {
+  const initiative = tx.select().from(initiatives).where(eq(initiatives.id, initiativeId)).get();
+  if (!initiative?.hiddenAt || initiative.authorEditUsedAt || initiative.timesHidden >= 2) return false;
+  tx.update(initiatives).set({ hiddenAt: null, hiddenRule: null, authorEditUsedAt: now }).where(eq(initiatives.id, initiativeId)).run();
+  tx.update(flags).set({ clearedAt: now }).where(and(eq(flags.targetType, "initiative"), eq(flags.targetId, String(initiativeId)), isNull(flags.clearedAt))).run();
+  appendLog(tx, { action: "content.restored", actorId: editorId, subjectType: "initiative", subjectId: initiativeId, detail: { by: "author-edit" }, at: now });
+  return true;
+}

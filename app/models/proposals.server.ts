@@ -1,0 +1,278 @@
+// Decisions (governance.md §3). Opening, responding, closing exactly once at the deadline and
+// applying the effect all run in BEGIN IMMEDIATE transactions.
+import { and, asc, desc, eq, isNull, lte, sql } from "drizzle-orm";
+import {
+  flags,
+  hosts,
+  houseRules,
+  initiatives,
+  members,
+  proposalPositionsTable,
+  proposals,
+  type ProposalEffect,
+  type ProposalOutcomeRecord,
+} from "../../db/schema";
+import type { Db } from "../../db/client";
+import { governance } from "~/governance/config";
+import { positionsFor, proposalOutcome, validDuration, type Position, type ProposalKind } from "~/governance/rules";
+import { db } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import { queueMemberMail, siteUrl } from "~/lib/mail.server";
+import { formatDateTime } from "~/lib/time";
+import { appendLog } from "./log.server";
+import { takesPartIn } from "./registrations.server";
+import { voiceSnapshot } from "./voice.server";
+
+const dayMs = 86_400_000;
+
+export type ProposalRow = typeof proposals.$inferSelect;
+
+export class ProposalRefusedError extends Error {
+  constructor(public messageKey: "proposal.noVoice" | "proposal.notParticipant" | "proposal.closed" | "proposal.invalidPosition" | "proposal.reasonRequired" | "proposal.notClosed" | "proposal.cannotRaiseAgain" | "proposal.duration.invalid" | "proposal.notFound", public status = 403) {
+    super(messageKey);
+  }
+}
+
+function isHostOf(initiativeId: number, memberId: string) {
+  return !!db().get(sql`SELECT 1 FROM hosts WHERE initiative_id = ${initiativeId} AND member_id = ${memberId}`);
+}
+
+/** Who may open and respond: members with a voice (network), or the initiative's participants and hosts. */
+export function mayTakePart(proposal: { scope: string; initiativeId: number | null }, memberId: string, now = Date.now()): boolean {
+  if (proposal.scope === "network") return voiceSnapshot(now).voices.has(memberId);
+  const id = proposal.initiativeId!;
+  return isHostOf(id, memberId) || takesPartIn(id, memberId);
+}
+
+/** The members eligible for a proposal at a moment (for the quorum and reminders). */
+export function eligibleMembers(proposal: { scope: string; initiativeId: number | null }, at: number): string[] {
+  if (proposal.scope === "network") return [...voiceSnapshot(at).voices.keys()];
+  return db()
+    .all<{ member_id: string }>(sql`
+      SELECT member_id FROM hosts WHERE initiative_id = ${proposal.initiativeId}
+      UNION SELECT r.member_id FROM registrations r JOIN sessions s ON s.id = r.session_id
+        WHERE s.initiative_id = ${proposal.initiativeId} AND r.status IN ('registered', 'waitlisted')
+      UNION SELECT member_id FROM interests WHERE initiative_id = ${proposal.initiativeId}`)
+    .map((r) => r.member_id);
+}
+
+export type OpenInput = {
+  scope: "network" | "initiative";
+  initiativeId: number | null;
+  kind: ProposalKind;
+  title: string;
+  body: string;
+  days: number;
+  effect: ProposalEffect | null;
+  fallbackOf?: number | null;
+};
+
+/** Opens a proposal; `openedBy` null means the system opened it (a second hide, a held member). */
+export function openProposal(input: OpenInput, openedBy: string | null, now = new Date()): number {
+  if (!validDuration(input.days)) throw new ProposalRefusedError("proposal.duration.invalid", 400);
+  if (openedBy && !mayTakePart(input, openedBy, now.getTime())) {
+    throw new ProposalRefusedError(input.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
+  }
+  return db().transaction((tx) => {
+    const row = tx
+      .insert(proposals)
+      .values({
+        scope: input.scope,
+        initiativeId: input.initiativeId,
+        kind: input.kind,
+        title: input.title,
+        body: input.body,
+        effect: input.effect,
+        fallbackOf: input.fallbackOf ?? null,
+        openedBy,
+        openedAt: now,
+        deadline: new Date(now.getTime() + input.days * dayMs),
+      })
+      .returning({ id: proposals.id })
+      .get();
+    appendLog(tx, {
+      action: "proposal.opened",
+      actorId: openedBy,
+      subjectType: "proposal",
+      subjectId: row.id,
+      detail: { title: input.title, scope: input.scope, kind: input.kind, effect: input.effect?.type ?? null, fallbackOf: input.fallbackOf ?? null },
+      at: now,
+    });
+    return row.id;
+  }, { behavior: "immediate" });
+}
+
+export function getProposal(id: number) {
+  return db().select().from(proposals).where(eq(proposals.id, id)).get() ?? null;
+}
+
+/** Takes or changes a position until the deadline; an objection needs a reason. */
+export function respond(proposalId: number, memberId: string, position: Position, reason: string, now = new Date()) {
+  db().transaction((tx) => {
+    const proposal = tx.select().from(proposals).where(eq(proposals.id, proposalId)).get();
+    if (!proposal) throw new ProposalRefusedError("proposal.notFound", 404);
+    if (proposal.closedAt || now >= proposal.deadline) throw new ProposalRefusedError("proposal.closed", 409);
+    if (!positionsFor(proposal.kind).includes(position)) throw new ProposalRefusedError("proposal.invalidPosition", 400);
+    if (position === "object" && !reason.trim()) throw new ProposalRefusedError("proposal.reasonRequired", 400);
+    if (!mayTakePart(proposal, memberId, now.getTime())) {
+      throw new ProposalRefusedError(proposal.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
+    }
+    tx.insert(proposalPositionsTable)
+      .values({ proposalId, memberId, position, reason, updatedAt: now })
+      .onConflictDoUpdate({ target: [proposalPositionsTable.proposalId, proposalPositionsTable.memberId], set: { position, reason, updatedAt: now } })
+      .run();
+  }, { behavior: "immediate" });
+}
+
+export function positionsOf(proposalId: number) {
+  return db()
+    .select({ memberId: proposalPositionsTable.memberId, displayName: members.displayName, position: proposalPositionsTable.position, reason: proposalPositionsTable.reason, updatedAt: proposalPositionsTable.updatedAt })
+    .from(proposalPositionsTable)
+    .innerJoin(members, eq(members.id, proposalPositionsTable.memberId))
+    .where(eq(proposalPositionsTable.proposalId, proposalId))
+    .orderBy(asc(proposalPositionsTable.updatedAt))
+    .all();
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** Applies what an adopted (or rejected) proposal changes. Runs inside the closing transaction. */
+function applyEffect(tx: Tx, proposal: ProposalRow, adopted: boolean, now: Date) {
+  const effect = proposal.effect;
+  if (!effect) return;
+  const log = (action: Parameters<typeof appendLog>[1]["action"], subjectType: "initiative" | "member" | "rules", subjectId: string | number, detail: Record<string, unknown> = {}) =>
+    appendLog(tx, { action, actorId: null, subjectType, subjectId, detail: { proposalId: proposal.id, ...detail }, at: now });
+  if (effect.type === "rules") {
+    if (!adopted) return;
+    tx.insert(houseRules).values({ text: effect.text, proposalId: proposal.id, adoptedAt: now }).run();
+    log("rules.changed", "rules", proposal.id);
+  } else if (effect.type === "restore-content") {
+    if (adopted) {
+      tx.update(initiatives).set({ hiddenAt: null, hiddenRule: null }).where(eq(initiatives.id, Number(effect.targetId))).run();
+      tx.update(flags).set({ clearedAt: now }).where(and(eq(flags.targetType, "initiative"), eq(flags.targetId, effect.targetId), isNull(flags.clearedAt))).run();
+      log("content.restored", "initiative", effect.targetId, { by: "proposal" });
+    } else {
+      log("content.kept-hidden", "initiative", effect.targetId);
+    }
+  } else if (effect.type === "restore-posting") {
+    if (adopted) {
+      tx.update(members).set({ postingHeldAt: null, postingHeldRule: null }).where(eq(members.id, effect.memberId)).run();
+      tx.update(flags).set({ clearedAt: now }).where(and(eq(flags.targetType, "member"), eq(flags.targetId, effect.memberId), isNull(flags.clearedAt))).run();
+      log("posting.restored", "member", effect.memberId);
+    }
+  } else if (effect.type === "remove-host") {
+    if (adopted) {
+      tx.delete(hosts).where(and(eq(hosts.initiativeId, effect.initiativeId), eq(hosts.memberId, effect.memberId))).run();
+      appendLog(tx, { action: "host.removed", actorId: null, subjectType: "initiative", subjectId: effect.initiativeId, detail: { memberId: effect.memberId, proposalId: proposal.id }, at: now });
+    }
+  }
+}
+
+/**
+ * Closes a proposal whose deadline has passed, exactly once: the outcome is computed from the
+ * positions standing at the deadline, of the members eligible at the deadline. A second caller
+ * (another request, the scheduler, a restart) finds it closed and does nothing.
+ */
+export function closeProposal(id: number, now = new Date()): boolean {
+  return db().transaction((tx) => {
+    const proposal = tx.select().from(proposals).where(eq(proposals.id, id)).get();
+    if (!proposal || proposal.closedAt || proposal.deadline > now) return false;
+    const at = proposal.deadline.getTime();
+    const eligible = new Set(eligibleMembers(proposal, at));
+    const standing = tx
+      .select()
+      .from(proposalPositionsTable)
+      .where(and(eq(proposalPositionsTable.proposalId, id), lte(proposalPositionsTable.updatedAt, proposal.deadline)))
+      .all()
+      .filter((p) => eligible.has(p.memberId));
+    const result = proposalOutcome(proposal.kind, standing.map((p) => p.position), eligible.size, proposal.fallbackOf !== null);
+    const outcome: ProposalOutcomeRecord = { adopted: result.adopted, reason: result.reason, quorum: result.quorum, eligible: eligible.size, tally: { ...result.tally } };
+    tx.update(proposals).set({ closedAt: now, outcome }).where(eq(proposals.id, id)).run();
+    appendLog(tx, { action: "proposal.closed", actorId: null, subjectType: "proposal", subjectId: id, detail: { title: proposal.title, ...outcome }, at: now });
+    applyEffect(tx, { ...proposal, closedAt: now, outcome }, result.adopted, now);
+    return true;
+  }, { behavior: "immediate" });
+}
+
+export function closeDueProposals(now = new Date()) {
+  const due = db().select({ id: proposals.id }).from(proposals).where(and(isNull(proposals.closedAt), lte(proposals.deadline, now))).all();
+  return due.filter(({ id }) => closeProposal(id, now)).length;
+}
+
+/** After the deadline, any eligible member may write what we do now. */
+export function writeStatement(id: number, memberId: string, statement: string, now = new Date()) {
+  db().transaction((tx) => {
+    const proposal = tx.select().from(proposals).where(eq(proposals.id, id)).get();
+    if (!proposal) throw new ProposalRefusedError("proposal.notFound", 404);
+    if (!proposal.closedAt) throw new ProposalRefusedError("proposal.notClosed", 409);
+    if (!mayTakePart(proposal, memberId, now.getTime())) throw new ProposalRefusedError(proposal.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
+    tx.update(proposals).set({ statement, statementBy: memberId, statementAt: now }).where(eq(proposals.id, id)).run();
+    appendLog(tx, { action: "proposal.statement", actorId: memberId, subjectType: "proposal", subjectId: id, at: now });
+  }, { behavior: "immediate" });
+}
+
+/** A consent proposal blocked by objections, raised again as a majority proposal needing 2/3. */
+export function raiseAgain(id: number, memberId: string, days: number, now = new Date()): number {
+  const original = getProposal(id);
+  if (!original) throw new ProposalRefusedError("proposal.notFound", 404);
+  if (original.kind !== "consent" || original.outcome?.reason !== "objection") throw new ProposalRefusedError("proposal.cannotRaiseAgain", 409);
+  if (!voiceSnapshot(now.getTime()).voices.has(memberId)) throw new ProposalRefusedError("proposal.noVoice");
+  return openProposal(
+    { scope: original.scope, initiativeId: original.initiativeId, kind: "majority", title: original.title, body: original.body, days, effect: original.effect, fallbackOf: original.id },
+    memberId,
+    now,
+  );
+}
+
+export function listProposals(filter: { open?: boolean; initiativeId?: number } = {}) {
+  const where = [sql`1`];
+  if (filter.open === true) where.push(sql`p.closed_at IS NULL`);
+  if (filter.open === false) where.push(sql`p.closed_at IS NOT NULL`);
+  if (filter.initiativeId) where.push(sql`p.initiative_id = ${filter.initiativeId}`);
+  return db().all<{ id: number; scope: string; kind: string; title: string; deadline: number; closed_at: number | null; outcome: string | null; responses: number; initiative_title: string | null; fallback_of: number | null }>(sql`
+    SELECT p.id, p.scope, p.kind, p.title, p.deadline, p.closed_at, p.outcome, p.fallback_of,
+      (SELECT count(*) FROM proposal_positions pp WHERE pp.proposal_id = p.id) AS responses,
+      i.title AS initiative_title
+    FROM proposals p LEFT JOIN initiatives i ON i.id = p.initiative_id
+    WHERE ${sql.join(where, sql` AND `)}
+    ORDER BY p.closed_at IS NOT NULL, p.deadline ${filter.open === false ? sql`DESC` : sql`ASC`}
+    LIMIT 200`);
+}
+
+/** Reminds eligible members who have not responded when 24 hours remain; once per proposal. */
+export function queueProposalReminders(now = new Date()) {
+  const horizon = new Date(now.getTime() + governance.proposalReminderHours * 3_600_000);
+  const due = db()
+    .select()
+    .from(proposals)
+    .where(and(isNull(proposals.closedAt), isNull(proposals.remindersQueuedAt), lte(proposals.deadline, horizon), sql`${proposals.deadline} > ${now.getTime()}`))
+    .all();
+  for (const proposal of due) {
+    const eligible = eligibleMembers(proposal, now.getTime());
+    db().transaction((tx) => {
+      const responded = new Set(tx.select({ memberId: proposalPositionsTable.memberId }).from(proposalPositionsTable).where(eq(proposalPositionsTable.proposalId, proposal.id)).all().map((r) => r.memberId));
+      for (const memberId of eligible.filter((m) => !responded.has(m))) {
+        queueMemberMail(tx, {
+          memberId,
+          kind: "proposal-reminder",
+          dedupeKey: `proposal-reminder:${proposal.id}:${memberId}`,
+          now,
+          compose: (t, locale) => ({
+            subject: t("mail.proposalReminder.subject", { title: proposal.title }),
+            body: t("mail.proposalReminder.body", { title: proposal.title, when: formatDateTime(proposal.deadline, locale, env().TZ_COMMUNITY), url: siteUrl(`/proposals/${proposal.id}`) }),
+          }),
+        });
+      }
+      tx.update(proposals).set({ remindersQueuedAt: now }).where(eq(proposals.id, proposal.id)).run();
+    }, { behavior: "immediate" });
+  }
+  return due.length;
+}
+
+export function rulesHistory() {
+  return db().select().from(houseRules).orderBy(desc(houseRules.id)).all();
+}
+
+export function currentRules() {
+  return db().select().from(houseRules).orderBy(desc(houseRules.id)).limit(1).get()!;
+}

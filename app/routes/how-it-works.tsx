@@ -1,0 +1,44 @@
+import type { MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { governance as g } from "~/governance/config";
+import { useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { voiceSnapshot } from "~/models/voice.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "how.title");
+
+export function loader() {
+  const snapshot = voiceSnapshot();
+  return { bootstrapping: snapshot.bootstrapping, voices: snapshot.voices.size, earned: snapshot.earnedCount, g };
+}
+
+// The governance rules in plain words, with the numbers this network uses.
+export default function HowItWorks() {
+  const t = useT();
+  const { bootstrapping, voices, earned, g } = useLoaderData<typeof loader>();
+  return (
+    <article className="narrow prose">
+      <h1>{t("how.title")}</h1>
+      <p className="lead">{t("how.intro")}</p>
+      <p className="notice">{bootstrapping ? t("how.now.bootstrap", { earned, needed: g.bootstrapVoiceThreshold, voices }) : t("how.now.voices", { voices })}</p>
+      <h2>{t("how.voice.title")}</h2>
+      <p>{t("how.voice.text", { days: g.voiceWindowDays })}</p>
+      <p>{t("how.bootstrap.text", { n: g.bootstrapVoiceThreshold, hours: g.bootstrapAccountAgeHours })}</p>
+      <h2>{t("how.hosts.title")}</h2>
+      <p>{t("how.hosts.text", { days: g.hostLapseDays })}</p>
+      <h2>{t("how.proposals.title")}</h2>
+      <p>{t("how.proposals.text", { min: g.proposalMinDays, max: g.proposalMaxDays, days: g.proposalDefaultDays, quorum: g.quorumMinimum, share: Math.round(g.quorumShare * 100) })}</p>
+      <p>{t("how.fallback.text")}</p>
+      <h2>{t("how.flags.title")}</h2>
+      <p>{t("how.flags.text", { n: g.hideThreshold, small: g.hideThresholdSmallNetwork, voices: g.smallNetworkVoices })}</p>
+      <h2>{t("how.newcomers.title")}</h2>
+      <p>{t("how.newcomers.text", { initiatives: g.newcomerInitiativesPerDay, comments: g.newcomerCommentsPerDay })}</p>
+      <h2>{t("how.log.title")}</h2>
+      <p>
+        {t("how.log.text")} <Link to="/log">{t("log.title")}</Link> · <Link to="/rules">{t("rules.title")}</Link> · <Link to="/proposals">{t("proposal.list.title")}</Link>
+      </p>
+      <h2>{t("how.limits.title")}</h2>
+      <p>{t("how.limits.text")}</p>
+    </article>
+  );
+}

@@ -1,0 +1,36 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { useActionData, useParams } from "@remix-run/react";
+import { Refusal } from "~/components/refusal";
+import { requireMember } from "~/lib/auth.server";
+import { readFormData } from "~/lib/forms";
+import { useT } from "~/lib/i18n/react";
+import { idParam } from "~/lib/params.server";
+import { HostRefusedError, joinAsHost, stepBack } from "~/models/hosts.server";
+
+// Join as co-host (or take up an initiative that is looking for a host), or step back.
+export async function action({ request, params }: ActionFunctionArgs) {
+  const member = await requireMember(request);
+  const id = idParam(params.id);
+  const intent = (await readFormData(request)).get("intent");
+  try {
+    if (intent === "join") joinAsHost(id, member.id);
+    else if (intent === "step-back") stepBack(id, member.id);
+    else return data({ message: "error.badRequest" as const }, { status: 400 });
+  } catch (error) {
+    if (error instanceof HostRefusedError) return data({ message: error.messageKey }, { status: error.messageKey === "host.notFound" ? 404 : 409 });
+    throw error;
+  }
+  return redirect(`/initiatives/${id}`, 303);
+}
+
+export function loader({ params }: { params: { id?: string } }) {
+  return redirect(`/initiatives/${idParam(params.id)}`);
+}
+
+export default function HostsRefused() {
+  const t = useT();
+  const result = useActionData<typeof action>();
+  const { id } = useParams();
+  return <Refusal message={result?.message ?? "error.badRequest"} back={`/initiatives/${id}`} backLabel={t("initiative.backToPage")} />;
+}

@@ -1,0 +1,36 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Feed } from "feed";
+import { originOf } from "~/lib/calendar.server";
+import { translator } from "~/lib/i18n";
+import type { MessageKey } from "~/lib/i18n";
+import { listLog } from "~/models/log.server";
+import { subjectPath } from "~/components/log-entry";
+
+// The public log as an Atom feed (in Dutch, the network's language).
+export function loader({ request }: LoaderFunctionArgs) {
+  const origin = originOf(request);
+  const t = translator("nl");
+  const entries = listLog({ limit: 100 });
+  const feed = new Feed({
+    id: `${origin}/log`,
+    title: `Meedoen — ${t("log.title")}`,
+    description: t("log.intro"),
+    link: `${origin}/log`,
+    language: "nl",
+    updated: entries[0] ? new Date(entries[0].at) : new Date(0),
+    copyright: "",
+    feedLinks: { atom: `${origin}/log.xml` },
+  });
+  for (const entry of entries) {
+    const path = subjectPath(entry);
+    const what = t(`log.${entry.action}` as MessageKey);
+    feed.addItem({
+      id: `${origin}/log#${entry.id}`,
+      title: entry.subjectTitle ? `${what}: ${entry.subjectTitle}` : what,
+      link: path ? origin + path : `${origin}/log`,
+      date: new Date(entry.at),
+      description: `${what}${entry.actorId ? ` — ${entry.actorName ?? t("member.former")}` : ""}`,
+    });
+  }
+  return new Response(feed.atom1(), { headers: { "Content-Type": "application/atom+xml; charset=utf-8", "Cache-Control": "public, max-age=60" } });
+}

@@ -1,0 +1,77 @@
+import type { MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import type { MessageKey } from "~/lib/i18n";
+import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { formatDateTime } from "~/lib/time";
+import { closeDueProposals, listProposals } from "~/models/proposals.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.list.title");
+
+export function loader() {
+  // Anything past its deadline is closed before it is shown (the scheduler does it too).
+  closeDueProposals();
+  return { open: listProposals({ open: true }), closed: listProposals({ open: false }) };
+}
+
+type Row = ReturnType<typeof listProposals>[number];
+
+function ProposalRow({ p }: { p: Row }) {
+  const t = useT();
+  const locale = useLocale();
+  const timeZone = useTimeZone();
+  const outcome = p.outcome ? (JSON.parse(p.outcome) as { adopted: boolean }) : null;
+  return (
+    <li className="card">
+      <p className="card-meta">
+        <span className="badge">{t(`proposal.kind.${p.kind}` as MessageKey)}</span>
+        <span>{p.scope === "network" ? t("proposal.scope.network") : t("proposal.scope.initiativeNamed", { title: p.initiative_title ?? "" })}</span>
+      </p>
+      <h3 className="card-title">
+        <Link to={`/proposals/${p.id}`}>{p.title}</Link>
+      </h3>
+      <p className="muted">
+        {outcome ? (outcome.adopted ? t("proposal.adopted") : t("proposal.notAdopted")) : t("proposal.deadline", { when: formatDateTime(p.deadline, locale, timeZone) })}
+        {" · "}
+        {t("proposal.responses", { n: p.responses })}
+      </p>
+    </li>
+  );
+}
+
+export default function Proposals() {
+  const t = useT();
+  const { open, closed } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>{t("proposal.list.title")}</h1>
+      <p className="lead">{t("proposal.list.intro")}</p>
+      <p className="row-links">
+        <Link className="button" to="/proposals/new">
+          {t("proposal.new.title")}
+        </Link>
+        <Link to="/how-it-works">{t("nav.howItWorks")}</Link>
+      </p>
+      <h2>{t("proposal.list.open")}</h2>
+      {open.length ? (
+        <ol className="cards single">
+          {open.map((p) => (
+            <ProposalRow key={p.id} p={p} />
+          ))}
+        </ol>
+      ) : (
+        <p className="empty">{t("proposal.list.noneOpen")}</p>
+      )}
+      <h2>{t("proposal.list.closed")}</h2>
+      {closed.length ? (
+        <ol className="cards single">
+          {closed.map((p) => (
+            <ProposalRow key={p.id} p={p} />
+          ))}
+        </ol>
+      ) : (
+        <p className="muted">{t("proposal.list.noneClosed")}</p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,174 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { Field, FormError } from "~/components/field";
+import { governance } from "~/governance/config";
+import { requireMember } from "~/lib/auth.server";
+import { db } from "~/lib/db.server";
+import { formValues, parseForm, readFormData, requiredText } from "~/lib/forms";
+import { useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { currentRules, mayTakePart, openProposal, ProposalRefusedError } from "~/models/proposals.server";
+import { memberHasVoice } from "~/models/voice.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.new.title");
+
+const proposalSchema = z
+  .object({
+    title: requiredText(160, "proposal.title.required", "proposal.title.tooLong"),
+    body: z.string().max(10_000, { error: "proposal.body.tooLong" }).optional().default(""),
+    kind: z.enum(["consent", "majority"], { error: "proposal.kind.invalid" }),
+    scope: z.enum(["network", "initiative"], { error: "proposal.scope.invalid" }),
+    initiativeId: z.string().optional().transform((v) => (v ? Number(v) : null)),
+    days: z.string().optional().transform((v) => (v ? Number(v) : governance.proposalDefaultDays)).pipe(
+      z.number({ error: "proposal.duration.invalid" }).int({ error: "proposal.duration.invalid" }).min(governance.proposalMinDays, { error: "proposal.duration.invalid" }).max(governance.proposalMaxDays, { error: "proposal.duration.invalid" }),
+    ),
+    effect: z.enum(["none", "rules", "remove-host"]).optional().default("none"),
+    rulesText: z.string().max(20_000, { error: "proposal.rules.tooLong" }).optional().default(""),
+    hostId: z.string().optional().default(""),
+  })
+  .superRefine((v, ctx) => {
+    if (v.scope === "initiative" && !v.initiativeId) ctx.addIssue({ code: "custom", path: ["initiativeId"], message: "proposal.initiative.required" });
+    // The house rules change only by a network consent proposal that carries the full new text.
+    if (v.effect === "rules" && (v.scope !== "network" || v.kind !== "consent")) ctx.addIssue({ code: "custom", path: ["effect"], message: "proposal.rules.networkConsent" });
+    if (v.effect === "rules" && !v.rulesText.trim()) ctx.addIssue({ code: "custom", path: ["rulesText"], message: "proposal.rules.required" });
+    // A host is removed only by the initiative's participants.
+    if (v.effect === "remove-host" && (v.scope !== "initiative" || !v.hostId)) ctx.addIssue({ code: "custom", path: ["hostId"], message: "proposal.removeHost.invalid" });
+  });
+
+/** Initiatives the member takes part in or hosts, for initiative proposals; and their hosts. */
+function initiativesOf(memberId: string) {
+  const rows = db().all<{ id: number; title: string }>(sql`
+    SELECT DISTINCT i.id, i.title FROM initiatives i
+    WHERE i.id IN (SELECT initiative_id FROM hosts WHERE member_id = ${memberId})
+       OR i.id IN (SELECT s.initiative_id FROM registrations r JOIN sessions s ON s.id = r.session_id WHERE r.member_id = ${memberId} AND r.status IN ('registered', 'waitlisted'))
+       OR i.id IN (SELECT initiative_id FROM interests WHERE member_id = ${memberId})
+    ORDER BY i.title`);
+  const hostRows = db().all<{ initiative_id: number; member_id: string; display_name: string }>(sql`
+    SELECT h.initiative_id, h.member_id, m.display_name FROM hosts h JOIN members m ON m.id = h.member_id`);
+  return rows.map((r) => ({ ...r, hosts: hostRows.filter((h) => h.initiative_id === r.id).map((h) => ({ id: h.member_id, name: h.display_name })) }));
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const member = await requireMember(request);
+  const params = new URL(request.url).searchParams;
+  return {
+    hasVoice: memberHasVoice(member.id),
+    initiatives: initiativesOf(member.id),
+    rulesText: currentRules().text,
+    preset: { effect: params.get("effect") ?? "none", initiativeId: params.get("initiative") ?? "", hostId: params.get("host") ?? "" },
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const member = await requireMember(request);
+  const formData = await readFormData(request);
+  const form = parseForm(proposalSchema, formData);
+  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  const v = form.data;
+  const scope = { scope: v.scope, initiativeId: v.scope === "initiative" ? v.initiativeId : null };
+  if (!mayTakePart(scope, member.id)) {
+    return data({ errors: { form: v.scope === "network" ? ("proposal.noVoice" as const) : ("proposal.notParticipant" as const) }, values: formValues(formData) }, { status: 403 });
+  }
+  const effect =
+    v.effect === "rules"
+      ? { type: "rules" as const, text: v.rulesText.trim() }
+      : v.effect === "remove-host" && scope.initiativeId
+        ? { type: "remove-host" as const, initiativeId: scope.initiativeId, memberId: v.hostId }
+        : null;
+  try {
+    const id = openProposal({ ...scope, kind: v.kind, title: v.title, body: v.body, days: v.days, effect }, member.id);
+    return redirect(`/proposals/${id}`, 303);
+  } catch (error) {
+    if (error instanceof ProposalRefusedError) return data({ errors: { form: error.messageKey }, values: formValues(formData) }, { status: error.status });
+    throw error;
+  }
+}
+
+export default function NewProposal() {
+  const t = useT();
+  const { hasVoice, initiatives, rulesText, preset } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const values = result?.values ?? {};
+  const errors = result?.errors;
+  const busy = useNavigation().state === "submitting";
+  const effect = values.effect ?? preset.effect;
+  return (
+    <section className="narrow">
+      <h1>{t("proposal.new.title")}</h1>
+      <p className="lead">{t("proposal.new.intro")}</p>
+      {!hasVoice ? <p className="notice">{t("proposal.new.noVoiceHint")}</p> : null}
+      <Form method="post" noValidate className="stack">
+        <FormError errors={errors} />
+        <Field name="title" label={t("proposal.title")} errors={errors} defaultValue={values.title ?? (effect === "rules" ? t("proposal.rules.defaultTitle") : "")} required maxLength={160} />
+        <Field name="body" label={t("proposal.body")} hint={t("initiative.body.hint")} errors={errors} defaultValue={values.body} multiline rows={6} />
+        <fieldset className="field">
+          <legend>{t("proposal.scope")}</legend>
+          <div className="choices">
+            <label className="choice">
+              <input type="radio" name="scope" value="network" defaultChecked={(values.scope ?? (preset.initiativeId ? "initiative" : "network")) === "network"} />
+              <span>
+                <strong>{t("proposal.scope.network")}</strong> <span className="hint">{t("proposal.scope.network.hint")}</span>
+              </span>
+            </label>
+            <label className="choice">
+              <input type="radio" name="scope" value="initiative" defaultChecked={(values.scope ?? (preset.initiativeId ? "initiative" : "network")) === "initiative"} />
+              <span>
+                <strong>{t("proposal.scope.initiative")}</strong> <span className="hint">{t("proposal.scope.initiative.hint")}</span>
+              </span>
+            </label>
+          </div>
+        </fieldset>
+        <Field name="initiativeId" label={t("proposal.initiative")} errors={errors}>
+          <select id="field-initiativeId" name="initiativeId" defaultValue={values.initiativeId ?? preset.initiativeId}>
+            <option value="">{t("proposal.initiative.none")}</option>
+            {initiatives.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.title}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <fieldset className="field">
+          <legend>{t("proposal.kind")}</legend>
+          <div className="choices">
+            {(["consent", "majority"] as const).map((kind) => (
+              <label key={kind} className="choice">
+                <input type="radio" name="kind" value={kind} defaultChecked={(values.kind ?? "consent") === kind} />
+                <span>
+                  <strong>{t(`proposal.kind.${kind}`)}</strong> <span className="hint">{t(`proposal.kind.${kind}.hint`)}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <Field name="days" type="number" inputMode="numeric" label={t("proposal.days")} hint={t("proposal.days.hint", { min: governance.proposalMinDays, max: governance.proposalMaxDays })} errors={errors} defaultValue={values.days ?? String(governance.proposalDefaultDays)} required />
+        <Field name="effect" label={t("proposal.effect")} hint={t("proposal.effect.hint")} errors={errors}>
+          <select id="field-effect" name="effect" defaultValue={effect}>
+            <option value="none">{t("proposal.effect.none")}</option>
+            <option value="rules">{t("proposal.effect.rules")}</option>
+            <option value="remove-host">{t("proposal.effect.removeHost")}</option>
+          </select>
+        </Field>
+        <Field name="rulesText" label={t("proposal.rulesText")} hint={t("proposal.rulesText.hint")} errors={errors} defaultValue={values.rulesText ?? rulesText} multiline rows={12} />
+        <Field name="hostId" label={t("proposal.hostId")} hint={t("proposal.hostId.hint")} errors={errors}>
+          <select id="field-hostId" name="hostId" defaultValue={values.hostId ?? preset.hostId}>
+            <option value="">—</option>
+            {initiatives.flatMap((i) =>
+              i.hosts.map((h) => (
+                <option key={`${i.id}-${h.id}`} value={h.id}>
+                  {h.name} ({i.title})
+                </option>
+              )),
+            )}
+          </select>
+        </Field>
+        <button type="submit" className="button" disabled={busy}>
+          {t("proposal.new.submit")}
+        </button>
+      </Form>
+    </section>
+  );
+}
