@@ -17,12 +17,13 @@ export function participations(now: number, memberId?: string): Map<string, Part
     SELECT r.member_id, s.id AS session_id, i.title, r.attended_at AS at
     FROM registrations r JOIN sessions s ON s.id = r.session_id JOIN initiatives i ON i.id = s.initiative_id
     WHERE r.attended_at IS NOT NULL AND r.attended_at >= ${since} AND r.attended_at <= ${now} ${onlyMember}`);
-  // A host "hosted" a session when they were its initiative's host before it started.
+  // A host "hosted" a session when they were its initiative's host before it started; it counts
+  // from its start, once someone else is marked present.
   const hosted = db().all<{ member_id: string; session_id: number; title: string; at: number; others: number }>(sql`
-    SELECT h.member_id, s.id AS session_id, i.title, s.ends_at AS at,
+    SELECT h.member_id, s.id AS session_id, i.title, s.starts_at AS at,
       (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.attended_at IS NOT NULL AND r.member_id != h.member_id) AS others
     FROM sessions s JOIN hosts h ON h.initiative_id = s.initiative_id AND h.since <= s.starts_at JOIN initiatives i ON i.id = s.initiative_id
-    WHERE s.cancelled_at IS NULL AND s.ends_at >= ${since} AND s.ends_at <= ${now} ${onlyHost}`);
+    WHERE s.cancelled_at IS NULL AND s.starts_at >= ${since} AND s.starts_at <= ${now} ${onlyHost}`);
   const byMember = new Map<string, Participation[]>();
   const add = (id: string, p: Participation) => byMember.set(id, [...(byMember.get(id) ?? []), p]);
   for (const a of attended) add(a.member_id, { kind: "attended", sessionId: a.session_id, title: a.title, at: a.at });

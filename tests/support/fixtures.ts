@@ -7,8 +7,8 @@ export const zone = "Europe/Amsterdam";
 export const hour = 3_600_000;
 export const day = 24 * hour;
 
-export function initiativeBy(memberId: string, fields: Record<string, string> = {}) {
-  return createInitiative(memberId, initiativeInput.parse({ title: "Cursus samenwerken", summary: "Vier avonden.", kind: "course", ...fields }));
+export function initiativeBy(memberId: string, fields: Record<string, string> = {}, now = new Date()) {
+  return createInitiative(memberId, initiativeInput.parse({ title: "Cursus samenwerken", summary: "Vier avonden.", kind: "course", ...fields }), now);
 }
 
 /** Adds a session starting `startsIn` ms from now (or from `now`), lasting two hours. */
