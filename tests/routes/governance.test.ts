@@ -7,7 +7,7 @@ import { flag } from "~/models/flags.server";
 import { HostRefusedError, joinAsHost, lapseHosts, stepBack } from "~/models/hosts.server";
 import { listInitiatives } from "~/models/initiatives.server";
 import { markAttendance, register, setInterest } from "~/models/registrations.server";
-import { closeProposal, currentRules, openProposal, ProposalRefusedError, raiseAgain, respond } from "~/models/proposals.server";
+import { closeProposal, currentRules, openProposal, ProposalRefusedError, queueProposalReminders, raiseAgain, respond } from "~/models/proposals.server";
 import { calendarSessions, upcomingSessions } from "~/models/sessions.server";
 import { memberHasVoice, voiceOfMember, voiceSnapshot } from "~/models/voice.server";
 import { action as newInitiativeAction } from "~/routes/initiatives.new";
@@ -156,6 +156,19 @@ describe("§3 proposals", () => {
     const refused = await settle(() => proposalAction({ request: formRequest(`/proposals/${pid}`, { intent: "statement", statement: "Nee" }, { cookie: g.cookie }), context, params: { id: String(pid) } }));
     expect(statusOf(refused)).toBe(403);
     expect(db().get(sql`SELECT statement FROM proposals WHERE id = ${pid}`)).toEqual({ statement: "We stoppen in juli." });
+  });
+
+  it("reminds eligible members who have not responded when 24 hours remain, once", () => {
+    const pid = openProposal({ scope: "network", initiativeId: null, kind: "consent", title: "Herinnering", body: "", days: 3, effect: null }, a.id);
+    respond(pid, b.id, "consent", "");
+    expect(queueProposalReminders(new Date(Date.now() + day))).toBe(0);
+    const almost = new Date(Date.now() + 2 * day + 2 * hour);
+    expect(queueProposalReminders(almost)).toBe(1);
+    expect(queueProposalReminders(almost)).toBe(0);
+    const reminded = db().all<{ member_id: string }>(sql`SELECT member_id FROM outbox WHERE kind = 'proposal-reminder' AND dedupe_key LIKE ${`proposal-reminder:${pid}:%`}`).map((r) => r.member_id);
+    expect(reminded).toContain(c.id);
+    expect(reminded).not.toContain(b.id);
+    expect(reminded).not.toContain(g.id);
   });
 
   it("refuses a response from someone without a voice with a translated 403", async () => {
