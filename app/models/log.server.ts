@@ -55,8 +55,7 @@ export function appendLog(tx: Writer, entry: LogInput) {
     .run();
 }
 
-export const logGroups = ["initiative", "session", "attendance", "host", "proposal", "flag", "content", "posting", "rules", "bootstrap"] as const;
-export type LogGroup = (typeof logGroups)[number];
+import type { LogGroup } from "~/lib/log-groups";
 
 export type LogListEntry = {
   id: number;

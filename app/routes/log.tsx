@@ -4,7 +4,8 @@ import { LogEntryLine } from "~/components/log-entry";
 import type { MessageKey } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { listLog, logGroups, type LogGroup } from "~/models/log.server";
+import { logGroups, type LogGroup } from "~/lib/log-groups";
+import { listLog } from "~/models/log.server";
 
 export const meta: MetaFunction = ({ matches }) => [...titleMeta(matches, "log.title"), { tagName: "link", rel: "alternate", type: "application/atom+xml", href: "/log.xml" }];
 
