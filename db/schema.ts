@@ -29,12 +29,30 @@ export const members = sqliteTable(
     locale: text("locale", { enum: ["nl", "en"] }),
     // Secret for the member's private calendar feed; a new one revokes the old.
     calendarToken: text("calendar_token"),
+    // The profile (issue: the network). Email is never shown to anyone.
+    work: text("work").notNull().default(""),
+    expertise: text("expertise").notNull().default(""),
+    bio: text("bio").notNull().default(""),
+    nowText: text("now_text").notNull().default(""),
+    nowAt: integer("now_at", { mode: "timestamp_ms" }),
+    profileVisibility: text("profile_visibility", { enum: ["public", "members"] }).notNull().default("public"),
+    // Mail: the weekly digest is opt-in; other kinds can be switched off one by one.
+    digestOptIn: integer("digest_opt_in", { mode: "boolean" }).notNull().default(false),
+    mailOff: text("mail_off", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    // For the one-click unsubscribe link in every mail (works without logging in).
+    unsubscribeToken: text("unsubscribe_token"),
+    // Set when the member left: personal data is erased, contributions stay as "former member".
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
     // Posting held after flags on this member (governance.md §4), until a proposal restores it.
     postingHeldAt: integer("posting_held_at", { mode: "timestamp_ms" }),
     postingHeldRule: text("posting_held_rule"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("members_email_unique").on(t.email), uniqueIndex("members_calendar_token").on(t.calendarToken)],
+  (t) => [
+    uniqueIndex("members_email_unique").on(t.email),
+    uniqueIndex("members_calendar_token").on(t.calendarToken),
+    uniqueIndex("members_unsubscribe_token").on(t.unsubscribeToken),
+  ],
 );
 
 // Login sessions. Called authSessions so that "session" always means a course session.
@@ -290,7 +308,7 @@ export const proposalPositionsTable = sqliteTable(
   (t) => [primaryKey({ columns: [t.proposalId, t.memberId] })],
 );
 
-export const flagTargets = ["initiative", "member"] as const;
+export const flagTargets = ["initiative", "member", "outcome", "comment"] as const;
 
 export const flags = sqliteTable(
   "flags",
@@ -316,4 +334,88 @@ export const houseRules = sqliteTable("house_rules", {
   text: text("text").notNull(),
   proposalId: integer("proposal_id").references(() => proposals.id),
   adoptedAt: integer("adopted_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+// Expertise tags of a member, one per row, for the directory's tag filter.
+export const memberTags = sqliteTable(
+  "member_tags",
+  {
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    tag: text("tag").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.tag] }), index("member_tags_tag").on(t.tag, t.memberId)],
+);
+
+// Every "what I'm doing now" a member posted, newest last; members.now_text holds the current one.
+export const nowUpdates = sqliteTable(
+  "now_updates",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    text: text("text").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("now_updates_created").on(t.createdAt), index("now_updates_member").on(t.memberId, t.createdAt)],
+);
+
+// Moderation columns shared by outcomes and comments (governance.md §4).
+const moderation = () => ({
+  hiddenAt: integer("hidden_at", { mode: "timestamp_ms" }),
+  hiddenRule: text("hidden_rule"),
+  timesHidden: integer("times_hidden").notNull().default(0),
+  authorEditUsedAt: integer("author_edit_used_at", { mode: "timestamp_ms" }),
+});
+
+// What a session or initiative produced (opbrengst): notes, lessons, links.
+export const outcomes = sqliteTable(
+  "outcomes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    initiativeId: integer("initiative_id")
+      .notNull()
+      .references(() => initiatives.id, { onDelete: "cascade" }),
+    sessionId: integer("session_id").references(() => sessions.id, { onDelete: "set null" }),
+    // The author; the row stays when they leave (then shown as "former member").
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id),
+    body: text("body").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    ...moderation(),
+  },
+  (t) => [index("outcomes_initiative").on(t.initiativeId, t.createdAt), index("outcomes_session").on(t.sessionId), index("outcomes_member").on(t.memberId), index("outcomes_created").on(t.createdAt)],
+);
+
+// Questions and coordination on an initiative.
+export const comments = sqliteTable(
+  "comments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    initiativeId: integer("initiative_id")
+      .notNull()
+      .references(() => initiatives.id, { onDelete: "cascade" }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id),
+    body: text("body").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    ...moderation(),
+  },
+  (t) => [index("comments_initiative").on(t.initiativeId, t.createdAt), index("comments_member").on(t.memberId, t.createdAt)],
+);
+
+// Password reset by mail: only a hash of the token is stored; single use, one hour.
+export const passwordResets = sqliteTable("password_resets", {
+  tokenHash: text("token_hash").primaryKey(),
+  memberId: text("member_id")
+    .notNull()
+    .references(() => members.id, { onDelete: "cascade" }),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  usedAt: integer("used_at", { mode: "timestamp_ms" }),
 });

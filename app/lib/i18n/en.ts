@@ -1,7 +1,12 @@
 import type { nl } from "./nl";
 
 // English: every key of the Dutch dictionary, no more and no less.
+import { enAccount } from "./en-account";
+import { enContributions } from "./en-contributions";
+
 export const en: Record<keyof typeof nl, string> = {
+  ...enAccount,
+  ...enContributions,
   "nav.skip": "Skip to content",
   "nav.label": "Main menu",
   "nav.initiatives": "Initiatives",

@@ -1,5 +1,10 @@
 // Nederlands: the default language. Keys are grouped by page; {name} is filled in.
+import { nlAccount } from "./nl-account";
+import { nlContributions } from "./nl-contributions";
+
 export const nl = {
+  ...nlAccount,
+  ...nlContributions,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",
