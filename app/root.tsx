@@ -69,10 +69,13 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
               <NavLink to="/agenda">{t("nav.agenda")}</NavLink>
               <NavLink to="/proposals">{t("nav.proposals")}</NavLink>
               <NavLink to="/initiatives/new">{t("nav.newInitiative")}</NavLink>
-              {member ? <NavLink to="/settings">{t("nav.settings")}</NavLink> : null}
+              <NavLink to="/members">{t("members.title")}</NavLink>
               {member ? (
                 <Form method="post" action="/logout" className="inline-form">
-                  <span className="who">{member.displayName}</span>{" "}
+                  <NavLink to={`/members/${member.id}`} className="who" title={t("nav.profile")}>
+                    {member.displayName}
+                  </NavLink>{" "}
+                  <NavLink to="/settings">{t("nav.settings")}</NavLink>{" "}
                   <button type="submit" className="link-button">
                     {t("nav.logout")}
                   </button>
@@ -107,6 +110,7 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
               <Link to="/rules">{t("rules.title")}</Link>
               <Link to="/log">{t("log.title")}</Link>
               <Link to="/members">{t("members.title")}</Link>
+              <Link to="/now">{t("now.page.title")}</Link>
             </nav>
           </div>
         </footer>

@@ -17,6 +17,7 @@ import { getInitiative } from "~/models/initiatives.server";
 import { currentRules, listProposals } from "~/models/proposals.server";
 import { takesPartIn } from "~/models/registrations.server";
 import { voiceSnapshot } from "~/models/voice.server";
+import { peopleOnTags } from "~/models/profiles.server";
 import { interestOf } from "~/models/registrations.server";
 import { sessionsOfInitiative } from "~/models/sessions.server";
 
@@ -47,6 +48,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     flags: viewerHasVoice ? flagsOn({ type: "initiative", id: String(initiative.id) }) : null,
     rules: viewerHasVoice && !viewerIsHost ? ruleHeadings(currentRules().text) : [],
     proposals: listProposals({ initiativeId: initiative.id }).map((p) => ({ id: p.id, title: p.title, closed: p.closed_at !== null })),
+    // "People working on the same tag": cross-connections across organisations.
+    sameTagPeople: peopleOnTags(initiative.tagList, { exclude: initiative.hosts.map((h) => h.id), includeMembersOnly: !!member, limit: 6 }).map((p) => ({
+      id: p.id,
+      displayName: p.displayName,
+      organisation: p.organisation,
+      shared: p.shared,
+    })),
     sessions,
     now,
     loggedIn: !!member,
@@ -74,7 +82,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
-  const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals } = useLoaderData<typeof loader>();
+  const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople } = useLoaderData<typeof loader>();
   if (hidden && !showBody) {
     return (
       <article className="narrow">
@@ -214,6 +222,19 @@ export default function InitiativePage() {
           <p>
             <Link to={`/proposals/new?initiative=${initiative.id}`}>{t("proposal.new.forInitiative")}</Link>
           </p>
+        ) : null}
+        {sameTagPeople.length ? (
+          <>
+            <h2>{t("profile.sameTags")}</h2>
+            <ul>
+              {sameTagPeople.map((p) => (
+                <li key={p.id}>
+                  <Link to={`/members/${p.id}`}>{p.displayName}</Link>
+                  {p.organisation ? <span className="muted"> · {p.organisation}</span> : null}
+                </li>
+              ))}
+            </ul>
+          </>
         ) : null}
         <p>
           <Link to={`/log?subject=initiative:${initiative.id}`}>{t("log.forThis")}</Link>

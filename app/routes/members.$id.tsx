@@ -12,22 +12,50 @@ import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { formatDate } from "~/lib/time";
 import { flag, FlagRefusedError, flagsOn } from "~/models/flags.server";
-import { getPublicMember } from "~/models/members.server";
+import { renderMarkdown } from "~/lib/markdown.server";
+import { getProfile, isNowStale, peopleOnTags } from "~/models/profiles.server";
 import { currentRules } from "~/models/proposals.server";
 import { voiceOfMember, voiceSnapshot } from "~/models/voice.server";
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) => titleMeta(matches, null, data?.profile.name);
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
+  ...titleMeta(matches, null, data?.profile.name),
+  // Members-only profiles and former members stay out of search engines.
+  ...(data && data.profile.visibility === "members" ? [{ name: "robots", content: "noindex" }] : []),
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const profile = params.id ? getPublicMember(params.id) : null;
-  if (!profile) throw data(null, { status: 404 });
+  const full = params.id ? getProfile(params.id) : null;
+  if (!full) throw data(null, { status: 404 });
   const viewer = await getMember(request);
+  // A profile visible to members only shows visitors nothing but a way to log in.
+  if (full.profileVisibility === "members" && !viewer) {
+    return { restricted: true as const, profile: { id: full.id, name: "", visibility: "members" as const } };
+  }
+  if (full.deleted) {
+    return { restricted: false as const, former: true as const, profile: { id: full.id, name: "", visibility: "public" as const } };
+  }
+  const profile = { id: full.id, displayName: full.displayName, organisation: full.organisation, createdAt: new Date(full.createdAt) };
   const snapshot = voiceSnapshot();
   const viewerHasVoice = !!viewer && snapshot.voices.has(viewer.id);
   const held = db().get<{ posting_held_at: number | null; posting_held_rule: string | null }>(sql`SELECT posting_held_at, posting_held_rule FROM members WHERE id = ${profile.id}`);
   const hosting = db().all<{ id: number; title: string }>(sql`SELECT i.id, i.title FROM hosts h JOIN initiatives i ON i.id = h.initiative_id WHERE h.member_id = ${profile.id} AND i.hidden_at IS NULL ORDER BY h.since DESC`);
   return {
-    profile: { id: profile.id, name: profile.displayName, organisation: profile.organisation, since: profile.createdAt.getTime() },
+    restricted: false as const,
+    former: false as const,
+    profile: {
+      id: profile.id,
+      name: profile.displayName,
+      organisation: profile.organisation,
+      since: profile.createdAt.getTime(),
+      visibility: full.profileVisibility,
+      work: full.work,
+      expertise: full.expertise,
+      bioHtml: full.bio ? renderMarkdown(full.bio) : "",
+      nowText: full.nowText,
+      nowAt: full.nowAt,
+      nowStale: isNowStale(full.nowAt),
+    },
+    colleagues: peopleOnTags(full.expertise, { exclude: [full.id], includeMembersOnly: !!viewer }).map((p) => ({ id: p.id, displayName: p.displayName, organisation: p.organisation, shared: p.shared })),
     voice: voiceOfMember(profile.id),
     bootstrapping: snapshot.bootstrapping,
     hosting,
@@ -55,17 +83,71 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/members/${params.id}`, 303);
 }
 
-export default function Profile() {
+export default function ProfilePage() {
+  const t = useT();
+  const loaded = useLoaderData<typeof loader>();
+  if (loaded.restricted) {
+    return (
+      <article className="narrow">
+        <h1>{t("profile.restricted.title")}</h1>
+        <p>{t("profile.restricted")}</p>
+        <p>
+          <Link to={`/login?redirectTo=${encodeURIComponent(`/members/${loaded.profile.id}`)}`}>{t("nav.login")}</Link>
+        </p>
+      </article>
+    );
+  }
+  if (loaded.former) {
+    return (
+      <article className="narrow">
+        <h1>{t("member.former")}</h1>
+        <p>{t("profile.former")}</p>
+      </article>
+    );
+  }
+  return <FullProfile />;
+}
+
+function FullProfile() {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
-  const { profile, voice, hosting, held, isSelf, viewerHasVoice, flags, rules } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  if (loaded.restricted || loaded.former) return null;
+  const { profile, voice, hosting, held, isSelf, viewerHasVoice, flags, rules, colleagues } = loaded;
   return (
     <article className="narrow">
       <h1>{profile.name}</h1>
-      {profile.organisation ? <p className="lead">{profile.organisation}</p> : null}
+      {profile.organisation || profile.work ? <p className="lead">{[profile.work, profile.organisation].filter(Boolean).join(" · ")}</p> : null}
       <p className="muted">{t("members.since", { date: formatDate(profile.since, locale, timeZone) })}</p>
+      {isSelf ? (
+        <p>
+          <Link className="button secondary" to="/settings/profile">
+            {t("profile.edit.title")}
+          </Link>
+        </p>
+      ) : null}
+      {profile.nowText ? (
+        <section className={profile.nowStale ? "now-card stale" : "now-card"} aria-labelledby="now-heading">
+          <h2 id="now-heading">{t("now.title")}</h2>
+          <p>{profile.nowText}</p>
+          <p className="muted">
+            {profile.nowAt ? formatDate(profile.nowAt, locale, timeZone) : null}
+            {profile.nowStale ? ` · ${t("now.stale")}` : null}
+          </p>
+        </section>
+      ) : null}
+      {profile.expertise.length ? (
+        <ul className="tags" aria-label={t("profile.expertise")}>
+          {profile.expertise.map((tag) => (
+            <li key={tag}>
+              <Link to={`/members?tag=${encodeURIComponent(tag)}`}>#{tag}</Link>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {profile.bioHtml ? <div className="prose" dangerouslySetInnerHTML={{ __html: profile.bioHtml }} /> : null}
       {held ? <p className="form-error">{t("flag.postingHeld", { rule: held.rule })}</p> : null}
 
       <section className="panel" aria-labelledby="voice-heading">
@@ -102,6 +184,20 @@ export default function Profile() {
         </section>
       ) : null}
 
+      {colleagues.length ? (
+        <section aria-labelledby="colleagues-heading">
+          <h2 id="colleagues-heading">{t("profile.sameTags")}</h2>
+          <ul className="people">
+            {colleagues.map((c) => (
+              <li key={c.id}>
+                <Link to={`/members/${c.id}`}>{c.displayName}</Link>
+                {c.organisation ? <span className="muted"> · {c.organisation}</span> : null}
+                <span className="muted"> · {c.shared.map((s) => `#${s}`).join(" ")}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <p>
         <Link to={`/log?subject=member:${profile.id}`}>{t("log.forThis")}</Link>
       </p>

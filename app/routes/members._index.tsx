@@ -1,43 +1,97 @@
-import type { MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { sql } from "drizzle-orm";
-import { db } from "~/lib/db.server";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { getMember } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
+import { organisations, searchMembers } from "~/models/profiles.server";
 import { voiceSnapshot } from "~/models/voice.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "members.title");
 
-export function loader() {
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await getMember(request);
+  const params = new URL(request.url).searchParams;
+  const q = (params.get("q") ?? "").slice(0, 200).trim();
+  const organisation = (params.get("organisation") ?? "").slice(0, 120);
+  const tag = (params.get("tag") ?? "").trim().toLocaleLowerCase("nl").slice(0, 40);
+  // Members-only profiles are listed for members, never for visitors.
+  const includeMembersOnly = !!viewer;
   const snapshot = voiceSnapshot();
-  const members = db().all<{ id: string; display_name: string; organisation: string }>(sql`SELECT id, display_name, organisation FROM members ORDER BY display_name COLLATE NOCASE LIMIT 1000`);
+  const people = searchMembers({ q: q || undefined, organisation: organisation || undefined, tag: tag || undefined, includeMembersOnly });
   return {
+    filter: { q, organisation, tag },
+    organisations: organisations(includeMembersOnly),
     bootstrapping: snapshot.bootstrapping,
     voiceCount: snapshot.voices.size,
-    members: members.map((m) => ({ id: m.id, name: m.display_name, organisation: m.organisation, voice: snapshot.voices.get(m.id)?.kind ?? null })),
+    people: people.map((p) => ({ ...p, voice: snapshot.voices.has(p.id) })),
   };
 }
 
 export default function Members() {
   const t = useT();
-  const { members, voiceCount, bootstrapping } = useLoaderData<typeof loader>();
+  const { people, voiceCount, bootstrapping, filter, organisations } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>{t("members.title")}</h1>
-      <p className="lead">{t("members.intro", { n: members.length, voices: voiceCount })}</p>
+      <p className="lead">{t("members.lead")}</p>
+      <Form method="get" className="search" role="search" aria-label={t("members.search.label")}>
+        <div className="field">
+          <label htmlFor="q">{t("members.search")}</label>
+          <input id="q" name="q" type="search" defaultValue={filter.q} placeholder={t("members.search.placeholder")} />
+        </div>
+        <div className="field">
+          <label htmlFor="organisation">{t("profile.organisation")}</label>
+          <select id="organisation" name="organisation" defaultValue={filter.organisation}>
+            <option value="">{t("members.allOrganisations")}</option>
+            {organisations.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </div>
+        {filter.tag ? <input type="hidden" name="tag" value={filter.tag} /> : null}
+        <button type="submit" className="button">
+          {t("feed.search.submit")}
+        </button>
+      </Form>
+      {filter.tag ? (
+        <p className="active-filter">
+          {t("members.tagFilter", { tag: filter.tag })} <Link to="/members">{t("feed.clearTag")}</Link>
+        </p>
+      ) : null}
+      <p className="muted">{t("members.intro", { n: people.length, voices: voiceCount })}</p>
       {bootstrapping ? <p className="notice">{t("voice.bootstrapping")}</p> : null}
+      {people.length ? (
+        <ul className="cards directory">
+          {people.map((p) => (
+            <li key={p.id} className="card">
+              <h2 className="card-title">
+                <Link to={`/members/${p.id}`}>{p.displayName}</Link>
+              </h2>
+              <p className="muted">
+                {[p.organisation, p.work].filter(Boolean).join(" · ")}
+                {p.voice ? <span className="badge voice">{t("voice.badge")}</span> : null}
+              </p>
+              {p.nowText ? <p className="now-line">{t("now.prefix")} {p.nowText}</p> : null}
+              {p.expertise.length ? (
+                <ul className="tags" aria-label={t("profile.expertise")}>
+                  {p.expertise.map((tag) => (
+                    <li key={tag}>
+                      <Link to={`/members?tag=${encodeURIComponent(tag)}`}>#{tag}</Link>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="empty">{t("members.none")}</p>
+      )}
       <p>
-        <Link to="/how-it-works">{t("nav.howItWorks")}</Link>
+        <Link to="/how-it-works">{t("nav.howItWorks")}</Link> · <Link to="/now">{t("now.page.title")}</Link>
       </p>
-      <ul className="people directory">
-        {members.map((m) => (
-          <li key={m.id}>
-            <Link to={`/members/${m.id}`}>{m.name}</Link>
-            {m.organisation ? <span className="muted"> · {m.organisation}</span> : null}
-            {m.voice ? <span className="badge voice"> {t("voice.badge")}</span> : null}
-          </li>
-        ))}
-      </ul>
     </>
   );
 }

@@ -1,0 +1,195 @@
+// Profiles, the member directory and "what I'm doing now".
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { members, memberTags, nowUpdates } from "../../db/schema";
+import { db } from "~/lib/db.server";
+import { optionalText, requiredText } from "~/lib/forms";
+import { toFtsQuery } from "~/lib/search";
+import { normaliseTags } from "./initiatives.server";
+
+export const profileLimits = { displayName: 80, organisation: 120, work: 160, bio: 4000, now: 280, tags: 12, tag: 40 } as const;
+// A "now" older than this shows as stale.
+export const nowStaleDays = 60;
+
+export const profileInput = z.object({
+  displayName: requiredText(profileLimits.displayName, "auth.displayName.required", "auth.displayName.tooLong"),
+  organisation: optionalText(profileLimits.organisation, "profile.organisation.tooLong"),
+  work: optionalText(profileLimits.work, "profile.work.tooLong"),
+  expertise: z
+    .string()
+    .optional()
+    .default("")
+    .transform(normaliseTags)
+    .refine((tags) => tags.length <= profileLimits.tags, { error: "profile.expertise.tooMany" })
+    .refine((tags) => tags.every((t) => t.length <= profileLimits.tag), { error: "profile.expertise.tooLong" }),
+  bio: optionalText(profileLimits.bio, "profile.bio.tooLong"),
+  profileVisibility: z.enum(["public", "members"], { error: "profile.visibility.invalid" }),
+});
+
+export type ProfileInput = z.output<typeof profileInput>;
+
+export function updateProfile(memberId: string, input: ProfileInput) {
+  db().transaction((tx) => {
+    tx.update(members)
+      .set({
+        displayName: input.displayName,
+        organisation: input.organisation,
+        work: input.work,
+        expertise: input.expertise.join(", "),
+        bio: input.bio,
+        profileVisibility: input.profileVisibility,
+      })
+      .where(eq(members.id, memberId))
+      .run();
+    tx.delete(memberTags).where(eq(memberTags.memberId, memberId)).run();
+    if (input.expertise.length) tx.insert(memberTags).values(input.expertise.map((tag) => ({ memberId, tag }))).run();
+  }, { behavior: "immediate" });
+}
+
+export const nowInput = z.object({ now: requiredText(profileLimits.now, "profile.now.required", "profile.now.tooLong") });
+
+/** Says what the member is doing now; the old line stays in the history of now updates. */
+export function postNow(memberId: string, text: string, now = new Date()) {
+  db().transaction((tx) => {
+    tx.update(members).set({ nowText: text, nowAt: now }).where(eq(members.id, memberId)).run();
+    tx.insert(nowUpdates).values({ memberId, text, createdAt: now }).run();
+  }, { behavior: "immediate" });
+}
+
+export type Profile = {
+  id: string;
+  displayName: string;
+  organisation: string;
+  work: string;
+  expertise: string[];
+  bio: string;
+  nowText: string;
+  nowAt: number | null;
+  profileVisibility: "public" | "members";
+  createdAt: number;
+  deleted: boolean;
+};
+
+export function getProfile(id: string): Profile | null {
+  const row = db().select().from(members).where(eq(members.id, id)).get();
+  if (!row) return null;
+  return {
+    id: row.id,
+    displayName: row.displayName,
+    organisation: row.organisation,
+    work: row.work,
+    expertise: row.expertise ? row.expertise.split(", ") : [],
+    bio: row.bio,
+    nowText: row.nowText,
+    nowAt: row.nowAt?.getTime() ?? null,
+    profileVisibility: row.profileVisibility,
+    createdAt: row.createdAt.getTime(),
+    deleted: row.deletedAt !== null,
+  };
+}
+
+export type DirectoryEntry = { id: string; displayName: string; organisation: string; work: string; expertise: string[]; nowText: string; nowAt: number | null };
+
+type Row = { id: string; display_name: string; organisation: string; work: string; expertise: string; now_text: string; now_at: number | null };
+const toEntry = (r: Row): DirectoryEntry => ({
+  id: r.id,
+  displayName: r.display_name,
+  organisation: r.organisation,
+  work: r.work,
+  expertise: r.expertise ? r.expertise.split(", ") : [],
+  nowText: r.now_text,
+  nowAt: r.now_at,
+});
+
+/**
+ * The directory: search by name, organisation, expertise, work, "now" and bio; filter by
+ * organisation and tag. Visitors see only public profiles; former members are not listed.
+ */
+export function searchMembers(filter: { q?: string; organisation?: string; tag?: string; includeMembersOnly: boolean; limit?: number }) {
+  const where = [sql`m.deleted_at IS NULL`];
+  if (!filter.includeMembersOnly) where.push(sql`m.profile_visibility = 'public'`);
+  if (filter.organisation) where.push(sql`m.organisation = ${filter.organisation}`);
+  if (filter.tag) where.push(sql`m.id IN (SELECT member_id FROM member_tags WHERE tag = ${filter.tag})`);
+  if (filter.q) {
+    const match = toFtsQuery(filter.q);
+    if (!match) return [];
+    where.push(sql`m.id IN (SELECT member_id FROM members_fts WHERE members_fts MATCH ${match})`);
+  }
+  return db()
+    .all<Row>(sql`
+      SELECT m.id, m.display_name, m.organisation, m.work, m.expertise, m.now_text, m.now_at FROM members m
+      WHERE ${sql.join(where, sql` AND `)}
+      ORDER BY m.display_name COLLATE NOCASE
+      LIMIT ${filter.limit ?? 200}`)
+    .map(toEntry);
+}
+
+export function organisations(includeMembersOnly: boolean) {
+  return db()
+    .all<{ organisation: string; n: number }>(sql`
+      SELECT organisation, count(*) AS n FROM members
+      WHERE organisation != '' AND deleted_at IS NULL ${includeMembersOnly ? sql`` : sql`AND profile_visibility = 'public'`}
+      GROUP BY organisation ORDER BY organisation COLLATE NOCASE`)
+    .map((r) => r.organisation);
+}
+
+/** People working on the same tags, most shared tags first ("who else works on this?"). */
+export function peopleOnTags(tags: string[], options: { exclude?: string[]; includeMembersOnly: boolean; limit?: number }) {
+  if (!tags.length) return [];
+  const exclude = options.exclude ?? [];
+  return db()
+    .all<Row & { shared: string }>(sql`
+      SELECT m.id, m.display_name, m.organisation, m.work, m.expertise, m.now_text, m.now_at, group_concat(t.tag, ', ') AS shared
+      FROM member_tags t JOIN members m ON m.id = t.member_id
+      WHERE t.tag IN (${sql.join(tags.map((tag) => sql`${tag}`), sql`, `)}) AND m.deleted_at IS NULL
+        ${exclude.length ? sql`AND m.id NOT IN (${sql.join(exclude.map((id) => sql`${id}`), sql`, `)})` : sql``}
+        ${options.includeMembersOnly ? sql`` : sql`AND m.profile_visibility = 'public'`}
+      GROUP BY m.id
+      ORDER BY count(*) DESC, m.display_name COLLATE NOCASE
+      LIMIT ${options.limit ?? 6}`)
+    .map((r) => ({ ...toEntry(r), shared: r.shared.split(", ") }));
+}
+
+/** Recent "now" updates across the network, newest first, each with what it connects to. */
+export function recentNow(options: { includeMembersOnly: boolean; limit?: number }) {
+  const rows = db().all<{ id: number; member_id: string; text: string; created_at: number; display_name: string; organisation: string; expertise: string }>(sql`
+    SELECT u.id, u.member_id, u.text, u.created_at, m.display_name, m.organisation, m.expertise
+    FROM now_updates u JOIN members m ON m.id = u.member_id
+    WHERE m.deleted_at IS NULL ${options.includeMembersOnly ? sql`` : sql`AND m.profile_visibility = 'public'`}
+    ORDER BY u.created_at DESC, u.id DESC
+    LIMIT ${options.limit ?? 30}`);
+  return rows.map((r) => {
+    const tags = r.expertise ? r.expertise.split(", ") : [];
+    return {
+      id: r.id,
+      memberId: r.member_id,
+      displayName: r.display_name,
+      organisation: r.organisation,
+      text: r.text,
+      createdAt: r.created_at,
+      initiatives: initiativesMatching(r.text, tags),
+      people: peopleOnTags(tags, { exclude: [r.member_id], includeMembersOnly: options.includeMembersOnly, limit: 3 }).map((p) => ({ id: p.id, displayName: p.displayName })),
+    };
+  });
+}
+
+// Dutch and English words too common to connect anything.
+const stopWords = new Set(
+  "de het een en van in op te met voor aan bij naar over om ook nog niet wel maar als dat die dit er is zijn was ik je we wij jij hij zij ze mijn ons onze hun the a an and of in on to with for at by from about is are was be i my we our this that it".split(" "),
+);
+
+/** Initiatives sharing a tag with the member, or a meaningful word with the text. */
+export function initiativesMatching(text: string, tags: string[], limit = 3) {
+  const words = (text.normalize("NFC").toLocaleLowerCase("nl").match(/[\p{L}\p{N}]{4,}/gu) ?? []).filter((w) => !stopWords.has(w)).slice(0, 8);
+  const ftsQuery = words.length ? words.map((w) => `"${w}"`).join(" OR ") : null;
+  const byTag = tags.length ? sql`i.id IN (SELECT initiative_id FROM initiative_tags WHERE tag IN (${sql.join(tags.map((t) => sql`${t}`), sql`, `)}))` : sql`0`;
+  const byWords = ftsQuery ? sql`i.id IN (SELECT rowid FROM initiatives_fts WHERE initiatives_fts MATCH ${ftsQuery})` : sql`0`;
+  return db().all<{ id: number; title: string }>(sql`
+    SELECT i.id, i.title FROM initiatives i
+    WHERE i.hidden_at IS NULL AND (${byTag} OR ${byWords})
+    ORDER BY i.id DESC LIMIT ${limit}`);
+}
+
+export function isNowStale(nowAt: number | null, now = Date.now()) {
+  return nowAt !== null && now - nowAt > nowStaleDays * 86_400_000;
+}

@@ -1,0 +1,94 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Field, FormError } from "~/components/field";
+import { requireMember } from "~/lib/auth.server";
+import { formValues, parseForm, readFormData } from "~/lib/forms";
+import { useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { getProfile, nowInput, postNow, profileInput, profileLimits, updateProfile } from "~/models/profiles.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "profile.edit.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const member = await requireMember(request);
+  const profile = getProfile(member.id)!;
+  return {
+    id: profile.id,
+    values: {
+      displayName: profile.displayName,
+      organisation: profile.organisation,
+      work: profile.work,
+      expertise: profile.expertise.join(", "),
+      bio: profile.bio,
+      profileVisibility: profile.profileVisibility,
+      now: profile.nowText,
+    },
+    limits: profileLimits,
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const member = await requireMember(request);
+  const formData = await readFormData(request);
+  if (formData.get("intent") === "now") {
+    const form = parseForm(nowInput, formData);
+    if (!form.ok) return data({ errors: form.errors, values: formValues(formData), saved: false }, { status: 400 });
+    postNow(member.id, form.data.now);
+    return redirect(`/members/${member.id}`, 303);
+  }
+  const form = parseForm(profileInput, formData);
+  if (!form.ok) return data({ errors: form.errors, values: form.values, saved: false }, { status: 400 });
+  updateProfile(member.id, form.data);
+  return redirect(`/members/${member.id}`, 303);
+}
+
+export default function EditProfile() {
+  const t = useT();
+  const { id, values: saved, limits } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const values = { ...saved, ...(result?.values ?? {}) };
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="narrow">
+      <p>
+        <Link to={`/members/${id}`}>← {t("profile.view")}</Link>
+      </p>
+      <h1>{t("profile.edit.title")}</h1>
+      <h2 id="now-heading">{t("now.title")}</h2>
+      <Form method="post" noValidate className="stack" aria-labelledby="now-heading">
+        <input type="hidden" name="intent" value="now" />
+        <Field name="now" label={t("now.label")} hint={t("now.hint")} errors={result?.errors} defaultValue={values.now} required maxLength={limits.now} multiline rows={2} />
+        <button type="submit" className="button" disabled={busy}>
+          {t("now.submit")}
+        </button>
+      </Form>
+      <h2 id="profile-heading">{t("profile.title")}</h2>
+      <Form method="post" noValidate className="stack" aria-labelledby="profile-heading">
+        <FormError errors={result?.errors} />
+        <Field name="displayName" label={t("auth.displayName")} errors={result?.errors} defaultValue={values.displayName} required maxLength={limits.displayName} autoComplete="name" />
+        <Field name="organisation" label={t("profile.organisation")} errors={result?.errors} defaultValue={values.organisation} maxLength={limits.organisation} autoComplete="organization" />
+        <Field name="work" label={t("profile.work")} hint={t("profile.work.hint")} errors={result?.errors} defaultValue={values.work} maxLength={limits.work} />
+        <Field name="expertise" label={t("profile.expertise")} hint={t("profile.expertise.hint")} errors={result?.errors} defaultValue={values.expertise} />
+        <Field name="bio" label={t("profile.bio")} hint={t("initiative.body.hint")} errors={result?.errors} defaultValue={values.bio} multiline rows={6} maxLength={limits.bio} />
+        <fieldset className="field">
+          <legend>{t("profile.visibility")}</legend>
+          <div className="choices">
+            {(["public", "members"] as const).map((v) => (
+              <label key={v} className="choice">
+                <input type="radio" name="profileVisibility" value={v} defaultChecked={values.profileVisibility === v} />
+                <span>
+                  <strong>{t(`profile.visibility.${v}`)}</strong> <span className="hint">{t(`profile.visibility.${v}.hint`)}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <p className="hint">{t("auth.email.hint")}</p>
+        <button type="submit" className="button" disabled={busy}>
+          {t("profile.save")}
+        </button>
+      </Form>
+    </section>
+  );
+}
