@@ -44,7 +44,7 @@ export function FlagList({ flags }: { flags: { id: number; display_name: string;
       <ul className="people">
         {flags.map((f) => (
           <li key={f.id}>
-            <strong>{f.display_name}</strong> · {f.rule} · <span className="muted">{formatDate(f.created_at, locale, timeZone)}</span>
+            <strong>{f.display_name || t("member.former")}</strong> · {f.rule} · <span className="muted">{formatDate(f.created_at, locale, timeZone)}</span>
             <br />
             {f.reason}
           </li>

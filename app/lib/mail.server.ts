@@ -1,6 +1,7 @@
 // Mail goes through the outbox table: queued in the same transaction as the change it reports,
 // sent by the scheduler over SMTP when SMTP_URL is set, retried with back-off until it succeeds.
 // Without SMTP the mails stay in the outbox (and the server log says so), so nothing is lost.
+import { randomBytes } from "node:crypto";
 import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 import nodemailer, { type Transporter } from "nodemailer";
 import { members, outbox } from "../../db/schema";
@@ -9,7 +10,26 @@ import { db } from "./db.server";
 import { env } from "./env.server";
 import { isLocale, translator, type Locale, type Translate } from "./i18n";
 
-type Tx = Pick<Db, "insert" | "select">;
+type Tx = Pick<Db, "insert" | "select" | "update">;
+
+/**
+ * The kinds of mail a member can switch off one by one on /settings (members.mail_off). The
+ * digest is opt-in instead (members.digest_opt_in). A password reset is always sent.
+ */
+export const optionalMailKinds = [
+  "registration",
+  "waitlist",
+  "promoted",
+  "session-changed",
+  "session-cancelled",
+  "reminder",
+  "invitation",
+  "host-message",
+  "proposal-reminder",
+  "digest",
+] as const;
+export type OptionalMailKind = (typeof optionalMailKinds)[number];
+const alwaysSent = new Set(["password-reset"]);
 
 let toldAboutOutbox = false;
 
@@ -23,10 +43,24 @@ export function queueMemberMail(
   tx: Tx,
   input: { memberId: string; kind: string; dedupeKey: string; now?: Date; compose: (t: Translate, locale: Locale) => MailContent },
 ) {
-  const member = tx.select({ email: members.email, locale: members.locale }).from(members).where(eq(members.id, input.memberId)).get();
-  if (!member) return;
+  const member = tx
+    .select({ email: members.email, locale: members.locale, mailOff: members.mailOff, digestOptIn: members.digestOptIn, unsubscribeToken: members.unsubscribeToken, deletedAt: members.deletedAt })
+    .from(members)
+    .where(eq(members.id, input.memberId))
+    .get();
+  // A member who left has no address any more.
+  if (!member || member.deletedAt) return;
+  if (!alwaysSent.has(input.kind)) {
+    if (member.mailOff.includes(input.kind)) return;
+    if (input.kind === "digest" && !member.digestOptIn) return;
+  }
   const locale: Locale = isLocale(member.locale) ? member.locale : "nl";
-  const { subject, body } = input.compose(translator(locale), locale);
+  const t = translator(locale);
+  const composed = input.compose(t, locale);
+  const subject = composed.subject;
+  const token = member.unsubscribeToken ?? createUnsubscribeToken(tx, input.memberId);
+  // Every mail says how to stop mail with one click (no login needed) or choose per kind.
+  const body = `${composed.body}\n\n-- \n${t("mail.unsubscribe.footer", { url: unsubscribeUrl(token), settings: siteUrl("/settings") })}`;
   const now = input.now ?? new Date();
   tx.insert(outbox)
     .values({
@@ -45,6 +79,16 @@ export function queueMemberMail(
     toldAboutOutbox = true;
     console.info("[mail] SMTP_URL is not set: mails are kept in the outbox table and sent once it is configured.");
   }
+}
+
+function createUnsubscribeToken(tx: Tx, memberId: string) {
+  const token = randomBytes(24).toString("base64url");
+  tx.update(members).set({ unsubscribeToken: token }).where(eq(members.id, memberId)).run();
+  return token;
+}
+
+export function unsubscribeUrl(token: string) {
+  return siteUrl(`/unsubscribe/${token}`);
 }
 
 /** The site's address for links in mails. */
@@ -77,15 +121,23 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
   let sent = 0;
   try {
     const due = db()
-      .select()
+      .select({ id: outbox.id, toAddress: outbox.toAddress, subject: outbox.subject, body: outbox.body, attempts: outbox.attempts, kind: outbox.kind, unsubscribeToken: members.unsubscribeToken })
       .from(outbox)
+      .leftJoin(members, eq(members.id, outbox.memberId))
       .where(and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now.getTime())))
       .orderBy(asc(outbox.id))
       .limit(batch)
       .all();
     for (const mail of due) {
       try {
-        await transport.sendMail({ from: env().MAIL_FROM, to: mail.toAddress, subject: mail.subject, text: mail.body });
+        await transport.sendMail({
+          from: env().MAIL_FROM,
+          to: mail.toAddress,
+          subject: mail.subject,
+          text: mail.body,
+          // Mail programs show an "unsubscribe" button that opens the same page as the footer link.
+          ...(mail.unsubscribeToken && mail.kind !== "password-reset" ? { list: { unsubscribe: unsubscribeUrl(mail.unsubscribeToken) } } : {}),
+        });
         db().update(outbox).set({ sentAt: new Date(), lastError: null }).where(eq(outbox.id, mail.id)).run();
         sent++;
       } catch (error) {

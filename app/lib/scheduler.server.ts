@@ -1,6 +1,7 @@
 // Background work inside the server process (no cron needed): queue the 24-hour reminders and
-// send the outbox. Both are idempotent (reminders are marked per session, mails have unique keys
-// and are marked sent), so a restart never sends twice what was already marked sent.
+// the weekly digest, and send the outbox. All are idempotent (reminders are marked per session,
+// mails have unique keys and are marked sent), so a restart never sends twice what was sent.
+import { queueWeeklyDigests } from "~/models/digest.server";
 import { lapseHosts } from "~/models/hosts.server";
 import { closeDueProposals, queueProposalReminders } from "~/models/proposals.server";
 import { queueDueReminders } from "~/models/sessions.server";
@@ -12,6 +13,8 @@ export async function runScheduledWork(now = new Date()) {
   queueProposalReminders(now);
   queueDueReminders(now);
   lapseHosts(now);
+  // Once per ISO week per member (dedupe key digest:<week>:<member>), from Monday morning.
+  queueWeeklyDigests(now);
   // Voices lapse with time, so the bootstrap can end or resume without anyone acting.
   recordBootstrapChange(now.getTime());
   await deliverOutbox(now);

@@ -6,11 +6,12 @@ import { flags, initiatives, members } from "../../db/schema";
 import { governance } from "~/governance/config";
 import { reachesThreshold } from "~/governance/rules";
 import { db } from "~/lib/db.server";
+import { contributionExists, hideContribution } from "./contributions.server";
 import { appendLog } from "./log.server";
 import { openProposal } from "./proposals.server";
 import { voiceSnapshot } from "./voice.server";
 
-export type FlagTarget = { type: "initiative" | "member"; id: string };
+export type FlagTarget = { type: "initiative" | "member" | "outcome" | "comment"; id: string };
 
 export class FlagRefusedError extends Error {
   constructor(public messageKey: "flag.noVoice" | "flag.notFound" | "flag.self", public status = 403) {
@@ -41,9 +42,11 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
     if (!snapshot.voices.has(memberId)) throw new FlagRefusedError("flag.noVoice");
     if (target.type === "member" && target.id === memberId) throw new FlagRefusedError("flag.self", 400);
     const exists =
-      target.type === "initiative"
-        ? tx.select({ id: initiatives.id }).from(initiatives).where(eq(initiatives.id, Number(target.id))).get()
-        : tx.select({ id: members.id }).from(members).where(eq(members.id, target.id)).get();
+      target.type === "outcome" || target.type === "comment"
+        ? contributionExists(tx, target.type, Number(target.id))
+        : target.type === "initiative"
+          ? tx.select({ id: initiatives.id }).from(initiatives).where(eq(initiatives.id, Number(target.id))).get()
+          : tx.select({ id: members.id }).from(members).where(eq(members.id, target.id)).get();
     if (!exists) throw new FlagRefusedError("flag.notFound", 404);
 
     // One standing flag per member per target: flagging again updates it.
@@ -60,6 +63,30 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
     if (!reachesThreshold(flaggersWithVoice, snapshot.voices.size)) return { hidden: false, held: false, proposalId: null };
 
     const hiddenRule = mostNamedRule(standing);
+    // --- outcomes and comments (contributions): the same rule as initiatives ---
+    if (target.type === "outcome" || target.type === "comment") {
+      const hidden = hideContribution(tx, target.type, Number(target.id), hiddenRule, flaggersWithVoice, now);
+      if (hidden.alreadyHidden) return { hidden: true, held: false, proposalId: null };
+      const what = target.type === "outcome" ? "Deze opbrengst" : "Deze reactie";
+      const proposalId =
+        hidden.times >= 2
+          ? openProposal(
+              {
+                scope: "network",
+                initiativeId: null,
+                kind: "majority",
+                title: `Terugzetten of verborgen laten: ${target.type === "outcome" ? "opbrengst" : "reactie"} bij ${hidden.initiativeTitle}`.slice(0, 160),
+                body: `${what} is voor de tweede keer verborgen na meldingen (regel: ${hiddenRule}). Stem **voor** om het terug te zetten, **tegen** om het verborgen te laten.\n\n[Bekijk het initiatief](/initiatives/${hidden.initiativeId}#${target.type}-${target.id})`,
+                days: governance.proposalDefaultDays,
+                effect: { type: "restore-content", targetType: target.type, targetId: target.id },
+              },
+              null,
+              now,
+            )
+          : null;
+      return { hidden: true, held: false, proposalId };
+    }
+    // --- end contributions ---
     if (target.type === "initiative") {
       const initiative = tx.select().from(initiatives).where(eq(initiatives.id, Number(target.id))).get()!;
       if (initiative.hiddenAt) return { hidden: true, held: false, proposalId: null };
@@ -75,7 +102,8 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
                 scope: "network",
                 initiativeId: null,
                 kind: "majority",
-                title: `Terugzetten of verborgen laten: ${initiative.title}`.slice(0, 160),
+                // The hidden title itself stays out of public lists.
+                title: `Terugzetten of verborgen laten: initiatief ${initiative.id}`,
                 body: `Dit initiatief is voor de tweede keer verborgen na meldingen (regel: ${hiddenRule}). Stem **voor** om het terug te zetten, **tegen** om het verborgen te laten.\n\n[Bekijk het initiatief](/initiatives/${initiative.id})`,
                 days: governance.proposalDefaultDays,
                 effect: { type: "restore-content", targetType: "initiative", targetId: String(initiative.id) },

@@ -77,12 +77,12 @@ export function listLog(filter: { group?: LogGroup; subjectType?: string; subjec
   if (filter.subjectId) where.push(sql`l.subject_id = ${filter.subjectId}`);
   if (filter.before) where.push(sql`l.id < ${filter.before}`);
   const rows = db().all<{ id: number; at: number; action: string; actor_id: string | null; actor_name: string | null; subject_type: string; subject_id: string; subject_title: string | null; detail: string | null }>(sql`
-    SELECT l.id, l.at, l.action, l.actor_id, m.display_name AS actor_name, l.subject_type, l.subject_id, l.detail,
+    SELECT l.id, l.at, l.action, l.actor_id, CASE WHEN m.deleted_at IS NULL THEN m.display_name END AS actor_name, l.subject_type, l.subject_id, l.detail,
       CASE l.subject_type
         WHEN 'initiative' THEN (SELECT CASE WHEN hidden_at IS NULL THEN title ELSE '—' END FROM initiatives WHERE id = l.subject_id)
         WHEN 'session' THEN (SELECT i.title FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = l.subject_id)
         WHEN 'proposal' THEN (SELECT title FROM proposals WHERE id = l.subject_id)
-        WHEN 'member' THEN (SELECT display_name FROM members WHERE id = l.subject_id)
+        WHEN 'member' THEN (SELECT CASE WHEN deleted_at IS NULL THEN display_name ELSE '—' END FROM members WHERE id = l.subject_id)
       END AS subject_title
     FROM log_entries l LEFT JOIN members m ON m.id = l.actor_id
     WHERE ${sql.join(where, sql` AND `)}

@@ -19,6 +19,7 @@ import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime } from "~/lib/time";
+import { logKeptHidden, restoreContribution } from "./contributions.server";
 import { appendLog } from "./log.server";
 import { takesPartIn } from "./registrations.server";
 import { voiceSnapshot } from "./voice.server";
@@ -146,6 +147,10 @@ function applyEffect(tx: Tx, proposal: ProposalRow, adopted: boolean, now: Date)
     if (!adopted) return;
     tx.insert(houseRules).values({ text: effect.text, proposalId: proposal.id, adoptedAt: now }).run();
     log("rules.changed", "rules", proposal.id);
+  } else if (effect.type === "restore-content" && effect.targetType !== "initiative") {
+    // Outcomes and comments (contributions.server.ts logs them on their initiative).
+    if (adopted) restoreContribution(tx, effect.targetType, Number(effect.targetId), { by: "proposal", proposalId: proposal.id }, now);
+    else logKeptHidden(tx, effect.targetType, Number(effect.targetId), proposal.id, now);
   } else if (effect.type === "restore-content") {
     if (adopted) {
       tx.update(initiatives).set({ hiddenAt: null, hiddenRule: null }).where(eq(initiatives.id, Number(effect.targetId))).run();

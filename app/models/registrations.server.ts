@@ -65,7 +65,7 @@ function registerInTx(tx: Tx, sessionId: number, memberId: string, now: Date): R
   const title = titleOf(tx, session.initiativeId);
   queueMemberMail(tx, {
     memberId,
-    kind: "registration",
+    kind: status === "registered" ? "registration" : "waitlist",
     dedupeKey: `registration:${sessionId}:${memberId}:${queuedSeq}`,
     now,
     compose: (t, locale) =>

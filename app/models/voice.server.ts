@@ -16,12 +16,16 @@ export function participations(now: number, memberId?: string): Map<string, Part
   const attended = db().all<{ member_id: string; session_id: number; title: string; at: number }>(sql`
     SELECT r.member_id, s.id AS session_id, i.title, r.attended_at AS at
     FROM registrations r JOIN sessions s ON s.id = r.session_id JOIN initiatives i ON i.id = s.initiative_id
-    WHERE r.attended_at IS NOT NULL AND r.attended_at >= ${since} AND r.attended_at <= ${now} ${onlyMember}`);
+    WHERE r.attended_at IS NOT NULL AND r.attended_at >= ${since} AND r.attended_at <= ${now} ${onlyMember}
+      -- Hosts do not earn a voice by checking in at their own session: that is hosting, which
+      -- needs someone else there.
+      AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.initiative_id = s.initiative_id AND h.member_id = r.member_id)`);
   // A host "hosted" a session when they were its initiative's host before it started; it counts
   // from its start, once someone else is marked present.
   const hosted = db().all<{ member_id: string; session_id: number; title: string; at: number; others: number }>(sql`
     SELECT h.member_id, s.id AS session_id, i.title, s.starts_at AS at,
-      (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.attended_at IS NOT NULL AND r.member_id != h.member_id) AS others
+      (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.attended_at IS NOT NULL
+        AND r.member_id NOT IN (SELECT member_id FROM hosts WHERE initiative_id = s.initiative_id)) AS others
     FROM sessions s JOIN hosts h ON h.initiative_id = s.initiative_id AND h.since <= s.starts_at JOIN initiatives i ON i.id = s.initiative_id
     WHERE s.cancelled_at IS NULL AND s.starts_at >= ${since} AND s.starts_at <= ${now} ${onlyHost}`);
   const byMember = new Map<string, Participation[]>();

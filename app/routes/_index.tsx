@@ -7,6 +7,10 @@ import { listInitiatives, type InitiativeKind } from "~/models/initiatives.serve
 import { upcomingSessions } from "~/models/sessions.server";
 import { useLocale, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
+// --- contributions (outcomes) ---
+import { LatestOutcomes } from "~/components/contributions";
+import { latestOutcomes } from "~/models/contributions.server";
+// --- end contributions ---
 
 export const meta: MetaFunction = ({ matches }) => [
   ...titleMeta(matches, null),
@@ -26,12 +30,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = listInitiatives({ q: q || undefined, kind, tag, after });
   // The first page also shows what is coming up soon, with the same filters.
   const upcoming = after ? [] : upcomingSessions({ q: q || undefined, kind, tag, limit: 4 }).items;
-  return { ...page, upcoming, filter: { q, kind: kind ?? "", tag: tag ?? "" }, isFirstPage: !after };
+  // --- contributions: the newest outcomes, on the unfiltered first page only ---
+  const newOutcomes = !after && !q && !kind && !tag ? latestOutcomes(3) : [];
+  // --- end contributions ---
+  return { ...page, upcoming, newOutcomes, filter: { q, kind: kind ?? "", tag: tag ?? "" }, isFirstPage: !after };
 }
 
 export default function Feed() {
   const t = useT();
-  const { items, nextCursor, filter, isFirstPage, upcoming } = useLoaderData<typeof loader>();
+  const { items, nextCursor, filter, isFirstPage, upcoming, newOutcomes } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const timeZone = useTimeZone();
   const filtered = !!(filter.q || filter.kind || filter.tag);
@@ -92,6 +99,9 @@ export default function Feed() {
           </p>
         </section>
       ) : null}
+      {/* --- contributions (outcomes) --- */}
+      <LatestOutcomes outcomes={newOutcomes} />
+      {/* --- end contributions --- */}
       <h2 className="visually-hidden">{t("feed.results")}</h2>
       {items.length ? (
         <ol className="cards">

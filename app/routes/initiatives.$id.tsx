@@ -20,11 +20,15 @@ import { voiceSnapshot } from "~/models/voice.server";
 import { peopleOnTags } from "~/models/profiles.server";
 import { interestOf } from "~/models/registrations.server";
 import { sessionsOfInitiative } from "~/models/sessions.server";
+// --- contributions (outcomes and comments) ---
+import { InitiativeContributionsSection } from "~/components/contributions";
+import { initiativeContributions } from "~/models/contributions.server";
+// --- end contributions ---
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
-  ...titleMeta(matches, null, data?.initiative.title),
-  ...(data ? [{ name: "description", content: data.initiative.summary }] : []),
-];
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  data?.hidden
+    ? [...titleMeta(matches, "flag.hidden.title"), { name: "robots", content: "noindex" }]
+    : [...titleMeta(matches, null, data?.initiative.title), ...(data ? [{ name: "description", content: data.initiative.summary }] : [])];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const initiative = getInitiative(idParam(params.id));
@@ -55,6 +59,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       organisation: p.organisation,
       shared: p.shared,
     })),
+    // --- contributions (outcomes and comments) ---
+    contributions: initiativeContributions(initiative.id, { memberId: member?.id ?? null, hasVoice: viewerHasVoice }, now),
+    contributionRules: viewerHasVoice ? ruleHeadings(currentRules().text) : [],
+    // --- end contributions ---
     sessions,
     now,
     loggedIn: !!member,
@@ -73,6 +81,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       createdAt: initiative.createdAt.getTime(),
       updatedAt: initiative.updatedAt.getTime(),
       bodyHtml: !initiative.hiddenAt || viewerIsHost || viewerHasVoice ? renderMarkdown(initiative.body) : "",
+      // Hidden from those who may not read it: not even the title leaves the server.
+      ...(initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { title: "", summary: "", place: "", tagList: [] as string[] } : {}),
     },
     isHost: !!member && initiative.hosts.some((h) => h.id === member.id),
     timeZone: env().TZ_COMMUNITY,
@@ -82,6 +92,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
+  const { contributions, contributionRules } = useLoaderData<typeof loader>();
   const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople } = useLoaderData<typeof loader>();
   if (hidden && !showBody) {
     return (
@@ -173,6 +184,9 @@ export default function InitiativePage() {
             {sessions.length ? <a href={`/initiatives/${initiative.id}.ics`}>{t("session.calendar")}</a> : null}
           </p>
         </section>
+        {/* --- contributions (outcomes and comments) --- */}
+        <InitiativeContributionsSection initiativeId={initiative.id} contributions={contributions} rules={contributionRules} />
+        {/* --- end contributions --- */}
       </div>
       <aside className="initiative-aside" aria-labelledby="hosts-heading">
         <h2 id="hosts-heading">{t("initiative.hosts")}</h2>
@@ -180,7 +194,7 @@ export default function InitiativePage() {
           <ul>
             {initiative.hosts.map((host) => (
               <li key={host.id}>
-                {host.displayName}
+                <Link to={`/members/${host.id}`}>{host.displayName}</Link>
                 {host.organisation ? <span className="muted"> · {host.organisation}</span> : null}
               </li>
             ))}

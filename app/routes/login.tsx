@@ -70,6 +70,9 @@ export default function Login() {
         </button>
       </Form>
       <p>
+        <Link to="/password/forgot">{t("login.forgotPassword")}</Link>
+      </p>
+      <p>
         {t("login.noAccount")} <Link to="/signup">{t("nav.signup")}</Link>
       </p>
     </section>

@@ -14,6 +14,8 @@ import { formatDate } from "~/lib/time";
 import { flag, FlagRefusedError, flagsOn } from "~/models/flags.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { getProfile, isNowStale, peopleOnTags } from "~/models/profiles.server";
+import { MemberOutcomes } from "~/components/contributions";
+import { outcomesByMember } from "~/models/contributions.server";
 import { currentRules } from "~/models/proposals.server";
 import { voiceOfMember, voiceSnapshot } from "~/models/voice.server";
 
@@ -55,6 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       nowAt: full.nowAt,
       nowStale: isNowStale(full.nowAt),
     },
+    outcomes: outcomesByMember(full.id, { memberId: viewer?.id ?? null, hasVoice: viewerHasVoice }),
     colleagues: peopleOnTags(full.expertise, { exclude: [full.id], includeMembersOnly: !!viewer }).map((p) => ({ id: p.id, displayName: p.displayName, organisation: p.organisation, shared: p.shared })),
     voice: voiceOfMember(profile.id),
     bootstrapping: snapshot.bootstrapping,
@@ -115,7 +118,7 @@ function FullProfile() {
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   if (loaded.restricted || loaded.former) return null;
-  const { profile, voice, hosting, held, isSelf, viewerHasVoice, flags, rules, colleagues } = loaded;
+  const { profile, voice, hosting, held, isSelf, viewerHasVoice, flags, rules, colleagues, outcomes } = loaded;
   return (
     <article className="narrow">
       <h1>{profile.name}</h1>
@@ -184,6 +187,7 @@ function FullProfile() {
         </section>
       ) : null}
 
+      <MemberOutcomes outcomes={outcomes} />
       {colleagues.length ? (
         <section aria-labelledby="colleagues-heading">
           <h2 id="colleagues-heading">{t("profile.sameTags")}</h2>

@@ -231,7 +231,7 @@ export default function ProposalPage() {
           <ul className="people">
             {positions.map((p) => (
               <li key={p.memberId}>
-                <strong>{p.displayName}</strong>: {t(`position.${p.position}` as MessageKey)}
+                <strong>{p.displayName || t("member.former")}</strong>: {t(`position.${p.position}` as MessageKey)}
                 {p.reason ? <span className="muted"> — {p.reason}</span> : null}
               </li>
             ))}

@@ -11,6 +11,13 @@ import { isHost } from "~/models/initiatives.server";
 import { participantsOf } from "~/models/registrations.server";
 import { getSession, isCheckinOpen, sessionsOfInitiative } from "~/models/sessions.server";
 import { sessionRules } from "~/governance/config";
+// --- contributions (outcomes) ---
+import { SessionOutcomesSection } from "~/components/contributions";
+import { ruleHeadings } from "~/lib/diff";
+import { sessionContributions } from "~/models/contributions.server";
+import { currentRules } from "~/models/proposals.server";
+import { voiceSnapshot } from "~/models/voice.server";
+// --- end contributions ---
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   titleMeta(matches, null, data ? `${data.session.initiativeTitle}` : undefined);
@@ -26,7 +33,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const takesPart = !!member && participants.some((p) => p.memberId === member.id);
   const checkinOpen = isCheckinOpen(session, now);
   const markingOpen = !session.cancelledAt && now.getTime() >= session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
+  // --- contributions (outcomes) ---
+  const viewerHasVoice = !!member && voiceSnapshot(now.getTime()).voices.has(member.id);
+  const contributions = sessionContributions(session, { memberId: member?.id ?? null, hasVoice: viewerHasVoice }, now.getTime());
+  const contributionRules = viewerHasVoice ? ruleHeadings(currentRules().text) : [];
+  // --- end contributions ---
   return {
+    contributions,
+    contributionRules,
     session: {
       id: session.id,
       initiativeId: session.initiativeId,
@@ -56,6 +70,7 @@ export default function SessionPage() {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
+  const { contributions, contributionRules } = useLoaderData<typeof loader>();
   const { session, summary, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen } = useLoaderData<typeof loader>();
   const here = `/sessions/${session.id}`;
   const registered = participants?.filter((p) => p.status === "registered") ?? [];
@@ -141,7 +156,7 @@ export default function SessionPage() {
                 {registered.map((p) => (
                   <li key={p.memberId}>
                     <span>
-                      {p.displayName}
+                      {p.displayName || t("member.former")}
                       {p.organisation ? <span className="muted"> · {p.organisation}</span> : null}
                       {p.attended ? <strong className="present"> · {t("session.attendance.present")}</strong> : null}
                     </span>
@@ -178,6 +193,9 @@ export default function SessionPage() {
           </>
         )}
       </section>
+      {/* --- contributions (outcomes) --- */}
+      <SessionOutcomesSection sessionId={session.id} initiativeId={session.initiativeId} contributions={contributions} rules={contributionRules} />
+      {/* --- end contributions --- */}
     </article>
   );
 }

@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { readFormData } from "~/lib/forms";
+import type { MessageKey } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
+import { mailSettingsOf, saveMailSettings } from "~/models/account.server";
 import { calendarTokenOf, renewCalendarToken } from "~/models/members.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "settings.title");
@@ -13,20 +15,47 @@ export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "settings.
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request);
   const token = calendarTokenOf(member.id);
-  return { calendarUrl: token ? `${originOf(request)}/calendar/${token}.ics` : null };
+  const mail = mailSettingsOf(member.id);
+  return {
+    calendarUrl: token ? `${originOf(request)}/calendar/${token}.ics` : null,
+    // The digest has its own opt-in below; the other kinds are on until switched off.
+    mailKinds: Object.entries(mail.on)
+      .filter(([kind]) => kind !== "digest")
+      .map(([kind, on]) => ({ kind, on })),
+    digestOptIn: mail.digestOptIn,
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request);
-  const intent = (await readFormData(request)).get("intent");
+  const form = await readFormData(request);
+  const intent = form.get("intent");
   if (intent === "renew-calendar") renewCalendarToken(member.id);
   if (intent === "revoke-calendar") renewCalendarToken(member.id, true);
+  if (intent === "mail") {
+    saveMailSettings(member.id, {
+      kindsOn: form.getAll("mail").filter((v): v is string => typeof v === "string"),
+      digestOptIn: form.get("digest") === "on",
+    });
+  }
   return redirect("/settings", 303);
 }
 
+const kindLabels: Record<string, MessageKey> = {
+  registration: "settings.mail.kind.registration",
+  waitlist: "settings.mail.kind.waitlist",
+  promoted: "settings.mail.kind.promoted",
+  "session-changed": "settings.mail.kind.sessionChanged",
+  "session-cancelled": "settings.mail.kind.sessionCancelled",
+  reminder: "settings.mail.kind.reminder",
+  invitation: "settings.mail.kind.invitation",
+  "host-message": "settings.mail.kind.hostMessage",
+  "proposal-reminder": "settings.mail.kind.proposalReminder",
+};
+
 export default function Settings() {
   const t = useT();
-  const { calendarUrl } = useLoaderData<typeof loader>();
+  const { calendarUrl, mailKinds, digestOptIn } = useLoaderData<typeof loader>();
   return (
     <section className="narrow">
       <h1>{t("settings.title")}</h1>
@@ -50,6 +79,54 @@ export default function Settings() {
           </button>
         ) : null}
       </Form>
+
+      <h2 id="mail">{t("settings.mail")}</h2>
+      <Form method="post">
+        <fieldset className="field">
+          <legend>{t("settings.mail.intro")}</legend>
+          <div className="choices">
+            {mailKinds.map(({ kind, on }) => (
+              <label className="choice" key={kind}>
+                <input type="checkbox" name="mail" value={kind} defaultChecked={on} />
+                <span>{kindLabels[kind] ? t(kindLabels[kind]) : kind}</span>
+              </label>
+            ))}
+          </div>
+          <p className="hint">{t("settings.mail.always")}</p>
+        </fieldset>
+        <fieldset className="field">
+          <legend>{t("settings.digest")}</legend>
+          <div className="choices">
+            <label className="choice">
+              <input type="checkbox" name="digest" value="on" defaultChecked={digestOptIn} />
+              <span>
+                <strong>{t("settings.digest.optIn")}</strong> <span className="hint">{t("settings.digest.hint")}</span>
+              </span>
+            </label>
+          </div>
+          <p className="hint">
+            <Link to="/digest">{t("settings.digest.read")}</Link>
+          </p>
+        </fieldset>
+        <button type="submit" name="intent" value="mail" className="button">
+          {t("settings.mail.save")}
+        </button>
+      </Form>
+
+      <h2 id="data">{t("settings.data")}</h2>
+      <p>{t("settings.data.intro")}</p>
+      <p>
+        <a href="/settings/export.json" download className="button secondary">
+          {t("settings.data.download")}
+        </a>
+      </p>
+      <div className="danger-zone">
+        <h2>{t("settings.leave")}</h2>
+        <p>{t("settings.leave.intro")}</p>
+        <p>
+          <Link to="/settings/delete">{t("settings.leave.link")}</Link>
+        </p>
+      </div>
     </section>
   );
 }

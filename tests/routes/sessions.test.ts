@@ -106,7 +106,7 @@ describe("signing up, the waiting list and withdrawing", () => {
     );
     expect(page.sessions[0]).toMatchObject({ myStatus: "waitlisted", myPosition: 2, registered: 2, waitlisted: 2 });
     expect(outboxFor(ann.id, "registration")[0].subject).toContain("Aangemeld");
-    expect(outboxFor(cas.id, "registration")[0].body).toContain("plaats 1");
+    expect(outboxFor(cas.id, "waitlist")[0].body).toContain("plaats 1");
   });
 
   it("signing up twice changes nothing", async () => {

@@ -332,7 +332,7 @@ export const en: Record<keyof typeof nl, string> = {
   "proposal.effect.rules": "New house rules",
   "proposal.effect.removeHost": "A host stops",
   "proposal.effectNote.rules": "When adopted, these become the new house rules.",
-  "proposal.effectNote.restore-content": "When adopted the hidden initiative returns; otherwise it stays hidden.",
+  "proposal.effectNote.restore-content": "When adopted the hidden content returns; otherwise it stays hidden.",
   "proposal.effectNote.restore-posting": "When adopted this member can post again.",
   "proposal.effectNote.remove-host": "When adopted this person is no longer a host.",
   "proposal.rulesText": "Full new text of the house rules",

@@ -330,7 +330,7 @@ export const nl = {
   "proposal.effect.rules": "Nieuwe spelregels",
   "proposal.effect.removeHost": "Een kartrekker stopt",
   "proposal.effectNote.rules": "Aangenomen worden dit de nieuwe spelregels.",
-  "proposal.effectNote.restore-content": "Aangenomen komt het verborgen initiatief terug; anders blijft het verborgen.",
+  "proposal.effectNote.restore-content": "Aangenomen komt wat verborgen is terug; anders blijft het verborgen.",
   "proposal.effectNote.restore-posting": "Aangenomen kan deze deelnemer weer berichten plaatsen.",
   "proposal.effectNote.remove-host": "Aangenomen is deze persoon geen kartrekker meer.",
   "proposal.rulesText": "Volledige nieuwe tekst van de spelregels",

@@ -1,0 +1,312 @@
+// A member's own account: password reset by mail, mail settings and the one-click unsubscribe,
+// the download of all their data, and leaving the network (governance.md §8).
+import { createHash, randomBytes } from "node:crypto";
+import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import {
+  authSessions,
+  comments,
+  flags,
+  hosts,
+  initiatives,
+  interests,
+  memberTags,
+  members,
+  nowUpdates,
+  outcomes,
+  passwordResets,
+  proposalPositionsTable,
+  proposals,
+  registrations,
+  sessions,
+} from "../../db/schema";
+import type { Db } from "../../db/client";
+import { verifyPassword } from "~/lib/auth.server";
+import { db } from "~/lib/db.server";
+import { optionalMailKinds, queueMemberMail, siteUrl, type OptionalMailKind } from "~/lib/mail.server";
+import { appendLog } from "./log.server";
+import { normaliseEmail } from "./members.server";
+import { promoteFromWaitlist } from "./registrations.server";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+const resetValidMs = 3_600_000;
+
+/** Only this is stored: a leaked database does not hand out working reset links. */
+export function hashResetToken(token: string) {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export const resetTokenPattern = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Mails a reset link when an account has this address; does nothing otherwise, so the caller
+ * answers the same either way. Returns the token only for tests.
+ */
+export function requestPasswordReset(email: string, now = new Date()): string | null {
+  const address = normaliseEmail(email);
+  return db().transaction((tx) => {
+    const member = tx.select({ id: members.id }).from(members).where(and(eq(members.email, address), isNull(members.deletedAt))).get();
+    if (!member) return null;
+    const token = randomBytes(32).toString("base64url");
+    const tokenHash = hashResetToken(token);
+    tx.insert(passwordResets).values({ tokenHash, memberId: member.id, expiresAt: new Date(now.getTime() + resetValidMs) }).run();
+    const url = siteUrl(`/password/reset/${token}`);
+    queueMemberMail(tx, {
+      memberId: member.id,
+      kind: "password-reset",
+      dedupeKey: `password-reset:${tokenHash}`,
+      now,
+      compose: (t) => ({ subject: t("mail.passwordReset.subject"), body: t("mail.passwordReset.body", { url }) }),
+    });
+    return token;
+  }, { behavior: "immediate" });
+}
+
+export type ResetTokenState = "valid" | "expired" | "used" | "unknown";
+
+function resetTokenState(tx: Pick<Db, "select">, token: string, now: Date) {
+  if (!resetTokenPattern.test(token)) return { state: "unknown" as const, memberId: null };
+  const row = tx
+    .select({ memberId: passwordResets.memberId, expiresAt: passwordResets.expiresAt, usedAt: passwordResets.usedAt, deletedAt: members.deletedAt })
+    .from(passwordResets)
+    .innerJoin(members, eq(members.id, passwordResets.memberId))
+    .where(eq(passwordResets.tokenHash, hashResetToken(token)))
+    .get();
+  if (!row || row.deletedAt) return { state: "unknown" as const, memberId: null };
+  if (row.usedAt) return { state: "used" as const, memberId: null };
+  if (row.expiresAt.getTime() <= now.getTime()) return { state: "expired" as const, memberId: null };
+  return { state: "valid" as const, memberId: row.memberId };
+}
+
+export function checkResetToken(token: string, now = new Date()): ResetTokenState {
+  return resetTokenState(db(), token, now).state;
+}
+
+export class ResetTokenError extends Error {
+  constructor(public state: Exclude<ResetTokenState, "valid">) {
+    super(`reset token ${state}`);
+  }
+}
+
+/**
+ * Sets the new password (already hashed by the caller), uses up the token and every other open
+ * link of the member, and ends all their login sessions. Returns the member id.
+ */
+export function resetPassword(token: string, passwordHash: string, now = new Date()): string {
+  return db().transaction((tx) => {
+    const { state, memberId } = resetTokenState(tx, token, now);
+    if (state !== "valid" || !memberId) throw new ResetTokenError(state === "valid" ? "unknown" : state);
+    tx.update(members).set({ passwordHash }).where(eq(members.id, memberId)).run();
+    tx.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.memberId, memberId), isNull(passwordResets.usedAt))).run();
+    tx.delete(authSessions).where(eq(authSessions.userId, memberId)).run();
+    return memberId;
+  }, { behavior: "immediate" });
+}
+
+// ---- Mail settings --------------------------------------------------------------------------
+
+export type MailSettings = { digestOptIn: boolean; on: Record<OptionalMailKind, boolean> };
+
+export function mailSettingsOf(memberId: string): MailSettings {
+  const row = db().select({ digestOptIn: members.digestOptIn, mailOff: members.mailOff }).from(members).where(eq(members.id, memberId)).get();
+  const off = new Set(row?.mailOff ?? []);
+  const on = Object.fromEntries(optionalMailKinds.map((kind) => [kind, !off.has(kind)])) as Record<OptionalMailKind, boolean>;
+  return { digestOptIn: row?.digestOptIn ?? false, on };
+}
+
+/** Saves which kinds of mail the member wants; `digest` is the weekly digest opt-in. */
+export function saveMailSettings(memberId: string, input: { kindsOn: string[]; digestOptIn: boolean }) {
+  const on = new Set(input.kindsOn);
+  const mailOff = optionalMailKinds.filter((kind) => kind !== "digest" && !on.has(kind));
+  db().update(members).set({ mailOff, digestOptIn: input.digestOptIn }).where(eq(members.id, memberId)).run();
+}
+
+export function memberByUnsubscribeToken(token: string) {
+  if (!/^[\w-]{20,64}$/.test(token)) return null;
+  return db().select({ id: members.id }).from(members).where(and(eq(members.unsubscribeToken, token), isNull(members.deletedAt))).get() ?? null;
+}
+
+/** The one-click unsubscribe: every kind of mail off, and the digest too. */
+export function unsubscribeAll(memberId: string) {
+  db().update(members).set({ mailOff: [...optionalMailKinds], digestOptIn: false }).where(eq(members.id, memberId)).run();
+}
+
+// ---- Your data ------------------------------------------------------------------------------
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** Everything the network holds about and by one member, for the JSON download. */
+export function exportMemberData(memberId: string) {
+  const d = db();
+  const member = d.select().from(members).where(eq(members.id, memberId)).get();
+  if (!member) return null;
+  const mail = mailSettingsOf(memberId);
+  return {
+    format: "meedoen-export-1",
+    exportedAt: new Date().toISOString(),
+    profile: {
+      id: member.id,
+      email: member.email,
+      displayName: member.displayName,
+      organisation: member.organisation,
+      work: member.work,
+      expertise: member.expertise,
+      tags: d.select({ tag: memberTags.tag }).from(memberTags).where(eq(memberTags.memberId, memberId)).all().map((r) => r.tag),
+      bio: member.bio,
+      now: member.nowText,
+      nowAt: iso(member.nowAt),
+      profileVisibility: member.profileVisibility,
+      locale: member.locale,
+      createdAt: iso(member.createdAt),
+      postingHeldAt: iso(member.postingHeldAt),
+      hasCalendarFeed: member.calendarToken !== null,
+    },
+    mailSettings: { digestOptIn: mail.digestOptIn, switchedOff: member.mailOff },
+    registrations: d
+      .select({
+        sessionId: registrations.sessionId,
+        initiativeId: sessions.initiativeId,
+        initiative: initiatives.title,
+        startsAt: sessions.startsAt,
+        status: registrations.status,
+        attendedAt: registrations.attendedAt,
+        createdAt: registrations.createdAt,
+      })
+      .from(registrations)
+      .innerJoin(sessions, eq(sessions.id, registrations.sessionId))
+      .innerJoin(initiatives, eq(initiatives.id, sessions.initiativeId))
+      .where(eq(registrations.memberId, memberId))
+      .orderBy(asc(sessions.startsAt))
+      .all()
+      .map((r) => ({ ...r, startsAt: iso(r.startsAt), attendedAt: iso(r.attendedAt), createdAt: iso(r.createdAt) })),
+    interests: d
+      .select({ initiativeId: interests.initiativeId, initiative: initiatives.title, createdAt: interests.createdAt })
+      .from(interests)
+      .innerJoin(initiatives, eq(initiatives.id, interests.initiativeId))
+      .where(eq(interests.memberId, memberId))
+      .all()
+      .map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
+    hosting: d
+      .select({ initiativeId: hosts.initiativeId, initiative: initiatives.title, since: hosts.since })
+      .from(hosts)
+      .innerJoin(initiatives, eq(initiatives.id, hosts.initiativeId))
+      .where(eq(hosts.memberId, memberId))
+      .all()
+      .map((r) => ({ ...r, since: iso(r.since) })),
+    initiativesStarted: d
+      .select({ id: initiatives.id, title: initiatives.title, summary: initiatives.summary, body: initiatives.body, createdAt: initiatives.createdAt })
+      .from(initiatives)
+      .where(eq(initiatives.createdBy, memberId))
+      .all()
+      .map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
+    outcomes: d
+      .select({ id: outcomes.id, initiativeId: outcomes.initiativeId, sessionId: outcomes.sessionId, body: outcomes.body, createdAt: outcomes.createdAt, updatedAt: outcomes.updatedAt })
+      .from(outcomes)
+      .where(eq(outcomes.memberId, memberId))
+      .all()
+      .map((r) => ({ ...r, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) })),
+    comments: d
+      .select({ id: comments.id, initiativeId: comments.initiativeId, body: comments.body, createdAt: comments.createdAt, updatedAt: comments.updatedAt })
+      .from(comments)
+      .where(eq(comments.memberId, memberId))
+      .all()
+      .map((r) => ({ ...r, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) })),
+    proposalsOpened: d
+      .select({ id: proposals.id, title: proposals.title, body: proposals.body, openedAt: proposals.openedAt })
+      .from(proposals)
+      .where(eq(proposals.openedBy, memberId))
+      .all()
+      .map((r) => ({ ...r, openedAt: iso(r.openedAt) })),
+    proposalPositions: d
+      .select({ proposalId: proposalPositionsTable.proposalId, proposal: proposals.title, position: proposalPositionsTable.position, reason: proposalPositionsTable.reason, updatedAt: proposalPositionsTable.updatedAt })
+      .from(proposalPositionsTable)
+      .innerJoin(proposals, eq(proposals.id, proposalPositionsTable.proposalId))
+      .where(eq(proposalPositionsTable.memberId, memberId))
+      .all()
+      .map((r) => ({ ...r, updatedAt: iso(r.updatedAt) })),
+    flags: d
+      .select({ targetType: flags.targetType, targetId: flags.targetId, rule: flags.rule, reason: flags.reason, createdAt: flags.createdAt, clearedAt: flags.clearedAt })
+      .from(flags)
+      .where(eq(flags.memberId, memberId))
+      .all()
+      .map((r) => ({ ...r, createdAt: iso(r.createdAt), clearedAt: iso(r.clearedAt) })),
+    nowUpdates: d
+      .select({ text: nowUpdates.text, createdAt: nowUpdates.createdAt })
+      .from(nowUpdates)
+      .where(eq(nowUpdates.memberId, memberId))
+      .orderBy(asc(nowUpdates.createdAt))
+      .all()
+      .map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
+  };
+}
+
+// ---- Leaving --------------------------------------------------------------------------------
+
+/** Leaving asks for the password again, so a borrowed login session is not enough. */
+export async function isOwnPassword(memberId: string, password: string) {
+  const row = db().select({ passwordHash: members.passwordHash, deletedAt: members.deletedAt }).from(members).where(eq(members.id, memberId)).get();
+  if (!row || row.deletedAt) return verifyPassword(null, password);
+  return verifyPassword(row.passwordHash, password);
+}
+
+/**
+ * Deletes an account in one transaction (governance.md §8): future registrations are withdrawn
+ * (waiting lists move up, as with withdraw()), the member steps back as host everywhere (logged),
+ * and personal data is erased. Public contributions stay, shown as "former member".
+ */
+export function deleteAccount(memberId: string, now = new Date()) {
+  return db().transaction((tx) => {
+    const member = tx.select({ id: members.id, deletedAt: members.deletedAt }).from(members).where(eq(members.id, memberId)).get();
+    if (!member || member.deletedAt) return { withdrawn: 0, promoted: [] as string[] };
+    const future = tx
+      .select({ id: registrations.id, sessionId: registrations.sessionId, status: registrations.status })
+      .from(registrations)
+      .innerJoin(sessions, eq(sessions.id, registrations.sessionId))
+      .where(and(eq(registrations.memberId, memberId), inArray(registrations.status, ["registered", "waitlisted"]), gt(sessions.startsAt, now)))
+      .all();
+    const promoted: string[] = [];
+    for (const reg of future) {
+      tx.update(registrations).set({ status: "cancelled", updatedAt: now }).where(eq(registrations.id, reg.id)).run();
+      if (reg.status === "registered") promoted.push(...promoteFromWaitlist(tx, reg.sessionId, now));
+    }
+    const hosted = tx.delete(hosts).where(eq(hosts.memberId, memberId)).returning().all();
+    for (const h of hosted) {
+      appendLog(tx, { action: "host.stepped-back", actorId: memberId, subjectType: "initiative", subjectId: h.initiativeId, detail: { leaving: true }, at: now });
+    }
+    eraseMember(tx, memberId, now);
+    return { withdrawn: future.length, promoted };
+  }, { behavior: "immediate" });
+}
+
+function eraseMember(tx: Tx, memberId: string, now: Date) {
+  tx.delete(interests).where(eq(interests.memberId, memberId)).run();
+  tx.delete(passwordResets).where(eq(passwordResets.memberId, memberId)).run();
+  tx.delete(authSessions).where(eq(authSessions.userId, memberId)).run();
+  tx.delete(memberTags).where(eq(memberTags.memberId, memberId)).run();
+  tx.delete(nowUpdates).where(eq(nowUpdates.memberId, memberId)).run();
+  // The schema's convention for initiatives: no author once they have left.
+  tx.update(initiatives).set({ createdBy: null }).where(eq(initiatives.createdBy, memberId)).run();
+  tx.update(members)
+    .set({
+      email: `deleted-${memberId}@invalid`,
+      // An empty hash never verifies: the account cannot log in again.
+      passwordHash: "",
+      displayName: "",
+      organisation: "",
+      work: "",
+      expertise: "",
+      bio: "",
+      nowText: "",
+      nowAt: null,
+      locale: null,
+      calendarToken: null,
+      unsubscribeToken: null,
+      digestOptIn: false,
+      mailOff: [],
+      deletedAt: now,
+    })
+    .where(eq(members.id, memberId))
+    .run();
+  // Pending mail to the old address is not sent any more.
+  tx.run(sql`DELETE FROM outbox WHERE member_id = ${memberId} AND sent_at IS NULL`);
+}

@@ -1,0 +1,39 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Feed } from "feed";
+import { originOf } from "~/lib/calendar.server";
+import { translator } from "~/lib/i18n";
+import { atomEntries } from "~/models/contributions.server";
+
+// The feed package marks titles type="html": escape them so "A & B <c>" reads as written.
+const asHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+// The network's Atom feed: newest initiatives and outcomes, never hidden ones (in Dutch, the
+// network's language). Links are absolute, built from the request's origin.
+export function loader({ request }: LoaderFunctionArgs) {
+  const origin = originOf(request);
+  const t = translator("nl");
+  const entries = atomEntries(50);
+  const feed = new Feed({
+    id: `${origin}/`,
+    title: t("atom.title"),
+    description: t("atom.subtitle"),
+    link: `${origin}/`,
+    language: "nl",
+    updated: entries[0] ? new Date(entries[0].at) : new Date(0),
+    copyright: "",
+    feedLinks: { atom: `${origin}/feed.xml` },
+    author: { name: "Meedoen" },
+  });
+  for (const entry of entries) {
+    const link = entry.kind === "initiative" ? `${origin}/initiatives/${entry.id}` : `${origin}/initiatives/${entry.initiativeId}#outcome-${entry.id}`;
+    feed.addItem({
+      id: entry.kind === "initiative" ? link : `${origin}/outcomes/${entry.id}`,
+      title: asHtml(entry.kind === "initiative" ? entry.title : t("atom.outcome", { title: entry.title })),
+      link,
+      date: new Date(entry.at),
+      content: entry.html,
+      author: [{ name: entry.author ?? t("member.former") }],
+    });
+  }
+  return new Response(feed.atom1(), { headers: { "Content-Type": "application/atom+xml; charset=utf-8", "Cache-Control": "public, max-age=60" } });
+}

@@ -1,0 +1,68 @@
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Field, FormError } from "~/components/field";
+import { rateLimitRules } from "~/governance/config";
+import { parseForm, readFormData } from "~/lib/forms";
+import { useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { requestPasswordReset } from "~/models/account.server";
+import { normaliseEmail } from "~/models/members.server";
+import { hitRateLimit } from "~/models/rate-limits.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "password.forgot.title");
+
+const forgotSchema = z.object({
+  email: z.string({ error: "auth.email.required" }).min(1, { error: "auth.email.required" }).max(254, { error: "auth.email.invalid" }),
+});
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const byNetwork = hitRateLimit(`password-reset:network:${context.clientAddress}`, rateLimitRules.passwordResetPerAddress);
+  if (!byNetwork.allowed) {
+    return data({ sent: false, errors: { form: "auth.rateLimited" as const }, values: {} as Record<string, string>, retryAfter: byNetwork.retryAfterMinutes }, { status: 429 });
+  }
+  const form = parseForm(forgotSchema, await readFormData(request));
+  if (!form.ok) return data({ sent: false, errors: form.errors, values: form.values, retryAfter: 0 }, { status: 400 });
+  const email = normaliseEmail(form.data.email);
+  // Counted per address typed, known or not, and over the limit nothing is sent: the answer
+  // stays the same, so neither the limit nor the page tells whether an account exists.
+  if (hitRateLimit(`password-reset:email:${email}`, rateLimitRules.passwordResetPerAddress).allowed) {
+    requestPasswordReset(email);
+  }
+  return { sent: true, errors: {}, values: { email }, retryAfter: 0 };
+}
+
+export default function ForgotPassword() {
+  const t = useT();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  if (result?.sent) {
+    return (
+      <section className="narrow">
+        <h1>{t("password.forgot.title")}</h1>
+        <p role="status">{t("password.forgot.sent")}</p>
+        <p>
+          <Link to="/login">{t("password.backToLogin")}</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="narrow">
+      <h1>{t("password.forgot.title")}</h1>
+      <p>{t("password.forgot.intro")}</p>
+      <Form method="post" noValidate>
+        <FormError errors={result?.errors} />
+        {result?.retryAfter ? <p className="hint">{t("auth.retryAfter", { minutes: result.retryAfter })}</p> : null}
+        <Field name="email" type="email" label={t("auth.email")} errors={result?.errors} defaultValue={result?.values.email} required autoComplete="email" inputMode="email" />
+        <button type="submit" className="button" disabled={busy}>
+          {t("password.forgot.submit")}
+        </button>
+      </Form>
+      <p>
+        <Link to="/login">{t("password.backToLogin")}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Field, FormError } from "~/components/field";
+import { rateLimitRules } from "~/governance/config";
+import { endAuthSession, requireMember } from "~/lib/auth.server";
+import { parseForm, readFormData } from "~/lib/forms";
+import { useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { deleteAccount, isOwnPassword } from "~/models/account.server";
+import { hitRateLimit, peekRateLimit } from "~/models/rate-limits.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "settings.leave");
+
+const deleteSchema = z.object({
+  password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "settings.leave.wrongPassword" }),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireMember(request);
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const member = await requireMember(request);
+  const form = parseForm(deleteSchema, await readFormData(request));
+  if (!form.ok) return data({ errors: form.errors }, { status: 400 });
+  // The same counter as failed logins: a borrowed session cannot be used to guess the password.
+  const key = `login:account:${member.id}`;
+  if (!peekRateLimit(key, rateLimitRules.loginFailuresPerAccount).allowed) {
+    return data({ errors: { form: "auth.rateLimited" as const } }, { status: 429 });
+  }
+  if (!(await isOwnPassword(member.id, form.data.password))) {
+    hitRateLimit(key, rateLimitRules.loginFailuresPerAccount);
+    return data({ errors: { password: "settings.leave.wrongPassword" as const } }, { status: 400 });
+  }
+  deleteAccount(member.id);
+  return redirect("/?left", { status: 303, headers: { "Set-Cookie": await endAuthSession(request) } });
+}
+
+export default function DeleteAccount() {
+  const t = useT();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="narrow">
+      <h1>{t("settings.leave")}</h1>
+      <p>{t("settings.leave.intro")}</p>
+      <ul>
+        <li>{t("settings.leave.what.registrations")}</li>
+        <li>{t("settings.leave.what.hosting")}</li>
+        <li>{t("settings.leave.what.personal")}</li>
+        <li>{t("settings.leave.what.contributions")}</li>
+      </ul>
+      <p>
+        <a href="/settings/export.json" download>
+          {t("settings.data.download")}
+        </a>
+      </p>
+      <Form method="post" noValidate>
+        <FormError errors={result?.errors} />
+        <Field name="password" type="password" label={t("settings.leave.password")} errors={result?.errors} required autoComplete="current-password" />
+        <button type="submit" className="button danger" disabled={busy}>
+          {t("settings.leave.submit")}
+        </button>
+      </Form>
+      <p>
+        <Link to="/settings">{t("settings.leave.cancel")}</Link>
+      </p>
+    </section>
+  );
+}
