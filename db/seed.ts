@@ -17,6 +17,8 @@ import { env } from "~/lib/env.server";
 import { createInitiative, initiativeInput } from "~/models/initiatives.server";
 import { enrol, markAttendance, register, setInterest } from "~/models/registrations.server";
 import { addSession } from "~/models/sessions.server";
+import { postOutcome } from "~/models/contributions.server";
+import { postNow, profileInput, updateProfile } from "~/models/profiles.server";
 import { createMember, normaliseEmail } from "~/models/members.server";
 
 const demoPassword = "meedoen-demo";
@@ -502,6 +504,16 @@ function seedSessions(initiativeId: number, item: DemoInitiative, hostId: string
       const first = add(past, 12, createdAt);
       for (const memberId of pick(6, index)) register(first, memberId, new Date(past.getTime() - day));
       for (const memberId of pick(5, index)) markAttendance(first, hostId, memberId, true, new Date(past.getTime() + hour));
+      // What the first session produced, written up by one of the participants.
+      postOutcome(
+        initiativeId,
+        pick(1, index)[0],
+        {
+          sessionId: first,
+          body: `## Wat we deden\n\nWe oefenden in tweetallen met de situaties die deelnemers zelf meebrachten.\n\n## Wat we leerden\n\n- Eerst vragen, dan pas adviseren\n- **Stiltes** zijn niet erg: de ander denkt na\n\nDe oefenkaarten staan op [de site van het netwerk](https://example.org/oefenkaarten).`,
+        },
+        new Date(past.getTime() + 3 * hour),
+      );
     }
     const next = [add(eveningIn(7 + index), 12, createdAt), add(eveningIn(14 + index), 12, createdAt)];
     for (const memberId of pick(4, index + 1)) enrol(initiativeId, memberId, new Date(createdAt.getTime() + 2 * hour));
@@ -519,6 +531,43 @@ function seedSessions(initiativeId: number, item: DemoInitiative, hostId: string
     return [sessionId];
   }
   return [];
+}
+
+// What each organisation's people work on, and what some of them are doing now.
+const workByOrganisation: Record<string, { work: string; expertise: string }> = {
+  [org.wijkteam]: { work: "Generalist in het wijkteam", expertise: "wijkteam, jeugd, mantelzorg" },
+  [org.vrijwilligers]: { work: "Consulent vrijwillige inzet", expertise: "vrijwilligers, matching, training" },
+  [org.bibliotheek]: { work: "Programmamaker basisvaardigheden", expertise: "taal, digitale vaardigheden, laaggeletterdheid" },
+  [org.welzijn]: { work: "Opbouwwerker", expertise: "buurtwerk, ontmoeting, armoede" },
+  [org.gemeente]: { work: "Beleidsmedewerker sociaal domein", expertise: "beleid, subsidie, armoede" },
+  [org.ggz]: { work: "Ervaringsdeskundige en trainer", expertise: "ggz, herstel, gespreksvoering" },
+  [org.geldzorg]: { work: "Budgetcoach", expertise: "schuldhulp, armoede, geldzorgen" },
+  [org.buurthuis]: { work: "Beheerder en activiteitenbegeleider", expertise: "ontmoeting, buurtwerk, koken" },
+};
+
+const nowLines: Record<string, string> = {
+  Anna: "Ik zet een mantelzorgcafé op in Lindenveen-Oost en zoek een plek op zaterdag.",
+  Esra: "Ik koppel nieuwe vrijwilligers aan het taalcafé; wie wil een keer meedraaien?",
+  Gerrit: "Ik werk aan een cursus digitale vaardigheden voor ouderen met de bibliotheek.",
+  Jamal: "Ik breng in kaart welke buurthuizen nog ruimte hebben voor nieuwe activiteiten.",
+  Sanne: "Ik train vrijwilligers om geldzorgen vroeg te herkennen.",
+  Pieter: "Ik bereid de tweede avond van de cursus motiverende gespreksvoering voor.",
+  Yara: "Ik zoek koks en proevers voor de buurtmaaltijd van december.",
+  Mirjam: "Ik schrijf de subsidieregeling voor buurtinitiatieven voor volgend jaar.",
+};
+
+function seedProfiles(ids: Map<string, string>, now: Date) {
+  demoMembers.forEach((m, i) => {
+    const first = m.name.split(" ")[0];
+    const memberId = ids.get(first)!;
+    const { work, expertise } = workByOrganisation[m.organisation] ?? { work: "", expertise: "" };
+    updateProfile(
+      memberId,
+      profileInput.parse({ displayName: m.name, organisation: m.organisation, work, expertise, bio: "", profileVisibility: i % 7 === 6 ? "members" : "public" }),
+    );
+    const line = nowLines[first];
+    if (line) postNow(memberId, line, new Date(now.getTime() - (i + 1) * 2 * day));
+  });
 }
 
 const firstDemoDaysAgo = Math.max(...demoInitiatives.map((i) => i.daysAgo));
@@ -562,6 +611,7 @@ async function seedDemoNetwork(now: Date, generated: number) {
       const initiativeId = createInitiative(memberId, input, at);
       seedSessions(initiativeId, item, memberId, [...ids.values()], at, now);
     }
+    seedProfiles(ids, now);
     // Demo addresses do not exist: never send the mails the demo activity queued.
     db().$client.prepare("DELETE FROM outbox WHERE to_address LIKE ?").run(`%@${demoDomain}`);
   }).immediate();
