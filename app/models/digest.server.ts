@@ -169,18 +169,23 @@ const sendFromHour = 7;
  * Queues last week's digest for every member who opted in and has not had it yet. The dedupe key
  * `digest:<week>:<member>` makes this safe to run every scheduler tick and across restarts.
  */
-export function queueWeeklyDigests(now = new Date()): number {
-  const zone = env().TZ_COMMUNITY;
+/** The newest week whose digest is due: last week from Monday 07:00 on, before that the week before. */
+export function dueDigestWeek(now = new Date(), zone = env().TZ_COMMUNITY): IsoWeek {
   const thisWeek = weekOf(now, zone);
-  if (now.getTime() < weekRange(thisWeek, zone).start + sendFromHour * 3_600_000) return 0;
-  const week = weekLabel(shiftWeek(thisWeek, -1));
+  const sendingStarted = now.getTime() >= weekRange(thisWeek, zone).start + sendFromHour * 3_600_000;
+  return shiftWeek(thisWeek, sendingStarted ? -1 : -2);
+}
+
+export function queueWeeklyDigests(now = new Date()): number {
+  const dueWeek = dueDigestWeek(now);
+  const week = weekLabel(dueWeek);
   const due = db().all<{ id: string }>(sql`
     SELECT id FROM members m
     WHERE digest_opt_in = 1 AND deleted_at IS NULL
       AND NOT EXISTS (SELECT 1 FROM json_each(m.mail_off) WHERE value = 'digest')
       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'digest:' || ${week} || ':' || m.id)`);
   if (!due.length) return 0;
-  const digest = digestFor(shiftWeek(thisWeek, -1), { now, forMembers: true });
+  const digest = digestFor(dueWeek, { now, forMembers: true });
   return db().transaction((tx) => {
     for (const { id } of due) {
       queueMemberMail(tx, { memberId: id, kind: "digest", dedupeKey: `digest:${week}:${id}`, now, compose: (t, locale) => composeDigestMail(digest, t, locale) });

@@ -10,22 +10,12 @@ import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
 let browser: Browser;
-let stopping = false;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  // If the server dies mid-story every later step fails at once; say so, with its last words.
-  let lastOutput = "";
-  const keep = (chunk: Buffer) => (lastOutput = (lastOutput + chunk).slice(-4000));
-  server.process.stdout?.on("data", keep);
-  server.process.stderr?.on("data", keep);
-  server.process.once("exit", (code, signal) => {
-    if (!stopping) console.error(`[sessions.test] the server exited early (code ${code}, signal ${signal}):\n${lastOutput}`);
-  });
 });
 
 afterAll(async () => {
-  stopping = true;
   await browser?.close();
   await server?.stop();
 });

@@ -11,7 +11,7 @@ process.env.MAIL_FROM = "Meedoen <meedoen@example.org>";
 const { db } = await import("~/lib/db.server");
 const { deliverOutbox, resetMailTransport } = await import("~/lib/mail.server");
 const { runScheduledWork } = await import("~/lib/scheduler.server");
-const { parseWeek, queueWeeklyDigests, shiftWeek, weekLabel, weekOf, weekRange } = await import("~/models/digest.server");
+const { dueDigestWeek, parseWeek, queueWeeklyDigests, shiftWeek, weekLabel, weekOf, weekRange } = await import("~/models/digest.server");
 const { register } = await import("~/models/registrations.server");
 const { loader: digestIndexLoader } = await import("~/routes/digest._index");
 const { loader: digestWeekLoader } = await import("~/routes/digest.$week");
@@ -120,8 +120,11 @@ describe("the weekly digest by mail", () => {
     expect(saved.status).toBe(303);
     expect(db().get(sql`SELECT digest_opt_in FROM members WHERE id = ${reader.id}`)).toEqual({ digest_opt_in: 1 });
 
-    // Not before Monday 07:00.
-    expect(queueWeeklyDigests(new Date(nextMonday() + 6 * hour))).toBe(0);
+    // Before Monday 07:00 only the week before is due (a catch-up for someone who just opted
+    // in); this week's digest waits until 07:00.
+    const early = new Date(nextMonday() + 6 * hour);
+    expect(weekLabel(dueDigestWeek(early))).toBe(weekLabel(shiftWeek(weekOf(new Date()), -1)));
+    expect(weekLabel(dueDigestWeek(new Date(nextMonday() + 7 * hour)))).toBe(weekLabel(weekOf(new Date())));
     const monday = new Date(nextMonday() + 8 * hour);
     const week = weekLabel(weekOf(new Date()));
     // Through the scheduler, twice (a restart): one mail.

@@ -30,11 +30,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
     child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
+  // If the server dies mid-test every later step fails at once: say so, with its last words.
+  let stopping = false;
+  child.once("exit", (code, signal) => {
+    if (!stopping) console.error(`[test server] exited early (code ${code}, signal ${signal}):\n${output.slice(-4000)}`);
+  });
   return {
     url,
     databasePath,
     process: child,
     stop: async () => {
+      stopping = true;
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
