@@ -207,6 +207,8 @@ export const registrations = sqliteTable(
     uniqueIndex("registrations_session_member").on(t.sessionId, t.memberId),
     index("registrations_session_status").on(t.sessionId, t.status, t.queuedSeq),
     index("registrations_member").on(t.memberId, t.status),
+    // Who attended within the voice window (governance.md §1), without reading the table.
+    index("registrations_attended").on(t.attendedAt, t.sessionId, t.memberId).where(sql`attended_at IS NOT NULL`),
   ],
 );
 

@@ -3,8 +3,9 @@
 // Everyone logs in with <firstname>@demo.meedoen.nl and the password "meedoen-demo".
 //
 //   npm run seed                            the demo network (skipped if it is already there)
-//   tsx db/seed.ts --initiatives 10000      also bulk-inserts 10,000 generated initiatives,
-//                                           for benchmarks
+//   tsx db/seed.ts --initiatives 10000      also bulk-inserts 10,000 generated initiatives;
+//     [--members N] [--sessions N]          and generated members, sessions and sign-ups
+//     [--registrations N]                   (see db/seed-bulk.ts), for benchmarks
 //
 // The demo network goes through the app's models, so hosts and the public log are as if the
 // members had posted everything themselves. The bulk insert uses prepared statements in one
@@ -20,6 +21,7 @@ import { addSession } from "~/models/sessions.server";
 import { postOutcome } from "~/models/contributions.server";
 import { postNow, profileInput, updateProfile } from "~/models/profiles.server";
 import { createMember, normaliseEmail } from "~/models/members.server";
+import { bulkInitiatives, bulkMembers, bulkSessions } from "./seed-bulk";
 
 const demoPassword = "meedoen-demo";
 const demoDomain = "demo.meedoen.nl";
@@ -367,116 +369,29 @@ Reparaties zijn gratis; een vrijwillige bijdrage voor de koffiepot mag. Meer inf
   },
 ];
 
-// ---------------------------------------------------------------------------------------------
-// Generated initiatives for benchmarks.
+type BulkCounts = { members: number; initiatives: number; sessions: number; registrations: number };
 
-/** A small deterministic PRNG, so that two bulk runs produce the same data. */
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const bulkTopics = [
-  "eenzaamheid", "taalles", "schuldhulp", "mantelzorg", "jongerenwerk", "digitale vaardigheden",
-  "buurtpreventie", "opvoedondersteuning", "armoede", "gezond eten", "bewegen", "herstel",
-  "statushouders", "laaggeletterdheid", "vrijwilligerswerk", "burenhulp", "dementie", "wonen",
-];
-const bulkForms: Record<"course" | "activity" | "request", string[]> = {
-  course: ["Cursus", "Training", "Workshop", "Leergang", "Masterclass"],
-  activity: ["Inloopochtend", "Buurtactiviteit", "Bijeenkomst", "Themamiddag", "Ontmoetingsavond"],
-  request: ["Gezocht: hulp bij", "Vraag over", "Wie weet meer over", "Gezocht: ruimte voor"],
-};
-const bulkPlaces = [
-  "Buurthuis De Kastanje", "Bibliotheek De Leeshoek", "Stadhuis Lindenveen", "Wijkcentrum Zuid",
-  "Online", "Lindenveen-Noord", "Lindenveen-Centrum", "Sporthal De Wissel", "",
-];
-const bulkSummaries = [
-  (topic: string) => `Voor professionals en vrijwilligers in de buurt die met ${topic} te maken hebben.`,
-  (topic: string) => `We wisselen ervaringen uit over ${topic} en maken afspraken voor de komende maanden.`,
-  (topic: string) => `Een praktische middag over ${topic}, met voorbeelden uit de wijk.`,
-  (topic: string) => `Wie denkt mee over ${topic}? Iedereen uit het netwerk is welkom.`,
-];
-const bulkOpenings = [
-  "We delen ervaringen uit de praktijk en zoeken samen naar wat **werkt** in de buurt.",
-  "Korte inleiding, daarna **samen aan de slag** in kleine groepen.",
-  "Neem een voorbeeld mee uit je eigen werk; we bespreken er **drie** uitgebreid.",
-];
-const bulkTags = [
-  "buurt", "taal", "vrijwilligers", "armoede", "jeugd", "ouderen", "ontmoeting", "training",
-  "zorg", "wonen", "gezondheid", "digitaal", "cultuur", "sport", "participatie", "mantelzorg",
-];
-
-/**
- * Inserts `count` generated initiatives with creation times spread evenly from `from` to `to`,
- * in id order, so that the feed (newest id first) is also newest first in time.
- */
-function bulkInitiatives(count: number, from: number, to: number) {
-  const client = db().$client;
-  const memberIds = client.prepare("SELECT id FROM members ORDER BY created_at, id").pluck().all() as string[];
-  if (!memberIds.length) throw new Error("no members to host the generated initiatives");
-  const random = mulberry32(20240611);
-  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
-
-  const insertInitiative = client.prepare(
-    `INSERT INTO initiatives (title, summary, body, kind, tags, place, target, status, created_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'idea', ?, ?, ?)`,
-  );
-  const insertTag = client.prepare("INSERT INTO initiative_tags (initiative_id, tag) VALUES (?, ?)");
-  const insertHost = client.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)");
-  const insertLog = client.prepare(
-    `INSERT INTO log_entries (at, action, actor_id, subject_type, subject_id, detail)
-     VALUES (?, 'initiative.created', ?, 'initiative', ?, ?)`,
-  );
-
-  const kinds = ["activity", "activity", "course", "request"] as const;
-
-  // The caller holds the transaction: thousands of inserts, one commit.
-  for (let n = 0; n < count; n++) {
-    const kind = pick(kinds);
-    const topic = pick(bulkTopics);
-    const place = pick(bulkPlaces);
-    const tags = [...new Set([pick(bulkTags), pick(bulkTags), ...(random() < 0.5 ? [pick(bulkTags)] : [])])];
-    const title = `${pick(bulkForms[kind])} ${topic}${place && place !== "Online" ? ` in ${place}` : ""}`.slice(0, 120);
-    const summary = pick(bulkSummaries)(topic) + ` (${n + 1})`;
-    const body = [
-      `## Over ${topic}`,
-      "",
-      pick(bulkOpenings),
-      "",
-      `- wat zie je in je werk rond ${topic}?`,
-      `- wie in het netwerk kan helpen?`,
-      `- welke volgende stap zet je zelf?`,
-      "",
-      `Meer over [${tags[0]}](/?tag=${encodeURIComponent(tags[0])}).`,
-    ].join("\n");
-    const at = Math.round(from + ((to - from) * n) / Math.max(1, count));
-    const host = memberIds[Math.floor(random() * memberIds.length)];
-    const target = kind === "course" ? 8 + Math.floor(random() * 20) : null;
-    const { lastInsertRowid } = insertInitiative.run(title, summary, body, kind, tags.join(", "), place, target, host, at, at);
-    const id = Number(lastInsertRowid);
-    for (const tag of tags) insertTag.run(id, tag);
-    insertHost.run(id, host, at, at);
-    insertLog.run(at, host, String(id), JSON.stringify({ title }));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-
-function parseArgs(argv: string[]) {
-  let initiatives = 0;
+function parseArgs(argv: string[]): BulkCounts {
+  const counts: BulkCounts = { members: 0, initiatives: 0, sessions: 0, registrations: 0 };
+  const usage = "usage: tsx db/seed.ts [--members N] [--initiatives N] [--sessions N] [--registrations N]";
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = arg.startsWith("--initiatives=") ? arg.slice("--initiatives=".length) : arg === "--initiatives" ? argv[++i] : null;
-    if (value === null) throw new Error(`unknown argument: ${arg}\nusage: tsx db/seed.ts [--initiatives N]`);
-    initiatives = Number(value);
-    if (!Number.isSafeInteger(initiatives) || initiatives < 0) throw new Error(`--initiatives needs a whole number, not "${value}"`);
+    const [flag, inline] = argv[i].split("=", 2);
+    const name = flag.replace(/^--/, "");
+    if (!flag.startsWith("--") || !(name in counts)) throw new Error(`unknown argument: ${argv[i]}\n${usage}`);
+    const value = inline ?? argv[++i];
+    const count = Number(value);
+    if (!Number.isSafeInteger(count) || count < 0) throw new Error(`${flag} needs a whole number, not "${value}"`);
+    counts[name as keyof BulkCounts] = count;
   }
-  return { initiatives };
+  if (counts.registrations && !counts.sessions) throw new Error("--registrations needs --sessions");
+  return counts;
+}
+
+/** The generated part of the network, dated between `from` and `to`; sessions run up to three months after `now`. */
+function seedBulk(counts: BulkCounts, from: number, to: number, now: number, passwordHash: string) {
+  if (counts.members) bulkMembers(counts.members, from - 30 * day, from, passwordHash, demoDomain);
+  if (counts.initiatives) bulkInitiatives(counts.initiatives, from, to);
+  if (counts.sessions) bulkSessions(counts.sessions, counts.registrations, now);
 }
 
 /**
@@ -580,7 +495,8 @@ function demoEmails() {
  * Adds the demo network. Generated initiatives (if any) go in between the members and the demo
  * initiatives and are dated in the year before, so the hand-written ones stay on top of the feed.
  */
-async function seedDemoNetwork(now: Date, generated: number) {
+async function seedDemoNetwork(now: Date, counts: BulkCounts) {
+  const generated = counts.initiatives;
   const passwordHash = await hashPassword(demoPassword);
   const ids = new Map<string, string>();
   const firstActivity = now.getTime() - (firstDemoDaysAgo + 1) * day - (generated ? 365 * day : 0);
@@ -593,7 +509,7 @@ async function seedDemoNetwork(now: Date, generated: number) {
       db().update(members).set({ createdAt: new Date(firstActivity - 7 * day + i * 3 * hour) }).where(eq(members.id, id)).run();
       ids.set(m.name.split(" ")[0], id);
     });
-    if (generated) bulkInitiatives(generated, firstActivity, now.getTime() - firstDemoDaysAgo * day - day / 2);
+    seedBulk(counts, firstActivity, now.getTime() - firstDemoDaysAgo * day - day / 2, now.getTime(), passwordHash);
     for (const item of demoInitiatives) {
       const memberId = ids.get(item.by);
       if (!memberId) throw new Error(`unknown demo member ${item.by}`);
@@ -626,7 +542,8 @@ async function seedDemoNetwork(now: Date, generated: number) {
 }
 
 async function main() {
-  const { initiatives: generated } = parseArgs(process.argv.slice(2));
+  const counts = parseArgs(process.argv.slice(2));
+  const generated = Object.values(counts).some(Boolean);
   const now = new Date();
   const started = performance.now();
   try {
@@ -636,19 +553,21 @@ async function main() {
       throw new Error(`Some demo addresses are already taken (${existing.map((e) => e.email).join(", ")}); not seeding a partial network.`);
     }
     if (!existing.length) {
-      await seedDemoNetwork(now, generated);
+      await seedDemoNetwork(now, counts);
     } else {
       console.log(`The demo network is already there (${env().databasePath}); nothing added to it.`);
       if (generated) {
         // After whatever is there, up to now, so that ids still follow time.
         const latest = db().$client.prepare("SELECT max(created_at) FROM initiatives").pluck().get() as number | null;
         const from = Math.min(now.getTime(), Math.max((latest ?? 0) + 1, now.getTime() - 365 * day));
-        db().$client.transaction(() => bulkInitiatives(generated, from, now.getTime())).immediate();
+        const passwordHash = await hashPassword(demoPassword);
+        db().$client.transaction(() => seedBulk(counts, from, now.getTime(), now.getTime(), passwordHash)).immediate();
       }
     }
     if (generated) {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(`  ${generated.toLocaleString("en")} generated initiatives (${seconds} s in all)`);
+      const parts = Object.entries(counts).filter(([, n]) => n).map(([what, n]) => `${n.toLocaleString("en")} ${what}`);
+      console.log(`  generated: ${parts.join(", ")} (${seconds} s in all)`);
     }
     console.log(`Log in as any member, e.g. ${emailOf(demoMembers[0].name)}, with the password "${demoPassword}".`);
   } finally {

@@ -8,30 +8,45 @@ import { appendLog } from "./log.server";
 
 const dayMs = 86_400_000;
 
-/** Participations within the voice window, per member (or for the given members only). */
+/**
+ * The participations that can earn a voice at `now`, per member (or for one member): for each
+ * kind only the latest within the voice window, since that is the one the rule looks at
+ * (earnedVoice takes the latest that counts). Hosting counts only with someone else there.
+ */
 export function participations(now: number, memberId?: string): Map<string, Participation[]> {
   const since = now - governance.voiceWindowDays * dayMs;
   const onlyMember = memberId ? sql`AND r.member_id = ${memberId}` : sql``;
   const onlyHost = memberId ? sql`AND h.member_id = ${memberId}` : sql``;
+  // SQLite takes the bare columns of a max() aggregate from the row that has the maximum.
   const attended = db().all<{ member_id: string; session_id: number; title: string; at: number }>(sql`
-    SELECT r.member_id, s.id AS session_id, i.title, r.attended_at AS at
-    FROM registrations r JOIN sessions s ON s.id = r.session_id JOIN initiatives i ON i.id = s.initiative_id
-    WHERE r.attended_at IS NOT NULL AND r.attended_at >= ${since} AND r.attended_at <= ${now} ${onlyMember}
-      -- Hosts do not earn a voice by checking in at their own session: that is hosting, which
-      -- needs someone else there.
-      AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.initiative_id = s.initiative_id AND h.member_id = r.member_id)`);
+    SELECT latest.member_id, latest.session_id, i.title, latest.at FROM (
+      SELECT r.member_id, r.session_id, s.initiative_id, max(r.attended_at) AS at
+      FROM registrations r JOIN sessions s ON s.id = r.session_id
+      WHERE r.attended_at IS NOT NULL AND r.attended_at >= ${since} AND r.attended_at <= ${now} ${onlyMember}
+        -- Hosts do not earn a voice by checking in at their own session: that is hosting, which
+        -- needs someone else there.
+        AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.initiative_id = s.initiative_id AND h.member_id = r.member_id)
+      GROUP BY r.member_id
+    ) latest JOIN initiatives i ON i.id = latest.initiative_id`);
   // A host "hosted" a session when they were its initiative's host before it started; it counts
   // from its start, once someone else is marked present.
   const hosted = db().all<{ member_id: string; session_id: number; title: string; at: number; others: number }>(sql`
-    SELECT h.member_id, s.id AS session_id, i.title, s.starts_at AS at,
-      (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.attended_at IS NOT NULL
-        AND r.member_id NOT IN (SELECT member_id FROM hosts WHERE initiative_id = s.initiative_id)) AS others
-    FROM sessions s JOIN hosts h ON h.initiative_id = s.initiative_id AND h.since <= s.starts_at JOIN initiatives i ON i.id = s.initiative_id
-    WHERE s.cancelled_at IS NULL AND s.starts_at >= ${since} AND s.starts_at <= ${now} ${onlyHost}`);
+    SELECT latest.*, (SELECT count(*) FROM registrations r WHERE r.session_id = latest.session_id AND r.attended_at IS NOT NULL
+        AND r.member_id NOT IN (SELECT member_id FROM hosts WHERE initiative_id = latest.initiative_id)) AS others
+    FROM (
+      SELECT h.member_id, s.id AS session_id, s.initiative_id, i.title, max(s.starts_at) AS at
+      FROM sessions s JOIN hosts h ON h.initiative_id = s.initiative_id AND h.since <= s.starts_at JOIN initiatives i ON i.id = s.initiative_id
+      WHERE s.cancelled_at IS NULL AND s.starts_at >= ${since} AND s.starts_at <= ${now} ${onlyHost}
+        AND EXISTS (SELECT 1 FROM registrations r WHERE r.session_id = s.id AND r.attended_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM hosts o WHERE o.initiative_id = s.initiative_id AND o.member_id = r.member_id))
+      GROUP BY h.member_id
+    ) latest`);
   const byMember = new Map<string, Participation[]>();
-  const add = (id: string, p: Participation) => byMember.set(id, [...(byMember.get(id) ?? []), p]);
-  for (const a of attended) add(a.member_id, { kind: "attended", sessionId: a.session_id, title: a.title, at: a.at });
-  for (const h of hosted) add(h.member_id, { kind: "hosted", sessionId: h.session_id, title: h.title, at: h.at, otherAttendees: h.others });
+  for (const a of attended) byMember.set(a.member_id, [{ kind: "attended", sessionId: a.session_id, title: a.title, at: a.at }]);
+  for (const h of hosted) {
+    const p: Participation = { kind: "hosted", sessionId: h.session_id, title: h.title, at: h.at, otherAttendees: h.others };
+    byMember.set(h.member_id, [...(byMember.get(h.member_id) ?? []), p]);
+  }
   return byMember;
 }
 
@@ -42,28 +57,78 @@ export type VoiceSnapshot = {
   voices: Map<string, VoiceReason>;
 };
 
-/** The whole network's voices at `now`. */
-export function voiceSnapshot(now = Date.now()): VoiceSnapshot {
-  const all = participations(now);
+type Computed = VoiceSnapshot & { createdAt: Map<string, number>; earning: Map<string, Participation[]> };
+
+function computeSnapshot(now: number): Computed {
+  const earning = participations(now);
   const members = db().all<{ id: string; created_at: number }>(sql`SELECT id, created_at FROM members`);
   const earned = members.filter((m) => {
-    const reason = voiceOf({ createdAt: m.created_at, participations: all.get(m.id) ?? [] }, Number.MAX_SAFE_INTEGER, now);
+    const reason = voiceOf({ createdAt: m.created_at, participations: earning.get(m.id) ?? [] }, Number.MAX_SAFE_INTEGER, now);
     return reason.kind === "attended" || reason.kind === "hosted";
   }).length;
   const voices = new Map<string, VoiceReason>();
   for (const m of members) {
-    const reason = voiceOf({ createdAt: m.created_at, participations: all.get(m.id) ?? [] }, earned, now);
+    const reason = voiceOf({ createdAt: m.created_at, participations: earning.get(m.id) ?? [] }, earned, now);
     if (hasVoice(reason)) voices.set(m.id, reason);
   }
-  return { bootstrapping: isBootstrapping(earned), earnedCount: earned, voices };
+  const createdAt = new Map(members.map((m) => [m.id, m.created_at]));
+  return { bootstrapping: isBootstrapping(earned), earnedCount: earned, voices, createdAt, earning };
+}
+
+// Voices are read on most pages, and on a large network working them out takes tens of
+// milliseconds. They change only when the data they come from changes or when time passes one of
+// a few known moments, so one snapshot serves every request in between:
+// - the data: triggers raise derived_versions.voice on every change to attendance, sessions,
+//   hosts, members and initiative titles, whichever connection makes it (migration 0007);
+// - time: a voice lapses when its latest participation leaves the window; hosting starts to
+//   count when a session starts; during the bootstrap an account comes of age.
+// A snapshot is never cached inside a transaction (its writes may still be rolled back).
+let cached: { snapshot: Computed; from: number; until: number; version: number } | null = null;
+
+function dataVersion(): number {
+  return db().$client.prepare("SELECT version FROM derived_versions WHERE name = 'voice'").pluck().get() as number;
+}
+
+/** The first moment after `now` at which the passing of time alone could change `snapshot`. */
+function validUntil(snapshot: Computed, now: number): number {
+  const windowMs = governance.voiceWindowDays * dayMs;
+  let until = Number.POSITIVE_INFINITY;
+  for (const reason of snapshot.voices.values()) {
+    if (reason.kind === "attended" || reason.kind === "hosted") until = Math.min(until, reason.at + windowMs);
+  }
+  if (snapshot.bootstrapping) {
+    const ageMs = governance.bootstrapAccountAgeHours * 3_600_000;
+    for (const createdAt of snapshot.createdAt.values()) if (createdAt + ageMs > now) until = Math.min(until, createdAt + ageMs);
+  }
+  const next = db().get<{ starts: number | null; attended: number | null }>(sql`
+    SELECT (SELECT min(starts_at) FROM sessions WHERE starts_at > ${now}) AS starts,
+      (SELECT min(attended_at) FROM registrations WHERE attended_at > ${now}) AS attended`);
+  for (const moment of [next.starts, next.attended]) if (moment !== null) until = Math.min(until, moment);
+  return until;
+}
+
+function snapshotAt(now: number): Computed {
+  const client = db().$client;
+  if (client.inTransaction) return computeSnapshot(now);
+  const version = dataVersion();
+  if (cached && cached.version === version && now >= cached.from && now < cached.until) return cached.snapshot;
+  const snapshot = computeSnapshot(now);
+  cached = { snapshot, from: now, until: validUntil(snapshot, now), version };
+  return snapshot;
+}
+
+/** The whole network's voices at `now`. */
+export function voiceSnapshot(now = Date.now()): VoiceSnapshot {
+  const { bootstrapping, earnedCount, voices } = snapshotAt(now);
+  return { bootstrapping, earnedCount, voices };
 }
 
 /** One member's voice at `now`, with the reason to show on their profile. */
 export function voiceOfMember(memberId: string, now = Date.now()): VoiceReason {
-  const member = db().get<{ created_at: number } | undefined>(sql`SELECT created_at FROM members WHERE id = ${memberId}`);
-  if (!member) return { kind: "none", bootstrap: false, accountTooNew: false };
-  const earnedCount = voiceSnapshot(now).earnedCount;
-  return voiceOf({ createdAt: member.created_at, participations: participations(now, memberId).get(memberId) ?? [] }, earnedCount, now);
+  const snapshot = snapshotAt(now);
+  const createdAt = snapshot.createdAt.get(memberId);
+  if (createdAt === undefined) return { kind: "none", bootstrap: false, accountTooNew: false };
+  return voiceOf({ createdAt, participations: snapshot.earning.get(memberId) ?? [] }, snapshot.earnedCount, now);
 }
 
 export function memberHasVoice(memberId: string, now = Date.now()): boolean {
