@@ -3,7 +3,7 @@
 // headers and hands loaders the client's address (for rate limits) and the CSP nonce.
 // Bundled with the app into build/index.js by the Remix compiler (remix.config.js `server`).
 import { randomBytes } from "node:crypto";
-import { createReadStream, readdirSync, statSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -67,6 +67,18 @@ function plainPage(res: http.ServerResponse, status: number, nl: string, en: str
   res.end(body);
 }
 
+// Public files are compressed once, at the highest level, and kept: they change only with an
+// upgrade (which restarts the server), and the client bundles are fetched by every new visitor.
+const gzippedFiles = new Map<string, { modified: number; body: Buffer }>();
+
+function gzippedFile(file: string, modified: number): Buffer {
+  const known = gzippedFiles.get(file);
+  if (known && known.modified === modified) return known.body;
+  const body = zlib.gzipSync(readFileSync(file), { level: zlib.constants.Z_BEST_COMPRESSION });
+  gzippedFiles.set(file, { modified, body });
+  return body;
+}
+
 async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<boolean> {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
   const isBuild = pathname.startsWith("/build/");
@@ -74,10 +86,12 @@ async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, 
   const file = path.join(publicDir, pathname);
   if (!file.startsWith(publicDir + path.sep)) return false;
   let size: number;
+  let modified: number;
   try {
     const stat = statSync(file);
     if (!stat.isFile()) return false;
     size = stat.size;
+    modified = stat.mtimeMs;
   } catch {
     return false;
   }
@@ -94,8 +108,9 @@ async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, 
     return true;
   }
   if (compressible.test(type) && acceptsGzip(req) && size > 1024) {
-    res.writeHead(200, { ...headers, "Content-Encoding": "gzip", Vary: "Accept-Encoding" });
-    await pipeline(createReadStream(file), zlib.createGzip(), res);
+    const body = gzippedFile(file, modified);
+    res.writeHead(200, { ...headers, "Content-Encoding": "gzip", Vary: "Accept-Encoding", "Content-Length": String(body.length) });
+    res.end(body);
   } else {
     res.writeHead(200, { ...headers, "Content-Length": String(size) });
     await pipeline(createReadStream(file), res);

@@ -1,6 +1,20 @@
 // Instants are stored in UTC; people read and type times in the community's time zone.
+
+// Making an Intl.DateTimeFormat costs far more than using one, and a page formats many dates.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(tag: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = tag + JSON.stringify(options);
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.DateTimeFormat(tag, options);
+    formatters.set(key, made);
+  }
+  return made;
+}
+
 export function formatDate(instant: Date | number, locale: string, timeZone: string) {
-  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "nl-NL", {
+  return formatter(locale === "en" ? "en-GB" : "nl-NL", {
     timeZone,
     day: "numeric",
     month: "long",
@@ -9,7 +23,7 @@ export function formatDate(instant: Date | number, locale: string, timeZone: str
 }
 
 export function formatDateTime(instant: Date | number, locale: string, timeZone: string) {
-  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "nl-NL", {
+  return formatter(locale === "en" ? "en-GB" : "nl-NL", {
     timeZone,
     weekday: "short",
     day: "numeric",
@@ -22,7 +36,7 @@ export function formatDateTime(instant: Date | number, locale: string, timeZone:
 
 // The offset (in minutes) of a time zone at an instant, e.g. 60 for Amsterdam in winter.
 function offsetMinutes(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = formatter("en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",
@@ -57,7 +71,7 @@ export function parseLocalDateTime(value: string, timeZone: string): Date | null
 
 /** The `datetime-local` value of an instant in `timeZone`, for filling in a form. */
 export function toLocalDateTimeInput(instant: Date | number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = formatter("en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",
@@ -73,8 +87,8 @@ export function toLocalDateTimeInput(instant: Date | number, timeZone: string): 
 /** "di 3 nov. 2026, 19:30–21:30", or both ends in full when they fall on different days. */
 export function formatTimeRange(start: Date | number, end: Date | number, locale: string, timeZone: string) {
   const tag = locale === "en" ? "en-GB" : "nl-NL";
-  const day = new Intl.DateTimeFormat(tag, { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" });
-  const clock = new Intl.DateTimeFormat(tag, { timeZone, hour: "2-digit", minute: "2-digit" });
+  const day = formatter(tag, { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" });
+  const clock = formatter(tag, { timeZone, hour: "2-digit", minute: "2-digit" });
   if (day.format(start) === day.format(end)) return `${day.format(start)}, ${clock.format(start)}–${clock.format(end)}`;
   return `${day.format(start)}, ${clock.format(start)} – ${day.format(end)}, ${clock.format(end)}`;
 }

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { governance } from "~/governance/config";
 import { hasVoice, isBootstrapping, voiceOf, withinNewcomerLimit, type Participation, type VoiceReason } from "~/governance/rules";
 import { db } from "~/lib/db.server";
+import { derivedVersion } from "./derived.server";
 import { appendLog } from "./log.server";
 
 const dayMs = 86_400_000;
@@ -85,10 +86,6 @@ function computeSnapshot(now: number): Computed {
 // A snapshot is never cached inside a transaction (its writes may still be rolled back).
 let cached: { snapshot: Computed; from: number; until: number; version: number } | null = null;
 
-function dataVersion(): number {
-  return db().$client.prepare("SELECT version FROM derived_versions WHERE name = 'voice'").pluck().get() as number;
-}
-
 /** The first moment after `now` at which the passing of time alone could change `snapshot`. */
 function validUntil(snapshot: Computed, now: number): number {
   const windowMs = governance.voiceWindowDays * dayMs;
@@ -110,7 +107,7 @@ function validUntil(snapshot: Computed, now: number): number {
 function snapshotAt(now: number): Computed {
   const client = db().$client;
   if (client.inTransaction) return computeSnapshot(now);
-  const version = dataVersion();
+  const version = derivedVersion("voice");
   if (cached && cached.version === version && now >= cached.from && now < cached.until) return cached.snapshot;
   const snapshot = computeSnapshot(now);
   cached = { snapshot, from: now, until: validUntil(snapshot, now), version };

@@ -1,9 +1,34 @@
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { calendarFile, calendarResponse, originOf } from "~/lib/calendar.server";
+import { derivedVersion } from "~/models/derived.server";
 import { calendarSessions } from "~/models/sessions.server";
 
-// The network's whole upcoming agenda, for calendar subscriptions.
+// The network's whole upcoming agenda, for calendar subscriptions. Calendar apps poll it, and on a
+// large network it is the biggest thing the server writes (up to 2,000 sessions), so it is kept
+// written out, compressed, until a session or an initiative's title changes, and for five minutes
+// at most (sessions that end drop out of it; the file says max-age=300 too).
+const keepMs = 5 * 60_000;
+let kept: { key: string; until: number; body: string; gzipped: Buffer; etag: string } | null = null;
+
 export function loader({ request }: LoaderFunctionArgs) {
-  const sessions = calendarSessions({ upcoming: { now: new Date(), limit: 2000 } });
-  return calendarResponse(calendarFile(sessions, "Meedoen", originOf(request)), "meedoen-agenda.ics");
+  const now = Date.now();
+  const origin = originOf(request);
+  const key = `${origin} ${derivedVersion("agenda")}`;
+  if (!kept || kept.key !== key || now >= kept.until) {
+    const body = calendarFile(calendarSessions({ upcoming: { now: new Date(now), limit: 2000 } }), "Meedoen", origin);
+    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+    kept = { key, until: now + keepMs, body, gzipped: gzipSync(body), etag };
+  }
+  const response = calendarResponse(kept.body, "meedoen-agenda.ics");
+  response.headers.set("ETag", kept.etag);
+  if (request.headers.get("If-None-Match") === kept.etag) return new Response(null, { status: 304, headers: { ETag: kept.etag, "Cache-Control": response.headers.get("Cache-Control")! } });
+  if (/\bgzip\b/.test(request.headers.get("Accept-Encoding") ?? "")) {
+    const headers = new Headers(response.headers);
+    headers.set("Content-Encoding", "gzip");
+    headers.set("Vary", "Accept-Encoding");
+    return new Response(new Uint8Array(kept.gzipped), { headers });
+  }
+  return response;
 }

@@ -1,6 +1,6 @@
 CREATE INDEX `registrations_attended` ON `registrations` (`attended_at`,`session_id`,`member_id`) WHERE attended_at IS NOT NULL;--> statement-breakpoint
--- Versions of derived data that the server keeps in memory (who has a voice), raised by the
--- database itself whenever what it is derived from changes, whichever connection writes.
+-- Versions of derived data that the server keeps in memory (who has a voice, the agenda file),
+-- raised by the database itself whenever what it is derived from changes, whichever connection writes.
 CREATE TABLE `derived_versions` (
 	`name` text PRIMARY KEY NOT NULL,
 	`version` integer NOT NULL
@@ -63,4 +63,27 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER `voice_initiative_delete` AFTER DELETE ON `initiatives` BEGIN
 	UPDATE derived_versions SET version = version + 1 WHERE name = 'voice';
+END;
+--> statement-breakpoint
+-- The public agenda file (agenda.ics) is kept written out until a session or what it shows of an initiative changes.
+INSERT INTO `derived_versions` (`name`, `version`) VALUES ('agenda', 0);
+--> statement-breakpoint
+CREATE TRIGGER `agenda_session_insert` AFTER INSERT ON `sessions` BEGIN
+	UPDATE derived_versions SET version = version + 1 WHERE name = 'agenda';
+END;
+--> statement-breakpoint
+CREATE TRIGGER `agenda_session_update` AFTER UPDATE ON `sessions` BEGIN
+	UPDATE derived_versions SET version = version + 1 WHERE name = 'agenda';
+END;
+--> statement-breakpoint
+CREATE TRIGGER `agenda_session_delete` AFTER DELETE ON `sessions` BEGIN
+	UPDATE derived_versions SET version = version + 1 WHERE name = 'agenda';
+END;
+--> statement-breakpoint
+CREATE TRIGGER `agenda_initiative_update` AFTER UPDATE OF title, summary, hidden_at ON `initiatives` BEGIN
+	UPDATE derived_versions SET version = version + 1 WHERE name = 'agenda';
+END;
+--> statement-breakpoint
+CREATE TRIGGER `agenda_initiative_delete` AFTER DELETE ON `initiatives` BEGIN
+	UPDATE derived_versions SET version = version + 1 WHERE name = 'agenda';
 END;

@@ -59,6 +59,35 @@ describe("calendar files", () => {
     expect(statusOf(await settle(() => sessionIcs({ request: getRequest("/sessions/99999/calendar.ics"), context, params: { id: "99999" } })))).toBe(404);
   });
 
+  it("keep the agenda file written out, but never out of date: a new, changed or cancelled session shows at once", async () => {
+    const agenda = (headers: Record<string, string> = {}) => settle(() => agendaIcs({ request: getRequest("/agenda.ics", { headers }), context, params: {} })) as Promise<Response>;
+    const first = await agenda();
+    const etag = first.headers.get("ETag")!;
+    expect(etag).toMatch(/^".+"$/);
+    expect((await agenda({ "If-None-Match": etag })).status).toBe(304);
+
+    const added = sessionOf(courseId, host.id, { place: "Wijkcentrum Noord" });
+    const afterAdding = await agenda({ "If-None-Match": etag });
+    expect(afterAdding.status).toBe(200);
+    expect(await afterAdding.text()).toContain(`session-${added}@`);
+
+    // A change written by another program (a script, a restore) counts as well.
+    db().$client.prepare("UPDATE initiatives SET title = 'Mediation, vernieuwd' WHERE id = ?").run(courseId);
+    expect(await text(await agenda())).toContain("SUMMARY:Mediation\\, vernieuwd");
+    db().$client.prepare("UPDATE initiatives SET title = ? WHERE id = ?").run("Mediation; een cursus, met komma's", courseId);
+
+    db().run(sql`UPDATE sessions SET cancelled_at = ${Date.now()} WHERE id = ${added}`);
+    expect(await text(await agenda())).not.toContain(`session-${added}@`);
+  });
+
+  it("send the agenda compressed to clients that accept gzip", async () => {
+    const plain = await text(await settle(() => agendaIcs({ request: getRequest("/agenda.ics"), context, params: {} })));
+    const response = (await settle(() => agendaIcs({ request: getRequest("/agenda.ics", { headers: { "Accept-Encoding": "gzip, deflate" } }), context, params: {} }))) as Response;
+    expect(response.headers.get("Content-Encoding")).toBe("gzip");
+    const { gunzipSync } = await import("node:zlib");
+    expect(gunzipSync(Buffer.from(await response.arrayBuffer())).toString("utf8")).toBe(plain);
+  });
+
   it("mark a cancelled session as cancelled", async () => {
     const extra = sessionOf(courseId, host.id);
     db().run(sql`UPDATE sessions SET cancelled_at = ${Date.now()} WHERE id = ${extra}`);

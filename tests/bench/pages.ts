@@ -1,0 +1,132 @@
+// The pages people use most, under load, against the seeded bench network (5,000 members, 10,000
+// initiatives, 20,000 sessions, 200,000 sign-ups), each as a ratio to a trivial page served by the
+// same server in the same run: the log-in page for a visitor, which is the root layout and a
+// two-field form, so it costs what every page costs and nothing more. Also sign-ups per second,
+// the server's memory idle and under load, and the JavaScript a visitor of the feed downloads.
+// Figures only, no assertions; `npm run bench` runs it after `remix build`.
+//
+// The load generator (autocannon) runs on the same machine as the server, so on a 2-core machine
+// both share the CPUs: compare ratios and runs on one machine, not absolute figures across machines.
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import zlib from "node:zlib";
+import { insertCourseSession, insertMembers, openServerDatabase } from "../support/direct-db";
+import { startServer } from "../support/server";
+import { benchNetwork, load, requireBuild, rssMb, seededDatabase, table, watchRss, type Figures, type Load } from "./support";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = 10;
+const signUps = 2_000;
+
+requireBuild();
+const database = seededDatabase("pages");
+const server = await startServer({ DATABASE_PATH: database.file });
+const pid = server.process.pid!;
+
+try {
+  const sqlite = openServerDatabase(database.file);
+  const busiest = sqlite.prepare("SELECT initiative_id FROM sessions GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1").pluck().get() as number;
+  const facts = sqlite
+    .prepare(
+      `SELECT (SELECT count(*) FROM members) AS members, (SELECT count(*) FROM initiatives) AS initiatives,
+        (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM registrations) AS registrations,
+        (SELECT count(*) FROM sessions WHERE initiative_id = ?) AS busiestSessions`,
+    )
+    .get(busiest) as Record<string, number>;
+
+  console.log(`Pages under load: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GB`);
+  console.log(
+    `Network: ${facts.members.toLocaleString("en")} members, ${facts.initiatives.toLocaleString("en")} initiatives, ` +
+      `${facts.sessions.toLocaleString("en")} sessions, ${facts.registrations.toLocaleString("en")} sign-ups` +
+      (database.seconds === null ? " (given database)" : ` (seeded in ${database.seconds.toFixed(0)} s; asked for ${JSON.stringify(benchNetwork)})`),
+  );
+  console.log(`Each figure: autocannon, ${connections} connections, ${seconds} s, gzip accepted, after a warm-up.\n`);
+
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const idleRss = rssMb(pid);
+
+  const trivial: Load = { label: "trivial page (/login)", path: "/login" };
+  const pages: Load[] = [
+    { label: "feed", path: "/" },
+    { label: `initiative (${facts.busiestSessions} sessions)`, path: `/initiatives/${busiest}` },
+    { label: "search", path: "/?q=buurt" },
+    { label: "agenda", path: "/agenda" },
+    { label: "agenda.ics", path: "/agenda.ics" },
+  ];
+
+  for (const target of [trivial, ...pages]) await load(server.url, target, 3, connections);
+
+  const stopWatching = watchRss(pid);
+  const before = await load(server.url, trivial, seconds, connections);
+  const measured: Figures[] = [];
+  for (const target of pages) measured.push(await load(server.url, target, seconds, connections));
+  const after = await load(server.url, trivial, seconds, connections);
+  const floor = (before.rps + after.rps) / 2;
+
+  // Sign-ups: every request a different member, for a session with room for all.
+  const [host, ...people] = insertMembers(sqlite, signUps + 1, `bench${randomBytes(2).toString("hex")}`);
+  const { sessionId } = insertCourseSession(sqlite, host.id, null);
+  let next = 0;
+  const signUpStarted = performance.now();
+  const signUpLoad = await load(
+    server.url,
+    {
+      label: "sign-up (POST)",
+      path: `/sessions/${sessionId}/register`,
+      requests: [
+        {
+          method: "POST",
+          path: `/sessions/${sessionId}/register`,
+          setupRequest: (request) => ({
+            ...request,
+            headers: { ...request.headers, origin: server.url, cookie: people[next++ % people.length].cookie, "content-type": "application/x-www-form-urlencoded" },
+          }),
+        },
+      ],
+    },
+    seconds,
+    connections,
+  );
+  const signUpSeconds = (performance.now() - signUpStarted) / 1000;
+  const registered = sqlite.prepare("SELECT count(*) FROM registrations WHERE session_id = ? AND status = 'registered'").pluck().get(sessionId) as number;
+  const loadRss = stopWatching();
+
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  const idleAfterRss = rssMb(pid);
+
+  const pct = (n: number) => `${Math.round(n * 100)}%`;
+  const rows = [["page", "req/s", "of trivial", "p50 ms", "p99 ms", "KiB gz", "not 2xx"]];
+  const line = (f: Figures, ratio: string) => [f.label, f.rps.toFixed(0), ratio, f.p50.toFixed(1), f.p99.toFixed(1), f.kib.toFixed(1), String(f.bad)];
+  rows.push(line(before, "—"));
+  for (const f of measured) rows.push(line(f, pct(f.rps / floor)));
+  rows.push(line(after, "—"));
+  console.log(table(rows));
+  console.log(`\ntrivial page: ${before.rps.toFixed(0)} req/s before the pages, ${after.rps.toFixed(0)} after; ratios are against the mean, ${floor.toFixed(0)} req/s`);
+  console.log(`below 70% of the trivial page: ${measured.filter((f) => f.rps / floor < 0.7).map((f) => f.label).join(", ") || "none"}`);
+
+  console.log(
+    `\nsign-ups: ${registered.toLocaleString("en")} stored in ${signUpSeconds.toFixed(1)} s = ${(registered / signUpSeconds).toFixed(0)} sign-ups/s` +
+      ` (p50 ${signUpLoad.p50.toFixed(0)} ms, p99 ${signUpLoad.p99.toFixed(0)} ms; ${people.length.toLocaleString("en")} members, one attempt each, then repeats)`,
+  );
+  console.log(`memory (RSS): ${idleRss.toFixed(0)} MB idle after start, ${loadRss.toFixed(0)} MB at most under load, ${idleAfterRss.toFixed(0)} MB idle afterwards`);
+
+  // The JavaScript a visitor's browser downloads for the feed, compressed as this server sends it.
+  const html = await (await fetch(server.url + "/")).text();
+  const scripts = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+)"/g)].map((m) => m[1]);
+  let gzipped = 0;
+  let raw = 0;
+  for (const src of new Set(scripts)) {
+    const body = Buffer.from(await (await fetch(new URL(src, server.url))).arrayBuffer());
+    raw += body.length;
+    gzipped += zlib.gzipSync(body).length;
+  }
+  const inline = [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)].reduce((sum, m) => sum + m[1].length, 0);
+  console.log(
+    `JavaScript on the feed: ${new Set(scripts).size} files, ${(gzipped / 1024).toFixed(1)} KiB gzipped (${(raw / 1024).toFixed(0)} KiB unzipped), ` +
+      `plus ${(inline / 1024).toFixed(1)} KiB inline in the page (the loader data Remix hydrates from)`,
+  );
+  sqlite.close();
+} finally {
+  await server.stop();
+  database.remove();
+}

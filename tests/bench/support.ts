@@ -1,0 +1,88 @@
+// Shared by the benchmarks: the seeded network they run against, the server's memory, and
+// autocannon runs printed as one line each.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+
+/** The network the issue asks to measure against. */
+export const benchNetwork = { members: 5_000, initiatives: 10_000, sessions: 20_000, registrations: 200_000 };
+
+export function requireBuild() {
+  if (!existsSync(path.join(root, "build/index.js"))) {
+    throw new Error("build/index.js is missing: run `npx remix build` first (npm run bench does).");
+  }
+}
+
+/**
+ * A database file with the demo network and the generated bench network. Seeding takes about half
+ * a minute; with BENCH_DATABASE set to a file that exists, that file is used as it is (and kept).
+ */
+export function seededDatabase(name: string): { file: string; seconds: number | null; remove: () => void } {
+  const given = process.env.BENCH_DATABASE;
+  if (given && existsSync(given)) return { file: given, seconds: null, remove: () => {} };
+  const file = given ?? path.join(os.tmpdir(), `meedoen-bench-${name}-${process.pid}.sqlite`);
+  const started = performance.now();
+  const args = Object.entries(benchNetwork).flatMap(([what, n]) => [`--${what}`, String(n)]);
+  execFileSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "db/seed.ts", ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_PATH: file },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const remove = () => {
+    if (given) return;
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+  };
+  return { file, seconds, remove };
+}
+
+/** Resident memory of a process in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; returns the highest. */
+export function watchRss(pid: number, everyMs = 200) {
+  let max = rssMb(pid);
+  const timer = setInterval(() => (max = Math.max(max, rssMb(pid))), everyMs);
+  return () => {
+    clearInterval(timer);
+    return Math.max(max, rssMb(pid));
+  };
+}
+
+export type Load = { path: string; label: string; requests?: autocannon.Request[] };
+
+export type Figures = { label: string; path: string; rps: number; p50: number; p99: number; bad: number; kib: number };
+
+/** One autocannon run against `url`, gzip accepted as a browser would. */
+export async function load(url: string, target: Load, seconds: number, connections: number): Promise<Figures> {
+  const result = await autocannon({
+    url: url + target.path,
+    connections,
+    duration: seconds,
+    headers: { "accept-encoding": "gzip" },
+    ...(target.requests ? { requests: target.requests } : {}),
+  });
+  const ok = result["2xx"] + (result.statusCodeStats?.["303"]?.count ? Number(result.statusCodeStats["303"].count) : 0);
+  return {
+    label: target.label,
+    path: target.path,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    bad: result.requests.total - ok + result.errors,
+    kib: result.throughput.average / Math.max(1, result.requests.average) / 1024,
+  };
+}
+
+export function table(rows: string[][]) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ")).join("\n");
+}
