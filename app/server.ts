@@ -13,6 +13,7 @@ import { createRequestHandler } from "@remix-run/node";
 import * as build from "@remix-run/dev/server-build";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
+import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
 import { startScheduler } from "~/lib/scheduler.server";
 import { isSameOrigin, securityHeaders } from "~/lib/security.server";
 
@@ -201,7 +202,9 @@ const server = http.createServer(async (req, res) => {
       );
     }
     const nonce = randomBytes(16).toString("base64");
-    const response = await handleRequest(request, { clientAddress: clientAddress(req), nonce });
+    const render = () => handleRequest(request, { clientAddress: clientAddress(req), nonce });
+    const cacheKey = pageCacheKey(req, url);
+    const response = cacheKey ? (cachedPage(cacheKey, nonce) ?? (await renderAndKeep(cacheKey, nonce, render))) : await render();
     await sendWebResponse(req, res, response, securityHeaders(nonce, url.protocol === "https:"));
   } catch (error) {
     if (res.headersSent) {

@@ -40,6 +40,8 @@ export type RateLimitRule = { limit: number; windowMinutes: number };
 // Course sessions and attendance (product.md; attendance gives a voice, §1).
 export const sessionRules = {
   capacityMax: 10_000,
+  // A session lasts at most this long (a weekend retreat fits; a course is several sessions).
+  maxLengthDays: 14,
   // Check-in is open from this long before the start …
   checkinOpensMinutesBefore: 30,
   // … until this long after the end.

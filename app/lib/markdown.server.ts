@@ -2,6 +2,7 @@
 // allowlist of harmless elements and attributes. Nothing else reaches a page.
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
+import { memoText } from "./text-cache.server";
 
 const marked = new Marked({ gfm: true, breaks: true, async: false });
 
@@ -33,8 +34,11 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   },
 };
 
-export function renderMarkdown(source: string): string {
+function render(source: string): string {
   const html = marked.parse(source) as string;
   // An <a> whose href was removed as unsafe is left without one: its text stays, inert.
   return sanitizeHtml(html, sanitizeOptions);
 }
+
+/** Safe HTML for user markdown. Rendered texts are kept (about 8 MB at most): rendering is pure. */
+export const renderMarkdown = memoText(render, 4_000_000);

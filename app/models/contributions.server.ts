@@ -11,6 +11,7 @@ import { db } from "~/lib/db.server";
 import { requiredText } from "~/lib/forms";
 import type { MessageKey, Params } from "~/lib/i18n";
 import { renderMarkdown } from "~/lib/markdown.server";
+import { memoText } from "~/lib/text-cache.server";
 import { appendLog } from "./log.server";
 import { memberHasVoice } from "./voice.server";
 
@@ -297,8 +298,10 @@ export function getContribution(kind: ContributionKind, id: number, viewer: View
 }
 
 /** Plain text of user markdown, for short excerpts (React escapes it again when shown). */
+const plainText = memoText((markdown) => sanitizeHtml(renderMarkdown(markdown), { allowedTags: [], allowedAttributes: {} }), 1_000_000);
+
 export function plainExcerpt(markdown: string, max = 200) {
-  const text = sanitizeHtml(renderMarkdown(markdown), { allowedTags: [], allowedAttributes: {} })
+  const text = plainText(markdown)
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')

@@ -78,7 +78,7 @@ export function sessionInput({ now, creating }: { now: Date; creating: boolean }
     .superRefine((value, ctx) => {
       if (value.endsAt <= value.startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "session.endsAt.beforeStart" });
       if (creating && value.startsAt < now) ctx.addIssue({ code: "custom", path: ["startsAt"], message: "session.startsAt.past" });
-      if (value.endsAt.getTime() - value.startsAt.getTime() > 14 * 86_400_000) {
+      if (value.endsAt.getTime() - value.startsAt.getTime() > sessionRules.maxLengthDays * 86_400_000) {
         ctx.addIssue({ code: "custom", path: ["endsAt"], message: "session.endsAt.tooLong" });
       }
     });
@@ -268,10 +268,18 @@ export function sessionsOfInitiative(initiativeId: number, viewerId: string | nu
 export type SessionListFilter = { q?: string; kind?: string; tag?: string; after?: { startsAt: number; id: number }; limit?: number; now?: Date; until?: Date };
 
 /** Upcoming (not yet ended, not cancelled) sessions across the network, soonest first. */
+/**
+ * Sessions that have not ended by `now`. The bound on the start (no session lasts longer than
+ * maxLengthDays) lets the start-time index skip the past instead of reading through all of it.
+ */
+function notEndedBy(now: Date) {
+  return [sql`s.ends_at >= ${now.getTime()}`, sql`s.starts_at >= ${now.getTime() - sessionRules.maxLengthDays * 86_400_000}`];
+}
+
 export function upcomingSessions(filter: SessionListFilter = {}) {
   const now = filter.now ?? new Date();
   const limit = filter.limit ?? 20;
-  const where = [sql`s.cancelled_at IS NULL`, sql`s.ends_at >= ${now.getTime()}`, sql`i.hidden_at IS NULL`];
+  const where = [sql`s.cancelled_at IS NULL`, ...notEndedBy(now), sql`i.hidden_at IS NULL`];
   if (filter.until) where.push(sql`s.starts_at <= ${filter.until.getTime()}`);
   if (filter.after) where.push(sql`(s.starts_at, s.id) > (${filter.after.startsAt}, ${filter.after.id})`);
   if (filter.kind) where.push(sql`i.kind = ${filter.kind}`);
@@ -384,7 +392,7 @@ export function calendarSessions(where: { sessionId?: number; initiativeId?: num
   if (where.memberId) {
     conditions.push(sql`s.id IN (SELECT session_id FROM registrations WHERE member_id = ${where.memberId} AND status IN ('registered', 'waitlisted'))`);
   }
-  if (where.upcoming) conditions.push(sql`s.cancelled_at IS NULL AND s.ends_at >= ${where.upcoming.now.getTime()}`);
+  if (where.upcoming) conditions.push(sql`s.cancelled_at IS NULL`, ...notEndedBy(where.upcoming.now));
   const rows = db().all<{
     id: number; initiative_id: number; title: string; summary: string; starts_at: number; ends_at: number; place: string;
     host_organisation: string; cancelled_at: number | null; updated_at: number;

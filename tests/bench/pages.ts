@@ -5,6 +5,10 @@
 // the server's memory idle and under load, and the JavaScript a visitor of the feed downloads.
 // Figures only, no assertions; `npm run bench` runs it after `remix build`.
 //
+// Visitors (not logged in) are served pages kept for up to ten seconds while nothing changes, as
+// they would be when a shared link brings many at once; members never are, so the member rows
+// show what making each page costs.
+//
 // The load generator (autocannon) runs on the same machine as the server, so on a 2-core machine
 // both share the CPUs: compare ratios and runs on one machine, not absolute figures across machines.
 import { randomBytes } from "node:crypto";
@@ -53,6 +57,17 @@ try {
     { label: "agenda", path: "/agenda" },
     { label: "agenda.ics", path: "/agenda.ics" },
   ];
+
+  // The same pages for a member, who is never served a kept page (app/lib/page-cache.server.ts):
+  // what rendering them costs.
+  const memberCookie = (() => {
+    const sessionId = randomBytes(20).toString("hex");
+    const memberId = sqlite.prepare("SELECT id FROM members WHERE id LIKE 'bulk%' ORDER BY id LIMIT 1").pluck().get() as string;
+    sqlite.prepare("INSERT INTO auth_sessions (id, member_id, expires_at) VALUES (?, ?, ?)").run(sessionId, memberId, Math.floor(Date.now() / 1000) + 86_400);
+    return `meedoen_session=${sessionId}`;
+  })();
+  const asMember = (target: Load): Load => ({ ...target, label: `${target.label}, member`, headers: { cookie: memberCookie } });
+  pages.push(...pages.filter((p) => p.path !== "/agenda.ics").map(asMember));
 
   for (const target of [trivial, ...pages]) await load(server.url, target, 3, connections);
 

@@ -57,7 +57,7 @@ export function watchRss(pid: number, everyMs = 200) {
   };
 }
 
-export type Load = { path: string; label: string; requests?: autocannon.Request[] };
+export type Load = { path: string; label: string; headers?: Record<string, string>; requests?: autocannon.Request[] };
 
 export type Figures = { label: string; path: string; rps: number; p50: number; p99: number; bad: number; kib: number };
 
@@ -67,7 +67,7 @@ export async function load(url: string, target: Load, seconds: number, connectio
     url: url + target.path,
     connections,
     duration: seconds,
-    headers: { "accept-encoding": "gzip" },
+    headers: { "accept-encoding": "gzip", ...target.headers },
     ...(target.requests ? { requests: target.requests } : {}),
   });
   const ok = result["2xx"] + (result.statusCodeStats?.["303"]?.count ? Number(result.statusCodeStats["303"].count) : 0);

@@ -1,0 +1,64 @@
+// A short-lived cache of whole pages for visitors who are not logged in: a link shared in a chat
+// app brings many of them to the same page at once. A page is served from it only while
+//   - nothing in the database has changed since it was made (SQLite's total_changes() counts
+//     every write of this process's one connection, data_version every commit by another), and
+//   - it is at most ten seconds old (statuses such as "running now" follow the clock).
+// Members are never served from it, nor is any answer that sets a cookie. Each answer still gets
+// its own CSP nonce: the one the page was made with is replaced (React writes it only in the
+// nonce attributes of script tags; anything typed by people is escaped and cannot contain it).
+import type http from "node:http";
+import { db } from "./db.server";
+
+const maxAgeMs = 10_000;
+const maxEntries = 500;
+const sessionCookie = /(?:^|;\s*)meedoen_session=/;
+
+type Entry = { at: number; version: string; nonce: string; status: number; headers: [string, string][]; html: string };
+const entries = new Map<string, Entry>();
+
+function dataVersion(): string {
+  const client = db().$client;
+  return `${client.prepare("SELECT total_changes()").pluck().get()}.${client.pragma("data_version", { simple: true })}`;
+}
+
+/** The cache key for a request that may be answered from the cache, or null. */
+export function pageCacheKey(req: http.IncomingMessage, url: URL): string | null {
+  if (req.method !== "GET") return null;
+  const cookie = req.headers.cookie ?? "";
+  if (sessionCookie.test(cookie)) return null;
+  // Single-fetch data requests (client-side navigation) and resource routes are left alone.
+  if (url.pathname.endsWith(".data") || /\.[a-z]+$/i.test(url.pathname)) return null;
+  // Everything else a page may depend on for a visitor: the address, the language they chose or
+  // their browser asks for.
+  return `${url.pathname}${url.search}\n${cookie}\n${req.headers["accept-language"] ?? ""}`;
+}
+
+/** The page for `key` with `nonce` in place of the one it was made with, if it is still current. */
+export function cachedPage(key: string, nonce: string, now = Date.now()): Response | null {
+  const entry = entries.get(key);
+  if (!entry) return null;
+  if (now - entry.at >= maxAgeMs || entry.version !== dataVersion()) {
+    entries.delete(key);
+    return null;
+  }
+  const html = entry.html.replaceAll(`nonce="${entry.nonce}"`, `nonce="${nonce}"`);
+  return new Response(html, { status: entry.status, headers: entry.headers });
+}
+
+/**
+ * Makes the page for a request (`render`), keeping it if it may be reused. The data version is read
+ * before rendering, so a write that lands while the page is made leaves it out of date at once.
+ */
+export async function renderAndKeep(key: string, nonce: string, render: () => Promise<Response>): Promise<Response> {
+  const version = dataVersion();
+  const at = Date.now();
+  const response = await render();
+  const type = response.headers.get("content-type") ?? "";
+  if (response.status !== 200 || !type.startsWith("text/html") || response.headers.has("set-cookie") || !response.body) return response;
+  const html = await response.text();
+  const headers = [...response.headers.entries()];
+  entries.delete(key);
+  entries.set(key, { at, version, nonce, status: response.status, headers, html });
+  if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+  return new Response(html, { status: response.status, headers });
+}

@@ -1,0 +1,109 @@
+// Pages for visitors are kept for a few seconds (app/lib/page-cache.server.ts). Through the real
+// server: a kept page is never out of date after a write, whoever writes; members never get a
+// kept page; every answer has its own CSP nonce; languages are kept apart.
+import type http from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
+import { insertMembers, openServerDatabase } from "../support/direct-db";
+import { startServer, type RunningServer } from "../support/server";
+
+let server: RunningServer;
+let sqlite: ReturnType<typeof openServerDatabase>;
+let member: { id: string; cookie: string };
+
+beforeAll(async () => {
+  server = await startServer();
+  sqlite = openServerDatabase(server.databasePath);
+  [member] = insertMembers(sqlite, 1, "cache");
+  sqlite.prepare("UPDATE members SET display_name = 'Fatima Lid' WHERE id = ?").run(member.id);
+});
+
+afterAll(async () => {
+  sqlite?.close();
+  await server?.stop();
+});
+
+async function page(path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(server.url + path, { headers });
+  const html = await response.text();
+  const nonce = /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1];
+  return { status: response.status, html, nonce: nonce! };
+}
+
+const withoutNonce = (html: string, nonce: string) => html.replaceAll(nonce, "NONCE");
+
+describe("pages kept for visitors", () => {
+  it("give every answer its own nonce, in the header and in every script tag", async () => {
+    const first = await page("/");
+    const second = await page("/");
+    expect(first.nonce).not.toBe(second.nonce);
+    expect(second.html).not.toContain(first.nonce);
+    const tags = [...second.html.matchAll(/<script[^>]*nonce="([^"]+)"/g)].map((m) => m[1]);
+    expect(tags.length).toBeGreaterThan(0);
+    expect(new Set(tags)).toEqual(new Set([second.nonce]));
+    expect(withoutNonce(second.html, second.nonce)).toBe(withoutNonce(first.html, first.nonce));
+  });
+
+  it("show a change made through the server at once", async () => {
+    await page("/");
+    const response = await fetch(`${server.url}/initiatives/new`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: member.cookie },
+      body: new URLSearchParams({ title: "Wandelgroep op dinsdag", summary: "Samen een uur lopen.", kind: "activity" }).toString(),
+    });
+    expect(response.status).toBe(303);
+    expect((await page("/")).html).toContain("Wandelgroep op dinsdag");
+  });
+
+  it("show a change written by another program to the database file at once", async () => {
+    await page("/");
+    const now = Date.now();
+    sqlite.prepare("INSERT INTO initiatives (title, summary, kind, created_by, created_at, updated_at) VALUES ('Taalmaatjes gezocht', 'Een uur per week.', 'request', ?, ?, ?)").run(member.id, now, now);
+    expect((await page("/")).html).toContain("Taalmaatjes gezocht");
+  });
+
+  it("are never given to a member, and a member's page is never given to a visitor", async () => {
+    await page("/");
+    const asMember = await page("/", { Cookie: member.cookie });
+    expect(asMember.html).toContain('action="/logout"');
+    expect(asMember.html).not.toContain('href="/login?');
+    const asVisitor = await page("/");
+    expect(asVisitor.html).not.toContain('action="/logout"');
+    expect(asVisitor.html).toContain('href="/login?');
+  });
+
+  it("keep the languages apart", async () => {
+    const dutch = await page("/how-it-works", { "Accept-Language": "nl-NL,nl;q=0.9" });
+    const english = await page("/how-it-works", { "Accept-Language": "en-GB,en;q=0.9" });
+    const dutchAgain = await page("/how-it-works", { "Accept-Language": "nl-NL,nl;q=0.9" });
+    expect(dutch.html).toContain('lang="nl"');
+    expect(english.html).toContain('lang="en"');
+    expect(dutchAgain.html).toContain('lang="nl"');
+  });
+});
+
+describe("the page cache itself", () => {
+  const request = (headers: http.IncomingHttpHeaders = {}, method = "GET") => ({ method, headers }) as http.IncomingMessage;
+  const url = (path: string) => new URL(path, "http://localhost");
+
+  it("leaves out members, posts, data requests and files", () => {
+    expect(pageCacheKey(request(), url("/?q=taal"))).not.toBeNull();
+    expect(pageCacheKey(request({ cookie: "lang=en; meedoen_session=abc" }), url("/"))).toBeNull();
+    expect(pageCacheKey(request({}, "POST"), url("/"))).toBeNull();
+    expect(pageCacheKey(request(), url("/initiatives/3.data"))).toBeNull();
+    expect(pageCacheKey(request(), url("/agenda.ics"))).toBeNull();
+  });
+
+  it("lets a page go after ten seconds, and keeps no page that sets a cookie or failed", async () => {
+    const html = (text: string) => () => Promise.resolve(new Response(`<p>${text}</p><script nonce="n1"></script>`, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
+    await renderAndKeep("k1", "n1", html("kept"));
+    expect(await cachedPage("k1", "n2")?.text()).toBe('<p>kept</p><script nonce="n2"></script>');
+    expect(cachedPage("k1", "n3", Date.now() + 10_001)).toBeNull();
+
+    await renderAndKeep("k2", "n1", () => Promise.resolve(new Response("<p>x</p>", { headers: { "Content-Type": "text/html", "Set-Cookie": "a=b" } })));
+    expect(cachedPage("k2", "n2")).toBeNull();
+    await renderAndKeep("k3", "n1", () => Promise.resolve(new Response("<p>x</p>", { status: 404, headers: { "Content-Type": "text/html" } })));
+    expect(cachedPage("k3", "n2")).toBeNull();
+  });
+});
