@@ -70,6 +70,7 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
               <NavLink to="/proposals">{t("nav.proposals")}</NavLink>
               <NavLink to="/initiatives/new">{t("nav.newInitiative")}</NavLink>
               <NavLink to="/members">{t("members.title")}</NavLink>
+              <NavLink to="/network">{t("nav.network")}</NavLink>
               {member ? (
                 <Form method="post" action="/logout" className="inline-form">
                   <NavLink to={`/members/${member.id}`} className="who" title={t("nav.profile")}>

@@ -7,7 +7,7 @@
 // its own CSP nonce: the one the page was made with is replaced (React writes it only in the
 // nonce attributes of script tags; anything typed by people is escaped and cannot contain it).
 import type http from "node:http";
-import { db } from "./db.server";
+import { databaseVersion } from "./db.server";
 
 const maxAgeMs = 10_000;
 const maxEntries = 500;
@@ -15,11 +15,6 @@ const sessionCookie = /(?:^|;\s*)meedoen_session=/;
 
 type Entry = { at: number; version: string; nonce: string; status: number; headers: [string, string][]; html: string };
 const entries = new Map<string, Entry>();
-
-function dataVersion(): string {
-  const client = db().$client;
-  return `${client.prepare("SELECT total_changes()").pluck().get()}.${client.pragma("data_version", { simple: true })}`;
-}
 
 /** The cache key for a request that may be answered from the cache, or null. */
 export function pageCacheKey(req: http.IncomingMessage, url: URL): string | null {
@@ -37,7 +32,7 @@ export function pageCacheKey(req: http.IncomingMessage, url: URL): string | null
 export function cachedPage(key: string, nonce: string, now = Date.now()): Response | null {
   const entry = entries.get(key);
   if (!entry) return null;
-  if (now - entry.at >= maxAgeMs || entry.version !== dataVersion()) {
+  if (now - entry.at >= maxAgeMs || entry.version !== databaseVersion()) {
     entries.delete(key);
     return null;
   }
@@ -50,7 +45,7 @@ export function cachedPage(key: string, nonce: string, now = Date.now()): Respon
  * before rendering, so a write that lands while the page is made leaves it out of date at once.
  */
 export async function renderAndKeep(key: string, nonce: string, render: () => Promise<Response>): Promise<Response> {
-  const version = dataVersion();
+  const version = databaseVersion();
   const at = Date.now();
   const response = await render();
   const type = response.headers.get("content-type") ?? "";

@@ -3,6 +3,8 @@ import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { KindBadge, TagList } from "~/components/initiative-card";
 import { SessionList } from "~/components/session-list";
+import { MapPart } from "~/components/network";
+import { initiativePart } from "~/models/network.server";
 import { getMember } from "~/lib/auth.server";
 import { env } from "~/lib/env.server";
 import { useLocale, useT } from "~/lib/i18n/react";
@@ -59,6 +61,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       organisation: p.organisation,
       shared: p.shared,
     })),
+    // The organisations taking part, as their part of the map (not for hidden initiatives).
+    worksWith: initiative.hiddenAt ? null : initiativePart(initiative.id, !!member),
     // --- contributions (outcomes and comments) ---
     contributions: initiativeContributions(initiative.id, { memberId: member?.id ?? null, hasVoice: viewerHasVoice }, now),
     contributionRules: viewerHasVoice ? ruleHeadings(currentRules().text) : [],
@@ -92,7 +96,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
-  const { contributions, contributionRules } = useLoaderData<typeof loader>();
+  const { contributions, contributionRules, worksWith } = useLoaderData<typeof loader>();
   const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople } = useLoaderData<typeof loader>();
   if (hidden && !showBody) {
     return (
@@ -187,6 +191,7 @@ export default function InitiativePage() {
         {/* --- contributions (outcomes and comments) --- */}
         <InitiativeContributionsSection initiativeId={initiative.id} contributions={contributions} rules={contributionRules} />
         {/* --- end contributions --- */}
+        {worksWith ? <MapPart heading={t("network.worksWith.initiative")} layout={worksWith.layout} partners={worksWith.partners} /> : null}
       </div>
       <aside className="initiative-aside" aria-labelledby="hosts-heading">
         <h2 id="hosts-heading">{t("initiative.hosts")}</h2>

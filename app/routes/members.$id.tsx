@@ -18,6 +18,8 @@ import { MemberOutcomes } from "~/components/contributions";
 import { outcomesByMember } from "~/models/contributions.server";
 import { currentRules } from "~/models/proposals.server";
 import { voiceOfMember, voiceSnapshot } from "~/models/voice.server";
+import { organisationPart } from "~/models/network.server";
+import { MapPart } from "~/components/network";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
   ...titleMeta(matches, null, data?.profile.name),
@@ -62,6 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     voice: voiceOfMember(profile.id),
     bootstrapping: snapshot.bootstrapping,
     hosting,
+    worksWith: organisationPart(profile.organisation, !!viewer),
     held: held.posting_held_at ? { rule: held.posting_held_rule ?? "" } : null,
     isSelf: viewer?.id === profile.id,
     viewerHasVoice,
@@ -118,7 +121,7 @@ function FullProfile() {
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   if (loaded.restricted || loaded.former) return null;
-  const { profile, voice, hosting, held, isSelf, viewerHasVoice, flags, rules, colleagues, outcomes } = loaded;
+  const { profile, voice, hosting, held, isSelf, viewerHasVoice, flags, rules, colleagues, outcomes, worksWith } = loaded;
   return (
     <article className="narrow">
       <h1>{profile.name}</h1>
@@ -188,6 +191,9 @@ function FullProfile() {
       ) : null}
 
       <MemberOutcomes outcomes={outcomes} />
+      {worksWith ? (
+        <MapPart heading={t("network.worksWith.member", { organisation: worksWith.organisation })} layout={worksWith.layout} organisation={worksWith.organisation} partners={worksWith.partners} />
+      ) : null}
       {colleagues.length ? (
         <section aria-labelledby="colleagues-heading">
           <h2 id="colleagues-heading">{t("profile.sameTags")}</h2>

@@ -3,10 +3,12 @@ import type { nl } from "./nl";
 // English: every key of the Dutch dictionary, no more and no less.
 import { enAccount } from "./en-account";
 import { enContributions } from "./en-contributions";
+import { enNetwork } from "./en-network";
 
 export const en: Record<keyof typeof nl, string> = {
   ...enAccount,
   ...enContributions,
+  ...enNetwork,
   "nav.skip": "Skip to content",
   "nav.label": "Main menu",
   "nav.initiatives": "Initiatives",

@@ -1,10 +1,12 @@
 // Nederlands: the default language. Keys are grouped by page; {name} is filled in.
 import { nlAccount } from "./nl-account";
 import { nlContributions } from "./nl-contributions";
+import { nlNetwork } from "./nl-network";
 
 export const nl = {
   ...nlAccount,
   ...nlContributions,
+  ...nlNetwork,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",

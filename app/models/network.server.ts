@@ -1,0 +1,183 @@
+// The network seen from above (/network): activity per month, people per organisation, and the
+// cross-connections ("dwarsverbanden") between organisations.
+//
+// An organisation takes part in an initiative when one of its people hosts it, signed up for or
+// attended one of its sessions, or said "I'm in", or when it hosts one of its sessions (the
+// session's host organisation). Two organisations are connected once for every initiative both
+// took part in. Organisations are the names people give in their profiles, as the member
+// directory groups them. Members who left, hidden initiatives and, for visitors, members-only
+// profiles are left out.
+import { sql } from "drizzle-orm";
+import { databaseVersion, db } from "~/lib/db.server";
+import { layoutMap } from "~/lib/network-layout";
+import { parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
+import { voiceSnapshot } from "./voice.server";
+
+export type Organisation = { name: string; members: number; voices: number };
+export type Connection = { a: string; b: string; weight: number };
+export type Month = { month: string; sessions: number; attendance: number };
+
+/** (initiative, organisation) pairs: who took part in what. */
+function takingPart(includeMembersOnly: boolean, where = sql``) {
+  const visible = includeMembersOnly ? sql`` : sql`AND m.profile_visibility = 'public'`;
+  return sql`
+    SELECT DISTINCT p.initiative_id, p.organisation FROM (
+      SELECT h.initiative_id, m.organisation FROM hosts h JOIN members m ON m.id = h.member_id
+        WHERE m.deleted_at IS NULL AND m.organisation != '' ${visible}
+      UNION ALL
+      SELECT s.initiative_id, m.organisation FROM registrations r JOIN sessions s ON s.id = r.session_id JOIN members m ON m.id = r.member_id
+        WHERE (r.status = 'registered' OR r.attended_at IS NOT NULL) AND m.deleted_at IS NULL AND m.organisation != '' ${visible}
+      UNION ALL
+      SELECT x.initiative_id, m.organisation FROM interests x JOIN members m ON m.id = x.member_id
+        WHERE m.deleted_at IS NULL AND m.organisation != '' ${visible}
+      UNION ALL
+      SELECT s.initiative_id, s.host_organisation FROM sessions s WHERE s.host_organisation != '' AND s.cancelled_at IS NULL
+    ) p JOIN initiatives i ON i.id = p.initiative_id
+    WHERE i.hidden_at IS NULL ${where}`;
+}
+
+/**
+ * Every pair of organisations that took part in the same initiatives, with how many, heaviest
+ * first. Counted here rather than by a self-join in SQL: on a large, dense network that join
+ * makes millions of rows, while this stays one pass over who took part in what.
+ */
+export function connections(includeMembersOnly: boolean): Connection[] {
+  const rows = db().all<{ initiative_id: number; organisation: string }>(sql`
+    SELECT * FROM (${takingPart(includeMembersOnly)}) ORDER BY initiative_id`);
+  const weights = new Map<string, number>();
+  let current: string[] = [];
+  const count = () => {
+    current.sort();
+    for (let i = 0; i < current.length; i++) {
+      for (let j = i + 1; j < current.length; j++) {
+        const key = `${current[i]}\u0000${current[j]}`;
+        weights.set(key, (weights.get(key) ?? 0) + 1);
+      }
+    }
+  };
+  let initiative = -1;
+  for (const r of rows) {
+    if (r.initiative_id !== initiative) {
+      count();
+      current = [];
+      initiative = r.initiative_id;
+    }
+    current.push(r.organisation);
+  }
+  count();
+  return [...weights]
+    .map(([key, weight]) => {
+      const [a, b] = key.split("\u0000");
+      return { a, b, weight };
+    })
+    .sort((x, y) => y.weight - x.weight || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
+}
+
+/** The initiatives two organisations both took part in, newest first. */
+export function sharedInitiatives(a: string, b: string, includeMembersOnly: boolean, limit = 50) {
+  return db().all<{ id: number; title: string }>(sql`
+    WITH part AS (${takingPart(includeMembersOnly, sql`AND p.organisation IN (${a}, ${b})`)})
+    SELECT i.id, i.title FROM initiatives i
+    WHERE i.id IN (SELECT initiative_id FROM part WHERE organisation = ${a})
+      AND i.id IN (SELECT initiative_id FROM part WHERE organisation = ${b})
+    ORDER BY i.id DESC LIMIT ${limit}`);
+}
+
+/** The organisations that took part in one initiative. */
+export function organisationsOf(initiativeId: number, includeMembersOnly: boolean): string[] {
+  return db()
+    .all<{ organisation: string }>(sql`
+      ${takingPart(includeMembersOnly, sql`AND p.initiative_id = ${initiativeId}`)}
+      ORDER BY p.organisation COLLATE NOCASE`)
+    .map((r) => r.organisation);
+}
+
+/** Members and members with a voice per organisation, most members first. */
+export function organisations(includeMembersOnly: boolean, now = Date.now()): Organisation[] {
+  const voices = voiceSnapshot(now).voices;
+  const rows = db().all<{ id: string; organisation: string }>(sql`
+    SELECT id, organisation FROM members
+    WHERE organisation != '' AND deleted_at IS NULL ${includeMembersOnly ? sql`` : sql`AND profile_visibility = 'public'`}`);
+  const byName = new Map<string, Organisation>();
+  for (const r of rows) {
+    const o = byName.get(r.organisation) ?? { name: r.organisation, members: 0, voices: 0 };
+    o.members++;
+    if (voices.has(r.id)) o.voices++;
+    byName.set(r.organisation, o);
+  }
+  return [...byName.values()].sort((x, y) => y.members - x.members || x.name.localeCompare(y.name, "nl"));
+}
+
+/** Sessions held and attendance marked per calendar month (in the community's zone), the last 12 months. */
+export function monthlyActivity(timeZone: string, now = Date.now()): Month[] {
+  const [year, month] = toLocalDateTimeInput(now, timeZone).slice(0, 7).split("-").map(Number);
+  const months: { month: string; from: number; to: number }[] = [];
+  for (let back = 11; back >= 0; back--) {
+    const y = year + Math.floor((month - 1 - back) / 12);
+    const m = ((((month - 1 - back) % 12) + 12) % 12) + 1;
+    const next = m === 12 ? { y: y + 1, m: 1 } : { y, m: m + 1 };
+    const start = (yy: number, mm: number) => parseLocalDateTime(`${yy}-${String(mm).padStart(2, "0")}-01T00:00`, timeZone)!.getTime();
+    months.push({ month: `${y}-${String(m).padStart(2, "0")}`, from: start(y, m), to: start(next.y, next.m) });
+  }
+  const from = months[0].from;
+  const to = months[months.length - 1].to;
+  const sessions = db().all<{ starts_at: number; attended: number }>(sql`
+    SELECT s.starts_at, (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.attended_at IS NOT NULL) AS attended
+    FROM sessions s JOIN initiatives i ON i.id = s.initiative_id
+    WHERE s.starts_at >= ${from} AND s.starts_at < ${to} AND s.cancelled_at IS NULL AND i.hidden_at IS NULL`);
+  const result = months.map((m) => ({ month: m.month, sessions: 0, attendance: 0 }));
+  for (const s of sessions) {
+    const index = months.findIndex((m) => s.starts_at >= m.from && s.starts_at < m.to);
+    if (index >= 0) {
+      result[index].sessions++;
+      result[index].attendance += s.attended;
+    }
+  }
+  return result;
+}
+
+export type Overview = { organisations: Organisation[]; connections: Connection[] };
+
+// Counting the connections reads who took part in everything, so the overview is kept and made
+// again at most once a minute, and only when the database changed (or after ten minutes, since
+// voices lapse with time).
+const kept = new Map<boolean, { at: number; version: string; overview: Overview }>();
+
+export function networkOverview(includeMembersOnly: boolean, now = Date.now()): Overview {
+  const known = kept.get(includeMembersOnly);
+  const version = databaseVersion();
+  const fresh = known && (now - known.at < 60_000 || known.version === version) && now - known.at < 600_000;
+  if (known && fresh) return known.overview;
+  const overview = { organisations: organisations(includeMembersOnly, now), connections: connections(includeMembersOnly) };
+  kept.set(includeMembersOnly, { at: now, version, overview });
+  return overview;
+}
+
+/** An organisation's partners, most shared initiatives first. */
+export function partnersOf(organisation: string, overview: Overview) {
+  return overview.connections
+    .filter((c) => c.a === organisation || c.b === organisation)
+    .map((c) => ({ name: c.a === organisation ? c.b : c.a, weight: c.weight }));
+}
+
+/** The part of the map among `names`: the lines between them, as on the whole map. */
+export function mapPart(names: string[], overview: Overview) {
+  const among = new Set(names);
+  return layoutMap(names, overview.connections.filter((c) => among.has(c.a) && among.has(c.b)));
+}
+
+/** An organisation with its strongest partners (for a member's page). */
+export function organisationPart(organisation: string, includeMembersOnly: boolean, limit = 8) {
+  if (!organisation) return null;
+  const overview = networkOverview(includeMembersOnly);
+  const partners = partnersOf(organisation, overview).slice(0, limit);
+  if (!partners.length) return null;
+  return { organisation, partners, layout: mapPart([organisation, ...partners.map((p) => p.name)], overview) };
+}
+
+/** The organisations taking part in an initiative, with the lines between them (for its page). */
+export function initiativePart(initiativeId: number, includeMembersOnly: boolean, limit = 12) {
+  const names = organisationsOf(initiativeId, includeMembersOnly).slice(0, limit);
+  if (names.length < 2) return null;
+  return { partners: names.map((name) => ({ name })), layout: mapPart(names, networkOverview(includeMembersOnly)) };
+}

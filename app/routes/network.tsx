@@ -1,0 +1,165 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { MonthBars, MonthTable, NetworkMap, OrganisationBars, OrganisationTable, betweenHref } from "~/components/network";
+import { getMember } from "~/lib/auth.server";
+import { env } from "~/lib/env.server";
+import { useLocale, useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { layoutMap } from "~/lib/network-layout";
+import { monthlyActivity, networkOverview, sharedInitiatives } from "~/models/network.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "network.title");
+
+// Legible on a phone (with sideways scrolling at the top end) up to 60 organisations.
+const mapLimit = 60;
+const tableLimit = 100;
+const chartLimit = 20;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await getMember(request);
+  // Members-only profiles count for members, never for visitors.
+  const includeMembersOnly = !!viewer;
+  const { organisations, connections } = networkOverview(includeMembersOnly);
+  const params = new URL(request.url).searchParams;
+  const known = new Set(organisations.map((o) => o.name));
+  const a = params.get("between") ?? "";
+  const b = params.get("and") ?? "";
+  const between = known.has(a) && known.has(b) && a !== b ? { a, b, initiatives: sharedInitiatives(a, b, includeMembersOnly) } : null;
+
+  // The map: the organisations with the most connections, and the lines between them.
+  const strength = new Map<string, number>();
+  for (const c of connections) {
+    strength.set(c.a, (strength.get(c.a) ?? 0) + c.weight);
+    strength.set(c.b, (strength.get(c.b) ?? 0) + c.weight);
+  }
+  const onMap = [...strength.keys()].sort((x, y) => strength.get(y)! - strength.get(x)! || (x < y ? -1 : 1)).slice(0, mapLimit);
+  const shown = new Set(onMap);
+  const layout = layoutMap(onMap, connections.filter((c) => shown.has(c.a) && shown.has(c.b)));
+  return {
+    layout,
+    mapTotal: strength.size,
+    connections: connections.slice(0, tableLimit),
+    connectionTotal: connections.length,
+    organisations,
+    months: monthlyActivity(env().TZ_COMMUNITY),
+    between,
+  };
+}
+
+export default function Network() {
+  const t = useT();
+  const locale = useLocale();
+  const { layout, mapTotal, connections, connectionTotal, organisations, months, between } = useLoaderData<typeof loader>();
+  const shared = (n: number) => (n === 1 ? t("network.shared.one") : t("network.shared", { n }));
+  return (
+    <>
+      <h1>{t("network.title")}</h1>
+      <p className="lead">{t("network.lead")}</p>
+
+      <section aria-labelledby="map-title">
+        <h2 id="map-title">{t("network.map.title")}</h2>
+        {layout.nodes.length ? (
+          <>
+            <p id="map-description">
+              {t("network.map.intro")} {t("network.map.description", { organisations: layout.nodes.length, links: layout.links.length })}
+              {mapTotal > layout.nodes.length ? ` ${t("network.map.top", { shown: layout.nodes.length, total: mapTotal })}` : null}
+            </p>
+            {/* On a phone the map scrolls sideways rather than shrink the names out of sight. */}
+            <div className={layout.radial ? "map-frame wide" : "map-frame"} tabIndex={0} role="region" aria-label={t("network.map.title")}>
+              <NetworkMap layout={layout} titleId="map-title" descriptionId="map-description" selected={between} />
+            </div>
+          </>
+        ) : (
+          <p>{t("network.map.empty")}</p>
+        )}
+      </section>
+
+      {between ? (
+        <section id="samen" aria-labelledby="between-title" className="notice">
+          <h2 id="between-title">{t("network.between.title", { a: between.a, b: between.b })}</h2>
+          {between.initiatives.length ? (
+            <ul>
+              {between.initiatives.map((i) => (
+                <li key={i.id}>
+                  <Link to={`/initiatives/${i.id}`}>{i.title}</Link>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>{t("network.between.none")}</p>
+          )}
+          <p>
+            <Link to="/network">{t("network.between.close")}</Link>
+          </p>
+        </section>
+      ) : null}
+
+      {connections.length ? (
+        <section aria-labelledby="connections-title">
+          <h2 id="connections-title">{t("network.table.title")}</h2>
+          {connectionTotal > connections.length ? <p>{t("network.table.more", { shown: connections.length, total: connectionTotal })}</p> : null}
+          <div className="table-frame">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("network.col.organisation")}</th>
+                  <th scope="col">{t("network.col.with")}</th>
+                  <th scope="col">{t("network.col.shared")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {connections.map((c) => (
+                  <tr key={`${c.a}\u0000${c.b}`}>
+                    <th scope="row">{c.a}</th>
+                    <td>{c.b}</td>
+                    <td>
+                      <Link to={betweenHref(c.a, c.b)} aria-label={shared(c.weight)}>
+                        {c.weight}
+                      </Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="activity-title">
+        <h2 id="activity-title">{t("network.activity.title")}</h2>
+        <p>{t("network.activity.intro")}</p>
+        <div className="chart-pair">
+          <figure>
+            <MonthBars months={months} value={(m) => m.sessions} title={t("network.activity.sessionsChart")} locale={locale} className="sessions" />
+            <figcaption>{t("network.col.sessions")}</figcaption>
+          </figure>
+          <figure>
+            <MonthBars months={months} value={(m) => m.attendance} title={t("network.activity.attendanceChart")} locale={locale} className="attendance" />
+            <figcaption>{t("network.col.attendance")}</figcaption>
+          </figure>
+        </div>
+        <div className="table-frame">
+          <MonthTable months={months} locale={locale} />
+        </div>
+      </section>
+
+      <section aria-labelledby="organisations-title">
+        <h2 id="organisations-title">{t("network.organisations.title")}</h2>
+        {organisations.length ? (
+          <>
+            <p>
+              {t("network.organisations.intro")}
+              {organisations.length > chartLimit ? ` ${t("network.organisations.top", { shown: chartLimit })}` : null}
+            </p>
+            <OrganisationBars organisations={organisations.slice(0, chartLimit)} title={t("network.organisations.chart")} />
+            <div className="table-frame">
+              <OrganisationTable organisations={organisations} />
+            </div>
+          </>
+        ) : (
+          <p>{t("network.organisations.empty")}</p>
+        )}
+      </section>
+    </>
+  );
+}

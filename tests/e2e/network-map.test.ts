@@ -1,0 +1,67 @@
+// The network page in a real browser, on the seeded demo network: it passes axe at phone and
+// desktop width, and choosing a line on the map (a plain link, so with or without JavaScript)
+// lists the initiatives the two organisations share.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectNoSeriousAxeViolations, launchBrowser, newPage, waitForHydration } from "../support/browser";
+import { startServer, type RunningServer } from "../support/server";
+
+const databasePath = path.join(os.tmpdir(), `meedoen-network-${randomBytes(4).toString("hex")}.sqlite`);
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "db/seed.ts"], { env: { ...process.env, DATABASE_PATH: databasePath }, stdio: "ignore" });
+  server = await startServer({ DATABASE_PATH: databasePath });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+});
+
+describe("the network page", () => {
+  for (const phone of [true, false]) {
+    it(`passes axe and shows the map, the charts and their tables ${phone ? "on a phone" : "on a desktop"}`, async () => {
+      const { context, page } = await newPage(browser, { baseURL: server.url, phone });
+      const response = await page.goto("/network");
+      expect(response?.status()).toBe(200);
+      await waitForHydration(page);
+      expect(await page.locator("svg.network-map circle.node").count()).toBe(8);
+      expect(await page.locator("svg.network-map line.link").count()).toBeGreaterThan(0);
+      expect(await page.locator("svg.bar-chart").count()).toBe(3);
+      expect(await page.locator("table.data-table").count()).toBe(3);
+      await expectNoSeriousAxeViolations(page);
+      await context.close();
+    });
+  }
+
+  for (const javaScript of [false, true]) {
+    it(`lists what two organisations share when a line is chosen (${javaScript ? "with" : "without"} JavaScript)`, async () => {
+      const { context, page } = await newPage(browser, { baseURL: server.url, javaScript });
+      await page.goto("/network");
+      await waitForHydration(page);
+      const line = page.locator("svg.network-map a").filter({ has: page.locator("line.link") }).last();
+      const label = (await line.getAttribute("aria-label"))!;
+      const [a, rest] = label.split(/ en | and /);
+      const b = rest.split(":")[0];
+      await line.locator("line.link-target").click({ force: true });
+      await page.waitForURL(/between=/);
+      const section = page.locator("#samen");
+      await section.waitFor();
+      expect(await section.locator("h2").textContent()).toContain(a);
+      expect(await section.locator("h2").textContent()).toContain(b);
+      const shared = Number(/(\d+) initiatie/.exec(label)?.[1] ?? (label.includes(": 1 ") ? 1 : NaN));
+      expect(await section.locator("li").count()).toBe(shared);
+      await expectNoSeriousAxeViolations(page);
+      await context.close();
+    });
+  }
+});

@@ -1,0 +1,100 @@
+// The network page's data: which organisations are connected, with which weights, what each
+// line stands for, and who is left out (members-only profiles for visitors, members who left,
+// hidden initiatives). Snapshot-free: every figure is worked out by hand from the fixture.
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/lib/db.server";
+import { deleteAccount } from "~/models/account.server";
+import { connections, monthlyActivity, organisations, organisationsOf, sharedInitiatives } from "~/models/network.server";
+import { markAttendance, register, setInterest } from "~/models/registrations.server";
+import { loader as networkLoader } from "~/routes/network";
+import { context, dataOf, getRequest, memberWithSession } from "../support/requests";
+import { day, hour, initiativeBy, sessionOf } from "../support/fixtures";
+
+type Member = Awaited<ReturnType<typeof memberWithSession>>;
+let library: Member, wijkteam: Member, buurthuis: Member, secretive: Member, leaver: Member;
+let taalcafe: number, repair: number, hiddenOne: number;
+
+beforeAll(async () => {
+  library = await memberWithSession("Bibliothecaris", { organisation: "Bibliotheek" });
+  wijkteam = await memberWithSession("Wijkwerker", { organisation: "Wijkteam" });
+  buurthuis = await memberWithSession("Beheerder", { organisation: "Buurthuis" });
+  secretive = await memberWithSession("Stille", { organisation: "Geheim Genootschap" });
+  leaver = await memberWithSession("Vertrekker", { organisation: "Vertrokken BV" });
+  db().run(sql`UPDATE members SET profile_visibility = 'members' WHERE id = ${secretive.id}`);
+
+  // Taalcafé: hosted by the library; the wijkteam signs up; the buurthuis hosts one session.
+  taalcafe = initiativeBy(library.id, { title: "Taalcafé" });
+  const first = sessionOf(taalcafe, library.id, { startsIn: 2 * day });
+  db().run(sql`UPDATE sessions SET host_organisation = 'Buurthuis' WHERE id = ${first}`);
+  register(first, wijkteam.id);
+  register(first, secretive.id);
+  register(first, leaver.id);
+
+  // Repair café: hosted by the wijkteam; the library says "I'm in"; the buurthuis attended.
+  repair = initiativeBy(wijkteam.id, { title: "Repair café", kind: "activity" });
+  setInterest(repair, library.id, true);
+  const past = sessionOf(repair, wijkteam.id, { now: new Date(Date.now() - 3 * day), startsIn: day });
+  register(past, buurthuis.id, new Date(Date.now() - 3 * day));
+  markAttendance(past, wijkteam.id, buurthuis.id, true, new Date(Date.now() - 2 * day + hour));
+
+  // Hidden: does not count.
+  hiddenOne = initiativeBy(library.id, { title: "Verborgen" });
+  setInterest(hiddenOne, buurthuis.id, true);
+  db().run(sql`UPDATE initiatives SET hidden_at = ${Date.now()} WHERE id = ${hiddenOne}`);
+
+  deleteAccount(leaver.id);
+});
+
+const weights = (list: { a: string; b: string; weight: number }[]) => Object.fromEntries(list.map((c) => [`${c.a} + ${c.b}`, c.weight]));
+
+describe("the map of cross-connections", () => {
+  it("links two organisations once for every initiative both took part in, in any role", () => {
+    expect(weights(connections(false))).toEqual({
+      "Bibliotheek + Buurthuis": 2, // Taalcafé (session host) and Repair café (attended / I'm in)
+      "Bibliotheek + Wijkteam": 2, // Taalcafé (host / signed up) and Repair café (I'm in / host)
+      "Buurthuis + Wijkteam": 2,
+    });
+  });
+
+  it("counts members-only profiles for members, and never members who left", () => {
+    const forMembers = weights(connections(true));
+    expect(forMembers["Bibliotheek + Geheim Genootschap"]).toBe(1);
+    expect(forMembers["Geheim Genootschap + Wijkteam"]).toBe(1);
+    expect(Object.keys(forMembers).some((k) => k.includes("Vertrokken"))).toBe(false);
+    expect(organisationsOf(taalcafe, false)).toEqual(["Bibliotheek", "Buurthuis", "Wijkteam"]);
+    expect(organisationsOf(taalcafe, true)).toEqual(["Bibliotheek", "Buurthuis", "Geheim Genootschap", "Wijkteam"]);
+  });
+
+  it("lists what a line stands for: the initiatives both took part in, not hidden ones", () => {
+    expect(sharedInitiatives("Bibliotheek", "Buurthuis", false).map((i) => i.title)).toEqual(["Repair café", "Taalcafé"]);
+    expect(sharedInitiatives("Bibliotheek", "Vertrokken BV", false)).toEqual([]);
+  });
+
+  it("counts members and members with a voice per organisation", () => {
+    const byName = Object.fromEntries(organisations(false).map((o) => [o.name, o]));
+    expect(byName.Buurthuis).toEqual({ name: "Buurthuis", members: 1, voices: 1 }); // attended the repair café
+    expect(byName.Bibliotheek.members).toBe(1);
+    expect(byName["Geheim Genootschap"]).toBeUndefined();
+    expect(byName["Vertrokken BV"]).toBeUndefined();
+  });
+
+  it("counts sessions and attendance per month in the community's time zone, twelve months", () => {
+    const months = monthlyActivity("Europe/Amsterdam");
+    expect(months).toHaveLength(12);
+    const total = months.reduce((sum, m) => ({ sessions: sum.sessions + m.sessions, attendance: sum.attendance + m.attendance }), { sessions: 0, attendance: 0 });
+    // Two sessions, this month or the next (the taalcafé is two days ahead): at least the past one counts.
+    expect(total.attendance).toBe(1);
+    expect(total.sessions).toBeGreaterThanOrEqual(1);
+  });
+
+  it("serves the page with the line chosen, and ignores names that are not on the map", async () => {
+    const page = dataOf<{ between: { a: string; b: string; initiatives: { title: string }[] } | null; layout: { nodes: { name: string }[] } }>(
+      await networkLoader({ request: getRequest(`/network?between=Wijkteam&and=Bibliotheek`), context, params: {} }),
+    );
+    expect(page.between?.initiatives.map((i) => i.title)).toEqual(["Repair café", "Taalcafé"]);
+    expect(page.layout.nodes.map((n) => n.name).sort()).toEqual(["Bibliotheek", "Buurthuis", "Wijkteam"]);
+    const unknown = dataOf<{ between: unknown }>(await networkLoader({ request: getRequest(`/network?between=Wijkteam&and=<script>`), context, params: {} }));
+    expect(unknown.between).toBeNull();
+  });
+});
