@@ -16,6 +16,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getCurrent } from "~/lib/auth.server";
+import { originOf } from "~/lib/calendar.server";
 import { env } from "~/lib/env.server";
 import { defaultLocale, translator, type Locale } from "~/lib/i18n";
 import { resolveLocale } from "~/lib/i18n/locale.server";
@@ -33,6 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     locale,
     timeZone: env().TZ_COMMUNITY,
     member: current ? { id: current.member.id, displayName: current.member.displayName } : null,
+    // For absolute addresses in the tags chat apps read (shareMeta).
+    origin: originOf(request),
   };
   // Lucia extends a session that is half-way through; the browser then needs the new cookie.
   return current?.refreshCookie ? data(body, { headers: { "Set-Cookie": current.refreshCookie } }) : body;

@@ -10,3 +10,33 @@ export function titleMeta(matches: Match[], key: MessageKey | null, text?: strin
   const title = text ?? (key ? translate(locale, key) : "");
   return [{ title: title ? `${title} · Meedoen` : "Meedoen" }];
 }
+
+type ShareCard = { title: string; description: string; path: string; image: string; type?: "website" | "article" | "profile" };
+
+/**
+ * Open Graph and Twitter card tags, so that a link pasted in a chat app shows a card with the
+ * title, the summary and a picture. Addresses must be absolute: the root loader gives the
+ * site's own origin.
+ */
+export function shareMeta(matches: Match[], card: ShareCard): MetaDescriptor[] {
+  const root = matches.find((m) => m.id === "root")?.data as { locale?: Locale; origin?: string } | undefined;
+  const origin = root?.origin ?? "";
+  const url = `${origin}${card.path}`;
+  const image = card.image.startsWith("http") ? card.image : `${origin}${card.image}`;
+  const description = card.description.length > 200 ? `${card.description.slice(0, 199)}…` : card.description;
+  return [
+    { property: "og:site_name", content: "Meedoen" },
+    { property: "og:type", content: card.type ?? "website" },
+    { property: "og:title", content: card.title },
+    { property: "og:description", content: description },
+    { property: "og:url", content: url },
+    { property: "og:image", content: image },
+    { property: "og:image:width", content: "1200" },
+    { property: "og:image:height", content: "630" },
+    { property: "og:locale", content: root?.locale === "en" ? "en_GB" : "nl_NL" },
+    { name: "twitter:card", content: "summary_large_image" },
+    { name: "twitter:title", content: card.title },
+    { name: "twitter:description", content: description },
+    { name: "twitter:image", content: image },
+  ];
+}

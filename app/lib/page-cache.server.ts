@@ -24,8 +24,10 @@ export function pageCacheKey(req: http.IncomingMessage, url: URL): string | null
   // Single-fetch data requests (client-side navigation) and resource routes are left alone.
   if (url.pathname.endsWith(".data") || /\.[a-z]+$/i.test(url.pathname)) return null;
   // Everything else a page may depend on for a visitor: the address, the language they chose or
-  // their browser asks for.
-  return `${url.pathname}${url.search}\n${cookie}\n${req.headers["accept-language"] ?? ""}`;
+  // their browser asks for, the host they asked.
+  // The host too: pages name their own address in the tags chat apps read.
+  const host = `${req.headers.host ?? ""} ${req.headers["x-forwarded-host"] ?? ""} ${req.headers["x-forwarded-proto"] ?? ""}`;
+  return `${url.pathname}${url.search}\n${cookie}\n${req.headers["accept-language"] ?? ""}\n${host}`;
 }
 
 /** The page for `key` with `nonce` in place of the one it was made with, if it is still current. */

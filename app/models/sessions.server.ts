@@ -208,13 +208,13 @@ export type SessionRow = typeof sessions.$inferSelect;
 
 export function getSession(id: number) {
   const row = db()
-    .select({ session: sessions, initiativeTitle: initiatives.title, initiativeKind: initiatives.kind, initiativeSummary: initiatives.summary })
+    .select({ session: sessions, initiativeTitle: initiatives.title, initiativeKind: initiatives.kind, initiativeSummary: initiatives.summary, initiativeHiddenAt: initiatives.hiddenAt })
     .from(sessions)
     .innerJoin(initiatives, eq(initiatives.id, sessions.initiativeId))
     .where(eq(sessions.id, id))
     .get();
   if (!row) return null;
-  return { ...row.session, initiativeTitle: row.initiativeTitle, initiativeKind: row.initiativeKind, initiativeSummary: row.initiativeSummary };
+  return { ...row.session, initiativeTitle: row.initiativeTitle, initiativeKind: row.initiativeKind, initiativeSummary: row.initiativeSummary, initiativeHidden: row.initiativeHiddenAt !== null };
 }
 
 export type SessionSummary = {

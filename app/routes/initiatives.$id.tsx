@@ -9,7 +9,7 @@ import { getMember } from "~/lib/auth.server";
 import { env } from "~/lib/env.server";
 import { useLocale, useT } from "~/lib/i18n/react";
 import { renderMarkdown } from "~/lib/markdown.server";
-import { titleMeta } from "~/lib/meta";
+import { shareMeta, titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { formatDate } from "~/lib/time";
 import { FlagForm, FlagList } from "~/components/flags";
@@ -30,7 +30,15 @@ import { initiativeContributions } from "~/models/contributions.server";
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
     ? [...titleMeta(matches, "flag.hidden.title"), { name: "robots", content: "noindex" }]
-    : [...titleMeta(matches, null, data?.initiative.title), ...(data ? [{ name: "description", content: data.initiative.summary }] : [])];
+    : [
+        ...titleMeta(matches, null, data?.initiative.title),
+        ...(data
+          ? [
+              { name: "description", content: data.initiative.summary },
+              ...shareMeta(matches, { title: data.initiative.title, description: data.initiative.summary, path: `/initiatives/${data.initiative.id}`, image: `/initiatives/${data.initiative.id}/preview.png`, type: "article" }),
+            ]
+          : []),
+      ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const initiative = getInitiative(idParam(params.id));

@@ -9,7 +9,7 @@ import { ruleHeadings } from "~/lib/diff";
 import { cleanText, readFormData } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
-import { titleMeta } from "~/lib/meta";
+import { shareMeta, titleMeta } from "~/lib/meta";
 import { formatDate } from "~/lib/time";
 import { flag, FlagRefusedError, flagsOn } from "~/models/flags.server";
 import { renderMarkdown } from "~/lib/markdown.server";
@@ -25,6 +25,10 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
   ...titleMeta(matches, null, data?.profile.name),
   // Members-only profiles and former members stay out of search engines.
   ...(data && data.profile.visibility === "members" ? [{ name: "robots", content: "noindex" }] : []),
+  // A card for shared links: public profiles only (chat apps do not log in).
+  ...(data && !data.restricted && !data.former && data.profile.visibility === "public"
+    ? shareMeta(matches, { title: data.profile.name, description: [data.profile.work, data.profile.organisation].filter(Boolean).join(" · ") || "Meedoen", path: `/members/${data.profile.id}`, image: `/members/${data.profile.id}/preview.png`, type: "profile" })
+    : []),
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { RegistrationControls, PlacesText } from "~/components/session-list";
 import { getMember } from "~/lib/auth.server";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
-import { titleMeta } from "~/lib/meta";
+import { shareMeta, titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { formatTimeRange } from "~/lib/time";
 import { isHost } from "~/models/initiatives.server";
@@ -19,8 +19,12 @@ import { currentRules } from "~/models/proposals.server";
 import { voiceSnapshot } from "~/models/voice.server";
 // --- end contributions ---
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
-  titleMeta(matches, null, data ? `${data.session.initiativeTitle}` : undefined);
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
+  ...titleMeta(matches, null, data ? `${data.session.initiativeTitle}` : undefined),
+  ...(data && !data.hidden
+    ? shareMeta(matches, { title: data.session.initiativeTitle, description: data.shareDescription, path: `/sessions/${data.session.id}`, image: `/sessions/${data.session.id}/preview.png`, type: "article" })
+    : []),
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const session = getSession(idParam(params.id));
@@ -41,6 +45,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     contributions,
     contributionRules,
+    // Hidden initiatives get no card for shared links.
+    hidden: session.initiativeHidden,
+    shareDescription: session.initiativeSummary,
     session: {
       id: session.id,
       initiativeId: session.initiativeId,

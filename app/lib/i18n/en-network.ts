@@ -41,5 +41,7 @@ export const enNetwork: Record<keyof typeof nlNetwork, string> = {
   "network.worksWith.member": "{organisation} works with",
   "network.worksWith.more": "See the whole network",
   "network.shared": "{n} initiatives together",
+  "preview.session": "Session",
+  "preview.member": "Member",
   "network.shared.one": "1 initiative together",
 };

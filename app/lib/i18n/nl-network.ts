@@ -39,5 +39,7 @@ export const nlNetwork = {
   "network.worksWith.member": "{organisation} werkt samen met",
   "network.worksWith.more": "Bekijk het hele netwerk",
   "network.shared": "{n} initiatieven samen",
+  "preview.session": "Bijeenkomst",
+  "preview.member": "Deelnemer",
   "network.shared.one": "1 initiatief samen",
 };
