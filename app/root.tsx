@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import {
   Form,
@@ -11,14 +11,16 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
+  useNavigation,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { getCurrent } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { env } from "~/lib/env.server";
 import { defaultLocale, translator, type Locale } from "~/lib/i18n";
+import { titleMeta } from "~/lib/meta";
 import { resolveLocale } from "~/lib/i18n/locale.server";
 import { useNonce } from "~/lib/nonce";
 
@@ -26,6 +28,14 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: "/meedoen.css?v=1" },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
+
+// The title of pages whose route has none: the error pages (an unknown address has no route of its
+// own) and the pages an action shows when it refuses.
+export const meta: MetaFunction = ({ matches, error }) => {
+  if (!error) return titleMeta(matches, null);
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return titleMeta(matches, status === 404 ? "error.notFound.title" : "error.title");
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrent(request);
@@ -143,7 +153,46 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
+/**
+ * Keeps keyboard and screen reader users where they expect to be when Remix changes the page
+ * without loading a new one: after following a link (or a form to another page), focus moves to
+ * the new page's main content, as a page load would start them at the top with the skip link;
+ * after a form comes back with errors, to the first field in error (its error is read with it);
+ * and when the control they used is gone (a button replaced by another), to the main content
+ * rather than nowhere. A search form stays where it is.
+ */
+function useFocusAfterNavigation() {
+  const location = useLocation();
+  const navigation = useNavigation();
+  const last = useRef({ path: location.pathname, url: location.pathname + location.search });
+  const submitted = useRef(false);
+  useEffect(() => {
+    if (navigation.state !== "idle" && navigation.formData) submitted.current = true;
+  }, [navigation]);
+  useEffect(() => {
+    if (navigation.state !== "idle") return;
+    const url = location.pathname + location.search;
+    const pathChanged = last.current.path !== location.pathname;
+    const urlChanged = last.current.url !== url;
+    const wasSubmission = submitted.current;
+    last.current = { path: location.pathname, url };
+    submitted.current = false;
+    const main = document.getElementById("main");
+    if (!main) return;
+    if (pathChanged || (urlChanged && !wasSubmission)) {
+      main.focus({ preventScroll: true });
+      return;
+    }
+    if (!wasSubmission) return;
+    const invalid = main.querySelector<HTMLElement>('[aria-invalid="true"]');
+    const field = invalid?.matches("fieldset") ? invalid.querySelector<HTMLElement>("input, select, textarea") : invalid;
+    if (field) field.focus();
+    else if (!document.activeElement || document.activeElement === document.body) main.focus({ preventScroll: true });
+  }, [navigation.state, location]);
+}
+
 export default function App() {
+  useFocusAfterNavigation();
   return <Outlet />;
 }
 

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { cloneElement, isValidElement, type ReactNode } from "react";
 import type { FieldErrors } from "~/lib/forms";
 import type { Params } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
@@ -27,17 +27,14 @@ export function Field({ name, label, hint, errors, defaultValue, type = "text", 
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
   const describedBy = [hint ? hintId : null, errorKey ? errorId : null].filter(Boolean).join(" ") || undefined;
-  const common = {
-    id,
-    name,
-    required,
-    maxLength,
-    autoComplete,
-    defaultValue: defaultValue ?? undefined,
+  const described = {
     "aria-invalid": errorKey ? true : undefined,
     "aria-describedby": describedBy,
     "aria-errormessage": errorKey ? errorId : undefined,
   };
+  const common = { id, name, required, maxLength, autoComplete, defaultValue: defaultValue ?? undefined, ...described };
+  // A control of its own (a select) gets the hint and the error announced with it too.
+  const control = isValidElement(children) ? cloneElement(children, described) : children;
   return (
     <div className="field">
       <label htmlFor={id}>
@@ -49,7 +46,7 @@ export function Field({ name, label, hint, errors, defaultValue, type = "text", 
           {hint}
         </p>
       ) : null}
-      {children ?? (multiline ? <textarea rows={rows} {...common} /> : <input type={type} inputMode={inputMode} {...common} />)}
+      {control ?? (multiline ? <textarea rows={rows} {...common} /> : <input type={type} inputMode={inputMode} {...common} />)}
       {errorKey ? (
         <p className="field-error" id={errorId}>
           {t(errorKey)}

@@ -1,5 +1,15 @@
-// Every page type of the seeded demo network, as a visitor and as a member (who hosts): it loads
-// with status 200, hydrates without a single script error, and passes axe at phone width.
+// Every page type of the seeded demo network (app/routes: every route that renders HTML), as a
+// visitor and as a member who hosts, at phone width (360×740) and desktop width (1280×800): it
+// loads with the expected status, hydrates without a single script error, and axe finds no
+// serious or critical violation at either width. Forms are also checked with their error
+// messages showing (and focus on the first field in error), and the error pages (404, 403, links
+// that no longer work) too. Not here: routes that answer with files (.ics, .xml, .csv, .json) or
+// only redirect, and the page an action such as /sessions/:id/register shows when it refuses
+// (a plain <Refusal>: a heading, a role="alert" message and a link back).
+//
+// One browser, one page per audience, each address loaded once and checked at both widths by
+// resizing the page. Proposals, a comment, an outcome, a cancelled session, a reset link and
+// an unsubscribe link are added through the models before the server starts.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
@@ -7,24 +17,103 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNoSeriousAxeViolations, launchBrowser, newPage, waitForHydration } from "../support/browser";
+import { desktopViewport, expectNoSeriousAxeViolations, launchBrowser, newPage, phoneViewport, waitForHydration } from "../support/browser";
 import { openServerDatabase } from "../support/direct-db";
 import { startServer, type RunningServer } from "../support/server";
 
 const databasePath = path.join(os.tmpdir(), `meedoen-pages-${randomBytes(4).toString("hex")}.sqlite`);
+// The models below write to the demo database (before the server opens it).
+process.env.DATABASE_PATH = databasePath;
+
+const day = 86_400_000;
 let server: RunningServer;
 let browser: Browser;
-let ids: { member: string; session: number; hostedInitiative: number; hostedSession: number };
+let ids: {
+  member: string;
+  membersOnly: string;
+  initiative: number;
+  pastSession: number;
+  session: number;
+  cancelledSession: number;
+  fullSession: number;
+  networkProposal: number;
+  initiativeProposal: number;
+  closedProposal: number;
+  comment: number;
+  outcome: number;
+  othersOutcome: number;
+  resetToken: string;
+  unsubscribeToken: string;
+  lastWeek: string;
+};
 
 beforeAll(async () => {
   execFileSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "db/seed.ts"], { env: { ...process.env, DATABASE_PATH: databasePath }, stdio: "ignore" });
-  server = await startServer({ DATABASE_PATH: databasePath });
-  browser = await launchBrowser();
+  const { closeDb } = await import("~/lib/db.server");
+  const { openProposal, respond, closeProposal, writeStatement } = await import("~/models/proposals.server");
+  const { postComment, postOutcome } = await import("~/models/contributions.server");
+  const { cancelSession } = await import("~/models/sessions.server");
+  const { requestPasswordReset } = await import("~/models/account.server");
+  const { weekLabel, weekOf, shiftWeek } = await import("~/models/digest.server");
+
   const sqlite = openServerDatabase(databasePath);
-  const pieter = sqlite.prepare("SELECT id FROM members WHERE email = 'pieter@demo.meedoen.nl'").get() as { id: string };
-  const hosted = sqlite.prepare("SELECT s.initiative_id AS initiative, s.id AS session FROM sessions s JOIN hosts h ON h.initiative_id = s.initiative_id WHERE h.member_id = ? ORDER BY s.starts_at DESC LIMIT 1").get(pieter.id) as { initiative: number; session: number };
-  ids = { member: pieter.id, session: hosted.session, hostedInitiative: hosted.initiative, hostedSession: hosted.session };
+  const idOf = (name: string) => (sqlite.prepare("SELECT id FROM members WHERE email = ?").get(`${name}@demo.meedoen.nl`) as { id: string }).id;
+  const pieter = idOf("pieter");
+  const anna = idOf("anna");
+  // Pieter hosts a course: one session took place, two are ahead.
+  const hosted = sqlite.prepare("SELECT s.initiative_id AS initiative, s.id AS session, s.starts_at AS startsAt FROM sessions s JOIN hosts h ON h.initiative_id = s.initiative_id WHERE h.member_id = ? ORDER BY s.starts_at").all(pieter) as { initiative: number; session: number; startsAt: number }[];
+  const past = hosted.find((s) => s.startsAt < Date.now())!;
+  const [next, later] = hosted.filter((s) => s.startsAt > Date.now());
+  const full = sqlite.prepare("SELECT s.id FROM sessions s WHERE s.capacity IS NOT NULL AND (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'registered') >= s.capacity").get() as { id: number };
+  const othersOutcome = sqlite.prepare("SELECT id FROM outcomes WHERE member_id != ? LIMIT 1").get(pieter) as { id: number };
+  const membersOnly = sqlite.prepare("SELECT id FROM members WHERE profile_visibility = 'members' LIMIT 1").get() as { id: string };
+  const unsubscribeToken = sqlite.prepare("SELECT unsubscribe_token AS token FROM members WHERE id = ?").get(anna) as { token: string };
   sqlite.close();
+
+  const now = new Date();
+  const networkProposal = openProposal(
+    { scope: "network", initiativeId: null, kind: "consent", title: "Elke maand een open avond", body: "We houden **elke eerste dinsdag** een open avond.\n\n- Iedereen welkom\n- Koffie staat klaar", days: 7, effect: null },
+    pieter,
+    now,
+  );
+  respond(networkProposal, anna, "object", "Dinsdag kan ik nooit; liever donderdag.", now);
+  const initiativeProposal = openProposal(
+    { scope: "initiative", initiativeId: past.initiative, kind: "majority", title: "Cursusavonden een half uur eerder", body: "Dan halen de deelnemers de laatste bus.", days: 5, effect: null },
+    pieter,
+    now,
+  );
+  respond(initiativeProposal, pieter, "for", "", now);
+  const opened = new Date(now.getTime() - 8 * day);
+  const closedProposal = openProposal({ scope: "network", initiativeId: null, kind: "majority", title: "Een gezamenlijke agenda op papier", body: "", days: 7, effect: null }, pieter, opened);
+  respond(closedProposal, pieter, "for", "", opened);
+  closeProposal(closedProposal, new Date(now.getTime() - day));
+  writeStatement(closedProposal, pieter, "We proberen het later opnieuw, met meer mensen erbij.", new Date(now.getTime() - day / 2));
+  const comment = postComment(past.initiative, pieter, { body: "Wie neemt de oefenkaarten mee?" }, now);
+  const outcome = postOutcome(past.initiative, pieter, { body: "## Wat we deden\n\nOefenen in tweetallen.", sessionId: past.session }, now);
+  cancelSession(later.session, pieter, now);
+  const resetToken = requestPasswordReset("anna@demo.meedoen.nl", now)!;
+  const lastWeek = weekLabel(shiftWeek(weekOf(now), -1));
+  closeDb();
+
+  ids = {
+    member: pieter,
+    membersOnly: membersOnly.id,
+    initiative: past.initiative,
+    pastSession: past.session,
+    session: next.session,
+    cancelledSession: later.session,
+    fullSession: full.id,
+    networkProposal,
+    initiativeProposal,
+    closedProposal,
+    comment,
+    outcome,
+    othersOutcome: othersOutcome.id,
+    resetToken,
+    unsubscribeToken: unsubscribeToken.token,
+    lastWeek,
+  };
+  [server, browser] = await Promise.all([startServer({ DATABASE_PATH: databasePath }), launchBrowser()]);
 });
 
 afterAll(async () => {
@@ -32,14 +121,6 @@ afterAll(async () => {
   await server?.stop();
   for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
 });
-
-async function visit(page: Page, pathname: string, errors: string[]) {
-  const response = await page.goto(server.url + pathname);
-  expect(response?.status(), pathname).toBe(200);
-  await waitForHydration(page);
-  expect(errors, pathname).toEqual([]);
-  expect(await page.locator("h1").first().textContent(), pathname).not.toMatch(/Dat lukte niet|Niet gevonden/);
-}
 
 function watchErrors(page: Page) {
   const errors: string[] = [];
@@ -50,40 +131,208 @@ function watchErrors(page: Page) {
   return errors;
 }
 
-const publicPages = () => ["/", "/?q=taal", "/?kind=course", "/agenda", "/initiatives/1", `/sessions/${ids.session}`, "/members", `/members/${ids.member}`, "/proposals", "/rules", "/log", "/log?group=session", "/how-it-works", "/login", "/signup"];
-const memberPages = () => ["/initiatives/new", "/proposals/new", "/settings", `/initiatives/${ids.hostedInitiative}/edit`, `/initiatives/${ids.hostedInitiative}/sessions`, `/sessions/${ids.hostedSession}/edit`, `/sessions/${ids.hostedSession}/message`];
+// The first form on the page that has fields to fill in.
+const postForm = 'main form[method="post"]:has(input:not([type="hidden"]), textarea)';
 
-describe("every page", () => {
-  it("works for a visitor, at phone width, without script errors or serious accessibility problems", async () => {
-    const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
-    const errors = watchErrors(page);
-    for (const pathname of publicPages()) {
-      await visit(page, pathname, errors);
-      await expectNoSeriousAxeViolations(page);
+/** One audience (visitor or member) on one page, collecting every problem instead of stopping at the first. */
+class Tour {
+  readonly problems: string[] = [];
+  readonly errors: string[];
+  private wide = false;
+
+  constructor(readonly page: Page) {
+    this.errors = watchErrors(page);
+  }
+
+  /** Loads an address (expecting `status`), then checks it at both widths. */
+  async visit(pathname: string, status = 200) {
+    const response = await this.page.goto(server.url + pathname);
+    await waitForHydration(this.page);
+    if (response?.status() !== status) this.problems.push(`${pathname}: status ${response?.status()}, expected ${status}`);
+    if (status === 200) {
+      const heading = await this.page.locator("h1").first().textContent();
+      if (/Dat lukte niet|Niet gevonden/.test(heading ?? "")) this.problems.push(`${pathname}: shows the error page "${heading}"`);
     }
-    await context.close();
-  });
+    await this.check(pathname);
+  }
 
-  it("works for a member who hosts, at phone width", async () => {
-    const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
-    const errors = watchErrors(page);
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("E-mailadres").fill("pieter@demo.meedoen.nl");
-    await page.getByLabel("Wachtwoord").fill("meedoen-demo");
-    await page.getByRole("button", { name: "Inloggen" }).last().click();
-    await page.waitForURL(`${server.url}/`);
-    for (const pathname of [...memberPages(), "/initiatives/1", `/members/${ids.member}`]) {
-      await visit(page, pathname, errors);
-      await expectNoSeriousAxeViolations(page);
+  /**
+   * Submits a form on the page as it is (through Remix), then checks the page with its errors
+   * showing; focus must be on the first field in error, so that its error is read out with it.
+   */
+  async submitWithErrors(pathname: string, prepare?: (page: Page) => Promise<void>, form = postForm) {
+    await this.page.goto(server.url + pathname);
+    await waitForHydration(this.page);
+    await prepare?.(this.page);
+    await this.page.locator(form).first().locator('button[type="submit"]').last().click();
+    await this.page.locator('main [aria-invalid="true"], main .form-error').first().waitFor();
+    const focusedOnIt = await this.page
+      .waitForFunction(
+        () => {
+          const invalid = document.querySelector('main [aria-invalid="true"]');
+          const first = invalid?.matches("fieldset") ? invalid.querySelector("input, select, textarea") : invalid;
+          return !first || first === document.activeElement;
+        },
+        null,
+        { timeout: 5_000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!focusedOnIt) this.problems.push(`${pathname}: after the errors showed, focus is not on the first field in error`);
+    await this.check(`${pathname} (with errors)`);
+  }
+
+  /** axe at the width the page has, then at the other one (alternating saves a resize per page). */
+  private async check(label: string) {
+    for (let i = 0; i < 2; i++) {
+      const viewport = this.wide ? desktopViewport : phoneViewport;
+      await this.page.setViewportSize(viewport);
+      try {
+        await expectNoSeriousAxeViolations(this.page);
+      } catch (error) {
+        this.problems.push(`${label} at ${viewport.width}px: ${(error as Error).message}`);
+      }
+      if (i === 0) this.wide = !this.wide;
     }
-    await context.close();
-  });
+    if (this.errors.length) this.problems.push(`${label}: script errors: ${this.errors.splice(0).join("; ")}`);
+  }
 
-  it("answers an unknown address with a friendly 404 page", async () => {
-    const { context, page } = await newPage(browser, { baseURL: server.url });
-    const response = await page.goto(`${server.url}/bestaat-niet`);
-    expect(response?.status()).toBe(404);
+  expectNoProblems() {
+    expect(this.problems.join("\n\n")).toBe("");
+  }
+}
+
+async function logIn(page: Page, email: string) {
+  await page.goto(`${server.url}/login`);
+  await waitForHydration(page);
+  await page.getByLabel("E-mailadres").fill(email);
+  await page.getByLabel("Wachtwoord").fill("meedoen-demo");
+  await page.getByRole("button", { name: "Inloggen" }).last().click();
+  await page.waitForURL(`${server.url}/`);
+}
+
+/** Pages anyone can see: the same addresses are checked logged out and logged in. */
+const publicPages = () => [
+  "/",
+  "/?q=taal",
+  "/?kind=course",
+  "/?q=gibberishxyz",
+  "/agenda",
+  `/initiatives/${ids.initiative}`,
+  "/initiatives/2",
+  "/initiatives/3",
+  "/initiatives/12",
+  `/sessions/${ids.pastSession}`,
+  `/sessions/${ids.session}`,
+  `/sessions/${ids.cancelledSession}`,
+  `/sessions/${ids.fullSession}`,
+  "/members",
+  "/members?q=taal",
+  `/members/${ids.member}`,
+  "/proposals",
+  `/proposals/${ids.networkProposal}`,
+  `/proposals/${ids.initiativeProposal}`,
+  `/proposals/${ids.closedProposal}`,
+  "/rules",
+  "/log",
+  "/log?group=session",
+  "/how-it-works",
+  "/now",
+  "/digest",
+  `/digest/${ids.lastWeek}`,
+];
+
+describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
+  it("as a visitor", async () => {
+    const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
+    const tour = new Tour(page);
+    for (const pathname of [...publicPages(), "/login", "/signup", "/password/forgot", `/password/reset/${ids.resetToken}`, `/unsubscribe/${ids.unsubscribeToken}`]) {
+      await tour.visit(pathname);
+    }
+    // A profile only members can see, links that do not work (any more), an unknown address.
+    await tour.visit(`/members/${ids.membersOnly}`);
+    await tour.visit(`/password/reset/${"x".repeat(43)}`, 404);
+    await tour.visit(`/unsubscribe/${"x".repeat(30)}`, 404);
+    await tour.visit("/bestaat-niet", 404);
     expect(await page.locator("h1").textContent()).toBe("Niet gevonden");
+    tour.expectNoProblems();
+    await context.close();
+  });
+
+  it("as a visitor, with the forms' error messages showing", async () => {
+    const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
+    const tour = new Tour(page);
+    await tour.submitWithErrors("/signup");
+    await tour.submitWithErrors("/login", async (p) => {
+      await p.getByLabel("E-mailadres").fill("niemand@example.org");
+      await p.getByLabel("Wachtwoord").fill("verkeerd-wachtwoord");
+    });
+    await tour.submitWithErrors("/password/forgot");
+    await tour.submitWithErrors(`/password/reset/${ids.resetToken}`, async (p) => {
+      await p.locator('input[type="password"]').first().fill("kort");
+    });
+    tour.expectNoProblems();
+    await context.close();
+  });
+
+  it("as a member who hosts", async () => {
+    const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
+    await logIn(page, "pieter@demo.meedoen.nl");
+    const tour = new Tour(page);
+    const memberPages = [
+      "/initiatives/new",
+      "/proposals/new",
+      `/proposals/new?initiative=${ids.initiative}`,
+      "/settings",
+      "/settings/profile",
+      "/settings/delete",
+      `/initiatives/${ids.initiative}/edit`,
+      `/initiatives/${ids.initiative}/sessions`,
+      `/initiatives/${ids.initiative}/comments`,
+      `/initiatives/${ids.initiative}/outcomes`,
+      `/sessions/${ids.session}/edit`,
+      `/sessions/${ids.session}/message`,
+      `/comments/${ids.comment}/edit`,
+      `/outcomes/${ids.outcome}/edit`,
+      `/members/${ids.membersOnly}`,
+    ];
+    for (const pathname of [...publicPages(), ...memberPages]) await tour.visit(pathname);
+    await tour.visit(`/outcomes/${ids.othersOutcome}/edit`, 403);
+    await tour.visit("/bestaat-niet", 404);
+    tour.expectNoProblems();
+    await context.close();
+  });
+
+  it("as a member, with the forms' error messages showing", async () => {
+    const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
+    await logIn(page, "pieter@demo.meedoen.nl");
+    const tour = new Tour(page);
+    await tour.submitWithErrors("/initiatives/new");
+    await tour.submitWithErrors("/proposals/new");
+    await tour.submitWithErrors(`/initiatives/${ids.initiative}/sessions`);
+    await tour.submitWithErrors(`/sessions/${ids.session}/edit`, async (p) => {
+      await p.locator('input[type="datetime-local"]').first().fill("");
+    });
+    await tour.submitWithErrors(`/sessions/${ids.session}/message`);
+    // Only spaces get past the browser's own check of a required field.
+    const spaces = async (p: Page) => p.locator("main textarea").first().fill("   ");
+    await tour.submitWithErrors(`/initiatives/${ids.initiative}/comments`, spaces);
+    await tour.submitWithErrors(`/initiatives/${ids.initiative}/outcomes`, spaces);
+    await tour.submitWithErrors(
+      "/settings/profile",
+      async (p) => {
+        await p.locator("#field-displayName").fill("");
+      },
+      'form[aria-labelledby="profile-heading"]',
+    );
+    await tour.submitWithErrors("/settings/delete");
+    // An objection without a reason.
+    await tour.submitWithErrors(`/proposals/${ids.networkProposal}`, async (p) => {
+      await p.getByRole("radio", { name: /Bezwaar/ }).check();
+    });
+    tour.expectNoProblems();
     await context.close();
   });
 });
