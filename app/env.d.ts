@@ -7,6 +7,8 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     clientAddress: string;
     nonce: string;
+    /** The HTTP method of the request (a loader run after a form post sees "POST"). */
+    method?: string;
   }
   interface Future {
     v3_singleFetch: true;

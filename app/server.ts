@@ -1,6 +1,6 @@
 // The HTTP server: plain node:http in front of the Remix request handler. It serves the static
-// files, refuses cross-site and oversized requests before any app code runs, sets the security
-// headers and hands loaders the client's address (for rate limits) and the CSP nonce.
+// files, refuses cross-site, oversized and badly encoded requests before any app code runs, sets
+// the security headers and hands loaders the client's address (for rate limits) and the CSP nonce.
 // Bundled with the app into build/index.js by the Remix compiler (remix.config.js `server`).
 import { randomBytes } from "node:crypto";
 import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
@@ -13,6 +13,7 @@ import { createRequestHandler } from "@remix-run/node";
 import * as build from "@remix-run/dev/server-build";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
+import { translate } from "~/lib/i18n";
 import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
 import { startScheduler } from "~/lib/scheduler.server";
 import { isSameOrigin, securityHeaders } from "~/lib/security.server";
@@ -21,6 +22,7 @@ const config = env();
 const handleRequest = createRequestHandler(build, config.NODE_ENV === "production" ? "production" : "development");
 const publicDir = path.resolve("public");
 const maxBodyBytes = 1024 * 1024;
+const tooLarge = { nl: "Dit formulier is te groot om te versturen.", en: "This form is too large to send." };
 
 const mimeTypes: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -62,8 +64,12 @@ function acceptsGzip(req: http.IncomingMessage) {
   return /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
 }
 
+function plainHtml(status: number, nl: string, en: string) {
+  return `<!doctype html><html lang="nl"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${status}</title><main><h1>${nl}</h1><p lang="en">${en}</p><p><a href="/">Meedoen</a></p></main></html>`;
+}
+
 function plainPage(res: http.ServerResponse, status: number, nl: string, en: string) {
-  const body = `<!doctype html><html lang="nl"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${status}</title><main><h1>${nl}</h1><p lang="en">${en}</p><p><a href="/">Meedoen</a></p></main></html>`;
+  const body = plainHtml(status, nl, en);
   res.writeHead(status, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
   res.end(body);
 }
@@ -119,30 +125,94 @@ async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, 
   return true;
 }
 
-function toWebRequest(req: http.IncomingMessage, url: URL, controller: AbortController): Request {
+class BodyTooLargeError extends Error {}
+
+/**
+ * Reads the request body, refusing it (BodyTooLargeError) as soon as more than `maxBodyBytes`
+ * have come in: forms are small, and a chunked body has no Content-Length to check up front.
+ */
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBodyBytes) {
+        req.off("data", onData);
+        req.pause();
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Whether a form body is text that decodes as UTF-8: the bytes themselves, and in a urlencoded
+ * body also the bytes its %XX escapes stand for (overlong forms, lone surrogates, cut-off
+ * sequences and stray bytes all fail). Browsers only send valid UTF-8 from our pages, so anything
+ * else is refused instead of being turned into replacement characters.
+ */
+function isValidFormEncoding(body: Buffer, contentType: string): boolean {
+  try {
+    const text = strictUtf8.decode(body);
+    if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
+      // Unescaped characters are whole code points (checked above), so each run of escapes must
+      // be valid UTF-8 on its own.
+      for (const [run] of text.matchAll(/(?:%[0-9a-f]{2})+/gi)) {
+        strictUtf8.decode(Uint8Array.from(run.slice(1).split("%"), (hex) => parseInt(hex, 16)));
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function toWebRequest(req: http.IncomingMessage, url: URL, controller: AbortController, body: Buffer | undefined): Request {
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
   }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  let received = 0;
-  const body = hasBody
-    ? (Readable.toWeb(
-        req.on("data", (chunk: Buffer) => {
-          received += chunk.length;
-          if (received > maxBodyBytes) req.destroy(new Error("request body too large"));
-        }),
-      ) as ReadableStream)
-    : undefined;
   return new Request(url, {
     method: req.method,
     headers,
-    body,
+    body: body ? new Uint8Array(body) : undefined,
     signal: controller.signal,
-    // Node's fetch needs this for streamed bodies.
-    duplex: hasBody ? "half" : undefined,
-  } as RequestInit);
+  });
+}
+
+const lingerMs = 1000;
+
+/**
+ * A refusal that does not wait for the rest of the body: the whole answer goes out at once, then
+ * the connection is closed. What the client is still sending is read and dropped for a moment
+ * first: closing on unread data resets the connection, and the client could lose the answer.
+ */
+function refuseAndClose(req: http.IncomingMessage, res: http.ServerResponse, status: number, nl: string, en: string) {
+  const body = plainHtml(status, nl, en);
+  res.shouldKeepAlive = false;
+  res.writeHead(status, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(body), Connection: "close" });
+  res.write(body);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(timer);
+    res.end();
+  };
+  const timer = setTimeout(close, lingerMs);
+  req.on("data", () => {});
+  req.once("end", close);
+  req.once("error", close);
+  req.resume();
 }
 
 async function sendWebResponse(req: http.IncomingMessage, res: http.ServerResponse, response: Response, extra: Record<string, string>) {
@@ -187,22 +257,36 @@ const server = http.createServer(async (req, res) => {
     const calendar = /^\/(sessions|initiatives)\/(\d+)\.ics$/.exec(url.pathname);
     if (calendar) url.pathname = `/${calendar[1]}/${calendar[2]}/calendar.ics`;
 
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      if (Number(req.headers["content-length"] ?? 0) > maxBodyBytes) {
-        return plainPage(res, 413, "Dit formulier is te groot om te versturen.", "This form is too large to send.");
-      }
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    if (hasBody && Number(req.headers["content-length"] ?? 0) > maxBodyBytes) {
+      return refuseAndClose(req, res, 413, tooLarge.nl, tooLarge.en);
     }
-    const request = toWebRequest(req, url, controller);
-    if (request.method !== "GET" && request.method !== "HEAD" && !isSameOrigin(request)) {
-      return plainPage(
+    if (hasBody && !isSameOrigin(toWebRequest(req, url, controller, undefined))) {
+      return refuseAndClose(
+        req,
         res,
         403,
         "Dit verzoek kwam niet van deze website en is geweigerd.",
         "This request did not come from this website and was refused.",
       );
     }
+    let body: Buffer | undefined;
+    if (hasBody) {
+      try {
+        body = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return refuseAndClose(req, res, 413, tooLarge.nl, tooLarge.en);
+        // The client went away in the middle of sending: there is no one to answer.
+        res.destroy();
+        return;
+      }
+      if (!isValidFormEncoding(body, String(req.headers["content-type"] ?? ""))) {
+        return plainPage(res, 400, translate("nl", "error.badEncoding"), translate("en", "error.badEncoding"));
+      }
+    }
+    const request = toWebRequest(req, url, controller, body);
     const nonce = randomBytes(16).toString("base64");
-    const render = () => handleRequest(request, { clientAddress: clientAddress(req), nonce });
+    const render = () => handleRequest(request, { clientAddress: clientAddress(req), nonce, method: req.method });
     const cacheKey = pageCacheKey(req, url);
     const response = cacheKey ? (cachedPage(cacheKey, nonce) ?? (await renderAndKeep(cacheKey, nonce, render))) : await render();
     await sendWebResponse(req, res, response, securityHeaders(nonce, url.protocol === "https:"));
@@ -210,9 +294,6 @@ const server = http.createServer(async (req, res) => {
     if (res.headersSent) {
       res.destroy();
       return;
-    }
-    if (error instanceof Error && error.message === "request body too large") {
-      return plainPage(res, 413, "Dit formulier is te groot om te versturen.", "This form is too large to send.");
     }
     console.error(error);
     plainPage(res, 500, "Er ging iets mis aan onze kant.", "Something went wrong on our side.");

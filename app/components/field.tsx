@@ -67,3 +67,20 @@ export function FormError({ errors, params }: { errors?: FieldErrors; params?: P
     </p>
   );
 }
+
+/** The error of a group of choices (radio buttons in a fieldset), shown under the group. */
+export function ChoiceError({ name, errors }: { name: string; errors?: FieldErrors }) {
+  const t = useT();
+  const key = errors?.[name];
+  if (!key) return null;
+  return (
+    <p className="field-error" id={`field-${name}-error`}>
+      {t(key)}
+    </p>
+  );
+}
+
+/** The attributes that tie a fieldset of choices to its error. */
+export function choiceErrorProps(name: string, errors?: FieldErrors) {
+  return errors?.[name] ? { "aria-invalid": true, "aria-describedby": `field-${name}-error` } : {};
+}

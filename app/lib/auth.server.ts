@@ -117,8 +117,20 @@ export async function requireMember(request: Request): Promise<CurrentMember> {
 
 /** Only same-site paths are followed after login, never another host. */
 export function safeRedirect(target: FormDataEntryValue | string | null | undefined, fallback = "/") {
-  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
+  if (typeof target !== "string" || target.length > 2000 || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
     return fallback;
   }
-  return target;
+  // Read it as a browser would: tabs and newlines are dropped ("/\t/evil.example" is
+  // "//evil.example") and a backslash is a slash, so only a path on this site stays on it. What
+  // comes back is percent-encoded: nothing in it can break the Location header.
+  const base = "http://same.invalid";
+  let url: URL;
+  try {
+    url = new URL(target, base);
+  } catch {
+    return fallback;
+  }
+  const path = url.pathname + url.search + url.hash;
+  if (url.origin !== base || path.startsWith("//") || path.startsWith("/\\")) return fallback;
+  return path;
 }

@@ -9,10 +9,25 @@ export type FormResult<T> =
   | { ok: true; data: T }
   | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
-/** Trims, normalises to NFC and drops control characters other than newline and tab. */
-export function cleanText(value: string): string {
+// Characters nobody types on purpose and that only hide or disguise text: control characters
+// (C0 other than tab and newline, DEL, C1), direction overrides, embeddings, isolates and marks
+// (which can make "gnp.exe" read as "exe.png"), invisible zero-width characters (zero-width
+// space, word joiner, invisible operators, byte order mark; the joiners U+200C/U+200D stay, emoji
+// and several scripts need them), interlinear annotation, object and replacement characters,
+// noncharacters and lone surrogates.
+const invisible =
   // eslint-disable-next-line no-control-regex
-  return value.normalize("NFC").replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, "").trim();
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFF9-\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Trims, normalises to NFC and line ends to "\n", and drops control and invisible characters (see above). */
+export function cleanText(value: string): string {
+  return value.normalize("NFC").replace(/\r\n?|[\u2028\u2029]/g, "\n").replace(invisible, "").trim();
+}
+
+/** One text field of a form, cleaned: "" when it is missing or not text (a file). */
+export function textField(formData: FormData, name: string): string {
+  const value = formData.get(name);
+  return typeof value === "string" ? cleanText(value) : "";
 }
 
 export function formValues(formData: FormData): Record<string, string> {
@@ -23,6 +38,9 @@ export function formValues(formData: FormData): Record<string, string> {
   return values;
 }
 
+/** The longest value sent back to a refused form: the longest field takes 20 000 characters. */
+const echoLimit = 20_000;
+
 export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): FormResult<z.output<S>> {
   const values = formValues(formData);
   const parsed = schema.safeParse(values);
@@ -32,10 +50,31 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): F
     const field = String(issue.path[0] ?? "form");
     errors[field] ??= issue.message as MessageKey;
   }
-  // Passwords are never sent back to the page.
+  // Passwords are never sent back to the page, nor more text than any field takes (a browser
+  // keeps to the fields' maxLength; a megabyte pasted by a script is not echoed twice).
   delete values.password;
+  for (const key of Object.keys(values)) values[key] = values[key].slice(0, echoLimit);
   return { ok: false, errors, values };
 }
+
+/**
+ * The same form sent again within this time (a double click, a reload that posts again, a
+ * retry after a slow answer) is the same submission: it is answered as the first was, without
+ * a second row. Later, the same text is a new contribution.
+ */
+export const resubmitWindowMs = 10 * 60_000;
+
+/** Once: a model function asked for this returns the row a repeated submission already made. */
+export type Once = { once?: boolean };
+
+/**
+ * A whole number as typed in a number field: digits only, so "1e3", "0x10", "1.5", "-2" and
+ * "٣" are not numbers here (NaN, which the schema refuses); an empty field is `empty`.
+ */
+export const typedNumber =
+  <T,>(empty: T) =>
+  (value: string | undefined): number | T =>
+    !value ? empty : /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
 
 /** A required text field with a maximum length; both messages are dictionary keys. */
 export const requiredText = (max: number, requiredKey: MessageKey, tooLongKey: MessageKey) =>

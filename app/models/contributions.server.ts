@@ -8,7 +8,7 @@ import type { Db } from "../../db/client";
 import { governance } from "~/governance/config";
 import { withinNewcomerLimit } from "~/governance/rules";
 import { db } from "~/lib/db.server";
-import { requiredText } from "~/lib/forms";
+import { requiredText, resubmitWindowMs, type Once } from "~/lib/forms";
 import type { MessageKey, Params } from "~/lib/i18n";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { memoText } from "~/lib/text-cache.server";
@@ -130,10 +130,18 @@ function throwIfRefused(refusal: ContributionRefusedError | null) {
   if (refusal) throw refusal;
 }
 
-export function postOutcome(initiativeId: number, memberId: string, input: { body: string; sessionId: number | null }, now = new Date()): number {
+export function postOutcome(initiativeId: number, memberId: string, input: { body: string; sessionId: number | null }, now = new Date(), options: Once = {}): number {
   // The limit is counted inside the write transaction, so parallel posts cannot pass it together.
   return db().transaction((tx) => {
     throwIfRefused(outcomeRefusal(initiativeId, memberId, input.sessionId, now.getTime()));
+    if (options.once) {
+      const repeated = tx.get<{ id: number } | undefined>(sql`
+        SELECT id FROM outcomes
+        WHERE initiative_id = ${initiativeId} AND member_id = ${memberId} AND session_id IS ${input.sessionId} AND body = ${input.body}
+          AND created_at > ${now.getTime() - resubmitWindowMs}
+        ORDER BY id DESC LIMIT 1`);
+      if (repeated) return repeated.id;
+    }
     throwIfRefused(contributionRefusal(memberId, now.getTime()));
     return tx
       .insert(outcomes)
@@ -143,9 +151,16 @@ export function postOutcome(initiativeId: number, memberId: string, input: { bod
   }, { behavior: "immediate" });
 }
 
-export function postComment(initiativeId: number, memberId: string, input: { body: string }, now = new Date()): number {
+export function postComment(initiativeId: number, memberId: string, input: { body: string }, now = new Date(), options: Once = {}): number {
   return db().transaction((tx) => {
     if (!tx.get(sql`SELECT 1 FROM initiatives WHERE id = ${initiativeId}`)) throw new ContributionRefusedError("contribution.notFound", 404);
+    if (options.once) {
+      const repeated = tx.get<{ id: number } | undefined>(sql`
+        SELECT id FROM comments
+        WHERE initiative_id = ${initiativeId} AND member_id = ${memberId} AND body = ${input.body} AND created_at > ${now.getTime() - resubmitWindowMs}
+        ORDER BY id DESC LIMIT 1`);
+      if (repeated) return repeated.id;
+    }
     throwIfRefused(contributionRefusal(memberId, now.getTime()));
     return tx
       .insert(comments)

@@ -6,10 +6,23 @@ import { flags, initiatives, members } from "../../db/schema";
 import { governance } from "~/governance/config";
 import { reachesThreshold } from "~/governance/rules";
 import { db } from "~/lib/db.server";
+import { textField } from "~/lib/forms";
+import type { MessageKey } from "~/lib/i18n";
 import { contributionExists, hideContribution } from "./contributions.server";
 import { appendLog } from "./log.server";
 import { openProposal } from "./proposals.server";
 import { voiceSnapshot } from "./voice.server";
+
+export const flagLimits = { rule: 120, reason: 1000 } as const;
+
+/** The rule and reason of a flag form, or the message why they cannot be taken as they are. */
+export function flagInput(formData: FormData): { rule: string; reason: string; message?: undefined } | { message: MessageKey } {
+  const rule = textField(formData, "rule");
+  const reason = textField(formData, "reason");
+  if (!rule || !reason) return { message: "flag.required" };
+  if (rule.length > flagLimits.rule || reason.length > flagLimits.reason) return { message: "flag.tooLong" };
+  return { rule, reason };
+}
 
 export type FlagTarget = { type: "initiative" | "member" | "outcome" | "comment"; id: string };
 

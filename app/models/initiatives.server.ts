@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { hosts, initiativeKinds, initiativeTags, initiatives, members } from "../../db/schema";
 import { db } from "~/lib/db.server";
-import { optionalText, requiredText } from "~/lib/forms";
+import { optionalText, requiredText, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
 import { toFtsQuery } from "~/lib/search";
 import { deriveStatus } from "~/lib/status";
 import { NotAHostError } from "./errors.server";
@@ -39,7 +39,7 @@ export const initiativeInput = z.object({
   target: z
     .string()
     .optional()
-    .transform((v) => (v ? Number(v) : undefined))
+    .transform(typedNumber(undefined))
     .pipe(
       z
         .number({ error: "initiative.target.invalid" })
@@ -52,8 +52,16 @@ export const initiativeInput = z.object({
 
 export type InitiativeInput = z.output<typeof initiativeInput>;
 
-export function createInitiative(memberId: string, input: InitiativeInput, now = new Date()): number {
+export function createInitiative(memberId: string, input: InitiativeInput, now = new Date(), options: Once = {}): number {
   return db().transaction((tx) => {
+    if (options.once) {
+      const repeated = tx.get<{ id: number } | undefined>(sql`
+        SELECT id FROM initiatives
+        WHERE created_by = ${memberId} AND title = ${input.title} AND summary = ${input.summary} AND kind = ${input.kind} AND body = ${input.body}
+          AND created_at > ${now.getTime() - resubmitWindowMs}
+        ORDER BY id DESC LIMIT 1`);
+      if (repeated) return repeated.id;
+    }
     const row = tx
       .insert(initiatives)
       .values({

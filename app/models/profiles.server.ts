@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { members, memberTags, nowUpdates } from "../../db/schema";
 import { db } from "~/lib/db.server";
-import { optionalText, requiredText } from "~/lib/forms";
+import { optionalText, requiredText, resubmitWindowMs, type Once } from "~/lib/forms";
 import { toFtsQuery } from "~/lib/search";
 import { normaliseTags } from "./initiatives.server";
 
@@ -49,8 +49,13 @@ export function updateProfile(memberId: string, input: ProfileInput) {
 export const nowInput = z.object({ now: requiredText(profileLimits.now, "profile.now.required", "profile.now.tooLong") });
 
 /** Says what the member is doing now; the old line stays in the history of now updates. */
-export function postNow(memberId: string, text: string, now = new Date()) {
+export function postNow(memberId: string, text: string, now = new Date(), options: Once = {}) {
   db().transaction((tx) => {
+    if (options.once) {
+      // The line the member just posted, posted again: nothing new to say.
+      const current = tx.get<{ now_text: string | null; now_at: number | null } | undefined>(sql`SELECT now_text, now_at FROM members WHERE id = ${memberId}`);
+      if (current?.now_text === text && current.now_at !== null && current.now_at > now.getTime() - resubmitWindowMs) return;
+    }
     tx.update(members).set({ nowText: text, nowAt: now }).where(eq(members.id, memberId)).run();
     tx.insert(nowUpdates).values({ memberId, text, createdAt: now }).run();
   }, { behavior: "immediate" });

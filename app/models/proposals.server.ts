@@ -16,6 +16,7 @@ import type { Db } from "../../db/client";
 import { governance } from "~/governance/config";
 import { positionsFor, proposalOutcome, validDuration, type Position, type ProposalKind } from "~/governance/rules";
 import { db } from "~/lib/db.server";
+import type { Once } from "~/lib/forms";
 import { env } from "~/lib/env.server";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime } from "~/lib/time";
@@ -69,12 +70,21 @@ export type OpenInput = {
 };
 
 /** Opens a proposal; `openedBy` null means the system opened it (a second hide, a held member). */
-export function openProposal(input: OpenInput, openedBy: string | null, now = new Date()): number {
+export function openProposal(input: OpenInput, openedBy: string | null, now = new Date(), options: Once = {}): number {
   if (!validDuration(input.days)) throw new ProposalRefusedError("proposal.duration.invalid", 400);
   if (openedBy && !mayTakePart(input, openedBy, now.getTime())) {
     throw new ProposalRefusedError(input.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
   }
   return db().transaction((tx) => {
+    // The same proposal by the same member while it is open is the one already made.
+    if (options.once && openedBy) {
+      const repeated = tx.get<{ id: number } | undefined>(sql`
+        SELECT id FROM proposals
+        WHERE opened_by = ${openedBy} AND scope = ${input.scope} AND initiative_id IS ${input.initiativeId} AND kind = ${input.kind}
+          AND title = ${input.title} AND body = ${input.body} AND effect IS ${input.effect ? JSON.stringify(input.effect) : null} AND closed_at IS NULL
+        ORDER BY id DESC LIMIT 1`);
+      if (repeated) return repeated.id;
+    }
     const row = tx
       .insert(proposals)
       .values({

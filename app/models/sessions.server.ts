@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { hosts, initiatives, interests, registrations, sessions } from "../../db/schema";
@@ -6,7 +6,7 @@ import type { Db } from "../../db/client";
 import { sessionRules } from "~/governance/config";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
-import { optionalText } from "~/lib/forms";
+import { optionalText, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
 import { siteUrl, queueMemberMail } from "~/lib/mail.server";
 import { toFtsQuery } from "~/lib/search";
 import { formatDateTime, parseLocalDateTime } from "~/lib/time";
@@ -65,7 +65,7 @@ export function sessionInput({ now, creating }: { now: Date; creating: boolean }
       capacity: z
         .string()
         .optional()
-        .transform((v) => (v ? Number(v) : null))
+        .transform(typedNumber(null))
         .pipe(
           z
             .number({ error: "session.capacity.invalid" })
@@ -108,9 +108,18 @@ function when(startsAt: Date, locale: string) {
   return formatDateTime(startsAt, locale, env().TZ_COMMUNITY);
 }
 
-export function addSession(initiativeId: number, memberId: string, input: SessionInput, now = new Date()): number {
+export function addSession(initiativeId: number, memberId: string, input: SessionInput, now = new Date(), options: Once = {}): number {
   return db().transaction((tx) => {
     assertHost(tx, initiativeId, memberId, now);
+    // The same session (time, place, organisation, places) added again is one session added twice.
+    if (options.once) {
+      const repeated = tx.get<{ id: number } | undefined>(sql`
+        SELECT id FROM sessions
+        WHERE initiative_id = ${initiativeId} AND starts_at = ${input.startsAt.getTime()} AND ends_at = ${input.endsAt.getTime()} AND place = ${input.place}
+          AND host_organisation = ${input.hostOrganisation} AND capacity IS ${input.capacity} AND cancelled_at IS NULL
+        ORDER BY id DESC LIMIT 1`);
+      if (repeated) return repeated.id;
+    }
     const initiative = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, initiativeId)).get()!;
     const hadSessions = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM sessions WHERE initiative_id = ${initiativeId} AND cancelled_at IS NULL`).n > 0;
     const row = tx
@@ -366,7 +375,12 @@ export function messageParticipants(sessionId: number, hostId: string, message: 
     const title = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, session.initiativeId)).get()!.title;
     const host = tx.get<{ display_name: string }>(sql`SELECT display_name FROM members WHERE id = ${hostId}`).display_name;
     const recipients = participantIds(tx, sessionId);
-    const batch = `${now.getTime()}-${generateCheckinCode()}`;
+    // The same message again shortly after (a double click, a retry) is not sent twice.
+    const fingerprint = createHash("sha256").update(JSON.stringify([hostId, message.subject, message.body])).digest("hex").slice(0, 16);
+    const repeated = tx.get(sql`
+      SELECT 1 FROM outbox WHERE kind = 'host-message' AND dedupe_key LIKE ${`host-message:${sessionId}:${fingerprint}:%`} AND created_at > ${now.getTime() - resubmitWindowMs}`);
+    if (repeated) return recipients.length;
+    const batch = `${fingerprint}:${now.getTime()}-${generateCheckinCode()}`;
     for (const to of recipients) {
       queueMemberMail(tx, {
         memberId: to,

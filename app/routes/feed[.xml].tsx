@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Feed } from "feed";
+import { asHtml } from "~/lib/atom";
 import { originOf } from "~/lib/calendar.server";
 import { translator } from "~/lib/i18n";
 import { atomEntries } from "~/models/contributions.server";
 
-// The feed package marks titles type="html": escape them so "A & B <c>" reads as written.
-const asHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 // The network's Atom feed: newest initiatives and outcomes, never hidden ones (in Dutch, the
 // network's language). Links are absolute, built from the request's origin.

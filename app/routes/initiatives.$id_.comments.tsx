@@ -29,7 +29,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!form.ok) return data({ errors: form.errors, values: form.values, params: undefined as Params | undefined }, { status: 400 });
   let commentId: number;
   try {
-    commentId = postComment(id, member.id, form.data);
+    commentId = postComment(id, member.id, form.data, new Date(), { once: true });
   } catch (error) {
     if (error instanceof ContributionRefusedError) {
       return data({ errors: { form: error.messageKey } as FieldErrors, values: formValues(formData), params: error.params }, { status: error.status });

@@ -1,7 +1,8 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useParams } from "@remix-run/react";
 import { Refusal } from "~/components/refusal";
+import { toPageUnlessPosted } from "~/lib/action-only.server";
 import { requireMember } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
 import { idParam } from "~/lib/params.server";
@@ -19,8 +20,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/initiatives/${initiative.id}#sessions-heading`, 303);
 }
 
-export function loader({ params }: { params: { id?: string } }) {
-  return redirect(`/initiatives/${idParam(params.id)}`);
+export function loader({ params, context }: LoaderFunctionArgs) {
+  return toPageUnlessPosted(context, `/initiatives/${idParam(params.id)}`);
 }
 
 export default function EnrolRefused() {

@@ -1,7 +1,8 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useParams } from "@remix-run/react";
 import { Refusal } from "~/components/refusal";
+import { toPageUnlessPosted } from "~/lib/action-only.server";
 import { requireMember } from "~/lib/auth.server";
 import { readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
@@ -24,8 +25,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/initiatives/${id}`, 303);
 }
 
-export function loader({ params }: { params: { id?: string } }) {
-  return redirect(`/initiatives/${idParam(params.id)}`);
+export function loader({ params, context }: LoaderFunctionArgs) {
+  return toPageUnlessPosted(context, `/initiatives/${idParam(params.id)}`);
 }
 
 export default function HostsRefused() {

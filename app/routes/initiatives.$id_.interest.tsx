@@ -1,5 +1,6 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
+import { toPageUnlessPosted } from "~/lib/action-only.server";
 import { requireMember } from "~/lib/auth.server";
 import { readFormData } from "~/lib/forms";
 import { idParam } from "~/lib/params.server";
@@ -16,8 +17,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/initiatives/${initiative.id}#sessions-heading`, 303);
 }
 
-export function loader({ params }: { params: { id?: string } }) {
-  return redirect(`/initiatives/${idParam(params.id)}`);
+export function loader({ params, context }: LoaderFunctionArgs) {
+  return toPageUnlessPosted(context, `/initiatives/${idParam(params.id)}`);
 }
 
 // Refusals (404) render through the root error page.

@@ -41,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!form.ok) return data({ errors: form.errors, values: form.values, params: undefined as Params | undefined }, { status: 400 });
   let outcomeId: number;
   try {
-    outcomeId = postOutcome(id, member.id, form.data);
+    outcomeId = postOutcome(id, member.id, form.data, new Date(), { once: true });
   } catch (error) {
     if (error instanceof ContributionRefusedError) {
       return data({ errors: { form: error.messageKey } as FieldErrors, values: formValues(formData), params: error.params }, { status: error.status });

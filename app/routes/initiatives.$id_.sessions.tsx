@@ -33,7 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = parseForm(sessionInput({ now, creating: true }), await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   try {
-    addSession(initiative.id, member.id, form.data, now);
+    addSession(initiative.id, member.id, form.data, now, { once: true });
   } catch (error) {
     if (error instanceof NotAHostError) throw data(null, { status: 403 });
     throw error;

@@ -24,7 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // Held posting and the newcomer limits (governance.md §4, §5).
   const refusal = postingRefusal(member.id, "initiative");
   if (refusal) return data({ errors: { form: refusal.message } as FieldErrors, values: formValues(formData), params: refusal.params }, { status: refusal.status });
-  const id = createInitiative(member.id, form.data);
+  const id = createInitiative(member.id, form.data, new Date(), { once: true });
   return redirect(`/initiatives/${id}`, 303);
 }
 

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Feed } from "feed";
+import { asHtml } from "~/lib/atom";
 import { originOf } from "~/lib/calendar.server";
 import { translator } from "~/lib/i18n";
 import type { MessageKey } from "~/lib/i18n";
@@ -26,10 +27,10 @@ export function loader({ request }: LoaderFunctionArgs) {
     const what = t(`log.${entry.action}` as MessageKey);
     feed.addItem({
       id: `${origin}/log#${entry.id}`,
-      title: entry.subjectTitle ? `${what}: ${entry.subjectTitle}` : what,
+      title: asHtml(entry.subjectTitle ? `${what}: ${entry.subjectTitle}` : what),
       link: path ? origin + path : `${origin}/log`,
       date: new Date(entry.at),
-      description: `${what}${entry.actorId ? ` — ${entry.actorName ?? t("member.former")}` : ""}`,
+      description: asHtml(`${what}${entry.actorId ? ` — ${entry.actorName ?? t("member.former")}` : ""}`),
     });
   }
   return new Response(feed.atom1(), { headers: { "Content-Type": "application/atom+xml; charset=utf-8", "Cache-Control": "public, max-age=60" } });

@@ -6,12 +6,12 @@ import { FlagForm, FlagList } from "~/components/flags";
 import { getMember, requireMember } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
 import { ruleHeadings } from "~/lib/diff";
-import { cleanText, readFormData } from "~/lib/forms";
+import { readFormData } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { shareMeta, titleMeta } from "~/lib/meta";
 import { formatDate } from "~/lib/time";
-import { flag, FlagRefusedError, flagsOn } from "~/models/flags.server";
+import { flag, flagInput, FlagRefusedError, flagsOn } from "~/models/flags.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { getProfile, isNowStale, peopleOnTags } from "~/models/profiles.server";
 import { MemberOutcomes } from "~/components/contributions";
@@ -81,9 +81,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const form = await readFormData(request);
-  const rule = cleanText(String(form.get("rule") ?? "")).slice(0, 120);
-  const reason = cleanText(String(form.get("reason") ?? "")).slice(0, 1000);
-  if (!rule || !reason) return data({ error: "flag.required" as MessageKey }, { status: 400 });
+  const input = flagInput(form);
+  if (input.message) return data({ error: input.message as MessageKey }, { status: 400 });
+  const { rule, reason } = input;
   try {
     flag({ type: "member", id: params.id ?? "" }, member.id, rule, reason);
   } catch (error) {

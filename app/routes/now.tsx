@@ -20,7 +20,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const form = parseForm(nowInput, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
-  postNow(member.id, form.data.now);
+  postNow(member.id, form.data.now, new Date(), { once: true });
   return redirect("/now", 303);
 }
 

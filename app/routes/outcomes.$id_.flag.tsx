@@ -1,14 +1,15 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { Refusal } from "~/components/refusal";
+import { toPageUnlessPosted } from "~/lib/action-only.server";
 import { requireMember } from "~/lib/auth.server";
-import { cleanText, readFormData } from "~/lib/forms";
+import { readFormData } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 import { idParam } from "~/lib/params.server";
 import { getContribution } from "~/models/contributions.server";
-import { flag, FlagRefusedError } from "~/models/flags.server";
+import { flag, flagInput, FlagRefusedError } from "~/models/flags.server";
 
 const kind = "outcome";
 
@@ -24,9 +25,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const back = pageOf(id);
   const form = await readFormData(request);
-  const rule = cleanText(String(form.get("rule") ?? "")).slice(0, 120);
-  const reason = cleanText(String(form.get("reason") ?? "")).slice(0, 1000);
-  if (!rule || !reason) return data({ message: "flag.required" as MessageKey, back }, { status: 400 });
+  const input = flagInput(form);
+  if (input.message) return data({ message: input.message as MessageKey, back }, { status: 400 });
+  const { rule, reason } = input;
   try {
     flag({ type: kind, id: String(id) }, member.id, rule, reason);
   } catch (error) {
@@ -36,8 +37,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(back, 303);
 }
 
-export function loader({ params }: { params: { id?: string } }) {
-  return redirect(pageOf(idParam(params.id)));
+export function loader({ params, context }: LoaderFunctionArgs) {
+  return toPageUnlessPosted(context, pageOf(idParam(params.id)));
 }
 
 export default function FlagRefused() {

@@ -6,7 +6,7 @@ import { governance } from "~/governance/config";
 import { positionsFor, quorum, type Position } from "~/governance/rules";
 import { getMember, requireMember } from "~/lib/auth.server";
 import { diffLines } from "~/lib/diff";
-import { cleanText, readFormData } from "~/lib/forms";
+import { readFormData, textField } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { renderMarkdown } from "~/lib/markdown.server";
@@ -79,6 +79,8 @@ function currentRulesBefore(proposalId: number) {
   return adopted >= 0 ? (versions[adopted + 1]?.text ?? "") : currentRules().text;
 }
 
+const proposalLimits = { reason: 2000, statement: 5000 } as const;
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const id = idParam(params.id);
@@ -86,14 +88,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = form.get("intent");
   try {
     if (intent === "respond") {
-      const position = String(form.get("position") ?? "") as Position;
-      const reason = cleanText(String(form.get("reason") ?? "")).slice(0, 2000);
+      const position = textField(form, "position") as Position;
+      const reason = textField(form, "reason");
+      if (reason.length > proposalLimits.reason) return data({ error: "proposal.reason.tooLong" as MessageKey }, { status: 400 });
       respond(id, member.id, position, reason);
       return redirect(`/proposals/${id}#respond`, 303);
     }
     if (intent === "statement") {
-      const statement = cleanText(String(form.get("statement") ?? "")).slice(0, 5000);
+      const statement = textField(form, "statement");
       if (!statement) return data({ error: "proposal.statement.required" as MessageKey }, { status: 400 });
+      if (statement.length > proposalLimits.statement) return data({ error: "proposal.statement.tooLong" as MessageKey }, { status: 400 });
       writeStatement(id, member.id, statement);
       return redirect(`/proposals/${id}`, 303);
     }
@@ -168,7 +172,7 @@ export default function ProposalPage() {
           {canTakePart ? (
             <Form method="post" className="stack">
               <input type="hidden" name="intent" value="statement" />
-              <Field name="statement" label={proposal.statement ? t("proposal.statement.edit") : t("proposal.statement.write")} hint={t("proposal.statement.hint")} defaultValue={proposal.statement ?? ""} multiline rows={4} />
+              <Field name="statement" label={proposal.statement ? t("proposal.statement.edit") : t("proposal.statement.write")} hint={t("proposal.statement.hint")} defaultValue={proposal.statement ?? ""} multiline rows={4} maxLength={proposalLimits.statement} />
               <button type="submit" className="button secondary" disabled={busy}>
                 {t("proposal.statement.submit")}
               </button>
@@ -210,7 +214,7 @@ export default function ProposalPage() {
                   ))}
                 </div>
               </fieldset>
-              <Field name="reason" label={t("proposal.reason")} hint={t("proposal.reason.hint")} defaultValue={mine?.reason ?? ""} multiline rows={3} />
+              <Field name="reason" label={t("proposal.reason")} hint={t("proposal.reason.hint")} defaultValue={mine?.reason ?? ""} multiline rows={3} maxLength={proposalLimits.reason} />
               <button type="submit" className="button" disabled={busy}>
                 {mine ? t("proposal.respond.change") : t("proposal.respond.submit")}
               </button>

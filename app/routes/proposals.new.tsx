@@ -3,15 +3,16 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { Field, FormError } from "~/components/field";
+import { ChoiceError, choiceErrorProps, Field, FormError } from "~/components/field";
 import { governance } from "~/governance/config";
 import { requireMember } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { formValues, parseForm, readFormData, requiredText } from "~/lib/forms";
+import { formValues, parseForm, readFormData, requiredText, typedNumber } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { currentRules, mayTakePart, openProposal, ProposalRefusedError } from "~/models/proposals.server";
 import { memberHasVoice } from "~/models/voice.server";
+import { isHost } from "~/models/initiatives.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.new.title");
 
@@ -21,11 +22,11 @@ const proposalSchema = z
     body: z.string().max(10_000, { error: "proposal.body.tooLong" }).optional().default(""),
     kind: z.enum(["consent", "majority"], { error: "proposal.kind.invalid" }),
     scope: z.enum(["network", "initiative"], { error: "proposal.scope.invalid" }),
-    initiativeId: z.string().optional().transform((v) => (v ? Number(v) : null)),
-    days: z.string().optional().transform((v) => (v ? Number(v) : governance.proposalDefaultDays)).pipe(
+    initiativeId: z.string().optional().transform((v) => (v && /^[1-9]\d{0,15}$/.test(v) ? Number(v) : null)),
+    days: z.string().optional().transform(typedNumber(governance.proposalDefaultDays)).pipe(
       z.number({ error: "proposal.duration.invalid" }).int({ error: "proposal.duration.invalid" }).min(governance.proposalMinDays, { error: "proposal.duration.invalid" }).max(governance.proposalMaxDays, { error: "proposal.duration.invalid" }),
     ),
-    effect: z.enum(["none", "rules", "remove-host"]).optional().default("none"),
+    effect: z.enum(["none", "rules", "remove-host"], { error: "proposal.effect.invalid" }).optional().default("none"),
     rulesText: z.string().max(20_000, { error: "proposal.rules.tooLong" }).optional().default(""),
     hostId: z.string().optional().default(""),
   })
@@ -72,6 +73,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!mayTakePart(scope, member.id)) {
     return data({ errors: { form: v.scope === "network" ? ("proposal.noVoice" as const) : ("proposal.notParticipant" as const) }, values: formValues(formData) }, { status: 403 });
   }
+  // Only a host of that initiative can be proposed for removal.
+  if (v.effect === "remove-host" && !(scope.initiativeId && isHost(scope.initiativeId, v.hostId))) {
+    return data({ errors: { hostId: "proposal.removeHost.invalid" as const }, values: formValues(formData) }, { status: 400 });
+  }
   const effect =
     v.effect === "rules"
       ? { type: "rules" as const, text: v.rulesText.trim() }
@@ -79,7 +84,7 @@ export async function action({ request }: ActionFunctionArgs) {
         ? { type: "remove-host" as const, initiativeId: scope.initiativeId, memberId: v.hostId }
         : null;
   try {
-    const id = openProposal({ ...scope, kind: v.kind, title: v.title, body: v.body, days: v.days, effect }, member.id);
+    const id = openProposal({ ...scope, kind: v.kind, title: v.title, body: v.body, days: v.days, effect }, member.id, new Date(), { once: true });
     return redirect(`/proposals/${id}`, 303);
   } catch (error) {
     if (error instanceof ProposalRefusedError) return data({ errors: { form: error.messageKey }, values: formValues(formData) }, { status: error.status });
@@ -104,7 +109,7 @@ export default function NewProposal() {
         <FormError errors={errors} />
         <Field name="title" label={t("proposal.title")} errors={errors} defaultValue={values.title ?? (effect === "rules" ? t("proposal.rules.defaultTitle") : "")} required maxLength={160} />
         <Field name="body" label={t("proposal.body")} hint={t("initiative.body.hint")} errors={errors} defaultValue={values.body} multiline rows={6} />
-        <fieldset className="field">
+        <fieldset className="field" {...choiceErrorProps("scope", errors)}>
           <legend>{t("proposal.scope")}</legend>
           <div className="choices">
             <label className="choice">
@@ -120,6 +125,7 @@ export default function NewProposal() {
               </span>
             </label>
           </div>
+          <ChoiceError name="scope" errors={errors} />
         </fieldset>
         <Field name="initiativeId" label={t("proposal.initiative")} errors={errors}>
           <select id="field-initiativeId" name="initiativeId" defaultValue={values.initiativeId ?? preset.initiativeId}>
@@ -131,7 +137,7 @@ export default function NewProposal() {
             ))}
           </select>
         </Field>
-        <fieldset className="field">
+        <fieldset className="field" {...choiceErrorProps("kind", errors)}>
           <legend>{t("proposal.kind")}</legend>
           <div className="choices">
             {(["consent", "majority"] as const).map((kind) => (
@@ -143,6 +149,7 @@ export default function NewProposal() {
               </label>
             ))}
           </div>
+          <ChoiceError name="kind" errors={errors} />
         </fieldset>
         <Field name="days" type="number" inputMode="numeric" label={t("proposal.days")} hint={t("proposal.days.hint", { min: governance.proposalMinDays, max: governance.proposalMaxDays })} errors={errors} defaultValue={values.days ?? String(governance.proposalDefaultDays)} required />
         <Field name="effect" label={t("proposal.effect")} hint={t("proposal.effect.hint")} errors={errors}>

@@ -1,7 +1,8 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useParams } from "@remix-run/react";
 import { Refusal } from "~/components/refusal";
+import { toPageUnlessPosted } from "~/lib/action-only.server";
 import { requireMember } from "~/lib/auth.server";
 import { readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
@@ -26,8 +27,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/sessions/${sessionId}#participants-heading`, 303);
 }
 
-export function loader({ params }: { params: { id?: string } }) {
-  return redirect(`/sessions/${idParam(params.id)}`);
+export function loader({ params, context }: LoaderFunctionArgs) {
+  return toPageUnlessPosted(context, `/sessions/${idParam(params.id)}`);
 }
 
 export default function AttendanceRefused() {

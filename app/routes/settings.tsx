@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireMember } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { readFormData } from "~/lib/forms";
@@ -31,12 +31,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readFormData(request);
   const intent = form.get("intent");
   if (intent === "renew-calendar") renewCalendarToken(member.id);
-  if (intent === "revoke-calendar") renewCalendarToken(member.id, true);
-  if (intent === "mail") {
+  else if (intent === "revoke-calendar") renewCalendarToken(member.id, true);
+  else if (intent === "mail") {
     saveMailSettings(member.id, {
       kindsOn: form.getAll("mail").filter((v): v is string => typeof v === "string"),
       digestOptIn: form.get("digest") === "on",
     });
+  } else {
+    return data({ message: "error.badRequest" as MessageKey }, { status: 400 });
   }
   return redirect("/settings", 303);
 }
@@ -56,9 +58,15 @@ const kindLabels: Record<string, MessageKey> = {
 export default function Settings() {
   const t = useT();
   const { calendarUrl, mailKinds, digestOptIn } = useLoaderData<typeof loader>();
+  const refused = useActionData<typeof action>();
   return (
     <section className="narrow">
       <h1>{t("settings.title")}</h1>
+      {refused?.message ? (
+        <p className="form-error" role="alert">
+          {t(refused.message)}
+        </p>
+      ) : null}
       <h2>{t("settings.calendar")}</h2>
       <p>{t("settings.calendar.intro")}</p>
       {calendarUrl ? (

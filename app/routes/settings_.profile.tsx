@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Field, FormError } from "~/components/field";
+import { ChoiceError, choiceErrorProps, Field, FormError } from "~/components/field";
 import { requireMember } from "~/lib/auth.server";
-import { formValues, parseForm, readFormData } from "~/lib/forms";
+import { parseForm, readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { getProfile, nowInput, postNow, profileInput, profileLimits, updateProfile } from "~/models/profiles.server";
@@ -33,8 +33,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   if (formData.get("intent") === "now") {
     const form = parseForm(nowInput, formData);
-    if (!form.ok) return data({ errors: form.errors, values: formValues(formData), saved: false }, { status: 400 });
-    postNow(member.id, form.data.now);
+    if (!form.ok) return data({ errors: form.errors, values: form.values, saved: false }, { status: 400 });
+    postNow(member.id, form.data.now, new Date(), { once: true });
     return redirect(`/members/${member.id}`, 303);
   }
   const form = parseForm(profileInput, formData);
@@ -71,7 +71,7 @@ export default function EditProfile() {
         <Field name="work" label={t("profile.work")} hint={t("profile.work.hint")} errors={result?.errors} defaultValue={values.work} maxLength={limits.work} />
         <Field name="expertise" label={t("profile.expertise")} hint={t("profile.expertise.hint")} errors={result?.errors} defaultValue={values.expertise} />
         <Field name="bio" label={t("profile.bio")} hint={t("initiative.body.hint")} errors={result?.errors} defaultValue={values.bio} multiline rows={6} maxLength={limits.bio} />
-        <fieldset className="field">
+        <fieldset className="field" {...choiceErrorProps("profileVisibility", result?.errors)}>
           <legend>{t("profile.visibility")}</legend>
           <div className="choices">
             {(["public", "members"] as const).map((v) => (
@@ -83,6 +83,7 @@ export default function EditProfile() {
               </label>
             ))}
           </div>
+          <ChoiceError name="profileVisibility" errors={result?.errors} />
         </fieldset>
         <p className="hint">{t("auth.email.hint")}</p>
         <button type="submit" className="button" disabled={busy}>
