@@ -4,7 +4,6 @@
 // where, and the name of the network. Drawn as SVG, turned into PNG by sharp; kept in memory by
 // content, so a card is drawn once until its text changes.
 import { createHash } from "node:crypto";
-import sharp from "sharp";
 
 export const previewSize = { width: 1200, height: 630 };
 
@@ -60,6 +59,8 @@ export async function previewPng(card: PreviewCard): Promise<{ png: Buffer; etag
   const etag = `"${createHash("sha256").update(svg).digest("base64url").slice(0, 22)}"`;
   let png = kept.get(etag);
   if (!png) {
+    // Loaded on first use: libvips is large, and most of the time nobody shares a link.
+    const { default: sharp } = await import("sharp");
     png = await sharp(Buffer.from(svg)).png({ compressionLevel: 9, palette: true }).toBuffer();
     kept.set(etag, png);
     if (kept.size > maxKept) kept.delete(kept.keys().next().value!);

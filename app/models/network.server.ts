@@ -17,23 +17,29 @@ export type Organisation = { name: string; members: number; voices: number };
 export type Connection = { a: string; b: string; weight: number };
 export type Month = { month: string; sessions: number; attendance: number };
 
-/** (initiative, organisation) pairs: who took part in what. */
-function takingPart(includeMembersOnly: boolean, where = sql``) {
+/**
+ * (initiative, organisation) pairs: who took part in what; for one initiative or some
+ * organisations only when asked (the filters go into every part, where the indexes can use them).
+ */
+function takingPart(includeMembersOnly: boolean, only: { initiativeId?: number; organisations?: string[] } = {}) {
   const visible = includeMembersOnly ? sql`` : sql`AND m.profile_visibility = 'public'`;
+  const organisations = only.organisations ? sql`AND m.organisation IN (${sql.join(only.organisations.map((o) => sql`${o}`), sql`, `)})` : sql``;
+  const hostOrganisations = only.organisations ? sql`AND s.host_organisation IN (${sql.join(only.organisations.map((o) => sql`${o}`), sql`, `)})` : sql``;
+  const initiative = (column: string) => (only.initiativeId === undefined ? sql`` : sql`AND ${sql.raw(column)} = ${only.initiativeId}`);
   return sql`
     SELECT DISTINCT p.initiative_id, p.organisation FROM (
       SELECT h.initiative_id, m.organisation FROM hosts h JOIN members m ON m.id = h.member_id
-        WHERE m.deleted_at IS NULL AND m.organisation != '' ${visible}
+        WHERE m.deleted_at IS NULL AND m.organisation != '' ${visible} ${organisations} ${initiative("h.initiative_id")}
       UNION ALL
       SELECT s.initiative_id, m.organisation FROM registrations r JOIN sessions s ON s.id = r.session_id JOIN members m ON m.id = r.member_id
-        WHERE (r.status = 'registered' OR r.attended_at IS NOT NULL) AND m.deleted_at IS NULL AND m.organisation != '' ${visible}
+        WHERE (r.status = 'registered' OR r.attended_at IS NOT NULL) AND m.deleted_at IS NULL AND m.organisation != '' ${visible} ${organisations} ${initiative("s.initiative_id")}
       UNION ALL
       SELECT x.initiative_id, m.organisation FROM interests x JOIN members m ON m.id = x.member_id
-        WHERE m.deleted_at IS NULL AND m.organisation != '' ${visible}
+        WHERE m.deleted_at IS NULL AND m.organisation != '' ${visible} ${organisations} ${initiative("x.initiative_id")}
       UNION ALL
-      SELECT s.initiative_id, s.host_organisation FROM sessions s WHERE s.host_organisation != '' AND s.cancelled_at IS NULL
+      SELECT s.initiative_id, s.host_organisation FROM sessions s WHERE s.host_organisation != '' AND s.cancelled_at IS NULL ${hostOrganisations} ${initiative("s.initiative_id")}
     ) p JOIN initiatives i ON i.id = p.initiative_id
-    WHERE i.hidden_at IS NULL ${where}`;
+    WHERE i.hidden_at IS NULL`;
 }
 
 /**
@@ -76,7 +82,7 @@ export function connections(includeMembersOnly: boolean): Connection[] {
 /** The initiatives two organisations both took part in, newest first. */
 export function sharedInitiatives(a: string, b: string, includeMembersOnly: boolean, limit = 50) {
   return db().all<{ id: number; title: string }>(sql`
-    WITH part AS (${takingPart(includeMembersOnly, sql`AND p.organisation IN (${a}, ${b})`)})
+    WITH part AS (${takingPart(includeMembersOnly, { organisations: [a, b] })})
     SELECT i.id, i.title FROM initiatives i
     WHERE i.id IN (SELECT initiative_id FROM part WHERE organisation = ${a})
       AND i.id IN (SELECT initiative_id FROM part WHERE organisation = ${b})
@@ -87,8 +93,8 @@ export function sharedInitiatives(a: string, b: string, includeMembersOnly: bool
 export function organisationsOf(initiativeId: number, includeMembersOnly: boolean): string[] {
   return db()
     .all<{ organisation: string }>(sql`
-      ${takingPart(includeMembersOnly, sql`AND p.initiative_id = ${initiativeId}`)}
-      ORDER BY p.organisation COLLATE NOCASE`)
+      SELECT organisation FROM (${takingPart(includeMembersOnly, { initiativeId })})
+      ORDER BY organisation COLLATE NOCASE`)
     .map((r) => r.organisation);
 }
 

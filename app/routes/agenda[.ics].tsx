@@ -5,11 +5,13 @@ import { calendarFile, calendarResponse, originOf } from "~/lib/calendar.server"
 import { derivedVersion } from "~/models/derived.server";
 import { calendarSessions } from "~/models/sessions.server";
 
-// The network's whole upcoming agenda, for calendar subscriptions. Calendar apps poll it, and on a
-// large network it is the biggest thing the server writes (up to 2,000 sessions), so it is kept
+// The network's upcoming agenda, for calendar subscriptions: the next 500 sessions (years ahead for
+// a network of a few hundred people; calendar apps fetch it again every few hours, so later ones
+// arrive in time). Calendar apps poll it, and it is the biggest thing the server writes, so it is kept
 // written out, compressed, until a session or an initiative's title changes, and for five minutes
 // at most (sessions that end drop out of it; the file says max-age=300 too).
 const keepMs = 5 * 60_000;
+const agendaLimit = 500;
 let kept: { key: string; until: number; body: string; gzipped: Buffer; etag: string } | null = null;
 
 export function loader({ request }: LoaderFunctionArgs) {
@@ -17,7 +19,7 @@ export function loader({ request }: LoaderFunctionArgs) {
   const origin = originOf(request);
   const key = `${origin} ${derivedVersion("agenda")}`;
   if (!kept || kept.key !== key || now >= kept.until) {
-    const body = calendarFile(calendarSessions({ upcoming: { now: new Date(now), limit: 2000 } }), "Meedoen", origin);
+    const body = calendarFile(calendarSessions({ upcoming: { now: new Date(now), limit: agendaLimit } }), "Meedoen", origin);
     const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
     kept = { key, until: now + keepMs, body, gzipped: gzipSync(body), etag };
   }
