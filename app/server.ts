@@ -13,16 +13,19 @@ import { createRequestHandler } from "@remix-run/node";
 import * as build from "@remix-run/dev/server-build";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
-import { translate } from "~/lib/i18n";
+import { translate, type MessageKey } from "~/lib/i18n";
+import { imageNamePattern } from "~/lib/images";
 import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
 import { startScheduler } from "~/lib/scheduler.server";
 import { isSameOrigin, securityHeaders } from "~/lib/security.server";
+import { acceptsUpload, uploadBodyBytes } from "~/lib/uploads.server";
+import { sweepImages } from "~/models/images.server";
 
 const config = env();
 const handleRequest = createRequestHandler(build, config.NODE_ENV === "production" ? "production" : "development");
 const publicDir = path.resolve("public");
-const maxBodyBytes = 1024 * 1024;
-const tooLarge = { nl: "Dit formulier is te groot om te versturen.", en: "This form is too large to send." };
+// Forms carry text; the few that carry a picture may send more (app/lib/uploads.server.ts).
+const bodyLimit = (pathname: string) => (acceptsUpload(pathname) ? uploadBodyBytes : 1024 * 1024);
 
 const mimeTypes: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -128,16 +131,16 @@ async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, 
 class BodyTooLargeError extends Error {}
 
 /**
- * Reads the request body, refusing it (BodyTooLargeError) as soon as more than `maxBodyBytes`
+ * Reads the request body, refusing it (BodyTooLargeError) as soon as more than `limit` bytes
  * have come in: forms are small, and a chunked body has no Content-Length to check up front.
  */
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
     const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > maxBodyBytes) {
+      if (received > limit) {
         req.off("data", onData);
         req.pause();
         reject(new BodyTooLargeError());
@@ -174,6 +177,38 @@ function isValidFormEncoding(body: Buffer, contentType: string): boolean {
     return false;
   }
 }
+
+/**
+ * Uploaded pictures: /images/<sha256>-<400|1200>.webp. The name is checked against its pattern
+ * before it comes near the file system; the content never changes, so browsers keep it a year.
+ */
+async function serveImage(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<boolean> {
+  if (!pathname.startsWith("/images/")) return false;
+  const name = pathname.slice("/images/".length);
+  let size = 0;
+  if ((req.method === "GET" || req.method === "HEAD") && imageNamePattern.test(name)) {
+    try {
+      size = statSync(path.join(config.imagesDir, name)).size;
+    } catch {
+      size = 0;
+    }
+  }
+  if (!size) {
+    plainPage(res, 404, "Deze afbeelding bestaat niet (meer).", "This image does not exist (any more).");
+    return true;
+  }
+  res.writeHead(200, {
+    "Content-Type": "image/webp",
+    "Content-Length": String(size),
+    "Cache-Control": "public, max-age=31536000, immutable",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'",
+  });
+  if (req.method === "HEAD") res.end();
+  else await pipeline(createReadStream(path.join(config.imagesDir, name)), res);
+  return true;
+}
+
 
 function toWebRequest(req: http.IncomingMessage, url: URL, controller: AbortController, body: Buffer | undefined): Request {
   const headers = new Headers();
@@ -215,6 +250,11 @@ function refuseAndClose(req: http.IncomingMessage, res: http.ServerResponse, sta
   req.resume();
 }
 
+function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+  const key: MessageKey = acceptsUpload(pathname) ? "image.bodyTooLarge" : "form.tooLarge";
+  refuseAndClose(req, res, 413, translate("nl", key), translate("en", key));
+}
+
 async function sendWebResponse(req: http.IncomingMessage, res: http.ServerResponse, response: Response, extra: Record<string, string>) {
   const headers: Record<string, string | string[]> = { ...extra };
   response.headers.forEach((value, key) => {
@@ -252,15 +292,14 @@ const server = http.createServer(async (req, res) => {
       return plainPage(res, 400, "Dit adres klopt niet.", "This address is not valid.");
     }
     if (await serveStatic(req, res, url.pathname)) return;
+    if (await serveImage(req, res, url.pathname)) return;
     // Route segments cannot end in ".ics" after a parameter: map the public calendar addresses
     // /sessions/12.ics and /initiatives/3.ics onto their routes.
     const calendar = /^\/(sessions|initiatives)\/(\d+)\.ics$/.exec(url.pathname);
     if (calendar) url.pathname = `/${calendar[1]}/${calendar[2]}/calendar.ics`;
 
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    if (hasBody && Number(req.headers["content-length"] ?? 0) > maxBodyBytes) {
-      return refuseAndClose(req, res, 413, tooLarge.nl, tooLarge.en);
-    }
+    if (hasBody && Number(req.headers["content-length"] ?? 0) > bodyLimit(url.pathname)) return refuseTooLarge(req, res, url.pathname);
     if (hasBody && !isSameOrigin(toWebRequest(req, url, controller, undefined))) {
       return refuseAndClose(
         req,
@@ -273,14 +312,17 @@ const server = http.createServer(async (req, res) => {
     let body: Buffer | undefined;
     if (hasBody) {
       try {
-        body = await readBody(req);
+        body = await readBody(req, bodyLimit(url.pathname));
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return refuseAndClose(req, res, 413, tooLarge.nl, tooLarge.en);
+        if (error instanceof BodyTooLargeError) return refuseTooLarge(req, res, url.pathname);
         // The client went away in the middle of sending: there is no one to answer.
         res.destroy();
         return;
       }
-      if (!isValidFormEncoding(body, String(req.headers["content-type"] ?? ""))) {
+      // A picture is binary: an upload form's text fields are checked as they are read instead.
+      const contentType = String(req.headers["content-type"] ?? "");
+      const upload = acceptsUpload(url.pathname) && /^multipart\/form-data/i.test(contentType);
+      if (!upload && !isValidFormEncoding(body, contentType)) {
         return plainPage(res, 400, translate("nl", "error.badEncoding"), translate("en", "error.badEncoding"));
       }
     }
@@ -300,8 +342,10 @@ const server = http.createServer(async (req, res) => {
   }
 });
 
-// Open the database (and apply migrations) before accepting the first request.
+// Open the database (and apply migrations) before accepting the first request, and tidy up
+// after an upload that was cut off by a stop.
 db();
+sweepImages();
 const stopScheduler = startScheduler();
 server.keepAliveTimeout = 65_000;
 server.listen(config.PORT, config.HOST, () => {

@@ -16,6 +16,17 @@ const createdAt = () =>
     .notNull()
     .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
 
+// Uploaded pictures (ADR 013): decoded, re-encoded as WebP in two widths and stored as files
+// DATA_DIR/images/<id>-400.webp and <id>-1200.webp, where the id is the SHA-256 of their content.
+// Rows are shared: the same picture uploaded twice is one row, removed when nothing uses it.
+export const images = sqliteTable("images", {
+  id: text("id").primaryKey(),
+  // Of the large version; the small one is min(width, 400) wide with the same proportions.
+  width: integer("width").notNull(),
+  height: integer("height").notNull(),
+  createdAt: createdAt(),
+});
+
 export const members = sqliteTable(
   "members",
   {
@@ -46,10 +57,13 @@ export const members = sqliteTable(
     // Posting held after flags on this member (governance.md §4), until a proposal restores it.
     postingHeldAt: integer("posting_held_at", { mode: "timestamp_ms" }),
     postingHeldRule: text("posting_held_rule"),
+    // The profile photo; shown next to the name, so it needs no description of its own.
+    avatarImage: text("avatar_image").references(() => images.id),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("members_email_unique").on(t.email),
+    index("members_avatar_image").on(t.avatarImage),
     uniqueIndex("members_calendar_token").on(t.calendarToken),
     uniqueIndex("members_unsubscribe_token").on(t.unsubscribeToken),
   ],
@@ -92,10 +106,13 @@ export const initiatives = sqliteTable(
     hiddenRule: text("hidden_rule"),
     timesHidden: integer("times_hidden").notNull().default(0),
     authorEditUsedAt: integer("author_edit_used_at", { mode: "timestamp_ms" }),
+    // The cover picture and its description for people who cannot see it (required with a cover).
+    coverImage: text("cover_image").references(() => images.id),
+    coverAlt: text("cover_alt").notNull().default(""),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("initiatives_kind_id").on(t.kind, t.id)],
+  (t) => [index("initiatives_kind_id").on(t.kind, t.id), index("initiatives_cover_image").on(t.coverImage)],
 );
 
 export const initiativeTags = sqliteTable(

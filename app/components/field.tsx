@@ -1,5 +1,6 @@
-import { cloneElement, isValidElement, type ReactNode } from "react";
+import { cloneElement, isValidElement, useState, type ChangeEvent, type ReactNode } from "react";
 import type { FieldErrors } from "~/lib/forms";
+import { imageMaxBytes } from "~/lib/images";
 import type { Params } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 
@@ -16,11 +17,14 @@ type FieldProps = {
   maxLength?: number;
   autoComplete?: string;
   inputMode?: "numeric" | "text" | "email";
+  /** For type="file": the kinds of file the picker offers. */
+  accept?: string;
+  onChange?: (event: ChangeEvent<HTMLInputElement>) => void;
   children?: ReactNode;
 };
 
 /** A labelled form field whose error, if any, is announced with it. */
-export function Field({ name, label, hint, errors, defaultValue, type = "text", multiline, rows = 8, required, maxLength, autoComplete, inputMode, children }: FieldProps) {
+export function Field({ name, label, hint, errors, defaultValue, type = "text", multiline, rows = 8, required, maxLength, autoComplete, inputMode, accept, onChange, children }: FieldProps) {
   const t = useT();
   const id = `field-${name}`;
   const errorKey = errors?.[name];
@@ -46,7 +50,7 @@ export function Field({ name, label, hint, errors, defaultValue, type = "text", 
           {hint}
         </p>
       ) : null}
-      {control ?? (multiline ? <textarea rows={rows} {...common} /> : <input type={type} inputMode={inputMode} {...common} />)}
+      {control ?? (multiline ? <textarea rows={rows} {...common} /> : <input type={type} inputMode={inputMode} accept={accept} onChange={onChange} {...common} />)}
       {errorKey ? (
         <p className="field-error" id={errorId}>
           {t(errorKey)}
@@ -83,4 +87,21 @@ export function ChoiceError({ name, errors }: { name: string; errors?: FieldErro
 /** The attributes that tie a fieldset of choices to its error. */
 export function choiceErrorProps(name: string, errors?: FieldErrors) {
   return errors?.[name] ? { "aria-invalid": true, "aria-describedby": `field-${name}-error` } : {};
+}
+
+// JPEG, PNG and WebP only: offered these, an iPhone converts its HEIC photos to JPEG itself
+// (docs/decisions/013-images.md). The server reads by content and decides on its own.
+const imageAccept = "image/jpeg,image/png,image/webp";
+
+/** A photo to upload. With JavaScript, a file over 5 MB is refused at once, before it is sent. */
+export function ImageField({ name, label, errors }: { name: string; label: string; errors?: FieldErrors }) {
+  const t = useT();
+  const [tooLarge, setTooLarge] = useState(false);
+  const onChange = (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    setTooLarge(!!file && file.size > imageMaxBytes);
+    if (file && file.size > imageMaxBytes) event.target.value = "";
+  };
+  const shown: FieldErrors | undefined = tooLarge ? { ...errors, [name]: "image.tooLarge" } : errors;
+  return <Field name={name} label={label} hint={t("image.formats")} type="file" accept={imageAccept} errors={shown} onChange={onChange} />;
 }

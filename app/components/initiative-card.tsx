@@ -1,4 +1,6 @@
 import { Link } from "@remix-run/react";
+import { Picture } from "~/components/picture";
+import type { ImageRef } from "~/lib/images";
 import { useT } from "~/lib/i18n/react";
 import type { HostSummary } from "~/models/initiatives.server";
 
@@ -9,8 +11,12 @@ export type InitiativeCardData = {
   kind: "course" | "activity" | "request";
   tagList: string[];
   place: string;
+  cover: (ImageRef & { alt: string }) | null;
   hosts: HostSummary[];
 };
+
+// Cards are one column on a phone and two from 48rem in a 64rem page (see meedoen.css).
+const cardCoverSizes = "(min-width: 64rem) 30rem, (min-width: 48rem) calc(50vw - 2rem), calc(100vw - 2rem)";
 
 export function KindBadge({ kind }: { kind: InitiativeCardData["kind"] }) {
   const t = useT();
@@ -35,6 +41,7 @@ export function InitiativeCard({ initiative }: { initiative: InitiativeCardData 
   const t = useT();
   return (
     <article className="card">
+      {initiative.cover ? <Picture image={initiative.cover} alt={initiative.cover.alt} sizes={cardCoverSizes} className="card-cover" /> : null}
       <p className="card-meta">
         <KindBadge kind={initiative.kind} />
         {initiative.place ? <span className="place">{initiative.place}</span> : null}

@@ -29,7 +29,7 @@ const schema = z.object({
   MAIL_FROM: z.string().default("Meedoen <meedoen@localhost>"),
 });
 
-export type Env = z.infer<typeof schema> & { databasePath: string };
+export type Env = z.infer<typeof schema> & { databasePath: string; imagesDir: string };
 
 let cached: Env | undefined;
 
@@ -41,6 +41,8 @@ export function env(): Env {
     throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const databasePath = parsed.data.DATABASE_PATH ?? path.join(parsed.data.DATA_DIR, "meedoen.sqlite");
-  cached = { ...parsed.data, databasePath };
+  // Uploaded pictures, one file per size (docs/decisions/013-images.md); `npm run backup` copies them.
+  const imagesDir = path.join(parsed.data.DATA_DIR, "images");
+  cached = { ...parsed.data, databasePath, imagesDir };
   return cached;
 }

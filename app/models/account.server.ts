@@ -22,7 +22,9 @@ import {
 import type { Db } from "../../db/client";
 import { verifyPassword } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
+import { imageUrl } from "~/lib/images";
 import { optionalMailKinds, queueMemberMail, siteUrl, type OptionalMailKind } from "~/lib/mail.server";
+import { releaseImages } from "./images.server";
 import { appendLog } from "./log.server";
 import { normaliseEmail } from "./members.server";
 import { promoteFromWaitlist } from "./registrations.server";
@@ -160,6 +162,8 @@ export function exportMemberData(memberId: string) {
       createdAt: iso(member.createdAt),
       postingHeldAt: iso(member.postingHeldAt),
       hasCalendarFeed: member.calendarToken !== null,
+      // The profile photo as stored (the largest version); the original upload is not kept.
+      avatar: member.avatarImage ? siteUrl(imageUrl(member.avatarImage, 1200)) : null,
     },
     mailSettings: { digestOptIn: mail.digestOptIn, switchedOff: member.mailOff },
     registrations: d
@@ -255,9 +259,9 @@ export async function isOwnPassword(memberId: string, password: string) {
  * and personal data is erased. Public contributions stay, shown as "former member".
  */
 export function deleteAccount(memberId: string, now = new Date()) {
-  return db().transaction((tx) => {
-    const member = tx.select({ id: members.id, deletedAt: members.deletedAt }).from(members).where(eq(members.id, memberId)).get();
-    if (!member || member.deletedAt) return { withdrawn: 0, promoted: [] as string[] };
+  const result = db().transaction((tx) => {
+    const member = tx.select({ id: members.id, deletedAt: members.deletedAt, avatarImage: members.avatarImage }).from(members).where(eq(members.id, memberId)).get();
+    if (!member || member.deletedAt) return { withdrawn: 0, promoted: [] as string[], avatar: null };
     const future = tx
       .select({ id: registrations.id, sessionId: registrations.sessionId, status: registrations.status })
       .from(registrations)
@@ -274,8 +278,11 @@ export function deleteAccount(memberId: string, now = new Date()) {
       appendLog(tx, { action: "host.stepped-back", actorId: memberId, subjectType: "initiative", subjectId: h.initiativeId, detail: { leaving: true }, at: now });
     }
     eraseMember(tx, memberId, now);
-    return { withdrawn: future.length, promoted };
+    return { withdrawn: future.length, promoted, avatar: member.avatarImage };
   }, { behavior: "immediate" });
+  // The profile photo is personal data: its files go too, unless the same picture is used elsewhere.
+  releaseImages([result.avatar]);
+  return { withdrawn: result.withdrawn, promoted: result.promoted };
 }
 
 function eraseMember(tx: Tx, memberId: string, now: Date) {
@@ -303,6 +310,7 @@ function eraseMember(tx: Tx, memberId: string, now: Date) {
       unsubscribeToken: null,
       digestOptIn: false,
       mailOff: [],
+      avatarImage: null,
       deletedAt: now,
     })
     .where(eq(members.id, memberId))

@@ -3,13 +3,15 @@ import { z } from "zod";
 import { hosts, initiativeKinds, initiativeTags, initiatives, members } from "../../db/schema";
 import { db } from "~/lib/db.server";
 import { optionalText, requiredText, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
+import type { ImageRef } from "~/lib/images";
 import { toFtsQuery } from "~/lib/search";
 import { deriveStatus } from "~/lib/status";
 import { NotAHostError } from "./errors.server";
 import { restoreByAuthorEdit } from "./flags.server";
+import { imageRef, recordImage, releaseImages } from "./images.server";
 import { appendLog } from "./log.server";
 
-export const limits = { title: 120, summary: 280, body: 20_000, place: 200, tag: 40, tags: 10 } as const;
+export const limits = { title: 120, summary: 280, body: 20_000, place: 200, tag: 40, tags: 10, coverAlt: 250 } as const;
 
 export type InitiativeKind = (typeof initiativeKinds)[number];
 
@@ -52,7 +54,23 @@ export const initiativeInput = z.object({
 
 export type InitiativeInput = z.output<typeof initiativeInput>;
 
-export function createInitiative(memberId: string, input: InitiativeInput, now = new Date(), options: Once = {}): number {
+/**
+ * The cover's description and whether to remove the cover. A description is required whenever
+ * the initiative will show a cover: a new one, or the current one kept.
+ */
+export const coverInput = (willHaveCover: boolean) =>
+  z
+    .object({
+      coverAlt: optionalText(limits.coverAlt, "initiative.coverAlt.tooLong"),
+      removeCover: z.string().optional().transform((v) => v === "on"),
+    })
+    .refine((v) => !willHaveCover || v.coverAlt !== "", { path: ["coverAlt"], error: "initiative.coverAlt.required" });
+
+/** A new cover (its files already written, see withImageFiles), none, or the current one kept; and its description. */
+export type CoverChange = { image: ImageRef | null | "keep"; alt: string };
+
+export function createInitiative(memberId: string, input: InitiativeInput, now = new Date(), options: Once & { cover?: CoverChange } = {}): number {
+  const cover = options.cover;
   return db().transaction((tx) => {
     if (options.once) {
       const repeated = tx.get<{ id: number } | undefined>(sql`
@@ -62,6 +80,8 @@ export function createInitiative(memberId: string, input: InitiativeInput, now =
         ORDER BY id DESC LIMIT 1`);
       if (repeated) return repeated.id;
     }
+    const image = cover?.image && cover.image !== "keep" ? cover.image : null;
+    if (image) recordImage(tx, image);
     const row = tx
       .insert(initiatives)
       .values({
@@ -72,6 +92,8 @@ export function createInitiative(memberId: string, input: InitiativeInput, now =
         tags: input.tags.join(", "),
         place: input.place,
         target: input.target ?? null,
+        coverImage: image?.id ?? null,
+        coverAlt: image ? cover!.alt : "",
         createdBy: memberId,
         createdAt: now,
         updatedAt: now,
@@ -90,10 +112,18 @@ export function createInitiative(memberId: string, input: InitiativeInput, now =
 
 export { NotAHostError };
 
-export function updateInitiative(id: number, memberId: string, input: InitiativeInput, now = new Date()) {
-  db().transaction((tx) => {
+/**
+ * Saves a host's edit, with the cover (undefined: left as it is). A replaced or removed cover that
+ * nothing else shows is deleted afterwards.
+ */
+export function updateInitiative(id: number, memberId: string, input: InitiativeInput, now = new Date(), cover?: CoverChange) {
+  const previousCover = db().transaction((tx) => {
     const host = tx.select().from(hosts).where(and(eq(hosts.initiativeId, id), eq(hosts.memberId, memberId))).get();
     if (!host) throw new NotAHostError();
+    const previous = tx.select({ coverImage: initiatives.coverImage, coverAlt: initiatives.coverAlt }).from(initiatives).where(eq(initiatives.id, id)).get();
+    // Read here, in the transaction: "keep" means the cover as it is now, not as the form saw it.
+    const next = cover?.image === "keep" ? (previous?.coverImage ?? null) : (cover?.image?.id ?? null);
+    if (cover?.image && cover.image !== "keep") recordImage(tx, cover.image);
     tx.update(initiatives)
       .set({
         title: input.title,
@@ -103,6 +133,7 @@ export function updateInitiative(id: number, memberId: string, input: Initiative
         tags: input.tags.join(", "),
         place: input.place,
         target: input.target ?? null,
+        ...(cover ? { coverImage: next, coverAlt: next ? cover.alt || (previous?.coverAlt ?? "") : "" } : {}),
         updatedAt: now,
       })
       .where(eq(initiatives.id, id))
@@ -115,7 +146,9 @@ export function updateInitiative(id: number, memberId: string, input: Initiative
     appendLog(tx, { action: "initiative.edited", actorId: memberId, subjectType: "initiative", subjectId: id, detail: { title: input.title }, at: now });
     // Hidden content comes back after the author's one edit (governance.md §4).
     restoreByAuthorEdit(tx, id, memberId, now);
+    return previous?.coverImage ?? null;
   }, { behavior: "immediate" });
+  if (cover) releaseImages([previousCover]);
 }
 
 export type HostSummary = { id: string; displayName: string; organisation: string };
@@ -146,6 +179,7 @@ export function getInitiative(id: number, now = Date.now()) {
   );
   return {
     ...row,
+    cover: imageRef(row.coverImage),
     status: deriveStatus(row.status, span.first_start, span.last_end, now),
     tagList: row.tags ? row.tags.split(", ") : [],
     hosts: hostsOf([id]).get(id) ?? [],
@@ -185,11 +219,13 @@ export function listInitiatives(filter: FeedFilter) {
   const rows = db().all<{
     id: number; title: string; summary: string; kind: InitiativeKind; tags: string; place: string;
     status: string; target: number | null; created_at: number; first_start: number | null; last_end: number | null;
+    cover_image: string | null; cover_alt: string; cover_width: number | null; cover_height: number | null;
   }>(sql`
     SELECT i.id, i.title, i.summary, i.kind, i.tags, i.place, i.status, i.target, i.created_at,
+      i.cover_image, i.cover_alt, c.width AS cover_width, c.height AS cover_height,
       (SELECT min(starts_at) FROM sessions s WHERE s.initiative_id = i.id AND s.cancelled_at IS NULL) AS first_start,
       (SELECT max(ends_at) FROM sessions s WHERE s.initiative_id = i.id AND s.cancelled_at IS NULL) AS last_end
-    FROM ${source.from}
+    FROM ${source.from} LEFT JOIN images c ON c.id = i.cover_image
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY ${source.id} DESC
     LIMIT ${limit + 1}`);
@@ -206,6 +242,7 @@ export function listInitiatives(filter: FeedFilter) {
       status: deriveStatus(r.status, r.first_start, r.last_end, now),
       target: r.target,
       createdAt: r.created_at,
+      cover: r.cover_image ? { id: r.cover_image, width: r.cover_width ?? 0, height: r.cover_height ?? 0, alt: r.cover_alt } : null,
       hosts: hostMap.get(r.id) ?? [],
     })),
     nextCursor: rows.length > limit ? page[page.length - 1].id : null,

@@ -4,7 +4,9 @@ import { z } from "zod";
 import { members, memberTags, nowUpdates } from "../../db/schema";
 import { db } from "~/lib/db.server";
 import { optionalText, requiredText, resubmitWindowMs, type Once } from "~/lib/forms";
+import type { ImageRef } from "~/lib/images";
 import { toFtsQuery } from "~/lib/search";
+import { imageRef, recordImage, releaseImages } from "./images.server";
 import { normaliseTags } from "./initiatives.server";
 
 export const profileLimits = { displayName: 80, organisation: 120, work: 160, bio: 4000, now: 280, tags: 12, tag: 40 } as const;
@@ -46,6 +48,17 @@ export function updateProfile(memberId: string, input: ProfileInput) {
   }, { behavior: "immediate" });
 }
 
+/** A new profile photo (its files already written, see withImageFiles), or none. */
+export function setAvatar(memberId: string, image: ImageRef | null) {
+  const previous = db().transaction((tx) => {
+    const row = tx.select({ avatarImage: members.avatarImage }).from(members).where(eq(members.id, memberId)).get();
+    if (image) recordImage(tx, image);
+    tx.update(members).set({ avatarImage: image?.id ?? null }).where(eq(members.id, memberId)).run();
+    return row?.avatarImage ?? null;
+  }, { behavior: "immediate" });
+  releaseImages([previous]);
+}
+
 export const nowInput = z.object({ now: requiredText(profileLimits.now, "profile.now.required", "profile.now.tooLong") });
 
 /** Says what the member is doing now; the old line stays in the history of now updates. */
@@ -71,6 +84,7 @@ export type Profile = {
   nowText: string;
   nowAt: number | null;
   profileVisibility: "public" | "members";
+  avatar: ImageRef | null;
   createdAt: number;
   deleted: boolean;
 };
@@ -88,14 +102,18 @@ export function getProfile(id: string): Profile | null {
     nowText: row.nowText,
     nowAt: row.nowAt?.getTime() ?? null,
     profileVisibility: row.profileVisibility,
+    avatar: imageRef(row.avatarImage),
     createdAt: row.createdAt.getTime(),
     deleted: row.deletedAt !== null,
   };
 }
 
-export type DirectoryEntry = { id: string; displayName: string; organisation: string; work: string; expertise: string[]; nowText: string; nowAt: number | null };
+export type DirectoryEntry = { id: string; displayName: string; organisation: string; work: string; expertise: string[]; nowText: string; nowAt: number | null; avatar: ImageRef | null };
 
-type Row = { id: string; display_name: string; organisation: string; work: string; expertise: string; now_text: string; now_at: number | null };
+type Row = {
+  id: string; display_name: string; organisation: string; work: string; expertise: string; now_text: string; now_at: number | null;
+  avatar_id?: string | null; avatar_width?: number; avatar_height?: number;
+};
 const toEntry = (r: Row): DirectoryEntry => ({
   id: r.id,
   displayName: r.display_name,
@@ -104,6 +122,7 @@ const toEntry = (r: Row): DirectoryEntry => ({
   expertise: r.expertise ? r.expertise.split(", ") : [],
   nowText: r.now_text,
   nowAt: r.now_at,
+  avatar: r.avatar_id ? { id: r.avatar_id, width: r.avatar_width ?? 0, height: r.avatar_height ?? 0 } : null,
 });
 
 /**
@@ -122,7 +141,9 @@ export function searchMembers(filter: { q?: string; organisation?: string; tag?:
   }
   return db()
     .all<Row>(sql`
-      SELECT m.id, m.display_name, m.organisation, m.work, m.expertise, m.now_text, m.now_at FROM members m
+      SELECT m.id, m.display_name, m.organisation, m.work, m.expertise, m.now_text, m.now_at,
+        a.id AS avatar_id, a.width AS avatar_width, a.height AS avatar_height
+      FROM members m LEFT JOIN images a ON a.id = m.avatar_image
       WHERE ${sql.join(where, sql` AND `)}
       ORDER BY m.display_name COLLATE NOCASE
       LIMIT ${filter.limit ?? 200}`)

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { KindBadge, TagList } from "~/components/initiative-card";
+import { Picture } from "~/components/picture";
 import { SessionList } from "~/components/session-list";
 import { MapPart } from "~/components/network";
 import { initiativePart } from "~/models/network.server";
@@ -92,9 +93,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       hosts: initiative.hosts,
       createdAt: initiative.createdAt.getTime(),
       updatedAt: initiative.updatedAt.getTime(),
+      cover: initiative.cover ? { ...initiative.cover, alt: initiative.coverAlt } : null,
       bodyHtml: !initiative.hiddenAt || viewerIsHost || viewerHasVoice ? renderMarkdown(initiative.body) : "",
       // Hidden from those who may not read it: not even the title leaves the server.
-      ...(initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { title: "", summary: "", place: "", tagList: [] as string[] } : {}),
+      ...(initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { title: "", summary: "", place: "", tagList: [] as string[], cover: null } : {}),
     },
     isHost: !!member && initiative.hosts.some((h) => h.id === member.id),
     timeZone: env().TZ_COMMUNITY,
@@ -134,6 +136,7 @@ export default function InitiativePage() {
         </p>
       ) : null}
       <header className="initiative-header">
+        {initiative.cover ? <Picture image={initiative.cover} alt={initiative.cover.alt} sizes="(min-width: 64rem) 62rem, calc(100vw - 2rem)" className="initiative-cover" eager /> : null}
         <p className="card-meta">
           <KindBadge kind={initiative.kind} />
           <span className="status">{t(`status.${initiative.status}`)}</span>

@@ -3,11 +3,12 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { InitiativeForm } from "~/components/initiative-form";
 import { requireMember } from "~/lib/auth.server";
-import { parseForm, readFormData } from "~/lib/forms";
+import { processCover, readInitiativeForm } from "~/lib/initiative-form.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
-import { getInitiative, initiativeInput, isHost, NotAHostError, updateInitiative } from "~/models/initiatives.server";
+import { withImageFiles } from "~/models/images.server";
+import { getInitiative, isHost, NotAHostError, updateInitiative } from "~/models/initiatives.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "initiative.edit.title");
 
@@ -24,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { initiative } = await requireHostedInitiative(request, params.id);
   return {
     id: initiative.id,
+    cover: initiative.cover,
     values: {
       title: initiative.title,
       summary: initiative.summary,
@@ -32,16 +34,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       tags: initiative.tagList.join(", "),
       place: initiative.place,
       target: initiative.target ? String(initiative.target) : "",
+      coverAlt: initiative.coverAlt,
     },
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { member, initiative } = await requireHostedInitiative(request, params.id);
-  const form = parseForm(initiativeInput, await readFormData(request));
+  const form = await readInitiativeForm(request, !!initiative.cover);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  const cover = await processCover(form);
+  if (!cover.ok) return data({ errors: cover.errors, values: cover.values }, { status: 400 });
   try {
-    updateInitiative(initiative.id, member.id, form.data);
+    withImageFiles(cover.image, (image) =>
+      updateInitiative(initiative.id, member.id, form.data, new Date(), { image: image ?? (form.removeCover ? null : "keep"), alt: form.coverAlt }),
+    );
   } catch (error) {
     // The member stepped back as host between loading the form and sending it.
     if (error instanceof NotAHostError) throw data(null, { status: 403 });
@@ -52,7 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditInitiative() {
   const t = useT();
-  const { id, values } = useLoaderData<typeof loader>();
+  const { id, values, cover } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section className="narrow">
@@ -60,7 +67,7 @@ export default function EditInitiative() {
         <Link to={`/initiatives/${id}`}>← {t("initiative.backToPage")}</Link>
       </p>
       <h1>{t("initiative.edit.title")}</h1>
-      <InitiativeForm values={result?.values ?? values} errors={result?.errors} submitLabel={t("initiative.edit.submit")} />
+      <InitiativeForm values={result?.values ?? values} errors={result?.errors} cover={cover} submitLabel={t("initiative.edit.submit")} />
     </section>
   );
 }

@@ -3,11 +3,13 @@ import { data, redirect } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { InitiativeForm } from "~/components/initiative-form";
 import { requireMember } from "~/lib/auth.server";
-import { formValues, parseForm, readFormData, type FieldErrors } from "~/lib/forms";
+import type { FieldErrors } from "~/lib/forms";
+import { processCover, readInitiativeForm } from "~/lib/initiative-form.server";
+import { withImageFiles } from "~/models/images.server";
 import { postingRefusal } from "~/models/voice.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { createInitiative, initiativeInput } from "~/models/initiatives.server";
+import { createInitiative } from "~/models/initiatives.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "initiative.new.title");
 
@@ -18,13 +20,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request);
-  const formData = await readFormData(request);
-  const form = parseForm(initiativeInput, formData);
+  const form = await readInitiativeForm(request, false);
   if (!form.ok) return data({ errors: form.errors, values: form.values, params: undefined }, { status: 400 });
-  // Held posting and the newcomer limits (governance.md §4, §5).
-  const refusal = postingRefusal(member.id, "initiative");
-  if (refusal) return data({ errors: { form: refusal.message } as FieldErrors, values: formValues(formData), params: refusal.params }, { status: refusal.status });
-  const id = createInitiative(member.id, form.data, new Date(), { once: true });
+  // Held posting and the newcomer limits (governance.md §4, §5): before a picture is decoded,
+  // and again right before posting, in case another post went in meanwhile.
+  const refused = () => {
+    const refusal = postingRefusal(member.id, "initiative");
+    return refusal && data({ errors: { form: refusal.message } as FieldErrors, values: form.values, params: refusal.params }, { status: refusal.status });
+  };
+  const early = refused();
+  if (early) return early;
+  const cover = await processCover(form);
+  if (!cover.ok) return data({ errors: cover.errors, values: cover.values, params: undefined }, { status: 400 });
+  const late = refused();
+  if (late) return late;
+  const id = withImageFiles(cover.image, (image) => createInitiative(member.id, form.data, new Date(), { once: true, cover: image ? { image, alt: form.coverAlt } : undefined }));
   return redirect(`/initiatives/${id}`, 303);
 }
 

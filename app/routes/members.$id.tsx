@@ -15,6 +15,7 @@ import { flag, flagInput, FlagRefusedError, flagsOn } from "~/models/flags.serve
 import { renderMarkdown } from "~/lib/markdown.server";
 import { getProfile, isNowStale, peopleOnTags } from "~/models/profiles.server";
 import { MemberOutcomes } from "~/components/contributions";
+import { Avatar } from "~/components/picture";
 import { outcomesByMember } from "~/models/contributions.server";
 import { currentRules } from "~/models/proposals.server";
 import { voiceOfMember, voiceSnapshot } from "~/models/voice.server";
@@ -53,6 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     profile: {
       id: profile.id,
       name: profile.displayName,
+      avatar: full.avatar,
       organisation: profile.organisation,
       since: profile.createdAt.getTime(),
       visibility: full.profileVisibility,
@@ -128,7 +130,10 @@ function FullProfile() {
   const { profile, voice, hosting, held, isSelf, viewerHasVoice, flags, rules, colleagues, outcomes, worksWith } = loaded;
   return (
     <article className="narrow">
-      <h1>{profile.name}</h1>
+      <h1 className="with-avatar">
+        {profile.avatar ? <Avatar image={profile.avatar} size="large" /> : null}
+        {profile.name}
+      </h1>
       {profile.organisation || profile.work ? <p className="lead">{[profile.work, profile.organisation].filter(Boolean).join(" · ")}</p> : null}
       <p className="muted">{t("members.since", { date: formatDate(profile.since, locale, timeZone) })}</p>
       {isSelf ? (

@@ -5,6 +5,7 @@ import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { organisations, searchMembers } from "~/models/profiles.server";
 import { voiceSnapshot } from "~/models/voice.server";
+import { Avatar } from "~/components/picture";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "members.title");
 
@@ -66,7 +67,8 @@ export default function Members() {
         <ul className="cards directory">
           {people.map((p) => (
             <li key={p.id} className="card">
-              <h2 className="card-title">
+              <h2 className="card-title with-avatar">
+                {p.avatar ? <Avatar image={p.avatar} size="small" /> : null}
                 <Link to={`/members/${p.id}`}>{p.displayName}</Link>
               </h2>
               <p className="muted">

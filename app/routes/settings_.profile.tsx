@@ -1,12 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ChoiceError, choiceErrorProps, Field, FormError } from "~/components/field";
+import { ChoiceError, choiceErrorProps, Field, FormError, ImageField } from "~/components/field";
+import { Avatar } from "~/components/picture";
 import { requireMember } from "~/lib/auth.server";
-import { parseForm, readFormData } from "~/lib/forms";
+import { parseForm, type FieldErrors } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { getProfile, nowInput, postNow, profileInput, profileLimits, updateProfile } from "~/models/profiles.server";
+import { processUpload, readUploadForm } from "~/lib/uploads.server";
+import { withImageFiles } from "~/models/images.server";
+import { getProfile, nowInput, postNow, profileInput, profileLimits, setAvatar, updateProfile } from "~/models/profiles.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "profile.edit.title");
 
@@ -15,6 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const profile = getProfile(member.id)!;
   return {
     id: profile.id,
+    avatar: profile.avatar,
     values: {
       displayName: profile.displayName,
       organisation: profile.organisation,
@@ -30,8 +34,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request);
-  const formData = await readFormData(request);
-  if (formData.get("intent") === "now") {
+  const { formData, upload } = await readUploadForm(request, "avatar");
+  const intent = formData.get("intent");
+  if (intent === "avatar") {
+    const processed = await processUpload(upload);
+    if (!processed || !processed.ok) {
+      const errors: FieldErrors = { avatar: processed ? processed.error : "profile.avatar.required" };
+      return data({ errors, values: undefined, saved: false }, { status: 400 });
+    }
+    withImageFiles(processed.image, (image) => setAvatar(member.id, image));
+    return redirect(`/members/${member.id}`, 303);
+  }
+  if (intent === "avatar-remove") {
+    setAvatar(member.id, null);
+    return redirect("/settings/profile", 303);
+  }
+  if (intent === "now") {
     const form = parseForm(nowInput, formData);
     if (!form.ok) return data({ errors: form.errors, values: form.values, saved: false }, { status: 400 });
     postNow(member.id, form.data.now, new Date(), { once: true });
@@ -45,7 +63,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function EditProfile() {
   const t = useT();
-  const { id, values: saved, limits } = useLoaderData<typeof loader>();
+  const { id, avatar, values: saved, limits } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const values = { ...saved, ...(result?.values ?? {}) };
   const busy = useNavigation().state === "submitting";
@@ -62,6 +80,28 @@ export default function EditProfile() {
         <button type="submit" className="button" disabled={busy}>
           {t("now.submit")}
         </button>
+      </Form>
+      <h2 id="avatar-heading">{t("profile.avatar")}</h2>
+      {avatar ? (
+        <figure className="avatar-preview">
+          <Avatar image={avatar} size="large" />
+          <figcaption className="hint">{t("profile.avatar.current")}</figcaption>
+        </figure>
+      ) : (
+        <p className="muted">{t("profile.avatar.none")}</p>
+      )}
+      <Form method="post" encType="multipart/form-data" noValidate className="stack" aria-labelledby="avatar-heading">
+        <ImageField name="avatar" label={t("image.choose")} errors={result?.errors} />
+        <div className="row-links">
+          <button type="submit" name="intent" value="avatar" className="button" disabled={busy}>
+            {t("profile.avatar.save")}
+          </button>
+          {avatar ? (
+            <button type="submit" name="intent" value="avatar-remove" className="link-button" disabled={busy}>
+              {t("profile.avatar.remove")}
+            </button>
+          ) : null}
+        </div>
       </Form>
       <h2 id="profile-heading">{t("profile.title")}</h2>
       <Form method="post" noValidate className="stack" aria-labelledby="profile-heading">

@@ -103,7 +103,7 @@ describe("the HTTP server", () => {
   });
 
   it("refuses bodies over 1 MB early with 413", async () => {
-    const res = await fetch(`${server.url}/initiatives/new`, {
+    const res = await fetch(`${server.url}/proposals/new`, {
       method: "POST",
       headers: formHeaders({ Origin: server.url }),
       body: "body=" + "x".repeat(1_100_000),

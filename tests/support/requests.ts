@@ -26,6 +26,21 @@ export function formRequest(path: string, fields: Record<string, string | string
   return new Request(origin + path, { method: "POST", headers, body });
 }
 
+export type UploadFile = { name: string; type: string; data: Uint8Array };
+
+/** A multipart/form-data POST, as a browser sends a form with a file input. */
+export function multipartRequest(path: string, fields: Record<string, string>, files: Record<string, UploadFile | null>, init: { cookie?: string } = {}) {
+  const body = new FormData();
+  for (const [key, value] of Object.entries(fields)) body.append(key, value);
+  for (const [key, file] of Object.entries(files)) {
+    // A file input left empty sends an empty part without a file name.
+    body.append(key, file ? new File([file.data], file.name, { type: file.type }) : new File([], "", { type: "application/octet-stream" }));
+  }
+  const headers = new Headers({ Origin: origin });
+  if (init.cookie) headers.set("Cookie", init.cookie);
+  return new Request(origin + path, { method: "POST", headers, body });
+}
+
 /** The value of a Set-Cookie header as a Cookie request header ("name=value"). */
 export function cookieFrom(setCookie: string | null): string {
   if (!setCookie) throw new Error("no Set-Cookie header");

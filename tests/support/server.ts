@@ -5,15 +5,17 @@ import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-export type RunningServer = { url: string; databasePath: string; process: ChildProcess; stop: () => Promise<void> };
+export type RunningServer = { url: string; databasePath: string; dataDir: string; process: ChildProcess; stop: () => Promise<void> };
 
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   // A database path given by the caller outlives the server (for restart tests); our own does not.
   const ownDatabase = !env.DATABASE_PATH;
   const databasePath = env.DATABASE_PATH ?? path.join(os.tmpdir(), `meedoen-http-${randomBytes(5).toString("hex")}.sqlite`);
+  // Pictures go next to the database, so that a restarted server finds them again.
+  const dataDir = env.DATA_DIR ?? `${databasePath}.data`;
   const child = spawn(process.execPath, ["build/index.js"], {
     cwd: path.resolve(import.meta.dirname, "../.."),
-    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", SMTP_URL: "", ...env, DATABASE_PATH: databasePath },
+    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", SMTP_URL: "", ...env, DATABASE_PATH: databasePath, DATA_DIR: dataDir },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -38,6 +40,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   return {
     url,
     databasePath,
+    dataDir,
     process: child,
     stop: async () => {
       stopping = true;
@@ -47,6 +50,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
         await exited;
       }
       if (ownDatabase) for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+      if (ownDatabase && !env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

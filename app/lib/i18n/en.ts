@@ -4,11 +4,13 @@ import type { nl } from "./nl";
 import { enAccount } from "./en-account";
 import { enContributions } from "./en-contributions";
 import { enNetwork } from "./en-network";
+import { enImages } from "./en-images";
 
 export const en: Record<keyof typeof nl, string> = {
   ...enAccount,
   ...enContributions,
   ...enNetwork,
+  ...enImages,
   "nav.skip": "Skip to content",
   "nav.label": "Main menu",
   "nav.initiatives": "Initiatives",
@@ -19,6 +21,7 @@ export const en: Record<keyof typeof nl, string> = {
   "language.label": "Language",
   "footer.tagline": "Meedoen belongs to everyone who takes part. There is no administrator: who takes part, governs.",
   "form.optional": "(optional)",
+  "form.tooLarge": "This form is too large to send.",
 
   "error.title": "That did not work",
   "error.notFound.title": "Not found",

@@ -2,11 +2,13 @@
 import { nlAccount } from "./nl-account";
 import { nlContributions } from "./nl-contributions";
 import { nlNetwork } from "./nl-network";
+import { nlImages } from "./nl-images";
 
 export const nl = {
   ...nlAccount,
   ...nlContributions,
   ...nlNetwork,
+  ...nlImages,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",
@@ -17,6 +19,7 @@ export const nl = {
   "language.label": "Taal",
   "footer.tagline": "Meedoen is van iedereen die meedoet. Er is geen beheerder: wie meedoet, bestuurt mee.",
   "form.optional": "(niet verplicht)",
+  "form.tooLarge": "Dit formulier is te groot om te versturen.",
 
   "error.title": "Dat lukte niet",
   "error.notFound.title": "Niet gevonden",

@@ -1,0 +1,31 @@
+import type { nlImages } from "./nl-images";
+
+// English texts for pictures (covers and profile photos); merged into ./en.ts.
+export const enImages: Record<keyof typeof nlImages, string> = {
+  "image.formats": "JPEG, PNG, WebP or HEIC, at most 5 MB. We make the photo smaller and remove location and camera details from it.",
+  "image.tooLarge": "This photo is larger than 5 MB. Choose a smaller photo, or make it smaller first.",
+  "image.bodyTooLarge": "This file is too large to send: a photo may be at most 5 MB.",
+  "image.notAnImage": "This file is not a photo we can read. Choose a JPEG, PNG, WebP or HEIC photo.",
+  "image.unsupported": "We cannot use this kind of image. Choose a JPEG, PNG, WebP or HEIC photo.",
+  "image.heic": "We cannot read this HEIC photo. Choose the photo as a JPEG (on an iPhone: Settings › Camera › Formats › Most Compatible).",
+  "image.damaged": "This photo is damaged or did not arrive completely. Try again, or choose another photo.",
+  "image.tooWide": "This photo is too large: at most 10,000 pixels wide and high. Make it smaller first.",
+  "image.tooManyPixels": "This photo has too many pixels (more than 50 million). Make it smaller first.",
+  "image.chooseAgain": "Choose the photo again: it has not been saved yet, because something else in the form still needed fixing.",
+  "initiative.cover": "Cover photo",
+  "initiative.cover.hint": "At the top of your initiative and in the overview.",
+  "initiative.cover.replace": "Choose another photo",
+  "initiative.cover.current": "The current cover photo",
+  "initiative.cover.remove": "Remove the cover photo",
+  "initiative.coverAlt": "What is in the photo?",
+  "initiative.coverAlt.hint": "For people who cannot see the photo, for example: five volunteers cooking together at the community centre. Required with a photo.",
+  "initiative.coverAlt.required": "Describe what is in the photo, for people who cannot see it.",
+  "initiative.coverAlt.tooLong": "Keep the description short: at most 250 characters.",
+  "profile.avatar": "Profile photo",
+  "image.choose": "Choose a photo",
+  "profile.avatar.current": "Your current profile photo",
+  "profile.avatar.none": "You have no profile photo yet.",
+  "profile.avatar.save": "Save photo",
+  "profile.avatar.remove": "Remove photo",
+  "profile.avatar.required": "Choose a photo first.",
+};
