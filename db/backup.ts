@@ -1,7 +1,9 @@
-// Takes an online backup of the live database, safe while the server is writing:
+// Takes an online backup of the live database, safe while the server is writing, and copies the
+// uploaded pictures next to it:
 //
 //   npm run backup                      → DATA_DIR/backups/meedoen-YYYYMMDD-HHMMSS.sqlite
-//   npm run backup -- /path/to/copy.sqlite
+//                                         DATA_DIR/backups/meedoen-YYYYMMDD-HHMMSS-images/
+//   npm run backup -- /path/to/copy.sqlite   (pictures in /path/to/copy-images/)
 //
 // Uses SQLite's online backup API (better-sqlite3's .backup()), copying every page in a single
 // step under one read transaction: with WAL the server keeps writing meanwhile, and the copy is
@@ -9,15 +11,23 @@
 // temporary name, switched to a single self-contained file (journal_mode DELETE), checked with
 // PRAGMA integrity_check and only then renamed into place. Exits non-zero on any failure.
 //
+// Pictures are files named after their content and never change, so copying them needs no lock.
+// They are copied once before the database (so that a picture replaced meanwhile is still
+// caught) and once after it for what was added meanwhile; the folder then holds exactly the
+// pictures the copied database has rows for, and the backup fails if one of them is missing.
+// The folder is renamed into place before the database file: a backup whose .sqlite file
+// exists is complete.
+//
 // The source is opened with better-sqlite3 directly: no migrations are run on it and nothing is
 // written. It is not opened read-only on purpose: a read-only connection to a WAL database leaves
 // its -wal and -shm files behind, owned by whoever ran the backup (root, from cron), which can
 // stop the server's own user from opening the database afterwards. A read-write connection
 // removes them again when it is the last one to close.
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { env } from "~/lib/env.server";
+import { imageFileName, imageNamePattern, imageWidths } from "~/lib/images";
 
 function timestamp(date: Date) {
   const p = (n: number) => String(n).padStart(2, "0");
@@ -27,6 +37,27 @@ function timestamp(date: Date) {
 function formatSize(bytes: number) {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** The pictures folder that belongs to a database copy: copy.sqlite → copy-images. */
+function imagesFolderOf(databaseCopy: string) {
+  return `${databaseCopy.replace(/\.sqlite$/, "")}-images`;
+}
+
+function listPictures(folder: string): string[] {
+  try {
+    return readdirSync(folder).filter((name) => imageNamePattern.test(name));
+  } catch {
+    return [];
+  }
+}
+
+/** Copies the named pictures that are not in `to` yet; copy-on-write where the file system can. */
+function copyPictures(from: string, to: string, names: string[]) {
+  const present = new Set(listPictures(to));
+  for (const name of names) {
+    if (!present.has(name)) copyFileSync(path.join(from, name), path.join(to, name), constants.COPYFILE_FICLONE);
+  }
 }
 
 async function main() {
@@ -39,13 +70,25 @@ async function main() {
   if (!existsSync(source)) throw new Error(`There is no database at ${source}.`);
   if (destination === source) throw new Error("The backup cannot overwrite the database itself.");
   if (existsSync(destination)) throw new Error(`${destination} already exists; choose another name.`);
+  const picturesSource = path.resolve(config.imagesDir);
+  const picturesDestination = imagesFolderOf(destination);
+  if (existsSync(picturesDestination)) throw new Error(`${picturesDestination} already exists; choose another name.`);
   mkdirSync(path.dirname(destination), { recursive: true });
 
   const partial = `${destination}.partial`;
+  const picturesPartial = `${picturesDestination}.partial`;
   const removePartial = () => {
     for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(partial + suffix, { force: true });
+    rmSync(picturesPartial, { recursive: true, force: true });
   };
   removePartial();
+  mkdirSync(picturesPartial);
+  try {
+    copyPictures(picturesSource, picturesPartial, listPictures(picturesSource));
+  } catch (error) {
+    removePartial();
+    throw error;
+  }
 
   const started = performance.now();
   const live = new Database(source, { fileMustExist: true });
@@ -65,6 +108,7 @@ async function main() {
   const copy = new Database(partial, { fileMustExist: true });
   let tables: number;
   let initiatives: number | null;
+  let pictures: number;
   try {
     // The copy keeps the source's WAL mode; one file is easier to move around and restore.
     copy.pragma("journal_mode = DELETE");
@@ -75,12 +119,22 @@ async function main() {
     tables = copy.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get() as number;
     const hasInitiatives = copy.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'initiatives'").get();
     initiatives = hasInitiatives ? (copy.prepare("SELECT count(*) FROM initiatives").pluck().get() as number) : null;
+    // Exactly the pictures this copy of the database knows: added meanwhile, or left out.
+    const hasImages = copy.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'images'").get();
+    const ids = hasImages ? (copy.prepare("SELECT id FROM images").pluck().all() as string[]) : [];
+    const wanted = new Set(ids.flatMap((id) => imageWidths.map((width) => imageFileName(id, width))));
+    const missing = [...wanted].filter((name) => !existsSync(path.join(picturesPartial, name)) && !existsSync(path.join(picturesSource, name)));
+    if (missing.length) throw new Error(`pictures the database refers to are missing from ${picturesSource}:\n  ${missing.join("\n  ")}`);
+    copyPictures(picturesSource, picturesPartial, [...wanted]);
+    for (const name of listPictures(picturesPartial)) if (!wanted.has(name)) rmSync(path.join(picturesPartial, name));
+    pictures = ids.length;
   } catch (error) {
     copy.close();
     removePartial();
     throw error;
   }
   copy.close();
+  renameSync(picturesPartial, picturesDestination);
   renameSync(partial, destination);
 
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -90,6 +144,8 @@ async function main() {
       (initiatives === null ? "" : `, ${initiatives} initiatives`) +
       `, integrity check ok (${seconds} s)`,
   );
+  console.log(`Pictures copied to ${picturesDestination}`);
+  console.log(`  ${pictures} pictures, ${pictures * imageWidths.length} files`);
 }
 
 main().catch((error) => {

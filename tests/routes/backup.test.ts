@@ -2,7 +2,7 @@
 // Both run as child processes, exactly as `npm run backup` and `npm run seed` run them.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -11,8 +11,13 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import { processImage } from "~/lib/images.server";
+import { withImageFiles } from "~/models/images.server";
 import { createInitiative, initiativeInput } from "~/models/initiatives.server";
+import * as pictures from "../support/pictures";
 import { memberWithSession } from "../support/requests";
+import { startServer } from "../support/server";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
@@ -24,9 +29,12 @@ function tempFile(name: string) {
   return file;
 }
 
+const picturesOf = (copy: string) => copy.replace(/\.sqlite$/, "-images");
+
 afterAll(() => {
   for (const file of temporary) {
     for (const suffix of ["", "-wal", "-shm", "-journal", ".partial"]) rmSync(file + suffix, { force: true });
+    for (const suffix of ["", ".partial"]) rmSync(picturesOf(file) + suffix, { recursive: true, force: true });
   }
 });
 
@@ -114,6 +122,71 @@ describe("npm run backup", () => {
         run("npx", ["tsx", "db/backup.ts", tempFile("backup-of-nothing")], { cwd: root, env: { ...process.env, DATABASE_PATH: missing } }),
       ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("no database") }),
     ]);
+  });
+});
+
+describe("npm run backup with pictures", () => {
+  const backupEnv = () => ({ ...process.env, DATABASE_PATH: process.env.DATABASE_PATH });
+  const live = () => env().imagesDir;
+  let covers: string[];
+
+  beforeAll(async () => {
+    const memberId = (await memberWithSession("Fotograaf")).id;
+    covers = [];
+    for (const [i, make] of [() => pictures.png(800, 600), () => pictures.webp(1400, 700)].entries()) {
+      const result = await processImage(await make());
+      if (!result.ok) throw new Error(result.error);
+      const input = initiativeInput.parse({ title: `Met foto ${i}`, summary: "Een initiatief met een omslagfoto.", kind: "activity", tags: "foto, buurt" });
+      withImageFiles(result.image, (image) => createInitiative(memberId, input, new Date(), { image, alt: `Foto ${i}` }));
+      covers.push(result.image.id);
+    }
+    // A file no row refers to (left by an interrupted upload) does not belong in a backup.
+    writeFileSync(path.join(live(), `${"a".repeat(64)}-400.webp`), "stray");
+  });
+
+  it("copies exactly the pictures the copied database refers to, next to it, and a restore serves them", async () => {
+    const copy = tempFile("backup-pictures");
+    const { stdout } = await run("npx", ["tsx", "db/backup.ts", copy], { cwd: root, env: backupEnv() });
+    expect(stdout).toContain(picturesOf(copy));
+    expect(stdout).toContain(`${covers.length} pictures`);
+    const names = covers.flatMap((id) => [`${id}-1200.webp`, `${id}-400.webp`]).sort();
+    expect(readdirSync(picturesOf(copy)).sort()).toEqual(names);
+    for (const name of names) expect(readFileSync(path.join(picturesOf(copy), name)).equals(readFileSync(path.join(live(), name))), name).toBe(true);
+    expect(existsSync(`${picturesOf(copy)}.partial`)).toBe(false);
+
+    // Restoring as the README says: the file as DATA_DIR/meedoen.sqlite, the folder as DATA_DIR/images.
+    const restored = mkdtempSync(path.join(os.tmpdir(), "meedoen-restored-"));
+    cpSync(copy, path.join(restored, "meedoen.sqlite"));
+    cpSync(picturesOf(copy), path.join(restored, "images"), { recursive: true });
+    const server = await startServer({ DATA_DIR: restored, DATABASE_PATH: path.join(restored, "meedoen.sqlite") });
+    try {
+      const feed = await (await fetch(`${server.url}/?q=foto`)).text();
+      for (const id of covers) {
+        expect(feed).toContain(`/images/${id}-400.webp 400w`);
+        const response = await fetch(`${server.url}/images/${id}-1200.webp`);
+        expect(response.status).toBe(200);
+        expect(Buffer.from(await response.arrayBuffer()).equals(readFileSync(path.join(live(), `${id}-1200.webp`)))).toBe(true);
+      }
+    } finally {
+      await server.stop();
+      rmSync(restored, { recursive: true, force: true });
+    }
+  });
+
+  it("fails, leaving nothing behind, when a picture the database refers to is missing", async () => {
+    const missing = path.join(live(), `${covers[0]}-400.webp`);
+    const kept = readFileSync(missing);
+    rmSync(missing);
+    try {
+      const copy = tempFile("backup-missing-picture");
+      await expect(run("npx", ["tsx", "db/backup.ts", copy], { cwd: root, env: backupEnv() })).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`${covers[0]}-400.webp`),
+      });
+      for (const leftover of [copy, `${copy}.partial`, picturesOf(copy), `${picturesOf(copy)}.partial`]) expect(existsSync(leftover), leftover).toBe(false);
+    } finally {
+      writeFileSync(missing, kept);
+    }
   });
 });
 

@@ -41,7 +41,7 @@ export const gif = () => solid(300, 200).gif().toBuffer();
 
 /** The first 60% of a real JPEG, as when an upload is cut off. */
 export async function truncatedJpeg() {
-  const whole = await solid(1600, 1200).composite([{ input: { create: { width: 1600, height: 600, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 60 } } }, top: 600, left: 0 }]).jpeg().toBuffer();
+  const whole = await solid(1600, 1200).composite([{ input: { create: { width: 1600, height: 600, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 60 } } }, top: 600, left: 0 }]).jpeg().toBuffer();
   return whole.subarray(0, Math.floor(whole.length * 0.6));
 }
 
@@ -89,7 +89,7 @@ export const tooWide = () => solid(20_000, 40, "#eeeeee").png().toBuffer();
 
 /** A real photo of about 6 MB: noise does not compress. */
 export const sixMegabytes = () =>
-  sharp({ create: { width: 1800, height: 1200, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 80 } } }).png({ compressionLevel: 0 }).toBuffer();
+  sharp({ create: { width: 1800, height: 1200, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 80 } } }).png({ compressionLevel: 0 }).toBuffer();
 
 /** An SVG with a script in it, named photo.jpg. */
 export const svgWithScript = () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script><rect width="10" height="10"/></svg>');

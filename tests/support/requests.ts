@@ -34,7 +34,7 @@ export function multipartRequest(path: string, fields: Record<string, string>, f
   for (const [key, value] of Object.entries(fields)) body.append(key, value);
   for (const [key, file] of Object.entries(files)) {
     // A file input left empty sends an empty part without a file name.
-    body.append(key, file ? new File([file.data], file.name, { type: file.type }) : new File([], "", { type: "application/octet-stream" }));
+    body.append(key, file ? new File([new Uint8Array(file.data)], file.name, { type: file.type }) : new File([], "", { type: "application/octet-stream" }));
   }
   const headers = new Headers({ Origin: origin });
   if (init.cookie) headers.set("Cookie", init.cookie);
