@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import sharp from "sharp";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { translate, type MessageKey } from "~/lib/i18n";
@@ -18,6 +18,7 @@ import { action as newAction } from "~/routes/initiatives.new";
 import { loader as profileLoader } from "~/routes/members.$id";
 import { action as profileAction } from "~/routes/settings_.profile";
 import * as pictures from "../support/pictures";
+import { startServer, type RunningServer } from "../support/server";
 import { context, dataOf, formRequest, getRequest, memberWithSession, multipartRequest, settle, statusOf, type UploadFile } from "../support/requests";
 
 const imagesDir = () => env().imagesDir;
@@ -269,5 +270,98 @@ describe("tidying up at start", () => {
     expect(storedFiles().filter((name) => !known.has(name.slice(0, 64)) || !/^[0-9a-f]{64}-(400|1200)\.webp$/.test(name))).toEqual([]);
     expect(storedFiles()).toEqual(expect.arrayContaining([`${kept}-400.webp`, `${kept}-1200.webp`]));
     expect(count("images", sql`id = ${"e".repeat(64)}`)).toBe(0);
+  });
+});
+
+describe("through the real server", () => {
+  let server: RunningServer;
+  let cookie: string;
+
+  beforeAll(async () => {
+    server = await startServer();
+    const signup = await fetch(`${server.url}/signup`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url },
+      body: new URLSearchParams({ email: "fotograaf@example.org", password: "een lang genoeg wachtwoord", displayName: "Fotograaf" }),
+      redirect: "manual",
+    });
+    cookie = signup.headers.get("set-cookie")!.split(";")[0];
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const upload = (file: Blob, extra: Record<string, string> = {}) => {
+    const body = new FormData();
+    for (const [key, value] of Object.entries({ ...fields, coverAlt: alt, ...extra })) body.append(key, value);
+    body.append("cover", file, "foto.jpg");
+    return fetch(`${server.url}/initiatives/new`, { method: "POST", headers: { Origin: server.url, Cookie: cookie }, body, redirect: "manual" });
+  };
+
+  it("takes a photo in a form without JavaScript, serves it for a year, and shows both sizes on the feed", async () => {
+    const response = await upload(new Blob([new Uint8Array(await pictures.phonePhoto())], { type: "image/jpeg" }));
+    expect(response.status).toBe(303);
+    const page = await (await fetch(server.url + response.headers.get("location"), { headers: { Cookie: cookie } })).text();
+    const id = /\/images\/([0-9a-f]{64})-1200\.webp/.exec(page)![1];
+    expect(readdirSync(path.join(server.dataDir, "images")).sort()).toEqual([`${id}-1200.webp`, `${id}-400.webp`]);
+
+    for (const method of ["GET", "HEAD"]) {
+      const image = await fetch(`${server.url}/images/${id}-400.webp`, { method });
+      expect(image.status).toBe(200);
+      expect(image.headers.get("content-type")).toBe("image/webp");
+      expect(image.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      expect(image.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(Number(image.headers.get("content-length"))).toBe(readFileSync(path.join(server.dataDir, "images", `${id}-400.webp`)).length);
+    }
+
+    const feed = await (await fetch(`${server.url}/`)).text();
+    const img = feed.match(/<img[^>]*class="card-cover"[^>]*>/)![0];
+    // (React writes the attribute as srcSet; HTML attribute names ignore case.)
+    expect(img.toLowerCase()).toContain(`srcset="/images/${id}-400.webp 400w, /images/${id}-1200.webp 1200w"`);
+    expect(img).toContain(`alt="${alt}"`);
+    expect(img).toContain('width="1200"');
+    expect(img).toContain('height="1800"');
+    expect(img).toContain('loading="lazy"');
+    expect(img).toMatch(/sizes="[^"]+"/);
+  });
+
+  it("answers 404 for any other name under /images/, however it tries to reach another file", async () => {
+    const ok = readdirSync(path.join(server.dataDir, "images"))[0];
+    for (const attempt of [
+      `/images/${"0".repeat(64)}-400.webp`,
+      `/images/${ok.replace(".webp", ".png")}`,
+      `/images/${ok.replace(/-\d+\./, "-800.")}`,
+      "/images/../meedoen.sqlite",
+      "/images/..%2f..%2fpackage.json",
+      "/images/%2e%2e/%2e%2e/package.json",
+      `/images/${ok}/..`,
+      "/images/",
+    ]) {
+      const response = await fetch(server.url + attempt);
+      expect(response.status, attempt).toBe(404);
+      expect(response.headers.get("content-type"), attempt).not.toBe("image/webp");
+    }
+  });
+
+  it("refuses a body over 5.5 MB on the upload pages early with 413 and says why in Dutch, and stores nothing", async () => {
+    const before = readdirSync(path.join(server.dataDir, "images")).sort();
+    const response = await upload(new Blob([new Uint8Array(6 * 1024 * 1024)], { type: "image/jpeg" }));
+    expect(response.status).toBe(413);
+    const html = await response.text();
+    expect(html).toContain("Dit bestand is te groot om te versturen: een foto mag hoogstens 5 MB zijn.");
+    expect(html).toContain("a photo may be at most 5 MB");
+    expect(readdirSync(path.join(server.dataDir, "images")).sort()).toEqual(before);
+    // Between 5 MB and the body limit the form itself answers, in the page.
+    const page = await upload(new Blob([new Uint8Array(5 * 1024 * 1024 + 1000)], { type: "image/jpeg" }));
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain("Deze foto is groter dan 5 MB.");
+  });
+
+  it("keeps the 1 MB limit for every form that takes no picture", async () => {
+    const body = new FormData();
+    body.append("cover", new Blob([new Uint8Array(2 * 1024 * 1024)]), "foto.jpg");
+    const response = await fetch(`${server.url}/proposals/new`, { method: "POST", headers: { Origin: server.url, Cookie: cookie }, body });
+    expect(response.status).toBe(413);
+    expect(await response.text()).toContain("Dit formulier is te groot om te versturen.");
   });
 });
