@@ -91,7 +91,7 @@ export default function EditProfile() {
         <p className="muted">{t("profile.avatar.none")}</p>
       )}
       <Form method="post" encType="multipart/form-data" noValidate className="stack" aria-labelledby="avatar-heading">
-        <ImageField name="avatar" label={t("image.choose")} errors={result?.errors} />
+        <ImageField name="avatar" label={t("image.choose")} errors={result?.errors} required />
         <div className="row-links">
           <button type="submit" name="intent" value="avatar" className="button" disabled={busy}>
             {t("profile.avatar.save")}
