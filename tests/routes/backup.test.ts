@@ -137,7 +137,7 @@ describe("npm run backup with pictures", () => {
       const result = await processImage(await make());
       if (!result.ok) throw new Error(result.error);
       const input = initiativeInput.parse({ title: `Met foto ${i}`, summary: "Een initiatief met een omslagfoto.", kind: "activity", tags: "foto, buurt" });
-      withImageFiles(result.image, (image) => createInitiative(memberId, input, new Date(), { image, alt: `Foto ${i}` }));
+      withImageFiles(result.image, (image) => createInitiative(memberId, input, new Date(), { cover: { image, alt: `Foto ${i}` } }));
       covers.push(result.image.id);
     }
     // A file no row refers to (left by an interrupted upload) does not belong in a backup.

@@ -41,8 +41,12 @@ beforeAll(async () => {
 
 type FormResult = { errors: Record<string, MessageKey>; values?: Record<string, string> };
 
+let posted = 0;
+// Each post differs a little: the same post sent again within a minute is taken as a double click.
 const post = (extra: Record<string, string>, cover: UploadFile | null, cookie = anna.cookie) =>
-  settle(() => newAction({ request: multipartRequest("/initiatives/new", { ...fields, ...extra }, { cover }, { cookie }), context, params: {} }));
+  settle(() =>
+    newAction({ request: multipartRequest("/initiatives/new", { ...fields, summary: `${fields.summary} (${++posted})`, ...extra }, { cover }, { cookie }), context, params: {} }),
+  );
 
 const edit = (id: number, extra: Record<string, string>, cover: UploadFile | null, cookie = anna.cookie) =>
   settle(() => editAction({ request: multipartRequest(`/initiatives/${id}/edit`, { ...fields, ...extra }, { cover }, { cookie }), context, params: { id: String(id) } }));
