@@ -16,7 +16,7 @@ const createdAt = () =>
     .notNull()
     .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
 
-// Uploaded pictures (ADR 013): decoded, re-encoded as WebP in two widths and stored as files
+// Uploaded pictures (ADR 016): decoded, re-encoded as WebP in two widths and stored as files
 // DATA_DIR/images/<id>-400.webp and <id>-1200.webp, where the id is the SHA-256 of their content.
 // Rows are shared: the same picture uploaded twice is one row, removed when nothing uses it.
 export const images = sqliteTable("images", {

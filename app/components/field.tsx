@@ -90,7 +90,7 @@ export function choiceErrorProps(name: string, errors?: FieldErrors) {
 }
 
 // JPEG, PNG and WebP only: offered these, an iPhone converts its HEIC photos to JPEG itself
-// (docs/decisions/013-images.md). The server reads by content and decides on its own.
+// (docs/decisions/016-images.md). The server reads by content and decides on its own.
 const imageAccept = "image/jpeg,image/png,image/webp";
 
 /** A photo to upload. With JavaScript, a file over 5 MB is refused at once, before it is sent. */

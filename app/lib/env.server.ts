@@ -41,7 +41,7 @@ export function env(): Env {
     throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const databasePath = parsed.data.DATABASE_PATH ?? path.join(parsed.data.DATA_DIR, "meedoen.sqlite");
-  // Uploaded pictures, one file per size (docs/decisions/013-images.md); `npm run backup` copies them.
+  // Uploaded pictures, one file per size (docs/decisions/016-images.md); `npm run backup` copies them.
   const imagesDir = path.join(parsed.data.DATA_DIR, "images");
   cached = { ...parsed.data, databasePath, imagesDir };
   return cached;

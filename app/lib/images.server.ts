@@ -1,10 +1,10 @@
-// Uploaded pictures (docs/decisions/013-images.md): checked by what they contain, never by their
+// Uploaded pictures (docs/decisions/016-images.md): checked by what they contain, never by their
 // name or the type the browser claims; decoded and re-encoded by sharp (libvips) as WebP in two
 // widths without any metadata; stored as files named after the hash of their content.
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import sharp from "sharp";
+import type { Metadata } from "sharp";
 import { env } from "./env.server";
 import { imageFileName, imageMaxBytes, imageWidths, type ImageWidth } from "./images";
 import type { MessageKey } from "./i18n";
@@ -22,9 +22,20 @@ export const imageLimits = {
 // each extra decoder is attack surface, so everything else is refused before decoding.
 const acceptedFormats = new Set(["jpeg", "png", "webp", "heif"]);
 
-// No cache of decoded images in a long-running server, and one picture at a time (below): a
-// 50 MP picture takes a few hundred MB while it is decoded, and the machine has 2 cores.
-sharp.cache(false);
+let loaded: Promise<typeof import("sharp")> | undefined;
+
+/**
+ * sharp, loaded on the first upload: libvips is large, and most requests carry no picture. No
+ * cache of decoded images in a long-running server, and one picture at a time (below): a 50 MP
+ * picture takes a few hundred MB while it is decoded, and the machine has 2 cores.
+ */
+function loadSharp() {
+  loaded ??= import("sharp").then(({ default: sharp }) => {
+    sharp.cache(false);
+    return sharp;
+  });
+  return loaded;
+}
 
 export type ProcessedImage = {
   /** SHA-256 of both encoded files: the same picture gets the same name. */
@@ -56,7 +67,8 @@ async function checkAndEncode(input: Buffer): Promise<ImageResult> {
   if (input.length > imageLimits.bytes) return { ok: false, error: "image.tooLarge" };
   // The header first: format and size are known before a single pixel is decoded (so sharp's
   // own pixel limit is lifted here, to say which limit a picture is over).
-  let metadata: sharp.Metadata;
+  const sharp = await loadSharp();
+  let metadata: Metadata;
   try {
     metadata = await sharp(input, { limitInputPixels: false }).metadata();
   } catch {

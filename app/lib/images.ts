@@ -1,5 +1,5 @@
 // Addresses of stored pictures, shared by the server (which serves them) and the pages (which
-// show them). Each picture is stored in two widths; see docs/decisions/013-images.md.
+// show them). Each picture is stored in two widths; see docs/decisions/016-images.md.
 
 export const imageWidths = [400, 1200] as const;
 /** The largest file accepted (a phone photo is 2–5 MB); checked in the browser too, with JavaScript. */
