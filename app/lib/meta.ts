@@ -11,7 +11,14 @@ export function titleMeta(matches: Match[], key: MessageKey | null, text?: strin
   return [{ title: title ? `${title} · Meedoen` : "Meedoen" }];
 }
 
-type ShareCard = { title: string; description: string; path: string; image: string; type?: "website" | "article" | "profile" };
+type ShareCard = {
+  title: string;
+  description: string;
+  path: string;
+  /** The page's own picture (a cover), or its generated card (1200 × 630). */
+  image: { path: string; width: number; height: number; alt?: string };
+  type?: "website" | "article" | "profile";
+};
 
 /**
  * Open Graph and Twitter card tags, so that a link pasted in a chat app shows a card with the
@@ -22,7 +29,7 @@ export function shareMeta(matches: Match[], card: ShareCard): MetaDescriptor[] {
   const root = matches.find((m) => m.id === "root")?.data as { locale?: Locale; origin?: string } | undefined;
   const origin = root?.origin ?? "";
   const url = `${origin}${card.path}`;
-  const image = card.image.startsWith("http") ? card.image : `${origin}${card.image}`;
+  const image = `${origin}${card.image.path}`;
   const description = card.description.length > 200 ? `${card.description.slice(0, 199)}…` : card.description;
   return [
     { property: "og:site_name", content: "Meedoen" },
@@ -31,8 +38,9 @@ export function shareMeta(matches: Match[], card: ShareCard): MetaDescriptor[] {
     { property: "og:description", content: description },
     { property: "og:url", content: url },
     { property: "og:image", content: image },
-    { property: "og:image:width", content: "1200" },
-    { property: "og:image:height", content: "630" },
+    { property: "og:image:width", content: String(card.image.width) },
+    { property: "og:image:height", content: String(card.image.height) },
+    ...(card.image.alt ? [{ property: "og:image:alt", content: card.image.alt }, { name: "twitter:image:alt", content: card.image.alt }] : []),
     { property: "og:locale", content: root?.locale === "en" ? "en_GB" : "nl_NL" },
     { name: "twitter:card", content: "summary_large_image" },
     { name: "twitter:title", content: card.title },
@@ -40,3 +48,6 @@ export function shareMeta(matches: Match[], card: ShareCard): MetaDescriptor[] {
     { name: "twitter:image", content: image },
   ];
 }
+
+/** The generated card for a page without a picture of its own (see preview.server.ts). */
+export const previewCard = (path: string) => ({ path: `${path}/preview.png`, width: 1200, height: 630 });

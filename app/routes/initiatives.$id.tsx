@@ -10,7 +10,8 @@ import { getMember } from "~/lib/auth.server";
 import { env } from "~/lib/env.server";
 import { useLocale, useT } from "~/lib/i18n/react";
 import { renderMarkdown } from "~/lib/markdown.server";
-import { shareMeta, titleMeta } from "~/lib/meta";
+import { imageUrl } from "~/lib/images";
+import { previewCard, shareMeta, titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { formatDate } from "~/lib/time";
 import { FlagForm, FlagList } from "~/components/flags";
@@ -36,7 +37,7 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
         ...(data
           ? [
               { name: "description", content: data.initiative.summary },
-              ...shareMeta(matches, { title: data.initiative.title, description: data.initiative.summary, path: `/initiatives/${data.initiative.id}`, image: `/initiatives/${data.initiative.id}/preview.png`, type: "article" }),
+              ...shareMeta(matches, { title: data.initiative.title, description: data.initiative.summary, path: `/initiatives/${data.initiative.id}`, image: data.initiative.cover ? { path: imageUrl(data.initiative.cover.id, 1200), width: data.initiative.cover.width, height: data.initiative.cover.height, alt: data.initiative.cover.alt ?? undefined } : previewCard(`/initiatives/${data.initiative.id}`), type: "article" }),
             ]
           : []),
       ];

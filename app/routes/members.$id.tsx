@@ -9,7 +9,7 @@ import { ruleHeadings } from "~/lib/diff";
 import { readFormData } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
-import { shareMeta, titleMeta } from "~/lib/meta";
+import { previewCard, shareMeta, titleMeta } from "~/lib/meta";
 import { formatDate } from "~/lib/time";
 import { flag, flagInput, FlagRefusedError, flagsOn } from "~/models/flags.server";
 import { renderMarkdown } from "~/lib/markdown.server";
@@ -28,7 +28,7 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
   ...(data && data.profile.visibility === "members" ? [{ name: "robots", content: "noindex" }] : []),
   // A card for shared links: public profiles only (chat apps do not log in).
   ...(data && !data.restricted && !data.former && data.profile.visibility === "public"
-    ? shareMeta(matches, { title: data.profile.name, description: [data.profile.work, data.profile.organisation].filter(Boolean).join(" · ") || "Meedoen", path: `/members/${data.profile.id}`, image: `/members/${data.profile.id}/preview.png`, type: "profile" })
+    ? shareMeta(matches, { title: data.profile.name, description: [data.profile.work, data.profile.organisation].filter(Boolean).join(" · ") || "Meedoen", path: `/members/${data.profile.id}`, image: previewCard(`/members/${data.profile.id}`), type: "profile" })
     : []),
 ];
 

@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { RegistrationControls, PlacesText } from "~/components/session-list";
 import { getMember } from "~/lib/auth.server";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
-import { shareMeta, titleMeta } from "~/lib/meta";
+import { previewCard, shareMeta, titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { formatTimeRange } from "~/lib/time";
 import { isHost } from "~/models/initiatives.server";
@@ -22,7 +22,7 @@ import { voiceSnapshot } from "~/models/voice.server";
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
   ...titleMeta(matches, null, data ? `${data.session.initiativeTitle}` : undefined),
   ...(data && !data.hidden
-    ? shareMeta(matches, { title: data.session.initiativeTitle, description: data.shareDescription, path: `/sessions/${data.session.id}`, image: `/sessions/${data.session.id}/preview.png`, type: "article" })
+    ? shareMeta(matches, { title: data.session.initiativeTitle, description: data.shareDescription, path: `/sessions/${data.session.id}`, image: previewCard(`/sessions/${data.session.id}`), type: "article" })
     : []),
 ];
 

@@ -518,7 +518,9 @@ function htmlProblems(path: string, html: string): string[] {
     if (name === "script" && !attributes.some((a) => a.name === "nonce")) problems.push(`${path}: a script without the page's nonce: ${around(m.index)}`);
     // The app's own charts are SVG with their class; the sanitiser never lets a class through from user text.
     const ownChart = name === "svg" && attributes.some((a) => a.name === "class" && /^(network-map|bar-chart)\b/.test(a.value));
-    if (["iframe", "object", "embed", "svg", "style", "img", "base", "form"].includes(name) && !ownChart && !(name === "form" && !attributes.some((a) => a.name === "action" && /^[a-z]+:/i.test(a.value)))) {
+    // Stored pictures (covers, profile photos) are the app's own <img>, from /images/ only.
+    const ownPicture = name === "img" && attributes.some((a) => a.name === "src" && /^\/images\/[0-9a-f]{64}-(400|1200)\.webp$/.test(a.value));
+    if (["iframe", "object", "embed", "svg", "style", "img", "base", "form"].includes(name) && !ownChart && !ownPicture && !(name === "form" && !attributes.some((a) => a.name === "action" && /^[a-z]+:/i.test(a.value)))) {
       problems.push(`${path}: an embedded <${name}> from user text: ${around(m.index)}`);
     }
     for (const a of attributes) {

@@ -62,6 +62,17 @@ describe("links shared in a chat app", () => {
     expect(again.status).toBe(304);
   });
 
+  it("show an initiative's cover photo instead of a card when it has one", async () => {
+    const { initiativeId: withCover } = insertCourseSession(sqlite, publicMember, 10);
+    const id = "a".repeat(64);
+    sqlite.prepare("INSERT INTO images (id, width, height, created_at) VALUES (?, 1200, 800, ?)").run(id, Date.now());
+    sqlite.prepare("UPDATE initiatives SET cover_image = ?, cover_alt = 'Buren aan een lange tafel' WHERE id = ?").run(id, withCover);
+    const t = await tags(`/initiatives/${withCover}`);
+    expect(t["og:image"]).toBe(`${server.url}/images/${id}-1200.webp`);
+    expect([t["og:image:width"], t["og:image:height"]]).toEqual(["1200", "800"]);
+    expect(t["og:image:alt"]).toBe("Buren aan een lange tafel");
+  });
+
   it("show a session with its initiative's title and a card of its own", async () => {
     const t = await tags(`/sessions/${sessionId}`);
     expect(t["og:title"]).toBe('Koken & eten <samen> "in de buurt"');
