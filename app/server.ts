@@ -330,7 +330,7 @@ const server = http.createServer(async (req, res) => {
     const nonce = randomBytes(16).toString("base64");
     const render = () => handleRequest(request, { clientAddress: clientAddress(req), nonce, method: req.method });
     const cacheKey = pageCacheKey(req, url);
-    const response = cacheKey ? (cachedPage(cacheKey, nonce) ?? (await renderAndKeep(cacheKey, nonce, render))) : await render();
+    const response = cacheKey ? (cachedPage(cacheKey, nonce, acceptsGzip(req)) ?? (await renderAndKeep(cacheKey, nonce, render))) : await render();
     await sendWebResponse(req, res, response, securityHeaders(nonce, url.protocol === "https:"));
   } catch (error) {
     if (res.headersSent) {

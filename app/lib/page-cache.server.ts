@@ -7,13 +7,23 @@
 // its own CSP nonce: the one the page was made with is replaced (React writes it only in the
 // nonce attributes of script tags; anything typed by people is escaped and cannot contain it).
 import type http from "node:http";
+import zlib from "node:zlib";
 import { databaseVersion } from "./db.server";
 
 const maxAgeMs = 10_000;
 const maxEntries = 500;
 const sessionCookie = /(?:^|;\s*)meedoen_session=/;
 
-type Entry = { at: number; version: string; nonce: string; status: number; headers: [string, string][]; html: string };
+type Entry = {
+  at: number;
+  version: string;
+  nonce: string;
+  status: number;
+  headers: [string, string][];
+  html: string;
+  /** The page between its nonces, each part compressed once (see gzipWithNonce). */
+  parts: { text: Buffer; deflated: Buffer }[];
+};
 const entries = new Map<string, Entry>();
 
 /** The cache key for a request that may be answered from the cache, or null. */
@@ -30,16 +40,64 @@ export function pageCacheKey(req: http.IncomingMessage, url: URL): string | null
   return `${url.pathname}${url.search}\n${cookie}\n${req.headers["accept-language"] ?? ""}\n${host}`;
 }
 
-/** The page for `key` with `nonce` in place of the one it was made with, if it is still current. */
-export function cachedPage(key: string, nonce: string, now = Date.now()): Response | null {
+/**
+ * The page for `key` with `nonce` in place of the one it was made with, if it is still current;
+ * compressed already when the client takes gzip.
+ */
+export function cachedPage(key: string, nonce: string, gzip = false, now = Date.now()): Response | null {
   const entry = entries.get(key);
   if (!entry) return null;
   if (now - entry.at >= maxAgeMs || entry.version !== databaseVersion()) {
     entries.delete(key);
     return null;
   }
+  if (gzip) {
+    const headers = new Headers(entry.headers);
+    headers.set("Content-Encoding", "gzip");
+    headers.set("Vary", "Accept-Encoding");
+    return new Response(new Uint8Array(gzipWithNonce(entry.parts, nonce)), { status: entry.status, headers });
+  }
   const html = entry.html.replaceAll(`nonce="${entry.nonce}"`, `nonce="${nonce}"`);
   return new Response(html, { status: entry.status, headers: entry.headers });
+}
+
+// Compressing a whole page for every answer would cost more than everything else a kept page
+// needs, but the nonce differs in every answer. So the parts between the nonces are compressed
+// once, each ending on a full flush (a byte boundary after which nothing refers back), and an
+// answer is those parts with the new nonce attributes compressed in between: one valid deflate
+// stream, wrapped as gzip with the checksum of the whole.
+const fullFlush = { finishFlush: zlib.constants.Z_FULL_FLUSH };
+const gzipHeader = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+const finalBlock = zlib.deflateRawSync(Buffer.alloc(0));
+
+function splitAtNonce(html: string, nonce: string) {
+  return html.split(`nonce="${nonce}"`).map((part) => {
+    const text = Buffer.from(part);
+    return { text, deflated: zlib.deflateRawSync(text, fullFlush) };
+  });
+}
+
+export function gzipWithNonce(parts: { text: Buffer; deflated: Buffer }[], nonce: string): Buffer {
+  const attribute = Buffer.from(`nonce="${nonce}"`);
+  const attributeDeflated = zlib.deflateRawSync(attribute, fullFlush);
+  const chunks: Buffer[] = [gzipHeader];
+  let crc = 0;
+  let size = 0;
+  parts.forEach((part, i) => {
+    if (i > 0) {
+      chunks.push(attributeDeflated);
+      crc = zlib.crc32(attribute, crc);
+      size += attribute.length;
+    }
+    chunks.push(part.deflated);
+    crc = zlib.crc32(part.text, crc);
+    size += part.text.length;
+  });
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE(size % 2 ** 32, 4);
+  chunks.push(finalBlock, trailer);
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -55,7 +113,7 @@ export async function renderAndKeep(key: string, nonce: string, render: () => Pr
   const html = await response.text();
   const headers = [...response.headers.entries()];
   entries.delete(key);
-  entries.set(key, { at, version, nonce, status: response.status, headers, html });
+  entries.set(key, { at, version, nonce, status: response.status, headers, html, parts: splitAtNonce(html, nonce) });
   if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
   return new Response(html, { status: response.status, headers });
 }

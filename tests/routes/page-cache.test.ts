@@ -95,11 +95,22 @@ describe("the page cache itself", () => {
     expect(pageCacheKey(request(), url("/agenda.ics"))).toBeNull();
   });
 
+  it("sends a kept page compressed, with the new nonce in it, as one valid gzip stream", async () => {
+    const page = `<!DOCTYPE html><html><head><script nonce="old">a()</script></head><body>${"<p>Buurthuis De Kastanje</p>".repeat(500)}<script nonce="old">b()</script></body></html>`;
+    await renderAndKeep("gz", "old", () => Promise.resolve(new Response(page, { headers: { "Content-Type": "text/html; charset=utf-8" } })));
+    const response = cachedPage("gz", "new+/=", true)!;
+    expect(response.headers.get("Content-Encoding")).toBe("gzip");
+    const body = Buffer.from(await response.arrayBuffer());
+    expect(body.length).toBeLessThan(page.length / 10);
+    const { gunzipSync } = await import("node:zlib");
+    expect(gunzipSync(body).toString("utf8")).toBe(page.replaceAll('nonce="old"', 'nonce="new+/="'));
+  });
+
   it("lets a page go after ten seconds, and keeps no page that sets a cookie or failed", async () => {
     const html = (text: string) => () => Promise.resolve(new Response(`<p>${text}</p><script nonce="n1"></script>`, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
     await renderAndKeep("k1", "n1", html("kept"));
     expect(await cachedPage("k1", "n2")?.text()).toBe('<p>kept</p><script nonce="n2"></script>');
-    expect(cachedPage("k1", "n3", Date.now() + 10_001)).toBeNull();
+    expect(cachedPage("k1", "n3", false, Date.now() + 10_001)).toBeNull();
 
     await renderAndKeep("k2", "n1", () => Promise.resolve(new Response("<p>x</p>", { headers: { "Content-Type": "text/html", "Set-Cookie": "a=b" } })));
     expect(cachedPage("k2", "n2")).toBeNull();
