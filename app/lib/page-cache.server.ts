@@ -11,16 +11,14 @@ import zlib from "node:zlib";
 import { databaseVersion } from "./db.server";
 
 const maxAgeMs = 10_000;
-const maxEntries = 500;
+const maxEntries = 200;
 const sessionCookie = /(?:^|;\s*)meedoen_session=/;
 
 type Entry = {
   at: number;
   version: string;
-  nonce: string;
   status: number;
   headers: [string, string][];
-  html: string;
   /** The page between its nonces, each part compressed once (see gzipWithNonce). */
   parts: { text: Buffer; deflated: Buffer }[];
 };
@@ -57,7 +55,7 @@ export function cachedPage(key: string, nonce: string, gzip = false, now = Date.
     headers.set("Vary", "Accept-Encoding");
     return new Response(new Uint8Array(gzipWithNonce(entry.parts, nonce)), { status: entry.status, headers });
   }
-  const html = entry.html.replaceAll(`nonce="${entry.nonce}"`, `nonce="${nonce}"`);
+  const html = entry.parts.map((part) => part.text.toString("utf8")).join(`nonce="${nonce}"`);
   return new Response(html, { status: entry.status, headers: entry.headers });
 }
 
@@ -112,8 +110,16 @@ export async function renderAndKeep(key: string, nonce: string, render: () => Pr
   if (response.status !== 200 || !type.startsWith("text/html") || response.headers.has("set-cookie") || !response.body) return response;
   const html = await response.text();
   const headers = [...response.headers.entries()];
+  // Every kept page shares one version: after a write none of them can be served again, so they
+  // go at once rather than wait to be asked for; and those past their ten seconds go too.
+  const first = entries.values().next().value;
+  if (first && first.version !== version) entries.clear();
+  for (const [oldKey, old] of entries) {
+    if (at - old.at < maxAgeMs) break;
+    entries.delete(oldKey);
+  }
   entries.delete(key);
-  entries.set(key, { at, version, nonce, status: response.status, headers, html, parts: splitAtNonce(html, nonce) });
+  entries.set(key, { at, version, status: response.status, headers, parts: splitAtNonce(html, nonce) });
   if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
   return new Response(html, { status: response.status, headers });
 }
