@@ -9,6 +9,7 @@ import { existsSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { serverFlags } from "../support/server";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const initiativeCount = 10_000;
@@ -57,7 +58,7 @@ function inspect() {
 }
 
 async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["build/index.js"], {
+  const child = spawn(process.execPath, [...serverFlags, "build/index.js"], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath },
     stdio: ["ignore", "pipe", "pipe"],

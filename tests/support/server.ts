@@ -5,6 +5,9 @@ import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+/** The memory limits `npm start` gives the server (package.json), so tests and benchmarks run it alike. */
+export const serverFlags = ["--max-semi-space-size=2", "--max-old-space-size=192"];
+
 export type RunningServer = { url: string; databasePath: string; dataDir: string; process: ChildProcess; stop: () => Promise<void> };
 
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
@@ -13,7 +16,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const databasePath = env.DATABASE_PATH ?? path.join(os.tmpdir(), `meedoen-http-${randomBytes(5).toString("hex")}.sqlite`);
   // Pictures go next to the database, so that a restarted server finds them again.
   const dataDir = env.DATA_DIR ?? `${databasePath}.data`;
-  const child = spawn(process.execPath, ["build/index.js"], {
+  const child = spawn(process.execPath, [...serverFlags, "build/index.js"], {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", SMTP_URL: "", ...env, DATABASE_PATH: databasePath, DATA_DIR: dataDir },
     stdio: ["ignore", "pipe", "pipe"],
