@@ -15,7 +15,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, type MouseEvent, type ReactNode } from "react";
 import { getCurrent } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { env } from "~/lib/env.server";
@@ -67,7 +67,7 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
         <Links />
       </head>
       <body>
-        <a className="skip-link" href="#main">
+        <a className="skip-link" href="#main" onClick={skipToMain}>
           {t("nav.skip")}
         </a>
         <header className="site-header">
@@ -151,6 +151,19 @@ export function Layout({ children }: { children: ReactNode }) {
       {children}
     </Shell>
   );
+}
+
+/**
+ * The skip link without a page change: with JavaScript, following "#main" would also be a Remix
+ * navigation, whose scroll to the anchor can come after the reader has already tabbed on (and
+ * leave the control they reached out of sight). Without JavaScript the browser does the same.
+ */
+function skipToMain(event: MouseEvent<HTMLAnchorElement>) {
+  const main = document.getElementById("main");
+  if (!main) return;
+  event.preventDefault();
+  main.scrollIntoView();
+  main.focus({ preventScroll: true });
 }
 
 /**
