@@ -224,6 +224,13 @@ function toWebRequest(req: http.IncomingMessage, url: URL, controller: AbortCont
   });
 }
 
+function withoutHeader(request: Request, name: string): Request {
+  if (!request.headers.has(name)) return request;
+  const headers = new Headers(request.headers);
+  headers.delete(name);
+  return new Request(request, { headers });
+}
+
 const lingerMs = 1000;
 
 /**
@@ -328,9 +335,13 @@ const server = http.createServer(async (req, res) => {
     }
     const request = toWebRequest(req, url, controller, body);
     const nonce = randomBytes(16).toString("base64");
-    const render = () => handleRequest(request, { clientAddress: clientAddress(req), nonce, method: req.method });
+    const render = (asked = request) => handleRequest(asked, { clientAddress: clientAddress(req), nonce, method: req.method });
     const cacheKey = pageCacheKey(req, url);
-    const response = cacheKey ? (cachedPage(cacheKey, nonce, acceptsGzip(req)) ?? (await renderAndKeep(cacheKey, nonce, render))) : await render();
+    const response = cacheKey
+      ? (cachedPage(cacheKey, nonce, acceptsGzip(req), request.headers.get("if-none-match")) ??
+        // Kept uncompressed (a route may compress its own answer); compressed when it is sent.
+        (await renderAndKeep(cacheKey, nonce, () => render(withoutHeader(request, "accept-encoding")))))
+      : await render();
     await sendWebResponse(req, res, response, securityHeaders(nonce, url.protocol === "https:"));
   } catch (error) {
     if (res.headersSent) {

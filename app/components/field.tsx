@@ -36,9 +36,12 @@ export function Field({ name, label, hint, errors, defaultValue, type = "text", 
     "aria-describedby": describedBy,
     "aria-errormessage": errorKey ? errorId : undefined,
   };
-  const common = { id, name, required, maxLength, autoComplete, defaultValue: defaultValue ?? undefined, ...described };
+  // The first field in error takes focus when the page loads, so that without JavaScript too the
+  // reader lands on it and hears its error (with JavaScript, root.tsx moves focus the same way).
+  const autoFocus = errorKey && firstInError(errors) === name ? true : undefined;
+  const common = { id, name, required, maxLength, autoComplete, autoFocus, defaultValue: defaultValue ?? undefined, ...described };
   // A control of its own (a select) gets the hint and the error announced with it too.
-  const control = isValidElement(children) ? cloneElement(children, described) : children;
+  const control = isValidElement(children) ? cloneElement(children, { ...described, autoFocus }) : children;
   return (
     <div className="field">
       <label htmlFor={id}>
@@ -58,6 +61,11 @@ export function Field({ name, label, hint, errors, defaultValue, type = "text", 
       ) : null}
     </div>
   );
+}
+
+/** The name of the first field with an error (errors are listed in the order of the form). */
+function firstInError(errors: FieldErrors | undefined) {
+  return Object.keys(errors ?? {}).find((key) => key !== "form" && errors?.[key]);
 }
 
 /** The message for the whole form (e.g. "too many attempts"), announced to screen readers. */

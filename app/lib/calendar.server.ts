@@ -41,7 +41,7 @@ export function calendarFile(sessions: CalendarSession[], calName: string, origi
   return value;
 }
 
-export function calendarResponse(body: string, filename: string, privateFeed = false) {
+export function calendarResponse(body: string | Uint8Array<ArrayBuffer>, filename: string, privateFeed = false) {
   return new Response(body, {
     headers: {
       "Content-Type": "text/calendar; charset=utf-8",

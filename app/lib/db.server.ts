@@ -1,3 +1,4 @@
+import type { Statement } from "better-sqlite3";
 import { openDatabase, type Db } from "../../db/client";
 import { env } from "./env.server";
 
@@ -16,11 +17,24 @@ export function closeDb() {
 }
 
 /**
+ * A prepared statement for `source` on the current connection, prepared once: for the small
+ * queries asked on every request, where preparing costs more than running.
+ */
+const prepared = new WeakMap<object, Map<string, Statement<unknown[]>>>();
+export function statement(source: string) {
+  const client = db().$client;
+  let statements = prepared.get(client);
+  if (!statements) prepared.set(client, (statements = new Map()));
+  let found = statements.get(source);
+  if (!found) statements.set(source, (found = client.prepare(source)));
+  return found;
+}
+
+/**
  * Changes whenever anything in the database changes: total_changes() counts every write of this
  * process's one connection, data_version every commit by another connection (a script, a restore).
  * Outside a transaction, for data kept in memory until the database changes.
  */
 export function databaseVersion(): string {
-  const client = db().$client;
-  return `${client.prepare("SELECT total_changes()").pluck().get()}.${client.pragma("data_version", { simple: true })}`;
+  return `${statement("SELECT total_changes()").pluck().get()}.${statement("PRAGMA data_version").pluck().get()}`;
 }

@@ -45,11 +45,16 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): F
   const values = formValues(formData);
   const parsed = schema.safeParse(values);
   if (parsed.success) return { ok: true, data: parsed.data };
-  const errors: FieldErrors = {};
+  const found: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0] ?? "form");
-    errors[field] ??= issue.message as MessageKey;
+    found[field] ??= issue.message as MessageKey;
   }
+  // In the order of the form on the page (a browser sends its fields in that order), so the first
+  // error is the first field a reader meets; fields that were not sent at all come after.
+  const sent = Object.keys(values);
+  const rank = (field: string) => (sent.includes(field) ? sent.indexOf(field) : sent.length);
+  const errors: FieldErrors = Object.fromEntries(Object.entries(found).sort(([a], [b]) => rank(a) - rank(b)));
   // Passwords are never sent back to the page, nor more text than any field takes (a browser
   // keeps to the fields' maxLength; a megabyte pasted by a script is not echoed twice).
   delete values.password;

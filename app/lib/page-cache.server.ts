@@ -12,6 +12,8 @@ import { databaseVersion } from "./db.server";
 
 const maxAgeMs = 10_000;
 const maxEntries = 200;
+/** Pages, calendars and news feeds; never a download or anything a member asked for. */
+const keptTypes = /^(text\/html|text\/calendar|application\/atom\+xml|application\/rss\+xml)\b/;
 const sessionCookie = /(?:^|;\s*)meedoen_session=/;
 
 type Entry = {
@@ -29,8 +31,9 @@ export function pageCacheKey(req: http.IncomingMessage, url: URL): string | null
   if (req.method !== "GET") return null;
   const cookie = req.headers.cookie ?? "";
   if (sessionCookie.test(cookie)) return null;
-  // Single-fetch data requests (client-side navigation) and resource routes are left alone.
-  if (url.pathname.endsWith(".data") || /\.[a-z]+$/i.test(url.pathname)) return null;
+  // Single-fetch data requests (client-side navigation) and files are left alone, except the
+  // public calendar and news feeds (.ics, .xml), which apps fetch again and again.
+  if (/\.[a-z]+$/i.test(url.pathname) && !/\.(ics|xml)$/.test(url.pathname)) return null;
   // Everything else a page may depend on for a visitor: the address, the language they chose or
   // their browser asks for, the host they asked.
   // The host too: pages name their own address in the tags chat apps read.
@@ -42,12 +45,18 @@ export function pageCacheKey(req: http.IncomingMessage, url: URL): string | null
  * The page for `key` with `nonce` in place of the one it was made with, if it is still current;
  * compressed already when the client takes gzip.
  */
-export function cachedPage(key: string, nonce: string, gzip = false, now = Date.now()): Response | null {
+export function cachedPage(key: string, nonce: string, gzip = false, ifNoneMatch: string | null = null, now = Date.now()): Response | null {
   const entry = entries.get(key);
   if (!entry) return null;
   if (now - entry.at >= maxAgeMs || entry.version !== databaseVersion()) {
     entries.delete(key);
     return null;
+  }
+  // A calendar app that has this version already (its ETag) gets a short "not modified".
+  const etag = entry.headers.find(([name]) => name === "etag")?.[1];
+  if (etag && ifNoneMatch === etag) {
+    const kept = entry.headers.filter(([name]) => name === "etag" || name === "cache-control");
+    return new Response(null, { status: 304, headers: kept });
   }
   if (gzip) {
     const headers = new Headers(entry.headers);
@@ -99,7 +108,8 @@ export function gzipWithNonce(parts: { text: Buffer; deflated: Buffer }[], nonce
 }
 
 /**
- * Makes the page for a request (`render`), keeping it if it may be reused. The data version is read
+ * Makes the page for a request (`render`, which should ask for it uncompressed), keeping it if it
+ * may be reused. The data version is read
  * before rendering, so a write that lands while the page is made leaves it out of date at once.
  */
 export async function renderAndKeep(key: string, nonce: string, render: () => Promise<Response>): Promise<Response> {
@@ -107,7 +117,14 @@ export async function renderAndKeep(key: string, nonce: string, render: () => Pr
   const at = Date.now();
   const response = await render();
   const type = response.headers.get("content-type") ?? "";
-  if (response.status !== 200 || !type.startsWith("text/html") || response.headers.has("set-cookie") || !response.body) return response;
+  if (response.status !== 200 || !keptTypes.test(type) || response.headers.has("set-cookie") || response.headers.has("content-encoding") || !response.body) {
+    return response;
+  }
+  // What its route marks private (a member's own calendar address) is not shared, not even
+  // with the next request for the same address.
+  if (/\b(private|no-store)\b/.test(response.headers.get("cache-control") ?? "")) {
+    return response;
+  }
   const html = await response.text();
   const headers = [...response.headers.entries()];
   // Every kept page shares one version: after a write none of them can be served again, so they

@@ -1,8 +1,8 @@
 // Versions of data the server derives and keeps in memory. The database raises them itself, by
 // triggers on the tables they come from (migration 0007), so a change made by any connection,
 // the server's own or a script's, is seen by the next request.
-import { db } from "~/lib/db.server";
+import { statement } from "~/lib/db.server";
 
 export function derivedVersion(name: "voice" | "agenda"): number {
-  return db().$client.prepare("SELECT version FROM derived_versions WHERE name = ?").pluck().get(name) as number;
+  return statement("SELECT version FROM derived_versions WHERE name = ?").pluck().get(name) as number;
 }

@@ -12,7 +12,7 @@ import { calendarSessions } from "~/models/sessions.server";
 // at most (sessions that end drop out of it; the file says max-age=300 too).
 const keepMs = 5 * 60_000;
 const agendaLimit = 500;
-let kept: { key: string; until: number; body: string; gzipped: Buffer; etag: string } | null = null;
+let kept: { key: string; until: number; body: string; gzipped: Uint8Array<ArrayBuffer>; etag: string } | null = null;
 
 export function loader({ request }: LoaderFunctionArgs) {
   const now = Date.now();
@@ -21,16 +21,20 @@ export function loader({ request }: LoaderFunctionArgs) {
   if (!kept || kept.key !== key || now >= kept.until) {
     const body = calendarFile(calendarSessions({ upcoming: { now: new Date(now), limit: agendaLimit } }), "Meedoen", origin);
     const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
-    kept = { key, until: now + keepMs, body, gzipped: gzipSync(body), etag };
+    kept = { key, until: now + keepMs, body, gzipped: new Uint8Array(gzipSync(body)), etag };
+  }
+  if (request.headers.get("If-None-Match") === kept.etag) {
+    return new Response(null, { status: 304, headers: { ETag: kept.etag, "Cache-Control": "public, max-age=300" } });
+  }
+  // Only the answer that is sent is made: most calendar apps take gzip.
+  if (/\bgzip\b/.test(request.headers.get("Accept-Encoding") ?? "")) {
+    const response = calendarResponse(kept.gzipped, "meedoen-agenda.ics");
+    response.headers.set("Content-Encoding", "gzip");
+    response.headers.set("Vary", "Accept-Encoding");
+    response.headers.set("ETag", kept.etag);
+    return response;
   }
   const response = calendarResponse(kept.body, "meedoen-agenda.ics");
   response.headers.set("ETag", kept.etag);
-  if (request.headers.get("If-None-Match") === kept.etag) return new Response(null, { status: 304, headers: { ETag: kept.etag, "Cache-Control": response.headers.get("Cache-Control")! } });
-  if (/\bgzip\b/.test(request.headers.get("Accept-Encoding") ?? "")) {
-    const headers = new Headers(response.headers);
-    headers.set("Content-Encoding", "gzip");
-    headers.set("Vary", "Accept-Encoding");
-    return new Response(new Uint8Array(kept.gzipped), { headers });
-  }
   return response;
 }

@@ -156,8 +156,9 @@ async function signUp(page: Page, person: { name: string; email: string }, javaS
 
   const name = await tabTo(page, "the name field", (f) => f.id === "field-displayName");
   expect(name.description).toContain("Zo zien andere deelnemers je");
-  if (javaScript) {
-    // Sent empty: the errors show and focus goes to the first field in error, which names it.
+  {
+    // Sent empty: the errors show and focus goes to the first field in error, which names it
+    // (without JavaScript the new page gives it focus as it loads).
     await page.keyboard.press("Enter");
     await expect.poll(async () => (await focused(page)).invalid).toBe("true");
     const first = await focused(page);

@@ -4,7 +4,7 @@
 import type http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
-import { insertMembers, openServerDatabase } from "../support/direct-db";
+import { insertCourseSession, insertMembers, openServerDatabase } from "../support/direct-db";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -73,6 +73,27 @@ describe("pages kept for visitors", () => {
     expect(asVisitor.html).toContain('href="/login?');
   });
 
+  it("keep the public agenda for calendar apps: compressed, 304 for the version they have, a new session at once", async () => {
+    const first = await fetch(`${server.url}/agenda.ics`);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("etag")!;
+    expect(etag).toMatch(/^"/);
+    const calendar = await first.text();
+    // Kept: the same file again, and compressed for an app that takes gzip (fetch unpacks it).
+    const again = await fetch(`${server.url}/agenda.ics`, { headers: { "Accept-Encoding": "gzip" } });
+    expect(again.headers.get("content-encoding")).toBe("gzip");
+    expect(again.headers.get("content-type")).toMatch(/^text\/calendar/);
+    expect(await again.text()).toBe(calendar);
+    const unchanged = await fetch(`${server.url}/agenda.ics`, { headers: { "If-None-Match": etag } });
+    expect(unchanged.status).toBe(304);
+
+    const { sessionId } = insertCourseSession(sqlite, member.id, 12);
+    const changed = await fetch(`${server.url}/agenda.ics`, { headers: { "If-None-Match": etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("etag")).not.toBe(etag);
+    expect(await changed.text()).toContain(`/sessions/${sessionId}`);
+  });
+
   it("keep the languages apart", async () => {
     const dutch = await page("/how-it-works", { "Accept-Language": "nl-NL,nl;q=0.9" });
     const english = await page("/how-it-works", { "Accept-Language": "en-GB,en;q=0.9" });
@@ -92,7 +113,32 @@ describe("the page cache itself", () => {
     expect(pageCacheKey(request({ cookie: "lang=en; meedoen_session=abc" }), url("/"))).toBeNull();
     expect(pageCacheKey(request({}, "POST"), url("/"))).toBeNull();
     expect(pageCacheKey(request(), url("/initiatives/3.data"))).toBeNull();
-    expect(pageCacheKey(request(), url("/agenda.ics"))).toBeNull();
+    expect(pageCacheKey(request(), url("/sessions/4/participants.csv"))).toBeNull();
+    expect(pageCacheKey(request(), url("/initiatives/3/preview.png"))).toBeNull();
+    // The public calendar and news feeds are kept: apps fetch them again and again.
+    expect(pageCacheKey(request(), url("/agenda.ics"))).not.toBeNull();
+    expect(pageCacheKey(request(), url("/feed.xml"))).not.toBeNull();
+  });
+
+  it("keeps a calendar with its ETag and answers a client that has it with 304, but keeps nothing private", async () => {
+    const calendar = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+    const headers = { "Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "public, max-age=300", ETag: '"v1"' };
+    await renderAndKeep("ics", "n1", () => Promise.resolve(new Response(calendar, { headers })));
+    const again = cachedPage("ics", "n2", false, null)!;
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe(calendar);
+    const unchanged = cachedPage("ics", "n3", true, '"v1"')!;
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get("ETag")).toBe('"v1"');
+    expect(await unchanged.text()).toBe("");
+    expect(cachedPage("ics", "n4", false, '"v0"')!.status).toBe(200);
+
+    const own = { ...headers, "Cache-Control": "private, max-age=300" };
+    await renderAndKeep("mine", "n1", () => Promise.resolve(new Response(calendar, { headers: own })));
+    expect(cachedPage("mine", "n2")).toBeNull();
+    // An answer its route compressed itself is passed on, not kept.
+    await renderAndKeep("gz-route", "n1", () => Promise.resolve(new Response(calendar, { headers: { ...headers, "Content-Encoding": "gzip" } })));
+    expect(cachedPage("gz-route", "n2")).toBeNull();
   });
 
   it("sends a kept page compressed, with the new nonce in it, as one valid gzip stream", async () => {
@@ -110,7 +156,7 @@ describe("the page cache itself", () => {
     const html = (text: string) => () => Promise.resolve(new Response(`<p>${text}</p><script nonce="n1"></script>`, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
     await renderAndKeep("k1", "n1", html("kept"));
     expect(await cachedPage("k1", "n2")?.text()).toBe('<p>kept</p><script nonce="n2"></script>');
-    expect(cachedPage("k1", "n3", false, Date.now() + 10_001)).toBeNull();
+    expect(cachedPage("k1", "n3", false, null, Date.now() + 10_001)).toBeNull();
 
     await renderAndKeep("k2", "n1", () => Promise.resolve(new Response("<p>x</p>", { headers: { "Content-Type": "text/html", "Set-Cookie": "a=b" } })));
     expect(cachedPage("k2", "n2")).toBeNull();

@@ -1,7 +1,8 @@
 // Cleaning typed text and following "where to go next" safely.
 import { describe, expect, it } from "vitest";
 import { safeRedirect } from "~/lib/auth.server";
-import { cleanText, typedNumber } from "~/lib/forms";
+import { z } from "zod";
+import { cleanText, parseForm, typedNumber } from "~/lib/forms";
 
 describe("cleanText", () => {
   it("drops control, direction and invisible characters, and keeps the joiners emoji need", () => {
@@ -33,5 +34,23 @@ describe("safeRedirect", () => {
       expect(safeRedirect(away), JSON.stringify(away)).toBe("/");
     }
     expect(safeRedirect("/a\r\nSet-Cookie: x=1")).toBe("/aSet-Cookie:%20x=1");
+  });
+});
+
+describe("parseForm", () => {
+  it("lists the errors in the order the form sent its fields, missing fields last", () => {
+    const schema = z.object({
+      email: z.string().min(3, { error: "auth.email.invalid" }),
+      password: z.string().min(10, { error: "auth.password.tooShort" }),
+      displayName: z.string().min(1, { error: "auth.displayName.required" }),
+    });
+    const form = new FormData();
+    form.set("displayName", "");
+    form.set("email", "x");
+    const result = parseForm(schema, form);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.errors)).toEqual(["displayName", "email", "password"]);
+    expect(result.values).toEqual({ displayName: "", email: "x" });
   });
 });
