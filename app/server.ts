@@ -16,12 +16,14 @@ import { env } from "~/lib/env.server";
 import { translate, type MessageKey } from "~/lib/i18n";
 import { imageNamePattern } from "~/lib/images";
 import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
+import { rememberRouteMatches } from "~/lib/route-matching.server";
 import { startScheduler } from "~/lib/scheduler.server";
 import { isSameOrigin, securityHeaders } from "~/lib/security.server";
 import { acceptsUpload, uploadBodyBytes } from "~/lib/uploads.server";
 import { sweepImages } from "~/models/images.server";
 
 const config = env();
+rememberRouteMatches();
 const handleRequest = createRequestHandler(build, config.NODE_ENV === "production" ? "production" : "development");
 const publicDir = path.resolve("public");
 // Forms carry text; the few that carry a picture may send more (app/lib/uploads.server.ts).
