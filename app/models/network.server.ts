@@ -172,9 +172,22 @@ export function partnersOf(organisation: string, overview: Overview) {
 }
 
 /** The part of the map among `names`: the lines between them, as on the whole map. */
+// A part is the same picture until the overview is counted again: kept per overview, by names.
+const partsOf = new WeakMap<Overview, Map<string, ReturnType<typeof layoutMap>>>();
+const maxParts = 500;
+
 export function mapPart(names: string[], overview: Overview) {
-  const among = new Set(names);
-  return layoutMap(names, overview.connections.filter((c) => among.has(c.a) && among.has(c.b)));
+  let parts = partsOf.get(overview);
+  if (!parts) partsOf.set(overview, (parts = new Map()));
+  const key = names.join("\n");
+  let part = parts.get(key);
+  if (!part) {
+    const among = new Set(names);
+    part = layoutMap(names, overview.connections.filter((c) => among.has(c.a) && among.has(c.b)));
+    if (parts.size >= maxParts) parts.clear();
+    parts.set(key, part);
+  }
+  return part;
 }
 
 /** An organisation with its strongest partners (for a member's page). */

@@ -102,6 +102,24 @@ describe("outcomes", () => {
     expect(form.sessions.map((s) => s.id)).toEqual([pastSession]);
   });
 
+  it("offers a session for an outcome once it has started, to its participants and every host", async () => {
+    const past = new Date(ago(3 * day));
+    const own = initiativeBy(host.id, { title: "Drie avonden" }, past);
+    const first = sessionOf(own, host.id, { startsIn: day, now: past });
+    const second = sessionOf(own, host.id, { startsIn: 2 * day, now: past });
+    const cancelled = sessionOf(own, host.id, { startsIn: day, now: past });
+    const later = sessionOf(own, host.id, { startsIn: 4 * day });
+    register(first, participant.id, past);
+    register(later, participant.id);
+    db().run(sql`UPDATE sessions SET cancelled_at = ${ago(day)} WHERE id = ${cancelled}`);
+    type Offered = { contributions: { outcomeSessions: { id: number }[] } };
+    const offered = async (m: Member | null) => (await initiativePage(own, m) as unknown as Offered).contributions.outcomeSessions.map((s) => s.id);
+    expect(await offered(participant)).toEqual([first]);
+    expect(await offered(host)).toEqual([first, second]);
+    expect(await offered(stranger)).toEqual([]);
+    expect(await offered(null)).toEqual([]);
+  });
+
   it("sanitises the markdown it shows", async () => {
     const body = 'Zie <script>alert(1)</script> [dit](javascript:alert(1)) en <img src=x onerror="alert(2)"> en [de notities](https://example.org/notities).';
     expect(statusOf(await postOutcome(participant, initiativeId, { body, sessionId: String(pastSession) }))).toBe(303);
