@@ -174,7 +174,7 @@ export function partnersOf(organisation: string, overview: Overview) {
 /** The part of the map among `names`: the lines between them, as on the whole map. */
 // A part is the same picture until the overview is counted again: kept per overview, by names.
 const partsOf = new WeakMap<Overview, Map<string, ReturnType<typeof layoutMap>>>();
-const maxParts = 500;
+const maxParts = 200;
 
 export function mapPart(names: string[], overview: Overview) {
   let parts = partsOf.get(overview);
