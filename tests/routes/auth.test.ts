@@ -5,7 +5,7 @@ import { action as loginAction } from "~/routes/login";
 import { action as logoutAction } from "~/routes/logout";
 import { action as signupAction } from "~/routes/signup";
 import { loader as rootLoader } from "~/root";
-import { context, contextFor, cookieFrom, dataOf, formRequest, getRequest, settle, statusOf } from "../support/requests";
+import { context, contextFor, cookieFrom, dataOf, formRequest, getRequest, memberWithSession, settle, statusOf } from "../support/requests";
 
 const signup = (fields: Record<string, string>, address = "10.0.0.1") =>
   settle(() => signupAction({ request: formRequest("/signup", fields), context: contextFor(address), params: {} }));
@@ -124,5 +124,33 @@ describe("logging in and out", () => {
     expect(out.status).toBe(303);
     expect(out.headers.get("Set-Cookie")).toMatch(/Max-Age=0/);
     expect(await whoIs(cookie)).toBeNull();
+  });
+
+  it("knows the member by the session, extends a session past half its 30 days, and refuses an expired one", async () => {
+    const member = await memberWithSession("Sessie Sanne");
+    const sessionId = /meedoen_session=([^;]+)/.exec(member.cookie)![1];
+    const expiry = () => db().get<{ e: number }>(sql`SELECT expires_at AS e FROM auth_sessions WHERE id = ${sessionId}`).e;
+    const nowSeconds = () => Math.floor(Date.now() / 1000);
+    const asked = async () => {
+      const result = await rootLoader({ request: getRequest("/", { cookie: member.cookie }), context, params: {} });
+      const headers = result instanceof Response ? result.headers : new Headers((result as { init?: ResponseInit | null }).init?.headers);
+      return { member: dataOf<{ member: { id: string; displayName: string } | null }>(result).member, setCookie: headers.get("Set-Cookie") };
+    };
+
+    // Fresh: known, nothing to renew.
+    expect(await asked()).toEqual({ member: { id: member.id, displayName: "Sessie Sanne" }, setCookie: null });
+    expect(expiry()).toBeGreaterThan(nowSeconds() + 29 * 86_400);
+
+    // Ten days left: still known, and renewed to thirty days, in the database and the cookie.
+    db().run(sql`UPDATE auth_sessions SET expires_at = ${nowSeconds() + 10 * 86_400} WHERE id = ${sessionId}`);
+    const renewed = await asked();
+    expect(renewed.member?.displayName).toBe("Sessie Sanne");
+    expect(renewed.setCookie).toContain(`meedoen_session=${sessionId}`);
+    expect(expiry()).toBeGreaterThan(nowSeconds() + 29 * 86_400);
+
+    // Expired: not known, and the session is gone.
+    db().run(sql`UPDATE auth_sessions SET expires_at = ${nowSeconds() - 60} WHERE id = ${sessionId}`);
+    expect((await asked()).member).toBeNull();
+    expect(db().get(sql`SELECT 1 FROM auth_sessions WHERE id = ${sessionId}`)).toBeUndefined();
   });
 });
