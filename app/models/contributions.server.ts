@@ -365,25 +365,31 @@ export function atomEntries(limit = 50): AtomEntry[] {
   return entries.sort((a, b) => b.at - a.at).slice(0, limit);
 }
 
+/**
+ * The sessions of an initiative a member may post an outcome of (those outcomeRefusal allows), in
+ * one query: started and not cancelled, and the member hosts the initiative or was signed up for
+ * (or marked present at) the session. In order of time.
+ */
+export function sessionsOpenForOutcome(initiativeId: number, memberId: string, now = Date.now()) {
+  const host = isHostOf(initiativeId, memberId);
+  return db()
+    .all<{ id: number; starts_at: number }>(sql`
+      SELECT s.id, s.starts_at FROM sessions s
+      WHERE s.initiative_id = ${initiativeId} AND s.cancelled_at IS NULL AND s.starts_at <= ${now}
+        ${host ? sql`` : sql`AND EXISTS (SELECT 1 FROM registrations r WHERE r.session_id = s.id AND r.member_id = ${memberId} AND (r.status = 'registered' OR r.attended_at IS NOT NULL))`}
+      ORDER BY s.starts_at, s.id`)
+    .map((s) => ({ id: s.id, startsAt: s.starts_at }));
+}
+
 /** Everything the initiative page shows of outcomes and comments, for this viewer. */
 export function initiativeContributions(initiativeId: number, viewer: Viewer, now = Date.now()) {
   const memberId = viewer.memberId;
-  // The sessions outcomeRefusal allows, in one query: started and not cancelled, and the viewer
-  // hosts the initiative or was signed up for (or marked present at) the session.
-  const host = !!memberId && isHostOf(initiativeId, memberId);
-  const outcomeSessions = memberId
-    ? db().all<{ id: number; starts_at: number }>(sql`
-        SELECT s.id, s.starts_at FROM sessions s
-        WHERE s.initiative_id = ${initiativeId} AND s.cancelled_at IS NULL AND s.starts_at <= ${now}
-          ${host ? sql`` : sql`AND EXISTS (SELECT 1 FROM registrations r WHERE r.session_id = s.id AND r.member_id = ${memberId} AND (r.status = 'registered' OR r.attended_at IS NOT NULL))`}
-        ORDER BY s.starts_at, s.id`)
-    : [];
   return {
     outcomes: outcomesOfInitiative(initiativeId, viewer),
     comments: commentsOfInitiative(initiativeId, viewer),
     loggedIn: !!memberId,
     mayPostOutcome: !!memberId && !outcomeRefusal(initiativeId, memberId, null, now),
-    outcomeSessions: outcomeSessions.map((s) => ({ id: s.id, startsAt: s.starts_at })),
+    outcomeSessions: memberId ? sessionsOpenForOutcome(initiativeId, memberId, now) : [],
   };
 }
 

@@ -8,9 +8,8 @@ import type { Params } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
-import { ContributionRefusedError, outcomeInput, outcomeRefusal, postOutcome } from "~/models/contributions.server";
+import { ContributionRefusedError, outcomeInput, outcomeRefusal, postOutcome, sessionsOpenForOutcome } from "~/models/contributions.server";
 import { getInitiative } from "~/models/initiatives.server";
-import { sessionsOfInitiative } from "~/models/sessions.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "outcome.new.title");
 
@@ -20,9 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const initiative = getInitiative(idParam(params.id));
   if (!initiative) throw data(null, { status: 404 });
   const now = Date.now();
-  const sessions = sessionsOfInitiative(initiative.id, member.id)
-    .filter((s) => !s.cancelled && s.startsAt <= now && !outcomeRefusal(initiative.id, member.id, s.id, now))
-    .map((s) => ({ id: s.id, startsAt: s.startsAt }));
+  const sessions = sessionsOpenForOutcome(initiative.id, member.id, now);
   const requested = Number(new URL(request.url).searchParams.get("session"));
   return {
     initiative: { id: initiative.id, title: initiative.title },
