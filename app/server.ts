@@ -211,7 +211,6 @@ async function serveImage(req: http.IncomingMessage, res: http.ServerResponse, p
   return true;
 }
 
-
 function toWebRequest(req: http.IncomingMessage, url: URL, controller: AbortController, body: Buffer | undefined): Request {
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -309,7 +308,7 @@ const server = http.createServer(async (req, res) => {
 
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
     if (hasBody && Number(req.headers["content-length"] ?? 0) > bodyLimit(url.pathname)) return refuseTooLarge(req, res, url.pathname);
-    if (hasBody && !isSameOrigin(toWebRequest(req, url, controller, undefined))) {
+    if (hasBody && !isSameOrigin(req.headers.origin, url)) {
       return refuseAndClose(
         req,
         res,

@@ -4,10 +4,9 @@
  * A state-changing request must come from a page of this site: browsers send `Origin` with every
  * POST, so a missing or foreign origin is refused (cross-site request forgery).
  */
-export function isSameOrigin(request: Request): boolean {
-  const origin = request.headers.get("Origin");
+export function isSameOrigin(origin: string | undefined, url: URL): boolean {
   if (!origin) return false;
-  return origin === new URL(request.url).origin;
+  return origin === url.origin;
 }
 
 export function securityHeaders(nonce: string, https: boolean): Record<string, string> {
