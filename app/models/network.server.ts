@@ -23,8 +23,9 @@ export type Month = { month: string; sessions: number; attendance: number };
  */
 function takingPart(includeMembersOnly: boolean, only: { initiativeId?: number; organisations?: string[] } = {}) {
   const visible = includeMembersOnly ? sql`` : sql`AND m.profile_visibility = 'public'`;
-  const organisations = only.organisations ? sql`AND m.organisation IN (${sql.join(only.organisations.map((o) => sql`${o}`), sql`, `)})` : sql``;
-  const hostOrganisations = only.organisations ? sql`AND s.host_organisation IN (${sql.join(only.organisations.map((o) => sql`${o}`), sql`, `)})` : sql``;
+  const among = (column: string) =>
+    only.organisations ? sql`AND ${sql.raw(column)} IN (${sql.join(only.organisations.map((o) => sql`${o}`), sql`, `)})` : sql``;
+  const organisations = among("m.organisation");
   const initiative = (column: string) => (only.initiativeId === undefined ? sql`` : sql`AND ${sql.raw(column)} = ${only.initiativeId}`);
   return sql`
     SELECT DISTINCT p.initiative_id, p.organisation FROM (
@@ -37,7 +38,7 @@ function takingPart(includeMembersOnly: boolean, only: { initiativeId?: number; 
       SELECT x.initiative_id, m.organisation FROM interests x JOIN members m ON m.id = x.member_id
         WHERE m.deleted_at IS NULL AND m.organisation != '' ${visible} ${organisations} ${initiative("x.initiative_id")}
       UNION ALL
-      SELECT s.initiative_id, s.host_organisation FROM sessions s WHERE s.host_organisation != '' AND s.cancelled_at IS NULL ${hostOrganisations} ${initiative("s.initiative_id")}
+      SELECT s.initiative_id, s.host_organisation FROM sessions s WHERE s.host_organisation != '' AND s.cancelled_at IS NULL ${among("s.host_organisation")} ${initiative("s.initiative_id")}
     ) p JOIN initiatives i ON i.id = p.initiative_id
     WHERE i.hidden_at IS NULL`;
 }
