@@ -57,6 +57,9 @@ export const members = sqliteTable(
     // Posting held after flags on this member (governance.md §4), until a proposal restores it.
     postingHeldAt: integer("posting_held_at", { mode: "timestamp_ms" }),
     postingHeldRule: text("posting_held_rule"),
+    // A founder (governance.md §1): the first account, or invited by a founder while the network
+    // bootstraps. Founders have a voice during the bootstrap and are witnesses while they hold one.
+    founderAt: integer("founder_at", { mode: "timestamp_ms" }),
     // The profile photo; shown next to the name, so it needs no description of its own.
     avatarImage: text("avatar_image").references(() => images.id),
     createdAt: createdAt(),
@@ -193,6 +196,9 @@ export const sessions = sqliteTable(
     checkinCode: text("checkin_code").notNull(),
     // Set when the 24-hour reminders were queued, so a restart does not queue them again.
     remindersQueuedAt: integer("reminders_queued_at", { mode: "timestamp_ms" }),
+    // When its time and place were last set: a meeting counts for a voice only when it stood on
+    // the agenda long enough before it started (governance.md §1). null on rows from before it.
+    announcedAt: integer("announced_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -438,3 +444,65 @@ export const passwordResets = sqliteTable("password_resets", {
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
   usedAt: integer("used_at", { mode: "timestamp_ms" }),
 });
+
+// Founder invitations (governance.md §1): a founder invites someone by mail while the network
+// bootstraps. Only a hash of the token is stored; the address is not kept.
+export const founderInvitations = sqliteTable("founder_invitations", {
+  tokenHash: text("token_hash").primaryKey(),
+  invitedBy: text("invited_by").references(() => members.id, { onDelete: "set null" }),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  usedBy: text("used_by").references(() => members.id, { onDelete: "set null" }),
+});
+
+export const hostRequestAnswers = ["accepted", "declined", "lazy-consent", "withdrawn"] as const;
+
+// Asking to join an initiative as co-host (governance.md §2): a current host accepts or declines;
+// a request from a member with a voice that nobody answers is accepted after a week.
+export const hostRequests = sqliteTable(
+  "host_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    initiativeId: integer("initiative_id")
+      .notNull()
+      .references(() => initiatives.id, { onDelete: "cascade" }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    answeredAt: integer("answered_at", { mode: "timestamp_ms" }),
+    answer: text("answer", { enum: hostRequestAnswers }),
+    answeredBy: text("answered_by").references(() => members.id, { onDelete: "set null" }),
+  },
+  (t) => [index("host_requests_open").on(t.answeredAt, t.createdAt), index("host_requests_initiative").on(t.initiativeId, t.answeredAt)],
+);
+
+// Who decides an initiative proposal, fixed when it opens (governance.md §3).
+export const proposalElectorate = sqliteTable(
+  "proposal_electorate",
+  {
+    proposalId: integer("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.proposalId, t.memberId] })],
+);
+
+// Every version of a proposal's outcome statement, with its author (governance.md §3).
+export const proposalStatements = sqliteTable(
+  "proposal_statements",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    proposalId: integer("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    memberId: text("member_id").references(() => members.id, { onDelete: "set null" }),
+    text: text("text").notNull(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("proposal_statements_proposal").on(t.proposalId, t.id)],
+);

@@ -1,12 +1,37 @@
 // Every number of the governance rules, in one place so that a network can read (and, by
 // changing this file, choose) them. Sections refer to docs/governance.md.
 export const governance = {
-  // §1 Voice
+  // §1 Voice (version 2)
+  // A voice lasts this long after the latest meeting that counted.
   voiceWindowDays: 180,
+  // A witness has held a voice without a break for this long (or is a founder with a voice).
+  witnessDays: 30,
+  // A meeting counts when its time and place stood on the agenda this long before it started …
+  announceHours: 48,
+  // … at least this many witnesses other than the member checked in there themselves …
+  witnessesPerMeeting: 2,
+  // … and its initiative was not hidden by flags within this long after the meeting.
+  voidWindowDays: 14,
+  // The member's account was at least this old when the meeting started.
+  accountAgeDays: 7,
+  // The voice starts this long after the meeting: the network's window to void it.
+  pendingDays: 7,
+  // Growth brake: in any 7 days at most max(5, 25% of the voices) new voices start.
+  brakeWindowDays: 7,
+  brakeMinimum: 5,
+  brakeShare: 0.25,
+  // Bootstrap: while fewer than 5 members have an earned voice, the founders have one.
   bootstrapVoiceThreshold: 5,
   bootstrapAccountAgeHours: 24,
+  maxFounders: 15,
+  founderInvitationDays: 14,
   // §2 Hosts
   hostLapseDays: 180,
+  // A co-host request from a member with a voice that no host answers is accepted after this long.
+  hostRequestLazyConsentDays: 7,
+  // Attendance can be changed until this long after the session ended; then it is fixed.
+  attendanceFixedAfterDays: 7,
+  hostMessagesPerSessionPerDay: 5,
   // §3 Proposals
   proposalDefaultDays: 7,
   proposalMinDays: 3,

@@ -7,47 +7,49 @@ const dayMs = 86_400_000;
 const hourMs = 3_600_000;
 
 // §1 Voice ------------------------------------------------------------------------------------
-
-export type Participation =
-  | { kind: "attended"; sessionId: number; title: string; at: number }
-  | { kind: "hosted"; sessionId: number; title: string; at: number; otherAttendees: number };
-
-export type VoiceReason =
-  | { kind: "attended" | "hosted"; sessionId: number; title: string; at: number }
-  | { kind: "bootstrap" }
-  | { kind: "none"; bootstrap: boolean; accountTooNew: boolean };
-
-/** The participation that earns a voice now: attended, or hosted with someone else there, within the window. */
-export function earnedVoice(participations: Participation[], now: number): Participation | null {
-  const since = now - g.voiceWindowDays * dayMs;
-  const counting = participations
-    .filter((p) => p.at >= since && p.at <= now)
-    .filter((p) => p.kind === "attended" || p.otherAttendees >= 1)
-    .sort((a, b) => b.at - a.at);
-  return counting[0] ?? null;
-}
+// Voices come from a replay of the network's meetings: see ./voice.ts.
 
 /** While fewer than 5 members have earned a voice, the network is bootstrapping. */
 export function isBootstrapping(membersWithEarnedVoice: number): boolean {
   return membersWithEarnedVoice < g.bootstrapVoiceThreshold;
 }
 
+// §2 Hosts ------------------------------------------------------------------------------------
+
 /**
- * Whether a member has a voice now, and why. `membersWithEarnedVoice` counts the members of the
- * whole network whose voice comes from participation (not from the bootstrap).
+ * A co-host request (governance.md §2): answered by a host, or accepted by itself after 7 days
+ * when the member who asked has a voice then.
  */
-export function voiceOf(member: { createdAt: number; participations: Participation[] }, membersWithEarnedVoice: number, now: number): VoiceReason {
-  const earned = earnedVoice(member.participations, now);
-  if (earned) return { kind: earned.kind, sessionId: earned.sessionId, title: earned.title, at: earned.at };
-  const bootstrap = isBootstrapping(membersWithEarnedVoice);
-  const oldEnough = now - member.createdAt >= g.bootstrapAccountAgeHours * hourMs;
-  if (bootstrap && oldEnough) return { kind: "bootstrap" };
-  return { kind: "none", bootstrap, accountTooNew: bootstrap && !oldEnough };
+export function lazyConsentDue(requestedAt: number, askerHasVoice: boolean, now: number): boolean {
+  return askerHasVoice && now - requestedAt >= g.hostRequestLazyConsentDays * dayMs;
 }
 
-export const hasVoice = (reason: VoiceReason) => reason.kind !== "none";
+/** Who may ask to co-host: a member who attended one of its sessions, or has a voice; never a held member. */
+export function mayAskToHost(asker: { attended: boolean; voice: boolean; held: boolean }): boolean {
+  return !asker.held && (asker.attended || asker.voice);
+}
 
-// §2 Hosts ------------------------------------------------------------------------------------
+/**
+ * Attendance can be changed by those who were hosts when the session started, from the moment
+ * check-in opens until 7 days after the session ended; a self check-in only by that member.
+ */
+export function attendanceChangeAllowed(change: {
+  hostSince: number | null;
+  startsAt: number;
+  endsAt: number;
+  checkinOpensAt: number;
+  now: number;
+  selfCheckIn: boolean;
+  byThatMember: boolean;
+}): "ok" | "not-host" | "not-open" | "fixed" | "self-check-in" {
+  const { hostSince, startsAt, endsAt, checkinOpensAt, now, selfCheckIn, byThatMember } = change;
+  if (now > endsAt + g.attendanceFixedAfterDays * dayMs) return "fixed";
+  if (now < checkinOpensAt) return "not-open";
+  if (byThatMember) return selfCheckIn ? "ok" : "not-host";
+  if (hostSince === null || hostSince > startsAt) return "not-host";
+  if (selfCheckIn) return "self-check-in";
+  return "ok";
+}
 
 /** Hosting lapses after 180 days without any action on that initiative. */
 export function hostingLapsed(lastActionAt: number, now: number): boolean {

@@ -25,11 +25,12 @@ export const optionalMailKinds = [
   "reminder",
   "invitation",
   "host-message",
+  "host-request",
   "proposal-reminder",
   "digest",
 ] as const;
 export type OptionalMailKind = (typeof optionalMailKinds)[number];
-const alwaysSent = new Set(["password-reset"]);
+const alwaysSent = new Set(["password-reset", "founder-invitation"]);
 
 let toldAboutOutbox = false;
 

@@ -2,10 +2,10 @@
 // the weekly digest, and send the outbox. All are idempotent (reminders are marked per session,
 // mails have unique keys and are marked sent), so a restart never sends twice what was sent.
 import { queueWeeklyDigests } from "~/models/digest.server";
-import { lapseHosts } from "~/models/hosts.server";
+import { acceptUnansweredRequests, lapseHosts } from "~/models/hosts.server";
 import { closeDueProposals, queueProposalReminders } from "~/models/proposals.server";
 import { queueDueReminders } from "~/models/sessions.server";
-import { recordBootstrapChange } from "~/models/voice.server";
+import { recordVoiceChanges } from "~/models/voice.server";
 import { deliverOutbox } from "./mail.server";
 
 export async function runScheduledWork(now = new Date()) {
@@ -13,10 +13,12 @@ export async function runScheduledWork(now = new Date()) {
   queueProposalReminders(now);
   queueDueReminders(now);
   lapseHosts(now);
+  // Lazy consent: a co-host request from a member with a voice, unanswered for a week.
+  acceptUnansweredRequests(now);
   // Once per ISO week per member (dedupe key digest:<week>:<member>), from Monday morning.
   queueWeeklyDigests(now);
-  // Voices lapse with time, so the bootstrap can end or resume without anyone acting.
-  recordBootstrapChange(now.getTime());
+  // Voices start, lapse and are voided with time: the log records it (and the bootstrap's end).
+  recordVoiceChanges(now.getTime());
   await deliverOutbox(now);
 }
 

@@ -6,6 +6,7 @@ import { env } from "~/lib/env.server";
 import type { Translate } from "~/lib/i18n";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
+import { proposalOnHiddenInitiative } from "./log.server";
 
 const dayMs = 86_400_000;
 
@@ -82,8 +83,8 @@ export type Digest = {
 
 /**
  * What happened in a week. Upcoming sessions are those of the 7 days after the week (or after
- * `now` while the week is still running). Hidden content and people who left are left out;
- * `forMembers` includes "now" updates of profiles visible to members only.
+ * `now` while the week is still running). Hidden content, decisions about it and people who left
+ * are left out; `forMembers` includes "now" updates of profiles visible to members only.
  */
 export function digestFor(week: IsoWeek, options: { now?: Date; forMembers?: boolean } = {}): Digest {
   const now = (options.now ?? new Date()).getTime();
@@ -109,9 +110,9 @@ export function digestFor(week: IsoWeek, options: { now?: Date; forMembers?: boo
     .map((r) => ({ id: r.id, initiativeId: r.initiative_id, title: r.title, body: excerpt(r.body), author: r.deleted_at ? null : r.author, createdAt: r.created_at }));
   const decisions = d
     .all<{ id: number; title: string; outcome: string | null; closed_at: number }>(sql`
-    SELECT id, title, outcome, closed_at FROM proposals
-    WHERE closed_at >= ${start} AND closed_at < ${end}
-    ORDER BY closed_at, id LIMIT 100`)
+    SELECT p.id, p.title, p.outcome, p.closed_at FROM proposals p
+    WHERE p.closed_at >= ${start} AND p.closed_at < ${end} AND NOT ${proposalOnHiddenInitiative("p")}
+    ORDER BY p.closed_at, p.id LIMIT 100`)
     .map((r) => ({ id: r.id, title: r.title, adopted: r.outcome ? (JSON.parse(r.outcome) as { adopted?: boolean }).adopted === true : false, closedAt: r.closed_at }));
   const nowUpdates = d
     .all<{ member_id: string; name: string; text: string; created_at: number }>(sql`

@@ -10,7 +10,8 @@ import { textField } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { contributionExists, hideContribution } from "./contributions.server";
 import { appendLog } from "./log.server";
-import { openProposal } from "./proposals.server";
+import { currentRules, openProposal } from "./proposals.server";
+import { ruleHeadings } from "~/lib/diff";
 import { voiceSnapshot } from "./voice.server";
 
 export const flagLimits = { rule: 120, reason: 1000 } as const;
@@ -27,7 +28,7 @@ export function flagInput(formData: FormData): { rule: string; reason: string; m
 export type FlagTarget = { type: "initiative" | "member" | "outcome" | "comment"; id: string };
 
 export class FlagRefusedError extends Error {
-  constructor(public messageKey: "flag.noVoice" | "flag.notFound" | "flag.self", public status = 403) {
+  constructor(public messageKey: "flag.noVoice" | "flag.notWitness" | "flag.notFound" | "flag.self" | "flag.unknownRule", public status = 403) {
     super(messageKey);
   }
 }
@@ -50,9 +51,15 @@ function mostNamedRule(rows: { rule: string }[]) {
 export type FlagResult = { hidden: boolean; held: boolean; proposalId: number | null };
 
 export function flag(target: FlagTarget, memberId: string, rule: string, reason: string, now = new Date()): FlagResult {
+  // Voices do not change by flagging, so the (cached) replay is read before the transaction;
+  // better-sqlite3 runs both without anything in between.
+  const snapshot = voiceSnapshot(now.getTime());
+  // Only witnesses flag (governance.md §4): a voice held for 30 days, or a founder with one.
+  if (!snapshot.voices.has(memberId)) throw new FlagRefusedError("flag.noVoice");
+  if (!snapshot.witnesses.has(memberId)) throw new FlagRefusedError("flag.notWitness");
+  // The rule is a heading of the house rules in force, chosen from /rules.
+  if (!ruleHeadings(currentRules().text).includes(rule)) throw new FlagRefusedError("flag.unknownRule", 400);
   return db().transaction((tx) => {
-    const snapshot = voiceSnapshot(now.getTime());
-    if (!snapshot.voices.has(memberId)) throw new FlagRefusedError("flag.noVoice");
     if (target.type === "member" && target.id === memberId) throw new FlagRefusedError("flag.self", 400);
     const exists =
       target.type === "outcome" || target.type === "comment"
@@ -72,7 +79,7 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
     else tx.insert(flags).values({ targetType: target.type, targetId: target.id, memberId, rule, reason, createdAt: now }).run();
 
     const standing = standingFlags(target);
-    const flaggersWithVoice = new Set(standing.filter((f) => snapshot.voices.has(f.memberId)).map((f) => f.memberId)).size;
+    const flaggersWithVoice = new Set(standing.filter((f) => snapshot.witnesses.has(f.memberId)).map((f) => f.memberId)).size;
     if (!reachesThreshold(flaggersWithVoice, snapshot.voices.size)) return { hidden: false, held: false, proposalId: null };
 
     const hiddenRule = mostNamedRule(standing);
@@ -160,13 +167,15 @@ export function flagsOn(target: FlagTarget) {
 }
 
 /**
- * The author's one edit of hidden content (governance.md §4): the first time it was hidden, an
- * edit clears its flags and brings it back. Returns true when it was restored. Call inside the
+ * The author's one edit of hidden content (governance.md §4): the first time it was hidden, the
+ * author's edit clears its flags and brings it back. Returns true when it was restored. Call inside the
  * editing transaction.
  */
 export function restoreByAuthorEdit(tx: Parameters<Parameters<ReturnType<typeof db>["transaction"]>[0]>[0], initiativeId: number, editorId: string, now: Date) {
   const initiative = tx.select().from(initiatives).where(eq(initiatives.id, initiativeId)).get();
   if (!initiative?.hiddenAt || initiative.authorEditUsedAt || initiative.timesHidden >= 2) return false;
+  // Only the author's own edit, not another host's (governance.md §4).
+  if (initiative.createdBy !== editorId) return false;
   tx.update(initiatives).set({ hiddenAt: null, hiddenRule: null, authorEditUsedAt: now }).where(eq(initiatives.id, initiativeId)).run();
   tx.update(flags).set({ clearedAt: now }).where(and(eq(flags.targetType, "initiative"), eq(flags.targetId, String(initiativeId)), isNull(flags.clearedAt))).run();
   appendLog(tx, { action: "content.restored", actorId: editorId, subjectType: "initiative", subjectId: initiativeId, detail: { by: "author-edit" }, at: now });

@@ -7,6 +7,7 @@ import type { ImageRef } from "~/lib/images";
 import { toFtsQuery } from "~/lib/search";
 import { deriveStatus } from "~/lib/status";
 import { NotAHostError } from "./errors.server";
+import { actingHost, canActAsHost } from "./host-rights.server";
 import { restoreByAuthorEdit } from "./flags.server";
 import { imageRef, recordImage, releaseImages } from "./images.server";
 import { appendLog } from "./log.server";
@@ -118,8 +119,7 @@ export { NotAHostError };
  */
 export function updateInitiative(id: number, memberId: string, input: InitiativeInput, now = new Date(), cover?: CoverChange) {
   const previousCover = db().transaction((tx) => {
-    const host = tx.select().from(hosts).where(and(eq(hosts.initiativeId, id), eq(hosts.memberId, memberId))).get();
-    if (!host) throw new NotAHostError();
+    actingHost(tx, id, memberId);
     const previous = tx.select({ coverImage: initiatives.coverImage, coverAlt: initiatives.coverAlt }).from(initiatives).where(eq(initiatives.id, id)).get();
     // Read here, in the transaction: "keep" means the cover as it is now, not as the form saw it.
     const next = cover?.image === "keep" ? (previous?.coverImage ?? null) : (cover?.image?.id ?? null);
@@ -186,12 +186,9 @@ export function getInitiative(id: number, now = Date.now()) {
   };
 }
 
+/** Whether the member may act as a host of the initiative now: a host, and not held (governance.md §4). */
 export function isHost(initiativeId: number, memberId: string) {
-  return !!db()
-    .select({ one: sql`1` })
-    .from(hosts)
-    .where(and(eq(hosts.initiativeId, initiativeId), eq(hosts.memberId, memberId)))
-    .get();
+  return canActAsHost(initiativeId, memberId);
 }
 
 export { toFtsQuery };

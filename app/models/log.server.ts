@@ -13,9 +13,19 @@ export type LogAction =
   | "attendance.checked-in"
   | "attendance.marked"
   | "attendance.unmarked"
+  | "attendance.withdrawn"
+  | "voice.started"
+  | "voice.held-back"
+  | "voice.voided"
+  | "founder.invited"
+  | "founder.joined"
+  | "governance.upgraded"
   | "bootstrap.ended"
   | "bootstrap.resumed"
   | "host.joined"
+  | "host.requested"
+  | "host.accepted"
+  | "host.declined"
   | "host.stepped-back"
   | "host.lapsed"
   | "host.removed"
@@ -57,6 +67,23 @@ export function appendLog(tx: Writer, entry: LogInput) {
 
 import type { LogGroup } from "~/lib/log-groups";
 
+/**
+ * SQL: the proposal row `alias` is about a hidden initiative: on it, or deciding on one of its
+ * hosts, or on it or one of its outcomes or comments being restored.
+ */
+export function proposalOnHiddenInitiative(alias: string) {
+  const p = sql.raw(alias);
+  const target = sql`CAST(json_extract(${p}.effect, '$.targetId') AS INTEGER)`;
+  return sql`EXISTS (SELECT 1 FROM initiatives hidden_i WHERE hidden_i.hidden_at IS NOT NULL AND hidden_i.id IN (
+    ${p}.initiative_id,
+    CASE json_extract(${p}.effect, '$.type') WHEN 'remove-host' THEN json_extract(${p}.effect, '$.initiativeId') END,
+    CASE WHEN json_extract(${p}.effect, '$.type') = 'restore-content' THEN CASE json_extract(${p}.effect, '$.targetType')
+      WHEN 'initiative' THEN ${target}
+      WHEN 'outcome' THEN (SELECT initiative_id FROM outcomes WHERE id = ${target})
+      WHEN 'comment' THEN (SELECT initiative_id FROM comments WHERE id = ${target})
+    END END))`;
+}
+
 export type LogListEntry = {
   id: number;
   at: number;
@@ -76,18 +103,27 @@ export function listLog(filter: { group?: LogGroup; subjectType?: string; subjec
   if (filter.subjectType) where.push(sql`l.subject_type = ${filter.subjectType}`);
   if (filter.subjectId) where.push(sql`l.subject_id = ${filter.subjectId}`);
   if (filter.before) where.push(sql`l.id < ${filter.before}`);
-  const rows = db().all<{ id: number; at: number; action: string; actor_id: string | null; actor_name: string | null; subject_type: string; subject_id: string; subject_title: string | null; detail: string | null }>(sql`
-    SELECT l.id, l.at, l.action, l.actor_id, CASE WHEN m.deleted_at IS NULL THEN m.display_name END AS actor_name, l.subject_type, l.subject_id, l.detail,
-      CASE l.subject_type
-        WHEN 'initiative' THEN (SELECT CASE WHEN hidden_at IS NULL THEN title ELSE '—' END FROM initiatives WHERE id = l.subject_id)
-        WHEN 'session' THEN (SELECT i.title FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = l.subject_id)
-        WHEN 'proposal' THEN (SELECT title FROM proposals WHERE id = l.subject_id)
-        WHEN 'member' THEN (SELECT CASE WHEN deleted_at IS NULL THEN display_name ELSE '—' END FROM members WHERE id = l.subject_id)
-      END AS subject_title
-    FROM log_entries l LEFT JOIN members m ON m.id = l.actor_id
-    WHERE ${sql.join(where, sql` AND `)}
-    ORDER BY l.id DESC
-    LIMIT ${filter.limit ?? 50}`);
+  const rows = db().all<{ id: number; at: number; action: string; actor_id: string | null; actor_name: string | null; subject_type: string; subject_id: string; subject_title: string | null; subject_hidden: number | null; detail: string | null }>(sql`
+    SELECT id, at, action, actor_id, actor_name, subject_type, subject_id, detail, subject_hidden, CASE WHEN subject_hidden THEN '—' ELSE subject_title END AS subject_title
+    FROM (
+      SELECT l.id, l.at, l.action, l.actor_id, CASE WHEN m.deleted_at IS NULL THEN m.display_name END AS actor_name, l.subject_type, l.subject_id, l.detail,
+        CASE l.subject_type
+          WHEN 'initiative' THEN (SELECT title FROM initiatives WHERE id = l.subject_id)
+          WHEN 'session' THEN (SELECT i.title FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = l.subject_id)
+          WHEN 'proposal' THEN (SELECT title FROM proposals WHERE id = l.subject_id)
+          WHEN 'member' THEN (SELECT CASE WHEN deleted_at IS NULL THEN display_name ELSE '—' END FROM members WHERE id = l.subject_id)
+        END AS subject_title,
+        CASE l.subject_type
+          WHEN 'initiative' THEN (SELECT hidden_at IS NOT NULL FROM initiatives WHERE id = l.subject_id)
+          WHEN 'session' THEN (SELECT i.hidden_at IS NOT NULL FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = l.subject_id)
+          WHEN 'proposal' THEN (SELECT ${proposalOnHiddenInitiative("p")} FROM proposals p WHERE p.id = l.subject_id)
+        END AS subject_hidden
+      FROM log_entries l LEFT JOIN members m ON m.id = l.actor_id
+      WHERE ${sql.join(where, sql` AND `)}
+      ORDER BY l.id DESC
+      LIMIT ${filter.limit ?? 50}
+    )
+    ORDER BY id DESC`);
   return rows.map((r) => ({
     id: r.id,
     at: r.at,
@@ -97,6 +133,14 @@ export function listLog(filter: { group?: LogGroup; subjectType?: string; subjec
     subjectType: r.subject_type,
     subjectId: r.subject_id,
     subjectTitle: r.subject_title,
-    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+    detail: r.detail ? publicDetail(JSON.parse(r.detail) as Record<string, unknown>, !!r.subject_hidden) : null,
   }));
+}
+
+// Details of hidden content keep their counts and rules but not the titles they recorded.
+function publicDetail(detail: Record<string, unknown>, hidden: boolean) {
+  if (!hidden) return detail;
+  const rest = { ...detail };
+  delete rest.title;
+  return rest;
 }

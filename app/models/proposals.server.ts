@@ -7,7 +7,9 @@ import {
   houseRules,
   initiatives,
   members,
+  proposalElectorate,
   proposalPositionsTable,
+  proposalStatements,
   proposals,
   type ProposalEffect,
   type ProposalOutcomeRecord,
@@ -21,8 +23,7 @@ import { env } from "~/lib/env.server";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime } from "~/lib/time";
 import { logKeptHidden, restoreContribution } from "./contributions.server";
-import { appendLog } from "./log.server";
-import { takesPartIn } from "./registrations.server";
+import { appendLog, proposalOnHiddenInitiative } from "./log.server";
 import { voiceSnapshot } from "./voice.server";
 
 const dayMs = 86_400_000;
@@ -35,26 +36,49 @@ export class ProposalRefusedError extends Error {
   }
 }
 
-function isHostOf(initiativeId: number, memberId: string) {
-  return !!db().get(sql`SELECT 1 FROM hosts WHERE initiative_id = ${initiativeId} AND member_id = ${memberId}`);
+function isHeldMember(memberId: string) {
+  return !!db().get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`);
 }
 
-/** Who may open and respond: members with a voice (network), or the initiative's participants and hosts. */
-export function mayTakePart(proposal: { scope: string; initiativeId: number | null }, memberId: string, now = Date.now()): boolean {
+/**
+ * Who decides an initiative proposal, fixed when it opens (governance.md §3): its hosts then, and
+ * the members who attended one of its sessions or were signed up (or waiting) for one. "I'm in"
+ * alone is not enough, and a held member has no voice.
+ */
+export function initiativeElectorate(initiativeId: number): string[] {
+  return db()
+    .all<{ member_id: string }>(sql`
+      SELECT x.member_id FROM (
+        SELECT member_id FROM hosts WHERE initiative_id = ${initiativeId}
+        UNION SELECT r.member_id FROM registrations r JOIN sessions s ON s.id = r.session_id
+          WHERE s.initiative_id = ${initiativeId} AND (r.status IN ('registered', 'waitlisted') OR r.attended_at IS NOT NULL)
+      ) x JOIN members m ON m.id = x.member_id
+      WHERE m.posting_held_at IS NULL AND m.deleted_at IS NULL`)
+    .map((r) => r.member_id);
+}
+
+function inElectorate(proposalId: number, memberId: string) {
+  return !!db().get(sql`SELECT 1 FROM proposal_electorate WHERE proposal_id = ${proposalId} AND member_id = ${memberId}`);
+}
+
+/**
+ * Who may respond (and write the outcome statement): members with a voice for a network proposal;
+ * for an initiative proposal its electorate, fixed when it opened. A held member never.
+ */
+export function mayTakePart(proposal: { id?: number; scope: string; initiativeId: number | null }, memberId: string, now = Date.now()): boolean {
   if (proposal.scope === "network") return voiceSnapshot(now).voices.has(memberId);
-  const id = proposal.initiativeId!;
-  return isHostOf(id, memberId) || takesPartIn(id, memberId);
+  if (isHeldMember(memberId)) return false;
+  if (proposal.id === undefined) return initiativeElectorate(proposal.initiativeId!).includes(memberId);
+  return inElectorate(proposal.id, memberId);
 }
 
 /** The members eligible for a proposal at a moment (for the quorum and reminders). */
-export function eligibleMembers(proposal: { scope: string; initiativeId: number | null }, at: number): string[] {
+export function eligibleMembers(proposal: { id: number; scope: string; initiativeId: number | null }, at: number): string[] {
   if (proposal.scope === "network") return [...voiceSnapshot(at).voices.keys()];
   return db()
     .all<{ member_id: string }>(sql`
-      SELECT member_id FROM hosts WHERE initiative_id = ${proposal.initiativeId}
-      UNION SELECT r.member_id FROM registrations r JOIN sessions s ON s.id = r.session_id
-        WHERE s.initiative_id = ${proposal.initiativeId} AND r.status IN ('registered', 'waitlisted')
-      UNION SELECT member_id FROM interests WHERE initiative_id = ${proposal.initiativeId}`)
+      SELECT e.member_id FROM proposal_electorate e JOIN members m ON m.id = e.member_id
+      WHERE e.proposal_id = ${proposal.id} AND m.posting_held_at IS NULL AND m.deleted_at IS NULL`)
     .map((r) => r.member_id);
 }
 
@@ -75,6 +99,7 @@ export function openProposal(input: OpenInput, openedBy: string | null, now = ne
   if (openedBy && !mayTakePart(input, openedBy, now.getTime())) {
     throw new ProposalRefusedError(input.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
   }
+  const electorate = input.scope === "initiative" && input.initiativeId !== null ? initiativeElectorate(input.initiativeId) : [];
   return db().transaction((tx) => {
     // The same proposal by the same member while it is open is the one already made.
     if (options.once && openedBy) {
@@ -101,6 +126,9 @@ export function openProposal(input: OpenInput, openedBy: string | null, now = ne
       })
       .returning({ id: proposals.id })
       .get();
+    if (input.scope === "initiative" && input.initiativeId !== null) {
+      for (const memberId of electorate) tx.insert(proposalElectorate).values({ proposalId: row.id, memberId }).run();
+    }
     appendLog(tx, {
       action: "proposal.opened",
       actorId: openedBy,
@@ -222,6 +250,8 @@ export function writeStatement(id: number, memberId: string, statement: string, 
     if (!proposal.closedAt) throw new ProposalRefusedError("proposal.notClosed", 409);
     if (!mayTakePart(proposal, memberId, now.getTime())) throw new ProposalRefusedError(proposal.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
     tx.update(proposals).set({ statement, statementBy: memberId, statementAt: now }).where(eq(proposals.id, id)).run();
+    // Every version stays, with its author (governance.md §3).
+    tx.insert(proposalStatements).values({ proposalId: id, memberId, text: statement, at: now }).run();
     appendLog(tx, { action: "proposal.statement", actorId: memberId, subjectType: "proposal", subjectId: id, at: now });
   }, { behavior: "immediate" });
 }
@@ -239,19 +269,29 @@ export function raiseAgain(id: number, memberId: string, days: number, now = new
   );
 }
 
-export function listProposals(filter: { open?: boolean; initiativeId?: number } = {}) {
+/**
+ * Proposals for the lists. One about a hidden initiative keeps its title (and the initiative's)
+ * from viewers other than members with a voice, the initiative's hosts and its own opener.
+ */
+export function listProposals(filter: { id?: number; open?: boolean; initiativeId?: number; viewerId?: string | null } = {}) {
   const where = [sql`1`];
+  if (filter.id) where.push(sql`p.id = ${filter.id}`);
   if (filter.open === true) where.push(sql`p.closed_at IS NULL`);
   if (filter.open === false) where.push(sql`p.closed_at IS NOT NULL`);
   if (filter.initiativeId) where.push(sql`p.initiative_id = ${filter.initiativeId}`);
-  return db().all<{ id: number; scope: string; kind: string; title: string; deadline: number; closed_at: number | null; outcome: string | null; responses: number; initiative_title: string | null; fallback_of: number | null }>(sql`
+  const viewer = filter.viewerId ?? null;
+  const readsAll = !!viewer && voiceSnapshot(Date.now()).voices.has(viewer);
+  const mayRead = readsAll ? sql`1` : viewer ? sql`(p.opened_by = ${viewer} OR EXISTS (SELECT 1 FROM hosts h WHERE h.initiative_id = p.initiative_id AND h.member_id = ${viewer}))` : sql`0`;
+  const rows = db().all<{ id: number; scope: string; kind: string; title: string; deadline: number; closed_at: number | null; outcome: string | null; responses: number; initiative_title: string | null; fallback_of: number | null; hidden: number }>(sql`
     SELECT p.id, p.scope, p.kind, p.title, p.deadline, p.closed_at, p.outcome, p.fallback_of,
       (SELECT count(*) FROM proposal_positions pp WHERE pp.proposal_id = p.id) AS responses,
-      i.title AS initiative_title
+      i.title AS initiative_title,
+      ${proposalOnHiddenInitiative("p")} AND NOT ${mayRead} AS hidden
     FROM proposals p LEFT JOIN initiatives i ON i.id = p.initiative_id
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY p.closed_at IS NOT NULL, p.deadline ${filter.open === false ? sql`DESC` : sql`ASC`}
     LIMIT 200`);
+  return rows.map(({ hidden, ...r }) => (hidden ? { ...r, title: "", initiative_title: null, hidden: true } : { ...r, hidden: false }));
 }
 
 /** Reminds eligible members who have not responded when 24 hours remain; once per proposal. */
@@ -290,4 +330,12 @@ export function rulesHistory() {
 
 export function currentRules() {
   return db().select().from(houseRules).orderBy(desc(houseRules.id)).limit(1).get()!;
+}
+
+/** Every version of a proposal's outcome statement, newest first, with its author. */
+export function statementHistory(proposalId: number) {
+  return db().all<{ id: number; text: string; at: number; member_id: string | null; display_name: string | null }>(sql`
+    SELECT s.id, s.text, s.at, s.member_id, CASE WHEN m.deleted_at IS NULL THEN m.display_name END AS display_name
+    FROM proposal_statements s LEFT JOIN members m ON m.id = s.member_id
+    WHERE s.proposal_id = ${proposalId} ORDER BY s.id DESC`);
 }

@@ -4,14 +4,15 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { hosts, initiatives, interests, members, registrations, sessions } from "../../db/schema";
 import type { Db } from "../../db/client";
 import { sessionRules } from "~/governance/config";
+import { attendanceChangeAllowed } from "~/governance/rules";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime } from "~/lib/time";
-import { NotAHostError } from "./errors.server";
+import { AttendanceFixedError, NotAHostError, SelfCheckInError } from "./errors.server";
+import { actingHost } from "./host-rights.server";
 import { appendLog } from "./log.server";
 import { hitRateLimit } from "./rate-limits.server";
-import { recordBootstrapChange } from "./voice.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -170,24 +171,26 @@ export function checkIn(sessionId: number, memberId: string, code: string, now =
       tx.insert(registrations).values({ sessionId, memberId, status: "registered", queuedSeq, attendedAt: now, attendanceBy: "code", createdAt: now, updatedAt: now }).run();
     }
     appendLog(tx, { action: "attendance.checked-in", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { memberId }, at: now });
-    recordBootstrapChange(now.getTime());
     return { already: false };
   }, { behavior: "immediate" });
 }
 
 export { NotAHostError };
 
-/** A host ticks (or unticks) who came. Logged, because attendance gives a voice. */
+/**
+ * A host ticks (or unticks) who came (governance.md §2): only those who were hosts when the session
+ * started, from the moment check-in opens until 7 days after it ended; a self check-in is not theirs
+ * to remove. Logged, because attendance gives a voice.
+ */
 export function markAttendance(sessionId: number, hostId: string, memberId: string, present: boolean, now = new Date()) {
   db().transaction((tx) => {
     const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
     if (!session) throw new RegistrationClosedError("not-found");
-    const host = tx.select().from(hosts).where(and(eq(hosts.initiativeId, session.initiativeId), eq(hosts.memberId, hostId))).get();
-    if (!host) throw new NotAHostError();
-    const opens = session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
-    if (session.cancelledAt || now.getTime() < opens) throw new CheckinClosedError();
+    const host = actingHost(tx, session.initiativeId, hostId);
+    if (session.cancelledAt) throw new CheckinClosedError();
     const reg = tx.select().from(registrations).where(and(eq(registrations.sessionId, sessionId), eq(registrations.memberId, memberId))).get();
     if (!reg) throw new NotRegisteredError();
+    refuseAttendanceChange(session, { hostSince: host.since.getTime(), selfCheckIn: reg.attendanceBy === "code", byThatMember: false }, now);
     if (present === !!reg.attendedAt) return;
     tx.update(registrations)
       .set(present ? { attendedAt: now, attendanceBy: hostId, updatedAt: now } : { attendedAt: null, attendanceBy: null, updatedAt: now })
@@ -195,8 +198,34 @@ export function markAttendance(sessionId: number, hostId: string, memberId: stri
       .run();
     tx.update(hosts).set({ lastActionAt: now }).where(and(eq(hosts.initiativeId, session.initiativeId), eq(hosts.memberId, hostId))).run();
     appendLog(tx, { action: present ? "attendance.marked" : "attendance.unmarked", actorId: hostId, subjectType: "session", subjectId: sessionId, detail: { memberId }, at: now });
-    recordBootstrapChange(now.getTime());
   }, { behavior: "immediate" });
+}
+
+/** A member takes back their own check-in (only they can), within the same window as hosts. */
+export function withdrawCheckIn(sessionId: number, memberId: string, now = new Date()) {
+  db().transaction((tx) => {
+    const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+    if (!session) throw new RegistrationClosedError("not-found");
+    const reg = tx.select().from(registrations).where(and(eq(registrations.sessionId, sessionId), eq(registrations.memberId, memberId))).get();
+    if (!reg?.attendedAt) throw new NotRegisteredError();
+    refuseAttendanceChange(session, { hostSince: null, selfCheckIn: reg.attendanceBy === "code", byThatMember: true }, now);
+    tx.update(registrations).set({ attendedAt: null, attendanceBy: null, updatedAt: now }).where(eq(registrations.id, reg.id)).run();
+    appendLog(tx, { action: "attendance.withdrawn", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { memberId }, at: now });
+  }, { behavior: "immediate" });
+}
+
+function refuseAttendanceChange(session: { startsAt: Date; endsAt: Date }, who: { hostSince: number | null; selfCheckIn: boolean; byThatMember: boolean }, now: Date) {
+  const verdict = attendanceChangeAllowed({
+    ...who,
+    startsAt: session.startsAt.getTime(),
+    endsAt: session.endsAt.getTime(),
+    checkinOpensAt: session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000,
+    now: now.getTime(),
+  });
+  if (verdict === "fixed") throw new AttendanceFixedError();
+  if (verdict === "not-open") throw new CheckinClosedError();
+  if (verdict === "self-check-in") throw new SelfCheckInError();
+  if (verdict === "not-host") throw new NotAHostError();
 }
 
 export type Participant = {
@@ -253,4 +282,11 @@ export function takesPartIn(initiativeId: number, memberId: string) {
     WHERE s.initiative_id = ${initiativeId} AND r.member_id = ${memberId} AND r.status IN ('registered', 'waitlisted')
     UNION ALL SELECT 1 FROM interests WHERE initiative_id = ${initiativeId} AND member_id = ${memberId}
     LIMIT 1`);
+}
+
+/** Whether the member attended one of the initiative's sessions (may ask to co-host, governance.md §2). */
+export function attendedAny(initiativeId: number, memberId: string) {
+  return !!db().get(sql`
+    SELECT 1 FROM registrations r JOIN sessions s ON s.id = r.session_id
+    WHERE s.initiative_id = ${initiativeId} AND r.member_id = ${memberId} AND r.attended_at IS NOT NULL LIMIT 1`);
 }

@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { hosts, initiatives, interests, registrations, sessions } from "../../db/schema";
 import type { Db } from "../../db/client";
-import { sessionRules } from "~/governance/config";
+import { governance, sessionRules } from "~/governance/config";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { optionalText, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
@@ -11,6 +11,7 @@ import { siteUrl, queueMemberMail } from "~/lib/mail.server";
 import { toFtsQuery } from "~/lib/search";
 import { formatDateTime, parseLocalDateTime } from "~/lib/time";
 import { NotAHostError } from "./errors.server";
+import { actingHost } from "./host-rights.server";
 import { appendLog } from "./log.server";
 import { promoteFromWaitlist } from "./registrations.server";
 
@@ -88,6 +89,7 @@ export type SessionInput = z.output<ReturnType<typeof sessionInput>>;
 
 export { NotAHostError };
 export class SessionNotFoundError extends Error {}
+export class MessageLimitError extends Error {}
 export class CapacityBelowRegisteredError extends Error {
   constructor(public registered: number) {
     super("capacity below registered count");
@@ -95,8 +97,7 @@ export class CapacityBelowRegisteredError extends Error {
 }
 
 function assertHost(tx: Tx, initiativeId: number, memberId: string, now: Date) {
-  const host = tx.select().from(hosts).where(and(eq(hosts.initiativeId, initiativeId), eq(hosts.memberId, memberId))).get();
-  if (!host) throw new NotAHostError();
+  actingHost(tx, initiativeId, memberId);
   tx.update(hosts).set({ lastActionAt: now }).where(and(eq(hosts.initiativeId, initiativeId), eq(hosts.memberId, memberId))).run();
 }
 
@@ -124,7 +125,7 @@ export function addSession(initiativeId: number, memberId: string, input: Sessio
     const hadSessions = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM sessions WHERE initiative_id = ${initiativeId} AND cancelled_at IS NULL`).n > 0;
     const row = tx
       .insert(sessions)
-      .values({ initiativeId, ...input, checkinCode: generateCheckinCode(), createdAt: now, updatedAt: now })
+      .values({ initiativeId, ...input, checkinCode: generateCheckinCode(), announcedAt: now, createdAt: now, updatedAt: now })
       .returning({ id: sessions.id })
       .get();
     appendLog(tx, { action: "session.added", actorId: memberId, subjectType: "session", subjectId: row.id, detail: { initiativeId, startsAt: input.startsAt.toISOString() }, at: now });
@@ -164,8 +165,9 @@ export function updateSession(sessionId: number, memberId: string, input: Sessio
     assertHost(tx, session.initiativeId, memberId, now);
     const registered = registeredCount(tx, sessionId);
     if (input.capacity !== null && input.capacity < registered) throw new CapacityBelowRegisteredError(registered);
-    tx.update(sessions).set({ ...input, updatedAt: now }).where(eq(sessions.id, sessionId)).run();
     const moved = session.startsAt.getTime() !== input.startsAt.getTime() || session.endsAt.getTime() !== input.endsAt.getTime() || session.place !== input.place;
+    // A new time or place must stand on the agenda 48 hours again before the meeting counts (governance.md §1).
+    tx.update(sessions).set({ ...input, updatedAt: now, ...(moved ? { announcedAt: now } : {}) }).where(eq(sessions.id, sessionId)).run();
     appendLog(tx, { action: "session.changed", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { startsAt: input.startsAt.toISOString(), place: input.place, capacity: input.capacity }, at: now });
     if (moved) {
       // A moved session may get a fresh reminder for its new time.
@@ -217,13 +219,20 @@ export type SessionRow = typeof sessions.$inferSelect;
 
 export function getSession(id: number) {
   const row = db()
-    .select({ session: sessions, initiativeTitle: initiatives.title, initiativeKind: initiatives.kind, initiativeSummary: initiatives.summary, initiativeHiddenAt: initiatives.hiddenAt })
+    .select({ session: sessions, initiativeTitle: initiatives.title, initiativeKind: initiatives.kind, initiativeSummary: initiatives.summary, initiativeHiddenAt: initiatives.hiddenAt, initiativeHiddenRule: initiatives.hiddenRule })
     .from(sessions)
     .innerJoin(initiatives, eq(initiatives.id, sessions.initiativeId))
     .where(eq(sessions.id, id))
     .get();
   if (!row) return null;
-  return { ...row.session, initiativeTitle: row.initiativeTitle, initiativeKind: row.initiativeKind, initiativeSummary: row.initiativeSummary, initiativeHidden: row.initiativeHiddenAt !== null };
+  return {
+    ...row.session,
+    initiativeTitle: row.initiativeTitle,
+    initiativeKind: row.initiativeKind,
+    initiativeSummary: row.initiativeSummary,
+    initiativeHidden: row.initiativeHiddenAt !== null,
+    initiativeHiddenRule: row.initiativeHiddenRule ?? "",
+  };
 }
 
 export type SessionSummary = {
@@ -380,6 +389,12 @@ export function messageParticipants(sessionId: number, hostId: string, message: 
     const repeated = tx.get(sql`
       SELECT 1 FROM outbox WHERE kind = 'host-message' AND dedupe_key LIKE ${`host-message:${sessionId}:${fingerprint}:%`} AND created_at > ${now.getTime() - resubmitWindowMs}`);
     if (repeated) return recipients.length;
+    // At most 5 messages per session per day (governance.md §2): a host cannot flood the participants.
+    const sentToday = tx.get<{ n: number }>(sql`
+      SELECT count(DISTINCT substr(dedupe_key, 1, length(dedupe_key) - length(to_address))) AS n FROM (
+        SELECT dedupe_key, coalesce(member_id, '') AS to_address FROM outbox
+        WHERE kind = 'host-message' AND dedupe_key LIKE ${`host-message:${sessionId}:%`} AND created_at > ${now.getTime() - 86_400_000})`).n;
+    if (sentToday >= governance.hostMessagesPerSessionPerDay) throw new MessageLimitError();
     const batch = `${fingerprint}:${now.getTime()}-${generateCheckinCode()}`;
     for (const to of recipients) {
       queueMemberMail(tx, {

@@ -1,54 +1,105 @@
-// Who has a voice, derived from attendance at the moment it is asked (governance.md §1).
-// Nothing about voice is stored; only the bootstrap's end is written to the log.
+// Who has a voice (governance.md §1, version 2): the database's meetings, attendance, founders and
+// hiding, replayed in time order by the pure function in ~/governance/voice. Nothing about voice is
+// stored; what the replay decides is written to the log by the scheduler (voices started, held
+// back by the growth brake, voided; the bootstrap's end).
 import { sql } from "drizzle-orm";
 import { governance } from "~/governance/config";
-import { hasVoice, isBootstrapping, voiceOf, withinNewcomerLimit, type Participation, type VoiceReason } from "~/governance/rules";
+import { withinNewcomerLimit } from "~/governance/rules";
+import { replayVoices, type HiddenSpan, type MemberVoice, type ReplaySession, type VoiceReason, type VoiceReplay } from "~/governance/voice";
 import { db } from "~/lib/db.server";
 import { derivedVersion } from "./derived.server";
 import { appendLog } from "./log.server";
 
+export type { MemberVoice, VoiceReason } from "~/governance/voice";
+
 const dayMs = 86_400_000;
 
-/**
- * The participations that can earn a voice at `now`, per member (or for one member): for each
- * kind only the latest within the voice window, since that is the one the rule looks at
- * (earnedVoice takes the latest that counts). Hosting counts only with someone else there.
- */
-export function participations(now: number, memberId?: string): Map<string, Participation[]> {
-  const since = now - governance.voiceWindowDays * dayMs;
-  const onlyMember = memberId ? sql`AND r.member_id = ${memberId}` : sql``;
-  const onlyHost = memberId ? sql`AND h.member_id = ${memberId}` : sql``;
-  // SQLite takes the bare columns of a max() aggregate from the row that has the maximum.
-  const attended = db().all<{ member_id: string; session_id: number; title: string; at: number }>(sql`
-    SELECT latest.member_id, latest.session_id, i.title, latest.at FROM (
-      SELECT r.member_id, r.session_id, s.initiative_id, max(r.attended_at) AS at
-      FROM registrations r JOIN sessions s ON s.id = r.session_id
-      WHERE r.attended_at IS NOT NULL AND r.attended_at >= ${since} AND r.attended_at <= ${now} ${onlyMember}
-        -- Hosts do not earn a voice by checking in at their own session: that is hosting, which
-        -- needs someone else there.
-        AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.initiative_id = s.initiative_id AND h.member_id = r.member_id)
-      GROUP BY r.member_id
-    ) latest JOIN initiatives i ON i.id = latest.initiative_id`);
-  // A host "hosted" a session when they were its initiative's host before it started; it counts
-  // from its start, once someone else is marked present.
-  const hosted = db().all<{ member_id: string; session_id: number; title: string; at: number; others: number }>(sql`
-    SELECT latest.*, (SELECT count(*) FROM registrations r WHERE r.session_id = latest.session_id AND r.attended_at IS NOT NULL
-        AND r.member_id NOT IN (SELECT member_id FROM hosts WHERE initiative_id = latest.initiative_id)) AS others
-    FROM (
-      SELECT h.member_id, s.id AS session_id, s.initiative_id, i.title, max(s.starts_at) AS at
-      FROM sessions s JOIN hosts h ON h.initiative_id = s.initiative_id AND h.since <= s.starts_at JOIN initiatives i ON i.id = s.initiative_id
-      WHERE s.cancelled_at IS NULL AND s.starts_at >= ${since} AND s.starts_at <= ${now} ${onlyHost}
-        AND EXISTS (SELECT 1 FROM registrations r WHERE r.session_id = s.id AND r.attended_at IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM hosts o WHERE o.initiative_id = s.initiative_id AND o.member_id = r.member_id))
-      GROUP BY h.member_id
-    ) latest`);
-  const byMember = new Map<string, Participation[]>();
-  for (const a of attended) byMember.set(a.member_id, [{ kind: "attended", sessionId: a.session_id, title: a.title, at: a.at }]);
-  for (const h of hosted) {
-    const p: Participation = { kind: "hosted", sessionId: h.session_id, title: h.title, at: h.at, otherAttendees: h.others };
-    byMember.set(h.member_id, [...(byMember.get(h.member_id) ?? []), p]);
+/** Everything the replay reads, from the database, for meetings up to `now`. */
+export function replayInput(now: number) {
+  const members = db()
+    .all<{ id: string; created_at: number; founder_at: number | null; posting_held_at: number | null }>(
+      sql`SELECT id, created_at, founder_at, posting_held_at FROM members WHERE deleted_at IS NULL`,
+    )
+    .map((m) => ({ id: m.id, createdAt: m.created_at, founderAt: m.founder_at, heldAt: m.posting_held_at }));
+  const sessionRows = db().all<{ id: number; initiative_id: number; title: string; starts_at: number; announced_at: number; cancelled: number }>(sql`
+    SELECT s.id, s.initiative_id, i.title, s.starts_at, coalesce(s.announced_at, s.created_at) AS announced_at, s.cancelled_at IS NOT NULL AS cancelled
+    FROM sessions s JOIN initiatives i ON i.id = s.initiative_id
+    WHERE s.starts_at <= ${now}`);
+  const hostRows = db().all<{ initiative_id: number; member_id: string; since: number }>(sql`SELECT initiative_id, member_id, since FROM hosts`);
+  const hostsOf = new Map<number, { memberId: string; since: number }[]>();
+  for (const h of hostRows) hostsOf.set(h.initiative_id, [...(hostsOf.get(h.initiative_id) ?? []), { memberId: h.member_id, since: h.since }]);
+  const attendanceRows = db().all<{ session_id: number; member_id: string; by: string | null }>(sql`
+    SELECT r.session_id, r.member_id, r.attendance_by AS by FROM registrations r
+    WHERE r.attended_at IS NOT NULL AND r.attended_at <= ${now}`);
+  const attendanceOf = new Map<number, ReplaySession["attendance"]>();
+  for (const a of attendanceRows) {
+    const list = attendanceOf.get(a.session_id) ?? [];
+    list.push({ memberId: a.member_id, by: a.by === "code" ? "code" : "host" });
+    attendanceOf.set(a.session_id, list);
   }
-  return byMember;
+  const sessions: ReplaySession[] = sessionRows.map((s) => ({
+    id: s.id,
+    initiativeId: s.initiative_id,
+    title: s.title,
+    startsAt: s.starts_at,
+    announcedAt: s.announced_at,
+    cancelled: !!s.cancelled,
+    hosts: (hostsOf.get(s.initiative_id) ?? []).filter((h) => h.since <= s.starts_at).map((h) => h.memberId),
+    attendance: attendanceOf.get(s.id) ?? [],
+  }));
+  return { members, sessions, hidden: hiddenSpans(), now };
+}
+
+/** When each initiative was hidden by flags, from the log (which nobody can change). */
+function hiddenSpans(): HiddenSpan[] {
+  const rows = db().all<{ subject_id: string; action: string; at: number }>(sql`
+    SELECT subject_id, action, at FROM log_entries
+    WHERE subject_type = 'initiative' AND action IN ('content.hidden', 'content.restored') ORDER BY id`);
+  const open = new Map<number, HiddenSpan>();
+  const spans: HiddenSpan[] = [];
+  for (const r of rows) {
+    const id = Number(r.subject_id);
+    if (r.action === "content.hidden" && !open.has(id)) {
+      const span = { initiativeId: id, from: r.at, until: null as number | null };
+      open.set(id, span);
+      spans.push(span);
+    } else if (r.action === "content.restored" && open.has(id)) {
+      open.get(id)!.until = r.at;
+      open.delete(id);
+    }
+  }
+  // Hidden without a log entry (written by hand): hidden from then on.
+  const stillHidden = db().all<{ id: number; hidden_at: number }>(sql`SELECT id, hidden_at FROM initiatives WHERE hidden_at IS NOT NULL`);
+  for (const h of stillHidden) if (!open.has(h.id)) spans.push({ initiativeId: h.id, from: h.hidden_at, until: null });
+  return spans;
+}
+
+// Voices are read on most pages, and replaying a large network takes a noticeable time. They
+// change only when the data they come from changes (triggers raise derived_versions.voice on every
+// change to attendance, sessions, hosts, members, founders, holds and hiding, whichever connection
+// makes it) or when time passes a moment the replay names (a voice starts or ends, a witness
+// reaches 30 days), so one replay serves every request in between. A replay is never cached inside
+// a transaction (its writes may still be rolled back).
+let cached: { replay: VoiceReplay; from: number; version: number } | null = null;
+
+function replayAt(now: number): VoiceReplay {
+  const client = db().$client;
+  if (client.inTransaction) return replayVoices(replayInput(now));
+  const version = derivedVersion("voice");
+  if (cached && cached.version === version && now >= cached.from && now < cached.replay.nextChange && now < nextSessionStart(cached.from)) return cached.replay;
+  const replay = replayVoices(replayInput(now));
+  cached = { replay, from: now, version };
+  return replay;
+}
+
+// A meeting that starts later joins the replay once it has started.
+let nextStart: { from: number; at: number; version: number } | null = null;
+function nextSessionStart(from: number): number {
+  const version = derivedVersion("voice");
+  if (nextStart && nextStart.from === from && nextStart.version === version) return nextStart.at;
+  const row = db().get<{ at: number | null }>(sql`SELECT min(starts_at) AS at FROM sessions WHERE starts_at > ${from}`);
+  nextStart = { from, at: row.at ?? Number.POSITIVE_INFINITY, version };
+  return nextStart.at;
 }
 
 export type VoiceSnapshot = {
@@ -56,98 +107,74 @@ export type VoiceSnapshot = {
   earnedCount: number;
   /** Everyone with a voice now, with the reason. */
   voices: Map<string, VoiceReason>;
+  /** Members who can witness a meeting and flag: a voice held for 30 days, or a founder with one. */
+  witnesses: Set<string>;
 };
-
-type Computed = VoiceSnapshot & { createdAt: Map<string, number>; earning: Map<string, Participation[]> };
-
-function computeSnapshot(now: number): Computed {
-  const earning = participations(now);
-  const members = db().all<{ id: string; created_at: number }>(sql`SELECT id, created_at FROM members`);
-  const earned = members.filter((m) => {
-    const reason = voiceOf({ createdAt: m.created_at, participations: earning.get(m.id) ?? [] }, Number.MAX_SAFE_INTEGER, now);
-    return reason.kind === "attended" || reason.kind === "hosted";
-  }).length;
-  const voices = new Map<string, VoiceReason>();
-  for (const m of members) {
-    const reason = voiceOf({ createdAt: m.created_at, participations: earning.get(m.id) ?? [] }, earned, now);
-    if (hasVoice(reason)) voices.set(m.id, reason);
-  }
-  const createdAt = new Map(members.map((m) => [m.id, m.created_at]));
-  return { bootstrapping: isBootstrapping(earned), earnedCount: earned, voices, createdAt, earning };
-}
-
-// Voices are read on most pages, and on a large network working them out takes tens of
-// milliseconds. They change only when the data they come from changes or when time passes one of
-// a few known moments, so one snapshot serves every request in between:
-// - the data: triggers raise derived_versions.voice on every change to attendance, sessions,
-//   hosts, members and initiative titles, whichever connection makes it (migration 0007);
-// - time: a voice lapses when its latest participation leaves the window; hosting starts to
-//   count when a session starts; during the bootstrap an account comes of age.
-// A snapshot is never cached inside a transaction (its writes may still be rolled back).
-let cached: { snapshot: Computed; from: number; until: number; version: number } | null = null;
-
-/** The first moment after `now` at which the passing of time alone could change `snapshot`. */
-function validUntil(snapshot: Computed, now: number): number {
-  const windowMs = governance.voiceWindowDays * dayMs;
-  let until = Number.POSITIVE_INFINITY;
-  for (const reason of snapshot.voices.values()) {
-    if (reason.kind === "attended" || reason.kind === "hosted") until = Math.min(until, reason.at + windowMs);
-  }
-  if (snapshot.bootstrapping) {
-    const ageMs = governance.bootstrapAccountAgeHours * 3_600_000;
-    for (const createdAt of snapshot.createdAt.values()) if (createdAt + ageMs > now) until = Math.min(until, createdAt + ageMs);
-  }
-  const next = db().get<{ starts: number | null; attended: number | null }>(sql`
-    SELECT (SELECT min(starts_at) FROM sessions WHERE starts_at > ${now}) AS starts,
-      (SELECT min(attended_at) FROM registrations WHERE attended_at > ${now}) AS attended`);
-  for (const moment of [next.starts, next.attended]) if (moment !== null) until = Math.min(until, moment);
-  return until;
-}
-
-function snapshotAt(now: number): Computed {
-  const client = db().$client;
-  if (client.inTransaction) return computeSnapshot(now);
-  const version = derivedVersion("voice");
-  if (cached && cached.version === version && now >= cached.from && now < cached.until) return cached.snapshot;
-  const snapshot = computeSnapshot(now);
-  cached = { snapshot, from: now, until: validUntil(snapshot, now), version };
-  return snapshot;
-}
 
 /** The whole network's voices at `now`. */
 export function voiceSnapshot(now = Date.now()): VoiceSnapshot {
-  const { bootstrapping, earnedCount, voices } = snapshotAt(now);
-  return { bootstrapping, earnedCount, voices };
+  const { bootstrapping, earnedCount, voices, witnesses } = replayAt(now);
+  return { bootstrapping, earnedCount, voices, witnesses };
 }
 
-/** One member's voice at `now`, with the reason to show on their profile. */
-export function voiceOfMember(memberId: string, now = Date.now()): VoiceReason {
-  const snapshot = snapshotAt(now);
-  const createdAt = snapshot.createdAt.get(memberId);
-  if (createdAt === undefined) return { kind: "none", bootstrap: false, accountTooNew: false };
-  return voiceOf({ createdAt, participations: snapshot.earning.get(memberId) ?? [] }, snapshot.earnedCount, now);
+/** One member's voice at `now`, with what the profile explains: why, what is pending, what is missing. */
+export function voiceOfMember(memberId: string, now = Date.now()): MemberVoice {
+  return replayAt(now).member(memberId);
 }
 
 export function memberHasVoice(memberId: string, now = Date.now()): boolean {
-  return hasVoice(voiceOfMember(memberId, now));
+  return voiceSnapshot(now).voices.has(memberId);
+}
+
+export function isWitness(memberId: string, now = Date.now()): boolean {
+  return voiceSnapshot(now).witnesses.has(memberId);
+}
+
+/** The full replay (for the benchmark and the log). */
+export function voiceReplay(now = Date.now()): VoiceReplay {
+  return replayAt(now);
 }
 
 /**
- * Writes "bootstrap ended" to the log the first time five members have earned a voice (and
- * "bootstrap resumed" should voices lapse below five again). Call inside the transaction that
- * changed attendance, and from the scheduler, since voices also lapse with time.
+ * Writes to the log what the replay decided and nobody has recorded yet: the bootstrap's end
+ * (or its return), each new voice that started, each held back by the growth brake, each voided
+ * by hiding its meeting's initiative. Run by the scheduler and after attendance changes.
  */
-export function recordBootstrapChange(now = Date.now()) {
-  const { earnedCount, bootstrapping } = voiceSnapshot(now);
+export function recordVoiceChanges(now = Date.now()) {
+  const replay = replayAt(now);
   const last = db().get<{ action: string } | undefined>(
     sql`SELECT action FROM log_entries WHERE action IN ('bootstrap.ended', 'bootstrap.resumed') ORDER BY id DESC LIMIT 1`,
   );
   const ended = last?.action === "bootstrap.ended";
-  if (!bootstrapping && !ended) {
-    appendLog(db(), { action: "bootstrap.ended", actorId: null, subjectType: "network", subjectId: "network", detail: { membersWithVoice: earnedCount }, at: new Date(now) });
-  } else if (bootstrapping && ended) {
-    appendLog(db(), { action: "bootstrap.resumed", actorId: null, subjectType: "network", subjectId: "network", detail: { membersWithVoice: earnedCount }, at: new Date(now) });
-  }
+  const at = new Date(now);
+  db().transaction((tx) => {
+    if (!replay.bootstrapping && !ended) {
+      appendLog(tx, { action: "bootstrap.ended", actorId: null, subjectType: "network", subjectId: "network", detail: { membersWithVoice: replay.earnedCount }, at });
+    } else if (replay.bootstrapping && ended) {
+      appendLog(tx, { action: "bootstrap.resumed", actorId: null, subjectType: "network", subjectId: "network", detail: { membersWithVoice: replay.earnedCount }, at });
+    }
+    const logged = new Set(
+      tx
+        .all<{ action: string; subject_id: string; session_id: number | null }>(sql`
+          SELECT action, subject_id, json_extract(detail, '$.sessionId') AS session_id FROM log_entries
+          WHERE action LIKE 'voice.%'`)
+        .map((r) => `${r.action}:${r.subject_id}:${r.session_id}`),
+    );
+    const once = (action: "voice.started" | "voice.held-back" | "voice.voided", memberId: string, detail: { sessionId: number } & Record<string, unknown>) => {
+      if (logged.has(`${action}:${memberId}:${detail.sessionId}`)) return;
+      logged.add(`${action}:${memberId}:${detail.sessionId}`);
+      appendLog(tx, { action, actorId: null, subjectType: "member", subjectId: memberId, detail, at });
+    };
+    for (const e of replay.earnings) {
+      if (!e.newVoice) continue;
+      if (e.startsAt <= now) once("voice.started", e.memberId, { sessionId: e.sessionId, startsAt: new Date(e.startsAt).toISOString() });
+      else if (e.eligibleAt <= now) once("voice.held-back", e.memberId, { sessionId: e.sessionId, startsAt: new Date(e.startsAt).toISOString() });
+    }
+    for (const v of replay.voided) {
+      // Only meetings that were giving (or about to give) a voice: within the pending week or after.
+      if (now - v.meetingAt <= governance.voiceWindowDays * dayMs) once("voice.voided", v.memberId, { sessionId: v.sessionId, initiativeId: v.initiativeId });
+    }
+  }, { behavior: "immediate" });
 }
 
 export type PostingRefusal = { status: number; message: "flag.heldPosting" | "newcomer.limit"; params?: Record<string, number> };
@@ -157,10 +184,14 @@ export type PostingRefusal = { status: number; message: "flag.heldPosting" | "ne
  * without a voice post at most a few initiatives per 24 hours.
  */
 export function postingRefusal(memberId: string, kind: "initiative", now = Date.now()): PostingRefusal | null {
-  const member = db().get<{ posting_held_at: number | null } | undefined>(sql`SELECT posting_held_at FROM members WHERE id = ${memberId}`);
-  if (member?.posting_held_at) return { status: 403, message: "flag.heldPosting" };
+  if (isHeld(memberId)) return { status: 403, message: "flag.heldPosting" };
   if (memberHasVoice(memberId, now)) return null;
   const posted = db().get<{ n: number }>(sql`SELECT count(*) AS n FROM initiatives WHERE created_by = ${memberId} AND created_at > ${now - dayMs}`).n;
   if (!withinNewcomerLimit(kind, false, posted)) return { status: 429, message: "newcomer.limit", params: { n: governance.newcomerInitiativesPerDay } };
   return null;
+}
+
+/** A member held by flags (governance.md §4): no posting, no voice, no host actions, no mail. */
+export function isHeld(memberId: string): boolean {
+  return !!db().get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`);
 }

@@ -22,15 +22,22 @@ export default function HowItWorks() {
       <p className="lead">{t("how.intro")}</p>
       <p className="notice">{bootstrapping ? t("how.now.bootstrap", { earned, needed: g.bootstrapVoiceThreshold, voices }) : t("how.now.voices", { voices })}</p>
       <h2>{t("how.voice.title")}</h2>
-      <p>{t("how.voice.text", { days: g.voiceWindowDays })}</p>
+      <p>{t("how.voice.text", { age: g.accountAgeDays, pending: g.pendingDays, days: g.voiceWindowDays })}</p>
+      <p>{t("how.meeting.text", { hours: g.announceHours, witnesses: g.witnessesPerMeeting, void: g.voidWindowDays })}</p>
+      <p>{t("how.witness.text", { days: g.witnessDays })}</p>
+      <p>{t("how.brake.text", { days: g.brakeWindowDays, min: g.brakeMinimum, share: Math.round(g.brakeShare * 100) })}</p>
+      <h2>{t("how.bootstrap.title")}</h2>
       <p>{t("how.bootstrap.text", { n: g.bootstrapVoiceThreshold, hours: g.bootstrapAccountAgeHours })}</p>
+      <p>{t("how.founders.text", { days: g.founderInvitationDays, max: g.maxFounders })}</p>
       <h2>{t("how.hosts.title")}</h2>
-      <p>{t("how.hosts.text", { days: g.hostLapseDays })}</p>
+      <p>{t("how.hosts.text", { days: g.hostLapseDays, lazy: g.hostRequestLazyConsentDays })}</p>
+      <p>{t("how.attendance.text", { days: g.attendanceFixedAfterDays, messages: g.hostMessagesPerSessionPerDay })}</p>
       <h2>{t("how.proposals.title")}</h2>
       <p>{t("how.proposals.text", { min: g.proposalMinDays, max: g.proposalMaxDays, days: g.proposalDefaultDays, quorum: g.quorumMinimum, share: Math.round(g.quorumShare * 100) })}</p>
       <p>{t("how.fallback.text")}</p>
       <h2>{t("how.flags.title")}</h2>
       <p>{t("how.flags.text", { n: g.hideThreshold, small: g.hideThresholdSmallNetwork, voices: g.smallNetworkVoices })}</p>
+      <p>{t("how.held.text")}</p>
       <h2>{t("how.newcomers.title")}</h2>
       <p>{t("how.newcomers.text", { initiatives: g.newcomerInitiativesPerDay, comments: g.newcomerCommentsPerDay })}</p>
       <h2>{t("how.log.title")}</h2>

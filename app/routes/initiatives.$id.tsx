@@ -19,8 +19,10 @@ import { ruleHeadings } from "~/lib/diff";
 import { flagsOn } from "~/models/flags.server";
 import { getInitiative } from "~/models/initiatives.server";
 import { currentRules, listProposals } from "~/models/proposals.server";
-import { takesPartIn } from "~/models/registrations.server";
-import { voiceSnapshot } from "~/models/voice.server";
+import { attendedAny, takesPartIn } from "~/models/registrations.server";
+import { hasOpenHostRequest, openHostRequests } from "~/models/hosts.server";
+import { governance } from "~/governance/config";
+import { isHeld, voiceSnapshot } from "~/models/voice.server";
 import { peopleOnTags } from "~/models/profiles.server";
 import { interestOf } from "~/models/registrations.server";
 import { sessionsOfInitiative } from "~/models/sessions.server";
@@ -52,18 +54,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewerHasVoice = !!member && snapshot.voices.has(member.id);
   const viewerIsHost = !!member && initiative.hosts.some((h) => h.id === member.id);
   const participant = !!member && takesPartIn(initiative.id, member.id);
+  const viewerHeld = !!member && isHeld(member.id);
+  const viewerActsAsHost = viewerIsHost && !viewerHeld;
+  const requestPending = !!member && !viewerIsHost && hasOpenHostRequest(initiative.id, member.id);
   // Hidden content stays readable on click-through for its authors (hosts) and members with a voice.
   const hidden = initiative.hiddenAt ? { rule: initiative.hiddenRule ?? "", times: initiative.timesHidden, canRead: viewerIsHost || viewerHasVoice } : null;
   const showBody = !hidden || (hidden.canRead && new URL(request.url).searchParams.get("show") === "1") || (hidden && viewerIsHost);
   return {
     hidden,
     showBody,
-    canJoin: !!member && !viewerIsHost && (participant || (initiative.hosts.length === 0 && viewerHasVoice)),
+    // Co-hosting needs consent (governance.md §2): who may ask, who waits for an answer, and what the hosts answer.
+    canJoin: !!member && !viewerIsHost && !viewerHeld && !requestPending && (initiative.hosts.length === 0 ? viewerHasVoice : viewerHasVoice || attendedAny(initiative.id, member.id)),
+    requestPending,
+    hostRequests: viewerActsAsHost ? openHostRequests(initiative.id).map((r) => ({ id: r.id, memberId: r.member_id, displayName: r.display_name, createdAt: r.created_at })) : [],
+    lazyDays: governance.hostRequestLazyConsentDays,
     participant,
     viewerHasVoice,
     flags: viewerHasVoice ? flagsOn({ type: "initiative", id: String(initiative.id) }) : null,
     rules: viewerHasVoice && !viewerIsHost ? ruleHeadings(currentRules().text) : [],
-    proposals: listProposals({ initiativeId: initiative.id }).map((p) => ({ id: p.id, title: p.title, closed: p.closed_at !== null })),
+    proposals: listProposals({ initiativeId: initiative.id, viewerId: member?.id ?? null }).map((p) => ({ id: p.id, title: p.title, hidden: !!p.hidden, closed: p.closed_at !== null })),
     // "People working on the same tag": cross-connections across organisations.
     sameTagPeople: peopleOnTags(initiative.tagList, { exclude: initiative.hosts.map((h) => h.id), includeMembersOnly: !!member, limit: 6 }).map((p) => ({
       id: p.id,
@@ -74,7 +83,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // The organisations taking part, as their part of the map (not for hidden initiatives).
     worksWith: initiative.hiddenAt ? null : initiativePart(initiative.id, !!member),
     // --- contributions (outcomes and comments) ---
-    contributions: initiativeContributions(initiative.id, { memberId: member?.id ?? null, hasVoice: viewerHasVoice }, now),
+    // Outcomes and comments carry the initiative's title: none for those who may not read it.
+    contributions: initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { outcomes: [], comments: [], loggedIn: !!member, mayPostOutcome: false, outcomeSessions: [] } : initiativeContributions(initiative.id, { memberId: member?.id ?? null, hasVoice: viewerHasVoice }, now),
     contributionRules: viewerHasVoice ? ruleHeadings(currentRules().text) : [],
     // --- end contributions ---
     sessions,
@@ -99,7 +109,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // Hidden from those who may not read it: not even the title leaves the server.
       ...(initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { title: "", summary: "", place: "", tagList: [] as string[], cover: null } : {}),
     },
-    isHost: !!member && initiative.hosts.some((h) => h.id === member.id),
+    isHost: viewerActsAsHost,
+    isListedHost: viewerIsHost,
     timeZone: env().TZ_COMMUNITY,
   };
 }
@@ -108,7 +119,7 @@ export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
   const { contributions, contributionRules, worksWith } = useLoaderData<typeof loader>();
-  const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople } = useLoaderData<typeof loader>();
+  const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople, requestPending, hostRequests, lazyDays, isListedHost } = useLoaderData<typeof loader>();
   if (hidden && !showBody) {
     return (
       <article className="narrow">
@@ -223,11 +234,42 @@ export default function InitiativePage() {
           <Form method="post" action={`/initiatives/${initiative.id}/hosts`}>
             <input type="hidden" name="intent" value="join" />
             <button type="submit" className="button secondary">
-              {initiative.hosts.length ? t("host.join") : t("host.takeUp")}
+              {initiative.hosts.length ? t("host.ask") : t("host.takeUp")}
             </button>
           </Form>
         ) : null}
-        {isHost ? (
+        {requestPending ? (
+          <Form method="post" action={`/initiatives/${initiative.id}/hosts`}>
+            <p className="notice">{t("host.pending")}</p>
+            <input type="hidden" name="intent" value="withdraw" />
+            <button type="submit" className="link-button">
+              {t("host.withdraw")}
+            </button>
+          </Form>
+        ) : null}
+        {hostRequests.length ? (
+          <section aria-labelledby="host-requests-heading">
+            <h3 id="host-requests-heading">{t("host.requests.title")}</h3>
+            <p className="hint">{t("host.requests.lazy", { days: lazyDays })}</p>
+            <ul className="people">
+              {hostRequests.map((r) => (
+                <li key={r.id}>
+                  <Link to={`/members/${r.memberId}`}>{r.displayName}</Link>
+                  <Form method="post" action={`/initiatives/${initiative.id}/hosts`} className="inline-actions">
+                    <input type="hidden" name="request" value={r.id} />
+                    <button type="submit" name="intent" value="accept" className="button secondary" aria-label={`${t("host.accept")}: ${r.displayName}`}>
+                      {t("host.accept")}
+                    </button>{" "}
+                    <button type="submit" name="intent" value="decline" className="link-button" aria-label={`${t("host.decline")}: ${r.displayName}`}>
+                      {t("host.decline")}
+                    </button>
+                  </Form>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        {isListedHost ? (
           <Form method="post" action={`/initiatives/${initiative.id}/hosts`}>
             <input type="hidden" name="intent" value="step-back" />
             <button type="submit" className="link-button">
@@ -243,7 +285,7 @@ export default function InitiativePage() {
           <ul>
             {proposals.map((p) => (
               <li key={p.id}>
-                <Link to={`/proposals/${p.id}`}>{p.title}</Link>
+                <Link to={`/proposals/${p.id}`}>{p.hidden && !p.title ? t("proposal.hiddenTitle") : p.title}</Link>
                 {p.closed ? <span className="muted"> · {t("proposal.closed")}</span> : null}
               </li>
             ))}

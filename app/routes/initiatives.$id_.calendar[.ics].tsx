@@ -7,7 +7,8 @@ import { calendarSessions } from "~/models/sessions.server";
 // Served at /initiatives/:id.ics (the server maps that address here).
 export function loader({ request, params }: LoaderFunctionArgs) {
   const initiative = getInitiative(idParam(params.id));
-  if (!initiative) throw new Response("Not found", { status: 404 });
+  // A hidden initiative's calendar would still carry its title as the calendar's name.
+  if (!initiative || initiative.hiddenAt) throw new Response("Not found", { status: 404 });
   const sessions = calendarSessions({ initiativeId: initiative.id });
   return calendarResponse(calendarFile(sessions, initiative.title, originOf(request)), `initiative-${initiative.id}.ics`);
 }

@@ -7,22 +7,27 @@ import { requireMember } from "~/lib/auth.server";
 import { readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { idParam } from "~/lib/params.server";
-import { HostRefusedError, joinAsHost, stepBack } from "~/models/hosts.server";
+import { answerHostRequest, HostRefusedError, joinAsHost, stepBack, withdrawHostRequest } from "~/models/hosts.server";
 
-// Join as co-host (or take up an initiative that is looking for a host), or step back.
+// Ask to join as co-host (or take up an initiative that is looking for a host), withdraw the
+// request, answer one as a host, or step back (governance.md §2).
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const id = idParam(params.id);
-  const intent = (await readFormData(request)).get("intent");
+  const form = await readFormData(request);
+  const intent = form.get("intent");
+  const requestId = Number(form.get("request"));
   try {
     if (intent === "join") joinAsHost(id, member.id);
+    else if (intent === "withdraw") withdrawHostRequest(id, member.id);
+    else if ((intent === "accept" || intent === "decline") && Number.isSafeInteger(requestId) && requestId > 0) answerHostRequest(requestId, member.id, intent === "accept", id);
     else if (intent === "step-back") stepBack(id, member.id);
     else return data({ message: "error.badRequest" as const }, { status: 400 });
   } catch (error) {
-    if (error instanceof HostRefusedError) return data({ message: error.messageKey }, { status: error.messageKey === "host.notFound" ? 404 : 409 });
+    if (error instanceof HostRefusedError) return data({ message: error.messageKey }, { status: error.messageKey === "host.notFound" || error.messageKey === "host.requestNotFound" ? 404 : error.messageKey === "member.held" ? 403 : 409 });
     throw error;
   }
-  return redirect(`/initiatives/${id}`, 303);
+  return redirect(`/initiatives/${id}#hosts-heading`, 303);
 }
 
 export function loader({ params, context }: LoaderFunctionArgs) {

@@ -19,6 +19,7 @@ import { Avatar } from "~/components/picture";
 import { outcomesByMember } from "~/models/contributions.server";
 import { currentRules } from "~/models/proposals.server";
 import { voiceOfMember, voiceSnapshot } from "~/models/voice.server";
+import type { MemberVoice } from "~/governance/voice";
 import { organisationPart } from "~/models/network.server";
 import { MapPart } from "~/components/network";
 
@@ -67,7 +68,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     outcomes: outcomesByMember(full.id, { memberId: viewer?.id ?? null, hasVoice: viewerHasVoice }),
     colleagues: peopleOnTags(full.expertise, { exclude: [full.id], includeMembersOnly: !!viewer }).map((p) => ({ id: p.id, displayName: p.displayName, organisation: p.organisation, shared: p.shared })),
-    voice: voiceOfMember(profile.id),
+    // Why the member has a voice is public; what is pending or missing only the member sees.
+    voice: ((v) => ({ ...v, pending: viewer?.id === profile.id ? v.pending : null, lastMiss: viewer?.id === profile.id ? v.lastMiss : null }))(voiceOfMember(profile.id)),
     bootstrapping: snapshot.bootstrapping,
     hosting,
     worksWith: organisationPart(profile.organisation, !!viewer),
@@ -167,20 +169,7 @@ function FullProfile() {
 
       <section className="panel" aria-labelledby="voice-heading">
         <h2 id="voice-heading">{t("voice.title")}</h2>
-        <p>
-          {voice.kind === "attended" || voice.kind === "hosted"
-            ? t(voice.kind === "attended" ? "voice.reason.attended" : "voice.reason.hosted", { title: voice.title, date: formatDate(voice.at, locale, timeZone) })
-            : voice.kind === "bootstrap"
-              ? t("voice.reason.bootstrap")
-              : voice.kind === "none" && voice.accountTooNew
-                ? t("voice.none.tooNew")
-                : t("voice.none")}
-        </p>
-        {voice.kind === "attended" || voice.kind === "hosted" ? (
-          <p>
-            <Link to={`/sessions/${voice.sessionId}`}>{voice.title}</Link>
-          </p>
-        ) : null}
+        <VoiceExplained voice={voice} isSelf={isSelf} />
         <p>
           <Link to="/how-it-works">{t("nav.howItWorks")}</Link>
         </p>
@@ -233,5 +222,49 @@ function FullProfile() {
         </Form>
       ) : null}
     </article>
+  );
+}
+
+/** Why a member has a voice, in plain words; for the member also what is pending or missing. */
+function VoiceExplained({ voice, isSelf }: { voice: MemberVoice; isSelf: boolean }) {
+  const t = useT();
+  const locale = useLocale();
+  const timeZone = useTimeZone();
+  const date = (at: number) => formatDate(at, locale, timeZone);
+  const { reason } = voice;
+  return (
+    <>
+      <p>
+        {voice.held
+          ? t("voice.held")
+          : reason.kind === "earned"
+            ? t(reason.via === "attended" ? "voice.reason.earned.attended" : "voice.reason.earned.hosted", { title: reason.title, date: date(reason.at), until: date(reason.until) })
+            : reason.kind === "founder"
+              ? t("voice.reason.founder")
+              : reason.kind === "bootstrap"
+                ? t("voice.reason.bootstrap")
+                : !voice.accountOldEnough
+                  ? t("voice.none.tooNew")
+                  : t("voice.none")}
+      </p>
+      {reason.kind === "earned" ? (
+        <p>
+          <Link to={`/sessions/${reason.sessionId}`}>{reason.title}</Link>
+        </p>
+      ) : null}
+      {voice.founder ? (
+        <p>
+          {t("voice.founder")} {isSelf ? <Link to="/founders">{t("founder.link")}</Link> : null}
+        </p>
+      ) : null}
+      {voice.witness ? <p>{t("voice.witness")}</p> : null}
+      {voice.pending ? (
+        <p className="notice">
+          {t("voice.pending", { date: date(voice.pending.startsAt), title: voice.pending.title })} {voice.pending.heldBack ? t("voice.pending.brake") : null}
+        </p>
+      ) : null}
+      {voice.lastMiss && reason.kind === "none" ? <p className="hint">{t(`voice.miss.${voice.lastMiss.why}`, { title: voice.lastMiss.title, date: date(voice.lastMiss.at) })}</p> : null}
+      {isSelf && reason.kind === "none" ? <p className="hint">{t("voice.how")}</p> : null}
+    </>
   );
 }

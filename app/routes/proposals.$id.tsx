@@ -18,7 +18,9 @@ import {
   currentRules,
   eligibleMembers,
   getProposal,
+  listProposals,
   mayTakePart,
+  statementHistory,
   positionsOf,
   ProposalRefusedError,
   raiseAgain,
@@ -29,7 +31,8 @@ import {
 import { getInitiative } from "~/models/initiatives.server";
 import { voiceSnapshot } from "~/models/voice.server";
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) => titleMeta(matches, null, data?.proposal.title);
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  data?.proposal.hidden ? [...titleMeta(matches, "proposal.hiddenTitle"), { name: "robots", content: "noindex" }] : titleMeta(matches, null, data?.proposal.title);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = idParam(params.id);
@@ -44,11 +47,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const mine = member ? positions.find((p) => p.memberId === member.id) : undefined;
   const effect = proposal.effect;
   const initiative = proposal.initiativeId ? getInitiative(proposal.initiativeId) : null;
+  // About a hidden initiative: its text stays with members with a voice, its hosts and its opener.
+  const hidden = listProposals({ id, viewerId: member?.id ?? null })[0]?.hidden ?? true;
   return {
     proposal: {
       id: proposal.id,
-      title: proposal.title,
-      bodyHtml: renderMarkdown(proposal.body),
+      hidden,
+      title: hidden ? "" : proposal.title,
+      bodyHtml: hidden ? "" : renderMarkdown(proposal.body),
       scope: proposal.scope,
       kind: proposal.kind,
       fallbackOf: proposal.fallbackOf,
@@ -57,11 +63,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deadline: proposal.deadline.getTime(),
       closed: !!proposal.closedAt,
       outcome: proposal.outcome,
-      statement: proposal.statement,
-      initiative: initiative ? { id: initiative.id, title: initiative.title } : null,
+      statement: hidden ? null : proposal.statement,
+      // Every earlier version of the outcome statement stays readable, with its author (governance.md §3).
+      statementHistory: hidden ? [] : statementHistory(proposal.id).slice(1).map((v) => ({ id: v.id, text: v.text, at: v.at, name: v.display_name })),
+      initiative: initiative ? { id: initiative.id, title: hidden ? "" : initiative.title } : null,
       effect: effect ? { type: effect.type, diff: effect.type === "rules" ? diffLines(currentRulesBefore(proposal.id), effect.text) : null } : null,
     },
-    positions: positions.map((p) => ({ memberId: p.memberId, displayName: p.displayName, position: p.position, reason: p.reason })),
+    positions: positions.map((p) => ({ memberId: p.memberId, displayName: p.displayName, position: p.position, reason: hidden ? "" : p.reason })),
     options: positionsFor(proposal.kind),
     quorum: quorum(eligibleNow),
     eligible: eligibleNow,
@@ -127,10 +135,11 @@ export default function ProposalPage() {
       </p>
       <p className="card-meta">
         <span className="badge">{t(`proposal.kind.${proposal.kind}` as MessageKey)}</span>
-        <span>{proposal.scope === "network" ? t("proposal.scope.network") : t("proposal.scope.initiativeNamed", { title: proposal.initiative?.title ?? "" })}</span>
+        <span>{proposal.scope === "network" ? t("proposal.scope.network") : t("proposal.scope.initiativeNamed", { title: proposal.hidden ? t("flag.hidden.title") : (proposal.initiative?.title ?? "") })}</span>
         {proposal.fallbackOf ? <span>{t("proposal.fallback", { id: proposal.fallbackOf })}</span> : null}
       </p>
-      <h1>{proposal.title}</h1>
+      <h1>{proposal.hidden ? t("proposal.hiddenTitle") : proposal.title}</h1>
+      {proposal.hidden ? <p className="notice">{t("proposal.hidden.notice")}</p> : null}
       {proposal.openedBySystem ? <p className="notice">{t("proposal.openedBySystem")}</p> : null}
       <div className="prose" dangerouslySetInnerHTML={{ __html: proposal.bodyHtml }} />
       {proposal.effect?.diff ? (
@@ -167,9 +176,22 @@ export default function ProposalPage() {
             <>
               <h3>{t("proposal.statement")}</h3>
               <p className="statement">{proposal.statement}</p>
+              {proposal.statementHistory.length ? (
+                <details>
+                  <summary>{t("proposal.statement.history")}</summary>
+                  <ul className="stack">
+                    {proposal.statementHistory.map((v) => (
+                      <li key={v.id}>
+                        <p className="muted">{t("proposal.statement.by", { name: v.name ?? t("member.former"), date: formatDateTime(v.at, locale, timeZone) })}</p>
+                        <p className="statement">{v.text}</p>
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              ) : null}
             </>
           ) : null}
-          {canTakePart ? (
+          {canTakePart && !proposal.hidden ? (
             <Form method="post" className="stack">
               <input type="hidden" name="intent" value="statement" />
               <Field name="statement" label={proposal.statement ? t("proposal.statement.edit") : t("proposal.statement.write")} hint={t("proposal.statement.hint")} defaultValue={proposal.statement ?? ""} multiline rows={4} maxLength={proposalLimits.statement} />

@@ -1,6 +1,7 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import type { MessageKey } from "~/lib/i18n";
+import { getMember } from "~/lib/auth.server";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { formatDateTime } from "~/lib/time";
@@ -8,10 +9,11 @@ import { closeDueProposals, listProposals } from "~/models/proposals.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.list.title");
 
-export function loader() {
+export async function loader({ request }: LoaderFunctionArgs) {
   // Anything past its deadline is closed before it is shown (the scheduler does it too).
   closeDueProposals();
-  return { open: listProposals({ open: true }), closed: listProposals({ open: false }) };
+  const viewerId = (await getMember(request))?.id ?? null;
+  return { open: listProposals({ open: true, viewerId }), closed: listProposals({ open: false, viewerId }) };
 }
 
 type Row = ReturnType<typeof listProposals>[number];
@@ -25,10 +27,10 @@ function ProposalRow({ p }: { p: Row }) {
     <li className="card">
       <p className="card-meta">
         <span className="badge">{t(`proposal.kind.${p.kind}` as MessageKey)}</span>
-        <span>{p.scope === "network" ? t("proposal.scope.network") : t("proposal.scope.initiativeNamed", { title: p.initiative_title ?? "" })}</span>
+        <span>{p.scope === "network" ? t("proposal.scope.network") : t("proposal.scope.initiativeNamed", { title: p.hidden ? t("flag.hidden.title") : (p.initiative_title ?? "") })}</span>
       </p>
       <h3 className="card-title">
-        <Link to={`/proposals/${p.id}`}>{p.title}</Link>
+        <Link to={`/proposals/${p.id}`}>{p.hidden ? t("proposal.hiddenTitle") : p.title}</Link>
       </h3>
       <p className="muted">
         {outcome ? (outcome.adopted ? t("proposal.adopted") : t("proposal.notAdopted")) : t("proposal.deadline", { when: formatDateTime(p.deadline, locale, timeZone) })}

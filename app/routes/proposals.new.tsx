@@ -39,13 +39,12 @@ const proposalSchema = z
     if (v.effect === "remove-host" && (v.scope !== "initiative" || !v.hostId)) ctx.addIssue({ code: "custom", path: ["hostId"], message: "proposal.removeHost.invalid" });
   });
 
-/** Initiatives the member takes part in or hosts, for initiative proposals; and their hosts. */
+/** Initiatives the member takes part in (attended, signed up) or hosts, for initiative proposals; and their hosts. */
 function initiativesOf(memberId: string) {
   const rows = db().all<{ id: number; title: string }>(sql`
     SELECT DISTINCT i.id, i.title FROM initiatives i
     WHERE i.id IN (SELECT initiative_id FROM hosts WHERE member_id = ${memberId})
-       OR i.id IN (SELECT s.initiative_id FROM registrations r JOIN sessions s ON s.id = r.session_id WHERE r.member_id = ${memberId} AND r.status IN ('registered', 'waitlisted'))
-       OR i.id IN (SELECT initiative_id FROM interests WHERE member_id = ${memberId})
+       OR i.id IN (SELECT s.initiative_id FROM registrations r JOIN sessions s ON s.id = r.session_id WHERE r.member_id = ${memberId} AND (r.status IN ('registered', 'waitlisted') OR r.attended_at IS NOT NULL))
     ORDER BY i.title`);
   const hostRows = db().all<{ initiative_id: number; member_id: string; display_name: string }>(sql`
     SELECT h.initiative_id, h.member_id, m.display_name FROM hosts h JOIN members m ON m.id = h.member_id`);

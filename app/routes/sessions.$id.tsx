@@ -14,17 +14,18 @@ import { sessionRules } from "~/governance/config";
 // --- contributions (outcomes) ---
 import { SessionOutcomesSection } from "~/components/contributions";
 import { ruleHeadings } from "~/lib/diff";
-import { sessionContributions } from "~/models/contributions.server";
+import { sessionContributions, type SessionContributions } from "~/models/contributions.server";
 import { currentRules } from "~/models/proposals.server";
 import { voiceSnapshot } from "~/models/voice.server";
 // --- end contributions ---
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
-  ...titleMeta(matches, null, data ? `${data.session.initiativeTitle}` : undefined),
-  ...(data && !data.hidden
-    ? shareMeta(matches, { title: data.session.initiativeTitle, description: data.shareDescription, path: `/sessions/${data.session.id}`, image: previewCard(`/sessions/${data.session.id}`), type: "article" })
-    : []),
-];
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  data?.hidden
+    ? [...titleMeta(matches, "flag.hidden.title"), { name: "robots", content: "noindex" }]
+    : [
+        ...titleMeta(matches, null, data ? `${data.session.initiativeTitle}` : undefined),
+        ...(data ? shareMeta(matches, { title: data.session.initiativeTitle, description: data.shareDescription, path: `/sessions/${data.session.id}`, image: previewCard(`/sessions/${data.session.id}`), type: "article" }) : []),
+      ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const session = getSession(idParam(params.id));
@@ -33,26 +34,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = new Date();
   const summary = sessionsOfInitiative(session.initiativeId, member?.id ?? null).find((s) => s.id === session.id)!;
   const host = !!member && isHost(session.initiativeId, member.id);
+  const viewerHasVoice = !!member && voiceSnapshot(now.getTime()).voices.has(member.id);
+  // A hidden initiative's title stays readable only for its hosts (the authors) and members with a voice.
+  const hidden = session.initiativeHidden ? { rule: session.initiativeHiddenRule, canRead: host || viewerHasVoice } : null;
+  const unreadable = !!hidden && !hidden.canRead;
   const participants = participantsOf(session.id);
   const takesPart = !!member && participants.some((p) => p.memberId === member.id);
   const checkinOpen = isCheckinOpen(session, now);
   const markingOpen = !session.cancelledAt && now.getTime() >= session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
   // --- contributions (outcomes) ---
-  const viewerHasVoice = !!member && voiceSnapshot(now.getTime()).voices.has(member.id);
-  const contributions = sessionContributions(session, { memberId: member?.id ?? null, hasVoice: viewerHasVoice }, now.getTime());
+  // Outcomes carry the initiative's title and belong to the hidden content.
+  const contributions: SessionContributions = unreadable ? { outcomes: [], mayPostOutcome: false } : sessionContributions(session, { memberId: member?.id ?? null, hasVoice: viewerHasVoice }, now.getTime());
   const contributionRules = viewerHasVoice ? ruleHeadings(currentRules().text) : [];
   // --- end contributions ---
   return {
     contributions,
     contributionRules,
     // Hidden initiatives get no card for shared links.
-    hidden: session.initiativeHidden,
-    shareDescription: session.initiativeSummary,
+    hidden,
+    shareDescription: hidden ? "" : session.initiativeSummary,
     session: {
       id: session.id,
       initiativeId: session.initiativeId,
-      initiativeTitle: session.initiativeTitle,
-      initiativeSummary: session.initiativeSummary,
+      initiativeTitle: unreadable ? "" : session.initiativeTitle,
+      initiativeSummary: unreadable ? "" : session.initiativeSummary,
       startsAt: session.startsAt.getTime(),
       endsAt: session.endsAt.getTime(),
       place: session.place,
@@ -78,16 +83,22 @@ export default function SessionPage() {
   const locale = useLocale();
   const timeZone = useTimeZone();
   const { contributions, contributionRules } = useLoaderData<typeof loader>();
-  const { session, summary, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen } = useLoaderData<typeof loader>();
+  const { session, hidden, summary, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen } = useLoaderData<typeof loader>();
   const here = `/sessions/${session.id}`;
+  const title = hidden && !hidden.canRead ? t("flag.hidden.title") : session.initiativeTitle;
   const registered = participants?.filter((p) => p.status === "registered") ?? [];
   const waiting = participants?.filter((p) => p.status === "waitlisted") ?? [];
   return (
     <article className="session-page">
       <p>
-        <Link to={`/initiatives/${session.initiativeId}`}>← {t("session.backToInitiative", { title: session.initiativeTitle })}</Link>
+        <Link to={`/initiatives/${session.initiativeId}`}>← {t("session.backToInitiative", { title })}</Link>
       </p>
-      <h1>{session.initiativeTitle}</h1>
+      <h1>{title}</h1>
+      {hidden ? (
+        <p className="form-error">
+          {t("session.hidden.notice", { rule: hidden.rule })} {hidden.canRead ? null : t("flag.hidden.onlyVoices")}
+        </p>
+      ) : null}
       <p className="lead">{formatTimeRange(session.startsAt, session.endsAt, locale, timeZone)}</p>
       {session.cancelled ? <p className="form-error">{t("session.closed.cancelled")}</p> : null}
       <dl className="facts">

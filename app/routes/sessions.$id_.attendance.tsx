@@ -8,17 +8,20 @@ import { readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { idParam } from "~/lib/params.server";
 import { refusalOf } from "~/lib/registration-errors.server";
-import { markAttendance } from "~/models/registrations.server";
+import { markAttendance, withdrawCheckIn } from "~/models/registrations.server";
 
-// A host ticks who came: `memberId` and `present` (1 or 0).
+// A host ticks who came: `memberId` and `present` (1 or 0); or `intent=withdraw`: a member undoes their own check-in.
 export async function action({ request, params }: ActionFunctionArgs) {
   const host = await requireMember(request);
   const sessionId = idParam(params.id);
   const form = await readFormData(request);
   const memberId = form.get("memberId");
-  if (typeof memberId !== "string" || !memberId) return data({ message: "session.notRegistered" as const }, { status: 400 });
+  const withdrawing = form.get("intent") === "withdraw";
+  if (!withdrawing && (typeof memberId !== "string" || !memberId)) return data({ message: "session.notRegistered" as const }, { status: 400 });
   try {
-    markAttendance(sessionId, host.id, memberId, form.get("present") !== "0");
+    // A member takes back their own check-in; hosts tick who came.
+    if (withdrawing) withdrawCheckIn(sessionId, host.id);
+    else markAttendance(sessionId, host.id, memberId as string, form.get("present") !== "0");
   } catch (error) {
     const refusal = refusalOf(error);
     if (!refusal) throw error;

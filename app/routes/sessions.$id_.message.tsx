@@ -9,7 +9,7 @@ import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { isHost } from "~/models/initiatives.server";
-import { getSession, messageParticipants } from "~/models/sessions.server";
+import { getSession, MessageLimitError, messageParticipants } from "~/models/sessions.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "session.message.title");
 
@@ -35,8 +35,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { member, session } = await requireHostedSession(request, params.id);
   const form = parseForm(messageSchema, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values, sent: null }, { status: 400 });
-  const sent = messageParticipants(session.id, member.id, form.data);
-  return { errors: undefined, values: {} as Record<string, string>, sent };
+  try {
+    const sent = messageParticipants(session.id, member.id, form.data);
+    return { errors: undefined, values: {} as Record<string, string>, sent };
+  } catch (error) {
+    if (!(error instanceof MessageLimitError)) throw error;
+    return data({ errors: { form: "session.message.limit" as const }, values: form.data as Record<string, string>, sent: null }, { status: 429 });
+  }
 }
 
 export default function MessageParticipants() {

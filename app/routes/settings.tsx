@@ -52,6 +52,7 @@ const kindLabels: Record<string, MessageKey> = {
   reminder: "settings.mail.kind.reminder",
   invitation: "settings.mail.kind.invitation",
   "host-message": "settings.mail.kind.hostMessage",
+  "host-request": "settings.mail.kind.hostRequest",
   "proposal-reminder": "settings.mail.kind.proposalReminder",
 };
 

@@ -1,14 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
-import { getMember, hashPassword, startAuthSession, verifyPassword } from "~/lib/auth.server";
+import { getMember, hashPassword, safeRedirect, startAuthSession, verifyPassword } from "~/lib/auth.server";
 import { parseForm, readFormData, requiredText } from "~/lib/forms";
 import { resolveLocale } from "~/lib/i18n/locale.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
+import { foundIfFirst } from "~/models/founders.server";
 import { createMember, EmailTakenError, findMemberByEmail } from "~/models/members.server";
 import { hitRateLimit } from "~/models/rate-limits.server";
 
@@ -16,6 +17,8 @@ export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "signup.ti
 
 const signupSchema = z.object({
   email: z.email({ error: "auth.email.invalid" }).max(254, { error: "auth.email.invalid" }),
+  // Where to go afterwards, such as a founder's invitation link; only a path on this site.
+  redirectTo: z.string().max(500).optional(),
   password: z
     .string({ error: "auth.password.tooShort" })
     .min(10, { error: "auth.password.tooShort" })
@@ -54,18 +57,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
         displayName,
         locale: resolveLocale(request, null),
       });
+      // The first account of a fresh network is its first founder (governance.md §1).
+      foundIfFirst(memberId);
     } catch (error) {
       if (!(error instanceof EmailTakenError)) throw error;
       return data({ errors: { form: "signup.failed" as const }, values: { email, displayName }, retryAfter: 0 }, { status: 400 });
     }
   }
-  return redirect("/", { status: 303, headers: { "Set-Cookie": await startAuthSession(memberId, request) } });
+  return redirect(safeRedirect(form.data.redirectTo), { status: 303, headers: { "Set-Cookie": await startAuthSession(memberId, request) } });
 }
 
 export default function Signup() {
   const t = useT();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const [params] = useSearchParams();
+  const redirectTo = params.get("redirectTo") ?? "/";
   return (
     <section className="narrow">
       <h1>{t("signup.title")}</h1>
@@ -76,6 +83,7 @@ export default function Signup() {
         <Field name="displayName" label={t("auth.displayName")} hint={t("auth.displayName.hint")} errors={result?.errors} defaultValue={result?.values.displayName} required maxLength={80} autoComplete="name" />
         <Field name="email" type="email" label={t("auth.email")} hint={t("auth.email.hint")} errors={result?.errors} defaultValue={result?.values.email} required autoComplete="email" inputMode="email" />
         <Field name="password" type="password" label={t("auth.password")} hint={t("auth.password.hint")} errors={result?.errors} required autoComplete="new-password" />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <button type="submit" className="button" disabled={busy}>
           {t("signup.submit")}
         </button>

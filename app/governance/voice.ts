@@ -1,0 +1,331 @@
+// Who has a voice (docs/governance.md §1, version 2), as one pure function: a deterministic replay
+// of the network's meetings in time order. Who is a witness at a meeting depends on the voices of
+// earlier meetings, so the replay walks forward in time and decides every voice exactly once.
+// No database and no clock: the caller passes the data and `now`.
+import { governance as g } from "./config";
+
+const dayMs = 86_400_000;
+const hourMs = 3_600_000;
+
+export type ReplayMember = {
+  id: string;
+  createdAt: number;
+  /** When the member became a founder (the first account, or by a founder's invitation). */
+  founderAt: number | null;
+  /** Posting held by flags (§4): no voice, not a witness, from this moment until restored. */
+  heldAt: number | null;
+};
+
+export type ReplaySession = {
+  id: number;
+  initiativeId: number;
+  title: string;
+  startsAt: number;
+  /** The moment its time and place were last set (created, or moved). */
+  announcedAt: number;
+  cancelled: boolean;
+  /** Members who were hosts of the initiative when the session started. */
+  hosts: string[];
+  /** Who attended: checked in with the code themselves, or marked present by a host. */
+  attendance: { memberId: string; by: "code" | "host" }[];
+};
+
+/** A time during which an initiative was hidden by flags (`until` null: still hidden). */
+export type HiddenSpan = { initiativeId: number; from: number; until: number | null };
+
+export type ReplayInput = { members: ReplayMember[]; sessions: ReplaySession[]; hidden: HiddenSpan[]; now: number };
+
+/** Why a meeting did not count for a member (shown on their profile). */
+export type MissReason = "not-announced" | "witnesses" | "voided" | "account-age";
+
+export type Earning = {
+  memberId: string;
+  sessionId: number;
+  title: string;
+  via: "attended" | "hosted";
+  meetingAt: number;
+  /** When the voice from this meeting could start (the meeting plus the pending week). */
+  eligibleAt: number;
+  /** When it starts: later than eligibleAt when the growth brake held it back. */
+  startsAt: number;
+  endsAt: number;
+  /** A new voice (the member had none) rather than a longer one. */
+  newVoice: boolean;
+};
+
+export type VoiceReason =
+  | { kind: "earned"; via: "attended" | "hosted"; sessionId: number; title: string; at: number; until: number }
+  | { kind: "founder" }
+  | { kind: "bootstrap" }
+  | { kind: "none" };
+
+export type MemberVoice = {
+  reason: VoiceReason;
+  /** A witness: held a voice without a break for 30 days, or a founder with a voice. */
+  witness: boolean;
+  founder: boolean;
+  held: boolean;
+  /** A voice that was earned and starts later (the pending week, or held back by the brake). */
+  pending: { sessionId: number; title: string; meetingAt: number; startsAt: number; heldBack: boolean } | null;
+  /** The latest meeting the member attended that did not count, and why. */
+  lastMiss: { sessionId: number; title: string; at: number; why: MissReason } | null;
+  accountOldEnough: boolean;
+};
+
+export type VoiceReplay = {
+  now: number;
+  bootstrapping: boolean;
+  /** Members whose voice now comes from meetings that counted. */
+  earnedCount: number;
+  voices: Map<string, VoiceReason>;
+  witnesses: Set<string>;
+  earnings: Earning[];
+  /** Meetings that would have given a voice but were voided by hiding their initiative. */
+  voided: { memberId: string; sessionId: number; initiativeId: number; meetingAt: number }[];
+  member(memberId: string): MemberVoice;
+  /** The next moment at which the passing of time alone changes the result. */
+  nextChange: number;
+};
+
+type Interval = { s: number; e: number };
+
+/** A binary min-heap of interval ends, to count voices at a moment that only moves forward. */
+class EndHeap {
+  private items: { e: number; interval: Interval }[] = [];
+  push(interval: Interval) {
+    const items = this.items;
+    items.push({ e: interval.e, interval });
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent].e <= items[i].e) break;
+      [items[parent], items[i]] = [items[i], items[parent]];
+      i = parent;
+    }
+  }
+  /** Pops every end at or before `t` that is still the interval's end; returns how many. */
+  popUntil(t: number): number {
+    let ended = 0;
+    const items = this.items;
+    while (items.length && items[0].e <= t) {
+      const top = items[0];
+      const last = items.pop()!;
+      if (items.length) {
+        items[0] = last;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let m = i;
+          if (l < items.length && items[l].e < items[m].e) m = l;
+          if (r < items.length && items[r].e < items[m].e) m = r;
+          if (m === i) break;
+          [items[m], items[i]] = [items[i], items[m]];
+          i = m;
+        }
+      }
+      // An interval made longer left its earlier end behind: that one no longer ends it.
+      if (top.e === top.interval.e) ended++;
+    }
+    return ended;
+  }
+}
+
+const covers = (intervals: Interval[], at: number) => intervals.some((i) => i.s <= at && at < i.e);
+
+/** Whether the member's earned voice covered all of [from, to] without a break. */
+function coveredThroughout(intervals: Interval[], from: number, to: number): boolean {
+  let reached = from;
+  for (const i of intervals) {
+    if (i.s > reached) break;
+    if (i.e > reached) reached = i.e;
+    if (reached > to) return true;
+  }
+  return false;
+}
+
+function hiddenWithin(spans: HiddenSpan[] | undefined, from: number, to: number): boolean {
+  return !!spans?.some((span) => span.from <= to && (span.until === null || span.until >= from));
+}
+
+/** Growth brake: new voices allowed to start in any window of 7 days, given the voices then. */
+export function brakeCapacity(voices: number): number {
+  return Math.max(g.brakeMinimum, Math.floor(g.brakeShare * voices + 1e-9));
+}
+
+/**
+ * The earliest moment ≥ `eligibleAt` (and not before the last start, so voices start in the order
+ * they were earned) at which fewer than `capacity` new voices started in the 7 days before.
+ */
+export function brakeStart(starts: number[], eligibleAt: number, capacity: number): number {
+  const windowMs = g.brakeWindowDays * dayMs;
+  const candidate = Math.max(eligibleAt, starts.length ? starts[starts.length - 1] : eligibleAt);
+  let inWindow = 0;
+  for (let i = starts.length - 1; i >= 0 && starts[i] > candidate - windowMs; i--) inWindow++;
+  if (inWindow < capacity) return candidate;
+  // Wait until the oldest of the last `capacity` starts leaves the window.
+  return Math.max(candidate, starts[starts.length - capacity] + windowMs);
+}
+
+export function replayVoices(input: ReplayInput): VoiceReplay {
+  const { now } = input;
+  const members = new Map(input.members.map((m) => [m.id, m]));
+  const hiddenBy = new Map<number, HiddenSpan[]>();
+  for (const span of input.hidden) hiddenBy.set(span.initiativeId, [...(hiddenBy.get(span.initiativeId) ?? []), span]);
+
+  const intervals = new Map<string, Interval[]>();
+  const starts: number[] = []; // starts of new voices, in order (the brake's memory)
+  const newStarts: number[] = []; // every new earned interval's start, in order, for counting
+  let startedPointer = 0;
+  let ended = 0;
+  const heap = new EndHeap();
+  const earnings: Earning[] = [];
+  const voided: VoiceReplay["voided"] = [];
+  const lastMiss = new Map<string, MemberVoice["lastMiss"]>();
+
+  const held = (m: ReplayMember | undefined, t: number) => !!m && m.heldAt !== null && m.heldAt <= t;
+  /** Members holding an earned voice at `t`; `t` only moves forward. */
+  const earnedCountAt = (t: number) => {
+    while (startedPointer < newStarts.length && newStarts[startedPointer] <= t) startedPointer++;
+    ended += heap.popUntil(t);
+    return startedPointer - ended;
+  };
+  const everEarned = (id: string, t: number) => (intervals.get(id) ?? []).some((i) => i.s <= t);
+  const founderVoiceAt = (m: ReplayMember, t: number) => m.founderAt !== null && m.founderAt <= t && m.createdAt + g.bootstrapAccountAgeHours * hourMs <= t;
+  const voiceAt = (id: string, t: number, bootstrapping: boolean) => {
+    const m = members.get(id);
+    if (!m || held(m, t)) return false;
+    if (covers(intervals.get(id) ?? [], t)) return true;
+    return bootstrapping && (founderVoiceAt(m, t) || everEarned(id, t));
+  };
+  const witnessAt = (id: string, t: number, bootstrapping: boolean) => {
+    const m = members.get(id);
+    if (!m || held(m, t)) return false;
+    if (m.founderAt !== null && m.founderAt <= t && voiceAt(id, t, bootstrapping)) return true;
+    return coveredThroughout(intervals.get(id) ?? [], t - g.witnessDays * dayMs, t);
+  };
+
+  const earn = (memberId: string, session: ReplaySession, via: "attended" | "hosted", voicesAtMeeting: number) => {
+    const meetingAt = session.startsAt;
+    const eligibleAt = meetingAt + g.pendingDays * dayMs;
+    const endsAt = meetingAt + g.voiceWindowDays * dayMs;
+    const list = intervals.get(memberId) ?? [];
+    intervals.set(memberId, list);
+    const last = list[list.length - 1];
+    // Already holding (or waiting for) a voice when this one would start: it lasts longer.
+    if (last && (last.e >= eligibleAt || last.s > eligibleAt)) {
+      if (endsAt > last.e) {
+        last.e = endsAt;
+        heap.push(last);
+      }
+      earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt: Math.max(eligibleAt, last.s), endsAt, newVoice: false });
+      return;
+    }
+    const startsAt = brakeStart(starts, eligibleAt, brakeCapacity(voicesAtMeeting));
+    starts.push(startsAt);
+    const interval = { s: startsAt, e: Math.max(endsAt, startsAt) };
+    list.push(interval);
+    newStarts.push(startsAt);
+    heap.push(interval);
+    earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
+  };
+
+  const meetings = input.sessions
+    .filter((s) => !s.cancelled && s.startsAt <= now)
+    .sort((a, b) => a.startsAt - b.startsAt || a.id - b.id);
+
+  for (const session of meetings) {
+    const t = session.startsAt;
+    const voicesAtMeeting = earnedCountAt(t);
+    const bootstrapping = voicesAtMeeting < g.bootstrapVoiceThreshold;
+    const announced = t - session.announcedAt >= g.announceHours * hourMs;
+    const voidedHere = hiddenWithin(hiddenBy.get(session.initiativeId), t, t + g.voidWindowDays * dayMs);
+    const hostSet = new Set(session.hosts);
+    const selfWitnesses = new Set(
+      session.attendance.filter((a) => a.by === "code" && witnessAt(a.memberId, t, bootstrapping)).map((a) => a.memberId),
+    );
+    const present = [...new Set(session.attendance.map((a) => a.memberId))].sort();
+    const attendeesBesideHosts = present.filter((id) => !hostSet.has(id));
+    const candidates: { id: string; via: "attended" | "hosted" }[] = attendeesBesideHosts.map((id) => ({ id, via: "attended" as const }));
+    if (attendeesBesideHosts.length) for (const id of [...hostSet].sort()) candidates.push({ id, via: "hosted" });
+
+    for (const { id, via } of candidates) {
+      const m = members.get(id);
+      if (!m) continue;
+      const witnesses = selfWitnesses.size - (selfWitnesses.has(id) ? 1 : 0);
+      const why: MissReason | null = !announced
+        ? "not-announced"
+        : m.createdAt + g.accountAgeDays * dayMs > t
+          ? "account-age"
+          : witnesses < g.witnessesPerMeeting
+            ? "witnesses"
+            : voidedHere
+              ? "voided"
+              : null;
+      if (why === "voided") voided.push({ memberId: id, sessionId: session.id, initiativeId: session.initiativeId, meetingAt: t });
+      if (why) {
+        lastMiss.set(id, { sessionId: session.id, title: session.title, at: t, why });
+        continue;
+      }
+      earn(id, session, via, voicesAtMeeting);
+    }
+  }
+
+  // The state now.
+  const earnedNow = earnedCountAt(now);
+  const bootstrapping = earnedNow < g.bootstrapVoiceThreshold;
+  const voices = new Map<string, VoiceReason>();
+  const witnesses = new Set<string>();
+  const latestEarning = new Map<string, Earning>();
+  const waitingFor = new Map<string, Earning>();
+  for (const e of earnings) {
+    if (e.startsAt <= now) latestEarning.set(e.memberId, e);
+    else if (e.newVoice) waitingFor.set(e.memberId, e);
+  }
+  const memberVoice = (id: string): MemberVoice => {
+    const m = members.get(id);
+    const founder = !!m && m.founderAt !== null && m.founderAt <= now;
+    const isHeld = held(m, now);
+    let reason: VoiceReason = { kind: "none" };
+    if (m && !isHeld) {
+      const list = intervals.get(id) ?? [];
+      const current = list.find((i) => i.s <= now && now < i.e);
+      const latest = latestEarning.get(id);
+      if (current && latest) reason = { kind: "earned", via: latest.via, sessionId: latest.sessionId, title: latest.title, at: latest.meetingAt, until: current.e };
+      else if (bootstrapping && founderVoiceAt(m, now)) reason = { kind: "founder" };
+      else if (bootstrapping && everEarned(id, now)) reason = { kind: "bootstrap" };
+    }
+    const waiting = waitingFor.get(id);
+    return {
+      reason,
+      witness: m ? witnessAt(id, now, bootstrapping) : false,
+      founder,
+      held: isHeld,
+      pending: waiting ? { sessionId: waiting.sessionId, title: waiting.title, meetingAt: waiting.meetingAt, startsAt: waiting.startsAt, heldBack: waiting.startsAt > waiting.eligibleAt } : null,
+      lastMiss: lastMiss.get(id) ?? null,
+      accountOldEnough: !!m && m.createdAt + g.accountAgeDays * dayMs <= now,
+    };
+  };
+  for (const id of members.keys()) {
+    const v = memberVoice(id);
+    if (v.reason.kind !== "none") voices.set(id, v.reason);
+    if (v.witness) witnesses.add(id);
+  }
+
+  // When time alone changes this: a voice starts or ends, a founder's account comes of age, a
+  // witness reaches 30 days.
+  let nextChange = Number.POSITIVE_INFINITY;
+  const later = (at: number) => {
+    if (at > now && at < nextChange) nextChange = at;
+  };
+  for (const list of intervals.values()) {
+    for (const i of list) {
+      later(i.s);
+      later(i.e);
+      later(i.s + g.witnessDays * dayMs);
+    }
+  }
+  if (bootstrapping) for (const m of members.values()) if (m.founderAt !== null) later(m.createdAt + g.bootstrapAccountAgeHours * hourMs);
+
+  return { now, bootstrapping, earnedCount: earnedNow, voices, witnesses, earnings, voided, member: memberVoice, nextChange };
+}

@@ -1,0 +1,24 @@
+// Host powers (governance.md §2): a host row, and not held by flags (§4). Every host action asks
+// here, inside its own transaction, so a held member can do none of them.
+import { and, eq, sql } from "drizzle-orm";
+import { hosts } from "../../db/schema";
+import type { Db } from "../../db/client";
+import { db } from "~/lib/db.server";
+import { HeldMemberError, NotAHostError } from "./errors.server";
+
+type Reader = Pick<Db, "select" | "get">;
+
+/** The member's host row on the initiative, or a refusal: not a host, or held. */
+export function actingHost(tx: Reader, initiativeId: number, memberId: string) {
+  const host = tx.select().from(hosts).where(and(eq(hosts.initiativeId, initiativeId), eq(hosts.memberId, memberId))).get();
+  if (!host) throw new NotAHostError();
+  if (tx.get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`)) throw new HeldMemberError();
+  return host;
+}
+
+/** Whether the member may act as a host of the initiative now (host tools are shown). */
+export function canActAsHost(initiativeId: number, memberId: string): boolean {
+  return !!db().get(sql`
+    SELECT 1 FROM hosts h JOIN members m ON m.id = h.member_id
+    WHERE h.initiative_id = ${initiativeId} AND h.member_id = ${memberId} AND m.posting_held_at IS NULL`);
+}
