@@ -11,12 +11,13 @@
 // members had posted everything themselves. The bulk insert uses prepared statements in one
 // transaction; the full-text index is filled by the database's own triggers.
 import { eq, inArray } from "drizzle-orm";
-import { members } from "./schema";
+import { members, sessions } from "./schema";
 import { hashPassword } from "~/lib/auth.server";
 import { closeDb, db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { createInitiative, initiativeInput } from "~/models/initiatives.server";
-import { enrol, markAttendance, register, setInterest } from "~/models/registrations.server";
+import { checkIn, enrol, markAttendance, register, setInterest } from "~/models/registrations.server";
+import { recordVoiceChanges } from "~/models/voice.server";
 import { addSession } from "~/models/sessions.server";
 import { postOutcome } from "~/models/contributions.server";
 import { postNow, profileInput, updateProfile } from "~/models/profiles.server";
@@ -62,6 +63,8 @@ const demoMembers: { name: string; organisation: string; locale?: "nl" | "en" }[
   { name: "Tom Dekker", organisation: org.geldzorg },
   { name: "Yara Haddad", organisation: org.buurthuis },
 ];
+
+const founders = ["Anna", "Daan", "Gerrit", "Jamal"];
 
 const emailOf = (name: string) => `${name.split(" ")[0].normalize("NFD").replace(/[^A-Za-z]/g, "").toLowerCase()}@${demoDomain}`;
 
@@ -399,7 +402,7 @@ function seedBulk(counts: BulkCounts, from: number, to: number, now: number, pas
  * attendance) and two ahead, activities one ahead (a small one fills up and has a waiting
  * list); the last activity stays an idea that people said "I'm in" to.
  */
-function seedSessions(initiativeId: number, item: DemoInitiative, hostId: string, memberIds: string[], createdAt: Date, now: Date) {
+function seedSessions(initiativeId: number, item: DemoInitiative, hostId: string, memberIds: string[], founderIds: string[], createdAt: Date, now: Date) {
   const index = demoInitiatives.indexOf(item);
   const others = memberIds.filter((id) => id !== hostId);
   const pick = (count: number, offset: number) => Array.from({ length: count }, (_, i) => others[(offset + i * 3) % others.length]);
@@ -419,6 +422,10 @@ function seedSessions(initiativeId: number, item: DemoInitiative, hostId: string
       const first = add(past, 12, createdAt);
       for (const memberId of pick(6, index)) register(first, memberId, new Date(past.getTime() - day));
       for (const memberId of pick(5, index)) markAttendance(first, hostId, memberId, true, new Date(past.getTime() + hour));
+      // Founders came too and checked in with the code themselves: they are the witnesses that
+      // make this meeting count for a voice (governance.md §1).
+      const code = db().select({ code: sessions.checkinCode }).from(sessions).where(eq(sessions.id, first)).get()!.code;
+      for (const founderId of founderIds.filter((id) => id !== hostId).slice(0, 3)) checkIn(first, founderId, code, new Date(past.getTime() + 10 * 60_000));
       // What the first session produced, written up by one of the participants.
       postOutcome(
         initiativeId,
@@ -509,6 +516,8 @@ async function seedDemoNetwork(now: Date, counts: BulkCounts) {
       db().update(members).set({ createdAt: new Date(firstActivity - 7 * day + i * 3 * hour) }).where(eq(members.id, id)).run();
       ids.set(m.name.split(" ")[0], id);
     });
+    // The network's founders (governance.md §1): four people of four organisations who started it.
+    for (const first of founders) db().update(members).set({ founderAt: db().select({ at: members.createdAt }).from(members).where(eq(members.id, ids.get(first)!)).get()!.at }).where(eq(members.id, ids.get(first)!)).run();
     seedBulk(counts, firstActivity, now.getTime() - firstDemoDaysAgo * day - day / 2, now.getTime(), passwordHash);
     for (const item of demoInitiatives) {
       const memberId = ids.get(item.by);
@@ -525,9 +534,11 @@ async function seedDemoNetwork(now: Date, counts: BulkCounts) {
       // A different hour of the day each time.
       const at = new Date(now.getTime() - item.daysAgo * day - ((item.daysAgo * 7) % 8) * hour);
       const initiativeId = createInitiative(memberId, input, at);
-      seedSessions(initiativeId, item, memberId, [...ids.values()], at, now);
+      seedSessions(initiativeId, item, memberId, [...ids.values()], founders.map((f) => ids.get(f)!), at, now);
     }
     seedProfiles(ids, now);
+    // What the meetings gave: voices started, held back by the growth brake, the bootstrap's end.
+    recordVoiceChanges(now.getTime());
     // Demo addresses do not exist: never send the mails the demo activity queued.
     db().$client.prepare("DELETE FROM outbox WHERE to_address LIKE ?").run(`%@${demoDomain}`);
   }).immediate();

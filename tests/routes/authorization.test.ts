@@ -10,16 +10,19 @@
 // Actors are deliberately "pure": the host and the participant are minutes-old accounts without
 // a voice, so a right they exercise comes from their role alone, and the voice member takes part
 // in nothing, so a right they exercise comes from their voice alone. The voice member gets a voice
-// through the bootstrap (account backdated 2 days, fewer than 5 earned voices); attendance created
-// by check-in/attendance cases is reset after every case so the bootstrap never ends mid-matrix.
+// through the bootstrap as a founder (governance v2 §1: only founders whose account is 24 hours old
+// have a voice while fewer than 5 members earned one; a founder with a voice is also a witness, so
+// may flag); attendance created by check-in/attendance cases is reset after every case so voices
+// never change mid-matrix.
 import { sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { postComment, postOutcome } from "~/models/contributions.server";
-import { stepBack } from "~/models/hosts.server";
-import { closeProposal, openProposal } from "~/models/proposals.server";
+import { joinAsHost, stepBack } from "~/models/hosts.server";
+import { closeProposal, currentRules, openProposal } from "~/models/proposals.server";
 import { register } from "~/models/registrations.server";
 import { voiceSnapshot } from "~/models/voice.server";
+import { ruleHeadings } from "~/lib/diff";
 import { toLocalDateTimeInput } from "~/lib/time";
 import { action as editCommentAction } from "~/routes/comments.$id_.edit";
 import { action as flagCommentAction } from "~/routes/comments.$id_.flag";
@@ -49,6 +52,7 @@ import { action as settingsAction } from "~/routes/settings";
 import { action as profileAction } from "~/routes/settings_.profile";
 import { context, dataOf, formRequest, getRequest, memberWithSession, settle, statusOf } from "../support/requests";
 import { day, hour, initiativeBy, sessionOf } from "../support/fixtures";
+import { makeFounder } from "../support/governance";
 
 type Member = Awaited<ReturnType<typeof memberWithSession>>;
 type Actor = "anonymous" | "newbie" | "voice" | "host" | "participant";
@@ -57,6 +61,7 @@ const actors: Actor[] = ["anonymous", "newbie", "voice", "host", "participant"];
 
 let members: Record<Exclude<Actor, "anonymous">, Member>;
 let target: Member; // a bystander whose profile can be flagged
+let rule: string; // a heading of the house rules in force: a flag must name one (governance v2 §4)
 
 /** Fresh targets for one case: an initiative hosted by `host`, with a future, a past and a live session. */
 function fixture() {
@@ -130,12 +135,24 @@ const routes: RouteSpec[] = [
     call: (fx, cookie) => post(enrolAction, `/initiatives/${fx.initiativeId}/enrol`, { id: String(fx.initiativeId) }, {})(cookie) },
   { route: "POST /initiatives/:id/interest (I'm in)", expect: anyMember,
     call: (fx, cookie) => post(interestAction, `/initiatives/${fx.initiativeId}/interest`, { id: String(fx.initiativeId) }, { interested: "1" })(cookie) },
-  // Co-hosting (§2): participants join in one step; refusals are 409 by the route's contract.
-  { route: "POST /initiatives/:id/hosts intent=join", expect: onlyParticipant, refusal: 409,
+  // Co-hosting (§2, v2 "joining as co-host needs consent"): a member who attended one of its
+  // sessions, or has a voice, *asks* (a host_requests row: an allowed write); signing up alone no
+  // longer qualifies, so the participant (signed up, never attended) is refused. Refusals are 409
+  // by the route's contract (host.notParticipant / host.alreadyHost / host.notHost).
+  { route: "POST /initiatives/:id/hosts intent=join (asks to co-host)", expect: onlyVoice, refusal: 409,
     call: (fx, cookie) => post(hostsAction, `/initiatives/${fx.initiativeId}/hosts`, { id: String(fx.initiativeId) }, { intent: "join" })(cookie) },
-  { route: "POST /initiatives/:id/hosts intent=join (looking for a host)", expect: { newbie: F, voice: A, host: F, participant: A }, refusal: 409,
+  // v2: an initiative without hosts is taken up at once only by a member with a voice; the
+  // participant who only signed up (and the former host, who has no voice) is refused.
+  { route: "POST /initiatives/:id/hosts intent=join (looking for a host)", expect: onlyVoice, refusal: 409,
     setup: (fx) => stepBack(fx.initiativeId, members.host.id),
     call: (fx, cookie) => post(hostsAction, `/initiatives/${fx.initiativeId}/hosts`, { id: String(fx.initiativeId) }, { intent: "join" })(cookie) },
+  // v2: a current host answers a co-host request (here the voice member's); anyone else is refused.
+  { route: "POST /initiatives/:id/hosts intent=accept", expect: onlyHost, refusal: 409,
+    setup: (fx) => {
+      if (joinAsHost(fx.initiativeId, members.voice.id) !== "requested") throw new Error("no co-host request");
+      return { id: db().get<{ id: number }>(sql`SELECT id FROM host_requests WHERE initiative_id = ${fx.initiativeId} AND answered_at IS NULL`).id };
+    },
+    call: ({ initiativeId, id }, cookie) => post(hostsAction, `/initiatives/${initiativeId}/hosts`, { id: String(initiativeId) }, { intent: "accept", request: String(id) })(cookie) },
   { route: "POST /initiatives/:id/hosts intent=step-back", expect: onlyHost, refusal: 409,
     call: (fx, cookie) => post(hostsAction, `/initiatives/${fx.initiativeId}/hosts`, { id: String(fx.initiativeId) }, { intent: "step-back" })(cookie) },
   // Sessions
@@ -176,17 +193,17 @@ const routes: RouteSpec[] = [
   { route: "POST /outcomes/:id/edit (participant's outcome)", expect: onlyParticipant,
     setup: (fx) => ({ id: outcomeBy(fx, members.participant) }),
     call: ({ id }, cookie) => post(editOutcomeAction, `/outcomes/${id}/edit`, { id: String(id) }, { body: "Twaalf bakken." })(cookie) },
-  // Flags (§4): only members with a voice.
+  // Flags (§4): only witnesses (v2; a founder with a voice is one), naming a house-rule heading.
   { route: "POST /initiatives/:id/flag", expect: onlyVoice,
-    call: (fx, cookie) => post(flagInitiativeAction, `/initiatives/${fx.initiativeId}/flag`, { id: String(fx.initiativeId) }, { rule: "1", reason: "Reclame." })(cookie) },
+    call: (fx, cookie) => post(flagInitiativeAction, `/initiatives/${fx.initiativeId}/flag`, { id: String(fx.initiativeId) }, { rule, reason: "Reclame." })(cookie) },
   { route: "POST /comments/:id/flag", expect: onlyVoice,
     setup: (fx) => ({ id: commentBy(fx, members.participant) }),
-    call: ({ id }, cookie) => post(flagCommentAction, `/comments/${id}/flag`, { id: String(id) }, { rule: "1", reason: "Reclame." })(cookie) },
+    call: ({ id }, cookie) => post(flagCommentAction, `/comments/${id}/flag`, { id: String(id) }, { rule, reason: "Reclame." })(cookie) },
   { route: "POST /outcomes/:id/flag", expect: onlyVoice,
     setup: (fx) => ({ id: outcomeBy(fx, members.participant) }),
-    call: ({ id }, cookie) => post(flagOutcomeAction, `/outcomes/${id}/flag`, { id: String(id) }, { rule: "1", reason: "Reclame." })(cookie) },
+    call: ({ id }, cookie) => post(flagOutcomeAction, `/outcomes/${id}/flag`, { id: String(id) }, { rule, reason: "Reclame." })(cookie) },
   { route: "POST /members/:id (flag a profile)", expect: onlyVoice,
-    call: (_fx, cookie) => post(flagMemberAction, `/members/${target.id}`, { id: target.id }, { rule: "1", reason: "Spam." })(cookie) },
+    call: (_fx, cookie) => post(flagMemberAction, `/members/${target.id}`, { id: target.id }, { rule, reason: "Spam." })(cookie) },
   // Proposals (§3)
   { route: "POST /proposals/new scope=network", expect: onlyVoice,
     call: (_fx, cookie) => post(newProposalAction, "/proposals/new", {}, { title: "Vaker koffie", kind: "consent", scope: "network", days: "7" })(cookie) },
@@ -220,14 +237,15 @@ const matrix: Row[] = routes.flatMap((r) =>
 );
 
 /** Everything a member action could change (not rate limits or login sessions). */
-const stateTables = ["members", "initiatives", "initiative_tags", "hosts", "log_entries", "sessions", "registrations", "interests", "outbox", "proposals", "proposal_positions", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments"];
+const stateTables = ["members", "initiatives", "initiative_tags", "hosts", "host_requests", "log_entries", "sessions", "registrations", "interests", "outbox", "proposals", "proposal_positions", "proposal_electorate", "proposal_statements", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments", "founder_invitations"];
 const snapshot = () => JSON.stringify(stateTables.map((t) => db().all(sql.raw(`SELECT * FROM ${t} ORDER BY rowid`))));
 
 beforeAll(async () => {
   const [newbie, voice, host, participant] = await Promise.all(["Newbie", "Voice", "Host", "Participant"].map((n) => memberWithSession(`Authz ${n}`)));
   target = await memberWithSession("Authz Target");
   members = { newbie, voice, host, participant };
-  db().run(sql`UPDATE members SET created_at = ${Date.now() - 2 * day} WHERE id = ${voice.id}`);
+  makeFounder(voice.id);
+  rule = ruleHeadings(currentRules().text)[0];
 });
 
 afterEach(() => {
@@ -236,10 +254,12 @@ afterEach(() => {
 });
 
 describe("authorisation matrix", () => {
-  it("starts from the intended voices: only the backdated member has one (bootstrap)", () => {
+  it("starts from the intended voices: only the founder has one, and is the only witness (bootstrap)", () => {
     const snapshot = voiceSnapshot();
     expect(snapshot.bootstrapping).toBe(true);
     expect([...snapshot.voices.keys()].sort()).toEqual([members.voice.id].sort());
+    expect([...snapshot.witnesses]).toEqual([members.voice.id]);
+    expect(rule).toMatch(/^1\. /);
     expect(matrix.every((row) => row.expected)).toBe(true);
   });
 

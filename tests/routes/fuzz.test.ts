@@ -20,9 +20,11 @@ import { nl } from "~/lib/i18n/nl";
 import { toLocalDateTimeInput } from "~/lib/time";
 import { requestPasswordReset } from "~/models/account.server";
 import { postComment, postOutcome } from "~/models/contributions.server";
-import { closeProposal, openProposal } from "~/models/proposals.server";
-import { register } from "~/models/registrations.server";
+import { ruleHeadings } from "~/lib/diff";
+import { closeProposal, currentRules, openProposal } from "~/models/proposals.server";
+import { markAttendance, register } from "~/models/registrations.server";
 import { day, hour, initiativeBy, sessionOf, zone } from "../support/fixtures";
+import { makeFounder } from "../support/governance";
 import { memberWithSession } from "../support/requests";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -133,6 +135,10 @@ let fx: {
   past: number;
   live: number;
   cancelTarget: number;
+  /** The session the message form writes to: a fresh one after every accepted message (5 a day each). */
+  messageTarget: number;
+  /** The headings of the house rules in force: a flag names one (governance v2 §4). */
+  rules: string[];
   checkinCode: string;
   comment: number;
   outcome: number;
@@ -144,9 +150,9 @@ let fx: {
 };
 
 /** Everything a member action could change (not rate limits, login sessions or reset links). */
-const stateTables = ["members", "initiatives", "initiative_tags", "hosts", "log_entries", "sessions", "registrations", "interests", "outbox", "proposals", "proposal_positions", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments"];
+const stateTables = ["members", "initiatives", "initiative_tags", "hosts", "host_requests", "log_entries", "sessions", "registrations", "interests", "outbox", "proposals", "proposal_positions", "proposal_electorate", "proposal_statements", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments", "founder_invitations"];
 /** Where accepted text ends up. */
-const textTables = ["members", "initiatives", "initiative_tags", "log_entries", "sessions", "outbox", "proposals", "proposal_positions", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments"];
+const textTables = ["members", "initiatives", "initiative_tags", "log_entries", "sessions", "outbox", "proposals", "proposal_positions", "proposal_statements", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments"];
 
 /** Counts every insert, update and delete of the state tables, whoever makes it. */
 function installWriteCounters() {
@@ -170,9 +176,11 @@ beforeAll(async () => {
   [voice, host, participant, bystander, resetter, leaver] = await Promise.all(
     ["Fuzz Voice", "Fuzz Host", "Fuzz Participant", "Fuzz Bystander", "Fuzz Resetter", "Fuzz Leaver"].map((n) => memberWithSession(n)),
   );
-  // Two days old: while the network starts up, every account of a day or more has a voice, and
-  // no newcomer limit gets in the way of many accepted posts.
+  // Accounts two days old, and the voice and the host are founders: while the network starts up
+  // a founder has a voice (governance v2 §1; an old account alone no longer gives one), so no
+  // newcomer limit gets in the way of their many accepted posts, and the voice may flag.
   db().run(sql`UPDATE members SET created_at = ${Date.now() - 2 * day}`);
+  for (const m of [voice, host]) makeFounder(m.id);
   const earlier = new Date(Date.now() - 3 * day);
   const initiativeId = initiativeBy(host.id, { title: "Fuzz", summary: "Een initiatief om te testen.", kind: "course" }, earlier);
   const future = sessionOf(initiativeId, host.id, { now: earlier, startsIn: 10 * day });
@@ -180,6 +188,8 @@ beforeAll(async () => {
   const live = sessionOf(initiativeId, host.id, { now: new Date(Date.now() - 2 * hour), startsIn: hour });
   const cancelTarget = sessionOf(initiativeId, host.id, { now: earlier, startsIn: 12 * day });
   for (const s of [future, past, live]) register(s, participant.id, earlier);
+  // The participant came to the past session: that (not signing up) lets them ask to co-host (v2 §2).
+  markAttendance(past, host.id, participant.id, true);
   const checkinCode = (db().$client.prepare("SELECT checkin_code FROM sessions WHERE id = ?").get(live) as { checkin_code: string }).checkin_code;
   const comment = postComment(initiativeId, participant.id, { body: "Goed idee." }, earlier);
   const outcome = postOutcome(initiativeId, participant.id, { body: "We hebben geoogst.", sessionId: null }, earlier);
@@ -190,7 +200,9 @@ beforeAll(async () => {
   const resetToken = requestPasswordReset(resetter.email)!;
   const unsubscribeToken = "fuzz-unsubscribe-token-0123456789";
   db().run(sql`UPDATE members SET unsubscribe_token = ${unsubscribeToken} WHERE id = ${bystander.id}`);
-  fx = { initiativeId, future, past, live, cancelTarget, checkinCode, comment, outcome, networkProposal, initiativeProposal, closedProposal, resetToken, unsubscribeToken };
+  const rules = ruleHeadings(currentRules().text);
+  if (rules.length < 3) throw new Error("the house rules have fewer than 3 headings");
+  fx = { initiativeId, future, past, live, cancelTarget, messageTarget: future, rules, checkinCode, comment, outcome, networkProposal, initiativeProposal, closedProposal, resetToken, unsubscribeToken };
   installWriteCounters();
   // Trust X-Forwarded-For, so sign-up, login and reset attempts come from many addresses and the
   // per-address limits do not hide the validation behind "too many attempts".
@@ -279,15 +291,16 @@ const forms: Form[] = [
     kinds: { startsAt: "date", endsAt: "date", capacity: "number" },
     fields: () => { const s = start(20); return [["startsAt", local(s)], ["endsAt", local(s + 2 * hour)], ["place", "Bieb"], ["hostOrganisation", "Bibliotheek"], ["capacity", "12"]]; },
     once: () => ["sessions", `initiative_id = ${fx.initiativeId}`] },
+  // Asking to co-host makes a request for the hosts to answer (v2 §2); asking again adds none.
   { name: "POST /initiatives/:id/hosts", path: () => `/initiatives/${fx.initiativeId}/hosts`, actor: () => participant, accepts: true, kinds: { intent: "choice" },
-    fields: () => [["intent", "join"]], once: () => ["hosts", `initiative_id = ${fx.initiativeId}`],
-    prepare: () => void db().run(sql`DELETE FROM hosts WHERE initiative_id = ${fx.initiativeId} AND member_id = ${participant.id}`) },
+    fields: () => [["intent", "join"]], once: () => ["host_requests", `initiative_id = ${fx.initiativeId} AND member_id = ${q(participant.id)}`],
+    prepare: () => void db().run(sql`DELETE FROM host_requests WHERE initiative_id = ${fx.initiativeId} AND member_id = ${participant.id}`) },
   { name: "POST /initiatives/:id/comments", path: () => `/initiatives/${fx.initiativeId}/comments`, actor: () => voice, accepts: true, randomVariants: 6,
     fields: () => [["body", "Ik kom ook, **zeker** weten."]], once: () => ["comments", `member_id = ${q(voice.id)}`] },
   { name: "POST /initiatives/:id/outcomes", path: () => `/initiatives/${fx.initiativeId}/outcomes`, actor: () => host, accepts: true, randomVariants: 5, kinds: { sessionId: "number" },
     fields: () => [["body", "Tien bakken vol."], ["sessionId", String(fx.past)]], once: () => ["outcomes", `member_id = ${q(host.id)}`] },
   { name: "POST /initiatives/:id/flag", path: () => `/initiatives/${fx.initiativeId}/flag`, actor: () => voice, accepts: true, randomVariants: 4, kinds: { rule: "choice" },
-    fields: () => [["rule", "1"], ["reason", "Reclame."]], once: () => ["flags", `member_id = ${q(voice.id)}`] },
+    fields: () => [["rule", fx.rules[0]], ["reason", "Reclame."]], once: () => ["flags", `member_id = ${q(voice.id)}`] },
   { name: "POST /initiatives/:id/interest", path: () => `/initiatives/${fx.initiativeId}/interest`, actor: () => voice, accepts: true, kinds: { interested: "choice" }, ignored: ["interested"],
     fields: () => [["interested", "1"]], once: () => ["interests", `member_id = ${q(voice.id)}`] },
   { name: "POST /initiatives/:id/enrol", path: () => `/initiatives/${fx.initiativeId}/enrol`, actor: () => bystander, accepts: true,
@@ -306,19 +319,25 @@ const forms: Form[] = [
     fields: () => [["code", fx.checkinCode]], prepare: () => void db().run(sql`DELETE FROM rate_limits WHERE key LIKE 'checkin:%'`) },
   { name: "POST /sessions/:id/attendance", path: () => `/sessions/${fx.past}/attendance`, actor: () => host, accepts: true, kinds: { memberId: "choice", present: "choice" }, ignored: ["present"],
     fields: () => [["memberId", participant.id], ["present", "1"]] },
-  { name: "POST /sessions/:id/message", path: () => `/sessions/${fx.future}/message`, actor: () => host, accepts: true, randomVariants: 6,
-    fields: () => [["subject", "Tot dinsdag"], ["body", "Neem koffie mee."]], once: () => ["outbox", "kind = 'host-message'"] },
+  // At most 5 host messages per session a day (v2 §2): every accepted one moves to a fresh session,
+  // so each variant is really read and stored, never refused by the limit.
+  { name: "POST /sessions/:id/message", path: () => `/sessions/${fx.messageTarget}/message`, actor: () => host, accepts: true, randomVariants: 6,
+    fields: () => [["subject", "Tot dinsdag"], ["body", "Neem koffie mee."]], once: () => ["outbox", "kind = 'host-message'"],
+    afterAccepted: () => {
+      fx.messageTarget = sessionOf(fx.initiativeId, host.id, { startsIn: 30 * day + (++unique % 500) * 60_000 });
+      register(fx.messageTarget, participant.id);
+    } },
   // Contributions
   { name: "POST /comments/:id/edit", path: () => `/comments/${fx.comment}/edit`, actor: () => participant, accepts: true, randomVariants: 6,
     fields: () => [["body", "Ik kom toch."]] },
   { name: "POST /outcomes/:id/edit", path: () => `/outcomes/${fx.outcome}/edit`, actor: () => participant, accepts: true, randomVariants: 6,
     fields: () => [["body", "Twaalf bakken."]] },
   { name: "POST /comments/:id/flag", path: () => `/comments/${fx.comment}/flag`, actor: () => voice, accepts: true, kinds: { rule: "choice" },
-    fields: () => [["rule", "2"], ["reason", "Onaardig."]], once: () => ["flags", `member_id = ${q(voice.id)} AND target_type = 'comment'`] },
+    fields: () => [["rule", fx.rules[1]], ["reason", "Onaardig."]], once: () => ["flags", `member_id = ${q(voice.id)} AND target_type = 'comment'`] },
   { name: "POST /outcomes/:id/flag", path: () => `/outcomes/${fx.outcome}/flag`, actor: () => voice, accepts: true, kinds: { rule: "choice" },
-    fields: () => [["rule", "3"], ["reason", "Klopt niet."]], once: () => ["flags", `member_id = ${q(voice.id)} AND target_type = 'outcome'`] },
+    fields: () => [["rule", fx.rules[2]], ["reason", "Klopt niet."]], once: () => ["flags", `member_id = ${q(voice.id)} AND target_type = 'outcome'`] },
   { name: "POST /members/:id (flag)", path: () => `/members/${bystander.id}`, actor: () => voice, accepts: true, kinds: { rule: "choice" },
-    fields: () => [["rule", "1"], ["reason", "Spam."]], once: () => ["flags", `member_id = ${q(voice.id)} AND target_type = 'member'`] },
+    fields: () => [["rule", fx.rules[0]], ["reason", "Spam."]], once: () => ["flags", `member_id = ${q(voice.id)} AND target_type = 'member'`] },
   // Proposals
   { name: "POST /proposals/new", path: () => "/proposals/new", actor: () => voice, accepts: true, randomVariants: 6,
     kinds: { kind: "choice", scope: "choice", initiativeId: "number", days: "number", effect: "choice", hostId: "choice" },

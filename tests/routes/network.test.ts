@@ -10,6 +10,7 @@ import { markAttendance, register, setInterest } from "~/models/registrations.se
 import { loader as networkLoader } from "~/routes/network";
 import { context, dataOf, getRequest, memberWithSession } from "../support/requests";
 import { day, hour, initiativeBy, sessionOf } from "../support/fixtures";
+import { makeFounder } from "../support/governance";
 
 type Member = Awaited<ReturnType<typeof memberWithSession>>;
 let library: Member, wijkteam: Member, buurthuis: Member, secretive: Member, leaver: Member;
@@ -32,7 +33,9 @@ beforeAll(async () => {
   register(first, leaver.id);
 
   // Repair café: hosted by the wijkteam; the library says "I'm in"; the buurthuis attended.
-  repair = initiativeBy(wijkteam.id, { title: "Repair café", kind: "activity" });
+  // Created before its session started: only a host from before the start may mark attendance
+  // (governance v2 §2).
+  repair = initiativeBy(wijkteam.id, { title: "Repair café", kind: "activity" }, new Date(Date.now() - 3 * day));
   setInterest(repair, library.id, true);
   const past = sessionOf(repair, wijkteam.id, { now: new Date(Date.now() - 3 * day), startsIn: day });
   register(past, buurthuis.id, new Date(Date.now() - 3 * day));
@@ -44,6 +47,10 @@ beforeAll(async () => {
   db().run(sql`UPDATE initiatives SET hidden_at = ${Date.now()} WHERE id = ${hiddenOne}`);
 
   deleteAccount(leaver.id);
+
+  // The Buurthuis member has a voice as a founder while the network starts up (governance v2 §1):
+  // attending the repair café alone gives none, since no witnesses checked in there.
+  makeFounder(buurthuis.id, 4 * day);
 });
 
 const weights = (list: { a: string; b: string; weight: number }[]) => Object.fromEntries(list.map((c) => [`${c.a} + ${c.b}`, c.weight]));
@@ -73,7 +80,9 @@ describe("the map of cross-connections", () => {
 
   it("counts members and members with a voice per organisation", () => {
     const byName = Object.fromEntries(organisations(false).map((o) => [o.name, o]));
-    expect(byName.Buurthuis).toEqual({ name: "Buurthuis", members: 1, voices: 1 }); // attended the repair café
+    expect(byName.Buurthuis).toEqual({ name: "Buurthuis", members: 1, voices: 1 }); // a founder
+    // Hosting the repair café (a meeting without two witnesses) gives no voice (governance v2 §1).
+    expect(byName.Wijkteam).toEqual({ name: "Wijkteam", members: 1, voices: 0 });
     expect(byName.Bibliotheek.members).toBe(1);
     expect(byName["Geheim Genootschap"]).toBeUndefined();
     expect(byName["Vertrokken BV"]).toBeUndefined();
