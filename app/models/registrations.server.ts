@@ -235,6 +235,7 @@ export type Participant = {
   status: "registered" | "waitlisted";
   position: number | null;
   attended: boolean;
+  selfCheckIn: boolean;
 };
 
 /** Who is coming (and who is waiting), for participants and hosts; never an email address. */
@@ -246,6 +247,7 @@ export function participantsOf(sessionId: number): Participant[] {
       organisation: members.organisation,
       status: registrations.status,
       attendedAt: registrations.attendedAt,
+      attendanceBy: registrations.attendanceBy,
     })
     .from(registrations)
     .innerJoin(members, eq(members.id, registrations.memberId))
@@ -260,7 +262,26 @@ export function participantsOf(sessionId: number): Participant[] {
     status: r.status as "registered" | "waitlisted",
     position: r.status === "waitlisted" ? ++position : null,
     attended: r.attendedAt !== null,
+    // Checked in with the code themselves: only they can undo it (governance.md §2).
+    selfCheckIn: r.attendedAt !== null && r.attendanceBy === "code",
   }));
+}
+
+/**
+ * What the attendance rules (governance.md §2) let this member do on this session now: mark
+ * others as a host who was a host when it started, and undo their own check-in.
+ */
+export function attendanceRights(session: { id: number; initiativeId: number; startsAt: Date; endsAt: Date; cancelledAt: Date | null }, memberId: string, now = new Date()) {
+  if (session.cancelledAt) return { mark: false, withdraw: false };
+  const host = db().get<{ since: number } | undefined>(sql`
+    SELECT h.since FROM hosts h JOIN members m ON m.id = h.member_id
+    WHERE h.initiative_id = ${session.initiativeId} AND h.member_id = ${memberId} AND m.posting_held_at IS NULL`);
+  const mine = db().get<{ attendance_by: string | null } | undefined>(sql`SELECT attendance_by FROM registrations WHERE session_id = ${session.id} AND member_id = ${memberId} AND attended_at IS NOT NULL`);
+  const base = { startsAt: session.startsAt.getTime(), endsAt: session.endsAt.getTime(), checkinOpensAt: session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000, now: now.getTime() };
+  return {
+    mark: !!host && attendanceChangeAllowed({ ...base, hostSince: host.since, selfCheckIn: false, byThatMember: false }) === "ok",
+    withdraw: mine?.attendance_by === "code" && attendanceChangeAllowed({ ...base, hostSince: null, selfCheckIn: true, byThatMember: true }) === "ok",
+  };
 }
 
 /** "I'm in" on an idea: toggles the member's interest. */

@@ -14,39 +14,39 @@ export type { MemberVoice, VoiceReason } from "~/governance/voice";
 
 const dayMs = 86_400_000;
 
-/** Everything the replay reads, from the database, for meetings up to `now`. */
+/**
+ * Everything the replay reads, from the database, for meetings up to `now`. Raw rows from
+ * prepared statements: at the bench network's scale this is a hundred thousand check-ins.
+ */
 export function replayInput(now: number) {
-  const members = db()
-    .all<{ id: string; created_at: number; founder_at: number | null; posting_held_at: number | null }>(
-      sql`SELECT id, created_at, founder_at, posting_held_at FROM members WHERE deleted_at IS NULL`,
-    )
-    .map((m) => ({ id: m.id, createdAt: m.created_at, founderAt: m.founder_at, heldAt: m.posting_held_at }));
-  const sessionRows = db().all<{ id: number; initiative_id: number; title: string; starts_at: number; announced_at: number; cancelled: number }>(sql`
-    SELECT s.id, s.initiative_id, i.title, s.starts_at, coalesce(s.announced_at, s.created_at) AS announced_at, s.cancelled_at IS NOT NULL AS cancelled
-    FROM sessions s JOIN initiatives i ON i.id = s.initiative_id
-    WHERE s.starts_at <= ${now}`);
-  const hostRows = db().all<{ initiative_id: number; member_id: string; since: number }>(sql`SELECT initiative_id, member_id, since FROM hosts`);
-  const hostsOf = new Map<number, { memberId: string; since: number }[]>();
-  for (const h of hostRows) hostsOf.set(h.initiative_id, [...(hostsOf.get(h.initiative_id) ?? []), { memberId: h.member_id, since: h.since }]);
-  const attendanceRows = db().all<{ session_id: number; member_id: string; by: string | null }>(sql`
-    SELECT r.session_id, r.member_id, r.attendance_by AS by FROM registrations r
-    WHERE r.attended_at IS NOT NULL AND r.attended_at <= ${now}`);
-  const attendanceOf = new Map<number, ReplaySession["attendance"]>();
-  for (const a of attendanceRows) {
-    const list = attendanceOf.get(a.session_id) ?? [];
-    list.push({ memberId: a.member_id, by: a.by === "code" ? "code" : "host" });
-    attendanceOf.set(a.session_id, list);
+  const client = db().$client;
+  const members = (client.prepare("SELECT id, created_at, founder_at, posting_held_at FROM members WHERE deleted_at IS NULL").raw().all() as [string, number, number | null, number | null][]).map(
+    ([id, createdAt, founderAt, heldAt]) => ({ id, createdAt, founderAt, heldAt }),
+  );
+  const hostsOf = new Map<number, [string, number][]>();
+  for (const [initiativeId, memberId, since] of client.prepare("SELECT initiative_id, member_id, since FROM hosts").raw().all() as [number, string, number][]) {
+    const list = hostsOf.get(initiativeId);
+    if (list) list.push([memberId, since]);
+    else hostsOf.set(initiativeId, [[memberId, since]]);
   }
-  const sessions: ReplaySession[] = sessionRows.map((s) => ({
-    id: s.id,
-    initiativeId: s.initiative_id,
-    title: s.title,
-    startsAt: s.starts_at,
-    announcedAt: s.announced_at,
-    cancelled: !!s.cancelled,
-    hosts: (hostsOf.get(s.initiative_id) ?? []).filter((h) => h.since <= s.starts_at).map((h) => h.memberId),
-    attendance: attendanceOf.get(s.id) ?? [],
-  }));
+  const sessions: ReplaySession[] = [];
+  const byId = new Map<number, ReplaySession>();
+  const sessionRows = client
+    .prepare(
+      `SELECT s.id, s.initiative_id, i.title, s.starts_at, coalesce(s.announced_at, s.created_at), s.cancelled_at IS NOT NULL
+       FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.starts_at <= ?`,
+    )
+    .raw()
+    .all(now) as [number, number, string, number, number, number][];
+  for (const [id, initiativeId, title, startsAt, announcedAt, cancelled] of sessionRows) {
+    const hosts: string[] = [];
+    for (const [memberId, since] of hostsOf.get(initiativeId) ?? []) if (since <= startsAt) hosts.push(memberId);
+    const session: ReplaySession = { id, initiativeId, title, startsAt, announcedAt, cancelled: !!cancelled, hosts, attendance: [] };
+    sessions.push(session);
+    byId.set(id, session);
+  }
+  const attendance = client.prepare("SELECT session_id, member_id, attendance_by FROM registrations WHERE attended_at IS NOT NULL AND attended_at <= ?").raw().all(now) as [number, string, string | null][];
+  for (const [sessionId, memberId, by] of attendance) byId.get(sessionId)?.attendance.push({ memberId, by: by === "code" ? "code" : "host" });
   return { members, sessions, hidden: hiddenSpans(), now };
 }
 

@@ -8,7 +8,7 @@ import { previewCard, shareMeta, titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { formatTimeRange } from "~/lib/time";
 import { isHost } from "~/models/initiatives.server";
-import { participantsOf } from "~/models/registrations.server";
+import { attendanceRights, participantsOf } from "~/models/registrations.server";
 import { getSession, isCheckinOpen, sessionsOfInitiative } from "~/models/sessions.server";
 import { sessionRules } from "~/governance/config";
 // --- contributions (outcomes) ---
@@ -42,6 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const takesPart = !!member && participants.some((p) => p.memberId === member.id);
   const checkinOpen = isCheckinOpen(session, now);
   const markingOpen = !session.cancelledAt && now.getTime() >= session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
+  const rights = member ? attendanceRights(session, member.id, now) : { mark: false, withdraw: false };
   // --- contributions (outcomes) ---
   // Outcomes carry the initiative's title and belong to the hidden content.
   const contributions: SessionContributions = unreadable ? { outcomes: [], mayPostOutcome: false } : sessionContributions(session, { memberId: member?.id ?? null, hasVoice: viewerHasVoice }, now.getTime());
@@ -70,7 +71,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     loggedIn: !!member,
     isHost: host,
     // Participants see each other's names and organisations; others only the numbers.
-    participants: host || takesPart ? participants.map(({ memberId, displayName, organisation, status, position, attended }) => ({ memberId, displayName, organisation, status, position, attended })) : null,
+    participants: host || takesPart ? participants.map(({ memberId, displayName, organisation, status, position, attended, selfCheckIn }) => ({ memberId, displayName, organisation, status, position, attended, selfCheckIn })) : null,
+    // Attendance (governance.md §2): hosts from before the start mark it until a week after; a self check-in is the member's own.
+    mayMark: rights.mark,
+    mayWithdrawCheckIn: rights.withdraw,
     checkinOpen,
     markingOpen,
     checkinCode: host && checkinOpen ? session.checkinCode : null,
@@ -83,7 +87,7 @@ export default function SessionPage() {
   const locale = useLocale();
   const timeZone = useTimeZone();
   const { contributions, contributionRules } = useLoaderData<typeof loader>();
-  const { session, hidden, summary, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen } = useLoaderData<typeof loader>();
+  const { session, hidden, summary, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen, mayMark, mayWithdrawCheckIn } = useLoaderData<typeof loader>();
   const here = `/sessions/${session.id}`;
   const title = hidden && !hidden.canRead ? t("flag.hidden.title") : session.initiativeTitle;
   const registered = participants?.filter((p) => p.status === "registered") ?? [];
@@ -140,6 +144,15 @@ export default function SessionPage() {
         </section>
       ) : null}
 
+      {mayWithdrawCheckIn ? (
+        <Form method="post" action={`/sessions/${session.id}/attendance`}>
+          <input type="hidden" name="intent" value="withdraw" />
+          <button type="submit" className="link-button">
+            {t("session.attendance.withdraw")}
+          </button>
+        </Form>
+      ) : null}
+
       {isHost ? (
         <section className="panel" aria-labelledby="host-heading">
           <h2 id="host-heading">{t("session.hostTools")}</h2>
@@ -178,7 +191,7 @@ export default function SessionPage() {
                       {p.organisation ? <span className="muted"> · {p.organisation}</span> : null}
                       {p.attended ? <strong className="present"> · {t("session.attendance.present")}</strong> : null}
                     </span>
-                    {isHost && markingOpen ? (
+                    {mayMark && !p.selfCheckIn ? (
                       <Form method="post" action={`/sessions/${session.id}/attendance`}>
                         <input type="hidden" name="memberId" value={p.memberId} />
                         <input type="hidden" name="present" value={p.attended ? "0" : "1"} />
