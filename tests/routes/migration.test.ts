@@ -1,0 +1,98 @@
+// An existing network moves to governance version 2 without losing anything (migration 0009,
+// docs/decisions/018): a database made by the migrations before it, filled as version 1 left it,
+// then upgraded by the real migrator.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { afterAll, describe, expect, it } from "vitest";
+import { replayVoices } from "~/governance/voice";
+
+const day = 86_400_000;
+const dir = mkdtempSync(path.join(os.tmpdir(), "meedoen-upgrade-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The migrations up to (not including) version 2's, as an older release shipped them. */
+function migrationsBefore(tag: string) {
+  const folder = path.join(dir, `before-${tag}`);
+  cpSync(path.resolve("db/migrations"), folder, { recursive: true });
+  const journalFile = path.join(folder, "meta/_journal.json");
+  const journal = JSON.parse(readFileSync(journalFile, "utf8")) as { entries: { tag: string }[] };
+  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === tag));
+  writeFileSync(journalFile, JSON.stringify(journal));
+  return folder;
+}
+
+function openAt(file: string, migrationsFolder: string) {
+  const sqlite = new Database(file);
+  sqlite.pragma("foreign_keys = ON");
+  migrate(drizzle(sqlite), { migrationsFolder });
+  return sqlite;
+}
+
+const now = Date.now();
+
+/** A version-1 network: members who attended, a host, one who only said "I'm in", proposals. */
+function fillVersionOne(sqlite: Database.Database, options: { attended: boolean }) {
+  const member = (id: string, ageDays: number) =>
+    sqlite.prepare("INSERT INTO members (id, email, password_hash, display_name, created_at) VALUES (?, ?, 'x', ?, ?)").run(id, `${id}@example.org`, id, now - ageDays * day);
+  for (const [id, age] of [["anna", 200], ["bram", 150], ["cato", 120], ["dirk", 90], ["eva", 60], ["fleur", 30], ["gijs", 2], ["newbie", 0.5]] as const) member(id, age);
+  sqlite.prepare("INSERT INTO initiatives (id, title, summary, kind, created_by, created_at, updated_at) VALUES (1, 'Intervisie', 'Samen', 'course', 'anna', ?, ?)").run(now - 100 * day, now - 100 * day);
+  sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (1, 'anna', ?, ?)").run(now - 100 * day, now - 10 * day);
+  const start = now - 20 * day;
+  sqlite.prepare("INSERT INTO sessions (id, initiative_id, starts_at, ends_at, checkin_code, created_at, updated_at) VALUES (1, 1, ?, ?, 'ACDEFG', ?, ?)").run(start, start + 7_200_000, start - 10 * day, start - 10 * day);
+  const register = sqlite.prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at) VALUES (1, ?, 'registered', ?, ?, ?, ?, ?)");
+  ["bram", "cato", "dirk", "eva"].forEach((id, i) => register.run(id, i + 1, options.attended ? start + 600_000 : null, options.attended ? (i < 3 ? "code" : "anna") : null, start - day, start));
+  sqlite.prepare("INSERT INTO interests (initiative_id, member_id) VALUES (1, 'fleur')").run();
+  sqlite.prepare("INSERT INTO proposals (id, scope, initiative_id, kind, title, opened_by, opened_at, deadline, closed_at, statement, statement_by, statement_at) VALUES (1, 'initiative', 1, 'consent', 'Vaker bijeenkomen', 'bram', ?, ?, ?, 'We komen elke maand.', 'bram', ?)").run(now - 15 * day, now - 8 * day, now - 8 * day, now - 7 * day);
+}
+
+const rows = (sqlite: Database.Database) =>
+  Object.fromEntries(["members", "initiatives", "hosts", "sessions", "registrations", "interests", "proposals", "log_entries", "house_rules"].map((t) => [t, sqlite.prepare(`SELECT count(*) FROM ${t}`).pluck().get()]));
+
+describe("upgrading to governance version 2", () => {
+  it("makes the members with an earned voice the founders, keeps everything, and the recorded meeting keeps counting", () => {
+    const file = path.join(dir, "network.sqlite");
+    const old = openAt(file, migrationsBefore("0009_governance_v2"));
+    fillVersionOne(old, { attended: true });
+    const before = rows(old);
+    old.close();
+
+    const upgraded = openAt(file, path.resolve("db/migrations"));
+    const after = rows(upgraded);
+    // Nothing lost; one log entry says the rules changed.
+    expect({ ...after, log_entries: (after.log_entries as number) - 1 }).toEqual(before);
+    expect(upgraded.prepare("SELECT detail FROM log_entries WHERE action = 'governance.upgraded'").pluck().get()).toBe(JSON.stringify({ version: 2, founders: 5 }));
+    // Founders: those who attended (bram, cato, dirk, eva) and the host who hosted with others there (anna).
+    const founders = upgraded.prepare("SELECT id FROM members WHERE founder_at IS NOT NULL ORDER BY id").pluck().all();
+    expect(founders).toEqual(["anna", "bram", "cato", "dirk", "eva"]);
+    expect(upgraded.prepare("SELECT count(*) FROM members WHERE founder_at IS NOT NULL AND founder_at <> created_at").pluck().get()).toBe(0);
+    // Sessions count as announced when they were created.
+    expect(upgraded.prepare("SELECT announced_at = created_at FROM sessions WHERE id = 1").pluck().get()).toBe(1);
+    // The statement is its first version, with its author; the electorate excludes "I'm in".
+    expect(upgraded.prepare("SELECT member_id || ': ' || text FROM proposal_statements WHERE proposal_id = 1").pluck().all()).toEqual(["bram: We komen elke maand."]);
+    expect(upgraded.prepare("SELECT member_id FROM proposal_electorate WHERE proposal_id = 1 ORDER BY member_id").pluck().all()).toEqual(["anna", "bram", "cato", "dirk", "eva"]);
+
+    // Replayed under version 2: bram, cato and dirk checked in themselves, so for each of them two
+    // other founders witnessed; eva (marked present) and anna (hosting) had three.
+    const members = upgraded.prepare("SELECT id, created_at AS createdAt, founder_at AS founderAt, posting_held_at AS heldAt FROM members").all() as never[];
+    const attendance = upgraded.prepare("SELECT member_id AS memberId, CASE attendance_by WHEN 'code' THEN 'code' ELSE 'host' END AS by FROM registrations WHERE attended_at IS NOT NULL").all() as never[];
+    const session = upgraded.prepare("SELECT id, initiative_id AS initiativeId, 'Intervisie' AS title, starts_at AS startsAt, announced_at AS announcedAt FROM sessions").get() as Record<string, number>;
+    const replay = replayVoices({ members, sessions: [{ ...session, cancelled: false, hosts: ["anna"], attendance } as never], hidden: [], now });
+    expect([...replay.voices].filter(([, r]) => r.kind === "earned").map(([id]) => id).sort()).toEqual(["anna", "bram", "cato", "dirk", "eva"]);
+    expect(replay.bootstrapping).toBe(false);
+    upgraded.close();
+  });
+
+  it("a network where nobody had earned a voice yet makes its oldest accounts older than a day its founders", () => {
+    const file = path.join(dir, "young.sqlite");
+    const old = openAt(file, migrationsBefore("0009_governance_v2"));
+    fillVersionOne(old, { attended: false });
+    old.close();
+    const upgraded = openAt(file, path.resolve("db/migrations"));
+    expect(upgraded.prepare("SELECT id FROM members WHERE founder_at IS NOT NULL ORDER BY created_at").pluck().all()).toEqual(["anna", "bram", "cato", "dirk", "eva", "fleur", "gijs"]);
+    upgraded.close();
+  });
+});
