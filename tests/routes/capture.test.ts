@@ -126,12 +126,27 @@ async function voicesAmong(people: Person[]) {
   return n;
 }
 
+/** A server of its own for one describe block, started before its tests and stopped after. */
+function ownServer() {
+  const net = {} as { server: RunningServer; sqlite: Database.Database };
+  beforeAll(async () => {
+    net.server = await startServer({ SCHEDULER_INTERVAL_MS: "200" });
+    net.sqlite = openServerDatabase(net.server.databasePath);
+  });
+  afterAll(async () => {
+    net.sqlite?.close();
+    await net.server?.stop();
+  });
+  return net;
+}
+
 const count = (sqlite: Database.Database, query: string, ...args: unknown[]) => (sqlite.prepare(query).pluck().get(...args) as number) ?? 0;
 
 /** Lets the server's scheduler run (it runs every 200 ms in these tests). */
 const schedulerTurn = () => new Promise((resolve) => setTimeout(resolve, 700));
 
 describe("capture: a ring of fresh accounts, alone and with one insider", () => {
+  const net = ownServer();
   let server: RunningServer;
   let sqlite: Database.Database;
   let anna: Person, bram: Person, chantal: Person;
@@ -139,8 +154,7 @@ describe("capture: a ring of fresh accounts, alone and with one insider", () => 
   const ring: Person[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ SCHEDULER_INTERVAL_MS: "200" });
-    sqlite = openServerDatabase(server.databasePath);
+    ({ server, sqlite } = net);
     // The real network: three founders; Anna runs a course whose meeting took place.
     anna = await signUp(server, sqlite, "Anna Verbeek");
     bram = await signUp(server, sqlite, "Bram Hoekstra");
@@ -150,10 +164,6 @@ describe("capture: a ring of fresh accounts, alone and with one insider", () => 
     for (let i = 0; i < 10; i++) ring.push(await signUp(server, sqlite, `Puppet ${i}`));
   });
 
-  afterAll(async () => {
-    sqlite?.close();
-    await server?.stop();
-  });
 
   it("400 simulated days of organising, hosting, checking each other in, \"I'm in\", co-host requests, flags and proposals: 0 voices, 0 host powers, 0 hidden, 0 decided", async () => {
     const realSession = sessionOf(sqlite, realInitiative);
@@ -209,14 +219,14 @@ describe("capture: a ring of fresh accounts, alone and with one insider", () => 
 });
 
 describe("capture: two colluding witnesses and 30 puppets", () => {
+  const net = ownServer();
   let server: RunningServer;
   let sqlite: Database.Database;
   let dirk: Person, eva: Person, femke: Person;
   const puppets: Person[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ SCHEDULER_INTERVAL_MS: "200" });
-    sqlite = openServerDatabase(server.databasePath);
+    ({ server, sqlite } = net);
     dirk = await signUp(server, sqlite, "Dirk");
     eva = await signUp(server, sqlite, "Eva");
     femke = await signUp(server, sqlite, "Femke");
@@ -226,10 +236,6 @@ describe("capture: two colluding witnesses and 30 puppets", () => {
     passTime(sqlite, 8 * day);
   });
 
-  afterAll(async () => {
-    sqlite?.close();
-    await server?.stop();
-  });
 
   it("a meeting put on the agenda an hour ahead gives nobody a voice", async () => {
     const id = await organise(puppets[0], "Snel overleg", hour);
@@ -282,14 +288,14 @@ describe("capture: two colluding witnesses and 30 puppets", () => {
 });
 
 describe("capture: voiding a fake meeting during its pending week", () => {
+  const net = ownServer();
   let server: RunningServer;
   let sqlite: Database.Database;
   let gijs: Person, hanna: Person, ilse: Person;
   const puppets: Person[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ SCHEDULER_INTERVAL_MS: "200" });
-    sqlite = openServerDatabase(server.databasePath);
+    ({ server, sqlite } = net);
     gijs = await signUp(server, sqlite, "Gijs");
     hanna = await signUp(server, sqlite, "Hanna");
     ilse = await signUp(server, sqlite, "Ilse");
@@ -298,10 +304,6 @@ describe("capture: voiding a fake meeting during its pending week", () => {
     passTime(sqlite, 8 * day);
   });
 
-  afterAll(async () => {
-    sqlite?.close();
-    await server?.stop();
-  });
 
   it("three members hide the meeting's initiative: every voice it would give is voided, and the log says so", async () => {
     const id = await organise(puppets[0], "Nepbijeenkomst", 3 * day);
@@ -327,19 +329,14 @@ describe("capture: voiding a fake meeting during its pending week", () => {
 });
 
 describe("capture: a fresh network's bootstrap", () => {
+  const net = ownServer();
   let server: RunningServer;
   let sqlite: Database.Database;
   const founding: Person[] = [];
   const late: Person[] = [];
 
-  beforeAll(async () => {
-    server = await startServer({ SCHEDULER_INTERVAL_MS: "200" });
-    sqlite = openServerDatabase(server.databasePath);
-  });
-
-  afterAll(async () => {
-    sqlite?.close();
-    await server?.stop();
+  beforeAll(() => {
+    ({ server, sqlite } = net);
   });
 
   it("the first account is a founder and invites three more by mail; the log records it without the address", async () => {
@@ -427,14 +424,14 @@ describe("capture: a fresh network's bootstrap", () => {
 });
 
 describe("capture: a held member can do nothing of what a voice or hosting gives", () => {
+  const net = ownServer();
   let server: RunningServer;
   let sqlite: Database.Database;
   let sara: Person, tom: Person, uma: Person, held: Person, other: Person;
   let heldInitiative: number, otherInitiative: number, heldSession: { id: number; code: string };
 
   beforeAll(async () => {
-    server = await startServer({ SCHEDULER_INTERVAL_MS: "200" });
-    sqlite = openServerDatabase(server.databasePath);
+    ({ server, sqlite } = net);
     sara = await signUp(server, sqlite, "Sara");
     tom = await signUp(server, sqlite, "Tom");
     uma = await signUp(server, sqlite, "Uma");
@@ -452,10 +449,6 @@ describe("capture: a held member can do nothing of what a voice or hosting gives
     expect(count(sqlite, "SELECT count(*) FROM members WHERE id = ? AND posting_held_at IS NOT NULL", held.id)).toBe(1);
   });
 
-  afterAll(async () => {
-    sqlite?.close();
-    await server?.stop();
-  });
 
   it("has no voice, flags nothing, opens and answers no proposal", async () => {
     expect(await voiceOf(held)).toBe("none");

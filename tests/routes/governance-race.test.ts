@@ -1,4 +1,5 @@
-// Flag thresholds and closing proposals under concurrent requests, through the real server.
+// Flag thresholds, closing proposals and co-host requests under concurrent requests, through the
+// real server (governance.md §2–§4, version 2).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertMembers, openServerDatabase } from "../support/direct-db";
 import { startServer, type RunningServer } from "../support/server";
@@ -11,8 +12,10 @@ beforeAll(async () => {
   server = await startServer();
   sqlite = openServerDatabase(server.databasePath);
   members = insertMembers(sqlite, 8);
-  // Accounts three days old: while the network starts up, they all have a voice.
-  sqlite.prepare("UPDATE members SET created_at = ?").run(Date.now() - 3 * 86_400_000);
+  // Founders with accounts three days old: while the network bootstraps they all have a voice and
+  // are witnesses (governance.md §1).
+  const threeDaysAgo = Date.now() - 3 * 86_400_000;
+  sqlite.prepare("UPDATE members SET created_at = ?, founder_at = ?").run(threeDaysAgo, threeDaysAgo);
 });
 
 afterAll(async () => {
@@ -36,7 +39,7 @@ describe("concurrent governance", () => {
       .prepare("INSERT INTO initiatives (title, summary, kind, updated_at, created_by) VALUES ('Goedkope pillen', 'spam', 'activity', ?, ?) RETURNING id")
       .get(now, author.id) as { id: number };
     sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(id, author.id, now, now);
-    const responses = await Promise.all(flaggers.map((m) => post(`/initiatives/${id}/flag`, m.cookie, { rule: "7. Respect en privacy", reason: "reclame" })));
+    const responses = await Promise.all(flaggers.map((m) => post(`/initiatives/${id}/flag`, m.cookie, { rule: "7. Respect en privacy.", reason: "reclame" })));
     expect(responses.map((r) => r.status)).toEqual(flaggers.map(() => 303));
     expect(sqlite.prepare("SELECT times_hidden, hidden_at IS NOT NULL AS hidden FROM initiatives WHERE id = ?").get(id)).toEqual({ times_hidden: 1, hidden: 1 });
     expect(sqlite.prepare("SELECT count(*) AS n FROM log_entries WHERE action = 'content.hidden' AND subject_id = ?").get(String(id))).toEqual({ n: 1 });
@@ -63,5 +66,36 @@ describe("concurrent governance", () => {
     const outcome = JSON.parse((sqlite.prepare("SELECT outcome FROM proposals WHERE id = ?").get(id) as { outcome: string }).outcome);
     expect(outcome).toMatchObject({ adopted: true, reason: "adopted", eligible: 8, quorum: 3 });
     expect(await (await fetch(`${server.url}/rules`)).text()).toContain("Alles anders");
+  });
+
+  it("records a co-host request once, however often it is sent at the same moment, and settles it once when two hosts answer together", async () => {
+    const [first, second, asker] = members;
+    const now = Date.now();
+    const { id } = sqlite
+      .prepare("INSERT INTO initiatives (title, summary, kind, updated_at, created_by) VALUES ('Samen tuinieren', 'Elke zaterdag', 'activity', ?, ?) RETURNING id")
+      .get(now, first.id) as { id: number };
+    const addHost = sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)");
+    addHost.run(id, first.id, now, now);
+    addHost.run(id, second.id, now, now);
+    const asks = await Promise.all(Array.from({ length: 6 }, () => post(`/initiatives/${id}/hosts`, asker.cookie, { intent: "join" })));
+    expect(asks.map((r) => r.status)).toEqual(asks.map(() => 303));
+    const requests = sqlite.prepare("SELECT id FROM host_requests WHERE initiative_id = ? AND member_id = ?").all(id, asker.id) as { id: number }[];
+    expect(requests).toHaveLength(1);
+    expect(sqlite.prepare("SELECT count(*) AS n FROM log_entries WHERE action = 'host.requested' AND subject_id = ?").get(String(id))).toEqual({ n: 1 });
+    // Both hosts were mailed once.
+    expect(sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'host-request' AND member_id IN (?, ?)").get(first.id, second.id)).toEqual({ n: 2 });
+
+    const request = String(requests[0].id);
+    const answers = await Promise.all([
+      post(`/initiatives/${id}/hosts`, first.cookie, { intent: "accept", request }),
+      post(`/initiatives/${id}/hosts`, second.cookie, { intent: "decline", request }),
+    ]);
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 404]);
+    const answer = (sqlite.prepare("SELECT answer FROM host_requests WHERE id = ?").get(request) as { answer: string }).answer;
+    expect(["accepted", "declined"]).toContain(answer);
+    const logged = sqlite.prepare("SELECT action FROM log_entries WHERE action IN ('host.accepted', 'host.declined') AND subject_id = ?").all(String(id)) as { action: string }[];
+    expect(logged).toEqual([{ action: `host.${answer}` }]);
+    const hosts = sqlite.prepare("SELECT count(*) AS n FROM hosts WHERE initiative_id = ? AND member_id = ?").get(id, asker.id) as { n: number };
+    expect(hosts.n).toBe(answer === "accepted" ? 1 : 0);
   });
 });

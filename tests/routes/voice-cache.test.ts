@@ -1,84 +1,140 @@
-// Voices are kept in memory between changes (app/models/voice.server.ts). Whatever changes a
-// voice must be seen at once: attendance through the app, a write by another connection, time
-// passing a lapse, and nothing from a transaction that was rolled back.
+// Voices are kept in memory between changes (app/models/voice.server.ts): one replay of the
+// network's meetings serves every request until derived_versions.voice moves (the database's
+// triggers raise it on every change to members, founders, holds, sessions, hosts, attendance and
+// hiding, whichever connection writes) or time passes the replay's `nextChange`. Whatever changes a
+// voice must be seen at once, and nothing from a transaction that was rolled back.
 import Database from "better-sqlite3";
-import { describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
 import { governance } from "~/governance/config";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
-import { markAttendance, register } from "~/models/registrations.server";
-import { voiceOfMember, voiceSnapshot } from "~/models/voice.server";
-import { day, hour, initiativeBy, sessionOf } from "../support/fixtures";
+import { derivedVersion } from "~/models/derived.server";
+import { flag } from "~/models/flags.server";
+import { checkIn, markAttendance } from "~/models/registrations.server";
+import { voiceOfMember, voiceReplay, voiceSnapshot } from "~/models/voice.server";
+import { day } from "../support/fixtures";
+import { ageAccount, makeFounder, witnessedMeeting } from "../support/governance";
 import { memberWithSession } from "../support/requests";
 
-/** A host with a session that started two hours ago, and five long-standing members who each attended one (so the bootstrap is over). */
-async function networkWithVoices() {
-  const host = await memberWithSession("Host");
-  const startedAgo = 2 * hour;
-  const initiative = initiativeBy(host.id, {}, new Date(Date.now() - 3 * day));
-  const session = sessionOf(initiative, host.id, { now: new Date(Date.now() - startedAgo - day), startsIn: day });
-  const voices = [];
-  for (let i = 0; i < governance.bootstrapVoiceThreshold; i++) {
-    const m = await memberWithSession(`Earned ${i}`);
-    register(session, m.id, new Date(Date.now() - 3 * hour));
-    markAttendance(session, host.id, m.id, true);
-    voices.push(m);
-  }
-  return { host, initiative, session, voices };
+type Member = Awaited<ReturnType<typeof memberWithSession>>;
+const startOf = (sessionId: number) => db().get<{ starts_at: number }>(sql`SELECT starts_at FROM sessions WHERE id = ${sessionId}`).starts_at;
+const codeOf = (sessionId: number) => db().get<{ checkin_code: string }>(sql`SELECT checkin_code FROM sessions WHERE id = ${sessionId}`).checkin_code;
+
+// Two founders witness every meeting here (the network stays in its bootstrap: fewer than five
+// earned voices), and Hanna hosts them.
+let founderA: Member, founderB: Member, hanna: Member;
+
+beforeAll(async () => {
+  [founderA, founderB, hanna] = await Promise.all(["Founder A", "Founder B", "Hanna"].map((n) => memberWithSession(n)));
+  makeFounder(founderA.id, 60 * day);
+  makeFounder(founderB.id, 60 * day);
+  ageAccount(hanna.id, 60 * day);
+});
+
+/** A witnessed meeting `daysAgo` ago, hosted by Hanna, with `attendees` marked present by her. */
+const meeting = (daysAgo: number, attendees: Member[] = []) =>
+  witnessedMeeting({ hostId: hanna.id, witnesses: [founderA.id, founderB.id], attendees: attendees.map((m) => m.id), daysAgo });
+
+async function newcomer(name: string) {
+  const m = await memberWithSession(name);
+  ageAccount(m.id, 30 * day);
+  return m;
 }
 
 describe("the voice snapshot kept in memory", () => {
-  it("sees attendance marked through the app at once", async () => {
-    const { host, session } = await networkWithVoices();
-    const newcomer = await memberWithSession("Newcomer");
-    register(session, newcomer.id, new Date(Date.now() - 3 * hour));
-    expect(voiceSnapshot().voices.has(newcomer.id)).toBe(false);
-    markAttendance(session, host.id, newcomer.id, true);
-    expect(voiceSnapshot().voices.get(newcomer.id)?.kind).toBe("attended");
-    expect(voiceOfMember(newcomer.id).kind).toBe("attended");
-    markAttendance(session, host.id, newcomer.id, false);
-    expect(voiceSnapshot().voices.has(newcomer.id)).toBe(false);
+  it("serves one replay until something changes, and sees a check-in with the code at once", async () => {
+    // A meeting that began half an hour ago: check-in is open.
+    const { sessionId } = meeting(0.5 / 24);
+    const walkIn = await newcomer("Walk-in");
+    const first = voiceSnapshot();
+    expect(voiceSnapshot().voices).toBe(first.voices);
+    expect(voiceOfMember(walkIn.id).pending).toBeNull();
+    const version = derivedVersion("voice");
+
+    checkIn(sessionId, walkIn.id, codeOf(sessionId));
+    expect(derivedVersion("voice")).toBeGreaterThan(version);
+    expect(voiceSnapshot().voices).not.toBe(first.voices);
+    // The voice is pending: it starts a week after the meeting.
+    expect(voiceOfMember(walkIn.id)).toMatchObject({ reason: { kind: "none" }, pending: { sessionId, startsAt: startOf(sessionId) + governance.pendingDays * day, heldBack: false } });
+    expect(voiceReplay().earnings.some((e) => e.memberId === walkIn.id && e.sessionId === sessionId)).toBe(true);
   });
 
-  it("sees a change written by another connection to the same database file", async () => {
-    const { session } = await networkWithVoices();
-    const newcomer = await memberWithSession("Other connection");
-    register(session, newcomer.id, new Date(Date.now() - 3 * hour));
-    expect(voiceSnapshot().voices.has(newcomer.id)).toBe(false);
+  it("sees attendance a host marks or unmarks at once", async () => {
+    // Seven days and an hour ago: its voices have just started, and its attendance is not yet fixed.
+    const guest = await newcomer("Guest");
+    const { sessionId } = meeting(7 + 1 / 24, [guest]);
+    expect(voiceSnapshot().voices.get(guest.id)).toMatchObject({ kind: "earned", via: "attended", sessionId });
+    markAttendance(sessionId, hanna.id, guest.id, false);
+    expect(voiceSnapshot().voices.has(guest.id)).toBe(false);
+    expect(voiceOfMember(guest.id).reason.kind).toBe("none");
+    markAttendance(sessionId, hanna.id, guest.id, true);
+    expect(voiceSnapshot().voices.get(guest.id)).toMatchObject({ kind: "earned", via: "attended", sessionId });
+    expect(voiceOfMember(guest.id).reason.kind).toBe("earned");
+  });
+
+  it("sees changes written by another connection to the same database file", async () => {
+    const regular = await newcomer("Regular");
+    const invited = await newcomer("Invited");
+    const { sessionId } = meeting(10, [regular]);
+    expect(voiceSnapshot().voices.get(regular.id)?.kind).toBe("earned");
+    expect(voiceSnapshot().voices.has(invited.id)).toBe(false);
     const other = new Database(env().databasePath);
     try {
-      other.prepare("UPDATE registrations SET attended_at = ?, attendance_by = 'code' WHERE session_id = ? AND member_id = ?").run(Date.now() - hour, session, newcomer.id);
+      other.prepare("UPDATE registrations SET attended_at = NULL, attendance_by = NULL WHERE session_id = ? AND member_id = ?").run(sessionId, regular.id);
+      expect(voiceSnapshot().voices.has(regular.id)).toBe(false);
+      other.prepare("UPDATE members SET founder_at = ? WHERE id = ?").run(Date.now() - 2 * day, invited.id);
+      expect(voiceSnapshot().voices.get(invited.id)?.kind).toBe("founder");
     } finally {
       other.close();
     }
-    expect(voiceSnapshot().voices.get(newcomer.id)?.kind).toBe("attended");
   });
 
-  it("lets a voice lapse when its attendance leaves the window, without any write", async () => {
-    const { voices } = await networkWithVoices();
+  it("starts and ends a voice when time alone passes its moment, without any write", async () => {
+    const learner = await newcomer("Learner");
+    const { sessionId } = meeting(3, [learner]);
+    const start = startOf(sessionId);
     const now = Date.now();
-    expect(voiceSnapshot(now).voices.get(voices[0].id)?.kind).toBe("attended");
-    // Every earned voice has lapsed by then, so the network is bootstrapping again and
-    // long-standing accounts speak through the bootstrap.
-    const later = now + (governance.voiceWindowDays + 1) * day;
-    expect(voiceSnapshot(later).bootstrapping).toBe(true);
-    expect(voiceSnapshot(later).voices.get(voices[0].id)?.kind).toBe("bootstrap");
-    // And asking about the present again is not answered from the future.
-    expect(voiceSnapshot(now + 1).voices.get(voices[0].id)?.kind).toBe("attended");
+    expect(voiceSnapshot(now).voices.has(learner.id)).toBe(false);
+    // The next moment time changes a voice is when this one starts.
+    expect(voiceReplay(now).nextChange).toBe(start + governance.pendingDays * day);
+    expect(voiceSnapshot(start + governance.pendingDays * day - 1).voices.has(learner.id)).toBe(false);
+    expect(voiceSnapshot(start + governance.pendingDays * day).voices.get(learner.id)?.kind).toBe("earned");
+    // Asking about the present again is not answered from the future.
+    expect(voiceSnapshot(now + 1).voices.has(learner.id)).toBe(false);
+    // 180 days after the meeting the earned voice has ended; while the network bootstraps, having
+    // ever earned one still speaks.
+    const lapsed = start + governance.voiceWindowDays * day;
+    expect(voiceSnapshot(lapsed - 1).voices.get(learner.id)?.kind).toBe("earned");
+    expect(voiceSnapshot(lapsed).bootstrapping).toBe(true);
+    expect(voiceSnapshot(lapsed).voices.get(learner.id)?.kind).toBe("bootstrap");
+  });
+
+  it("takes the voice of a member held by flags at once", async () => {
+    const loud = await newcomer("Loud");
+    meeting(9, [loud]);
+    expect(voiceSnapshot().voices.get(loud.id)?.kind).toBe("earned");
+    flag({ type: "member", id: loud.id }, founderA.id, "7. Respect en privacy.", "spam");
+    expect(flag({ type: "member", id: loud.id }, founderB.id, "7. Respect en privacy.", "spam").held).toBe(true);
+    expect(voiceSnapshot().voices.has(loud.id)).toBe(false);
+    expect(voiceOfMember(loud.id)).toMatchObject({ reason: { kind: "none" }, held: true });
   });
 
   it("keeps nothing from a transaction that was rolled back", async () => {
-    const { host, session } = await networkWithVoices();
-    const newcomer = await memberWithSession("Rolled back");
-    register(session, newcomer.id, new Date(Date.now() - 3 * hour));
-    expect(voiceSnapshot().voices.has(newcomer.id)).toBe(false);
+    const doubter = await newcomer("Doubter");
+    const { sessionId } = meeting(7 + 1 / 24, [doubter]);
+    markAttendance(sessionId, hanna.id, doubter.id, false);
+    expect(voiceSnapshot().voices.has(doubter.id)).toBe(false);
     expect(() =>
       db().transaction(() => {
-        markAttendance(session, host.id, newcomer.id, true);
-        expect(voiceSnapshot().voices.has(newcomer.id)).toBe(true);
+        markAttendance(sessionId, hanna.id, doubter.id, true);
+        expect(voiceSnapshot().voices.has(doubter.id)).toBe(true);
         throw new Error("rolled back");
       }),
     ).toThrow("rolled back");
-    expect(voiceSnapshot().voices.has(newcomer.id)).toBe(false);
+    expect(voiceSnapshot().voices.has(doubter.id)).toBe(false);
+    // The same change, committed, is seen as usual.
+    markAttendance(sessionId, hanna.id, doubter.id, true);
+    expect(voiceSnapshot().voices.has(doubter.id)).toBe(true);
   });
 });
