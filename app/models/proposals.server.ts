@@ -147,13 +147,17 @@ export function getProposal(id: number) {
 
 /** Takes or changes a position until the deadline; an objection needs a reason. */
 export function respond(proposalId: number, memberId: string, position: Position, reason: string, now = new Date()) {
+  // Who may respond is read before the transaction: voices come from the (cached) replay, which is
+  // never cached inside one; better-sqlite3 runs the two with nothing in between.
+  const found = getProposal(proposalId);
+  const allowed = !!found && mayTakePart(found, memberId, now.getTime());
   db().transaction((tx) => {
     const proposal = tx.select().from(proposals).where(eq(proposals.id, proposalId)).get();
     if (!proposal) throw new ProposalRefusedError("proposal.notFound", 404);
     if (proposal.closedAt || now >= proposal.deadline) throw new ProposalRefusedError("proposal.closed", 409);
     if (!positionsFor(proposal.kind).includes(position)) throw new ProposalRefusedError("proposal.invalidPosition", 400);
     if (position === "object" && !reason.trim()) throw new ProposalRefusedError("proposal.reasonRequired", 400);
-    if (!mayTakePart(proposal, memberId, now.getTime())) {
+    if (!allowed) {
       throw new ProposalRefusedError(proposal.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
     }
     tx.insert(proposalPositionsTable)
@@ -244,11 +248,13 @@ export function closeDueProposals(now = new Date()) {
 
 /** After the deadline, any eligible member may write what we do now. */
 export function writeStatement(id: number, memberId: string, statement: string, now = new Date()) {
+  const found = getProposal(id);
+  const allowed = !!found && mayTakePart(found, memberId, now.getTime());
   db().transaction((tx) => {
     const proposal = tx.select().from(proposals).where(eq(proposals.id, id)).get();
     if (!proposal) throw new ProposalRefusedError("proposal.notFound", 404);
     if (!proposal.closedAt) throw new ProposalRefusedError("proposal.notClosed", 409);
-    if (!mayTakePart(proposal, memberId, now.getTime())) throw new ProposalRefusedError(proposal.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
+    if (!allowed) throw new ProposalRefusedError(proposal.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
     tx.update(proposals).set({ statement, statementBy: memberId, statementAt: now }).where(eq(proposals.id, id)).run();
     // Every version stays, with its author (governance.md §3).
     tx.insert(proposalStatements).values({ proposalId: id, memberId, text: statement, at: now }).run();
