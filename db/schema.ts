@@ -151,6 +151,24 @@ export const hosts = sqliteTable(
   ],
 );
 
+// Hosting that ended (stepped back, lapsed, removed by a proposal, left the network): written by a
+// trigger when a hosts row is deleted, so that a meeting someone hosted keeps counting for the voice
+// it gave them (governance.md §1) after they stop.
+export const hostTerms = sqliteTable(
+  "host_terms",
+  {
+    initiativeId: integer("initiative_id")
+      .notNull()
+      .references(() => initiatives.id, { onDelete: "cascade" }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    since: integer("since", { mode: "timestamp_ms" }).notNull(),
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("host_terms_initiative").on(t.initiativeId, t.since)],
+);
+
 // The public log (governance.md §7). Triggers in the migrations refuse UPDATE and DELETE.
 export const logEntries = sqliteTable(
   "log_entries",

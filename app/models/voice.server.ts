@@ -23,11 +23,16 @@ export function replayInput(now: number) {
   const members = (client.prepare("SELECT id, created_at, founder_at, posting_held_at FROM members WHERE deleted_at IS NULL").raw().all() as [string, number, number | null, number | null][]).map(
     ([id, createdAt, founderAt, heldAt]) => ({ id, createdAt, founderAt, heldAt }),
   );
-  const hostsOf = new Map<number, [string, number][]>();
-  for (const [initiativeId, memberId, since] of client.prepare("SELECT initiative_id, member_id, since FROM hosts").raw().all() as [number, string, number][]) {
+  // Hosts now, and hosting that ended (host_terms): who was a host when each meeting started.
+  const hostsOf = new Map<number, [string, number, number][]>();
+  const hostRows = client
+    .prepare("SELECT initiative_id, member_id, since, ? FROM hosts UNION ALL SELECT initiative_id, member_id, since, ended_at FROM host_terms")
+    .raw()
+    .all(Number.MAX_SAFE_INTEGER) as [number, string, number, number][];
+  for (const [initiativeId, memberId, since, until] of hostRows) {
     const list = hostsOf.get(initiativeId);
-    if (list) list.push([memberId, since]);
-    else hostsOf.set(initiativeId, [[memberId, since]]);
+    if (list) list.push([memberId, since, until]);
+    else hostsOf.set(initiativeId, [[memberId, since, until]]);
   }
   const sessions: ReplaySession[] = [];
   const byId = new Map<number, ReplaySession>();
@@ -40,7 +45,7 @@ export function replayInput(now: number) {
     .all(now) as [number, number, string, number, number, number][];
   for (const [id, initiativeId, title, startsAt, announcedAt, cancelled] of sessionRows) {
     const hosts: string[] = [];
-    for (const [memberId, since] of hostsOf.get(initiativeId) ?? []) if (since <= startsAt) hosts.push(memberId);
+    for (const [memberId, since, until] of hostsOf.get(initiativeId) ?? []) if (since <= startsAt && until > startsAt && !hosts.includes(memberId)) hosts.push(memberId);
     const session: ReplaySession = { id, initiativeId, title, startsAt, announcedAt, cancelled: !!cancelled, hosts, attendance: [] };
     sessions.push(session);
     byId.set(id, session);

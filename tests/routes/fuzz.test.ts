@@ -22,9 +22,12 @@ import { requestPasswordReset } from "~/models/account.server";
 import { postComment, postOutcome } from "~/models/contributions.server";
 import { ruleHeadings } from "~/lib/diff";
 import { closeProposal, currentRules, openProposal } from "~/models/proposals.server";
-import { markAttendance, register } from "~/models/registrations.server";
+import { checkIn, markAttendance, register } from "~/models/registrations.server";
+import { inviteFounder } from "~/models/founders.server";
+import { joinAsHost } from "~/models/hosts.server";
+import { governance } from "~/governance/config";
 import { day, hour, initiativeBy, sessionOf, zone } from "../support/fixtures";
-import { makeFounder } from "../support/governance";
+import { makeFounder, witnessedMeeting } from "../support/governance";
 import { memberWithSession } from "../support/requests";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -129,6 +132,8 @@ function randomValue(): Value {
 let server: RunningServer;
 type Actor = { id: string; cookie: string; email: string };
 let voice: Actor, host: Actor, participant: Actor, bystander: Actor, resetter: Actor, leaver: Actor;
+/** Governance v2: who asks to co-host, a second host, who holds a founder's invitation, who checked in with the code. */
+let asker: Actor, coHost: Actor, acceptor: Actor, checker: Actor;
 let fx: {
   initiativeId: number;
   future: number;
@@ -147,6 +152,19 @@ let fx: {
   closedProposal: number;
   resetToken: string;
   unsubscribeToken: string;
+  /** An initiative of the host (and the co-host) where the asker came to a session and asks to co-host. */
+  hostsInitiative: number;
+  /** The asker's open request there: the answering forms reopen it after every accepted answer. */
+  hostRequest: number;
+  /** Another initiative of the same host, with an open request of the asker. */
+  otherInitiative: number;
+  otherRequest: number;
+  /** A request on the hosts' initiative that was answered long ago. */
+  answeredRequest: number;
+  /** The acceptor's invitation link (its token): a new one after every accepted variant. */
+  founderToken: string;
+  /** A session that ended three weeks ago, where the checker checked in with the code: fixed now. */
+  fixedSession: number;
 };
 
 /** Everything a member action could change (not rate limits, login sessions or reset links). */
@@ -170,11 +188,44 @@ const count = (table: string, where = "1") => (db().$client.prepare(`SELECT coun
 
 const local = (ms: number) => toLocalDateTimeInput(ms, zone);
 
+// ---- Reset hooks of the governance v2 forms ------------------------------------------------------
+
+function openRequestOf(initiativeId: number, memberId: string): number {
+  return db().get<{ id: number }>(sql`SELECT id FROM host_requests WHERE initiative_id = ${initiativeId} AND member_id = ${memberId} AND answered_at IS NULL`)!.id;
+}
+
+/** Puts the asker's request back as it was: open, the asker no host, no answer mailed. The same id stays valid for every variant. */
+function reopenHostRequest() {
+  db().run(sql`UPDATE host_requests SET answered_at = NULL, answer = NULL, answered_by = NULL WHERE id = ${fx.hostRequest}`);
+  db().run(sql`DELETE FROM hosts WHERE initiative_id = ${fx.hostsInitiative} AND member_id = ${asker.id}`);
+  db().run(sql`DELETE FROM outbox WHERE dedupe_key = ${`host-answer:${fx.hostRequest}`}`);
+}
+
+/** Frees the 15 founder places (§1): open invitations expire, and only the voice and the host stay founders. */
+function freeFounderPlaces() {
+  db().run(sql`UPDATE founder_invitations SET expires_at = ${Date.now() - 1} WHERE used_at IS NULL AND expires_at > ${Date.now() - 1}`);
+  db().run(sql`UPDATE members SET founder_at = NULL WHERE founder_at IS NOT NULL AND id NOT IN (${voice.id}, ${host.id})`);
+}
+const foundersAndOpenInvitations = () => count("members", "founder_at IS NOT NULL AND deleted_at IS NULL") + count("founder_invitations", `used_at IS NULL AND expires_at > ${Date.now()}`);
+
+/** A fresh member with a fresh invitation to become a founder (the last one was used). */
+async function newFounderInvitation() {
+  freeFounderPlaces();
+  acceptor = await memberWithSession("Fuzz Acceptor");
+  fx.founderToken = inviteFounder(voice.id, acceptor.email, "nl");
+}
+
+/** The checker checks in with the code again (after withdrawing it). */
+function checkerChecksIn() {
+  db().run(sql`DELETE FROM rate_limits WHERE key LIKE 'checkin:%'`);
+  checkIn(fx.live, checker.id, fx.checkinCode);
+}
+
 beforeAll(async () => {
   // The models (this process) and the server share the database file; migrate it here first.
   db();
-  [voice, host, participant, bystander, resetter, leaver] = await Promise.all(
-    ["Fuzz Voice", "Fuzz Host", "Fuzz Participant", "Fuzz Bystander", "Fuzz Resetter", "Fuzz Leaver"].map((n) => memberWithSession(n)),
+  [voice, host, participant, bystander, resetter, leaver, asker, coHost, acceptor, checker] = await Promise.all(
+    ["Fuzz Voice", "Fuzz Host", "Fuzz Participant", "Fuzz Bystander", "Fuzz Resetter", "Fuzz Leaver", "Fuzz Asker", "Fuzz Co-host", "Fuzz Acceptor", "Fuzz Checker"].map((n) => memberWithSession(n)),
   );
   // Accounts two days old, and the voice and the host are founders: while the network starts up
   // a founder has a voice (governance v2 §1; an old account alone no longer gives one), so no
@@ -202,7 +253,32 @@ beforeAll(async () => {
   db().run(sql`UPDATE members SET unsubscribe_token = ${unsubscribeToken} WHERE id = ${bystander.id}`);
   const rules = ruleHeadings(currentRules().text);
   if (rules.length < 3) throw new Error("the house rules have fewer than 3 headings");
-  fx = { initiativeId, future, past, live, cancelTarget, messageTarget: future, rules, checkinCode, comment, outcome, networkProposal, initiativeProposal, closedProposal, resetToken, unsubscribeToken };
+  // Governance v2 (§1, §2): the asker came to a session of two initiatives of the host and asks to
+  // co-host both; the co-host runs the first with the host; the acceptor holds a founder's
+  // invitation; the checker checked in with the code at the live session, and at one long fixed.
+  const hostsInitiative = initiativeBy(host.id, { title: "Fuzz kartrekkers", summary: "Wie trekt er mee?", kind: "course" }, earlier);
+  const otherInitiative = initiativeBy(host.id, { title: "Fuzz elders", summary: "Een ander initiatief.", kind: "course" }, earlier);
+  for (const id of [hostsInitiative, otherInitiative]) {
+    const met = sessionOf(id, host.id, { now: earlier, startsIn: day });
+    register(met, asker.id, earlier);
+    markAttendance(met, host.id, asker.id, true);
+  }
+  db().run(sql`INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (${hostsInitiative}, ${coHost.id}, ${earlier.getTime()}, ${earlier.getTime()})`);
+  const answeredRequest = db().get<{ id: number }>(sql`
+    INSERT INTO host_requests (initiative_id, member_id, created_at, answered_at, answer, answered_by)
+    VALUES (${hostsInitiative}, ${bystander.id}, ${earlier.getTime()}, ${earlier.getTime() + hour}, 'declined', ${host.id}) RETURNING id`).id;
+  joinAsHost(otherInitiative, asker.id);
+  joinAsHost(hostsInitiative, asker.id);
+  const founderToken = inviteFounder(voice.id, acceptor.email, "nl");
+  checkIn(live, checker.id, checkinCode);
+  const fixedSession = sessionOf(initiativeId, host.id, { now: new Date(Date.now() - 30 * day), startsIn: 9 * day });
+  db().run(sql`
+    INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at)
+    VALUES (${fixedSession}, ${checker.id}, 'registered', 1, ${Date.now() - 21 * day}, 'code', ${Date.now() - 22 * day}, ${Date.now() - 21 * day})`);
+  fx = {
+    initiativeId, future, past, live, cancelTarget, messageTarget: future, rules, checkinCode, comment, outcome, networkProposal, initiativeProposal, closedProposal, resetToken, unsubscribeToken,
+    hostsInitiative, hostRequest: openRequestOf(hostsInitiative, asker.id), otherInitiative, otherRequest: openRequestOf(otherInitiative, asker.id), answeredRequest, founderToken, fixedSession,
+  };
   installWriteCounters();
   // Trust X-Forwarded-For, so sign-up, login and reset attempts come from many addresses and the
   // per-address limits do not hide the validation behind "too many attempts".
@@ -237,6 +313,8 @@ type Form = {
   once?: () => [string, string];
   /** Random variants (besides the systematic ones). */
   randomVariants?: number;
+  /** Puts in place what the variants need, before the first of them (what an earlier form may have used up). */
+  setup?: () => void | Promise<void>;
   /** Puts back what the hostile variants used up, before the valid submission. */
   prepare?: () => void | Promise<void>;
   /** After an accepted submission (of any variant): puts back what it used up. */
@@ -295,6 +373,17 @@ const forms: Form[] = [
   { name: "POST /initiatives/:id/hosts", path: () => `/initiatives/${fx.initiativeId}/hosts`, actor: () => participant, accepts: true, kinds: { intent: "choice" },
     fields: () => [["intent", "join"]], once: () => ["host_requests", `initiative_id = ${fx.initiativeId} AND member_id = ${q(participant.id)}`],
     prepare: () => void db().run(sql`DELETE FROM host_requests WHERE initiative_id = ${fx.initiativeId} AND member_id = ${participant.id}`) },
+  // A host answers the asker's request (v2 §2): every accepted answer reopens it, so each variant meets an open request.
+  { name: "POST /initiatives/:id/hosts intent=accept", path: () => `/initiatives/${fx.hostsInitiative}/hosts`, actor: () => host, accepts: true, randomVariants: 4,
+    kinds: { intent: "choice", request: "number" },
+    fields: () => [["intent", "accept"], ["request", String(fx.hostRequest)]], once: () => ["hosts", `initiative_id = ${fx.hostsInitiative}`],
+    setup: reopenHostRequest, prepare: reopenHostRequest, afterAccepted: reopenHostRequest },
+  { name: "POST /initiatives/:id/hosts intent=decline", path: () => `/initiatives/${fx.hostsInitiative}/hosts`, actor: () => coHost, accepts: true, randomVariants: 4,
+    kinds: { intent: "choice", request: "number" },
+    fields: () => [["intent", "decline"], ["request", String(fx.hostRequest)]], once: () => ["log_entries", `action = 'host.declined' AND subject_id = '${fx.hostsInitiative}'`],
+    setup: reopenHostRequest, prepare: reopenHostRequest, afterAccepted: reopenHostRequest },
+  { name: "POST /initiatives/:id/hosts intent=withdraw", path: () => `/initiatives/${fx.hostsInitiative}/hosts`, actor: () => asker, accepts: true, kinds: { intent: "choice" },
+    fields: () => [["intent", "withdraw"]], setup: reopenHostRequest, prepare: reopenHostRequest, afterAccepted: reopenHostRequest },
   { name: "POST /initiatives/:id/comments", path: () => `/initiatives/${fx.initiativeId}/comments`, actor: () => voice, accepts: true, randomVariants: 6,
     fields: () => [["body", "Ik kom ook, **zeker** weten."]], once: () => ["comments", `member_id = ${q(voice.id)}`] },
   { name: "POST /initiatives/:id/outcomes", path: () => `/initiatives/${fx.initiativeId}/outcomes`, actor: () => host, accepts: true, randomVariants: 5, kinds: { sessionId: "number" },
@@ -319,6 +408,11 @@ const forms: Form[] = [
     fields: () => [["code", fx.checkinCode]], prepare: () => void db().run(sql`DELETE FROM rate_limits WHERE key LIKE 'checkin:%'`) },
   { name: "POST /sessions/:id/attendance", path: () => `/sessions/${fx.past}/attendance`, actor: () => host, accepts: true, kinds: { memberId: "choice", present: "choice" }, ignored: ["present"],
     fields: () => [["memberId", participant.id], ["present", "1"]] },
+  // A member undoes their own self check-in (v2 §2); every accepted variant checks in again.
+  { name: "POST /sessions/:id/attendance intent=withdraw", path: () => `/sessions/${fx.live}/attendance`, actor: () => checker, accepts: true,
+    kinds: { intent: "choice" }, fields: () => [["intent", "withdraw"]],
+    once: () => ["log_entries", `action = 'attendance.withdrawn' AND actor_id = ${q(checker.id)}`],
+    setup: checkerChecksIn, prepare: checkerChecksIn, afterAccepted: checkerChecksIn },
   // At most 5 host messages per session a day (v2 §2): every accepted one moves to a fresh session,
   // so each variant is really read and stored, never refused by the limit.
   { name: "POST /sessions/:id/message", path: () => `/sessions/${fx.messageTarget}/message`, actor: () => host, accepts: true, randomVariants: 6,
@@ -356,6 +450,14 @@ const forms: Form[] = [
     fields: () => [["intent", "respond"], ["position", "against"], ["reason", "Liever niet."]] },
   { name: "POST /proposals/:id intent=statement", path: () => `/proposals/${fx.closedProposal}`, actor: () => voice, accepts: true, kinds: { intent: "choice" },
     fields: () => [["intent", "statement"], ["statement", "We doen het zo."]] },
+  // Founders (v2 §1): the voice (a founder) invites by mail; accepted invitations give their places back.
+  // The same address sent twice (a double click) is one invitation: one place, one mail.
+  { name: "POST /founders", path: () => "/founders", actor: () => voice, accepts: true, randomVariants: 4,
+    fields: () => [["email", `fuzz.founder.${++unique}@example.org`]], once: () => ["founder_invitations", `invited_by = ${q(voice.id)}`],
+    setup: freeFounderPlaces, prepare: freeFounderPlaces, afterAccepted: freeFounderPlaces },
+  { name: "POST /founders/:token", path: () => `/founders/${fx.founderToken}`, actor: () => acceptor, accepts: true,
+    fields: () => [], once: () => ["log_entries", "action = 'founder.joined'"],
+    setup: newFounderInvitation, prepare: newFounderInvitation, afterAccepted: newFounderInvitation },
   // Last: ends the session of its cookie.
   { name: "POST /logout", path: () => "/logout", actor: () => null, accepts: true, fields: () => [] },
 ];
@@ -567,6 +669,7 @@ afterAll(() => {
 describe(`fuzzing every form (seed ${seed})`, () => {
   it.each(forms.map((f) => [f.name, f] as const))("%s: hostile and random values, never a 5xx, refusals clear and harmless", async (_name, form) => {
     const problems: string[] = [];
+    await form.setup?.();
     for (const variant of variantsOf(form)) {
       const before = writes();
       const sent = await post(form.path(), variant.body, form.actor(), variant.headers);
@@ -640,6 +743,323 @@ describe(`fuzzing every form (seed ${seed})`, () => {
           problems.push(...htmlProblems(path, html));
         }),
       );
+    }
+    expect(problems, `seed ${seed}`).toEqual([]);
+  });
+});
+
+// ---- Governance v2 forms, case by case -------------------------------------------------------------
+// The fuzzing above sends hostile values to valid targets; here the targets are hostile (tokens,
+// request ids, sessions, who answers) and answers race each other. Every answer is judged as above,
+// and a refusal must have exactly its status and its message, and write nothing.
+
+type Expected = { status: number | number[]; message: keyof typeof nl | (keyof typeof nl)[] };
+
+/** Problems with a refusal: judged as every other answer, with this status and one of these messages. */
+function refusalProblems(label: string, sent: Sent, before: string, after: string, expected: Expected): string[] {
+  const problems = judge(sent, { refuse: true, before, after });
+  if (![expected.status].flat().includes(sent.status)) problems.push(`status ${sent.status}, expected ${[expected.status].flat().join(" or ")}`);
+  const wanted = [expected.message].flat().map((key) => nl[key]);
+  const shown = messagesOf(sent.html);
+  if (!shown.some((m) => wanted.includes(m))) problems.push(`shows ${JSON.stringify(shown.map((m) => m.slice(0, 100)))}, expected ${JSON.stringify(wanted)}`);
+  return problems.map((p) => `${label}: ${p}`);
+}
+
+/** Sends one request that must be refused; its problems go to `problems`. */
+async function expectRefusal(problems: string[], label: string, path: string, fields: Fields, actor: Actor | null, expected: Expected) {
+  const before = writes();
+  const sent = await post(path, bodyOf(fields), actor);
+  problems.push(...refusalProblems(label, sent, before, writes(), expected));
+  return sent;
+}
+
+/** Sends one request that must be accepted (a redirect or a page without errors). */
+async function expectAccepted(problems: string[], label: string, path: string, fields: Fields, actor: Actor) {
+  const sent = await post(path, bodyOf(fields), actor);
+  problems.push(...judge(sent, { before: "", after: "" }).map((p) => `${label}: ${p}`));
+  if (sent.status >= 400 || /class="(?:form-error|field-error)"/.test(sent.html)) problems.push(`${label}: refused with ${sent.status} ${messagesOf(sent.html).join(" / ")}`);
+  return sent;
+}
+
+async function get(path: string, actor: Actor | null): Promise<Sent> {
+  const started = Date.now();
+  const res = await fetch(server.url + path, { redirect: "manual", headers: actor ? { Cookie: actor.cookie } : {} });
+  return { status: res.status, html: await res.text(), location: res.headers.get("location"), ms: Date.now() - started };
+}
+
+const notFound: Expected = { status: 404, message: "error.notFound" };
+const badRequest: Expected = { status: 400, message: "error.badRequest" };
+const requestGone: Expected = { status: 404, message: "host.requestNotFound" };
+const notRegistered: Expected = { status: 409, message: "session.notRegistered" };
+const invite = (email = `fuzz.invite.${++unique}@example.org`): Fields => [["email", email]];
+const answer = (intent: string, ...requests: string[]): Fields => [["intent", intent], ...requests.map((r): [string, Value] => ["request", r])];
+const ids = (members: Actor[]) => members.map((m) => q(m.id)).join(", ");
+
+describe("governance v2 forms, case by case", () => {
+  it("POST /founders: no founder, a founder without a voice yet, a held founder, a bad address and a full network are refused with the reason, writing nothing; one free place goes to one of eight racing invitations", async () => {
+    freeFounderPlaces();
+    const problems: string[] = [];
+    // A founder for an hour has no voice yet (the account must be a day old); a held founder none at all.
+    const [young, held] = await Promise.all([memberWithSession("Fuzz Young Founder"), memberWithSession("Fuzz Held Founder")]);
+    makeFounder(young.id, hour);
+    makeFounder(held.id);
+    db().run(sql`UPDATE members SET posting_held_at = ${Date.now()} WHERE id = ${held.id}`);
+    await expectRefusal(problems, "a member who is no founder", "/founders", invite(), bystander, { status: 403, message: "founder.notFounder" });
+    await expectRefusal(problems, "a founder without a voice yet", "/founders", invite(), young, { status: 403, message: "founder.notFounder" });
+    await expectRefusal(problems, "a held founder", "/founders", invite(), held, { status: 403, message: "member.held" });
+    const before = writes();
+    const visitor = await post("/founders", bodyOf(invite()), null);
+    if (!(visitor.status === 302 || visitor.status === 303) || !visitor.location?.startsWith("/login") || writes() !== before) problems.push(`a visitor: ${visitor.status} → ${visitor.location}`);
+    // Not one address: header injection, lists, display names, too long, no domain or no name.
+    const long = `${"x".repeat(60)}@${Array.from({ length: 4 }, () => "y".repeat(60)).join(".")}.nl`;
+    for (const email of ["naam@voorbeeld.nl\r\nBcc: iedereen@evil.example", "naam@voorbeeld.nl\nBcc: iedereen@evil.example", "a@voorbeeld.nl, b@evil.example", "a@voorbeeld.nl;b@evil.example", "<a@voorbeeld.nl>", '"Naam" <a@voorbeeld.nl>', "a@b", "@voorbeeld.nl", "naam@", "naam", long, "naam@voorbeeld.nl%0D%0ABcc:x@evil.example", "naam@@voorbeeld.nl", "na am@voorbeeld.nl"]) {
+      await expectRefusal(problems, `email ${show(email)}`, "/founders", invite(email), voice, { status: 400, message: "auth.email.invalid" });
+    }
+    // The places filled with invitations (the young and the held founder take two): one more is refused.
+    while (foundersAndOpenInvitations() < governance.maxFounders) inviteFounder(voice.id, `fuzz.fill.${++unique}@example.org`, "nl");
+    await expectRefusal(problems, "a full network", "/founders", invite(), voice, { status: 409, message: "founder.full" });
+    // One invitation expires; eight race for its place: one is sent, seven are told it is full.
+    db().run(sql`UPDATE founder_invitations SET expires_at = ${Date.now() - 1} WHERE token_hash = (SELECT token_hash FROM founder_invitations WHERE used_at IS NULL AND expires_at > ${Date.now()} LIMIT 1)`);
+    const raced = await Promise.all(Array.from({ length: 8 }, () => post("/founders", bodyOf(invite()), voice)));
+    const sent = raced.filter((r) => r.status === 200 && messagesOf(r.html).length === 0);
+    if (sent.length !== 1) problems.push(`racing for one place: ${sent.length} invitations sent (${raced.map((r) => r.status).join(", ")})`);
+    for (const [i, r] of raced.entries()) if (r.status !== 200) problems.push(...refusalProblems(`racing invitation ${i}`, r, "", "", { status: 409, message: "founder.full" }));
+    if (foundersAndOpenInvitations() !== governance.maxFounders) problems.push(`${foundersAndOpenInvitations()} founders and open invitations, not ${governance.maxFounders}`);
+    freeFounderPlaces();
+    expect(problems, `seed ${seed}`).toEqual([]);
+  });
+
+  it("POST /founders/:token: unknown, malformed, used and expired tokens (huge, unicode, broken bytes, path tricks) are a 404; a founder accepting is a 409; nothing is written; two members racing for one link: one wins", async () => {
+    const problems: string[] = [];
+    // An expired invitation, a used one, and a valid one (the acceptor's).
+    const expired = inviteFounder(voice.id, "fuzz.expired@example.org", "nl");
+    freeFounderPlaces();
+    const used = inviteFounder(voice.id, "fuzz.used@example.org", "nl");
+    const user = await memberWithSession("Fuzz Used");
+    await post(`/founders/${used}`, "", user);
+    if (count("members", `id = ${q(user.id)} AND founder_at IS NOT NULL`) !== 1) problems.push("the used invitation was not accepted");
+    await newFounderInvitation();
+    const valid = fx.founderToken;
+    const changed = valid.slice(0, -1) + (valid.endsWith("A") ? "B" : "A");
+    const segments: [string, string][] = [
+      ["a used token", used],
+      ["an expired token", expired],
+      ["the valid token with its last character changed", changed],
+      ["the valid token in upper case", valid.toUpperCase() === valid ? changed : valid.toUpperCase()],
+      ["one character", "x"],
+      ["42 characters", valid.slice(0, 42)],
+      ["44 characters", `${valid}A`],
+      ["8 KB", "A".repeat(8192)],
+      ["43 underscores (the pattern, no token)", "_".repeat(43)],
+      ["43 umlauts", encodeURIComponent("ü".repeat(43))],
+      ["43 emoji", encodeURIComponent("😀".repeat(43))],
+      ["a fullwidth look-alike", encodeURIComponent(`${valid.slice(0, 42)}Ａ`)],
+      ["NUL inside", `${valid.slice(0, 21)}%00${valid.slice(22)}`],
+      ["NUL after", `${valid}%00`],
+      ["invalid UTF-8", `%FF%FE${valid.slice(2)}`],
+      ["a lone surrogate", `%ED%A0%80${valid.slice(3)}`],
+      ["overlong UTF-8", `%C0%AF${valid.slice(2)}`],
+      ["a broken percent escape", `${valid.slice(0, 41)}%Z`],
+      ["a space after", `${valid}%20`],
+      ["a newline after", `${valid}%0A`],
+      ["an encoded slash inside", `${valid.slice(0, 21)}%2F${valid.slice(22)}`],
+      ["an encoded backslash inside", `${valid.slice(0, 21)}%5C${valid.slice(22)}`],
+      ["encoded dot segments", "..%2F..%2Fsettings"],
+      // (Not "%2E%2E": a client takes that for "..", fetch included, and asks for "/".)
+      ["three encoded dots", "%2E%2E%2E"],
+      ["double-encoded dot segments", "%252E%252E%252Fsettings"],
+      ["standard base64 characters", `${valid.slice(0, 41)}%2B%2F`],
+      ["a semicolon parameter", `${valid};x=1`],
+      ["SQL", encodeURIComponent("' OR '1'='1' --")],
+      ["a LIKE wildcard", "%25"],
+      ["script", encodeURIComponent("<script>alert(1)</script>")],
+      ["__proto__", "__proto__"],
+      ["constructor", "constructor"],
+      ["a path below the link", `${valid}/x`],
+    ];
+    const invalid: Expected = { status: 404, message: ["founder.invalid", "error.notFound"] };
+    for (const [label, segment] of segments) {
+      await expectRefusal(problems, `POST ${label}`, `/founders/${segment}`, [], bystander, invalid);
+      await expectRefusal(problems, `POST ${label}, by the acceptor`, `/founders/${segment}`, [], acceptor, invalid);
+      const before = writes();
+      const page = await get(`/founders/${segment}`, acceptor);
+      problems.push(...refusalProblems(`GET ${label}`, page, before, writes(), invalid));
+    }
+    // A founder cannot take a second place; the link stays valid for the one it was meant for.
+    await expectRefusal(problems, "a founder accepting", `/founders/${valid}`, [], voice, { status: 409, message: "founder.already" });
+    // The acceptor (twice) and two others accept the same link at once: one becomes a founder.
+    const rivals = [acceptor, ...(await Promise.all([memberWithSession("Fuzz Rival 1"), memberWithSession("Fuzz Rival 2")]))];
+    const joined = count("log_entries", "action = 'founder.joined'");
+    const raced = await Promise.all([...rivals, acceptor].map((who) => post(`/founders/${valid}`, "", who)));
+    const won = raced.filter((r) => r.status < 400);
+    if (won.length !== 1 || won[0].status !== 303) problems.push(`racing for one link: ${raced.map((r) => r.status).join(", ")}`);
+    for (const [i, r] of raced.entries()) if (r.status >= 400) problems.push(...refusalProblems(`racing acceptance ${i}`, r, "", "", invalid));
+    if (count("members", `founder_at IS NOT NULL AND id IN (${ids(rivals)})`) !== 1) problems.push(`${count("members", `founder_at IS NOT NULL AND id IN (${ids(rivals)})`)} of the rivals became founders`);
+    if (count("log_entries", "action = 'founder.joined'") !== joined + 1) problems.push(`${count("log_entries", "action = 'founder.joined'") - joined} founder.joined entries for one link`);
+    await newFounderInvitation();
+    expect(problems, `seed ${seed}`).toEqual([]);
+  });
+
+  it("POST /initiatives/:id/hosts accept/decline: hostile request ids, another initiative's or an answered request, the wrong initiative and answers by non-hosts are refused; the request stays open; with the field twice the first counts", async () => {
+    reopenHostRequest();
+    const problems: string[] = [];
+    const id = String(fx.hostRequest);
+    const path = `/initiatives/${fx.hostsInitiative}/hosts`;
+    for (const intent of ["accept", "decline"]) {
+      await expectRefusal(problems, `${intent}, request missing`, path, [["intent", intent]], host, badRequest);
+      await expectRefusal(problems, `${intent}, intent missing`, path, [["request", id]], host, badRequest);
+      for (const bad of ["ACCEPT", "accept ", "accept\u0000", "step-back\u200B", "join,accept"]) await expectRefusal(problems, `intent ${show(bad)}`, path, answer(bad, id), host, badRequest);
+      for (const r of ["", " ", "abc", "0", "-0", "-1", `-${id}`, "1.5", `${id}.5`, "NaN", "Infinity", "-Infinity", "1e308", "99999999999999999999999", "9007199254740993", "٣", "３", `${id}abc`, `${id},${id}`, "null", "[]", "{}", "x".repeat(100_000)]) {
+        await expectRefusal(problems, `${intent}, request = ${show(r)}`, path, answer(intent, r), host, badRequest);
+      }
+      for (const [label, r] of [["an id nobody has", "9007199254740991"], ["2^31", "2147483648"], ["another initiative's request", String(fx.otherRequest)], ["an answered request", String(fx.answeredRequest)]]) {
+        await expectRefusal(problems, `${intent}, ${label}`, path, answer(intent, r), host, requestGone);
+      }
+      await expectRefusal(problems, `${intent}, another initiative's request first, this one second`, path, answer(intent, String(fx.otherRequest), id), host, requestGone);
+      await expectRefusal(problems, `${intent}, a hostile request first, this one second`, path, answer(intent, "-1", id), host, badRequest);
+      // The request belongs to the initiative in the path: not to another one the host runs, nor to one that does not exist.
+      await expectRefusal(problems, `${intent} on the other initiative`, `/initiatives/${fx.otherInitiative}/hosts`, answer(intent, id), host, requestGone);
+      await expectRefusal(problems, `${intent} on an initiative that does not exist`, "/initiatives/99999999/hosts", answer(intent, id), host, requestGone);
+      for (const p of ["abc", "0", "-1", "1e3", `${fx.hostsInitiative}.0`, "9".repeat(30), encodeURIComponent("١")]) {
+        await expectRefusal(problems, `${intent} on /initiatives/${p}/hosts`, `/initiatives/${p}/hosts`, answer(intent, id), host, notFound);
+      }
+      // Only a host answers: not the asker, a participant, a member with a voice, a bystander; a held host neither.
+      for (const [label, who] of [["the asker", asker], ["a participant", participant], ["a member with a voice", voice], ["a bystander", bystander]] as const) {
+        await expectRefusal(problems, `${intent} by ${label}`, path, answer(intent, id), who, { status: 409, message: "host.notHost" });
+      }
+      db().run(sql`UPDATE members SET posting_held_at = ${Date.now()} WHERE id = ${coHost.id}`);
+      await expectRefusal(problems, `${intent} by a held host`, path, answer(intent, id), coHost, { status: 403, message: "member.held" });
+      db().run(sql`UPDATE members SET posting_held_at = NULL WHERE id = ${coHost.id}`);
+      const before = writes();
+      const visitor = await post(path, bodyOf(answer(intent, id)), null);
+      if (!(visitor.status === 302 || visitor.status === 303) || !visitor.location?.startsWith("/login") || writes() !== before) problems.push(`${intent} by a visitor: ${visitor.status} → ${visitor.location}`);
+    }
+    if (count("host_requests", `id = ${id} AND answered_at IS NULL`) !== 1) problems.push("the request was answered");
+    if (count("host_requests", `id = ${fx.otherRequest} AND answered_at IS NULL`) !== 1) problems.push("the other initiative's request was answered");
+    if (count("hosts", `member_id = ${q(asker.id)}`) !== 0) problems.push("the asker became a host");
+    // With the field twice the first counts: this request first, another initiative's second.
+    await expectAccepted(problems, "this request first, another initiative's second", path, answer("accept", id, String(fx.otherRequest)), host);
+    if (count("hosts", `member_id = ${q(asker.id)}`) !== 1 || count("hosts", `member_id = ${q(asker.id)} AND initiative_id = ${fx.hostsInitiative}`) !== 1) problems.push("accepting made the asker a host elsewhere, or not here");
+    if (count("host_requests", `id = ${fx.otherRequest} AND answered_at IS NULL`) !== 1) problems.push("the other initiative's request was answered");
+    // Answered now: answering it again (either way) finds nothing.
+    await expectRefusal(problems, "accept again", path, answer("accept", id), coHost, requestGone);
+    await expectRefusal(problems, "decline after it was accepted", path, answer("decline", id), host, requestGone);
+    reopenHostRequest();
+    expect(problems, `seed ${seed}`).toEqual([]);
+  });
+
+  it("POST /initiatives/:id/hosts: a request id is digits only, like every id of the app (0x.., ..e0, ...0, +.., 0b.., 0o.. are not the request)", async () => {
+    reopenHostRequest();
+    const problems: string[] = [];
+    const n = fx.hostRequest;
+    const path = `/initiatives/${fx.hostsInitiative}/hosts`;
+    for (const r of [`0x${n.toString(16)}`, `${n}e0`, `${n}.0`, `${n}.000`, `+${n}`, `0b${n.toString(2)}`, `0o${n.toString(8)}`, `${n * 10}e-1`]) {
+      await expectRefusal(problems, `accept, request = ${show(r)}`, path, answer("accept", r), host, badRequest);
+      reopenHostRequest();
+    }
+    expect(problems, `seed ${seed}`).toEqual([]);
+  });
+
+  it("POST /initiatives/:id/hosts: answers racing for one request (two hosts accepting and declining, the asker withdrawing): exactly one wins, one host row at most, one log entry and one mail at most", async () => {
+    const problems: string[] = [];
+    const path = `/initiatives/${fx.hostsInitiative}/hosts`;
+    const answers = `action IN ('host.accepted', 'host.declined') AND subject_id = '${fx.hostsInitiative}'`;
+    for (let round = 0; round < 6; round++) {
+      reopenHostRequest();
+      const id = String(fx.hostRequest);
+      const tries: [string, Actor, Fields][] = [
+        ["the host accepts", host, answer("accept", id)],
+        ["the host accepts again", host, answer("accept", id)],
+        ["the co-host accepts", coHost, answer("accept", id)],
+        ["the co-host declines", coHost, answer("decline", id)],
+        ["the host declines", host, answer("decline", id)],
+        ["the asker withdraws", asker, [["intent", "withdraw"]]],
+      ];
+      // Each round another one goes first.
+      const order = tries.map((_, i) => tries[(i + round) % tries.length]);
+      const logged = count("log_entries", answers);
+      const sent = await Promise.all(order.map(([, who, fields]) => post(path, bodyOf(fields), who)));
+      const winners = order.filter((_, i) => sent[i].status < 400).map(([label]) => label);
+      if (winners.length !== 1) problems.push(`round ${round}: ${winners.length} answers won (${winners.join(", ")})`);
+      for (const [i, s] of sent.entries()) if (s.status >= 400) problems.push(...refusalProblems(`round ${round}, ${order[i][0]}`, s, "", "", requestGone));
+      const row = db().get<{ answer: string | null }>(sql`SELECT answer FROM host_requests WHERE id = ${fx.hostRequest}`)!;
+      const winner = winners[0] ?? "";
+      const want = winner.includes("accepts") ? { answer: "accepted", hostRows: 1, logs: 1 } : winner.includes("declines") ? { answer: "declined", hostRows: 0, logs: 1 } : { answer: "withdrawn", hostRows: 0, logs: 0 };
+      const got = { answer: row.answer, hostRows: count("hosts", `initiative_id = ${fx.hostsInitiative} AND member_id = ${q(asker.id)}`), logs: count("log_entries", answers) - logged };
+      if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`round ${round} (${winner} won): ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+      const mails = count("outbox", `dedupe_key = 'host-answer:${id}'`);
+      if (mails > want.logs) problems.push(`round ${round} (${winner} won): ${mails} answer mails`);
+    }
+    reopenHostRequest();
+    expect(problems, `seed ${seed}`).toEqual([]);
+  });
+
+  it("POST /initiatives/:id/hosts intent=withdraw: only the asker's own open request, once", async () => {
+    reopenHostRequest();
+    const problems: string[] = [];
+    const path = `/initiatives/${fx.hostsInitiative}/hosts`;
+    for (const [label, who] of [["a bystander", bystander], ["the host", host], ["the co-host", coHost]] as const) {
+      await expectRefusal(problems, `withdrawn by ${label}`, path, [["intent", "withdraw"]], who, requestGone);
+    }
+    await expectRefusal(problems, "withdrawn on an initiative that does not exist", "/initiatives/99999999/hosts", [["intent", "withdraw"]], asker, requestGone);
+    // A request field is not read: the asker withdraws this request, not the other initiative's.
+    await expectAccepted(problems, "withdrawn by the asker, naming the other request", path, [["intent", "withdraw"], ["request", String(fx.otherRequest)]], asker);
+    if (count("host_requests", `id = ${fx.hostRequest} AND answer = 'withdrawn'`) !== 1) problems.push("the request was not withdrawn");
+    if (count("host_requests", `id = ${fx.otherRequest} AND answered_at IS NULL`) !== 1) problems.push("the other initiative's request was withdrawn");
+    await expectRefusal(problems, "withdrawn again", path, [["intent", "withdraw"]], asker, requestGone);
+    await expectRefusal(problems, "accepted after it was withdrawn", path, answer("accept", String(fx.hostRequest)), host, requestGone);
+    if (count("hosts", `member_id = ${q(asker.id)}`) !== 0) problems.push("the asker became a host");
+    reopenHostRequest();
+    expect(problems, `seed ${seed}`).toEqual([]);
+  });
+
+  it("POST /sessions/:id/attendance intent=withdraw: a member undoes only their own self check-in, within the week, once; everything else is refused and writes nothing", async () => {
+    checkerChecksIn();
+    db().run(sql`DELETE FROM rate_limits WHERE key LIKE 'checkin:%'`);
+    checkIn(fx.live, participant.id, fx.checkinCode);
+    const problems: string[] = [];
+    const withdraw: Fields = [["intent", "withdraw"]];
+    const live = `/sessions/${fx.live}/attendance`;
+    // Nobody undoes another member's check-in: not a host naming them, not a member who did not check in.
+    await expectRefusal(problems, "the host, naming the checker", live, [...withdraw, ["memberId", checker.id]], host, notRegistered);
+    await expectRefusal(problems, "a member who did not check in", live, withdraw, bystander, notRegistered);
+    // A tick by the host is not the member's to undo; a week after the session attendance is fixed.
+    await expectRefusal(problems, "a member the host ticked present", `/sessions/${fx.past}/attendance`, withdraw, participant, { status: 403, message: "session.notHost" });
+    await expectRefusal(problems, "three weeks after the session", `/sessions/${fx.fixedSession}/attendance`, withdraw, checker, { status: 409, message: "session.attendance.fixed" });
+    for (const s of ["99999999", "9007199254740991"]) await expectRefusal(problems, `session ${s}`, `/sessions/${s}/attendance`, withdraw, checker, { status: 404, message: "session.closed.notFound" });
+    for (const s of ["abc", "0", "-1", "1e3", `${fx.live}.0`, `0x${fx.live.toString(16)}`, "9".repeat(30), encodeURIComponent("١")]) {
+      await expectRefusal(problems, `session ${show(s)}`, `/sessions/${s}/attendance`, withdraw, checker, notFound);
+    }
+    // Naming another member changes nothing: the checker undoes her own check-in, the participant's stays.
+    await expectAccepted(problems, "the checker, naming the participant", live, [...withdraw, ["memberId", participant.id], ["present", "0"]], checker);
+    if (count("registrations", `session_id = ${fx.live} AND member_id = ${q(checker.id)} AND attended_at IS NULL`) !== 1) problems.push("the checker's check-in stayed");
+    if (count("registrations", `session_id = ${fx.live} AND member_id = ${q(participant.id)} AND attended_at IS NOT NULL AND attendance_by = 'code'`) !== 1) problems.push("the participant's check-in was undone");
+    await expectRefusal(problems, "the checker again", live, withdraw, checker, notRegistered);
+    // Four at once: one is done, three find nothing to undo.
+    checkerChecksIn();
+    const logged = count("log_entries", `action = 'attendance.withdrawn' AND actor_id = ${q(checker.id)}`);
+    const raced = await Promise.all(Array.from({ length: 4 }, () => post(live, bodyOf(withdraw), checker)));
+    if (raced.filter((r) => r.status === 303).length !== 1) problems.push(`four at once: ${raced.map((r) => r.status).join(", ")}`);
+    for (const [i, r] of raced.entries()) if (r.status !== 303) problems.push(...refusalProblems(`withdrawal ${i} of four at once`, r, "", "", notRegistered));
+    if (count("log_entries", `action = 'attendance.withdrawn' AND actor_id = ${q(checker.id)}`) !== logged + 1) problems.push("not one log entry for four withdrawals at once");
+    checkerChecksIn();
+    expect(problems, `seed ${seed}`).toEqual([]);
+  });
+
+  // Last of these: it ends the bootstrap (five earned voices), and undoes that afterwards.
+  it("after the bootstrap no new founders: inviting is a 403 and an invitation sent before cannot be accepted any more; nothing is written", async () => {
+    await newFounderInvitation();
+    const problems: string[] = [];
+    const earners = await Promise.all(["A", "B", "C", "D", "E"].map((n) => memberWithSession(`Fuzz Earner ${n}`)));
+    const meeting = witnessedMeeting({ hostId: earners[0].id, witnesses: [voice.id, host.id], attendees: earners.slice(1).map((m) => m.id) });
+    try {
+      await expectRefusal(problems, "inviting after the bootstrap", "/founders", invite(), voice, { status: 403, message: "founder.notBootstrapping" });
+      await expectRefusal(problems, "accepting an invitation sent before", `/founders/${fx.founderToken}`, [], acceptor, { status: [403, 404], message: ["founder.notBootstrapping", "founder.invalid", "error.notFound"] });
+      if (count("members", `id = ${q(acceptor.id)} AND founder_at IS NOT NULL`) !== 0) problems.push("the acceptor became a founder after the bootstrap");
+    } finally {
+      // The meeting's attendance goes: fewer than five earned voices, the network bootstraps again.
+      db().run(sql`DELETE FROM registrations WHERE session_id = ${meeting.sessionId}`);
+      await newFounderInvitation();
     }
     expect(problems, `seed ${seed}`).toEqual([]);
   });

@@ -90,20 +90,20 @@ const respectRule = "7. Respect en privacy.";
 // Founders: Anna, Bram, Cora, Dirk, Eva and Sam; Fenna is invited in §1.
 let anna: Member, bram: Member, cora: Member, dirk: Member, eva: Member, sam: Member, fenna: Member;
 // Everyone else starts without a voice.
-let oscar: Member, newbie: Member, hana: Member, piet: Member, quinn: Member, pia: Member, pim: Member, lotte: Member;
+let oscar: Member, newbie: Member, hana: Member, piet: Member, quinn: Member, pia: Member, pim: Member, teun: Member, lotte: Member, jonne: Member;
 let vera: Member, wim: Member, xander: Member, ynze: Member, gijs: Member;
 // The meeting whose voices the network voids in §1.
 let lunch: { sessionId: number; initiativeId: number };
 
 beforeAll(async () => {
-  [anna, bram, cora, dirk, eva, sam, fenna, oscar, newbie, hana, piet, quinn, pia, pim, lotte, vera, wim, xander, ynze, gijs] = await Promise.all(
-    ["Anna", "Bram", "Cora", "Dirk", "Eva", "Sam", "Fenna", "Oscar", "Newbie", "Hana", "Piet", "Quinn", "Pia", "Pim", "Lotte", "Vera", "Wim", "Xander", "Ynze", "Gijs"].map((n) =>
+  [anna, bram, cora, dirk, eva, sam, fenna, oscar, newbie, hana, piet, quinn, pia, pim, teun, lotte, jonne, vera, wim, xander, ynze, gijs] = await Promise.all(
+    ["Anna", "Bram", "Cora", "Dirk", "Eva", "Sam", "Fenna", "Oscar", "Newbie", "Hana", "Piet", "Quinn", "Pia", "Pim", "Teun", "Lotte", "Jonne", "Vera", "Wim", "Xander", "Ynze", "Gijs"].map((n) =>
       memberWithSession(n),
     ),
   );
   for (const f of [anna, bram, cora, dirk, eva, sam]) makeFounder(f.id, 3 * day);
   ageAccount(fenna.id, 2 * hour);
-  for (const m of [oscar, hana, piet, quinn, pia, pim, lotte, vera, wim, xander, ynze, gijs]) ageAccount(m.id, 60 * day);
+  for (const m of [oscar, hana, piet, quinn, pia, pim, teun, lotte, jonne, vera, wim, xander, ynze, gijs]) ageAccount(m.id, 60 * day);
 });
 
 describe("§1 voice", () => {
@@ -128,15 +128,22 @@ describe("§1 voice", () => {
     expect(memberHasVoice(oscar.id)).toBe(false);
   });
 
-  it("a meeting gives no voice without two witnesses besides the member, or without 48 hours' notice", () => {
+  it("a meeting gives no voice without two witnesses who checked in themselves, 48 hours' notice, or an account a week old", () => {
     // One insider with a voice, and accounts of her own making.
-    const private_ = witnessedMeeting({ hostId: pia.id, witnesses: [anna.id], attendees: [pim.id], daysAgo: 20, title: "Onder ons" });
-    expect(voiceOfMember(pim.id)).toMatchObject({ reason: { kind: "none" }, pending: null, lastMiss: { sessionId: private_.sessionId, why: "witnesses" } });
+    const insiders = witnessedMeeting({ hostId: pia.id, witnesses: [anna.id], attendees: [pim.id], daysAgo: 20, title: "Onder ons" });
+    expect(voiceOfMember(pim.id)).toMatchObject({ reason: { kind: "none" }, pending: null, lastMiss: { sessionId: insiders.sessionId, why: "witnesses" } });
+    // Two founders were there, but the host marked them present: that makes no witness.
+    const marked = witnessedMeeting({ hostId: pia.id, witnesses: [], attendees: [anna.id, bram.id, teun.id], daysAgo: 18, title: "Afgevinkt" });
+    expect(voiceOfMember(teun.id)).toMatchObject({ reason: { kind: "none" }, pending: null, lastMiss: { sessionId: marked.sessionId, why: "witnesses" } });
     // Two founders came, but the session was set an hour before it started.
     const sudden = witnessedMeeting({ hostId: pia.id, witnesses: [anna.id, bram.id], attendees: [lotte.id], daysAgo: 15, title: "Spontaan" });
     db().run(sql`UPDATE sessions SET announced_at = starts_at - ${hour} WHERE id = ${sudden.sessionId}`);
     expect(voiceOfMember(lotte.id)).toMatchObject({ reason: { kind: "none" }, pending: null, lastMiss: { sessionId: sudden.sessionId, why: "not-announced" } });
     expect(voiceOfMember(pia.id)).toMatchObject({ reason: { kind: "none" }, pending: null, lastMiss: { sessionId: sudden.sessionId, why: "not-announced" } });
+    // Jonne hosted a meeting two founders came to, with an account a day old.
+    const early = witnessedMeeting({ hostId: jonne.id, witnesses: [anna.id, bram.id], attendees: [], daysAgo: 12, title: "Kennismaking" });
+    ageAccount(jonne.id, 13 * day);
+    expect(voiceOfMember(jonne.id)).toMatchObject({ reason: { kind: "none" }, pending: null, lastMiss: { sessionId: early.sessionId, why: "account-age" } });
     expect(voiceSnapshot().earnedCount).toBe(0);
   });
 
@@ -207,6 +214,13 @@ describe("§1 voice", () => {
     for (const m of [anna, bram, cora, piet, hana]) expect(logCount("voice.voided", m.id)).toBe(1);
     expect(logCount("bootstrap.resumed")).toBe(1);
     expect(logCount("voice.started", quinn.id)).toBe(1);
+  });
+
+  it("a host who steps back keeps the voice that hosting a meeting gave", () => {
+    const cafe = db().get<{ initiative_id: number }>(sql`SELECT initiative_id FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE i.title = 'Taalcafé'`);
+    stepBack(cafe.initiative_id, hana.id);
+    expect(db().get(sql`SELECT count(*) AS n FROM host_terms WHERE member_id = ${hana.id} AND initiative_id = ${cafe.initiative_id}`)).toEqual({ n: 1 });
+    expect(voiceOfMember(hana.id).reason).toMatchObject({ kind: "earned", via: "hosted", title: "Taalcafé" });
   });
 });
 
