@@ -8,6 +8,7 @@ import { founderInvitations, members, outbox } from "../../db/schema";
 import { governance } from "~/governance/config";
 import { db } from "~/lib/db.server";
 import { translator, type Locale } from "~/lib/i18n";
+import { resubmitWindowMs } from "~/lib/forms";
 import { siteUrl } from "~/lib/mail.server";
 import { appendLog } from "./log.server";
 import { normaliseEmail } from "./members.server";
@@ -62,12 +63,16 @@ function inviteRefusal(memberId: string, now: Date): FounderRefusedError["messag
   return null;
 }
 
-/** A founder invites someone by mail; returns the token (the mail carries the link). */
-export function inviteFounder(inviterId: string, email: string, locale: Locale, now = new Date()): string {
+/** A founder invites someone by mail; returns the token (the mail carries the link), or null when it was just sent. */
+export function inviteFounder(inviterId: string, email: string, locale: Locale, now = new Date()): string | null {
   const refusal = inviteRefusal(inviterId, now);
   if (refusal) throw new FounderRefusedError(refusal, refusal === "founder.full" ? 409 : 403);
   const token = randomBytes(32).toString("base64url");
   return db().transaction((tx) => {
+    // The same invitation sent again at once (a double click, a retry) is the one already sent.
+    const repeated = tx.get(sql`
+      SELECT 1 FROM outbox WHERE kind = 'founder-invitation' AND to_address = ${normaliseEmail(email)} AND created_at > ${now.getTime() - resubmitWindowMs}`);
+    if (repeated) return null;
     if (foundersAndOpenInvitations(tx, now) >= governance.maxFounders) throw new FounderRefusedError("founder.full", 409);
     const expiresAt = new Date(now.getTime() + governance.founderInvitationDays * dayMs);
     tx.insert(founderInvitations).values({ tokenHash: hashToken(token), invitedBy: inviterId, createdAt: now, expiresAt }).run();
@@ -103,6 +108,8 @@ export function invitationState(token: string, now = new Date()): InvitationStat
 /** The invited member accepts: a founder from now on (once; at most 15 founders). */
 export function acceptFounderInvitation(token: string, memberId: string, now = new Date()) {
   if (!invitationTokenPattern.test(token)) throw new FounderRefusedError("founder.invalid", 404);
+  // After the bootstrap no new founders: an invitation sent before it ended is void.
+  if (!voiceSnapshot(now.getTime()).bootstrapping) throw new FounderRefusedError("founder.notBootstrapping", 403);
   db().transaction((tx) => {
     const row = tx.select().from(founderInvitations).where(and(eq(founderInvitations.tokenHash, hashToken(token)), isNull(founderInvitations.usedAt))).get();
     if (!row || row.expiresAt <= now) throw new FounderRefusedError("founder.invalid", 404);

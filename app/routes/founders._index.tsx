@@ -46,7 +46,10 @@ export default function Founders() {
       <h1>{t("founder.title")}</h1>
       <p className="lead">{t("founder.intro", { max })}</p>
       {!panel ? (
-        <p className="notice">{t("founder.notFounder")}</p>
+        <>
+          <FormError errors={result?.errors} />
+          <p className="notice">{t("founder.notFounder")}</p>
+        </>
       ) : (
         <>
           {result?.sent ? (
@@ -55,6 +58,7 @@ export default function Founders() {
             </p>
           ) : null}
           <p>{t("founder.places", { n: panel.places })}</p>
+          {!panel.canInvite ? <FormError errors={result?.errors} /> : null}
           {panel.canInvite ? (
             <Form method="post" noValidate>
               <FormError errors={result?.errors} />

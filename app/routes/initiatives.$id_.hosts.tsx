@@ -16,11 +16,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readFormData(request);
   const intent = form.get("intent");
-  const requestId = Number(form.get("request"));
+  // Digits only, like every id of the app.
+  const requestField = form.get("request");
+  const requestId = typeof requestField === "string" && /^[1-9]\d{0,15}$/.test(requestField) && Number.isSafeInteger(Number(requestField)) ? Number(requestField) : 0;
   try {
     if (intent === "join") joinAsHost(id, member.id);
     else if (intent === "withdraw") withdrawHostRequest(id, member.id);
-    else if ((intent === "accept" || intent === "decline") && Number.isSafeInteger(requestId) && requestId > 0) answerHostRequest(requestId, member.id, intent === "accept", id);
+    else if ((intent === "accept" || intent === "decline") && requestId > 0) answerHostRequest(requestId, member.id, intent === "accept", id);
     else if (intent === "step-back") stepBack(id, member.id);
     else return data({ message: "error.badRequest" as const }, { status: 400 });
   } catch (error) {

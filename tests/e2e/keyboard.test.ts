@@ -1,7 +1,8 @@
 // Keyboard only, in the seeded demo network: someone signs up from the feed, registers for a
-// session found on the agenda and responds to a proposal of that initiative (participants may,
-// governance.md §3), using nothing but Tab, Shift+Tab, Enter, Space and typing: no clicks, no
-// fill(). Every control that takes focus on the way must show it (an outline or a shadow) and be
+// session found on the agenda and responds to a proposal of that initiative that its host opened
+// after she signed up (who decides is fixed when a proposal opens: its hosts and whoever signed
+// up for one of its sessions, governance.md §3), using nothing but Tab, Shift+Tab, Enter, Space
+// and typing: no clicks, no fill(). Every control that takes focus on the way must show it (an outline or a shadow) and be
 // on screen; the skip link must be the first stop and move focus to the main content. Each step
 // is checked in the page and in the database. The sign-up is also done with JavaScript off.
 import { execFileSync } from "node:child_process";
@@ -28,12 +29,13 @@ let proposalId: number;
 let initiativeTitle: string;
 const proposalTitle = "Koffie en thee voortaan zelf meenemen";
 
+let initiativeId: number;
+let hostCookie: string;
+
 beforeAll(async () => {
   execFileSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "db/seed.ts"], { env: { ...process.env, DATABASE_PATH: databasePath }, stdio: "ignore" });
-  const { closeDb } = await import("~/lib/db.server");
-  const { openProposal } = await import("~/models/proposals.server");
   sqlite = openServerDatabase(databasePath);
-  // A course's next session with places left, and a proposal of that course opened by its host.
+  // A course's next session with places left, and its host, logged in (the proposal comes later).
   const session = sqlite
     .prepare(
       `SELECT s.id, s.initiative_id AS initiativeId, i.title, h.member_id AS hostId FROM sessions s
@@ -44,14 +46,25 @@ beforeAll(async () => {
     )
     .get(Date.now()) as { id: number; initiativeId: number; title: string; hostId: string };
   sessionId = session.id;
+  initiativeId = session.initiativeId;
   initiativeTitle = session.title;
-  proposalId = openProposal(
-    { scope: "initiative", initiativeId: session.initiativeId, kind: "consent", title: proposalTitle, body: "Dan hoeft niemand meer boodschappen te doen.", days: 7, effect: null },
-    session.hostId,
-  );
-  closeDb();
+  const loginId = randomBytes(20).toString("hex");
+  sqlite.prepare("INSERT INTO auth_sessions (id, member_id, expires_at) VALUES (?, ?, ?)").run(loginId, session.hostId, Math.floor(Date.now() / 1000) + 86_400);
+  hostCookie = `meedoen_session=${loginId}`;
   [server, browser] = await Promise.all([startServer({ DATABASE_PATH: databasePath }), launchBrowser()]);
 });
+
+/** The course's host opens a consent proposal for the course's participants, through the real form post. */
+async function hostOpensProposal(): Promise<number> {
+  const response = await fetch(`${server.url}/proposals/new`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: hostCookie },
+    body: new URLSearchParams({ title: proposalTitle, body: "Dan hoeft niemand meer boodschappen te doen.", kind: "consent", scope: "initiative", initiativeId: String(initiativeId), days: "7", effect: "none" }),
+  });
+  expect(response.status, await response.text()).toBe(303);
+  return Number(/\/proposals\/(\d+)$/.exec(response.headers.get("location") ?? "")?.[1]);
+}
 
 afterAll(async () => {
   sqlite?.close();
@@ -203,6 +216,9 @@ describe("keyboard only", () => {
     expect((await focused(page)).tag).not.toBe("body");
     const registration = sqlite.prepare("SELECT status FROM registrations WHERE session_id = ? AND member_id = ?").get(sessionId, memberId) as { status: string } | undefined;
     expect(registration?.status).toBe("registered");
+    // Now the host opens a proposal of the course: she signed up before it opened, so she decides too.
+    proposalId = await hostOpensProposal();
+    expect(proposalId).toBeGreaterThan(0);
 
     // Respond: the proposals (through the header again), the proposal, a position and a reason.
     await tabTo(page, "the proposals link", (f) => f.href === "/proposals", { back: true });

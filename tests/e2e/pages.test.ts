@@ -9,9 +9,11 @@
 //
 // One browser, one page per audience, each address loaded once and checked at both widths by
 // resizing the page. Proposals, a comment, an outcome, a cancelled session, a reset link and
-// an unsubscribe link are added through the models before the server starts.
+// an unsubscribe link are added through the models before the server starts; a meeting that
+// gave the host a voice, a founder's invitation and a request to co-host straight into the
+// database.
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -45,6 +47,7 @@ let ids: {
   resetToken: string;
   unsubscribeToken: string;
   lastWeek: string;
+  founderToken: string;
 };
 
 beforeAll(async () => {
@@ -68,6 +71,36 @@ beforeAll(async () => {
   const othersOutcome = sqlite.prepare("SELECT id FROM outcomes WHERE member_id != ? LIMIT 1").get(pieter) as { id: number };
   const membersOnly = sqlite.prepare("SELECT id FROM members WHERE profile_visibility = 'members' LIMIT 1").get() as { id: string };
   const unsubscribeToken = sqlite.prepare("SELECT unsubscribe_token AS token FROM members WHERE id = ?").get(anna) as { token: string };
+  // Pieter opens and answers network proposals, so he needs a voice (governance.md §1, version
+  // 2), which the demo's own meetings do not give him: an earlier evening of his course, in the
+  // network's first weeks, stood on the agenda days ahead and two founders checked in there with
+  // the code. Hosting it gave him a voice that started a week later and still lasts.
+  const courseCreated = sqlite.prepare("SELECT created_at FROM initiatives WHERE id = ?").pluck().get(past.initiative) as number;
+  const earlier = courseCreated + 3 * day;
+  const demoMeetings = sqlite.prepare("SELECT min(starts_at) FROM sessions").pluck().get() as number;
+  expect(earlier + 8 * day, "the earlier evening's voice started before the demo's meetings").toBeLessThan(demoMeetings);
+  const witnesses = sqlite.prepare("SELECT id FROM members WHERE founder_at IS NOT NULL AND id <> ? ORDER BY created_at LIMIT 2").pluck().all(pieter) as string[];
+  expect(witnesses).toHaveLength(2);
+  sqlite.transaction(() => {
+    const sessionId = sqlite
+      .prepare("INSERT INTO sessions (initiative_id, starts_at, ends_at, place, checkin_code, announced_at, created_at, updated_at) VALUES (?, ?, ?, 'Buurthuis De Linde', 'KWRTYP', ?, ?, ?) RETURNING id")
+      .pluck()
+      .get(past.initiative, earlier, earlier + 2 * 3_600_000, courseCreated + 3_600_000, courseCreated + 3_600_000, courseCreated + 3_600_000) as number;
+    witnesses.forEach((id, i) =>
+      sqlite
+        .prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at) VALUES (?, ?, 'registered', ?, ?, 'code', ?, ?)")
+        .run(sessionId, id, i + 1, earlier + 600_000, earlier - day, earlier + 600_000),
+    );
+  })();
+  // An invitation as founder that a founder sent while the network started (governance.md §1),
+  // not used yet; and someone who came to Pieter's course asks to co-host it (§2), which Pieter
+  // sees on the initiative's page.
+  const founderToken = randomBytes(32).toString("base64url");
+  sqlite
+    .prepare("INSERT INTO founder_invitations (token_hash, invited_by, created_at, expires_at) VALUES (?, ?, ?, ?)")
+    .run(createHash("sha256").update(founderToken).digest("hex"), anna, Date.now() - day, Date.now() + 13 * day);
+  const asker = sqlite.prepare("SELECT member_id FROM registrations WHERE session_id = ? AND attended_at IS NOT NULL AND member_id <> ? LIMIT 1").pluck().get(past.session, pieter) as string;
+  sqlite.prepare("INSERT INTO host_requests (initiative_id, member_id, created_at) VALUES (?, ?, ?)").run(past.initiative, asker, Date.now() - day);
   sqlite.close();
 
   const now = new Date();
@@ -112,6 +145,7 @@ beforeAll(async () => {
     resetToken,
     unsubscribeToken: unsubscribeToken.token,
     lastWeek,
+    founderToken,
   };
   [server, browser] = await Promise.all([startServer({ DATABASE_PATH: databasePath }), launchBrowser()]);
 });
@@ -248,13 +282,14 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
   it("as a visitor", async () => {
     const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
     const tour = new Tour(page);
-    for (const pathname of [...publicPages(), "/login", "/signup", "/password/forgot", `/password/reset/${ids.resetToken}`, `/unsubscribe/${ids.unsubscribeToken}`]) {
+    for (const pathname of [...publicPages(), "/login", "/signup", "/password/forgot", `/password/reset/${ids.resetToken}`, `/unsubscribe/${ids.unsubscribeToken}`, `/founders/${ids.founderToken}`]) {
       await tour.visit(pathname);
     }
     // A profile only members can see, links that do not work (any more), an unknown address.
     await tour.visit(`/members/${ids.membersOnly}`);
     await tour.visit(`/password/reset/${"x".repeat(43)}`, 404);
     await tour.visit(`/unsubscribe/${"x".repeat(30)}`, 404);
+    await tour.visit(`/founders/${"x".repeat(43)}`, 404);
     await tour.visit("/bestaat-niet", 404);
     expect(await page.locator("h1").textContent()).toBe("Niet gevonden");
     tour.expectNoProblems();
@@ -297,8 +332,13 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
       `/comments/${ids.comment}/edit`,
       `/outcomes/${ids.outcome}/edit`,
       `/members/${ids.membersOnly}`,
+      "/founders",
+      `/founders/${ids.founderToken}`,
     ];
     for (const pathname of [...publicPages(), ...memberPages]) await tour.visit(pathname);
+    // The course's page showed Pieter the request to co-host it (checked with axe above).
+    await page.goto(`${server.url}/initiatives/${ids.initiative}`);
+    expect(await page.locator("section[aria-labelledby=host-requests-heading] li").count()).toBe(1);
     await tour.visit(`/outcomes/${ids.othersOutcome}/edit`, 403);
     await tour.visit("/bestaat-niet", 404);
     tour.expectNoProblems();

@@ -62,7 +62,7 @@ describe("founders", () => {
 
   it("an invitation expires after 14 days", async () => {
     const [founder] = db().all<{ id: string }>(sql`SELECT id FROM members WHERE founder_at IS NOT NULL LIMIT 1`);
-    const token = inviteFounder(founder.id, "later@example.org", "nl");
+    const token = inviteFounder(founder.id, "later@example.org", "nl")!;
     db().run(sql`UPDATE founder_invitations SET expires_at = ${Date.now() - 1000} WHERE used_at IS NULL`);
     const late = await memberWithSession("Te laat");
     expect(() => acceptFounderInvitation(token, late.id)).toThrow(FounderRefusedError);

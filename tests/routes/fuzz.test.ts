@@ -5,7 +5,9 @@
 // (no control characters, no invisible or direction-changing characters, nothing over the
 // limits) and the pages that show it carry no live script, `javascript:` link or event handler.
 // The same valid submission sent twice never makes two rows where one is meant. Bodies over
-// 1 MB are refused with 413 before they are read, with or without a Content-Length.
+// 1 MB are refused with 413 before they are read, with or without a Content-Length. The forms of
+// governance version 2 are also tried case by case: hostile invitation tokens, co-host request ids
+// and sessions, answers by the wrong member, and answers that race each other.
 //
 // Random variants come from a seeded PRNG: the seed is printed, and FUZZ_SEED=<seed> repeats a run.
 // The server shares this test file's own database (tests/support/setup.ts), so actors and
@@ -212,7 +214,7 @@ const foundersAndOpenInvitations = () => count("members", "founder_at IS NOT NUL
 async function newFounderInvitation() {
   freeFounderPlaces();
   acceptor = await memberWithSession("Fuzz Acceptor");
-  fx.founderToken = inviteFounder(voice.id, acceptor.email, "nl");
+  fx.founderToken = inviteFounder(voice.id, acceptor.email, "nl")!;
 }
 
 /** The checker checks in with the code again (after withdrawing it). */
@@ -269,7 +271,7 @@ beforeAll(async () => {
     VALUES (${hostsInitiative}, ${bystander.id}, ${earlier.getTime()}, ${earlier.getTime() + hour}, 'declined', ${host.id}) RETURNING id`).id;
   joinAsHost(otherInitiative, asker.id);
   joinAsHost(hostsInitiative, asker.id);
-  const founderToken = inviteFounder(voice.id, acceptor.email, "nl");
+  const founderToken = inviteFounder(voice.id, acceptor.email, "nl")!;
   checkIn(live, checker.id, checkinCode);
   const fixedSession = sessionOf(initiativeId, host.id, { now: new Date(Date.now() - 30 * day), startsIn: 9 * day });
   db().run(sql`
@@ -832,9 +834,9 @@ describe("governance v2 forms, case by case", () => {
   it("POST /founders/:token: unknown, malformed, used and expired tokens (huge, unicode, broken bytes, path tricks) are a 404; a founder accepting is a 409; nothing is written; two members racing for one link: one wins", async () => {
     const problems: string[] = [];
     // An expired invitation, a used one, and a valid one (the acceptor's).
-    const expired = inviteFounder(voice.id, "fuzz.expired@example.org", "nl");
+    const expired = inviteFounder(voice.id, "fuzz.expired@example.org", "nl")!;
     freeFounderPlaces();
-    const used = inviteFounder(voice.id, "fuzz.used@example.org", "nl");
+    const used = inviteFounder(voice.id, "fuzz.used@example.org", "nl")!;
     const user = await memberWithSession("Fuzz Used");
     await post(`/founders/${used}`, "", user);
     if (count("members", `id = ${q(user.id)} AND founder_at IS NOT NULL`) !== 1) problems.push("the used invitation was not accepted");

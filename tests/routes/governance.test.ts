@@ -113,7 +113,7 @@ describe("§1 voice", () => {
     expect(snapshot.earnedCount).toBe(0);
     for (const f of [anna, bram, cora, dirk, eva, sam]) expect(voiceOfMember(f.id)).toMatchObject({ reason: { kind: "founder" }, founder: true, witness: true });
     // A founder invites Fenna by mail; the log records the invitation, never the address.
-    const token = inviteFounder(anna.id, fenna.email, "nl");
+    const token = inviteFounder(anna.id, fenna.email, "nl")!;
     expect(db().get(sql`SELECT member_id, kind FROM outbox WHERE to_address = ${fenna.email.toLowerCase()}`)).toEqual({ member_id: null, kind: "founder-invitation" });
     expect(logCount("founder.invited")).toBe(1);
     expect(JSON.stringify(db().all(sql`SELECT detail FROM log_entries WHERE action = 'founder.invited'`))).not.toContain(fenna.email.split("@")[0]);
