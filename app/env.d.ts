@@ -9,6 +9,8 @@ declare module "@remix-run/node" {
     nonce: string;
     /** The HTTP method of the request (a loader run after a form post sees "POST"). */
     method?: string;
+    /** A request of the page's own JavaScript for a route's data (`….data`), not a page someone opened. */
+    dataRequest?: boolean;
   }
   interface Future {
     v3_singleFetch: true;

@@ -1,11 +1,16 @@
 // The HTTP server: plain node:http in front of the Remix request handler. It serves the static
 // files, refuses cross-site, oversized and badly encoded requests before any app code runs, sets
 // the security headers and hands loaders the client's address (for rate limits) and the CSP nonce.
+// It also bounds what a hostile client can hold: connections (in total and per address), the
+// time for headers and bodies, bodies being received at once, a body's size per route and its
+// number of fields; a picture is only accepted with a login session, and streamed to disk.
 // Bundled with the app into build/index.js by the Remix compiler (remix.config.js `server`).
 import { randomBytes } from "node:crypto";
 import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
+import type { Socket } from "node:net";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
@@ -13,21 +18,23 @@ import { createRequestHandler } from "@remix-run/node";
 import * as build from "@remix-run/dev/server-build";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
+import { formFieldLimit } from "~/lib/forms";
 import { translate, type MessageKey } from "~/lib/i18n";
 import { imageNamePattern } from "~/lib/images";
 import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
 import { rememberRouteMatches } from "~/lib/route-matching.server";
 import { startScheduler } from "~/lib/scheduler.server";
-import { isSameOrigin, securityHeaders } from "~/lib/security.server";
-import { acceptsUpload, uploadBodyBytes } from "~/lib/uploads.server";
+import { addressKey, countFormFields, formBodyLimit, hasLiveSession, isPublicHost, isSameOrigin, PerAddress, securityHeaders } from "~/lib/security.server";
+import { acceptsUpload, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
 import { sweepImages } from "~/models/images.server";
 
 const config = env();
 rememberRouteMatches();
 const handleRequest = createRequestHandler(build, config.NODE_ENV === "production" ? "production" : "development");
 const publicDir = path.resolve("public");
-// Forms carry text; the few that carry a picture may send more (app/lib/uploads.server.ts).
-const bodyLimit = (pathname: string) => (acceptsUpload(pathname) ? uploadBodyBytes : 1024 * 1024);
+// With PUBLIC_URL set the site is that origin only: another Host gets 421, and a form's Origin
+// must be this one.
+const publicUrl = config.PUBLIC_URL ? new URL(config.PUBLIC_URL) : null;
 
 const mimeTypes: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -57,7 +64,14 @@ function clientAddress(req: http.IncomingMessage): string {
   return req.socket.remoteAddress ?? "unknown";
 }
 
+/** The host the client asked for: the Host header, or the proxy's X-Forwarded-Host behind TRUST_PROXY. */
+function requestHost(req: http.IncomingMessage): string | undefined {
+  const forwarded = config.TRUST_PROXY ? String(req.headers["x-forwarded-host"] ?? "").split(",")[0].trim() : "";
+  return forwarded || req.headers.host;
+}
+
 function requestOrigin(req: http.IncomingMessage): string {
+  if (publicUrl) return publicUrl.origin;
   const proto = config.TRUST_PROXY
     ? String(req.headers["x-forwarded-proto"] ?? "http").split(",")[0].trim()
     : "encrypted" in req.socket && req.socket.encrypted ? "https" : "http";
@@ -69,8 +83,8 @@ function acceptsGzip(req: http.IncomingMessage) {
   return /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
 }
 
-function plainHtml(status: number, nl: string, en: string) {
-  return `<!doctype html><html lang="nl"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${status}</title><main><h1>${nl}</h1><p lang="en">${en}</p><p><a href="/">Meedoen</a></p></main></html>`;
+function plainHtml(status: number, nl: string, en: string, link: [href: string, label: string] = ["/", "Meedoen"]) {
+  return `<!doctype html><html lang="nl"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${status}</title><main><h1>${nl}</h1><p lang="en">${en}</p><p><a href="${link[0]}">${link[1]}</a></p></main></html>`;
 }
 
 function plainPage(res: http.ServerResponse, status: number, nl: string, en: string) {
@@ -130,30 +144,129 @@ async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, 
   return true;
 }
 
-class BodyTooLargeError extends Error {}
+class BodyError extends Error {
+  constructor(readonly reason: "tooLarge" | "timeout" | "aborted") {
+    super(`request body ${reason}`);
+  }
+}
 
 /**
- * Reads the request body, refusing it (BodyTooLargeError) as soon as more than `limit` bytes
- * have come in: forms are small, and a chunked body has no Content-Length to check up front.
+ * Reads a request body chunk by chunk, only as fast as its reader asks (the socket is paused in
+ * between, so a stalled or slow reader holds no more than a chunk), and fails it (BodyError) as
+ * soon as more than `limit` bytes have come in (a chunked body has no Content-Length to check up
+ * front), when the client sends nothing for BODY_IDLE_TIMEOUT_MS while a chunk is awaited, or
+ * when the whole body takes longer than `timeoutMs`. `onFailure` answers the request.
  */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
+class BodyReader {
+  ended = false;
+  private received = 0;
+  private failure: BodyError | null = null;
+  private queue: Buffer[] = [];
+  private waiter: { resolve: (chunk: Buffer | null) => void; reject: (error: BodyError) => void } | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly req: http.IncomingMessage,
+    private readonly limit: number,
+    timeoutMs: number,
+    private readonly onFailure: (error: BodyError) => void,
+  ) {
+    this.deadline = Date.now() + timeoutMs;
+    // A client that goes away mid-body makes the request emit "error"; never let that throw.
+    req.on("error", () => {});
+    req.on("data", this.onData);
+    req.once("end", this.onEnd);
+    req.once("error", this.onAbort);
+    req.once("close", this.onAbort);
+    req.pause();
+  }
+
+  /** The next chunk, or null at the end of the body. */
+  next(): Promise<Buffer | null> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.queue.length) return Promise.resolve(this.queue.shift()!);
+    if (this.ended) return Promise.resolve(null);
+    const left = this.deadline - Date.now();
+    if (left <= 0) {
+      this.fail(new BodyError("timeout"));
+      return Promise.reject(this.failure);
+    }
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+      this.timer = setTimeout(() => this.fail(new BodyError("timeout")), Math.min(config.BODY_IDLE_TIMEOUT_MS, left));
+      this.req.resume();
+    });
+  }
+
+  /** The whole body (for text forms, whose limit is small). */
+  async readAll(): Promise<Buffer> {
     const chunks: Buffer[] = [];
-    let received = 0;
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limit) {
-        req.off("data", onData);
-        req.pause();
-        reject(new BodyTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on("data", onData);
-    req.once("end", () => resolve(Buffer.concat(chunks)));
-    req.once("error", reject);
-  });
+    for (let chunk = await this.next(); chunk; chunk = await this.next()) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  /** As a web stream, for Remix to read a picture from as it comes in. */
+  stream(): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          try {
+            const chunk = await this.next();
+            if (chunk) controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+            else controller.close();
+          } catch (error) {
+            controller.error(error);
+          }
+        },
+        cancel: () => this.detach(),
+      },
+      // Pulled only when Remix reads: nothing is read ahead of it.
+      { highWaterMark: 0 },
+    );
+  }
+
+  private onData = (chunk: Buffer) => {
+    this.received += chunk.length;
+    if (this.received > this.limit) return this.fail(new BodyError("tooLarge"));
+    this.req.pause();
+    const waiter = this.waiter;
+    if (!waiter) return void this.queue.push(chunk);
+    this.waiter = null;
+    clearTimeout(this.timer);
+    waiter.resolve(chunk);
+  };
+
+  private onEnd = () => {
+    this.ended = true;
+    this.detach();
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.resolve(null);
+  };
+
+  private onAbort = () => {
+    if (!this.ended) this.fail(new BodyError("aborted"));
+  };
+
+  private fail(error: BodyError) {
+    if (this.failure || this.ended) return;
+    this.failure = error;
+    this.queue = [];
+    this.detach();
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.reject(error);
+    this.onFailure(error);
+  }
+
+  private detach() {
+    clearTimeout(this.timer);
+    this.req.off("data", this.onData);
+    this.req.off("end", this.onEnd);
+    this.req.off("error", this.onAbort);
+    this.req.off("close", this.onAbort);
+  }
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -211,7 +324,7 @@ async function serveImage(req: http.IncomingMessage, res: http.ServerResponse, p
   return true;
 }
 
-function toWebRequest(req: http.IncomingMessage, url: URL, controller: AbortController, body: Buffer | undefined): Request {
+function toWebRequest(req: http.IncomingMessage, url: URL, controller: AbortController, body: Buffer | ReadableStream<Uint8Array> | undefined): Request {
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -220,9 +333,10 @@ function toWebRequest(req: http.IncomingMessage, url: URL, controller: AbortCont
   return new Request(url, {
     method: req.method,
     headers,
-    body: body ? new Uint8Array(body) : undefined,
+    body: body instanceof Buffer ? new Uint8Array(body) : body,
     signal: controller.signal,
-  });
+    ...(body && !(body instanceof Buffer) ? { duplex: "half" } : {}),
+  } as RequestInit);
 }
 
 function withoutHeader(request: Request, name: string): Request {
@@ -233,34 +347,70 @@ function withoutHeader(request: Request, name: string): Request {
 }
 
 const lingerMs = 1000;
+const lingerBytes = 64 * 1024;
 
 /**
  * A refusal that does not wait for the rest of the body: the whole answer goes out at once, then
- * the connection is closed. What the client is still sending is read and dropped for a moment
- * first: closing on unread data resets the connection, and the client could lose the answer.
+ * the connection is closed. Closing on unread data resets the connection, and the client could
+ * lose the answer: so the connection stays a moment first (or until the body has ended), while
+ * what the client is still sending is read and dropped, up to `lingerBytes`; past that it is no
+ * longer read (a client that sends megabytes into a refusal gets no CPU for them).
  */
-function refuseAndClose(req: http.IncomingMessage, res: http.ServerResponse, status: number, nl: string, en: string) {
-  const body = plainHtml(status, nl, en);
+function refuseAndClose(req: http.IncomingMessage, res: http.ServerResponse, status: number, nl: string, en: string, extra: { headers?: Record<string, string>; link?: [string, string] } = {}) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = plainHtml(status, nl, en, extra.link);
   res.shouldKeepAlive = false;
-  res.writeHead(status, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(body), Connection: "close" });
+  res.writeHead(status, { ...extra.headers, "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(body), Connection: "close" });
   res.write(body);
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
     clearTimeout(timer);
+    // Node closes the connection once the answer is out (Connection: close).
     res.end();
   };
   const timer = setTimeout(close, lingerMs);
-  req.on("data", () => {});
+  let dropped = 0;
+  req.on("data", (chunk: Buffer) => {
+    if ((dropped += chunk.length) > lingerBytes) req.pause();
+  });
+  req.on("error", () => {});
   req.once("end", close);
   req.once("error", close);
   req.resume();
 }
 
-function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
-  const key: MessageKey = acceptsUpload(pathname) ? "image.bodyTooLarge" : "form.tooLarge";
-  refuseAndClose(req, res, 413, translate("nl", key), translate("en", key));
+/** `refuseAndClose` with a message from the dictionaries. */
+function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, key: MessageKey, extra: Parameters<typeof refuseAndClose>[5] = {}) {
+  refuseAndClose(req, res, status, translate("nl", key), translate("en", key), extra);
+}
+
+function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, upload: boolean) {
+  refuse(req, res, 413, upload ? "image.bodyTooLarge" : "form.tooLarge");
+}
+
+/**
+ * Bodies being received right now, per address and in total. Past a limit a body waits for its
+ * turn, unread, as long as a body may pause while it comes in (BODY_IDLE_TIMEOUT_MS); as many may
+ * wait as may be received. Then, or when too many wait already, it is refused, and may try again
+ * soon.
+ */
+const bodies = new PerAddress(config.MAX_BODIES_PER_ADDRESS, config.MAX_BODIES, config.MAX_BODIES);
+const bodyQueueMs = config.BODY_IDLE_TIMEOUT_MS;
+const retrySoon = { headers: { "Retry-After": "5" } };
+
+/** Answers a body that failed while it came in (the reader has stopped reading it). */
+function answerBodyFailure(req: http.IncomingMessage, res: http.ServerResponse, error: BodyError, upload: boolean) {
+  // The client went away in the middle of sending: there is no one to answer.
+  if (error.reason === "aborted") return void res.destroy();
+  // Remix answered already without reading the whole body; the connection goes, unanswered rest and all.
+  if (res.headersSent) return void res.destroy();
+  if (error.reason === "tooLarge") return refuseTooLarge(req, res, upload);
+  refuse(req, res, 408, "request.timeout");
 }
 
 async function sendWebResponse(req: http.IncomingMessage, res: http.ServerResponse, response: Response, extra: Record<string, string>) {
@@ -288,10 +438,18 @@ async function sendWebResponse(req: http.IncomingMessage, res: http.ServerRespon
   else await pipeline(body, res);
 }
 
-const server = http.createServer(async (req, res) => {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+  busyUntilAnswered(req.socket, res);
   const controller = new AbortController();
   res.on("close", () => controller.abort());
+  // Set when a body fails while Remix reads it: the failure has been answered, Remix's answer is dropped.
+  let answered = false;
+  let reader: BodyReader | undefined;
   try {
+    // The health check answers under any name: monitors and proxies ask for 127.0.0.1 or so.
+    if (publicUrl && !isPublicHost(requestHost(req), publicUrl) && req.url !== "/healthz") {
+      return refuse(req, res, 421, "request.wrongHost", { link: [publicUrl.origin, publicUrl.host] });
+    }
     const origin = requestOrigin(req);
     let url: URL;
     try {
@@ -307,44 +465,90 @@ const server = http.createServer(async (req, res) => {
     if (calendar) url.pathname = `/${calendar[1]}/${calendar[2]}/calendar.ics`;
 
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    if (hasBody && Number(req.headers["content-length"] ?? 0) > bodyLimit(url.pathname)) return refuseTooLarge(req, res, url.pathname);
-    if (hasBody && !isSameOrigin(req.headers.origin, url)) {
-      return refuseAndClose(
-        req,
-        res,
-        403,
-        "Dit verzoek kwam niet van deze website en is geweigerd.",
-        "This request did not come from this website and was refused.",
-      );
-    }
-    let body: Buffer | undefined;
+    const contentType = String(req.headers["content-type"] ?? "");
+    // A picture is binary and large: streamed to Remix (and on to a temporary file), only for a
+    // member; every other form is text, small, and read whole here first.
+    const upload = hasBody && acceptsUpload(url.pathname) && /^multipart\/form-data/i.test(contentType);
+    let body: Buffer | ReadableStream<Uint8Array> | undefined;
     if (hasBody) {
-      try {
-        body = await readBody(req, bodyLimit(url.pathname));
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) return refuseTooLarge(req, res, url.pathname);
-        // The client went away in the middle of sending: there is no one to answer.
-        res.destroy();
-        return;
+      const limit = upload ? uploadBodyBytes : formBodyLimit(url.pathname);
+      if (Number(req.headers["content-length"] ?? 0) > limit) return refuseTooLarge(req, res, upload);
+      if (!isSameOrigin(req.headers.origin, url.origin)) {
+        return refuseAndClose(
+          req,
+          res,
+          403,
+          "Dit verzoek kwam niet van deze website en is geweigerd.",
+          "This request did not come from this website and was refused.",
+        );
       }
-      // A picture is binary: an upload form's text fields are checked as they are read instead.
-      const contentType = String(req.headers["content-type"] ?? "");
-      const upload = acceptsUpload(url.pathname) && /^multipart\/form-data/i.test(contentType);
-      if (!upload && !isValidFormEncoding(body, contentType)) {
-        return plainPage(res, 400, translate("nl", "error.badEncoding"), translate("en", "error.badEncoding"));
+      if (upload && !hasLiveSession(req.headers.cookie)) {
+        const login = `/login?redirectTo=${encodeURIComponent(url.pathname.replace(/\.data$/, ""))}`;
+        return refuse(req, res, 401, "request.loginFirst", { link: [login, `${translate("nl", "nav.login")} · ${translate("en", "nav.login")}`] });
+      }
+      // An empty body (a one-button form) holds nothing while it "comes in".
+      if (req.headers["content-length"] === "0") body = Buffer.alloc(0);
+      else {
+        const address = addressKey(clientAddress(req));
+        const place = await bodies.acquire(address, bodyQueueMs);
+        if (place !== "ok") return refuse(req, res, place === "address" ? 429 : 503, place === "address" ? "request.tooManyAtOnce" : "request.busy", retrySoon);
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
+          bodies.give(address);
+        };
+        // The client may have gone away while it waited for its place.
+        if (res.closed || req.socket.destroyed) return release();
+        req.once("end", release);
+        req.once("close", release);
+        res.once("close", release);
+        // curl and some apps ask before they send a large body; browsers do not.
+        if (/100-continue/i.test(String(req.headers.expect ?? ""))) res.writeContinue();
+        reader = new BodyReader(req, limit, upload ? config.UPLOAD_TIMEOUT_MS : config.FORM_TIMEOUT_MS, (error) => {
+          release();
+          answered = true;
+          answerBodyFailure(req, res, error, upload);
+        });
+        if (upload) body = reader.stream();
+        else {
+          try {
+            body = await reader.readAll();
+          } catch (error) {
+            if (error instanceof BodyError) return;
+            throw error;
+          }
+          release();
+        }
+      }
+      if (body instanceof Buffer) {
+        if (countFormFields(body, contentType, formFieldLimit) > formFieldLimit) {
+          return plainPage(res, 413, translate("nl", "form.tooManyFields"), translate("en", "form.tooManyFields"));
+        }
+        if (!isValidFormEncoding(body, contentType)) {
+          return plainPage(res, 400, translate("nl", "error.badEncoding"), translate("en", "error.badEncoding"));
+        }
       }
     }
     const request = toWebRequest(req, url, controller, body);
     const nonce = randomBytes(16).toString("base64");
-    const render = (asked = request) => handleRequest(asked, { clientAddress: clientAddress(req), nonce, method: req.method });
+    const render = (asked = request) => handleRequest(asked, { clientAddress: clientAddress(req), nonce, method: req.method, dataRequest: url.pathname.endsWith(".data") });
     const cacheKey = pageCacheKey(req, url);
     const response = cacheKey
       ? (cachedPage(cacheKey, nonce, acceptsGzip(req), request.headers.get("if-none-match")) ??
         // Kept uncompressed (a route may compress its own answer); compressed when it is sent.
         (await renderAndKeep(cacheKey, nonce, () => render(withoutHeader(request, "accept-encoding")))))
       : await render();
+    if (answered) {
+      await response.body?.cancel().catch(() => {});
+      return;
+    }
+    // Answered before the whole picture came in (a refusal that did not read the form): the rest
+    // is not waited for, the connection closes after the answer.
+    if (reader && !reader.ended) res.shouldKeepAlive = false;
     await sendWebResponse(req, res, response, securityHeaders(nonce, url.protocol === "https:"));
   } catch (error) {
+    if (answered) return;
     if (res.headersSent) {
       res.destroy();
       return;
@@ -352,14 +556,103 @@ const server = http.createServer(async (req, res) => {
     console.error(error);
     plainPage(res, 500, "Er ging iets mis aan onze kant.", "Something went wrong on our side.");
   }
+}
+
+const server = http.createServer(
+  {
+    // Node closes a connection whose headers take longer, or whose whole request (headers and
+    // body) takes longer than the longest body may (checked every second, not every 30).
+    headersTimeout: config.HEADERS_TIMEOUT_MS,
+    requestTimeout: config.HEADERS_TIMEOUT_MS + Math.max(config.FORM_TIMEOUT_MS, config.UPLOAD_TIMEOUT_MS),
+    connectionsCheckingInterval: 1000,
+  },
+  handle,
+);
+server.on("checkContinue", handle);
+// An idle keep-alive connection is closed after 5 s; a proxy keeps its connections to us open
+// longer (and must be the one to close them, or a request may meet a closing connection).
+server.keepAliveTimeout = config.TRUST_PROXY ? 65_000 : 5_000;
+// A connection where nothing moves at all (a client that does not read its answer) goes too.
+server.timeout = config.IDLE_TIMEOUT_MS;
+// Past MAX_CONNECTIONS a new connection takes the place of the one that has been idle longest
+// (no request yet, or none since its last answer: slow headers, a keep-alive nobody uses), so
+// that thousands of slow connections from many addresses cannot shut everyone else out; when
+// every connection is busy with a request, the new one is reset at once. Node itself refuses
+// any past a small margin above that.
+server.maxConnections = config.MAX_CONNECTIONS + 256;
+
+/** Connections without a request in progress, longest idle first (a Map keeps insertion order). */
+const idleSince = new Map<Socket, number>();
+const shedAfterMs = 1000;
+
+/** Marks a connection busy while `res` is answered, and idle again after. */
+function busyUntilAnswered(socket: Socket, res: http.ServerResponse) {
+  idleSince.delete(socket);
+  res.once("close", () => {
+    if (!socket.destroyed) idleSince.set(socket, Date.now());
+  });
+}
+
+// Connections per address: beyond the limit a new one is reset at once, before a byte is read.
+// Behind a proxy every connection comes from the proxy, so only the total counts there (the
+// proxy limits per client; bodies are still counted per client address, by X-Forwarded-For).
+const connectionsPerAddress = config.TRUST_PROXY ? Number.POSITIVE_INFINITY : config.MAX_CONNECTIONS_PER_ADDRESS;
+const connections = new PerAddress(connectionsPerAddress, Number.POSITIVE_INFINITY);
+let refusedConnections = 0;
+let shedConnections = 0;
+server.on("drop", () => refusedConnections++);
+server.on("connection", (socket: Socket) => {
+  const key = config.TRUST_PROXY ? "proxy" : addressKey(socket.remoteAddress ?? "unknown");
+  if (connections.of(key) >= connectionsPerAddress) {
+    refusedConnections++;
+    socket.resetAndDestroy();
+    return;
+  }
+  if (connections.total >= config.MAX_CONNECTIONS) {
+    const [oldest, since] = idleSince.entries().next().value ?? [];
+    if (!oldest || Date.now() - since! < shedAfterMs) {
+      refusedConnections++;
+      socket.resetAndDestroy();
+      return;
+    }
+    idleSince.delete(oldest);
+    oldest.destroy();
+    shedConnections++;
+  }
+  connections.take(key);
+  idleSince.set(socket, Date.now());
+  socket.once("close", () => {
+    connections.give(key);
+    idleSince.delete(socket);
+  });
 });
+
+/** With STATS_INTERVAL_MS: a "[stats]" line now and then, for benchmarks and for finding a slow moment. */
+function logStats(everyMs: number) {
+  const resolution = 10;
+  const delay = monitorEventLoopDelay({ resolution });
+  delay.enable();
+  // The histogram counts the timer's own interval: what is over it is the delay.
+  const ms = (ns: number) => Math.max(0, ns / 1e6 - resolution).toFixed(1);
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  setInterval(() => {
+    const memory = process.memoryUsage();
+    console.log(
+      `[stats] loopMax=${ms(delay.max)} loopP99=${ms(delay.percentile(99))} loopMean=${ms(delay.mean)} rss=${mb(memory.rss)} heap=${mb(memory.heapUsed)} ` +
+        `buffers=${mb(memory.arrayBuffers)} connections=${connections.total} refusedConnections=${refusedConnections} shedConnections=${shedConnections} bodies=${bodies.total} waiting=${bodies.queued}`,
+    );
+    delay.reset();
+  }, everyMs).unref();
+}
 
 // Open the database (and apply migrations) before accepting the first request, and tidy up
 // after an upload that was cut off by a stop.
 db();
 sweepImages();
+sweepTemporaryUploads(10 * 60_000);
+setInterval(() => sweepTemporaryUploads(), 60 * 60_000).unref();
 const stopScheduler = startScheduler();
-server.keepAliveTimeout = 65_000;
+if (config.STATS_INTERVAL_MS) logStats(config.STATS_INTERVAL_MS);
 server.listen(config.PORT, config.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;

@@ -46,7 +46,8 @@ export const members = sqliteTable(
     bio: text("bio").notNull().default(""),
     nowText: text("now_text").notNull().default(""),
     nowAt: integer("now_at", { mode: "timestamp_ms" }),
-    profileVisibility: text("profile_visibility", { enum: ["public", "members"] }).notNull().default("public"),
+    // "organisation": visitors see only the organisation, not the name (app/models/names.server.ts).
+    profileVisibility: text("profile_visibility", { enum: ["public", "organisation", "members"] }).notNull().default("public"),
     // Mail: the weekly digest is opt-in; other kinds can be switched off one by one.
     digestOptIn: integer("digest_opt_in", { mode: "boolean" }).notNull().default(false),
     mailOff: text("mail_off", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),

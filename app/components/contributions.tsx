@@ -52,7 +52,7 @@ export function ContributionItem({ item, rules = [], showSession = false, showIn
   return (
     <article id={`${item.kind}-${item.id}`} className="contribution">
       <p className="card-meta muted">
-        {item.author ? <Link to={`/members/${item.author.id}`}>{item.author.displayName}</Link> : <span>{t("member.former")}</span>}
+        {item.author?.id ? <Link to={`/members/${item.author.id}`}>{item.author.displayName}</Link> : <span>{item.author?.displayName ?? t("member.former")}</span>}
         {" · "}
         <time dateTime={new Date(item.createdAt).toISOString()}>{formatDateTime(item.createdAt, locale, timeZone)}</time>
         {item.edited ? ` · ${t("contribution.edited")}` : null}

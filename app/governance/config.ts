@@ -50,13 +50,30 @@ export const governance = {
   newcomerCommentsPerDay: 20,
 } as const;
 
-// §5 "new accounts are rate-limited per address". Fixed windows, stored in SQLite.
+// §5 "new accounts are rate-limited per address". Stored in SQLite, and counted before the work
+// they guard (docs/decisions/020-login-limits.md). "Address" is the network address (an IPv6
+// address by its /64); an account is the email address typed, whether or not it has an account.
 export const rateLimitRules = {
-  // every login attempt from one network address
+  // Login attempts from one network address (fixed window), counted before the password is
+  // checked; a login that succeeds gives its attempt back, so a room logging in together is fine.
   loginPerAddress: { limit: 20, windowMinutes: 15 },
-  // failed logins for one account, from anywhere
+  // Login attempts on one account, from anywhere, counted before the password is checked. The
+  // first `limit` go at once; after that each next attempt waits twice as long as the one before,
+  // from `delaySeconds` up to `maxDelayMinutes`. Forgotten after `windowMinutes` without attempts,
+  // and a successful login forgets the attempts while they are still within `limit`. The member
+  // is mailed a link that logs in past the delay (loginUnlock), so the delay never locks them out.
+  loginPerAccount: { limit: 5, windowMinutes: 24 * 60, delaySeconds: 30, maxDelayMinutes: 60 },
+  // An unlock link works for `windowMinutes` and `limit` password attempts; at most one is mailed
+  // per account per `mailEveryMinutes`.
+  loginUnlock: { limit: 5, windowMinutes: 60, mailEveryMinutes: 60 },
+  // Asking for your password again (leaving the network) with a login session: wrong passwords.
   loginFailuresPerAccount: { limit: 8, windowMinutes: 15 },
-  signupPerAddress: { limit: 5, windowMinutes: 60 },
+  // Accepted sign-ups from one network address (a sign-up with an address that already has an
+  // account counts like any other, so the limit does not tell them apart); forms refused for
+  // their content do not count. A room of 30 can make their accounts together.
+  signupPerAddress: { limit: 30, windowMinutes: 60 },
+  // Reset requests from one network address. Over the limit the page says so (429); there is no
+  // limit per account typed, so nobody else's requests can use up the member's.
   passwordResetPerAddress: { limit: 5, windowMinutes: 60 },
 } as const;
 

@@ -26,7 +26,7 @@ export type ReplaySession = {
   cancelled: boolean;
   /** Members who were hosts of the initiative when the session started. */
   hosts: string[];
-  /** Who attended: checked in with the code themselves, or marked present by a host. */
+  /** Who attended, in the order they arrived: checked in with the code themselves, or marked present by a host. */
   attendance: { memberId: string; by: "code" | "host" }[];
 };
 
@@ -244,7 +244,8 @@ export function replayVoices(input: ReplayInput): VoiceReplay {
     const selfWitnesses = new Set(
       session.attendance.filter((a) => a.by === "code" && witnessAt(a.memberId, t, bootstrapping)).map((a) => a.memberId),
     );
-    const present = [...new Set(session.attendance.map((a) => a.memberId))].sort();
+    // In the order given (arrival): among those of one meeting, first there, first in line for the brake.
+    const present = [...new Set(session.attendance.map((a) => a.memberId))];
     const attendeesBesideHosts = present.filter((id) => !hostSet.has(id));
     const candidates: { id: string; via: "attended" | "hosted" }[] = attendeesBesideHosts.map((id) => ({ id, via: "attended" as const }));
     if (attendeesBesideHosts.length) for (const id of [...hostSet].sort()) candidates.push({ id, via: "hosted" });

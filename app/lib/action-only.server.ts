@@ -9,5 +9,8 @@ import { redirect } from "@remix-run/node";
  * server tells the loader the request's method (app/server.ts).
  */
 export function toPageUnlessPosted(context: AppLoadContext, to: string) {
+  // With JavaScript, Remix asks for this route's data after a refused post (to show the refusal):
+  // a redirect there would swallow it, so only a person opening the address is sent on.
+  if (context.dataRequest) return null;
   return context.method && context.method !== "GET" && context.method !== "HEAD" ? null : redirect(to);
 }

@@ -3,7 +3,7 @@
 import { hash, verify } from "@node-rs/argon2";
 import { DrizzleSQLiteAdapter } from "@lucia-auth/adapter-drizzle";
 import { redirect } from "@remix-run/node";
-import { Lucia, TimeSpan, type Session, type User } from "lucia";
+import { generateIdFromEntropySize, Lucia, TimeSpan, type Session, type User } from "lucia";
 import { authSessions, members } from "../../db/schema";
 import { db, statement } from "./db.server";
 
@@ -87,6 +87,15 @@ function cookieHeader(cookie: { name: string; value: string; attributes: { maxAg
 export async function startAuthSession(memberId: string, request: Request): Promise<string> {
   const session = await lucia().createSession(memberId, {});
   return cookieHeader(lucia().createSessionCookie(session.id), request);
+}
+
+/**
+ * A Set-Cookie header exactly like startAuthSession's, for a session that does not exist: the
+ * answer to a sign-up with an address that already has an account looks like any other sign-up,
+ * and logs nobody in (docs/decisions/020-login-limits.md).
+ */
+export function decoySessionCookie(request: Request): string {
+  return cookieHeader(lucia().createSessionCookie(generateIdFromEntropySize(25)), request);
 }
 
 export async function endAuthSession(request: Request): Promise<string> {

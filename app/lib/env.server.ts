@@ -27,9 +27,27 @@ const schema = z.object({
     .transform((v) => v === "1" || v === "true"),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Meedoen <meedoen@localhost>"),
+  // Every this many ms the server logs one "[stats]" line (event-loop delay, memory,
+  // connections, bodies being received); 0: never. For benchmarks and for finding a slow moment.
+  STATS_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
+  // Limits against hostile clients (docs/self-hosting.md, section 6). Connections: in total, and
+  // per address (per /64 for IPv6; not counted behind TRUST_PROXY, where every connection comes
+  // from the proxy). Bodies: requests whose body is being received at the same moment.
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).default(8192),
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(1024),
+  MAX_BODIES: z.coerce.number().int().min(1).default(64),
+  MAX_BODIES_PER_ADDRESS: z.coerce.number().int().min(1).default(8),
+  // Time for a request's headers; for a text form's body and a picture's; the longest pause in
+  // a body; the longest silence on a connection with a request in progress (a picture may wait
+  // its turn in the image queue that long; idle keep-alive: 5 s, 65 s behind TRUST_PROXY).
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  FORM_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  UPLOAD_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
 });
 
-export type Env = z.infer<typeof schema> & { databasePath: string; imagesDir: string };
+export type Env = z.infer<typeof schema> & { databasePath: string; imagesDir: string; temporaryDir: string };
 
 let cached: Env | undefined;
 
@@ -43,6 +61,9 @@ export function env(): Env {
   const databasePath = parsed.data.DATABASE_PATH ?? path.join(parsed.data.DATA_DIR, "meedoen.sqlite");
   // Uploaded pictures, one file per size (docs/decisions/016-images.md); `npm run backup` copies them.
   const imagesDir = path.join(parsed.data.DATA_DIR, "images");
-  cached = { ...parsed.data, databasePath, imagesDir };
+  // Pictures being received, before they are checked (app/lib/uploads.server.ts): on the disk
+  // next to the data, not in /tmp, which may be memory.
+  const temporaryDir = path.join(parsed.data.DATA_DIR, "tmp");
+  cached = { ...parsed.data, databasePath, imagesDir, temporaryDir };
   return cached;
 }

@@ -2,7 +2,7 @@
 // dictionary keys, translated where the form is shown.
 import { data } from "@remix-run/node";
 import { z } from "zod";
-import type { MessageKey } from "./i18n";
+import { translate, type MessageKey } from "./i18n";
 
 export type FieldErrors = Partial<Record<string, MessageKey>>;
 export type FormResult<T> =
@@ -88,11 +88,29 @@ export const requiredText = (max: number, requiredKey: MessageKey, tooLongKey: M
 export const optionalText = (max: number, tooLongKey: MessageKey) =>
   z.string().max(max, { error: tooLongKey }).optional().default("");
 
-/** The submitted form, or a 400 when the body is not a form at all (wrong type, cut off). */
+/**
+ * The most fields one form may have. The largest form has about twenty; the server refuses a body
+ * with more (413) before any parser sees it (app/server.ts, app/lib/uploads.server.ts).
+ */
+export const formFieldLimit = 200;
+
+/** A refusal of the whole form, as a 4xx the route's error page shows in both languages. */
+export function formRefusal(key: MessageKey, status: number) {
+  return data(`${translate("nl", key)} / ${translate("en", key)}`, { status });
+}
+
+/**
+ * The submitted form, or a 400 when the body is not a form at all (wrong type, cut off), or a 413
+ * when it has more than `formFieldLimit` fields (the server refuses those before they get here).
+ */
 export async function readFormData(request: Request): Promise<FormData> {
+  let formData: FormData;
   try {
-    return await request.formData();
+    formData = await request.formData();
   } catch {
     throw data("Dit formulier kon niet worden gelezen. / This form could not be read.", { status: 400 });
   }
+  let fields = 0;
+  for (const _ of formData.keys()) if (++fields > formFieldLimit) throw formRefusal("form.tooManyFields", 413);
+  return formData;
 }

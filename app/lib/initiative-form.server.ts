@@ -1,5 +1,6 @@
 // The initiative form with its cover photo, shared by "new initiative" and "edit initiative".
 import { formValues, parseForm, type FieldErrors } from "./forms";
+import { refusalInit, type ProcessOptions } from "./images.server";
 import { processUpload, readUploadForm, type Upload } from "./uploads.server";
 import { coverInput, initiativeInput, type InitiativeInput } from "~/models/initiatives.server";
 
@@ -25,8 +26,8 @@ export async function readInitiativeForm(request: Request, hasCover: boolean): P
 }
 
 /** The cover sent with a valid form, decoded and re-encoded (nothing stored yet), or why not. */
-export async function processCover(form: Extract<InitiativeForm, { ok: true }>) {
-  const processed = await processUpload(form.upload);
-  if (processed && !processed.ok) return { ok: false as const, errors: { cover: processed.error } as FieldErrors, values: form.values };
+export async function processCover(form: Extract<InitiativeForm, { ok: true }>, options: ProcessOptions = {}) {
+  const processed = await processUpload(form.upload, options);
+  if (processed && !processed.ok) return { ok: false as const, errors: { cover: processed.error } as FieldErrors, values: form.values, init: refusalInit(processed) };
   return { ok: true as const, image: processed?.image ?? null };
 }

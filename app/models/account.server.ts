@@ -1,4 +1,5 @@
-// A member's own account: password reset by mail, mail settings and the one-click unsubscribe,
+// A member's own account: password reset by mail, the link that logs in past the login delay,
+// the mail about a sign-up with a known address, mail settings and the one-click unsubscribe,
 // the download of all their data, and leaving the network (governance.md §8).
 import { createHash, randomBytes } from "node:crypto";
 import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
@@ -20,6 +21,7 @@ import {
   sessions,
 } from "../../db/schema";
 import type { Db } from "../../db/client";
+import { rateLimitRules } from "~/governance/config";
 import { verifyPassword } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
 import { imageUrl } from "~/lib/images";
@@ -103,6 +105,120 @@ export function resetPassword(token: string, passwordHash: string, now = new Dat
     tx.delete(authSessions).where(eq(authSessions.userId, memberId)).run();
     return memberId;
   }, { behavior: "immediate" });
+}
+
+// ---- Logging in past the delay, and sign-ups with a known address -------------------------
+// docs/decisions/020-login-limits.md. An unlock link is kept in rate_limits, so it needs no
+// table of its own: key `login:unlock:<sha256 of the token>:<member id>`, window_start when it
+// was made, count the password attempts made with it. Only the hash is stored.
+
+const unlockRule = rateLimitRules.loginUnlock;
+const unlockKeyPrefix = (token: string) => `login:unlock:${hashResetToken(token)}:`;
+
+/**
+ * Mails the member with `email`, if there is one, a link that lets them log in while logging in to
+ * their account is slowed down; at most one per account per `mailEveryMinutes`. Returns the
+ * token only for tests.
+ */
+export function offerLoginUnlock(email: string, now = new Date()): string | null {
+  const address = normaliseEmail(email);
+  const at = now.getTime();
+  return db().transaction(
+    (tx) => {
+      const member = tx.select({ id: members.id }).from(members).where(and(eq(members.email, address), isNull(members.deletedAt))).get();
+      if (!member) return null;
+      const mailKey = `login:unlock-mail:${member.id}`;
+      const last = tx.get<{ window_start: number } | undefined>(sql`SELECT window_start FROM rate_limits WHERE key = ${mailKey}`);
+      if (last && last.window_start > at - unlockRule.mailEveryMinutes * 60_000) return null;
+      tx.run(sql`INSERT INTO rate_limits (key, window_start, count) VALUES (${mailKey}, ${at}, 1)
+        ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start, count = 1`);
+      const token = randomBytes(32).toString("base64url");
+      tx.run(sql`INSERT INTO rate_limits (key, window_start, count) VALUES (${unlockKeyPrefix(token) + member.id}, ${at}, 0)`);
+      const url = siteUrl(`/login/unlock/${token}`);
+      queueMemberMail(tx, {
+        memberId: member.id,
+        kind: "login-unlock",
+        dedupeKey: `login-unlock:${hashResetToken(token)}`,
+        now,
+        compose: (t) => ({
+          subject: t("mail.loginUnlock.subject"),
+          body: t("mail.loginUnlock.body", { url, minutes: unlockRule.windowMinutes, forgot: siteUrl("/password/forgot") }),
+        }),
+      });
+      return token;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export type UnlockState = "valid" | "expired" | "spent" | "unknown";
+type UnlockCheck = { state: UnlockState; memberId: string | null; email: string | null; key: string | null };
+
+function unlockTokenState(tx: Pick<Db, "get" | "select">, token: string, now: number): UnlockCheck {
+  const none = { memberId: null, email: null, key: null };
+  if (!resetTokenPattern.test(token)) return { state: "unknown", ...none };
+  const prefix = unlockKeyPrefix(token);
+  // Every key that starts with the prefix (":" + 1 is ";").
+  const row = tx.get<{ key: string; window_start: number; count: number } | undefined>(
+    sql`SELECT key, window_start, count FROM rate_limits WHERE key >= ${prefix} AND key < ${`${prefix.slice(0, -1)};`} LIMIT 1`,
+  );
+  if (!row) return { state: "unknown", ...none };
+  const memberId = row.key.slice(prefix.length);
+  const member = tx.select({ email: members.email, deletedAt: members.deletedAt }).from(members).where(eq(members.id, memberId)).get();
+  if (!member || member.deletedAt) return { state: "unknown", ...none };
+  if (row.window_start <= now - unlockRule.windowMinutes * 60_000) return { state: "expired", ...none };
+  if (row.count >= unlockRule.limit) return { state: "spent", ...none };
+  return { state: "valid", memberId, email: member.email, key: row.key };
+}
+
+/** What an unlock link is worth now, and whose it is (to show the address on its page). */
+export function checkUnlockToken(token: string, now = new Date()) {
+  const { state, email } = unlockTokenState(db(), token, now.getTime());
+  return { state, email };
+}
+
+/**
+ * Counts one password attempt with an unlock link, before the password is checked. Returns the
+ * member whose password is to be checked, or the state that stops it.
+ */
+export function claimUnlockAttempt(token: string, now = new Date()): { state: UnlockState; memberId: string | null } {
+  return db().transaction(
+    (tx) => {
+      const found = unlockTokenState(tx, token, now.getTime());
+      if (found.state !== "valid" || !found.key) return { state: found.state, memberId: null };
+      tx.run(sql`UPDATE rate_limits SET count = count + 1 WHERE key = ${found.key}`);
+      return { state: "valid" as const, memberId: found.memberId };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** An unlock link that has let its member in works no more. */
+export function useUpUnlockToken(token: string) {
+  const prefix = unlockKeyPrefix(token);
+  db().run(sql`DELETE FROM rate_limits WHERE key >= ${prefix} AND key < ${`${prefix.slice(0, -1)};`}`);
+}
+
+/**
+ * Someone tried to make an account with the address of `memberId`: tell them, at most once an
+ * hour, and point them to logging in and to a new password.
+ */
+export function mailSignupWithKnownAddress(memberId: string, now = new Date()) {
+  const hour = Math.floor(now.getTime() / 3_600_000);
+  db().transaction(
+    (tx) =>
+      queueMemberMail(tx, {
+        memberId,
+        kind: "signup-existing",
+        dedupeKey: `signup-existing:${memberId}:${hour}`,
+        now,
+        compose: (t) => ({
+          subject: t("mail.signupExisting.subject"),
+          body: t("mail.signupExisting.body", { login: siteUrl("/login"), forgot: siteUrl("/password/forgot") }),
+        }),
+      }),
+    { behavior: "immediate" },
+  );
 }
 
 // ---- Mail settings --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import type { MessageKey, Params } from "~/lib/i18n";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { memoText } from "~/lib/text-cache.server";
 import { appendLog } from "./log.server";
+import { publicName, shownName, visitor, type NameViewer, type ShownMember } from "./names.server";
 import { memberHasVoice } from "./voice.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -233,7 +234,8 @@ export function contributionExists(reader: Reader, kind: ContributionKind, id: n
 
 // ---- Reading ----
 
-export type Viewer = { memberId: string | null; hasVoice: boolean };
+/** Who is looking (names.server.ts): a member or a visitor, with or without a voice. */
+export type Viewer = NameViewer & { hasVoice: boolean };
 
 export type ContributionView = {
   id: number;
@@ -242,8 +244,8 @@ export type ContributionView = {
   initiativeTitle: string;
   sessionId: number | null;
   sessionStartsAt: number | null;
-  /** null when the author left the network ("former member"). */
-  author: { id: string; displayName: string } | null;
+  /** null when the author left the network ("former member"); named as the viewer may see them. */
+  author: ShownMember | null;
   createdAt: number;
   edited: boolean;
   hidden: { rule: string; times: number } | null;
@@ -253,18 +255,23 @@ export type ContributionView = {
   canFlag: boolean;
 };
 
-type ListedRow = StoredRow & { initiative_title: string; session_starts_at: number | null; display_name: string; deleted_at: number | null };
+type ListedRow = StoredRow & { initiative_title: string; session_starts_at: number | null; display_name: string; organisation: string; profile_visibility: string; deleted_at: number | null };
 
 function listed(kind: ContributionKind, where: ReturnType<typeof sql>, order: ReturnType<typeof sql>, limit = 500): ListedRow[] {
   const session = kind === "outcome" ? sql`c.session_id, s.starts_at AS session_starts_at` : sql`NULL AS session_id, NULL AS session_starts_at`;
   const join = kind === "outcome" ? sql`LEFT JOIN sessions s ON s.id = c.session_id` : sql``;
   return db().all<ListedRow>(sql`
     SELECT c.id, c.initiative_id, ${session}, c.member_id, c.body, c.created_at, c.updated_at, c.hidden_at, c.hidden_rule, c.times_hidden, c.author_edit_used_at,
-      i.title AS initiative_title, m.display_name, m.deleted_at
+      i.title AS initiative_title, m.display_name, m.organisation, m.profile_visibility, m.deleted_at
     FROM ${tableName(kind)} c JOIN initiatives i ON i.id = c.initiative_id JOIN members m ON m.id = c.member_id ${join}
     WHERE ${where}
     ORDER BY ${order}
     LIMIT ${limit}`);
+}
+
+function authorOf(row: ListedRow, viewer: NameViewer): ShownMember | null {
+  if (row.deleted_at) return null;
+  return publicName({ id: row.member_id, displayName: row.display_name, organisation: row.organisation, visibility: row.profile_visibility }, viewer);
 }
 
 function toView(kind: ContributionKind, row: ListedRow, viewer: Viewer): ContributionView {
@@ -278,7 +285,7 @@ function toView(kind: ContributionKind, row: ListedRow, viewer: Viewer): Contrib
     initiativeTitle: row.initiative_title,
     sessionId: row.session_id,
     sessionStartsAt: row.session_starts_at,
-    author: row.deleted_at ? null : { id: row.member_id, displayName: row.display_name },
+    author: authorOf(row, viewer),
     createdAt: row.created_at,
     edited: row.updated_at > row.created_at,
     hidden: row.hidden_at ? { rule: row.hidden_rule ?? "", times: row.times_hidden } : null,
@@ -330,13 +337,13 @@ export function plainExcerpt(markdown: string, max = 200) {
 export type LatestOutcome = { id: number; initiativeId: number; initiativeTitle: string; sessionId: number | null; author: string | null; createdAt: number; excerpt: string };
 
 /** The newest outcomes for the feed; hidden ones (or on hidden initiatives) left out. */
-export function latestOutcomes(limit = 3): LatestOutcome[] {
+export function latestOutcomes(limit = 3, viewer: NameViewer = visitor): LatestOutcome[] {
   return listed("outcome", sql`c.hidden_at IS NULL AND i.hidden_at IS NULL`, sql`c.created_at DESC, c.id DESC`, limit).map((r) => ({
     id: r.id,
     initiativeId: r.initiative_id,
     initiativeTitle: r.initiative_title,
     sessionId: r.session_id,
-    author: r.deleted_at ? null : r.display_name,
+    author: authorOf(r, viewer)?.displayName ?? null,
     createdAt: r.created_at,
     excerpt: plainExcerpt(r.body),
   }));
@@ -344,10 +351,10 @@ export function latestOutcomes(limit = 3): LatestOutcome[] {
 
 export type AtomEntry = { kind: "initiative" | "outcome"; id: number; initiativeId: number; title: string; author: string | null; at: number; html: string };
 
-/** The newest initiatives and outcomes, not hidden, newest first, for /feed.xml. */
-export function atomEntries(limit = 50): AtomEntry[] {
-  const initiativeRows = db().all<{ id: number; title: string; summary: string; body: string; created_at: number; updated_at: number; display_name: string | null; deleted_at: number | null }>(sql`
-    SELECT i.id, i.title, i.summary, i.body, i.created_at, i.updated_at, m.display_name, m.deleted_at
+/** The newest initiatives and outcomes, not hidden, newest first, for /feed.xml (read by visitors). */
+export function atomEntries(limit = 50, viewer: NameViewer = visitor): AtomEntry[] {
+  const initiativeRows = db().all<{ id: number; title: string; summary: string; body: string; created_at: number; updated_at: number; created_by: string | null; display_name: string | null; organisation: string | null; profile_visibility: string | null; deleted_at: number | null }>(sql`
+    SELECT i.id, i.title, i.summary, i.body, i.created_at, i.updated_at, i.created_by, m.display_name, m.organisation, m.profile_visibility, m.deleted_at
     FROM initiatives i LEFT JOIN members m ON m.id = i.created_by
     WHERE i.hidden_at IS NULL ORDER BY i.created_at DESC, i.id DESC LIMIT ${limit}`);
   const entries: AtomEntry[] = initiativeRows.map((r) => ({
@@ -355,12 +362,12 @@ export function atomEntries(limit = 50): AtomEntry[] {
     id: r.id,
     initiativeId: r.id,
     title: r.title,
-    author: r.display_name && !r.deleted_at ? r.display_name : null,
+    author: r.created_by && r.display_name && !r.deleted_at ? shownName({ id: r.created_by, displayName: r.display_name, organisation: r.organisation ?? "", visibility: r.profile_visibility ?? "members" }, viewer) : null,
     at: Math.max(r.created_at, r.updated_at),
     html: renderMarkdown(`${r.summary}\n\n${r.body}`),
   }));
   for (const r of listed("outcome", sql`c.hidden_at IS NULL AND i.hidden_at IS NULL`, sql`c.created_at DESC, c.id DESC`, limit)) {
-    entries.push({ kind: "outcome", id: r.id, initiativeId: r.initiative_id, title: r.initiative_title, author: r.deleted_at ? null : r.display_name, at: Math.max(r.created_at, r.updated_at), html: renderMarkdown(r.body) });
+    entries.push({ kind: "outcome", id: r.id, initiativeId: r.initiative_id, title: r.initiative_title, author: authorOf(r, viewer)?.displayName ?? null, at: Math.max(r.created_at, r.updated_at), html: renderMarkdown(r.body) });
   }
   return entries.sort((a, b) => b.at - a.at).slice(0, limit);
 }

@@ -3,10 +3,11 @@
 import { sql } from "drizzle-orm";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
-import type { Translate } from "~/lib/i18n";
+import type { Locale, Translate } from "~/lib/i18n";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 import { proposalOnHiddenInitiative } from "./log.server";
+import { anyMember, nameVisibleSql, proposalNaming, shownName, visitor, type NameViewer } from "./names.server";
 
 const dayMs = 86_400_000;
 
@@ -84,9 +85,12 @@ export type Digest = {
 /**
  * What happened in a week. Upcoming sessions are those of the 7 days after the week (or after
  * `now` while the week is still running). Hidden content, decisions about it and people who left
- * are left out; `forMembers` includes "now" updates of profiles visible to members only.
+ * are left out; `forMembers` (the mail, or a member reading the page) includes "now" updates of
+ * profiles visible to members only, and their names; otherwise people are named as a visitor may
+ * see them (names.server.ts), in `locale`.
  */
-export function digestFor(week: IsoWeek, options: { now?: Date; forMembers?: boolean } = {}): Digest {
+export function digestFor(week: IsoWeek, options: { now?: Date; forMembers?: boolean; locale?: Locale } = {}): Digest {
+  const viewer: NameViewer = options.forMembers ? anyMember : { memberId: null, locale: options.locale };
   const now = (options.now ?? new Date()).getTime();
   const { start, end } = weekRange(week);
   const upcomingFrom = Math.min(end, Math.max(now, start));
@@ -102,35 +106,36 @@ export function digestFor(week: IsoWeek, options: { now?: Date; forMembers?: boo
     ORDER BY s.starts_at, s.id LIMIT 100`)
     .map((r) => ({ id: r.id, initiativeId: r.initiative_id, title: r.title, startsAt: r.starts_at, place: r.place }));
   const outcomes = d
-    .all<{ id: number; initiative_id: number; title: string; body: string; author: string; deleted_at: number | null; created_at: number }>(sql`
-    SELECT o.id, o.initiative_id, i.title, o.body, m.display_name AS author, m.deleted_at, o.created_at
+    .all<{ id: number; initiative_id: number; title: string; body: string; member_id: string; author: string; organisation: string; profile_visibility: string; deleted_at: number | null; created_at: number }>(sql`
+    SELECT o.id, o.initiative_id, i.title, o.body, o.member_id, m.display_name AS author, m.organisation, m.profile_visibility, m.deleted_at, o.created_at
     FROM outcomes o JOIN initiatives i ON i.id = o.initiative_id JOIN members m ON m.id = o.member_id
     WHERE o.created_at >= ${start} AND o.created_at < ${end} AND o.hidden_at IS NULL AND i.hidden_at IS NULL
     ORDER BY o.created_at, o.id LIMIT 100`)
-    .map((r) => ({ id: r.id, initiativeId: r.initiative_id, title: r.title, body: excerpt(r.body), author: r.deleted_at ? null : r.author, createdAt: r.created_at }));
-  const decisions = d
-    .all<{ id: number; title: string; outcome: string | null; closed_at: number }>(sql`
+    .map((r) => ({ id: r.id, initiativeId: r.initiative_id, title: r.title, body: excerpt(r.body), author: r.deleted_at ? null : shownName({ id: r.member_id, displayName: r.author, organisation: r.organisation, visibility: r.profile_visibility }, viewer), createdAt: r.created_at }));
+  const decisionRows = d.all<{ id: number; title: string; outcome: string | null; closed_at: number }>(sql`
     SELECT p.id, p.title, p.outcome, p.closed_at FROM proposals p
     WHERE p.closed_at >= ${start} AND p.closed_at < ${end} AND NOT ${proposalOnHiddenInitiative("p")}
-    ORDER BY p.closed_at, p.id LIMIT 100`)
-    .map((r) => ({ id: r.id, title: r.title, adopted: r.outcome ? (JSON.parse(r.outcome) as { adopted?: boolean }).adopted === true : false, closedAt: r.closed_at }));
+    ORDER BY p.closed_at, p.id LIMIT 100`);
+  const naming = proposalNaming(decisionRows.map((r) => r.id), viewer);
+  const decisions = decisionRows
+    .map((r) => ({ id: r.id, title: naming.title(r.id, r.title), adopted: r.outcome ? (JSON.parse(r.outcome) as { adopted?: boolean }).adopted === true : false, closedAt: r.closed_at }));
   const nowUpdates = d
     .all<{ member_id: string; name: string; text: string; created_at: number }>(sql`
     SELECT n.member_id, m.display_name AS name, n.text, n.created_at FROM now_updates n JOIN members m ON m.id = n.member_id
     WHERE n.created_at >= ${start} AND n.created_at < ${end} AND m.deleted_at IS NULL
-      ${options.forMembers ? sql`` : sql`AND m.profile_visibility = 'public'`}
+      ${nameVisibleSql("m.", !!options.forMembers)}
     ORDER BY n.created_at, n.id LIMIT 100`)
     .map((r) => ({ memberId: r.member_id, name: r.name, text: r.text, createdAt: r.created_at }));
   return { week: weekLabel(week), start, end, upcomingFrom, initiatives, sessions, outcomes, decisions, nowUpdates };
 }
 
-/** The page of one week, with its neighbours; null for a week that has not started yet. */
-export function digestPage(week: IsoWeek, now = new Date()) {
+/** The page of one week, with its neighbours, as `viewer` may read it; null for a week that has not started yet. */
+export function digestPage(week: IsoWeek, now = new Date(), viewer: NameViewer = visitor) {
   const current = weekOf(now);
   const order = compareWeeks(week, current);
   if (order > 0) return null;
   return {
-    digest: digestFor(week, { now }),
+    digest: digestFor(week, { now, forMembers: viewer.memberId !== null, locale: viewer.locale }),
     previous: weekLabel(shiftWeek(week, -1)),
     next: order < 0 ? weekLabel(shiftWeek(week, 1)) : null,
     isCurrent: order === 0,

@@ -11,6 +11,7 @@ import { actingHost, canActAsHost } from "./host-rights.server";
 import { restoreByAuthorEdit } from "./flags.server";
 import { imageRef, recordImage, releaseImages } from "./images.server";
 import { appendLog } from "./log.server";
+import { publicName, visitor, type NamedMember, type NameViewer, type ShownMember } from "./names.server";
 
 export const limits = { title: 120, summary: 280, body: 20_000, place: 200, tag: 40, tags: 10, coverAlt: 250 } as const;
 
@@ -151,13 +152,21 @@ export function updateInitiative(id: number, memberId: string, input: Initiative
   if (cover) releaseImages([previousCover]);
 }
 
-export type HostSummary = { id: string; displayName: string; organisation: string };
+/** A host as stored, with who may see their name (for rights; pages show publicHosts). */
+export type StoredHost = NamedMember;
+/** A host as a page shows them to its viewer (names.server.ts). */
+export type HostSummary = ShownMember;
 
-function hostsOf(ids: number[]): Map<number, HostSummary[]> {
-  const byInitiative = new Map<number, HostSummary[]>();
+/** The hosts as this viewer may see them. */
+export function publicHosts(list: StoredHost[], viewer: NameViewer): HostSummary[] {
+  return list.map((h) => publicName(h, viewer));
+}
+
+function hostsOf(ids: number[]): Map<number, StoredHost[]> {
+  const byInitiative = new Map<number, StoredHost[]>();
   if (!ids.length) return byInitiative;
   const rows = db()
-    .select({ initiativeId: hosts.initiativeId, id: members.id, displayName: members.displayName, organisation: members.organisation })
+    .select({ initiativeId: hosts.initiativeId, id: members.id, displayName: members.displayName, organisation: members.organisation, visibility: members.profileVisibility })
     .from(hosts)
     .innerJoin(members, eq(members.id, hosts.memberId))
     .where(inArray(hosts.initiativeId, ids))
@@ -195,7 +204,8 @@ export { toFtsQuery };
 
 export type FeedFilter = { q?: string; kind?: InitiativeKind; tag?: string; after?: number; limit?: number };
 
-export function listInitiatives(filter: FeedFilter) {
+/** A page of initiatives, their hosts named as `viewer` may see them (a visitor when not given). */
+export function listInitiatives(filter: FeedFilter, viewer: NameViewer = visitor) {
   const limit = filter.limit ?? 20;
   const now = Date.now();
   const match = filter.q ? toFtsQuery(filter.q) : null;
@@ -240,7 +250,7 @@ export function listInitiatives(filter: FeedFilter) {
       target: r.target,
       createdAt: r.created_at,
       cover: r.cover_image ? { id: r.cover_image, width: r.cover_width ?? 0, height: r.cover_height ?? 0, alt: r.cover_alt } : null,
-      hosts: hostMap.get(r.id) ?? [],
+      hosts: publicHosts(hostMap.get(r.id) ?? [], viewer),
     })),
     nextCursor: rows.length > limit ? page[page.length - 1].id : null,
   };

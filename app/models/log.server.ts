@@ -66,6 +66,7 @@ export function appendLog(tx: Writer, entry: LogInput) {
 }
 
 import type { LogGroup } from "~/lib/log-groups";
+import { proposalNaming, shownName, visitor, type NameViewer } from "./names.server";
 
 /**
  * SQL: the proposal row `alias` is about a hidden initiative: on it, or deciding on one of its
@@ -96,23 +97,33 @@ export type LogListEntry = {
   detail: Record<string, unknown> | null;
 };
 
-/** The public log, newest first, filtered by group of actions and/or subject, keyset-paged. */
-export function listLog(filter: { group?: LogGroup; subjectType?: string; subjectId?: string; before?: number; limit?: number } = {}): LogListEntry[] {
+/**
+ * The public log, newest first, filtered by group of actions and/or subject, keyset-paged. Members
+ * in it (who acted, whom it is about, a held member's proposal) are named as `viewer` may see them.
+ */
+export function listLog(filter: { group?: LogGroup; subjectType?: string; subjectId?: string; before?: number; limit?: number } = {}, viewer: NameViewer = visitor): LogListEntry[] {
   const where = [sql`1`];
   if (filter.group) where.push(sql`l.action LIKE ${filter.group + ".%"}`);
   if (filter.subjectType) where.push(sql`l.subject_type = ${filter.subjectType}`);
   if (filter.subjectId) where.push(sql`l.subject_id = ${filter.subjectId}`);
   if (filter.before) where.push(sql`l.id < ${filter.before}`);
-  const rows = db().all<{ id: number; at: number; action: string; actor_id: string | null; actor_name: string | null; subject_type: string; subject_id: string; subject_title: string | null; subject_hidden: number | null; detail: string | null }>(sql`
-    SELECT id, at, action, actor_id, actor_name, subject_type, subject_id, detail, subject_hidden, CASE WHEN subject_hidden THEN '—' ELSE subject_title END AS subject_title
+  const rows = db().all<{
+    id: number; at: number; action: string; actor_id: string | null; actor_name: string | null; actor_organisation: string | null; actor_visibility: string | null;
+    subject_type: string; subject_id: string; subject_title: string | null; subject_organisation: string | null; subject_visibility: string | null; subject_hidden: number | null; detail: string | null;
+  }>(sql`
+    SELECT id, at, action, actor_id, actor_name, actor_organisation, actor_visibility, subject_type, subject_id, detail, subject_hidden,
+      CASE WHEN subject_hidden THEN '—' ELSE subject_title END AS subject_title, subject_organisation, subject_visibility
     FROM (
-      SELECT l.id, l.at, l.action, l.actor_id, CASE WHEN m.deleted_at IS NULL THEN m.display_name END AS actor_name, l.subject_type, l.subject_id, l.detail,
+      SELECT l.id, l.at, l.action, l.actor_id, CASE WHEN m.deleted_at IS NULL THEN m.display_name END AS actor_name,
+        m.organisation AS actor_organisation, m.profile_visibility AS actor_visibility, l.subject_type, l.subject_id, l.detail,
         CASE l.subject_type
           WHEN 'initiative' THEN (SELECT title FROM initiatives WHERE id = l.subject_id)
           WHEN 'session' THEN (SELECT i.title FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = l.subject_id)
           WHEN 'proposal' THEN (SELECT title FROM proposals WHERE id = l.subject_id)
           WHEN 'member' THEN (SELECT CASE WHEN deleted_at IS NULL THEN display_name ELSE '—' END FROM members WHERE id = l.subject_id)
         END AS subject_title,
+        CASE l.subject_type WHEN 'member' THEN (SELECT organisation FROM members WHERE id = l.subject_id) END AS subject_organisation,
+        CASE l.subject_type WHEN 'member' THEN (SELECT profile_visibility FROM members WHERE id = l.subject_id) END AS subject_visibility,
         CASE l.subject_type
           WHEN 'initiative' THEN (SELECT hidden_at IS NOT NULL FROM initiatives WHERE id = l.subject_id)
           WHEN 'session' THEN (SELECT i.hidden_at IS NOT NULL FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = l.subject_id)
@@ -124,22 +135,37 @@ export function listLog(filter: { group?: LogGroup; subjectType?: string; subjec
       LIMIT ${filter.limit ?? 50}
     )
     ORDER BY id DESC`);
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.at,
-    action: r.action,
-    actorId: r.actor_id,
-    actorName: r.actor_name,
-    subjectType: r.subject_type,
-    subjectId: r.subject_id,
-    subjectTitle: r.subject_title,
-    detail: r.detail ? publicDetail(JSON.parse(r.detail) as Record<string, unknown>, !!r.subject_hidden) : null,
-  }));
+  const proposals = proposalNaming(rows.filter((r) => r.subject_type === "proposal").map((r) => Number(r.subject_id)), viewer);
+  const named = (id: string, name: string | null, organisation: string | null, visibility: string | null) =>
+    name === null ? null : shownName({ id, displayName: name, organisation: organisation ?? "", visibility: visibility ?? "members" }, viewer);
+  return rows.map((r) => {
+    const proposalId = r.subject_type === "proposal" ? Number(r.subject_id) : null;
+    const subjectTitle =
+      r.subject_type === "member" && r.subject_title !== null && r.subject_title !== "—"
+        ? named(r.subject_id, r.subject_title, r.subject_organisation, r.subject_visibility)
+        : proposalId !== null && r.subject_title !== null && !r.subject_hidden
+          ? proposals.title(proposalId, r.subject_title)
+          : r.subject_title;
+    const detail = r.detail ? publicDetail(JSON.parse(r.detail) as Record<string, unknown>, !!r.subject_hidden) : null;
+    // The title a proposal had when it opened or closed names a held member too.
+    if (detail && proposalId !== null && typeof detail.title === "string") detail.title = proposals.title(proposalId, detail.title);
+    return {
+      id: r.id,
+      at: r.at,
+      action: r.action,
+      actorId: r.actor_id,
+      actorName: r.actor_id ? named(r.actor_id, r.actor_name, r.actor_organisation, r.actor_visibility) : null,
+      subjectType: r.subject_type,
+      subjectId: r.subject_id,
+      subjectTitle,
+      detail,
+    };
+  });
 }
 
 // Details of hidden content keep their counts and rules but not the titles they recorded.
 function publicDetail(detail: Record<string, unknown>, hidden: boolean) {
-  if (!hidden) return detail;
+  if (!hidden) return { ...detail };
   const rest = { ...detail };
   delete rest.title;
   return rest;

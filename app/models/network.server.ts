@@ -6,11 +6,12 @@
 // session's host organisation). Two organisations are connected once for every initiative both
 // took part in. Organisations are the names people give in their profiles, as the member
 // directory groups them. Members who left, hidden initiatives and, for visitors, members-only
-// profiles are left out.
+// profiles are left out (those that show visitors their organisation count: names.server.ts).
 import { sql } from "drizzle-orm";
 import { databaseVersion, db } from "~/lib/db.server";
 import { layoutMap } from "~/lib/network-layout";
 import { parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
+import { organisationVisibleSql } from "./names.server";
 import { voiceSnapshot } from "./voice.server";
 
 export type Organisation = { name: string; members: number; voices: number };
@@ -22,7 +23,7 @@ export type Month = { month: string; sessions: number; attendance: number };
  * organisations only when asked (the filters go into every part, where the indexes can use them).
  */
 function takingPart(includeMembersOnly: boolean, only: { initiativeId?: number; organisations?: string[] } = {}) {
-  const visible = includeMembersOnly ? sql`` : sql`AND m.profile_visibility = 'public'`;
+  const visible = organisationVisibleSql("m.", includeMembersOnly);
   const among = (column: string) =>
     only.organisations ? sql`AND ${sql.raw(column)} IN (${sql.join(only.organisations.map((o) => sql`${o}`), sql`, `)})` : sql``;
   const organisations = among("m.organisation");
@@ -104,7 +105,7 @@ export function organisations(includeMembersOnly: boolean, now = Date.now()): Or
   const voices = voiceSnapshot(now).voices;
   const rows = db().all<{ id: string; organisation: string }>(sql`
     SELECT id, organisation FROM members
-    WHERE organisation != '' AND deleted_at IS NULL ${includeMembersOnly ? sql`` : sql`AND profile_visibility = 'public'`}`);
+    WHERE organisation != '' AND deleted_at IS NULL ${organisationVisibleSql("", includeMembersOnly)}`);
   const byName = new Map<string, Organisation>();
   for (const r of rows) {
     const o = byName.get(r.organisation) ?? { name: r.organisation, members: 0, voices: 0 };

@@ -8,6 +8,7 @@ import type { ImageRef } from "~/lib/images";
 import { toFtsQuery } from "~/lib/search";
 import { imageRef, recordImage, releaseImages } from "./images.server";
 import { normaliseTags } from "./initiatives.server";
+import { nameVisibleSql, profileVisibilities, type ProfileVisibility } from "./names.server";
 
 export const profileLimits = { displayName: 80, organisation: 120, work: 160, bio: 4000, now: 280, tags: 12, tag: 40 } as const;
 // A "now" older than this shows as stale.
@@ -25,7 +26,7 @@ export const profileInput = z.object({
     .refine((tags) => tags.length <= profileLimits.tags, { error: "profile.expertise.tooMany" })
     .refine((tags) => tags.every((t) => t.length <= profileLimits.tag), { error: "profile.expertise.tooLong" }),
   bio: optionalText(profileLimits.bio, "profile.bio.tooLong"),
-  profileVisibility: z.enum(["public", "members"], { error: "profile.visibility.invalid" }),
+  profileVisibility: z.enum(profileVisibilities, { error: "profile.visibility.invalid" }),
 });
 
 export type ProfileInput = z.output<typeof profileInput>;
@@ -83,7 +84,7 @@ export type Profile = {
   bio: string;
   nowText: string;
   nowAt: number | null;
-  profileVisibility: "public" | "members";
+  profileVisibility: ProfileVisibility;
   avatar: ImageRef | null;
   createdAt: number;
   deleted: boolean;
@@ -130,8 +131,7 @@ const toEntry = (r: Row): DirectoryEntry => ({
  * organisation and tag. Visitors see only public profiles; former members are not listed.
  */
 export function searchMembers(filter: { q?: string; organisation?: string; tag?: string; includeMembersOnly: boolean; limit?: number }) {
-  const where = [sql`m.deleted_at IS NULL`];
-  if (!filter.includeMembersOnly) where.push(sql`m.profile_visibility = 'public'`);
+  const where = [sql`m.deleted_at IS NULL ${nameVisibleSql("m.", filter.includeMembersOnly)}`];
   if (filter.organisation) where.push(sql`m.organisation = ${filter.organisation}`);
   if (filter.tag) where.push(sql`m.id IN (SELECT member_id FROM member_tags WHERE tag = ${filter.tag})`);
   if (filter.q) {
@@ -154,7 +154,7 @@ export function organisations(includeMembersOnly: boolean) {
   return db()
     .all<{ organisation: string; n: number }>(sql`
       SELECT organisation, count(*) AS n FROM members
-      WHERE organisation != '' AND deleted_at IS NULL ${includeMembersOnly ? sql`` : sql`AND profile_visibility = 'public'`}
+      WHERE organisation != '' AND deleted_at IS NULL ${nameVisibleSql("", includeMembersOnly)}
       GROUP BY organisation ORDER BY organisation COLLATE NOCASE`)
     .map((r) => r.organisation);
 }
@@ -169,7 +169,7 @@ export function peopleOnTags(tags: string[], options: { exclude?: string[]; incl
       FROM member_tags t JOIN members m ON m.id = t.member_id
       WHERE t.tag IN (${sql.join(tags.map((tag) => sql`${tag}`), sql`, `)}) AND m.deleted_at IS NULL
         ${exclude.length ? sql`AND m.id NOT IN (${sql.join(exclude.map((id) => sql`${id}`), sql`, `)})` : sql``}
-        ${options.includeMembersOnly ? sql`` : sql`AND m.profile_visibility = 'public'`}
+        ${nameVisibleSql("m.", options.includeMembersOnly)}
       GROUP BY m.id
       ORDER BY count(*) DESC, m.display_name COLLATE NOCASE
       LIMIT ${options.limit ?? 6}`)
@@ -181,7 +181,7 @@ export function recentNow(options: { includeMembersOnly: boolean; limit?: number
   const rows = db().all<{ id: number; member_id: string; text: string; created_at: number; display_name: string; organisation: string; expertise: string }>(sql`
     SELECT u.id, u.member_id, u.text, u.created_at, m.display_name, m.organisation, m.expertise
     FROM now_updates u JOIN members m ON m.id = u.member_id
-    WHERE m.deleted_at IS NULL ${options.includeMembersOnly ? sql`` : sql`AND m.profile_visibility = 'public'`}
+    WHERE m.deleted_at IS NULL ${nameVisibleSql("m.", options.includeMembersOnly)}
     ORDER BY u.created_at DESC, u.id DESC
     LIMIT ${options.limit ?? 30}`);
   return rows.map((r) => {

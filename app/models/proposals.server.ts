@@ -16,6 +16,7 @@ import {
 } from "../../db/schema";
 import type { Db } from "../../db/client";
 import { governance } from "~/governance/config";
+import type { Locale } from "~/lib/i18n";
 import { positionsFor, proposalOutcome, validDuration, type Position, type ProposalKind } from "~/governance/rules";
 import { db } from "~/lib/db.server";
 import type { Once } from "~/lib/forms";
@@ -24,6 +25,7 @@ import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime } from "~/lib/time";
 import { logKeptHidden, restoreContribution } from "./contributions.server";
 import { appendLog, proposalOnHiddenInitiative } from "./log.server";
+import { proposalNaming } from "./names.server";
 import { voiceSnapshot } from "./voice.server";
 
 const dayMs = 86_400_000;
@@ -167,9 +169,10 @@ export function respond(proposalId: number, memberId: string, position: Position
   }, { behavior: "immediate" });
 }
 
+/** Who responded how; names as stored, for pages to show through names.server.ts. */
 export function positionsOf(proposalId: number) {
   return db()
-    .select({ memberId: proposalPositionsTable.memberId, displayName: members.displayName, position: proposalPositionsTable.position, reason: proposalPositionsTable.reason, updatedAt: proposalPositionsTable.updatedAt })
+    .select({ memberId: proposalPositionsTable.memberId, displayName: members.displayName, organisation: members.organisation, visibility: members.profileVisibility, position: proposalPositionsTable.position, reason: proposalPositionsTable.reason, updatedAt: proposalPositionsTable.updatedAt })
     .from(proposalPositionsTable)
     .innerJoin(members, eq(members.id, proposalPositionsTable.memberId))
     .where(eq(proposalPositionsTable.proposalId, proposalId))
@@ -277,9 +280,10 @@ export function raiseAgain(id: number, memberId: string, days: number, now = new
 
 /**
  * Proposals for the lists. One about a hidden initiative keeps its title (and the initiative's)
- * from viewers other than members with a voice, the initiative's hosts and its own opener.
+ * from viewers other than members with a voice, the initiative's hosts and its own opener; one
+ * about a held member names them as the viewer may see them (names.server.ts).
  */
-export function listProposals(filter: { id?: number; open?: boolean; initiativeId?: number; viewerId?: string | null } = {}) {
+export function listProposals(filter: { id?: number; open?: boolean; initiativeId?: number; viewerId?: string | null; locale?: Locale } = {}) {
   const where = [sql`1`];
   if (filter.id) where.push(sql`p.id = ${filter.id}`);
   if (filter.open === true) where.push(sql`p.closed_at IS NULL`);
@@ -297,7 +301,8 @@ export function listProposals(filter: { id?: number; open?: boolean; initiativeI
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY p.closed_at IS NOT NULL, p.deadline ${filter.open === false ? sql`DESC` : sql`ASC`}
     LIMIT 200`);
-  return rows.map(({ hidden, ...r }) => (hidden ? { ...r, title: "", initiative_title: null, hidden: true } : { ...r, hidden: false }));
+  const naming = proposalNaming(rows.map((r) => r.id), { memberId: viewer, locale: filter.locale });
+  return rows.map(({ hidden, ...r }) => (hidden ? { ...r, title: "", initiative_title: null, hidden: true } : { ...r, title: naming.title(r.id, r.title), hidden: false }));
 }
 
 /** Reminds eligible members who have not responded when 24 hours remain; once per proposal. */
@@ -338,10 +343,10 @@ export function currentRules() {
   return db().select().from(houseRules).orderBy(desc(houseRules.id)).limit(1).get()!;
 }
 
-/** Every version of a proposal's outcome statement, newest first, with its author. */
+/** Every version of a proposal's outcome statement, newest first, with its author (as stored). */
 export function statementHistory(proposalId: number) {
-  return db().all<{ id: number; text: string; at: number; member_id: string | null; display_name: string | null }>(sql`
-    SELECT s.id, s.text, s.at, s.member_id, CASE WHEN m.deleted_at IS NULL THEN m.display_name END AS display_name
+  return db().all<{ id: number; text: string; at: number; member_id: string | null; display_name: string | null; organisation: string | null; profile_visibility: string | null }>(sql`
+    SELECT s.id, s.text, s.at, s.member_id, CASE WHEN m.deleted_at IS NULL THEN m.display_name END AS display_name, m.organisation, m.profile_visibility
     FROM proposal_statements s LEFT JOIN members m ON m.id = s.member_id
     WHERE s.proposal_id = ${proposalId} ORDER BY s.id DESC`);
 }

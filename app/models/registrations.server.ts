@@ -162,7 +162,14 @@ export function checkIn(sessionId: number, memberId: string, code: string, now =
     const typed = code.toUpperCase().replace(/[\s-]/g, "");
     if (typed !== session.checkinCode) throw new WrongCodeError();
     const reg = tx.select().from(registrations).where(and(eq(registrations.sessionId, sessionId), eq(registrations.memberId, memberId))).get();
-    if (reg?.attendedAt) return { already: true };
+    if (reg?.attendedAt && reg.attendanceBy === "code") return { already: true };
+    if (reg?.attendedAt) {
+      // Marked present by a host, and now checked in with the code too: a self check-in, which is
+      // what makes a witness (governance.md §1).
+      tx.update(registrations).set({ attendanceBy: "code", updatedAt: now }).where(eq(registrations.id, reg.id)).run();
+      appendLog(tx, { action: "attendance.checked-in", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { memberId }, at: now });
+      return { already: false };
+    }
     if (reg) {
       // Whoever is in the room counts, also from the waiting list or after withdrawing.
       tx.update(registrations).set({ attendedAt: now, attendanceBy: "code", status: "registered", updatedAt: now }).where(eq(registrations.id, reg.id)).run();

@@ -50,7 +50,11 @@ export function replayInput(now: number) {
     sessions.push(session);
     byId.set(id, session);
   }
-  const attendance = client.prepare("SELECT session_id, member_id, attendance_by FROM registrations WHERE attended_at IS NOT NULL AND attended_at <= ?").raw().all(now) as [number, string, string | null][];
+  // In the order people arrived: who is first in line for the growth brake among those of one meeting.
+  const attendance = client
+    .prepare("SELECT session_id, member_id, attendance_by FROM registrations WHERE attended_at IS NOT NULL AND attended_at <= ? ORDER BY attended_at, id")
+    .raw()
+    .all(now) as [number, string, string | null][];
   for (const [sessionId, memberId, by] of attendance) byId.get(sessionId)?.attendance.push({ memberId, by: by === "code" ? "code" : "host" });
   return { members, sessions, hidden: hiddenSpans(), now };
 }

@@ -1,9 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { InitiativeCard } from "~/components/initiative-card";
+import { getMember } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { listInitiatives, type InitiativeKind } from "~/models/initiatives.server";
+import { nameViewer } from "~/models/names.server";
 import { upcomingSessions } from "~/models/sessions.server";
 import { useLocale, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
@@ -27,11 +29,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const tag = (params.get("tag") ?? "").trim().toLocaleLowerCase("nl").slice(0, 40) || undefined;
   const afterParam = Number(params.get("after"));
   const after = Number.isSafeInteger(afterParam) && afterParam > 0 ? afterParam : undefined;
-  const page = listInitiatives({ q: q || undefined, kind, tag, after });
+  // Hosts and authors are named as this viewer may see them (names.server.ts).
+  const viewer = nameViewer(request, await getMember(request));
+  const page = listInitiatives({ q: q || undefined, kind, tag, after }, viewer);
   // The first page also shows what is coming up soon, with the same filters.
   const upcoming = after ? [] : upcomingSessions({ q: q || undefined, kind, tag, limit: 4 }).items;
   // --- contributions: the newest outcomes, on the unfiltered first page only ---
-  const newOutcomes = !after && !q && !kind && !tag ? latestOutcomes(3) : [];
+  const newOutcomes = !after && !q && !kind && !tag ? latestOutcomes(3, viewer) : [];
   // --- end contributions ---
   return { ...page, upcoming, newOutcomes, filter: { q, kind: kind ?? "", tag: tag ?? "" }, isFirstPage: !after };
 }

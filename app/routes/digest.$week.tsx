@@ -4,14 +4,17 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { formatDate, formatDateTime } from "~/lib/time";
+import { getMember } from "~/lib/auth.server";
 import { digestPage, parseWeek } from "~/models/digest.server";
+import { nameViewer } from "~/models/names.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "digest.title");
 
-// GET /digest/2026-W48 — the newsletter of one ISO week, public like the feed.
-export function loader({ params }: LoaderFunctionArgs) {
+// GET /digest/2026-W48 — the newsletter of one ISO week, public like the feed; people are named as
+// the reader may see them (names.server.ts).
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const week = parseWeek(params.week ?? "");
-  const page = week ? digestPage(week) : null;
+  const page = week ? digestPage(week, new Date(), nameViewer(request, await getMember(request))) : null;
   // Nonsense and weeks that have not started yet do not exist.
   if (!page) throw data(null, { status: 404 });
   return page;

@@ -4,14 +4,16 @@ import { asHtml } from "~/lib/atom";
 import { originOf } from "~/lib/calendar.server";
 import { translator } from "~/lib/i18n";
 import { atomEntries } from "~/models/contributions.server";
+import { visitor } from "~/models/names.server";
 
 
 // The network's Atom feed: newest initiatives and outcomes, never hidden ones (in Dutch, the
-// network's language). Links are absolute, built from the request's origin.
+// network's language). Links are absolute, built from the request's origin. Authors are named as
+// a visitor sees them: feed readers do not log in (names.server.ts).
 export function loader({ request }: LoaderFunctionArgs) {
   const origin = originOf(request);
   const t = translator("nl");
-  const entries = atomEntries(50);
+  const entries = atomEntries(50, visitor);
   const feed = new Feed({
     id: `${origin}/`,
     title: t("atom.title"),

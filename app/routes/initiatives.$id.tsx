@@ -17,7 +17,8 @@ import { formatDate } from "~/lib/time";
 import { FlagForm, FlagList } from "~/components/flags";
 import { ruleHeadings } from "~/lib/diff";
 import { flagsOn } from "~/models/flags.server";
-import { getInitiative } from "~/models/initiatives.server";
+import { getInitiative, publicHosts } from "~/models/initiatives.server";
+import { nameViewer } from "~/models/names.server";
 import { currentRules, listProposals } from "~/models/proposals.server";
 import { attendedAny, takesPartIn } from "~/models/registrations.server";
 import { hasOpenHostRequest, openHostRequests } from "~/models/hosts.server";
@@ -48,10 +49,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const initiative = getInitiative(idParam(params.id));
   if (!initiative) throw data(null, { status: 404 });
   const member = await getMember(request);
+  // Hosts, authors and proposals name people as this viewer may see them (names.server.ts).
+  const names = nameViewer(request, member);
   const sessions = sessionsOfInitiative(initiative.id, member?.id ?? null);
   const now = Date.now();
   const snapshot = voiceSnapshot(now);
   const viewerHasVoice = !!member && snapshot.voices.has(member.id);
+  const viewerIsWitness = !!member && snapshot.witnesses.has(member.id);
   const viewerIsHost = !!member && initiative.hosts.some((h) => h.id === member.id);
   const participant = !!member && takesPartIn(initiative.id, member.id);
   const viewerHeld = !!member && isHeld(member.id);
@@ -71,8 +75,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     participant,
     viewerHasVoice,
     flags: viewerHasVoice ? flagsOn({ type: "initiative", id: String(initiative.id) }) : null,
-    rules: viewerHasVoice && !viewerIsHost ? ruleHeadings(currentRules().text) : [],
-    proposals: listProposals({ initiativeId: initiative.id, viewerId: member?.id ?? null }).map((p) => ({ id: p.id, title: p.title, hidden: !!p.hidden, closed: p.closed_at !== null })),
+    // Only witnesses flag (governance.md §4): the form with the house rules is for them.
+    rules: viewerIsWitness && !viewerIsHost ? ruleHeadings(currentRules().text) : [],
+    proposals: listProposals({ initiativeId: initiative.id, viewerId: member?.id ?? null, locale: names.locale }).map((p) => ({ id: p.id, title: p.title, hidden: !!p.hidden, closed: p.closed_at !== null })),
     // "People working on the same tag": cross-connections across organisations.
     sameTagPeople: peopleOnTags(initiative.tagList, { exclude: initiative.hosts.map((h) => h.id), includeMembersOnly: !!member, limit: 6 }).map((p) => ({
       id: p.id,
@@ -84,8 +89,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     worksWith: initiative.hiddenAt ? null : initiativePart(initiative.id, !!member),
     // --- contributions (outcomes and comments) ---
     // Outcomes and comments carry the initiative's title: none for those who may not read it.
-    contributions: initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { outcomes: [], comments: [], loggedIn: !!member, mayPostOutcome: false, outcomeSessions: [] } : initiativeContributions(initiative.id, { memberId: member?.id ?? null, hasVoice: viewerHasVoice }, now),
-    contributionRules: viewerHasVoice ? ruleHeadings(currentRules().text) : [],
+    contributions: initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { outcomes: [], comments: [], loggedIn: !!member, mayPostOutcome: false, outcomeSessions: [] } : initiativeContributions(initiative.id, { ...names, hasVoice: viewerHasVoice }, now),
+    contributionRules: viewerIsWitness ? ruleHeadings(currentRules().text) : [],
     // --- end contributions ---
     sessions,
     now,
@@ -101,7 +106,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       place: initiative.place,
       target: initiative.target,
       tagList: initiative.tagList,
-      hosts: initiative.hosts,
+      hosts: publicHosts(initiative.hosts, names),
       createdAt: initiative.createdAt.getTime(),
       updatedAt: initiative.updatedAt.getTime(),
       cover: initiative.cover ? { ...initiative.cover, alt: initiative.coverAlt } : null,
@@ -220,9 +225,9 @@ export default function InitiativePage() {
         <h2 id="hosts-heading">{t("initiative.hosts")}</h2>
         {initiative.hosts.length ? (
           <ul>
-            {initiative.hosts.map((host) => (
-              <li key={host.id}>
-                <Link to={`/members/${host.id}`}>{host.displayName}</Link>
+            {initiative.hosts.map((host, i) => (
+              <li key={host.id ?? `host-${i}`}>
+                {host.id ? <Link to={`/members/${host.id}`}>{host.displayName}</Link> : host.displayName}
                 {host.organisation ? <span className="muted"> · {host.organisation}</span> : null}
               </li>
             ))}
@@ -318,7 +323,7 @@ export default function InitiativePage() {
           <FlagList flags={flags} />
         </div>
       ) : null}
-      {viewerHasVoice && !isHost ? (
+      {rules.length > 0 && !isHost ? (
         <Form method="post" action={`/initiatives/${initiative.id}/flag`} className="initiative-main">
           <FlagForm rules={rules} kind="initiative" />
         </Form>

@@ -7,8 +7,12 @@ import { processCover, readInitiativeForm } from "~/lib/initiative-form.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
+import { imageFormHeaders } from "~/lib/images.server";
 import { withImageFiles } from "~/models/images.server";
 import { getInitiative, isHost, NotAHostError, updateInitiative } from "~/models/initiatives.server";
+
+// The "try again in a minute" refusal's Retry-After (docs/decisions/019).
+export const headers = imageFormHeaders;
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "initiative.edit.title");
 
@@ -43,8 +47,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { member, initiative } = await requireHostedInitiative(request, params.id);
   const form = await readInitiativeForm(request, !!initiative.cover);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
-  const cover = await processCover(form);
-  if (!cover.ok) return data({ errors: cover.errors, values: cover.values }, { status: 400 });
+  const cover = await processCover(form, { uploader: member.id, signal: request.signal });
+  if (!cover.ok) return data({ errors: cover.errors, values: cover.values }, cover.init);
   try {
     withImageFiles(cover.image, (image) =>
       updateInitiative(initiative.id, member.id, form.data, new Date(), { image: image ?? (form.removeCover ? null : "keep"), alt: form.coverAlt }),

@@ -7,6 +7,7 @@ import { idParam } from "~/lib/params.server";
 import { previewResponse } from "~/lib/preview.server";
 import { formatTimeRange } from "~/lib/time";
 import { getInitiative } from "~/models/initiatives.server";
+import { mayShowOrganisation, visitor } from "~/models/names.server";
 import { calendarSessions } from "~/models/sessions.server";
 
 // The card shown when a link to an initiative is shared: kind, title, next session and place.
@@ -19,7 +20,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const lines = [
     next ? formatTimeRange(next.startsAt, next.endsAt, locale, env().TZ_COMMUNITY) : "",
     next?.place || initiative.place,
-    initiative.hosts.map((h) => h.organisation).filter(Boolean)[0] ?? "",
+    // Chat apps fetch the card without logging in: only organisations their members show visitors.
+    initiative.hosts.filter((h) => mayShowOrganisation(h.visibility, visitor)).map((h) => h.organisation).filter(Boolean)[0] ?? "",
   ].filter(Boolean);
   return previewResponse(request, { kicker: t(`kind.${initiative.kind}`), title: initiative.title, lines });
 }

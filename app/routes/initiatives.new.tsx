@@ -5,11 +5,15 @@ import { InitiativeForm } from "~/components/initiative-form";
 import { requireMember } from "~/lib/auth.server";
 import type { FieldErrors } from "~/lib/forms";
 import { processCover, readInitiativeForm } from "~/lib/initiative-form.server";
+import { imageFormHeaders } from "~/lib/images.server";
 import { withImageFiles } from "~/models/images.server";
 import { postingRefusal } from "~/models/voice.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { createInitiative } from "~/models/initiatives.server";
+
+// The "try again in a minute" refusal's Retry-After (docs/decisions/019).
+export const headers = imageFormHeaders;
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "initiative.new.title");
 
@@ -30,8 +34,8 @@ export async function action({ request }: ActionFunctionArgs) {
   };
   const early = refused();
   if (early) return early;
-  const cover = await processCover(form);
-  if (!cover.ok) return data({ errors: cover.errors, values: cover.values, params: undefined }, { status: 400 });
+  const cover = await processCover(form, { uploader: member.id, signal: request.signal });
+  if (!cover.ok) return data({ errors: cover.errors, values: cover.values, params: undefined }, cover.init);
   const late = refused();
   if (late) return late;
   const id = withImageFiles(cover.image, (image) => createInitiative(member.id, form.data, new Date(), { once: true, cover: image ? { image, alt: form.coverAlt } : undefined }));

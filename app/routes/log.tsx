@@ -5,11 +5,13 @@ import type { MessageKey } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { logGroups, type LogGroup } from "~/lib/log-groups";
+import { getMember } from "~/lib/auth.server";
 import { listLog } from "~/models/log.server";
+import { nameViewer } from "~/models/names.server";
 
 export const meta: MetaFunction = ({ matches }) => [...titleMeta(matches, "log.title"), { tagName: "link", rel: "alternate", type: "application/atom+xml", href: "/log.xml" }];
 
-export function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const group = logGroups.find((g) => g === params.get("group"));
   const subject = /^(initiative|session|proposal|member):([\w-]{1,40})$/.exec(params.get("subject") ?? "");
@@ -20,7 +22,7 @@ export function loader({ request }: LoaderFunctionArgs) {
     subjectId: subject?.[2],
     before: Number.isSafeInteger(before) && before > 0 ? before : undefined,
     limit: 51,
-  });
+  }, nameViewer(request, await getMember(request)));
   return { entries: entries.slice(0, 50), next: entries.length > 50 ? entries[49].id : null, filter: { group: group ?? "", subject: subject ? subject[0] : "" } };
 }
 

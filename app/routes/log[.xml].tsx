@@ -5,13 +5,15 @@ import { originOf } from "~/lib/calendar.server";
 import { translator } from "~/lib/i18n";
 import type { MessageKey } from "~/lib/i18n";
 import { listLog } from "~/models/log.server";
+import { visitor } from "~/models/names.server";
 import { subjectPath } from "~/components/log-entry";
 
-// The public log as an Atom feed (in Dutch, the network's language).
+// The public log as an Atom feed (in Dutch, the network's language), as a visitor sees it: feed
+// readers do not log in, so members-only names stay out (names.server.ts).
 export function loader({ request }: LoaderFunctionArgs) {
   const origin = originOf(request);
   const t = translator("nl");
-  const entries = listLog({ limit: 100 });
+  const entries = listLog({ limit: 100 }, visitor);
   const feed = new Feed({
     id: `${origin}/log`,
     title: `Meedoen — ${t("log.title")}`,

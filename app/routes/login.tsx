@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -8,10 +8,17 @@ import { getMember, safeRedirect, startAuthSession, verifyPassword } from "~/lib
 import { parseForm, readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
+import { offerLoginUnlock } from "~/models/account.server";
 import { findMemberByEmail, normaliseEmail } from "~/models/members.server";
-import { hitRateLimit, peekRateLimit } from "~/models/rate-limits.server";
+import { addressKey, claimWithDelay, forgetFreeAttempts, hitRateLimit, refundRateLimit } from "~/models/rate-limits.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "login.title");
+
+// An action's headers reach the page only through this: the 429's Retry-After.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 const loginSchema = z.object({
   email: z.string({ error: "login.failed" }).min(1, { error: "auth.email.required" }).max(254, { error: "login.failed" }),
@@ -24,27 +31,41 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
+type Refusal = { form: "auth.rateLimited" | "login.slowed" };
+
+function refused(errors: Refusal, values: Record<string, string>, retryAfterSeconds: number) {
+  const retryAfter = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return data({ errors, values, retryAfter, retryAfterSeconds }, { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } });
+}
+
+// Both limits are counted before the password is checked (docs/decisions/020-login-limits.md).
 export async function action({ request, context }: ActionFunctionArgs) {
-  const byAddress = hitRateLimit(`login:address:${context.clientAddress}`, rateLimitRules.loginPerAddress);
-  if (!byAddress.allowed) {
-    return data({ errors: { form: "auth.rateLimited" as const }, values: {} as Record<string, string>, retryAfter: byAddress.retryAfterMinutes }, { status: 429 });
-  }
+  const now = Date.now();
+  const addressLimitKey = `login:address:${addressKey(context.clientAddress)}`;
+  const byAddress = hitRateLimit(addressLimitKey, rateLimitRules.loginPerAddress, now);
+  if (!byAddress.allowed) return refused({ form: "auth.rateLimited" }, {}, byAddress.retryAfterMinutes * 60);
   const form = parseForm(loginSchema, await readFormData(request));
-  if (!form.ok) return data({ errors: form.errors, values: form.values, retryAfter: 0 }, { status: 400 });
+  if (!form.ok) return data({ errors: form.errors, values: form.values, retryAfter: 0, retryAfterSeconds: 0 }, { status: 400 });
 
   const email = normaliseEmail(form.data.email);
-  // Counted per address typed, whether or not an account has it, so the limit reveals nothing.
+  // Per address typed, whether or not an account has it, so the delay reveals nothing. The
+  // attempt is claimed here, synchronously: of a hundred guesses sent at once, `limit` are checked.
   const accountKey = `login:account:${email}`;
-  const byAccount = peekRateLimit(accountKey, rateLimitRules.loginFailuresPerAccount);
+  const byAccount = claimWithDelay(accountKey, rateLimitRules.loginPerAccount, now);
   if (!byAccount.allowed) {
-    return data({ errors: { form: "auth.rateLimited" as const }, values: { email }, retryAfter: byAccount.retryAfterMinutes }, { status: 429 });
+    // The member (if there is one) gets a link that logs in past the delay.
+    offerLoginUnlock(email);
+    return refused({ form: "login.slowed" }, { email }, byAccount.retryAfterSeconds);
   }
   const member = findMemberByEmail(email);
   const valid = await verifyPassword(member?.passwordHash ?? null, form.data.password);
   if (!member || !valid) {
-    hitRateLimit(accountKey, rateLimitRules.loginFailuresPerAccount);
-    return data({ errors: { form: "login.failed" as const }, values: { email }, retryAfter: 0 }, { status: 400 });
+    return data({ errors: { form: "login.failed" as const }, values: { email }, retryAfter: 0, retryAfterSeconds: 0 }, { status: 400 });
   }
+  // The member's own typos are forgotten, and the address gets its attempt back; an account that
+  // is being slowed down stays so until a day without attempts.
+  forgetFreeAttempts(accountKey, rateLimitRules.loginPerAccount);
+  refundRateLimit(addressLimitKey, rateLimitRules.loginPerAddress, now);
   return redirect(safeRedirect(form.data.redirectTo), {
     status: 303,
     headers: { "Set-Cookie": await startAuthSession(member.id, request) },
@@ -61,7 +82,11 @@ export default function Login() {
       <h1>{t("login.title")}</h1>
       <Form method="post" noValidate>
         <FormError errors={result?.errors} />
-        {result?.retryAfter ? <p className="hint">{t("auth.retryAfter", { minutes: result.retryAfter })}</p> : null}
+        {result?.retryAfterSeconds ? (
+          <p className="hint">
+            {result.retryAfterSeconds < 60 ? t("auth.retryAfterSeconds", { seconds: result.retryAfterSeconds }) : t("auth.retryAfter", { minutes: result.retryAfter })}
+          </p>
+        ) : null}
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <Field name="email" type="email" label={t("auth.email")} errors={result?.errors} defaultValue={result?.values.email} required autoComplete="email" inputMode="email" />
         <Field name="password" type="password" label={t("auth.password")} errors={result?.errors} required autoComplete="current-password" />

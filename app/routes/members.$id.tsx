@@ -22,11 +22,12 @@ import { voiceOfMember, voiceSnapshot } from "~/models/voice.server";
 import type { MemberVoice } from "~/governance/voice";
 import { organisationPart } from "~/models/network.server";
 import { MapPart } from "~/components/network";
+import { mayName, nameViewer } from "~/models/names.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
   ...titleMeta(matches, null, data?.profile.name),
   // Members-only profiles and former members stay out of search engines.
-  ...(data && data.profile.visibility === "members" ? [{ name: "robots", content: "noindex" }] : []),
+  ...(data && data.profile.visibility !== "public" ? [{ name: "robots", content: "noindex" }] : []),
   // A card for shared links: public profiles only (chat apps do not log in).
   ...(data && !data.restricted && !data.former && data.profile.visibility === "public"
     ? shareMeta(matches, { title: data.profile.name, description: [data.profile.work, data.profile.organisation].filter(Boolean).join(" · ") || "Meedoen", path: `/members/${data.profile.id}`, image: previewCard(`/members/${data.profile.id}`), type: "profile" })
@@ -37,8 +38,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const full = params.id ? getProfile(params.id) : null;
   if (!full) throw data(null, { status: 404 });
   const viewer = await getMember(request);
-  // A profile visible to members only shows visitors nothing but a way to log in.
-  if (full.profileVisibility === "members" && !viewer) {
+  // A profile visible to members only shows visitors nothing but a way to log in (so does one that
+  // shows visitors only its organisation: that is shown where the member appears, not here).
+  if (!mayName(full.profileVisibility, nameViewer(request, viewer))) {
     return { restricted: true as const, profile: { id: full.id, name: "", visibility: "members" as const } };
   }
   if (full.deleted) {
@@ -66,7 +68,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       nowAt: full.nowAt,
       nowStale: isNowStale(full.nowAt),
     },
-    outcomes: outcomesByMember(full.id, { memberId: viewer?.id ?? null, hasVoice: viewerHasVoice }),
+    outcomes: outcomesByMember(full.id, { ...nameViewer(request, viewer), hasVoice: viewerHasVoice }),
     colleagues: peopleOnTags(full.expertise, { exclude: [full.id], includeMembersOnly: !!viewer }).map((p) => ({ id: p.id, displayName: p.displayName, organisation: p.organisation, shared: p.shared })),
     // Why the member has a voice is public; what is pending or missing only the member sees.
     voice: ((v) => ({ ...v, pending: viewer?.id === profile.id ? v.pending : null, lastMiss: viewer?.id === profile.id ? v.lastMiss : null }))(voiceOfMember(profile.id)),
@@ -78,7 +80,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     viewerHasVoice,
     // Who flagged what is visible to members with a voice, not to the public.
     flags: viewerHasVoice ? flagsOn({ type: "member", id: profile.id }) : null,
-    rules: viewerHasVoice ? ruleHeadings(currentRules().text) : [],
+    // Only witnesses flag (governance.md §4): the form with the house rules is for them.
+    rules: !!viewer && snapshot.witnesses.has(viewer.id) ? ruleHeadings(currentRules().text) : [],
   };
 }
 
@@ -216,7 +219,7 @@ function FullProfile() {
         </p>
       ) : null}
       {flags ? <FlagList flags={flags} /> : null}
-      {viewerHasVoice && !isSelf ? (
+      {rules.length > 0 && !isSelf ? (
         <Form method="post">
           <FlagForm rules={rules} kind="member" />
         </Form>

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -9,27 +9,35 @@ import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { requestPasswordReset } from "~/models/account.server";
 import { normaliseEmail } from "~/models/members.server";
-import { hitRateLimit } from "~/models/rate-limits.server";
+import { addressKey, hitRateLimit } from "~/models/rate-limits.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "password.forgot.title");
+
+// An action's headers reach the page only through this: the 429's Retry-After.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 const forgotSchema = z.object({
   email: z.string({ error: "auth.email.required" }).min(1, { error: "auth.email.required" }).max(254, { error: "auth.email.invalid" }),
 });
 
+// Limited per network address only, and openly: over the limit the page says so and when to try
+// again. A limit per address typed would let anyone use up the member's own requests.
 export async function action({ request, context }: ActionFunctionArgs) {
-  const byNetwork = hitRateLimit(`password-reset:network:${context.clientAddress}`, rateLimitRules.passwordResetPerAddress);
-  if (!byNetwork.allowed) {
-    return data({ sent: false, errors: { form: "auth.rateLimited" as const }, values: {} as Record<string, string>, retryAfter: byNetwork.retryAfterMinutes }, { status: 429 });
-  }
   const form = parseForm(forgotSchema, await readFormData(request));
   if (!form.ok) return data({ sent: false, errors: form.errors, values: form.values, retryAfter: 0 }, { status: 400 });
-  const email = normaliseEmail(form.data.email);
-  // Counted per address typed, known or not, and over the limit nothing is sent: the answer
-  // stays the same, so neither the limit nor the page tells whether an account exists.
-  if (hitRateLimit(`password-reset:email:${email}`, rateLimitRules.passwordResetPerAddress).allowed) {
-    requestPasswordReset(email);
+  const byNetwork = hitRateLimit(`password-reset:network:${addressKey(context.clientAddress)}`, rateLimitRules.passwordResetPerAddress);
+  if (!byNetwork.allowed) {
+    return data(
+      { sent: false, errors: { form: "password.forgot.limited" as const }, values: { email: form.data.email }, retryAfter: byNetwork.retryAfterMinutes },
+      { status: 429, headers: { "Retry-After": String(byNetwork.retryAfterMinutes * 60) } },
+    );
   }
+  // The answer is the same whether or not an account has this address.
+  const email = normaliseEmail(form.data.email);
+  requestPasswordReset(email);
   return { sent: true, errors: {}, values: { email }, retryAfter: 0 };
 }
 

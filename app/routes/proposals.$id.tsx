@@ -29,6 +29,7 @@ import {
   writeStatement,
 } from "~/models/proposals.server";
 import { getInitiative } from "~/models/initiatives.server";
+import { nameViewer, proposalNaming, publicName } from "~/models/names.server";
 import { voiceSnapshot } from "~/models/voice.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
@@ -49,12 +50,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const initiative = proposal.initiativeId ? getInitiative(proposal.initiativeId) : null;
   // About a hidden initiative: its text stays with members with a voice, its hosts and its opener.
   const hidden = listProposals({ id, viewerId: member?.id ?? null })[0]?.hidden ?? true;
+  // A proposal about a held member, and who responded, name people as this viewer may see them.
+  const names = nameViewer(request, member);
+  const naming = proposalNaming([proposal.id], names);
+  const person = (id: string | null, displayName: string | null, organisation: string | null, visibility: string | null) =>
+    id && displayName ? publicName({ id, displayName, organisation: organisation ?? "", visibility: visibility ?? "members" }, names) : null;
   return {
     proposal: {
       id: proposal.id,
       hidden,
-      title: hidden ? "" : proposal.title,
-      bodyHtml: hidden ? "" : renderMarkdown(proposal.body),
+      title: hidden ? "" : naming.title(proposal.id, proposal.title),
+      bodyHtml: hidden ? "" : renderMarkdown(naming.text(proposal.id, proposal.title, proposal.body)),
       scope: proposal.scope,
       kind: proposal.kind,
       fallbackOf: proposal.fallbackOf,
@@ -65,11 +71,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       outcome: proposal.outcome,
       statement: hidden ? null : proposal.statement,
       // Every earlier version of the outcome statement stays readable, with its author (governance.md §3).
-      statementHistory: hidden ? [] : statementHistory(proposal.id).slice(1).map((v) => ({ id: v.id, text: v.text, at: v.at, name: v.display_name })),
+      statementHistory: hidden ? [] : statementHistory(proposal.id).slice(1).map((v) => ({ id: v.id, text: v.text, at: v.at, name: person(v.member_id, v.display_name, v.organisation, v.profile_visibility)?.displayName ?? null })),
       initiative: initiative ? { id: initiative.id, title: hidden ? "" : initiative.title } : null,
       effect: effect ? { type: effect.type, diff: effect.type === "rules" ? diffLines(currentRulesBefore(proposal.id), effect.text) : null } : null,
     },
-    positions: positions.map((p) => ({ memberId: p.memberId, displayName: p.displayName, position: p.position, reason: hidden ? "" : p.reason })),
+    positions: positions.map((p) => {
+      const shown = person(p.memberId, p.displayName, p.organisation, p.visibility);
+      return { memberId: shown?.id ?? null, displayName: shown?.displayName ?? "", position: p.position, reason: hidden ? "" : p.reason };
+    }),
     options: positionsFor(proposal.kind),
     quorum: quorum(eligibleNow),
     eligible: eligibleNow,
@@ -255,8 +264,8 @@ export default function ProposalPage() {
         <h2 id="positions-heading">{t("proposal.positions")}</h2>
         {positions.length ? (
           <ul className="people">
-            {positions.map((p) => (
-              <li key={p.memberId}>
+            {positions.map((p, i) => (
+              <li key={p.memberId ?? `position-${i}`}>
                 <strong>{p.displayName || t("member.former")}</strong>: {t(`position.${p.position}` as MessageKey)}
                 {p.reason ? <span className="muted"> — {p.reason}</span> : null}
               </li>

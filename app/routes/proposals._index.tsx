@@ -5,6 +5,7 @@ import { getMember } from "~/lib/auth.server";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { formatDateTime } from "~/lib/time";
+import { nameViewer } from "~/models/names.server";
 import { closeDueProposals, listProposals } from "~/models/proposals.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.list.title");
@@ -12,8 +13,11 @@ export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.
 export async function loader({ request }: LoaderFunctionArgs) {
   // Anything past its deadline is closed before it is shown (the scheduler does it too).
   closeDueProposals();
-  const viewerId = (await getMember(request))?.id ?? null;
-  return { open: listProposals({ open: true, viewerId }), closed: listProposals({ open: false, viewerId }) };
+  const member = await getMember(request);
+  const viewerId = member?.id ?? null;
+  // Proposals about a held member name them as this viewer may see them (names.server.ts).
+  const { locale } = nameViewer(request, member);
+  return { open: listProposals({ open: true, viewerId, locale }), closed: listProposals({ open: false, viewerId, locale }) };
 }
 
 type Row = ReturnType<typeof listProposals>[number];

@@ -9,6 +9,7 @@ import { idParam } from "~/lib/params.server";
 import { formatTimeRange } from "~/lib/time";
 import { isHost } from "~/models/initiatives.server";
 import { attendanceRights, participantsOf } from "~/models/registrations.server";
+import { nameViewer } from "~/models/names.server";
 import { getSession, isCheckinOpen, sessionsOfInitiative } from "~/models/sessions.server";
 import { sessionRules } from "~/governance/config";
 // --- contributions (outcomes) ---
@@ -45,8 +46,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const rights = member ? attendanceRights(session, member.id, now) : { mark: false, withdraw: false };
   // --- contributions (outcomes) ---
   // Outcomes carry the initiative's title and belong to the hidden content.
-  const contributions: SessionContributions = unreadable ? { outcomes: [], mayPostOutcome: false } : sessionContributions(session, { memberId: member?.id ?? null, hasVoice: viewerHasVoice }, now.getTime());
-  const contributionRules = viewerHasVoice ? ruleHeadings(currentRules().text) : [];
+  const contributions: SessionContributions = unreadable ? { outcomes: [], mayPostOutcome: false } : sessionContributions(session, { ...nameViewer(request, member), hasVoice: viewerHasVoice }, now.getTime());
+  // Only witnesses flag (governance.md §4): the form with the house rules is for them.
+  const contributionRules = !!member && voiceSnapshot(now.getTime()).witnesses.has(member.id) ? ruleHeadings(currentRules().text) : [];
   // --- end contributions ---
   return {
     contributions,

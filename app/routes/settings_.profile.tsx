@@ -8,8 +8,12 @@ import { parseForm, type FieldErrors } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { processUpload, readUploadForm } from "~/lib/uploads.server";
+import { imageFormHeaders, refusalInit } from "~/lib/images.server";
 import { withImageFiles } from "~/models/images.server";
 import { getProfile, nowInput, postNow, profileInput, profileLimits, setAvatar, updateProfile } from "~/models/profiles.server";
+
+// The "try again in a minute" refusal's Retry-After (docs/decisions/019).
+export const headers = imageFormHeaders;
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "profile.edit.title");
 
@@ -37,10 +41,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const { formData, upload } = await readUploadForm(request, "avatar");
   const intent = formData.get("intent");
   if (intent === "avatar") {
-    const processed = await processUpload(upload);
+    const processed = await processUpload(upload, { uploader: member.id, signal: request.signal });
     if (!processed || !processed.ok) {
       const errors: FieldErrors = { avatar: processed ? processed.error : "profile.avatar.required" };
-      return data({ errors, values: undefined, saved: false }, { status: 400 });
+      return data({ errors, values: undefined, saved: false }, processed ? refusalInit(processed) : { status: 400 });
     }
     withImageFiles(processed.image, (image) => setAvatar(member.id, image));
     return redirect(`/members/${member.id}`, 303);
@@ -114,7 +118,7 @@ export default function EditProfile() {
         <fieldset className="field" {...choiceErrorProps("profileVisibility", result?.errors)}>
           <legend>{t("profile.visibility")}</legend>
           <div className="choices">
-            {(["public", "members"] as const).map((v) => (
+            {(["public", "organisation", "members"] as const).map((v) => (
               <label key={v} className="choice">
                 <input type="radio" name="profileVisibility" value={v} defaultChecked={values.profileVisibility === v} />
                 <span>

@@ -1,19 +1,26 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
-import { getMember, hashPassword, safeRedirect, startAuthSession, verifyPassword } from "~/lib/auth.server";
+import { decoySessionCookie, getMember, hashPassword, safeRedirect, startAuthSession } from "~/lib/auth.server";
 import { parseForm, readFormData, requiredText } from "~/lib/forms";
 import { resolveLocale } from "~/lib/i18n/locale.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
+import { mailSignupWithKnownAddress } from "~/models/account.server";
 import { foundIfFirst } from "~/models/founders.server";
 import { createMember, EmailTakenError, findMemberByEmail } from "~/models/members.server";
-import { hitRateLimit } from "~/models/rate-limits.server";
+import { addressKey, hitRateLimit } from "~/models/rate-limits.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "signup.title");
+
+// An action's headers reach the page only through this: the 429's Retry-After.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 const signupSchema = z.object({
   email: z.email({ error: "auth.email.invalid" }).max(254, { error: "auth.email.invalid" }),
@@ -31,40 +38,44 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
+/**
+ * A sign-up with an address that already has an account gets the very answer of a new sign-up
+ * (the same redirect, a session cookie of the same form, the same argon2 hashing first), but
+ * logs nobody in: the member gets a mail instead (docs/decisions/005 and 020).
+ */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const limit = hitRateLimit(`signup:address:${context.clientAddress}`, rateLimitRules.signupPerAddress);
-  if (!limit.allowed) {
-    return data({ errors: { form: "auth.rateLimited" as const }, values: {} as Record<string, string>, retryAfter: limit.retryAfterMinutes }, { status: 429 });
-  }
   const form = parseForm(signupSchema, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values, retryAfter: 0 }, { status: 400 });
+  // Counted once the form is complete, before any work: only accepted sign-ups use up the limit.
+  const limit = hitRateLimit(`signup:address:${addressKey(context.clientAddress)}`, rateLimitRules.signupPerAddress);
+  if (!limit.allowed) {
+    return data(
+      { errors: { form: "auth.rateLimited" as const }, values: {} as Record<string, string>, retryAfter: limit.retryAfterMinutes },
+      { status: 429, headers: { "Retry-After": String(limit.retryAfterMinutes * 60) } },
+    );
+  }
 
   const { email, password, displayName } = form.data;
-  const existing = findMemberByEmail(email);
-  let memberId: string;
-  if (existing) {
-    // Someone signing up again with their own address and password is simply logged in;
-    // anyone else gets the same neutral message as for any other refusal.
-    if (!(await verifyPassword(existing.passwordHash, password))) {
-      return data({ errors: { form: "signup.failed" as const }, values: { email, displayName }, retryAfter: 0 }, { status: 400 });
-    }
-    memberId = existing.id;
-  } else {
+  // Hashed either way, so that the time taken does not tell a known address from a new one.
+  const passwordHash = await hashPassword(password);
+  let cookie: string | null = null;
+  if (!findMemberByEmail(email)) {
     try {
-      memberId = createMember({
-        email,
-        passwordHash: await hashPassword(password),
-        displayName,
-        locale: resolveLocale(request, null),
-      });
+      const memberId = createMember({ email, passwordHash, displayName, locale: resolveLocale(request, null) });
       // The first account of a fresh network is its first founder (governance.md §1).
       foundIfFirst(memberId);
+      cookie = await startAuthSession(memberId, request);
     } catch (error) {
+      // Two sign-ups for one address at once: the other one made the account.
       if (!(error instanceof EmailTakenError)) throw error;
-      return data({ errors: { form: "signup.failed" as const }, values: { email, displayName }, retryAfter: 0 }, { status: 400 });
     }
   }
-  return redirect(safeRedirect(form.data.redirectTo), { status: 303, headers: { "Set-Cookie": await startAuthSession(memberId, request) } });
+  if (!cookie) {
+    const holder = findMemberByEmail(email);
+    if (holder) mailSignupWithKnownAddress(holder.id);
+    cookie = decoySessionCookie(request);
+  }
+  return redirect(safeRedirect(form.data.redirectTo), { status: 303, headers: { "Set-Cookie": cookie } });
 }
 
 export default function Signup() {

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const benches = ["tests/bench/pages.ts", "tests/bench/feed.ts", "tests/bench/registration-race.ts", "tests/bench/governance.ts"];
+const benches = ["tests/bench/pages.ts", "tests/bench/feed.ts", "tests/bench/registration-race.ts", "tests/bench/governance.ts", "tests/bench/hostile.ts", "tests/bench/image-queue.ts", "tests/bench/markdown.ts"];
 
 let failed = 0;
 for (const bench of benches) {

@@ -4,6 +4,10 @@ import { db } from "~/lib/db.server";
 import { action as loginAction } from "~/routes/login";
 import { action as logoutAction } from "~/routes/logout";
 import { action as signupAction } from "~/routes/signup";
+import { action as unlockAction, loader as unlockLoader } from "~/routes/login_.unlock.$token";
+import { rateLimitRules } from "~/governance/config";
+import { checkUnlockToken, offerLoginUnlock } from "~/models/account.server";
+import { addressKey, claimWithDelay } from "~/models/rate-limits.server";
 import { loader as rootLoader } from "~/root";
 import { context, contextFor, cookieFrom, dataOf, formRequest, getRequest, memberWithSession, settle, statusOf } from "../support/requests";
 
@@ -11,6 +15,10 @@ const signup = (fields: Record<string, string>, address = "10.0.0.1") =>
   settle(() => signupAction({ request: formRequest("/signup", fields), context: contextFor(address), params: {} }));
 const login = (fields: Record<string, string>, address = "10.0.1.1") =>
   settle(() => loginAction({ request: formRequest("/login", fields), context: contextFor(address), params: {} }));
+
+const unlockPage = (token: string) => settle(() => unlockLoader({ request: getRequest(`/login/unlock/${token}`), context, params: { token } }));
+const unlock = (token: string, password: string, address = "10.0.9.1") =>
+  settle(() => unlockAction({ request: formRequest(`/login/unlock/${token}`, { password }), context: contextFor(address), params: { token } }));
 
 async function whoIs(cookie: string) {
   const result = await rootLoader({ request: getRequest("/", { cookie }), context, params: {} });
@@ -48,21 +56,44 @@ describe("signing up", () => {
     expect(statusOf(result)).toBe(400);
   });
 
-  it("does not create a second account for an address, and says so without naming the account", async () => {
-    await signup({ email: "sam@example.org", password: "first password", displayName: "Sam" });
-    const again = await signup({ email: "SAM@example.org", password: "other password", displayName: "Sam 2" });
-    expect(statusOf(again)).toBe(400);
-    expect(dataOf<{ errors: Record<string, string> }>(again).errors.form).toBe("signup.failed");
+  it("answers a sign-up with a known address like a new one: same redirect and cookie form, nobody logged in, a mail to the owner", async () => {
+    await signup({ email: "sam@example.org", password: "first password", displayName: "Sam" }, "10.0.0.4");
+    const sam = db().get<{ id: string; password_hash: string }>(sql`SELECT id, password_hash FROM members WHERE email = 'sam@example.org'`);
+    const fresh = (await signup({ email: "newcomer@example.org", password: "other password", displayName: "New", redirectTo: "/agenda" }, "10.0.0.5")) as Response;
+    // With the owner's own password too: signing up never logs in to an existing account.
+    for (const password of ["other password", "first password"]) {
+      const again = (await signup({ email: "SAM@example.org", password, displayName: "Sam 2", redirectTo: "/agenda" }, "10.0.0.5")) as Response;
+      expect(again.status).toBe(fresh.status);
+      expect(again.headers.get("Location")).toBe(fresh.headers.get("Location"));
+      const form = (c: string | null) => c!.replace(/=[^;]+/, (v) => `=${v.length}`);
+      expect(form(again.headers.get("Set-Cookie"))).toBe(form(fresh.headers.get("Set-Cookie")));
+      expect([...again.headers.keys()].sort()).toEqual([...fresh.headers.keys()].sort());
+      expect(await whoIs(cookieFrom(again.headers.get("Set-Cookie")))).toBeNull();
+    }
+    expect((await whoIs(cookieFrom(fresh.headers.get("Set-Cookie"))))?.displayName).toBe("New");
     expect(db().get<{ n: number }>(sql`SELECT count(*) AS n FROM members WHERE email = 'sam@example.org'`).n).toBe(1);
+    expect(db().get<{ h: string }>(sql`SELECT password_hash AS h FROM members WHERE id = ${sam.id}`).h).toBe(sam.password_hash);
+    // One mail an hour, however often it is tried.
+    const mails = db().all<{ subject: string; body: string }>(sql`SELECT subject, body FROM outbox WHERE member_id = ${sam.id} AND kind = 'signup-existing'`);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].subject).toBe("Iemand wilde een account maken met je e-mailadres");
+    expect(mails[0].body).toMatch(/\/login\b/);
+    expect(mails[0].body).toContain("/password/forgot");
   });
 
-  it("limits sign-ups per network address", async () => {
+  it("limits accepted sign-ups per network address to a room of 30 an hour; refused forms do not count, known addresses do", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      statuses.push(statusOf(await signup({ email: `flood${i}@example.org`, password: "long enough pw", displayName: `F${i}` }, "10.9.9.9")));
+    for (let i = 0; i < 10; i++) statuses.push(statusOf(await signup({ email: `typo${i}@example`, password: "short", displayName: "" }, "10.9.9.9")));
+    expect(new Set(statuses)).toEqual(new Set([400]));
+    statuses.length = 0;
+    for (let i = 0; i < 28; i++) {
+      statuses.push(statusOf(await signup({ email: `room${i}@example.org`, password: "long enough pw", displayName: `R${i}` }, "10.9.9.9")));
     }
-    expect(statuses.slice(0, 5)).toEqual([303, 303, 303, 303, 303]);
-    expect(statuses.slice(5)).toEqual([429, 429]);
+    statuses.push(statusOf(await signup({ email: "room0@example.org", password: "long enough pw", displayName: "R0 again" }, "10.9.9.9")));
+    statuses.push(statusOf(await signup({ email: "room28@example.org", password: "long enough pw", displayName: "R28" }, "10.9.9.9")));
+    expect(statuses).toEqual(Array(30).fill(303));
+    for (let i = 0; i < 2; i++) statuses.push(statusOf(await signup({ email: `late${i}@example.org`, password: "long enough pw", displayName: `L${i}` }, "10.9.9.9")));
+    expect(statuses.slice(30)).toEqual([429, 429]);
     // Another address is not affected.
     expect(statusOf(await signup({ email: "calm@example.org", password: "long enough pw", displayName: "Calm" }, "10.9.9.10"))).toBe(303);
   });
@@ -93,22 +124,126 @@ describe("logging in and out", () => {
     expect(dataOf<{ errors: object }>(unknown).errors).toEqual({ form: "login.failed" });
   });
 
-  it("locks an account for a while after repeated failures, even with the right password, from any address", async () => {
+  it("counts attempts on an account before the password is checked: five go at once, then each waits twice as long", async () => {
     await signup({ email: "target@example.org", password: "the real password", displayName: "Target" }, "10.0.0.3");
-    for (let i = 0; i < 8; i++) expect(statusOf(await login({ email: "target@example.org", password: `guess ${i}` }, `10.1.0.${i}`))).toBe(400);
-    const locked = await login({ email: "target@example.org", password: "the real password" }, "10.1.1.1");
-    expect(statusOf(locked)).toBe(429);
-    expect(dataOf<{ errors: object; retryAfter: number }>(locked).retryAfter).toBeGreaterThan(0);
-    // The same happens for an address without an account, so the lock reveals nothing.
-    for (let i = 0; i < 8; i++) await login({ email: "ghost@example.org", password: `guess ${i}` }, `10.2.0.${i}`);
-    expect(statusOf(await login({ email: "ghost@example.org", password: "x" }, "10.2.1.1"))).toBe(429);
+    const limit = rateLimitRules.loginPerAccount.limit;
+    for (let i = 0; i < limit; i++) expect(statusOf(await login({ email: "target@example.org", password: `guess ${i}` }, `10.1.0.${i}`))).toBe(400);
+    // Even the right password waits now, from any address, and the page says how long.
+    const slowed = await login({ email: "target@example.org", password: "the real password" }, "10.1.1.1");
+    expect(statusOf(slowed)).toBe(429);
+    const body = dataOf<{ errors: object; retryAfterSeconds: number }>(slowed);
+    expect(body.errors).toEqual({ form: "login.slowed" });
+    expect(body.retryAfterSeconds).toBeGreaterThan(rateLimitRules.loginPerAccount.delaySeconds - 5);
+    expect(body.retryAfterSeconds).toBeLessThanOrEqual(rateLimitRules.loginPerAccount.delaySeconds);
+    // The same happens for an address without an account, so the delay reveals nothing.
+    for (let i = 0; i < limit; i++) await login({ email: "ghost@example.org", password: `guess ${i}` }, `10.2.0.${i}`);
+    const ghost = await login({ email: "ghost@example.org", password: "x" }, "10.2.1.1");
+    expect(statusOf(ghost)).toBe(429);
+    expect(dataOf<{ errors: object }>(ghost).errors).toEqual({ form: "login.slowed" });
   });
 
-  it("limits login attempts per network address", async () => {
+  it("checks at most five of twenty guesses sent at once", async () => {
+    await signup({ email: "burst@example.org", password: "the burst password", displayName: "Burst" }, "10.0.0.6");
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => login({ email: "burst@example.org", password: `guess ${i}` }, `10.4.${i % 5}.1`)));
+    const statuses = answers.map(statusOf);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(rateLimitRules.loginPerAccount.limit);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20 - rateLimitRules.loginPerAccount.limit);
+  });
+
+  it("grows the delay from 30 seconds to at most an hour, and forgets it after a day without attempts", () => {
+    const rule = rateLimitRules.loginPerAccount;
+    const key = "test:delay";
+    let now = Date.parse("2030-01-01T00:00:00Z");
+    const waits: number[] = [];
+    for (let attempt = 0; attempt < 14; attempt++) {
+      const claim = claimWithDelay(key, rule, now);
+      if (!claim.allowed) {
+        waits.push(claim.retryAfterSeconds);
+        now += claim.retryAfterSeconds * 1000;
+        expect(claimWithDelay(key, rule, now - 1000).allowed).toBe(false);
+        expect(claimWithDelay(key, rule, now).allowed).toBe(true);
+      }
+    }
+    expect(waits).toEqual([30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+    expect(claimWithDelay(key, rule, now + 1000).allowed).toBe(false);
+    expect(claimWithDelay(key, rule, now + rule.windowMinutes * 60_000).attempts).toBe(1);
+  });
+
+  it("forgets the owner's own typos when they log in, but not an account that is being slowed down", async () => {
+    await signup({ email: "typo@example.org", password: "typo's password", displayName: "Typo" }, "10.0.0.7");
+    const attempts = () => db().get<{ count: number } | undefined>(sql`SELECT count FROM rate_limits WHERE key = 'login:account:typo@example.org'`)?.count ?? 0;
+    for (let i = 0; i < 3; i++) await login({ email: "typo@example.org", password: `typo ${i}` }, "10.5.0.1");
+    expect(statusOf(await login({ email: "typo@example.org", password: "typo's password" }, "10.5.0.1"))).toBe(303);
+    expect(attempts()).toBe(0);
+    // Slowed down (by someone else) an hour ago: a login that succeeds leaves that as it is.
+    db().run(sql`INSERT INTO rate_limits (key, window_start, count) VALUES ('login:account:typo@example.org', ${Date.now() - 3_600_000}, ${rateLimitRules.loginPerAccount.limit + 1})`);
+    expect(statusOf(await login({ email: "typo@example.org", password: "typo's password" }, "10.5.0.1"))).toBe(303);
+    expect(attempts()).toBe(rateLimitRules.loginPerAccount.limit + 2);
+  });
+
+  it("mails the owner of a slowed-down account one link an hour that logs in past the delay", async () => {
+    await signup({ email: "owner@example.org", password: "the owner's password", displayName: "Owner" }, "10.0.0.8");
+    const ownerId = db().get<{ id: string }>(sql`SELECT id FROM members WHERE email = 'owner@example.org'`).id;
+    for (let i = 0; i < 12; i++) await login({ email: "owner@example.org", password: `guess ${i}` }, `10.6.0.${i}`);
+    const mails = db().all<{ body: string }>(sql`SELECT body FROM outbox WHERE member_id = ${ownerId} AND kind = 'login-unlock'`);
+    expect(mails).toHaveLength(1);
+    const token = /\/login\/unlock\/([A-Za-z0-9_-]{43})/.exec(mails[0].body)![1];
+    const page = await unlockPage(token);
+    expect(statusOf(page)).toBe(200);
+    expect(dataOf<{ email: string }>(page).email).toBe("owner@example.org");
+    // Only a hash of the token is kept.
+    expect(JSON.stringify(db().all(sql`SELECT * FROM rate_limits`))).not.toContain(token);
+    expect(statusOf(await unlock(token, "a wrong one"))).toBe(400);
+    const inside = (await unlock(token, "the owner's password")) as Response;
+    expect(inside.status).toBe(303);
+    expect((await whoIs(cookieFrom(inside.headers.get("Set-Cookie"))))?.displayName).toBe("Owner");
+    // Used up, and the guesser is still slowed down.
+    expect(statusOf(await unlockPage(token))).toBe(404);
+    expect(statusOf(await login({ email: "owner@example.org", password: "another guess" }, "10.6.1.1"))).toBe(429);
+    // Nobody else's address gets a mail: an unknown address has no owner.
+    for (let i = 0; i < 7; i++) await login({ email: "nobody-owns@example.org", password: `guess ${i}` }, `10.6.2.${i}`);
+    expect(db().get(sql`SELECT count(*) AS n FROM outbox WHERE to_address = 'nobody-owns@example.org'`)).toEqual({ n: 0 });
+  });
+
+  it("an unlock link works for an hour and five passwords", async () => {
+    await signup({ email: "links@example.org", password: "the links password", displayName: "Links" }, "10.0.0.9");
+    const token = offerLoginUnlock("links@example.org")!;
+    expect(offerLoginUnlock("links@example.org"), "one link an hour").toBeNull();
+    for (let i = 0; i < rateLimitRules.loginUnlock.limit; i++) expect(statusOf(await unlock(token, `wrong ${i}`))).toBe(400);
+    expect(statusOf(await unlock(token, "the links password"))).toBe(410);
+    expect(dataOf<{ state: string }>(await unlockPage(token)).state).toBe("spent");
+
+    const later = new Date(Date.now() + 61 * 60_000);
+    const second = offerLoginUnlock("links@example.org", later)!;
+    expect(second).not.toBeNull();
+    expect(checkUnlockToken(second, new Date(later.getTime() + 59 * 60_000)).state).toBe("valid");
+    expect(checkUnlockToken(second, new Date(later.getTime() + 60 * 60_000)).state).toBe("expired");
+    expect(statusOf(await unlockPage("A".repeat(43)))).toBe(404);
+    expect(statusOf(await unlockPage("nonsense"))).toBe(404);
+  });
+
+  it("limits login attempts per network address, counted before the password is checked; a login that succeeds gives its attempt back", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 22; i++) statuses.push(statusOf(await login({ email: `user${i}@example.org`, password: "whatever pw" }, "10.3.3.3")));
     expect(statuses.filter((s) => s === 400)).toHaveLength(20);
     expect(statuses.slice(20)).toEqual([429, 429]);
+    // A room of 30 logging in together from one address.
+    for (let i = 0; i < 30; i++) await signup({ email: `roomie${i}@example.org`, password: "roomie's password", displayName: `Roomie ${i}` }, `10.3.4.${i}`);
+    const room = [];
+    for (let i = 0; i < 30; i++) room.push(statusOf(await login({ email: `roomie${i}@example.org`, password: "roomie's password" }, "10.3.3.4")));
+    expect(room).toEqual(Array(30).fill(303));
+  });
+
+  it("counts an IPv6 address by its /64, and an IPv4 address written as IPv6 as IPv4", () => {
+    expect(addressKey("2001:db8:1:2:3:4:5:6")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("2001:db8:1:2::ffff")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("2001:DB8:0001:0002:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(addressKey("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
+    expect(addressKey("::1")).toBe("0:0:0:0::/64");
+    expect(addressKey("::ffff:192.0.2.7")).toBe("192.0.2.7");
+    expect(addressKey("192.0.2.7")).toBe("192.0.2.7");
+    expect(addressKey("unknown")).toBe("unknown");
   });
 
   it("keeps rate limits in the database, so a restart does not reset them", async () => {

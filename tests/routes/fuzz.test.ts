@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bodyLimits } from "~/lib/security.server";
 import { db } from "~/lib/db.server";
 import { nl } from "~/lib/i18n/nl";
 import { toLocalDateTimeInput } from "~/lib/time";
@@ -911,7 +912,7 @@ describe("governance v2 forms, case by case", () => {
       await expectRefusal(problems, `${intent}, request missing`, path, [["intent", intent]], host, badRequest);
       await expectRefusal(problems, `${intent}, intent missing`, path, [["request", id]], host, badRequest);
       for (const bad of ["ACCEPT", "accept ", "accept\u0000", "step-back\u200B", "join,accept"]) await expectRefusal(problems, `intent ${show(bad)}`, path, answer(bad, id), host, badRequest);
-      for (const r of ["", " ", "abc", "0", "-0", "-1", `-${id}`, "1.5", `${id}.5`, "NaN", "Infinity", "-Infinity", "1e308", "99999999999999999999999", "9007199254740993", "٣", "３", `${id}abc`, `${id},${id}`, "null", "[]", "{}", "x".repeat(100_000)]) {
+      for (const r of ["", " ", "abc", "0", "-0", "-1", `-${id}`, "1.5", `${id}.5`, "NaN", "Infinity", "-Infinity", "1e308", "99999999999999999999999", "9007199254740993", "٣", "３", `${id}abc`, `${id},${id}`, "null", "[]", "{}", "x".repeat(10_000)]) {
         await expectRefusal(problems, `${intent}, request = ${show(r)}`, path, answer(intent, r), host, badRequest);
       }
       for (const [label, r] of [["an id nobody has", "9007199254740991"], ["2^31", "2147483648"], ["another initiative's request", String(fx.otherRequest)], ["an answered request", String(fx.answeredRequest)]]) {
@@ -1126,7 +1127,7 @@ function sendBody(total: number, chunked: boolean, stop = false) {
   };
 }
 
-describe("bodies over the 1 MB limit", () => {
+describe("bodies over the text forms' limit (64 KB; pictures 5.5 MB)", () => {
   const mb = 1024 * 1024;
   const head = (extra: string) =>
     `POST /initiatives/${fx.initiativeId}/comments HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\nOrigin: ${server.url}\r\n` +
@@ -1155,7 +1156,7 @@ describe("bodies over the 1 MB limit", () => {
     expect(answer.closedMs).toBeLessThan(4000);
   });
 
-  it("a chunked body without Content-Length is refused with 413 once 1 MB has come in, and the connection closed", async () => {
+  it("a chunked body without Content-Length is refused with 413 once more than the limit has come in, and the connection closed", async () => {
     const before = writes();
     // 1.5 MB of chunks and then nothing more: the body never ends, the answer must still come.
     const answer = await rawRequest(head("Transfer-Encoding: chunked\r\n"), sendBody(1.5 * mb, true, true));
@@ -1171,8 +1172,8 @@ describe("bodies over the 1 MB limit", () => {
     expect(answer.closedMs).toBeLessThan(4000);
   });
 
-  it("a body just under the limit is read and answered with a field message, not a 413", async () => {
-    const sent = await post(`/initiatives/${fx.initiativeId}/comments`, `body=${"y".repeat(mb - 10)}`, voice);
+  it("a body just under the text forms' limit (64 KB) is read and answered with a field message, not a 413", async () => {
+    const sent = await post(`/initiatives/${fx.initiativeId}/comments`, `body=${"y".repeat(bodyLimits.text - 10)}`, voice);
     expect(sent.status).toBe(400);
     expect(messagesOf(sent.html)).toContain(nl["comment.body.tooLong"]);
   });

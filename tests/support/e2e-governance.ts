@@ -95,6 +95,7 @@ export async function logLines(viewer: Member, query = ""): Promise<string[]> {
 export function passTime(sqlite: Database.Database, ms: number) {
   const skip = new Set(["log_entries", "auth_sessions", "outbox", "derived_versions", "rate_limits", "sqlite_sequence"]);
   const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'").all() as { name: string }[]).map((t) => t.name).filter((t) => !skip.has(t));
+  // IMMEDIATE: take the write lock first, so that the server writing meanwhile makes this wait, not fail.
   sqlite.transaction(() => {
     for (const table of tables) {
       const columns = (sqlite.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).map((c) => c.name);
@@ -102,7 +103,7 @@ export function passTime(sqlite: Database.Database, ms: number) {
         sqlite.prepare(`UPDATE "${table}" SET "${column}" = "${column}" - ? WHERE "${column}" IS NOT NULL AND typeof("${column}") = 'integer'`).run(ms);
       }
     }
-  })();
+  }).immediate();
 }
 
 /** The path of the founder invitation mailed to `email` (read from the server's outbox). */

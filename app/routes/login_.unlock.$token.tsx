@@ -1,0 +1,108 @@
+// The link mailed to the account's member while logging in to it is slowed down: it lets the member
+// log in with their password past the delay (docs/decisions/020-login-limits.md). It works for
+// an hour and five password attempts, once.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Field, FormError } from "~/components/field";
+import { rateLimitRules } from "~/governance/config";
+import { safeRedirect, startAuthSession } from "~/lib/auth.server";
+import { parseForm, readFormData } from "~/lib/forms";
+import type { MessageKey } from "~/lib/i18n";
+import { useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { checkUnlockToken, claimUnlockAttempt, isOwnPassword, useUpUnlockToken, type UnlockState } from "~/models/account.server";
+import { addressKey, hitRateLimit, refundRateLimit } from "~/models/rate-limits.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "login.unlock.title");
+
+const unlockSchema = z.object({
+  password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "login.failed" }),
+  redirectTo: z.string().optional(),
+});
+
+// A link that no longer works is "gone" (410); one that never existed is "not found" (404).
+const statusFor = (state: Exclude<UnlockState, "valid">) => (state === "unknown" ? 404 : 410);
+
+export function loader({ params }: LoaderFunctionArgs) {
+  const { state, email } = checkUnlockToken(params.token ?? "");
+  if (state !== "valid") return data({ state, email: null }, { status: statusFor(state) });
+  return { state, email };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const token = params.token ?? "";
+  const now = Date.now();
+  const addressLimitKey = `login:address:${addressKey(context.clientAddress)}`;
+  const byAddress = hitRateLimit(addressLimitKey, rateLimitRules.loginPerAddress, now);
+  if (!byAddress.allowed) {
+    return data({ state: "valid" as UnlockState, errors: { form: "auth.rateLimited" as const }, retryAfter: byAddress.retryAfterMinutes }, { status: 429 });
+  }
+  const form = parseForm(unlockSchema, await readFormData(request));
+  if (!form.ok) {
+    const { state } = checkUnlockToken(token);
+    if (state !== "valid") return data({ state, errors: {}, retryAfter: 0 }, { status: statusFor(state) });
+    return data({ state, errors: form.errors, retryAfter: 0 }, { status: 400 });
+  }
+  // Counted before the password is checked, like every login attempt.
+  const claim = claimUnlockAttempt(token);
+  if (claim.state !== "valid" || !claim.memberId) {
+    const state = claim.state === "valid" ? "unknown" : claim.state;
+    return data({ state, errors: {}, retryAfter: 0 }, { status: statusFor(state) });
+  }
+  if (!(await isOwnPassword(claim.memberId, form.data.password))) {
+    return data({ state: "valid" as UnlockState, errors: { form: "login.failed" as const }, retryAfter: 0 }, { status: 400 });
+  }
+  useUpUnlockToken(token);
+  refundRateLimit(addressLimitKey, rateLimitRules.loginPerAddress, now);
+  return redirect(safeRedirect(form.data.redirectTo), { status: 303, headers: { "Set-Cookie": await startAuthSession(claim.memberId, request) } });
+}
+
+const problem: Record<Exclude<UnlockState, "valid">, MessageKey> = {
+  expired: "login.unlock.expired",
+  spent: "login.unlock.spent",
+  unknown: "login.unlock.unknown",
+};
+
+export default function UnlockLogin() {
+  const t = useT();
+  const loaded = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const state = result?.state ?? loaded.state;
+  if (state !== "valid") {
+    return (
+      <section className="narrow">
+        <h1>{t("login.unlock.title")}</h1>
+        <p role="alert">{t(problem[state])}</p>
+        <p>
+          <Link to="/login">{t("login.unlock.toLogin")}</Link>
+        </p>
+        <p>
+          <Link to="/password/forgot">{t("login.forgotPassword")}</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="narrow">
+      <h1>{t("login.unlock.title")}</h1>
+      <p>{t("login.unlock.intro")}</p>
+      <Form method="post" noValidate>
+        <FormError errors={result?.errors} />
+        {result?.retryAfter ? <p className="hint">{t("auth.retryAfter", { minutes: result.retryAfter })}</p> : null}
+        {/* Whose account this is, also for the password manager. */}
+        <p>{t("login.unlock.account", { email: loaded.email ?? "" })}</p>
+        <input type="hidden" name="username" value={loaded.email ?? ""} autoComplete="username" />
+        <Field name="password" type="password" label={t("auth.password")} errors={result?.errors} required autoComplete="current-password" />
+        <button type="submit" className="button" disabled={busy}>
+          {t("login.submit")}
+        </button>
+      </Form>
+      <p>
+        <Link to="/password/forgot">{t("login.forgotPassword")}</Link>
+      </p>
+    </section>
+  );
+}
