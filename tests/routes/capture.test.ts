@@ -5,7 +5,7 @@ import http from "node:http";
 import { randomBytes } from "node:crypto";
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openServerDatabase } from "../support/direct-db";
+import { openServerDatabase, passTime } from "../support/direct-db";
 import { startServer, type RunningServer } from "../support/server";
 
 const minute = 60_000;
@@ -68,21 +68,6 @@ async function signUp(server: RunningServer, sqlite: Database.Database, name: st
   person.cookie = answer.setCookie!.split(";")[0];
   person.id = (sqlite.prepare("SELECT id FROM members WHERE email = ?").get(email) as { id: string }).id;
   return person;
-}
-
-/** Moves the whole network `ms` into the past: for the app, that much time has passed. */
-function passTime(sqlite: Database.Database, ms: number) {
-  const skip = new Set(["log_entries", "auth_sessions", "outbox", "derived_versions", "rate_limits", "sqlite_sequence"]);
-  const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'").all() as { name: string }[]).map((t) => t.name).filter((t) => !skip.has(t));
-  // IMMEDIATE: take the write lock first, so that the server writing meanwhile makes this wait, not fail.
-  sqlite.transaction(() => {
-    for (const table of tables) {
-      const columns = (sqlite.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).map((c) => c.name);
-      for (const column of columns.filter((c) => /(_at|^since|^deadline|^starts_at|^ends_at)$/.test(c))) {
-        sqlite.prepare(`UPDATE "${table}" SET "${column}" = "${column}" - ? WHERE "${column}" IS NOT NULL AND typeof("${column}") = 'integer'`).run(ms);
-      }
-    }
-  }).immediate();
 }
 
 /** Makes members founders (as if invited while the network started), with accounts a month old. */

@@ -87,24 +87,7 @@ export async function logLines(viewer: Member, query = ""): Promise<string[]> {
   return (await viewer.page.locator("ol.log > li > span").allTextContents()).map((line) => line.replace(/\s+/g, " ").trim());
 }
 
-/**
- * Moves the whole network `ms` into the past: for the app, that much time has passed. The log,
- * login sessions, the outbox, rate limits and cache versions keep their times (as in
- * tests/routes/capture.test.ts); every other timestamp moves.
- */
-export function passTime(sqlite: Database.Database, ms: number) {
-  const skip = new Set(["log_entries", "auth_sessions", "outbox", "derived_versions", "rate_limits", "sqlite_sequence"]);
-  const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'").all() as { name: string }[]).map((t) => t.name).filter((t) => !skip.has(t));
-  // IMMEDIATE: take the write lock first, so that the server writing meanwhile makes this wait, not fail.
-  sqlite.transaction(() => {
-    for (const table of tables) {
-      const columns = (sqlite.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).map((c) => c.name);
-      for (const column of columns.filter((c) => /(_at|^since|^deadline|^starts_at|^ends_at)$/.test(c))) {
-        sqlite.prepare(`UPDATE "${table}" SET "${column}" = "${column}" - ? WHERE "${column}" IS NOT NULL AND typeof("${column}") = 'integer'`).run(ms);
-      }
-    }
-  }).immediate();
-}
+export { passTime } from "./direct-db";
 
 /** The path of the founder invitation mailed to `email` (read from the server's outbox). */
 export function invitationPath(sqlite: Database.Database, email: string): string {
