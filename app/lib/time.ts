@@ -69,6 +69,19 @@ export function parseLocalDateTime(value: string, timeZone: string): Date | null
   return new Date(guess);
 }
 
+/**
+ * Whether `value` is a real date and time of day that the clock skips in `timeZone`: the hour
+ * that does not exist on the night the clocks go forward (02:30 on the last Sunday of March).
+ */
+export function isSkippedLocalTime(value: string, timeZone: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0));
+  const wall = new Date(Date.UTC(y, mo - 1, d, h, mi, s || 0));
+  const real = wall.getUTCFullYear() === y && wall.getUTCMonth() === mo - 1 && wall.getUTCDate() === d && wall.getUTCHours() === h && wall.getUTCMinutes() === mi;
+  return real && y >= 1970 && y <= 9999 && parseLocalDateTime(value, timeZone) === null;
+}
+
 /** The `datetime-local` value of an instant in `timeZone`, for filling in a form. */
 export function toLocalDateTimeInput(instant: Date | number, timeZone: string): string {
   const parts = formatter("en-US", {

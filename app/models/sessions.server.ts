@@ -9,7 +9,7 @@ import { env } from "~/lib/env.server";
 import { optionalText, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
 import { siteUrl, queueMemberMail } from "~/lib/mail.server";
 import { toFtsQuery } from "~/lib/search";
-import { formatDateTime, parseLocalDateTime } from "~/lib/time";
+import { formatDateTime, isSkippedLocalTime, parseLocalDateTime } from "~/lib/time";
 import { NotAHostError } from "./errors.server";
 import { actingHost } from "./host-rights.server";
 import { appendLog } from "./log.server";
@@ -52,7 +52,8 @@ export function sessionInput({ now, creating }: { now: Date; creating: boolean }
       .transform((value, ctx) => {
         const parsed = parseLocalDateTime(value, timeZone);
         if (!parsed) {
-          ctx.addIssue({ code: "custom", message: requiredKey });
+          // The hour the clocks skip gets its own message: the date is right, that time does not exist.
+          ctx.addIssue({ code: "custom", message: isSkippedLocalTime(value, timeZone) ? "session.time.skipped" : requiredKey });
           return z.NEVER;
         }
         return parsed;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
+import { formatDateTime, isSkippedLocalTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 
 const zone = "Europe/Amsterdam";
 
@@ -31,5 +31,19 @@ describe("community time", () => {
     const instant = parseLocalDateTime("2026-11-25T19:30", zone)!;
     expect(toLocalDateTimeInput(instant, zone)).toBe("2026-11-25T19:30");
     expect(formatDateTime(instant, "nl", zone)).toMatch(/25 nov.* 2026.*19:30/);
+  });
+});
+
+describe("the hour the clocks skip", () => {
+  it.each([
+    ["02:30 on the night the clocks go forward", "2026-03-29T02:30", true],
+    ["02:00 that night", "2026-03-29T02:00", true],
+    ["03:00 that night", "2026-03-29T03:00", false],
+    ["01:59 that night", "2026-03-29T01:59", false],
+    ["02:30 the night the clocks go back (it happens twice)", "2026-10-25T02:30", false],
+    ["a date that does not exist", "2026-02-30T02:30", false],
+    ["not a time at all", "morgen", false],
+  ])("%s → skipped: %s", (_what, value, skipped) => {
+    expect(isSkippedLocalTime(value, zone)).toBe(skipped);
   });
 });

@@ -633,4 +633,6 @@ export const nl = {
   "request.busy": "Het is even te druk. Probeer het over een paar seconden opnieuw.",
   "request.timeout": "Het versturen duurde te lang en is afgebroken. Probeer het opnieuw.",
   "request.wrongHost": "Dit adres hoort niet bij deze website.",
+  // the skipped hour
+  "session.time.skipped": "Deze tijd bestaat niet: de klok gaat die nacht een uur vooruit. Kies een tijd een uur later of eerder.",
 } as const;
