@@ -113,9 +113,11 @@ export function acceptFounderInvitation(token: string, memberId: string, now = n
   db().transaction((tx) => {
     const row = tx.select().from(founderInvitations).where(and(eq(founderInvitations.tokenHash, hashToken(token)), isNull(founderInvitations.usedAt))).get();
     if (!row || row.expiresAt <= now) throw new FounderRefusedError("founder.invalid", 404);
-    const member = tx.select({ founderAt: members.founderAt }).from(members).where(eq(members.id, memberId)).get();
+    const member = tx.select({ founderAt: members.founderAt, heldAt: members.postingHeldAt }).from(members).where(eq(members.id, memberId)).get();
     if (!member) throw new FounderRefusedError("founder.invalid", 404);
     if (member.founderAt) throw new FounderRefusedError("founder.already", 409);
+    // A held member gains no governance standing until a proposal restores them (governance.md §4).
+    if (member.heldAt) throw new FounderRefusedError("member.held", 403);
     const founders = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM members WHERE founder_at IS NOT NULL AND deleted_at IS NULL`).n;
     if (founders >= governance.maxFounders) throw new FounderRefusedError("founder.full", 409);
     tx.update(founderInvitations).set({ usedAt: now, usedBy: memberId }).where(eq(founderInvitations.tokenHash, row.tokenHash)).run();
