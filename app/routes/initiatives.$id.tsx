@@ -5,31 +5,17 @@ import { KindBadge, TagList } from "~/components/initiative-card";
 import { Picture } from "~/components/picture";
 import { SessionList } from "~/components/session-list";
 import { MapPart } from "~/components/network";
-import { initiativePart } from "~/models/network.server";
 import { getMember } from "~/lib/auth.server";
-import { env } from "~/lib/env.server";
 import { useLocale, useT } from "~/lib/i18n/react";
-import { renderMarkdown } from "~/lib/markdown.server";
 import { imageUrl } from "~/lib/images";
 import { previewCard, shareMeta, titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { formatDate } from "~/lib/time";
 import { FlagForm, FlagList } from "~/components/flags";
-import { ruleHeadings } from "~/lib/diff";
-import { flagsOn } from "~/models/flags.server";
-import { getInitiative, publicHosts } from "~/models/initiatives.server";
 import { nameViewer } from "~/models/names.server";
-import { currentRules, listProposals } from "~/models/proposals.server";
-import { attendedAny, takesPartIn } from "~/models/registrations.server";
-import { hasOpenHostRequest, openHostRequests } from "~/models/hosts.server";
-import { governance } from "~/governance/config";
-import { isHeld, voiceSnapshot } from "~/models/voice.server";
-import { peopleOnTags } from "~/models/profiles.server";
-import { interestOf } from "~/models/registrations.server";
-import { sessionsOfInitiative } from "~/models/sessions.server";
+import { initiativePage } from "~/models/initiative-page.server";
 // --- contributions (outcomes and comments) ---
 import { InitiativeContributionsSection } from "~/components/contributions";
-import { initiativeContributions } from "~/models/contributions.server";
 // --- end contributions ---
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
@@ -46,78 +32,11 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
       ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const initiative = getInitiative(idParam(params.id));
-  if (!initiative) throw data(null, { status: 404 });
   const member = await getMember(request);
   // Hosts, authors and proposals name people as this viewer may see them (names.server.ts).
-  const names = nameViewer(request, member);
-  const sessions = sessionsOfInitiative(initiative.id, member?.id ?? null);
-  const now = Date.now();
-  const snapshot = voiceSnapshot(now);
-  const viewerHasVoice = !!member && snapshot.voices.has(member.id);
-  const viewerIsWitness = !!member && snapshot.witnesses.has(member.id);
-  const viewerIsHost = !!member && initiative.hosts.some((h) => h.id === member.id);
-  const participant = !!member && takesPartIn(initiative.id, member.id);
-  const viewerHeld = !!member && isHeld(member.id);
-  const viewerActsAsHost = viewerIsHost && !viewerHeld;
-  const requestPending = !!member && !viewerIsHost && hasOpenHostRequest(initiative.id, member.id);
-  // Hidden content stays readable on click-through for its authors (hosts) and members with a voice.
-  const hidden = initiative.hiddenAt ? { rule: initiative.hiddenRule ?? "", times: initiative.timesHidden, canRead: viewerIsHost || viewerHasVoice } : null;
-  const showBody = !hidden || (hidden.canRead && new URL(request.url).searchParams.get("show") === "1") || (hidden && viewerIsHost);
-  return {
-    hidden,
-    showBody,
-    // Co-hosting needs consent (governance.md §2): who may ask, who waits for an answer, and what the hosts answer.
-    canJoin: !!member && !viewerIsHost && !viewerHeld && !requestPending && (initiative.hosts.length === 0 ? viewerHasVoice : viewerHasVoice || attendedAny(initiative.id, member.id)),
-    requestPending,
-    hostRequests: viewerActsAsHost ? openHostRequests(initiative.id).map((r) => ({ id: r.id, memberId: r.member_id, displayName: r.display_name, createdAt: r.created_at })) : [],
-    lazyDays: governance.hostRequestLazyConsentDays,
-    participant,
-    viewerHasVoice,
-    flags: viewerHasVoice ? flagsOn({ type: "initiative", id: String(initiative.id) }) : null,
-    // Only witnesses flag (governance.md §4): the form with the house rules is for them.
-    rules: viewerIsWitness && !viewerIsHost ? ruleHeadings(currentRules().text) : [],
-    proposals: listProposals({ initiativeId: initiative.id, viewerId: member?.id ?? null, locale: names.locale }).map((p) => ({ id: p.id, title: p.title, hidden: !!p.hidden, closed: p.closed_at !== null })),
-    // "People working on the same tag": cross-connections across organisations.
-    sameTagPeople: peopleOnTags(initiative.tagList, { exclude: initiative.hosts.map((h) => h.id), includeMembersOnly: !!member, limit: 6 }).map((p) => ({
-      id: p.id,
-      displayName: p.displayName,
-      organisation: p.organisation,
-      shared: p.shared,
-    })),
-    // The organisations taking part, as their part of the map (not for hidden initiatives).
-    worksWith: initiative.hiddenAt ? null : initiativePart(initiative.id, !!member),
-    // --- contributions (outcomes and comments) ---
-    // Outcomes and comments carry the initiative's title: none for those who may not read it.
-    contributions: initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { outcomes: [], comments: [], loggedIn: !!member, mayPostOutcome: false, outcomeSessions: [] } : initiativeContributions(initiative.id, { ...names, hasVoice: viewerHasVoice }, now),
-    contributionRules: viewerIsWitness ? ruleHeadings(currentRules().text) : [],
-    // --- end contributions ---
-    sessions,
-    now,
-    loggedIn: !!member,
-    interest: interestOf(initiative.id, member?.id ?? null),
-    upcomingCount: sessions.filter((s) => !s.cancelled && s.startsAt > now).length,
-    initiative: {
-      id: initiative.id,
-      title: initiative.title,
-      summary: initiative.summary,
-      kind: initiative.kind,
-      status: initiative.status,
-      place: initiative.place,
-      target: initiative.target,
-      tagList: initiative.tagList,
-      hosts: publicHosts(initiative.hosts, names),
-      createdAt: initiative.createdAt.getTime(),
-      updatedAt: initiative.updatedAt.getTime(),
-      cover: initiative.cover ? { ...initiative.cover, alt: initiative.coverAlt } : null,
-      bodyHtml: !initiative.hiddenAt || viewerIsHost || viewerHasVoice ? renderMarkdown(initiative.body) : "",
-      // Hidden from those who may not read it: not even the title leaves the server.
-      ...(initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { title: "", summary: "", place: "", tagList: [] as string[], cover: null } : {}),
-    },
-    isHost: viewerActsAsHost,
-    isListedHost: viewerIsHost,
-    timeZone: env().TZ_COMMUNITY,
-  };
+  const page = initiativePage(idParam(params.id), member, nameViewer(request, member), new URL(request.url).searchParams.get("show") === "1");
+  if (!page) throw data(null, { status: 404 });
+  return page;
 }
 
 export default function InitiativePage() {

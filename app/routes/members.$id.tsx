@@ -1,28 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { sql } from "drizzle-orm";
 import { FlagForm, FlagList } from "~/components/flags";
 import { getMember, requireMember } from "~/lib/auth.server";
-import { db } from "~/lib/db.server";
-import { ruleHeadings } from "~/lib/diff";
 import { readFormData } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { previewCard, shareMeta, titleMeta } from "~/lib/meta";
 import { formatDate } from "~/lib/time";
-import { flag, flagInput, FlagRefusedError, flagsOn } from "~/models/flags.server";
-import { renderMarkdown } from "~/lib/markdown.server";
-import { getProfile, isNowStale, peopleOnTags } from "~/models/profiles.server";
+import { flag, flagInput, FlagRefusedError } from "~/models/flags.server";
 import { MemberOutcomes } from "~/components/contributions";
 import { Avatar } from "~/components/picture";
-import { outcomesByMember } from "~/models/contributions.server";
-import { currentRules } from "~/models/proposals.server";
-import { voiceOfMember, voiceSnapshot } from "~/models/voice.server";
 import type { MemberVoice } from "~/governance/voice";
-import { organisationPart } from "~/models/network.server";
 import { MapPart } from "~/components/network";
-import { mayName, nameViewer } from "~/models/names.server";
+import { nameViewer } from "~/models/names.server";
+import { memberPage } from "~/models/member-page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
   ...titleMeta(matches, null, data?.profile.name),
@@ -35,54 +27,11 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const full = params.id ? getProfile(params.id) : null;
-  if (!full) throw data(null, { status: 404 });
+  if (!params.id) throw data(null, { status: 404 });
   const viewer = await getMember(request);
-  // A profile visible to members only shows visitors nothing but a way to log in (so does one that
-  // shows visitors only its organisation: that is shown where the member appears, not here).
-  if (!mayName(full.profileVisibility, nameViewer(request, viewer))) {
-    return { restricted: true as const, profile: { id: full.id, name: "", visibility: "members" as const } };
-  }
-  if (full.deleted) {
-    return { restricted: false as const, former: true as const, profile: { id: full.id, name: "", visibility: "public" as const } };
-  }
-  const profile = { id: full.id, displayName: full.displayName, organisation: full.organisation, createdAt: new Date(full.createdAt) };
-  const snapshot = voiceSnapshot();
-  const viewerHasVoice = !!viewer && snapshot.voices.has(viewer.id);
-  const held = db().get<{ posting_held_at: number | null; posting_held_rule: string | null }>(sql`SELECT posting_held_at, posting_held_rule FROM members WHERE id = ${profile.id}`);
-  const hosting = db().all<{ id: number; title: string }>(sql`SELECT i.id, i.title FROM hosts h JOIN initiatives i ON i.id = h.initiative_id WHERE h.member_id = ${profile.id} AND i.hidden_at IS NULL ORDER BY h.since DESC`);
-  return {
-    restricted: false as const,
-    former: false as const,
-    profile: {
-      id: profile.id,
-      name: profile.displayName,
-      avatar: full.avatar,
-      organisation: profile.organisation,
-      since: profile.createdAt.getTime(),
-      visibility: full.profileVisibility,
-      work: full.work,
-      expertise: full.expertise,
-      bioHtml: full.bio ? renderMarkdown(full.bio) : "",
-      nowText: full.nowText,
-      nowAt: full.nowAt,
-      nowStale: isNowStale(full.nowAt),
-    },
-    outcomes: outcomesByMember(full.id, { ...nameViewer(request, viewer), hasVoice: viewerHasVoice }),
-    colleagues: peopleOnTags(full.expertise, { exclude: [full.id], includeMembersOnly: !!viewer }).map((p) => ({ id: p.id, displayName: p.displayName, organisation: p.organisation, shared: p.shared })),
-    // Why the member has a voice is public; what is pending or missing only the member sees.
-    voice: ((v) => ({ ...v, pending: viewer?.id === profile.id ? v.pending : null, lastMiss: viewer?.id === profile.id ? v.lastMiss : null }))(voiceOfMember(profile.id)),
-    bootstrapping: snapshot.bootstrapping,
-    hosting,
-    worksWith: organisationPart(profile.organisation, !!viewer),
-    held: held.posting_held_at ? { rule: held.posting_held_rule ?? "" } : null,
-    isSelf: viewer?.id === profile.id,
-    viewerHasVoice,
-    // Who flagged what is visible to members with a voice, not to the public.
-    flags: viewerHasVoice ? flagsOn({ type: "member", id: profile.id }) : null,
-    // Only witnesses flag (governance.md §4): the form with the house rules is for them.
-    rules: !!viewer && snapshot.witnesses.has(viewer.id) ? ruleHeadings(currentRules().text) : [],
-  };
+  const page = memberPage(params.id, viewer, nameViewer(request, viewer));
+  if (!page) throw data(null, { status: 404 });
+  return page;
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

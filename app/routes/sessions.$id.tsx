@@ -7,17 +7,10 @@ import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { previewCard, shareMeta, titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { formatTimeRange } from "~/lib/time";
-import { isHost } from "~/models/initiatives.server";
-import { attendanceRights, participantsOf } from "~/models/registrations.server";
 import { nameViewer } from "~/models/names.server";
-import { getSession, isCheckinOpen, sessionsOfInitiative } from "~/models/sessions.server";
-import { sessionRules } from "~/governance/config";
+import { sessionPage } from "~/models/session-page.server";
 // --- contributions (outcomes) ---
 import { SessionOutcomesSection } from "~/components/contributions";
-import { ruleHeadings } from "~/lib/diff";
-import { sessionContributions, type SessionContributions } from "~/models/contributions.server";
-import { currentRules } from "~/models/proposals.server";
-import { voiceSnapshot } from "~/models/voice.server";
 // --- end contributions ---
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
@@ -29,59 +22,10 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
       ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const session = getSession(idParam(params.id));
-  if (!session) throw data(null, { status: 404 });
   const member = await getMember(request);
-  const now = new Date();
-  const summary = sessionsOfInitiative(session.initiativeId, member?.id ?? null).find((s) => s.id === session.id)!;
-  const host = !!member && isHost(session.initiativeId, member.id);
-  const viewerHasVoice = !!member && voiceSnapshot(now.getTime()).voices.has(member.id);
-  // A hidden initiative's title stays readable only for its hosts (the authors) and members with a voice.
-  const hidden = session.initiativeHidden ? { rule: session.initiativeHiddenRule, canRead: host || viewerHasVoice } : null;
-  const unreadable = !!hidden && !hidden.canRead;
-  const participants = participantsOf(session.id);
-  const takesPart = !!member && participants.some((p) => p.memberId === member.id);
-  const checkinOpen = isCheckinOpen(session, now);
-  const markingOpen = !session.cancelledAt && now.getTime() >= session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
-  const rights = member ? attendanceRights(session, member.id, now) : { mark: false, withdraw: false };
-  // --- contributions (outcomes) ---
-  // Outcomes carry the initiative's title and belong to the hidden content.
-  const contributions: SessionContributions = unreadable ? { outcomes: [], mayPostOutcome: false } : sessionContributions(session, { ...nameViewer(request, member), hasVoice: viewerHasVoice }, now.getTime());
-  // Only witnesses flag (governance.md §4): the form with the house rules is for them.
-  const contributionRules = !!member && voiceSnapshot(now.getTime()).witnesses.has(member.id) ? ruleHeadings(currentRules().text) : [];
-  // --- end contributions ---
-  return {
-    contributions,
-    contributionRules,
-    // Hidden initiatives get no card for shared links.
-    hidden,
-    shareDescription: hidden ? "" : session.initiativeSummary,
-    session: {
-      id: session.id,
-      initiativeId: session.initiativeId,
-      initiativeTitle: unreadable ? "" : session.initiativeTitle,
-      initiativeSummary: unreadable ? "" : session.initiativeSummary,
-      startsAt: session.startsAt.getTime(),
-      endsAt: session.endsAt.getTime(),
-      place: session.place,
-      hostOrganisation: session.hostOrganisation,
-      capacity: session.capacity,
-      cancelled: !!session.cancelledAt,
-    },
-    summary,
-    now: now.getTime(),
-    loggedIn: !!member,
-    isHost: host,
-    // Participants see each other's names and organisations; others only the numbers.
-    participants: host || takesPart ? participants.map(({ memberId, displayName, organisation, status, position, attended, selfCheckIn }) => ({ memberId, displayName, organisation, status, position, attended, selfCheckIn })) : null,
-    // Attendance (governance.md §2): hosts from before the start mark it until a week after; a self check-in is the member's own.
-    mayMark: rights.mark,
-    mayWithdrawCheckIn: rights.withdraw,
-    checkinOpen,
-    markingOpen,
-    checkinCode: host && checkinOpen ? session.checkinCode : null,
-    canCheckIn: !!member && checkinOpen && !summary.attended,
-  };
+  const page = sessionPage(idParam(params.id), member, nameViewer(request, member));
+  if (!page) throw data(null, { status: 404 });
+  return page;
 }
 
 export default function SessionPage() {

@@ -1,0 +1,69 @@
+// The session page (/sessions/:id) as this viewer may see it: one question for the route, with the
+// viewer's rights decided here (hidden content, participants, attendance, check-in).
+import type { getMember } from "~/lib/auth.server";
+import type { NameViewer } from "./names.server";
+import { isHost } from "./initiatives.server";
+import { attendanceRights, participantsOf } from "./registrations.server";
+import { getSession, isCheckinOpen, sessionsOfInitiative } from "./sessions.server";
+import { sessionRules } from "~/governance/config";
+import { ruleHeadings } from "~/lib/diff";
+import { sessionContributions, type SessionContributions } from "./contributions.server";
+import { currentRules } from "./proposals.server";
+import { voiceSnapshot } from "./voice.server";
+
+/** Who is asking: the logged-in member, if any. */
+export type PageViewer = Awaited<ReturnType<typeof getMember>>;
+
+export function sessionPage(id: number, member: PageViewer, names: NameViewer, now = new Date()) {
+  const session = getSession(id);
+  if (!session) return null;
+  const summary = sessionsOfInitiative(session.initiativeId, member?.id ?? null).find((s) => s.id === session.id)!;
+  const host = !!member && isHost(session.initiativeId, member.id);
+  const viewerHasVoice = !!member && voiceSnapshot(now.getTime()).voices.has(member.id);
+  // A hidden initiative's title stays readable only for its hosts (the authors) and members with a voice.
+  const hidden = session.initiativeHidden ? { rule: session.initiativeHiddenRule, canRead: host || viewerHasVoice } : null;
+  const unreadable = !!hidden && !hidden.canRead;
+  const participants = participantsOf(session.id);
+  const takesPart = !!member && participants.some((p) => p.memberId === member.id);
+  const checkinOpen = isCheckinOpen(session, now);
+  const markingOpen = !session.cancelledAt && now.getTime() >= session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
+  const rights = member ? attendanceRights(session, member.id, now) : { mark: false, withdraw: false };
+  // --- contributions (outcomes) ---
+  // Outcomes carry the initiative's title and belong to the hidden content.
+  const contributions: SessionContributions = unreadable ? { outcomes: [], mayPostOutcome: false } : sessionContributions(session, { ...names, hasVoice: viewerHasVoice }, now.getTime());
+  // Only witnesses flag (governance.md §4): the form with the house rules is for them.
+  const contributionRules = !!member && voiceSnapshot(now.getTime()).witnesses.has(member.id) ? ruleHeadings(currentRules().text) : [];
+  // --- end contributions ---
+  return {
+    contributions,
+    contributionRules,
+    // Hidden initiatives get no card for shared links.
+    hidden,
+    shareDescription: hidden ? "" : session.initiativeSummary,
+    session: {
+      id: session.id,
+      initiativeId: session.initiativeId,
+      initiativeTitle: unreadable ? "" : session.initiativeTitle,
+      initiativeSummary: unreadable ? "" : session.initiativeSummary,
+      startsAt: session.startsAt.getTime(),
+      endsAt: session.endsAt.getTime(),
+      place: session.place,
+      hostOrganisation: session.hostOrganisation,
+      capacity: session.capacity,
+      cancelled: !!session.cancelledAt,
+    },
+    summary,
+    now: now.getTime(),
+    loggedIn: !!member,
+    isHost: host,
+    // Participants see each other's names and organisations; others only the numbers.
+    participants: host || takesPart ? participants.map(({ memberId, displayName, organisation, status, position, attended, selfCheckIn }) => ({ memberId, displayName, organisation, status, position, attended, selfCheckIn })) : null,
+    // Attendance (governance.md §2): hosts from before the start mark it until a week after; a self check-in is the member's own.
+    mayMark: rights.mark,
+    mayWithdrawCheckIn: rights.withdraw,
+    checkinOpen,
+    markingOpen,
+    checkinCode: host && checkinOpen ? session.checkinCode : null,
+    canCheckIn: !!member && checkinOpen && !summary.attended,
+  };
+}
