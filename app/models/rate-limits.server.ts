@@ -24,24 +24,9 @@ function sweep(now: number) {
   }
 }
 
-/**
- * The key for a network address: an IPv4 address as it is (also when written as IPv6), an IPv6
- * address by its /64, the block one household or phone gets, so that an attacker cannot count
- * every one of its 2^64 addresses as another network.
- */
-export function addressKey(address: string): string {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
-  if (mapped) return mapped[1];
-  if (!address.includes(":")) return address;
-  const bare = address.split("%")[0];
-  const halves = bare.split("::");
-  const head = halves[0] ? halves[0].split(":") : [];
-  const tail = halves.length > 1 && halves[1] ? halves[1].split(":") : [];
-  const groups = halves.length > 1 ? [...head, ...Array<string>(Math.max(0, 8 - head.length - tail.length)).fill("0"), ...tail] : head;
-  const prefix = groups.slice(0, 4).map((g) => parseInt(g, 16));
-  if (prefix.length < 4 || prefix.some((n) => !Number.isInteger(n) || n < 0 || n > 0xffff)) return bare;
-  return `${prefix.map((n) => n.toString(16)).join(":")}::/64`;
-}
+// Limits per network address count an IPv6 address by its /64 (one household or phone): the one
+// definition is the server's own, which counts connections and bodies the same way.
+export { addressKey } from "~/lib/security.server";
 
 /** Counts one attempt for `key` and says whether it is still within the rule. */
 export function hitRateLimit(key: string, rule: RateLimitRule, now = Date.now()): RateLimitResult {
