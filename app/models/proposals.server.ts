@@ -26,7 +26,7 @@ import { formatDateTime } from "~/lib/time";
 import { logKeptHidden, restoreContribution } from "./contributions.server";
 import { appendLog, proposalOnHiddenInitiative } from "./log.server";
 import { proposalNaming } from "./names.server";
-import { voiceSnapshot } from "./voice.server";
+import { isHeld, voiceSnapshot } from "./voice.server";
 
 const dayMs = 86_400_000;
 
@@ -36,10 +36,6 @@ export class ProposalRefusedError extends Error {
   constructor(public messageKey: "proposal.noVoice" | "proposal.notParticipant" | "proposal.closed" | "proposal.invalidPosition" | "proposal.reasonRequired" | "proposal.notClosed" | "proposal.cannotRaiseAgain" | "proposal.duration.invalid" | "proposal.notFound", public status = 403) {
     super(messageKey);
   }
-}
-
-function isHeldMember(memberId: string) {
-  return !!db().get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`);
 }
 
 /**
@@ -69,7 +65,7 @@ function inElectorate(proposalId: number, memberId: string) {
  */
 export function mayTakePart(proposal: { id?: number; scope: string; initiativeId: number | null }, memberId: string, now = Date.now()): boolean {
   if (proposal.scope === "network") return voiceSnapshot(now).voices.has(memberId);
-  if (isHeldMember(memberId)) return false;
+  if (isHeld(memberId)) return false;
   if (proposal.id === undefined) return initiativeElectorate(proposal.initiativeId!).includes(memberId);
   return inElectorate(proposal.id, memberId);
 }
