@@ -1,5 +1,7 @@
-// iCalendar files. Instants are written in UTC ("…Z"), which every calendar app converts to the
-// reader's zone: nothing can go wrong across daylight-saving changes.
+// iCalendar files (RFC 5545). Instants are written in UTC ("…Z"), which every calendar app converts
+// to the reader's zone: nothing can go wrong across daylight-saving changes. The `ics` package
+// writes the events; the calendar's own lines and the line folding are written here, because
+// strict readers want lines of at most 75 octets (not characters) and escaped calendar names.
 import { createEvents, type EventAttributes } from "ics";
 
 export type CalendarSession = {
@@ -15,13 +17,42 @@ export type CalendarSession = {
   updatedAt?: number;
 };
 
-export function calendarFile(sessions: CalendarSession[], calName: string, origin: string): string {
+export type CalendarHeader = {
+  /** X-WR-CALNAME: the name calendar apps show for the calendar. */
+  name: string;
+  /** X-WR-CALDESC */
+  description?: string;
+  /** A calendar apps subscribe to: tells them to fetch it again every hour. */
+  feed?: boolean;
+};
+
+export const productId = "-//Meedoen//Meedoen//EN";
+
+export function calendarFile(sessions: CalendarSession[], calendar: CalendarHeader, origin: string): string {
+  // No METHOD: these are published calendars, not invitations (a METHOD would need an ORGANIZER).
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    `PRODID:${productId}`,
+    "CALSCALE:GREGORIAN",
+    `X-WR-CALNAME:${escapeText(calendar.name)}`,
+    ...(calendar.description ? [`X-WR-CALDESC:${escapeText(calendar.description)}`] : []),
+    ...(calendar.feed ? ["REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H"] : []),
+    ...eventLines(sessions, origin),
+    "END:VCALENDAR",
+  ];
+  return lines.map(foldLine).join("\r\n") + "\r\n";
+}
+
+/** The VEVENT lines, unfolded. */
+function eventLines(sessions: CalendarSession[], origin: string): string[] {
+  if (!sessions.length) return [];
   const host = new URL(origin).host;
   const events: EventAttributes[] = sessions.map((s) => ({
     uid: `session-${s.id}@${host}`,
-    title: s.cancelled ? `✕ ${s.title}` : s.title,
-    description: [s.summary, s.hostOrganisation, `${origin}/sessions/${s.id}`].filter(Boolean).join("\n\n"),
-    location: s.place || undefined,
+    title: plainText(s.cancelled ? `✕ ${s.title}` : s.title),
+    description: plainText([s.summary, s.hostOrganisation, `${origin}/sessions/${s.id}`].filter(Boolean).join("\n\n")),
+    location: plainText(s.place) || undefined,
     url: `${origin}/sessions/${s.id}`,
     start: s.startsAt,
     startInputType: "utc",
@@ -32,13 +63,46 @@ export function calendarFile(sessions: CalendarSession[], calName: string, origi
     status: s.cancelled ? "CANCELLED" : "CONFIRMED",
     ...(s.updatedAt ? { lastModified: s.updatedAt } : {}),
   }));
-  const header = { productId: "meedoen", calName };
-  if (!events.length) {
-    return ["BEGIN:VCALENDAR", "VERSION:2.0", "CALSCALE:GREGORIAN", "PRODID:meedoen", `X-WR-CALNAME:${calName.replace(/[\r\n]/g, " ")}`, "END:VCALENDAR", ""].join("\r\n");
-  }
-  const { error, value } = createEvents(events, header);
+  const { error, value } = createEvents(events);
   if (error || !value) throw error ?? new Error("calendar could not be written");
-  return value;
+  // `ics` folds by characters: unfold, keep only the events; they are folded again by octets.
+  const unfolded = value.replace(/\r\n[ \t]/g, "").split("\r\n");
+  return unfolded.slice(unfolded.indexOf("BEGIN:VEVENT"), unfolded.lastIndexOf("END:VEVENT") + 1);
+}
+
+/** Text as a TEXT value may hold it: one kind of line break, no other control characters, no lone surrogates. */
+function plainText(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+}
+
+/** A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and line breaks escaped. */
+export function escapeText(text: string): string {
+  return plainText(text).replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\n/g, "\\n");
+}
+
+/** RFC 5545 §3.1: lines of at most 75 octets, continued after CRLF and one space, never inside a character. */
+export function foldLine(line: string): string {
+  if (Buffer.byteLength(line) <= 75) return line;
+  const parts: string[] = [];
+  let part = "";
+  let octets = 0;
+  let limit = 75;
+  for (const char of line) {
+    const size = Buffer.byteLength(char);
+    if (octets + size > limit) {
+      parts.push(part);
+      part = "";
+      octets = 0;
+      limit = 74; // the leading space counts
+    }
+    part += char;
+    octets += size;
+  }
+  parts.push(part);
+  return parts.join("\r\n ");
 }
 
 export function calendarResponse(body: string | Uint8Array<ArrayBuffer>, filename: string, privateFeed = false) {

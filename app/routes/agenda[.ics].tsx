@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { calendarFile, calendarResponse, originOf } from "~/lib/calendar.server";
+import { translate } from "~/lib/i18n";
 import { derivedVersion } from "~/models/derived.server";
 import { calendarSessions } from "~/models/sessions.server";
 
@@ -19,7 +20,8 @@ export function loader({ request }: LoaderFunctionArgs) {
   const origin = originOf(request);
   const key = `${origin} ${derivedVersion("agenda")}`;
   if (!kept || kept.key !== key || now >= kept.until) {
-    const body = calendarFile(calendarSessions({ upcoming: { now: new Date(now), limit: agendaLimit } }), "Meedoen", origin);
+    const sessions = calendarSessions({ upcoming: { now: new Date(now), limit: agendaLimit } });
+    const body = calendarFile(sessions, { name: "Meedoen", description: translate("nl", "agenda.intro"), feed: true }, origin);
     const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
     kept = { key, until: now + keepMs, body, gzipped: new Uint8Array(gzipSync(body)), etag };
   }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { calendarFile, calendarResponse, originOf } from "~/lib/calendar.server";
+import { translate } from "~/lib/i18n";
 import { memberByCalendarToken } from "~/models/members.server";
 import { calendarSessions } from "~/models/sessions.server";
 
@@ -9,5 +10,7 @@ export function loader({ request, params }: LoaderFunctionArgs) {
   const member = /^[\w-]{20,64}$/.test(token) ? memberByCalendarToken(token) : null;
   if (!member) throw new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const sessions = calendarSessions({ memberId: member.id });
-  return calendarResponse(calendarFile(sessions, `Meedoen — ${member.displayName}`, originOf(request)), "meedoen.ics", true);
+  // In Dutch, the network's language, like the other calendars and the Atom feed.
+  const header = { name: `Meedoen — ${member.displayName}`, description: translate("nl", "calendar.personal.description"), feed: true };
+  return calendarResponse(calendarFile(sessions, header, originOf(request)), "meedoen.ics", true);
 }

@@ -1,21 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { governance } from "~/governance/config";
 import { requireMember } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
 import { resolveLocale } from "~/lib/i18n/locale.server";
+import { inviteSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { FounderRefusedError, founderInvitePanel, inviteFounder } from "~/models/founders.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "founder.title");
-
-const inviteSchema = z.object({
-  email: z.email({ error: "auth.email.invalid" }).max(254, { error: "auth.email.invalid" }),
-});
 
 // Founders invite founders while the network starts up (governance.md §1).
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -10,5 +10,6 @@ export function loader({ request, params }: LoaderFunctionArgs) {
   // A hidden initiative's calendar would still carry its title as the calendar's name.
   if (!initiative || initiative.hiddenAt) throw new Response("Not found", { status: 404 });
   const sessions = calendarSessions({ initiativeId: initiative.id });
-  return calendarResponse(calendarFile(sessions, initiative.title, originOf(request)), `initiative-${initiative.id}.ics`);
+  const header = { name: initiative.title, description: initiative.summary, feed: true };
+  return calendarResponse(calendarFile(sessions, header, originOf(request)), `initiative-${initiative.id}.ics`);
 }

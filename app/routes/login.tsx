@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { getMember, safeRedirect, startAuthSession, verifyPassword } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
+import { loginSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { offerLoginUnlock } from "~/models/account.server";
@@ -19,12 +19,6 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   const retryAfter = actionHeaders.get("Retry-After");
   return retryAfter ? { "Retry-After": retryAfter } : new Headers();
 };
-
-const loginSchema = z.object({
-  email: z.string({ error: "login.failed" }).min(1, { error: "auth.email.required" }).max(254, { error: "login.failed" }),
-  password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "login.failed" }),
-  redirectTo: z.string().optional(),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getMember(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));

@@ -4,23 +4,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { safeRedirect, startAuthSession } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
+import { unlockSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { checkUnlockToken, claimUnlockAttempt, isOwnPassword, useUpUnlockToken, type UnlockState } from "~/models/account.server";
 import { addressKey, hitRateLimit, refundRateLimit } from "~/models/rate-limits.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "login.unlock.title");
-
-const unlockSchema = z.object({
-  password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "login.failed" }),
-  redirectTo: z.string().optional(),
-});
 
 // A link that no longer works is "gone" (410); one that never existed is "not found" (404).
 const statusFor = (state: Exclude<UnlockState, "valid">) => (state === "unknown" ? 404 : 410);

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, HeadersFunction, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { parseForm, readFormData } from "~/lib/forms";
+import { forgotSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { requestPasswordReset } from "~/models/account.server";
@@ -18,10 +18,6 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   const retryAfter = actionHeaders.get("Retry-After");
   return retryAfter ? { "Retry-After": retryAfter } : new Headers();
 };
-
-const forgotSchema = z.object({
-  email: z.string({ error: "auth.email.required" }).min(1, { error: "auth.email.required" }).max(254, { error: "auth.email.invalid" }),
-});
 
 // Limited per network address only, and openly: over the limit the page says so and when to try
 // again. A limit per address typed would let anyone use up the member's own requests.

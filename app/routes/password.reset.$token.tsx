@@ -1,20 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { hashPassword, startAuthSession } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
+import { resetSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { checkResetToken, resetPassword, ResetTokenError, type ResetTokenState } from "~/models/account.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "password.reset.title");
-
-const resetSchema = z.object({
-  password: z.string({ error: "auth.password.tooShort" }).min(10, { error: "auth.password.tooShort" }).max(200, { error: "auth.password.tooLong" }),
-});
 
 // A link that no longer works is "gone" (410); one that never existed is "not found" (404).
 const statusFor = (state: Exclude<ResetTokenState, "valid">) => (state === "unknown" ? 404 : 410);

@@ -2,12 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { sql } from "drizzle-orm";
-import { z } from "zod";
 import { ChoiceError, choiceErrorProps, Field, FormError } from "~/components/field";
 import { governance } from "~/governance/config";
 import { requireMember } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { formValues, parseForm, readFormData, requiredText, typedNumber } from "~/lib/forms";
+import { formValues, parseForm, readFormData } from "~/lib/forms";
+import { proposalSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { currentRules, mayTakePart, openProposal, ProposalRefusedError } from "~/models/proposals.server";
@@ -15,29 +15,6 @@ import { memberHasVoice } from "~/models/voice.server";
 import { isHost } from "~/models/initiatives.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.new.title");
-
-const proposalSchema = z
-  .object({
-    title: requiredText(160, "proposal.title.required", "proposal.title.tooLong"),
-    body: z.string().max(10_000, { error: "proposal.body.tooLong" }).optional().default(""),
-    kind: z.enum(["consent", "majority"], { error: "proposal.kind.invalid" }),
-    scope: z.enum(["network", "initiative"], { error: "proposal.scope.invalid" }),
-    initiativeId: z.string().optional().transform((v) => (v && /^[1-9]\d{0,15}$/.test(v) ? Number(v) : null)),
-    days: z.string().optional().transform(typedNumber(governance.proposalDefaultDays)).pipe(
-      z.number({ error: "proposal.duration.invalid" }).int({ error: "proposal.duration.invalid" }).min(governance.proposalMinDays, { error: "proposal.duration.invalid" }).max(governance.proposalMaxDays, { error: "proposal.duration.invalid" }),
-    ),
-    effect: z.enum(["none", "rules", "remove-host"], { error: "proposal.effect.invalid" }).optional().default("none"),
-    rulesText: z.string().max(20_000, { error: "proposal.rules.tooLong" }).optional().default(""),
-    hostId: z.string().optional().default(""),
-  })
-  .superRefine((v, ctx) => {
-    if (v.scope === "initiative" && !v.initiativeId) ctx.addIssue({ code: "custom", path: ["initiativeId"], message: "proposal.initiative.required" });
-    // The house rules change only by a network consent proposal that carries the full new text.
-    if (v.effect === "rules" && (v.scope !== "network" || v.kind !== "consent")) ctx.addIssue({ code: "custom", path: ["effect"], message: "proposal.rules.networkConsent" });
-    if (v.effect === "rules" && !v.rulesText.trim()) ctx.addIssue({ code: "custom", path: ["rulesText"], message: "proposal.rules.required" });
-    // A host is removed only by the initiative's participants.
-    if (v.effect === "remove-host" && (v.scope !== "initiative" || !v.hostId)) ctx.addIssue({ code: "custom", path: ["hostId"], message: "proposal.removeHost.invalid" });
-  });
 
 /** Initiatives the member takes part in (attended, signed up) or hosts, for initiative proposals; and their hosts. */
 function initiativesOf(memberId: string) {

@@ -8,5 +8,5 @@ export function loader({ request, params }: LoaderFunctionArgs) {
   const id = idParam(params.id);
   const sessions = calendarSessions({ sessionId: id });
   if (!sessions.length) throw new Response("Not found", { status: 404 });
-  return calendarResponse(calendarFile(sessions, sessions[0].title, originOf(request)), `session-${id}.ics`);
+  return calendarResponse(calendarFile(sessions, { name: sessions[0].title }, originOf(request)), `session-${id}.ics`);
 }

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { requireMember } from "~/lib/auth.server";
-import { parseForm, readFormData, requiredText } from "~/lib/forms";
+import { parseForm, readFormData } from "~/lib/forms";
+import { messageSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
@@ -12,11 +12,6 @@ import { isHost } from "~/models/initiatives.server";
 import { getSession, MessageLimitError, messageParticipants } from "~/models/sessions.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "session.message.title");
-
-const messageSchema = z.object({
-  subject: requiredText(150, "session.message.subject.required", "session.message.subject.tooLong"),
-  body: requiredText(5000, "session.message.body.required", "session.message.body.tooLong"),
-});
 
 async function requireHostedSession(request: Request, idText: string | undefined) {
   const member = await requireMember(request);

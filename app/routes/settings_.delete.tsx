@@ -1,21 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { endAuthSession, requireMember } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
+import { deleteSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { deleteAccount, isOwnPassword } from "~/models/account.server";
 import { hitRateLimit, peekRateLimit } from "~/models/rate-limits.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "settings.leave");
-
-const deleteSchema = z.object({
-  password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "settings.leave.wrongPassword" }),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireMember(request);

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { decoySessionCookie, getMember, hashPassword, safeRedirect, startAuthSession } from "~/lib/auth.server";
-import { parseForm, readFormData, requiredText } from "~/lib/forms";
+import { parseForm, readFormData } from "~/lib/forms";
 import { resolveLocale } from "~/lib/i18n/locale.server";
+import { signupSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { mailSignupWithKnownAddress } from "~/models/account.server";
@@ -21,17 +21,6 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   const retryAfter = actionHeaders.get("Retry-After");
   return retryAfter ? { "Retry-After": retryAfter } : new Headers();
 };
-
-const signupSchema = z.object({
-  email: z.email({ error: "auth.email.invalid" }).max(254, { error: "auth.email.invalid" }),
-  // Where to go afterwards, such as a founder's invitation link; only a path on this site.
-  redirectTo: z.string().max(500).optional(),
-  password: z
-    .string({ error: "auth.password.tooShort" })
-    .min(10, { error: "auth.password.tooShort" })
-    .max(200, { error: "auth.password.tooLong" }),
-  displayName: requiredText(80, "auth.displayName.required", "auth.displayName.tooLong"),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getMember(request)) throw redirect("/");

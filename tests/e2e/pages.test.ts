@@ -1,7 +1,9 @@
 // Every page type of the seeded demo network (app/routes: every route that renders HTML), as a
 // visitor and as a member who hosts, at phone width (360×740) and desktop width (1280×800): it
-// loads with the expected status, hydrates without a single script error, and axe finds no
-// serious or critical violation at either width. Forms are also checked with their error
+// loads with the expected status, hydrates without a single script error or Content Security
+// Policy violation, and axe finds no serious or critical violation at either width. Every HTML
+// document the server sent on the way (forms with errors included, as a browser without
+// JavaScript gets them) is then checked by the Nu HTML Checker. Forms are also checked with their error
 // messages showing (and focus on the first field in error), and the error pages (404, 403, links
 // that no longer work) too. Not here: routes that answer with files (.ics, .xml, .csv, .json) or
 // only redirect, and the page an action such as /sessions/:id/register shows when it refuses
@@ -22,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desktopViewport, expectNoSeriousAxeViolations, launchBrowser, newPage, phoneViewport, waitForHydration } from "../support/browser";
 import { openServerDatabase } from "../support/direct-db";
 import { startServer, type RunningServer } from "../support/server";
+import { htmlErrors, type HtmlDocument } from "../support/vnu";
 
 const databasePath = path.join(os.tmpdir(), `meedoen-pages-${randomBytes(4).toString("hex")}.sqlite`);
 // The models below write to the demo database (before the server opens it).
@@ -30,6 +33,8 @@ process.env.DATABASE_PATH = databasePath;
 const day = 86_400_000;
 let server: RunningServer;
 let browser: Browser;
+// What the server sent, for the Nu HTML Checker at the end.
+const documents: HtmlDocument[] = [];
 let ids: {
   member: string;
   membersOnly: string;
@@ -174,6 +179,24 @@ function watchErrors(page: Page) {
   return errors;
 }
 
+/**
+ * Content Security Policy violations, which Chrome reports without a console error when a script
+ * catches them (a library probing for eval): every document records them from its first script on.
+ */
+async function watchPolicyViolations(page: Page) {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __policyViolations: string[] }).__policyViolations = seen;
+    document.addEventListener("securitypolicyviolation", (event) => {
+      seen.push(`${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"} at ${event.sourceFile}:${event.lineNumber}`);
+    });
+  });
+}
+
+async function policyViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __policyViolations?: string[] }).__policyViolations?.splice(0) ?? []);
+}
+
 // The first form on the page that has fields to fill in.
 const postForm = 'main form[method="post"]:has(input:not([type="hidden"]), textarea)';
 
@@ -183,8 +206,16 @@ class Tour {
   readonly errors: string[];
   private wide = false;
 
-  constructor(readonly page: Page) {
+  constructor(
+    readonly page: Page,
+    readonly audience: string,
+  ) {
     this.errors = watchErrors(page);
+  }
+
+  static async start(page: Page, audience: string) {
+    await watchPolicyViolations(page);
+    return new Tour(page, audience);
   }
 
   /** Loads an address (expecting `status`), then checks it at both widths. */
@@ -192,6 +223,7 @@ class Tour {
     const response = await this.page.goto(server.url + pathname);
     await waitForHydration(this.page);
     if (response?.status() !== status) this.problems.push(`${pathname}: status ${response?.status()}, expected ${status}`);
+    if (response) documents.push({ label: `${this.audience} ${pathname}`, html: await response.text() });
     if (status === 200) {
       const heading = await this.page.locator("h1").first().textContent();
       if (/Dat lukte niet|Niet gevonden/.test(heading ?? "")) this.problems.push(`${pathname}: shows the error page "${heading}"`);
@@ -207,7 +239,17 @@ class Tour {
     await this.page.goto(server.url + pathname);
     await waitForHydration(this.page);
     await prepare?.(this.page);
-    await this.page.locator(form).first().locator('button[type="submit"]').last().click();
+    const submit = this.page.locator(form).first().locator('button[type="submit"]').last();
+    // The same form as a browser without JavaScript posts it: the server answers a whole page.
+    const fields = await submit.evaluate((button: HTMLButtonElement) => [...new FormData(button.form!, button)].map(([name, value]) => [name, String(value)]));
+    const plain = await this.page.request.post(server.url + pathname, {
+      headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+      data: new URLSearchParams(fields).toString(),
+      maxRedirects: 0,
+    });
+    if (plain.status() < 400) this.problems.push(`${pathname}: the form without JavaScript answered ${plain.status()}, not its errors`);
+    documents.push({ label: `${this.audience} ${pathname} (with errors, without JavaScript)`, html: await plain.text() });
+    await submit.click();
     await this.page.locator('main [aria-invalid="true"], main .form-error').first().waitFor();
     const focusedOnIt = await this.page
       .waitForFunction(
@@ -240,6 +282,8 @@ class Tour {
       if (i === 0) this.wide = !this.wide;
     }
     if (this.errors.length) this.problems.push(`${label}: script errors: ${this.errors.splice(0).join("; ")}`);
+    const violations = await policyViolations(this.page);
+    if (violations.length) this.problems.push(`${label}: Content Security Policy violations: ${violations.join("; ")}`);
   }
 
   expectNoProblems() {
@@ -290,7 +334,7 @@ const publicPages = () => [
 describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
   it("as a visitor", async () => {
     const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
-    const tour = new Tour(page);
+    const tour = await Tour.start(page, "visitor");
     for (const pathname of [...publicPages(), "/login", "/signup", "/password/forgot", `/password/reset/${ids.resetToken}`, `/unsubscribe/${ids.unsubscribeToken}`, `/founders/${ids.founderToken}`]) {
       await tour.visit(pathname);
     }
@@ -307,7 +351,7 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
 
   it("as a visitor, with the forms' error messages showing", async () => {
     const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
-    const tour = new Tour(page);
+    const tour = await Tour.start(page, "visitor");
     await tour.submitWithErrors("/signup");
     await tour.submitWithErrors("/login", async (p) => {
       await p.getByLabel("E-mailadres").fill("niemand@example.org");
@@ -324,7 +368,7 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
   it("as a member who hosts", async () => {
     const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
     await logIn(page, "pieter@demo.meedoen.nl");
-    const tour = new Tour(page);
+    const tour = await Tour.start(page, "member");
     const memberPages = [
       "/initiatives/new",
       "/proposals/new",
@@ -357,7 +401,7 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
   it("as a member, with the forms' error messages showing", async () => {
     const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
     await logIn(page, "pieter@demo.meedoen.nl");
-    const tour = new Tour(page);
+    const tour = await Tour.start(page, "member");
     await tour.submitWithErrors("/initiatives/new");
     await tour.submitWithErrors("/proposals/new");
     await tour.submitWithErrors(`/initiatives/${ids.initiative}/sessions`);
@@ -383,5 +427,13 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
     });
     tour.expectNoProblems();
     await context.close();
+  });
+});
+
+describe("the documents the server sent", () => {
+  it("are valid HTML for the Nu HTML Checker", async () => {
+    // Every page of both tours, and every form's errors as a page (a browser without JavaScript).
+    expect(documents.length).toBeGreaterThan(90);
+    expect(await htmlErrors(documents)).toEqual([]);
   });
 });

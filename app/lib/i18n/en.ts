@@ -637,4 +637,6 @@ export const en: Record<keyof typeof nl, string> = {
   "request.wrongHost": "This address does not belong to this website.",
   // the skipped hour
   "session.time.skipped": "This time does not exist: the clocks go forward an hour that night. Choose a time an hour later or earlier.",
+  // calendars (issue 13)
+  "calendar.personal.description": "The Meedoen sessions you signed up for or are on the waiting list for.",
 };

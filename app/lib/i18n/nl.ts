@@ -635,4 +635,6 @@ export const nl = {
   "request.wrongHost": "Dit adres hoort niet bij deze website.",
   // the skipped hour
   "session.time.skipped": "Deze tijd bestaat niet: de klok gaat die nacht een uur vooruit. Kies een tijd een uur later of eerder.",
+  // calendars (issue 13)
+  "calendar.personal.description": "De bijeenkomsten op Meedoen waarvoor je bent aangemeld of op de wachtlijst staat.",
 } as const;

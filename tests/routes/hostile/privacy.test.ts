@@ -137,6 +137,10 @@ async function pages(cookie?: string) {
   };
 }
 
+/** A calendar's lines unfolded and its TEXT unescaped, so that a name split by folding is found whole. */
+const calendarText = async (run: () => unknown) =>
+  (await text(run)).replace(/\r\n[ \t]/g, "").replace(/\\([\\;,])/g, "$1").replace(/\\[nN]/g, "\n");
+
 /** What is the same for everyone: feeds, calendars and the cards chat apps fetch without logging in. */
 async function publicFiles() {
   const preview = async (run: () => unknown) => {
@@ -146,9 +150,9 @@ async function publicFiles() {
   return {
     feed: await text(() => feedAtom(args("/feed.xml"))),
     logAtom: await text(() => logAtom(args("/log.xml"))),
-    sessionIcs: await text(() => sessionIcs(args(`/sessions/${sessionId}.ics`, { id: String(sessionId) }))),
-    initiativeIcs: await text(() => initiativeIcs(args(`/initiatives/${initiativeId}.ics`, { id: String(initiativeId) }))),
-    agendaIcs: await text(() => agendaIcs(args("/agenda.ics"))),
+    sessionIcs: await calendarText(() => sessionIcs(args(`/sessions/${sessionId}.ics`, { id: String(sessionId) }))),
+    initiativeIcs: await calendarText(() => initiativeIcs(args(`/initiatives/${initiativeId}.ics`, { id: String(initiativeId) }))),
+    agendaIcs: await calendarText(() => agendaIcs(args("/agenda.ics"))),
     initiativeCard: await preview(() => initiativePreview(args(`/initiatives/${initiativeId}/preview.png`, { id: String(initiativeId) }))),
     sessionCard: await preview(() => sessionPreview(args(`/sessions/${sessionId}/preview.png`, { id: String(sessionId) }))),
     secretCard: await preview(() => memberPreview(args(`/members/${secret.id}/preview.png`, { id: secret.id }))),

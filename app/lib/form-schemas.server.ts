@@ -1,0 +1,81 @@
+// The zod schemas of the forms whose routes have no model of their own for them. They live in a
+// server module so that zod stays out of the pages' scripts: it probes for eval, which the
+// Content Security Policy forbids (and browsers report).
+import { z } from "zod";
+import { governance } from "~/governance/config";
+import { requiredText, typedNumber } from "~/lib/forms";
+
+// proposals.new
+export const proposalSchema = z
+  .object({
+    title: requiredText(160, "proposal.title.required", "proposal.title.tooLong"),
+    body: z.string().max(10_000, { error: "proposal.body.tooLong" }).optional().default(""),
+    kind: z.enum(["consent", "majority"], { error: "proposal.kind.invalid" }),
+    scope: z.enum(["network", "initiative"], { error: "proposal.scope.invalid" }),
+    initiativeId: z.string().optional().transform((v) => (v && /^[1-9]\d{0,15}$/.test(v) ? Number(v) : null)),
+    days: z.string().optional().transform(typedNumber(governance.proposalDefaultDays)).pipe(
+      z.number({ error: "proposal.duration.invalid" }).int({ error: "proposal.duration.invalid" }).min(governance.proposalMinDays, { error: "proposal.duration.invalid" }).max(governance.proposalMaxDays, { error: "proposal.duration.invalid" }),
+    ),
+    effect: z.enum(["none", "rules", "remove-host"], { error: "proposal.effect.invalid" }).optional().default("none"),
+    rulesText: z.string().max(20_000, { error: "proposal.rules.tooLong" }).optional().default(""),
+    hostId: z.string().optional().default(""),
+  })
+  .superRefine((v, ctx) => {
+    if (v.scope === "initiative" && !v.initiativeId) ctx.addIssue({ code: "custom", path: ["initiativeId"], message: "proposal.initiative.required" });
+    // The house rules change only by a network consent proposal that carries the full new text.
+    if (v.effect === "rules" && (v.scope !== "network" || v.kind !== "consent")) ctx.addIssue({ code: "custom", path: ["effect"], message: "proposal.rules.networkConsent" });
+    if (v.effect === "rules" && !v.rulesText.trim()) ctx.addIssue({ code: "custom", path: ["rulesText"], message: "proposal.rules.required" });
+    // A host is removed only by the initiative's participants.
+    if (v.effect === "remove-host" && (v.scope !== "initiative" || !v.hostId)) ctx.addIssue({ code: "custom", path: ["hostId"], message: "proposal.removeHost.invalid" });
+  });
+
+// login
+export const loginSchema = z.object({
+  email: z.string({ error: "login.failed" }).min(1, { error: "auth.email.required" }).max(254, { error: "login.failed" }),
+  password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "login.failed" }),
+  redirectTo: z.string().optional(),
+});
+
+// password.forgot
+export const forgotSchema = z.object({
+  email: z.string({ error: "auth.email.required" }).min(1, { error: "auth.email.required" }).max(254, { error: "auth.email.invalid" }),
+});
+
+// signup
+export const signupSchema = z.object({
+  email: z.email({ error: "auth.email.invalid" }).max(254, { error: "auth.email.invalid" }),
+  // Where to go afterwards, such as a founder's invitation link; only a path on this site.
+  redirectTo: z.string().max(500).optional(),
+  password: z
+    .string({ error: "auth.password.tooShort" })
+    .min(10, { error: "auth.password.tooShort" })
+    .max(200, { error: "auth.password.tooLong" }),
+  displayName: requiredText(80, "auth.displayName.required", "auth.displayName.tooLong"),
+});
+
+// settings_.delete
+export const deleteSchema = z.object({
+  password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "settings.leave.wrongPassword" }),
+});
+
+// password.reset.$token
+export const resetSchema = z.object({
+  password: z.string({ error: "auth.password.tooShort" }).min(10, { error: "auth.password.tooShort" }).max(200, { error: "auth.password.tooLong" }),
+});
+
+// sessions.$id_.message
+export const messageSchema = z.object({
+  subject: requiredText(150, "session.message.subject.required", "session.message.subject.tooLong"),
+  body: requiredText(5000, "session.message.body.required", "session.message.body.tooLong"),
+});
+
+// founders._index
+export const inviteSchema = z.object({
+  email: z.email({ error: "auth.email.invalid" }).max(254, { error: "auth.email.invalid" }),
+});
+
+// login_.unlock.$token
+export const unlockSchema = z.object({
+  password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "login.failed" }),
+  redirectTo: z.string().optional(),
+});
