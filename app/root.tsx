@@ -23,9 +23,12 @@ import { defaultLocale, translator, type Locale } from "~/lib/i18n";
 import { titleMeta } from "~/lib/meta";
 import { resolveLocale } from "~/lib/i18n/locale.server";
 import { useNonce } from "~/lib/nonce";
+// The compiler gives the style sheet a name with its content's hash: cached for a year, and an
+// upgrade that changes it changes the name.
+import stylesheet from "~/styles/meedoen.css";
 
 export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: "/meedoen.css?v=1" },
+  { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 

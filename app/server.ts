@@ -24,7 +24,7 @@ import { imageNamePattern } from "~/lib/images";
 import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
 import { rememberRouteMatches } from "~/lib/route-matching.server";
 import { startScheduler } from "~/lib/scheduler.server";
-import { addressKey, countFormFields, formBodyLimit, hasLiveSession, isPublicHost, isSameOrigin, PerAddress, securityHeaders } from "~/lib/security.server";
+import { addressKey, countFormFields, formBodyLimit, hasLiveSession, isOneClickUnsubscribe, isPublicHost, isSameOrigin, PerAddress, securityHeaders } from "~/lib/security.server";
 import { acceptsUpload, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
 import { sweepImages } from "~/models/images.server";
 
@@ -473,7 +473,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     if (hasBody) {
       const limit = upload ? uploadBodyBytes : formBodyLimit(url.pathname);
       if (Number(req.headers["content-length"] ?? 0) > limit) return refuseTooLarge(req, res, upload);
-      if (!isSameOrigin(req.headers.origin, url.origin)) {
+      // A mail provider's one-click unsubscribe (RFC 8058) comes without an Origin: its token is its key.
+      if (!isSameOrigin(req.headers.origin, url.origin) && !isOneClickUnsubscribe(req.method, url.pathname)) {
         return refuseAndClose(
           req,
           res,

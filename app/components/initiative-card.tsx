@@ -46,9 +46,9 @@ export function InitiativeCard({ initiative }: { initiative: InitiativeCardData 
         <KindBadge kind={initiative.kind} />
         {initiative.place ? <span className="place">{initiative.place}</span> : null}
       </p>
-      <h2 className="card-title">
+      <h3 className="card-title">
         <Link to={`/initiatives/${initiative.id}`}>{initiative.title}</Link>
-      </h2>
+      </h3>
       <p>{initiative.summary}</p>
       <TagList tags={initiative.tagList} />
       <p className="card-hosts">

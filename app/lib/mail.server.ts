@@ -8,7 +8,8 @@ import { members, outbox } from "../../db/schema";
 import type { Db } from "../../db/client";
 import { db } from "./db.server";
 import { env } from "./env.server";
-import { isLocale, translator, type Locale, type Translate } from "./i18n";
+import { defaultLocale, isLocale, translator, type Locale, type Translate } from "./i18n";
+import { markdownToText, textToHtml } from "./mail-text.server";
 
 type Tx = Pick<Db, "insert" | "select" | "update">;
 
@@ -30,7 +31,13 @@ export const optionalMailKinds = [
   "digest",
 ] as const;
 export type OptionalMailKind = (typeof optionalMailKinds)[number];
-const alwaysSent = new Set(["password-reset", "founder-invitation"]);
+/**
+ * Sent whatever the settings say: a new password, a founder invitation (to an address, not a
+ * member), and the account's security notices. These carry no List-Unsubscribe header.
+ */
+export const alwaysSentMailKinds = ["password-reset", "founder-invitation", "login-unlock", "signup-existing"] as const;
+const alwaysSent = new Set<string>(alwaysSentMailKinds);
+const optional = new Set<string>(optionalMailKinds);
 
 let toldAboutOutbox = false;
 
@@ -55,8 +62,8 @@ export function queueMemberMail(
     if (member.mailOff.includes(input.kind)) return;
     if (input.kind === "digest" && !member.digestOptIn) return;
   }
-  const locale: Locale = isLocale(member.locale) ? member.locale : "nl";
-  const t = translator(locale);
+  const locale: Locale = isLocale(member.locale) ? member.locale : defaultLocale;
+  const t = mailTranslator(locale);
   const composed = input.compose(t, locale);
   const subject = composed.subject;
   const token = member.unsubscribeToken ?? createUnsubscribeToken(tx, input.memberId);
@@ -80,6 +87,15 @@ export function queueMemberMail(
     toldAboutOutbox = true;
     console.info("[mail] SMTP_URL is not set: mails are kept in the outbox table and sent once it is configured.");
   }
+}
+
+/**
+ * The translator mail templates get. A `message` parameter is what a member wrote (a host's
+ * message to the participants): markdown, which goes into the mail as clean text.
+ */
+function mailTranslator(locale: Locale): Translate {
+  const t = translator(locale);
+  return (key, params) => (typeof params?.message === "string" ? t(key, { ...params, message: markdownToText(params.message) }) : t(key, params));
 }
 
 function createUnsubscribeToken(tx: Tx, memberId: string) {
@@ -122,7 +138,7 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
   let sent = 0;
   try {
     const due = db()
-      .select({ id: outbox.id, toAddress: outbox.toAddress, subject: outbox.subject, body: outbox.body, attempts: outbox.attempts, kind: outbox.kind, unsubscribeToken: members.unsubscribeToken })
+      .select({ id: outbox.id, toAddress: outbox.toAddress, subject: outbox.subject, body: outbox.body, attempts: outbox.attempts, kind: outbox.kind, unsubscribeToken: members.unsubscribeToken, locale: members.locale })
       .from(outbox)
       .leftJoin(members, eq(members.id, outbox.memberId))
       .where(and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now.getTime())))
@@ -131,13 +147,21 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
       .all();
     for (const mail of due) {
       try {
+        const oneClick = mail.unsubscribeToken && optional.has(mail.kind);
         await transport.sendMail({
           from: env().MAIL_FROM,
           to: mail.toAddress,
           subject: mail.subject,
           text: mail.body,
-          // Mail programs show an "unsubscribe" button that opens the same page as the footer link.
-          ...(mail.unsubscribeToken && mail.kind !== "password-reset" ? { list: { unsubscribe: unsubscribeUrl(mail.unsubscribeToken) } } : {}),
+          // The same text as simple HTML, with the same links (made here: the outbox keeps the text).
+          html: textToHtml(mail.body, { lang: isLocale(mail.locale) ? mail.locale : defaultLocale, title: mail.subject }),
+          // Sent by the system, not a person: no out-of-office replies to it (RFC 3834).
+          headers: {
+            "Auto-Submitted": "auto-generated",
+            // Mail programs offer "unsubscribe", and may do it with one POST (RFC 8058).
+            ...(oneClick ? { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } : {}),
+          },
+          ...(oneClick ? { list: { unsubscribe: unsubscribeUrl(mail.unsubscribeToken!) } } : {}),
         });
         db().update(outbox).set({ sentAt: new Date(), lastError: null }).where(eq(outbox.id, mail.id)).run();
         sent++;

@@ -3,13 +3,21 @@ import { defaultLocale, translate, type Locale, type MessageKey } from "./i18n";
 
 type Match = { id: string; data: unknown };
 
-/** A page title in the reader's language: "Inloggen · Meedoen". */
-export function titleMeta(matches: Match[], key: MessageKey | null, text?: string): MetaDescriptor[] {
+export type Description = { key: MessageKey } | { text: string };
+
+/**
+ * A page title in the reader's language ("Inloggen · Meedoen") and the page's description, the
+ * line search engines show under it: the page's own, or what Meedoen is.
+ */
+export function titleMeta(matches: Match[], key: MessageKey | null, text?: string, description?: Description): MetaDescriptor[] {
   const root = matches.find((m) => m.id === "root")?.data as { locale?: Locale } | undefined;
   const locale = root?.locale ?? defaultLocale;
   const title = text ?? (key ? translate(locale, key) : "");
-  return [{ title: title ? `${title} · Meedoen` : "Meedoen" }];
+  const line = description && "text" in description && description.text.trim() ? description.text : translate(locale, description && "key" in description ? description.key : "meta.description");
+  return [{ title: title ? `${title} · Meedoen` : "Meedoen" }, { name: "description", content: shorten(line.replace(/\s+/g, " ").trim(), 200) }];
 }
+
+const shorten = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 type ShareCard = {
   title: string;
@@ -30,7 +38,7 @@ export function shareMeta(matches: Match[], card: ShareCard): MetaDescriptor[] {
   const origin = root?.origin ?? "";
   const url = `${origin}${card.path}`;
   const image = `${origin}${card.image.path}`;
-  const description = card.description.length > 200 ? `${card.description.slice(0, 199)}…` : card.description;
+  const description = shorten(card.description, 200);
   return [
     { property: "og:site_name", content: "Meedoen" },
     { property: "og:type", content: card.type ?? "website" },
@@ -49,5 +57,8 @@ export function shareMeta(matches: Match[], card: ShareCard): MetaDescriptor[] {
   ];
 }
 
-/** The generated card for a page without a picture of its own (see preview.server.ts). */
-export const previewCard = (path: string) => ({ path: `${path}/preview.png`, width: 1200, height: 630 });
+/**
+ * The generated card for a page without a picture of its own (see preview.server.ts); `alt` says
+ * what it shows, for people who cannot see it.
+ */
+export const previewCard = (path: string, alt: string) => ({ path: `${path}/preview.png`, width: 1200, height: 630, alt });

@@ -13,6 +13,16 @@ export function isSameOrigin(origin: string | undefined, siteOrigin: string): bo
 }
 
 /**
+ * The one exception to the Origin check: RFC 8058 one-click unsubscribe. Mail providers POST
+ * `List-Unsubscribe=One-Click` to the List-Unsubscribe address of a mail from their own servers,
+ * without an Origin; the secret token in that address is the only key it needs. Only a POST to
+ * exactly /unsubscribe/<token> passes (the route still wants a same-site Origin for its button).
+ */
+export function isOneClickUnsubscribe(method: string | undefined, pathname: string): boolean {
+  return method === "POST" && /^\/unsubscribe\/[\w-]{20,64}$/.test(pathname);
+}
+
+/**
  * With `PUBLIC_URL` set, the site answers to that host only: a request for another name (an
  * attacker's domain pointed at this server, DNS rebinding, a bare IP address) gets 421. `host` is
  * the Host header (or the proxy's X-Forwarded-Host); a port the scheme implies may be left out.

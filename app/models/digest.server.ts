@@ -5,6 +5,7 @@ import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import type { Locale, Translate } from "~/lib/i18n";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
+import { cutText, markdownToText } from "~/lib/mail-text.server";
 import { formatDateTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 import { proposalOnHiddenInitiative } from "./log.server";
 import { anyMember, nameVisibleSql, proposalNaming, shownName, visitor, type NameViewer } from "./names.server";
@@ -142,27 +143,31 @@ export function digestPage(week: IsoWeek, now = new Date(), viewer: NameViewer =
   };
 }
 
-function excerpt(markdown: string, max = 280) {
-  const text = markdown.replace(/\s+/g, " ").trim();
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** The start of an outcome as clean text (the same on the page and in the mail): its lines and list items, no markdown. */
+function excerpt(markdown: string, maxChars = 280, maxLines = 8) {
+  return cutText(markdownToText(markdown).replace(/\n{2,}/g, "\n"), maxChars, maxLines);
 }
+
+/** Further lines of a list item in the mail's text, indented under it. */
+const indented = (text: string) => text.replace(/\n/g, "\n  ");
 
 export function isEmpty(digest: Digest) {
   return !digest.initiatives.length && !digest.sessions.length && !digest.outcomes.length && !digest.decisions.length && !digest.nowUpdates.length;
 }
 
-/** The digest as a plain-text mail in one language. */
+/** The digest as a plain-text mail in one language (sent with an HTML part made from it: mail.server.ts). */
 export function composeDigestMail(digest: Digest, t: Translate, locale: string) {
   const zone = env().TZ_COMMUNITY;
   const parts: string[] = [t("digest.mail.intro", { week: digest.week })];
   const section = (titleKey: Parameters<Translate>[0], lines: string[]) => {
     if (lines.length) parts.push(`${t(titleKey)}\n${lines.join("\n")}`);
   };
-  section("digest.initiatives", digest.initiatives.map((i) => `- ${i.title}: ${i.summary}\n  ${siteUrl(`/initiatives/${i.id}`)}`));
+  section("digest.initiatives", digest.initiatives.map((i) => `- ${i.title}: ${indented(i.summary)}\n  ${siteUrl(`/initiatives/${i.id}`)}`));
   section("digest.sessions", digest.sessions.map((s) => `- ${formatDateTime(s.startsAt, locale, zone)}: ${s.title}${s.place ? ` (${s.place})` : ""}\n  ${siteUrl(`/sessions/${s.id}`)}`));
-  section("digest.outcomes", digest.outcomes.map((o) => `- ${o.title} — ${o.author ?? t("member.former")}: ${o.body}\n  ${siteUrl(`/initiatives/${o.initiativeId}`)}`));
+  // An excerpt of one line follows its heading; one with more lines (a list…) goes under it.
+  section("digest.outcomes", digest.outcomes.map((o) => `- ${o.title} — ${o.author ?? t("member.former")}:${o.body.includes("\n") ? "\n  " : " "}${indented(o.body)}\n  ${siteUrl(`/initiatives/${o.initiativeId}`)}`));
   section("digest.decisions", digest.decisions.map((p) => `- ${p.title}: ${t(p.adopted ? "digest.adopted" : "digest.notAdopted")}\n  ${siteUrl(`/proposals/${p.id}`)}`));
-  section("digest.now", digest.nowUpdates.map((n) => `- ${n.name}: ${n.text}`));
+  section("digest.now", digest.nowUpdates.map((n) => `- ${n.name}: ${indented(n.text)}`));
   if (isEmpty(digest)) parts.push(t("digest.empty"));
   parts.push(t("digest.mail.online", { url: siteUrl(`/digest/${digest.week}`) }));
   return { subject: t("digest.mail.subject", { week: digest.week }), body: parts.join("\n\n") };

@@ -16,7 +16,8 @@ import { latestOutcomes } from "~/models/contributions.server";
 
 export const meta: MetaFunction = ({ matches }) => [
   ...titleMeta(matches, null),
-  { name: "description", content: "Meedoen: initiatieven, bijeenkomsten en opbrengsten van het netwerk." },
+  // Feed readers find the network's Atom feed from the home page.
+  { tagName: "link", rel: "alternate", type: "application/atom+xml", href: "/feed.xml", title: "Meedoen" },
 ];
 
 const kinds: InitiativeKind[] = ["course", "activity", "request"];

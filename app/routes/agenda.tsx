@@ -7,7 +7,7 @@ import { titleMeta } from "~/lib/meta";
 import { formatTimeRange } from "~/lib/time";
 import { upcomingSessions } from "~/models/sessions.server";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "agenda.title");
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "agenda.title", undefined, { key: "meta.description.agenda" });
 
 const kinds = ["course", "activity", "request"] as const;
 

@@ -8,7 +8,7 @@ import { getMember } from "~/lib/auth.server";
 import { digestPage, parseWeek } from "~/models/digest.server";
 import { nameViewer } from "~/models/names.server";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "digest.title");
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "digest.title", undefined, { key: "meta.description.digest" });
 
 // GET /digest/2026-W48 — the newsletter of one ISO week, public like the feed; people are named as
 // the reader may see them (names.server.ts).
@@ -75,7 +75,7 @@ export default function DigestWeek() {
           <ul>
             {digest.outcomes.map((o) => (
               <li key={o.id}>
-                <Link to={`/initiatives/${o.initiativeId}`}>{o.title}</Link> — {o.author ?? t("member.former")}: {o.body}
+                <Link to={`/initiatives/${o.initiativeId}`}>{o.title}</Link> — {o.author ?? t("member.former")}: <span className="excerpt">{o.body}</span>
               </li>
             ))}
           </ul>

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Feed } from "feed";
-import { asHtml } from "~/lib/atom";
+import { absoluteLinks, asHtml } from "~/lib/atom";
 import { originOf } from "~/lib/calendar.server";
 import { translator } from "~/lib/i18n";
 import { atomEntries } from "~/models/contributions.server";
@@ -32,7 +32,7 @@ export function loader({ request }: LoaderFunctionArgs) {
       title: asHtml(entry.kind === "initiative" ? entry.title : t("atom.outcome", { title: entry.title })),
       link,
       date: new Date(entry.at),
-      content: entry.html,
+      content: absoluteLinks(entry.html, origin),
       author: [{ name: entry.author ?? t("member.former") }],
     });
   }

@@ -5,7 +5,7 @@ import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { voiceSnapshot } from "~/models/voice.server";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "how.title");
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "how.title", undefined, { key: "meta.description.how" });
 
 export function loader() {
   const snapshot = voiceSnapshot();

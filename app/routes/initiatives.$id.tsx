@@ -22,11 +22,10 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
     ? [...titleMeta(matches, "flag.hidden.title"), { name: "robots", content: "noindex" }]
     : [
-        ...titleMeta(matches, null, data?.initiative.title),
+        ...titleMeta(matches, null, data?.initiative.title, data ? { text: data.initiative.summary } : undefined),
         ...(data
           ? [
-              { name: "description", content: data.initiative.summary },
-              ...shareMeta(matches, { title: data.initiative.title, description: data.initiative.summary, path: `/initiatives/${data.initiative.id}`, image: data.initiative.cover ? { path: imageUrl(data.initiative.cover.id, 1200), width: data.initiative.cover.width, height: data.initiative.cover.height, alt: data.initiative.cover.alt ?? undefined } : previewCard(`/initiatives/${data.initiative.id}`), type: "article" }),
+              ...shareMeta(matches, { title: data.initiative.title, description: data.initiative.summary, path: `/initiatives/${data.initiative.id}`, image: data.initiative.cover ? { path: imageUrl(data.initiative.cover.id, 1200), width: data.initiative.cover.width, height: data.initiative.cover.height, alt: data.initiative.cover.alt ?? undefined } : previewCard(`/initiatives/${data.initiative.id}`, data.initiative.title), type: "article" }),
             ]
           : []),
       ];

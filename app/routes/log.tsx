@@ -9,7 +9,10 @@ import { getMember } from "~/lib/auth.server";
 import { listLog } from "~/models/log.server";
 import { nameViewer } from "~/models/names.server";
 
-export const meta: MetaFunction = ({ matches }) => [...titleMeta(matches, "log.title"), { tagName: "link", rel: "alternate", type: "application/atom+xml", href: "/log.xml" }];
+export const meta: MetaFunction = ({ matches }) => [
+  ...titleMeta(matches, "log.title", undefined, { key: "log.intro" }),
+  { tagName: "link", rel: "alternate", type: "application/atom+xml", href: "/log.xml", title: "Meedoen — log" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;

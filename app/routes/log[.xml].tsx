@@ -23,6 +23,8 @@ export function loader({ request }: LoaderFunctionArgs) {
     updated: entries[0] ? new Date(entries[0].at) : new Date(0),
     copyright: "",
     feedLinks: { atom: `${origin}/log.xml` },
+    // The log is written by the network itself; each entry also names who acted, where a visitor may see that.
+    author: { name: "Meedoen", link: `${origin}/` },
   });
   for (const entry of entries) {
     const path = subjectPath(entry);
@@ -33,6 +35,7 @@ export function loader({ request }: LoaderFunctionArgs) {
       link: path ? origin + path : `${origin}/log`,
       date: new Date(entry.at),
       description: asHtml(`${what}${entry.actorId ? ` — ${entry.actorName ?? t("member.former")}` : ""}`),
+      ...(entry.actorId && entry.actorName ? { author: [{ name: entry.actorName }] } : {}),
     });
   }
   return new Response(feed.atom1(), { headers: { "Content-Type": "application/atom+xml; charset=utf-8", "Cache-Control": "public, max-age=60" } });

@@ -12,7 +12,7 @@ import { offerLoginUnlock } from "~/models/account.server";
 import { findMemberByEmail, normaliseEmail } from "~/models/members.server";
 import { addressKey, claimWithDelay, forgetFreeAttempts, hitRateLimit, refundRateLimit } from "~/models/rate-limits.server";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "login.title");
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "login.title", undefined, { key: "meta.description.login" });
 
 // An action's headers reach the page only through this: the 429's Retry-After.
 export const headers: HeadersFunction = ({ actionHeaders }) => {

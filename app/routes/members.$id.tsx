@@ -17,12 +17,12 @@ import { nameViewer } from "~/models/names.server";
 import { memberPage } from "~/models/member-page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [
-  ...titleMeta(matches, null, data?.profile.name),
+  ...titleMeta(matches, null, data?.profile.name, data ? { text: [data.profile.work, data.profile.organisation].filter(Boolean).join(" · ") } : undefined),
   // Members-only profiles and former members stay out of search engines.
   ...(data && data.profile.visibility !== "public" ? [{ name: "robots", content: "noindex" }] : []),
   // A card for shared links: public profiles only (chat apps do not log in).
   ...(data && !data.restricted && !data.former && data.profile.visibility === "public"
-    ? shareMeta(matches, { title: data.profile.name, description: [data.profile.work, data.profile.organisation].filter(Boolean).join(" · ") || "Meedoen", path: `/members/${data.profile.id}`, image: previewCard(`/members/${data.profile.id}`), type: "profile" })
+    ? shareMeta(matches, { title: data.profile.name, description: [data.profile.work, data.profile.organisation].filter(Boolean).join(" · ") || "Meedoen", path: `/members/${data.profile.id}`, image: previewCard(`/members/${data.profile.id}`, [data.profile.name, data.profile.work, data.profile.organisation].filter(Boolean).join(" · ")), type: "profile" })
     : []),
 ];
 

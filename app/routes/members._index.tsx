@@ -7,7 +7,7 @@ import { organisations, searchMembers } from "~/models/profiles.server";
 import { voiceSnapshot } from "~/models/voice.server";
 import { Avatar } from "~/components/picture";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "members.title");
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "members.title", undefined, { key: "meta.description.members" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getMember(request);

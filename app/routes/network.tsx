@@ -8,7 +8,7 @@ import { titleMeta } from "~/lib/meta";
 import { layoutMap } from "~/lib/network-layout";
 import { monthlyActivity, networkOverview, sharedInitiatives } from "~/models/network.server";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "network.title");
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "network.title", undefined, { key: "meta.description.network" });
 
 // Legible on a phone (with sideways scrolling at the top end) up to 60 organisations.
 const mapLimit = 60;

@@ -9,7 +9,7 @@ import { titleMeta } from "~/lib/meta";
 import { formatDate } from "~/lib/time";
 import { nowInput, postNow, profileLimits, recentNow } from "~/models/profiles.server";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "now.page.title");
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "now.page.title", undefined, { key: "now.page.intro" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getMember(request);

@@ -8,7 +8,7 @@ import { formatDateTime } from "~/lib/time";
 import { nameViewer } from "~/models/names.server";
 import { closeDueProposals, listProposals } from "~/models/proposals.server";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.list.title");
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.list.title", undefined, { key: "proposal.list.intro" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // Anything past its deadline is closed before it is shown (the scheduler does it too).

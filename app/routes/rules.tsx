@@ -7,7 +7,7 @@ import { titleMeta } from "~/lib/meta";
 import { formatDate } from "~/lib/time";
 import { rulesHistory } from "~/models/proposals.server";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "rules.title");
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "rules.title", undefined, { key: "rules.intro" });
 
 export function loader() {
   const versions = rulesHistory();

@@ -17,8 +17,8 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
     ? [...titleMeta(matches, "flag.hidden.title"), { name: "robots", content: "noindex" }]
     : [
-        ...titleMeta(matches, null, data ? `${data.session.initiativeTitle}` : undefined),
-        ...(data ? shareMeta(matches, { title: data.session.initiativeTitle, description: data.shareDescription, path: `/sessions/${data.session.id}`, image: previewCard(`/sessions/${data.session.id}`), type: "article" }) : []),
+        ...titleMeta(matches, null, data ? `${data.session.initiativeTitle}` : undefined, data ? { text: data.shareDescription } : undefined),
+        ...(data ? shareMeta(matches, { title: data.session.initiativeTitle, description: data.shareDescription, path: `/sessions/${data.session.id}`, image: previewCard(`/sessions/${data.session.id}`, `${data.session.initiativeTitle}: ${data.shareDescription}`), type: "article" }) : []),
       ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -14,7 +14,7 @@ import { foundIfFirst } from "~/models/founders.server";
 import { createMember, EmailTakenError, findMemberByEmail } from "~/models/members.server";
 import { addressKey, hitRateLimit } from "~/models/rate-limits.server";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "signup.title");
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "signup.title", undefined, { key: "signup.intro" });
 
 // An action's headers reach the page only through this: the 429's Retry-After.
 export const headers: HeadersFunction = ({ actionHeaders }) => {

@@ -51,6 +51,8 @@ const bio = "Ik help mensen **uit de schulden** te komen.\n\n- luisteren\n- [het
 const nowLine = "Ik zet een budgetcafé op in de bibliotheek van Noord.";
 const initiativeTitle = "Budgetcafé Noord";
 const outcomeMarkdown = "Stappenplan schuldhulpmaatjes: **drie afspraken** per maand, zie [de handreiking](https://example.org/handreiking).";
+// The same outcome as clean text, as the digest's page and mail show it.
+const outcomeText = "Stappenplan schuldhulpmaatjes: drie afspraken per maand, zie de handreiking (https://example.org/handreiking).";
 
 describe("the network: profiles, the directory, outcomes and the digest", () => {
   let m: Person;
@@ -226,7 +228,7 @@ describe("the network: profiles, the directory, outcomes and the digest", () => 
     expect(await main.getByRole("heading", { level: 1 }).textContent()).toBe(`Nieuwsbrief van deze week (${thisWeek})`);
     const text = await m.mainText();
     expect(text).toContain("Opbrengsten");
-    expect(text).toContain(`${names.m}: ${outcomeMarkdown}`);
+    expect(text).toContain(`${names.m}: ${outcomeText}`);
     expect(await main.getByRole("link", { name: initiativeTitle }).first().getAttribute("href")).toBe(`/initiatives/${initiativeId}`);
     expect(text).toContain("Waar mensen nu mee bezig zijn");
     expect(text).toContain(`${names.m}: ${nowLine}`);
@@ -246,7 +248,7 @@ describe("the network: profiles, the directory, outcomes and the digest", () => 
     // Last week's page shows them now.
     await m.visit(`/digest/${lastLabel}`);
     expect(await m.main().getByRole("heading", { level: 1 }).textContent()).toBe(`Nieuwsbrief van week ${lastLabel}`);
-    expect(await m.mainText()).toContain(`${names.m}: ${outcomeMarkdown}`);
+    expect(await m.mainText()).toContain(`${names.m}: ${outcomeText}`);
     expect(await m.mainText()).toContain(`${names.m}: ${nowLine}`);
 
     const { page } = m;
@@ -271,7 +273,7 @@ describe("the network: profiles, the directory, outcomes and the digest", () => 
     // bodyOf undoes quoted-printable byte by byte; the bytes are UTF-8.
     const body = Buffer.from(bodyOf(digest!), "latin1").toString("utf8");
     expect(body).toContain(`Dit gebeurde er in week ${lastLabel} bij Meedoen.`);
-    expect(body).toContain(`${initiativeTitle} — ${names.m}: ${outcomeMarkdown}`);
+    expect(body).toContain(`${initiativeTitle} — ${names.m}: ${outcomeText}`);
     expect(body).toContain(`/initiatives/${initiativeId}`);
     expect(body).toContain(`${names.m}: ${nowLine}`);
     expect(body).toMatch(/\/unsubscribe\/[A-Za-z0-9_-]{16,}/);

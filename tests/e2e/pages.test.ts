@@ -197,6 +197,19 @@ async function policyViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __policyViolations?: string[] }).__policyViolations?.splice(0) ?? []);
 }
 
+/**
+ * What search engines and chat apps read in a page's head: a description on every page, and a
+ * text for every card picture (og:image:alt) for people who cannot see it.
+ */
+function headProblems(pathname: string, html: string): string[] {
+  const head = html.slice(0, html.indexOf("</head>"));
+  const content = (attribute: string) => new RegExp(`<meta [^>]*${attribute}[^>]*>`).exec(head)?.[0].match(/content="([^"]*)"/)?.[1]?.trim();
+  const problems: string[] = [];
+  if (!content('name="description"')) problems.push(`${pathname}: no meta description`);
+  if (content('property="og:image"') && !content('property="og:image:alt"')) problems.push(`${pathname}: a card picture without og:image:alt`);
+  return problems;
+}
+
 // The first form on the page that has fields to fill in.
 const postForm = 'main form[method="post"]:has(input:not([type="hidden"]), textarea)';
 
@@ -223,7 +236,11 @@ class Tour {
     const response = await this.page.goto(server.url + pathname);
     await waitForHydration(this.page);
     if (response?.status() !== status) this.problems.push(`${pathname}: status ${response?.status()}, expected ${status}`);
-    if (response) documents.push({ label: `${this.audience} ${pathname}`, html: await response.text() });
+    if (response) {
+      const html = await response.text();
+      documents.push({ label: `${this.audience} ${pathname}`, html });
+      this.problems.push(...headProblems(pathname, html));
+    }
     if (status === 200) {
       const heading = await this.page.locator("h1").first().textContent();
       if (/Dat lukte niet|Niet gevonden/.test(heading ?? "")) this.problems.push(`${pathname}: shows the error page "${heading}"`);
@@ -432,7 +449,14 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
 
 describe("the documents the server sent", () => {
   it("are valid HTML for the Nu HTML Checker", async () => {
-    // Every page of both tours, and every form's errors as a page (a browser without JavaScript).
+    // Every page of both tours, and every form's errors as a page (a browser without JavaScript);
+    // and the short pages the server itself answers before the app: a form from another site, a
+    // form far too big.
+    const form = { "Content-Type": "application/x-www-form-urlencoded" };
+    const foreign = await fetch(`${server.url}/signup`, { method: "POST", headers: { ...form, Origin: "https://elders.example" }, body: "email=a%40b.nl" });
+    const tooBig = await fetch(`${server.url}/login`, { method: "POST", headers: { ...form, Origin: server.url }, body: `email=${"a".repeat(200_000)}` });
+    expect([foreign.status, tooBig.status]).toEqual([403, 413]);
+    documents.push({ label: "a form from another site", html: await foreign.text() }, { label: "a form far too big", html: await tooBig.text() });
     expect(documents.length).toBeGreaterThan(90);
     expect(await htmlErrors(documents)).toEqual([]);
   });

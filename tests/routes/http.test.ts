@@ -46,8 +46,11 @@ describe("the HTTP server", () => {
     const js = await fetch(server.url + bundle);
     expect(js.status).toBe(200);
     expect(js.headers.get("cache-control")).toContain("immutable");
-    const css = await fetch(`${server.url}/meedoen.css`);
+    // The style sheet too: its name carries its content's hash.
+    const stylesheet = /<link rel="stylesheet" href="(\/build\/_assets\/meedoen-[A-Z0-9]+\.css)"/.exec(html)![1];
+    const css = await fetch(server.url + stylesheet);
     expect(css.headers.get("content-type")).toContain("text/css");
+    expect(css.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
   });
 
   it("refuses a POST without Origin or from another site with 403, and writes nothing", async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { closingTagsLast } from "~/lib/html-stream.server";
+import { mendedDocument } from "~/lib/html-stream.server";
 
 async function through(chunks: (string | Buffer)[]) {
-  const stream = closingTagsLast();
+  const stream = mendedDocument();
   let out = "";
   stream.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
   const done = new Promise((resolve) => stream.on("end", resolve));
@@ -12,7 +12,7 @@ async function through(chunks: (string | Buffer)[]) {
   return out;
 }
 
-describe("the document's closing tags come last", () => {
+describe("a streamed document is mended", () => {
   const page = '<!DOCTYPE html><html><head><title>x</title></head><body><main>één</main></body></html><script>data()</script><script>close()</script>';
   const expected = '<!DOCTYPE html><html><head><title>x</title></head><body><main>één</main><script>data()</script><script>close()</script></body></html>';
 
@@ -32,6 +32,14 @@ describe("the document's closing tags come last", () => {
     const bytes = Buffer.from(page);
     const at = bytes.indexOf(Buffer.from("é")) + 1;
     expect(await through([bytes.subarray(0, at), bytes.subarray(at)])).toBe(expected);
+  });
+
+  it("drops the NUL byte React 18 leaves where a character did not fit in its buffer", async () => {
+    const bytes = Buffer.from(page);
+    const at = bytes.indexOf(Buffer.from("é"));
+    const padded = Buffer.concat([bytes.subarray(0, at), Buffer.from([0]), bytes.subarray(at)]);
+    expect(await through([padded.subarray(0, at + 1), padded.subarray(at + 1)])).toBe(expected);
+    expect(await through([Buffer.from(expected.replace("data()", "data(\0)"))])).toBe(expected);
   });
 
   it("leaves a document without them as it is", async () => {

@@ -639,4 +639,12 @@ export const en: Record<keyof typeof nl, string> = {
   "session.time.skipped": "This time does not exist: the clocks go forward an hour that night. Choose a time an hour later or earlier.",
   // calendars (issue 13)
   "calendar.personal.description": "The Meedoen sessions you signed up for or are on the waiting list for.",
+  // page descriptions (issue 13)
+  "meta.description": "Meedoen is the network of people from many organisations who learn together: initiatives, meetings and what they produced. There is no administrator: who takes part, governs.",
+  "meta.description.agenda": "Every coming meeting in the network: course evenings, peer consultation and activities, with place, time and free seats.",
+  "meta.description.login": "Log in to Meedoen to sign up for meetings, start initiatives and take part in decisions.",
+  "meta.description.members": "Who takes part? Find people from other organisations in the network by what they do and what they work on.",
+  "meta.description.how": "How Meedoen works: who takes part gets a voice; that is how the network governs itself, without an administrator.",
+  "meta.description.digest": "What happened in the network this week: new initiatives, coming meetings, outcomes and decisions.",
+  "meta.description.network": "Which organisations work together in the network, and how: a map of the connections, with a table.",
 };

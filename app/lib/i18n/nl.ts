@@ -637,4 +637,12 @@ export const nl = {
   "session.time.skipped": "Deze tijd bestaat niet: de klok gaat die nacht een uur vooruit. Kies een tijd een uur later of eerder.",
   // calendars (issue 13)
   "calendar.personal.description": "De bijeenkomsten op Meedoen waarvoor je bent aangemeld of op de wachtlijst staat.",
+  // page descriptions (issue 13)
+  "meta.description": "Meedoen is het netwerk van mensen uit veel organisaties die samen leren: initiatieven, bijeenkomsten en wat ze opleverden. Er is geen beheerder: wie meedoet, bestuurt mee.",
+  "meta.description.agenda": "Alle komende bijeenkomsten in het netwerk: cursusavonden, intervisie en activiteiten, met plaats, tijd en vrije plekken.",
+  "meta.description.login": "Log in op Meedoen om je aan te melden voor bijeenkomsten, initiatieven te starten en mee te beslissen.",
+  "meta.description.members": "Wie doet er mee? Vind mensen uit andere organisaties in het netwerk op wat ze doen en waar ze aan werken.",
+  "meta.description.how": "Hoe Meedoen werkt: wie meedoet, krijgt een stem; zo bestuurt het netwerk zichzelf, zonder beheerder.",
+  "meta.description.digest": "Wat er deze week in het netwerk gebeurde: nieuwe initiatieven, komende bijeenkomsten, opbrengsten en besluiten.",
+  "meta.description.network": "Welke organisaties werken samen in het netwerk, en hoe: een kaart van de verbindingen, met een tabel.",
 } as const;
