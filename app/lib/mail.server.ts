@@ -9,7 +9,7 @@ import type { Db } from "../../db/client";
 import { db } from "./db.server";
 import { env } from "./env.server";
 import { defaultLocale, isLocale, translator, type Locale, type Translate } from "./i18n";
-import { markdownToText, textToHtml } from "./mail-text.server";
+import { textToHtml } from "./mail-text.server";
 
 type Tx = Pick<Db, "insert" | "select" | "update">;
 
@@ -63,7 +63,7 @@ export function queueMemberMail(
     if (input.kind === "digest" && !member.digestOptIn) return;
   }
   const locale: Locale = isLocale(member.locale) ? member.locale : defaultLocale;
-  const t = mailTranslator(locale);
+  const t = translator(locale);
   const composed = input.compose(t, locale);
   const subject = composed.subject;
   const token = member.unsubscribeToken ?? createUnsubscribeToken(tx, input.memberId);
@@ -87,15 +87,6 @@ export function queueMemberMail(
     toldAboutOutbox = true;
     console.info("[mail] SMTP_URL is not set: mails are kept in the outbox table and sent once it is configured.");
   }
-}
-
-/**
- * The translator mail templates get. A `message` parameter is what a member wrote (a host's
- * message to the participants): markdown, which goes into the mail as clean text.
- */
-function mailTranslator(locale: Locale): Translate {
-  const t = translator(locale);
-  return (key, params) => (typeof params?.message === "string" ? t(key, { ...params, message: markdownToText(params.message) }) : t(key, params));
 }
 
 function createUnsubscribeToken(tx: Tx, memberId: string) {

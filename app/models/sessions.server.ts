@@ -8,6 +8,7 @@ import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { optionalText, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
 import { siteUrl, queueMemberMail } from "~/lib/mail.server";
+import { markdownToText } from "~/lib/mail-text.server";
 import { toFtsQuery } from "~/lib/search";
 import { formatDateTime, isSkippedLocalTime, parseLocalDateTime } from "~/lib/time";
 import { NotAHostError } from "./errors.server";
@@ -397,6 +398,8 @@ export function messageParticipants(sessionId: number, hostId: string, message: 
         WHERE kind = 'host-message' AND dedupe_key LIKE ${`host-message:${sessionId}:%`} AND created_at > ${now.getTime() - 86_400_000})`).n;
     if (sentToday >= governance.hostMessagesPerSessionPerDay) throw new MessageLimitError();
     const batch = `${fingerprint}:${now.getTime()}-${generateCheckinCode()}`;
+    // The host writes markdown; the mail carries it as clean text (and HTML made from that).
+    const text = markdownToText(message.body);
     for (const to of recipients) {
       queueMemberMail(tx, {
         memberId: to,
@@ -405,7 +408,7 @@ export function messageParticipants(sessionId: number, hostId: string, message: 
         now,
         compose: (t) => ({
           subject: `[${title}] ${message.subject}`,
-          body: t("mail.hostMessage.body", { message: message.body, host, title, url: siteUrl(`/sessions/${sessionId}`) }),
+          body: t("mail.hostMessage.body", { message: text, host, title, url: siteUrl(`/sessions/${sessionId}`) }),
         }),
       });
     }
