@@ -299,6 +299,18 @@ class Tour {
       if (i === 0) this.wide = !this.wide;
     }
     if (this.errors.length) this.problems.push(`${label}: script errors: ${this.errors.splice(0).join("; ")}`);
+    // Headings go down one level at a time (no h2 followed by an h4), so that their outline reads right.
+    const skips = await this.page.evaluate(() => {
+      let previous = 0;
+      const found: string[] = [];
+      for (const heading of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+        const level = Number(heading.tagName[1]);
+        if (previous && level > previous + 1) found.push(`h${previous} then h${level} "${heading.textContent?.trim().slice(0, 40)}"`);
+        previous = level;
+      }
+      return found;
+    });
+    if (skips.length) this.problems.push(`${label}: headings skip a level: ${skips.join("; ")}`);
     const violations = await policyViolations(this.page);
     if (violations.length) this.problems.push(`${label}: Content Security Policy violations: ${violations.join("; ")}`);
   }
@@ -362,6 +374,10 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
     await tour.visit(`/founders/${"x".repeat(43)}`, 404);
     await tour.visit("/bestaat-niet", 404);
     expect(await page.locator("h1").textContent()).toBe("Niet gevonden");
+    // The home page's cards sit under its "Resultaten" heading, one level down.
+    await page.goto(`${server.url}/`);
+    expect(await page.locator("main ol.cards h3.card-title").count()).toBeGreaterThan(5);
+    expect(await page.locator("main ol.cards :is(h1, h2)").count()).toBe(0);
     tour.expectNoProblems();
     await context.close();
   });
