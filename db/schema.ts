@@ -16,6 +16,44 @@ const createdAt = () =>
     .notNull()
     .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
 
+// Organisations the network's people work for (issue 14). `nameKey` is the name normalised
+// (lower case, no accents, punctuation or legal-form words such as "stichting"), so that two
+// spellings of one organisation are found; only a network consent proposal merges them
+// (`mergedInto`), after which the old one leads to the new one.
+export const organisations = sqliteTable(
+  "organisations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    nameKey: text("name_key").notNull(),
+    mergedInto: integer("merged_into"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("organisations_slug_unique").on(t.slug), index("organisations_name_key").on(t.nameKey)],
+);
+
+// Places where the network meets: an organisation's rooms, or nobody's (a café, a library).
+export const venues = sqliteTable(
+  "venues",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organisationId: integer("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    address: text("address").notNull().default(""),
+    routeNotes: text("route_notes").notNull().default(""),
+    stepFree: integer("step_free", { mode: "boolean" }).notNull().default(false),
+    hearingLoop: integer("hearing_loop", { mode: "boolean" }).notNull().default(false),
+    parking: integer("parking", { mode: "boolean" }).notNull().default(false),
+    publicTransport: integer("public_transport", { mode: "boolean" }).notNull().default(false),
+    accessNotes: text("access_notes").notNull().default(""),
+    createdBy: text("created_by").references(() => members.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("venues_organisation").on(t.organisationId)],
+);
+
 // Uploaded pictures (ADR 016): decoded, re-encoded as WebP in two widths and stored as files
 // DATA_DIR/images/<id>-400.webp and <id>-1200.webp, where the id is the SHA-256 of their content.
 // Rows are shared: the same picture uploaded twice is one row, removed when nothing uses it.
@@ -36,6 +74,8 @@ export const members = sqliteTable(
     passwordHash: text("password_hash").notNull(),
     displayName: text("display_name").notNull(),
     organisation: text("organisation").notNull().default(""),
+    // The organisation picked (issue 14); `organisation` holds its name, for display and search.
+    organisationId: integer("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
     // null: follow the browser's Accept-Language.
     locale: text("locale", { enum: ["nl", "en"] }),
     // Secret for the member's private calendar feed; a new one revokes the old.
@@ -68,6 +108,7 @@ export const members = sqliteTable(
   (t) => [
     uniqueIndex("members_email_unique").on(t.email),
     index("members_avatar_image").on(t.avatarImage),
+    index("members_organisation").on(t.organisationId),
     uniqueIndex("members_calendar_token").on(t.calendarToken),
     uniqueIndex("members_unsubscribe_token").on(t.unsubscribeToken),
   ],
@@ -208,6 +249,15 @@ export const sessions = sqliteTable(
     endsAt: integer("ends_at", { mode: "timestamp_ms" }).notNull(),
     place: text("place").notNull().default(""),
     hostOrganisation: text("host_organisation").notNull().default(""),
+    // Issue 14: the organisation that hosts it (its name is in host_organisation), the venue
+    // picked (or null: `place` is a one-off place), on site, online or both, and the meeting
+    // link, shown only to its participants and hosts.
+    hostOrganisationId: integer("host_organisation_id").references(() => organisations.id, { onDelete: "set null" }),
+    venueId: integer("venue_id").references(() => venues.id, { onDelete: "set null" }),
+    mode: text("mode", { enum: ["onsite", "online", "hybrid"] }).notNull().default("onsite"),
+    onlineUrl: text("online_url").notNull().default(""),
+    // Sessions added together as a series share this; each stays an ordinary session.
+    seriesId: text("series_id"),
     // null: no limit.
     capacity: integer("capacity"),
     cancelledAt: integer("cancelled_at", { mode: "timestamp_ms" }),
@@ -221,7 +271,13 @@ export const sessions = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("sessions_initiative").on(t.initiativeId, t.startsAt), index("sessions_starts").on(t.startsAt, t.id)],
+  (t) => [
+    index("sessions_initiative").on(t.initiativeId, t.startsAt),
+    index("sessions_starts").on(t.startsAt, t.id),
+    index("sessions_venue").on(t.venueId, t.startsAt),
+    index("sessions_series").on(t.seriesId, t.startsAt),
+    index("sessions_host_organisation").on(t.hostOrganisationId),
+  ],
 );
 
 export const registrationStatuses = ["registered", "waitlisted", "cancelled"] as const;
@@ -300,7 +356,8 @@ export type ProposalEffect =
   | { type: "rules"; text: string }
   | { type: "restore-content"; targetType: "initiative" | "outcome" | "comment"; targetId: string }
   | { type: "restore-posting"; memberId: string }
-  | { type: "remove-host"; initiativeId: number; memberId: string };
+  | { type: "remove-host"; initiativeId: number; memberId: string }
+  | { type: "merge-organisations"; fromId: number; intoId: number };
 
 export type ProposalOutcomeRecord = {
   adopted: boolean;
