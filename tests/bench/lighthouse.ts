@@ -14,22 +14,14 @@ import os from "node:os";
 import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse, { type Flags, type Result } from "lighthouse";
+import { chromiumArgs, chromiumPath } from "../support/browser";
 import { openServerDatabase } from "../support/direct-db";
 import { startServer, type RunningServer } from "../support/server";
 import { requireBuild, root, table } from "./support";
 
 /** The Debian chromium; nothing here may download a browser. */
-const chromiumPath = "/usr/bin/chromium";
-const chromiumFlags = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-component-update",
-  "--disable-sync",
-];
+// Lighthouse wants the new headless mode; otherwise the flags every browser test uses.
+const chromiumFlags = chromiumArgs.map((flag) => (flag === "--headless" ? "--headless=new" : flag));
 
 const enforced = ["accessibility", "best-practices", "seo"] as const;
 const categories = ["performance", ...enforced] as const;

@@ -4,10 +4,10 @@
 // the same links, says it was sent automatically (RFC 3834), and every optional one can be
 // unsubscribed from with one click (RFC 8058) — checked through the real HTTP server, without an
 // Origin header, as a mail provider sends it.
-import http from "node:http";
 import { sql } from "drizzle-orm";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawRequest } from "../support/raw-http";
 import { startSmtp } from "../support/smtp";
 import type { RunningServer } from "../support/server";
 
@@ -272,18 +272,8 @@ describe("the digest's excerpts", () => {
 });
 
 describe("one-click unsubscribe through the HTTP server", () => {
-  function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string; location?: string }> {
-    return new Promise((resolve, reject) => {
-      const req = http.request(url, { method: "POST", agent: false, headers: { "Content-Length": Buffer.byteLength(body), ...headers } }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, location: res.headers.location }));
-      });
-      req.on("error", reject);
-      req.end(body);
-    });
-  }
+  const post = (url: string, body: string, headers: Record<string, string>) =>
+    rawRequest(url, { method: "POST", headers: { "Content-Length": Buffer.byteLength(body), ...headers }, body });
   const form = { "Content-Type": "application/x-www-form-urlencoded" };
   const unsubscribePath = (memberEmail: string) => {
     const mail = delivered.find((d) => d.to === memberEmail && header(d.mail, "List-Unsubscribe").length)!;

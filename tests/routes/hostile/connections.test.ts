@@ -10,6 +10,7 @@ import net from "node:net";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translate } from "~/lib/i18n";
+import { rawRequest } from "../../support/raw-http";
 import { startServer, type RunningServer } from "../../support/server";
 
 let server: RunningServer;
@@ -214,18 +215,7 @@ describe("caps on connections", () => {
 });
 
 describe("with PUBLIC_URL set, only its host", () => {
-  function get(path: string, headers: Record<string, string>, method = "GET", body?: string): Promise<{ status: number; body: string; location?: string }> {
-    return new Promise((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port: portOf(site), path, method, headers, agent: false }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, location: res.headers.location }));
-      });
-      req.on("error", reject);
-      req.end(body);
-    });
-  }
+  const get = (path: string, headers: Record<string, string>, method = "GET", body?: string) => rawRequest(`http://127.0.0.1:${portOf(site)}${path}`, { method, headers, body });
 
   it("answers a request for PUBLIC_URL's host (directly or as the proxy's X-Forwarded-Host)", async () => {
     expect((await get("/how-it-works", { Host: "meedoen.test" })).status).toBe(200);
