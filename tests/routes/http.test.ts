@@ -114,12 +114,25 @@ describe("the HTTP server", () => {
     expect(res.status).toBe(413);
   });
 
-  it("answers unknown pages and ids with a friendly 404", async () => {
-    for (const path of ["/does-not-exist", "/initiatives/999999", "/initiatives/abc"]) {
+  it("answers unknown pages and ids with a friendly 404, and logs no stack for them", async () => {
+    let log = "";
+    const listen = (chunk: Buffer) => (log += chunk);
+    server.process.stdout!.on("data", listen);
+    server.process.stderr!.on("data", listen);
+    for (const path of ["/does-not-exist", "/initiatives/999999", "/initiatives/abc", "/wp-login.php", "/.env"]) {
       const res = await fetch(server.url + path);
       expect(res.status, path).toBe(404);
       expect(await res.text()).toContain("Niet gevonden");
     }
+    // A reader who goes away halfway through a page is not a fault either.
+    const gone = new AbortController();
+    const partly = await fetch(`${server.url}/agenda`, { signal: gone.signal });
+    gone.abort();
+    await partly.text().catch(() => "");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server.process.stdout!.off("data", listen);
+    server.process.stderr!.off("data", listen);
+    expect(log).not.toMatch(/No route matches|\n\s+at /);
   });
 
   it("answers malformed form bodies and odd query strings without a 500", async () => {
