@@ -343,6 +343,8 @@ export const outbox = sqliteTable(
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    // Given up: the mail server refused it for good (5xx: no such user) or it failed for days.
+    failedAt: integer("failed_at", { mode: "timestamp_ms" }),
   },
   (t) => [uniqueIndex("outbox_dedupe").on(t.dedupeKey), index("outbox_pending").on(t.sentAt, t.nextAttemptAt)],
 );

@@ -26,6 +26,9 @@ const schema = z.object({
     .default("0")
     .transform((v) => v === "1" || v === "true"),
   SMTP_URL: z.string().optional(),
+  // How long the mail server may take to connect, to greet, or to answer any one step, before
+  // the attempt is given up and tried again later.
+  SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   MAIL_FROM: z.string().default("Meedoen <meedoen@localhost>"),
   // Every this many ms the server logs one "[stats]" line (event-loop delay, memory,
   // connections, bodies being received); 0: never. For benchmarks and for finding a slow moment.

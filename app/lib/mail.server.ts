@@ -109,14 +109,38 @@ let transporter: Transporter | undefined;
 function smtp(): Transporter | null {
   const url = env().SMTP_URL;
   if (!url) return null;
-  // Pooled: one SMTP connection carries many mails instead of one connection per mail.
-  transporter ??= nodemailer.createTransport({ url, pool: true, maxConnections: 2 } as Parameters<typeof nodemailer.createTransport>[0]);
+  // Pooled: one SMTP connection carries many mails instead of one connection per mail. A mail
+  // server that never greets or stops answering is given up on after SMTP_TIMEOUT_MS.
+  const timeout = env().SMTP_TIMEOUT_MS;
+  transporter ??= nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: 2,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   return transporter;
 }
 
 // 1, 2, 4 … minutes, at most 6 hours between attempts.
 function backoffMs(attempts: number) {
   return Math.min(60_000 * 2 ** attempts, 6 * 3_600_000);
+}
+
+/** After this many failed attempts (about two and a half days) a mail is given up. */
+const maxAttempts = 16;
+
+type SmtpError = Error & { responseCode?: number };
+
+/** The mail server said no for good (550 no such user, 554 refused): trying again changes nothing. */
+const isPermanent = (error: SmtpError) => typeof error.responseCode === "number" && error.responseCode >= 500 && error.responseCode < 600;
+/** No answer at all (a timeout, a refused or dropped connection): the next mails would only wait too. */
+const isConnectionFault = (error: SmtpError) => typeof error.responseCode !== "number";
+
+/** The domain of our Message-IDs: the site's, so that a copy sent twice is recognisably the same mail. */
+function messageDomain() {
+  return new URL(siteUrl()).hostname || "localhost";
 }
 
 let delivering = false;
@@ -129,10 +153,10 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
   let sent = 0;
   try {
     const due = db()
-      .select({ id: outbox.id, toAddress: outbox.toAddress, subject: outbox.subject, body: outbox.body, attempts: outbox.attempts, kind: outbox.kind, unsubscribeToken: members.unsubscribeToken, locale: members.locale })
+      .select({ id: outbox.id, toAddress: outbox.toAddress, subject: outbox.subject, body: outbox.body, attempts: outbox.attempts, kind: outbox.kind, createdAt: outbox.createdAt, unsubscribeToken: members.unsubscribeToken, locale: members.locale })
       .from(outbox)
       .leftJoin(members, eq(members.id, outbox.memberId))
-      .where(and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now.getTime())))
+      .where(and(isNull(outbox.sentAt), isNull(outbox.failedAt), lte(outbox.nextAttemptAt, now.getTime())))
       .orderBy(asc(outbox.id))
       .limit(batch)
       .all();
@@ -140,6 +164,9 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
       try {
         const oneClick = mail.unsubscribeToken && optional.has(mail.kind);
         await transport.sendMail({
+          // The same for every attempt: when a server took a mail but the connection dropped
+          // before it said so, the copy sent again is the same message to mail programs.
+          messageId: `<outbox-${mail.id}.${mail.createdAt.getTime()}@${messageDomain()}>`,
           from: env().MAIL_FROM,
           to: mail.toAddress,
           subject: mail.subject,
@@ -156,16 +183,24 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
         });
         db().update(outbox).set({ sentAt: new Date(), lastError: null }).where(eq(outbox.id, mail.id)).run();
         sent++;
-      } catch (error) {
+      } catch (caught) {
+        const error = caught as SmtpError;
+        const message = String(error.message ?? error).slice(0, 500);
+        const giveUp = isPermanent(error) || mail.attempts + 1 >= maxAttempts;
         db()
           .update(outbox)
           .set({
             attempts: sql`${outbox.attempts} + 1`,
             nextAttemptAt: now.getTime() + backoffMs(mail.attempts),
-            lastError: String((error as Error).message ?? error).slice(0, 500),
+            lastError: message,
+            ...(giveUp ? { failedAt: now } : {}),
           })
           .where(eq(outbox.id, mail.id))
           .run();
+        // The operator sees why, without the address (the outbox row has it).
+        if (giveUp) console.warn(`[mail] gave up mail ${mail.id} (${mail.kind}) after ${mail.attempts + 1} attempt(s): ${message.split("\n")[0]}`);
+        // Without a mail server to talk to, the rest of the batch waits for the next round.
+        if (isConnectionFault(error)) break;
       }
     }
   } finally {

@@ -8,7 +8,8 @@ import { queueDueReminders } from "~/models/sessions.server";
 import { recordVoiceChanges } from "~/models/voice.server";
 import { deliverOutbox } from "./mail.server";
 
-export async function runScheduledWork(now = new Date()) {
+/** Everything but sending: quick, synchronous work on the database. */
+export function runScheduledQueueing(now = new Date()) {
   closeDueProposals(now);
   queueProposalReminders(now);
   queueDueReminders(now);
@@ -19,24 +20,27 @@ export async function runScheduledWork(now = new Date()) {
   queueWeeklyDigests(now);
   // Voices start, lapse and are voided with time: the log records it (and the bootstrap's end).
   recordVoiceChanges(now.getTime());
+}
+
+export async function runScheduledWork(now = new Date()) {
+  runScheduledQueueing(now);
   await deliverOutbox(now);
 }
 
 export function startScheduler(intervalMs = Number(process.env.SCHEDULER_INTERVAL_MS ?? 30_000)): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
+  // Sending runs beside the rest and is never waited for: a slow or stuck mail server must not
+  // keep proposals open past their deadline or hold back reminders (deliverOutbox runs one batch
+  // at a time by itself).
+  const tick = () => {
     try {
-      await runScheduledWork();
+      runScheduledQueueing();
     } catch (error) {
       console.error("[scheduler]", error);
-    } finally {
-      running = false;
     }
+    deliverOutbox().catch((error) => console.error("[mail]", error));
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();
-  void tick();
+  tick();
   return () => clearInterval(timer);
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `outbox` ADD `failed_at` integer;
