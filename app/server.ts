@@ -23,6 +23,7 @@ import { translate, type MessageKey } from "~/lib/i18n";
 import { imageNamePattern } from "~/lib/images";
 import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
 import { rememberRouteMatches } from "~/lib/route-matching.server";
+import { checkDatabaseFile, checkOpenDatabase, StartRefused } from "~/lib/preflight.server";
 import { startScheduler } from "~/lib/scheduler.server";
 import { addressKey, countFormFields, formBodyLimit, hasLiveSession, isOneClickUnsubscribe, isPublicHost, isSameOrigin, PerAddress, securityHeaders } from "~/lib/security.server";
 import { acceptsUpload, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
@@ -646,15 +647,29 @@ function logStats(everyMs: number) {
   }, everyMs).unref();
 }
 
-// Open the database (and apply migrations) before accepting the first request, and tidy up
-// after an upload that was cut off by a stop.
-db();
-sweepImages();
-sweepTemporaryUploads(10 * 60_000);
-setInterval(() => sweepTemporaryUploads(), 60 * 60_000).unref();
-const stopScheduler = startScheduler();
-if (config.STATS_INTERVAL_MS) logStats(config.STATS_INTERVAL_MS);
+// The port first: a second start on a port already in use stops here, before it touches the
+// database or the pictures of the server that runs. Then, before the first request is read (all
+// of it synchronous, inside the listening callback), the database file is checked, opened and
+// migrated, and what a stopped upload left behind is tidied up.
+let stopScheduler = () => {};
+server.once("error", (error: NodeJS.ErrnoException) => {
+  console.error(error.code === "EADDRINUSE" ? `[start] Port ${config.PORT} is already in use: is Meedoen already running? Nothing was changed.` : `[start] ${error.message}`);
+  process.exit(1);
+});
 server.listen(config.PORT, config.HOST, () => {
+  try {
+    checkDatabaseFile(config.databasePath, config.imagesDir);
+    checkOpenDatabase(db().$client);
+  } catch (error) {
+    const message = error instanceof StartRefused ? error.message : `The database ${config.databasePath} cannot be opened (${(error as Error).message}): restore the last backup.`;
+    console.error(`[start] ${message}`);
+    process.exit(1);
+  }
+  sweepImages();
+  sweepTemporaryUploads(10 * 60_000);
+  setInterval(() => sweepTemporaryUploads(), 60 * 60_000).unref();
+  stopScheduler = startScheduler();
+  if (config.STATS_INTERVAL_MS) logStats(config.STATS_INTERVAL_MS);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   console.log(`Meedoen is running on http://localhost:${port} (database: ${config.databasePath})`);

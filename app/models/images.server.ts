@@ -72,6 +72,12 @@ export function sweepImages() {
     return;
   }
   const known = new Set(db().all<{ id: string }>(sql`SELECT id FROM images`).map((r) => r.id));
+  // A database that knows no picture at all while pictures lie here is not this folder's (a
+  // restore gone wrong, another network's folder): remove nothing.
+  if (!known.size && names.some((name) => imageNamePattern.test(name))) {
+    console.warn(`[images] the database knows no pictures, but ${env().imagesDir} holds some: none removed.`);
+    return;
+  }
   for (const name of names) {
     const match = imageNamePattern.exec(name);
     if (match && known.has(match[1])) continue;
