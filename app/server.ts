@@ -25,7 +25,7 @@ import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server
 import { rememberRouteMatches } from "~/lib/route-matching.server";
 import { checkDatabaseFile, checkOpenDatabase, StartRefused } from "~/lib/preflight.server";
 import { startScheduler } from "~/lib/scheduler.server";
-import { addressKey, countFormFields, formBodyLimit, hasLiveSession, isOneClickUnsubscribe, isPublicHost, isSameOrigin, PerAddress, securityHeaders } from "~/lib/security.server";
+import { addressKey, countFormFields, formBodyLimit, hasLiveSession, isOneClickUnsubscribe, isPublicHost, isSameOrigin, PerAddress, RenderGate, securityHeaders } from "~/lib/security.server";
 import { acceptsUpload, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
 import { sweepImages } from "~/models/images.server";
 
@@ -402,6 +402,7 @@ function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, upl
  */
 const bodies = new PerAddress(config.MAX_BODIES_PER_ADDRESS, config.MAX_BODIES, config.MAX_BODIES);
 const bodyQueueMs = config.BODY_IDLE_TIMEOUT_MS;
+const renders = new RenderGate(config.MAX_RENDERS, config.MAX_RENDER_QUEUE, 10_000);
 const retrySoon = { headers: { "Retry-After": "5" } };
 
 /** Answers a body that failed while it came in (the reader has stopped reading it). */
@@ -446,6 +447,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   // Set when a body fails while Remix reads it: the failure has been answered, Remix's answer is dropped.
   let answered = false;
   let reader: BodyReader | undefined;
+  let rendering = false;
   try {
     // The health check answers under any name: monitors and proxies ask for 127.0.0.1 or so.
     if (publicUrl && !isPublicHost(requestHost(req), publicUrl) && req.url !== "/healthz") {
@@ -536,11 +538,18 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const nonce = randomBytes(16).toString("base64");
     const render = (asked = request) => handleRequest(asked, { clientAddress: clientAddress(req), nonce, method: req.method, dataRequest: url.pathname.endsWith(".data") });
     const cacheKey = pageCacheKey(req, url);
-    const response = cacheKey
-      ? (cachedPage(cacheKey, nonce, acceptsGzip(req), request.headers.get("if-none-match")) ??
-        // Kept uncompressed (a route may compress its own answer); compressed when it is sent.
-        (await renderAndKeep(cacheKey, nonce, () => render(withoutHeader(request, "accept-encoding")))))
-      : await render();
+    let response = cacheKey ? cachedPage(cacheKey, nonce, acceptsGzip(req), request.headers.get("if-none-match")) : undefined;
+    if (!response) {
+      // A page to make: in turn, so that a burst cannot run the process out of memory.
+      rendering = await renders.enter();
+      if (!rendering) return refuse(req, res, 503, "request.busy", retrySoon);
+      // The client may have gone away while it waited.
+      if (res.closed || req.socket.destroyed) return;
+      response = cacheKey
+        ? // Kept uncompressed (a route may compress its own answer); compressed when it is sent.
+          await renderAndKeep(cacheKey, nonce, () => render(withoutHeader(request, "accept-encoding")))
+        : await render();
+    }
     if (answered) {
       await response.body?.cancel().catch(() => {});
       return;
@@ -557,6 +566,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     }
     console.error(error);
     plainPage(res, 500, "Er ging iets mis aan onze kant.", "Something went wrong on our side.");
+  } finally {
+    if (rendering) renders.leave();
   }
 }
 
@@ -641,7 +652,7 @@ function logStats(everyMs: number) {
     const memory = process.memoryUsage();
     console.log(
       `[stats] loopMax=${ms(delay.max)} loopP99=${ms(delay.percentile(99))} loopMean=${ms(delay.mean)} rss=${mb(memory.rss)} heap=${mb(memory.heapUsed)} ` +
-        `buffers=${mb(memory.arrayBuffers)} connections=${connections.total} refusedConnections=${refusedConnections} shedConnections=${shedConnections} bodies=${bodies.total} waiting=${bodies.queued}`,
+        `buffers=${mb(memory.arrayBuffers)} connections=${connections.total} refusedConnections=${refusedConnections} shedConnections=${shedConnections} bodies=${bodies.total} waiting=${bodies.queued} renders=${renders.inProgress} renderQueue=${renders.queued}`,
     );
     delay.reset();
   }, everyMs).unref();

@@ -39,6 +39,10 @@ const schema = z.object({
   MAX_CONNECTIONS: z.coerce.number().int().min(1).default(8192),
   MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(1024),
   MAX_BODIES: z.coerce.number().int().min(1).default(64),
+  // Pages made at the same moment, and how many requests may wait for their turn (up to 10 s);
+  // past that the server answers 503 at once instead of running out of memory in a burst.
+  MAX_RENDERS: z.coerce.number().int().min(1).default(16),
+  MAX_RENDER_QUEUE: z.coerce.number().int().min(0).default(512),
   MAX_BODIES_PER_ADDRESS: z.coerce.number().int().min(1).default(8),
   // Time for a request's headers; for a text form's body and a picture's; the longest pause in
   // a body; the longest silence on a connection with a request in progress (a picture may wait

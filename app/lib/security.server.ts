@@ -193,3 +193,55 @@ export function securityHeaders(nonce: string, https: boolean): Record<string, s
   if (https) headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains";
   return headers;
 }
+
+/**
+ * Pages being made at one moment: at most `running`, then up to `waiting` wait their turn (first
+ * come, first served) for at most `waitMs`; past that a request is refused at once. A burst of
+ * thousands of requests then costs the memory of a few renders, not of thousands (each render
+ * holds its page and its data until it is sent).
+ */
+export class RenderGate {
+  private active = 0;
+  private readonly queue: ((entered: boolean) => void)[] = [];
+
+  constructor(
+    private readonly running: number,
+    private readonly waiting: number,
+    private readonly waitMs: number,
+  ) {}
+
+  get inProgress() {
+    return this.active;
+  }
+
+  get queued() {
+    return this.queue.length;
+  }
+
+  enter(): Promise<boolean> {
+    if (this.active < this.running) {
+      this.active++;
+      return Promise.resolve(true);
+    }
+    if (this.queue.length >= this.waiting) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const turn = (entered: boolean) => {
+        clearTimeout(timer);
+        resolve(entered);
+      };
+      const timer = setTimeout(() => {
+        const at = this.queue.indexOf(turn);
+        if (at >= 0) this.queue.splice(at, 1);
+        resolve(false);
+      }, this.waitMs);
+      this.queue.push(turn);
+    });
+  }
+
+  leave() {
+    const next = this.queue.shift();
+    // The place passes straight to the next in line.
+    if (next) next(true);
+    else this.active--;
+  }
+}
