@@ -14,16 +14,22 @@
 // Pictures are files named after their content and never change, so copying them needs no lock.
 // They are copied once before the database (so that a picture replaced meanwhile is still
 // caught) and once after it for what was added meanwhile; the folder then holds exactly the
-// pictures the copied database has rows for, and the backup fails if one of them is missing.
-// The folder is renamed into place before the database file: a backup whose .sqlite file
-// exists is complete.
+// pictures the copied database has rows for. A picture that is missing from the live folder
+// too cannot be copied: the backup is still written (the database matters most), the missing
+// files are named in the output and in MISSING.txt in the pictures folder, and the command exits
+// with 3, so that a cron job reports it. The folder is renamed into place before the database
+// file: a backup whose .sqlite file exists is as complete as the live data allowed.
+//
+// What a backup that was killed half-way left behind (".partial" files and folders) is removed
+// by the next run in the same folder, once it is an hour old (a backup still running at the same
+// moment keeps its own).
 //
 // The source is opened with better-sqlite3 directly: no migrations are run on it and nothing is
 // written. It is not opened read-only on purpose: a read-only connection to a WAL database leaves
 // its -wal and -shm files behind, owned by whoever ran the backup (root, from cron), which can
 // stop the server's own user from opening the database afterwards. A read-write connection
 // removes them again when it is the last one to close.
-import { copyFileSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { env } from "~/lib/env.server";
@@ -42,6 +48,27 @@ function formatSize(bytes: number) {
 /** The pictures folder that belongs to a database copy: copy.sqlite → copy-images. */
 function imagesFolderOf(databaseCopy: string) {
   return `${databaseCopy.replace(/\.sqlite$/, "")}-images`;
+}
+
+/** Removes what killed backups left in `folder`: ".partial" files and folders untouched for an hour. */
+function removeStalePartials(folder: string, now = Date.now()) {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!/\.partial(-wal|-shm|-journal)?$/.test(name)) continue;
+    const file = path.join(folder, name);
+    try {
+      if (now - statSync(file).mtimeMs < 3_600_000) continue;
+      rmSync(file, { recursive: true, force: true });
+      console.log(`Removed ${file}, left by a backup that did not finish`);
+    } catch {
+      // Gone meanwhile, or not ours to remove: leave it.
+    }
+  }
 }
 
 function listPictures(folder: string): string[] {
@@ -74,6 +101,7 @@ async function main() {
   const picturesDestination = imagesFolderOf(destination);
   if (existsSync(picturesDestination)) throw new Error(`${picturesDestination} already exists; choose another name.`);
   mkdirSync(path.dirname(destination), { recursive: true });
+  removeStalePartials(path.dirname(destination));
 
   const partial = `${destination}.partial`;
   const picturesPartial = `${picturesDestination}.partial`;
@@ -109,6 +137,7 @@ async function main() {
   let tables: number;
   let initiatives: number | null;
   let pictures: number;
+  let missing: string[];
   try {
     // The copy keeps the source's WAL mode; one file is easier to move around and restore.
     copy.pragma("journal_mode = DELETE");
@@ -123,10 +152,10 @@ async function main() {
     const hasImages = copy.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'images'").get();
     const ids = hasImages ? (copy.prepare("SELECT id FROM images").pluck().all() as string[]) : [];
     const wanted = new Set(ids.flatMap((id) => imageWidths.map((width) => imageFileName(id, width))));
-    const missing = [...wanted].filter((name) => !existsSync(path.join(picturesPartial, name)) && !existsSync(path.join(picturesSource, name)));
-    if (missing.length) throw new Error(`pictures the database refers to are missing from ${picturesSource}:\n  ${missing.join("\n  ")}`);
-    copyPictures(picturesSource, picturesPartial, [...wanted]);
+    missing = [...wanted].filter((name) => !existsSync(path.join(picturesPartial, name)) && !existsSync(path.join(picturesSource, name)));
+    copyPictures(picturesSource, picturesPartial, [...wanted].filter((name) => !missing.includes(name)));
     for (const name of listPictures(picturesPartial)) if (!wanted.has(name)) rmSync(path.join(picturesPartial, name));
+    if (missing.length) writeFileSync(path.join(picturesPartial, "MISSING.txt"), `Missing from ${picturesSource} when this backup was made:\n${missing.join("\n")}\n`);
     pictures = ids.length;
   } catch (error) {
     copy.close();
@@ -145,7 +174,11 @@ async function main() {
       `, integrity check ok (${seconds} s)`,
   );
   console.log(`Pictures copied to ${picturesDestination}`);
-  console.log(`  ${pictures} pictures, ${pictures * imageWidths.length} files`);
+  console.log(`  ${pictures} pictures, ${pictures * imageWidths.length - missing.length} files`);
+  if (missing.length) {
+    console.error(`Warning: ${missing.length} picture file(s) the database refers to are missing from ${picturesSource} and are not in this backup:\n  ${missing.join("\n  ")}`);
+    process.exitCode = 3;
+  }
 }
 
 main().catch((error) => {

@@ -2,7 +2,7 @@
 // Both run as child processes, exactly as `npm run backup` and `npm run seed` run them.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -173,19 +173,51 @@ describe("npm run backup with pictures", () => {
     }
   });
 
-  it("fails, leaving nothing behind, when a picture the database refers to is missing", async () => {
+  it("still writes the database and the other pictures when one picture is missing, names it, and exits with 3", async () => {
     const missing = path.join(live(), `${covers[0]}-400.webp`);
     const kept = readFileSync(missing);
     rmSync(missing);
     try {
       const copy = tempFile("backup-missing-picture");
       await expect(run("npx", ["tsx", "db/backup.ts", copy], { cwd: root, env: backupEnv() })).rejects.toMatchObject({
-        code: 1,
+        code: 3,
         stderr: expect.stringContaining(`${covers[0]}-400.webp`),
       });
-      for (const leftover of [copy, `${copy}.partial`, picturesOf(copy), `${picturesOf(copy)}.partial`]) expect(existsSync(leftover), leftover).toBe(false);
+      // The database copy is whole; every other picture is there; the missing one is named.
+      const restored = new Database(copy, { readonly: true });
+      expect(restored.prepare("PRAGMA integrity_check").pluck().get()).toBe("ok");
+      expect(restored.prepare("SELECT count(*) FROM images").pluck().get()).toBe(covers.length);
+      restored.close();
+      const files = readdirSync(picturesOf(copy));
+      expect(files).toContain(`${covers[0]}-1200.webp`);
+      expect(files).not.toContain(`${covers[0]}-400.webp`);
+      expect(files.filter((f) => f.endsWith(".webp"))).toHaveLength(covers.length * 2 - 1);
+      expect(readFileSync(path.join(picturesOf(copy), "MISSING.txt"), "utf8")).toContain(`${covers[0]}-400.webp`);
+      for (const leftover of [`${copy}.partial`, `${picturesOf(copy)}.partial`]) expect(existsSync(leftover), leftover).toBe(false);
     } finally {
       writeFileSync(missing, kept);
+    }
+  });
+
+  it("removes what an earlier, killed backup left behind, but not a backup running now", async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "meedoen-backups-"));
+    try {
+      const old = path.join(folder, "meedoen-20260101-030000.sqlite.partial");
+      const oldPictures = path.join(folder, "meedoen-20260101-030000-images.partial");
+      const running = path.join(folder, "meedoen-20260102-030000.sqlite.partial");
+      writeFileSync(old, "half a database");
+      writeFileSync(`${old}-journal`, "journal");
+      mkdirSync(oldPictures);
+      writeFileSync(path.join(oldPictures, `${covers[0]}-400.webp`), "half a picture");
+      writeFileSync(running, "being written");
+      const anHourAgo = new Date(Date.now() - 2 * 3_600_000);
+      for (const file of [old, `${old}-journal`, oldPictures]) utimesSync(file, anHourAgo, anHourAgo);
+      const copy = path.join(folder, "meedoen-today.sqlite");
+      const { stdout } = await run("npx", ["tsx", "db/backup.ts", copy], { cwd: root, env: backupEnv() });
+      expect(stdout).toContain("did not finish");
+      expect(readdirSync(folder).sort()).toEqual(["meedoen-20260102-030000.sqlite.partial", "meedoen-today-images", "meedoen-today.sqlite"]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });
