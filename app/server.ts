@@ -23,6 +23,7 @@ import { translate, type MessageKey } from "~/lib/i18n";
 import { imageNamePattern } from "~/lib/images";
 import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
 import { rememberRouteMatches } from "~/lib/route-matching.server";
+import { logFault } from "~/lib/fault-log.server";
 import { checkDatabaseFile, checkOpenDatabase, StartRefused } from "~/lib/preflight.server";
 import { startScheduler } from "~/lib/scheduler.server";
 import { addressKey, countFormFields, formBodyLimit, hasLiveSession, isOneClickUnsubscribe, isPublicHost, isSameOrigin, PerAddress, RenderGate, securityHeaders } from "~/lib/security.server";
@@ -564,7 +565,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
       res.destroy();
       return;
     }
-    console.error(error);
+    logFault(error);
     plainPage(res, 500, "Er ging iets mis aan onze kant.", "Something went wrong on our side.");
   } finally {
     if (rendering) renders.leave();
