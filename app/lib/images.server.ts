@@ -2,7 +2,7 @@
 // name or the type the browser claims; decoded and re-encoded by sharp (libvips) as WebP in two
 // widths without any metadata; stored as files named after the hash of their content.
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { HeadersFunction } from "@remix-run/node";
 import type { Metadata } from "sharp";
@@ -279,14 +279,20 @@ export function imagePath(id: string, width: ImageWidth): string {
  */
 export function writeImageFiles(image: ProcessedImage) {
   mkdirSync(env().imagesDir, { recursive: true });
+  // Files this call put in place: when a later one fails (a full disk), they go again, so that no
+  // half a picture stays behind (one that was there before, the same picture uploaded earlier, stays).
+  const placed: string[] = [];
   for (const file of image.files) {
     const final = imagePath(image.id, file.width);
     const temporary = `${final}.${randomBytes(6).toString("hex")}.tmp`;
     try {
+      const existed = existsSync(final);
       writeFileSync(temporary, file.data, { flag: "wx" });
       renameSync(temporary, final);
+      if (!existed) placed.push(final);
     } catch (error) {
       rmSync(temporary, { force: true });
+      for (const done of placed) rmSync(done, { force: true });
       throw error;
     }
   }
