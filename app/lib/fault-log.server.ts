@@ -11,6 +11,12 @@ export function isStorageFault(error: unknown): boolean {
 const everyMs = 60_000;
 let lastLine = Number.NEGATIVE_INFINITY;
 let refusedSince = 0;
+let lastFault: { at: number; code: string } | null = null;
+
+/** The last storage fault of the past minute, for /healthz: a server that cannot write is not well. */
+export function recentStorageFault(now = Date.now()) {
+  return lastFault && now - lastFault.at < everyMs ? lastFault : null;
+}
 
 export function logFault(error: unknown, now = Date.now()) {
   if (!isStorageFault(error)) {
@@ -18,8 +24,9 @@ export function logFault(error: unknown, now = Date.now()) {
     return;
   }
   refusedSince++;
-  if (now - lastLine < everyMs) return;
   const { code, message } = error as { code: string; message?: string };
+  lastFault = { at: now, code };
+  if (now - lastLine < everyMs) return;
   console.error(`[storage] ${code}: ${message ?? ""} (${refusedSince} request(s) refused since the last line like this; is the disk full?)`);
   lastLine = now;
   refusedSince = 0;

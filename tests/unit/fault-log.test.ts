@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { isStorageFault, logFault } from "~/lib/fault-log.server";
+import { isStorageFault, logFault, recentStorageFault } from "~/lib/fault-log.server";
 
 const full = () => Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
 
@@ -26,6 +26,9 @@ describe("the fault log", () => {
     const lines = error.mock.calls.map((call) => String(call[0]));
     expect(lines[1]).toMatch(/^\[storage\] SQLITE_FULL: database or disk is full \(1218 request\(s\) refused/);
     expect(lines.join("\n")).not.toMatch(/\n\s+at /);
+    // /healthz says so for a minute after the last one.
+    expect(recentStorageFault(start + 61_000 + 59_000)).toMatchObject({ code: "SQLITE_FULL" });
+    expect(recentStorageFault(start + 61_000 + 60_001)).toBeNull();
   });
 
   it("still writes a bug in full, with its stack", () => {
