@@ -71,7 +71,8 @@ describe("a burst of requests for pages that must be made", () => {
     expect(atOnce.lines).toBeGreaterThan(3);
     expect(atOnce.renders).toBe(16);
     expect(atOnce.queue).toBeLessThanOrEqual(512);
-    expect(Object.keys(tally).every((status) => status === "404" || status === "503")).toBe(true);
+    // A connection the system's listen queue had no room for is reset before the server sees it.
+    expect(Object.keys(tally).every((status) => ["404", "503", "reset"].includes(status))).toBe(true);
     expect(tally["404"]).toBeGreaterThan(100);
     expect(server.process.exitCode).toBeNull();
     expect(peak).toBeLessThan(400);
@@ -84,7 +85,7 @@ describe("a burst of requests for pages that must be made", () => {
     console.info(`[burst] 2000 × member home: ${JSON.stringify(tally)}, RSS peak ${peak.toFixed(0)} MB, at once ${JSON.stringify(atOnce)}`);
     expect(atOnce.renders).toBeLessThanOrEqual(16);
     expect(atOnce.queue).toBeLessThanOrEqual(512);
-    expect(Object.keys(tally).every((status) => status === "200" || status === "503")).toBe(true);
+    expect(Object.keys(tally).every((status) => ["200", "503", "reset"].includes(status))).toBe(true);
     expect(tally["200"]).toBeGreaterThan(50);
     expect(server.process.exitCode).toBeNull();
     expect(peak).toBeLessThan(400);
