@@ -18,7 +18,10 @@ import { env } from "~/lib/env.server";
 import { createInitiative, initiativeInput } from "~/models/initiatives.server";
 import { checkIn, enrol, markAttendance, register, setInterest } from "~/models/registrations.server";
 import { recordVoiceChanges } from "~/models/voice.server";
-import { addSession } from "~/models/sessions.server";
+import { addSeries, addSession, venuesById } from "~/models/sessions.server";
+import { seriesOccurrences } from "~/lib/series";
+import { toLocalDateTimeInput } from "~/lib/time";
+import { createVenue, venueInput } from "~/models/venues.server";
 import { postOutcome } from "~/models/contributions.server";
 import { postNow, profileInput, updateProfile } from "~/models/profiles.server";
 import { createMember, normaliseEmail } from "~/models/members.server";
@@ -492,6 +495,47 @@ function seedProfiles(ids: Map<string, string>, now: Date) {
   });
 }
 
+// Places where the demo network meets (issue 14): three organisations' rooms and a café that is
+// nobody's; the demo sessions held there are linked to them by their place.
+const demoVenues = [
+  { by: "Gerrit", organisation: org.bibliotheek, name: "Bibliotheek De Leeshoek", address: "Marktplein 3, Lindenveen", places: "Bibliotheek De Leeshoek%", access: { stepFree: "on", hearingLoop: "on", publicTransport: "on" }, routeNotes: "Ingang aan het plein; het leercentrum is op de eerste verdieping (lift achter de balie)." },
+  { by: "Yara", organisation: org.buurthuis, name: "Buurthuis De Kastanje", address: "Kastanjelaan 14, Lindenveen", places: "Buurthuis De Kastanje%", access: { stepFree: "on", parking: "on" }, routeNotes: "Bel bij de zij-ingang als de voordeur dicht is." },
+  { by: "Pieter", organisation: "GGZ Lindenveen", name: "GGZ-locatie Stationsweg", address: "Stationsweg 12, Lindenveen", places: "GGZ-locatie%", access: { publicTransport: "on", parking: "on" }, routeNotes: "Twee minuten lopen van het station; meld je bij de receptie." },
+  { by: "Anna", organisation: "", name: "Café De Zwaan", address: "Kerkstraat 2, Lindenveen", places: "Lindenveen-Noord", access: { stepFree: "on" }, routeNotes: "Achterzaal, via het café." },
+];
+
+function seedVenues(ids: Map<string, string>, now: Date) {
+  const venueIds: number[] = [];
+  for (const v of demoVenues) {
+    const input = venueInput.parse({ name: v.name, organisation: v.organisation, address: v.address, routeNotes: v.routeNotes, accessNotes: "", ...v.access });
+    const saved = createVenue(ids.get(v.by)!, input, now.getTime());
+    if (!saved.ok) throw new Error(`demo venue ${v.name} was not added`);
+    db().$client.prepare("UPDATE sessions SET venue_id = ? WHERE place LIKE ? AND venue_id IS NULL").run(saved.id, v.places);
+    venueIds.push(saved.id);
+  }
+  return venueIds;
+}
+
+/**
+ * Anna's intervision goes on as a series (issue 14): six evenings every two weeks from two weeks
+ * ahead, each at the next organisation's venue, and the fourth one online.
+ */
+function seedSeries(ids: Map<string, string>, venueIds: number[], now: Date) {
+  const anna = ids.get("Anna")!;
+  const initiativeId = db().$client.prepare("SELECT id FROM initiatives WHERE title LIKE 'Intervisie wijkteams%'").pluck().get() as number;
+  const zone = env().TZ_COMMUNITY;
+  const day = toLocalDateTimeInput(new Date(now.getTime() + 14 * 86_400_000), zone).slice(0, 10);
+  const series = seriesOccurrences({ startsAt: `${day}T19:30`, endsAt: `${day}T21:30`, repeat: "biweekly", count: 6 }, zone, 52);
+  if (!series.ok) throw new Error("the demo series could not be made");
+  const picked = venuesById(venueIds.slice(0, 3));
+  const venues = venueIds.slice(0, 3).map((id) => picked.get(id)!);
+  const [first] = series.occurrences;
+  const sessionIds = addSeries(initiativeId, anna, { startsAt: first.startsAt, endsAt: first.endsAt, place: "", hostOrganisation: "", capacity: 12, venues, occurrences: series.occurrences }, now);
+  db().$client
+    .prepare("UPDATE sessions SET mode = 'online', online_url = 'https://meet.jit.si/meedoen-intervisie-lindenveen', venue_id = NULL, place = '' WHERE id = ?")
+    .run(sessionIds[3]);
+}
+
 const firstDemoDaysAgo = Math.max(...demoInitiatives.map((i) => i.daysAgo));
 
 function demoEmails() {
@@ -537,6 +581,7 @@ async function seedDemoNetwork(now: Date, counts: BulkCounts) {
       seedSessions(initiativeId, item, memberId, [...ids.values()], founders.map((f) => ids.get(f)!), at, now);
     }
     seedProfiles(ids, now);
+    seedSeries(ids, seedVenues(ids, now), now);
     // What the meetings gave: voices started, held back by the growth brake, the bootstrap's end.
     recordVoiceChanges(now.getTime());
     // Demo addresses do not exist: never send the mails the demo activity queued.

@@ -16,6 +16,8 @@ export function subjectPath(entry: Pick<LogListEntry, "subjectType" | "subjectId
       return `/members/${entry.subjectId}`;
     case "rules":
       return "/rules";
+    case "organisation":
+      return `/organisations/${encodeURIComponent(entry.subjectId)}`;
     default:
       return null;
   }

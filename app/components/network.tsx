@@ -3,15 +3,18 @@
 import { Link } from "@remix-run/react";
 import { labelLines, type MapLayout } from "~/lib/network-layout";
 import { useT } from "~/lib/i18n/react";
+import { organisationPath } from "~/lib/organisation-links";
 
 type Month = { month: string; sessions: number; attendance: number };
 type Organisation = { name: string; members: number; voices: number };
 
 export const betweenHref = (a: string, b: string) => `/network?${new URLSearchParams({ between: a, and: b })}#samen`;
-const organisationHref = (name: string) => `/members?${new URLSearchParams({ organisation: name })}`;
+/** Names link to the organisation's page when its address is known, else to its people in the directory. */
+export type Slugs = Record<string, string>;
+export const organisationHref = (name: string, slugs?: Slugs) => (slugs?.[name] ? organisationPath(slugs[name]) : `/members?${new URLSearchParams({ organisation: name })}`);
 
 /** The map of cross-connections: organisations on a circle, a line (a link) for every pair that worked together. */
-export function NetworkMap({ layout, titleId, descriptionId, selected }: { layout: MapLayout; titleId: string; descriptionId: string; selected?: { a: string; b: string } | null }) {
+export function NetworkMap({ layout, titleId, descriptionId, selected, slugs }: { layout: MapLayout; titleId: string; descriptionId: string; selected?: { a: string; b: string } | null; slugs?: Slugs }) {
   const t = useT();
   const lineLabel = (a: string, b: string, n: number) => (n === 1 ? t("network.map.line.one", { a, b }) : t("network.map.line", { a, b, n }));
   return (
@@ -43,7 +46,7 @@ export function NetworkMap({ layout, titleId, descriptionId, selected }: { layou
           const name = node.name.length > 32 ? `${node.name.slice(0, 31)}…` : node.name;
           if (layout.radial) {
             return (
-              <a key={node.name} href={organisationHref(node.name)}>
+              <a key={node.name} href={organisationHref(node.name, slugs)}>
                 <circle cx={node.x} cy={node.y} r={node.radius} className="node" />
                 <text
                   x={node.x}
@@ -68,7 +71,7 @@ export function NetworkMap({ layout, titleId, descriptionId, selected }: { layou
           // Two lines: centred on the dot's level, or growing away from the circle at the top and bottom.
           const firstDy = lines.length === 1 ? 0.35 : dy < -0.8 ? -0.85 : dy > 0.8 ? 0.95 : -0.25;
           return (
-            <a key={node.name} href={organisationHref(node.name)}>
+            <a key={node.name} href={organisationHref(node.name, slugs)}>
               <title>{node.name}</title>
               <circle cx={node.x} cy={node.y} r={node.radius} className="node" />
               <text x={x} y={node.y + dy * (offset + 6)} className="node-label" textAnchor={anchor}>
@@ -188,7 +191,7 @@ export function OrganisationBars({ organisations, title }: { organisations: Orga
   );
 }
 
-export function OrganisationTable({ organisations }: { organisations: Organisation[] }) {
+export function OrganisationTable({ organisations, slugs }: { organisations: Organisation[]; slugs?: Slugs }) {
   const t = useT();
   return (
     <table className="data-table">
@@ -204,7 +207,7 @@ export function OrganisationTable({ organisations }: { organisations: Organisati
         {organisations.map((o) => (
           <tr key={o.name}>
             <th scope="row">
-              <Link to={organisationHref(o.name)}>{o.name}</Link>
+              <Link to={organisationHref(o.name, slugs)}>{o.name}</Link>
             </th>
             <td>{o.members}</td>
             <td>{o.voices}</td>
@@ -219,7 +222,7 @@ export function OrganisationTable({ organisations }: { organisations: Organisati
  * "Works with …": an initiative's or an organisation's own part of the map (the organisations
  * and the lines between them, weighted as on the whole map), with the same names as a list.
  */
-export function MapPart({ heading, layout, organisation, partners }: { heading: string; layout: MapLayout; organisation?: string; partners: { name: string; weight?: number }[] }) {
+export function MapPart({ heading, layout, organisation, partners, slugs }: { heading: string; layout: MapLayout; organisation?: string; partners: { name: string; weight?: number }[]; slugs?: Slugs }) {
   const t = useT();
   if (!partners.length) return null;
   return (
@@ -227,7 +230,7 @@ export function MapPart({ heading, layout, organisation, partners }: { heading: 
       <h2 id="works-with-title">{heading}</h2>
       {layout.links.length ? (
         <div className="map-frame small" tabIndex={0} role="region" aria-label={heading}>
-          <NetworkMap layout={layout} titleId="works-with-title" descriptionId="works-with-list" />
+          <NetworkMap layout={layout} titleId="works-with-title" descriptionId="works-with-list" slugs={slugs} />
         </div>
       ) : null}
       <ul className="partner-list" id="works-with-list">
@@ -238,7 +241,7 @@ export function MapPart({ heading, layout, organisation, partners }: { heading: 
                 {p.name} <span className="muted">({p.weight === 1 ? t("network.shared.one") : t("network.shared", { n: p.weight })})</span>
               </Link>
             ) : (
-              <Link to={organisationHref(p.name)}>{p.name}</Link>
+              <Link to={organisationHref(p.name, slugs)}>{p.name}</Link>
             )}
           </li>
         ))}
@@ -247,5 +250,62 @@ export function MapPart({ heading, layout, organisation, partners }: { heading: 
         <Link to="/network">{t("network.worksWith.more")}</Link>
       </p>
     </section>
+  );
+}
+
+type MeetingPlace = { organisation: string | null; slug: string | null; sessions: number; venues: number };
+
+/** "Where we met": a bar per organisation whose venues the network met at (the table next to it has the figures). */
+export function MeetingPlaceBars({ places, title }: { places: MeetingPlace[]; title: string }) {
+  const t = useT();
+  const row = 26;
+  const labelWidth = 170;
+  const width = 360;
+  const max = Math.max(1, ...places.map((p) => p.sessions));
+  const barSpace = width - labelWidth - 34;
+  const height = places.length * row + 8;
+  return (
+    <svg className="bar-chart places" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title}>
+      {places.map((p, i) => {
+        const y = 4 + i * row;
+        const name = p.organisation ?? t("network.places.elsewhere");
+        return (
+          <g key={p.slug ?? "-"}>
+            <text x={labelWidth - 6} y={y + 14} textAnchor="end" className="axis-label">
+              {name.length > 26 ? `${name.slice(0, 25)}…` : name}
+            </text>
+            <rect x={labelWidth} y={y + 2} width={(barSpace * p.sessions) / max} height={row - 8} className="bar" />
+            <text x={labelWidth + (barSpace * p.sessions) / max + 4} y={y + 14} className="axis-label">
+              {p.sessions}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+export function MeetingPlaceTable({ places }: { places: MeetingPlace[] }) {
+  const t = useT();
+  return (
+    <table className="data-table">
+      <caption className="visually-hidden">{t("network.places.title")}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t("network.col.organisation")}</th>
+          <th scope="col">{t("network.col.venues")}</th>
+          <th scope="col">{t("network.col.sessions")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {places.map((p) => (
+          <tr key={p.slug ?? "-"}>
+            <th scope="row">{p.slug ? <Link to={organisationPath(p.slug)}>{p.organisation}</Link> : t("network.places.elsewhere")}</th>
+            <td>{p.venues}</td>
+            <td>{p.sessions}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,23 +1,131 @@
 import { Form, useNavigation } from "@remix-run/react";
-import { Field, FormError } from "~/components/field";
+import { ChoiceError, choiceErrorProps, Field, FormError } from "~/components/field";
 import type { FieldErrors } from "~/lib/forms";
 import { useT, useTimeZone } from "~/lib/i18n/react";
+import type { VenueGroup } from "~/models/sessions.types";
 
-export type SessionFormValues = Partial<Record<"startsAt" | "endsAt" | "place" | "hostOrganisation" | "capacity", string>>;
+export type SessionFormValues = Partial<
+  Record<"startsAt" | "endsAt" | "place" | "hostOrganisation" | "capacity" | "mode" | "onlineUrl" | "venueIds" | "repeat" | "count" | "scope", string>
+>;
 
-export function SessionForm({ values, errors, submitLabel, action }: { values?: SessionFormValues; errors?: FieldErrors; submitLabel: string; action?: string }) {
+const modes = ["onsite", "online", "hybrid"] as const;
+const repeatChoices = ["none", "weekly", "biweekly", "monthly-weekday", "monthly-day"] as const;
+// Selects for venues that take turns after the first; a host with more in mind adds the series again.
+const rotationSlots = [2, 3, 4, 5];
+
+type SessionFormProps = {
+  values?: SessionFormValues;
+  errors?: FieldErrors;
+  submitLabel: string;
+  action?: string;
+  venues: VenueGroup[];
+  /** Adding: the session can be repeated as a series. */
+  series?: { max: number };
+  /** Editing a session of a series with later sessions: the choice to change those too. */
+  scopeChoice?: boolean;
+};
+
+function VenueOptions({ venues }: { venues: VenueGroup[] }) {
+  const t = useT();
+  return (
+    <>
+      {venues.map((group) => (
+        <optgroup key={group.organisation ?? ""} label={group.organisation ?? t("session.venue.noOrganisation")}>
+          {group.venues.map((v) => (
+            <option key={v.id} value={String(v.id)}>
+              {v.address ? `${v.name} (${v.address})` : v.name}
+            </option>
+          ))}
+        </optgroup>
+      ))}
+    </>
+  );
+}
+
+export function SessionForm({ values, errors, submitLabel, action, venues, series, scopeChoice }: SessionFormProps) {
   const t = useT();
   const zone = useTimeZone();
   const busy = useNavigation().state === "submitting";
+  const venueIds = (values?.venueIds ?? "").split(",");
+  const mode = values?.mode ?? "onsite";
+  // The list of venues is checked as one field; its error shows at the first select.
+  const visibleErrors = errors?.venueIds ? { ...errors, venueId: errors.venueId ?? errors.venueIds } : errors;
   return (
     <Form method="post" action={action} noValidate className="stack">
       <FormError errors={errors} />
       <p className="hint">{t("session.timesHint", { zone })}</p>
       <Field name="startsAt" type="datetime-local" label={t("session.startsAt")} errors={errors} defaultValue={values?.startsAt} required />
       <Field name="endsAt" type="datetime-local" label={t("session.endsAt")} errors={errors} defaultValue={values?.endsAt} required />
-      <Field name="place" label={t("session.place")} errors={errors} defaultValue={values?.place} maxLength={200} />
+      <fieldset className="field" {...choiceErrorProps("mode", errors)}>
+        <legend>{t("session.mode")}</legend>
+        <div className="choices">
+          {modes.map((m) => (
+            <label key={m} className="choice">
+              <input type="radio" name="mode" value={m} defaultChecked={mode === m} />
+              <span>{t(m === "online" ? "session.mode.online" : m === "hybrid" ? "session.mode.hybrid" : "session.mode.onsite")}</span>
+            </label>
+          ))}
+        </div>
+        <ChoiceError name="mode" errors={errors} />
+      </fieldset>
+      {venues.length ? (
+        <Field name="venueId" label={t("session.venue")} hint={t("session.venue.hint")} errors={visibleErrors}>
+          <select id="field-venueId" name="venueId" defaultValue={venueIds[0] ?? ""}>
+            <option value="">{t("session.venue.other")}</option>
+            <VenueOptions venues={venues} />
+          </select>
+        </Field>
+      ) : null}
+      <Field name="place" label={t("session.place")} hint={venues.length ? t("session.place.otherHint") : undefined} errors={errors} defaultValue={values?.place} maxLength={200} />
+      <Field name="onlineUrl" type="url" label={t("session.onlineUrl")} hint={t("session.onlineUrl.hint")} errors={errors} defaultValue={values?.onlineUrl} maxLength={500} />
       <Field name="hostOrganisation" label={t("session.hostOrganisation")} hint={t("session.hostOrganisation.hint")} errors={errors} defaultValue={values?.hostOrganisation} maxLength={120} />
       <Field name="capacity" type="number" inputMode="numeric" label={t("session.capacity")} hint={t("session.capacity.hint")} errors={errors} defaultValue={values?.capacity} />
+      {series ? (
+        <>
+          <fieldset className="field" {...choiceErrorProps("repeat", errors)}>
+            <legend>{t("session.repeat")}</legend>
+            <div className="choices">
+              {repeatChoices.map((r) => (
+                <label key={r} className="choice">
+                  <input type="radio" name="repeat" value={r} defaultChecked={(values?.repeat ?? "none") === r} />
+                  <span>{t(`session.repeat.${r}`)}</span>
+                </label>
+              ))}
+            </div>
+            <ChoiceError name="repeat" errors={errors} />
+          </fieldset>
+          <Field name="count" type="number" inputMode="numeric" label={t("session.count")} hint={t("session.count.hint", { max: series.max })} errors={errors} defaultValue={values?.count ?? "1"} />
+          {venues.length ? (
+            <fieldset className="field">
+              <legend>{t("session.rotation")}</legend>
+              <p className="hint">{t("session.rotation.hint")}</p>
+              {rotationSlots.map((n, i) => (
+                <div className="field" key={n}>
+                  <label htmlFor={`field-venueId-${n}`}>{t("session.rotation.slot", { n })}</label>
+                  <select id={`field-venueId-${n}`} name="venueId" defaultValue={venueIds[i + 1] ?? ""}>
+                    <option value="">{t("session.rotation.none")}</option>
+                    <VenueOptions venues={venues} />
+                  </select>
+                </div>
+              ))}
+            </fieldset>
+          ) : null}
+        </>
+      ) : null}
+      {scopeChoice ? (
+        <fieldset className="field" {...choiceErrorProps("scope", errors)}>
+          <legend>{t("session.scope")}</legend>
+          <div className="choices">
+            {(["this", "later"] as const).map((s) => (
+              <label key={s} className="choice">
+                <input type="radio" name="scope" value={s} defaultChecked={(values?.scope ?? "this") === s} />
+                <span>{t(s === "this" ? "session.scope.this" : "session.scope.later")}</span>
+              </label>
+            ))}
+          </div>
+          <ChoiceError name="scope" errors={errors} />
+        </fieldset>
+      ) : null}
       <button type="submit" className="button" disabled={busy}>
         {submitLabel}
       </button>

@@ -3,6 +3,12 @@ import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
 import type { SessionSummary } from "~/models/sessions.server";
 
+/** On site, online, or both, in words. */
+export function ModeText({ mode }: { mode: "onsite" | "online" | "hybrid" }) {
+  const t = useT();
+  return <>{t(mode === "online" ? "session.mode.online" : mode === "hybrid" ? "session.mode.hybrid" : "session.mode.onsite")}</>;
+}
+
 export function PlacesText({ registered, capacity, waitlisted = 0 }: { registered: number; capacity: number | null; waitlisted?: number }) {
   const t = useT();
   return (
@@ -63,8 +69,9 @@ export function SessionList({ sessions, loggedIn, redirectTo, now }: { sessions:
             <Link to={`/sessions/${session.id}`}>{formatTimeRange(session.startsAt, session.endsAt, locale, timeZone)}</Link>
           </p>
           <p className="muted">
-            {[session.place, session.hostOrganisation].filter(Boolean).join(" · ")}
-            {session.place || session.hostOrganisation ? <br /> : null}
+            <ModeText mode={session.mode} />
+            {[session.place, session.hostOrganisation].filter(Boolean).map((part) => ` · ${part}`)}
+            <br />
             <PlacesText registered={session.registered} capacity={session.capacity} waitlisted={session.waitlisted} />
           </p>
           <RegistrationControls session={session} loggedIn={loggedIn} redirectTo={redirectTo} now={now} />

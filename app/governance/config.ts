@@ -82,6 +82,8 @@ export type RateLimitRule = { limit: number; windowMinutes: number };
 // Course sessions and attendance (product.md; attendance gives a voice, §1).
 export const sessionRules = {
   capacityMax: 10_000,
+  // A series of sessions added at once: at most a year of weekly meetings (issue 14).
+  seriesMax: 52,
   // A session lasts at most this long (a weekend retreat fits; a course is several sessions).
   maxLengthDays: 14,
   // Check-in is open from this long before the start …
@@ -91,4 +93,22 @@ export const sessionRules = {
   checkinCodeLength: 6,
   checkinAttemptsPerSession: { limit: 10, windowMinutes: 60 },
   reminderHoursBefore: 24,
+} as const;
+
+// Organisations and venues (issue 14). Adding a name or a place is posting, not a right over
+// anything; these limits only keep one account from flooding the lists.
+export const organisationRules = {
+  nameMax: 120,
+  newPerMemberPerDay: { limit: 5, windowMinutes: 24 * 60 },
+  // The most names the pick list (<datalist>) offers; a longer list is typed, not scrolled.
+  pickListSize: 500,
+  // The explanation that goes with a proposal to merge two spellings.
+  mergeReasonMax: 2000,
+} as const;
+
+export const venueRules = {
+  nameMax: 120,
+  addressMax: 200,
+  notesMax: 1000,
+  newPerMemberPerDay: { limit: 20, windowMinutes: 24 * 60 },
 } as const;

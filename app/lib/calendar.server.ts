@@ -13,6 +13,9 @@ export type CalendarSession = {
   endsAt: number;
   place: string;
   hostOrganisation: string;
+  mode?: "onsite" | "online" | "hybrid";
+  /** Only in a member's own calendar, for sessions they may join (issue 14). */
+  onlineUrl?: string;
   cancelled: boolean;
   updatedAt?: number;
 };
@@ -51,8 +54,9 @@ function eventLines(sessions: CalendarSession[], origin: string): string[] {
   const events: EventAttributes[] = sessions.map((s) => ({
     uid: `session-${s.id}@${host}`,
     title: plainText(s.cancelled ? `✕ ${s.title}` : s.title),
-    description: plainText([s.summary, s.hostOrganisation, `${origin}/sessions/${s.id}`].filter(Boolean).join("\n\n")),
-    location: plainText(s.place) || undefined,
+    description: plainText([s.summary, s.hostOrganisation, s.onlineUrl ? `Online: ${s.onlineUrl}` : "", `${origin}/sessions/${s.id}`].filter(Boolean).join("\n\n")),
+    // An online session's place is the call: its link where it may be seen, else just "Online".
+    location: plainText(s.mode === "online" ? s.onlineUrl || s.place || "Online" : s.place) || undefined,
     url: `${origin}/sessions/${s.id}`,
     start: s.startsAt,
     startInputType: "utc",

@@ -33,7 +33,7 @@ export function checkDatabaseFile(databasePath: string, imagesDir: string) {
       accessSync(databasePath, constants.R_OK | constants.W_OK);
       accessSync(path.dirname(databasePath), constants.W_OK);
     } catch {
-      throw new StartRefused(`The database ${databasePath} (or its folder) cannot be written by this user. Check its owner and permissions.`);
+      throw new StartRefused(`The database ${databasePath} (or its folder) cannot be written by this user. Check who owns it and its permissions.`);
     }
     return;
   }

@@ -38,12 +38,13 @@ export type LogAction =
   | "content.kept-hidden"
   | "posting.held"
   | "posting.restored"
-  | "rules.changed";
+  | "rules.changed"
+  | "organisation.merged";
 
 export type LogInput = {
   action: LogAction;
   actorId: string | null;
-  subjectType: "initiative" | "session" | "member" | "proposal" | "rules" | "network";
+  subjectType: "initiative" | "session" | "member" | "proposal" | "rules" | "network" | "organisation";
   subjectId: string | number;
   detail?: Record<string, unknown>;
   at?: Date;
@@ -121,6 +122,7 @@ export function listLog(filter: { group?: LogGroup; subjectType?: string; subjec
           WHEN 'session' THEN (SELECT i.title FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = l.subject_id)
           WHEN 'proposal' THEN (SELECT title FROM proposals WHERE id = l.subject_id)
           WHEN 'member' THEN (SELECT CASE WHEN deleted_at IS NULL THEN display_name ELSE '—' END FROM members WHERE id = l.subject_id)
+          WHEN 'organisation' THEN (SELECT name FROM organisations WHERE slug = l.subject_id)
         END AS subject_title,
         CASE l.subject_type WHEN 'member' THEN (SELECT organisation FROM members WHERE id = l.subject_id) END AS subject_organisation,
         CASE l.subject_type WHEN 'member' THEN (SELECT profile_visibility FROM members WHERE id = l.subject_id) END AS subject_visibility,

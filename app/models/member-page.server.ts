@@ -11,6 +11,7 @@ import { outcomesByMember } from "./contributions.server";
 import { currentRules } from "./proposals.server";
 import { voiceOfMember, voiceSnapshot } from "./voice.server";
 import { organisationPart } from "./network.server";
+import { currentOrganisation, slugsByName } from "./organisations.server";
 
 export function memberPage(id: string, viewer: PageViewer, names: NameViewer) {
   const full = getProfile(id);
@@ -36,6 +37,7 @@ export function memberPage(id: string, viewer: PageViewer, names: NameViewer) {
       name: profile.displayName,
       avatar: full.avatar,
       organisation: profile.organisation,
+      organisationSlug: currentOrganisation(full.organisationId)?.slug ?? null,
       since: profile.createdAt.getTime(),
       visibility: full.profileVisibility,
       work: full.work,
@@ -51,7 +53,7 @@ export function memberPage(id: string, viewer: PageViewer, names: NameViewer) {
     voice: ((v) => ({ ...v, pending: viewer?.id === profile.id ? v.pending : null, lastMiss: viewer?.id === profile.id ? v.lastMiss : null }))(voiceOfMember(profile.id)),
     bootstrapping: snapshot.bootstrapping,
     hosting,
-    worksWith: organisationPart(profile.organisation, !!viewer),
+    worksWith: ((part) => (part ? { ...part, slugs: slugsByName([part.organisation, ...part.partners.map((p) => p.name)]) } : null))(organisationPart(profile.organisation, !!viewer)),
     held: held.posting_held_at ? { rule: held.posting_held_rule ?? "" } : null,
     isSelf: viewer?.id === profile.id,
     viewerHasVoice,

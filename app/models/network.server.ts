@@ -91,6 +91,39 @@ export function sharedInitiatives(a: string, b: string, includeMembersOnly: bool
     ORDER BY i.id DESC LIMIT ${limit}`);
 }
 
+/** The initiatives one organisation took part in (as on the map), newest first. */
+export function initiativesOfOrganisation(organisation: string, includeMembersOnly: boolean, limit = 50) {
+  return db().all<{ id: number; title: string }>(sql`
+    SELECT i.id, i.title FROM initiatives i
+    WHERE i.id IN (SELECT initiative_id FROM (${takingPart(includeMembersOnly, { organisations: [organisation] })}))
+    ORDER BY i.id DESC LIMIT ${limit}`);
+}
+
+/** How many initiatives each organisation took part in, by name. */
+export function initiativeCounts(includeMembersOnly: boolean): Map<string, number> {
+  const rows = db().all<{ organisation: string; n: number }>(sql`
+    SELECT organisation, count(*) AS n FROM (${takingPart(includeMembersOnly)}) GROUP BY organisation`);
+  return new Map(rows.map((r) => [r.organisation, r.n]));
+}
+
+export type MeetingPlace = { organisation: string | null; slug: string | null; sessions: number; venues: number };
+
+/**
+ * "Where we met": the meetings held at venues (past, not cancelled, of initiatives not hidden),
+ * per organisation of the venue, most first; venues of no organisation (a café, a library that
+ * is nobody's) together as one line with organisation null, last.
+ */
+export function meetingPlaces(now = Date.now()): MeetingPlace[] {
+  const rows = db().all<{ organisation: string | null; slug: string | null; sessions: number; venues: number }>(sql`
+    SELECT o.name AS organisation, o.slug, count(*) AS sessions, count(DISTINCT v.id) AS venues
+    FROM sessions s JOIN venues v ON v.id = s.venue_id JOIN initiatives i ON i.id = s.initiative_id
+      LEFT JOIN organisations o ON o.id = v.organisation_id
+    WHERE s.cancelled_at IS NULL AND s.starts_at < ${now} AND i.hidden_at IS NULL
+    GROUP BY o.id
+    ORDER BY o.id IS NULL, count(*) DESC, o.name COLLATE NOCASE`);
+  return rows;
+}
+
 /** The organisations that took part in one initiative. */
 export function organisationsOf(initiativeId: number, includeMembersOnly: boolean): string[] {
   return db()

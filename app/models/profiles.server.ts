@@ -9,6 +9,7 @@ import { toFtsQuery } from "~/lib/search";
 import { imageRef, recordImage, releaseImages } from "./images.server";
 import { normaliseTags } from "./initiatives.server";
 import { nameVisibleSql, profileVisibilities, type ProfileVisibility } from "./names.server";
+import { askAnswer, pickOrganisation, pickRefusal, settlePick, workWithRest, type OrganisationPick, type OrganisationRef, type PickAnswer } from "./organisations.server";
 
 export const profileLimits = { displayName: 80, organisation: 120, work: 160, bio: 4000, now: 280, tags: 12, tag: 40 } as const;
 // A "now" older than this shows as stale.
@@ -27,17 +28,50 @@ export const profileInput = z.object({
     .refine((tags) => tags.every((t) => t.length <= profileLimits.tag), { error: "profile.expertise.tooLong" }),
   bio: optionalText(profileLimits.bio, "profile.bio.tooLong"),
   profileVisibility: z.enum(profileVisibilities, { error: "profile.visibility.invalid" }),
+  // The answer to "did you mean …?" (an organisation's id, or "new") and the name it was asked about.
+  organisationChoice: z.string().max(40).optional(),
+  organisationConfirmed: z.string().max(profileLimits.organisation * 2).optional(),
 });
 
 export type ProfileInput = z.output<typeof profileInput>;
 
+/**
+ * Saves the profile from the form. The organisation typed is linked to the organisation with the
+ * same key; when there is none but similar names exist, nothing is saved yet and the member is
+ * asked which one they mean (or to add theirs as new). A team after a comma goes to their work.
+ */
+export function saveProfile(memberId: string, input: ProfileInput, now = Date.now()): { ok: true } | { ok: false; ask: { typed: string; candidates: OrganisationRef[] } } {
+  const pick = pickOrganisation(input.organisation, { choice: input.organisationChoice, confirmed: input.organisationConfirmed });
+  if (pick.kind === "ask") return { ok: false, ask: { typed: pick.typed, candidates: pick.candidates } };
+  writeProfile(memberId, input, pick, memberId, now);
+  return { ok: true };
+}
+
+/** The profile form's save: saved, or the question to ask, or the refusal to show. */
+export function saveProfileForm(memberId: string, input: ProfileInput, now = Date.now()): PickAnswer {
+  try {
+    const saved = saveProfile(memberId, input, now);
+    return saved.ok ? saved : askAnswer(saved.ask);
+  } catch (error) {
+    return pickRefusal(error);
+  }
+}
+
+/** Saves a profile without asking (the demo data): a name the network does not know is added. */
 export function updateProfile(memberId: string, input: ProfileInput) {
+  writeProfile(memberId, input, pickOrganisation(input.organisation, {}, { ask: false }), null, Date.now());
+}
+
+function writeProfile(memberId: string, input: ProfileInput, pick: OrganisationPick, by: string | null, now: number) {
   db().transaction((tx) => {
+    const organisation = settlePick(tx, pick, by, now);
+    const rest = pick.kind === "existing" || pick.kind === "new" ? pick.rest : "";
     tx.update(members)
       .set({
         displayName: input.displayName,
-        organisation: input.organisation,
-        work: input.work,
+        organisation: organisation?.name ?? "",
+        organisationId: organisation?.id ?? null,
+        work: workWithRest(input.work, rest, profileLimits.work),
         expertise: input.expertise.join(", "),
         bio: input.bio,
         profileVisibility: input.profileVisibility,
@@ -79,6 +113,7 @@ export type Profile = {
   id: string;
   displayName: string;
   organisation: string;
+  organisationId: number | null;
   work: string;
   expertise: string[];
   bio: string;
@@ -97,6 +132,7 @@ export function getProfile(id: string): Profile | null {
     id: row.id,
     displayName: row.displayName,
     organisation: row.organisation,
+    organisationId: row.organisationId,
     work: row.work,
     expertise: row.expertise ? row.expertise.split(", ") : [],
     bio: row.bio,

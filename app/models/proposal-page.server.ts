@@ -8,6 +8,16 @@ import { diffLines } from "~/lib/diff";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { getInitiative } from "./initiatives.server";
 import { voiceSnapshot } from "./voice.server";
+import { sql } from "drizzle-orm";
+import { db } from "~/lib/db.server";
+
+// The two organisations a merge proposal is about, as they are called (a merged one keeps its name and address).
+function mergeNames(fromId: number, intoId: number) {
+  const named = (id: number) => db().get<{ name: string; slug: string } | undefined>(sql`SELECT name, slug FROM organisations WHERE id = ${id}`) ?? null;
+  const from = named(fromId);
+  const into = named(intoId);
+  return from && into ? { from, into } : null;
+}
 
 // The rules text this proposal replaces: the version before it if adopted, else the one in force.
 function currentRulesBefore(proposalId: number) {
@@ -51,7 +61,13 @@ export function proposalPage(id: number, member: PageViewer, names: NameViewer) 
       // Every earlier version of the outcome statement stays readable, with its author (governance.md §3).
       statementHistory: hidden ? [] : statementHistory(proposal.id).slice(1).map((v) => ({ id: v.id, text: v.text, at: v.at, name: person(v.member_id, v.display_name, v.organisation, v.profile_visibility)?.displayName ?? null })),
       initiative: initiative ? { id: initiative.id, title: hidden ? "" : initiative.title } : null,
-      effect: effect ? { type: effect.type, diff: effect.type === "rules" ? diffLines(currentRulesBefore(proposal.id), effect.text) : null } : null,
+      effect: effect
+        ? {
+            type: effect.type,
+            diff: effect.type === "rules" ? diffLines(currentRulesBefore(proposal.id), effect.text) : null,
+            merge: effect.type === "merge-organisations" ? mergeNames(effect.fromId, effect.intoId) : null,
+          }
+        : null,
     },
     positions: positions.map((p) => {
       const shown = person(p.memberId, p.displayName, p.organisation, p.visibility);

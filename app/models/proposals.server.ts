@@ -25,6 +25,7 @@ import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime } from "~/lib/time";
 import { logKeptHidden, restoreContribution } from "./contributions.server";
 import { appendLog, proposalOnHiddenInitiative } from "./log.server";
+import { applyMerge, mergeProblem } from "./organisations.server";
 import { proposalNaming } from "./names.server";
 import { isHeld, voiceSnapshot } from "./voice.server";
 
@@ -33,7 +34,7 @@ const dayMs = 86_400_000;
 export type ProposalRow = typeof proposals.$inferSelect;
 
 export class ProposalRefusedError extends Error {
-  constructor(public messageKey: "proposal.noVoice" | "proposal.notParticipant" | "proposal.closed" | "proposal.invalidPosition" | "proposal.reasonRequired" | "proposal.notClosed" | "proposal.cannotRaiseAgain" | "proposal.duration.invalid" | "proposal.notFound", public status = 403) {
+  constructor(public messageKey: "proposal.noVoice" | "proposal.notParticipant" | "proposal.closed" | "proposal.invalidPosition" | "proposal.reasonRequired" | "proposal.notClosed" | "proposal.cannotRaiseAgain" | "proposal.duration.invalid" | "proposal.notFound" | "organisation.merge.unknown" | "organisation.merge.same" | "organisation.merge.alreadyMerged" | "organisation.merge.open", public status = 403) {
     super(messageKey);
   }
 }
@@ -107,6 +108,16 @@ export function openProposal(input: OpenInput, openedBy: string | null, now = ne
           AND title = ${input.title} AND body = ${input.body} AND effect IS ${input.effect ? JSON.stringify(input.effect) : null} AND closed_at IS NULL
         ORDER BY id DESC LIMIT 1`);
       if (repeated) return repeated.id;
+    }
+    // Two organisations that exist, are not merged and are not the same; one open merge of a pair at a time.
+    if (input.effect?.type === "merge-organisations") {
+      const problem = mergeProblem(input.effect.fromId, input.effect.intoId, tx);
+      if (problem) throw new ProposalRefusedError(problem, 400);
+      const open = tx.get<{ id: number } | undefined>(sql`
+        SELECT id FROM proposals WHERE closed_at IS NULL AND json_extract(effect, '$.type') = 'merge-organisations'
+          AND ${input.effect.fromId} IN (json_extract(effect, '$.fromId'), json_extract(effect, '$.intoId'))
+          AND ${input.effect.intoId} IN (json_extract(effect, '$.fromId'), json_extract(effect, '$.intoId'))`);
+      if (open) throw new ProposalRefusedError("organisation.merge.open", 409);
     }
     const row = tx
       .insert(proposals)
@@ -211,6 +222,8 @@ function applyEffect(tx: Tx, proposal: ProposalRow, adopted: boolean, now: Date)
       tx.delete(hosts).where(and(eq(hosts.initiativeId, effect.initiativeId), eq(hosts.memberId, effect.memberId))).run();
       appendLog(tx, { action: "host.removed", actorId: null, subjectType: "initiative", subjectId: effect.initiativeId, detail: { memberId: effect.memberId, proposalId: proposal.id }, at: now });
     }
+  } else if (effect.type === "merge-organisations") {
+    if (adopted) applyMerge(tx, effect.fromId, effect.intoId, proposal.id, now);
   }
 }
 

@@ -4,7 +4,7 @@ import type { getMember } from "~/lib/auth.server";
 import type { NameViewer } from "./names.server";
 import { isHost } from "./initiatives.server";
 import { attendanceRights, participantsOf } from "./registrations.server";
-import { getSession, isCheckinOpen, sessionsOfInitiative } from "./sessions.server";
+import { getSession, isCheckinOpen, sessionsOfInitiative, sessionVenue } from "./sessions.server";
 import { sessionRules } from "~/governance/config";
 import { ruleHeadings } from "~/lib/diff";
 import { sessionContributions, type SessionContributions } from "./contributions.server";
@@ -28,6 +28,9 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
   const checkinOpen = isCheckinOpen(session, now);
   const markingOpen = !session.cancelledAt && now.getTime() >= session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
   const rights = member ? attendanceRights(session, member.id, now) : { mark: false, withdraw: false };
+  // The meeting link: only for those signed up (not waiting) and the hosts; nobody else's page data carries it.
+  const mayJoin = host || summary.myStatus === "registered";
+  const online = session.mode !== "onsite" ? { url: mayJoin && session.onlineUrl ? session.onlineUrl : null } : null;
   // --- contributions (outcomes) ---
   // Outcomes carry the initiative's title and belong to the hidden content.
   const contributions: SessionContributions = unreadable ? { outcomes: [], mayPostOutcome: false } : sessionContributions(session, { ...names, hasVoice: viewerHasVoice }, now.getTime());
@@ -48,11 +51,15 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
       startsAt: session.startsAt.getTime(),
       endsAt: session.endsAt.getTime(),
       place: session.place,
+      venue: sessionVenue(session.venueId),
+      mode: session.mode,
+      inSeries: session.seriesId !== null,
       hostOrganisation: session.hostOrganisation,
       capacity: session.capacity,
       cancelled: !!session.cancelledAt,
     },
     summary,
+    online,
     now: now.getTime(),
     loggedIn: !!member,
     isHost: host,

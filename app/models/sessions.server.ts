@@ -1,8 +1,9 @@
-import { createHash, randomInt } from "node:crypto";
+import { createHash, randomInt, randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { hosts, initiatives, interests, registrations, sessions } from "../../db/schema";
 import type { Db } from "../../db/client";
+import { organisationKey } from "../../db/organisations";
 import { governance, sessionRules } from "~/governance/config";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
@@ -10,11 +11,13 @@ import { optionalText, resubmitWindowMs, typedNumber, type Once } from "~/lib/fo
 import { siteUrl, queueMemberMail } from "~/lib/mail.server";
 import { markdownToText } from "~/lib/mail-text.server";
 import { toFtsQuery } from "~/lib/search";
-import { formatDateTime, isSkippedLocalTime, parseLocalDateTime } from "~/lib/time";
+import { seriesOccurrences, repeats, localChange, shiftedOccurrence } from "~/lib/series";
+import { formatDateTime, isSkippedLocalTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 import { NotAHostError } from "./errors.server";
 import { actingHost } from "./host-rights.server";
 import { appendLog } from "./log.server";
 import { promoteFromWaitlist } from "./registrations.server";
+import { sessionModes, type SessionMode, type SessionVenue, type VenueGroup } from "./sessions.types";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -42,6 +45,52 @@ export function checkinWindow(session: { startsAt: Date; endsAt: Date }) {
 export function isCheckinOpen(session: { startsAt: Date; endsAt: Date; cancelledAt: Date | null }, now: Date) {
   const { opens, closes } = checkinWindow(session);
   return !session.cancelledAt && now >= opens && now <= closes;
+}
+
+export { sessionModes, type SessionMode };
+
+/** A meeting link: a web address (http or https) only, never javascript:, data: or the like. */
+function isMeetingUrl(value: string) {
+  if (/\s/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+export type PickedVenue = { id: number; name: string; address: string; organisationId: number | null; organisationName: string };
+
+/** The venues with these ids, with their organisation (followed past a merge). */
+export function venuesById(ids: number[]): Map<number, PickedVenue> {
+  if (!ids.length) return new Map();
+  const rows = db().all<{ id: number; name: string; address: string; organisation_id: number | null }>(
+    sql`SELECT id, name, address, organisation_id FROM venues WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+  );
+  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, address: r.address, ...currentOrganisation(r.organisation_id) }]));
+}
+
+function currentOrganisation(id: number | null): { organisationId: number | null; organisationName: string } {
+  // Merged organisations point to the one they became; a few steps at most.
+  for (let step = 0; id !== null && step < 10; step++) {
+    const org = db().get<{ id: number; name: string; merged_into: number | null } | undefined>(sql`SELECT id, name, merged_into FROM organisations WHERE id = ${id}`);
+    if (!org) break;
+    if (org.merged_into === null) return { organisationId: org.id, organisationName: org.name };
+    id = org.merged_into;
+  }
+  return { organisationId: null, organisationName: "" };
+}
+
+/**
+ * The venue list of the form, as sent: every `venueId` field in order (the first is the venue of
+ * the session; more take turns in a series). The route passes it as one field, "venueIds".
+ */
+export function withVenueList(formData: FormData): FormData {
+  const copy = new FormData();
+  for (const [key, value] of formData) if (key !== "venueId" && key !== "venueIds") copy.append(key, value);
+  copy.set("venueIds", formData.getAll("venueId").map((v) => (typeof v === "string" ? v.trim() : "x")).join(","));
+  return copy;
 }
 
 /** The session form; times are read in the community time zone. */
@@ -77,6 +126,41 @@ export function sessionInput({ now, creating }: { now: Date; creating: boolean }
             .max(sessionRules.capacityMax, { error: "session.capacity.invalid" })
             .nullable(),
         ),
+      mode: z.enum(sessionModes, { error: "session.mode.invalid" }).optional().default("onsite"),
+      onlineUrl: z
+        .string()
+        .max(500, { error: "session.onlineUrl.tooLong" })
+        .optional()
+        .default("")
+        .refine((v) => v === "" || isMeetingUrl(v), { error: "session.onlineUrl.invalid" }),
+      // "", or ids separated by commas; the first may be empty (another place).
+      venueIds: z
+        .string()
+        .max(2000, { error: "session.venue.unknown" })
+        .optional()
+        .default("")
+        .transform((value, ctx) => {
+          const [first = "", ...rest] = value.split(",");
+          const slots = [first, ...rest.filter(Boolean)];
+          if (slots.length === 1 && slots[0] === "") return [] as (number | null)[];
+          if (slots.length > sessionRules.seriesMax) {
+            ctx.addIssue({ code: "custom", message: "session.venue.tooMany" });
+            return z.NEVER;
+          }
+          if (slots.some((v, i) => !(/^[1-9]\d{0,15}$/.test(v) || (i === 0 && v === "")))) {
+            ctx.addIssue({ code: "custom", message: "session.venue.unknown" });
+            return z.NEVER;
+          }
+          return slots.map((v) => (v === "" ? null : Number(v)));
+        }),
+      repeat: z.enum(repeats, { error: "session.repeat.invalid" }).optional().default("none"),
+      count: z
+        .string()
+        .optional()
+        .transform(typedNumber(1))
+        .pipe(z.number({ error: "session.count.invalid" }).int({ error: "session.count.invalid" }).min(1, { error: "session.count.invalid" }).max(sessionRules.seriesMax, { error: "session.count.invalid" })),
+      // When editing a session of a series: only this one, or this and all later ones.
+      scope: z.enum(["this", "later"], { error: "session.scope.invalid" }).optional().default("this"),
     })
     .superRefine((value, ctx) => {
       if (value.endsAt <= value.startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "session.endsAt.beforeStart" });
@@ -84,6 +168,36 @@ export function sessionInput({ now, creating }: { now: Date; creating: boolean }
       if (value.endsAt.getTime() - value.startsAt.getTime() > sessionRules.maxLengthDays * 86_400_000) {
         ctx.addIssue({ code: "custom", path: ["endsAt"], message: "session.endsAt.tooLong" });
       }
+      if (value.mode !== "onsite" && !value.onlineUrl) ctx.addIssue({ code: "custom", path: ["onlineUrl"], message: "session.onlineUrl.required" });
+    })
+    .transform((value, ctx) => {
+      // Online only: no venue; on site only: no link kept.
+      const ids = value.mode === "online" ? [] : value.venueIds;
+      const found = venuesById(ids.filter((id): id is number => id !== null));
+      if (ids.some((id) => id !== null && !found.has(id))) {
+        ctx.addIssue({ code: "custom", path: ["venueId"], message: "session.venue.unknown" });
+        return z.NEVER;
+      }
+      const repeat = creating ? value.repeat : "none";
+      const count = repeat === "none" ? 1 : value.count;
+      const series = seriesOccurrences(
+        { startsAt: toLocalDateTimeInput(value.startsAt, timeZone), endsAt: toLocalDateTimeInput(value.endsAt, timeZone), repeat, count },
+        timeZone,
+        sessionRules.seriesMax,
+      );
+      if (!series.ok) {
+        ctx.addIssue({ code: "custom", path: [series.reason === "count" ? "count" : "startsAt"], message: series.reason === "count" ? "session.count.invalid" : "session.time.skipped" });
+        return z.NEVER;
+      }
+      const { venueIds: _ids, ...rest } = value;
+      return {
+        ...rest,
+        onlineUrl: value.mode === "onsite" ? "" : value.onlineUrl,
+        venues: ids.map((id) => (id === null ? null : found.get(id)!)),
+        repeat,
+        count,
+        occurrences: series.occurrences,
+      };
     });
 }
 
@@ -111,26 +225,86 @@ function when(startsAt: Date, locale: string) {
   return formatDateTime(startsAt, locale, env().TZ_COMMUNITY);
 }
 
-export function addSession(initiativeId: number, memberId: string, input: SessionInput, now = new Date(), options: Once = {}): number {
+/** What one session of the form gets: its place and host organisation from its venue, if any. */
+function placeOf(input: Pick<SessionInput, "place" | "hostOrganisation">, venue: PickedVenue | null) {
+  const typed = input.hostOrganisation;
+  // A typed organisation is linked when the network knows it; an empty one comes from the venue.
+  const known = typed
+    ? db().get<{ id: number } | undefined>(sql`SELECT id FROM organisations WHERE name_key = ${organisationKey(typed)} AND merged_into IS NULL ORDER BY id LIMIT 1`)
+    : undefined;
+  const fromVenue = !typed && venue?.organisationId ? { hostOrganisation: venue.organisationName, hostOrganisationId: venue.organisationId } : null;
+  return {
+    // The venue's name and address stand in `place` too, for every list, mail and calendar that shows it.
+    place: venue ? [venue.name, venue.address].filter(Boolean).join(", ").slice(0, 200) : input.place,
+    venueId: venue?.id ?? null,
+    hostOrganisation: fromVenue?.hostOrganisation ?? typed,
+    hostOrganisationId: fromVenue?.hostOrganisationId ?? known?.id ?? null,
+  };
+}
+
+/** A session to add: the form's fields, or the few that the demo data sets. */
+export type NewSession = Pick<SessionInput, "startsAt" | "endsAt" | "place" | "hostOrganisation" | "capacity"> & Partial<Pick<SessionInput, "mode" | "onlineUrl" | "venues" | "occurrences">>;
+
+export function addSession(initiativeId: number, memberId: string, input: NewSession, now = new Date(), options: Once = {}): number {
+  return addSeries(initiativeId, memberId, input, now, options)[0];
+}
+
+/**
+ * Adds the session, or every session of the series, in one transaction: each an ordinary
+ * session (its own page, registrations and calendar entry) that shares the series id.
+ */
+export function addSeries(initiativeId: number, memberId: string, draft: NewSession, now = new Date(), options: Once = {}): number[] {
+  const input = { mode: "onsite" as const, onlineUrl: "", venues: [], occurrences: [{ startsAt: draft.startsAt, endsAt: draft.endsAt }], ...draft };
+  const venues = input.venues.length ? input.venues : [null];
+  const rows = input.occurrences.map((o, i) => ({ ...o, ...placeOf(input, venues[i % venues.length]) }));
+  const single = rows.length === 1;
   return db().transaction((tx) => {
     assertHost(tx, initiativeId, memberId, now);
-    // The same session (time, place, organisation, places) added again is one session added twice.
+    // The same session or series (time, place, organisation, places) added again is one added twice.
     if (options.once) {
-      const repeated = tx.get<{ id: number } | undefined>(sql`
-        SELECT id FROM sessions
-        WHERE initiative_id = ${initiativeId} AND starts_at = ${input.startsAt.getTime()} AND ends_at = ${input.endsAt.getTime()} AND place = ${input.place}
-          AND host_organisation = ${input.hostOrganisation} AND capacity IS ${input.capacity} AND cancelled_at IS NULL
+      const first = rows[0];
+      const repeated = tx.get<{ id: number; series_id: string | null } | undefined>(sql`
+        SELECT id, series_id FROM sessions
+        WHERE initiative_id = ${initiativeId} AND starts_at = ${first.startsAt.getTime()} AND ends_at = ${first.endsAt.getTime()} AND place = ${first.place}
+          AND host_organisation = ${first.hostOrganisation} AND capacity IS ${input.capacity} AND mode = ${input.mode} AND online_url = ${input.onlineUrl}
+          AND venue_id IS ${first.venueId} AND cancelled_at IS NULL AND (series_id IS NULL) = ${single ? 1 : 0}
         ORDER BY id DESC LIMIT 1`);
-      if (repeated) return repeated.id;
+      if (repeated && !repeated.series_id) return [repeated.id];
+      if (repeated?.series_id) {
+        return tx.all<{ id: number }>(sql`SELECT id FROM sessions WHERE series_id = ${repeated.series_id} ORDER BY starts_at, id`).map((r) => r.id);
+      }
     }
     const initiative = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, initiativeId)).get()!;
     const hadSessions = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM sessions WHERE initiative_id = ${initiativeId} AND cancelled_at IS NULL`).n > 0;
-    const row = tx
-      .insert(sessions)
-      .values({ initiativeId, ...input, checkinCode: generateCheckinCode(), announcedAt: now, createdAt: now, updatedAt: now })
-      .returning({ id: sessions.id })
-      .get();
-    appendLog(tx, { action: "session.added", actorId: memberId, subjectType: "session", subjectId: row.id, detail: { initiativeId, startsAt: input.startsAt.toISOString() }, at: now });
+    const seriesId = single ? null : randomUUID();
+    const ids: number[] = [];
+    for (const row of rows) {
+      const { id } = tx
+        .insert(sessions)
+        .values({
+          initiativeId,
+          startsAt: row.startsAt,
+          endsAt: row.endsAt,
+          place: row.place,
+          venueId: row.venueId,
+          hostOrganisation: row.hostOrganisation,
+          hostOrganisationId: row.hostOrganisationId,
+          capacity: input.capacity,
+          mode: input.mode,
+          onlineUrl: input.onlineUrl,
+          seriesId,
+          checkinCode: generateCheckinCode(),
+          // Every session of a series stands on the agenda from now: each counts once it has stood long enough (governance.md §1).
+          announcedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: sessions.id })
+        .get();
+      ids.push(id);
+      // The meeting link never goes into the public log.
+      appendLog(tx, { action: "session.added", actorId: memberId, subjectType: "session", subjectId: id, detail: { initiativeId, startsAt: row.startsAt.toISOString(), ...(seriesId ? { series: true } : {}) }, at: now });
+    }
     // Members who said "I'm in" to the idea hear when it gets its first date.
     if (!hadSessions) {
       const interested = tx.select({ memberId: interests.memberId }).from(interests).where(eq(interests.initiativeId, initiativeId)).all();
@@ -142,12 +316,12 @@ export function addSession(initiativeId: number, memberId: string, input: Sessio
           now,
           compose: (t, locale) => ({
             subject: t("mail.invitation.subject", { title: initiative.title }),
-            body: t("mail.invitation.body", { title: initiative.title, when: when(input.startsAt, locale), url: siteUrl(`/initiatives/${initiativeId}`) }),
+            body: t("mail.invitation.body", { title: initiative.title, when: when(rows[0].startsAt, locale), url: siteUrl(`/initiatives/${initiativeId}`) }),
           }),
         });
       }
     }
-    return row.id;
+    return ids;
   }, { behavior: "immediate" });
 }
 
@@ -160,59 +334,114 @@ function participantIds(tx: Tx, sessionId: number) {
     .map((r) => r.memberId);
 }
 
+/** A time in a series that falls in the hour the clocks skip, after moving the series. */
+export class SkippedTimeError extends Error {}
+
+/** The session and, for "this and later", the later sessions of its series that still take place. */
+function sessionsInScope(tx: Tx, session: SessionRow, scope: "this" | "later"): SessionRow[] {
+  if (scope !== "later" || !session.seriesId) return [session];
+  const later = tx
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.seriesId, session.seriesId), isNull(sessions.cancelledAt), sql`${sessions.startsAt} > ${session.startsAt.getTime()}`))
+    .orderBy(asc(sessions.startsAt))
+    .all();
+  return [session, ...later];
+}
+
+/**
+ * Changes a session, or it and every later session of its series (`input.scope`): the later ones
+ * get the same change (moved as many days, to the same times; the new place, capacity, link …),
+ * and keep what was not changed, such as their own venue in a series that takes turns.
+ */
 export function updateSession(sessionId: number, memberId: string, input: SessionInput, now = new Date()) {
   db().transaction((tx) => {
     const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
     if (!session) throw new SessionNotFoundError();
     assertHost(tx, session.initiativeId, memberId, now);
-    const registered = registeredCount(tx, sessionId);
-    if (input.capacity !== null && input.capacity < registered) throw new CapacityBelowRegisteredError(registered);
-    const moved = session.startsAt.getTime() !== input.startsAt.getTime() || session.endsAt.getTime() !== input.endsAt.getTime() || session.place !== input.place;
-    // A new time or place must stand on the agenda 48 hours again before the meeting counts (governance.md §1).
-    tx.update(sessions).set({ ...input, updatedAt: now, ...(moved ? { announcedAt: now } : {}) }).where(eq(sessions.id, sessionId)).run();
-    appendLog(tx, { action: "session.changed", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { startsAt: input.startsAt.toISOString(), place: input.place, capacity: input.capacity }, at: now });
-    if (moved) {
-      // A moved session may get a fresh reminder for its new time.
-      tx.update(sessions).set({ remindersQueuedAt: null }).where(eq(sessions.id, sessionId)).run();
-      const title = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, session.initiativeId)).get()!.title;
-      for (const to of participantIds(tx, sessionId)) {
-        queueMemberMail(tx, {
-          memberId: to,
-          kind: "session-changed",
-          dedupeKey: `session-changed:${sessionId}:${to}:${now.getTime()}`,
-          now,
-          compose: (t, locale) => ({
-            subject: t("mail.sessionChanged.subject", { title }),
-            body: t("mail.sessionChanged.body", { title, when: when(input.startsAt, locale), place: input.place || "—", url: siteUrl(`/sessions/${sessionId}`) }),
-          }),
-        });
+    const zone = env().TZ_COMMUNITY;
+    const venue = input.venues[0] ?? null;
+    const placed = placeOf(input, venue);
+    const timesChanged = session.startsAt.getTime() !== input.startsAt.getTime() || session.endsAt.getTime() !== input.endsAt.getTime();
+    const placeChanged = session.venueId !== placed.venueId || session.place !== placed.place;
+    const change = localChange(toLocalDateTimeInput(session.startsAt, zone), toLocalDateTimeInput(input.startsAt, zone), toLocalDateTimeInput(input.endsAt, zone))!;
+    for (const target of sessionsInScope(tx, session, input.scope)) {
+      const own = target.id === session.id;
+      let times = { startsAt: input.startsAt, endsAt: input.endsAt };
+      if (!own) {
+        const shifted = timesChanged ? shiftedOccurrence(toLocalDateTimeInput(target.startsAt, zone), change, zone) : { startsAt: target.startsAt, endsAt: target.endsAt };
+        if (!shifted) throw new SkippedTimeError();
+        times = { startsAt: shifted.startsAt, endsAt: shifted.endsAt };
       }
+      const fields = {
+        ...times,
+        ...(own || placeChanged ? { place: placed.place, venueId: placed.venueId } : {}),
+        ...(own || session.hostOrganisation !== placed.hostOrganisation ? { hostOrganisation: placed.hostOrganisation, hostOrganisationId: placed.hostOrganisationId } : {}),
+        capacity: input.capacity,
+        mode: input.mode,
+        onlineUrl: input.onlineUrl,
+      };
+      changeOne(tx, target, memberId, fields, now);
     }
-    // More places: the waiting list moves up.
-    if (session.startsAt > now) promoteFromWaitlist(tx, sessionId, now);
   }, { behavior: "immediate" });
 }
 
-export function cancelSession(sessionId: number, memberId: string, now = new Date()) {
-  db().transaction((tx) => {
-    const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
-    if (!session) throw new SessionNotFoundError();
-    assertHost(tx, session.initiativeId, memberId, now);
-    if (session.cancelledAt) return;
-    tx.update(sessions).set({ cancelledAt: now, updatedAt: now }).where(eq(sessions.id, sessionId)).run();
-    appendLog(tx, { action: "session.cancelled", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { initiativeId: session.initiativeId }, at: now });
+type SessionChange = Pick<SessionRow, "startsAt" | "endsAt" | "capacity" | "mode" | "onlineUrl"> & Partial<Pick<SessionRow, "place" | "venueId" | "hostOrganisation" | "hostOrganisationId">>;
+
+function changeOne(tx: Tx, session: SessionRow, memberId: string, fields: SessionChange, now: Date) {
+  const sessionId = session.id;
+  const registered = registeredCount(tx, sessionId);
+  if (fields.capacity !== null && fields.capacity < registered) throw new CapacityBelowRegisteredError(registered);
+  const place = fields.place ?? session.place;
+  const moved = session.startsAt.getTime() !== fields.startsAt.getTime() || session.endsAt.getTime() !== fields.endsAt.getTime() || session.place !== place;
+  // A new time or place must stand on the agenda 48 hours again before the meeting counts (governance.md §1).
+  tx.update(sessions).set({ ...fields, updatedAt: now, ...(moved ? { announcedAt: now } : {}) }).where(eq(sessions.id, sessionId)).run();
+  // The log is public: the meeting link stays out of it.
+  appendLog(tx, { action: "session.changed", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { startsAt: fields.startsAt.toISOString(), place, capacity: fields.capacity }, at: now });
+  if (moved) {
+    // A moved session may get a fresh reminder for its new time.
+    tx.update(sessions).set({ remindersQueuedAt: null }).where(eq(sessions.id, sessionId)).run();
     const title = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, session.initiativeId)).get()!.title;
     for (const to of participantIds(tx, sessionId)) {
       queueMemberMail(tx, {
         memberId: to,
-        kind: "session-cancelled",
-        dedupeKey: `session-cancelled:${sessionId}:${to}`,
+        kind: "session-changed",
+        dedupeKey: `session-changed:${sessionId}:${to}:${now.getTime()}`,
         now,
         compose: (t, locale) => ({
-          subject: t("mail.sessionCancelled.subject", { title }),
-          body: t("mail.sessionCancelled.body", { title, when: when(session.startsAt, locale), url: siteUrl(`/initiatives/${session.initiativeId}`) }),
+          subject: t("mail.sessionChanged.subject", { title }),
+          body: t("mail.sessionChanged.body", { title, when: when(fields.startsAt, locale), place: place || "—", url: siteUrl(`/sessions/${sessionId}`) }),
         }),
       });
+    }
+  }
+  // More places: the waiting list moves up.
+  if (session.startsAt > now) promoteFromWaitlist(tx, sessionId, now);
+}
+
+/** Cancels a session, or it and every later session of its series; everyone signed up hears of each. */
+export function cancelSession(sessionId: number, memberId: string, now = new Date(), scope: "this" | "later" = "this") {
+  db().transaction((tx) => {
+    const first = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+    if (!first) throw new SessionNotFoundError();
+    assertHost(tx, first.initiativeId, memberId, now);
+    const title = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, first.initiativeId)).get()!.title;
+    for (const session of sessionsInScope(tx, first, scope)) {
+      if (session.cancelledAt) continue;
+      tx.update(sessions).set({ cancelledAt: now, updatedAt: now }).where(eq(sessions.id, session.id)).run();
+      appendLog(tx, { action: "session.cancelled", actorId: memberId, subjectType: "session", subjectId: session.id, detail: { initiativeId: session.initiativeId }, at: now });
+      for (const to of participantIds(tx, session.id)) {
+        queueMemberMail(tx, {
+          memberId: to,
+          kind: "session-cancelled",
+          dedupeKey: `session-cancelled:${session.id}:${to}`,
+          now,
+          compose: (t, locale) => ({
+            subject: t("mail.sessionCancelled.subject", { title }),
+            body: t("mail.sessionCancelled.body", { title, when: when(session.startsAt, locale), url: siteUrl(`/initiatives/${session.initiativeId}`) }),
+          }),
+        });
+      }
     }
   }, { behavior: "immediate" });
 }
@@ -244,6 +473,7 @@ export type SessionSummary = {
   place: string;
   hostOrganisation: string;
   capacity: number | null;
+  mode: SessionMode;
   cancelled: boolean;
   registered: number;
   waitlisted: number;
@@ -255,10 +485,10 @@ export type SessionSummary = {
 /** The sessions of an initiative, in time order, with counts and the viewer's own registration. */
 export function sessionsOfInitiative(initiativeId: number, viewerId: string | null): SessionSummary[] {
   const rows = db().all<{
-    id: number; starts_at: number; ends_at: number; place: string; host_organisation: string; capacity: number | null; cancelled_at: number | null;
+    id: number; starts_at: number; ends_at: number; place: string; host_organisation: string; capacity: number | null; mode: SessionMode; cancelled_at: number | null;
     registered: number; waitlisted: number; my_status: "registered" | "waitlisted" | "cancelled" | null; my_seq: number | null; my_attended: number | null;
   }>(sql`
-    SELECT s.id, s.starts_at, s.ends_at, s.place, s.host_organisation, s.capacity, s.cancelled_at,
+    SELECT s.id, s.starts_at, s.ends_at, s.place, s.host_organisation, s.capacity, s.mode, s.cancelled_at,
       (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'registered') AS registered,
       (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waitlisted') AS waitlisted,
       me.status AS my_status, me.queued_seq AS my_seq, me.attended_at AS my_attended
@@ -273,6 +503,7 @@ export function sessionsOfInitiative(initiativeId: number, viewerId: string | nu
     place: r.place,
     hostOrganisation: r.host_organisation,
     capacity: r.capacity,
+    mode: r.mode,
     cancelled: r.cancelled_at !== null,
     registered: r.registered,
     waitlisted: r.waitlisted,
@@ -285,7 +516,7 @@ export function sessionsOfInitiative(initiativeId: number, viewerId: string | nu
   }));
 }
 
-export type SessionListFilter = { q?: string; kind?: string; tag?: string; after?: { startsAt: number; id: number }; limit?: number; now?: Date; until?: Date };
+export type SessionListFilter = { q?: string; kind?: string; tag?: string; mode?: "online" | "onsite"; after?: { startsAt: number; id: number }; limit?: number; now?: Date; until?: Date };
 
 /** Upcoming (not yet ended, not cancelled) sessions across the network, soonest first. */
 /**
@@ -303,6 +534,8 @@ export function upcomingSessions(filter: SessionListFilter = {}) {
   if (filter.until) where.push(sql`s.starts_at <= ${filter.until.getTime()}`);
   if (filter.after) where.push(sql`(s.starts_at, s.id) > (${filter.after.startsAt}, ${filter.after.id})`);
   if (filter.kind) where.push(sql`i.kind = ${filter.kind}`);
+  // A hybrid session is both on site and online.
+  if (filter.mode) where.push(sql`s.mode IN (${filter.mode}, 'hybrid')`);
   if (filter.tag) where.push(sql`i.id IN (SELECT initiative_id FROM initiative_tags WHERE tag = ${filter.tag})`);
   if (filter.q) {
     const match = toFtsQuery(filter.q);
@@ -311,9 +544,9 @@ export function upcomingSessions(filter: SessionListFilter = {}) {
   }
   const rows = db().all<{
     id: number; initiative_id: number; title: string; summary: string; kind: string; starts_at: number; ends_at: number; place: string;
-    host_organisation: string; capacity: number | null; cancelled_at: number | null; registered: number;
+    host_organisation: string; capacity: number | null; mode: SessionMode; cancelled_at: number | null; registered: number;
   }>(sql`
-    SELECT s.id, s.initiative_id, i.title, i.summary, i.kind, s.starts_at, s.ends_at, s.place, s.host_organisation, s.capacity, s.cancelled_at,
+    SELECT s.id, s.initiative_id, i.title, i.summary, i.kind, s.starts_at, s.ends_at, s.place, s.host_organisation, s.capacity, s.mode, s.cancelled_at,
       (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'registered') AS registered
     FROM sessions s JOIN initiatives i ON i.id = s.initiative_id
     WHERE ${sql.join(where, sql` AND `)}
@@ -333,6 +566,7 @@ export function upcomingSessions(filter: SessionListFilter = {}) {
       place: r.place,
       hostOrganisation: r.host_organisation,
       capacity: r.capacity,
+      mode: r.mode,
       cancelled: r.cancelled_at !== null,
       registered: r.registered,
     })),
@@ -367,7 +601,11 @@ export function queueDueReminders(now = new Date()) {
           now,
           compose: (t, locale) => ({
             subject: t("mail.reminder.subject", { title }),
-            body: t("mail.reminder.body", { title, when: when(session.startsAt, locale), place: session.place || "—", url: siteUrl(`/sessions/${id}`) }),
+            // Only the people signed up get reminders, so the meeting link may go in.
+            body: [
+              t("mail.reminder.body", { title, when: when(session.startsAt, locale), place: session.place || (session.mode === "online" ? t("session.mode.online") : "—"), url: siteUrl(`/sessions/${id}`) }),
+              ...(session.mode !== "onsite" && session.onlineUrl ? [t("mail.reminder.online", { url: session.onlineUrl })] : []),
+            ].join("\n\n"),
           }),
         });
       }
@@ -426,11 +664,19 @@ export function calendarSessions(where: { sessionId?: number; initiativeId?: num
     conditions.push(sql`s.id IN (SELECT session_id FROM registrations WHERE member_id = ${where.memberId} AND status IN ('registered', 'waitlisted'))`);
   }
   if (where.upcoming) conditions.push(sql`s.cancelled_at IS NULL`, ...notEndedBy(where.upcoming.now));
+  // The meeting link only in a member's own calendar, for sessions they are signed up for (not
+  // waiting) or host; every other calendar is public.
+  const onlineUrl = where.memberId
+    ? sql`CASE WHEN s.mode != 'onsite' AND (
+        EXISTS (SELECT 1 FROM registrations r WHERE r.session_id = s.id AND r.member_id = ${where.memberId} AND r.status = 'registered')
+        OR EXISTS (SELECT 1 FROM hosts h JOIN members m ON m.id = h.member_id WHERE h.initiative_id = s.initiative_id AND h.member_id = ${where.memberId} AND m.posting_held_at IS NULL)
+      ) THEN s.online_url ELSE '' END`
+    : sql`''`;
   const rows = db().all<{
     id: number; initiative_id: number; title: string; summary: string; starts_at: number; ends_at: number; place: string;
-    host_organisation: string; cancelled_at: number | null; updated_at: number;
+    host_organisation: string; mode: SessionMode; online_url: string; cancelled_at: number | null; updated_at: number;
   }>(sql`
-    SELECT s.id, s.initiative_id, i.title, i.summary, s.starts_at, s.ends_at, s.place, s.host_organisation, s.cancelled_at, s.updated_at
+    SELECT s.id, s.initiative_id, i.title, i.summary, s.starts_at, s.ends_at, s.place, s.host_organisation, s.mode, s.cancelled_at, s.updated_at, ${onlineUrl} AS online_url
     FROM sessions s JOIN initiatives i ON i.id = s.initiative_id
     WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY s.starts_at, s.id
@@ -444,7 +690,75 @@ export function calendarSessions(where: { sessionId?: number; initiativeId?: num
     endsAt: r.ends_at,
     place: r.place,
     hostOrganisation: r.host_organisation,
+    mode: r.mode,
+    onlineUrl: r.online_url,
     cancelled: r.cancelled_at !== null,
     updatedAt: r.updated_at,
   }));
+}
+
+
+/** The venues a host can pick, grouped by organisation (venues of nobody last). */
+export function venueChoices(): VenueGroup[] {
+  const rows = db().all<{ id: number; name: string; address: string; organisation: string | null }>(sql`
+    SELECT v.id, v.name, v.address, o.name AS organisation
+    FROM venues v LEFT JOIN organisations o ON o.id = v.organisation_id
+    ORDER BY o.name IS NULL, o.name COLLATE NOCASE, v.name COLLATE NOCASE, v.id
+    LIMIT 2000`);
+  const groups: VenueGroup[] = [];
+  for (const r of rows) {
+    const last = groups[groups.length - 1];
+    const venue = { id: r.id, name: r.name, address: r.address };
+    if (last && last.organisation === r.organisation) last.venues.push(venue);
+    else groups.push({ organisation: r.organisation, venues: [venue] });
+  }
+  return groups;
+}
+
+/** A venue as a session page shows it. */
+export function sessionVenue(venueId: number | null): SessionVenue | null {
+  if (venueId === null) return null;
+  const row = db().get<{ id: number; name: string; address: string; route_notes: string; step_free: number; hearing_loop: number; parking: number; public_transport: number; access_notes: string } | undefined>(
+    sql`SELECT id, name, address, route_notes, step_free, hearing_loop, parking, public_transport, access_notes FROM venues WHERE id = ${venueId}`,
+  );
+  if (!row) return null;
+  return {
+    id: row.id,
+    name: row.name,
+    address: row.address,
+    routeNotes: row.route_notes,
+    stepFree: !!row.step_free,
+    hearingLoop: !!row.hearing_loop,
+    parking: !!row.parking,
+    publicTransport: !!row.public_transport,
+    accessNotes: row.access_notes,
+  };
+}
+
+/** The sessions of the series after this one that still take place. */
+export function laterInSeries(session: Pick<SessionRow, "seriesId" | "startsAt">): number {
+  if (!session.seriesId) return 0;
+  return db().get<{ n: number }>(sql`SELECT count(*) AS n FROM sessions WHERE series_id = ${session.seriesId} AND cancelled_at IS NULL AND starts_at > ${session.startsAt.getTime()}`).n;
+}
+
+/** The edit form of a session, for its hosts: its values (the meeting link too), venues, series. */
+export function sessionEditForm(session: SessionRow & { initiativeTitle: string }) {
+  const zone = env().TZ_COMMUNITY;
+  return {
+    id: session.id,
+    title: session.initiativeTitle,
+    cancelled: !!session.cancelledAt,
+    laterInSeries: laterInSeries(session),
+    venues: venueChoices(),
+    values: {
+      startsAt: toLocalDateTimeInput(session.startsAt, zone),
+      endsAt: toLocalDateTimeInput(session.endsAt, zone),
+      place: session.venueId ? "" : session.place,
+      venueIds: session.venueId ? String(session.venueId) : "",
+      hostOrganisation: session.hostOrganisation,
+      capacity: session.capacity === null ? "" : String(session.capacity),
+      mode: session.mode,
+      onlineUrl: session.onlineUrl,
+    },
+  };
 }

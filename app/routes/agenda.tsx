@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { KindBadge } from "~/components/initiative-card";
-import { PlacesText } from "~/components/session-list";
+import { ModeText, PlacesText } from "~/components/session-list";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { formatTimeRange } from "~/lib/time";
@@ -10,17 +10,20 @@ import { upcomingSessions } from "~/models/sessions.server";
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "agenda.title", undefined, { key: "meta.description.agenda" });
 
 const kinds = ["course", "activity", "request"] as const;
+// ?mode=online or ?mode=onsite; a session both on site and online is in both.
+const modes = ["onsite", "online"] as const;
 
 export function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const q = (params.get("q") ?? "").slice(0, 200).trim();
   const kind = kinds.find((k) => k === params.get("kind"));
+  const mode = modes.find((m) => m === params.get("mode"));
   const tag = (params.get("tag") ?? "").trim().toLocaleLowerCase("nl").slice(0, 40) || undefined;
   // Keyset cursor "<startsAt>-<id>": the last session of the previous page.
   const cursor = /^(\d{1,15})-(\d{1,15})$/.exec(params.get("after") ?? "");
   const after = cursor ? { startsAt: Number(cursor[1]), id: Number(cursor[2]) } : undefined;
-  const page = upcomingSessions({ q: q || undefined, kind, tag, after });
-  return { ...page, filter: { q, kind: kind ?? "", tag: tag ?? "" }, isFirstPage: !after };
+  const page = upcomingSessions({ q: q || undefined, kind, tag, mode, after });
+  return { ...page, filter: { q, kind: kind ?? "", mode: mode ?? "", tag: tag ?? "" }, isFirstPage: !after };
 }
 
 export default function Agenda() {
@@ -51,6 +54,14 @@ export default function Agenda() {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="mode">{t("agenda.mode")}</label>
+          <select id="mode" name="mode" defaultValue={filter.mode}>
+            <option value="">{t("agenda.mode.all")}</option>
+            <option value="onsite">{t("agenda.mode.onsite")}</option>
+            <option value="online">{t("agenda.mode.online")}</option>
+          </select>
+        </div>
         {filter.tag ? <input type="hidden" name="tag" value={filter.tag} /> : null}
         <button type="submit" className="button">
           {t("feed.search.submit")}
@@ -71,8 +82,9 @@ export default function Agenda() {
                 <Link to={`/sessions/${s.id}`}>{s.title}</Link>
               </h2>
               <p className="muted">
-                {[s.place, s.hostOrganisation].filter(Boolean).join(" · ")}
-                {s.place || s.hostOrganisation ? " · " : ""}
+                <ModeText mode={s.mode} />
+                {[s.place, s.hostOrganisation].filter(Boolean).map((part) => ` · ${part}`)}
+                {" · "}
                 <PlacesText registered={s.registered} capacity={s.capacity} />
               </p>
             </li>

@@ -1,6 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { governance as g } from "~/governance/config";
+import { governance as g, sessionRules } from "~/governance/config";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { voiceSnapshot } from "~/models/voice.server";
@@ -32,6 +32,13 @@ export default function HowItWorks() {
       <h2>{t("how.hosts.title")}</h2>
       <p>{t("how.hosts.text", { days: g.hostLapseDays, lazy: g.hostRequestLazyConsentDays })}</p>
       <p>{t("how.attendance.text", { days: g.attendanceFixedAfterDays, messages: g.hostMessagesPerSessionPerDay })}</p>
+      <h2>{t("how.meetings.title")}</h2>
+      <p>{t("how.meetings.series", { max: sessionRules.seriesMax })}</p>
+      <p>{t("how.meetings.venues")}</p>
+      <p>
+        {t("how.meetings.organisations")} <Link to="/organisations">{t("how.meetings.organisationsLink")}</Link>
+      </p>
+      <p>{t("how.meetings.online")}</p>
       <h2>{t("how.proposals.title")}</h2>
       <p>{t("how.proposals.text", { min: g.proposalMinDays, max: g.proposalMaxDays, days: g.proposalDefaultDays, quorum: g.quorumMinimum, share: Math.round(g.quorumShare * 100) })}</p>
       <p>{t("how.fallback.text")}</p>

@@ -9,7 +9,8 @@ import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { NotAHostError } from "~/models/errors.server";
 import { getInitiative, isHost } from "~/models/initiatives.server";
-import { addSession, sessionInput } from "~/models/sessions.server";
+import { sessionRules } from "~/governance/config";
+import { addSeries, sessionInput, venueChoices, withVenueList } from "~/models/sessions.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "session.add.title");
 
@@ -23,17 +24,17 @@ async function requireHostedInitiative(request: Request, idText: string | undefi
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { initiative } = await requireHostedInitiative(request, params.id);
-  return { id: initiative.id, title: initiative.title, place: initiative.place };
+  return { id: initiative.id, title: initiative.title, place: initiative.place, venues: venueChoices() };
 }
 
-// POST /initiatives/:id/sessions — the URL contract's way to add a session.
+// POST /initiatives/:id/sessions — the URL contract's way to add a session, or a series of them.
 export async function action({ request, params }: ActionFunctionArgs) {
   const { member, initiative } = await requireHostedInitiative(request, params.id);
   const now = new Date();
-  const form = parseForm(sessionInput({ now, creating: true }), await readFormData(request));
+  const form = parseForm(sessionInput({ now, creating: true }), withVenueList(await readFormData(request)));
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   try {
-    addSession(initiative.id, member.id, form.data, now, { once: true });
+    addSeries(initiative.id, member.id, form.data, now, { once: true });
   } catch (error) {
     if (error instanceof NotAHostError) throw data(null, { status: 403 });
     throw error;
@@ -43,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function AddSession() {
   const t = useT();
-  const { id, title, place } = useLoaderData<typeof loader>();
+  const { id, title, place, venues } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section className="narrow">
@@ -52,7 +53,7 @@ export default function AddSession() {
       </p>
       <h1>{t("session.add.title")}</h1>
       <p className="lead">{t("session.add.intro", { title })}</p>
-      <SessionForm values={result?.values ?? { place }} errors={result?.errors} submitLabel={t("session.add.submit")} />
+      <SessionForm values={result?.values ?? { place }} errors={result?.errors} submitLabel={t("session.add.submit")} venues={venues} series={{ max: sessionRules.seriesMax }} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { readFormData } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { previewCard, shareMeta, titleMeta } from "~/lib/meta";
+import { organisationPath } from "~/lib/organisation-links";
 import { formatDate } from "~/lib/time";
 import { flag, flagInput, FlagRefusedError } from "~/models/flags.server";
 import { MemberOutcomes } from "~/components/contributions";
@@ -88,7 +89,13 @@ function FullProfile() {
         {profile.avatar ? <Avatar image={profile.avatar} size="large" /> : null}
         {profile.name}
       </h1>
-      {profile.organisation || profile.work ? <p className="lead">{[profile.work, profile.organisation].filter(Boolean).join(" · ")}</p> : null}
+      {profile.organisation || profile.work ? (
+        <p className="lead">
+          {profile.work}
+          {profile.work && profile.organisation ? " · " : null}
+          {profile.organisationSlug ? <Link to={organisationPath(profile.organisationSlug)}>{profile.organisation}</Link> : profile.organisation}
+        </p>
+      ) : null}
       <p className="muted">{t("members.since", { date: formatDate(profile.since, locale, timeZone) })}</p>
       {isSelf ? (
         <p>
@@ -142,7 +149,7 @@ function FullProfile() {
 
       <MemberOutcomes outcomes={outcomes} />
       {worksWith ? (
-        <MapPart heading={t("network.worksWith.member", { organisation: worksWith.organisation })} layout={worksWith.layout} organisation={worksWith.organisation} partners={worksWith.partners} />
+        <MapPart heading={t("network.worksWith.member", { organisation: worksWith.organisation })} layout={worksWith.layout} organisation={worksWith.organisation} partners={worksWith.partners} slugs={worksWith.slugs} />
       ) : null}
       {colleagues.length ? (
         <section aria-labelledby="colleagues-heading">

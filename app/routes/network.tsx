@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { MonthBars, MonthTable, NetworkMap, OrganisationBars, OrganisationTable, betweenHref } from "~/components/network";
+import { MeetingPlaceBars, MeetingPlaceTable, MonthBars, MonthTable, NetworkMap, OrganisationBars, OrganisationTable, betweenHref, organisationHref } from "~/components/network";
 import { getMember } from "~/lib/auth.server";
 import { env } from "~/lib/env.server";
 import { useLocale, useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { layoutMap } from "~/lib/network-layout";
-import { monthlyActivity, networkOverview, sharedInitiatives } from "~/models/network.server";
+import { meetingPlaces, monthlyActivity, networkOverview, sharedInitiatives } from "~/models/network.server";
+import { slugsByName } from "~/models/organisations.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "network.title", undefined, { key: "meta.description.network" });
 
@@ -43,13 +44,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     organisations,
     months: monthlyActivity(env().TZ_COMMUNITY),
     between,
+    places: meetingPlaces(),
+    // Every name on the page links to its organisation's page.
+    slugs: slugsByName([...organisations.map((o) => o.name), ...onMap, ...connections.slice(0, tableLimit).flatMap((c) => [c.a, c.b])]),
   };
 }
 
 export default function Network() {
   const t = useT();
   const locale = useLocale();
-  const { layout, mapTotal, connections, connectionTotal, organisations, months, between } = useLoaderData<typeof loader>();
+  const { layout, mapTotal, connections, connectionTotal, organisations, months, between, places, slugs } = useLoaderData<typeof loader>();
   const shared = (n: number) => (n === 1 ? t("network.shared.one") : t("network.shared", { n }));
   return (
     <>
@@ -66,7 +70,7 @@ export default function Network() {
             </p>
             {/* On a phone the map scrolls sideways rather than shrink the names out of sight. */}
             <div className={layout.radial ? "map-frame wide" : "map-frame"} tabIndex={0} role="region" aria-label={t("network.map.title")}>
-              <NetworkMap layout={layout} titleId="map-title" descriptionId="map-description" selected={between} />
+              <NetworkMap layout={layout} titleId="map-title" descriptionId="map-description" selected={between} slugs={slugs} />
             </div>
           </>
         ) : (
@@ -110,8 +114,12 @@ export default function Network() {
               <tbody>
                 {connections.map((c) => (
                   <tr key={`${c.a}\u0000${c.b}`}>
-                    <th scope="row">{c.a}</th>
-                    <td>{c.b}</td>
+                    <th scope="row">
+                      <Link to={organisationHref(c.a, slugs)}>{c.a}</Link>
+                    </th>
+                    <td>
+                      <Link to={organisationHref(c.b, slugs)}>{c.b}</Link>
+                    </td>
                     <td>
                       <Link to={betweenHref(c.a, c.b)} aria-label={shared(c.weight)}>
                         {c.weight}
@@ -143,6 +151,24 @@ export default function Network() {
         </div>
       </section>
 
+      <section aria-labelledby="places-title">
+        <h2 id="places-title">{t("network.places.title")}</h2>
+        {places.length ? (
+          <>
+            <p>{t("network.places.intro")}</p>
+            <MeetingPlaceBars places={places.slice(0, chartLimit)} title={t("network.places.chart")} />
+            <div className="table-frame">
+              <MeetingPlaceTable places={places} />
+            </div>
+          </>
+        ) : (
+          <p>{t("network.places.empty")}</p>
+        )}
+        <p>
+          <Link to="/organisations">{t("organisations.all")}</Link>
+        </p>
+      </section>
+
       <section aria-labelledby="organisations-title">
         <h2 id="organisations-title">{t("network.organisations.title")}</h2>
         {organisations.length ? (
@@ -153,7 +179,7 @@ export default function Network() {
             </p>
             <OrganisationBars organisations={organisations.slice(0, chartLimit)} title={t("network.organisations.chart")} />
             <div className="table-frame">
-              <OrganisationTable organisations={organisations} />
+              <OrganisationTable organisations={organisations} slugs={slugs} />
             </div>
           </>
         ) : (

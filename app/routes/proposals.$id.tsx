@@ -9,6 +9,7 @@ import { readFormData, textField } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
+import { organisationPath } from "~/lib/organisation-links";
 import { idParam } from "~/lib/params.server";
 import { formatDateTime } from "~/lib/time";
 import { ProposalRefusedError, raiseAgain, respond, writeStatement } from "~/models/proposals.server";
@@ -89,6 +90,11 @@ export default function ProposalPage() {
             )}
           </pre>
         </section>
+      ) : proposal.effect?.merge ? (
+        <p className="notice">
+          {t("proposal.effect.merge")} <Link to={organisationPath(proposal.effect.merge.from.slug)}>{proposal.effect.merge.from.name}</Link> {t("proposal.effect.mergeWith")}{" "}
+          <Link to={organisationPath(proposal.effect.merge.into.slug)}>{proposal.effect.merge.into.name}</Link>. {t("proposal.effectNote.merge-organisations")}
+        </p>
       ) : proposal.effect ? (
         <p className="notice">{t(`proposal.effectNote.${proposal.effect.type}` as MessageKey)}</p>
       ) : null}

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { RegistrationControls, PlacesText } from "~/components/session-list";
+import { ModeText, RegistrationControls, PlacesText } from "~/components/session-list";
 import { getMember } from "~/lib/auth.server";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { previewCard, shareMeta, titleMeta } from "~/lib/meta";
@@ -33,7 +33,12 @@ export default function SessionPage() {
   const locale = useLocale();
   const timeZone = useTimeZone();
   const { contributions, contributionRules } = useLoaderData<typeof loader>();
-  const { session, hidden, summary, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen, mayMark, mayWithdrawCheckIn } = useLoaderData<typeof loader>();
+  const { session, hidden, summary, online, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen, mayMark, mayWithdrawCheckIn } = useLoaderData<typeof loader>();
+  const venue = session.venue;
+  // What a venue offers, in words (only what it has).
+  const access = venue
+    ? ([venue.stepFree && "session.venue.stepFree", venue.hearingLoop && "session.venue.hearingLoop", venue.parking && "session.venue.parking", venue.publicTransport && "session.venue.publicTransport"] as const).filter((k) => !!k)
+    : [];
   const here = `/sessions/${session.id}`;
   const title = hidden && !hidden.canRead ? t("flag.hidden.title") : session.initiativeTitle;
   const registered = participants?.filter((p) => p.status === "registered") ?? [];
@@ -51,8 +56,47 @@ export default function SessionPage() {
       ) : null}
       <p className="lead">{formatTimeRange(session.startsAt, session.endsAt, locale, timeZone)}</p>
       {session.cancelled ? <p className="form-error">{t("session.closed.cancelled")}</p> : null}
+      {session.inSeries ? <p className="muted">{t("session.series.part")}</p> : null}
       <dl className="facts">
-        {session.place ? (
+        <dt>{t("session.mode")}</dt>
+        <dd>
+          <ModeText mode={session.mode} />
+        </dd>
+        {venue ? (
+          <>
+            <dt>{t("session.place")}</dt>
+            <dd>
+              <Link to={`/venues/${venue.id}`}>{venue.name}</Link>
+              {venue.address ? (
+                <>
+                  <br />
+                  {venue.address}
+                </>
+              ) : null}
+            </dd>
+            {venue.routeNotes ? (
+              <>
+                <dt>{t("session.venue.route")}</dt>
+                <dd>{venue.routeNotes}</dd>
+              </>
+            ) : null}
+            {access.length || venue.accessNotes ? (
+              <>
+                <dt>{t("session.venue.access")}</dt>
+                <dd>
+                  {access.length ? (
+                    <ul className="plain">
+                      {access.map((key) => (
+                        <li key={key}>{t(key)}</li>
+                      ))}
+                    </ul>
+                  ) : null}
+                  {venue.accessNotes ? <p>{venue.accessNotes}</p> : null}
+                </dd>
+              </>
+            ) : null}
+          </>
+        ) : session.place ? (
           <>
             <dt>{t("session.place")}</dt>
             <dd>{session.place}</dd>
@@ -62,6 +106,12 @@ export default function SessionPage() {
           <>
             <dt>{t("session.hostOrganisation")}</dt>
             <dd>{session.hostOrganisation}</dd>
+          </>
+        ) : null}
+        {online ? (
+          <>
+            <dt>{t("session.online.link")}</dt>
+            <dd>{online.url ? <a href={online.url} rel="noopener noreferrer">{online.url}</a> : <span className="muted">{t("session.online.linkHidden")}</span>}</dd>
           </>
         ) : null}
         <dt>{t("session.capacity")}</dt>
@@ -113,6 +163,7 @@ export default function SessionPage() {
           ) : !session.cancelled ? (
             <p className="hint">{t("session.checkinCode.later")}</p>
           ) : null}
+          {session.mode !== "onsite" && !session.cancelled ? <p className="hint">{t("session.online.checkinHint")}</p> : null}
           <p className="row-links">
             <Link to={`/sessions/${session.id}/edit`}>{t("session.edit")}</Link>
             <Link to={`/sessions/${session.id}/message`}>{t("session.message")}</Link>

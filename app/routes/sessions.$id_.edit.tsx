@@ -3,14 +3,12 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SessionForm } from "~/components/session-form";
 import { requireMember } from "~/lib/auth.server";
-import { env } from "~/lib/env.server";
-import { formValues, parseForm, readFormData } from "~/lib/forms";
+import { formValues, parseForm, readFormData, textField } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
-import { toLocalDateTimeInput } from "~/lib/time";
 import { isHost } from "~/models/initiatives.server";
-import { CapacityBelowRegisteredError, cancelSession, getSession, sessionInput, updateSession } from "~/models/sessions.server";
+import { CapacityBelowRegisteredError, cancelSession, getSession, sessionEditForm, sessionInput, SkippedTimeError, updateSession, withVenueList } from "~/models/sessions.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "session.edit.title");
 
@@ -24,39 +22,31 @@ async function requireHostedSession(request: Request, idText: string | undefined
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await requireHostedSession(request, params.id);
-  const zone = env().TZ_COMMUNITY;
-  return {
-    id: session.id,
-    title: session.initiativeTitle,
-    cancelled: !!session.cancelledAt,
-    values: {
-      startsAt: toLocalDateTimeInput(session.startsAt, zone),
-      endsAt: toLocalDateTimeInput(session.endsAt, zone),
-      place: session.place,
-      hostOrganisation: session.hostOrganisation,
-      capacity: session.capacity === null ? "" : String(session.capacity),
-    },
-  };
+  return sessionEditForm(session);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { member, session } = await requireHostedSession(request, params.id);
   const formData = await readFormData(request);
   if (formData.get("intent") === "cancel-session") {
-    cancelSession(session.id, member.id);
+    // Only this one, or this and every later session of its series.
+    cancelSession(session.id, member.id, new Date(), textField(formData, "scope") === "later" ? "later" : "this");
     return redirect(`/sessions/${session.id}`, 303);
   }
   const now = new Date();
-  const form = parseForm(sessionInput({ now, creating: false }), formData);
+  const form = parseForm(sessionInput({ now, creating: false }), withVenueList(formData));
   if (!form.ok) return data({ errors: form.errors, values: form.values, params: undefined }, { status: 400 });
   try {
     updateSession(session.id, member.id, form.data, now);
   } catch (error) {
     if (error instanceof CapacityBelowRegisteredError) {
       return data(
-        { errors: { capacity: "session.capacity.belowRegistered" as const }, values: formValues(formData), params: { n: error.registered } },
+        { errors: { capacity: "session.capacity.belowRegistered" as const }, values: formValues(withVenueList(formData)), params: { n: error.registered } },
         { status: 409 },
       );
+    }
+    if (error instanceof SkippedTimeError) {
+      return data({ errors: { startsAt: "session.time.skipped" as const }, values: formValues(withVenueList(formData)), params: undefined }, { status: 400 });
     }
     throw error;
   }
@@ -65,7 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditSession() {
   const t = useT();
-  const { id, title, cancelled, values } = useLoaderData<typeof loader>();
+  const { id, title, cancelled, values, venues, laterInSeries } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const formValues = result && "values" in result && Object.keys(result.values).length ? result.values : values;
   return (
@@ -75,15 +65,31 @@ export default function EditSession() {
       </p>
       <h1>{t("session.edit.title")}</h1>
       <p className="lead">{title}</p>
+      {laterInSeries ? <p className="hint">{t("session.series.part")}</p> : null}
       {result?.params ? (
         <p className="form-error" role="alert">
           {t("session.capacity.belowRegistered", result.params)}
         </p>
       ) : null}
-      <SessionForm values={formValues} errors={result?.errors} submitLabel={t("session.edit.submit")} />
+      <SessionForm values={formValues} errors={result?.errors} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0} />
       {!cancelled ? (
         <Form method="post" className="danger-zone">
           <p className="hint">{t("session.cancelSession.hint")}</p>
+          {laterInSeries ? (
+            <fieldset className="field">
+              <legend>{t("session.scope")}</legend>
+              <div className="choices">
+                <label className="choice">
+                  <input type="radio" name="scope" value="this" defaultChecked />
+                  <span>{t("session.scope.this")}</span>
+                </label>
+                <label className="choice">
+                  <input type="radio" name="scope" value="later" />
+                  <span>{t("session.scope.later")}</span>
+                </label>
+              </div>
+            </fieldset>
+          ) : null}
           <button type="submit" name="intent" value="cancel-session" className="button danger">
             {t("session.cancelSession")}
           </button>

@@ -16,6 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = resolveLocale(request, null);
   const t = translator(locale);
   const when = formatTimeRange(session.startsAt, session.endsAt, locale, env().TZ_COMMUNITY);
-  const lines = [session.cancelled ? `${t("session.cancelled")}: ${when}` : when, session.place, session.hostOrganisation].filter(Boolean);
+  // An online session's card says so; its link is never on it.
+  const where = session.mode === "online" ? t("session.mode.online") : session.place;
+  const lines = [session.cancelled ? `${t("session.cancelled")}: ${when}` : when, where, session.hostOrganisation].filter(Boolean);
   return previewResponse(request, { kicker: t("preview.session"), title: session.title, lines });
 }

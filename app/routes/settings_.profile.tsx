@@ -4,13 +4,15 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ChoiceError, choiceErrorProps, Field, FormError, ImageField } from "~/components/field";
 import { Avatar } from "~/components/picture";
 import { requireMember } from "~/lib/auth.server";
-import { parseForm, type FieldErrors } from "~/lib/forms";
+import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { processUpload, readUploadForm } from "~/lib/uploads.server";
 import { imageFormHeaders, refusalInit } from "~/lib/images.server";
 import { withImageFiles } from "~/models/images.server";
-import { getProfile, nowInput, postNow, profileInput, profileLimits, setAvatar, updateProfile } from "~/models/profiles.server";
+import { OrganisationPick, type OrganisationQuestion } from "~/components/organisation-pick";
+import { organisationNames } from "~/models/organisations.server";
+import { getProfile, nowInput, postNow, profileInput, profileLimits, saveProfileForm, setAvatar } from "~/models/profiles.server";
 
 // The "try again in a minute" refusal's Retry-After (docs/decisions/019).
 export const headers = imageFormHeaders;
@@ -33,6 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       now: profile.nowText,
     },
     limits: profileLimits,
+    organisationNames: organisationNames(),
   };
 }
 
@@ -44,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const processed = await processUpload(upload, { uploader: member.id, signal: request.signal });
     if (!processed || !processed.ok) {
       const errors: FieldErrors = { avatar: processed ? processed.error : "profile.avatar.required" };
-      return data({ errors, values: undefined, saved: false }, processed ? refusalInit(processed) : { status: 400 });
+      return data({ errors, values: undefined, saved: false, ask: null }, processed ? refusalInit(processed) : { status: 400 });
     }
     withImageFiles(processed.image, (image) => setAvatar(member.id, image));
     return redirect(`/members/${member.id}`, 303);
@@ -55,19 +58,22 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   if (intent === "now") {
     const form = parseForm(nowInput, formData);
-    if (!form.ok) return data({ errors: form.errors, values: form.values, saved: false }, { status: 400 });
+    if (!form.ok) return data({ errors: form.errors, values: form.values, saved: false, ask: null }, { status: 400 });
     postNow(member.id, form.data.now, new Date(), { once: true });
     return redirect(`/members/${member.id}`, 303);
   }
   const form = parseForm(profileInput, formData);
-  if (!form.ok) return data({ errors: form.errors, values: form.values, saved: false }, { status: 400 });
-  updateProfile(member.id, form.data);
+  if (!form.ok) return data({ errors: form.errors, values: form.values, saved: false, ask: null }, { status: 400 });
+  const saved = saveProfileForm(member.id, form.data);
+  if (!saved.ok) {
+    return data({ errors: saved.errors as FieldErrors, values: formValues(formData), saved: false, ask: saved.ask as OrganisationQuestion | null, params: saved.params }, { status: saved.status });
+  }
   return redirect(`/members/${member.id}`, 303);
 }
 
 export default function EditProfile() {
   const t = useT();
-  const { id, avatar, values: saved, limits } = useLoaderData<typeof loader>();
+  const { id, avatar, values: saved, limits, organisationNames: names } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const values = { ...saved, ...(result?.values ?? {}) };
   const busy = useNavigation().state === "submitting";
@@ -109,9 +115,9 @@ export default function EditProfile() {
       </Form>
       <h2 id="profile-heading">{t("profile.title")}</h2>
       <Form method="post" noValidate className="stack" aria-labelledby="profile-heading">
-        <FormError errors={result?.errors} />
+        <FormError errors={result?.errors} params={result && "params" in result ? result.params : undefined} />
         <Field name="displayName" label={t("auth.displayName")} errors={result?.errors} defaultValue={values.displayName} required maxLength={limits.displayName} autoComplete="name" />
-        <Field name="organisation" label={t("profile.organisation")} errors={result?.errors} defaultValue={values.organisation} maxLength={limits.organisation} autoComplete="organization" />
+        <OrganisationPick label={t("profile.organisation")} hint={t("organisation.pick.hint")} value={values.organisation} errors={result?.errors} names={names} ask={result?.ask} maxLength={limits.organisation} />
         <Field name="work" label={t("profile.work")} hint={t("profile.work.hint")} errors={result?.errors} defaultValue={values.work} maxLength={limits.work} />
         <Field name="expertise" label={t("profile.expertise")} hint={t("profile.expertise.hint")} errors={result?.errors} defaultValue={values.expertise} />
         <Field name="bio" label={t("profile.bio")} hint={t("initiative.body.hint")} errors={result?.errors} defaultValue={values.bio} multiline rows={6} maxLength={limits.bio} />

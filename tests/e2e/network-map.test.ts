@@ -36,8 +36,10 @@ describe("the network page", () => {
       await waitForHydration(page);
       expect(await page.locator("svg.network-map circle.node").count()).toBe(8);
       expect(await page.locator("svg.network-map line.link").count()).toBeGreaterThan(0);
-      expect(await page.locator("svg.bar-chart").count()).toBe(3);
-      expect(await page.locator("table.data-table").count()).toBe(3);
+      // Sessions and attendance per month, members per organisation, and where we met: each a chart with its table.
+      expect(await page.locator("svg.bar-chart").count()).toBe(4);
+      expect(await page.locator("table.data-table").count()).toBe(4);
+      expect(await page.getByRole("heading", { name: "Waar we samenkwamen" }).count()).toBe(1);
       await expectNoSeriousAxeViolations(page);
       await context.close();
     });

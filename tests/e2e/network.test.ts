@@ -90,7 +90,7 @@ describe("the network: profiles, the directory, outcomes and the digest", () => 
     await page.getByRole("heading", { level: 1, name: "Profiel bewerken" }).waitFor();
     const profileForm = page.getByRole("form", { name: "Profiel", exact: true });
     await profileForm.getByLabel("Je naam").fill(names.m);
-    await profileForm.getByRole("textbox", { name: /^Organisatie/ }).fill(organisation);
+    await profileForm.getByRole("combobox", { name: /^Organisatie/ }).fill(organisation);
     await profileForm.getByLabel("Wat ik doe").fill(work);
     await profileForm.getByLabel("Expertise").fill("schuldhulp, armoede");
     await profileForm.getByLabel("Over mij").fill(bio);
@@ -133,7 +133,7 @@ describe("the network: profiles, the directory, outcomes and the digest", () => 
     await k.visit("/settings/profile");
     const profileForm = page.getByRole("form", { name: "Profiel", exact: true });
     await profileForm.getByLabel("Je naam").fill(names.k);
-    await profileForm.getByRole("textbox", { name: /^Organisatie/ }).fill("Wijkteam Oost");
+    await profileForm.getByRole("combobox", { name: /^Organisatie/ }).fill("Wijkteam Oost");
     await profileForm.getByLabel("Expertise").fill("armoede");
     await k.submit(profileForm.getByRole("button", { name: "Profiel opslaan" }), page.getByRole("heading", { level: 1, name: names.k }));
 

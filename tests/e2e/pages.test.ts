@@ -53,6 +53,8 @@ let ids: {
   unsubscribeToken: string;
   lastWeek: string;
   founderToken: string;
+  venue: number;
+  organisation: string;
 };
 
 beforeAll(async () => {
@@ -115,6 +117,8 @@ beforeAll(async () => {
     .run(createHash("sha256").update(founderToken).digest("hex"), anna, Date.now() - day, Date.now() + 13 * day);
   const asker = sqlite.prepare("SELECT member_id FROM registrations WHERE session_id = ? AND attended_at IS NOT NULL AND member_id <> ? LIMIT 1").pluck().get(past.session, pieter) as string;
   sqlite.prepare("INSERT INTO host_requests (initiative_id, member_id, created_at) VALUES (?, ?, ?)").run(past.initiative, asker, Date.now() - day);
+  // A venue Pieter added (the seed's), with its organisation (issue 14).
+  const venue = sqlite.prepare("SELECT v.id, o.slug FROM venues v JOIN organisations o ON o.id = v.organisation_id WHERE v.created_by = ? LIMIT 1").get(pieter) as { id: number; slug: string };
   sqlite.close();
 
   const now = new Date();
@@ -160,6 +164,8 @@ beforeAll(async () => {
     unsubscribeToken: unsubscribeToken.token,
     lastWeek,
     founderToken,
+    venue: venue.id,
+    organisation: venue.slug,
   };
   [server, browser] = await Promise.all([startServer({ DATABASE_PATH: databasePath }), launchBrowser()]);
 });
@@ -358,6 +364,11 @@ const publicPages = () => [
   "/now",
   "/digest",
   `/digest/${ids.lastWeek}`,
+  "/organisations",
+  "/organisations?q=lindenveen",
+  `/organisations/${ids.organisation}`,
+  `/venues/${ids.venue}`,
+  "/network",
 ];
 
 describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
@@ -420,6 +431,8 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
       `/members/${ids.membersOnly}`,
       "/founders",
       `/founders/${ids.founderToken}`,
+      "/venues/new",
+      `/venues/${ids.venue}/edit`,
     ];
     for (const pathname of [...publicPages(), ...memberPages]) await tour.visit(pathname);
     // The course's page showed Pieter the request to co-host it (checked with axe above).
@@ -454,6 +467,12 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
       'form[aria-labelledby="profile-heading"]',
     );
     await tour.submitWithErrors("/settings/delete");
+    await tour.submitWithErrors("/venues/new");
+    // A look-alike of an organisation the network knows: the question, as radio buttons.
+    await tour.submitWithErrors("/venues/new", async (p) => {
+      await p.locator("#field-name").fill("Zaal");
+      await p.locator("#field-organisation").fill("GGZ Lindeveen");
+    });
     // An objection without a reason.
     await tour.submitWithErrors(`/proposals/${ids.networkProposal}`, async (p) => {
       await p.getByRole("radio", { name: /Bezwaar/ }).check();
