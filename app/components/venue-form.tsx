@@ -6,18 +6,8 @@ import { organisationRules, venueRules } from "~/governance/config";
 import type { FieldErrors } from "~/lib/forms";
 import type { Params } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
+import type { VenueFormValues } from "~/models/venues.server";
 
-export type VenueFormValues = {
-  name: string;
-  organisation: string;
-  address: string;
-  routeNotes: string;
-  stepFree: boolean;
-  hearingLoop: boolean;
-  parking: boolean;
-  publicTransport: boolean;
-  accessNotes: string;
-};
 
 const venueLimits = { name: venueRules.nameMax, organisation: organisationRules.nameMax, address: venueRules.addressMax, notes: venueRules.notesMax } as const;
 

@@ -17,7 +17,8 @@ import { NotAHostError } from "./errors.server";
 import { actingHost } from "./host-rights.server";
 import { appendLog } from "./log.server";
 import { promoteFromWaitlist } from "./registrations.server";
-import { sessionModes, type SessionMode, type SessionVenue, type VenueGroup } from "./sessions.types";
+import { currentOrganisation } from "./organisations.server";
+import { sessionModes, type SessionMode, type VenueGroup } from "./sessions.types";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -68,18 +69,12 @@ export function venuesById(ids: number[]): Map<number, PickedVenue> {
   const rows = db().all<{ id: number; name: string; address: string; organisation_id: number | null }>(
     sql`SELECT id, name, address, organisation_id FROM venues WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
   );
-  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, address: r.address, ...currentOrganisation(r.organisation_id) }]));
-}
-
-function currentOrganisation(id: number | null): { organisationId: number | null; organisationName: string } {
-  // Merged organisations point to the one they became; a few steps at most.
-  for (let step = 0; id !== null && step < 10; step++) {
-    const org = db().get<{ id: number; name: string; merged_into: number | null } | undefined>(sql`SELECT id, name, merged_into FROM organisations WHERE id = ${id}`);
-    if (!org) break;
-    if (org.merged_into === null) return { organisationId: org.id, organisationName: org.name };
-    id = org.merged_into;
-  }
-  return { organisationId: null, organisationName: "" };
+  return new Map(
+    rows.map((r) => {
+      const organisation = currentOrganisation(r.organisation_id);
+      return [r.id, { id: r.id, name: r.name, address: r.address, organisationId: organisation?.id ?? null, organisationName: organisation?.name ?? "" }];
+    }),
+  );
 }
 
 /**
@@ -713,26 +708,6 @@ export function venueChoices(): VenueGroup[] {
     else groups.push({ organisation: r.organisation, venues: [venue] });
   }
   return groups;
-}
-
-/** A venue as a session page shows it. */
-export function sessionVenue(venueId: number | null): SessionVenue | null {
-  if (venueId === null) return null;
-  const row = db().get<{ id: number; name: string; address: string; route_notes: string; step_free: number; hearing_loop: number; parking: number; public_transport: number; access_notes: string } | undefined>(
-    sql`SELECT id, name, address, route_notes, step_free, hearing_loop, parking, public_transport, access_notes FROM venues WHERE id = ${venueId}`,
-  );
-  if (!row) return null;
-  return {
-    id: row.id,
-    name: row.name,
-    address: row.address,
-    routeNotes: row.route_notes,
-    stepFree: !!row.step_free,
-    hearingLoop: !!row.hearing_loop,
-    parking: !!row.parking,
-    publicTransport: !!row.public_transport,
-    accessNotes: row.access_notes,
-  };
 }
 
 /** The sessions of the series after this one that still take place. */

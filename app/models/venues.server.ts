@@ -13,6 +13,7 @@ import type { MessageKey } from "~/lib/i18n";
 import { askAnswer, currentOrganisation, organisationNames, pickOrganisation, pickRefusal, settlePick, type OrganisationRef, type PickAnswer } from "./organisations.server";
 import { hitRateLimit } from "./rate-limits.server";
 import type { PageViewer } from "./session-page.server";
+import type { SessionVenue } from "./sessions.types";
 import { isHeld, memberHasVoice } from "./voice.server";
 
 const checkbox = z
@@ -51,6 +52,14 @@ type VenueRow = {
 
 function venueRow(id: number) {
   return db().get<VenueRow | undefined>(sql`SELECT * FROM venues WHERE id = ${id}`) ?? null;
+}
+
+/** A venue as a session page shows it: where, how to get there, and how accessible it is. */
+export function sessionVenue(id: number | null): SessionVenue | null {
+  const venue = id === null ? null : venueRow(id);
+  if (!venue) return null;
+  const { organisation: _organisation, ...facts } = formValues(venue);
+  return { id: venue.id, ...facts };
 }
 
 /** Whether the member may change the venue (see the rule at the top of this file). */
