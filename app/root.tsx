@@ -127,6 +127,7 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
               <Link to="/rules">{t("rules.title")}</Link>
               <Link to="/log">{t("log.title")}</Link>
               <Link to="/members">{t("members.title")}</Link>
+              <Link to="/organisations">{t("organisations.title")}</Link>
               <Link to="/now">{t("now.page.title")}</Link>
             </nav>
           </div>
