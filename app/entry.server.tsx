@@ -3,7 +3,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { logFault } from "~/lib/fault-log.server";
+import { isStorageFault, logFault } from "~/lib/fault-log.server";
 import { mendedDocument } from "~/lib/html-stream.server";
 import { NonceContext } from "~/lib/nonce";
 
@@ -14,9 +14,11 @@ export const streamTimeout = 5_000;
  * 404 the router answers) and a reader who went away before the page was sent are not faults;
  * logging a stack for each filled the log under any crawler or load test.
  */
-export const handleError: HandleErrorFunction = (error, { request }) => {
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;
   if (isRouteErrorResponse(error) && error.status < 500) return;
+  // The server answers that page itself, with what happened (app/server.ts).
+  if (isStorageFault(error) && context.faults) context.faults.storage = true;
   logFault(error);
 };
 

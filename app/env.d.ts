@@ -11,6 +11,8 @@ declare module "@remix-run/node" {
     method?: string;
     /** A request of the page's own JavaScript for a route's data (`….data`), not a page someone opened. */
     dataRequest?: boolean;
+    /** Set while the request is handled: a write failed on the disk or the database file. */
+    faults?: { storage: boolean };
   }
   interface Future {
     v3_singleFetch: true;

@@ -537,7 +537,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     }
     const request = toWebRequest(req, url, controller, body);
     const nonce = randomBytes(16).toString("base64");
-    const render = (asked = request) => handleRequest(asked, { clientAddress: clientAddress(req), nonce, method: req.method, dataRequest: url.pathname.endsWith(".data") });
+    const faults = { storage: false };
+    const render = (asked = request) => handleRequest(asked, { clientAddress: clientAddress(req), nonce, method: req.method, dataRequest: url.pathname.endsWith(".data"), faults });
     const cacheKey = pageCacheKey(req, url);
     let response = cacheKey ? cachedPage(cacheKey, nonce, acceptsGzip(req), request.headers.get("if-none-match")) : undefined;
     if (!response) {
@@ -554,6 +555,12 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     if (answered) {
       await response.body?.cancel().catch(() => {});
       return;
+    }
+    // A write failed on the disk or the database file (full, read-only, damaged): say so, with a
+    // 503 that asks to come back, instead of the page for a fault of ours. Nothing was saved.
+    if (faults.storage && !url.pathname.endsWith(".data")) {
+      await response.body?.cancel().catch(() => {});
+      return refuse(req, res, 503, "error.storage", { headers: { "Retry-After": "300" } });
     }
     // Answered before the whole picture came in (a refusal that did not read the form): the rest
     // is not waited for, the connection closes after the answer.

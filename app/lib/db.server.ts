@@ -7,7 +7,14 @@ let instance: Db | undefined;
 // One connection for the whole process: better-sqlite3 is synchronous, so a single connection
 // serialises writes and needs no pool.
 export function db(): Db {
-  instance ??= openDatabase(env().databasePath);
+  if (!instance) {
+    instance = openDatabase(env().databasePath);
+    const maxMb = env().DATABASE_MAX_MB;
+    if (maxMb) {
+      const pageSize = instance.$client.pragma("page_size", { simple: true }) as number;
+      instance.$client.pragma(`max_page_count = ${Math.max(1, Math.floor((maxMb * 1024 * 1024) / pageSize))}`);
+    }
+  }
   return instance;
 }
 

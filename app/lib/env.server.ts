@@ -25,6 +25,9 @@ const schema = z.object({
     .enum(["0", "1", "true", "false", ""])
     .default("0")
     .transform((v) => v === "1" || v === "true"),
+  // The most the database may grow to, in MB: past it, writes are refused with a clear message
+  // while reading goes on, and the disk keeps room for the rest (logs, pictures). No limit if unset.
+  DATABASE_MAX_MB: z.coerce.number().positive().optional(),
   SMTP_URL: z.string().optional(),
   // How long the mail server may take to connect, to greet, or to answer any one step, before
   // the attempt is given up and tried again later.

@@ -802,4 +802,6 @@ export const en: Record<keyof typeof nl, string> = {
   "network.places.elsewhere": "Elsewhere",
   "network.places.empty": "No sessions at a listed venue yet.",
   "network.col.venues": "Venues",
+  // storage faults (issue 18)
+  "error.storage": "The server cannot save anything right now: its disk is full or the database file cannot be written. Nothing was changed. Please try again later; whoever runs the server sees it in the server's log.",
 };

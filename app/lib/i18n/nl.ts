@@ -800,4 +800,6 @@ export const nl = {
   "network.places.elsewhere": "Elders",
   "network.places.empty": "Nog geen bijeenkomsten op een plek uit de lijst van plekken.",
   "network.col.venues": "Plekken",
+  // storage faults (issue 18)
+  "error.storage": "De server kan op dit moment niets opslaan: de schijf is vol of het databasebestand kan niet worden beschreven. Er is niets veranderd. Probeer het later nog eens; wie de server draait, ziet het in het logboek van de server.",
 } as const;
