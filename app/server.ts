@@ -388,7 +388,33 @@ function refuseAndClose(req: http.IncomingMessage, res: http.ServerResponse, sta
 
 /** `refuseAndClose` with a message from the dictionaries. */
 function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, key: MessageKey, extra: Parameters<typeof refuseAndClose>[5] = {}) {
+  logLine(req, status, key);
   refuseAndClose(req, res, status, translate("nl", key), translate("en", key), extra);
+}
+
+/**
+ * One line for a request that was refused or not found: no stack (those are for real faults),
+ * no query string or client address (they may hold personal data). At most `lineBudget` a
+ * second, with a count of the ones left out, so that a flood cannot fill the disk.
+ */
+const lineBudget = 20;
+let linesThisSecond = 0;
+let lineSecond = 0;
+let linesLeftOut = 0;
+function logLine(req: http.IncomingMessage, status: number, why: string) {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== lineSecond) {
+    if (linesLeftOut) console.log(`[http] … and ${linesLeftOut} more such lines in that second`);
+    lineSecond = second;
+    linesThisSecond = 0;
+    linesLeftOut = 0;
+  }
+  if (++linesThisSecond > lineBudget) {
+    linesLeftOut++;
+    return;
+  }
+  const path = (req.url ?? "/").split("?")[0].slice(0, 200);
+  console.log(`[http] ${status} ${req.method} ${path} ${why}`);
 }
 
 function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, upload: boolean) {
@@ -479,6 +505,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
       if (Number(req.headers["content-length"] ?? 0) > limit) return refuseTooLarge(req, res, upload);
       // A mail provider's one-click unsubscribe (RFC 8058) comes without an Origin: its token is its key.
       if (!isSameOrigin(req.headers.origin, url.origin) && !isOneClickUnsubscribe(req.method, url.pathname)) {
+        logLine(req, 403, "not from this site");
         return refuseAndClose(
           req,
           res,
@@ -565,6 +592,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     // Answered before the whole picture came in (a refusal that did not read the form): the rest
     // is not waited for, the connection closes after the answer.
     if (reader && !reader.ended) res.shouldKeepAlive = false;
+    if (response.status === 404) logLine(req, 404, "not found");
     await sendWebResponse(req, res, response, securityHeaders(nonce, url.protocol === "https:"));
   } catch (error) {
     if (answered) return;
@@ -675,7 +703,9 @@ server.once("error", (error: NodeJS.ErrnoException) => {
   console.error(error.code === "EADDRINUSE" ? `[start] Port ${config.PORT} is already in use: is Meedoen already running? Nothing was changed.` : `[start] ${error.message}`);
   process.exit(1);
 });
-server.listen(config.PORT, config.HOST, () => {
+// A deep queue of connections waiting to be accepted: a burst is answered (503 past the render
+// limits), not reset by the system before the server sees it. The system may cap it lower.
+server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
   try {
     checkDatabaseFile(config.databasePath, config.imagesDir);
     checkOpenDatabase(db().$client);

@@ -17,7 +17,7 @@
 // pictures the copied database has rows for. A picture that is missing from the live folder
 // too cannot be copied: the backup is still written (the database matters most), the missing
 // files are named in the output and in MISSING.txt in the pictures folder, and the command exits
-// with 3, so that a cron job reports it. The folder is renamed into place before the database
+// with 2, so that a cron job reports it. The folder is renamed into place before the database
 // file: a backup whose .sqlite file exists is as complete as the live data allowed.
 //
 // What a backup that was killed half-way left behind (".partial" files and folders) is removed
@@ -177,7 +177,7 @@ async function main() {
   console.log(`  ${pictures} pictures, ${pictures * imageWidths.length - missing.length} files`);
   if (missing.length) {
     console.error(`Warning: ${missing.length} picture file(s) the database refers to are missing from ${picturesSource} and are not in this backup:\n  ${missing.join("\n  ")}`);
-    process.exitCode = 3;
+    process.exitCode = 2;
   }
 }
 

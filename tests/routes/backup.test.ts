@@ -173,14 +173,14 @@ describe("npm run backup with pictures", () => {
     }
   });
 
-  it("still writes the database and the other pictures when one picture is missing, names it, and exits with 3", async () => {
+  it("still writes the database and the other pictures when one picture is missing, names it, and exits with 2", async () => {
     const missing = path.join(live(), `${covers[0]}-400.webp`);
     const kept = readFileSync(missing);
     rmSync(missing);
     try {
       const copy = tempFile("backup-missing-picture");
       await expect(run("npx", ["tsx", "db/backup.ts", copy], { cwd: root, env: backupEnv() })).rejects.toMatchObject({
-        code: 3,
+        code: 2,
         stderr: expect.stringContaining(`${covers[0]}-400.webp`),
       });
       // The database copy is whole; every other picture is there; the missing one is named.

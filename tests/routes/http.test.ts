@@ -133,6 +133,9 @@ describe("the HTTP server", () => {
     server.process.stdout!.off("data", listen);
     server.process.stderr!.off("data", listen);
     expect(log).not.toMatch(/No route matches|\n\s+at /);
+    // One line each, without the query string.
+    expect(log).toContain("[http] 404 GET /does-not-exist not found");
+    expect(log).toContain("[http] 404 GET /wp-login.php not found");
   });
 
   it("answers malformed form bodies and odd query strings without a 500", async () => {

@@ -46,49 +46,37 @@ function mostAtOnce(from: number) {
   return { lines: lines.length, renders: most("renders"), queue: most("renderQueue") };
 }
 
-async function burst(count: number, path: string, headers: Record<string, string> = {}) {
-  const from = stats.length;
-  let peak = rssMb();
-  const sampler = setInterval(() => {
-    try {
-      peak = Math.max(peak, rssMb());
-    } catch {
-      // The process is gone: the assertions below say so.
-    }
-  }, 20);
-  const statuses = await Promise.all(Array.from({ length: count }, () => get(path, headers)));
-  clearInterval(sampler);
-  const tally: Record<string, number> = {};
-  for (const status of statuses) tally[status] = (tally[status] ?? 0) + 1;
-  return { tally, peak, atOnce: mostAtOnce(from) };
-}
-
 describe("a burst of requests for pages that must be made", () => {
-  it("4,000 at once for a page that does not exist: each gets its 404 or a quick 503; the server stays up", { timeout: 120_000 }, async () => {
-    const { tally, peak, atOnce } = await burst(4_000, "/bestaat-niet");
-    console.info(`[burst] 4000 × 404: ${JSON.stringify(tally)}, RSS peak ${peak.toFixed(0)} MB, at once ${JSON.stringify(atOnce)}`);
+  it("5,000 at once (visitors' 404s, a member's pages, different searches): each answered 200, 404 or a quick 503; the server stays up", { timeout: 120_000 }, async () => {
+    const from = stats.length;
+    let peak = rssMb();
+    const sampler = setInterval(() => {
+      try {
+        peak = Math.max(peak, rssMb());
+      } catch {
+        // The process is gone: the assertions below say so.
+      }
+    }, 20);
+    const requests = Array.from({ length: 5_000 }, (_, i) =>
+      i % 3 === 0 ? get(`/bestaat-niet-${i}`) : i % 3 === 1 ? get(i % 2 ? "/" : "/agenda", { Cookie: cookie }) : get(`/?q=${encodeURIComponent(`zoek ${i}`)}`),
+    );
+    const statuses = await Promise.all(requests);
+    clearInterval(sampler);
+    const tally: Record<string, number> = {};
+    for (const status of statuses) tally[status] = (tally[status] ?? 0) + 1;
+    const atOnce = mostAtOnce(from);
+    console.info(`[burst] 5000 mixed: ${JSON.stringify(tally)}, RSS peak ${peak.toFixed(0)} MB, at once ${JSON.stringify(atOnce)}`);
+    expect(Object.keys(tally).every((status) => ["200", "404", "503"].includes(status)), JSON.stringify(tally)).toBe(true);
+    expect(tally["200"]).toBeGreaterThan(100);
+    expect(tally["404"]).toBeGreaterThan(50);
     // Made a few at a time, with a bounded line waiting, whatever comes in.
     expect(atOnce.lines).toBeGreaterThan(3);
     expect(atOnce.renders).toBe(16);
     expect(atOnce.queue).toBeLessThanOrEqual(512);
-    // A connection the system's listen queue had no room for is reset before the server sees it.
-    expect(Object.keys(tally).every((status) => ["404", "503", "reset"].includes(status))).toBe(true);
-    expect(tally["404"]).toBeGreaterThan(100);
+    expect(peak).toBeLessThan(250);
     expect(server.process.exitCode).toBeNull();
-    expect(peak).toBeLessThan(400);
     expect(await get("/healthz")).toBe(200);
-    expect(await get("/bestaat-niet")).toBe(404);
-  });
-
-  it("2,000 at once for a member's home page: the same, and the member's next page comes", { timeout: 120_000 }, async () => {
-    const { tally, peak, atOnce } = await burst(2_000, "/", { Cookie: cookie });
-    console.info(`[burst] 2000 × member home: ${JSON.stringify(tally)}, RSS peak ${peak.toFixed(0)} MB, at once ${JSON.stringify(atOnce)}`);
-    expect(atOnce.renders).toBeLessThanOrEqual(16);
-    expect(atOnce.queue).toBeLessThanOrEqual(512);
-    expect(Object.keys(tally).every((status) => ["200", "503", "reset"].includes(status))).toBe(true);
-    expect(tally["200"]).toBeGreaterThan(50);
-    expect(server.process.exitCode).toBeNull();
-    expect(peak).toBeLessThan(400);
     expect(await get("/", { Cookie: cookie })).toBe(200);
+    expect(await get("/bestaat-niet")).toBe(404);
   });
 });
