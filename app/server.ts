@@ -706,15 +706,17 @@ server.once("error", (error: NodeJS.ErrnoException) => {
 // A deep queue of connections waiting to be accepted: a burst is answered (503 past the render
 // limits), not reset by the system before the server sees it. The system may cap it lower.
 server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
+  let database: "existing" | "new";
   try {
-    checkDatabaseFile(config.databasePath, config.imagesDir);
+    database = checkDatabaseFile(config.databasePath, config.imagesDir);
     checkOpenDatabase(db().$client);
   } catch (error) {
     const message = error instanceof StartRefused ? error.message : `The database ${config.databasePath} cannot be opened (${(error as Error).message}): restore the last backup.`;
     console.error(`[start] ${message}`);
     process.exit(1);
   }
-  sweepImages();
+  // A database made by this start has written no picture: whatever lies in the folder is not its to remove.
+  if (database === "existing") sweepImages();
   sweepTemporaryUploads(10 * 60_000);
   setInterval(() => sweepTemporaryUploads(), 60 * 60_000).unref();
   stopScheduler = startScheduler();

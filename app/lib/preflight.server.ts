@@ -18,8 +18,8 @@ function pictureFiles(imagesDir: string): number {
   }
 }
 
-/** Before opening: the file as the operator left it. */
-export function checkDatabaseFile(databasePath: string, imagesDir: string) {
+/** Before opening: the file as the operator left it. "new" when this start creates the database. */
+export function checkDatabaseFile(databasePath: string, imagesDir: string): "existing" | "new" {
   if (existsSync(databasePath)) {
     const stat = statSync(databasePath);
     if (!stat.isFile()) throw new StartRefused(`${databasePath} is not a file.`);
@@ -35,15 +35,16 @@ export function checkDatabaseFile(databasePath: string, imagesDir: string) {
     } catch {
       throw new StartRefused(`The database ${databasePath} (or its folder) cannot be written by this user. Check who owns it and its permissions.`);
     }
-    return;
+    return "existing";
   }
   const pictures = pictureFiles(imagesDir);
-  if (pictures > 0) {
+  if (pictures > 0 && process.env.MEEDOEN_NEW_DATABASE !== "1") {
     throw new StartRefused(
       `There is no database at ${databasePath}, but ${imagesDir} holds ${pictures} pictures of a network: is DATABASE_PATH (or DATA_DIR) mistyped? ` +
-        `To start a new, empty network here, move that folder of pictures aside first.`,
+        `To start a new, empty network here all the same, start once with MEEDOEN_NEW_DATABASE=1 (its pictures are kept).`,
     );
   }
+  return "new" as const;
 }
 
 /** After opening: the database is whole and not from a newer version of Meedoen. */

@@ -4,7 +4,8 @@
 // Writing files and changing rows happens in one synchronous stretch of code (better-sqlite3 is
 // synchronous, and so are the file calls here), so no other request can remove a file between
 // the moment it is written and the moment a row refers to it.
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { images } from "../../db/schema";
@@ -59,6 +60,15 @@ export function releaseImages(ids: (string | null | undefined)[]) {
  * At start, before any upload: removes what an interrupted upload may have left behind (a
  * temporary file, files without a row, a row nothing uses).
  */
+/** When a file in the pictures folder was written (never, if it cannot be read: then it stays). */
+function modifiedAt(name: string) {
+  try {
+    return statSync(path.join(env().imagesDir, name)).mtimeMs;
+  } catch {
+    return Number.NEGATIVE_INFINITY;
+  }
+}
+
 export function sweepImages() {
   const unused = db().all<{ id: string }>(sql`
     SELECT id FROM images i
@@ -78,9 +88,14 @@ export function sweepImages() {
     console.warn(`[images] the database knows no pictures, but ${env().imagesDir} holds some: none removed.`);
     return;
   }
+  // Only what this database may have written: nothing older than its first account (such a file
+  // is another network's, or from before this database was made).
+  const since = db().get<{ first: number | null }>(sql`SELECT min(created_at) AS first FROM members`).first ?? Number.POSITIVE_INFINITY;
   for (const name of names) {
     const match = imageNamePattern.exec(name);
     if (match && known.has(match[1])) continue;
-    if (match || name.endsWith(".tmp")) removeStrayImageFile(name);
+    if (!match && !name.endsWith(".tmp")) continue;
+    if (modifiedAt(name) < since) continue;
+    removeStrayImageFile(name);
   }
 }

@@ -3,11 +3,11 @@
 // database, one from a newer version. Each start stops with a plain message and changes nothing:
 // no empty network, no picture deleted.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, openSync, readdirSync, rmSync, writeFileSync, writeSync, closeSync, statSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openServerDatabase } from "../support/direct-db";
+import { insertMembers, openServerDatabase } from "../support/direct-db";
 import { startServer } from "../support/server";
 
 const root = path.join(os.tmpdir(), `meedoen-start-${randomBytes(4).toString("hex")}`);
@@ -92,5 +92,41 @@ describe("a start that must not go ahead", () => {
     sqlite.prepare("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('from-a-newer-version', ?)").run(Date.now() + 86_400_000);
     sqlite.close();
     await expect(startServer({ DATABASE_PATH: databasePath, DATA_DIR: dataDir })).rejects.toThrow(/newer version of Meedoen/);
+  });
+
+  it("with MEEDOEN_NEW_DATABASE=1 beside a network's pictures: starts a new network and keeps every picture", async () => {
+    const dataDir = dataDirWithPictures("meant");
+    const server = await startServer({ DATABASE_PATH: path.join(dataDir, "meedoen.sqlite"), DATA_DIR: dataDir, MEEDOEN_NEW_DATABASE: "1" });
+    try {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect(readdirSync(path.join(dataDir, "images"))).toHaveLength(6);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("the start's tidying of the pictures folder", () => {
+  it("removes a stray picture this database may have written, never one older than its first account", async () => {
+    const dataDir = dataDirWithPictures("sweep");
+    const databasePath = path.join(dataDir, "meedoen.sqlite");
+    const first = await startServer({ DATABASE_PATH: databasePath, DATA_DIR: dataDir, MEEDOEN_NEW_DATABASE: "1" });
+    await first.stop();
+    const sqlite = openServerDatabase(databasePath);
+    const [member] = insertMembers(sqlite, 1, "sweep");
+    sqlite.prepare("UPDATE members SET created_at = ? WHERE id = ?").run(Date.now() - 86_400_000, member.id);
+    const images = path.join(dataDir, "images");
+    const older = readdirSync(images);
+    // The database knows one of the pictures (a profile photo, say); the others are older than it.
+    sqlite.prepare("INSERT INTO images (id, width, height) VALUES (?, 1200, 800)").run(older[0].slice(0, 64));
+    sqlite.prepare("UPDATE members SET avatar_image = ? WHERE id = ?").run(older[0].slice(0, 64), member.id);
+    sqlite.close();
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    for (const name of older) utimesSync(path.join(images, name), twoDaysAgo, twoDaysAgo);
+    const stray = `${"b".repeat(64)}-400.webp`;
+    writeFileSync(path.join(images, stray), "left by an upload that was cut off");
+    const second = await startServer({ DATABASE_PATH: databasePath, DATA_DIR: dataDir });
+    await second.stop();
+    expect(readdirSync(images).sort()).toEqual(older.sort());
   });
 });
