@@ -6,6 +6,7 @@ import { acceptUnansweredRequests, lapseHosts } from "~/models/hosts.server";
 import { closeDueProposals, queueProposalReminders } from "~/models/proposals.server";
 import { queueDueReminders } from "~/models/sessions.server";
 import { recordVoiceChanges } from "~/models/voice.server";
+import { logFault } from "./fault-log.server";
 import { deliverOutbox } from "./mail.server";
 
 /** Everything but sending: quick, synchronous work on the database. */
@@ -27,15 +28,22 @@ export async function runScheduledWork(now = new Date()) {
   await deliverOutbox(now);
 }
 
-export function startScheduler(intervalMs = Number(process.env.SCHEDULER_INTERVAL_MS ?? 30_000)): () => void {
+let lastRun: number | null = null;
+
+/** When the scheduler last did its work (null before it first ran): /healthz checks it keeps running. */
+export const lastScheduledRun = () => lastRun;
+export const schedulerIntervalMs = () => Number(process.env.SCHEDULER_INTERVAL_MS ?? 30_000);
+
+export function startScheduler(intervalMs = schedulerIntervalMs()): () => void {
   // Sending runs beside the rest and is never waited for: a slow or stuck mail server must not
   // keep proposals open past their deadline or hold back reminders (deliverOutbox runs one batch
   // at a time by itself).
   const tick = () => {
     try {
       runScheduledQueueing();
+      lastRun = Date.now();
     } catch (error) {
-      console.error("[scheduler]", error);
+      logFault(error);
     }
     deliverOutbox().catch((error) => console.error("[mail]", error));
   };

@@ -1,17 +1,13 @@
-import { sql } from "drizzle-orm";
-import { db } from "~/lib/db.server";
-import { recentStorageFault } from "~/lib/fault-log.server";
+import { healthProblem } from "~/lib/health.server";
 
-// For monitors: 200 "ok" while the database answers and no write failed on the disk or the file
-// in the past minute (a full disk, a file gone read-only or bad); 503 with the reason otherwise.
+// For monitors: 200 "ok", or 503 with what is wrong (app/lib/health.server.ts).
 export function loader() {
   const headers = { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" };
+  let problem: string | null;
   try {
-    db().get(sql`SELECT count(*) FROM sqlite_schema`);
+    problem = healthProblem();
   } catch {
-    return new Response("database unavailable", { status: 503, headers });
+    problem = "database unavailable";
   }
-  const fault = recentStorageFault();
-  if (fault) return new Response(`storage fault in the last minute: ${fault.code}`, { status: 503, headers });
-  return new Response("ok", { headers });
+  return problem ? new Response(problem, { status: 503, headers }) : new Response("ok", { headers });
 }
