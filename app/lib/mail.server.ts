@@ -130,8 +130,17 @@ function backoffMs(attempts: number) {
 
 /** After this many failed attempts (about two and a half days) a mail is given up. */
 const maxAttempts = 16;
+/**
+ * A connection that broke off mid-conversation without an answer (closed, reset, silent) leaves
+ * it unknown whether the mail was taken: the server may deliver a copy for every attempt, so such
+ * a mail is tried at most this often (a server that refused the connection took nothing).
+ */
+const maxUncertainAttempts = 4;
 
-type SmtpError = Error & { responseCode?: number };
+type SmtpError = Error & { responseCode?: number; code?: string };
+
+/** The mail was not taken for sure: no connection at all, or no greeting. */
+const surelyNotTaken = (error: SmtpError) => ["ECONNREFUSED", "ENOTFOUND", "EDNS", "EGREETING", "ECONNRESET_BEFORE_GREETING"].includes(error.code ?? "") || /greeting/i.test(error.message);
 
 /** The mail server said no for good (550 no such user, 554 refused): trying again changes nothing. */
 const isPermanent = (error: SmtpError) => typeof error.responseCode === "number" && error.responseCode >= 500 && error.responseCode < 600;
@@ -186,7 +195,8 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
       } catch (caught) {
         const error = caught as SmtpError;
         const message = String(error.message ?? error).slice(0, 500);
-        const giveUp = isPermanent(error) || mail.attempts + 1 >= maxAttempts;
+        const uncertain = isConnectionFault(error) && !surelyNotTaken(error);
+        const giveUp = isPermanent(error) || mail.attempts + 1 >= (uncertain ? maxUncertainAttempts : maxAttempts);
         db()
           .update(outbox)
           .set({

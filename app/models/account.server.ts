@@ -223,13 +223,22 @@ export function mailSignupWithKnownAddress(memberId: string, now = new Date()) {
 
 // ---- Mail settings --------------------------------------------------------------------------
 
-export type MailSettings = { digestOptIn: boolean; on: Record<OptionalMailKind, boolean> };
+export type MailSettings = {
+  digestOptIn: boolean;
+  on: Record<OptionalMailKind, boolean>;
+  /** The last mail to the member that the mail server refused for good, in the past 30 days. */
+  undelivered: { at: number; error: string } | null;
+};
 
-export function mailSettingsOf(memberId: string): MailSettings {
+export function mailSettingsOf(memberId: string, now = Date.now()): MailSettings {
   const row = db().select({ digestOptIn: members.digestOptIn, mailOff: members.mailOff }).from(members).where(eq(members.id, memberId)).get();
   const off = new Set(row?.mailOff ?? []);
   const on = Object.fromEntries(optionalMailKinds.map((kind) => [kind, !off.has(kind)])) as Record<OptionalMailKind, boolean>;
-  return { digestOptIn: row?.digestOptIn ?? false, on };
+  const failed = db().get<{ at: number; error: string | null } | undefined>(sql`
+    SELECT failed_at AS at, last_error AS error FROM outbox
+    WHERE member_id = ${memberId} AND failed_at > ${now - 30 * 86_400_000}
+    ORDER BY failed_at DESC LIMIT 1`);
+  return { digestOptIn: row?.digestOptIn ?? false, on, undelivered: failed ? { at: failed.at, error: (failed.error ?? "").split("\n")[0].slice(0, 200) } : null };
 }
 
 /** Saves which kinds of mail the member wants; `digest` is the weekly digest opt-in. */

@@ -5,8 +5,9 @@ import { requireMember } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { readFormData } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
-import { useT } from "~/lib/i18n/react";
+import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
+import { formatDateTime } from "~/lib/time";
 import { mailSettingsOf, saveMailSettings } from "~/models/account.server";
 import { calendarTokenOf, renewCalendarToken } from "~/models/members.server";
 
@@ -23,6 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       .filter(([kind]) => kind !== "digest")
       .map(([kind, on]) => ({ kind, on })),
     digestOptIn: mail.digestOptIn,
+    undelivered: mail.undelivered,
   };
 }
 
@@ -58,7 +60,9 @@ const kindLabels: Record<string, MessageKey> = {
 
 export default function Settings() {
   const t = useT();
-  const { calendarUrl, mailKinds, digestOptIn } = useLoaderData<typeof loader>();
+  const { calendarUrl, mailKinds, digestOptIn, undelivered } = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  const timeZone = useTimeZone();
   const refused = useActionData<typeof action>();
   return (
     <section className="narrow">
@@ -90,6 +94,11 @@ export default function Settings() {
       </Form>
 
       <h2 id="mail">{t("settings.mail")}</h2>
+      {undelivered ? (
+        <p className="notice" role="status">
+          {t("settings.mail.undelivered", { when: formatDateTime(undelivered.at, locale, timeZone), error: undelivered.error })}
+        </p>
+      ) : null}
       <Form method="post">
         <fieldset className="field">
           <legend>{t("settings.mail.intro")}</legend>

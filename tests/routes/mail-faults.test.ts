@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 
-type Mode = "silent" | "no-such-user" | "accept";
+type Mode = "silent" | "no-such-user" | "accept" | "drop-after-data";
 
 /** A small SMTP server on loopback whose behaviour a test switches. */
 async function fakeSmtp() {
@@ -30,6 +30,8 @@ async function fakeSmtp() {
         buffer = buffer.slice(end + 5);
         inData = false;
         accepted++;
+        // Took the mail, then the line broke before it said so: the sender cannot know.
+        if (mode === "drop-after-data") return void socket.destroy();
         reply("250 2.0.0 queued");
       }
       let at: number;
@@ -70,7 +72,8 @@ const { db } = await import("~/lib/db.server");
 const { deliverOutbox, resetMailTransport } = await import("~/lib/mail.server");
 const { startScheduler } = await import("~/lib/scheduler.server");
 const { register } = await import("~/models/registrations.server");
-const { memberWithSession } = await import("../support/requests");
+const { context, dataOf, getRequest, memberWithSession } = await import("../support/requests");
+const { loader: settingsLoader } = await import("~/routes/settings");
 const { initiativeBy, sessionOf } = await import("../support/fixtures");
 
 afterAll(async () => {
@@ -128,6 +131,25 @@ describe("a mail server that misbehaves", () => {
     expect(await deliverOutbox(new Date(Date.now() + 30 * 86_400_000))).toBe(0);
     expect(row(cas.id).attempts).toBe(1);
     expect(smtp.accepted()).toBe(before);
+    // Cas is told on the settings page, with what the mail server said.
+    const page = dataOf<{ undelivered: { error: string } | null }>(await settingsLoader({ request: getRequest("/settings", { cookie: cas.cookie }), context, params: {} }));
+    expect(page.undelivered?.error).toContain("550 5.1.1 no such user");
+  });
+
+  it("that takes the mail and drops the line before answering: at most 4 copies, then the mail is given up", async () => {
+    resetMailTransport();
+    smtp.set("drop-after-data");
+    const eva = await queuedMailFor("Eva");
+    const before = smtp.accepted();
+    let at = Date.now();
+    for (let round = 0; round < 10; round++) {
+      await deliverOutbox(new Date(at));
+      resetMailTransport();
+      at = Math.max(at, row(eva.id).next_attempt_at) + 1;
+    }
+    expect(smtp.accepted() - before).toBe(4);
+    expect(row(eva.id)).toMatchObject({ attempts: 4, sent_at: null });
+    expect(row(eva.id).failed_at).not.toBeNull();
   });
 
   it("that is stuck: the scheduler still closes a proposal at its deadline", async () => {

@@ -804,4 +804,6 @@ export const en: Record<keyof typeof nl, string> = {
   "network.col.venues": "Venues",
   // storage faults (issue 18)
   "error.storage": "The server cannot save anything right now: its disk is full or the database file cannot be written. Nothing was changed. Please try again later; whoever runs the server sees it in the server's log.",
+  // undelivered mail (issue 18)
+  "settings.mail.undelivered": "A mail to you could not be delivered ({when}). The mail server of your address answered: \"{error}\". Is your email address right? As long as it does not work, you get no mail from Meedoen.",
 };

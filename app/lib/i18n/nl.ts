@@ -802,4 +802,6 @@ export const nl = {
   "network.col.venues": "Plekken",
   // storage faults (issue 18)
   "error.storage": "De server kan op dit moment niets opslaan: de schijf is vol of het databasebestand kan niet worden beschreven. Er is niets veranderd. Probeer het later nog eens; wie de server draait, ziet het in het logboek van de server.",
+  // undelivered mail (issue 18)
+  "settings.mail.undelivered": "Een mail aan jou kon niet worden bezorgd ({when}). De mailserver van je adres antwoordde: \"{error}\". Klopt je e-mailadres? Zolang het niet werkt, krijg je geen mails van Meedoen.",
 } as const;
