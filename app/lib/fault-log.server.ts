@@ -1,5 +1,5 @@
 // The server log for faults. A disk that is full, or a database file that went read-only or bad,
-// makes every write fail the same way: one line a minute says so, with how many were refused,
+// makes every write fail the same way: one line a minute per kind says so, with how many were refused,
 // instead of a stack per refused write (a full disk also has no room for a growing log).
 const storageCodes = /^SQLITE_(FULL|IOERR\w*|CORRUPT\w*|READONLY\w*|NOTADB|CANTOPEN\w*)$|^ENOSPC$|^EDQUOT$|^EROFS$/;
 
@@ -9,8 +9,8 @@ export function isStorageFault(error: unknown): boolean {
 }
 
 const everyMs = 60_000;
-let lastLine = Number.NEGATIVE_INFINITY;
-let refusedSince = 0;
+// Per kind of failure (its code): when its last line was written, and how many since.
+const lines = new Map<string, { at: number; since: number }>();
 let lastFault: { at: number; code: string } | null = null;
 
 /** The last storage fault of the past minute, for /healthz: a server that cannot write is not well. */
@@ -23,11 +23,13 @@ export function logFault(error: unknown, now = Date.now()) {
     console.error(error);
     return;
   }
-  refusedSince++;
   const { code, message } = error as { code: string; message?: string };
   lastFault = { at: now, code };
-  if (now - lastLine < everyMs) return;
-  console.error(`[storage] ${code}: ${message ?? ""} (${refusedSince} request(s) refused since the last line like this; is the disk full?)`);
-  lastLine = now;
-  refusedSince = 0;
+  const line = lines.get(code) ?? { at: Number.NEGATIVE_INFINITY, since: 0 };
+  line.since++;
+  lines.set(code, line);
+  if (now - line.at < everyMs) return;
+  console.error(`[storage] ${code}: ${message ?? ""} (${line.since} request(s) refused since the last line like this; is the disk full?)`);
+  line.at = now;
+  line.since = 0;
 }

@@ -29,6 +29,10 @@ describe("the fault log", () => {
     // /healthz says so for a minute after the last one.
     expect(recentStorageFault(start + 61_000 + 59_000)).toMatchObject({ code: "SQLITE_FULL" });
     expect(recentStorageFault(start + 61_000 + 60_001)).toBeNull();
+    // Another kind of failure gets its own line in the same minute.
+    logFault(Object.assign(new Error("disk I/O error"), { code: "SQLITE_IOERR" }), start + 62_000);
+    expect(error).toHaveBeenCalledTimes(3);
+    expect(String(error.mock.calls[2][0])).toMatch(/^\[storage\] SQLITE_IOERR/);
   });
 
   it("still writes a bug in full, with its stack", () => {
