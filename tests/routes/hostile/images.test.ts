@@ -121,6 +121,9 @@ describe("the queue itself (in this process)", () => {
 
       // One large picture is worked on; the next one waits, and its sender goes away.
       const first = processImage(big, { uploader: "a" });
+      // The first must be at work before the second comes: both check their header first, and on
+      // a busy machine the second could otherwise reach the queue first.
+      for (let i = 0; i < 1000 && imageQueueState().runningLarge === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
       const gone = new AbortController();
       const second = processImage(big, { uploader: "b", signal: gone.signal });
       for (let i = 0; i < 1000 && imageQueueState().waitingLarge === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
