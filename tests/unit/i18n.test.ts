@@ -71,3 +71,29 @@ describe("choosing the language", () => {
     expect(resolveLocale(request({ Cookie: "meedoen_lang=xx" }), null)).toBe("nl");
   });
 });
+
+describe("counted words", () => {
+  it("take the singular for one and the plural otherwise, in both languages", () => {
+    expect(translate("nl", "members.intro", { n: 1, voices: 1 })).toBe("1 deelnemer in het netwerk; 1 mens heeft een stem.");
+    expect(translate("nl", "members.intro", { n: 3, voices: 0 })).toBe("3 deelnemers in het netwerk; 0 mensen hebben een stem.");
+    expect(translate("nl", "proposal.quorumText", { quorum: 1, eligible: 1 })).toBe("1 reactie nodig van de ene persoon die mag reageren");
+    expect(translate("en", "proposal.quorumText", { quorum: 1, eligible: 1 })).toBe("1 response needed from the one person who may respond");
+    expect(translate("en", "proposal.quorumText", { quorum: 3, eligible: 9 })).toBe("3 responses needed from the 9 people who may respond");
+    expect(translate("nl", "initiative.goesAheadWith", { n: 1 })).toBe("Gaat door bij 1 deelnemer.");
+    expect(translate("en", "session.message.sent", { n: 2 })).toBe("Your message was sent to 2 participants.");
+  });
+
+  it("leave no plural pattern unresolved in any message of either dictionary", () => {
+    for (const locale of ["nl", "en"] as const) {
+      for (const [key, text] of Object.entries(dictionaries[locale])) {
+        if (!text.includes(", plural,")) continue;
+        const names = [...text.matchAll(/\{(\w+)[,}]/g)].map((m) => m[1]);
+        const params = Object.fromEntries(names.map((name) => [name, 1]));
+        for (const n of [0, 1, 2]) {
+          const out = translate(locale, key as never, Object.fromEntries(Object.keys(params).map((name) => [name, n])));
+          expect(out, `${locale} ${key}`).not.toMatch(/plural|[{}#]/);
+        }
+      }
+    }
+  });
+});

@@ -15,10 +15,21 @@ export function isLocale(value: unknown): value is Locale {
   return value === "nl" || value === "en";
 }
 
+const pluralRules = { nl: new Intl.PluralRules("nl"), en: new Intl.PluralRules("en") };
+
+// "{n, plural, one {# deelnemer} other {# deelnemers}}": the form for the number, "#" the number.
+// A branch may hold plain placeholders ("{voices}"), no deeper nesting.
+const pluralPattern = /\{(\w+), plural, one \{((?:[^{}]|\{\w+\})*)\} other \{((?:[^{}]|\{\w+\})*)\}\}/g;
+
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
   const text = dictionaries[locale][key] ?? dictionaries.nl[key] ?? key;
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  const counted = text.replace(pluralPattern, (whole, name: string, one: string, other: string) => {
+    if (!(name in params)) return whole;
+    const n = Number(params[name]);
+    return (pluralRules[locale].select(n) === "one" ? one : other).replace(/#/g, String(params[name]));
+  });
+  return counted.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 export type Translate = (key: MessageKey, params?: Params) => string;
