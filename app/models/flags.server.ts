@@ -83,7 +83,7 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
     if (!reachesThreshold(flaggersWithVoice, snapshot.voices.size)) return { hidden: false, held: false, proposalId: null };
 
     const hiddenRule = mostNamedRule(standing);
-    // --- outcomes and comments (contributions): the same rule as initiatives ---
+    // Outcomes and comments: the same rule as initiatives.
     if (target.type === "outcome" || target.type === "comment") {
       const hidden = hideContribution(tx, target.type, Number(target.id), hiddenRule, flaggersWithVoice, now);
       if (hidden.alreadyHidden) return { hidden: true, held: false, proposalId: null };
@@ -106,7 +106,6 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
           : null;
       return { hidden: true, held: false, proposalId };
     }
-    // --- end contributions ---
     if (target.type === "initiative") {
       const initiative = tx.select().from(initiatives).where(eq(initiatives.id, Number(target.id))).get()!;
       if (initiative.hiddenAt) return { hidden: true, held: false, proposalId: null };

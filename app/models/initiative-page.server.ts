@@ -56,11 +56,9 @@ export function initiativePage(id: number, member: PageViewer, names: NameViewer
     })),
     // The organisations taking part, as their part of the map (not for hidden initiatives).
     worksWith: initiative.hiddenAt ? null : initiativePart(initiative.id, !!member),
-    // --- contributions (outcomes and comments) ---
     // Outcomes and comments carry the initiative's title: none for those who may not read it.
     contributions: initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { outcomes: [], comments: [], loggedIn: !!member, mayPostOutcome: false, outcomeSessions: [] } : initiativeContributions(initiative.id, { ...names, hasVoice: viewerHasVoice }, now),
     contributionRules: viewerIsWitness ? ruleHeadings(currentRules().text) : [],
-    // --- end contributions ---
     sessions,
     now,
     loggedIn: !!member,

@@ -32,12 +32,10 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
   // The meeting link: only for those signed up (not waiting) and the hosts; nobody else's page data carries it.
   const mayJoin = host || summary.myStatus === "registered";
   const online = session.mode !== "onsite" ? { url: mayJoin && session.onlineUrl ? session.onlineUrl : null } : null;
-  // --- contributions (outcomes) ---
   // Outcomes carry the initiative's title and belong to the hidden content.
   const contributions: SessionContributions = unreadable ? { outcomes: [], mayPostOutcome: false } : sessionContributions(session, { ...names, hasVoice: viewerHasVoice }, now.getTime());
   // Only witnesses flag (governance.md §4): the form with the house rules is for them.
   const contributionRules = !!member && voiceSnapshot(now.getTime()).witnesses.has(member.id) ? ruleHeadings(currentRules().text) : [];
-  // --- end contributions ---
   return {
     contributions,
     contributionRules,

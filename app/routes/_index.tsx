@@ -9,10 +9,8 @@ import { nameViewer } from "~/models/names.server";
 import { upcomingSessions } from "~/models/sessions.server";
 import { useLocale, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
-// --- contributions (outcomes) ---
 import { LatestOutcomes } from "~/components/contributions";
 import { latestOutcomes } from "~/models/contributions.server";
-// --- end contributions ---
 
 export const meta: MetaFunction = ({ matches }) => [
   ...titleMeta(matches, null),
@@ -35,9 +33,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = listInitiatives({ q: q || undefined, kind, tag, after }, viewer);
   // The first page also shows what is coming up soon, with the same filters.
   const upcoming = after ? [] : upcomingSessions({ q: q || undefined, kind, tag, limit: 4 }).items;
-  // --- contributions: the newest outcomes, on the unfiltered first page only ---
+  // The newest outcomes, on the unfiltered first page only.
   const newOutcomes = !after && !q && !kind && !tag ? latestOutcomes(3, viewer) : [];
-  // --- end contributions ---
   return { ...page, upcoming, newOutcomes, filter: { q, kind: kind ?? "", tag: tag ?? "" }, isFirstPage: !after };
 }
 
@@ -104,9 +101,7 @@ export default function Feed() {
           </p>
         </section>
       ) : null}
-      {/* --- contributions (outcomes) --- */}
       <LatestOutcomes outcomes={newOutcomes} />
-      {/* --- end contributions --- */}
       <h2 className="visually-hidden">{t("feed.results")}</h2>
       {items.length ? (
         <ol className="cards">

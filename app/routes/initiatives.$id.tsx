@@ -14,9 +14,7 @@ import { formatDate } from "~/lib/time";
 import { FlagForm, FlagList } from "~/components/flags";
 import { nameViewer } from "~/models/names.server";
 import { initiativePage } from "~/models/initiative-page.server";
-// --- contributions (outcomes and comments) ---
 import { InitiativeContributionsSection } from "~/components/contributions";
-// --- end contributions ---
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -134,9 +132,7 @@ export default function InitiativePage() {
             {sessions.length ? <a href={`/initiatives/${initiative.id}.ics`}>{t("session.calendar")}</a> : null}
           </p>
         </section>
-        {/* --- contributions (outcomes and comments) --- */}
         <InitiativeContributionsSection initiativeId={initiative.id} contributions={contributions} rules={contributionRules} />
-        {/* --- end contributions --- */}
         {worksWith ? <MapPart heading={t("network.worksWith.initiative")} layout={worksWith.layout} partners={worksWith.partners} /> : null}
       </div>
       <aside className="initiative-aside" aria-labelledby="hosts-heading">

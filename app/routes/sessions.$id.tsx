@@ -9,9 +9,7 @@ import { idParam } from "~/lib/params.server";
 import { formatTimeRange } from "~/lib/time";
 import { nameViewer } from "~/models/names.server";
 import { sessionPage } from "~/models/session-page.server";
-// --- contributions (outcomes) ---
 import { SessionOutcomesSection } from "~/components/contributions";
-// --- end contributions ---
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -221,9 +219,7 @@ export default function SessionPage() {
           </>
         )}
       </section>
-      {/* --- contributions (outcomes) --- */}
       <SessionOutcomesSection sessionId={session.id} initiativeId={session.initiativeId} contributions={contributions} rules={contributionRules} />
-      {/* --- end contributions --- */}
     </article>
   );
 }
