@@ -142,6 +142,34 @@ describe("worst inputs", () => {
     await refused(post("/venues/new", body, fresh.cookie), status as number | number[]);
   });
 
+  it("every new page's worst address, as a fresh account and as a held member: a clear answer, never a 5xx, nothing written", async () => {
+    const long = "ä".repeat(1_000);
+    const pages: [string, number[]][] = [
+      [`/organisations?q=${encodeURIComponent(long)}`, [200]],
+      // An address longer than the server reads: refused before any page is made.
+      [`/organisations?q=${encodeURIComponent(long.repeat(10))}`, [414, 431]],
+      [`/organisations?q=${encodeURIComponent("%' OR 1=1 --\u0000<script>")}&q=2&q[]=3`, [200]],
+      [`/organisations/${"a".repeat(3_000)}`, [404, 414]],
+      [`/organisations/${encodeURIComponent("../venues/1")}`, [404]],
+      [`/organisations/${encodeURIComponent("ggz-👩🏽‍🏫\u202E")}`, [404]],
+      ["/venues/99999999999999999999", [404]],
+      ["/venues/-1", [404]],
+      ["/venues/1e3", [404]],
+      [`/venues/${venueId}?${"x=1&".repeat(500)}`, [200]],
+      [`/venues/new?organisation=${encodeURIComponent(long)}`, [200]],
+      ["/venues/99999999999999999999/edit", [404]],
+    ];
+    for (const who of [fresh, held]) {
+      for (const [path, statuses] of pages) {
+        await refused(get(path, who.cookie), statuses);
+      }
+    }
+    // Someone else's venue: a fresh account without a voice may not change it; the page says why.
+    await refused(get(`/venues/${venueId}/edit`, fresh.cookie), 403);
+    await refused(post(`/venues/${venueId}/edit`, form({ name: "n".repeat(121) }), fresh.cookie), [400, 403]);
+    await refused(post(`/organisations/${"a".repeat(300)}`, form({ intent: "merge", into: "x" }), held.cookie), [403, 404]);
+  });
+
   it("a held member cannot add or change a venue, and is told why", async () => {
     await refused(post("/venues/new", form({ name: "Mijn zaal" }), held.cookie), 403, "tegengehouden");
     await refused(post(`/venues/${venueId}/edit`, form({ name: "Overgenomen" }), held.cookie), 403);
