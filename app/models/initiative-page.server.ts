@@ -64,6 +64,8 @@ export function initiativePage(id: number, member: PageViewer, names: NameViewer
     loggedIn: !!member,
     interest: interestOf(initiative.id, member?.id ?? null),
     upcomingCount: sessions.filter((s) => !s.cancelled && s.startsAt > now).length,
+    // Signed up (or waiting) for every coming session: the course's "sign up for all" is done.
+    enrolledEverywhere: sessions.filter((s) => !s.cancelled && s.startsAt > now).every((s) => s.myStatus),
     initiative: {
       id: initiative.id,
       title: initiative.title,

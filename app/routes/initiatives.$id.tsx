@@ -15,6 +15,7 @@ import { FlagForm, FlagList } from "~/components/flags";
 import { nameViewer } from "~/models/names.server";
 import { initiativePage } from "~/models/initiative-page.server";
 import { InitiativeContributionsSection } from "~/components/contributions";
+import { InitiativeHosts } from "~/components/initiative-hosts";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -40,7 +41,7 @@ export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
   const { contributions, contributionRules, worksWith } = useLoaderData<typeof loader>();
-  const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople, requestPending, hostRequests, lazyDays, isListedHost } = useLoaderData<typeof loader>();
+  const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, enrolledEverywhere, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople, requestPending, hostRequests, lazyDays, isListedHost } = useLoaderData<typeof loader>();
   if (hidden && !showBody) {
     return (
       <article className="narrow">
@@ -60,7 +61,6 @@ export default function InitiativePage() {
     );
   }
   const here = `/initiatives/${initiative.id}`;
-  const enrolledEverywhere = sessions.filter((s) => !s.cancelled && s.startsAt > now).every((s) => s.myStatus);
   return (
     <article className="initiative">
       {hidden ? (
@@ -136,66 +136,7 @@ export default function InitiativePage() {
         {worksWith ? <MapPart heading={t("network.worksWith.initiative")} layout={worksWith.layout} partners={worksWith.partners} /> : null}
       </div>
       <aside className="initiative-aside" aria-labelledby="hosts-heading">
-        <h2 id="hosts-heading">{t("initiative.hosts")}</h2>
-        {initiative.hosts.length ? (
-          <ul>
-            {initiative.hosts.map((host, i) => (
-              <li key={host.id ?? `host-${i}`}>
-                {host.id ? <Link to={`/members/${host.id}`}>{host.displayName}</Link> : host.displayName}
-                {host.organisation ? <span className="muted"> · {host.organisation}</span> : null}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p>{t("initiative.lookingForHost")}</p>
-        )}
-        {canJoin ? (
-          <Form method="post" action={`/initiatives/${initiative.id}/hosts`}>
-            <input type="hidden" name="intent" value="join" />
-            <button type="submit" className="button secondary">
-              {initiative.hosts.length ? t("host.ask") : t("host.takeUp")}
-            </button>
-          </Form>
-        ) : null}
-        {requestPending ? (
-          <Form method="post" action={`/initiatives/${initiative.id}/hosts`}>
-            <p className="notice">{t("host.pending")}</p>
-            <input type="hidden" name="intent" value="withdraw" />
-            <button type="submit" className="link-button">
-              {t("host.withdraw")}
-            </button>
-          </Form>
-        ) : null}
-        {hostRequests.length ? (
-          <section aria-labelledby="host-requests-heading">
-            <h3 id="host-requests-heading">{t("host.requests.title")}</h3>
-            <p className="hint">{t("host.requests.lazy", { days: lazyDays })}</p>
-            <ul className="people">
-              {hostRequests.map((r) => (
-                <li key={r.id}>
-                  <Link to={`/members/${r.memberId}`}>{r.displayName}</Link>
-                  <Form method="post" action={`/initiatives/${initiative.id}/hosts`} className="inline-actions">
-                    <input type="hidden" name="request" value={r.id} />
-                    <button type="submit" name="intent" value="accept" className="button secondary" aria-label={`${t("host.accept")}: ${r.displayName}`}>
-                      {t("host.accept")}
-                    </button>{" "}
-                    <button type="submit" name="intent" value="decline" className="link-button" aria-label={`${t("host.decline")}: ${r.displayName}`}>
-                      {t("host.decline")}
-                    </button>
-                  </Form>
-                </li>
-              ))}
-            </ul>
-          </section>
-        ) : null}
-        {isListedHost ? (
-          <Form method="post" action={`/initiatives/${initiative.id}/hosts`}>
-            <input type="hidden" name="intent" value="step-back" />
-            <button type="submit" className="link-button">
-              {t("host.stepBack")}
-            </button>
-          </Form>
-        ) : null}
+        <InitiativeHosts initiativeId={initiative.id} hosts={initiative.hosts} canJoin={canJoin} requestPending={requestPending} hostRequests={hostRequests} lazyDays={lazyDays} isListedHost={isListedHost} />
         <p className="muted">
           {t("initiative.postedOn", { date: formatDate(initiative.createdAt, locale, timeZone) })}
         </p>

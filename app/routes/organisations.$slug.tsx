@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Field, FormError } from "~/components/field";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { betweenHref, NetworkMap } from "~/components/network";
-import { organisationRules } from "~/governance/config";
+import { MergeSection } from "~/components/organisation-merge";
 import { getMember, requireMember } from "~/lib/auth.server";
 import { readFormData, textField, type FieldErrors } from "~/lib/forms";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
@@ -58,7 +57,6 @@ export default function OrganisationPage() {
   const timeZone = useTimeZone();
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
   const sent: { into?: string; reason?: string } = result?.values ?? {};
   const { organisation, people, peopleTotal, unnamed, initiatives, coming, past, meetingCount, partners, partnerTotal, layout, venues, openMerges, can, similar, names, loggedIn } = page;
   const shared = (n: number) => (n === 1 ? t("network.shared.one") : t("network.shared", { n }));
@@ -193,44 +191,7 @@ export default function OrganisationPage() {
         ) : null}
       </section>
 
-      <section aria-labelledby="merge-heading">
-        <h2 id="merge-heading">{t("organisation.merge.title")}</h2>
-        <p>{t("organisation.merge.intro")}</p>
-        {openMerges.length ? (
-          <ul className="plain">
-            {openMerges.map((p) => (
-              <li key={p.id}>
-                <Link to={`/proposals/${p.id}`}>{p.title}</Link>
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        {can.proposeMerge ? (
-          <Form method="post" noValidate className="stack">
-            <FormError errors={result?.errors} />
-            <input type="hidden" name="intent" value="merge" />
-            <Field
-              name="into"
-              label={t("organisation.merge.into", { name: organisation.name })}
-              hint={similar.length ? t("organisation.merge.similar", { names: similar.join(", ") }) : t("organisation.merge.intoHint")}
-              errors={result?.errors}
-            >
-              <input id="field-into" name="into" type="text" list="merge-names" required maxLength={120} defaultValue={sent.into ?? similar[0] ?? ""} />
-            </Field>
-            <datalist id="merge-names">
-              {names.map((n) => (
-                <option key={n} value={n} />
-              ))}
-            </datalist>
-            <Field name="reason" label={t("organisation.merge.reason")} errors={result?.errors} defaultValue={sent.reason} multiline rows={3} maxLength={organisationRules.mergeReasonMax} />
-            <button type="submit" className="button" disabled={busy}>
-              {t("organisation.merge.submit")}
-            </button>
-          </Form>
-        ) : (
-          <p className="muted">{loggedIn ? t("organisation.merge.noVoice") : t("organisation.merge.visitor")}</p>
-        )}
-      </section>
+      <MergeSection organisationName={organisation.name} openMerges={openMerges} canPropose={can.proposeMerge} similar={similar} names={names} loggedIn={loggedIn} errors={result?.errors} sent={sent} />
     </article>
   );
 }

@@ -10,6 +10,7 @@ import { formatTimeRange } from "~/lib/time";
 import { nameViewer } from "~/models/names.server";
 import { sessionPage } from "~/models/session-page.server";
 import { SessionOutcomesSection } from "~/components/contributions";
+import { VenueFacts } from "~/components/venue-facts";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -33,10 +34,6 @@ export default function SessionPage() {
   const { contributions, contributionRules } = useLoaderData<typeof loader>();
   const { session, hidden, summary, online, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen, mayMark, mayWithdrawCheckIn } = useLoaderData<typeof loader>();
   const venue = session.venue;
-  // What a venue offers, in words (only what it has).
-  const access = venue
-    ? ([venue.stepFree && "session.venue.stepFree", venue.hearingLoop && "session.venue.hearingLoop", venue.parking && "session.venue.parking", venue.publicTransport && "session.venue.publicTransport"] as const).filter((k) => !!k)
-    : [];
   const here = `/sessions/${session.id}`;
   const title = hidden && !hidden.canRead ? t("flag.hidden.title") : session.initiativeTitle;
   const registered = participants?.filter((p) => p.status === "registered") ?? [];
@@ -61,39 +58,7 @@ export default function SessionPage() {
           <ModeText mode={session.mode} />
         </dd>
         {venue ? (
-          <>
-            <dt>{t("session.place")}</dt>
-            <dd>
-              <Link to={`/venues/${venue.id}`}>{venue.name}</Link>
-              {venue.address ? (
-                <>
-                  <br />
-                  {venue.address}
-                </>
-              ) : null}
-            </dd>
-            {venue.routeNotes ? (
-              <>
-                <dt>{t("session.venue.route")}</dt>
-                <dd>{venue.routeNotes}</dd>
-              </>
-            ) : null}
-            {access.length || venue.accessNotes ? (
-              <>
-                <dt>{t("session.venue.access")}</dt>
-                <dd>
-                  {access.length ? (
-                    <ul className="plain">
-                      {access.map((key) => (
-                        <li key={key}>{t(key)}</li>
-                      ))}
-                    </ul>
-                  ) : null}
-                  {venue.accessNotes ? <p>{venue.accessNotes}</p> : null}
-                </dd>
-              </>
-            ) : null}
-          </>
+          <VenueFacts venue={venue} />
         ) : session.place ? (
           <>
             <dt>{t("session.place")}</dt>

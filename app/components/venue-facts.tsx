@@ -1,0 +1,44 @@
+import { Link } from "@remix-run/react";
+import { useT } from "~/lib/i18n/react";
+import type { SessionVenue } from "~/models/sessions.types";
+
+/** Where a session is: the venue with its address, the way there, and what it offers for access (only what it has). */
+export function VenueFacts({ venue }: { venue: SessionVenue }) {
+  const t = useT();
+  const access = ([venue.stepFree && "session.venue.stepFree", venue.hearingLoop && "session.venue.hearingLoop", venue.parking && "session.venue.parking", venue.publicTransport && "session.venue.publicTransport"] as const).filter((k) => !!k);
+  return (
+    <>
+      <dt>{t("session.place")}</dt>
+      <dd>
+        <Link to={`/venues/${venue.id}`}>{venue.name}</Link>
+        {venue.address ? (
+          <>
+            <br />
+            {venue.address}
+          </>
+        ) : null}
+      </dd>
+      {venue.routeNotes ? (
+        <>
+          <dt>{t("session.venue.route")}</dt>
+          <dd>{venue.routeNotes}</dd>
+        </>
+      ) : null}
+      {access.length || venue.accessNotes ? (
+        <>
+          <dt>{t("session.venue.access")}</dt>
+          <dd>
+            {access.length ? (
+              <ul className="plain">
+                {access.map((key) => (
+                  <li key={key}>{t(key)}</li>
+                ))}
+              </ul>
+            ) : null}
+            {venue.accessNotes ? <p>{venue.accessNotes}</p> : null}
+          </dd>
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+import { Link } from "@remix-run/react";
+import type { MemberVoice } from "~/governance/voice";
+import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
+import { formatDate } from "~/lib/time";
+
+/** Why a member has a voice, in plain words; for the member also what is pending or missing. */
+export function VoiceExplained({ voice, isSelf }: { voice: MemberVoice; isSelf: boolean }) {
+  const t = useT();
+  const locale = useLocale();
+  const timeZone = useTimeZone();
+  const date = (at: number) => formatDate(at, locale, timeZone);
+  const { reason } = voice;
+  return (
+    <>
+      <p>
+        {voice.held
+          ? t("voice.held")
+          : reason.kind === "earned"
+            ? t(reason.via === "attended" ? "voice.reason.earned.attended" : "voice.reason.earned.hosted", { title: reason.title, date: date(reason.at), until: date(reason.until) })
+            : reason.kind === "founder"
+              ? t("voice.reason.founder")
+              : reason.kind === "bootstrap"
+                ? t("voice.reason.bootstrap")
+                : !voice.accountOldEnough
+                  ? t("voice.none.tooNew")
+                  : t("voice.none")}
+      </p>
+      {reason.kind === "earned" ? (
+        <p>
+          <Link to={`/sessions/${reason.sessionId}`}>{reason.title}</Link>
+        </p>
+      ) : null}
+      {voice.founder ? (
+        <p>
+          {t("voice.founder")} {isSelf ? <Link to="/founders">{t("founder.link")}</Link> : null}
+        </p>
+      ) : null}
+      {voice.witness ? <p>{t("voice.witness")}</p> : null}
+      {voice.pending ? (
+        <p className="notice">
+          {t("voice.pending", { date: date(voice.pending.startsAt), title: voice.pending.title })} {voice.pending.heldBack ? t("voice.pending.brake") : null}
+        </p>
+      ) : null}
+      {voice.lastMiss && reason.kind === "none" ? <p className="hint">{t(`voice.miss.${voice.lastMiss.why}`, { title: voice.lastMiss.title, date: date(voice.lastMiss.at) })}</p> : null}
+      {isSelf && reason.kind === "none" ? <p className="hint">{t("voice.how")}</p> : null}
+    </>
+  );
+}
