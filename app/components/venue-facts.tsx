@@ -2,10 +2,13 @@ import { Link } from "@remix-run/react";
 import { useT } from "~/lib/i18n/react";
 import type { SessionVenue } from "~/models/sessions.types";
 
+/** A venue's access facts, in the order pages list them. */
+export const venueAccess = ["stepFree", "hearingLoop", "parking", "publicTransport"] as const;
+
 /** Where a session is: the venue with its address, the way there, and what it offers for access (only what it has). */
 export function VenueFacts({ venue }: { venue: SessionVenue }) {
   const t = useT();
-  const access = ([venue.stepFree && "session.venue.stepFree", venue.hearingLoop && "session.venue.hearingLoop", venue.parking && "session.venue.parking", venue.publicTransport && "session.venue.publicTransport"] as const).filter((k) => !!k);
+  const access = venueAccess.filter((key) => venue[key]);
   return (
     <>
       <dt>{t("session.place")}</dt>
@@ -31,7 +34,7 @@ export function VenueFacts({ venue }: { venue: SessionVenue }) {
             {access.length ? (
               <ul className="plain">
                 {access.map((key) => (
-                  <li key={key}>{t(key)}</li>
+                  <li key={key}>{t(`venue.${key}`)}</li>
                 ))}
               </ul>
             ) : null}

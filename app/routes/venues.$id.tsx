@@ -8,6 +8,7 @@ import { organisationPath } from "~/lib/organisation-links";
 import { idParam } from "~/lib/params.server";
 import { formatDateTime } from "~/lib/time";
 import { venuePage } from "~/models/venues.server";
+import { venueAccess } from "~/components/venue-facts";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   titleMeta(matches, null, data?.venue.name, data ? { text: [data.venue.name, data.venue.address, data.venue.organisation?.name].filter(Boolean).join(" · ") } : undefined);
@@ -19,7 +20,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return page;
 }
 
-const access = ["stepFree", "hearingLoop", "parking", "publicTransport"] as const;
 
 export default function VenuePage() {
   const t = useT();
@@ -35,7 +35,7 @@ export default function VenuePage() {
       ))}
     </ul>
   );
-  const has = access.filter((key) => venue[key]);
+  const has = venueAccess.filter((key) => venue[key]);
   return (
     <article className="narrow-wide">
       <p>{venue.organisation ? <Link to={organisationPath(venue.organisation.slug)}>← {venue.organisation.name}</Link> : <Link to="/organisations">← {t("organisations.title")}</Link>}</p>
