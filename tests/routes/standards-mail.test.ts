@@ -195,7 +195,9 @@ describe("every mail the app sends", () => {
   it("has a text part without markdown or HTML, with lines, lists and links kept", () => {
     for (const { kind, mail } of delivered) {
       const text = mail.text!;
-      expect(text, kind).not.toMatch(/\*\*|__|`|^\s*#{1,6}\s|\[[^\]\n]*\]\([^)\n]*\)|^\s*>/m);
+      // Addresses are left out of the markdown check: a random unsubscribe token may hold "__".
+      const words = text.replace(/https?:\/\/\S+/g, "URL");
+      expect(words, kind).not.toMatch(/\*\*|__|`|^\s*#{1,6}\s|\[[^\]\n]*\]\([^)\n]*\)|^\s*>/m);
       expect(text, kind).not.toMatch(/<\/?[a-z][^>\n]*>/i);
       expect(text, kind).not.toMatch(/&(amp|lt|gt|quot|#\d+);/);
     }
