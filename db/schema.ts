@@ -103,6 +103,8 @@ export const members = sqliteTable(
     founderAt: integer("founder_at", { mode: "timestamp_ms" }),
     // The profile photo; shown next to the name, so it needs no description of its own.
     avatarImage: text("avatar_image").references(() => images.id),
+    // The member switched off messages from other members (issue 16).
+    contactOff: integer("contact_off", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -268,6 +270,11 @@ export const sessions = sqliteTable(
     // When its time and place were last set: a meeting counts for a voice only when it stood on
     // the agenda long enough before it started (governance.md §1). null on rows from before it.
     announcedAt: integer("announced_at", { mode: "timestamp_ms" }),
+    // Learning hours a host gives the session for participants' records (issue 15), in minutes;
+    // null: the session's length.
+    learningMinutes: integer("learning_minutes"),
+    // Why the hosts cancelled it, told to the participants (issue 16).
+    cancelReason: text("cancel_reason").notNull().default(""),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -391,6 +398,8 @@ export const proposals = sqliteTable(
     statementBy: text("statement_by").references(() => members.id, { onDelete: "set null" }),
     statementAt: integer("statement_at", { mode: "timestamp_ms" }),
     remindersQueuedAt: integer("reminders_queued_at", { mode: "timestamp_ms" }),
+    // Amended after an objection (issue 17): the version in force; proposal_versions keeps each.
+    version: integer("version").notNull().default(1),
   },
   (t) => [index("proposals_open").on(t.closedAt, t.deadline), index("proposals_initiative").on(t.initiativeId)],
 );
@@ -411,7 +420,7 @@ export const proposalPositionsTable = sqliteTable(
   (t) => [primaryKey({ columns: [t.proposalId, t.memberId] })],
 );
 
-export const flagTargets = ["initiative", "member", "outcome", "comment"] as const;
+export const flagTargets = ["initiative", "member", "outcome", "comment", "method", "proposal-comment"] as const;
 
 export const flags = sqliteTable(
   "flags",
@@ -509,6 +518,9 @@ export const comments = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     ...moderation(),
+    // A host of the initiative who hid it (governance.md §4, "hosts keep their own initiative
+    // civil"); null when flags hid it.
+    hiddenBy: text("hidden_by").references(() => members.id, { onDelete: "set null" }),
   },
   (t) => [index("comments_initiative").on(t.initiativeId, t.createdAt), index("comments_member").on(t.memberId, t.createdAt)],
 );
@@ -583,4 +595,240 @@ export const proposalStatements = sqliteTable(
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [index("proposal_statements_proposal").on(t.proposalId, t.id)],
+);
+
+// Issue 16: accepting the author's one edit of hidden content (governance.md §4): it returns when a
+// member with a voice who flagged it, or two members with a voice, accept the edit.
+export const editAcceptances = sqliteTable(
+  "edit_acceptances",
+  {
+    targetType: text("target_type", { enum: flagTargets }).notNull(),
+    targetId: text("target_id").notNull(),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.targetType, t.targetId, t.memberId] })],
+);
+
+// The fields of a working method, shared by the method and each of its versions.
+const methodFields = () => ({
+  title: text("title").notNull(),
+  // What it is for.
+  purpose: text("purpose").notNull().default(""),
+  groupSize: text("group_size").notNull().default(""),
+  duration: text("duration").notNull().default(""),
+  materials: text("materials").notNull().default(""),
+  // Markdown.
+  steps: text("steps").notNull().default(""),
+  variations: text("variations").notNull().default(""),
+  learned: text("learned").notNull().default(""),
+  // Normalised tags joined by ", " (method_tags holds them one per row).
+  tags: text("tags").notNull().default(""),
+});
+
+// Working methods (werkvormen, issue 15): a library any member adds to and any member with a
+// voice edits; every version is kept in method_versions. Flags hide them like other content.
+export const methods = sqliteTable(
+  "methods",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ...methodFields(),
+    createdBy: text("created_by").references(() => members.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    ...moderation(),
+  },
+  (t) => [index("methods_updated").on(t.updatedAt)],
+);
+
+export const methodVersions = sqliteTable(
+  "method_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    methodId: integer("method_id")
+      .notNull()
+      .references(() => methods.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    ...methodFields(),
+    memberId: text("member_id").references(() => members.id, { onDelete: "set null" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("method_versions_method").on(t.methodId, t.version), index("method_versions_at").on(t.at)],
+);
+
+export const methodTags = sqliteTable(
+  "method_tags",
+  {
+    methodId: integer("method_id")
+      .notNull()
+      .references(() => methods.id, { onDelete: "cascade" }),
+    tag: text("tag").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.methodId, t.tag] }), index("method_tags_tag").on(t.tag, t.methodId)],
+);
+
+// "We used: …": methods a host attached to a session.
+export const sessionMethods = sqliteTable(
+  "session_methods",
+  {
+    sessionId: integer("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    methodId: integer("method_id")
+      .notNull()
+      .references(() => methods.id, { onDelete: "cascade" }),
+    addedBy: text("added_by").references(() => members.id, { onDelete: "set null" }),
+    addedAt: integer("added_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.methodId] }), index("session_methods_method").on(t.methodId, t.sessionId)],
+);
+
+// Methods an outcome names.
+export const outcomeMethods = sqliteTable(
+  "outcome_methods",
+  {
+    outcomeId: integer("outcome_id")
+      .notNull()
+      .references(() => outcomes.id, { onDelete: "cascade" }),
+    methodId: integer("method_id")
+      .notNull()
+      .references(() => methods.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.outcomeId, t.methodId] }), index("outcome_methods_method").on(t.methodId, t.outcomeId)],
+);
+
+// A shared link to a member's record of learning (issue 15): /verify/:code shows the facts
+// straight from the database. `facts` holds the attended sessions and minutes when the link was
+// made, so a record that no longer matches the database says so. The member can withdraw it.
+export const learningLinks = sqliteTable(
+  "learning_links",
+  {
+    code: text("code").primaryKey(),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    // The calendar year the link covers; null: the whole record.
+    year: integer("year"),
+    facts: text("facts", { mode: "json" }).$type<{ sessionId: number; minutes: number }[]>().notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    withdrawnAt: integer("withdrawn_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("learning_links_member").on(t.memberId)],
+);
+
+// Issue 17: the discussion on a proposal; the comment rules apply (newcomer limits, flags, hiding).
+export const proposalComments = sqliteTable(
+  "proposal_comments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    proposalId: integer("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id),
+    body: text("body").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    ...moderation(),
+  },
+  (t) => [index("proposal_comments_proposal").on(t.proposalId, t.createdAt), index("proposal_comments_member").on(t.memberId, t.createdAt)],
+);
+
+// Every version of a proposal (issue 17): version 1 as opened, then each amendment with what it
+// answers. The proposal row holds the version in force.
+export const proposalVersions = sqliteTable(
+  "proposal_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    proposalId: integer("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    effect: text("effect", { mode: "json" }).$type<ProposalEffect>(),
+    // What the amendment answers (the objection it meets); empty for version 1.
+    answers: text("answers").notNull().default(""),
+    memberId: text("member_id").references(() => members.id, { onDelete: "set null" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("proposal_versions_proposal").on(t.proposalId, t.version)],
+);
+
+// Issue 17: a date poll ("prikken") of an initiative's hosts. The link (by its unguessable code)
+// is shared; members and visitors answer each option yes, if need be, or no.
+export const datePolls = sqliteTable(
+  "date_polls",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    code: text("code").notNull(),
+    initiativeId: integer("initiative_id")
+      .notNull()
+      .references(() => initiatives.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    note: text("note").notNull().default(""),
+    createdBy: text("created_by").references(() => members.id, { onDelete: "set null" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    closedAt: integer("closed_at", { mode: "timestamp_ms" }),
+    // The session the winning option became.
+    sessionId: integer("session_id").references(() => sessions.id, { onDelete: "set null" }),
+  },
+  (t) => [uniqueIndex("date_polls_code").on(t.code), index("date_polls_initiative").on(t.initiativeId)],
+);
+
+export const pollOptions = sqliteTable(
+  "poll_options",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    pollId: integer("poll_id")
+      .notNull()
+      .references(() => datePolls.id, { onDelete: "cascade" }),
+    startsAt: integer("starts_at", { mode: "timestamp_ms" }).notNull(),
+    endsAt: integer("ends_at", { mode: "timestamp_ms" }).notNull(),
+    place: text("place").notNull().default(""),
+    venueId: integer("venue_id").references(() => venues.id, { onDelete: "set null" }),
+    mode: text("mode", { enum: ["onsite", "online", "hybrid"] }).notNull().default("onsite"),
+  },
+  (t) => [index("poll_options_poll").on(t.pollId, t.startsAt)],
+);
+
+// One person's answers to a poll: a member, or a visitor by the name they typed (who can change
+// their answers with the edit code kept in their link).
+export const pollResponses = sqliteTable(
+  "poll_responses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    pollId: integer("poll_id")
+      .notNull()
+      .references(() => datePolls.id, { onDelete: "cascade" }),
+    memberId: text("member_id").references(() => members.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    editCode: text("edit_code").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    index("poll_responses_poll").on(t.pollId, t.id),
+    uniqueIndex("poll_responses_member").on(t.pollId, t.memberId).where(sql`member_id IS NOT NULL`),
+    uniqueIndex("poll_responses_edit_code").on(t.editCode),
+  ],
+);
+
+export const pollAnswers = ["yes", "maybe", "no"] as const;
+
+export const pollAnswersTable = sqliteTable(
+  "poll_answers",
+  {
+    responseId: integer("response_id")
+      .notNull()
+      .references(() => pollResponses.id, { onDelete: "cascade" }),
+    optionId: integer("option_id")
+      .notNull()
+      .references(() => pollOptions.id, { onDelete: "cascade" }),
+    answer: text("answer", { enum: pollAnswers }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.responseId, t.optionId] }), index("poll_answers_option").on(t.optionId)],
 );
