@@ -352,6 +352,8 @@ export const outbox = sqliteTable(
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
     // Given up: the mail server refused it for good (5xx: no such user) or it failed for days.
     failedAt: integer("failed_at", { mode: "timestamp_ms" }),
+    // Files sent with the mail, such as a calendar file (issue 16).
+    attachments: text("attachments", { mode: "json" }).$type<{ filename: string; contentType: string; content: string }[]>(),
   },
   (t) => [uniqueIndex("outbox_dedupe").on(t.dedupeKey), index("outbox_pending").on(t.sentAt, t.nextAttemptAt)],
 );
@@ -711,6 +713,9 @@ export const learningLinks = sqliteTable(
       .references(() => members.id, { onDelete: "cascade" }),
     // The calendar year the link covers; null: the whole record.
     year: integer("year"),
+    // The name the record shows, as the member chose it for this link (for a register, their
+    // full name; their display name by default).
+    name: text("name").notNull(),
     facts: text("facts", { mode: "json" }).$type<{ sessionId: number; minutes: number }[]>().notNull(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     withdrawnAt: integer("withdrawn_at", { mode: "timestamp_ms" }),

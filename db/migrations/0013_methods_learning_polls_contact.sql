@@ -28,6 +28,7 @@ CREATE TABLE `learning_links` (
 	`code` text PRIMARY KEY NOT NULL,
 	`member_id` text NOT NULL,
 	`year` integer,
+	`name` text NOT NULL,
 	`facts` text NOT NULL,
 	`created_at` integer NOT NULL,
 	`withdrawn_at` integer,
@@ -179,6 +180,7 @@ CREATE TABLE `session_methods` (
 CREATE INDEX `session_methods_method` ON `session_methods` (`method_id`,`session_id`);--> statement-breakpoint
 ALTER TABLE `comments` ADD `hidden_by` text REFERENCES members(id);--> statement-breakpoint
 ALTER TABLE `members` ADD `contact_off` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `outbox` ADD `attachments` text;--> statement-breakpoint
 ALTER TABLE `proposals` ADD `version` integer DEFAULT 1 NOT NULL;--> statement-breakpoint
 ALTER TABLE `sessions` ADD `learning_minutes` integer;--> statement-breakpoint
 ALTER TABLE `sessions` ADD `cancel_reason` text DEFAULT '' NOT NULL;--> statement-breakpoint
