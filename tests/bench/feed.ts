@@ -3,13 +3,13 @@
 //
 // The client runs on the same machine as the server, so on a small machine the figures include
 // the cost of the client itself; compare runs on one machine, not across machines.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { serverFlags } from "../support/server";
+import { atExit, benchServer } from "./support";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const initiativeCount = 10_000;
@@ -22,9 +22,10 @@ const seededTag = "taal";
 
 const databasePath = path.join(os.tmpdir(), `meedoen-bench-${randomBytes(5).toString("hex")}.sqlite`);
 
-function removeDatabase() {
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
-}
+// Registered before the server starts, so that on any way out the server stops first.
+const removeDatabase = atExit(() => {
+  for (const suffix of ["", "-wal", "-shm", ".data"]) rmSync(databasePath + suffix, { force: true, recursive: true });
+});
 
 function seed() {
   const started = performance.now();
@@ -55,39 +56,6 @@ function inspect() {
   } finally {
     sqlite.close();
   }
-}
-
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...serverFlags, "build/index.js"], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 20_000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk;
-      const match = /running on http:\/\/localhost:(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${match[1]}`);
-      }
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code}:\n${output}`));
-    });
-  });
-  return { url, child };
-}
-
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
 }
 
 type Sample = { ms: number; status: number; bytes: number };
@@ -153,7 +121,8 @@ async function main() {
     { path: `/?after=${facts.deepAfter}`, note: `last pages, ${facts.matches.deep} older` },
   ];
 
-  const { url, child } = await startServer();
+  const server = await benchServer({ DATABASE_PATH: databasePath });
+  const url = server.url;
   try {
     // Warm up before measuring anything (JIT, SQLite's page cache, React): without it, whichever
     // URL comes first looks half again as slow.
@@ -195,20 +164,9 @@ async function main() {
     console.log("");
     console.log("Times are per request, measured by the client (fetch, gzip accepted); KiB is the unzipped page.");
   } finally {
-    await stopServer(child);
+    await server.stop();
   }
 }
-
-let cleanedUp = false;
-function cleanUp() {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  removeDatabase();
-}
-process.on("SIGINT", () => {
-  cleanUp();
-  process.exit(130);
-});
 
 try {
   await main();
@@ -216,5 +174,5 @@ try {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 } finally {
-  cleanUp();
+  await removeDatabase();
 }

@@ -17,8 +17,8 @@ import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { insertMembers, openServerDatabase } from "../support/direct-db";
-import { startServer, type RunningServer } from "../support/server";
-import { requireBuild, rssMb, table, watchRss } from "./support";
+import type { RunningServer } from "../support/server";
+import { requireBuild, rssMb, table, watchRss, benchServer } from "./support";
 
 requireBuild();
 const only = process.env.HOSTILE_ONLY?.split(",");
@@ -33,7 +33,7 @@ let origin: string;
 
 async function freshServer() {
   databasePath = path.join(os.tmpdir(), `meedoen-bench-hostile-${randomBytes(4).toString("hex")}.sqlite`);
-  server = await startServer({ DATABASE_PATH: databasePath, STATS_INTERVAL_MS: "250" });
+  server = await benchServer({ DATABASE_PATH: databasePath, STATS_INTERVAL_MS: "250" });
   pid = server.process.pid!;
   port = Number(new URL(server.url).port);
   origin = server.url;
@@ -54,10 +54,10 @@ async function freshServer() {
 
 async function stopServer() {
   await server.stop();
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+  for (const suffix of ["", "-wal", "-shm", ".data"]) rmSync(databasePath + suffix, { force: true, recursive: true });
 }
 
-// ---- What the server says about itself --------------------------------------------------------
+// What the server says about itself.
 
 type Stat = { at: number; loopMax: number; loopP99: number };
 const stats: Stat[] = [];
@@ -67,7 +67,7 @@ function loopBetween(from: number, to: number) {
   return { max: Math.max(0, ...lines.map((s) => s.loopMax)), p99: Math.max(0, ...lines.map((s) => s.loopP99)) };
 }
 
-// ---- The probe: a normal visitor from 127.0.0.1, a new connection for each request ----------------
+// The probe: a normal visitor from 127.0.0.1, a new connection for each request.
 
 function probe(timeoutMs = 30_000): Promise<number> {
   const started = performance.now();
@@ -141,7 +141,7 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (n: number) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : n.toFixed(0)}` : "fail");
 
-// ---- Attacking sockets ----------------------------------------------------------------------------
+// Attacking sockets.
 
 type Attacker = { socket: net.Socket; opened: number; closed: number | null; status: number | null };
 
@@ -231,7 +231,7 @@ const formHead = (pathname: string, length: number) =>
   `POST ${pathname} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${origin}\r\n` +
   `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${length}\r\n\r\n`;
 
-// ---- The attacks ----------------------------------------------------------------------------------
+// The attacks.
 
 type Row = { attack: string; idle: string; sockets: string; rss: string; loop: string; during: string; after: string; note: string };
 const rows: Row[] = [];

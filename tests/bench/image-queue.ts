@@ -6,8 +6,7 @@
 import os from "node:os";
 import sharp from "sharp";
 import { insertMembers, openServerDatabase } from "../support/direct-db";
-import { startServer } from "../support/server";
-import { requireBuild, rssMb, watchRss } from "./support";
+import { requireBuild, rssMb, watchRss, benchServer } from "./support";
 
 const large = 20;
 
@@ -27,7 +26,7 @@ const pct = (values: number[], p: number) => sorted(values)[Math.min(values.leng
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function scenario(label: string, big: Buffer, tiny: Buffer) {
-  const server = await startServer();
+  const server = await benchServer();
   try {
     const sqlite = openServerDatabase(server.databasePath);
     const [small, ...members] = insertMembers(sqlite, large + 1, "upload");

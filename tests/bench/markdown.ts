@@ -163,7 +163,7 @@ export function worstInputs(length: number): { name: string; text: string; kind?
   ];
 }
 
-// ---- The benchmark (only when run, not when imported) ----------------------------------------------
+// The benchmark (only when run, not when imported).
 
 async function main() {
   const { explainMarkdown } = await import("../../app/lib/markdown.server");

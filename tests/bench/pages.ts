@@ -15,8 +15,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import zlib from "node:zlib";
 import { insertCourseSession, insertMembers, openServerDatabase } from "../support/direct-db";
-import { startServer } from "../support/server";
-import { benchNetwork, load, requireBuild, rssMb, seededDatabase, table, watchRss, type Figures, type Load } from "./support";
+import { benchNetwork, load, requireBuild, rssMb, seededDatabase, table, watchRss, type Figures, type Load, benchServer } from "./support";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = 10;
@@ -24,7 +23,7 @@ const signUps = 2_000;
 
 requireBuild();
 const database = seededDatabase("pages");
-const server = await startServer({ DATABASE_PATH: database.file });
+const server = await benchServer({ DATABASE_PATH: database.file });
 const pid = server.process.pid!;
 
 try {
@@ -153,5 +152,5 @@ try {
   sqlite.close();
 } finally {
   await server.stop();
-  database.remove();
+  await database.remove();
 }

@@ -6,13 +6,16 @@ import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { insertCourseSession, insertMembers, openServerDatabase } from "../support/direct-db";
-import { startServer } from "../support/server";
+import { atExit, benchServer } from "./support";
 
 const attempts = 1000;
 const places = 50;
 const databasePath = path.join(os.tmpdir(), `meedoen-bench-race-${randomBytes(4).toString("hex")}.sqlite`);
 
-const server = await startServer({ DATABASE_PATH: databasePath });
+const removeDatabase = atExit(() => {
+  for (const suffix of ["", "-wal", "-shm", ".data"]) rmSync(databasePath + suffix, { force: true, recursive: true });
+});
+const server = await benchServer({ DATABASE_PATH: databasePath });
 try {
   const sqlite = openServerDatabase(databasePath);
   const [host, ...people] = insertMembers(sqlite, attempts + 1);
@@ -54,5 +57,5 @@ try {
   console.log(`waiting list in arrival order: ${fifo ? "yes" : "NO"}`);
 } finally {
   await server.stop();
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+  await removeDatabase();
 }

@@ -10,15 +10,14 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import autocannon from "autocannon";
 import { openServerDatabase } from "../support/direct-db";
-import { startServer } from "../support/server";
-import { requireBuild, rssMb, seededDatabase, table } from "./support";
+import { requireBuild, rssMb, seededDatabase, table, benchServer } from "./support";
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 10);
 const connections = 8;
 
 requireBuild();
 const database = seededDatabase("soak");
-const server = await startServer({ DATABASE_PATH: database.file });
+const server = await benchServer({ DATABASE_PATH: database.file });
 const pid = server.process.pid!;
 
 // A deterministic PRNG, so that two runs make the same requests.
@@ -109,5 +108,5 @@ try {
   sqlite.close();
 } finally {
   await server.stop();
-  database.remove();
+  await database.remove();
 }

@@ -5,8 +5,44 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import { startServer, type RunningServer } from "../support/server";
 
 export const root = path.resolve(import.meta.dirname, "../..");
+
+// Clean-up on every way out. A benchmark ends normally (its own finally blocks), by an error, or
+// by a signal: Ctrl-C, or run.ts stopping one that ran past its time. On a signal the registered
+// steps run newest first — a server registered after its database is stopped before that
+// database is removed — and the process then exits with 130. A server left running when the
+// process exits is killed by tests/support/server.ts.
+const cleanUps: (() => unknown)[] = [];
+let leaving = false;
+
+/** Registers a clean-up step; returns a function that runs it now (once) and unregisters it. */
+export function atExit(step: () => unknown): () => Promise<void> {
+  let done = false;
+  const once = async () => {
+    if (done) return;
+    done = true;
+    await step();
+  };
+  cleanUps.push(once);
+  return async () => {
+    const at = cleanUps.indexOf(once);
+    if (at >= 0) cleanUps.splice(at, 1);
+    await once();
+  };
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    if (leaving) return;
+    leaving = true;
+    console.error(`\n${signal}: stopping servers and removing files`);
+    void (async () => {
+      for (const step of cleanUps.splice(0).reverse()) await Promise.resolve().then(step).catch(() => {});
+    })().finally(() => process.exit(130));
+  });
+}
 
 /** The network the issue asks to measure against. */
 export const benchNetwork = { members: 5_000, initiatives: 10_000, sessions: 20_000, registrations: 200_000 };
@@ -21,9 +57,9 @@ export function requireBuild() {
  * A database file with the demo network and the generated bench network. Seeding takes about half
  * a minute; with BENCH_DATABASE set to a file that exists, that file is used as it is (and kept).
  */
-export function seededDatabase(name: string): { file: string; seconds: number | null; remove: () => void } {
+export function seededDatabase(name: string): { file: string; seconds: number | null; remove: () => Promise<void> } {
   const given = process.env.BENCH_DATABASE;
-  if (given && existsSync(given)) return { file: given, seconds: null, remove: () => {} };
+  if (given && existsSync(given)) return { file: given, seconds: null, remove: async () => {} };
   const file = given ?? path.join(os.tmpdir(), `meedoen-bench-${name}-${process.pid}.sqlite`);
   const started = performance.now();
   const args = Object.entries(benchNetwork).flatMap(([what, n]) => [`--${what}`, String(n)]);
@@ -33,10 +69,10 @@ export function seededDatabase(name: string): { file: string; seconds: number | 
     stdio: ["ignore", "ignore", "inherit"],
   });
   const seconds = (performance.now() - started) / 1000;
-  const remove = () => {
+  const remove = atExit(() => {
     if (given) return;
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-  };
+    for (const suffix of ["", "-wal", "-shm", ".data"]) rmSync(file + suffix, { force: true, recursive: true });
+  });
   return { file, seconds, remove };
 }
 
@@ -85,4 +121,11 @@ export async function load(url: string, target: Load, seconds: number, connectio
 export function table(rows: string[][]) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ")).join("\n");
+}
+
+/** Starts the real server for a benchmark; stopped on every way out, before files are removed. */
+export async function benchServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const server = await startServer(env);
+  const stop = atExit(() => server.stop());
+  return { ...server, stop };
 }

@@ -10,6 +10,18 @@ export const serverFlags = ["--max-semi-space-size=2", "--max-old-space-size=192
 
 export type RunningServer = { url: string; databasePath: string; dataDir: string; process: ChildProcess; stop: () => Promise<void> };
 
+// How long a start may take before it counts as failed. The wait ends as soon as the server says
+// it runs; the ceiling is generous so that a busy machine (other builds, a benchmark's seeding)
+// slows a start down without failing it.
+const startCeilingMs = Number(process.env.SERVER_START_TIMEOUT_MS ?? 120_000);
+
+// Servers still running when this process ends are killed, whatever path it ends by, so that no
+// server outlives its test or benchmark (and keeps a database file open that is then removed).
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   // A database path given by the caller outlives the server (for restart tests); our own does not.
   const ownDatabase = !env.DATABASE_PATH;
@@ -21,9 +33,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", SMTP_URL: "", ...env, DATABASE_PATH: databasePath, DATA_DIR: dataDir },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start within ${startCeilingMs / 1000} s:\n${output}`));
+    }, startCeilingMs);
     child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk;
       const match = /running on (http:\/\/localhost:\d+)/.exec(output);
@@ -33,7 +50,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       }
     });
     child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
-    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
   });
   // If the server dies mid-test every later step fails at once: say so, with its last words.
   let stopping = false;
