@@ -9,6 +9,7 @@
 // profiles are left out (those that show visitors their organisation count: names.server.ts).
 import { sql } from "drizzle-orm";
 import { databaseVersion, db } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
 import { layoutMap } from "~/lib/network-layout";
 import { parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 import { organisationVisibleSql } from "./names.server";
@@ -177,9 +178,10 @@ export function monthlyActivity(timeZone: string, now = Date.now()): Month[] {
   return result;
 }
 
-export type Overview = { organisations: Organisation[]; connections: Connection[] };
+export type Overview = { organisations: Organisation[]; connections: Connection[]; months: Month[]; places: MeetingPlace[] };
 
-// Counting the connections reads who took part in everything, so the overview is kept. It is made
+// Counting the connections reads who took part in everything, so the overview is kept (with the
+// activity per month and the meeting places, which read every session of the last year). It is made
 // again only when the database changed, and then not before a minute has passed, or two hundred
 // times as long as the last count took (so that on a very large network counting never takes more
 // than half a percent of the time); after an hour in any case, since voices lapse with time.
@@ -194,7 +196,14 @@ export function networkOverview(includeMembersOnly: boolean, now = Date.now()): 
   }
   const version = databaseVersion();
   const started = performance.now();
-  const overview = { organisations: organisations(includeMembersOnly, now), connections: connections(includeMembersOnly) };
+  const overview = {
+    organisations: organisations(includeMembersOnly, now),
+    connections: connections(includeMembersOnly),
+    // Reading every session of a year costs as much as the rest on a large network, and changes
+    // as slowly: kept with it.
+    months: monthlyActivity(env().TZ_COMMUNITY, now),
+    places: meetingPlaces(now),
+  };
   kept.set(includeMembersOnly, { at: now, version, overview, tookMs: performance.now() - started });
   return overview;
 }

@@ -2,58 +2,21 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { MeetingPlaceBars, MeetingPlaceTable, MonthBars, MonthTable, NetworkMap, OrganisationBars, OrganisationTable, betweenHref, organisationHref } from "~/components/network";
 import { getMember } from "~/lib/auth.server";
-import { env } from "~/lib/env.server";
 import { useLocale, useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { layoutMap } from "~/lib/network-layout";
-import { meetingPlaces, monthlyActivity, networkOverview, sharedInitiatives } from "~/models/network.server";
-import { slugsByName } from "~/models/organisations.server";
+import { networkPage } from "~/models/network-page.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "network.title", undefined, { key: "meta.description.network" });
 
-// Legible on a phone (with sideways scrolling at the top end) up to 60 organisations.
-const mapLimit = 60;
-const tableLimit = 100;
-const chartLimit = 20;
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getMember(request);
-  // Members-only profiles count for members, never for visitors.
-  const includeMembersOnly = !!viewer;
-  const { organisations, connections } = networkOverview(includeMembersOnly);
-  const params = new URL(request.url).searchParams;
-  const known = new Set(organisations.map((o) => o.name));
-  const a = params.get("between") ?? "";
-  const b = params.get("and") ?? "";
-  const between = known.has(a) && known.has(b) && a !== b ? { a, b, initiatives: sharedInitiatives(a, b, includeMembersOnly) } : null;
-
-  // The map: the organisations with the most connections, and the lines between them.
-  const strength = new Map<string, number>();
-  for (const c of connections) {
-    strength.set(c.a, (strength.get(c.a) ?? 0) + c.weight);
-    strength.set(c.b, (strength.get(c.b) ?? 0) + c.weight);
-  }
-  const onMap = [...strength.keys()].sort((x, y) => strength.get(y)! - strength.get(x)! || (x < y ? -1 : 1)).slice(0, mapLimit);
-  const shown = new Set(onMap);
-  const layout = layoutMap(onMap, connections.filter((c) => shown.has(c.a) && shown.has(c.b)));
-  return {
-    layout,
-    mapTotal: strength.size,
-    connections: connections.slice(0, tableLimit),
-    connectionTotal: connections.length,
-    organisations,
-    months: monthlyActivity(env().TZ_COMMUNITY),
-    between,
-    places: meetingPlaces(),
-    // Every name on the page links to its organisation's page.
-    slugs: slugsByName([...organisations.map((o) => o.name), ...onMap, ...connections.slice(0, tableLimit).flatMap((c) => [c.a, c.b])]),
-  };
+  return networkPage(viewer, new URL(request.url).searchParams);
 }
 
 export default function Network() {
   const t = useT();
   const locale = useLocale();
-  const { layout, mapTotal, connections, connectionTotal, organisations, months, between, places, slugs } = useLoaderData<typeof loader>();
+  const { layout, mapTotal, mapLinkTotal, connections, connectionTotal, organisations, organisationTotal, chart, months, between, places, placeTotal, slugs } = useLoaderData<typeof loader>();
   const shared = (n: number) => (n === 1 ? t("network.shared.one") : t("network.shared", { n }));
   return (
     <>
@@ -67,6 +30,7 @@ export default function Network() {
             <p id="map-description">
               {t("network.map.intro")} {t("network.map.description", { organisations: layout.nodes.length, links: layout.links.length })}
               {mapTotal > layout.nodes.length ? ` ${t("network.map.top", { shown: layout.nodes.length, total: mapTotal })}` : null}
+              {mapLinkTotal > layout.links.length ? ` ${t("network.map.topLinks", { shown: layout.links.length, total: mapLinkTotal })}` : null}
             </p>
             {/* On a phone the map scrolls sideways rather than shrink the names out of sight. */}
             <div className={layout.radial ? "map-frame wide" : "map-frame"} tabIndex={0} role="region" aria-label={t("network.map.title")}>
@@ -101,7 +65,11 @@ export default function Network() {
       {connections.length ? (
         <section aria-labelledby="connections-title">
           <h2 id="connections-title">{t("network.table.title")}</h2>
-          {connectionTotal > connections.length ? <p>{t("network.table.more", { shown: connections.length, total: connectionTotal })}</p> : null}
+          {connectionTotal > connections.length ? (
+            <p>
+              {t("network.table.more", { shown: connections.length, total: connectionTotal })} <Link to="/network/connections">{t("network.connections.all", { n: connectionTotal })}</Link>
+            </p>
+          ) : null}
           <div className="table-frame">
             <table className="data-table">
               <thead>
@@ -156,10 +124,11 @@ export default function Network() {
         {places.length ? (
           <>
             <p>{t("network.places.intro")}</p>
-            <MeetingPlaceBars places={places.slice(0, chartLimit)} title={t("network.places.chart")} />
+            <MeetingPlaceBars places={places} title={t("network.places.chart")} />
             <div className="table-frame">
               <MeetingPlaceTable places={places} />
             </div>
+            {placeTotal > places.length ? <p>{t("network.places.top", { shown: places.length, total: placeTotal })}</p> : null}
           </>
         ) : (
           <p>{t("network.places.empty")}</p>
@@ -175,12 +144,17 @@ export default function Network() {
           <>
             <p>
               {t("network.organisations.intro")}
-              {organisations.length > chartLimit ? ` ${t("network.organisations.top", { shown: chartLimit })}` : null}
+              {organisationTotal > chart.length ? ` ${t("network.organisations.topOf", { shown: chart.length, rows: organisations.length, total: organisationTotal })}` : null}
             </p>
-            <OrganisationBars organisations={organisations.slice(0, chartLimit)} title={t("network.organisations.chart")} />
+            <OrganisationBars organisations={chart} title={t("network.organisations.chart")} />
             <div className="table-frame">
               <OrganisationTable organisations={organisations} slugs={slugs} />
             </div>
+            {organisationTotal > organisations.length ? (
+              <p>
+                <Link to="/network/organisations">{t("network.organisations.all", { n: organisationTotal })}</Link>
+              </p>
+            ) : null}
           </>
         ) : (
           <p>{t("network.organisations.empty")}</p>

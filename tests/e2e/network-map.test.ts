@@ -10,6 +10,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectNoSeriousAxeViolations, launchBrowser, newPage, waitForHydration } from "../support/browser";
 import { startServer, type RunningServer } from "../support/server";
+import { htmlErrors } from "../support/vnu";
 
 const databasePath = path.join(os.tmpdir(), `meedoen-network-${randomBytes(4).toString("hex")}.sqlite`);
 let server: RunningServer;
@@ -66,4 +67,20 @@ describe("the network page", () => {
       await context.close();
     });
   }
+});
+
+describe("the pages with all connections and all organisations", () => {
+  it("pass axe on a phone and the Nu HTML Checker", async () => {
+    const documents = [];
+    for (const path of ["/network/connections", "/network/organisations"]) {
+      const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
+      const response = await page.goto(path);
+      expect(response?.status()).toBe(200);
+      expect(await page.locator("table.data-table tbody tr").count()).toBeGreaterThan(0);
+      await expectNoSeriousAxeViolations(page);
+      documents.push({ label: path, html: await (await fetch(server.url + path)).text() });
+      await context.close();
+    }
+    expect(await htmlErrors(documents)).toEqual([]);
+  });
 });

@@ -1,0 +1,59 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { betweenHref, organisationHref } from "~/components/network";
+import { Pager } from "~/components/pager";
+import { getMember } from "~/lib/auth.server";
+import { useT } from "~/lib/i18n/react";
+import { titleMeta } from "~/lib/meta";
+import { networkConnectionsPage } from "~/models/network-page.server";
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "network.connections.title", undefined, { key: "network.connections.lead" });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await getMember(request);
+  return networkConnectionsPage(viewer, new URL(request.url).searchParams);
+}
+
+export default function NetworkConnections() {
+  const t = useT();
+  const { rows, page, pages, from, total, slugs } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>{t("network.connections.title")}</h1>
+      <p className="lead">{t("network.connections.lead")}</p>
+      <div className="table-frame">
+        <table className="data-table">
+          <caption className="visually-hidden">{t("network.connections.title")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("network.col.organisation")}</th>
+              <th scope="col">{t("network.col.with")}</th>
+              <th scope="col">{t("network.col.shared")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr key={`${c.a}\u0000${c.b}`}>
+                <th scope="row">
+                  <Link to={organisationHref(c.a, slugs)}>{c.a}</Link>
+                </th>
+                <td>
+                  <Link to={organisationHref(c.b, slugs)}>{c.b}</Link>
+                </td>
+                <td>
+                  <Link to={betweenHref(c.a, c.b)} aria-label={t("network.shared", { n: c.weight })}>
+                    {c.weight}
+                  </Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager path="/network/connections" page={page} pages={pages} from={from} shown={rows.length} total={total} />
+      <p>
+        <Link to="/network">{t("network.back")}</Link>
+      </p>
+    </>
+  );
+}
