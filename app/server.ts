@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
+import { promisify } from "node:util";
 import type { Socket } from "node:net";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -442,6 +443,8 @@ function answerBodyFailure(req: http.IncomingMessage, res: http.ServerResponse, 
   refuse(req, res, 408, "request.timeout");
 }
 
+const gzipPage = promisify(zlib.gzip);
+
 async function sendWebResponse(req: http.IncomingMessage, res: http.ServerResponse, response: Response, extra: Record<string, string>) {
   const headers: Record<string, string | string[]> = { ...extra };
   response.headers.forEach((value, key) => {
@@ -456,6 +459,16 @@ async function sendWebResponse(req: http.IncomingMessage, res: http.ServerRespon
     delete headers["content-length"];
     headers["content-encoding"] = "gzip";
     headers.vary = "Accept-Encoding";
+  }
+  // A page comes whole (app/entry.server.tsx): compressed in one go, off the main thread, and
+  // written at once with its length.
+  if (response.body && req.method !== "HEAD" && type.startsWith("text/html")) {
+    const page = Buffer.from(await response.arrayBuffer());
+    const sent = gzip ? await gzipPage(page) : page;
+    headers["content-length"] = String(sent.length);
+    res.writeHead(response.status, headers);
+    res.end(sent);
+    return;
   }
   res.writeHead(response.status, headers);
   if (!response.body || req.method === "HEAD") {
