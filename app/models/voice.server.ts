@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { governance } from "~/governance/config";
 import { withinNewcomerLimit } from "~/governance/rules";
 import { replayVoices, type HiddenSpan, type MemberVoice, type ReplaySession, type VoiceReason, type VoiceReplay } from "~/governance/voice";
-import { db } from "~/lib/db.server";
+import { db, statement } from "~/lib/db.server";
 import { derivedVersion } from "./derived.server";
 import { appendLog } from "./log.server";
 
@@ -85,8 +85,8 @@ function hiddenSpans(): HiddenSpan[] {
 
 // Voices are read on most pages, and replaying a large network takes a noticeable time. They
 // change only when the data they come from changes (triggers raise derived_versions.voice on every
-// change to attendance, sessions, hosts, members, founders, holds and hiding, whichever connection
-// makes it) or when time passes a moment the replay names (a voice starts or ends, a witness
+// change to attendance, founders, holds, hiding and leaving, and to the time, title or hosts of a
+// meeting with attendance, whichever connection makes it; migration 0014) or when time passes a moment the replay names (a voice starts or ends, a witness
 // reaches 30 days), so one replay serves every request in between. A replay is never cached inside
 // a transaction (its writes may still be rolled back).
 let cached: { replay: VoiceReplay; from: number; version: number } | null = null;
@@ -128,7 +128,11 @@ export function voiceSnapshot(now = Date.now()): VoiceSnapshot {
 
 /** One member's voice at `now`, with what the profile explains: why, what is pending, what is missing. */
 export function voiceOfMember(memberId: string, now = Date.now()): MemberVoice {
-  return replayAt(now).member(memberId);
+  const voice = replayAt(now).member(memberId);
+  // A new account changes nobody's voice, so it does not make the kept replay stale
+  // (migration 0014), and the replay may not know it yet: its age is read here.
+  const createdAt = statement("SELECT created_at FROM members WHERE id = ?").pluck().get(memberId) as number | undefined;
+  return { ...voice, accountOldEnough: createdAt !== undefined && createdAt + governance.accountAgeDays * dayMs <= now };
 }
 
 export function memberHasVoice(memberId: string, now = Date.now()): boolean {

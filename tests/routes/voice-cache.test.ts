@@ -1,7 +1,8 @@
 // Voices are kept in memory between changes (app/models/voice.server.ts): one replay of the
 // network's meetings serves every request until derived_versions.voice moves (the database's
-// triggers raise it on every change to members, founders, holds, sessions, hosts, attendance and
-// hiding, whichever connection writes) or time passes the replay's `nextChange`. Whatever changes a
+// triggers raise it on every change to attendance, founders, holds and hiding, and to the time,
+// title and hosts of meetings with attendance, whichever connection writes) or time passes the
+// replay's `nextChange`. A new account, initiative, session or sign-up does not raise it. Whatever changes a
 // voice must be seen at once, and nothing from a transaction that was rolled back.
 import Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
@@ -13,8 +14,9 @@ import { deleteAccount } from "~/models/account.server";
 import { derivedVersion } from "~/models/derived.server";
 import { flag } from "~/models/flags.server";
 import { checkIn, markAttendance } from "~/models/registrations.server";
+import { register } from "~/models/registrations.server";
 import { voiceOfMember, voiceReplay, voiceSnapshot } from "~/models/voice.server";
-import { day } from "../support/fixtures";
+import { day, initiativeBy, sessionOf } from "../support/fixtures";
 import { ageAccount, makeFounder, witnessedMeeting } from "../support/governance";
 import { memberWithSession } from "../support/requests";
 
@@ -151,5 +153,44 @@ describe("the voice snapshot kept in memory", () => {
     deleteAccount(leaving.id);
     // A fresh replay leaves deleted members out (replayInput reads `deleted_at IS NULL`); the kept one must too.
     expect(voiceSnapshot().voices.has(leaving.id)).toBe(false);
+  });
+
+  it("is not made again for writes that cannot change anyone's voice: an account, an initiative, a session, a sign-up", async () => {
+    meeting(20, []);
+    const kept = voiceSnapshot();
+    const version = derivedVersion("voice");
+    const newcomerAccount = await memberWithSession("Net begonnen");
+    const initiativeId = initiativeBy(newcomerAccount.id);
+    const sessionId = sessionOf(initiativeId, newcomerAccount.id);
+    register(sessionId, hanna.id);
+    db().run(sql`INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (${initiativeId}, ${hanna.id}, ${Date.now()}, ${Date.now()})`);
+    db().run(sql`UPDATE initiatives SET title = 'Andere titel' WHERE id = ${initiativeId}`);
+    db().run(sql`UPDATE sessions SET starts_at = starts_at + 3600000 WHERE id = ${sessionId}`);
+    expect(derivedVersion("voice")).toBe(version);
+    expect(voiceSnapshot().voices).toBe(kept.voices);
+    // What the kept replay says is what a fresh one would say.
+    expect(new Map(voiceReplay().voices)).toEqual(new Map(voiceSnapshot().voices));
+    // The new account is not in the kept replay; its age is read from the database all the same.
+    expect(voiceOfMember(newcomerAccount.id)).toMatchObject({ reason: { kind: "none" }, accountOldEnough: false });
+    ageAccount(newcomerAccount.id, 8 * day);
+    expect(voiceOfMember(newcomerAccount.id).accountOldEnough).toBe(true);
+  });
+
+  it("is made again when a write touches a meeting with attendance: its time, its initiative's title, who hosted it", async () => {
+    const attendee = await newcomer("Deelnemer die erbij was");
+    const { sessionId, initiativeId } = meeting(20, [attendee]);
+    const changes = [
+      () => db().run(sql`UPDATE sessions SET starts_at = starts_at + 60000 WHERE id = ${sessionId}`),
+      () => db().run(sql`UPDATE initiatives SET title = 'Intervisie, deel 2' WHERE id = ${initiativeId}`),
+      () => db().run(sql`INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (${initiativeId}, ${founderA.id}, ${Date.now() - 40 * day}, ${Date.now()})`),
+      () => db().run(sql`DELETE FROM hosts WHERE initiative_id = ${initiativeId} AND member_id = ${founderA.id}`),
+    ];
+    for (const change of changes) {
+      const version = derivedVersion("voice");
+      change();
+      expect(derivedVersion("voice")).toBeGreaterThan(version);
+    }
+    // The replay now names the meeting by its new title.
+    expect(voiceReplay().earnings.find((e) => e.sessionId === sessionId && e.memberId === attendee.id)?.title).toBe("Intervisie, deel 2");
   });
 });
