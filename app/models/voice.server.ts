@@ -86,8 +86,9 @@ function hiddenSpans(): HiddenSpan[] {
 // Voices are read on most pages, and replaying a large network takes a noticeable time. They
 // change only when the data they come from changes (triggers raise derived_versions.voice on every
 // change to attendance, founders, holds, hiding and leaving, and to the time, title or hosts of a
-// meeting with attendance, whichever connection makes it; migration 0014) or when time passes a moment the replay names (a voice starts or ends, a witness
-// reaches 30 days), so one replay serves every request in between. A replay is never cached inside
+// meeting with attendance, whichever connection makes it; migration 0014) or when time passes a
+// moment the replay names (a voice starts or ends, a witness reaches 30 days), so one replay
+// serves every request in between. A replay is never cached inside
 // a transaction (its writes may still be rolled back).
 let cached: { replay: VoiceReplay; from: number; version: number } | null = null;
 
