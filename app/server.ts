@@ -30,6 +30,8 @@ import { startScheduler } from "~/lib/scheduler.server";
 import { addressKey, countFormFields, formBodyLimit, hasLiveSession, isOneClickUnsubscribe, isPublicHost, isSameOrigin, PerAddress, RenderGate, securityHeaders } from "~/lib/security.server";
 import { acceptsUpload, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
 import { sweepImages } from "~/models/images.server";
+import { warmNetworkOverview } from "~/models/network.server";
+import { voiceSnapshot } from "~/models/voice.server";
 
 const config = env();
 rememberRouteMatches();
@@ -732,6 +734,12 @@ server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
   if (database === "existing") sweepImages();
   sweepTemporaryUploads(10 * 60_000);
   setInterval(() => sweepTemporaryUploads(), 60 * 60_000).unref();
+  // The voices most pages read are replayed now, before the server says it is ready, rather than
+  // by the first request (a second on a network of thousands).
+  voiceSnapshot();
+  // The network's connections are counted on a worker; pages that show a part of them do without
+  // until that first count is in.
+  warmNetworkOverview();
   stopScheduler = startScheduler();
   if (config.STATS_INTERVAL_MS) logStats(config.STATS_INTERVAL_MS);
   const address = server.address();

@@ -10,13 +10,17 @@
 import { sql } from "drizzle-orm";
 import { databaseVersion, db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
+import { countInBackground } from "~/lib/background-count.server";
+import { logFault } from "~/lib/fault-log.server";
+import { connectionsFrom } from "~/lib/connections";
 import { layoutMap } from "~/lib/network-layout";
 import { parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 import { organisationVisibleSql } from "./names.server";
 import { voiceSnapshot } from "./voice.server";
 
 export type Organisation = { name: string; members: number; voices: number };
-export type Connection = { a: string; b: string; weight: number };
+export type { Connection } from "~/lib/connections";
+import type { Connection } from "~/lib/connections";
 export type Month = { month: string; sessions: number; attendance: number };
 
 /**
@@ -51,35 +55,17 @@ function takingPart(includeMembersOnly: boolean, only: { initiativeId?: number; 
  * makes millions of rows, while this stays one pass over who took part in what.
  */
 export function connections(includeMembersOnly: boolean): Connection[] {
-  const rows = db().all<{ initiative_id: number; organisation: string }>(sql`
-    SELECT * FROM (${takingPart(includeMembersOnly)}) ORDER BY initiative_id`);
-  const weights = new Map<string, number>();
-  let current: string[] = [];
-  const count = () => {
-    current.sort();
-    for (let i = 0; i < current.length; i++) {
-      for (let j = i + 1; j < current.length; j++) {
-        const key = `${current[i]}\u0000${current[j]}`;
-        weights.set(key, (weights.get(key) ?? 0) + 1);
-      }
-    }
-  };
-  let initiative = -1;
-  for (const r of rows) {
-    if (r.initiative_id !== initiative) {
-      count();
-      current = [];
-      initiative = r.initiative_id;
-    }
-    current.push(r.organisation);
-  }
-  count();
-  return [...weights]
-    .map(([key, weight]) => {
-      const [a, b] = key.split("\u0000");
-      return { a, b, weight };
-    })
-    .sort((x, y) => y.weight - x.weight || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
+  const query = connectionsQuery(includeMembersOnly);
+  return connectionsFrom(db().$client.prepare(query.sql).raw().all(...query.params) as [number, string][]);
+}
+
+function connectionsQuery(includeMembersOnly: boolean) {
+  return sqlText(sql`SELECT * FROM (${takingPart(includeMembersOnly)}) ORDER BY initiative_id`);
+}
+
+/** A query as SQL text with its parameters, to run on another connection. */
+function sqlText(query: ReturnType<typeof sql>): { sql: string; params: unknown[] } {
+  return (db() as unknown as { dialect: { sqlToQuery: (q: ReturnType<typeof sql>) => { sql: string; params: unknown[] } } }).dialect.sqlToQuery(query);
 }
 
 /** The initiatives two organisations both took part in, newest first. */
@@ -115,14 +101,17 @@ export type MeetingPlace = { organisation: string | null; slug: string | null; s
  * is nobody's) together as one line with organisation null, last.
  */
 export function meetingPlaces(now = Date.now()): MeetingPlace[] {
-  const rows = db().all<{ organisation: string | null; slug: string | null; sessions: number; venues: number }>(sql`
+  return db().all<MeetingPlace>(meetingPlacesSql(now));
+}
+
+function meetingPlacesSql(now: number) {
+  return sql`
     SELECT o.name AS organisation, o.slug, count(*) AS sessions, count(DISTINCT v.id) AS venues
     FROM sessions s JOIN venues v ON v.id = s.venue_id JOIN initiatives i ON i.id = s.initiative_id
       LEFT JOIN organisations o ON o.id = v.organisation_id
     WHERE s.cancelled_at IS NULL AND s.starts_at < ${now} AND i.hidden_at IS NULL
     GROUP BY o.id
-    ORDER BY o.id IS NULL, count(*) DESC, o.name COLLATE NOCASE`);
-  return rows;
+    ORDER BY o.id IS NULL, count(*) DESC, o.name COLLATE NOCASE`;
 }
 
 /** The organisations that took part in one initiative. */
@@ -150,10 +139,12 @@ export function organisations(includeMembersOnly: boolean, now = Date.now()): Or
   return [...byName.values()].sort((x, y) => y.members - x.members || x.name.localeCompare(y.name, "nl"));
 }
 
-/** Sessions held and attendance marked per calendar month (in the community's zone), the last 12 months. */
-export function monthlyActivity(timeZone: string, now = Date.now()): Month[] {
+type MonthRange = { month: string; from: number; to: number };
+
+/** The last 12 calendar months (in the community's zone), as instants. */
+function monthRanges(timeZone: string, now: number): MonthRange[] {
   const [year, month] = toLocalDateTimeInput(now, timeZone).slice(0, 7).split("-").map(Number);
-  const months: { month: string; from: number; to: number }[] = [];
+  const months: MonthRange[] = [];
   for (let back = 11; back >= 0; back--) {
     const y = year + Math.floor((month - 1 - back) / 12);
     const m = ((((month - 1 - back) % 12) + 12) % 12) + 1;
@@ -161,54 +152,133 @@ export function monthlyActivity(timeZone: string, now = Date.now()): Month[] {
     const start = (yy: number, mm: number) => parseLocalDateTime(`${yy}-${String(mm).padStart(2, "0")}-01T00:00`, timeZone)!.getTime();
     months.push({ month: `${y}-${String(m).padStart(2, "0")}`, from: start(y, m), to: start(next.y, next.m) });
   }
-  const from = months[0].from;
-  const to = months[months.length - 1].to;
-  const sessions = db().all<{ starts_at: number; attended: number }>(sql`
+  return months;
+}
+
+function monthlySessionsSql(from: number, to: number) {
+  return sql`
     SELECT s.starts_at, (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.attended_at IS NOT NULL) AS attended
     FROM sessions s JOIN initiatives i ON i.id = s.initiative_id
-    WHERE s.starts_at >= ${from} AND s.starts_at < ${to} AND s.cancelled_at IS NULL AND i.hidden_at IS NULL`);
+    WHERE s.starts_at >= ${from} AND s.starts_at < ${to} AND s.cancelled_at IS NULL AND i.hidden_at IS NULL`;
+}
+
+function monthsFrom(months: MonthRange[], sessions: [number, number][]): Month[] {
   const result = months.map((m) => ({ month: m.month, sessions: 0, attendance: 0 }));
-  for (const s of sessions) {
-    const index = months.findIndex((m) => s.starts_at >= m.from && s.starts_at < m.to);
+  for (const [startsAt, attended] of sessions) {
+    const index = months.findIndex((m) => startsAt >= m.from && startsAt < m.to);
     if (index >= 0) {
       result[index].sessions++;
-      result[index].attendance += s.attended;
+      result[index].attendance += attended;
     }
   }
   return result;
 }
 
+/** Sessions held and attendance marked per calendar month (in the community's zone), the last 12 months. */
+export function monthlyActivity(timeZone: string, now = Date.now()): Month[] {
+  const months = monthRanges(timeZone, now);
+  const sessions = db()
+    .all<{ starts_at: number; attended: number }>(monthlySessionsSql(months[0].from, months[months.length - 1].to))
+    .map((r) => [r.starts_at, r.attended] as [number, number]);
+  return monthsFrom(months, sessions);
+}
+
 export type Overview = { organisations: Organisation[]; connections: Connection[]; months: Month[]; places: MeetingPlace[] };
 
 // Counting the connections reads who took part in everything, so the overview is kept (with the
-// activity per month and the meeting places, which read every session of the last year). It is made
-// again only when the database changed, and then not before a minute has passed, or two hundred
-// times as long as the last count took (so that on a very large network counting never takes more
-// than half a percent of the time); after an hour in any case, since voices lapse with time.
-const kept = new Map<boolean, { at: number; version: string; overview: Overview; tookMs: number }>();
+// activity per month and the meeting places, which read every session of the last year). Once
+// kept, it is counted again when the database changed — not before a minute has passed, or two
+// hundred times as long as the last count took — and after an hour in any case, since voices lapse
+// with time. That count runs on a worker thread (app/lib/background-count.server.ts) while pages
+// go on showing the last one: a write never makes the next page wait for a count. Only the very
+// first count after a start is made on the spot.
+type Kept = { at: number; version: string; overview: Overview; tookMs: number; counting: boolean };
+const kept = new Map<boolean, Kept>();
+// The first counts, started in the background at start (warmNetworkOverview).
+const counting = new Set<boolean>();
 
-export function networkOverview(includeMembersOnly: boolean, now = Date.now()): Overview {
-  const known = kept.get(includeMembersOnly);
-  if (known) {
-    const age = now - known.at;
-    const changed = known.version !== databaseVersion();
-    if (age < 3_600_000 && (!changed || age < Math.max(60_000, 200 * known.tookMs))) return known.overview;
-  }
+function countNow(includeMembersOnly: boolean, now: number): Kept {
   const version = databaseVersion();
   const started = performance.now();
   const overview = {
     organisations: organisations(includeMembersOnly, now),
     connections: connections(includeMembersOnly),
-    // Reading every session of a year costs as much as the rest on a large network, and changes
-    // as slowly: kept with it.
     months: monthlyActivity(env().TZ_COMMUNITY, now),
     places: meetingPlaces(now),
   };
-  kept.set(includeMembersOnly, { at: now, version, overview, tookMs: performance.now() - started });
-  return overview;
+  return { at: now, version, overview, tookMs: performance.now() - started, counting: false };
 }
 
-/** An organisation's partners, most shared initiatives first. */
+function countAgain(includeMembersOnly: boolean, known: Kept | null, now: number) {
+  const file = env().databasePath;
+  // A database in memory (or a transaction still open) cannot be read from another thread.
+  if (file === ":memory:" || db().$client.inTransaction) {
+    kept.set(includeMembersOnly, countNow(includeMembersOnly, now));
+    return;
+  }
+  if (known) known.counting = true;
+  else counting.add(includeMembersOnly);
+  const version = databaseVersion();
+  const started = performance.now();
+  const query = (kind: "connections" | "rows", q: ReturnType<typeof sql>) => ({ kind, ...sqlText(q) });
+  const months = monthRanges(env().TZ_COMMUNITY, now);
+  countInBackground(file, [
+    { kind: "connections" as const, ...connectionsQuery(includeMembersOnly) },
+    query("rows", monthlySessionsSql(months[0].from, months[months.length - 1].to)),
+    query("rows", meetingPlacesSql(now)),
+  ])
+    .then(([counted, sessions, places]) => {
+      kept.set(includeMembersOnly, {
+        at: now,
+        version,
+        overview: {
+          // Members and voices per organisation are read here: a few thousand rows, and the voices live in this thread.
+          organisations: organisations(includeMembersOnly, Date.now()),
+          connections: counted as Connection[],
+          months: monthsFrom(months, sessions as [number, number][]),
+          places: (places as [string | null, string | null, number, number][]).map(([organisation, slug, sessions, venues]) => ({ organisation, slug, sessions, venues })),
+        },
+        tookMs: performance.now() - started,
+        counting: false,
+      });
+    })
+    .catch((error: Error) => {
+      if (known) known.counting = false;
+      logFault(error);
+    })
+    .finally(() => counting.delete(includeMembersOnly));
+}
+
+/** The overview for a page that shows it: the kept one, or, before the first count is in, counted now. */
+export function networkOverview(includeMembersOnly: boolean, now = Date.now()): Overview {
+  const known = keptOverview(includeMembersOnly, now);
+  if (known) return known;
+  const first = countNow(includeMembersOnly, now);
+  kept.set(includeMembersOnly, first);
+  return first.overview;
+}
+
+/**
+ * The kept overview, for a page that only shows a part of it (an initiative's, a member's): null
+ * while the first count after a start is still running, and then that page shows it without.
+ */
+export function keptOverview(includeMembersOnly: boolean, now = Date.now()): Overview | null {
+  const known = kept.get(includeMembersOnly);
+  if (!known) {
+    if (!counting.has(includeMembersOnly)) countAgain(includeMembersOnly, null, now);
+    return kept.get(includeMembersOnly)?.overview ?? null;
+  }
+  const age = now - known.at;
+  const stale = age >= 3_600_000 || (known.version !== databaseVersion() && age >= Math.max(60_000, 200 * known.tookMs));
+  if (stale && !known.counting) countAgain(includeMembersOnly, known, now);
+  return known.overview;
+}
+
+/** Starts the first counts in the background, for visitors and for members (at start). */
+export function warmNetworkOverview(now = Date.now()) {
+  for (const includeMembersOnly of [false, true]) keptOverview(includeMembersOnly, now);
+}
+
 export function partnersOf(organisation: string, overview: Overview) {
   return overview.connections
     .filter((c) => c.a === organisation || c.b === organisation)
@@ -237,7 +307,8 @@ export function mapPart(names: string[], overview: Overview) {
 /** An organisation with its strongest partners (for a member's page). */
 export function organisationPart(organisation: string, includeMembersOnly: boolean, limit = 8) {
   if (!organisation) return null;
-  const overview = networkOverview(includeMembersOnly);
+  const overview = keptOverview(includeMembersOnly);
+  if (!overview) return null;
   const partners = partnersOf(organisation, overview).slice(0, limit);
   if (!partners.length) return null;
   return { organisation, partners, layout: mapPart([organisation, ...partners.map((p) => p.name)], overview) };
@@ -245,7 +316,9 @@ export function organisationPart(organisation: string, includeMembersOnly: boole
 
 /** The organisations taking part in an initiative, with the lines between them (for its page). */
 export function initiativePart(initiativeId: number, includeMembersOnly: boolean, limit = 12) {
+  const overview = keptOverview(includeMembersOnly);
+  if (!overview) return null;
   const names = organisationsOf(initiativeId, includeMembersOnly).slice(0, limit);
   if (names.length < 2) return null;
-  return { partners: names.map((name) => ({ name })), layout: mapPart(names, networkOverview(includeMembersOnly)) };
+  return { partners: names.map((name) => ({ name })), layout: mapPart(names, overview) };
 }

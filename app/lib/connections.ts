@@ -1,0 +1,41 @@
+// The cross-connections between organisations, counted from who took part in what. Pure and
+// self-contained: it also runs on the counting worker (app/lib/background-count.server.ts), which
+// receives its source text, so it may use nothing from outside its own body.
+export type Connection = { a: string; b: string; weight: number };
+
+/**
+ * Rows of (initiative, organisation), ordered by initiative: every pair of organisations in one
+ * initiative is connected once more. Heaviest first, ties by name. Counted here rather than by a
+ * self-join in SQL: on a large, dense network that join makes millions of rows, while this stays
+ * one pass over who took part in what.
+ */
+export function connectionsFrom(rows: [number, string][]): Connection[] {
+  const weights = new Map<string, number>();
+  let current: string[] = [];
+  const count = () => {
+    current.sort();
+    for (let i = 0; i < current.length; i++) {
+      for (let j = i + 1; j < current.length; j++) {
+        const key = `${current[i]}\u0000${current[j]}`;
+        weights.set(key, (weights.get(key) ?? 0) + 1);
+      }
+    }
+  };
+  let initiative = -1;
+  for (const [id, organisation] of rows) {
+    if (id !== initiative) {
+      count();
+      current = [];
+      initiative = id;
+    }
+    current.push(organisation);
+  }
+  count();
+  const byName = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return [...weights]
+    .map(([key, weight]) => {
+      const [a, b] = key.split("\u0000");
+      return { a, b, weight };
+    })
+    .sort((x, y) => y.weight - x.weight || byName(x.a, y.a) || byName(x.b, y.b));
+}

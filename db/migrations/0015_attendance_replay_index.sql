@@ -1,0 +1,1 @@
+CREATE INDEX `registrations_attendance_replay` ON `registrations` (`attended_at`,`id`,`session_id`,`member_id`,`attendance_by`) WHERE attended_at IS NOT NULL;
