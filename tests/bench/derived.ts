@@ -1,0 +1,102 @@
+// Issue 19's figures that are not throughput: on the bench network (5,000 members, 10,000
+// initiatives, 20,000 sessions, 200,000 sign-ups), how long the server takes to say it is ready
+// and to answer its first page, what a single write costs the next page (voices replayed, the
+// network counted), and how large and how costly /network is. Figures with their targets, no
+// assertions; `npm run bench` runs it after `remix build`.
+import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { insertMembers, openServerDatabase } from "../support/direct-db";
+import { benchServer, requireBuild, seededDatabase, table } from "./support";
+
+const rounds = 15;
+
+requireBuild();
+const database = seededDatabase("derived");
+const sqlite = openServerDatabase(database.file);
+const busiest = sqlite.prepare("SELECT initiative_id FROM sessions GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1").pluck().get() as number;
+const [member] = insertMembers(sqlite, 1, `derived${randomBytes(2).toString("hex")}`);
+
+const started = performance.now();
+const server = await benchServer({ DATABASE_PATH: database.file });
+const readyMs = performance.now() - started;
+
+try {
+  const get = async (path: string, cookie = member.cookie) => {
+    const at = performance.now();
+    const response = await fetch(server.url + path, { headers: { cookie, "accept-encoding": "gzip" } });
+    const body = await response.arrayBuffer();
+    return { ms: performance.now() - at, status: response.status, bytes: body.byteLength };
+  };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const firstPage = await get(`/initiatives/${busiest}`);
+  // Warm: the same pages, many times.
+  const pages = [`/initiatives/${busiest}`, "/", "/how-it-works"];
+  const warm = new Map<string, number>();
+  for (const path of pages) {
+    for (let i = 0; i < 5; i++) await get(path);
+    const times: number[] = [];
+    for (let i = 0; i < rounds; i++) times.push((await get(path)).ms);
+    warm.set(path, median(times));
+  }
+
+  // A write, then the next page of each kind; each write several times, the median extra cost.
+  const session = sqlite.prepare("SELECT id FROM sessions WHERE starts_at > ? AND cancelled_at IS NULL ORDER BY starts_at LIMIT 1").pluck().get(Date.now()) as number;
+  const past = sqlite.prepare("SELECT s.id FROM sessions s WHERE s.starts_at < ? AND s.starts_at > ? AND s.cancelled_at IS NULL ORDER BY s.starts_at DESC LIMIT 1").pluck().get(Date.now(), Date.now() - 3 * 86_400_000) as number;
+  let n = 0;
+  const writes: { label: string; write: () => Promise<void> | void }[] = [
+    {
+      label: "a sign-up (POST)",
+      write: async () => {
+        const [person] = insertMembers(sqlite, 1, `signup${++n}x`);
+        await fetch(`${server.url}/sessions/${session}/register`, { method: "POST", headers: { origin: server.url, cookie: person.cookie, "content-type": "application/x-www-form-urlencoded" }, body: "" });
+      },
+    },
+    {
+      label: "a new account",
+      write: () => void insertMembers(sqlite, 1, `account${++n}x`),
+    },
+    {
+      label: "a check-in (attendance)",
+      write: () => {
+        const [person] = insertMembers(sqlite, 1, `checkin${++n}x`);
+        sqlite.prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, updated_at) VALUES (?, ?, 'registered', 1, ?, 'code', ?)").run(past, person.id, Date.now(), Date.now());
+      },
+    },
+  ];
+  const rows = [["after", "page", "warm ms", "next page ms", "extra ms", "target"]];
+  for (const { label, write } of writes) {
+    for (const path of pages) {
+      const extra: number[] = [];
+      let next: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        await write();
+        const ms = (await get(path)).ms;
+        next.push(ms);
+        extra.push(ms - warm.get(path)!);
+      }
+      next = next.sort((a, b) => a - b);
+      rows.push([label, path.replace(String(busiest), ":busiest"), warm.get(path)!.toFixed(1), median(next).toFixed(1), median(extra).toFixed(1), "≤ 20"]);
+    }
+  }
+
+  // /network: its size, and what making it costs a member (never kept for members).
+  await get("/network");
+  const networkTimes: number[] = [];
+  for (let i = 0; i < rounds; i++) networkTimes.push((await get("/network")).ms);
+  const html = Buffer.from(await (await fetch(server.url + "/network", { headers: { cookie: member.cookie } })).arrayBuffer());
+
+  console.log(`Derived data and start on the bench network; ${rounds} requests per median, one client, as a member.\n`);
+  console.log(table([
+    ["figure", "value", "target"],
+    ["ready (spawn → \"running on\")", `${readyMs.toFixed(0)} ms`, "≤ 2,000 ms (with the replay, ≤ 300 ms of it)"],
+    [`first page (/initiatives/:busiest)`, `${firstPage.ms.toFixed(0)} ms`, "—"],
+    ["/network HTML", `${(html.length / 1024).toFixed(0)} KB (${(gzipSync(html).length / 1024).toFixed(0)} KB gzipped)`, "≤ 150 KB"],
+    ["/network made for a member", `${median(networkTimes).toFixed(1)} ms`, "≤ 50 ms"],
+  ]));
+  console.log("");
+  console.log(table(rows));
+} finally {
+  sqlite.close();
+  await server.stop();
+  await database.remove();
+}
