@@ -23,8 +23,6 @@ export const enAgenda: Record<keyof typeof nlAgenda, string> = {
   "agenda.week.caption": "Week {n} · {range}",
   "agenda.truncated": "This period holds more sessions than we can show here. Choose a filter or a week.",
   "agenda.elsewhere.link": "The agenda on your own website",
-  "calendar.add.title": "Add to your calendar",
-  "calendar.add.ics": "Calendar file (.ics): Outlook, Apple Calendar and others",
   "calendar.add.google": "Google Calendar",
   "calendar.add.outlook": "Outlook.com",
   "calendar.add.hint": "The link to an online call is not in these: you find it on this page once you have signed up.",

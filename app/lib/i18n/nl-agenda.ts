@@ -21,8 +21,6 @@ export const nlAgenda = {
   "agenda.week.caption": "Week {n} · {range}",
   "agenda.truncated": "In deze periode staan meer bijeenkomsten dan we hier kunnen tonen. Kies een filter of een week.",
   "agenda.elsewhere.link": "De agenda op je eigen website",
-  "calendar.add.title": "Zet in je agenda",
-  "calendar.add.ics": "Agendabestand (.ics): Outlook, Apple Agenda en andere",
   "calendar.add.google": "Google Agenda",
   "calendar.add.outlook": "Outlook.com",
   "calendar.add.hint": "De link naar een online gesprek staat hier niet in: die vind je op deze pagina als je je hebt aangemeld.",
