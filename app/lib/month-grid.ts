@@ -18,9 +18,9 @@ export type GridDay<T> = {
   items: T[];
 };
 
-// time.ts reads local times from 1970 to 9999 only.
+// time.ts reads local times from 1970 to 9999 only, and a grid shows days of the next year too.
 const firstYear = 1970;
-const lastYear = 9999;
+const lastYear = 9998;
 const msPerDay = 86_400_000;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -46,7 +46,7 @@ export function weekdayIndex(date: CalendarDate): number {
   return (((dayNumber(date) + 3) % 7) + 7) % 7;
 }
 
-/** "2026-03", or null for anything that is not a month from 1970 to 9999. */
+/** "2026-03", or null for anything that is not a month from 1970 to 9998. */
 export function parseYearMonth(value: string | null | undefined): YearMonth | null {
   const m = /^(\d{4})-(\d{2})$/.exec(value ?? "");
   if (!m) return null;
@@ -56,7 +56,7 @@ export function parseYearMonth(value: string | null | undefined): YearMonth | nu
   return { year, month };
 }
 
-/** "2026-03-29" when it is a real date from 1970 to 9999, else null. */
+/** "2026-03-29" when it is a real date from 1970 to 9998, else null. */
 export function parseCalendarDate(value: string | null | undefined): CalendarDate | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? "");
   if (!m) return null;
