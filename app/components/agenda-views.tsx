@@ -197,8 +197,7 @@ export function WeekTable({ caption, days }: { caption: string; days: AgendaDay[
                   {day.items.map((s) => (
                     <li key={s.id}>
                       <SessionLink session={s} long />
-                      <span className="muted">
-                        {" · "}
+                      <span className="muted week-details">
                         <KindBadge kind={s.kind as (typeof kinds)[number]} />
                         {s.place ? ` · ${s.place}` : null}
                         {s.mode === "hybrid" ? (
