@@ -106,7 +106,7 @@ describe("/embed/agenda", () => {
   });
 
   it("shows upcoming public sessions only: no hidden initiative, cancelled or past session, no meeting link", async () => {
-    for (const headers of [{}, { Cookie: member.cookie }]) {
+    for (const headers of [{}, { Cookie: member.cookie }] as Record<string, string>[]) {
       const html = await (await get("/embed/agenda", headers)).text();
       expect(shownSessions(html).sort()).toEqual([ids.course, ids.online, ids.atVenue].sort());
       expect(html).not.toContain("Geheime Reclameavond");
@@ -199,7 +199,7 @@ describe("/agenda.json", () => {
   });
 
   it("holds nothing private: no meeting link, no hidden initiative, no cancelled or past session, whoever asks", async () => {
-    for (const headers of [{}, { Cookie: member.cookie }]) {
+    for (const headers of [{}, { Cookie: member.cookie }] as Record<string, string>[]) {
       const text = await (await get("/agenda.json", headers)).text();
       expect(text).not.toContain("meet.example.org");
       expect(text).not.toContain("Geheime Reclameavond");
