@@ -53,7 +53,7 @@ const mimeTypes: Record<string, string> = {
   ".webmanifest": "application/manifest+json",
   ".woff2": "font/woff2",
 };
-const compressible = /^(text\/|application\/(json|javascript|xml|atom\+xml|manifest\+json)|image\/svg)/;
+const compressible = /^(text\/|application\/(json|javascript|xml|atom\+xml|manifest\+json|feed\+json)|image\/svg)/;
 
 // Top-level public files are known at start; /build/ holds the fingerprinted client bundles.
 const topLevelFiles = new Set(
@@ -608,7 +608,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     // is not waited for, the connection closes after the answer.
     if (reader && !reader.ended) res.shouldKeepAlive = false;
     if (response.status === 404) logLine(req, 404, "not found");
-    await sendWebResponse(req, res, response, securityHeaders(nonce, url.protocol === "https:"));
+    await sendWebResponse(req, res, response, securityHeaders(nonce, url.protocol === "https:", url.pathname));
   } catch (error) {
     if (answered) return;
     if (res.headersSent) {

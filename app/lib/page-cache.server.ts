@@ -13,7 +13,7 @@ import { databaseVersion } from "./db.server";
 const maxAgeMs = 10_000;
 const maxEntries = 200;
 /** Pages, calendars and news feeds; never a download or anything a member asked for. */
-const keptTypes = /^(text\/html|text\/calendar|application\/atom\+xml|application\/rss\+xml)\b/;
+const keptTypes = /^(text\/html|text\/calendar|application\/atom\+xml|application\/rss\+xml|application\/feed\+json)\b/;
 const sessionCookie = /(?:^|;\s*)meedoen_session=/;
 
 type Entry = {
@@ -32,8 +32,8 @@ export function pageCacheKey(req: http.IncomingMessage, url: URL): string | null
   const cookie = req.headers.cookie ?? "";
   if (sessionCookie.test(cookie)) return null;
   // Single-fetch data requests (client-side navigation) and files are left alone, except the
-  // public calendar and news feeds (.ics, .xml), which apps fetch again and again.
-  if (/\.[a-z]+$/i.test(url.pathname) && !/\.(ics|xml)$/.test(url.pathname)) return null;
+  // public calendar and news feeds (.ics, .xml, /agenda.json), which apps fetch again and again.
+  if (/\.[a-z]+$/i.test(url.pathname) && !/\.(ics|xml)$/.test(url.pathname) && url.pathname !== "/agenda.json") return null;
   // Everything else a page may depend on for a visitor: the address, the language they chose or
   // their browser asks for, the host they asked.
   // The host too: pages name their own address in the tags chat apps read.

@@ -170,7 +170,14 @@ export class PerAddress {
   }
 }
 
-export function securityHeaders(nonce: string, https: boolean): Record<string, string> {
+/**
+ * Pages any website may show in a frame: the agenda made for that (/embed/agenda, ADR 028). It has
+ * no forms, no scripts and no cookies, so framing it gives another site nothing to click-jack.
+ */
+export const framablePaths = new Set(["/embed/agenda"]);
+
+export function securityHeaders(nonce: string, https: boolean, pathname = ""): Record<string, string> {
+  const framable = framablePaths.has(pathname);
   const headers: Record<string, string> = {
     "Content-Security-Policy": [
       "default-src 'self'",
@@ -182,11 +189,11 @@ export function securityHeaders(nonce: string, https: boolean): Record<string, s
       "object-src 'none'",
       "base-uri 'none'",
       "form-action 'self'",
-      "frame-ancestors 'none'",
+      framable ? "frame-ancestors *" : "frame-ancestors 'none'",
     ].join("; "),
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
+    ...(framable ? {} : { "X-Frame-Options": "DENY" }),
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
   };

@@ -59,6 +59,8 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
     },
     summary,
     online,
+    // Google Calendar and Outlook links carry the title away: not for hidden, cancelled or ended sessions.
+    offerCalendarLinks: !hidden && !session.cancelledAt && session.endsAt.getTime() > now.getTime(),
     now: now.getTime(),
     loggedIn: !!member,
     isHost: host,

@@ -1,102 +1,70 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { KindBadge } from "~/components/initiative-card";
-import { ModeText, PlacesText } from "~/components/session-list";
-import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { AgendaFilters, AgendaList, agendaHref, MonthTable, monthTitle, PeriodNav, ViewSwitch, WeekTable, weekCaption } from "~/components/agenda-views";
+import { useLocale, useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { formatTimeRange } from "~/lib/time";
-import { upcomingSessions } from "~/models/sessions.server";
+import { agendaPage } from "~/models/agenda-page.server";
+import agendaStyles from "~/styles/agenda.css";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "agenda.title", undefined, { key: "meta.description.agenda" });
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: agendaStyles }];
 
-const kinds = ["course", "activity", "request"] as const;
-// ?mode=online or ?mode=onsite; a session both on site and online is in both.
-const modes = ["onsite", "online"] as const;
+export const meta: MetaFunction = ({ matches }) => [
+  ...titleMeta(matches, "agenda.title", undefined, { key: "meta.description.agenda" }),
+  { tagName: "link", rel: "alternate", type: "application/feed+json", href: "/agenda.json", title: "Meedoen — agenda" },
+];
 
 export function loader({ request }: LoaderFunctionArgs) {
-  const params = new URL(request.url).searchParams;
-  const q = (params.get("q") ?? "").slice(0, 200).trim();
-  const kind = kinds.find((k) => k === params.get("kind"));
-  const mode = modes.find((m) => m === params.get("mode"));
-  const tag = (params.get("tag") ?? "").trim().toLocaleLowerCase("nl").slice(0, 40) || undefined;
-  // Keyset cursor "<startsAt>-<id>": the last session of the previous page.
-  const cursor = /^(\d{1,15})-(\d{1,15})$/.exec(params.get("after") ?? "");
-  const after = cursor ? { startsAt: Number(cursor[1]), id: Number(cursor[2]) } : undefined;
-  const page = upcomingSessions({ q: q || undefined, kind, tag, mode, after });
-  return { ...page, filter: { q, kind: kind ?? "", mode: mode ?? "", tag: tag ?? "" }, isFirstPage: !after };
+  return agendaPage(new URL(request.url).searchParams);
 }
 
 export default function Agenda() {
   const t = useT();
   const locale = useLocale();
-  const timeZone = useTimeZone();
-  const { items, next, filter, isFirstPage } = useLoaderData<typeof loader>();
-  const params = new URLSearchParams(Object.entries(filter).filter(([, v]) => v));
-  const nextParams = new URLSearchParams(params);
-  if (next) nextParams.set("after", `${next.startsAt}-${next.id}`);
+  const page = useLoaderData<typeof loader>();
+  const { filter } = page;
+  const period: Record<string, string> = page.view === "month" ? { month: page.month } : page.view === "week" ? { week: page.week } : {};
   return (
     <>
       <h1>{t("agenda.title")}</h1>
-      <p className="lead">{t("agenda.intro")}</p>
-      <Form method="get" className="search" role="search" aria-label={t("feed.search.label")}>
-        <div className="field">
-          <label htmlFor="q">{t("feed.search")}</label>
-          <input id="q" name="q" type="search" defaultValue={filter.q} />
-        </div>
-        <div className="field">
-          <label htmlFor="kind">{t("feed.kind")}</label>
-          <select id="kind" name="kind" defaultValue={filter.kind}>
-            <option value="">{t("feed.kind.all")}</option>
-            {kinds.map((k) => (
-              <option key={k} value={k}>
-                {t(`kind.${k}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="mode">{t("agenda.mode")}</label>
-          <select id="mode" name="mode" defaultValue={filter.mode}>
-            <option value="">{t("agenda.mode.all")}</option>
-            <option value="onsite">{t("agenda.mode.onsite")}</option>
-            <option value="online">{t("agenda.mode.online")}</option>
-          </select>
-        </div>
-        {filter.tag ? <input type="hidden" name="tag" value={filter.tag} /> : null}
-        <button type="submit" className="button">
-          {t("feed.search.submit")}
-        </button>
-      </Form>
-      <p>
+      <p className="lead">{t(page.view === "list" ? "agenda.intro" : "agenda.intro.grid")}</p>
+      <AgendaFilters filter={filter} view={page.view} hidden={period} />
+      <ViewSwitch view={page.view} filter={filter} switchTo={page.switchTo} />
+      <p className="row-links">
         <a href="/agenda.ics">{t("agenda.subscribe")}</a>
+        <a href="/how-it-works#agenda-elsewhere">{t("agenda.elsewhere.link")}</a>
       </p>
-      {items.length ? (
-        <ol className="agenda">
-          {items.map((s) => (
-            <li key={s.id} className="card">
-              <p className="card-meta">
-                <KindBadge kind={s.kind as "course" | "activity" | "request"} />
-                <span>{formatTimeRange(s.startsAt, s.endsAt, locale, timeZone)}</span>
-              </p>
-              <h2 className="card-title">
-                <Link to={`/sessions/${s.id}`}>{s.title}</Link>
-              </h2>
-              <p className="muted">
-                <ModeText mode={s.mode} />
-                {[s.place, s.hostOrganisation].filter(Boolean).map((part) => ` · ${part}`)}
-                {" · "}
-                <PlacesText registered={s.registered} capacity={s.capacity} />
-              </p>
-            </li>
-          ))}
-        </ol>
+      {page.view === "month" ? (
+        <>
+          <PeriodNav
+            label={t("agenda.month.nav")}
+            previous={page.previous ? [agendaHref(filter, { view: "month", month: page.previous }), monthTitle(page.previous, locale)] : null}
+            current={page.isCurrent ? null : [agendaHref(filter, { view: "month" }), t("agenda.month.current")]}
+            next={page.next ? [agendaHref(filter, { view: "month", month: page.next }), monthTitle(page.next, locale)] : null}
+          />
+          <p className="narrow-only hint">
+            {t("agenda.month.narrow")} <a href={agendaHref(filter, { view: "week", week: page.switchTo.week })}>{t("agenda.view.week")}</a>
+          </p>
+          <div className="grid-frame">
+            <MonthTable month={page.month} weeks={page.weeks} filter={filter} />
+          </div>
+          {page.weeks.every((week) => week.every((day) => !day.items.length)) ? <p className="empty">{t("agenda.month.empty", { month: monthTitle(page.month, locale) })}</p> : null}
+        </>
+      ) : page.view === "week" ? (
+        <>
+          <PeriodNav
+            label={t("agenda.week.nav")}
+            previous={page.previous ? [agendaHref(filter, { view: "week", week: page.previous }), t("agenda.week.previous")] : null}
+            current={page.isCurrent ? null : [agendaHref(filter, { view: "week" }), t("agenda.week.current")]}
+            next={page.next ? [agendaHref(filter, { view: "week", week: page.next }), t("agenda.week.next")] : null}
+          />
+          <div className="grid-frame">
+            <WeekTable caption={weekCaption(page.week, page.days, locale, t)} days={page.days} />
+          </div>
+        </>
       ) : (
-        <p className="empty">{t("agenda.empty")}</p>
+        <AgendaList items={page.items} filter={filter} next={page.next} isFirstPage={page.isFirstPage} />
       )}
-      <nav className="pager" aria-label={t("feed.pages")}>
-        {!isFirstPage ? <Link to={`/agenda?${params}`}>{t("agenda.first")}</Link> : null}
-        {next ? <Link to={`/agenda?${nextParams}`}>{t("agenda.later")}</Link> : null}
-      </nav>
+      {page.view !== "list" && page.truncated ? <p className="hint">{t("agenda.truncated")}</p> : null}
     </>
   );
 }

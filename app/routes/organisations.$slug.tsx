@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { betweenHref, NetworkMap } from "~/components/network";
+import { EmbedSnippet } from "~/components/embed-snippet";
 import { MergeSection } from "~/components/organisation-merge";
 import { getMember, requireMember } from "~/lib/auth.server";
 import { readFormData, textField, type FieldErrors } from "~/lib/forms";
@@ -191,6 +192,7 @@ export default function OrganisationPage() {
         ) : null}
       </section>
 
+      <EmbedSnippet organisation={organisation} />
       <MergeSection organisationName={organisation.name} openMerges={openMerges} canPropose={can.proposeMerge} similar={similar} names={names} loggedIn={loggedIn} errors={result?.errors} sent={sent} />
     </article>
   );

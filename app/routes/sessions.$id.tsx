@@ -11,6 +11,7 @@ import { nameViewer } from "~/models/names.server";
 import { sessionPage } from "~/models/session-page.server";
 import { SessionOutcomesSection } from "~/components/contributions";
 import { VenueFacts } from "~/components/venue-facts";
+import { AddToCalendar } from "~/components/add-to-calendar";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -32,7 +33,7 @@ export default function SessionPage() {
   const locale = useLocale();
   const timeZone = useTimeZone();
   const { contributions, contributionRules } = useLoaderData<typeof loader>();
-  const { session, hidden, summary, online, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen, mayMark, mayWithdrawCheckIn } = useLoaderData<typeof loader>();
+  const { session, hidden, summary, online, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen, mayMark, mayWithdrawCheckIn, offerCalendarLinks } = useLoaderData<typeof loader>();
   const venue = session.venue;
   const here = `/sessions/${session.id}`;
   const title = hidden && !hidden.canRead ? t("flag.hidden.title") : session.initiativeTitle;
@@ -83,9 +84,7 @@ export default function SessionPage() {
         </dd>
       </dl>
       <RegistrationControls session={summary} loggedIn={loggedIn} redirectTo={here} now={now} />
-      <p>
-        <a href={`/sessions/${session.id}.ics`}>{t("session.calendar")}</a>
-      </p>
+      <AddToCalendar session={session} offer={offerCalendarLinks} />
 
       {canCheckIn ? (
         <section className="panel" aria-labelledby="checkin-heading">
