@@ -7,6 +7,7 @@ import type { LearningLinkView } from "~/models/learning.types";
 
 type MakeLinkProps = {
   years: number[];
+  activeMax: number;
   defaultName: string;
   nameMax: number;
   errors?: FieldErrors;
@@ -14,11 +15,11 @@ type MakeLinkProps = {
 };
 
 /** The form that makes a verification link: the whole record or one year, and the name to show. */
-export function MakeLearningLink({ years, defaultName, nameMax, errors, values }: MakeLinkProps) {
+export function MakeLearningLink({ years, activeMax, defaultName, nameMax, errors, values }: MakeLinkProps) {
   const t = useT();
   return (
     <Form method="post" noValidate className="stack">
-      <FormError errors={errors} />
+      <FormError errors={errors} params={{ max: activeMax }} />
       <Field name="scope" label={t("learning.links.scope")} errors={errors} required>
         <select id="field-scope" name="scope" defaultValue={values?.scope ?? "all"}>
           <option value="all">{t("learning.period.all")}</option>

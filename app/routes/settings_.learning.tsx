@@ -78,7 +78,7 @@ export default function LearningSettings() {
       <h2 id="links">{t("learning.links.title")}</h2>
       <p>{t("learning.links.intro")}</p>
       {can.makeLink || refused?.errors ? (
-        <MakeLearningLink years={years} defaultName={defaultName} nameMax={nameMax} errors={refused?.errors} values={refused?.values} />
+        <MakeLearningLink years={years} activeMax={activeMax} defaultName={defaultName} nameMax={nameMax} errors={refused?.errors} values={refused?.values} />
       ) : (
         <p className="hint">{record.sessions.length ? t("learning.links.limit", { max: activeMax }) : t("learning.links.emptyRecord")}</p>
       )}
