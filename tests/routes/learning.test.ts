@@ -125,6 +125,22 @@ describe("the learning hours on the session edit page", () => {
     expect(minutesOf(ids.lastYear)).toBe(150);
   });
 
+  it("changed for 'this and all later' of a series, go to the later ones; unchanged, they keep their own", async () => {
+    const [first, second] = [Date.now() + 10 * day, Date.now() + 17 * day].map((at) => sessionAt(ids.course, at));
+    db().run(sql`UPDATE sessions SET series_id = 'reeks-leeruren' WHERE id IN (${first}, ${second})`);
+    const later = async (learningHours: string) => {
+      const values = sessionEditForm(getSession(first)!).values;
+      return post(editSessionAction, `/sessions/${first}/edit`, { id: String(first) }, { ...values, venueId: "", scope: "later", learningHours }, hanna.cookie);
+    };
+    expect(statusOf(await later("3"))).toBe(303);
+    expect([minutesOf(first), minutesOf(second)]).toEqual([180, 180]);
+    db().run(sql`UPDATE sessions SET learning_minutes = 60 WHERE id = ${second}`);
+    expect(statusOf(await later("3"))).toBe(303);
+    expect([minutesOf(first), minutesOf(second)]).toEqual([180, 60]);
+    expect(statusOf(await later("0,5"))).toBe(303);
+    expect([minutesOf(first), minutesOf(second)]).toEqual([30, 30]);
+  });
+
   it("is the hosts' only: another member gets 403", async () => {
     expect(statusOf(await edit(ids.lastYear, "9", other.cookie))).toBe(403);
     expect(minutesOf(ids.lastYear)).toBe(150);
