@@ -3,8 +3,7 @@
 // name prints as typed: "Łukasz", "Zoë", "Nguyễn".
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import fontkit from "@pdf-lib/fontkit";
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
+import type { PDFDocument, PDFFont, PDFPage, RGB } from "pdf-lib";
 import { translator, type Locale } from "~/lib/i18n";
 import { formatHours } from "~/lib/learning-hours";
 import { formatDate, formatTimeRange } from "~/lib/time";
@@ -36,11 +35,13 @@ export type LearningPdfContent = {
 const a4 = [595.28, 841.89] as const;
 const margin = 56;
 const width = a4[0] - 2 * margin;
-const ink = rgb(0.1, 0.1, 0.1);
-const muted = rgb(0.35, 0.35, 0.35);
-const rule = rgb(0.75, 0.75, 0.75);
+// Grey tones; pdf-lib itself is loaded with the first PDF (loading it takes long at start).
+const tone = (level: number): RGB => ({ type: "RGB", red: level, green: level, blue: level }) as RGB;
+const ink = tone(0.1);
+const muted = tone(0.35);
+const rule = tone(0.75);
 
-type Style = { font: PDFFont; size: number; color?: ReturnType<typeof rgb>; indent?: number };
+type Style = { font: PDFFont; size: number; color?: RGB; indent?: number };
 
 /** Lines of at most `max` points wide; a word longer than a line is cut where it must be. */
 function wrap(text: string, font: PDFFont, size: number, max: number): string[] {
@@ -126,6 +127,7 @@ class Writer {
 /** The PDF's bytes, in Dutch or English. */
 export async function learningPdf(content: LearningPdfContent, locale: Locale): Promise<Uint8Array> {
   const t = translator(locale);
+  const [{ PDFDocument }, { default: fontkit }] = await Promise.all([import("pdf-lib"), import("@pdf-lib/fontkit")]);
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const regular = await doc.embedFont(fonts().regular, { subset: true });
