@@ -16,6 +16,7 @@ import { hashPassword } from "~/lib/auth.server";
 import { closeDb, db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { createInitiative, initiativeInput } from "~/models/initiatives.server";
+import { makeLearningLink } from "~/models/learning.server";
 import { checkIn, enrol, markAttendance, register, setInterest } from "~/models/registrations.server";
 import { recordVoiceChanges } from "~/models/voice.server";
 import { addSeries, addSession, venuesById } from "~/models/sessions.server";
@@ -582,6 +583,12 @@ async function seedDemoNetwork(now: Date, counts: BulkCounts) {
     }
     seedProfiles(ids, now);
     seedSeries(ids, seedVenues(ids, now), now);
+    // The record of learning (issue 15): the first evening of the motivational interviewing course
+    // counts for three learning hours, and Anna shares her record with a verification link.
+    db().$client
+      .prepare("UPDATE sessions SET learning_minutes = 180 WHERE id = (SELECT s.id FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE i.title LIKE 'Motiverende gespreksvoering%' ORDER BY s.starts_at LIMIT 1)")
+      .run();
+    makeLearningLink({ id: ids.get("Anna")!, displayName: demoMembers[0].name }, { scope: "all", name: "" }, now);
     // What the meetings gave: voices started, held back by the growth brake, the bootstrap's end.
     recordVoiceChanges(now.getTime());
     // Demo addresses do not exist: never send the mails the demo activity queued.

@@ -16,7 +16,7 @@ type FieldProps = {
   required?: boolean;
   maxLength?: number;
   autoComplete?: string;
-  inputMode?: "numeric" | "text" | "email";
+  inputMode?: "numeric" | "decimal" | "text" | "email";
   /** For type="file": the kinds of file the picker offers. */
   accept?: string;
   onChange?: (event: ChangeEvent<HTMLInputElement>) => void;

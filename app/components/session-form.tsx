@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Form, useNavigation } from "@remix-run/react";
 import { ChoiceError, choiceErrorProps, Field, FormError } from "~/components/field";
 import type { FieldErrors } from "~/lib/forms";
@@ -23,6 +24,8 @@ type SessionFormProps = {
   series?: { max: number };
   /** Editing a session of a series with later sessions: the choice to change those too. */
   scopeChoice?: boolean;
+  /** Fields only one of the forms has (the learning hours when editing). */
+  children?: ReactNode;
 };
 
 function VenueOptions({ venues }: { venues: VenueGroup[] }) {
@@ -42,7 +45,7 @@ function VenueOptions({ venues }: { venues: VenueGroup[] }) {
   );
 }
 
-export function SessionForm({ values, errors, submitLabel, action, venues, series, scopeChoice }: SessionFormProps) {
+export function SessionForm({ values, errors, submitLabel, action, venues, series, scopeChoice, children }: SessionFormProps) {
   const t = useT();
   const zone = useTimeZone();
   const busy = useNavigation().state === "submitting";
@@ -112,6 +115,7 @@ export function SessionForm({ values, errors, submitLabel, action, venues, serie
           ) : null}
         </>
       ) : null}
+      {children}
       {scopeChoice ? (
         <fieldset className="field" {...choiceErrorProps("scope", errors)}>
           <legend>{t("session.scope")}</legend>

@@ -10,6 +10,7 @@ import {
   hosts,
   initiatives,
   interests,
+  learningLinks,
   memberTags,
   members,
   nowUpdates,
@@ -359,6 +360,14 @@ export function exportMemberData(memberId: string) {
       .where(eq(flags.memberId, memberId))
       .all()
       .map((r) => ({ ...r, createdAt: iso(r.createdAt), clearedAt: iso(r.clearedAt) })),
+    // The record of learning's verification links (issue 15), with what each showed when made.
+    learningLinks: d
+      .select()
+      .from(learningLinks)
+      .where(eq(learningLinks.memberId, memberId))
+      .orderBy(asc(learningLinks.createdAt))
+      .all()
+      .map((l) => ({ url: siteUrl(`/verify/${l.code}`), year: l.year, name: l.name, facts: l.facts, createdAt: iso(l.createdAt), withdrawnAt: iso(l.withdrawnAt) })),
     nowUpdates: d
       .select({ text: nowUpdates.text, createdAt: nowUpdates.createdAt })
       .from(nowUpdates)
@@ -416,6 +425,8 @@ function eraseMember(tx: Tx, memberId: string, now: Date) {
   tx.delete(authSessions).where(eq(authSessions.userId, memberId)).run();
   tx.delete(memberTags).where(eq(memberTags.memberId, memberId)).run();
   tx.delete(nowUpdates).where(eq(nowUpdates.memberId, memberId)).run();
+  // Verification links show a name the member chose: they stop working when the member leaves.
+  tx.delete(learningLinks).where(eq(learningLinks.memberId, memberId)).run();
   // The schema's convention for initiatives: no author once they have left.
   tx.update(initiatives).set({ createdBy: null }).where(eq(initiatives.createdBy, memberId)).run();
   tx.update(members)

@@ -12,6 +12,7 @@ import { siteUrl, queueMemberMail } from "~/lib/mail.server";
 import { markdownToText } from "~/lib/mail-text.server";
 import { toFtsQuery } from "~/lib/search";
 import { seriesOccurrences, repeats, localChange, shiftedOccurrence } from "~/lib/series";
+import { parseLearningHours } from "~/lib/learning-hours";
 import { formatDateTime, isSkippedLocalTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 import { NotAHostError } from "./errors.server";
 import { actingHost } from "./host-rights.server";
@@ -154,6 +155,20 @@ export function sessionInput({ now, creating }: { now: Date; creating: boolean }
         .optional()
         .transform(typedNumber(1))
         .pipe(z.number({ error: "session.count.invalid" }).int({ error: "session.count.invalid" }).min(1, { error: "session.count.invalid" }).max(sessionRules.seriesMax, { error: "session.count.invalid" })),
+      // Learning hours for the participants' records (issue 15), typed "2,5" or "2.5"; empty: the
+      // session's length (null); not sent, as by the form that adds sessions: left as they are.
+      learningHours: z
+        .string()
+        .optional()
+        .transform((value, ctx) => {
+          if (value === undefined) return undefined;
+          const minutes = parseLearningHours(value);
+          if (minutes !== null && Number.isNaN(minutes)) {
+            ctx.addIssue({ code: "custom", message: "session.learningHours.invalid" });
+            return z.NEVER;
+          }
+          return minutes;
+        }),
       // When editing a session of a series: only this one, or this and all later ones.
       scope: z.enum(["this", "later"], { error: "session.scope.invalid" }).optional().default("this"),
     })
@@ -184,9 +199,10 @@ export function sessionInput({ now, creating }: { now: Date; creating: boolean }
         ctx.addIssue({ code: "custom", path: [series.reason === "count" ? "count" : "startsAt"], message: series.reason === "count" ? "session.count.invalid" : "session.time.skipped" });
         return z.NEVER;
       }
-      const { venueIds: _ids, ...rest } = value;
+      const { venueIds: _ids, learningHours, ...rest } = value;
       return {
         ...rest,
+        learningMinutes: learningHours,
         onlineUrl: value.mode === "onsite" ? "" : value.onlineUrl,
         venues: ids.map((id) => (id === null ? null : found.get(id)!)),
         repeat,
@@ -375,13 +391,14 @@ export function updateSession(sessionId: number, memberId: string, input: Sessio
         capacity: input.capacity,
         mode: input.mode,
         onlineUrl: input.onlineUrl,
+        ...(input.learningMinutes !== undefined && (own || session.learningMinutes !== input.learningMinutes) ? { learningMinutes: input.learningMinutes } : {}),
       };
       changeOne(tx, target, memberId, fields, now);
     }
   }, { behavior: "immediate" });
 }
 
-type SessionChange = Pick<SessionRow, "startsAt" | "endsAt" | "capacity" | "mode" | "onlineUrl"> & Partial<Pick<SessionRow, "place" | "venueId" | "hostOrganisation" | "hostOrganisationId">>;
+type SessionChange = Pick<SessionRow, "startsAt" | "endsAt" | "capacity" | "mode" | "onlineUrl"> & Partial<Pick<SessionRow, "place" | "venueId" | "hostOrganisation" | "hostOrganisationId" | "learningMinutes">>;
 
 function changeOne(tx: Tx, session: SessionRow, memberId: string, fields: SessionChange, now: Date) {
   const sessionId = session.id;
@@ -725,6 +742,7 @@ export function sessionEditForm(session: SessionRow & { initiativeTitle: string 
     cancelled: !!session.cancelledAt,
     laterInSeries: laterInSeries(session),
     venues: venueChoices(),
+    learning: { minutes: session.learningMinutes, lengthMinutes: Math.round((session.endsAt.getTime() - session.startsAt.getTime()) / 60_000) },
     values: {
       startsAt: toLocalDateTimeInput(session.startsAt, zone),
       endsAt: toLocalDateTimeInput(session.endsAt, zone),

@@ -51,6 +51,10 @@ export default function HowItWorks() {
       <p>{t("how.held.text")}</p>
       <h2>{t("how.newcomers.title")}</h2>
       <p>{t("how.newcomers.text", { initiatives: g.newcomerInitiativesPerDay, comments: g.newcomerCommentsPerDay })}</p>
+      <h2 id="learning">{t("how.learning.title")}</h2>
+      <p>{t("how.learning.text")}</p>
+      <p>{t("how.learning.verify")}</p>
+      <p>{t("how.learning.not")}</p>
       <h2>{t("how.log.title")}</h2>
       <p>
         {t("how.log.text")} <Link to="/log">{t("log.title")}</Link> · <Link to="/rules">{t("rules.title")}</Link> · <Link to="/proposals">{t("proposal.list.title")}</Link>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { LearningHoursField } from "~/components/learning-hours-field";
 import { SessionForm } from "~/components/session-form";
 import { requireMember } from "~/lib/auth.server";
 import { formValues, parseForm, readFormData, textField } from "~/lib/forms";
@@ -55,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditSession() {
   const t = useT();
-  const { id, title, cancelled, values, venues, laterInSeries } = useLoaderData<typeof loader>();
+  const { id, title, cancelled, values, venues, laterInSeries, learning } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const formValues = result && "values" in result && Object.keys(result.values).length ? result.values : values;
   return (
@@ -71,7 +72,9 @@ export default function EditSession() {
           {t("session.capacity.belowRegistered", result.params)}
         </p>
       ) : null}
-      <SessionForm values={formValues} errors={result?.errors} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0} />
+      <SessionForm values={formValues} errors={result?.errors} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0}>
+        <LearningHoursField {...learning} typed={result && "values" in result ? result.values.learningHours : undefined} errors={result?.errors} />
+      </SessionForm>
       {!cancelled ? (
         <Form method="post" className="danger-zone">
           <p className="hint">{t("session.cancelSession.hint")}</p>

@@ -131,6 +131,12 @@ export default function Settings() {
         </button>
       </Form>
 
+      <h2 id="learning">{t("learning.title")}</h2>
+      <p>{t("settings.learning.intro")}</p>
+      <p>
+        <Link to="/settings/learning">{t("settings.learning.link")}</Link>
+      </p>
+
       <h2 id="data">{t("settings.data")}</h2>
       <p>{t("settings.data.intro")}</p>
       <p>

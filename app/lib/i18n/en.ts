@@ -6,6 +6,7 @@ import { enContributions } from "./en-contributions";
 import { enNetwork } from "./en-network";
 import { enImages } from "./en-images";
 import { enAgenda } from "./en-agenda";
+import { enLearning } from "./en-learning";
 
 export const en: Record<keyof typeof nl, string> = {
   ...enAccount,
@@ -13,6 +14,7 @@ export const en: Record<keyof typeof nl, string> = {
   ...enNetwork,
   ...enImages,
   ...enAgenda,
+  ...enLearning,
   "nav.skip": "Skip to content",
   "nav.label": "Main menu",
   "nav.initiatives": "Initiatives",

@@ -4,6 +4,7 @@ import { nlContributions } from "./nl-contributions";
 import { nlNetwork } from "./nl-network";
 import { nlImages } from "./nl-images";
 import { nlAgenda } from "./nl-agenda";
+import { nlLearning } from "./nl-learning";
 
 export const nl = {
   ...nlAccount,
@@ -11,6 +12,7 @@ export const nl = {
   ...nlNetwork,
   ...nlImages,
   ...nlAgenda,
+  ...nlLearning,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",

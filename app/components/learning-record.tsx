@@ -1,0 +1,120 @@
+import { Link } from "@remix-run/react";
+import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
+import { formatHours } from "~/lib/learning-hours";
+import { formatTimeRange } from "~/lib/time";
+import type { LearningRecord, LearningSession } from "~/models/learning.types";
+
+/** "2,5 uur" / "2.5 hours". */
+export function Hours({ minutes }: { minutes: number }) {
+  const t = useT();
+  return <>{t("learning.hoursValue", { hours: formatHours(minutes, useLocale()) })}</>;
+}
+
+/** Sessions and learning hours per year, and in all. */
+export function LearningTotals({ record, caption }: { record: LearningRecord; caption: string }) {
+  const t = useT();
+  return (
+    <div className="table-frame">
+      <table className="data-table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("learning.year")}</th>
+            <th scope="col">{t("learning.sessions")}</th>
+            <th scope="col">{t("learning.hours")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {record.years.map((y) => (
+            <tr key={y.year}>
+              <th scope="row">{y.year}</th>
+              <td>{y.sessions}</td>
+              <td>
+                <Hours minutes={y.minutes} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">{t("learning.total")}</th>
+            <td>
+              <strong>{record.total.sessions}</strong>
+            </td>
+            <td>
+              <strong>
+                <Hours minutes={record.total.minutes} />
+              </strong>
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
+
+function LearningSessionItem({ session }: { session: LearningSession }) {
+  const t = useT();
+  const locale = useLocale();
+  const zone = useTimeZone();
+  return (
+    <li className="session">
+      <p className="session-when">
+        {formatTimeRange(session.startsAt, session.endsAt, locale, zone)} · <Hours minutes={session.minutes} />
+      </p>
+      <p>{session.initiative ? <Link to={`/initiatives/${session.initiative.id}`}>{session.initiative.title}</Link> : <em>{t("learning.hiddenInitiative")}</em>}</p>
+      <dl className="facts">
+        <dt>{t("learning.hosts")}</dt>
+        <dd>
+          {session.hosts.length
+            ? session.hosts.map((h, i) => (
+                <span key={`${h.id ?? "x"}-${i}`}>
+                  {i ? ", " : null}
+                  {h.id ? <Link to={`/members/${h.id}`}>{h.name}</Link> : h.name}
+                </span>
+              ))
+            : t("learning.noHosts")}
+        </dd>
+        {session.methods.length ? (
+          <>
+            <dt>{t("learning.methods")}</dt>
+            <dd>
+              {session.methods.map((m, i) => (
+                <span key={m.id}>
+                  {i ? ", " : null}
+                  <Link to={`/methods/${m.id}`}>{m.title}</Link>
+                </span>
+              ))}
+            </dd>
+          </>
+        ) : null}
+        <dt>{t("learning.present")}</dt>
+        <dd>{session.attendance === "code" ? t("learning.attendance.code") : t("learning.attendance.host")}</dd>
+      </dl>
+    </li>
+  );
+}
+
+/** The attended sessions, newest first, under a heading per year. */
+export function LearningSessions({ record, level = 3 }: { record: LearningRecord; level?: 2 | 3 }) {
+  const t = useT();
+  const Heading = level === 2 ? "h2" : "h3";
+  return (
+    <>
+      {record.years.map((y) => (
+        <section key={y.year} aria-labelledby={`year-${y.year}`}>
+          <Heading id={`year-${y.year}`}>
+            {y.year} · {t("learning.sessionsCount", { n: y.sessions })} · <Hours minutes={y.minutes} />
+          </Heading>
+          <ol className="sessions">
+            {record.sessions
+              .filter((s) => s.year === y.year)
+              .map((s) => (
+                <LearningSessionItem key={s.sessionId} session={s} />
+              ))}
+          </ol>
+        </section>
+      ))}
+    </>
+  );
+}
