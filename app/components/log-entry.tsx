@@ -29,7 +29,7 @@ export function LogEntryLine({ entry }: { entry: LogListEntry }) {
   const locale = useLocale();
   const timeZone = useTimeZone();
   const path = subjectPath(entry);
-  const tally = entry.action === "proposal.closed" && entry.detail ? (entry.detail as { adopted?: boolean; tally?: Record<string, number> }) : null;
+  const tally = entry.action === "proposal.closed" && entry.detail ? (entry.detail as { adopted?: boolean; tally?: Record<string, number>; closedEarly?: string }) : null;
   return (
     <li className="log-entry">
       <time dateTime={new Date(entry.at).toISOString()}>{formatDateTime(entry.at, locale, timeZone)}</time>

@@ -31,6 +31,7 @@ export type LogAction =
   | "host.removed"
   | "proposal.opened"
   | "proposal.closed"
+  | "proposal.amended"
   | "proposal.statement"
   | "flag.threshold-reached"
   | "content.hidden"
