@@ -46,7 +46,8 @@ export function LogEntryLine({ entry }: { entry: LogListEntry }) {
         {tally?.tally ? (
           <span className="muted">
             {" "}
-            ({tally.adopted ? t("proposal.adopted") : t("proposal.notAdopted")}:{" "}
+            ({tally.closedEarly ? `${t("log.closedEarly")}, ` : null}
+            {tally.adopted ? t("proposal.adopted") : t("proposal.notAdopted")}:{" "}
             {Object.entries(tally.tally)
               .filter(([k, v]) => k !== "responses" && v > 0)
               .map(([k, v]) => `${t(`position.${k}` as MessageKey)} ${v}`)

@@ -171,5 +171,7 @@ function publicDetail(detail: Record<string, unknown>, hidden: boolean) {
   if (!hidden) return { ...detail };
   const rest = { ...detail };
   delete rest.title;
+  // An amendment records the positions it cleared, with their reasons: text of the hidden proposal.
+  delete rest.positions;
   return rest;
 }
