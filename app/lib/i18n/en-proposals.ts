@@ -47,4 +47,7 @@ export const enProposals: Record<keyof typeof nlProposals, string> = {
   "proposal.comment.edit.title": "Edit your comment on a proposal",
   "proposal.comment.flag": "Flag this comment",
   "proposal.backTo": "Back to the proposal",
+  "how.discussion.text": "Under every proposal you can talk it through; the same rules apply as for other comments. Everyone who may respond gets a mail when a proposal opens (switch it off in your settings, or with one click in the mail).",
+  "how.amend.text": "When someone objects, the first step is to amend the proposal. The proposer, or anyone who may respond, publishes a new version and writes down which objection it answers. All positions then start again (the old ones stay visible, with the version they were on), everyone gets a mail, and if fewer than {days} days remain the deadline moves out to {days} days. Every version and what changed stays visible.",
+  "how.early.text": "When everyone who may respond has responded and nobody changes their position for {hours} hours, the proposal closes early; everyone first gets a last call. While an objection stands, a consent proposal does not close early: amending comes first.",
 };

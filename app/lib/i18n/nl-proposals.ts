@@ -45,4 +45,7 @@ export const nlProposals = {
   "proposal.comment.edit.title": "Je reactie bij een voorstel bewerken",
   "proposal.comment.flag": "Meld deze reactie",
   "proposal.backTo": "Terug naar het voorstel",
+  "how.discussion.text": "Onder elk voorstel kun je erover praten; daarvoor gelden dezelfde regels als voor andere reacties. Iedereen die mag reageren krijgt een mail als een voorstel opent (uit te zetten bij je instellingen, of met één klik in de mail).",
+  "how.amend.text": "Ligt er een bezwaar, dan is de eerste stap het voorstel aanpassen. De indiener, of iedereen die mag reageren, publiceert een nieuwe versie en schrijft op welk bezwaar die beantwoordt. Alle standpunten beginnen dan opnieuw (de oude blijven zichtbaar, met de versie waarop ze gingen), iedereen krijgt een mail, en blijven er minder dan {days} dagen over, dan schuift de deadline op naar {days} dagen. Elke versie en wat er veranderde blijft te zien.",
+  "how.early.text": "Heeft iedereen die mag reageren gereageerd en verandert {hours} uur lang niemand van standpunt, dan sluit het voorstel eerder; iedereen krijgt eerst een laatste oproep. Zolang er een bezwaar ligt, sluit een instemmingsvoorstel niet eerder: dan gaat aanpassen voor.",
 };
