@@ -291,6 +291,8 @@ export function closeEarlyIfDue(id: number, now = new Date()): boolean {
   if (!found || found.closedAt || found.deadline <= now) return false;
   // Voices come from the cached replay, read before the transaction (as respond does).
   const eligible = new Set(eligibleMembers(found, now.getTime()));
+  // Most page views find nothing due: they take no write lock.
+  if (earlyCloseOf(db(), found, eligible, now).state !== "close") return false;
   return db().transaction((tx) => {
     const proposal = tx.select().from(proposals).where(eq(proposals.id, id)).get();
     if (!proposal || proposal.closedAt || proposal.deadline <= now || proposal.version !== found.version) return false;
@@ -302,7 +304,9 @@ export function closeEarlyIfDue(id: number, now = new Date()): boolean {
 
 /** Closes a proposal at its deadline or early, whichever is due; true when this call closed it. */
 export function closeIfDue(id: number, now = new Date()): boolean {
-  return closeProposal(id, now) || closeEarlyIfDue(id, now);
+  const found = getProposal(id);
+  if (!found || found.closedAt) return false;
+  return found.deadline <= now ? closeProposal(id, now) : closeEarlyIfDue(id, now);
 }
 
 /**
@@ -323,6 +327,9 @@ export function closeDueProposals(now = new Date()) {
 }
 
 function queueLastCall(proposal: ProposalRow, eligible: string[], endsAt: Date, now: Date) {
+  const key = `proposal-last-call:${proposal.id}:v${proposal.version}:`;
+  // Queued on an earlier round: the scheduler comes by every 30 seconds during the last call.
+  if (db().get(sql`SELECT 1 FROM outbox WHERE dedupe_key >= ${key} AND dedupe_key < ${`${key}\uffff`} LIMIT 1`)) return;
   db().transaction((tx) => {
     for (const memberId of eligible) {
       queueMemberMail(tx, {

@@ -226,6 +226,9 @@ describe("closing early", () => {
     // Still in the last call: open, and the page says when it would close.
     expect(await page(`/proposals/${id}`)).toContain("sluit dit voorstel eerder");
     expect(row<{ closed: number }>("SELECT closed_at IS NOT NULL AS closed FROM proposals WHERE id = ?", id).closed).toBe(0);
+    // The last call is mailed once to everyone eligible (but the one who unsubscribed from all mail).
+    const lastCalls = await mailsAbout("Laatste oproep: Iedereen eens", founders.length - 1);
+    expect(lastCalls.map((m) => m.to[0]).sort()).toEqual(founders.filter((f) => f !== founders[2]).map(emailOf).sort());
     sqlite.prepare("UPDATE proposal_positions SET updated_at = updated_at - ? WHERE proposal_id = ?").run(25 * hour, id);
     const html = await page(`/proposals/${id}`);
     expect(html).toContain("Eerder gesloten");
