@@ -94,8 +94,10 @@ describe("the mail when a proposal opens", () => {
     const settings = await page("/settings", switcher.cookie);
     expect(settings).toContain('value="proposal-opened"');
     // Everything on but this kind.
-    const kinds = [...settings.matchAll(/name="mail" value="([^"]+)"/g)].map((m) => m[1]).filter((k) => k !== "proposal-opened");
+    const kinds = [...settings.matchAll(/<input[^>]*name="mail"[^>]*>/g)].map((m) => /value="([^"]+)"/.exec(m[0])![1]).filter((k) => k !== "proposal-opened");
+    expect(kinds).toContain("proposal-reminder");
     expect((await post("/settings", switcher.cookie, { intent: "mail", mail: kinds })).status).toBe(303);
+    expect(JSON.parse(row<{ mail_off: string }>("SELECT mail_off FROM members WHERE id = ?", switcher.id).mail_off)).toEqual(["proposal-opened"]);
     const earlier = smtp.received.find((m) => m.to[0] === emailOf(clicker) && m.subject.includes("Gezamenlijke agenda"))!;
     const url = new URL((/^List-Unsubscribe:\s+<([^>]+)>/m.exec(earlier.raw) ?? [])[1]);
     const body = "List-Unsubscribe=One-Click";
@@ -216,6 +218,24 @@ describe("amending after an objection", () => {
     expect(statuses).toEqual([303, 409, 409, 409]);
     expect(row<{ version: number }>("SELECT version FROM proposals WHERE id = ?", id).version).toBe(2);
     expect(row<{ n: number }>("SELECT count(*) AS n FROM proposal_versions WHERE proposal_id = ?", id).n).toBe(2);
+  });
+});
+
+describe("an amendment racing the close at the deadline", () => {
+  it("is refused once the deadline has passed, and the proposal closes once on the version in force", async () => {
+    const [opener, objector, other] = founders;
+    const id = await openProposal(opener, "Op het nippertje");
+    await post(`/proposals/${id}`, objector.cookie, { intent: "respond", position: "object", reason: "Nee" });
+    sqlite.prepare("UPDATE proposals SET deadline = ? WHERE id = ?").run(Date.now() - 1, id);
+    const [amended, ...views] = await Promise.all([
+      post(`/proposals/${id}/amend`, other.cookie, { title: "Te laat", body: "", answers: "Het bezwaar", version: "1" }),
+      ...Array.from({ length: 6 }, () => fetch(`${server.url}/proposals/${id}`)),
+    ]);
+    expect(amended.status).toBe(409);
+    expect(views.every((v) => v.status === 200)).toBe(true);
+    expect(row<{ version: number; closed: number }>("SELECT version, closed_at IS NOT NULL AS closed FROM proposals WHERE id = ?", id)).toEqual({ version: 1, closed: 1 });
+    expect(row<{ n: number }>("SELECT count(*) AS n FROM log_entries WHERE action = 'proposal.closed' AND subject_id = ?", String(id)).n).toBe(1);
+    expect(JSON.parse(row<{ outcome: string }>("SELECT outcome FROM proposals WHERE id = ?", id).outcome)).toMatchObject({ adopted: false, reason: "no-quorum" });
   });
 });
 
