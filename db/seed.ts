@@ -18,7 +18,9 @@ import { env } from "~/lib/env.server";
 import { createInitiative, initiativeInput } from "~/models/initiatives.server";
 import { makeLearningLink } from "~/models/learning.server";
 import { checkIn, enrol, markAttendance, register, setInterest } from "~/models/registrations.server";
-import { recordVoiceChanges } from "~/models/voice.server";
+import { recordVoiceChanges, voiceSnapshot } from "~/models/voice.server";
+import { amendProposal, openProposal, respond } from "~/models/proposals.server";
+import { postProposalComment } from "~/models/proposal-comments.server";
 import { addSeries, addSession, venuesById } from "~/models/sessions.server";
 import { seriesOccurrences } from "~/lib/series";
 import { toLocalDateTimeInput } from "~/lib/time";
@@ -537,6 +539,53 @@ function seedSeries(ids: Map<string, string>, venueIds: number[], now: Date) {
     .run(sessionIds[3]);
 }
 
+/**
+ * An open network proposal with a discussion (issue 17): opened three days ago, an objection,
+ * a second version that answers it, and members talking it through. Opened by members who have a
+ * voice once the demo meetings have been replayed.
+ */
+function seedProposal(ids: Map<string, string>, now: Date) {
+  const at = (daysAgo: number, hours = 0) => new Date(now.getTime() - daysAgo * day + hours * hour);
+  const voices = voiceSnapshot(at(3).getTime()).voices;
+  const withVoice = [...ids.entries()].filter(([, id]) => voices.has(id));
+  if (withVoice.length < 3) return;
+  const [[, opener], [, objector], [, supporter]] = withVoice;
+  const by = (name: string) => ids.get(name)!;
+  const id = openProposal(
+    {
+      scope: "network",
+      initiativeId: null,
+      kind: "consent",
+      title: "Elke maand een open intervisie voor het hele netwerk",
+      body: "Eén keer per maand een open intervisie, om beurten georganiseerd door een van de organisaties. Iedereen uit het netwerk kan aanschuiven, ook zonder aanmelding vooraf.\n\nWe beginnen na de zomer en kijken na een half jaar of het werkt.",
+      days: 7,
+      effect: null,
+    },
+    opener,
+    at(3),
+  );
+  postProposalComment(id, by("Karin"), { body: "Mooi idee. Hoe groot mag een groep worden? Intervisie werkt slecht met meer dan acht mensen." }, at(3, 2));
+  postProposalComment(id, by("Esra"), { body: "Zonder aanmelding weet je nooit hoeveel mensen er komen. Misschien een maximum per avond en dan een tweede groep?" }, at(3, 5));
+  respond(id, supporter, "consent", "", at(2, 20));
+  respond(id, objector, "object", "Zonder aanmelding kunnen we geen ruimte regelen en geen groepen maken; dan wordt het een grote kring waarin weinig mensen aan bod komen.", at(2, 22));
+  postProposalComment(id, by("Olga"), { body: "Agree with the objection: a short sign-up form would solve most of it." }, at(2, 23));
+  amendProposal(
+    id,
+    opener,
+    {
+      title: "Elke maand een open intervisie voor het hele netwerk, met aanmelding",
+      body: "Eén keer per maand een open intervisie, om beurten georganiseerd door een van de organisaties. Iedereen uit het netwerk kan zich aanmelden via de agenda; bij meer dan acht aanmeldingen maken we een tweede groep.\n\nWe beginnen na de zomer en kijken na een half jaar of het werkt.",
+      rulesText: null,
+      answers: "Aanmelding via de agenda, zodat we de ruimte kunnen regelen en groepen van hoogstens acht kunnen maken.",
+      version: 1,
+    },
+    at(2),
+  );
+  respond(id, objector, "consent", "Met aanmelding werkt het voor mij.", at(1, 3));
+  respond(id, supporter, "consent", "", at(1, 5));
+  postProposalComment(id, by("Karin"), { body: "Zo is het duidelijker. Wij willen de eerste avond wel organiseren in het wijkcentrum." }, at(1, 6));
+}
+
 const firstDemoDaysAgo = Math.max(...demoInitiatives.map((i) => i.daysAgo));
 
 function demoEmails() {
@@ -591,6 +640,7 @@ async function seedDemoNetwork(now: Date, counts: BulkCounts) {
     makeLearningLink({ id: ids.get("Anna")!, displayName: demoMembers[0].name }, { scope: "all", name: "" }, now);
     // What the meetings gave: voices started, held back by the growth brake, the bootstrap's end.
     recordVoiceChanges(now.getTime());
+    seedProposal(ids, now);
     // Demo addresses do not exist: never send the mails the demo activity queued.
     db().$client.prepare("DELETE FROM outbox WHERE to_address LIKE ?").run(`%@${demoDomain}`);
   }).immediate();

@@ -29,7 +29,7 @@ export function LogEntryLine({ entry }: { entry: LogListEntry }) {
   const locale = useLocale();
   const timeZone = useTimeZone();
   const path = subjectPath(entry);
-  const tally = entry.action === "proposal.closed" && entry.detail ? (entry.detail as { adopted?: boolean; tally?: Record<string, number> }) : null;
+  const tally = entry.action === "proposal.closed" && entry.detail ? (entry.detail as { adopted?: boolean; tally?: Record<string, number>; closedEarly?: string }) : null;
   return (
     <li className="log-entry">
       <time dateTime={new Date(entry.at).toISOString()}>{formatDateTime(entry.at, locale, timeZone)}</time>
@@ -46,7 +46,8 @@ export function LogEntryLine({ entry }: { entry: LogListEntry }) {
         {tally?.tally ? (
           <span className="muted">
             {" "}
-            ({tally.adopted ? t("proposal.adopted") : t("proposal.notAdopted")}:{" "}
+            ({tally.closedEarly ? `${t("log.closedEarly")}, ` : null}
+            {tally.adopted ? t("proposal.adopted") : t("proposal.notAdopted")}:{" "}
             {Object.entries(tally.tally)
               .filter(([k, v]) => k !== "responses" && v > 0)
               .map(([k, v]) => `${t(`position.${k}` as MessageKey)} ${v}`)

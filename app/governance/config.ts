@@ -34,9 +34,13 @@ export const governance = {
   hostMessagesPerSessionPerDay: 5,
   // §3 Proposals
   proposalDefaultDays: 7,
+  // Also the least time an amended proposal keeps: a deadline nearer than this moves out to it.
   proposalMinDays: 3,
   proposalMaxDays: 30,
   proposalReminderHours: 24,
+  // Closing early (docs/decisions/029): once every eligible member has responded, the positions
+  // must stand unchanged this long (the last call, mailed) before the proposal closes.
+  proposalLastCallHours: 24,
   quorumMinimum: 3,
   quorumShare: 0.2,
   // a blocked consent proposal raised again needs at least this share of for + against

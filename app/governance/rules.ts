@@ -109,6 +109,58 @@ export function canRaiseAgain(kind: ProposalKind, outcome: Outcome | null): bool
   return kind === "consent" && outcome?.reason === "objection";
 }
 
+/**
+ * Closing early (docs/decisions/029): positions can change until the deadline, so a proposal
+ * closes before it only when every eligible member has responded and nobody changed their
+ * position during the last call (24 hours since the latest change). A consent proposal with an
+ * objection standing never closes early: an amendment can still answer it.
+ */
+export type EarlyCloseInput = {
+  kind: ProposalKind;
+  eligible: number;
+  /** Eligible members with a standing position on the version in force. */
+  responded: number;
+  objections: number;
+  /** The latest position change, or null when there is none. */
+  lastChangeAt: number | null;
+  deadline: number;
+  now: number;
+};
+export type EarlyCloseState = "open" | "objection-stands" | "last-call" | "close";
+
+export function earlyCloseState(p: EarlyCloseInput): EarlyCloseState {
+  if (p.now >= p.deadline || p.eligible === 0 || p.responded < p.eligible || p.lastChangeAt === null) return "open";
+  if (p.kind === "consent" && p.objections > 0) return "objection-stands";
+  return p.now - p.lastChangeAt >= g.proposalLastCallHours * hourMs ? "close" : "last-call";
+}
+
+/** When the last call ends: the proposal closes then unless a position changes. */
+export function lastCallEndsAt(lastChangeAt: number): number {
+  return lastChangeAt + g.proposalLastCallHours * hourMs;
+}
+
+export type AmendRefusal = "not-eligible" | "closed" | "not-consent" | "no-objection";
+
+/**
+ * Amending (docs/decisions/029): once an objection stands on an open consent proposal, its
+ * proposer or any eligible member may publish a new version; never a held member.
+ */
+export function amendRefusal(
+  proposal: { kind: ProposalKind; closed: boolean; objections: number },
+  who: { eligible: boolean; proposer: boolean; held: boolean },
+): AmendRefusal | null {
+  if (who.held || !(who.eligible || who.proposer)) return "not-eligible";
+  if (proposal.closed) return "closed";
+  if (proposal.kind !== "consent") return "not-consent";
+  if (proposal.objections === 0) return "no-objection";
+  return null;
+}
+
+/** An amended proposal keeps at least `proposalMinDays`: a nearer deadline moves out to that. */
+export function amendedDeadline(deadline: number, now: number): number {
+  return Math.max(deadline, now + g.proposalMinDays * dayMs);
+}
+
 /** Eligible members who have not responded get a reminder when 24 hours remain. */
 export function reminderDue(deadline: number, now: number): boolean {
   return now >= deadline - g.proposalReminderHours * hourMs && now < deadline;

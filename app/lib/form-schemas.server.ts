@@ -79,3 +79,13 @@ export const unlockSchema = z.object({
   password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "login.failed" }),
   redirectTo: z.string().optional(),
 });
+
+// proposals.$id_.amend: a new version that answers an objection (docs/decisions/029).
+export const amendSchema = z.object({
+  title: requiredText(160, "proposal.title.required", "proposal.title.tooLong"),
+  body: z.string().max(10_000, { error: "proposal.body.tooLong" }).optional().default(""),
+  // Only a rules proposal has this field; empty for the others.
+  rulesText: z.string().max(20_000, { error: "proposal.rules.tooLong" }).optional(),
+  answers: requiredText(2000, "proposal.amend.answers.required", "proposal.amend.answers.tooLong"),
+  version: z.string({ error: "proposal.amend.version.invalid" }).regex(/^[1-9]\d{0,5}$/, { error: "proposal.amend.version.invalid" }).transform(Number),
+});

@@ -28,6 +28,7 @@ export const optionalMailKinds = [
   "host-message",
   "host-request",
   "proposal-reminder",
+  "proposal-opened",
   "digest",
 ] as const;
 export type OptionalMailKind = (typeof optionalMailKinds)[number];

@@ -16,8 +16,10 @@ import {
   nowUpdates,
   outcomes,
   passwordResets,
+  proposalComments,
   proposalPositionsTable,
   proposals,
+  proposalVersions,
   registrations,
   sessions,
 } from "../../db/schema";
@@ -341,6 +343,18 @@ export function exportMemberData(memberId: string) {
       .where(eq(comments.memberId, memberId))
       .all()
       .map((r) => ({ ...r, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) })),
+    proposalComments: d
+      .select({ id: proposalComments.id, proposalId: proposalComments.proposalId, body: proposalComments.body, createdAt: proposalComments.createdAt, updatedAt: proposalComments.updatedAt })
+      .from(proposalComments)
+      .where(eq(proposalComments.memberId, memberId))
+      .all()
+      .map((r) => ({ ...r, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) })),
+    proposalVersionsWritten: d
+      .select({ proposalId: proposalVersions.proposalId, version: proposalVersions.version, title: proposalVersions.title, body: proposalVersions.body, answers: proposalVersions.answers, at: proposalVersions.at })
+      .from(proposalVersions)
+      .where(eq(proposalVersions.memberId, memberId))
+      .all()
+      .map((r) => ({ ...r, at: iso(r.at) })),
     proposalsOpened: d
       .select({ id: proposals.id, title: proposals.title, body: proposals.body, openedAt: proposals.openedAt })
       .from(proposals)

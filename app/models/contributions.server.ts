@@ -20,6 +20,8 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Reader = Pick<Db, "get" | "all">;
 
 export type ContributionKind = "outcome" | "comment";
+/** What the moderation helpers below handle: outcomes, comments, and comments on proposals. */
+export type ModeratedKind = ContributionKind | "proposal-comment";
 
 const dayMs = 86_400_000;
 
@@ -51,11 +53,13 @@ export class ContributionRefusedError extends Error {
   }
 }
 
-const tableName = (kind: ContributionKind) => sql.identifier(kind === "outcome" ? "outcomes" : "comments");
+const tableName = (kind: ModeratedKind) => sql.identifier(kind === "outcome" ? "outcomes" : kind === "comment" ? "comments" : "proposal_comments");
 
 type StoredRow = {
   id: number;
   initiative_id: number;
+  /** The proposal a proposal comment belongs to (its initiative_id is 0); null for the others. */
+  proposal_id: number | null;
   session_id: number | null;
   member_id: string;
   body: string;
@@ -67,10 +71,11 @@ type StoredRow = {
   author_edit_used_at: number | null;
 };
 
-function storedRow(reader: Reader, kind: ContributionKind, id: number): StoredRow | undefined {
+function storedRow(reader: Reader, kind: ModeratedKind, id: number): StoredRow | undefined {
   const sessionColumn = kind === "outcome" ? sql`session_id` : sql`NULL AS session_id`;
+  const page = kind === "proposal-comment" ? sql`0 AS initiative_id, proposal_id` : sql`initiative_id, NULL AS proposal_id`;
   return reader.get<StoredRow | undefined>(sql`
-    SELECT id, initiative_id, ${sessionColumn}, member_id, body, created_at, updated_at, hidden_at, hidden_rule, times_hidden, author_edit_used_at
+    SELECT id, ${page}, ${sessionColumn}, member_id, body, created_at, updated_at, hidden_at, hidden_rule, times_hidden, author_edit_used_at
     FROM ${tableName(kind)} WHERE id = ${id}`);
 }
 
@@ -85,11 +90,17 @@ export function contributionRefusal(memberId: string, now = Date.now()): Contrib
   const since = now - dayMs;
   const posted = db().get<{ n: number }>(sql`
     SELECT (SELECT count(*) FROM outcomes WHERE member_id = ${memberId} AND created_at > ${since})
-         + (SELECT count(*) FROM comments WHERE member_id = ${memberId} AND created_at > ${since}) AS n`).n;
+         + (SELECT count(*) FROM comments WHERE member_id = ${memberId} AND created_at > ${since})
+         + (SELECT count(*) FROM proposal_comments WHERE member_id = ${memberId} AND created_at > ${since}) AS n`).n;
   if (!withinNewcomerLimit("comment", false, posted)) {
     return new ContributionRefusedError("contribution.newcomerLimit", 429, { n: governance.newcomerCommentsPerDay });
   }
   return null;
+}
+
+/** The log's subjects are pages: the initiative, or the proposal a proposal comment is on. */
+function logSubject(row: StoredRow) {
+  return row.proposal_id !== null ? { subjectType: "proposal" as const, subjectId: row.proposal_id } : { subjectType: "initiative" as const, subjectId: row.initiative_id };
 }
 
 function isHostOf(initiativeId: number, memberId: string) {
@@ -190,7 +201,7 @@ export function editContribution(kind: ContributionKind, id: number, memberId: s
  * time it was hidden) or an adopted "restore or keep hidden" proposal. Call inside a transaction.
  * Logged on its initiative, since the log's subjects are pages.
  */
-export function restoreContribution(tx: Tx, kind: ContributionKind, id: number, how: { by: "author-edit"; actorId: string } | { by: "proposal"; proposalId: number }, now: Date): boolean {
+export function restoreContribution(tx: Tx, kind: ModeratedKind, id: number, how: { by: "author-edit"; actorId: string } | { by: "proposal"; proposalId: number }, now: Date): boolean {
   const row = storedRow(tx, kind, id);
   if (!row?.hidden_at) return false;
   if (how.by === "author-edit" && (row.author_edit_used_at || row.times_hidden >= 2)) return false;
@@ -200,35 +211,40 @@ export function restoreContribution(tx: Tx, kind: ContributionKind, id: number, 
   appendLog(tx, {
     action: "content.restored",
     actorId: how.by === "author-edit" ? how.actorId : null,
-    subjectType: "initiative",
-    subjectId: row.initiative_id,
+    ...logSubject(row),
     detail: how.by === "author-edit" ? { target: kind, targetId: id, by: "author-edit" } : { target: kind, targetId: id, by: "proposal", proposalId: how.proposalId },
     at: now,
   });
   return true;
 }
 
-/** Hides an outcome or comment at the flag threshold (called by flag(), inside its transaction). */
-export function hideContribution(tx: Tx, kind: ContributionKind, id: number, rule: string, flagCount: number, now: Date) {
+/**
+ * Hides an outcome, comment or proposal comment at the flag threshold (called by flag(), inside
+ * its transaction). `page` is where it stands (its initiative, or for a proposal comment its proposal).
+ */
+export function hideContribution(tx: Tx, kind: ModeratedKind, id: number, rule: string, flagCount: number, now: Date) {
   const row = storedRow(tx, kind, id)!;
-  const initiativeTitle = tx.get<{ title: string } | undefined>(sql`SELECT title FROM initiatives WHERE id = ${row.initiative_id}`)?.title ?? "";
-  if (row.hidden_at) return { alreadyHidden: true, times: row.times_hidden, initiativeId: row.initiative_id, initiativeTitle };
+  const subject = logSubject(row);
+  const pageTitle =
+    tx.get<{ title: string } | undefined>(subject.subjectType === "proposal" ? sql`SELECT title FROM proposals WHERE id = ${subject.subjectId}` : sql`SELECT title FROM initiatives WHERE id = ${subject.subjectId}`)?.title ?? "";
+  const page = { type: subject.subjectType, id: subject.subjectId, title: pageTitle };
+  if (row.hidden_at) return { alreadyHidden: true, times: row.times_hidden, initiativeId: row.initiative_id, initiativeTitle: pageTitle, page };
   const times = row.times_hidden + 1;
   tx.run(sql`UPDATE ${tableName(kind)} SET hidden_at = ${now.getTime()}, hidden_rule = ${rule}, times_hidden = ${times} WHERE id = ${id}`);
   const detail = { target: kind, targetId: id, rule };
-  appendLog(tx, { action: "flag.threshold-reached", actorId: null, subjectType: "initiative", subjectId: row.initiative_id, detail: { ...detail, flags: flagCount }, at: now });
-  appendLog(tx, { action: "content.hidden", actorId: null, subjectType: "initiative", subjectId: row.initiative_id, detail: { ...detail, times }, at: now });
-  return { alreadyHidden: false, times, initiativeId: row.initiative_id, initiativeTitle };
+  appendLog(tx, { action: "flag.threshold-reached", actorId: null, ...subject, detail: { ...detail, flags: flagCount }, at: now });
+  appendLog(tx, { action: "content.hidden", actorId: null, ...subject, detail: { ...detail, times }, at: now });
+  return { alreadyHidden: false, times, initiativeId: row.initiative_id, initiativeTitle: pageTitle, page };
 }
 
 /** Kept hidden after a proposal: only logged. */
-export function logKeptHidden(tx: Tx, kind: ContributionKind, id: number, proposalId: number, now: Date) {
+export function logKeptHidden(tx: Tx, kind: ModeratedKind, id: number, proposalId: number, now: Date) {
   const row = storedRow(tx, kind, id);
   if (!row) return;
-  appendLog(tx, { action: "content.kept-hidden", actorId: null, subjectType: "initiative", subjectId: row.initiative_id, detail: { target: kind, targetId: id, proposalId }, at: now });
+  appendLog(tx, { action: "content.kept-hidden", actorId: null, ...logSubject(row), detail: { target: kind, targetId: id, proposalId }, at: now });
 }
 
-export function contributionExists(reader: Reader, kind: ContributionKind, id: number) {
+export function contributionExists(reader: Reader, kind: ModeratedKind, id: number) {
   return !!storedRow(reader, kind, id);
 }
 
@@ -255,7 +271,7 @@ export type ContributionView = {
   canFlag: boolean;
 };
 
-type ListedRow = StoredRow & { initiative_title: string; session_starts_at: number | null; display_name: string; organisation: string; profile_visibility: string; deleted_at: number | null };
+type ListedRow = Omit<StoredRow, "proposal_id"> & { initiative_title: string; session_starts_at: number | null; display_name: string; organisation: string; profile_visibility: string; deleted_at: number | null };
 
 function listed(kind: ContributionKind, where: ReturnType<typeof sql>, order: ReturnType<typeof sql>, limit = 500): ListedRow[] {
   const session = kind === "outcome" ? sql`c.session_id, s.starts_at AS session_starts_at` : sql`NULL AS session_id, NULL AS session_starts_at`;

@@ -2,7 +2,7 @@
 // breaks a house rule; at the threshold it is hidden (or a member's posting held) inside the
 // same transaction as the flag that reached it.
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { flags, initiatives, members } from "../../db/schema";
+import { flags, initiatives, members, type ProposalEffect } from "../../db/schema";
 import { governance } from "~/governance/config";
 import { reachesThreshold } from "~/governance/rules";
 import { db } from "~/lib/db.server";
@@ -25,7 +25,7 @@ export function flagInput(formData: FormData): { rule: string; reason: string; m
   return { rule, reason };
 }
 
-export type FlagTarget = { type: "initiative" | "member" | "outcome" | "comment"; id: string };
+export type FlagTarget = { type: "initiative" | "member" | "outcome" | "comment" | "proposal-comment"; id: string };
 
 export class FlagRefusedError extends Error {
   constructor(public messageKey: "flag.noVoice" | "flag.notWitness" | "flag.notFound" | "flag.self" | "flag.unknownRule", public status = 403) {
@@ -62,7 +62,7 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
   return db().transaction((tx) => {
     if (target.type === "member" && target.id === memberId) throw new FlagRefusedError("flag.self", 400);
     const exists =
-      target.type === "outcome" || target.type === "comment"
+      target.type === "outcome" || target.type === "comment" || target.type === "proposal-comment"
         ? contributionExists(tx, target.type, Number(target.id))
         : target.type === "initiative"
           ? tx.select({ id: initiatives.id }).from(initiatives).where(eq(initiatives.id, Number(target.id))).get()
@@ -83,6 +83,26 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
     if (!reachesThreshold(flaggersWithVoice, snapshot.voices.size)) return { hidden: false, held: false, proposalId: null };
 
     const hiddenRule = mostNamedRule(standing);
+    // A comment on a proposal: the same rule as comments, with the proposal as its page.
+    if (target.type === "proposal-comment") {
+      const hidden = hideContribution(tx, target.type, Number(target.id), hiddenRule, flaggersWithVoice, now);
+      if (hidden.alreadyHidden || hidden.times < 2) return { hidden: true, held: false, proposalId: null };
+      const proposalId = openProposal(
+        {
+          scope: "network",
+          initiativeId: null,
+          kind: "majority",
+          title: `Terugzetten of verborgen laten: reactie bij voorstel ${hidden.page.id}`,
+          body: `Deze reactie is voor de tweede keer verborgen na meldingen (regel: ${hiddenRule}). Stem **voor** om het terug te zetten, **tegen** om het verborgen te laten.\n\n[Bekijk het voorstel](/proposals/${hidden.page.id}#proposal-comment-${target.id})`,
+          days: governance.proposalDefaultDays,
+          // ProposalEffect (db/schema.ts) names the older targets only; restoreContribution takes this one too.
+          effect: { type: "restore-content", targetType: target.type, targetId: target.id } as unknown as ProposalEffect,
+        },
+        null,
+        now,
+      );
+      return { hidden: true, held: false, proposalId };
+    }
     // Outcomes and comments: the same rule as initiatives.
     if (target.type === "outcome" || target.type === "comment") {
       const hidden = hideContribution(tx, target.type, Number(target.id), hiddenRule, flaggersWithVoice, now);

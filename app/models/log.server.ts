@@ -31,6 +31,7 @@ export type LogAction =
   | "host.removed"
   | "proposal.opened"
   | "proposal.closed"
+  | "proposal.amended"
   | "proposal.statement"
   | "flag.threshold-reached"
   | "content.hidden"
@@ -170,5 +171,7 @@ function publicDetail(detail: Record<string, unknown>, hidden: boolean) {
   if (!hidden) return { ...detail };
   const rest = { ...detail };
   delete rest.title;
+  // An amendment records the positions it cleared, with their reasons: text of the hidden proposal.
+  delete rest.positions;
   return rest;
 }

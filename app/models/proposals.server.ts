@@ -10,6 +10,7 @@ import {
   proposalElectorate,
   proposalPositionsTable,
   proposalStatements,
+  proposalVersions,
   proposals,
   type ProposalEffect,
   type ProposalOutcomeRecord,
@@ -17,7 +18,7 @@ import {
 import type { Db } from "../../db/client";
 import { governance } from "~/governance/config";
 import type { Locale } from "~/lib/i18n";
-import { positionsFor, proposalOutcome, validDuration, type Position, type ProposalKind } from "~/governance/rules";
+import { amendedDeadline, amendRefusal, earlyCloseState, lastCallEndsAt, positionsFor, proposalOutcome, validDuration, type Position, type ProposalKind } from "~/governance/rules";
 import { db } from "~/lib/db.server";
 import type { Once } from "~/lib/forms";
 import { env } from "~/lib/env.server";
@@ -34,7 +35,7 @@ const dayMs = 86_400_000;
 export type ProposalRow = typeof proposals.$inferSelect;
 
 export class ProposalRefusedError extends Error {
-  constructor(public messageKey: "proposal.noVoice" | "proposal.notParticipant" | "proposal.closed" | "proposal.invalidPosition" | "proposal.reasonRequired" | "proposal.notClosed" | "proposal.cannotRaiseAgain" | "proposal.duration.invalid" | "proposal.notFound" | "organisation.merge.unknown" | "organisation.merge.same" | "organisation.merge.alreadyMerged" | "organisation.merge.open", public status = 403) {
+  constructor(public messageKey: "proposal.noVoice" | "proposal.notParticipant" | "proposal.closed" | "proposal.invalidPosition" | "proposal.reasonRequired" | "proposal.notClosed" | "proposal.cannotRaiseAgain" | "proposal.duration.invalid" | "proposal.notFound" | "organisation.merge.unknown" | "organisation.merge.same" | "organisation.merge.alreadyMerged" | "organisation.merge.open" | "proposal.amend.noObjection" | "proposal.amend.stale", public status = 403) {
     super(messageKey);
   }
 }
@@ -99,6 +100,8 @@ export function openProposal(input: OpenInput, openedBy: string | null, now = ne
     throw new ProposalRefusedError(input.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
   }
   const electorate = input.scope === "initiative" && input.initiativeId !== null ? initiativeElectorate(input.initiativeId) : [];
+  // Everyone who may respond is told it opened (network: the voices at this moment).
+  const told = input.scope === "network" ? [...voiceSnapshot(now.getTime()).voices.keys()] : electorate;
   return db().transaction((tx) => {
     // The same proposal by the same member while it is open is the one already made.
     if (options.once && openedBy) {
@@ -138,6 +141,8 @@ export function openProposal(input: OpenInput, openedBy: string | null, now = ne
     if (input.scope === "initiative" && input.initiativeId !== null) {
       for (const memberId of electorate) tx.insert(proposalElectorate).values({ proposalId: row.id, memberId }).run();
     }
+    tx.insert(proposalVersions).values({ proposalId: row.id, version: 1, title: input.title, body: input.body, effect: input.effect, answers: "", memberId: openedBy, at: now }).run();
+    queueOpeningMail(tx, { id: row.id, title: input.title, deadline: new Date(now.getTime() + input.days * dayMs), version: 1, answers: "" }, told.filter((m) => m !== openedBy), now);
     appendLog(tx, {
       action: "proposal.opened",
       actorId: openedBy,
@@ -227,6 +232,22 @@ function applyEffect(tx: Tx, proposal: ProposalRow, adopted: boolean, now: Date)
   }
 }
 
+/** Records the outcome from the standing positions, logs it and applies the effect (inside the closing transaction). */
+function finishProposal(tx: Tx, proposal: ProposalRow, eligible: Set<string>, until: Date, now: Date, early: boolean) {
+  const standing = tx
+    .select()
+    .from(proposalPositionsTable)
+    .where(and(eq(proposalPositionsTable.proposalId, proposal.id), lte(proposalPositionsTable.updatedAt, until)))
+    .all()
+    .filter((p) => eligible.has(p.memberId));
+  const result = proposalOutcome(proposal.kind, standing.map((p) => p.position), eligible.size, proposal.fallbackOf !== null);
+  const outcome: ProposalOutcomeRecord = { adopted: result.adopted, reason: result.reason, quorum: result.quorum, eligible: eligible.size, tally: { ...result.tally } };
+  tx.update(proposals).set({ closedAt: now, outcome }).where(eq(proposals.id, proposal.id)).run();
+  const closedEarly = early ? { closedEarly: "all-responded-unchanged", lastCallHours: governance.proposalLastCallHours } : {};
+  appendLog(tx, { action: "proposal.closed", actorId: null, subjectType: "proposal", subjectId: proposal.id, detail: { title: proposal.title, ...outcome, ...closedEarly }, at: now });
+  applyEffect(tx, { ...proposal, closedAt: now, outcome }, result.adopted, now);
+}
+
 /**
  * Closes a proposal whose deadline has passed, exactly once: the outcome is computed from the
  * positions standing at the deadline, of the members eligible at the deadline. A second caller
@@ -236,26 +257,186 @@ export function closeProposal(id: number, now = new Date()): boolean {
   return db().transaction((tx) => {
     const proposal = tx.select().from(proposals).where(eq(proposals.id, id)).get();
     if (!proposal || proposal.closedAt || proposal.deadline > now) return false;
-    const at = proposal.deadline.getTime();
-    const eligible = new Set(eligibleMembers(proposal, at));
-    const standing = tx
-      .select()
-      .from(proposalPositionsTable)
-      .where(and(eq(proposalPositionsTable.proposalId, id), lte(proposalPositionsTable.updatedAt, proposal.deadline)))
-      .all()
-      .filter((p) => eligible.has(p.memberId));
-    const result = proposalOutcome(proposal.kind, standing.map((p) => p.position), eligible.size, proposal.fallbackOf !== null);
-    const outcome: ProposalOutcomeRecord = { adopted: result.adopted, reason: result.reason, quorum: result.quorum, eligible: eligible.size, tally: { ...result.tally } };
-    tx.update(proposals).set({ closedAt: now, outcome }).where(eq(proposals.id, id)).run();
-    appendLog(tx, { action: "proposal.closed", actorId: null, subjectType: "proposal", subjectId: id, detail: { title: proposal.title, ...outcome }, at: now });
-    applyEffect(tx, { ...proposal, closedAt: now, outcome }, result.adopted, now);
+    finishProposal(tx, proposal, new Set(eligibleMembers(proposal, proposal.deadline.getTime())), proposal.deadline, now, false);
     return true;
   }, { behavior: "immediate" });
 }
 
+/** Where a proposal stands on closing early (governance/rules.ts earlyCloseState), read in `reader`. */
+function earlyCloseOf(reader: Pick<Db, "all">, proposal: ProposalRow, eligible: Set<string>, now: Date) {
+  const standing = reader
+    .all<{ member_id: string; position: Position; updated_at: number }>(sql`SELECT member_id, position, updated_at FROM proposal_positions WHERE proposal_id = ${proposal.id}`)
+    .filter((p) => eligible.has(p.member_id));
+  const lastChangeAt = standing.length ? Math.max(...standing.map((p) => p.updated_at)) : null;
+  const state = earlyCloseState({
+    kind: proposal.kind,
+    eligible: eligible.size,
+    responded: standing.length,
+    objections: standing.filter((p) => p.position === "object").length,
+    lastChangeAt,
+    deadline: proposal.deadline.getTime(),
+    now: now.getTime(),
+  });
+  return { state, lastChangeAt };
+}
+
+/**
+ * Closes an open proposal before its deadline when every eligible member has responded and
+ * nobody changed their position during the last call (docs/decisions/029). Decided again inside
+ * the closing transaction, so a response arriving at the same moment either comes first (and
+ * starts a new last call) or finds the proposal closed.
+ */
+export function closeEarlyIfDue(id: number, now = new Date()): boolean {
+  const found = getProposal(id);
+  if (!found || found.closedAt || found.deadline <= now) return false;
+  // Voices come from the cached replay, read before the transaction (as respond does).
+  const eligible = new Set(eligibleMembers(found, now.getTime()));
+  // Most page views find nothing due: they take no write lock.
+  if (earlyCloseOf(db(), found, eligible, now).state !== "close") return false;
+  return db().transaction((tx) => {
+    const proposal = tx.select().from(proposals).where(eq(proposals.id, id)).get();
+    if (!proposal || proposal.closedAt || proposal.deadline <= now || proposal.version !== found.version) return false;
+    if (earlyCloseOf(tx, proposal, eligible, now).state !== "close") return false;
+    finishProposal(tx, proposal, eligible, now, now, true);
+    return true;
+  }, { behavior: "immediate" });
+}
+
+/** Closes a proposal at its deadline or early, whichever is due; true when this call closed it. */
+export function closeIfDue(id: number, now = new Date()): boolean {
+  const found = getProposal(id);
+  if (!found || found.closedAt) return false;
+  return found.deadline <= now ? closeProposal(id, now) : closeEarlyIfDue(id, now);
+}
+
+/**
+ * The scheduler's round: closes what is due (at the deadline or early) and mails the last call
+ * once per version when every eligible member has responded.
+ */
 export function closeDueProposals(now = new Date()) {
   const due = db().select({ id: proposals.id }).from(proposals).where(and(isNull(proposals.closedAt), lte(proposals.deadline, now))).all();
-  return due.filter(({ id }) => closeProposal(id, now)).length;
+  let closed = due.filter(({ id }) => closeProposal(id, now)).length;
+  const open = db().select().from(proposals).where(and(isNull(proposals.closedAt), sql`${proposals.deadline} > ${now.getTime()}`)).all();
+  for (const proposal of open) {
+    const eligible = new Set(eligibleMembers(proposal, now.getTime()));
+    const { state, lastChangeAt } = earlyCloseOf(db(), proposal, eligible, now);
+    if (state === "close") closed += closeEarlyIfDue(proposal.id, now) ? 1 : 0;
+    else if (state === "last-call" && lastChangeAt !== null) queueLastCall(proposal, [...eligible], new Date(lastCallEndsAt(lastChangeAt)), now);
+  }
+  return closed;
+}
+
+function queueLastCall(proposal: ProposalRow, eligible: string[], endsAt: Date, now: Date) {
+  const key = `proposal-last-call:${proposal.id}:v${proposal.version}:`;
+  // Queued on an earlier round: the scheduler comes by every 30 seconds during the last call.
+  if (db().get(sql`SELECT 1 FROM outbox WHERE dedupe_key >= ${key} AND dedupe_key < ${`${key}\uffff`} LIMIT 1`)) return;
+  db().transaction((tx) => {
+    for (const memberId of eligible) {
+      queueMemberMail(tx, {
+        memberId,
+        kind: "proposal-reminder",
+        dedupeKey: `proposal-last-call:${proposal.id}:v${proposal.version}:${memberId}`,
+        now,
+        compose: (t, locale) => ({
+          subject: t("mail.proposalLastCall.subject", { title: proposal.title }),
+          body: t("mail.proposalLastCall.body", { title: proposal.title, when: formatDateTime(endsAt, locale, env().TZ_COMMUNITY), url: siteUrl(`/proposals/${proposal.id}`) }),
+        }),
+      });
+    }
+  }, { behavior: "immediate" });
+}
+
+/**
+ * Tells members a proposal opened, or that a new version of it was published (with what it
+ * answers): one mail per member and version, switchable as "proposal-opened".
+ */
+function queueOpeningMail(tx: Tx, proposal: { id: number; title: string; deadline: Date; version: number; answers: string }, memberIds: string[], now: Date) {
+  for (const memberId of memberIds) {
+    queueMemberMail(tx, {
+      memberId,
+      kind: "proposal-opened",
+      dedupeKey: `proposal-opened:${proposal.id}:v${proposal.version}:${memberId}`,
+      now,
+      compose: (t, locale) => {
+        const values = { title: proposal.title, when: formatDateTime(proposal.deadline, locale, env().TZ_COMMUNITY), url: siteUrl(`/proposals/${proposal.id}`), version: proposal.version, answers: proposal.answers };
+        return proposal.version === 1
+          ? { subject: t("mail.proposalOpened.subject", values), body: t("mail.proposalOpened.body", values) }
+          : { subject: t("mail.proposalAmended.subject", values), body: t("mail.proposalAmended.body", values) };
+      },
+    });
+  }
+}
+
+export type AmendInput = { title: string; body: string; rulesText: string | null; answers: string; version: number };
+
+/**
+ * Publishes a new version of an open consent proposal on which an objection stands
+ * (docs/decisions/029): the proposer or any eligible member. The positions taken on the old
+ * version are cleared (kept in the log entry, so the page shows which version each was on), every
+ * eligible member is mailed, and a deadline nearer than `proposalMinDays` moves out. `version` is
+ * the version the form amended: a second amendment of the same version is refused (409).
+ */
+export function amendProposal(id: number, memberId: string, input: AmendInput, now = new Date()): number {
+  const found = getProposal(id);
+  if (!found) throw new ProposalRefusedError("proposal.notFound", 404);
+  const eligible = new Set(eligibleMembers(found, now.getTime()));
+  const mayRespond = mayTakePart(found, memberId, now.getTime());
+  const held = isHeld(memberId);
+  return db().transaction((tx) => {
+    const proposal = tx.select().from(proposals).where(eq(proposals.id, id)).get();
+    if (!proposal) throw new ProposalRefusedError("proposal.notFound", 404);
+    const positions = tx.select().from(proposalPositionsTable).where(eq(proposalPositionsTable.proposalId, id)).all();
+    const objections = positions.filter((p) => p.position === "object" && eligible.has(p.memberId)).length;
+    const refusal = amendRefusal(
+      { kind: proposal.kind, closed: !!proposal.closedAt || now >= proposal.deadline, objections },
+      { eligible: mayRespond, proposer: proposal.openedBy === memberId, held },
+    );
+    if (refusal === "not-eligible") throw new ProposalRefusedError(proposal.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
+    if (refusal === "closed") throw new ProposalRefusedError("proposal.closed", 409);
+    if (refusal) throw new ProposalRefusedError("proposal.amend.noObjection", 409);
+    if (input.version !== proposal.version) throw new ProposalRefusedError("proposal.amend.stale", 409);
+    const version = proposal.version + 1;
+    const effect: ProposalEffect | null = proposal.effect?.type === "rules" && input.rulesText !== null ? { type: "rules", text: input.rulesText } : proposal.effect;
+    const deadline = new Date(amendedDeadline(proposal.deadline.getTime(), now.getTime()));
+    tx.insert(proposalVersions).values({ proposalId: id, version, title: input.title, body: input.body, effect, answers: input.answers, memberId, at: now }).run();
+    tx.delete(proposalPositionsTable).where(eq(proposalPositionsTable.proposalId, id)).run();
+    // A new version is reminded of again (the reminder's key names the version).
+    tx.update(proposals).set({ title: input.title, body: input.body, effect, version, deadline, remindersQueuedAt: null }).where(eq(proposals.id, id)).run();
+    appendLog(tx, {
+      action: "proposal.amended",
+      actorId: memberId,
+      subjectType: "proposal",
+      subjectId: id,
+      detail: {
+        title: input.title,
+        version,
+        deadline: deadline.toISOString(),
+        // The positions on the version before, cleared for this one.
+        positions: positions.map((p) => ({ memberId: p.memberId, position: p.position, reason: p.reason, at: p.updatedAt.getTime() })),
+      },
+      at: now,
+    });
+    queueOpeningMail(tx, { id, title: input.title, deadline, version, answers: input.answers }, [...eligible].filter((m) => m !== memberId), now);
+    return version;
+  }, { behavior: "immediate" });
+}
+
+/** Every version of a proposal, oldest first, with its author (as stored). */
+export function versionsOf(proposalId: number) {
+  return db().all<{ version: number; title: string; body: string; effect: string | null; answers: string; at: number; member_id: string | null; display_name: string | null; organisation: string | null; profile_visibility: string | null }>(sql`
+    SELECT v.version, v.title, v.body, v.effect, v.answers, v.at, v.member_id, CASE WHEN m.deleted_at IS NULL THEN m.display_name END AS display_name, m.organisation, m.profile_visibility
+    FROM proposal_versions v LEFT JOIN members m ON m.id = v.member_id
+    WHERE v.proposal_id = ${proposalId} ORDER BY v.version`);
+}
+
+/** The positions each amendment cleared, by the version they were on (from the public log). */
+export function earlierPositions(proposalId: number) {
+  return db()
+    .all<{ detail: string }>(sql`SELECT detail FROM log_entries WHERE action = 'proposal.amended' AND subject_type = 'proposal' AND subject_id = ${String(proposalId)} ORDER BY id`)
+    .flatMap((row) => {
+      const detail = JSON.parse(row.detail) as { version: number; positions?: { memberId: string; position: Position; reason: string; at: number }[] };
+      return (detail.positions ?? []).map((p) => ({ ...p, version: detail.version - 1 }));
+    });
 }
 
 /** After the deadline, any eligible member may write what we do now. */
@@ -330,7 +511,8 @@ export function queueProposalReminders(now = new Date()) {
         queueMemberMail(tx, {
           memberId,
           kind: "proposal-reminder",
-          dedupeKey: `proposal-reminder:${proposal.id}:${memberId}`,
+          // Version 1 keeps the key it always had; an amended proposal is reminded of again.
+          dedupeKey: proposal.version === 1 ? `proposal-reminder:${proposal.id}:${memberId}` : `proposal-reminder:${proposal.id}:v${proposal.version}:${memberId}`,
           now,
           compose: (t, locale) => ({
             subject: t("mail.proposalReminder.subject", { title: proposal.title }),

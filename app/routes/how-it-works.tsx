@@ -45,7 +45,10 @@ export default function HowItWorks() {
       <p>{t("how.agenda.embed")}</p>
       <h2>{t("how.proposals.title")}</h2>
       <p>{t("how.proposals.text", { min: g.proposalMinDays, max: g.proposalMaxDays, days: g.proposalDefaultDays, quorum: g.quorumMinimum, share: Math.round(g.quorumShare * 100) })}</p>
+      <p>{t("how.discussion.text")}</p>
+      <p>{t("how.amend.text", { days: g.proposalMinDays })}</p>
       <p>{t("how.fallback.text")}</p>
+      <p>{t("how.early.text", { hours: g.proposalLastCallHours })}</p>
       <h2>{t("how.flags.title")}</h2>
       <p>{t("how.flags.text", { n: g.hideThreshold, small: g.hideThresholdSmallNetwork, voices: g.smallNetworkVoices })}</p>
       <p>{t("how.held.text")}</p>

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Field } from "~/components/field";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ProposalOutcomePanel } from "~/components/proposal-outcome";
+import { DiffView, DiscussionSection, PositionsSection, proposalLimits, RespondSection, VersionsSection } from "~/components/proposal-parts";
 import { governance } from "~/governance/config";
 import type { Position } from "~/governance/rules";
 import { getMember, requireMember } from "~/lib/auth.server";
@@ -25,8 +26,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!page) throw data(null, { status: 404 });
   return page;
 }
-
-const proposalLimits = { reason: 2000, statement: 5000 } as const;
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request);
@@ -63,10 +62,10 @@ export default function ProposalPage() {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
-  const { proposal, positions, options, quorum: q, eligible, loggedIn, mayTakePart: canTakePart, hasVoice, mine } = useLoaderData<typeof loader>();
+  const page = useLoaderData<typeof loader>();
+  const { proposal, quorum: q, eligible } = page;
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const here = `/proposals/${proposal.id}`;
   return (
     <article className="proposal narrow-wide">
       <p>
@@ -80,15 +79,16 @@ export default function ProposalPage() {
       <h1>{proposal.hidden ? t("proposal.hiddenTitle") : proposal.title}</h1>
       {proposal.hidden ? <p className="notice">{t("proposal.hidden.notice")}</p> : null}
       {proposal.openedBySystem ? <p className="notice">{t("proposal.openedBySystem")}</p> : null}
+      {page.version > 1 && !proposal.hidden ? (
+        <p className="notice">
+          <a href="#versions-heading">{t("proposal.version.notice", { version: page.version })}</a>
+        </p>
+      ) : null}
       <div className="prose" dangerouslySetInnerHTML={{ __html: proposal.bodyHtml }} />
       {proposal.effect?.diff ? (
         <section aria-labelledby="effect-heading">
           <h2 id="effect-heading">{t("proposal.effect.rules")}</h2>
-          <pre className="diff">
-            {proposal.effect.diff.map((line, i) =>
-              line.kind === "added" ? <ins key={i}>{`+ ${line.text}\n`}</ins> : line.kind === "removed" ? <del key={i}>{`− ${line.text}\n`}</del> : <span key={i}>{`  ${line.text}\n`}</span>,
-            )}
-          </pre>
+          <DiffView lines={proposal.effect.diff} />
         </section>
       ) : proposal.effect?.merge ? (
         <p className="notice">
@@ -107,52 +107,16 @@ export default function ProposalPage() {
       </dl>
 
       {proposal.closed && proposal.outcome ? (
-        <section className="panel" aria-labelledby="outcome-heading">
-          <h2 id="outcome-heading">{proposal.outcome.adopted ? t("proposal.adopted") : t("proposal.notAdopted")}</h2>
-          <p>{t(`proposal.reason.${proposal.outcome.reason}` as MessageKey)}</p>
-          <p className="muted">
-            {Object.entries(proposal.outcome.tally)
-              .filter(([k, v]) => k !== "responses" && v > 0)
-              .map(([k, v]) => `${t(`position.${k}` as MessageKey)}: ${v}`)
-              .join(" · ") || t("proposal.noResponses")}
-          </p>
-          {proposal.statement ? (
-            <>
-              <h3>{t("proposal.statement")}</h3>
-              <p className="statement">{proposal.statement}</p>
-              {proposal.statementHistory.length ? (
-                <details>
-                  <summary>{t("proposal.statement.history")}</summary>
-                  <ul className="stack">
-                    {proposal.statementHistory.map((v) => (
-                      <li key={v.id}>
-                        <p className="muted">{t("proposal.statement.by", { name: v.name ?? t("member.former"), date: formatDateTime(v.at, locale, timeZone) })}</p>
-                        <p className="statement">{v.text}</p>
-                      </li>
-                    ))}
-                  </ul>
-                </details>
-              ) : null}
-            </>
-          ) : null}
-          {canTakePart && !proposal.hidden ? (
-            <Form method="post" className="stack">
-              <input type="hidden" name="intent" value="statement" />
-              <Field name="statement" label={proposal.statement ? t("proposal.statement.edit") : t("proposal.statement.write")} hint={t("proposal.statement.hint")} defaultValue={proposal.statement ?? ""} multiline rows={4} maxLength={proposalLimits.statement} />
-              <button type="submit" className="button secondary" disabled={busy}>
-                {t("proposal.statement.submit")}
-              </button>
-            </Form>
-          ) : null}
-          {proposal.kind === "consent" && proposal.outcome.reason === "objection" && hasVoice ? (
-            <Form method="post">
-              <p className="hint">{t("proposal.raiseAgain.hint")}</p>
-              <button type="submit" name="intent" value="raise-again" className="button">
-                {t("proposal.raiseAgain")}
-              </button>
-            </Form>
-          ) : null}
-        </section>
+        <ProposalOutcomePanel
+          kind={proposal.kind}
+          outcome={proposal.outcome}
+          closedEarly={page.closedEarly}
+          statement={proposal.statement}
+          statementHistory={proposal.statementHistory}
+          canWrite={page.mayTakePart && !proposal.hidden}
+          canRaiseAgain={page.hasVoice}
+          busy={busy}
+        />
       ) : null}
 
       {result?.error ? (
@@ -162,54 +126,23 @@ export default function ProposalPage() {
       ) : null}
 
       {!proposal.closed ? (
-        <section className="panel" aria-labelledby="respond">
-          <h2 id="respond">{t("proposal.respond")}</h2>
-          {canTakePart ? (
-            <Form method="post" className="stack">
-              <input type="hidden" name="intent" value="respond" />
-              <fieldset className="field">
-                <legend>{t("proposal.position")}</legend>
-                <div className="choices">
-                  {options.map((option) => (
-                    <label key={option} className="choice">
-                      <input type="radio" name="position" value={option} defaultChecked={mine?.position === option} required />
-                      <span>
-                        <strong>{t(`position.${option}` as MessageKey)}</strong> <span className="hint">{t(`position.${option}.hint` as MessageKey)}</span>
-                      </span>
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
-              <Field name="reason" label={t("proposal.reason")} hint={t("proposal.reason.hint")} defaultValue={mine?.reason ?? ""} multiline rows={3} maxLength={proposalLimits.reason} />
-              <button type="submit" className="button" disabled={busy}>
-                {mine ? t("proposal.respond.change") : t("proposal.respond.submit")}
-              </button>
-            </Form>
-          ) : loggedIn ? (
-            <p>{proposal.scope === "network" ? t("proposal.noVoice") : t("proposal.notParticipant")} <Link to="/how-it-works">{t("nav.howItWorks")}</Link></p>
-          ) : (
-            <p>
-              <Link to={`/login?redirectTo=${encodeURIComponent(here)}`}>{t("nav.login")}</Link>
-            </p>
-          )}
-        </section>
+        <RespondSection
+          id={proposal.id}
+          options={page.options}
+          mine={page.mine}
+          canTakePart={page.mayTakePart}
+          loggedIn={page.loggedIn}
+          scope={proposal.scope}
+          busy={busy}
+          canAmend={page.can.amend}
+          objectionStands={page.objectionStands}
+          lastCallEndsAt={page.lastCallEndsAt}
+        />
       ) : null}
 
-      <section aria-labelledby="positions-heading">
-        <h2 id="positions-heading">{t("proposal.positions")}</h2>
-        {positions.length ? (
-          <ul className="people">
-            {positions.map((p, i) => (
-              <li key={p.memberId ?? `position-${i}`}>
-                <strong>{p.displayName || t("member.former")}</strong>: {t(`position.${p.position}` as MessageKey)}
-                {p.reason ? <span className="muted"> — {p.reason}</span> : null}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">{t("proposal.noResponses")}</p>
-        )}
-      </section>
+      <PositionsSection positions={page.positions} earlier={page.earlierPositions} />
+      <VersionsSection versions={page.versions} current={page.version} />
+      {!proposal.hidden ? <DiscussionSection proposalId={proposal.id} comments={page.discussion} rules={page.flagRules} loggedIn={page.loggedIn} canComment={page.can.comment} held={page.held} /> : null}
     </article>
   );
 }

@@ -56,6 +56,7 @@ const kindLabels: Record<string, MessageKey> = {
   "host-message": "settings.mail.kind.hostMessage",
   "host-request": "settings.mail.kind.hostRequest",
   "proposal-reminder": "settings.mail.kind.proposalReminder",
+  "proposal-opened": "settings.mail.kind.proposalOpened",
 };
 
 export default function Settings() {

@@ -7,6 +7,7 @@ import { enNetwork } from "./en-network";
 import { enImages } from "./en-images";
 import { enAgenda } from "./en-agenda";
 import { enLearning } from "./en-learning";
+import { enProposals } from "./en-proposals";
 
 export const en: Record<keyof typeof nl, string> = {
   ...enAccount,
@@ -15,6 +16,7 @@ export const en: Record<keyof typeof nl, string> = {
   ...enImages,
   ...enAgenda,
   ...enLearning,
+  ...enProposals,
   "nav.skip": "Skip to content",
   "nav.label": "Main menu",
   "nav.initiatives": "Initiatives",

@@ -5,6 +5,7 @@ import { nlNetwork } from "./nl-network";
 import { nlImages } from "./nl-images";
 import { nlAgenda } from "./nl-agenda";
 import { nlLearning } from "./nl-learning";
+import { nlProposals } from "./nl-proposals";
 
 export const nl = {
   ...nlAccount,
@@ -13,6 +14,7 @@ export const nl = {
   ...nlImages,
   ...nlAgenda,
   ...nlLearning,
+  ...nlProposals,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",
