@@ -11,6 +11,7 @@ import { nameViewer } from "~/models/names.server";
 import { sessionPage } from "~/models/session-page.server";
 import { SessionOutcomesSection } from "~/components/contributions";
 import { VenueFacts } from "~/components/venue-facts";
+import { SessionMethods } from "~/components/session-methods";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -184,6 +185,7 @@ export default function SessionPage() {
           </>
         )}
       </section>
+      <SessionMethods sessionId={session.id} methods={useLoaderData<typeof loader>().methods} />
       <SessionOutcomesSection sessionId={session.id} initiativeId={session.initiativeId} contributions={contributions} rules={contributionRules} />
     </article>
   );
