@@ -26,6 +26,7 @@ import { postOutcome } from "~/models/contributions.server";
 import { postNow, profileInput, updateProfile } from "~/models/profiles.server";
 import { createMember, normaliseEmail } from "~/models/members.server";
 import { bulkInitiatives, bulkMembers, bulkSessions } from "./seed-bulk";
+import { seedMethods } from "./seed-methods";
 
 const demoPassword = "meedoen-demo";
 const demoDomain = "demo.meedoen.nl";
@@ -582,6 +583,7 @@ async function seedDemoNetwork(now: Date, counts: BulkCounts) {
     }
     seedProfiles(ids, now);
     seedSeries(ids, seedVenues(ids, now), now);
+    seedMethods(ids, now);
     // What the meetings gave: voices started, held back by the growth brake, the bootstrap's end.
     recordVoiceChanges(now.getTime());
     // Demo addresses do not exist: never send the mails the demo activity queued.
@@ -595,6 +597,7 @@ async function seedDemoNetwork(now: Date, counts: BulkCounts) {
   console.log(`  ${demoInitiatives.length} initiatives: ${byKind("course")} courses, ${byKind("activity")} activities, ${byKind("request")} requests`);
   const count = (table: string) => db().$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
   console.log(`  ${count("sessions")} sessions with ${count("registrations")} sign-ups`);
+  console.log(`  ${count("methods")} working methods, used at ${count("session_methods")} sessions`);
 }
 
 async function main() {
