@@ -39,6 +39,10 @@ export default function HowItWorks() {
         {t("how.meetings.organisations")} <Link to="/organisations">{t("how.meetings.organisationsLink")}</Link>
       </p>
       <p>{t("how.meetings.online")}</p>
+      <h2>{t("howItWorks.methods.title")}</h2>
+      <p>
+        {t("howItWorks.methods.body", { n: g.newcomerInitiativesPerDay })} <Link to="/methods">{t("nav.methods")}</Link>
+      </p>
       <h2>{t("how.proposals.title")}</h2>
       <p>{t("how.proposals.text", { min: g.proposalMinDays, max: g.proposalMaxDays, days: g.proposalDefaultDays, quorum: g.quorumMinimum, share: Math.round(g.quorumShare * 100) })}</p>
       <p>{t("how.fallback.text")}</p>

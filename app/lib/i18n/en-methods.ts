@@ -87,5 +87,5 @@ export const enMethods: Record<keyof typeof nlMethods, string> = {
   "method.atom.new": "New method: {title}",
   "method.atom.version": "Method updated (version {n}): {title}",
   "howItWorks.methods.title": "Working methods",
-  "howItWorks.methods.body": "Under Methods you find how to make a meeting work: a check-in, 1-2-4-all, a fishbowl. Anyone with an account can add a method; members with a voice can improve it. Every version is kept, with who wrote it and what changed. Hosts note on their session which methods they used, and an outcome can name them. So each method shows where it worked and who knows it.",
+  "howItWorks.methods.body": "Under Methods you find how to make a meeting work: a check-in, 1-2-4-all, a fishbowl. Anyone with an account can add a method; members with a voice can improve it. Every version is kept, with who wrote it and what changed. Hosts note on their session which methods they used, and an outcome can name them. So each method shows where it worked and who knows it. Until you have a voice you can add at most {n} methods per 24 hours; reports and hiding work as for initiatives.",
 };

@@ -85,5 +85,5 @@ export const nlMethods = {
   "method.atom.new": "Nieuwe werkvorm: {title}",
   "method.atom.version": "Werkvorm bijgewerkt (versie {n}): {title}",
   "howItWorks.methods.title": "Werkvormen",
-  "howItWorks.methods.body": "Onder Werkvormen staat hoe je een bijeenkomst goed laat lopen: een check-in, 1-2-4-allen, een fishbowl. Iedereen met een account kan een werkvorm toevoegen; deelnemers met een stem kunnen hem verbeteren. Elke versie blijft bewaard, met wie hem schreef en wat er veranderde. Kartrekkers zetten bij hun bijeenkomst welke werkvormen ze gebruikten, en een opbrengst kan ze noemen. Zo zie je bij elke werkvorm waar hij werkte en wie hem kent.",
+  "howItWorks.methods.body": "Onder Werkvormen staat hoe je een bijeenkomst goed laat lopen: een check-in, 1-2-4-allen, een fishbowl. Iedereen met een account kan een werkvorm toevoegen; deelnemers met een stem kunnen hem verbeteren. Elke versie blijft bewaard, met wie hem schreef en wat er veranderde. Kartrekkers zetten bij hun bijeenkomst welke werkvormen ze gebruikten, en een opbrengst kan ze noemen. Zo zie je bij elke werkvorm waar hij werkte en wie hem kent. Zolang je nog geen stem hebt, voeg je hoogstens {n} werkvormen per 24 uur toe; meldingen en verbergen werken zoals bij initiatieven.",
 };
