@@ -11,6 +11,7 @@ import { register } from "~/models/registrations.server";
 import type { MethodHistoryPage, MethodPage, SessionMethodsView } from "~/models/methods.types";
 import { digestFor, weekOf } from "~/models/digest.server";
 import type { ContributionView } from "~/models/contributions.server";
+import { exportMemberData } from "~/models/account.server";
 import { loader as listLoader } from "~/routes/methods._index";
 import { action as newAction, loader as newLoader } from "~/routes/methods.new";
 import { loader as methodLoader } from "~/routes/methods.$id";
@@ -97,6 +98,8 @@ describe("adding a method", () => {
     const h = await history(id);
     expect(h.versions).toHaveLength(1);
     expect(h.versions[0]).toMatchObject({ version: 1, first: true, author: { displayName: "Fresh" } });
+    // A member's own data (download as JSON) holds the versions they wrote.
+    expect(exportMemberData(fresh.id).methodVersions).toMatchObject([{ methodId: id, version: 1, title: "Eerste werkvorm" }]);
   });
 
   it("answers a double submission with the first method", async () => {
