@@ -19,8 +19,8 @@ export function FieldDiff({ change }: { change: MethodFieldView }) {
   const field = t(fieldKeys[change.name]);
   return (
     <section className="field-diff">
-      <h3>{field}</h3>
-      <pre className="diff" aria-label={t("method.history.diff", { field })}>
+      <h3>{t("method.history.diff", { field })}</h3>
+      <pre className="diff">
         {change.diff.map((line, i) =>
           line.kind === "added" ? (
             <ins key={i}>{`+ ${line.text}\n`}</ins>

@@ -99,7 +99,7 @@ describe("adding a method", () => {
     expect(h.versions).toHaveLength(1);
     expect(h.versions[0]).toMatchObject({ version: 1, first: true, author: { displayName: "Fresh" } });
     // A member's own data (download as JSON) holds the versions they wrote.
-    expect(exportMemberData(fresh.id).methodVersions).toMatchObject([{ methodId: id, version: 1, title: "Eerste werkvorm" }]);
+    expect(exportMemberData(fresh.id)!.methodVersions).toMatchObject([{ methodId: id, version: 1, title: "Eerste werkvorm" }]);
   });
 
   it("answers a double submission with the first method", async () => {
