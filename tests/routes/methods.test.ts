@@ -314,6 +314,12 @@ describe("flags and hiding", () => {
     const author = await memberWithSession("Schrijver");
     const id = await createdId(author, { title: "Verborgen werkvorm", purpose: "Komt in alle lijsten.", tags: "verstopt" });
     expect(statusOf(await attach(host, sessionId, { intent: "add", name: "Verborgen werkvorm" }))).toBe(303);
+    const named = await settle(() =>
+      outcomeAction({ request: formRequest(`/initiatives/${initiativeId}/outcomes`, { body: "Met de werkvorm die verborgen wordt.", sessionId: String(sessionId), methodId: String(id) }, as(attendee)), context, params: { id: String(initiativeId) } }),
+    );
+    expect(statusOf(named)).toBe(303);
+    const namedOutcome = () => sessionPage(sessionId).then((p) => p.contributions.outcomes.find((o) => o.bodyHtml.includes("die verborgen wordt"))!);
+    expect((await namedOutcome()).methods?.map((m) => m.id)).toEqual([id]);
     expect((await page(id, voice)).can.flag).toBe(true);
     expect((await page(id, fresh)).can.flag).toBe(false);
     const refusedFlag = await settle(() => flagAction({ request: formRequest(`/methods/${id}/flag`, { rule, reason: "Reclame." }, as(fresh)), context, params: { id: String(id) } }));
@@ -331,6 +337,8 @@ describe("flags and hiding", () => {
     expect(await atom()).not.toContain("Verborgen werkvorm");
     expect(JSON.stringify(digestFor(weekOf(new Date()), { forMembers: true }))).not.toContain("Verborgen werkvorm");
     expect((await sessionPage(sessionId)).methods.used.map((m) => m.id)).not.toContain(id);
+    expect((await namedOutcome()).methods).toEqual([]);
+    expect(JSON.stringify(await sessionPage(sessionId))).not.toContain("Verborgen werkvorm");
     expect((await sessionPage(sessionId, host)).methods.choices).not.toContain("Verborgen werkvorm");
     expect(await directory(`?method=${id}`, voice)).toEqual([]);
     const forVisitor = await page(id);
