@@ -86,6 +86,7 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
               <NavLink to="/proposals">{t("nav.proposals")}</NavLink>
               <NavLink to="/initiatives/new">{t("nav.newInitiative")}</NavLink>
               <NavLink to="/members">{t("members.title")}</NavLink>
+              <NavLink to="/methods">{t("nav.methods")}</NavLink>
               <NavLink to="/network">{t("nav.network")}</NavLink>
               {member ? (
                 <Form method="post" action="/logout" className="inline-form">

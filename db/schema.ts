@@ -367,7 +367,7 @@ export const proposalPositions = ["consent", "abstain", "object", "for", "agains
 // What an adopted proposal changes, applied by the system at once (governance.md §3).
 export type ProposalEffect =
   | { type: "rules"; text: string }
-  | { type: "restore-content"; targetType: "initiative" | "outcome" | "comment"; targetId: string }
+  | { type: "restore-content"; targetType: "initiative" | "outcome" | "comment" | "proposal-comment" | "method"; targetId: string }
   | { type: "restore-posting"; memberId: string }
   | { type: "remove-host"; initiativeId: number; memberId: string }
   | { type: "merge-organisations"; fromId: number; intoId: number };

@@ -29,6 +29,7 @@ import { postOutcome } from "~/models/contributions.server";
 import { postNow, profileInput, updateProfile } from "~/models/profiles.server";
 import { createMember, normaliseEmail } from "~/models/members.server";
 import { bulkInitiatives, bulkMembers, bulkSessions } from "./seed-bulk";
+import { seedMethods } from "./seed-methods";
 
 const demoPassword = "meedoen-demo";
 const demoDomain = "demo.meedoen.nl";
@@ -638,6 +639,7 @@ async function seedDemoNetwork(now: Date, counts: BulkCounts) {
       .prepare("UPDATE sessions SET learning_minutes = 180 WHERE id = (SELECT s.id FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE i.title LIKE 'Motiverende gespreksvoering%' ORDER BY s.starts_at LIMIT 1)")
       .run();
     makeLearningLink({ id: ids.get("Anna")!, displayName: demoMembers[0].name }, { scope: "all", name: "" }, now);
+    seedMethods(ids, now);
     // What the meetings gave: voices started, held back by the growth brake, the bootstrap's end.
     recordVoiceChanges(now.getTime());
     seedProposal(ids, now);
@@ -652,6 +654,7 @@ async function seedDemoNetwork(now: Date, counts: BulkCounts) {
   console.log(`  ${demoInitiatives.length} initiatives: ${byKind("course")} courses, ${byKind("activity")} activities, ${byKind("request")} requests`);
   const count = (table: string) => db().$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
   console.log(`  ${count("sessions")} sessions with ${count("registrations")} sign-ups`);
+  console.log(`  ${count("methods")} working methods, used at ${count("session_methods")} sessions`);
 }
 
 async function main() {

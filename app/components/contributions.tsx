@@ -2,6 +2,7 @@
 // Presentational only; the data comes from ~/models/contributions.server through loaders.
 import { Form, Link } from "@remix-run/react";
 import { Field, FormError } from "~/components/field";
+import { OutcomeMethodChoices, OutcomeMethods } from "~/components/outcome-methods";
 import type { FieldErrors } from "~/lib/forms";
 import type { Params } from "~/lib/i18n";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
@@ -91,6 +92,7 @@ export function ContributionItem({ item, rules = [], showSession = false, showIn
       ) : (
         <div className="prose" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
       )}
+      <OutcomeMethods methods={item.methods} />
       {item.mine ? (
         <p className="row-links">
           <Link to={`/${path}/${item.id}/edit`}>
@@ -158,7 +160,7 @@ function BodyField({ idPrefix, label, hint, errors, defaultValue, rows, max }: {
 }
 
 /** Posting an outcome; `sessions` offers a choice, `sessionId` fixes it (the session page). */
-export function OutcomeForm({ action, errors, values, errorParams, sessions, sessionId }: FormProps & { sessions?: { id: number; startsAt: number }[]; sessionId?: number }) {
+export function OutcomeForm({ action, errors, values, errorParams, sessions, sessionId, methods }: FormProps & { sessions?: { id: number; startsAt: number }[]; sessionId?: number; methods?: { id: number; title: string }[] }) {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
@@ -179,6 +181,7 @@ export function OutcomeForm({ action, errors, values, errorParams, sessions, ses
         </Field>
       ) : null}
       <BodyField idPrefix="outcome" label={t("outcome.body")} hint={t("outcome.body.hint")} errors={errors} defaultValue={values?.body} rows={6} max={maxLength.outcome} />
+      <OutcomeMethodChoices methods={methods} />
       <button type="submit" className="button">
         {t("outcome.submit")}
       </button>
@@ -272,7 +275,7 @@ export function InitiativeContributionsSection({ initiativeId, contributions, ru
         {contributions.mayPostOutcome ? (
           <details className="panel">
             <summary>{t("outcome.new.title")}</summary>
-            <OutcomeForm action={`${here}/outcomes`} sessions={contributions.outcomeSessions} />
+            <OutcomeForm action={`${here}/outcomes`} sessions={contributions.outcomeSessions} methods={contributions.outcomeMethods} />
           </details>
         ) : null}
       </section>
@@ -303,7 +306,7 @@ export function SessionOutcomesSection({ sessionId, initiativeId, contributions,
       {contributions.mayPostOutcome ? (
         <details className="panel">
           <summary>{t("outcome.new.title")}</summary>
-          <OutcomeForm action={`/initiatives/${initiativeId}/outcomes`} sessionId={sessionId} />
+          <OutcomeForm action={`/initiatives/${initiativeId}/outcomes`} sessionId={sessionId} methods={contributions.outcomeMethods} />
         </details>
       ) : null}
     </section>

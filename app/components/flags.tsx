@@ -2,11 +2,11 @@ import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatDate } from "~/lib/time";
 
 /** The fields of a flag: which house rule, and why. Rendered inside a <Form>. */
-export function FlagForm({ rules, kind }: { rules: string[]; kind: "initiative" | "member" }) {
+export function FlagForm({ rules, kind }: { rules: string[]; kind: "initiative" | "member" | "method" }) {
   const t = useT();
   return (
     <details className="flag-form">
-      <summary>{kind === "member" ? t("flag.member") : t("flag.initiative")}</summary>
+      <summary>{kind === "member" ? t("flag.member") : kind === "method" ? t("method.flag") : t("flag.initiative")}</summary>
       <p className="hint">{t("flag.hint")}</p>
       <div className="field">
         <label htmlFor="flag-rule">{t("flag.rule")}</label>

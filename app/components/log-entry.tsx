@@ -18,6 +18,8 @@ export function subjectPath(entry: Pick<LogListEntry, "subjectType" | "subjectId
       return "/rules";
     case "organisation":
       return `/organisations/${encodeURIComponent(entry.subjectId)}`;
+    case "method":
+      return `/methods/${entry.subjectId}`;
     default:
       return null;
   }

@@ -355,6 +355,12 @@ export function exportMemberData(memberId: string) {
       .where(eq(proposalVersions.memberId, memberId))
       .all()
       .map((r) => ({ ...r, at: iso(r.at) })),
+    // Every version of a working method this member saved, as they wrote it.
+    methodVersions: d
+      .all<{ methodId: number; version: number; title: string; purpose: string; steps: string; variations: string; learned: string; tags: string; at: number }>(
+        sql`SELECT method_id AS methodId, version, title, purpose, steps, variations, learned, tags, at FROM method_versions WHERE member_id = ${memberId} ORDER BY at, id`,
+      )
+      .map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
     proposalsOpened: d
       .select({ id: proposals.id, title: proposals.title, body: proposals.body, openedAt: proposals.openedAt })
       .from(proposals)

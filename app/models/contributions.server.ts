@@ -15,6 +15,7 @@ import { memoText } from "~/lib/text-cache.server";
 import { appendLog } from "./log.server";
 import { publicName, shownName, visitor, type NameViewer, type ShownMember } from "./names.server";
 import { memberHasVoice } from "./voice.server";
+import { mayNameMethods, methodsOfInitiativeSessions, methodsOfOutcomes, nameMethodsInOutcome } from "./outcome-methods.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Reader = Pick<Db, "get" | "all">;
@@ -142,7 +143,7 @@ function throwIfRefused(refusal: ContributionRefusedError | null) {
   if (refusal) throw refusal;
 }
 
-export function postOutcome(initiativeId: number, memberId: string, input: { body: string; sessionId: number | null }, now = new Date(), options: Once = {}): number {
+export function postOutcome(initiativeId: number, memberId: string, input: { body: string; sessionId: number | null; methodIds?: number[] }, now = new Date(), options: Once = {}): number {
   // The limit is counted inside the write transaction, so parallel posts cannot pass it together.
   return db().transaction((tx) => {
     throwIfRefused(outcomeRefusal(initiativeId, memberId, input.sessionId, now.getTime()));
@@ -155,11 +156,15 @@ export function postOutcome(initiativeId: number, memberId: string, input: { bod
       if (repeated) return repeated.id;
     }
     throwIfRefused(contributionRefusal(memberId, now.getTime()));
-    return tx
+    // Working methods it names: only those the initiative's sessions used.
+    if (!mayNameMethods(tx, initiativeId, input.methodIds ?? [])) throw new ContributionRefusedError("method.outcome.notUsed", 400);
+    const id = tx
       .insert(outcomes)
       .values({ initiativeId, sessionId: input.sessionId, memberId, body: input.body, createdAt: now, updatedAt: now })
       .returning({ id: outcomes.id })
       .get().id;
+    nameMethodsInOutcome(tx, id, input.methodIds ?? []);
+    return id;
   }, { behavior: "immediate" });
 }
 
@@ -269,6 +274,8 @@ export type ContributionView = {
   bodyHtml: string;
   mine: boolean;
   canFlag: boolean;
+  /** The working methods an outcome names ("Werkvormen: …"); hidden ones only for members with a voice. */
+  methods?: { id: number; title: string }[];
 };
 
 type ListedRow = Omit<StoredRow, "proposal_id"> & { initiative_title: string; session_starts_at: number | null; display_name: string; organisation: string; profile_visibility: string; deleted_at: number | null };
@@ -313,11 +320,16 @@ function toView(kind: ContributionKind, row: ListedRow, viewer: Viewer): Contrib
 
 /** Outcomes of an initiative (of its sessions and of the whole), oldest first. */
 export function outcomesOfInitiative(initiativeId: number, viewer: Viewer) {
-  return listed("outcome", sql`c.initiative_id = ${initiativeId}`, sql`c.created_at, c.id`).map((r) => toView("outcome", r, viewer));
+  return withMethods(listed("outcome", sql`c.initiative_id = ${initiativeId}`, sql`c.created_at, c.id`).map((r) => toView("outcome", r, viewer)), viewer);
 }
 
 export function outcomesOfSession(sessionId: number, viewer: Viewer) {
-  return listed("outcome", sql`c.session_id = ${sessionId}`, sql`c.created_at, c.id`).map((r) => toView("outcome", r, viewer));
+  return withMethods(listed("outcome", sql`c.session_id = ${sessionId}`, sql`c.created_at, c.id`).map((r) => toView("outcome", r, viewer)), viewer);
+}
+
+function withMethods(views: ContributionView[], viewer: Viewer): ContributionView[] {
+  const named = methodsOfOutcomes(views.filter((v) => v.bodyHtml).map((v) => v.id), viewer.hasVoice);
+  return views.map((v) => ({ ...v, methods: named.get(v.id) ?? [] }));
 }
 
 /** For the member profile: what this member posted, newest first. */
@@ -413,17 +425,21 @@ export function initiativeContributions(initiativeId: number, viewer: Viewer, no
     loggedIn: !!memberId,
     mayPostOutcome: !!memberId && !outcomeRefusal(initiativeId, memberId, null, now),
     outcomeSessions: memberId ? sessionsOpenForOutcome(initiativeId, memberId, now) : [],
+    // The working methods its sessions used, to name in an outcome.
+    outcomeMethods: memberId ? methodsOfInitiativeSessions(db(), initiativeId) : [],
   };
 }
 
-export type InitiativeContributions = ReturnType<typeof initiativeContributions>;
+export type InitiativeContributions = Omit<ReturnType<typeof initiativeContributions>, "outcomeMethods"> & { outcomeMethods?: { id: number; title: string }[] };
 
 /** The session page's outcomes, and whether this viewer may post one now. */
-export function sessionContributions(session: { id: number; initiativeId: number }, viewer: Viewer, now = Date.now()) {
+export function sessionContributions(session: { id: number; initiativeId: number }, viewer: Viewer, now = Date.now()): SessionContributions {
+  const mayPostOutcome = !!viewer.memberId && !outcomeRefusal(session.initiativeId, viewer.memberId, session.id, now);
   return {
     outcomes: outcomesOfSession(session.id, viewer),
-    mayPostOutcome: !!viewer.memberId && !outcomeRefusal(session.initiativeId, viewer.memberId, session.id, now),
+    mayPostOutcome,
+    outcomeMethods: mayPostOutcome ? methodsOfInitiativeSessions(db(), session.initiativeId) : [],
   };
 }
 
-export type SessionContributions = ReturnType<typeof sessionContributions>;
+export type SessionContributions = { outcomes: ContributionView[]; mayPostOutcome: boolean; outcomeMethods?: { id: number; title: string }[] };

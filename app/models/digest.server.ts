@@ -8,6 +8,7 @@ import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { cutText, markdownToText } from "~/lib/mail-text.server";
 import { formatDateTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 import { proposalOnHiddenInitiative } from "./log.server";
+import { methodsChangedBetween } from "./methods.server";
 import { anyMember, nameVisibleSql, proposalNaming, shownName, visitor, type NameViewer } from "./names.server";
 
 const dayMs = 86_400_000;
@@ -81,6 +82,8 @@ export type Digest = {
   outcomes: { id: number; initiativeId: number; title: string; body: string; author: string | null; createdAt: number }[];
   decisions: { id: number; title: string; adopted: boolean; closedAt: number }[];
   nowUpdates: { memberId: string; name: string; text: string; createdAt: number }[];
+  /** New and improved working methods of the week. */
+  methods: { id: number; title: string; purpose: string; isNew: boolean }[];
 };
 
 /**
@@ -127,7 +130,7 @@ export function digestFor(week: IsoWeek, options: { now?: Date; forMembers?: boo
       ${nameVisibleSql("m.", !!options.forMembers)}
     ORDER BY n.created_at, n.id LIMIT 100`)
     .map((r) => ({ memberId: r.member_id, name: r.name, text: r.text, createdAt: r.created_at }));
-  return { week: weekLabel(week), start, end, upcomingFrom, initiatives, sessions, outcomes, decisions, nowUpdates };
+  return { week: weekLabel(week), start, end, upcomingFrom, initiatives, sessions, outcomes, decisions, nowUpdates, methods: methodsChangedBetween(start, end) };
 }
 
 /** The page of one week, with its neighbours, as `viewer` may read it; null for a week that has not started yet. */
@@ -152,7 +155,7 @@ function excerpt(markdown: string, maxChars = 280, maxLines = 8) {
 const indented = (text: string) => text.replace(/\n/g, "\n  ");
 
 export function isEmpty(digest: Digest) {
-  return !digest.initiatives.length && !digest.sessions.length && !digest.outcomes.length && !digest.decisions.length && !digest.nowUpdates.length;
+  return !digest.initiatives.length && !digest.sessions.length && !digest.outcomes.length && !digest.decisions.length && !digest.nowUpdates.length && !digest.methods.length;
 }
 
 /** The digest as a plain-text mail in one language (sent with an HTML part made from it: mail.server.ts). */
@@ -168,6 +171,7 @@ export function composeDigestMail(digest: Digest, t: Translate, locale: string) 
   section("digest.outcomes", digest.outcomes.map((o) => `- ${o.title} — ${o.author ?? t("member.former")}:${o.body.includes("\n") ? "\n  " : " "}${indented(o.body)}\n  ${siteUrl(`/initiatives/${o.initiativeId}`)}`));
   section("digest.decisions", digest.decisions.map((p) => `- ${p.title}: ${t(p.adopted ? "digest.adopted" : "digest.notAdopted")}\n  ${siteUrl(`/proposals/${p.id}`)}`));
   section("digest.now", digest.nowUpdates.map((n) => `- ${n.name}: ${indented(n.text)}`));
+  section("method.digest", digest.methods.map((m) => `- ${m.title} (${t(m.isNew ? "method.digest.new" : "method.digest.improved")}): ${indented(m.purpose)}\n  ${siteUrl(`/methods/${m.id}`)}`));
   if (isEmpty(digest)) parts.push(t("digest.empty"));
   parts.push(t("digest.mail.online", { url: siteUrl(`/digest/${digest.week}`) }));
   return { subject: t("digest.mail.subject", { week: digest.week }), body: parts.join("\n\n") };

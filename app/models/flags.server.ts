@@ -2,7 +2,7 @@
 // breaks a house rule; at the threshold it is hidden (or a member's posting held) inside the
 // same transaction as the flag that reached it.
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { flags, initiatives, members, type ProposalEffect } from "../../db/schema";
+import { flags, initiatives, members, methods } from "../../db/schema";
 import { governance } from "~/governance/config";
 import { reachesThreshold } from "~/governance/rules";
 import { db } from "~/lib/db.server";
@@ -25,7 +25,7 @@ export function flagInput(formData: FormData): { rule: string; reason: string; m
   return { rule, reason };
 }
 
-export type FlagTarget = { type: "initiative" | "member" | "outcome" | "comment" | "proposal-comment"; id: string };
+export type FlagTarget = { type: "initiative" | "member" | "outcome" | "comment" | "proposal-comment" | "method"; id: string };
 
 export class FlagRefusedError extends Error {
   constructor(public messageKey: "flag.noVoice" | "flag.notWitness" | "flag.notFound" | "flag.self" | "flag.unknownRule", public status = 403) {
@@ -66,7 +66,9 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
         ? contributionExists(tx, target.type, Number(target.id))
         : target.type === "initiative"
           ? tx.select({ id: initiatives.id }).from(initiatives).where(eq(initiatives.id, Number(target.id))).get()
-          : tx.select({ id: members.id }).from(members).where(eq(members.id, target.id)).get();
+          : target.type === "method"
+            ? tx.select({ id: methods.id }).from(methods).where(eq(methods.id, Number(target.id))).get()
+            : tx.select({ id: members.id }).from(members).where(eq(members.id, target.id)).get();
     if (!exists) throw new FlagRefusedError("flag.notFound", 404);
 
     // One standing flag per member per target: flagging again updates it.
@@ -95,8 +97,7 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
           title: `Terugzetten of verborgen laten: reactie bij voorstel ${hidden.page.id}`,
           body: `Deze reactie is voor de tweede keer verborgen na meldingen (regel: ${hiddenRule}). Stem **voor** om het terug te zetten, **tegen** om het verborgen te laten.\n\n[Bekijk het voorstel](/proposals/${hidden.page.id}#proposal-comment-${target.id})`,
           days: governance.proposalDefaultDays,
-          // ProposalEffect (db/schema.ts) names the older targets only; restoreContribution takes this one too.
-          effect: { type: "restore-content", targetType: target.type, targetId: target.id } as unknown as ProposalEffect,
+          effect: { type: "restore-content", targetType: target.type, targetId: target.id },
         },
         null,
         now,
@@ -119,6 +120,32 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
                 body: `${what} is voor de tweede keer verborgen na meldingen (regel: ${hiddenRule}). Stem **voor** om het terug te zetten, **tegen** om het verborgen te laten.\n\n[Bekijk het initiatief](/initiatives/${hidden.initiativeId}#${target.type}-${target.id})`,
                 days: governance.proposalDefaultDays,
                 effect: { type: "restore-content", targetType: target.type, targetId: target.id },
+              },
+              null,
+              now,
+            )
+          : null;
+      return { hidden: true, held: false, proposalId };
+    }
+    // Working methods: the same rule as initiatives, with their own words in the proposal.
+    if (target.type === "method") {
+      const method = tx.select().from(methods).where(eq(methods.id, Number(target.id))).get()!;
+      if (method.hiddenAt) return { hidden: true, held: false, proposalId: null };
+      const times = method.timesHidden + 1;
+      tx.update(methods).set({ hiddenAt: now, hiddenRule, timesHidden: times }).where(eq(methods.id, method.id)).run();
+      appendLog(tx, { action: "flag.threshold-reached", actorId: null, subjectType: "method", subjectId: method.id, detail: { flags: flaggersWithVoice, rule: hiddenRule }, at: now });
+      appendLog(tx, { action: "content.hidden", actorId: null, subjectType: "method", subjectId: method.id, detail: { rule: hiddenRule, times }, at: now });
+      const proposalId =
+        times >= 2
+          ? openProposal(
+              {
+                scope: "network",
+                initiativeId: null,
+                kind: "majority",
+                title: `Terugzetten of verborgen laten: werkvorm ${method.id}`,
+                body: `Deze werkvorm is voor de tweede keer verborgen na meldingen (regel: ${hiddenRule}). Stem **voor** om hem terug te zetten, **tegen** om hem verborgen te laten.\n\n[Bekijk de werkvorm](/methods/${method.id})`,
+                days: governance.proposalDefaultDays,
+                effect: { type: "restore-content", targetType: "method", targetId: String(method.id) },
               },
               null,
               now,
@@ -190,13 +217,14 @@ export function flagsOn(target: FlagTarget) {
  * author's edit clears its flags and brings it back. Returns true when it was restored. Call inside the
  * editing transaction.
  */
-export function restoreByAuthorEdit(tx: Parameters<Parameters<ReturnType<typeof db>["transaction"]>[0]>[0], initiativeId: number, editorId: string, now: Date) {
-  const initiative = tx.select().from(initiatives).where(eq(initiatives.id, initiativeId)).get();
+export function restoreByAuthorEdit(tx: Parameters<Parameters<ReturnType<typeof db>["transaction"]>[0]>[0], initiativeId: number, editorId: string, now: Date, targetType: "initiative" | "method" = "initiative") {
+  const table = targetType === "method" ? methods : initiatives;
+  const initiative = tx.select().from(table).where(eq(table.id, initiativeId)).get();
   if (!initiative?.hiddenAt || initiative.authorEditUsedAt || initiative.timesHidden >= 2) return false;
   // Only the author's own edit, not another host's (governance.md §4).
   if (initiative.createdBy !== editorId) return false;
-  tx.update(initiatives).set({ hiddenAt: null, hiddenRule: null, authorEditUsedAt: now }).where(eq(initiatives.id, initiativeId)).run();
-  tx.update(flags).set({ clearedAt: now }).where(and(eq(flags.targetType, "initiative"), eq(flags.targetId, String(initiativeId)), isNull(flags.clearedAt))).run();
-  appendLog(tx, { action: "content.restored", actorId: editorId, subjectType: "initiative", subjectId: initiativeId, detail: { by: "author-edit" }, at: now });
+  tx.update(table).set({ hiddenAt: null, hiddenRule: null, authorEditUsedAt: now }).where(eq(table.id, initiativeId)).run();
+  tx.update(flags).set({ clearedAt: now }).where(and(eq(flags.targetType, targetType), eq(flags.targetId, String(initiativeId)), isNull(flags.clearedAt))).run();
+  appendLog(tx, { action: "content.restored", actorId: editorId, subjectType: targetType, subjectId: initiativeId, detail: { by: "author-edit" }, at: now });
   return true;
 }

@@ -45,7 +45,7 @@ export type LogAction =
 export type LogInput = {
   action: LogAction;
   actorId: string | null;
-  subjectType: "initiative" | "session" | "member" | "proposal" | "rules" | "network" | "organisation";
+  subjectType: "initiative" | "session" | "member" | "proposal" | "rules" | "network" | "organisation" | "method";
   subjectId: string | number;
   detail?: Record<string, unknown>;
   at?: Date;
@@ -124,6 +124,7 @@ export function listLog(filter: { group?: LogGroup; subjectType?: string; subjec
           WHEN 'proposal' THEN (SELECT title FROM proposals WHERE id = l.subject_id)
           WHEN 'member' THEN (SELECT CASE WHEN deleted_at IS NULL THEN display_name ELSE '—' END FROM members WHERE id = l.subject_id)
           WHEN 'organisation' THEN (SELECT name FROM organisations WHERE slug = l.subject_id)
+          WHEN 'method' THEN (SELECT title FROM methods WHERE id = l.subject_id)
         END AS subject_title,
         CASE l.subject_type WHEN 'member' THEN (SELECT organisation FROM members WHERE id = l.subject_id) END AS subject_organisation,
         CASE l.subject_type WHEN 'member' THEN (SELECT profile_visibility FROM members WHERE id = l.subject_id) END AS subject_visibility,
@@ -131,6 +132,7 @@ export function listLog(filter: { group?: LogGroup; subjectType?: string; subjec
           WHEN 'initiative' THEN (SELECT hidden_at IS NOT NULL FROM initiatives WHERE id = l.subject_id)
           WHEN 'session' THEN (SELECT i.hidden_at IS NOT NULL FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = l.subject_id)
           WHEN 'proposal' THEN (SELECT ${proposalOnHiddenInitiative("p")} FROM proposals p WHERE p.id = l.subject_id)
+          WHEN 'method' THEN (SELECT hidden_at IS NOT NULL FROM methods WHERE id = l.subject_id)
         END AS subject_hidden
       FROM log_entries l LEFT JOIN members m ON m.id = l.actor_id
       WHERE ${sql.join(where, sql` AND `)}

@@ -6,6 +6,7 @@ import { db } from "~/lib/db.server";
 import { optionalText, requiredText, resubmitWindowMs, type Once } from "~/lib/forms";
 import type { ImageRef } from "~/lib/images";
 import { toFtsQuery } from "~/lib/search";
+import { methodUsersSql } from "./methods.server";
 import { imageRef, recordImage, releaseImages } from "./images.server";
 import { normaliseTags } from "./initiatives.server";
 import { nameVisibleSql, profileVisibilities, type ProfileVisibility } from "./names.server";
@@ -166,8 +167,10 @@ const toEntry = (r: Row): DirectoryEntry => ({
  * The directory: search by name, organisation, expertise, work, "now" and bio; filter by
  * organisation and tag. Visitors see only public profiles; former members are not listed.
  */
-export function searchMembers(filter: { q?: string; organisation?: string; tag?: string; includeMembersOnly: boolean; limit?: number }) {
+export function searchMembers(filter: { q?: string; organisation?: string; tag?: string; method?: number; includeMembersOnly: boolean; limit?: number }) {
   const where = [sql`m.deleted_at IS NULL ${nameVisibleSql("m.", filter.includeMembersOnly)}`];
+  // People who used a working method (attended or hosted a session that used it); none when it is hidden.
+  if (filter.method) where.push(sql`m.id IN ${methodUsersSql(filter.method)}`);
   if (filter.organisation) where.push(sql`m.organisation = ${filter.organisation}`);
   if (filter.tag) where.push(sql`m.id IN (SELECT member_id FROM member_tags WHERE tag = ${filter.tag})`);
   if (filter.q) {

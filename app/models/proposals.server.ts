@@ -7,6 +7,7 @@ import {
   houseRules,
   initiatives,
   members,
+  methods,
   proposalElectorate,
   proposalPositionsTable,
   proposalStatements,
@@ -204,8 +205,16 @@ function applyEffect(tx: Tx, proposal: ProposalRow, adopted: boolean, now: Date)
     if (!adopted) return;
     tx.insert(houseRules).values({ text: effect.text, proposalId: proposal.id, adoptedAt: now }).run();
     log("rules.changed", "rules", proposal.id);
-  } else if (effect.type === "restore-content" && effect.targetType !== "initiative") {
-    // Outcomes and comments (contributions.server.ts logs them on their initiative).
+  } else if (effect.type === "restore-content" && effect.targetType === "method") {
+    if (adopted) {
+      tx.update(methods).set({ hiddenAt: null, hiddenRule: null }).where(eq(methods.id, Number(effect.targetId))).run();
+      tx.update(flags).set({ clearedAt: now }).where(and(eq(flags.targetType, "method"), eq(flags.targetId, effect.targetId), isNull(flags.clearedAt))).run();
+      appendLog(tx, { action: "content.restored", actorId: null, subjectType: "method", subjectId: effect.targetId, detail: { proposalId: proposal.id, by: "proposal" }, at: now });
+    } else {
+      appendLog(tx, { action: "content.kept-hidden", actorId: null, subjectType: "method", subjectId: effect.targetId, detail: { proposalId: proposal.id }, at: now });
+    }
+  } else if (effect.type === "restore-content" && (effect.targetType === "outcome" || effect.targetType === "comment" || effect.targetType === "proposal-comment")) {
+    // Outcomes and comments, also on proposals (contributions.server.ts logs them where they stand).
     if (adopted) restoreContribution(tx, effect.targetType, Number(effect.targetId), { by: "proposal", proposalId: proposal.id }, now);
     else logKeptHidden(tx, effect.targetType, Number(effect.targetId), proposal.id, now);
   } else if (effect.type === "restore-content") {

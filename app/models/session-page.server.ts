@@ -11,6 +11,7 @@ import { ruleHeadings } from "~/lib/diff";
 import { sessionContributions, type SessionContributions } from "./contributions.server";
 import { currentRules } from "./proposals.server";
 import { voiceSnapshot } from "./voice.server";
+import { sessionMethodsView } from "./methods.server";
 
 /** Who is asking: the logged-in member, if any. */
 export type PageViewer = Awaited<ReturnType<typeof getMember>>;
@@ -39,6 +40,8 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
   return {
     contributions,
     contributionRules,
+    // "We used: …" (working methods); none while the initiative is hidden from this viewer.
+    methods: unreadable ? { used: [], choices: null } : sessionMethodsView(session, member?.id ?? null, viewerHasVoice),
     // Hidden initiatives get no card for shared links.
     hidden,
     shareDescription: hidden ? "" : session.initiativeSummary,

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { DigestMethods } from "~/components/digest-methods";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { formatDate, formatDateTime } from "~/lib/time";
@@ -25,7 +26,7 @@ export default function DigestWeek() {
   const locale = useLocale();
   const zone = useTimeZone();
   const { digest, previous, next, isCurrent } = useLoaderData<typeof loader>();
-  const empty = !digest.initiatives.length && !digest.sessions.length && !digest.outcomes.length && !digest.decisions.length && !digest.nowUpdates.length;
+  const empty = !digest.initiatives.length && !digest.sessions.length && !digest.outcomes.length && !digest.decisions.length && !digest.nowUpdates.length && !digest.methods.length;
   return (
     <section className="narrow digest">
       <h1>{t(isCurrent ? "digest.thisWeek" : "digest.weekTitle", { week: digest.week })}</h1>
@@ -105,6 +106,7 @@ export default function DigestWeek() {
           </ul>
         </>
       ) : null}
+      <DigestMethods methods={digest.methods} />
       <p className="hint">
         {t("digest.subscribe")} <Link to="/settings#mail">{t("digest.subscribe.link")}</Link>
       </p>

@@ -5,6 +5,7 @@ import { originOf } from "~/lib/calendar.server";
 import { translator } from "~/lib/i18n";
 import { atomEntries } from "~/models/contributions.server";
 import { visitor } from "~/models/names.server";
+import { methodAtomEntries } from "~/models/methods.server";
 
 
 // The network's Atom feed: newest initiatives and outcomes, never hidden ones (in Dutch, the
@@ -14,13 +15,14 @@ export function loader({ request }: LoaderFunctionArgs) {
   const origin = originOf(request);
   const t = translator("nl");
   const entries = atomEntries(50, visitor);
+  const methodEntries = methodAtomEntries(50, visitor);
   const feed = new Feed({
     id: `${origin}/`,
     title: t("atom.title"),
     description: t("atom.subtitle"),
     link: `${origin}/`,
     language: "nl",
-    updated: entries[0] ? new Date(entries[0].at) : new Date(0),
+    updated: new Date(Math.max(entries[0]?.at ?? 0, methodEntries[0]?.at ?? 0)),
     copyright: "",
     feedLinks: { atom: `${origin}/feed.xml` },
     author: { name: "Meedoen" },
@@ -30,6 +32,18 @@ export function loader({ request }: LoaderFunctionArgs) {
     feed.addItem({
       id: entry.kind === "initiative" ? link : `${origin}/outcomes/${entry.id}`,
       title: asHtml(entry.kind === "initiative" ? entry.title : t("atom.outcome", { title: entry.title })),
+      link,
+      date: new Date(entry.at),
+      content: absoluteLinks(entry.html, origin),
+      author: [{ name: entry.author ?? t("member.former") }],
+    });
+  }
+  // Working methods: a new one, and each new version, with its version number.
+  for (const entry of methodEntries) {
+    const link = `${origin}/methods/${entry.methodId}`;
+    feed.addItem({
+      id: `${link}/history#v${entry.version}`,
+      title: asHtml(entry.version === 1 ? t("method.atom.new", { title: entry.title }) : t("method.atom.version", { n: entry.version, title: entry.title })),
       link,
       date: new Date(entry.at),
       content: absoluteLinks(entry.html, origin),

@@ -10,6 +10,7 @@ import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { ContributionRefusedError, outcomeInput, outcomeRefusal, postOutcome, sessionsOpenForOutcome } from "~/models/contributions.server";
 import { getInitiative } from "~/models/initiatives.server";
+import { outcomeMethodChoices, outcomeMethodIds } from "~/models/methods.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "outcome.new.title");
 
@@ -25,6 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     initiative: { id: initiative.id, title: initiative.title },
     sessions,
     preselected: sessions.some((s) => s.id === requested) ? String(requested) : "",
+    methods: outcomeMethodChoices(initiative.id),
     refused: !!outcomeRefusal(initiative.id, member.id, null, now) && !sessions.length,
   };
 }
@@ -36,9 +38,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const form = parseForm(outcomeInput, formData);
   if (!form.ok) return data({ errors: form.errors, values: form.values, params: undefined as Params | undefined }, { status: 400 });
+  const methodIds = outcomeMethodIds(formData.getAll("methodId"));
+  if (!methodIds) return data({ errors: { form: "method.outcome.notUsed" } as FieldErrors, values: formValues(formData), params: undefined as Params | undefined }, { status: 400 });
   let outcomeId: number;
   try {
-    outcomeId = postOutcome(id, member.id, form.data, new Date(), { once: true });
+    outcomeId = postOutcome(id, member.id, { ...form.data, methodIds }, new Date(), { once: true });
   } catch (error) {
     if (error instanceof ContributionRefusedError) {
       return data({ errors: { form: error.messageKey } as FieldErrors, values: formValues(formData), params: error.params }, { status: error.status });
@@ -50,7 +54,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function NewOutcome() {
   const t = useT();
-  const { initiative, sessions, preselected, refused } = useLoaderData<typeof loader>();
+  const { initiative, sessions, preselected, refused, methods } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section className="narrow">
@@ -65,6 +69,7 @@ export default function NewOutcome() {
         <OutcomeForm
           action={`/initiatives/${initiative.id}/outcomes`}
           sessions={sessions}
+          methods={methods}
           errors={result?.errors}
           errorParams={result?.params}
           values={result?.values ?? { sessionId: preselected }}

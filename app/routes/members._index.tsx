@@ -5,6 +5,7 @@ import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { organisations, searchMembers } from "~/models/profiles.server";
 import { voiceSnapshot } from "~/models/voice.server";
+import { publicMethodTitle } from "~/models/methods.server";
 import { Avatar } from "~/components/picture";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "members.title", undefined, { key: "meta.description.members" });
@@ -18,9 +19,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Members-only profiles are listed for members, never for visitors.
   const includeMembersOnly = !!viewer;
   const snapshot = voiceSnapshot();
-  const people = searchMembers({ q: q || undefined, organisation: organisation || undefined, tag: tag || undefined, includeMembersOnly });
+  const methodParam = params.get("method") ?? "";
+  const method = /^[1-9]\d{0,15}$/.test(methodParam) ? { id: Number(methodParam), title: publicMethodTitle(Number(methodParam)) } : null;
+  const people = searchMembers({ q: q || undefined, organisation: organisation || undefined, tag: tag || undefined, method: method?.id, includeMembersOnly });
   return {
-    filter: { q, organisation, tag },
+    filter: { q, organisation, tag, method },
     organisations: organisations(includeMembersOnly),
     bootstrapping: snapshot.bootstrapping,
     voiceCount: snapshot.voices.size,
@@ -52,6 +55,7 @@ export default function Members() {
           </select>
         </div>
         {filter.tag ? <input type="hidden" name="tag" value={filter.tag} /> : null}
+        {filter.method ? <input type="hidden" name="method" value={filter.method.id} /> : null}
         <button type="submit" className="button">
           {t("feed.search.submit")}
         </button>
@@ -59,6 +63,11 @@ export default function Members() {
       {filter.tag ? (
         <p className="active-filter">
           {t("members.tagFilter", { tag: filter.tag })} <Link to="/members">{t("feed.clearTag")}</Link>
+        </p>
+      ) : null}
+      {filter.method ? (
+        <p className="active-filter">
+          {filter.method.title ? t("method.directory.filter", { title: filter.method.title }) : t("method.directory.unknown")} <Link to="/members">{t("feed.clearTag")}</Link>
         </p>
       ) : null}
       <p className="muted">{t("members.intro", { n: people.length, voices: voiceCount })}</p>

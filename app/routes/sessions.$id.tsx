@@ -12,6 +12,7 @@ import { sessionPage } from "~/models/session-page.server";
 import { SessionOutcomesSection } from "~/components/contributions";
 import { VenueFacts } from "~/components/venue-facts";
 import { AddToCalendar } from "~/components/add-to-calendar";
+import { SessionMethods } from "~/components/session-methods";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -183,6 +184,7 @@ export default function SessionPage() {
           </>
         )}
       </section>
+      <SessionMethods sessionId={session.id} methods={useLoaderData<typeof loader>().methods} />
       <SessionOutcomesSection sessionId={session.id} initiativeId={session.initiativeId} contributions={contributions} rules={contributionRules} />
     </article>
   );

@@ -8,6 +8,7 @@ import { enImages } from "./en-images";
 import { enAgenda } from "./en-agenda";
 import { enLearning } from "./en-learning";
 import { enProposals } from "./en-proposals";
+import { enMethods } from "./en-methods";
 
 export const en: Record<keyof typeof nl, string> = {
   ...enAccount,
@@ -17,6 +18,7 @@ export const en: Record<keyof typeof nl, string> = {
   ...enAgenda,
   ...enLearning,
   ...enProposals,
+  ...enMethods,
   "nav.skip": "Skip to content",
   "nav.label": "Main menu",
   "nav.initiatives": "Initiatives",

@@ -6,6 +6,7 @@ import { nlImages } from "./nl-images";
 import { nlAgenda } from "./nl-agenda";
 import { nlLearning } from "./nl-learning";
 import { nlProposals } from "./nl-proposals";
+import { nlMethods } from "./nl-methods";
 
 export const nl = {
   ...nlAccount,
@@ -15,6 +16,7 @@ export const nl = {
   ...nlAgenda,
   ...nlLearning,
   ...nlProposals,
+  ...nlMethods,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",

@@ -1,0 +1,37 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { useActionData, useParams } from "@remix-run/react";
+import { Refusal } from "~/components/refusal";
+import { toPageUnlessPosted } from "~/lib/action-only.server";
+import { requireMember } from "~/lib/auth.server";
+import { readFormData } from "~/lib/forms";
+import type { MessageKey } from "~/lib/i18n";
+import { useT } from "~/lib/i18n/react";
+import { idParam } from "~/lib/params.server";
+import { flag, flagInput, FlagRefusedError } from "~/models/flags.server";
+
+// A witness reports that a working method breaks a house rule.
+export async function action({ request, params }: ActionFunctionArgs) {
+  const member = await requireMember(request);
+  const id = idParam(params.id);
+  const input = flagInput(await readFormData(request));
+  if (input.message) return data({ message: input.message as MessageKey }, { status: 400 });
+  try {
+    flag({ type: "method", id: String(id) }, member.id, input.rule, input.reason);
+  } catch (error) {
+    if (error instanceof FlagRefusedError) return data({ message: error.messageKey as MessageKey }, { status: error.status });
+    throw error;
+  }
+  return redirect(`/methods/${id}`, 303);
+}
+
+export function loader({ params, context }: LoaderFunctionArgs) {
+  return toPageUnlessPosted(context, `/methods/${idParam(params.id)}`);
+}
+
+export default function FlagRefused() {
+  const t = useT();
+  const result = useActionData<typeof action>();
+  const { id } = useParams();
+  return <Refusal message={result?.message ?? "error.badRequest"} back={`/methods/${id}`} backLabel={t("method.backToMethod")} />;
+}
