@@ -16,6 +16,7 @@ import { nameViewer } from "~/models/names.server";
 import { initiativePage } from "~/models/initiative-page.server";
 import { InitiativeContributionsSection } from "~/components/contributions";
 import { InitiativeHosts } from "~/components/initiative-hosts";
+import { EditWaitingNotice } from "~/components/host-moderation";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -40,13 +41,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
-  const { contributions, contributionRules, worksWith } = useLoaderData<typeof loader>();
+  const { contributions, contributionRules, worksWith, editWaiting } = useLoaderData<typeof loader>();
   const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, enrolledEverywhere, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople, requestPending, hostRequests, lazyDays, isListedHost } = useLoaderData<typeof loader>();
   if (hidden && !showBody) {
     return (
       <article className="narrow">
         <h1>{t("flag.hidden.title")}</h1>
         <p className="form-error">{t("flag.hidden.notice", { rule: hidden.rule })}</p>
+        {editWaiting ? <EditWaitingNotice type="initiative" id={initiative.id} waiting={editWaiting} /> : null}
         {hidden.canRead ? (
           <p>
             <Link to={`/initiatives/${initiative.id}?show=1`}>{t("flag.hidden.showAnyway")}</Link>
@@ -65,9 +67,10 @@ export default function InitiativePage() {
     <article className="initiative">
       {hidden ? (
         <p className="form-error initiative-header">
-          {t("flag.hidden.notice", { rule: hidden.rule })} {isHost && hidden.times < 2 ? t("flag.hidden.authorEdit") : null}
+          {t("flag.hidden.notice", { rule: hidden.rule })} {isHost && hidden.times < 2 && !editWaiting ? t("flag.hidden.authorEdit") : null}
         </p>
       ) : null}
+      {hidden && editWaiting ? <EditWaitingNotice type="initiative" id={initiative.id} waiting={editWaiting} /> : null}
       <header className="initiative-header">
         {initiative.cover ? <Picture image={initiative.cover} alt={initiative.cover.alt} sizes="(min-width: 64rem) 62rem, calc(100vw - 2rem)" className="initiative-cover" eager /> : null}
         <p className="card-meta">

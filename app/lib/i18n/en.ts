@@ -5,12 +5,14 @@ import { enAccount } from "./en-account";
 import { enContributions } from "./en-contributions";
 import { enNetwork } from "./en-network";
 import { enImages } from "./en-images";
+import { enHosts } from "./en-hosts";
 
 export const en: Record<keyof typeof nl, string> = {
   ...enAccount,
   ...enContributions,
   ...enNetwork,
   ...enImages,
+  ...enHosts,
   "nav.skip": "Skip to content",
   "nav.label": "Main menu",
   "nav.initiatives": "Initiatives",
@@ -294,7 +296,7 @@ export const en: Record<keyof typeof nl, string> = {
   "flag.postingHeld": "This member cannot post for now after reports (house rule: {rule}). The network decides with a proposal.",
   "flag.hidden.title": "Hidden",
   "flag.hidden.notice": "This initiative is hidden after reports from members (house rule: {rule}).",
-  "flag.hidden.authorEdit": "Change it once and it comes back.",
+  "flag.hidden.authorEdit": "Edit it once: it returns when members with a voice accept your edit, or after 3 days without a new report.",
   "flag.hidden.showAnyway": "Read it anyway",
   "flag.hidden.onlyVoices": "Only its author and members with a voice can still read it.",
   "flag.heldPosting": "You cannot post right now: after reports, the network decides with a proposal.",

@@ -3,12 +3,14 @@ import { nlAccount } from "./nl-account";
 import { nlContributions } from "./nl-contributions";
 import { nlNetwork } from "./nl-network";
 import { nlImages } from "./nl-images";
+import { nlHosts } from "./nl-hosts";
 
 export const nl = {
   ...nlAccount,
   ...nlContributions,
   ...nlNetwork,
   ...nlImages,
+  ...nlHosts,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",
@@ -292,7 +294,7 @@ export const nl = {
   "flag.postingHeld": "Deze deelnemer kan tijdelijk niets plaatsen na meldingen (spelregel: {rule}). Het netwerk beslist met een voorstel.",
   "flag.hidden.title": "Verborgen",
   "flag.hidden.notice": "Dit initiatief is verborgen na meldingen van deelnemers (spelregel: {rule}).",
-  "flag.hidden.authorEdit": "Pas het één keer aan, dan komt het terug.",
+  "flag.hidden.authorEdit": "Pas het één keer aan: het komt terug als deelnemers met een stem je aanpassing accepteren, of na 3 dagen zonder nieuwe melding.",
   "flag.hidden.showAnyway": "Toch lezen",
   "flag.hidden.onlyVoices": "Alleen de schrijver en deelnemers met een stem kunnen het nog lezen.",
   "flag.heldPosting": "Je kunt op dit moment niets plaatsen: na meldingen beslist het netwerk met een voorstel.",
