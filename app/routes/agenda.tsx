@@ -6,6 +6,9 @@ import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { formatTimeRange } from "~/lib/time";
 import { upcomingSessions } from "~/models/sessions.server";
+import { getMember } from "~/lib/auth.server";
+import { hostedSessionIds } from "~/models/host-tools.server";
+import { HostSessionTools } from "~/components/host-tools";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "agenda.title", undefined, { key: "meta.description.agenda" });
 
@@ -13,7 +16,8 @@ const kinds = ["course", "activity", "request"] as const;
 // ?mode=online or ?mode=onsite; a session both on site and online is in both.
 const modes = ["onsite", "online"] as const;
 
-export function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
+  const member = await getMember(request);
   const params = new URL(request.url).searchParams;
   const q = (params.get("q") ?? "").slice(0, 200).trim();
   const kind = kinds.find((k) => k === params.get("kind"));
@@ -23,14 +27,16 @@ export function loader({ request }: LoaderFunctionArgs) {
   const cursor = /^(\d{1,15})-(\d{1,15})$/.exec(params.get("after") ?? "");
   const after = cursor ? { startsAt: Number(cursor[1]), id: Number(cursor[2]) } : undefined;
   const page = upcomingSessions({ q: q || undefined, kind, tag, mode, after });
-  return { ...page, filter: { q, kind: kind ?? "", mode: mode ?? "", tag: tag ?? "" }, isFirstPage: !after };
+  // A host sees their tools on their own sessions (visitors' pages stay the same for everyone).
+  const hosting = member ? hostedSessionIds(member.id, page.items.map((s) => s.id)) : [];
+  return { ...page, hosting, filter: { q, kind: kind ?? "", mode: mode ?? "", tag: tag ?? "" }, isFirstPage: !after };
 }
 
 export default function Agenda() {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
-  const { items, next, filter, isFirstPage } = useLoaderData<typeof loader>();
+  const { items, next, filter, isFirstPage, hosting } = useLoaderData<typeof loader>();
   const params = new URLSearchParams(Object.entries(filter).filter(([, v]) => v));
   const nextParams = new URLSearchParams(params);
   if (next) nextParams.set("after", `${next.startsAt}-${next.id}`);
@@ -87,6 +93,7 @@ export default function Agenda() {
                 {" · "}
                 <PlacesText registered={s.registered} capacity={s.capacity} />
               </p>
+              {hosting.includes(s.id) ? <HostSessionTools sessionId={s.id} cancelled={false} label={s.title} /> : null}
             </li>
           ))}
         </ol>

@@ -103,7 +103,9 @@ export default function InitiativePage() {
               </p>
               {initiative.target ? <progress max={initiative.target} value={Math.min(interest.count, initiative.target)} aria-label={t("interest.progress", { n: interest.count, target: initiative.target })} /> : null}
               {interest.mine ? <p className="session-state ok">{t("interest.youAreIn")}</p> : null}
-              {loggedIn ? (
+              {isHost ? (
+                <p className="hint">{t("hosts.interest.hostCount")}</p>
+              ) : loggedIn ? (
                 <Form method="post" action={`/initiatives/${initiative.id}/interest`}>
                   <input type="hidden" name="interested" value={interest.mine ? "0" : "1"} />
                   <button type="submit" className={interest.mine ? "button secondary" : "button"}>
@@ -117,7 +119,7 @@ export default function InitiativePage() {
               )}
             </div>
           ) : null}
-          {initiative.kind === "course" && upcomingCount > 1 && loggedIn && !enrolledEverywhere ? (
+          {initiative.kind === "course" && upcomingCount > 1 && loggedIn && !isHost && !enrolledEverywhere ? (
             <Form method="post" action={`/initiatives/${initiative.id}/enrol`} className="enrol">
               <p className="hint">{t("enrol.hint", { n: upcomingCount })}</p>
               <button type="submit" className="button">
@@ -125,7 +127,7 @@ export default function InitiativePage() {
               </button>
             </Form>
           ) : null}
-          <SessionList sessions={sessions} loggedIn={loggedIn} redirectTo={here} now={now} />
+          <SessionList sessions={sessions} loggedIn={loggedIn} redirectTo={here} now={now} hostTools={isHost} />
           <p className="row-links">
             {isHost ? (
               <Link className="button secondary" to={`/initiatives/${initiative.id}/sessions`}>

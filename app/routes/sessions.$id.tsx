@@ -11,6 +11,7 @@ import { nameViewer } from "~/models/names.server";
 import { sessionPage } from "~/models/session-page.server";
 import { SessionOutcomesSection } from "~/components/contributions";
 import { VenueFacts } from "~/components/venue-facts";
+import { HostSessionTools } from "~/components/host-tools";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -82,7 +83,7 @@ export default function SessionPage() {
           <PlacesText registered={summary.registered} capacity={session.capacity} waitlisted={summary.waitlisted} />
         </dd>
       </dl>
-      <RegistrationControls session={summary} loggedIn={loggedIn} redirectTo={here} now={now} />
+      {isHost ? <HostSessionTools sessionId={session.id} cancelled={session.cancelled} /> : <RegistrationControls session={summary} loggedIn={loggedIn} redirectTo={here} now={now} />}
       <p>
         <a href={`/sessions/${session.id}.ics`}>{t("session.calendar")}</a>
       </p>
@@ -127,11 +128,6 @@ export default function SessionPage() {
             <p className="hint">{t("session.checkinCode.later")}</p>
           ) : null}
           {session.mode !== "onsite" && !session.cancelled ? <p className="hint">{t("session.online.checkinHint")}</p> : null}
-          <p className="row-links">
-            <Link to={`/sessions/${session.id}/edit`}>{t("session.edit")}</Link>
-            <Link to={`/sessions/${session.id}/message`}>{t("session.message")}</Link>
-            <a href={`/sessions/${session.id}/participants.csv`}>{t("session.csv")}</a>
-          </p>
         </section>
       ) : null}
 
