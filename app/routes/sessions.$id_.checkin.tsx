@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { CheckinPrefilled } from "~/components/checkin";
@@ -12,6 +12,9 @@ import { idParam } from "~/lib/params.server";
 import { refusalOf } from "~/lib/registration-errors.server";
 import { checkinPrefill } from "~/models/host-tools.server";
 import { checkIn } from "~/models/registrations.server";
+
+// The code is for the room: not kept by caches.
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 export const meta: MetaFunction = ({ matches }) => [...titleMeta(matches, "session.checkin"), { name: "robots", content: "noindex" }];
 
@@ -39,7 +42,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const member = await requireMember(request);
   const page = checkinPrefill(id, member.id, code);
   if (!page) throw data(null, { status: 404 });
-  return data(page, { headers: { "Cache-Control": "no-store" } });
+  return page;
 }
 
 export default function Checkin() {
