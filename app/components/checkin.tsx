@@ -11,6 +11,17 @@ function When({ session }: { session: SessionHeader }) {
   return <p className="lead">{formatTimeRange(session.startsAt, session.endsAt, locale, timeZone)}</p>;
 }
 
+/** A check-in code shown large, read out letter by letter by screen readers. */
+export function SpokenCode({ code, className }: { code: string; className: string }) {
+  return (
+    <p className={className}>
+      <span role="img" aria-label={code.split("").join(" ")}>
+        {code}
+      </span>
+    </p>
+  );
+}
+
 export function CheckinScreenView({ session, code, url, qrSvg }: { session: SessionHeader; code: string | null; url: string | null; qrSvg: string | null }) {
   const t = useT();
   return (
@@ -23,9 +34,7 @@ export function CheckinScreenView({ session, code, url, qrSvg }: { session: Sess
       {code && url && qrSvg ? (
         <>
           <p>{t("hosts.checkin.instruction")}</p>
-          <p className="code-large" aria-label={code.split("").join(" ")}>
-            {code}
-          </p>
+          <SpokenCode code={code} className="code-large" />
           <div className="qr" role="img" aria-label={t("hosts.checkin.qrAlt", { url })} dangerouslySetInnerHTML={{ __html: qrSvg }} />
         </>
       ) : (

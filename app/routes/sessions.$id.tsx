@@ -12,6 +12,7 @@ import { sessionPage } from "~/models/session-page.server";
 import { SessionOutcomesSection } from "~/components/contributions";
 import { VenueFacts } from "~/components/venue-facts";
 import { HostSessionTools } from "~/components/host-tools";
+import { SpokenCode } from "~/components/checkin";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -119,9 +120,7 @@ export default function SessionPage() {
           {checkinCode ? (
             <div className="checkin-code">
               <p>{t("session.checkinCode")}</p>
-              <p className="code" aria-label={checkinCode.split("").join(" ")}>
-                {checkinCode}
-              </p>
+              <SpokenCode code={checkinCode} className="code" />
               <p className="hint">{t("session.checkinCode.hint")}</p>
             </div>
           ) : !session.cancelled ? (
