@@ -61,5 +61,8 @@ export const enHosts: Record<keyof typeof nlHosts, string> = {
   "log.content.edited-while-hidden": "Hidden content edited by its author",
   "log.content.edit-accepted": "Edit accepted",
   "log.content.restore-requested": "Network asked to restore",
+  "hosts.how.edit": "After that one edit it stays hidden, marked \"edited, waiting for acceptance\". People with a voice see the new text and an \"Accept\" button. It returns when someone with a voice who reported it accepts the edit, or {voices} people with a voice do, or after {days} days without a new report. A new report starts those days again.",
+  "hosts.how.hide": "Hosts keep their own initiative civil from the first day, even without a voice: they can hide a comment on their initiative, naming the house rule it breaks. That goes into the log. The person who wrote the comment sees why and can ask the network to restore it: a proposal opens that everyone with a voice decides. It reaches no further: only comments on your own initiative, and not while your posting is held.",
+  "hosts.how.tools": "On their own sessions hosts see no sign-up button but their own tools: edit, the check-in screen (the code large and as a QR code that opens the check-in page with the code filled in), attendance, a message to the participants and the participant list. The sessions of their initiatives are in their personal calendar too.",
   "hosts.log.rule": "house rule: {rule}",
 };

@@ -59,5 +59,8 @@ export const nlHosts = {
   "log.content.edited-while-hidden": "Verborgen inhoud aangepast door de schrijver",
   "log.content.edit-accepted": "Aanpassing geaccepteerd",
   "log.content.restore-requested": "Netwerk gevraagd om terug te zetten",
+  "hosts.how.edit": "Na die ene aanpassing blijft het verborgen, met de melding \"aangepast, wacht op acceptatie\". Mensen met een stem zien de nieuwe tekst en een knop \"Accepteren\". Het komt terug als iemand met een stem die het meldde de aanpassing accepteert, of {voices} mensen met een stem, of na {days} dagen zonder nieuwe melding. Een nieuwe melding laat die dagen opnieuw beginnen.",
+  "hosts.how.hide": "Kartrekkers houden hun eigen initiatief vanaf de eerste dag netjes, ook zonder stem: ze kunnen een reactie bij hun initiatief verbergen, met de spelregel die hij breekt. Dat staat in het logboek. Wie de reactie schreef, ziet waarom en kan het netwerk vragen om hem terug te zetten: dan komt er een voorstel waarover iedereen met een stem beslist. Verder reikt dit niet: alleen reacties bij je eigen initiatief, en niet als je plaatsen is tegengehouden.",
+  "hosts.how.tools": "Op hun eigen bijeenkomsten zien kartrekkers geen aanmeldknop maar hun eigen knoppen: bewerken, het incheckscherm (de code groot en als QR-code die de incheckpagina opent met de code al ingevuld), aanwezigheid, een bericht aan de deelnemers en de deelnemerslijst. De bijeenkomsten van hun initiatieven staan ook in hun persoonlijke agenda.",
   "hosts.log.rule": "spelregel: {rule}",
 };
