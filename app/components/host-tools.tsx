@@ -11,7 +11,7 @@ export function HostToolLinks({ sessionId, cancelled, label }: { sessionId: numb
     <ul className="row-links host-tools" aria-label={t("hosts.tools.label")}>
       <li>
         <Link to={`/sessions/${sessionId}/edit`}>
-          {t("hosts.tools.edit")}
+          {t("session.edit")}
           {hidden}
         </Link>
       </li>
@@ -31,13 +31,13 @@ export function HostToolLinks({ sessionId, cancelled, label }: { sessionId: numb
       </li>
       <li>
         <Link to={`/sessions/${sessionId}/message`}>
-          {t("hosts.tools.message")}
+          {t("session.message")}
           {hidden}
         </Link>
       </li>
       <li>
         <a href={`/sessions/${sessionId}/participants.csv`}>
-          {t("hosts.tools.participants")}
+          {t("session.csv")}
           {hidden}
         </a>
       </li>

@@ -91,7 +91,8 @@ export function register(sessionId: number, memberId: string, now = new Date()):
 }
 
 /** Signs a member up for every upcoming session of a course at once. */
-export function enrol(initiativeId: number, memberId: string, now = new Date()) {
+/** `origin`: the site's address as the member reached it, for the links in the calendar file. */
+export function enrol(initiativeId: number, memberId: string, now = new Date(), origin = new URL(siteUrl()).origin) {
   return db().transaction((tx) => {
     const upcoming = tx
       .select({ id: sessions.id })
@@ -100,7 +101,7 @@ export function enrol(initiativeId: number, memberId: string, now = new Date()) 
       .orderBy(asc(sessions.startsAt))
       .all();
     const outcomes = upcoming.map(({ id }) => ({ sessionId: id, ...registerInTx(tx, id, memberId, now, { mail: false }) }));
-    if (outcomes.some((o) => !o.already)) queueEnrolmentMail(tx, initiativeId, memberId, outcomes, now);
+    if (outcomes.some((o) => !o.already)) queueEnrolmentMail(tx, initiativeId, memberId, outcomes, now, origin);
     return outcomes;
   }, { behavior: "immediate" });
 }
@@ -109,11 +110,11 @@ export function enrol(initiativeId: number, memberId: string, now = new Date()) 
  * One mail for a course enrolment: every date with "signed up" or the place on the waiting list,
  * and one calendar file holding every date (written like the site's other calendars).
  */
-function queueEnrolmentMail(tx: Tx, initiativeId: number, memberId: string, outcomes: ({ sessionId: number } & RegistrationOutcome)[], now: Date) {
+function queueEnrolmentMail(tx: Tx, initiativeId: number, memberId: string, outcomes: ({ sessionId: number } & RegistrationOutcome)[], now: Date, origin: string) {
   const title = titleOf(tx, initiativeId);
   const enrolled = new Map(outcomes.map((o) => [o.sessionId, o]));
   const dates = calendarSessions({ memberId, initiativeId }).filter((s) => enrolled.has(s.id));
-  const calendar = calendarFile(dates, { name: `Meedoen — ${title}` }, new URL(siteUrl()).origin);
+  const calendar = calendarFile(dates, { name: `Meedoen — ${title}` }, origin);
   queueMemberMail(tx, {
     memberId,
     kind: "registration",

@@ -89,7 +89,7 @@ describe.each([true, false])("with JavaScript %s", (javaScript) => {
     expect(await host.mainText()).toContain("Jij bent kartrekker van deze bijeenkomst.");
     expect(await host.main().getByRole("button", { name: "Aanmelden" }).count()).toBe(0);
     const tools = host.main().getByRole("list", { name: "Kartrekkerstools" }).first();
-    for (const name of ["Bewerken", "Incheckscherm", "Aanwezigheid", "Bericht aan deelnemers", "Deelnemerslijst (CSV)"]) expect(await tools.getByRole("link", { name }).count()).toBe(1);
+    for (const name of ["Bijeenkomst wijzigen", "Incheckscherm", "Aanwezigheid", "Bericht aan alle deelnemers", "Deelnemerslijst downloaden (CSV)"]) expect(await tools.getByRole("link", { name }).count()).toBe(1);
     await expectNoSeriousAxeViolations(host.page);
     const participant = await open(world.participant, "Participant");
     await participant.visit(`/sessions/${world.sessionId}`);

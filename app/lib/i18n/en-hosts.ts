@@ -4,11 +4,8 @@ import type { nlHosts } from "./nl-hosts";
 export const enHosts: Record<keyof typeof nlHosts, string> = {
   "hosts.tools.youHost": "You host this session.",
   "hosts.tools.label": "Host tools",
-  "hosts.tools.edit": "Edit",
   "hosts.tools.checkinScreen": "Check-in screen",
   "hosts.tools.attendance": "Attendance",
-  "hosts.tools.message": "Message participants",
-  "hosts.tools.participants": "Participant list (CSV)",
   "hosts.tools.forSession": "for the session of {when}",
   "hosts.interest.hostCount": "Hosts do not sign up for their own initiative: here you see how many people are in.",
   "hosts.agenda.youHost": "You host this",

@@ -2,11 +2,8 @@
 export const nlHosts = {
   "hosts.tools.youHost": "Jij bent kartrekker van deze bijeenkomst.",
   "hosts.tools.label": "Kartrekkerstools",
-  "hosts.tools.edit": "Bewerken",
   "hosts.tools.checkinScreen": "Incheckscherm",
   "hosts.tools.attendance": "Aanwezigheid",
-  "hosts.tools.message": "Bericht aan deelnemers",
-  "hosts.tools.participants": "Deelnemerslijst (CSV)",
   "hosts.tools.forSession": "voor de bijeenkomst van {when}",
   "hosts.interest.hostCount": "Kartrekkers melden zich niet aan bij hun eigen initiatief: je ziet hier hoeveel mensen meedoen.",
   "hosts.agenda.youHost": "Jij bent kartrekker",
