@@ -23,6 +23,7 @@ import { defaultLocale, translator, type Locale } from "~/lib/i18n";
 import { titleMeta } from "~/lib/meta";
 import { resolveLocale } from "~/lib/i18n/locale.server";
 import { useNonce } from "~/lib/nonce";
+import { FlagReceived } from "~/components/flag-received";
 // The compiler gives the style sheet a name with its content's hash: cached for a year, and an
 // upgrade that changes it changes the name.
 import stylesheet from "~/styles/meedoen.css";
@@ -117,6 +118,7 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
           </div>
         </header>
         <main id="main" className="wrap" tabIndex={-1}>
+          <FlagReceived loggedIn={!!member} />
           {children}
         </main>
         <footer className="site-footer">

@@ -8,6 +8,8 @@ import type { Params } from "~/lib/i18n";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatDate, formatDateTime } from "~/lib/time";
 import type { ContributionKind, ContributionView, InitiativeContributions, LatestOutcome, SessionContributions } from "~/models/contributions.server";
+import type { ContributionModeration, ItemModeration } from "~/models/hosts.types";
+import { EditWaitingNotice, HideCommentForm, HostHiddenNotice } from "~/components/host-moderation";
 
 // Kept in step with contributionLimits in contributions.server.ts (values cannot be imported here).
 const maxLength: Record<ContributionKind, number> = { outcome: 10_000, comment: 5_000 };
@@ -45,7 +47,7 @@ function ContributionFlagFields({ kind, id, rules }: { kind: ContributionKind; i
 }
 
 /** One outcome or comment; when hidden, a notice naming the rule (readable on click-through for those allowed). */
-export function ContributionItem({ item, rules = [], showSession = false, showInitiative = false }: { item: ContributionView; rules?: string[]; showSession?: boolean; showInitiative?: boolean }) {
+export function ContributionItem({ item, rules = [], showSession = false, showInitiative = false, moderation, hideRules = [] }: { item: ContributionView; rules?: string[]; showSession?: boolean; showInitiative?: boolean; moderation?: ItemModeration; hideRules?: string[] }) {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
@@ -74,12 +76,16 @@ export function ContributionItem({ item, rules = [], showSession = false, showIn
           </>
         ) : null}
       </p>
+      {item.hidden && moderation?.hiddenByHost ? (
+        <HostHiddenNotice commentId={item.id} rule={item.hidden.rule} moderation={moderation} />
+      ) : null}
       {item.hidden ? (
         <>
-          <p className="form-error">
+          {moderation?.hiddenByHost ? null : <p className="form-error">
             {item.kind === "outcome" ? t("contribution.hidden.outcome", { rule: item.hidden.rule }) : t("contribution.hidden.comment", { rule: item.hidden.rule })}{" "}
-            {item.mine && item.hidden.times < 2 ? t("flag.hidden.authorEdit") : null}
-          </p>
+            {item.mine && item.hidden.times < 2 && !moderation?.waiting ? t("flag.hidden.authorEdit") : null}
+          </p>}
+          {moderation?.waiting ? <EditWaitingNotice type={item.kind} id={item.id} waiting={moderation.waiting} /> : null}
           {item.bodyHtml ? (
             <details>
               <summary>{t("flag.hidden.showAnyway")}</summary>
@@ -101,6 +107,7 @@ export function ContributionItem({ item, rules = [], showSession = false, showIn
           </Link>
         </p>
       ) : null}
+      {moderation?.canHide && hideRules.length ? <HideCommentForm commentId={item.id} rules={hideRules} /> : null}
       {item.canFlag && rules.length ? (
         <Form method="post" action={`/${path}/${item.id}/flag`}>
           <ContributionFlagFields kind={item.kind} id={item.id} rules={rules} />
@@ -110,13 +117,13 @@ export function ContributionItem({ item, rules = [], showSession = false, showIn
   );
 }
 
-export function ContributionList({ items, empty, rules, showSession, showInitiative }: { items: ContributionView[]; empty: string; rules?: string[]; showSession?: boolean; showInitiative?: boolean }) {
+export function ContributionList({ items, empty, rules, showSession, showInitiative, moderation }: { items: ContributionView[]; empty: string; rules?: string[]; showSession?: boolean; showInitiative?: boolean; moderation?: ContributionModeration }) {
   if (!items.length) return <p className="muted">{empty}</p>;
   return (
     <ol className="contributions">
       {items.map((item) => (
         <li key={item.id}>
-          <ContributionItem item={item} rules={rules} showSession={showSession} showInitiative={showInitiative} />
+          <ContributionItem item={item} rules={rules} showSession={showSession} showInitiative={showInitiative} moderation={moderation?.items[`${item.kind}-${item.id}`]} hideRules={moderation?.hideRules} />
         </li>
       ))}
     </ol>
@@ -271,7 +278,7 @@ export function InitiativeContributionsSection({ initiativeId, contributions, ru
     <>
       <section aria-labelledby="outcomes-heading" className="outcomes-section">
         <h2 id="outcomes-heading">{t("outcome.title")}</h2>
-        <ContributionList items={contributions.outcomes} empty={t("outcome.none")} rules={rules} showSession />
+        <ContributionList items={contributions.outcomes} empty={t("outcome.none")} rules={rules} showSession moderation={contributions.moderation} />
         {contributions.mayPostOutcome ? (
           <details className="panel">
             <summary>{t("outcome.new.title")}</summary>
@@ -281,7 +288,7 @@ export function InitiativeContributionsSection({ initiativeId, contributions, ru
       </section>
       <section aria-labelledby="comments-heading" className="comments-section">
         <h2 id="comments-heading">{t("comment.title")}</h2>
-        <ContributionList items={contributions.comments} empty={t("comment.none")} rules={rules} />
+        <ContributionList items={contributions.comments} empty={t("comment.none")} rules={rules} moderation={contributions.moderation} />
         {contributions.loggedIn ? (
           <CommentForm action={`${here}/comments`} />
         ) : (
@@ -302,7 +309,7 @@ export function SessionOutcomesSection({ sessionId, initiativeId, contributions,
   return (
     <section aria-labelledby="outcomes-heading" className="outcomes-section">
       <h2 id="outcomes-heading">{t("outcome.title")}</h2>
-      <ContributionList items={contributions.outcomes} empty={t("outcome.session.none")} rules={rules} />
+      <ContributionList items={contributions.outcomes} empty={t("outcome.session.none")} rules={rules} moderation={contributions.moderation} />
       {contributions.mayPostOutcome ? (
         <details className="panel">
           <summary>{t("outcome.new.title")}</summary>

@@ -43,6 +43,7 @@ export function LogEntryLine({ entry }: { entry: LogListEntry }) {
             <Link to={path}>{entry.subjectTitle ?? t("log.subject.gone")}</Link>
           </>
         ) : null}
+        {entry.action === "content.hidden-by-host" && typeof entry.detail?.rule === "string" ? <span> · {t("hosts.log.rule", { rule: entry.detail.rule })}</span> : null}
         {" · "}
         <span className="muted">{entry.actorId ? (entry.actorName ?? t("member.former")) : t("log.bySystem")}</span>
         {tally?.tally ? (

@@ -1,6 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
+import { HostSessionTools } from "~/components/host-tools";
 import type { SessionSummary } from "~/models/sessions.server";
 
 /** On site, online, or both, in words. */
@@ -56,7 +57,8 @@ export function RegistrationControls({ session, loggedIn, redirectTo, now }: { s
   );
 }
 
-export function SessionList({ sessions, loggedIn, redirectTo, now }: { sessions: SessionSummary[]; loggedIn: boolean; redirectTo: string; now: number }) {
+/** `hostTools`: the viewer hosts the initiative and sees their tools instead of sign-up buttons. */
+export function SessionList({ sessions, loggedIn, redirectTo, now, hostTools = false }: { sessions: SessionSummary[]; loggedIn: boolean; redirectTo: string; now: number; hostTools?: boolean }) {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
@@ -74,7 +76,11 @@ export function SessionList({ sessions, loggedIn, redirectTo, now }: { sessions:
             <br />
             <PlacesText registered={session.registered} capacity={session.capacity} waitlisted={session.waitlisted} />
           </p>
-          <RegistrationControls session={session} loggedIn={loggedIn} redirectTo={redirectTo} now={now} />
+          {hostTools ? (
+            <HostSessionTools sessionId={session.id} cancelled={session.cancelled} label={t("hosts.tools.forSession", { when: formatTimeRange(session.startsAt, session.endsAt, locale, timeZone) })} />
+          ) : (
+            <RegistrationControls session={session} loggedIn={loggedIn} redirectTo={redirectTo} now={now} />
+          )}
         </li>
       ))}
     </ol>

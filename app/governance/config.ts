@@ -49,6 +49,12 @@ export const governance = {
   hideThreshold: 3,
   hideThresholdSmallNetwork: 2,
   smallNetworkVoices: 10,
+  // The author's one edit of hidden content returns it when this many members with a voice who
+  // flagged it accept the edit, or this many members with a voice in all, or after this many
+  // days without a new flag.
+  editAcceptedByFlaggers: 1,
+  editAcceptedByVoices: 2,
+  editReturnsAfterDays: 3,
   // §5 Newcomer limits (per 24 hours, for members without a voice)
   newcomerInitiativesPerDay: 3,
   newcomerCommentsPerDay: 20,

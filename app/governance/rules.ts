@@ -177,6 +177,22 @@ export function reachesThreshold(distinctFlaggersWithVoice: number, membersWithV
   return distinctFlaggersWithVoice >= hideThreshold(membersWithVoice);
 }
 
+export type EditAcceptance = { hasVoice: boolean; flagged: boolean };
+export type EditReturn = "accepted-by-flagger" | "accepted-by-voices" | "no-new-flag";
+
+/**
+ * The author's one edit of hidden content returns it when a member with a voice who flagged it
+ * accepts, or two members with a voice accept, or 3 days pass without a new flag; a flag placed
+ * after the edit starts the 3 days again. `lastFlagAt` is the newest standing flag's time.
+ */
+export function editReturns(edit: { editedAt: number; lastFlagAt: number | null; acceptances: EditAcceptance[]; now: number }): EditReturn | null {
+  const withVoice = edit.acceptances.filter((a) => a.hasVoice);
+  if (withVoice.filter((a) => a.flagged).length >= g.editAcceptedByFlaggers) return "accepted-by-flagger";
+  if (withVoice.length >= g.editAcceptedByVoices) return "accepted-by-voices";
+  const waitFrom = Math.max(edit.editedAt, edit.lastFlagAt ?? 0);
+  return edit.now - waitFrom >= g.editReturnsAfterDays * dayMs ? "no-new-flag" : null;
+}
+
 // §5 Newcomer limits --------------------------------------------------------------------------
 
 export type PostKind = "initiative" | "comment";

@@ -43,6 +43,8 @@ const optional = new Set<string>(optionalMailKinds);
 let toldAboutOutbox = false;
 
 export type MailContent = { subject: string; body: string };
+/** A file sent with a mail (a calendar file), kept in the outbox as text. */
+export type MailAttachment = { filename: string; contentType: string; content: string };
 
 /**
  * Queues one mail to a member, written in their language. `dedupeKey` makes it idempotent:
@@ -50,7 +52,7 @@ export type MailContent = { subject: string; body: string };
  */
 export function queueMemberMail(
   tx: Tx,
-  input: { memberId: string; kind: string; dedupeKey: string; now?: Date; compose: (t: Translate, locale: Locale) => MailContent },
+  input: { memberId: string; kind: string; dedupeKey: string; now?: Date; compose: (t: Translate, locale: Locale) => MailContent; attachments?: MailAttachment[] },
 ) {
   const member = tx
     .select({ email: members.email, locale: members.locale, mailOff: members.mailOff, digestOptIn: members.digestOptIn, unsubscribeToken: members.unsubscribeToken, deletedAt: members.deletedAt })
@@ -81,6 +83,7 @@ export function queueMemberMail(
       body,
       createdAt: now,
       nextAttemptAt: now.getTime(),
+      attachments: input.attachments?.length ? input.attachments : null,
     })
     .onConflictDoNothing({ target: outbox.dedupeKey })
     .run();
@@ -163,7 +166,7 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
   let sent = 0;
   try {
     const due = db()
-      .select({ id: outbox.id, toAddress: outbox.toAddress, subject: outbox.subject, body: outbox.body, attempts: outbox.attempts, kind: outbox.kind, createdAt: outbox.createdAt, unsubscribeToken: members.unsubscribeToken, locale: members.locale })
+      .select({ id: outbox.id, toAddress: outbox.toAddress, subject: outbox.subject, body: outbox.body, attempts: outbox.attempts, kind: outbox.kind, createdAt: outbox.createdAt, unsubscribeToken: members.unsubscribeToken, locale: members.locale, attachments: outbox.attachments })
       .from(outbox)
       .leftJoin(members, eq(members.id, outbox.memberId))
       .where(and(isNull(outbox.sentAt), isNull(outbox.failedAt), lte(outbox.nextAttemptAt, now.getTime())))
@@ -190,6 +193,7 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
             ...(oneClick ? { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } : {}),
           },
           ...(oneClick ? { list: { unsubscribe: unsubscribeUrl(mail.unsubscribeToken!) } } : {}),
+          ...(mail.attachments?.length ? { attachments: mail.attachments.map(({ filename, contentType, content }) => ({ filename, contentType, content })) } : {}),
         });
         db().update(outbox).set({ sentAt: new Date(), lastError: null }).where(eq(outbox.id, mail.id)).run();
         sent++;

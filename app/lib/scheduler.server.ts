@@ -2,6 +2,7 @@
 // the weekly digest, and send the outbox. All are idempotent (reminders are marked per session,
 // mails have unique keys and are marked sent), so a restart never sends twice what was sent.
 import { queueWeeklyDigests } from "~/models/digest.server";
+import { returnQuietEdits } from "~/models/hidden-edits.server";
 import { acceptUnansweredRequests, lapseHosts } from "~/models/hosts.server";
 import { closeDueProposals, queueProposalReminders } from "~/models/proposals.server";
 import { queueDueReminders } from "~/models/sessions.server";
@@ -17,6 +18,8 @@ export function runScheduledQueueing(now = new Date()) {
   lapseHosts(now);
   // Lazy consent: a co-host request from a member with a voice, unanswered for a week.
   acceptUnansweredRequests(now);
+  // An edit of hidden content that waited 3 days without a new flag comes back (governance.md §4).
+  returnQuietEdits(now);
   // Once per ISO week per member (dedupe key digest:<week>:<member>), from Monday morning.
   queueWeeklyDigests(now);
   // Voices start, lapse and are voided with time: the log records it (and the bootstrap's end).

@@ -16,6 +16,9 @@ import { appendLog } from "./log.server";
 import { publicName, shownName, visitor, type NameViewer, type ShownMember } from "./names.server";
 import { memberHasVoice } from "./voice.server";
 import { mayNameMethods, methodsOfInitiativeSessions, methodsOfOutcomes, nameMethodsInOutcome } from "./outcome-methods.server";
+import { noteEditWhileHidden } from "./hidden-edits.server";
+import { contributionModeration } from "./host-moderation.server";
+import type { ContributionModeration } from "./hosts.types";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type Reader = Pick<Db, "get" | "all">;
@@ -187,7 +190,7 @@ export function postComment(initiativeId: number, memberId: string, input: { bod
   }, { behavior: "immediate" });
 }
 
-/** The author's edit. The first time it was hidden, the one edit clears its flags and brings it back (§4). */
+/** The author's edit. The first time it was hidden, the one edit waits for acceptance (§4, hidden-edits.server.ts). */
 export function editContribution(kind: ContributionKind, id: number, memberId: string, body: string, now = new Date()) {
   return db().transaction((tx) => {
     const row = storedRow(tx, kind, id);
@@ -196,22 +199,20 @@ export function editContribution(kind: ContributionKind, id: number, memberId: s
     const held = tx.get<{ posting_held_at: number | null } | undefined>(sql`SELECT posting_held_at FROM members WHERE id = ${memberId}`);
     if (held?.posting_held_at) throw new ContributionRefusedError("flag.heldPosting", 403);
     tx.run(sql`UPDATE ${tableName(kind)} SET body = ${body}, updated_at = ${now.getTime()} WHERE id = ${id}`);
-    const restored = restoreContribution(tx, kind, id, { by: "author-edit", actorId: memberId }, now);
-    return { initiativeId: row.initiative_id, sessionId: row.session_id, restored };
+    const awaitsAcceptance = noteEditWhileHidden(tx, kind, id, memberId, now);
+    return { initiativeId: row.initiative_id, sessionId: row.session_id, awaitsAcceptance };
   }, { behavior: "immediate" });
 }
 
 /**
- * Brings hidden content back and clears its flags: after the author's one edit (only the first
- * time it was hidden) or an adopted "restore or keep hidden" proposal. Call inside a transaction.
- * Logged on its initiative, since the log's subjects are pages.
+ * Brings hidden content back and clears its flags after an adopted "restore or keep hidden"
+ * proposal. Call inside a transaction. Logged on its initiative, since the log's subjects are pages.
  */
 export function restoreContribution(tx: Tx, kind: ModeratedKind, id: number, how: { by: "author-edit"; actorId: string } | { by: "proposal"; proposalId: number }, now: Date): boolean {
   const row = storedRow(tx, kind, id);
   if (!row?.hidden_at) return false;
-  if (how.by === "author-edit" && (row.author_edit_used_at || row.times_hidden >= 2)) return false;
-  const editUsed = how.by === "author-edit" ? sql`, author_edit_used_at = ${now.getTime()}` : sql``;
-  tx.run(sql`UPDATE ${tableName(kind)} SET hidden_at = NULL, hidden_rule = NULL ${editUsed} WHERE id = ${id}`);
+  const hiddenBy = kind === "comment" ? sql`, hidden_by = NULL` : sql``;
+  tx.run(sql`UPDATE ${tableName(kind)} SET hidden_at = NULL, hidden_rule = NULL ${hiddenBy} WHERE id = ${id}`);
   tx.run(sql`UPDATE ${flags} SET cleared_at = ${now.getTime()} WHERE target_type = ${kind} AND target_id = ${String(id)} AND cleared_at IS NULL`);
   appendLog(tx, {
     action: "content.restored",
@@ -419,9 +420,12 @@ export function sessionsOpenForOutcome(initiativeId: number, memberId: string, n
 /** Everything the initiative page shows of outcomes and comments, for this viewer. */
 export function initiativeContributions(initiativeId: number, viewer: Viewer, now = Date.now()) {
   const memberId = viewer.memberId;
+  const outcomes = outcomesOfInitiative(initiativeId, viewer);
+  const comments = commentsOfInitiative(initiativeId, viewer);
   return {
-    outcomes: outcomesOfInitiative(initiativeId, viewer),
-    comments: commentsOfInitiative(initiativeId, viewer),
+    outcomes,
+    comments,
+    moderation: contributionModeration(initiativeId, [...outcomes, ...comments], viewer),
     loggedIn: !!memberId,
     mayPostOutcome: !!memberId && !outcomeRefusal(initiativeId, memberId, null, now),
     outcomeSessions: memberId ? sessionsOpenForOutcome(initiativeId, memberId, now) : [],
@@ -430,16 +434,19 @@ export function initiativeContributions(initiativeId: number, viewer: Viewer, no
   };
 }
 
-export type InitiativeContributions = Omit<ReturnType<typeof initiativeContributions>, "outcomeMethods"> & { outcomeMethods?: { id: number; title: string }[] };
+// Without moderation where the viewer may not read the hidden initiative at all.
+export type InitiativeContributions = Omit<ReturnType<typeof initiativeContributions>, "moderation" | "outcomeMethods"> & { moderation?: ContributionModeration; outcomeMethods?: { id: number; title: string }[] };
 
 /** The session page's outcomes, and whether this viewer may post one now. */
-export function sessionContributions(session: { id: number; initiativeId: number }, viewer: Viewer, now = Date.now()): SessionContributions {
+export function sessionContributions(session: { id: number; initiativeId: number }, viewer: Viewer, now = Date.now()) {
+  const outcomes = outcomesOfSession(session.id, viewer);
   const mayPostOutcome = !!viewer.memberId && !outcomeRefusal(session.initiativeId, viewer.memberId, session.id, now);
   return {
-    outcomes: outcomesOfSession(session.id, viewer),
+    outcomes,
+    moderation: contributionModeration(session.initiativeId, outcomes, viewer),
     mayPostOutcome,
     outcomeMethods: mayPostOutcome ? methodsOfInitiativeSessions(db(), session.initiativeId) : [],
   };
 }
 
-export type SessionContributions = { outcomes: ContributionView[]; mayPostOutcome: boolean; outcomeMethods?: { id: number; title: string }[] };
+export type SessionContributions = Omit<ReturnType<typeof sessionContributions>, "moderation" | "outcomeMethods"> & { moderation?: ContributionModeration; outcomeMethods?: { id: number; title: string }[] };

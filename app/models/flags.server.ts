@@ -13,6 +13,7 @@ import { appendLog } from "./log.server";
 import { currentRules, openProposal } from "./proposals.server";
 import { ruleHeadings } from "~/lib/diff";
 import { voiceSnapshot } from "./voice.server";
+import { noteEditWhileHidden, withdrawAcceptanceByFlag } from "./hidden-edits.server";
 
 export const flagLimits = { rule: 120, reason: 1000 } as const;
 
@@ -77,8 +78,10 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
       .from(flags)
       .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), eq(flags.memberId, memberId), isNull(flags.clearedAt)))
       .get();
-    if (mine) tx.update(flags).set({ rule, reason }).where(eq(flags.id, mine.id)).run();
+    // Flagging again is a new flag: it restarts the wait of an edit of hidden content (§4).
+    if (mine) tx.update(flags).set({ rule, reason, createdAt: now }).where(eq(flags.id, mine.id)).run();
     else tx.insert(flags).values({ targetType: target.type, targetId: target.id, memberId, rule, reason, createdAt: now }).run();
+    withdrawAcceptanceByFlag(tx, target.type, target.id, memberId);
 
     const standing = standingFlags(target);
     const flaggersWithVoice = new Set(standing.filter((f) => snapshot.witnesses.has(f.memberId)).map((f) => f.memberId)).size;
@@ -213,18 +216,9 @@ export function flagsOn(target: FlagTarget) {
 }
 
 /**
- * The author's one edit of hidden content (governance.md §4): the first time it was hidden, the
- * author's edit clears its flags and brings it back. Returns true when it was restored. Call inside the
- * editing transaction.
+ * The author's one edit of a hidden initiative (governance.md §4): it stays hidden and waits for
+ * acceptance (hidden-edits.server.ts). Call inside the editing transaction.
  */
-export function restoreByAuthorEdit(tx: Parameters<Parameters<ReturnType<typeof db>["transaction"]>[0]>[0], initiativeId: number, editorId: string, now: Date, targetType: "initiative" | "method" = "initiative") {
-  const table = targetType === "method" ? methods : initiatives;
-  const initiative = tx.select().from(table).where(eq(table.id, initiativeId)).get();
-  if (!initiative?.hiddenAt || initiative.authorEditUsedAt || initiative.timesHidden >= 2) return false;
-  // Only the author's own edit, not another host's (governance.md §4).
-  if (initiative.createdBy !== editorId) return false;
-  tx.update(table).set({ hiddenAt: null, hiddenRule: null, authorEditUsedAt: now }).where(eq(table.id, initiativeId)).run();
-  tx.update(flags).set({ clearedAt: now }).where(and(eq(flags.targetType, targetType), eq(flags.targetId, String(initiativeId)), isNull(flags.clearedAt))).run();
-  appendLog(tx, { action: "content.restored", actorId: editorId, subjectType: targetType, subjectId: initiativeId, detail: { by: "author-edit" }, at: now });
-  return true;
+export function noteInitiativeEdit(tx: Parameters<Parameters<ReturnType<typeof db>["transaction"]>[0]>[0], initiativeId: number, editorId: string, now: Date) {
+  return noteEditWhileHidden(tx, "initiative", initiativeId, editorId, now);
 }

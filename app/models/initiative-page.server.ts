@@ -16,6 +16,7 @@ import { isHeld, voiceSnapshot } from "./voice.server";
 import { peopleOnTags } from "./profiles.server";
 import { sessionsOfInitiative } from "./sessions.server";
 import { initiativeContributions } from "./contributions.server";
+import { editWaiting } from "./hidden-edits.server";
 
 export function initiativePage(id: number, member: PageViewer, names: NameViewer, show: boolean) {
   const initiative = getInitiative(id);
@@ -35,6 +36,8 @@ export function initiativePage(id: number, member: PageViewer, names: NameViewer
   const showBody = !hidden || (hidden.canRead && show) || (hidden && viewerIsHost);
   return {
     hidden,
+    // The author's edit waiting for acceptance (governance.md §4): shown to those who may read it.
+    editWaiting: hidden?.canRead ? editWaiting("initiative", initiative.id, { memberId: member?.id ?? null, hasVoice: viewerHasVoice }) : null,
     showBody,
     // Co-hosting needs consent (governance.md §2): who may ask, who waits for an answer, and what the hosts answer.
     canJoin: !!member && !viewerIsHost && !viewerHeld && !requestPending && (initiative.hosts.length === 0 ? viewerHasVoice : viewerHasVoice || attendedAny(initiative.id, member.id)),

@@ -8,7 +8,7 @@ import { toFtsQuery } from "~/lib/search";
 import { deriveStatus } from "~/lib/status";
 import { NotAHostError } from "./errors.server";
 import { actingHost, canActAsHost } from "./host-rights.server";
-import { restoreByAuthorEdit } from "./flags.server";
+import { noteInitiativeEdit } from "./flags.server";
 import { imageRef, recordImage, releaseImages } from "./images.server";
 import { appendLog } from "./log.server";
 import { publicName, visitor, type NamedMember, type NameViewer, type ShownMember } from "./names.server";
@@ -145,8 +145,8 @@ export function updateInitiative(id: number, memberId: string, input: Initiative
     }
     tx.update(hosts).set({ lastActionAt: now }).where(and(eq(hosts.initiativeId, id), eq(hosts.memberId, memberId))).run();
     appendLog(tx, { action: "initiative.edited", actorId: memberId, subjectType: "initiative", subjectId: id, detail: { title: input.title }, at: now });
-    // Hidden content comes back after the author's one edit (governance.md §4).
-    restoreByAuthorEdit(tx, id, memberId, now);
+    // The author's one edit of hidden content waits for acceptance (governance.md §4).
+    noteInitiativeEdit(tx, id, memberId, now);
     return previous?.coverImage ?? null;
   }, { behavior: "immediate" });
   if (cover) releaseImages([previousCover]);

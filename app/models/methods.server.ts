@@ -13,7 +13,7 @@ import { optionalText, requiredText, resubmitWindowMs } from "~/lib/forms";
 import type { MessageKey, Params } from "~/lib/i18n";
 import { toFtsQuery } from "~/lib/search";
 import { HeldMemberError, NotAHostError } from "./errors.server";
-import { restoreByAuthorEdit } from "./flags.server";
+import { noteEditWhileHidden } from "./hidden-edits.server";
 import { actingHost, canActAsHost } from "./host-rights.server";
 import type { SessionMethodsView } from "./methods.types";
 import { normaliseTags } from "./initiatives.server";
@@ -148,7 +148,7 @@ export function updateMethod(id: number, memberId: string, input: MethodInput, n
     tx.update(methods).set({ ...fields, updatedAt: now }).where(sql`${methods.id} = ${id}`).run();
     writeTags(tx, id, input.tags);
     // Hidden content comes back after the author's one edit (governance.md §4), as initiatives do.
-    restoreByAuthorEdit(tx, id, memberId, now, "method");
+    noteEditWhileHidden(tx, "method", id, memberId, now);
     return { version: last + 1 };
   }, { behavior: "immediate" });
 }

@@ -1,12 +1,13 @@
 // The discussion on a proposal (issue 17): the comment rules apply — held members do not post,
 // newcomers share their daily limit with comments and outcomes, witnesses flag, and at the
 // threshold a comment is hidden by the same helpers as comments on initiatives.
+import { noteEditWhileHidden } from "./hidden-edits.server";
 import { sql } from "drizzle-orm";
 import { proposalComments } from "../../db/schema";
 import { db } from "~/lib/db.server";
 import { resubmitWindowMs, type Once } from "~/lib/forms";
 import { renderMarkdown } from "~/lib/markdown.server";
-import { ContributionRefusedError, contributionRefusal, restoreContribution, type Viewer } from "./contributions.server";
+import { ContributionRefusedError, contributionRefusal, type Viewer } from "./contributions.server";
 import { listProposals } from "./proposals.server";
 import { publicName } from "./names.server";
 import type { ProposalCommentView } from "./proposals.types";
@@ -95,7 +96,7 @@ export function getProposalComment(id: number, viewer: Viewer) {
   return row ? { view: toView(row, viewer), body: row.body, memberId: row.member_id, proposalId: row.proposal_id } : null;
 }
 
-/** The author's edit; the first time it was hidden, it brings the comment back (the same rule as comments). */
+/** The author's edit; the first time it was hidden, it waits for acceptance (the same rule as comments). */
 export function editProposalComment(id: number, memberId: string, body: string, now = new Date()) {
   return db().transaction((tx) => {
     const row = tx.get<{ proposal_id: number; member_id: string } | undefined>(sql`SELECT proposal_id, member_id FROM proposal_comments WHERE id = ${id}`);
@@ -103,7 +104,7 @@ export function editProposalComment(id: number, memberId: string, body: string, 
     if (row.member_id !== memberId) throw new ContributionRefusedError("contribution.notAuthor", 403);
     if (tx.get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`)) throw new ContributionRefusedError("flag.heldPosting", 403);
     tx.run(sql`UPDATE proposal_comments SET body = ${body}, updated_at = ${now.getTime()} WHERE id = ${id}`);
-    const restored = restoreContribution(tx, kind, id, { by: "author-edit", actorId: memberId }, now);
-    return { proposalId: row.proposal_id, restored };
+    const awaitsAcceptance = noteEditWhileHidden(tx, kind, id, memberId, now);
+    return { proposalId: row.proposal_id, restored: false, awaitsAcceptance };
   }, { behavior: "immediate" });
 }

@@ -9,6 +9,8 @@ import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime } from "~/lib/time";
+import { calendarFile } from "~/lib/calendar.server";
+import { calendarSessions } from "./sessions.server";
 import { AttendanceFixedError, NotAHostError, SelfCheckInError } from "./errors.server";
 import { actingHost } from "./host-rights.server";
 import { appendLog } from "./log.server";
@@ -38,7 +40,7 @@ function titleOf(tx: Tx, initiativeId: number) {
 }
 
 /** The core of signing up, inside a transaction the caller holds. */
-function registerInTx(tx: Tx, sessionId: number, memberId: string, now: Date): RegistrationOutcome {
+function registerInTx(tx: Tx, sessionId: number, memberId: string, now: Date, options: { mail: boolean } = { mail: true }): RegistrationOutcome {
   const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
   if (!session) throw new RegistrationClosedError("not-found");
   if (session.cancelledAt) throw new RegistrationClosedError("cancelled");
@@ -64,7 +66,8 @@ function registerInTx(tx: Tx, sessionId: number, memberId: string, now: Date): R
   }
   const position = status === "waitlisted" ? waitlistPosition(tx, sessionId, queuedSeq) : null;
   const title = titleOf(tx, session.initiativeId);
-  queueMemberMail(tx, {
+  // A course enrolment sends one mail for all its dates instead (enrol).
+  if (options.mail) queueMemberMail(tx, {
     memberId,
     kind: status === "registered" ? "registration" : "waitlist",
     dedupeKey: `registration:${sessionId}:${memberId}:${queuedSeq}`,
@@ -88,7 +91,8 @@ export function register(sessionId: number, memberId: string, now = new Date()):
 }
 
 /** Signs a member up for every upcoming session of a course at once. */
-export function enrol(initiativeId: number, memberId: string, now = new Date()) {
+/** `origin`: the site's address as the member reached it, for the links in the calendar file. */
+export function enrol(initiativeId: number, memberId: string, now = new Date(), origin = new URL(siteUrl()).origin) {
   return db().transaction((tx) => {
     const upcoming = tx
       .select({ id: sessions.id })
@@ -96,8 +100,45 @@ export function enrol(initiativeId: number, memberId: string, now = new Date()) 
       .where(and(eq(sessions.initiativeId, initiativeId), sql`${sessions.cancelledAt} IS NULL`, sql`${sessions.startsAt} > ${now.getTime()}`))
       .orderBy(asc(sessions.startsAt))
       .all();
-    return upcoming.map(({ id }) => ({ sessionId: id, ...registerInTx(tx, id, memberId, now) }));
+    const outcomes = upcoming.map(({ id }) => ({ sessionId: id, ...registerInTx(tx, id, memberId, now, { mail: false }) }));
+    if (outcomes.some((o) => !o.already)) queueEnrolmentMail(tx, initiativeId, memberId, outcomes, now, origin);
+    return outcomes;
   }, { behavior: "immediate" });
+}
+
+/**
+ * One mail for a course enrolment: every date with "signed up" or the place on the waiting list,
+ * and one calendar file holding every date (written like the site's other calendars).
+ */
+function queueEnrolmentMail(tx: Tx, initiativeId: number, memberId: string, outcomes: ({ sessionId: number } & RegistrationOutcome)[], now: Date, origin: string) {
+  const title = titleOf(tx, initiativeId);
+  const enrolled = new Map(outcomes.map((o) => [o.sessionId, o]));
+  const dates = calendarSessions({ memberId, initiativeId }).filter((s) => enrolled.has(s.id));
+  const calendar = calendarFile(dates, { name: `Meedoen — ${title}` }, origin);
+  queueMemberMail(tx, {
+    memberId,
+    kind: "registration",
+    dedupeKey: `enrol:${initiativeId}:${memberId}:${outcomes.map((o) => `${o.sessionId}-${o.status}`).join(",")}:${now.getTime()}`,
+    now,
+    attachments: [{ filename: "meedoen.ics", contentType: "text/calendar; charset=utf-8", content: calendar }],
+    compose: (t, locale) => ({
+      subject: t("hosts.enrolMail.subject", { title }),
+      body: [
+        t("hosts.enrolMail.intro", { title }),
+        "",
+        ...dates.map((s) => {
+          const o = enrolled.get(s.id)!;
+          const state = o.status === "registered" ? t("hosts.enrolMail.registered") : t("hosts.enrolMail.waitlisted", { position: o.position ?? 0 });
+          const place = s.place ? ` · ${t("hosts.enrolMail.place", { place: s.place })}` : "";
+          return `- ${when(new Date(s.startsAt), locale)}: ${state}${place}`;
+        }),
+        "",
+        t("hosts.enrolMail.calendar"),
+        "",
+        t("hosts.enrolMail.outro", { url: siteUrl(`/initiatives/${initiativeId}`) }),
+      ].join("\n"),
+    }),
+  });
 }
 
 /** Moves people from the waiting list into free places, first in first out, and tells them. */

@@ -672,8 +672,13 @@ export function calendarSessions(where: { sessionId?: number; initiativeId?: num
   const conditions = [sql`i.hidden_at IS NULL`];
   if (where.sessionId) conditions.push(sql`s.id = ${where.sessionId}`);
   if (where.initiativeId) conditions.push(sql`s.initiative_id = ${where.initiativeId}`);
+  // A member's own calendar: the sessions they signed up for or wait for, and those of the
+  // initiatives they host (not while held: no host power), each once.
+  const hosting = where.memberId
+    ? sql`EXISTS (SELECT 1 FROM hosts h JOIN members m ON m.id = h.member_id WHERE h.initiative_id = s.initiative_id AND h.member_id = ${where.memberId} AND m.posting_held_at IS NULL)`
+    : sql`0`;
   if (where.memberId) {
-    conditions.push(sql`s.id IN (SELECT session_id FROM registrations WHERE member_id = ${where.memberId} AND status IN ('registered', 'waitlisted'))`);
+    conditions.push(sql`(s.id IN (SELECT session_id FROM registrations WHERE member_id = ${where.memberId} AND status IN ('registered', 'waitlisted')) OR ${hosting})`);
   }
   if (where.upcoming) conditions.push(sql`s.cancelled_at IS NULL`, ...notEndedBy(where.upcoming.now));
   // The meeting link only in a member's own calendar, for sessions they are signed up for (not
@@ -681,14 +686,14 @@ export function calendarSessions(where: { sessionId?: number; initiativeId?: num
   const onlineUrl = where.memberId
     ? sql`CASE WHEN s.mode != 'onsite' AND (
         EXISTS (SELECT 1 FROM registrations r WHERE r.session_id = s.id AND r.member_id = ${where.memberId} AND r.status = 'registered')
-        OR EXISTS (SELECT 1 FROM hosts h JOIN members m ON m.id = h.member_id WHERE h.initiative_id = s.initiative_id AND h.member_id = ${where.memberId} AND m.posting_held_at IS NULL)
+        OR ${hosting}
       ) THEN s.online_url ELSE '' END`
     : sql`''`;
   const rows = db().all<{
     id: number; initiative_id: number; title: string; summary: string; starts_at: number; ends_at: number; place: string;
-    host_organisation: string; mode: SessionMode; online_url: string; cancelled_at: number | null; updated_at: number;
+    host_organisation: string; mode: SessionMode; online_url: string; cancelled_at: number | null; updated_at: number; hosting: number;
   }>(sql`
-    SELECT s.id, s.initiative_id, i.title, i.summary, s.starts_at, s.ends_at, s.place, s.host_organisation, s.mode, s.cancelled_at, s.updated_at, ${onlineUrl} AS online_url
+    SELECT s.id, s.initiative_id, i.title, i.summary, s.starts_at, s.ends_at, s.place, s.host_organisation, s.mode, s.cancelled_at, s.updated_at, ${onlineUrl} AS online_url, ${hosting} AS hosting
     FROM sessions s JOIN initiatives i ON i.id = s.initiative_id
     WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY s.starts_at, s.id
@@ -706,6 +711,7 @@ export function calendarSessions(where: { sessionId?: number; initiativeId?: num
     onlineUrl: r.online_url,
     cancelled: r.cancelled_at !== null,
     updatedAt: r.updated_at,
+    hosting: !!r.hosting,
   }));
 }
 

@@ -63,7 +63,10 @@ export function replayInput(now: number) {
 function hiddenSpans(): HiddenSpan[] {
   const rows = db().all<{ subject_id: string; action: string; at: number }>(sql`
     SELECT subject_id, action, at FROM log_entries
-    WHERE subject_type = 'initiative' AND action IN ('content.hidden', 'content.restored') ORDER BY id`);
+    WHERE subject_type = 'initiative' AND action IN ('content.hidden', 'content.restored')
+      -- an outcome or comment hidden or restored is logged on its initiative, naming itself as the target
+      AND json_extract(detail, '$.target') IS NULL
+    ORDER BY id`);
   const open = new Map<number, HiddenSpan>();
   const spans: HiddenSpan[] = [];
   for (const r of rows) {

@@ -9,7 +9,9 @@ export function loader({ request, params }: LoaderFunctionArgs) {
   const token = (params.token ?? "").replace(/\.ics$/, "");
   const member = /^[\w-]{20,64}$/.test(token) ? memberByCalendarToken(token) : null;
   if (!member) throw new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  const sessions = calendarSessions({ memberId: member.id });
+  // Sessions of initiatives the member hosts are marked, so they stand out from those they attend.
+  const hosting = translate("nl", "hosts.calendar.hosting");
+  const sessions = calendarSessions({ memberId: member.id }).map((s) => (s.hosting ? { ...s, title: `${s.title} · ${hosting}` } : s));
   // In Dutch, the network's language, like the other calendars and the Atom feed.
   const header = { name: `Meedoen — ${member.displayName}`, description: translate("nl", "calendar.personal.description"), feed: true };
   return calendarResponse(calendarFile(sessions, header, originOf(request)), "meedoen.ics", true);

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
+import { afterFlag } from "~/lib/flag-received";
 import { useActionData } from "@remix-run/react";
 import { Refusal } from "~/components/refusal";
 import { toPageUnlessPosted } from "~/lib/action-only.server";
@@ -34,7 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof FlagRefusedError) return data({ message: error.messageKey as MessageKey, back }, { status: error.status });
     throw error;
   }
-  return redirect(back, 303);
+  return redirect(afterFlag(back), 303);
 }
 
 export function loader({ params, context }: LoaderFunctionArgs) {

@@ -32,6 +32,8 @@ export default function HowItWorks() {
       <h2>{t("how.hosts.title")}</h2>
       <p>{t("how.hosts.text", { days: g.hostLapseDays, lazy: g.hostRequestLazyConsentDays })}</p>
       <p>{t("how.attendance.text", { days: g.attendanceFixedAfterDays, messages: g.hostMessagesPerSessionPerDay })}</p>
+      <p>{t("hosts.how.tools")}</p>
+      <p>{t("hosts.how.hide")}</p>
       <h2>{t("how.meetings.title")}</h2>
       <p>{t("how.meetings.series", { max: sessionRules.seriesMax })}</p>
       <p>{t("how.meetings.venues")}</p>
@@ -55,6 +57,7 @@ export default function HowItWorks() {
       <p>{t("how.early.text", { hours: g.proposalLastCallHours })}</p>
       <h2>{t("how.flags.title")}</h2>
       <p>{t("how.flags.text", { n: g.hideThreshold, small: g.hideThresholdSmallNetwork, voices: g.smallNetworkVoices })}</p>
+      <p>{t("hosts.how.edit", { voices: g.editAcceptedByVoices, days: g.editReturnsAfterDays })}</p>
       <p>{t("how.held.text")}</p>
       <h2>{t("how.newcomers.title")}</h2>
       <p>{t("how.newcomers.text", { initiatives: g.newcomerInitiativesPerDay, comments: g.newcomerCommentsPerDay })}</p>

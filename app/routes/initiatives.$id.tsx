@@ -16,6 +16,7 @@ import { nameViewer } from "~/models/names.server";
 import { initiativePage } from "~/models/initiative-page.server";
 import { InitiativeContributionsSection } from "~/components/contributions";
 import { InitiativeHosts } from "~/components/initiative-hosts";
+import { EditWaitingNotice } from "~/components/host-moderation";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -40,13 +41,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
-  const { contributions, contributionRules, worksWith } = useLoaderData<typeof loader>();
+  const { contributions, contributionRules, worksWith, editWaiting } = useLoaderData<typeof loader>();
   const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, enrolledEverywhere, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople, requestPending, hostRequests, lazyDays, isListedHost } = useLoaderData<typeof loader>();
   if (hidden && !showBody) {
     return (
       <article className="narrow">
         <h1>{t("flag.hidden.title")}</h1>
         <p className="form-error">{t("flag.hidden.notice", { rule: hidden.rule })}</p>
+        {editWaiting ? <EditWaitingNotice type="initiative" id={initiative.id} waiting={editWaiting} /> : null}
         {hidden.canRead ? (
           <p>
             <Link to={`/initiatives/${initiative.id}?show=1`}>{t("flag.hidden.showAnyway")}</Link>
@@ -65,9 +67,10 @@ export default function InitiativePage() {
     <article className="initiative">
       {hidden ? (
         <p className="form-error initiative-header">
-          {t("flag.hidden.notice", { rule: hidden.rule })} {isHost && hidden.times < 2 ? t("flag.hidden.authorEdit") : null}
+          {t("flag.hidden.notice", { rule: hidden.rule })} {isHost && hidden.times < 2 && !editWaiting ? t("flag.hidden.authorEdit") : null}
         </p>
       ) : null}
+      {hidden && editWaiting ? <EditWaitingNotice type="initiative" id={initiative.id} waiting={editWaiting} /> : null}
       <header className="initiative-header">
         {initiative.cover ? <Picture image={initiative.cover} alt={initiative.cover.alt} sizes="(min-width: 64rem) 62rem, calc(100vw - 2rem)" className="initiative-cover" eager /> : null}
         <p className="card-meta">
@@ -100,7 +103,9 @@ export default function InitiativePage() {
               </p>
               {initiative.target ? <progress max={initiative.target} value={Math.min(interest.count, initiative.target)} aria-label={t("interest.progress", { n: interest.count, target: initiative.target })} /> : null}
               {interest.mine ? <p className="session-state ok">{t("interest.youAreIn")}</p> : null}
-              {loggedIn ? (
+              {isHost ? (
+                <p className="hint">{t("hosts.interest.hostCount")}</p>
+              ) : loggedIn ? (
                 <Form method="post" action={`/initiatives/${initiative.id}/interest`}>
                   <input type="hidden" name="interested" value={interest.mine ? "0" : "1"} />
                   <button type="submit" className={interest.mine ? "button secondary" : "button"}>
@@ -114,7 +119,7 @@ export default function InitiativePage() {
               )}
             </div>
           ) : null}
-          {initiative.kind === "course" && upcomingCount > 1 && loggedIn && !enrolledEverywhere ? (
+          {initiative.kind === "course" && upcomingCount > 1 && loggedIn && !isHost && !enrolledEverywhere ? (
             <Form method="post" action={`/initiatives/${initiative.id}/enrol`} className="enrol">
               <p className="hint">{t("enrol.hint", { n: upcomingCount })}</p>
               <button type="submit" className="button">
@@ -122,7 +127,7 @@ export default function InitiativePage() {
               </button>
             </Form>
           ) : null}
-          <SessionList sessions={sessions} loggedIn={loggedIn} redirectTo={here} now={now} />
+          <SessionList sessions={sessions} loggedIn={loggedIn} redirectTo={here} now={now} hostTools={isHost} />
           <p className="row-links">
             {isHost ? (
               <Link className="button secondary" to={`/initiatives/${initiative.id}/sessions`}>

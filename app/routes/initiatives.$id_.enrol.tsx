@@ -4,6 +4,7 @@ import { useActionData, useParams } from "@remix-run/react";
 import { Refusal } from "~/components/refusal";
 import { toPageUnlessPosted } from "~/lib/action-only.server";
 import { requireMember } from "~/lib/auth.server";
+import { originOf } from "~/lib/calendar.server";
 import { useT } from "~/lib/i18n/react";
 import { idParam } from "~/lib/params.server";
 import { getInitiative } from "~/models/initiatives.server";
@@ -15,7 +16,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const initiative = getInitiative(idParam(params.id));
   if (!initiative) throw data(null, { status: 404 });
   if (initiative.kind !== "course") return data({ message: "enrol.onlyCourses" as const }, { status: 400 });
-  const outcomes = enrol(initiative.id, member.id);
+  const outcomes = enrol(initiative.id, member.id, new Date(), originOf(request));
   if (!outcomes.length) return data({ message: "enrol.none" as const }, { status: 409 });
   return redirect(`/initiatives/${initiative.id}#sessions-heading`, 303);
 }

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
+import { afterFlag } from "~/lib/flag-received";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FlagForm, FlagList } from "~/components/flags";
 import { getMember, requireMember } from "~/lib/auth.server";
@@ -47,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof FlagRefusedError) return data({ error: error.messageKey as MessageKey }, { status: error.status });
     throw error;
   }
-  return redirect(`/members/${params.id}`, 303);
+  return redirect(afterFlag(`/members/${params.id}`), 303);
 }
 
 export default function ProfilePage() {

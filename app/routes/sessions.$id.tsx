@@ -13,6 +13,8 @@ import { SessionOutcomesSection } from "~/components/contributions";
 import { VenueFacts } from "~/components/venue-facts";
 import { AddToCalendar } from "~/components/add-to-calendar";
 import { SessionMethods } from "~/components/session-methods";
+import { HostSessionTools } from "~/components/host-tools";
+import { SpokenCode } from "~/components/checkin";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -84,7 +86,7 @@ export default function SessionPage() {
           <PlacesText registered={summary.registered} capacity={session.capacity} waitlisted={summary.waitlisted} />
         </dd>
       </dl>
-      <RegistrationControls session={summary} loggedIn={loggedIn} redirectTo={here} now={now} />
+      {isHost ? <HostSessionTools sessionId={session.id} cancelled={session.cancelled} /> : <RegistrationControls session={summary} loggedIn={loggedIn} redirectTo={here} now={now} />}
       <AddToCalendar session={session} offer={offerCalendarLinks} />
 
       {canCheckIn ? (
@@ -118,20 +120,13 @@ export default function SessionPage() {
           {checkinCode ? (
             <div className="checkin-code">
               <p>{t("session.checkinCode")}</p>
-              <p className="code" aria-label={checkinCode.split("").join(" ")}>
-                {checkinCode}
-              </p>
+              <SpokenCode code={checkinCode} className="code" />
               <p className="hint">{t("session.checkinCode.hint")}</p>
             </div>
           ) : !session.cancelled ? (
             <p className="hint">{t("session.checkinCode.later")}</p>
           ) : null}
           {session.mode !== "onsite" && !session.cancelled ? <p className="hint">{t("session.online.checkinHint")}</p> : null}
-          <p className="row-links">
-            <Link to={`/sessions/${session.id}/edit`}>{t("session.edit")}</Link>
-            <Link to={`/sessions/${session.id}/message`}>{t("session.message")}</Link>
-            <a href={`/sessions/${session.id}/participants.csv`}>{t("session.csv")}</a>
-          </p>
         </section>
       ) : null}
 

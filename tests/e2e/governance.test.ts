@@ -343,7 +343,7 @@ describe("governance by participation (version 2)", () => {
     expect((await logLines(visitor)).some((line) => line.startsWith("Opstartfase voorbij"))).toBe(false);
   });
 
-  it("a spam initiative: witnesses flag it naming a house rule, it is hidden, its author edits it once and it is back", async () => {
+  it("a spam initiative: witnesses flag it naming a house rule, it is hidden, its author edits it once and it is back when a flagger accepts the edit", async () => {
     await S.visit("/initiatives/new");
     await S.page.getByLabel("Titel").fill(spamTitle);
     await S.page.getByLabel("Korte samenvatting").fill("Merkzonnebrillen met 90% korting, bestel nu via onze site!");
@@ -382,20 +382,27 @@ describe("governance by participation (version 2)", () => {
     expect(html.includes(spamTitle), "the hidden title is somewhere in the page").toBe(false);
     expect(html.includes("Merkzonnebrillen"), "the hidden summary is somewhere in the page").toBe(false);
 
-    // The author edits it once, and it is back.
+    // The author edits it once; it waits until a member with a voice who flagged it accepts the edit.
     await S.visit(`/initiatives/${spamId}`);
-    expect(await S.mainText()).toContain("Pas het één keer aan, dan komt het terug.");
+    expect(await S.mainText()).toContain("Pas het één keer aan: het komt terug als deelnemers met een stem je aanpassing accepteren");
     await S.follow(S.page.getByRole("link", { name: "Bewerken" }), /\/edit$/);
     await S.page.getByLabel("Korte samenvatting").fill("Zonnebrillen voor vrijwilligers die buiten werken, tegen kostprijs.");
     await S.send(S.page.getByRole("button", { name: "Wijzigingen opslaan" }), S.page.getByRole("heading", { level: 1, name: spamTitle }));
-    expect(await S.mainText()).not.toContain("Dit initiatief is verborgen");
+    expect(await S.mainText()).toContain("Aangepast door de schrijver, wacht op acceptatie.");
+    await visitor.visit(`/?q=${spamWord}`);
+    expect(await visitor.mainText()).not.toContain(spamTitle);
+    await B.visit(`/initiatives/${spamId}`);
+    await B.send(B.page.getByRole("button", { name: "Accepteren" }), B.page.getByRole("heading", { level: 1, name: spamTitle }));
+    expect(await B.mainText()).not.toContain("Dit initiatief is verborgen");
     await visitor.visit(`/?q=${spamWord}`);
     expect(await visitor.mainText()).toContain(spamTitle);
 
     const log = await logLines(visitor, `?subject=initiative:${spamId}`);
     expect(log.filter((line) => line.startsWith("Genoeg meldingen"))).toHaveLength(1);
-    expect(log.filter((line) => line.startsWith("Verborgen"))).toHaveLength(1);
-    expect(log.filter((line) => line.startsWith(`Teruggezet · ${spamTitle} · ${S.name}`))).toHaveLength(1);
+    expect(log.filter((line) => line.startsWith("Verborgen ·"))).toHaveLength(1);
+    expect(log.filter((line) => line.startsWith(`Verborgen inhoud aangepast door de schrijver · ${spamTitle} · ${S.name}`))).toHaveLength(1);
+    expect(log.filter((line) => line.startsWith(`Aanpassing geaccepteerd · ${spamTitle} · ${B.name}`))).toHaveLength(1);
+    expect(log.filter((line) => line.startsWith(`Teruggezet · ${spamTitle} · door Meedoen`))).toHaveLength(1);
   });
 
   it("a network proposal is opened by a member with an earned voice and adopted", async () => {

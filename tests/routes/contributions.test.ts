@@ -6,6 +6,7 @@ import { db } from "~/lib/db.server";
 import type { ContributionView, LatestOutcome } from "~/models/contributions.server";
 import { outcomesByMember } from "~/models/contributions.server";
 import { flag } from "~/models/flags.server";
+import { acceptEdit } from "~/models/hidden-edits.server";
 import { closeProposal, currentRules, respond } from "~/models/proposals.server";
 import { ruleHeadings } from "~/lib/diff";
 import { register } from "~/models/registrations.server";
@@ -247,10 +248,13 @@ describe("flags and hiding", () => {
     expect(feed.newOutcomes.some((o) => o.id === id)).toBe(false);
     expect((await atom()).xml).not.toContain("horloges");
 
-    // The author's one edit: flags cleared, back in the feeds.
+    // The author's one edit waits, hidden, until a member with a voice who flagged it accepts it (governance.md §4).
     const edited = await settle(() => editOutcomeAction({ request: formRequest(`/outcomes/${id}/edit`, { body: "Ruilen in plaats van kopen: horloges repareren." }, { cookie: participant.cookie }), context, params: { id: String(id) } }));
     expect(statusOf(edited)).toBe(303);
-    expect(db().get(sql`SELECT hidden_at, author_edit_used_at IS NOT NULL AS used FROM outcomes WHERE id = ${id}`)).toEqual({ hidden_at: null, used: 1 });
+    expect(db().get<{ hidden: number; used: number }>(sql`SELECT hidden_at IS NOT NULL AS hidden, author_edit_used_at IS NOT NULL AS used FROM outcomes WHERE id = ${id}`)).toEqual({ hidden: 1, used: 1 });
+    expect(logCount("content.restored")).toBe(0);
+    acceptEdit("outcome", id, v1.id);
+    expect(db().get(sql`SELECT hidden_at FROM outcomes WHERE id = ${id}`)).toEqual({ hidden_at: null });
     expect(db().get(sql`SELECT count(*) AS n FROM flags WHERE target_type = 'outcome' AND target_id = ${String(id)} AND cleared_at IS NULL`)).toEqual({ n: 0 });
     expect(logCount("content.restored")).toBe(1);
     const after = dataOf<{ newOutcomes: LatestOutcome[] }>(await feedLoader({ request: getRequest("/"), context, params: {} }));
@@ -269,7 +273,7 @@ describe("flags and hiding", () => {
     expect(db().get(sql`SELECT hidden_at FROM outcomes WHERE id = ${id}`)).toEqual({ hidden_at: null });
   });
 
-  it("hides a comment at the threshold and the author's edit restores it", async () => {
+  it("hides a comment at the threshold and the author's edit returns it once two members with a voice accept", async () => {
     await postComment(stranger, initiativeId, "Kom naar mijn webwinkel");
     const id = newestId("comments");
     const flagComment = (m: Member) =>
@@ -280,6 +284,9 @@ describe("flags and hiding", () => {
     expect(hidden.hidden?.rule).toBe(rule);
     expect(hidden.bodyHtml).toBe("");
     expect(statusOf(await settle(() => editCommentAction({ request: formRequest(`/comments/${id}/edit`, { body: "Excuus, verkeerde plek." }, { cookie: stranger.cookie }), context, params: { id: String(id) } })))).toBe(303);
+    expect((await initiativePage(initiativeId)).contributions.comments.find((c) => c.id === id)!.hidden).not.toBeNull();
+    expect(acceptEdit("comment", id, v3.id)).toEqual({ returned: false });
+    expect(acceptEdit("comment", id, host.id)).toEqual({ returned: true });
     const back = (await initiativePage(initiativeId)).contributions.comments.find((c) => c.id === id)!;
     expect(back.hidden).toBeNull();
     expect(back.bodyHtml).toContain("verkeerde plek");

@@ -3,6 +3,7 @@
 // history: founders speak while it bootstraps, a witnessed meeting gives voices a week later, five
 // earned voices end the bootstrap, hiding the meeting voids them again, and the network then runs
 // on its founders and the voices that stood.
+import { acceptEdit } from "~/models/hidden-edits.server";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -488,7 +489,7 @@ describe("§4 flags and hiding", () => {
     expect(db().get(sql`SELECT count(*) AS n FROM flags WHERE target_id = ${String(watches)}`)).toEqual({ n: 0 });
   });
 
-  it("hides at the threshold; only the author's one edit brings it back; hidden again, the network decides", async () => {
+  it("hides at the threshold; only the author's one edit, once accepted, brings it back; hidden again, the network decides", async () => {
     // Quinn (with a voice) co-hosts Gijs's initiative.
     expect(joinAsHost(watches, quinn.id)).toBe("requested");
     answerHostRequest(openRequest(watches, quinn.id), gijs.id, true);
@@ -515,8 +516,10 @@ describe("§4 flags and hiding", () => {
     expect(statusOf(await edit(quinn, "Ruilmarkt voor horloges"))).toBe(303);
     expect(listInitiatives({ q: "ruilmarkt" }).items).toHaveLength(0);
     expect(logCount("content.restored", watches)).toBe(0);
-    // … the author's own edit does.
+    // … the author's own edit waits for acceptance: a member with a voice who flagged it accepts.
     expect(statusOf(await edit(gijs, "Ruilmarkt voor horloges"))).toBe(303);
+    expect(listInitiatives({ q: "ruilmarkt" }).items).toHaveLength(0);
+    expect(acceptEdit("initiative", watches, bram.id)).toEqual({ returned: true });
     expect(listInitiatives({ q: "ruilmarkt" }).items).toHaveLength(1);
     expect(logCount("content.restored", watches)).toBe(1);
     // Hidden a second time: it stays hidden after edits, and a network majority proposal opens.

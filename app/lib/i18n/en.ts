@@ -9,6 +9,7 @@ import { enAgenda } from "./en-agenda";
 import { enLearning } from "./en-learning";
 import { enProposals } from "./en-proposals";
 import { enMethods } from "./en-methods";
+import { enHosts } from "./en-hosts";
 
 export const en: Record<keyof typeof nl, string> = {
   ...enAccount,
@@ -19,6 +20,7 @@ export const en: Record<keyof typeof nl, string> = {
   ...enLearning,
   ...enProposals,
   ...enMethods,
+  ...enHosts,
   "nav.skip": "Skip to content",
   "nav.label": "Main menu",
   "nav.initiatives": "Initiatives",
@@ -302,7 +304,7 @@ export const en: Record<keyof typeof nl, string> = {
   "flag.postingHeld": "This member cannot post for now after reports (house rule: {rule}). The network decides with a proposal.",
   "flag.hidden.title": "Hidden",
   "flag.hidden.notice": "This initiative is hidden after reports from members (house rule: {rule}).",
-  "flag.hidden.authorEdit": "Change it once and it comes back.",
+  "flag.hidden.authorEdit": "Edit it once: it returns when members with a voice accept your edit, or after 3 days without a new report.",
   "flag.hidden.showAnyway": "Read it anyway",
   "flag.hidden.onlyVoices": "Only its author and members with a voice can still read it.",
   "flag.heldPosting": "You cannot post right now: after reports, the network decides with a proposal.",
@@ -484,7 +486,7 @@ export const en: Record<keyof typeof nl, string> = {
   "how.proposals.text": "A proposal is for the whole network (everyone with a voice) or for one initiative. Who decides about an initiative is fixed when the proposal opens: its hosts at that moment, and everyone who had already come to one of its meetings or signed up for one (the waiting list included). Just saying \"I'm in!\" is not enough. A proposal runs {days} days (at least {min}, at most {max}). You can change your response until the deadline. The quorum is the larger of {quorum} and {share}% of those who may respond. Consent: adopted when enough people responded and nobody objects (an objection needs a reason). Majority: adopted with more for than against. A day before the deadline, whoever has not responded gets a reminder. After the deadline someone who could respond writes down what we do now; every version is kept, with who wrote it.",
   "how.fallback.text": "If a consent proposal fails on an objection, someone with a voice can raise it again as a majority proposal that needs two thirds for. So one person can delay a decision, but never block it forever.",
   "how.flags.title": "Reports",
-  "how.flags.text": "Only witnesses can report that something breaks a house rule. They choose which house rule, and can add a note that only people with a voice see. When {n} different witnesses report the same thing ({small} while fewer than {voices} people have a voice), it is hidden. Whoever wrote it can change it once; then it returns. For an initiative that is the person who started it, not another host. Hidden again, the network decides with a proposal.",
+  "how.flags.text": "Only witnesses can report that something breaks a house rule. They choose which house rule, and can add a note that only people with a voice see. When {n} different witnesses report the same thing ({small} while fewer than {voices} people have a voice), it is hidden. Whoever wrote it can change it once. For an initiative that is the person who started it, not another host. Hidden again, the network decides with a proposal.",
   "how.held.text": "When enough witnesses report a member, that member is held until a proposal decides otherwise. A held member has no voice and is not a witness. They cannot post anything new, report, open or respond to proposals, or write down what we do now. They cannot act as a host either: edit their initiatives and meetings, mark attendance, message participants or download the participant list. Nor can they ask to become a host or answer such a request.",
   "how.newcomers.title": "New members",
   "how.newcomers.text": "Without a voice you can post at most {initiatives} initiatives and {comments} comments or outcomes per 24 hours. That keeps spam small without anyone having to watch.",

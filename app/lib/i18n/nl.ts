@@ -7,6 +7,7 @@ import { nlAgenda } from "./nl-agenda";
 import { nlLearning } from "./nl-learning";
 import { nlProposals } from "./nl-proposals";
 import { nlMethods } from "./nl-methods";
+import { nlHosts } from "./nl-hosts";
 
 export const nl = {
   ...nlAccount,
@@ -17,6 +18,7 @@ export const nl = {
   ...nlLearning,
   ...nlProposals,
   ...nlMethods,
+  ...nlHosts,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",
@@ -300,7 +302,7 @@ export const nl = {
   "flag.postingHeld": "Deze deelnemer kan tijdelijk niets plaatsen na meldingen (spelregel: {rule}). Het netwerk beslist met een voorstel.",
   "flag.hidden.title": "Verborgen",
   "flag.hidden.notice": "Dit initiatief is verborgen na meldingen van deelnemers (spelregel: {rule}).",
-  "flag.hidden.authorEdit": "Pas het één keer aan, dan komt het terug.",
+  "flag.hidden.authorEdit": "Pas het één keer aan: het komt terug als deelnemers met een stem je aanpassing accepteren, of na 3 dagen zonder nieuwe melding.",
   "flag.hidden.showAnyway": "Toch lezen",
   "flag.hidden.onlyVoices": "Alleen de schrijver en deelnemers met een stem kunnen het nog lezen.",
   "flag.heldPosting": "Je kunt op dit moment niets plaatsen: na meldingen beslist het netwerk met een voorstel.",
@@ -482,7 +484,7 @@ export const nl = {
   "how.proposals.text": "Een voorstel is voor het hele netwerk (iedereen met een stem) of voor één initiatief. Wie over een initiatief beslist, ligt vast zodra het voorstel opent: de kartrekkers op dat moment en iedereen die al bij een van de bijeenkomsten was of zich ervoor had aangemeld (ook op de wachtlijst). Alleen \"Ik doe mee!\" zeggen is niet genoeg. Een voorstel loopt {days} dagen (minstens {min}, hoogstens {max}). Je kunt je reactie tot de deadline veranderen. Het quorum is het grootste van {quorum} en {share}% van wie mag reageren. Instemming: aangenomen als genoeg mensen reageerden en niemand bezwaar heeft (een bezwaar heeft een reden nodig). Meerderheid: aangenomen met meer voor dan tegen. Een dag voor de deadline krijgt wie nog niet reageerde een herinnering. Na de deadline legt iemand die mocht reageren vast wat we nu doen; elke versie daarvan blijft bewaard, met wie die schreef.",
   "how.fallback.text": "Strandt een instemmingsvoorstel op een bezwaar, dan kan iemand met een stem het opnieuw indienen als meerderheidsvoorstel dat twee derde voor nodig heeft. Eén persoon kan een besluit dus uitstellen, maar niet voorgoed tegenhouden.",
   "how.flags.title": "Meldingen",
-  "how.flags.text": "Alleen getuigen kunnen melden dat iets een spelregel breekt. Ze kiezen welke spelregel, en kunnen een toelichting geven die alleen mensen met een stem zien. Melden {n} verschillende getuigen hetzelfde ({small} zolang minder dan {voices} mensen een stem hebben), dan wordt het verborgen. Wie het schreef, kan het één keer aanpassen; dan komt het terug. Bij een initiatief is dat degene die het startte, niet een andere kartrekker. Wordt het opnieuw verborgen, dan beslist het netwerk met een voorstel.",
+  "how.flags.text": "Alleen getuigen kunnen melden dat iets een spelregel breekt. Ze kiezen welke spelregel, en kunnen een toelichting geven die alleen mensen met een stem zien. Melden {n} verschillende getuigen hetzelfde ({small} zolang minder dan {voices} mensen een stem hebben), dan wordt het verborgen. Wie het schreef, kan het één keer aanpassen. Bij een initiatief is dat degene die het startte, niet een andere kartrekker. Wordt het opnieuw verborgen, dan beslist het netwerk met een voorstel.",
   "how.held.text": "Melden genoeg getuigen een deelnemer, dan staat die deelnemer op pauze tot een voorstel anders beslist. Op pauze heb je geen stem en ben je geen getuige. Je kunt dan niets nieuws plaatsen, niet melden, geen voorstellen openen of erop reageren en niet opschrijven wat we nu doen. Als kartrekker kun je je initiatieven en bijeenkomsten niet aanpassen, geen aanwezigheid melden, deelnemers geen bericht sturen en de deelnemerslijst niet downloaden. Je kunt ook niet vragen om kartrekker te worden of op zo'n vraag antwoorden.",
   "how.newcomers.title": "Nieuwe deelnemers",
   "how.newcomers.text": "Zonder stem kun je per 24 uur hoogstens {initiatives} initiatieven en {comments} reacties of opbrengsten plaatsen. Zo blijft spam klein zonder dat iemand hoeft op te letten.",
