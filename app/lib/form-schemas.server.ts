@@ -2,7 +2,7 @@
 // server module so that zod stays out of the pages' scripts: it probes for eval, which the
 // Content Security Policy forbids (and browsers report).
 import { z } from "zod";
-import { governance } from "~/governance/config";
+import { contactRules, governance } from "~/governance/config";
 import { requiredText, typedNumber } from "~/lib/forms";
 
 // proposals.new
@@ -78,4 +78,10 @@ export const inviteSchema = z.object({
 export const unlockSchema = z.object({
   password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "login.failed" }),
   redirectTo: z.string().optional(),
+});
+
+// members.$id_.message: the text, and whether the sender's address goes along as Reply-To.
+export const contactSchema = z.object({
+  body: requiredText(contactRules.messageMax, "contact.body.required", "contact.body.tooLong"),
+  replyTo: z.string().optional().transform((v) => v === "on"),
 });

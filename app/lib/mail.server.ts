@@ -37,6 +37,12 @@ export type OptionalMailKind = (typeof optionalMailKinds)[number];
  */
 export const alwaysSentMailKinds = ["password-reset", "founder-invitation", "login-unlock", "signup-existing"] as const;
 const alwaysSent = new Set<string>(alwaysSentMailKinds);
+/**
+ * A message one member sends another (contact.server.ts). Its outbox key reads
+ * `member-message:<reply|private>:<sender>:…`: with "reply" the sender's address (looked up when
+ * sending, never stored with the message) is the Reply-To. Its text is blanked once delivered.
+ */
+export const memberMessageKind = "member-message";
 const optional = new Set<string>(optionalMailKinds);
 
 let toldAboutOutbox = false;
@@ -152,6 +158,16 @@ function messageDomain() {
   return new URL(siteUrl()).hostname || "localhost";
 }
 
+/** The sender's address for a member's message that asked for it; null when not asked or the sender left. */
+function replyToOf(dedupeKey: string): string | null {
+  const [, reply, senderId] = dedupeKey.split(":");
+  if (reply !== "reply" || !senderId) return null;
+  return db().get<{ email: string } | undefined>(sql`SELECT email FROM members WHERE id = ${senderId} AND deleted_at IS NULL`)?.email ?? null;
+}
+
+/** What members write to each other is not kept once it is out (or given up): only that a mail was sent. */
+const forgetText = (kind: string) => (kind === memberMessageKind ? { body: "" } : {});
+
 let delivering = false;
 
 /** Sends what is due. Returns how many were sent. Safe to call often: runs one batch at a time. */
@@ -162,7 +178,7 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
   let sent = 0;
   try {
     const due = db()
-      .select({ id: outbox.id, toAddress: outbox.toAddress, subject: outbox.subject, body: outbox.body, attempts: outbox.attempts, kind: outbox.kind, createdAt: outbox.createdAt, unsubscribeToken: members.unsubscribeToken, locale: members.locale })
+      .select({ id: outbox.id, dedupeKey: outbox.dedupeKey, toAddress: outbox.toAddress, subject: outbox.subject, body: outbox.body, attempts: outbox.attempts, kind: outbox.kind, createdAt: outbox.createdAt, unsubscribeToken: members.unsubscribeToken, locale: members.locale })
       .from(outbox)
       .leftJoin(members, eq(members.id, outbox.memberId))
       .where(and(isNull(outbox.sentAt), isNull(outbox.failedAt), lte(outbox.nextAttemptAt, now.getTime())))
@@ -172,6 +188,7 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
     for (const mail of due) {
       try {
         const oneClick = mail.unsubscribeToken && optional.has(mail.kind);
+        const replyTo = mail.kind === memberMessageKind ? replyToOf(mail.dedupeKey) : null;
         await transport.sendMail({
           // The same for every attempt: when a server took a mail but the connection dropped
           // before it said so, the copy sent again is the same message to mail programs.
@@ -189,8 +206,9 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
             ...(oneClick ? { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } : {}),
           },
           ...(oneClick ? { list: { unsubscribe: unsubscribeUrl(mail.unsubscribeToken!) } } : {}),
+          ...(replyTo ? { replyTo } : {}),
         });
-        db().update(outbox).set({ sentAt: new Date(), lastError: null }).where(eq(outbox.id, mail.id)).run();
+        db().update(outbox).set({ sentAt: new Date(), lastError: null, ...forgetText(mail.kind) }).where(eq(outbox.id, mail.id)).run();
         sent++;
       } catch (caught) {
         const error = caught as SmtpError;
@@ -203,7 +221,7 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
             attempts: sql`${outbox.attempts} + 1`,
             nextAttemptAt: now.getTime() + backoffMs(mail.attempts),
             lastError: message,
-            ...(giveUp ? { failedAt: now } : {}),
+            ...(giveUp ? { failedAt: now, ...forgetText(mail.kind) } : {}),
           })
           .where(eq(outbox.id, mail.id))
           .run();

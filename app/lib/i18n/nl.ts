@@ -3,12 +3,14 @@ import { nlAccount } from "./nl-account";
 import { nlContributions } from "./nl-contributions";
 import { nlNetwork } from "./nl-network";
 import { nlImages } from "./nl-images";
+import { nlFirstDay } from "./nl-first-day";
 
 export const nl = {
   ...nlAccount,
   ...nlContributions,
   ...nlNetwork,
   ...nlImages,
+  ...nlFirstDay,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",
