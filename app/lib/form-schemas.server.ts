@@ -45,7 +45,7 @@ export const forgotSchema = z.object({
 export const signupSchema = z.object({
   email: z.email({ error: "auth.email.invalid" }).max(254, { error: "auth.email.invalid" }),
   // Where to go afterwards, such as a founder's invitation link; only a path on this site.
-  redirectTo: z.string().max(500).optional(),
+  redirectTo: z.string().optional(),
   password: z
     .string({ error: "auth.password.tooShort" })
     .min(10, { error: "auth.password.tooShort" })

@@ -56,6 +56,7 @@ export const enFirstDay: Record<keyof typeof nlFirstDay, string> = {
   "home.empty.invite": "Invite colleagues: send them the link to this site.",
   "home.empty.visitor": "Create an account and post the first initiative.",
 
+  "signupPrompt.noAccount": "No account yet?",
   "welcome.title": "Welcome, {name}",
   "welcome.intro": "Your account is ready. Three things to start with; you can also do them later.",
   "welcome.profile.title": "Say who you are",
@@ -68,7 +69,7 @@ export const enFirstDay: Record<keyof typeof nlFirstDay, string> = {
   "welcome.sessions.text": "At a session you get to know each other, and that is also how you get a voice in the network.",
   "welcome.sessions.link": "The agenda",
   "welcome.continue": "Continue",
-  "welcome.continueTo": "Continue to where you were",
+  "welcome.pageTitle": "Welcome",
 
   "digest.open": "Open proposals",
   "digest.open.yourVoice": "Your voice is asked",

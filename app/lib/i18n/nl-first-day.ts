@@ -55,6 +55,7 @@ export const nlFirstDay = {
   "home.empty.invite": "Nodig collega's uit: stuur ze de link naar deze site.",
   "home.empty.visitor": "Maak een account en zet het eerste initiatief neer.",
 
+  "signupPrompt.noAccount": "Nog geen account?",
   "welcome.title": "Welkom, {name}",
   "welcome.intro": "Je account is klaar. Drie dingen om mee te beginnen; je kunt ze ook later doen.",
   "welcome.profile.title": "Vertel wie je bent",
@@ -67,7 +68,7 @@ export const nlFirstDay = {
   "welcome.sessions.text": "Op een bijeenkomst leer je elkaar kennen, en zo krijg je ook een stem in het netwerk.",
   "welcome.sessions.link": "De agenda",
   "welcome.continue": "Verder",
-  "welcome.continueTo": "Verder naar waar je was",
+  "welcome.pageTitle": "Welkom",
 
   "digest.open": "Open voorstellen",
   "digest.open.yourVoice": "Je stem wordt gevraagd",
