@@ -7,6 +7,7 @@ import { formatDate, formatDateTime } from "~/lib/time";
 import { getMember } from "~/lib/auth.server";
 import { digestPage, parseWeek } from "~/models/digest.server";
 import { nameViewer } from "~/models/names.server";
+import { OpenProposals } from "~/components/digest-open-proposals";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "digest.title", undefined, { key: "meta.description.digest" });
 
@@ -24,8 +25,8 @@ export default function DigestWeek() {
   const t = useT();
   const locale = useLocale();
   const zone = useTimeZone();
-  const { digest, previous, next, isCurrent } = useLoaderData<typeof loader>();
-  const empty = !digest.initiatives.length && !digest.sessions.length && !digest.outcomes.length && !digest.decisions.length && !digest.nowUpdates.length;
+  const { digest, asked, previous, next, isCurrent, forMembers } = useLoaderData<typeof loader>();
+  const empty = !digest.initiatives.length && !digest.sessions.length && !digest.outcomes.length && !digest.decisions.length && !digest.nowUpdates.length && !digest.openProposals.length;
   return (
     <section className="narrow digest">
       <h1>{t(isCurrent ? "digest.thisWeek" : "digest.weekTitle", { week: digest.week })}</h1>
@@ -105,6 +106,7 @@ export default function DigestWeek() {
           </ul>
         </>
       ) : null}
+      <OpenProposals proposals={digest.openProposals} asked={asked} forMembers={forMembers} />
       <p className="hint">
         {t("digest.subscribe")} <Link to="/settings#mail">{t("digest.subscribe.link")}</Link>
       </p>
