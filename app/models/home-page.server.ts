@@ -8,7 +8,7 @@ import { listInitiatives, type InitiativeKind } from "./initiatives.server";
 import type { NameViewer } from "./names.server";
 import { upcomingSessions } from "./sessions.server";
 
-export const feedKinds: InitiativeKind[] = ["course", "activity", "request"];
+const feedKinds: InitiativeKind[] = ["course", "activity", "request"];
 
 /** Reads the feed's filters from the address: a search, a kind, a tag, the page. */
 export function feedFilterOf(params: URLSearchParams) {

@@ -4,7 +4,8 @@ import { InitiativeCard } from "~/components/initiative-card";
 import { getMember } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { feedKinds as kinds, homePage } from "~/models/home-page.server";
+import { homePage } from "~/models/home-page.server";
+import type { InitiativeKind } from "~/models/initiatives.server";
 import { nameViewer } from "~/models/names.server";
 import { AboutNetwork, EmptyNetwork } from "~/components/home-welcome";
 import { useLocale, useTimeZone } from "~/lib/i18n/react";
@@ -16,6 +17,9 @@ export const meta: MetaFunction = ({ matches }) => [
   // Feed readers find the network's Atom feed from the home page.
   { tagName: "link", rel: "alternate", type: "application/atom+xml", href: "/feed.xml", title: "Meedoen" },
 ];
+
+// The kinds the filter offers (the page model reads the same list from the address).
+const kinds: InitiativeKind[] = ["course", "activity", "request"];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // Hosts and authors are named as this viewer may see them (names.server.ts).
