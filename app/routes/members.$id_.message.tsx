@@ -52,12 +52,12 @@ export default function MessageMember() {
     <section className="narrow">
       <h1>{t("contact.title", { name })}</h1>
       {page.sent ? (
-        <p className="notice" role="status">
+        <p className="notice" aria-live="polite">
           {t("contact.sent", { name })}
         </p>
       ) : null}
       {refusal ? (
-        <p className="form-error" role="alert">
+        <p className="form-error" aria-live="assertive">
           {t(refusal.messageKey, { name, n: page.perDay })}
         </p>
       ) : null}

@@ -36,6 +36,7 @@ export const enFirstDay: Record<keyof typeof nlFirstDay, string> = {
   "contact.setting.intro": "Other members can send you a message through your profile. You get it by email; they do not see your email address.",
   "contact.setting.on": "Receive messages from members",
   "contact.setting.save": "Save",
+  "how.contact.text": "You can send another member a message through their profile. It goes by email; nobody sees the other's email address, unless you tick that yours goes along. The network does not keep the text, only how many messages someone sent. With a voice you send at most {withVoice} messages a day, without a voice {without}; a member whose posting is held sends none. If you do not want messages yourself, switch them off in your settings.",
 
   "header.menu": "Menu",
   "header.now": "Now",

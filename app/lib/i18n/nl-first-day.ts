@@ -35,6 +35,7 @@ export const nlFirstDay = {
   "contact.setting.intro": "Andere deelnemers kunnen je via je profiel een bericht sturen. Je krijgt het per e-mail; je e-mailadres zien ze niet.",
   "contact.setting.on": "Berichten van deelnemers ontvangen",
   "contact.setting.save": "Opslaan",
+  "how.contact.text": "Je kunt een andere deelnemer via het profiel een bericht sturen. Het gaat per e-mail; niemand ziet het e-mailadres van de ander, tenzij je zelf aanvinkt dat je het jouwe meestuurt. Het netwerk bewaart de tekst niet, alleen hoeveel berichten iemand stuurde. Met een stem stuur je hoogstens {withVoice} berichten per dag, zonder stem {without}; wie op pauze staat, stuurt geen berichten. Wil je zelf geen berichten ontvangen, zet ze dan uit bij je instellingen.",
 
   "header.menu": "Menu",
   "header.now": "Nu",
