@@ -59,9 +59,6 @@ export function SiteHeader({ locale, member }: { locale: Locale; member: Member 
           {links("nav-row")}
           <details className="nav-menu" ref={menu}>
             <summary>
-              <svg aria-hidden="true" focusable="false" viewBox="0 0 20 20" width="18" height="18">
-                <path d="M2 5h16M2 10h16M2 15h16" stroke="currentColor" strokeWidth="2" fill="none" />
-              </svg>
               {t("header.menu")}
             </summary>
             <div className="nav-panel">

@@ -17,7 +17,6 @@ export class ContactRefusedError extends Error {
   constructor(
     readonly messageKey: MessageKey,
     readonly status: number,
-    readonly params: Record<string, number> = {},
   ) {
     super(messageKey);
   }
@@ -89,7 +88,7 @@ export function sendMemberMessage(senderId: string, recipientId: string, input: 
       if (repeated) return;
       const limit = limitFor(senderId);
       const verdict = hitRateLimit(limitKey(senderId), limit, now.getTime());
-      if (!verdict.allowed) throw new ContactRefusedError("contact.limit", 429, { n: limit.limit });
+      if (!verdict.allowed) throw new ContactRefusedError("contact.limit", 429);
       const name = sender!.display_name;
       const profileUrl = siteUrl(`/members/${senderId}`);
       queueMemberMail(tx, {
