@@ -80,11 +80,11 @@ type Translate = ReturnType<typeof translator>;
 function Account({ t, member, here }: { t: Translate; member: Member; here: string }) {
   if (!member) {
     // Back to this page after logging in or creating an account (not to the pages themselves).
-    const back = here === "/" || here.startsWith("/login") || here.startsWith("/signup") || here.startsWith("/welcome") ? "" : `?redirectTo=${encodeURIComponent(here)}`;
+    const back = here.startsWith("/login") || here.startsWith("/signup") || here.startsWith("/welcome") ? "" : `?redirectTo=${encodeURIComponent(here)}`;
     return (
       <>
         <NavLink to={`/login${back}`}>{t("nav.login")}</NavLink>
-        <NavLink to={`/signup${back}`}>{t("nav.signup")}</NavLink>
+        <NavLink to={`/signup${here === "/" ? "" : back}`}>{t("nav.signup")}</NavLink>
       </>
     );
   }
