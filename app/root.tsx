@@ -1,12 +1,10 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import {
-  Form,
   isRouteErrorResponse,
   Link,
   Links,
   Meta,
-  NavLink,
   Outlet,
   Scripts,
   ScrollRestoration,
@@ -24,6 +22,7 @@ import { titleMeta } from "~/lib/meta";
 import { resolveLocale } from "~/lib/i18n/locale.server";
 import { useNonce } from "~/lib/nonce";
 import { FlagReceived } from "~/components/flag-received";
+import { SiteHeader } from "~/components/site-header";
 // The compiler gives the style sheet a name with its content's hash: cached for a year, and an
 // upgrade that changes it changes the name.
 import stylesheet from "~/styles/meedoen.css";
@@ -59,8 +58,6 @@ type RootData = { locale: Locale; member: { id: string; displayName: string } | 
 
 function Shell({ children, locale, member, tail }: { children: ReactNode; locale: Locale; member: RootData["member"]; tail: ReactNode }) {
   const t = translator(locale);
-  const location = useLocation();
-  const here = location.pathname + location.search;
   return (
     <html lang={locale}>
       <head>
@@ -74,49 +71,7 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
         <a className="skip-link" href="#main" onClick={skipToMain}>
           {t("nav.skip")}
         </a>
-        <header className="site-header">
-          <div className="wrap header-row">
-            <Link to="/" className="brand">
-              Meedoen
-            </Link>
-            <nav aria-label={t("nav.label")} className="main-nav">
-              <NavLink to="/" end>
-                {t("nav.initiatives")}
-              </NavLink>
-              <NavLink to="/agenda">{t("nav.agenda")}</NavLink>
-              <NavLink to="/proposals">{t("nav.proposals")}</NavLink>
-              <NavLink to="/initiatives/new">{t("nav.newInitiative")}</NavLink>
-              <NavLink to="/members">{t("members.title")}</NavLink>
-              <NavLink to="/methods">{t("nav.methods")}</NavLink>
-              <NavLink to="/network">{t("nav.network")}</NavLink>
-              {member ? (
-                <Form method="post" action="/logout" className="inline-form">
-                  <NavLink to={`/members/${member.id}`} className="who" title={t("nav.profile")}>
-                    {member.displayName}
-                  </NavLink>{" "}
-                  <NavLink to="/settings">{t("nav.settings")}</NavLink>{" "}
-                  <button type="submit" className="link-button">
-                    {t("nav.logout")}
-                  </button>
-                </Form>
-              ) : (
-                <>
-                  <NavLink to={`/login?redirectTo=${encodeURIComponent(here)}`}>{t("nav.login")}</NavLink>
-                  <NavLink to="/signup">{t("nav.signup")}</NavLink>
-                </>
-              )}
-            </nav>
-            <Form method="post" action="/language" className="language-switch" aria-label={t("language.label")}>
-              <input type="hidden" name="redirectTo" value={here} />
-              <button type="submit" name="locale" value="nl" aria-pressed={locale === "nl"} lang="nl">
-                NL<span className="visually-hidden"> Nederlands</span>
-              </button>
-              <button type="submit" name="locale" value="en" aria-pressed={locale === "en"} lang="en">
-                EN<span className="visually-hidden"> English</span>
-              </button>
-            </Form>
-          </div>
-        </header>
+        <SiteHeader locale={locale} member={member} />
         <main id="main" className="wrap" tabIndex={-1}>
           <FlagReceived loggedIn={!!member} />
           {children}
@@ -132,6 +87,7 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
               <Link to="/members">{t("members.title")}</Link>
               <Link to="/organisations">{t("organisations.title")}</Link>
               <Link to="/now">{t("now.page.title")}</Link>
+              <Link to="/digest">{t("footer.digest")}</Link>
             </nav>
           </div>
         </footer>

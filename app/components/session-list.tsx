@@ -35,9 +35,14 @@ export function RegistrationControls({ session, loggedIn, redirectTo, now }: { s
       {!open ? (
         <p className="muted">{t("session.closed")}</p>
       ) : !loggedIn ? (
-        <Link className="button secondary" to={`/login?redirectTo=${encodeURIComponent(redirectTo)}`}>
-          {t("session.loginToRegister")}
-        </Link>
+        <>
+          <Link className="button secondary" to={`/login?redirectTo=${encodeURIComponent(redirectTo)}`}>
+            {t("session.loginToRegister")}
+          </Link>
+          <p className="hint">
+            {t("signupPrompt.noAccount")} <Link to={`/signup?redirectTo=${encodeURIComponent(redirectTo)}`}>{t("home.join.signup")}</Link>
+          </p>
+        </>
       ) : session.myStatus ? (
         <Form method="post" action={`/sessions/${session.id}/cancel`}>
           <input type="hidden" name="redirectTo" value={redirectTo} />

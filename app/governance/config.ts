@@ -122,3 +122,12 @@ export const venueRules = {
   notesMax: 1000,
   newPerMemberPerDay: { limit: 20, windowMinutes: 24 * 60 },
 } as const;
+
+// Messages between members (/members/:id/message), relayed by mail. Counted per sender per 24
+// hours, before the mail is queued; a member with a voice has taken part and may write more
+// (governance.md §5, newcomer limits). A member whose posting is held sends none (§4).
+export const contactRules = {
+  messageMax: 5000,
+  perDayWithVoice: { limit: 20, windowMinutes: 24 * 60 },
+  perDayWithoutVoice: { limit: 5, windowMinutes: 24 * 60 },
+} as const;

@@ -143,9 +143,9 @@ export async function requireMember(request: Request): Promise<CurrentMember> {
   return member;
 }
 
-/** Only same-site paths are followed after login, never another host. */
+/** Only same-site paths (of at most 500 characters) are followed after login, never another host. */
 export function safeRedirect(target: FormDataEntryValue | string | null | undefined, fallback = "/") {
-  if (typeof target !== "string" || target.length > 2000 || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
+  if (typeof target !== "string" || target.length > 500 || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
     return fallback;
   }
   // Read it as a browser would: tabs and newlines are dropped ("/\t/evil.example" is

@@ -2,7 +2,7 @@
 // server module so that zod stays out of the pages' scripts: it probes for eval, which the
 // Content Security Policy forbids (and browsers report).
 import { z } from "zod";
-import { governance } from "~/governance/config";
+import { contactRules, governance } from "~/governance/config";
 import { requiredText, typedNumber } from "~/lib/forms";
 
 // proposals.new
@@ -45,7 +45,7 @@ export const forgotSchema = z.object({
 export const signupSchema = z.object({
   email: z.email({ error: "auth.email.invalid" }).max(254, { error: "auth.email.invalid" }),
   // Where to go afterwards, such as a founder's invitation link; only a path on this site.
-  redirectTo: z.string().max(500).optional(),
+  redirectTo: z.string().optional(),
   password: z
     .string({ error: "auth.password.tooShort" })
     .min(10, { error: "auth.password.tooShort" })
@@ -88,4 +88,10 @@ export const amendSchema = z.object({
   rulesText: z.string().max(20_000, { error: "proposal.rules.tooLong" }).optional(),
   answers: requiredText(2000, "proposal.amend.answers.required", "proposal.amend.answers.tooLong"),
   version: z.string({ error: "proposal.amend.version.invalid" }).regex(/^[1-9]\d{0,5}$/, { error: "proposal.amend.version.invalid" }).transform(Number),
+});
+
+// members.$id_.message: the text, and whether the sender's address goes along as Reply-To.
+export const contactSchema = z.object({
+  body: requiredText(contactRules.messageMax, "contact.body.required", "contact.body.tooLong"),
+  replyTo: z.string().optional().transform((v) => v === "on"),
 });

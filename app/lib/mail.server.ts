@@ -38,6 +38,12 @@ export type OptionalMailKind = (typeof optionalMailKinds)[number];
  */
 export const alwaysSentMailKinds = ["password-reset", "founder-invitation", "login-unlock", "signup-existing"] as const;
 const alwaysSent = new Set<string>(alwaysSentMailKinds);
+/**
+ * A message one member sends another (contact.server.ts). Its outbox key reads
+ * `member-message:<reply|private>:<sender>:…`: with "reply" the sender's address (looked up when
+ * sending, never stored with the message) is the Reply-To. Its text is blanked once delivered.
+ */
+export const memberMessageKind = "member-message";
 const optional = new Set<string>(optionalMailKinds);
 
 let toldAboutOutbox = false;
@@ -156,6 +162,16 @@ function messageDomain() {
   return new URL(siteUrl()).hostname || "localhost";
 }
 
+/** The sender's address for a member's message that asked for it; null when not asked or the sender left. */
+function replyToOf(dedupeKey: string): string | null {
+  const [, reply, senderId] = dedupeKey.split(":");
+  if (reply !== "reply" || !senderId) return null;
+  return db().get<{ email: string } | undefined>(sql`SELECT email FROM members WHERE id = ${senderId} AND deleted_at IS NULL`)?.email ?? null;
+}
+
+/** What members write to each other is not kept once it is out (or given up): only that a mail was sent. */
+const forgetText = (kind: string) => (kind === memberMessageKind ? { body: "" } : {});
+
 let delivering = false;
 
 /** Sends what is due. Returns how many were sent. Safe to call often: runs one batch at a time. */
@@ -166,7 +182,7 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
   let sent = 0;
   try {
     const due = db()
-      .select({ id: outbox.id, toAddress: outbox.toAddress, subject: outbox.subject, body: outbox.body, attempts: outbox.attempts, kind: outbox.kind, createdAt: outbox.createdAt, unsubscribeToken: members.unsubscribeToken, locale: members.locale, attachments: outbox.attachments })
+      .select({ id: outbox.id, dedupeKey: outbox.dedupeKey, toAddress: outbox.toAddress, subject: outbox.subject, body: outbox.body, attempts: outbox.attempts, kind: outbox.kind, createdAt: outbox.createdAt, unsubscribeToken: members.unsubscribeToken, locale: members.locale, attachments: outbox.attachments })
       .from(outbox)
       .leftJoin(members, eq(members.id, outbox.memberId))
       .where(and(isNull(outbox.sentAt), isNull(outbox.failedAt), lte(outbox.nextAttemptAt, now.getTime())))
@@ -176,6 +192,7 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
     for (const mail of due) {
       try {
         const oneClick = mail.unsubscribeToken && optional.has(mail.kind);
+        const replyTo = mail.kind === memberMessageKind ? replyToOf(mail.dedupeKey) : null;
         await transport.sendMail({
           // The same for every attempt: when a server took a mail but the connection dropped
           // before it said so, the copy sent again is the same message to mail programs.
@@ -194,8 +211,9 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
           },
           ...(oneClick ? { list: { unsubscribe: unsubscribeUrl(mail.unsubscribeToken!) } } : {}),
           ...(mail.attachments?.length ? { attachments: mail.attachments.map(({ filename, contentType, content }) => ({ filename, contentType, content })) } : {}),
+          ...(replyTo ? { replyTo } : {}),
         });
-        db().update(outbox).set({ sentAt: new Date(), lastError: null }).where(eq(outbox.id, mail.id)).run();
+        db().update(outbox).set({ sentAt: new Date(), lastError: null, ...forgetText(mail.kind) }).where(eq(outbox.id, mail.id)).run();
         sent++;
       } catch (caught) {
         const error = caught as SmtpError;
@@ -208,7 +226,7 @@ export async function deliverOutbox(now = new Date(), batch = 25): Promise<numbe
             attempts: sql`${outbox.attempts} + 1`,
             nextAttemptAt: now.getTime() + backoffMs(mail.attempts),
             lastError: message,
-            ...(giveUp ? { failedAt: now } : {}),
+            ...(giveUp ? { failedAt: now, ...forgetText(mail.kind) } : {}),
           })
           .where(eq(outbox.id, mail.id))
           .run();

@@ -256,9 +256,9 @@ export function memberByUnsubscribeToken(token: string) {
   return db().select({ id: members.id }).from(members).where(and(eq(members.unsubscribeToken, token), isNull(members.deletedAt))).get() ?? null;
 }
 
-/** The one-click unsubscribe: every kind of mail off, and the digest too. */
+/** The one-click unsubscribe: every kind of mail off, the digest and messages from members too. */
 export function unsubscribeAll(memberId: string) {
-  db().update(members).set({ mailOff: [...optionalMailKinds], digestOptIn: false }).where(eq(members.id, memberId)).run();
+  db().update(members).set({ mailOff: [...optionalMailKinds], digestOptIn: false, contactOff: true }).where(eq(members.id, memberId)).run();
 }
 
 // ---- Your data ------------------------------------------------------------------------------

@@ -5,11 +5,12 @@ import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import type { Locale, Translate } from "~/lib/i18n";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
-import { cutText, markdownToText } from "~/lib/mail-text.server";
+import { markdownToText } from "~/lib/mail-text.server";
 import { formatDateTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 import { proposalOnHiddenInitiative } from "./log.server";
 import { methodsChangedBetween } from "./methods.server";
 import { anyMember, nameVisibleSql, proposalNaming, shownName, visitor, type NameViewer } from "./names.server";
+import { mayTakePart } from "./proposals.server";
 
 const dayMs = 86_400_000;
 
@@ -84,6 +85,8 @@ export type Digest = {
   nowUpdates: { memberId: string; name: string; text: string; createdAt: number }[];
   /** New and improved working methods of the week. */
   methods: { id: number; title: string; purpose: string; isNew: boolean }[];
+  // Open at the end of the week (or now, while it runs); still open now when `open` is true.
+  openProposals: { id: number; title: string; scope: string; initiativeId: number | null; deadline: number; open: boolean }[];
 };
 
 /**
@@ -99,10 +102,11 @@ export function digestFor(week: IsoWeek, options: { now?: Date; forMembers?: boo
   const { start, end } = weekRange(week);
   const upcomingFrom = Math.min(end, Math.max(now, start));
   const d = db();
-  const initiatives = d.all<{ id: number; title: string; summary: string; kind: string }>(sql`
+  const initiatives = d
+    .all<{ id: number; title: string; summary: string; kind: string }>(sql`
     SELECT id, title, summary, kind FROM initiatives
     WHERE created_at >= ${start} AND created_at < ${end} AND hidden_at IS NULL
-    ORDER BY created_at, id LIMIT 100`);
+    ORDER BY created_at, id LIMIT 100`).map((r) => ({ ...r, summary: excerpt(r.summary, 200, 2) }));
   const sessions = d
     .all<{ id: number; initiative_id: number; title: string; starts_at: number; place: string }>(sql`
     SELECT s.id, s.initiative_id, i.title, s.starts_at, s.place FROM sessions s JOIN initiatives i ON i.id = s.initiative_id
@@ -129,8 +133,17 @@ export function digestFor(week: IsoWeek, options: { now?: Date; forMembers?: boo
     WHERE n.created_at >= ${start} AND n.created_at < ${end} AND m.deleted_at IS NULL
       ${nameVisibleSql("m.", !!options.forMembers)}
     ORDER BY n.created_at, n.id LIMIT 100`)
-    .map((r) => ({ memberId: r.member_id, name: r.name, text: r.text, createdAt: r.created_at }));
-  return { week: weekLabel(week), start, end, upcomingFrom, initiatives, sessions, outcomes, decisions, nowUpdates, methods: methodsChangedBetween(start, end) };
+    .map((r) => ({ memberId: r.member_id, name: r.name, text: excerpt(r.text, 280, 3), createdAt: r.created_at }));
+  const openAt = Math.min(end, now);
+  const openRows = d.all<{ id: number; title: string; scope: string; initiative_id: number | null; deadline: number; closed_at: number | null }>(sql`
+    SELECT p.id, p.title, p.scope, p.initiative_id, p.deadline, p.closed_at FROM proposals p
+    WHERE p.opened_at < ${openAt} AND p.deadline > ${openAt} AND (p.closed_at IS NULL OR p.closed_at > ${openAt}) AND NOT ${proposalOnHiddenInitiative("p")}
+    ORDER BY p.deadline, p.id LIMIT 100`);
+  const openNaming = proposalNaming(openRows.map((r) => r.id), viewer);
+  const openProposals = openRows.map((r) => ({
+    id: r.id, title: openNaming.title(r.id, r.title), scope: r.scope, initiativeId: r.initiative_id, deadline: r.deadline, open: r.closed_at === null && r.deadline > now,
+  }));
+  return { week: weekLabel(week), start, end, upcomingFrom, initiatives, sessions, outcomes, decisions, nowUpdates, openProposals, methods: methodsChangedBetween(start, end) };
 }
 
 /** The page of one week, with its neighbours, as `viewer` may read it; null for a week that has not started yet. */
@@ -138,28 +151,51 @@ export function digestPage(week: IsoWeek, now = new Date(), viewer: NameViewer =
   const current = weekOf(now);
   const order = compareWeeks(week, current);
   if (order > 0) return null;
+  const digest = digestFor(week, { now, forMembers: viewer.memberId !== null, locale: viewer.locale });
   return {
-    digest: digestFor(week, { now, forMembers: viewer.memberId !== null, locale: viewer.locale }),
+    digest,
+    // The open proposals on which this reader's voice is asked (a visitor: none, and a line says who is).
+    asked: viewer.memberId ? askedOf(digest, viewer.memberId, now.getTime()) : [],
+    forMembers: viewer.memberId !== null,
     previous: weekLabel(shiftWeek(week, -1)),
     next: order < 0 ? weekLabel(shiftWeek(week, 1)) : null,
     isCurrent: order === 0,
   };
 }
 
-/** The start of an outcome as clean text (the same on the page and in the mail): its lines and list items, no markdown. */
-function excerpt(markdown: string, maxChars = 280, maxLines = 8) {
-  return cutText(markdownToText(markdown).replace(/\n{2,}/g, "\n"), maxChars, maxLines);
+/** The proposals still open on which `memberId` may respond. */
+function askedOf(digest: Digest, memberId: string, now: number) {
+  return digest.openProposals.filter((p) => p.open && mayTakePart(p, memberId, now)).map((p) => p.id);
+}
+
+/**
+ * The start of a text as clean text (the same on the page and in the mail): markdown becomes its
+ * words, lines and list items, and a shortened text ends after a whole word, with "…".
+ */
+export function excerpt(markdown: string, maxChars = 280, maxLines = 8) {
+  const text = markdownToText(markdown).replace(/\n{2,}/g, "\n");
+  const lines = text.split("\n");
+  let cut = lines.length > maxLines ? lines.slice(0, maxLines).join("\n") : text;
+  const chars = [...cut];
+  if (chars.length > maxChars) {
+    const room = chars.slice(0, maxChars).join("");
+    // The last word that fits whole; a text with no space in reach (one long address) goes entirely.
+    const space = /\s/.test(chars[maxChars] ?? "") ? room.length : room.search(/\s\S*$/);
+    cut = space > 0 ? room.slice(0, space) : "";
+  }
+  if (cut === text) return text;
+  return `${cut.replace(/[\s(:;,–—-]+$/, "")}…`;
 }
 
 /** Further lines of a list item in the mail's text, indented under it. */
 const indented = (text: string) => text.replace(/\n/g, "\n  ");
 
 export function isEmpty(digest: Digest) {
-  return !digest.initiatives.length && !digest.sessions.length && !digest.outcomes.length && !digest.decisions.length && !digest.nowUpdates.length && !digest.methods.length;
+  return !digest.initiatives.length && !digest.sessions.length && !digest.outcomes.length && !digest.decisions.length && !digest.nowUpdates.length && !digest.methods.length && !digest.openProposals.length;
 }
 
 /** The digest as a plain-text mail in one language (sent with an HTML part made from it: mail.server.ts). */
-export function composeDigestMail(digest: Digest, t: Translate, locale: string) {
+export function composeDigestMail(digest: Digest, t: Translate, locale: string, asked: number[] = []) {
   const zone = env().TZ_COMMUNITY;
   const parts: string[] = [t("digest.mail.intro", { week: digest.week })];
   const section = (titleKey: Parameters<Translate>[0], lines: string[]) => {
@@ -172,6 +208,7 @@ export function composeDigestMail(digest: Digest, t: Translate, locale: string) 
   section("digest.decisions", digest.decisions.map((p) => `- ${p.title}: ${t(p.adopted ? "digest.adopted" : "digest.notAdopted")}\n  ${siteUrl(`/proposals/${p.id}`)}`));
   section("digest.now", digest.nowUpdates.map((n) => `- ${n.name}: ${indented(n.text)}`));
   section("method.digest", digest.methods.map((m) => `- ${m.title} (${t(m.isNew ? "method.digest.new" : "method.digest.improved")}): ${indented(m.purpose)}\n  ${siteUrl(`/methods/${m.id}`)}`));
+  section("digest.open", digest.openProposals.filter((p) => p.open).map((p) => `- ${p.title} (${t("digest.open.until", { date: formatDateTime(p.deadline, locale, zone) })})${asked.includes(p.id) ? ` — ${t("digest.open.mailYourVoice")}` : ""}\n  ${siteUrl(`/proposals/${p.id}`)}`));
   if (isEmpty(digest)) parts.push(t("digest.empty"));
   parts.push(t("digest.mail.online", { url: siteUrl(`/digest/${digest.week}`) }));
   return { subject: t("digest.mail.subject", { week: digest.week }), body: parts.join("\n\n") };
@@ -203,7 +240,8 @@ export function queueWeeklyDigests(now = new Date()): number {
   const digest = digestFor(dueWeek, { now, forMembers: true });
   return db().transaction((tx) => {
     for (const { id } of due) {
-      queueMemberMail(tx, { memberId: id, kind: "digest", dedupeKey: `digest:${week}:${id}`, now, compose: (t, locale) => composeDigestMail(digest, t, locale) });
+      const asked = askedOf(digest, id, now.getTime());
+      queueMemberMail(tx, { memberId: id, kind: "digest", dedupeKey: `digest:${week}:${id}`, now, compose: (t, locale) => composeDigestMail(digest, t, locale, asked) });
     }
     return due.length;
   }, { behavior: "immediate" });

@@ -12,6 +12,7 @@ import { currentRules } from "./proposals.server";
 import { voiceOfMember, voiceSnapshot } from "./voice.server";
 import { organisationPart } from "./network.server";
 import { currentOrganisation, slugsByName } from "./organisations.server";
+import { contactIsOff } from "./contact.server";
 
 export function memberPage(id: string, viewer: PageViewer, names: NameViewer) {
   const full = getProfile(id);
@@ -56,6 +57,8 @@ export function memberPage(id: string, viewer: PageViewer, names: NameViewer) {
     worksWith: ((part) => (part ? { ...part, slugs: slugsByName([part.organisation, ...part.partners.map((p) => p.name)]) } : null))(organisationPart(profile.organisation, !!viewer)),
     held: held.posting_held_at ? { rule: held.posting_held_rule ?? "" } : null,
     isSelf: viewer?.id === profile.id,
+    // "Send a message" for everyone but the member themself (a visitor is asked to log in first).
+    contact: viewer?.id === profile.id ? ("none" as const) : contactIsOff(profile.id) ? ("off" as const) : ("open" as const),
     viewerHasVoice,
     // Who flagged what is visible to members with a voice, not to the public.
     flags: viewerHasVoice ? flagsOn({ type: "member", id: profile.id }) : null,

@@ -217,8 +217,8 @@ export function peopleOnTags(tags: string[], options: { exclude?: string[]; incl
 
 /** Recent "now" updates across the network, newest first, each with what it connects to. */
 export function recentNow(options: { includeMembersOnly: boolean; limit?: number }) {
-  const rows = db().all<{ id: number; member_id: string; text: string; created_at: number; display_name: string; organisation: string; expertise: string }>(sql`
-    SELECT u.id, u.member_id, u.text, u.created_at, m.display_name, m.organisation, m.expertise
+  const rows = db().all<{ id: number; member_id: string; text: string; created_at: number; display_name: string; organisation: string; expertise: string; contact_off: number }>(sql`
+    SELECT u.id, u.member_id, u.text, u.created_at, m.display_name, m.organisation, m.expertise, m.contact_off
     FROM now_updates u JOIN members m ON m.id = u.member_id
     WHERE m.deleted_at IS NULL ${nameVisibleSql("m.", options.includeMembersOnly)}
     ORDER BY u.created_at DESC, u.id DESC
@@ -232,6 +232,8 @@ export function recentNow(options: { includeMembersOnly: boolean; limit?: number
       organisation: r.organisation,
       text: r.text,
       createdAt: r.created_at,
+      // Whether "Send a message" goes with the line (the member has not switched messages off).
+      contactOpen: !r.contact_off,
       initiatives: initiativesMatching(r.text, tags),
       people: peopleOnTags(tags, { exclude: [r.member_id], includeMembersOnly: options.includeMembersOnly, limit: 3 }).map((p) => ({ id: p.id, displayName: p.displayName })),
     };

@@ -4,13 +4,13 @@ import { InitiativeCard } from "~/components/initiative-card";
 import { getMember } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { listInitiatives, type InitiativeKind } from "~/models/initiatives.server";
+import { homePage } from "~/models/home-page.server";
+import type { InitiativeKind } from "~/models/initiatives.server";
 import { nameViewer } from "~/models/names.server";
-import { upcomingSessions } from "~/models/sessions.server";
+import { AboutNetwork, EmptyNetwork } from "~/components/home-welcome";
 import { useLocale, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
 import { LatestOutcomes } from "~/components/contributions";
-import { latestOutcomes } from "~/models/contributions.server";
 
 export const meta: MetaFunction = ({ matches }) => [
   ...titleMeta(matches, null),
@@ -18,29 +18,17 @@ export const meta: MetaFunction = ({ matches }) => [
   { tagName: "link", rel: "alternate", type: "application/atom+xml", href: "/feed.xml", title: "Meedoen" },
 ];
 
+// The kinds the filter offers (the page model reads the same list from the address).
 const kinds: InitiativeKind[] = ["course", "activity", "request"];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const params = new URL(request.url).searchParams;
-  const q = (params.get("q") ?? "").slice(0, 200).trim();
-  const kindParam = params.get("kind");
-  const kind = kinds.find((k) => k === kindParam);
-  const tag = (params.get("tag") ?? "").trim().toLocaleLowerCase("nl").slice(0, 40) || undefined;
-  const afterParam = Number(params.get("after"));
-  const after = Number.isSafeInteger(afterParam) && afterParam > 0 ? afterParam : undefined;
   // Hosts and authors are named as this viewer may see them (names.server.ts).
-  const viewer = nameViewer(request, await getMember(request));
-  const page = listInitiatives({ q: q || undefined, kind, tag, after }, viewer);
-  // The first page also shows what is coming up soon, with the same filters.
-  const upcoming = after ? [] : upcomingSessions({ q: q || undefined, kind, tag, limit: 4 }).items;
-  // The newest outcomes, on the unfiltered first page only.
-  const newOutcomes = !after && !q && !kind && !tag ? latestOutcomes(3, viewer) : [];
-  return { ...page, upcoming, newOutcomes, filter: { q, kind: kind ?? "", tag: tag ?? "" }, isFirstPage: !after };
+  return homePage(new URL(request.url).searchParams, nameViewer(request, await getMember(request)));
 }
 
 export default function Feed() {
   const t = useT();
-  const { items, nextCursor, filter, isFirstPage, upcoming, newOutcomes } = useLoaderData<typeof loader>();
+  const { items, nextCursor, filter, isFirstPage, upcoming, newOutcomes, showAbout, networkEmpty, loggedIn } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const timeZone = useTimeZone();
   const filtered = !!(filter.q || filter.kind || filter.tag);
@@ -55,6 +43,9 @@ export default function Feed() {
         <h1>{t("feed.title")}</h1>
         <p className="lead">{t("feed.intro")}</p>
       </section>
+      {showAbout ? <AboutNetwork /> : null}
+      {networkEmpty ? <EmptyNetwork loggedIn={loggedIn} /> : null}
+      {networkEmpty ? null : (
       <Form method="get" className="search" role="search" aria-label={t("feed.search.label")}>
         <div className="field">
           <label htmlFor="q">{t("feed.search")}</label>
@@ -76,6 +67,7 @@ export default function Feed() {
           {t("feed.search.submit")}
         </button>
       </Form>
+      )}
       {filter.tag ? (
         <p className="active-filter">
           {t("feed.tagFilter", { tag: filter.tag })} <Link to={filter.q || filter.kind ? `/?${new URLSearchParams({ q: filter.q, kind: filter.kind })}` : "/"}>{t("feed.clearTag")}</Link>
@@ -111,7 +103,7 @@ export default function Feed() {
             </li>
           ))}
         </ol>
-      ) : (
+      ) : networkEmpty ? null : (
         <p className="empty">{filtered ? t("feed.noResults") : t("feed.empty")}</p>
       )}
       <nav className="pager" aria-label={t("feed.pages")}>

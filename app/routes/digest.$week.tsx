@@ -8,6 +8,7 @@ import { formatDate, formatDateTime } from "~/lib/time";
 import { getMember } from "~/lib/auth.server";
 import { digestPage, parseWeek } from "~/models/digest.server";
 import { nameViewer } from "~/models/names.server";
+import { OpenProposals } from "~/components/digest-open-proposals";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "digest.title", undefined, { key: "meta.description.digest" });
 
@@ -25,8 +26,8 @@ export default function DigestWeek() {
   const t = useT();
   const locale = useLocale();
   const zone = useTimeZone();
-  const { digest, previous, next, isCurrent } = useLoaderData<typeof loader>();
-  const empty = !digest.initiatives.length && !digest.sessions.length && !digest.outcomes.length && !digest.decisions.length && !digest.nowUpdates.length && !digest.methods.length;
+  const { digest, asked, previous, next, isCurrent, forMembers } = useLoaderData<typeof loader>();
+  const empty = !digest.initiatives.length && !digest.sessions.length && !digest.outcomes.length && !digest.decisions.length && !digest.nowUpdates.length && !digest.openProposals.length && !digest.methods.length;
   return (
     <section className="narrow digest">
       <h1>{t(isCurrent ? "digest.thisWeek" : "digest.weekTitle", { week: digest.week })}</h1>
@@ -107,6 +108,7 @@ export default function DigestWeek() {
         </>
       ) : null}
       <DigestMethods methods={digest.methods} />
+      <OpenProposals proposals={digest.openProposals} asked={asked} forMembers={forMembers} />
       <p className="hint">
         {t("digest.subscribe")} <Link to="/settings#mail">{t("digest.subscribe.link")}</Link>
       </p>

@@ -1,6 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { governance as g, sessionRules } from "~/governance/config";
+import { contactRules, governance as g, sessionRules } from "~/governance/config";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { voiceSnapshot } from "~/models/voice.server";
@@ -65,6 +65,7 @@ export default function HowItWorks() {
       <p>{t("how.learning.text")}</p>
       <p>{t("how.learning.verify")}</p>
       <p>{t("how.learning.not")}</p>
+      <p>{t("how.contact.text", { withVoice: contactRules.perDayWithVoice.limit, without: contactRules.perDayWithoutVoice.limit })}</p>
       <h2>{t("how.log.title")}</h2>
       <p>
         {t("how.log.text")} <Link to="/log">{t("log.title")}</Link> · <Link to="/rules">{t("rules.title")}</Link> · <Link to="/proposals">{t("proposal.list.title")}</Link>

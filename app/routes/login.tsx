@@ -71,6 +71,8 @@ export default function Login() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
+  const redirectTo = params.get("redirectTo") ?? "/";
+  const back = redirectTo !== "/" ? `?redirectTo=${encodeURIComponent(redirectTo)}` : "";
   return (
     <section className="narrow">
       <h1>{t("login.title")}</h1>
@@ -81,7 +83,7 @@ export default function Login() {
             {result.retryAfterSeconds < 60 ? t("auth.retryAfterSeconds", { seconds: result.retryAfterSeconds }) : t("auth.retryAfter", { minutes: result.retryAfter })}
           </p>
         ) : null}
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field name="email" type="email" label={t("auth.email")} errors={result?.errors} defaultValue={result?.values.email} required autoComplete="email" inputMode="email" />
         <Field name="password" type="password" label={t("auth.password")} errors={result?.errors} required autoComplete="current-password" />
         <button type="submit" className="button" disabled={busy}>
@@ -92,7 +94,7 @@ export default function Login() {
         <Link to="/password/forgot">{t("login.forgotPassword")}</Link>
       </p>
       <p>
-        {t("login.noAccount")} <Link to="/signup">{t("nav.signup")}</Link>
+        {t("login.noAccount")} <Link to={`/signup${back}`}>{t("nav.signup")}</Link>
       </p>
     </section>
   );

@@ -15,6 +15,7 @@ import { MemberOutcomes } from "~/components/contributions";
 import { Avatar } from "~/components/picture";
 import { VoiceExplained } from "~/components/voice-explained";
 import { MapPart } from "~/components/network";
+import { ContactLink } from "~/components/contact-link";
 import { nameViewer } from "~/models/names.server";
 import { memberPage } from "~/models/member-page.server";
 
@@ -83,7 +84,7 @@ function FullProfile() {
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   if (loaded.restricted || loaded.former) return null;
-  const { profile, voice, hosting, held, isSelf, viewerHasVoice, flags, rules, colleagues, outcomes, worksWith } = loaded;
+  const { profile, voice, hosting, held, isSelf, flags, rules, colleagues, outcomes, worksWith, contact } = loaded;
   return (
     <article className="narrow">
       <h1 className="with-avatar">
@@ -104,7 +105,11 @@ function FullProfile() {
             {t("profile.edit.title")}
           </Link>
         </p>
-      ) : null}
+      ) : (
+        <div className="contact-row">
+          <ContactLink memberId={profile.id} name={profile.name} state={contact} button />
+        </div>
+      )}
       {profile.nowText ? (
         <section className={profile.nowStale ? "now-card stale" : "now-card"} aria-labelledby="now-heading">
           <h2 id="now-heading">{t("now.title")}</h2>
@@ -113,6 +118,11 @@ function FullProfile() {
             {profile.nowAt ? formatDate(profile.nowAt, locale, timeZone) : null}
             {profile.nowStale ? ` · ${t("now.stale")}` : null}
           </p>
+          {contact === "open" ? (
+            <p>
+              <ContactLink memberId={profile.id} name={profile.name} state={contact} />
+            </p>
+          ) : null}
         </section>
       ) : null}
       {profile.expertise.length ? (

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field } from "~/components/field";
+import { ContactLink } from "~/components/contact-link";
 import { getMember, requireMember } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
@@ -13,7 +14,7 @@ export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "now.page.
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getMember(request);
-  return { loggedIn: !!viewer, updates: recentNow({ includeMembersOnly: !!viewer }), limit: profileLimits.now };
+  return { loggedIn: !!viewer, viewerId: viewer?.id ?? null, updates: recentNow({ includeMembersOnly: !!viewer }), limit: profileLimits.now };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -29,7 +30,7 @@ export default function NowPage() {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
-  const { loggedIn, updates, limit } = useLoaderData<typeof loader>();
+  const { loggedIn, viewerId, updates, limit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
@@ -57,6 +58,11 @@ export default function NowPage() {
                 <span>{formatDate(u.createdAt, locale, timeZone)}</span>
               </p>
               <p className="now-line">{u.text}</p>
+              {u.memberId !== viewerId && u.contactOpen ? (
+                <p>
+                  <ContactLink memberId={u.memberId} name={u.displayName} state="open" />
+                </p>
+              ) : null}
               {u.initiatives.length || u.people.length ? (
                 <p className="muted">
                   {t("now.connects")}{" "}

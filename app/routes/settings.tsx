@@ -10,6 +10,8 @@ import { titleMeta } from "~/lib/meta";
 import { formatDateTime } from "~/lib/time";
 import { mailSettingsOf, saveMailSettings } from "~/models/account.server";
 import { calendarTokenOf, renewCalendarToken } from "~/models/members.server";
+import { contactIsOff, setContactOff } from "~/models/contact.server";
+import { ContactSetting } from "~/components/contact-setting";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "settings.title");
 
@@ -25,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       .map(([kind, on]) => ({ kind, on })),
     digestOptIn: mail.digestOptIn,
     undelivered: mail.undelivered,
+    contactOn: !contactIsOff(member.id),
   };
 }
 
@@ -39,6 +42,8 @@ export async function action({ request }: ActionFunctionArgs) {
       kindsOn: form.getAll("mail").filter((v): v is string => typeof v === "string"),
       digestOptIn: form.get("digest") === "on",
     });
+  } else if (intent === "contact") {
+    setContactOff(member.id, form.get("contact") !== "on");
   } else {
     return data({ message: "error.badRequest" as MessageKey }, { status: 400 });
   }
@@ -61,7 +66,7 @@ const kindLabels: Record<string, MessageKey> = {
 
 export default function Settings() {
   const t = useT();
-  const { calendarUrl, mailKinds, digestOptIn, undelivered } = useLoaderData<typeof loader>();
+  const { calendarUrl, mailKinds, digestOptIn, undelivered, contactOn } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const timeZone = useTimeZone();
   const refused = useActionData<typeof action>();
@@ -137,6 +142,7 @@ export default function Settings() {
       <p>
         <Link to="/settings/learning">{t("settings.learning.link")}</Link>
       </p>
+      <ContactSetting on={contactOn} />
 
       <h2 id="data">{t("settings.data")}</h2>
       <p>{t("settings.data.intro")}</p>

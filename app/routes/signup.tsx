@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
-import { decoySessionCookie, getMember, hashPassword, safeRedirect, startAuthSession } from "~/lib/auth.server";
+import { decoySessionCookie, getMember, hashPassword, startAuthSession } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
 import { resolveLocale } from "~/lib/i18n/locale.server";
 import { signupSchema } from "~/lib/form-schemas.server";
@@ -11,6 +11,7 @@ import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { mailSignupWithKnownAddress } from "~/models/account.server";
 import { foundIfFirst } from "~/models/founders.server";
+import { welcomePath } from "~/models/home-page.server";
 import { createMember, EmailTakenError, findMemberByEmail } from "~/models/members.server";
 import { addressKey, hitRateLimit } from "~/models/rate-limits.server";
 
@@ -64,7 +65,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (holder) mailSignupWithKnownAddress(holder.id);
     cookie = decoySessionCookie(request);
   }
-  return redirect(safeRedirect(form.data.redirectTo), { status: 303, headers: { "Set-Cookie": cookie } });
+  // A short start page first (the same for a known address: the answer must not differ), then on.
+  return redirect(welcomePath(form.data.redirectTo), { status: 303, headers: { "Set-Cookie": cookie } });
 }
 
 export default function Signup() {
@@ -73,6 +75,7 @@ export default function Signup() {
   const busy = useNavigation().state === "submitting";
   const [params] = useSearchParams();
   const redirectTo = params.get("redirectTo") ?? "/";
+  const back = redirectTo !== "/" ? `?redirectTo=${encodeURIComponent(redirectTo)}` : "";
   return (
     <section className="narrow">
       <h1>{t("signup.title")}</h1>
@@ -89,7 +92,7 @@ export default function Signup() {
         </button>
       </Form>
       <p>
-        {t("signup.haveAccount")} <Link to="/login">{t("nav.login")}</Link>
+        {t("signup.haveAccount")} <Link to={`/login${back}`}>{t("nav.login")}</Link>
       </p>
     </section>
   );

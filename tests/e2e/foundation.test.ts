@@ -71,7 +71,8 @@ for (const javaScript of [true, false]) {
       await page.getByLabel("Je naam").fill(name);
       await page.getByLabel("E-mailadres").fill(`${run}@example.org`);
       await page.getByLabel("Wachtwoord").fill("een lang genoeg wachtwoord");
-      await submit("Account aanmaken", `${server.url}/`);
+      // A new account sees the start page first.
+      await submit("Account aanmaken", `${server.url}/welcome`);
       const header = page.getByRole("banner");
       await header.getByRole("button", { name: "Uitloggen" }).waitFor();
       expect(await header.textContent()).toContain(name);
@@ -143,6 +144,9 @@ for (const javaScript of [true, false]) {
       await visit("/");
       expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Initiatieven");
       const before = documentLoads;
+      // On a phone the language switch is in the header's menu.
+      const menu = page.getByRole("banner").locator("summary", { hasText: "Menu" });
+      if (await menu.isVisible()) await menu.click();
       await page.getByRole("banner").getByRole("button", { name: /^EN\b/ }).click();
       await page.getByRole("heading", { level: 1, name: "Initiatives" }).waitFor();
       expect(new URL(page.url()).pathname).toBe("/");

@@ -185,10 +185,11 @@ async function signUp(page: Page, person: { name: string; email: string }, javaS
   await tabTo(page, "the password field", (f) => f.id === "field-password");
   await page.keyboard.type("een lang genoeg wachtwoord");
   await tabTo(page, "the submit button", (f) => f.tag === "button" && f.text === "Account aanmaken");
-  await pressAndGo(page, "Enter", new RegExp(`^${server.url}/$`), javaScript);
+  // A new account sees the start page first.
+  await pressAndGo(page, "Enter", new RegExp(`^${server.url}/welcome$`), javaScript);
 
-  // In the page: logged in, the name in the header. In the database: the account.
-  await expect.poll(() => page.locator("header .who").textContent()).toBe(person.name);
+  // In the page: logged in, the name in the header (the copy in the closed menu is not shown). In the database: the account.
+  await expect.poll(() => page.locator("header .who >> visible=true").textContent()).toBe(person.name);
   const row = sqlite.prepare("SELECT id, display_name AS name FROM members WHERE email = ?").get(person.email) as { id: string; name: string } | undefined;
   expect(row?.name).toBe(person.name);
   return row!.id;

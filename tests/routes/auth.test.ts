@@ -29,7 +29,8 @@ describe("signing up", () => {
   it("creates an account, normalises the email, logs in with an HttpOnly SameSite=Lax cookie", async () => {
     const result = (await signup({ email: "  Fatima@Example.ORG ", password: "tien tekens!", displayName: "Fatima" })) as Response;
     expect(result.status).toBe(303);
-    expect(result.headers.get("Location")).toBe("/");
+    // A new account sees the start page first.
+    expect(result.headers.get("Location")).toBe("/welcome");
     const setCookie = result.headers.get("Set-Cookie")!;
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Lax/);

@@ -10,6 +10,7 @@ import { enLearning } from "./en-learning";
 import { enProposals } from "./en-proposals";
 import { enMethods } from "./en-methods";
 import { enHosts } from "./en-hosts";
+import { enFirstDay } from "./en-first-day";
 
 export const en: Record<keyof typeof nl, string> = {
   ...enAccount,
@@ -21,6 +22,7 @@ export const en: Record<keyof typeof nl, string> = {
   ...enProposals,
   ...enMethods,
   ...enHosts,
+  ...enFirstDay,
   "nav.skip": "Skip to content",
   "nav.label": "Main menu",
   "nav.initiatives": "Initiatives",

@@ -8,6 +8,7 @@ import { nlLearning } from "./nl-learning";
 import { nlProposals } from "./nl-proposals";
 import { nlMethods } from "./nl-methods";
 import { nlHosts } from "./nl-hosts";
+import { nlFirstDay } from "./nl-first-day";
 
 export const nl = {
   ...nlAccount,
@@ -19,6 +20,7 @@ export const nl = {
   ...nlProposals,
   ...nlMethods,
   ...nlHosts,
+  ...nlFirstDay,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",

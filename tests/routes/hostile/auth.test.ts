@@ -161,7 +161,8 @@ describe("signing up with an address that has an account", () => {
     });
     expect(shape(known)).toEqual(shape(fresh));
     expect(fresh.status).toBe(303);
-    expect(fresh.location).toBe("/agenda");
+    // The start page, which leads back to where the person came from.
+    expect(fresh.location).toBe("/welcome?redirectTo=%2Fagenda");
 
     expect(await loggedIn(cookieOf(fresh))).toBe(true);
     expect(await loggedIn(cookieOf(known))).toBe(false);

@@ -1,0 +1,116 @@
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { translator, type Locale, type MessageKey } from "~/lib/i18n";
+
+type Item = { to: string; label: MessageKey; end?: boolean; primary?: boolean };
+
+// The network's pages in the order a newcomer needs them. On a phone only the `primary` ones stand
+// in the bar; the rest are one tap away in the menu.
+const items: Item[] = [
+  { to: "/", label: "nav.initiatives", end: true },
+  { to: "/agenda", label: "nav.agenda", primary: true },
+  { to: "/now", label: "header.now" },
+  { to: "/members", label: "members.title" },
+  { to: "/methods", label: "header.methods" },
+  { to: "/proposals", label: "nav.proposals" },
+  { to: "/network", label: "nav.network" },
+  { to: "/digest", label: "header.digest" },
+  { to: "/initiatives/new", label: "nav.newInitiative" },
+];
+
+type Member = { id: string; displayName: string } | null;
+
+/**
+ * The header: on a phone the site name, the most used page and a menu (<details>, so it opens
+ * without JavaScript too); from 48rem the account on the first line and every page in a row below.
+ * Labels never break inside a word (meedoen.css).
+ */
+export function SiteHeader({ locale, member }: { locale: Locale; member: Member }) {
+  const t = translator(locale);
+  const location = useLocation();
+  const here = location.pathname + location.search;
+  const menu = useRef<HTMLDetailsElement>(null);
+  // Following a link in the open menu keeps the page (Remix): close the menu as a page load would.
+  useEffect(() => {
+    if (menu.current) menu.current.open = false;
+  }, [location.pathname, location.search]);
+  const links = (className: string) => (
+    <ul className={className}>
+      {items.map((item) => (
+        <li key={item.to} className={item.primary ? "primary" : undefined}>
+          <NavLink to={item.to} end={item.end}>
+            {t(item.label)}
+          </NavLink>
+        </li>
+      ))}
+    </ul>
+  );
+  return (
+    <header className="site-header">
+      <div className="wrap header-bar">
+        <Link to="/" className="brand">
+          Meedoen
+        </Link>
+        <div className="header-account">
+          <Account t={t} member={member} here={here} />
+          <LanguageSwitch t={t} locale={locale} here={here} />
+        </div>
+        <nav aria-label={t("nav.label")} className="main-nav">
+          {links("nav-row")}
+          <details className="nav-menu" ref={menu}>
+            <summary>
+              {t("header.menu")}
+            </summary>
+            <div className="nav-panel">
+              {links("nav-list")}
+              <div className="nav-account">
+                <Account t={t} member={member} here={here} />
+                <LanguageSwitch t={t} locale={locale} here={here} />
+              </div>
+            </div>
+          </details>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+type Translate = ReturnType<typeof translator>;
+
+function Account({ t, member, here }: { t: Translate; member: Member; here: string }) {
+  if (!member) {
+    // Back to this page after logging in or creating an account (not to the pages themselves).
+    const back = here.startsWith("/login") || here.startsWith("/signup") || here.startsWith("/welcome") ? "" : `?redirectTo=${encodeURIComponent(here)}`;
+    return (
+      <>
+        <NavLink to={`/login${back}`}>{t("nav.login")}</NavLink>
+        <NavLink to={`/signup${here === "/" ? "" : back}`}>{t("nav.signup")}</NavLink>
+      </>
+    );
+  }
+  return (
+    <Form method="post" action="/logout" className="inline-form">
+      <NavLink to={`/members/${member.id}`} className="who" title={t("nav.profile")}>
+        {member.displayName}
+      </NavLink>{" "}
+      <NavLink to="/settings">{t("nav.settings")}</NavLink>{" "}
+      <button type="submit" className="link-button">
+        {t("nav.logout")}
+      </button>
+    </Form>
+  );
+}
+
+function LanguageSwitch({ t, locale, here }: { t: Translate; locale: Locale; here: string }) {
+  return (
+    <Form method="post" action="/language" className="language-switch" aria-label={t("language.label")}>
+      <input type="hidden" name="redirectTo" value={here} />
+      <button type="submit" name="locale" value="nl" aria-pressed={locale === "nl"} lang="nl">
+        NL<span className="visually-hidden"> Nederlands</span>
+      </button>
+      <button type="submit" name="locale" value="en" aria-pressed={locale === "en"} lang="en">
+        EN<span className="visually-hidden"> English</span>
+      </button>
+    </Form>
+  );
+}
