@@ -16,6 +16,7 @@ import { nameViewer } from "~/models/names.server";
 import { initiativePage } from "~/models/initiative-page.server";
 import { InitiativeContributionsSection } from "~/components/contributions";
 import { InitiativeHosts } from "~/components/initiative-hosts";
+import { InitiativePolls } from "~/components/poll-view";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -40,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
-  const { contributions, contributionRules, worksWith } = useLoaderData<typeof loader>();
+  const { contributions, contributionRules, worksWith, polls } = useLoaderData<typeof loader>();
   const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, enrolledEverywhere, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople, requestPending, hostRequests, lazyDays, isListedHost } = useLoaderData<typeof loader>();
   if (hidden && !showBody) {
     return (
@@ -140,6 +141,7 @@ export default function InitiativePage() {
         <p className="muted">
           {t("initiative.postedOn", { date: formatDate(initiative.createdAt, locale, timeZone) })}
         </p>
+        <InitiativePolls initiativeId={initiative.id} polls={polls} isHost={isHost} />
         <h2>{t("proposal.list.title")}</h2>
         {proposals.length ? (
           <ul>

@@ -5,12 +5,14 @@ import { enAccount } from "./en-account";
 import { enContributions } from "./en-contributions";
 import { enNetwork } from "./en-network";
 import { enImages } from "./en-images";
+import { enPolls } from "./en-polls";
 
 export const en: Record<keyof typeof nl, string> = {
   ...enAccount,
   ...enContributions,
   ...enNetwork,
   ...enImages,
+  ...enPolls,
   "nav.skip": "Skip to content",
   "nav.label": "Main menu",
   "nav.initiatives": "Initiatives",

@@ -3,12 +3,14 @@ import { nlAccount } from "./nl-account";
 import { nlContributions } from "./nl-contributions";
 import { nlNetwork } from "./nl-network";
 import { nlImages } from "./nl-images";
+import { nlPolls } from "./nl-polls";
 
 export const nl = {
   ...nlAccount,
   ...nlContributions,
   ...nlNetwork,
   ...nlImages,
+  ...nlPolls,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",
