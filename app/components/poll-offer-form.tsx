@@ -103,6 +103,7 @@ export function PollOfferForm({ values, errors, rows, maxRows, venues, timeZone 
               <label htmlFor={`field-place-${i}`}>{t(venues.length ? "poll.option.placeLabel" : "poll.option.venueLabel")}</label>
               <input {...rowInput(`place-${i}`, errors)} defaultValue={values[`place-${i}`] ?? (i === 0 ? values.place : undefined)} maxLength={200} />
               <RowError name={`place-${i}`} errors={errors} />
+              {venues.length ? null : <RowError name={`venueId-${i}`} errors={errors} />}
             </div>
           </fieldset>
         ))}

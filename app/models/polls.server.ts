@@ -327,6 +327,16 @@ function sessionFieldsOf(option: typeof pollOptions.$inferSelect, extra: { onlin
   };
 }
 
+/** Whether a field came more than once: a browser sends each of these forms' fields once. */
+export function hasRepeatedFields(formData: FormData): boolean {
+  const seen = new Set<string>();
+  for (const key of formData.keys()) {
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
 export const makeSessionSchema = z.object({
   optionId: z.string().regex(/^[1-9]\d{0,15}$/, { error: "poll.answer.unknownOption" }).transform(Number),
   onlineUrl: z.string().max(500, { error: "session.onlineUrl.tooLong" }).optional().default(""),

@@ -10,7 +10,7 @@ import { titleMeta } from "~/lib/meta";
 import { pollRefusal } from "~/lib/poll-errors.server";
 import { nameViewer } from "~/models/names.server";
 import { pollPage } from "~/models/poll-page.server";
-import { answerPoll, closePoll, isPollCode, makeSessionFromOption, makeSessionSchema, readAnswers } from "~/models/polls.server";
+import { answerPoll, closePoll, hasRepeatedFields, isPollCode, makeSessionFromOption, makeSessionSchema, readAnswers } from "~/models/polls.server";
 
 // The link is the way in: search engines stay out, whatever the initiative.
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [...titleMeta(matches, "poll.list.title", data?.title), { name: "robots", content: "noindex" }];
@@ -36,7 +36,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!isPollCode(code)) throw data(null, { status: 404 });
   const form = await readFormData(request);
   const intent = form.getAll("intent");
-  if (intent.length !== 1) return data<Refused>({ intent: "", errors: { form: "poll.form.repeated" } }, { status: 400 });
+  if (intent.length !== 1 || (intent[0] !== "answer" && hasRepeatedFields(form))) return data<Refused>({ intent: "", errors: { form: "poll.form.repeated" } }, { status: 400 });
   if (intent[0] === "answer") {
     const member = await getMember(request);
     const answers = readAnswers(form);
@@ -95,7 +95,7 @@ export default function PollPage() {
         {t("poll.intro", { zone: poll.timeZone })} {t("poll.responses", { n: poll.responseCount })}
       </p>
       {saved ? (
-        <div id="saved" className="notice" role="status">
+        <div id="saved" className="notice">
           <p>{t("poll.saved")}</p>
           {editCode && editUrl ? (
             <>
