@@ -39,6 +39,8 @@ export default function HowItWorks() {
         {t("how.meetings.organisations")} <Link to="/organisations">{t("how.meetings.organisationsLink")}</Link>
       </p>
       <p>{t("how.meetings.online")}</p>
+      <h2>{t("how.polls.title")}</h2>
+      <p>{t("how.polls.text")}</p>
       <h2>{t("how.proposals.title")}</h2>
       <p>{t("how.proposals.text", { min: g.proposalMinDays, max: g.proposalMaxDays, days: g.proposalDefaultDays, quorum: g.quorumMinimum, share: Math.round(g.quorumShare * 100) })}</p>
       <p>{t("how.fallback.text")}</p>
