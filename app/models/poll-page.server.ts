@@ -6,6 +6,7 @@ import { pollRules } from "~/governance/config";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { siteUrl } from "~/lib/mail.server";
+import { translate } from "~/lib/i18n";
 import { formatTimeRange } from "~/lib/time";
 import { canActAsHost } from "./host-rights.server";
 import { getInitiative } from "./initiatives.server";
@@ -51,7 +52,8 @@ export function pollPage(code: string, member: PageViewer, names: NameViewer, ed
       const namesOf = (answer: PollAnswer) =>
         answers
           .filter((r) => r.answer === answer)
-          .map((r) => (r.member_id && r.display_name !== null ? shownName({ id: r.member_id, displayName: r.display_name, organisation: r.organisation ?? "", visibility: r.visibility ?? "members" }, names) : r.name));
+          // A visitor's typed name is marked as such, so nobody passes for a member by typing their name.
+          .map((r) => (r.member_id && r.display_name !== null ? shownName({ id: r.member_id, displayName: r.display_name, organisation: r.organisation ?? "", visibility: r.visibility ?? "members" }, names) : translate(locale, "poll.visitorName", { name: r.name })));
       const own = answers.find(mine);
       return {
         id: o.id,

@@ -72,7 +72,8 @@ async function newInitiative(title: string, javaScript: boolean) {
 
 for (const javaScript of [true, false]) {
   describe(javaScript ? "with JavaScript" : "without JavaScript", () => {
-    it("goes from offered times to a session, on a phone", async () => {
+    // One story of some forty page loads: on a loaded 2-core machine it needs more than the usual minute.
+    it("goes from offered times to a session, on a phone", { timeout: 240_000 }, async () => {
       const title = javaScript ? "Netwerkavond met script" : "Netwerkavond zonder script";
       const { context: hostContext, page } = await newInitiative(title, javaScript);
       await waitForHydration(page);

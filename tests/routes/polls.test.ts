@@ -100,7 +100,7 @@ describe("from offer to session", () => {
     page = dataOf<Page>(await openPoll(code, host.cookie));
     expect(page.responseCount).toBe(4);
     expect(page.options[0].counts).toEqual({ yes: 2, maybe: 1, no: 1 });
-    expect(page.options[0].names.yes).toEqual(["Ann", "Fatima (buurtteam)"]);
+    expect(page.options[0].names.yes).toEqual(["Ann", "Fatima (buurtteam) (gast)"]);
     expect(page.can).toEqual({ answer: true, close: true, makeSession: true });
   });
 
@@ -112,8 +112,8 @@ describe("from offer to session", () => {
     expect(statusOf(await postPoll(code, { intent: "answer", edit: visitorEdit, name: "Fatima B.", [`answer-${o1}`]: "no", [`answer-${o2}`]: "yes" }))).toBe(303);
     const after = dataOf<Page>(await openPoll(code));
     expect(after.responseCount).toBe(4);
-    expect(after.options[0].names.no).toContain("Fatima B.");
-    expect(after.options[1].names.yes).toEqual(["Bob", "Fatima B."]);
+    expect(after.options[0].names.no).toContain("Fatima B. (gast)");
+    expect(after.options[1].names.yes).toEqual(["Bob", "Fatima B. (gast)"]);
     // Without the link a visitor sees nobody's answers as their own.
     expect(after.options.map((o) => o.mine)).toEqual([null, null]);
   });

@@ -76,7 +76,7 @@ export const enPolls: Record<keyof typeof nlPolls, string> = {
   "poll.closedError": "This poll is already closed.",
   "poll.full": "This poll has reached the most answers it can take (500).",
   "poll.rateLimit": "Many answers have been given from this network. Try again in {n} minutes.",
-  "poll.hidden": "Not visible",
+  "poll.visitorName": "{name} (guest)",
   "mail.poll.yes.subject": "Sign up: {title} is going ahead",
   "mail.poll.yes.body": "You said 'yes' to {when}. That time has been chosen for \"{title}\".\n\nYou are not signed up yet. If you are coming, sign up on the session's page:\n{url}",
   "mail.poll.maybe.subject": "Does it suit you? {title} is planned",

@@ -74,7 +74,7 @@ export const nlPolls = {
   "poll.closedError": "Deze prikpoll is al gesloten.",
   "poll.full": "Deze prikpoll heeft het hoogste aantal antwoorden (500) bereikt.",
   "poll.rateLimit": "Er zijn vanaf dit netwerk veel antwoorden gegeven. Probeer het over {n} minuten opnieuw.",
-  "poll.hidden": "Niet te zien",
+  "poll.visitorName": "{name} (gast)",
   "mail.poll.yes.subject": "Meld je aan: {title} gaat door",
   "mail.poll.yes.body": "Je prikte 'ja' voor {when}. Dat moment is gekozen voor \"{title}\".\n\nJe bent nog niet aangemeld. Meld je aan op de pagina van de bijeenkomst als je komt:\n{url}",
   "mail.poll.maybe.subject": "Komt het uit? {title} is gepland",
