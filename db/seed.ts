@@ -23,7 +23,9 @@ import { amendProposal, openProposal, respond } from "~/models/proposals.server"
 import { postProposalComment } from "~/models/proposal-comments.server";
 import { addSeries, addSession, venuesById } from "~/models/sessions.server";
 import { seriesOccurrences } from "~/lib/series";
-import { toLocalDateTimeInput } from "~/lib/time";
+import { parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
+import { answerPoll, createPoll } from "~/models/polls.server";
+import type { PollAnswer } from "~/models/polls.types";
 import { createVenue, venueInput } from "~/models/venues.server";
 import { postOutcome } from "~/models/contributions.server";
 import { postNow, profileInput, updateProfile } from "~/models/profiles.server";
@@ -587,6 +589,41 @@ function seedProposal(ids: Map<string, string>, now: Date) {
   postProposalComment(id, by("Karin"), { body: "Zo is het duidelijker. Wij willen de eerste avond wel organiseren in het wijkcentrum." }, at(1, 6));
 }
 
+/**
+ * An open date poll (issue 17) on Anna's intervision: three evenings for a return meeting, with
+ * answers from three members and one visitor who typed a name.
+ */
+function seedPoll(ids: Map<string, string>, venueIds: number[], now: Date) {
+  const anna = ids.get("Anna")!;
+  const initiativeId = db().$client.prepare("SELECT id FROM initiatives WHERE title LIKE 'Intervisie wijkteams%'").pluck().get() as number;
+  const zone = env().TZ_COMMUNITY;
+  const date = (days: number) => toLocalDateTimeInput(new Date(now.getTime() + days * 86_400_000), zone).slice(0, 10);
+  const venue = venuesById([venueIds[0]]).get(venueIds[0])!;
+  const at = (days: number, start: string, end: string) => ({ startsAt: parseLocalDateTime(`${date(days)}T${start}`, zone)!, endsAt: parseLocalDateTime(`${date(days)}T${end}`, zone)! });
+  const code = createPoll(
+    initiativeId,
+    anna,
+    {
+      title: "Terugkomavond intervisie: wanneer?",
+      note: "Na de reeks willen we één keer terugkomen om te kijken wat het heeft opgeleverd. Prik wat je past.",
+      options: [
+        { ...at(40, "19:30", "21:30"), place: [venue.name, venue.address].join(", "), venueId: venue.id, mode: "onsite" },
+        { ...at(41, "15:00", "16:30"), place: "Café De Zwaan, Kerkstraat 2, Lindenveen", venueId: null, mode: "onsite" },
+        { ...at(43, "19:30", "21:00"), place: "", venueId: null, mode: "online" },
+      ],
+    },
+    now,
+  );
+  const options = db().$client.prepare("SELECT o.id FROM poll_options o JOIN date_polls p ON p.id = o.poll_id WHERE p.code = ? ORDER BY o.starts_at").pluck().all(code) as number[];
+  const answers = (list: PollAnswer[]) => list.map((answer, i) => ({ optionId: options[i], answer }));
+  for (const [first, list] of [["Gerrit", ["yes", "no", "maybe"]], ["Yara", ["yes", "yes", "no"]], ["Pieter", ["maybe", "no", "yes"]]] as const) {
+    const id = ids.get(first)!;
+    const name = db().$client.prepare("SELECT display_name FROM members WHERE id = ?").pluck().get(id) as string;
+    answerPoll(code, { memberId: id, displayName: name }, "", answers([...list]), now);
+  }
+  answerPoll(code, { memberId: null, editCode: null, address: "192.0.2.1" }, "Sanne (wijkverpleging)", answers(["yes", "maybe", "yes"]), now);
+}
+
 const firstDemoDaysAgo = Math.max(...demoInitiatives.map((i) => i.daysAgo));
 
 function demoEmails() {
@@ -632,7 +669,8 @@ async function seedDemoNetwork(now: Date, counts: BulkCounts) {
       seedSessions(initiativeId, item, memberId, [...ids.values()], founders.map((f) => ids.get(f)!), at, now);
     }
     seedProfiles(ids, now);
-    seedSeries(ids, seedVenues(ids, now), now);
+    const venueIds = seedVenues(ids, now);
+    seedSeries(ids, venueIds, now);
     // The record of learning (issue 15): the first evening of the motivational interviewing course
     // counts for three learning hours, and Anna shares her record with a verification link.
     db().$client
@@ -640,6 +678,7 @@ async function seedDemoNetwork(now: Date, counts: BulkCounts) {
       .run();
     makeLearningLink({ id: ids.get("Anna")!, displayName: demoMembers[0].name }, { scope: "all", name: "" }, now);
     seedMethods(ids, now);
+    seedPoll(ids, venueIds, now);
     // What the meetings gave: voices started, held back by the growth brake, the bootstrap's end.
     recordVoiceChanges(now.getTime());
     seedProposal(ids, now);

@@ -131,3 +131,19 @@ export const contactRules = {
   perDayWithVoice: { limit: 20, windowMinutes: 24 * 60 },
   perDayWithoutVoice: { limit: 5, windowMinutes: 24 * 60 },
 } as const;
+
+// Date polls ("prikken", issue 17): a host offers dates, members and visitors with the link answer.
+export const pollRules = {
+  optionsMin: 2,
+  optionsMax: 20,
+  // Rows the form offers at first, and how many "more rows" adds (without JavaScript too).
+  formRows: 5,
+  titleMax: 160,
+  noteMax: 2000,
+  nameMax: 80,
+  responsesMax: 500,
+  // Answers by visitors (no account) per network address; members answer once per poll anyway.
+  visitorAnswersPerAddress: { limit: 30, windowMinutes: 60 },
+  // Bytes of randomness in the poll's link and in a visitor's edit link (128 bits or more).
+  codeBytes: 18,
+} as const;

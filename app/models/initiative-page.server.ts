@@ -17,6 +17,7 @@ import { peopleOnTags } from "./profiles.server";
 import { sessionsOfInitiative } from "./sessions.server";
 import { initiativeContributions } from "./contributions.server";
 import { editWaiting } from "./hidden-edits.server";
+import { initiativePolls } from "./poll-page.server";
 
 export function initiativePage(id: number, member: PageViewer, names: NameViewer, show: boolean) {
   const initiative = getInitiative(id);
@@ -63,6 +64,8 @@ export function initiativePage(id: number, member: PageViewer, names: NameViewer
     contributions: initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { outcomes: [], comments: [], loggedIn: !!member, mayPostOutcome: false, outcomeSessions: [] } : initiativeContributions(initiative.id, { ...names, hasVoice: viewerHasVoice }, now),
     contributionRules: viewerIsWitness ? ruleHeadings(currentRules().text) : [],
     sessions,
+    // Date polls: for those who may read the initiative, like its other content.
+    polls: initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? [] : initiativePolls(initiative.id),
     now,
     loggedIn: !!member,
     interest: interestOf(initiative.id, member?.id ?? null),

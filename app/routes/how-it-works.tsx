@@ -49,6 +49,8 @@ export default function HowItWorks() {
       <p>
         {t("howItWorks.methods.body", { n: g.newcomerInitiativesPerDay })} <Link to="/methods">{t("nav.methods")}</Link>
       </p>
+      <h2>{t("how.polls.title")}</h2>
+      <p>{t("how.polls.text")}</p>
       <h2>{t("how.proposals.title")}</h2>
       <p>{t("how.proposals.text", { min: g.proposalMinDays, max: g.proposalMaxDays, days: g.proposalDefaultDays, quorum: g.quorumMinimum, share: Math.round(g.quorumShare * 100) })}</p>
       <p>{t("how.discussion.text")}</p>

@@ -17,6 +17,7 @@ import { initiativePage } from "~/models/initiative-page.server";
 import { InitiativeContributionsSection } from "~/components/contributions";
 import { InitiativeHosts } from "~/components/initiative-hosts";
 import { EditWaitingNotice } from "~/components/host-moderation";
+import { InitiativePolls } from "~/components/poll-view";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
-  const { contributions, contributionRules, worksWith, editWaiting } = useLoaderData<typeof loader>();
+  const { contributions, contributionRules, worksWith, editWaiting, polls } = useLoaderData<typeof loader>();
   const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, enrolledEverywhere, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople, requestPending, hostRequests, lazyDays, isListedHost } = useLoaderData<typeof loader>();
   if (hidden && !showBody) {
     return (
@@ -145,6 +146,7 @@ export default function InitiativePage() {
         <p className="muted">
           {t("initiative.postedOn", { date: formatDate(initiative.createdAt, locale, timeZone) })}
         </p>
+        <InitiativePolls initiativeId={initiative.id} polls={polls} isHost={isHost} />
         <h2>{t("proposal.list.title")}</h2>
         {proposals.length ? (
           <ul>

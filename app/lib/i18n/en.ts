@@ -11,6 +11,7 @@ import { enProposals } from "./en-proposals";
 import { enMethods } from "./en-methods";
 import { enHosts } from "./en-hosts";
 import { enFirstDay } from "./en-first-day";
+import { enPolls } from "./en-polls";
 
 export const en: Record<keyof typeof nl, string> = {
   ...enAccount,
@@ -23,6 +24,7 @@ export const en: Record<keyof typeof nl, string> = {
   ...enMethods,
   ...enHosts,
   ...enFirstDay,
+  ...enPolls,
   "nav.skip": "Skip to content",
   "nav.label": "Main menu",
   "nav.initiatives": "Initiatives",

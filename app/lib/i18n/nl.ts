@@ -9,6 +9,7 @@ import { nlProposals } from "./nl-proposals";
 import { nlMethods } from "./nl-methods";
 import { nlHosts } from "./nl-hosts";
 import { nlFirstDay } from "./nl-first-day";
+import { nlPolls } from "./nl-polls";
 
 export const nl = {
   ...nlAccount,
@@ -21,6 +22,7 @@ export const nl = {
   ...nlMethods,
   ...nlHosts,
   ...nlFirstDay,
+  ...nlPolls,
   "nav.skip": "Naar de inhoud",
   "nav.label": "Hoofdmenu",
   "nav.initiatives": "Initiatieven",

@@ -1,0 +1,172 @@
+import { Form, Link } from "@remix-run/react";
+import { FormError } from "~/components/field";
+import type { FieldErrors } from "~/lib/forms";
+import { useT } from "~/lib/i18n/react";
+import { pollAnswerValues, type PollOptionView, type PollPageView } from "~/models/polls.types";
+
+const answerKey = { yes: "poll.answer.yes", maybe: "poll.answer.maybe", no: "poll.answer.no" } as const;
+
+function OptionPlace({ option }: { option: PollOptionView }) {
+  const t = useT();
+  const how = option.mode === "online" ? t("poll.mode.online") : option.mode === "hybrid" ? t("poll.mode.hybrid") : null;
+  return (
+    <>
+      {option.place ? <span className="poll-place">{option.place}</span> : null}
+      {how ? <span className="poll-place">{how}</span> : null}
+    </>
+  );
+}
+
+/** The answers as a table of two columns, so that it reads on a phone: the time, and who said what. */
+export function PollTable({ poll }: { poll: PollPageView }) {
+  const t = useT();
+  return (
+    <table className="poll-table">
+      <caption>{t("poll.table.caption")}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t("poll.table.when")}</th>
+          <th scope="col">{t("poll.table.answers")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {poll.options.map((o) => (
+          <tr key={o.id} className={o.chosen ? "poll-chosen" : undefined}>
+            <th scope="row">
+              <span className="poll-when">{o.when}</span>
+              <OptionPlace option={o} />
+              {o.chosen ? <strong className="poll-badge">{t("poll.chosen")}</strong> : null}
+            </th>
+            <td>
+              <ul className="poll-answers">
+                {pollAnswerValues.map((a) => (
+                  <li key={a} className={`poll-${a}`}>
+                    <strong>{t("poll.count", { label: t(answerKey[a]), n: o.counts[a] })}</strong>
+                    {o.names[a].length ? <span className="poll-names"> {o.names[a].join(", ")}</span> : null}
+                  </li>
+                ))}
+              </ul>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Radio buttons yes / if need be / no for every time; members answer under their own name, visitors type one. */
+export function PollAnswerForm({ poll, errors, editCode }: { poll: PollPageView; errors?: FieldErrors; editCode: string | null }) {
+  const t = useT();
+  const nameError = errors?.name;
+  return (
+    <Form method="post" className="stack" aria-labelledby="answer-heading">
+      <h2 id="answer-heading">{t("poll.yourAnswers")}</h2>
+      <FormError errors={errors} />
+      <input type="hidden" name="intent" value="answer" />
+      {editCode ? <input type="hidden" name="edit" value={editCode} /> : null}
+      {poll.answerer.kind === "member" ? (
+        <p>{t("poll.answerAs", { name: poll.answerer.name })}</p>
+      ) : (
+        <div className="field">
+          <label htmlFor="field-name">{t("poll.name")}</label>
+          <p className="hint" id="field-name-hint">
+            {t("poll.name.hint")}
+          </p>
+          <input id="field-name" name="name" defaultValue={poll.answerer.name} maxLength={80} required autoComplete="name" aria-invalid={nameError ? true : undefined} aria-describedby={nameError ? "field-name-hint field-name-error" : "field-name-hint"} />
+          {nameError ? (
+            <p className="field-error" id="field-name-error">
+              {t(nameError)}
+            </p>
+          ) : null}
+        </div>
+      )}
+      {poll.options.map((o) => (
+        <fieldset key={o.id} className="field poll-choice">
+          <legend>
+            {o.when}
+            {o.place ? ` · ${o.place}` : ""}
+          </legend>
+          <div className="choices">
+            {pollAnswerValues.map((a) => (
+              <label key={a} className="choice">
+                <input type="radio" name={`answer-${o.id}`} value={a} defaultChecked={o.mine === a} />
+                <span>{t(answerKey[a])}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      ))}
+      <button type="submit" className="button">
+        {t("poll.submitAnswers")}
+      </button>
+    </Form>
+  );
+}
+
+/** For the poll's hosts: make a time the session (with its meeting link when online), or close the poll. */
+export function PollHostTools({ poll, errors }: { poll: PollPageView; errors?: FieldErrors }) {
+  const t = useT();
+  return (
+    <section aria-labelledby="host-heading" className="stack">
+      <h2 id="host-heading">{t("poll.host.title")}</h2>
+      <p className="hint">{t("poll.makeSession.hint")}</p>
+      <FormError errors={errors} />
+      {poll.options.map((o) => (
+        <Form key={o.id} method="post" className="poll-make stack">
+          <input type="hidden" name="intent" value="make" />
+          <input type="hidden" name="optionId" value={String(o.id)} />
+          <p>
+            <strong>{o.when}</strong> {o.place ? `· ${o.place}` : ""} · {t("poll.count", { label: t("poll.answer.yes"), n: o.counts.yes })}
+          </p>
+          {o.mode !== "onsite" ? (
+            <div className="field">
+              <label htmlFor={`field-onlineUrl-${o.id}`}>{t("poll.makeSession.onlineUrl", { when: o.when })}</label>
+              <input id={`field-onlineUrl-${o.id}`} name="onlineUrl" type="url" maxLength={500} required />
+            </div>
+          ) : null}
+          <div className="field">
+            <label htmlFor={`field-capacity-${o.id}`}>
+              {t("poll.makeSession.capacity", { when: o.when })} <span className="optional">{t("form.optional")}</span>
+            </label>
+            <input id={`field-capacity-${o.id}`} name="capacity" inputMode="numeric" maxLength={6} />
+          </div>
+          <button type="submit" className="button">
+            {t("poll.makeSession")}
+          </button>
+        </Form>
+      ))}
+      <Form method="post">
+        <input type="hidden" name="intent" value="close" />
+        <button type="submit" className="button secondary">
+          {t("poll.close")}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+/** The initiative page's list of its polls, and for hosts the way to start one. */
+export function InitiativePolls({ initiativeId, polls, isHost }: { initiativeId: number; polls: { code: string; title: string; closed: boolean; sessionId: number | null }[]; isHost: boolean }) {
+  const t = useT();
+  if (!polls.length && !isHost) return null;
+  return (
+    <>
+      <h2>{t("poll.list.title")}</h2>
+      {polls.length ? (
+        <ul>
+          {polls.map((p) => (
+            <li key={p.code}>
+              <Link to={`/polls/${p.code}`}>{p.title}</Link>
+              {p.closed ? <span className="muted"> · {p.sessionId ? t("poll.list.became") : t("poll.list.closed")}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {isHost ? (
+        <p>
+          <Link to={`/initiatives/${initiativeId}/polls/new`}>{t("poll.list.add")}</Link>
+        </p>
+      ) : null}
+    </>
+  );
+}
