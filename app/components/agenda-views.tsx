@@ -1,6 +1,7 @@
 // The agenda's parts: filters, the switch between list, week and month, and the two grids as real
 // tables (a caption, weekday headers, today marked with aria-current="date"). On a narrow screen
 // the month table shows only the days with sessions, one under the other (agenda.css).
+import { HostSessionTools } from "~/components/host-tools";
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { KindBadge } from "~/components/initiative-card";
@@ -232,7 +233,7 @@ export function weekCaption(week: string, days: AgendaDay[], locale: Locale, t: 
 type ListItem = { id: number; kind: string; startsAt: number; endsAt: number; title: string; mode: GridSession["mode"]; place: string; hostOrganisation: string; registered: number; capacity: number | null };
 
 /** The list view: upcoming sessions as cards, twenty at a time. */
-export function AgendaList({ items, filter, next, isFirstPage }: { items: ListItem[]; filter: AgendaFilterValues; next: { startsAt: number; id: number } | null; isFirstPage: boolean }) {
+export function AgendaList({ items, filter, next, isFirstPage, hosting = [] }: { items: ListItem[]; filter: AgendaFilterValues; next: { startsAt: number; id: number } | null; isFirstPage: boolean; hosting?: number[] }) {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
@@ -255,6 +256,7 @@ export function AgendaList({ items, filter, next, isFirstPage }: { items: ListIt
                 {" · "}
                 <PlacesText registered={s.registered} capacity={s.capacity} />
               </p>
+              {hosting.includes(s.id) ? <HostSessionTools sessionId={s.id} cancelled={false} label={s.title} /> : null}
             </li>
           ))}
         </ol>

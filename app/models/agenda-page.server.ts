@@ -1,5 +1,6 @@
 // The agenda page (/agenda) in its three views: the list (upcoming sessions, paged), the week and
 // the month. One question for the route; the same filters in every view.
+import { hostedSessionIds } from "./host-tools.server";
 import { env } from "~/lib/env.server";
 import { addDays, isoWeekOf, isoWeekText, localDate, monthBounds, monthGrid, parseCalendarDate, parseIsoWeek, parseYearMonth, weekBounds, weekGrid, yearMonthText, type YearMonth } from "~/lib/month-grid";
 import { agendaFilter, agendaSessions, type AgendaEntry } from "./agenda.server";
@@ -17,7 +18,7 @@ function monthOf(date: string): YearMonth {
   return { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)) };
 }
 
-export function agendaPage(params: URLSearchParams, now = new Date()) {
+export function agendaPage(params: URLSearchParams, viewer: { id: string } | null = null, now = new Date()) {
   const filter = agendaFilter(params);
   const view = params.get("view");
   const timeZone = env().TZ_COMMUNITY;
@@ -74,6 +75,8 @@ export function agendaPage(params: URLSearchParams, now = new Date()) {
     view: "list" as const,
     filter,
     ...page,
+    // A host sees their tools on their own sessions (visitors' pages stay the same for everyone).
+    hosting: viewer ? hostedSessionIds(viewer.id, page.items.map((s) => s.id)) : [],
     isFirstPage: !after,
     switchTo: { week: isoWeekText(isoWeekOf(today)), month: yearMonthText(monthOf(today)) },
   };

@@ -148,5 +148,8 @@ export function editWaiting(type: HideableType, id: number, viewer: { memberId: 
 export function hiddenTargetPage(type: HideableType, id: number): string | null {
   const row = hiddenRow(db(), type, id);
   if (!row) return null;
-  return type === "initiative" ? `/initiatives/${id}?show=1` : `/initiatives/${row.subject_id}#${type}-${id}`;
+  if (type === "initiative") return `/initiatives/${id}?show=1`;
+  if (type === "method") return `/methods/${id}`;
+  if (type === "proposal-comment") return `/proposals/${row.subject_id}#proposal-comment-${id}`;
+  return `/initiatives/${row.subject_id}#${type}-${id}`;
 }

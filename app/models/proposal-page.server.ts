@@ -143,12 +143,12 @@ export function proposalPage(id: number, member: PageViewer, names: NameViewer) 
     mayTakePart: !!member && mayTakePart(proposal, member.id, now),
     hasVoice: !!member && voiceSnapshot(now).voices.has(member.id),
     mine: mine ? { position: mine.position, reason: mine.reason } : null,
-    ...proposalChanges(proposal, member, names, hidden, now),
+    ...proposalChanges(proposal, member, names, hidden, now, naming),
   };
 }
 
 /** Versions, earlier positions, the discussion, closing early and amending: what issue 17 added to the page. */
-function proposalChanges(proposal: NonNullable<ReturnType<typeof getProposal>>, member: PageViewer, names: NameViewer, hidden: boolean, now: number) {
+function proposalChanges(proposal: NonNullable<ReturnType<typeof getProposal>>, member: PageViewer, names: NameViewer, hidden: boolean, now: number, naming: ReturnType<typeof proposalNaming>) {
   const viewer = { ...names, hasVoice: !!member && voiceSnapshot(now).voices.has(member.id) };
   const stored = versionsOf(proposal.id);
   const nameOf = (memberId: string | null, displayName: string | null, organisation: string | null, visibility: string | null) =>
@@ -157,11 +157,12 @@ function proposalChanges(proposal: NonNullable<ReturnType<typeof getProposal>>, 
     ? []
     : stored.map((v, i) => ({
         version: v.version,
-        title: v.title,
-        answers: v.answers,
+        // A proposal about a member names them as the viewer may see them, in every version too.
+        title: naming.title(proposal.id, v.title),
+        answers: naming.text(proposal.id, proposal.title, v.answers),
         name: nameOf(v.member_id, v.display_name, v.organisation, v.profile_visibility),
         at: v.at,
-        diff: i > 0 ? boundedDiff(versionText(stored[i - 1]), versionText(v)) : null,
+        diff: i > 0 ? boundedDiff(naming.text(proposal.id, proposal.title, versionText(stored[i - 1])), naming.text(proposal.id, proposal.title, versionText(v))) : null,
       }));
   const earlierRows = earlierPositions(proposal.id);
   const earlierNames = new Map(

@@ -1,3 +1,4 @@
+import { getMember } from "~/lib/auth.server";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { AgendaFilters, AgendaList, agendaHref, MonthTable, monthTitle, PeriodNav, ViewSwitch, WeekTable, weekCaption } from "~/components/agenda-views";
@@ -13,8 +14,9 @@ export const meta: MetaFunction = ({ matches }) => [
   { tagName: "link", rel: "alternate", type: "application/feed+json", href: "/agenda.json", title: "Meedoen — agenda" },
 ];
 
-export function loader({ request }: LoaderFunctionArgs) {
-  return agendaPage(new URL(request.url).searchParams);
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await getMember(request);
+  return agendaPage(new URL(request.url).searchParams, viewer);
 }
 
 export default function Agenda() {
@@ -62,7 +64,7 @@ export default function Agenda() {
           </div>
         </>
       ) : (
-        <AgendaList items={page.items} filter={filter} next={page.next} isFirstPage={page.isFirstPage} />
+        <AgendaList items={page.items} filter={filter} next={page.next} isFirstPage={page.isFirstPage} hosting={page.hosting} />
       )}
       {page.view !== "list" && page.truncated ? <p className="hint">{t("agenda.truncated")}</p> : null}
     </>

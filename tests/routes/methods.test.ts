@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { ruleHeadings } from "~/lib/diff";
 import { flag } from "~/models/flags.server";
+import { acceptEdit } from "~/models/hidden-edits.server";
 import { currentRules } from "~/models/proposals.server";
 import { register } from "~/models/registrations.server";
 import type { MethodHistoryPage, MethodPage, SessionMethodsView } from "~/models/methods.types";
@@ -310,7 +311,7 @@ describe("methods at sessions and in outcomes", () => {
 });
 
 describe("flags and hiding", () => {
-  it("hides a method at the threshold and leaves it out of every public place; the author's one edit brings it back", async () => {
+  it("hides a method at the threshold and leaves it out of every public place; the author's one edit comes back when a flagger accepts it", async () => {
     const author = await memberWithSession("Schrijver");
     const id = await createdId(author, { title: "Verborgen werkvorm", purpose: "Komt in alle lijsten.", tags: "verstopt" });
     expect(statusOf(await attach(host, sessionId, { intent: "add", name: "Verborgen werkvorm" }))).toBe(303);
@@ -357,8 +358,11 @@ describe("flags and hiding", () => {
     expect(statusOf(await edit(fresh, id, { title: "Verborgen werkvorm" }))).toBe(403);
     expect(statusOf(await attach(host, sessionId, { intent: "add", name: "Verborgen werkvorm" }))).toBe(400);
 
-    // The author's one edit, without a voice, brings it back (governance.md §4).
+    // The author's one edit, without a voice, waits for acceptance; a member with a voice who
+    // flagged it accepts, and it is back (governance.md §4).
     expect(statusOf(await edit(author, id, { title: "Verborgen werkvorm", purpose: "Nu zonder reclame.", tags: "verstopt" }))).toBe(303);
+    expect(db().get<{ hidden: number }>(sql`SELECT hidden_at IS NOT NULL AS hidden FROM methods WHERE id = ${id}`).hidden).toBe(1);
+    expect(acceptEdit("method", id, voice.id)).toEqual({ returned: true });
     expect(db().get<{ hidden: number }>(sql`SELECT hidden_at IS NOT NULL AS hidden FROM methods WHERE id = ${id}`).hidden).toBe(0);
     expect((await list("?tag=verstopt")).items.map((m) => m.id)).toEqual([id]);
     expect(statusOf(await edit(author, id, { title: "Verborgen werkvorm", purpose: "Nog een keer." }))).toBe(403);

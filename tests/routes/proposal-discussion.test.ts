@@ -138,7 +138,7 @@ describe("the discussion on a proposal", () => {
     expect(row<{ n: number }>("SELECT count(*) AS n FROM proposal_comments WHERE member_id = ?", limited.id).n).toBe(1);
   });
 
-  it("hides a comment when two witnesses flag it, keeps it from visitors, brings it back after the author's one edit, and opens the restore proposal the second time", async () => {
+  it("hides a comment when two witnesses flag it, keeps it from visitors, brings it back when a flagger accepts the author's one edit, and opens the restore proposal the second time", async () => {
     const answer = await post(`/proposals/${proposalId}/comments`, newcomer.cookie, { body: "Koop goedkope horloges hier" });
     const commentId = Number(/proposal-comment-(\d+)/.exec(answer.headers.get("location")!)![1]);
     const flagIt = (by: { cookie: string }) => post(`/proposal-comments/${commentId}/flag`, by.cookie, { rule: "7. Respect en privacy.", reason: "reclame" });
@@ -154,6 +154,11 @@ describe("the discussion on a proposal", () => {
     expect(await page(`/proposals/${proposalId}`, founders[4].cookie)).toContain("goedkope horloges");
 
     expect((await post(`/proposal-comments/${commentId}/edit`, newcomer.cookie, { body: "Sorry, zonder reclame: wat kost het?" })).status).toBe(303);
+    // The edit waits for acceptance (governance.md §4): a member with a voice who flagged it accepts.
+    expect(row<{ hidden: number }>("SELECT hidden_at IS NOT NULL AS hidden FROM proposal_comments WHERE id = ?", commentId).hidden).toBe(1);
+    const accepted = await post(`/content/proposal-comment/${commentId}/accept`, founders[0].cookie, {});
+    expect(accepted.status).toBe(303);
+    expect(accepted.headers.get("location")).toBe(`/proposals/${proposalId}#proposal-comment-${commentId}`);
     expect(row<{ hidden: number }>("SELECT hidden_at IS NOT NULL AS hidden FROM proposal_comments WHERE id = ?", commentId).hidden).toBe(0);
     expect(await page(`/proposals/${proposalId}`)).toContain("zonder reclame");
 
