@@ -11,7 +11,7 @@
 import { renderMarkdown } from "./markdown.server";
 import { memoText } from "./text-cache.server";
 
-// ---- Markdown → plain text ------------------------------------------------------------------
+// Markdown → plain text.
 
 const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
@@ -240,7 +240,7 @@ export function cutText(text: string, maxChars: number, maxLines = Number.POSITI
   return `${cut.replace(/[\s(:;,–—-]+$/, "")}…`;
 }
 
-// ---- Plain text → HTML ----------------------------------------------------------------------
+// Plain text → HTML.
 
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 

@@ -80,7 +80,7 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   },
 };
 
-// ---- 1. Lines: nesting depth, indentation and runs of spaces --------------------------------------
+// 1. Lines: nesting depth, indentation and runs of spaces.
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isBlank = (c: number) => c === 32 || c === 9;
@@ -146,7 +146,7 @@ function boundLines(lines: string[]): string {
   return lines.map(boundLine).join("\n");
 }
 
-// ---- 2. Inline runs: how often each mark may appear ---------------------------------------------------
+// 2. Inline runs: how often each mark may appear.
 
 /** The characters that start an inline construct, and how each is written when it may not. */
 const inlineMarks: Record<string, string> = {
@@ -212,7 +212,7 @@ function boundInline(src: string): string {
   return out + src.slice(from);
 }
 
-// ---- 3. marked, with the bounded inline runs and a deadline ------------------------------------------
+// 3. marked, with the bounded inline runs and a deadline.
 
 // The deadline is on the wall clock, but a text is only given up when the process has also used
 // that much CPU time since it started: on a busy machine a text that waited for the CPU is not
@@ -253,7 +253,7 @@ marked.use({
   hooks: { provideLexer: () => lexBounded as unknown as typeof Lexer.lexInline },
 });
 
-// ---- 4. Plain text, when markdown cannot be rendered ----------------------------------------------------
+// 4. Plain text, when markdown cannot be rendered.
 
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
@@ -271,7 +271,7 @@ export function plainTextHtml(text: string): string {
   return paragraphs.join("\n");
 }
 
-// ---- Rendering --------------------------------------------------------------------------------------------
+// Rendering.
 
 export type MarkdownResult = {
   html: string;

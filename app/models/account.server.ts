@@ -110,7 +110,7 @@ export function resetPassword(token: string, passwordHash: string, now = new Dat
   }, { behavior: "immediate" });
 }
 
-// ---- Logging in past the delay, and sign-ups with a known address -------------------------
+// Logging in past the delay, and sign-ups with a known address.
 // docs/decisions/020-login-limits.md. An unlock link is kept in rate_limits, so it needs no
 // table of its own: key `login:unlock:<sha256 of the token>:<member id>`, window_start when it
 // was made, count the password attempts made with it. Only the hash is stored.
@@ -224,7 +224,7 @@ export function mailSignupWithKnownAddress(memberId: string, now = new Date()) {
   );
 }
 
-// ---- Mail settings --------------------------------------------------------------------------
+// Mail settings.
 
 export type MailSettings = {
   digestOptIn: boolean;
@@ -261,7 +261,7 @@ export function unsubscribeAll(memberId: string) {
   db().update(members).set({ mailOff: [...optionalMailKinds], digestOptIn: false, contactOff: true }).where(eq(members.id, memberId)).run();
 }
 
-// ---- Your data ------------------------------------------------------------------------------
+// Your data.
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -398,7 +398,7 @@ export function exportMemberData(memberId: string) {
   };
 }
 
-// ---- Leaving --------------------------------------------------------------------------------
+// Leaving.
 
 /** Leaving asks for the password again, so a borrowed login session is not enough. */
 export async function isOwnPassword(memberId: string, password: string) {

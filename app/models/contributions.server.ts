@@ -254,7 +254,7 @@ export function contributionExists(reader: Reader, kind: ModeratedKind, id: numb
   return !!storedRow(reader, kind, id);
 }
 
-// ---- Reading ----
+// Reading.
 
 /** Who is looking (names.server.ts): a member or a visitor, with or without a voice. */
 export type Viewer = NameViewer & { hasVoice: boolean };

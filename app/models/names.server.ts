@@ -67,7 +67,7 @@ export function organisationVisibleSql(alias: string, includeMembersOnly: boolea
   return includeMembersOnly ? sql`` : sql`AND ${sql.raw(alias)}profile_visibility IN ('public', 'organisation')`;
 }
 
-// ---- Proposals that name a member ----
+// Proposals that name a member.
 // A held member's proposal is titled "Mag <name> weer berichten plaatsen?" and names them in its
 // body (flags.server.ts). The stored text stays for members; others read it with the stand-in.
 

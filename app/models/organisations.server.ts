@@ -192,7 +192,7 @@ export function askAnswer(ask: { typed: string; candidates: OrganisationRef[] })
   return { ok: false, status: 409, errors: { organisationChoice: "organisation.ask" }, ask: { typed: ask.typed, candidates: ask.candidates.map((c) => ({ id: c.id, name: c.name })) } };
 }
 
-// ---- Merging two spellings (a network consent proposal's effect) ----
+// Merging two spellings (a network consent proposal's effect).
 
 /** Why a merge cannot be proposed (or applied): null when it can. */
 export type MergeProblem = "organisation.merge.unknown" | "organisation.merge.same" | "organisation.merge.alreadyMerged";

@@ -66,7 +66,7 @@ export function peekRateLimit(key: string, rule: RateLimitRule, now = Date.now()
   return { ...verdict(row.count + 1, row.window_start, rule, now) };
 }
 
-// ---- A growing delay ---------------------------------------------------------------------
+// A growing delay.
 
 export type DelayRule = { limit: number; windowMinutes: number; delaySeconds: number; maxDelayMinutes: number };
 export type DelayResult = { allowed: boolean; attempts: number; retryAfterSeconds: number };

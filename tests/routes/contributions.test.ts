@@ -293,7 +293,7 @@ describe("flags and hiding", () => {
   });
 });
 
-// ---- A small XML reader for the Atom checks (no dependency): elements, attributes, text. ----
+// A small XML reader for the Atom checks (no dependency): elements, attributes, text..
 type XmlElement = { name: string; attrs: Record<string, string>; children: XmlElement[]; text: string };
 
 function decode(text: string) {

@@ -34,7 +34,7 @@ import { makeFounder, witnessedMeeting } from "../support/governance";
 import { memberWithSession } from "../support/requests";
 import { startServer, type RunningServer } from "../support/server";
 
-// ---- The seeded PRNG ---------------------------------------------------------------------------
+// The seeded PRNG.
 
 const seed = Number(process.env.FUZZ_SEED ?? 20_261_126) >>> 0;
 console.log(`[fuzz] seed ${seed} (repeat with FUZZ_SEED=${seed})`);
@@ -53,7 +53,7 @@ const random = prng(seed);
 const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
 
-// ---- Values: plain text is percent-encoded, raw values go into the body as they are --------------
+// Values: plain text is percent-encoded, raw values go into the body as they are.
 
 /** A form value: text (percent-encoded when sent) or raw, already-encoded bytes of the body. */
 type Value = string | { raw: string };
@@ -130,7 +130,7 @@ function randomValue(): Value {
   return raw(bytes);
 }
 
-// ---- The server, the actors and the fixtures --------------------------------------------------
+// The server, the actors and the fixtures.
 
 let server: RunningServer;
 type Actor = { id: string; cookie: string; email: string };
@@ -191,7 +191,7 @@ const count = (table: string, where = "1") => (db().$client.prepare(`SELECT coun
 
 const local = (ms: number) => toLocalDateTimeInput(ms, zone);
 
-// ---- Reset hooks of the governance v2 forms ------------------------------------------------------
+// Reset hooks of the governance v2 forms.
 
 function openRequestOf(initiativeId: number, memberId: string): number {
   return db().get<{ id: number }>(sql`SELECT id FROM host_requests WHERE initiative_id = ${initiativeId} AND member_id = ${memberId} AND answered_at IS NULL`)!.id;
@@ -298,7 +298,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-// ---- The forms -----------------------------------------------------------------------------------
+// The forms.
 
 type Kind = "text" | "number" | "date" | "choice" | "redirect";
 type Form = {
@@ -465,7 +465,7 @@ const forms: Form[] = [
   { name: "POST /logout", path: () => "/logout", actor: () => null, accepts: true, fields: () => [] },
 ];
 
-// ---- Requests -------------------------------------------------------------------------------------
+// Requests.
 
 type Sent = { status: number; html: string; location: string | null; ms: number };
 let forwarded = 0;
@@ -604,7 +604,7 @@ function multipartFiles(fields: Fields): Buffer {
   return Buffer.from(parts.join("") + "--fuzzboundary--\r\n");
 }
 
-// ---- What was stored, and the pages that show it -----------------------------------------------
+// What was stored, and the pages that show it.
 
 const forbiddenStored = /\[object \w+\]|[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFF9-\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const maxStored = 20_000;
@@ -658,7 +658,7 @@ function htmlProblems(path: string, html: string): string[] {
   return problems;
 }
 
-// ---- The tests ------------------------------------------------------------------------------------
+// The tests.
 
 const allProblems: string[] = [];
 const timings: { form: string; label: string; ms: number }[] = [];
@@ -751,7 +751,7 @@ describe(`fuzzing every form (seed ${seed})`, () => {
   });
 });
 
-// ---- Governance v2 forms, case by case -------------------------------------------------------------
+// Governance v2 forms, case by case.
 // The fuzzing above sends hostile values to valid targets; here the targets are hostile (tokens,
 // request ids, sessions, who answers) and answers race each other. Every answer is judged as above,
 // and a refusal must have exactly its status and its message, and write nothing.
@@ -1068,7 +1068,7 @@ describe("governance v2 forms, case by case", () => {
   });
 });
 
-// ---- Bodies over the limit ------------------------------------------------------------------------
+// Bodies over the limit.
 
 type RawAnswer = { status: number; statusMs: number; closedMs: number; sentBytes: number; text: string };
 

@@ -120,7 +120,7 @@ describe("markdown sanitiser", () => {
   });
 });
 
-// ---- Hostile input (issue 12): bounded nesting and marks, plain text when it cannot be rendered ----
+// Hostile input (issue 12): bounded nesting and marks, plain text when it cannot be rendered.
 
 const allowedTags = new Set(["p", "br", "hr", "h2", "h3", "h4", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td"]);
 

@@ -45,7 +45,7 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const text = (key: MessageKey) => [translate("nl", key), translate("en", key)].map((t) => t.replaceAll("'", "&#x27;"));
 
-// ---- Raw requests ---------------------------------------------------------------------------------
+// Raw requests.
 
 type Raw = {
   socket: net.Socket;
@@ -173,7 +173,7 @@ async function healthz(target: RunningServer): Promise<{ status: number; ms: num
   return { status: res.status, ms: performance.now() - started };
 }
 
-// ---- The tests ------------------------------------------------------------------------------------
+// The tests.
 
 describe("size limits per route", () => {
   it("refuse a body over the route's limit with 413 before reading it: 16 KB for the language switch, 64 KB for other text forms", async () => {
