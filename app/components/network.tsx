@@ -1,6 +1,7 @@
 // The network's pictures, drawn as SVG on the server: they need no JavaScript, scale with the
 // screen, and every one has a table with the same figures next to it (and a text alternative).
 import { Link } from "@remix-run/react";
+import type { Connection } from "~/lib/connections";
 import { labelLines, type MapLayout } from "~/lib/network-layout";
 import { useT } from "~/lib/i18n/react";
 import { organisationPath } from "~/lib/organisation-links";
@@ -303,6 +304,40 @@ export function MeetingPlaceTable({ places }: { places: MeetingPlace[] }) {
             <th scope="row">{p.slug ? <Link to={organisationPath(p.slug)}>{p.organisation}</Link> : t("network.places.elsewhere")}</th>
             <td>{p.venues}</td>
             <td>{p.sessions}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Pairs of organisations and how many initiatives they share, each a link to what they share. */
+export function ConnectionsTable({ connections, slugs, caption }: { connections: Connection[]; slugs?: Slugs; caption?: string }) {
+  const t = useT();
+  return (
+    <table className="data-table">
+      {caption ? <caption className="visually-hidden">{caption}</caption> : null}
+      <thead>
+        <tr>
+          <th scope="col">{t("network.col.organisation")}</th>
+          <th scope="col">{t("network.col.with")}</th>
+          <th scope="col">{t("network.col.shared")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {connections.map((c) => (
+          <tr key={`${c.a}\u0000${c.b}`}>
+            <th scope="row">
+              <Link to={organisationHref(c.a, slugs)}>{c.a}</Link>
+            </th>
+            <td>
+              <Link to={organisationHref(c.b, slugs)}>{c.b}</Link>
+            </td>
+            <td>
+              <Link to={betweenHref(c.a, c.b)} aria-label={t("network.shared", { n: c.weight })}>
+                {c.weight}
+              </Link>
+            </td>
           </tr>
         ))}
       </tbody>

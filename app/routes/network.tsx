@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { MeetingPlaceBars, MeetingPlaceTable, MonthBars, MonthTable, NetworkMap, OrganisationBars, OrganisationTable, betweenHref, organisationHref } from "~/components/network";
+import { ConnectionsTable, MeetingPlaceBars, MeetingPlaceTable, MonthBars, MonthTable, NetworkMap, OrganisationBars, OrganisationTable, betweenHref, organisationHref } from "~/components/network";
 import { getMember } from "~/lib/auth.server";
 import { useLocale, useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
@@ -17,7 +17,6 @@ export default function Network() {
   const t = useT();
   const locale = useLocale();
   const { layout, mapTotal, mapLinkTotal, connections, connectionTotal, organisations, organisationTotal, chart, months, between, places, placeTotal, slugs } = useLoaderData<typeof loader>();
-  const shared = (n: number) => (n === 1 ? t("network.shared.one") : t("network.shared", { n }));
   return (
     <>
       <h1>{t("network.title")}</h1>
@@ -71,32 +70,7 @@ export default function Network() {
             </p>
           ) : null}
           <div className="table-frame">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("network.col.organisation")}</th>
-                  <th scope="col">{t("network.col.with")}</th>
-                  <th scope="col">{t("network.col.shared")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {connections.map((c) => (
-                  <tr key={`${c.a}\u0000${c.b}`}>
-                    <th scope="row">
-                      <Link to={organisationHref(c.a, slugs)}>{c.a}</Link>
-                    </th>
-                    <td>
-                      <Link to={organisationHref(c.b, slugs)}>{c.b}</Link>
-                    </td>
-                    <td>
-                      <Link to={betweenHref(c.a, c.b)} aria-label={shared(c.weight)}>
-                        {c.weight}
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ConnectionsTable connections={connections} slugs={slugs} />
           </div>
         </section>
       ) : null}

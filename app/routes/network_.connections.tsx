@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { betweenHref, organisationHref } from "~/components/network";
+import { ConnectionsTable } from "~/components/network";
 import { Pager } from "~/components/pager";
 import { getMember } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
@@ -22,33 +22,7 @@ export default function NetworkConnections() {
       <h1>{t("network.connections.title")}</h1>
       <p className="lead">{t("network.connections.lead")}</p>
       <div className="table-frame">
-        <table className="data-table">
-          <caption className="visually-hidden">{t("network.connections.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("network.col.organisation")}</th>
-              <th scope="col">{t("network.col.with")}</th>
-              <th scope="col">{t("network.col.shared")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((c) => (
-              <tr key={`${c.a}\u0000${c.b}`}>
-                <th scope="row">
-                  <Link to={organisationHref(c.a, slugs)}>{c.a}</Link>
-                </th>
-                <td>
-                  <Link to={organisationHref(c.b, slugs)}>{c.b}</Link>
-                </td>
-                <td>
-                  <Link to={betweenHref(c.a, c.b)} aria-label={t("network.shared", { n: c.weight })}>
-                    {c.weight}
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+<ConnectionsTable connections={rows} slugs={slugs} caption={t("network.connections.title")} />
       </div>
       <Pager path="/network/connections" page={page} pages={pages} from={from} shown={rows.length} total={total} />
       <p>
