@@ -8,6 +8,7 @@ import { env } from "~/lib/env.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import type { MethodFieldView, MethodHistoryPage, MethodPage, MethodUse } from "./methods.types";
 import { flagsOn } from "./flags.server";
+import { editWaiting } from "./hidden-edits.server";
 import { authorEditOpen, editRefusal, getMethod, listMethods, mayAddMethod, methodFieldNames, methodVersionsOf, parseMethodCursor, type MethodRow } from "./methods.server";
 import { plainExcerpt } from "./contributions.server";
 import { publicName, type NameViewer } from "./names.server";
@@ -54,7 +55,15 @@ export function methodPage(id: number, member: PageViewer, names: NameViewer, no
   const method = getMethod(id);
   if (!method) return null;
   const access = accessTo(method, member, now);
-  const hidden = method.hiddenAt ? { rule: method.hiddenRule ?? "", canRead: access.canRead, authorEdit: !!member && authorEditOpen(method, member.id) } : null;
+  const hidden = method.hiddenAt
+    ? {
+        rule: method.hiddenRule ?? "",
+        canRead: access.canRead,
+        authorEdit: !!member && authorEditOpen(method, member.id),
+        // The author's edit waits for members with a voice to accept it (governance.md §4).
+        waiting: access.canRead ? editWaiting("method", method.id, { memberId: member?.id ?? null, hasVoice: access.hasVoice }) : null,
+      }
+    : null;
   const versions = db().get<{ n: number }>(sql`SELECT count(*) AS n FROM method_versions WHERE method_id = ${id}`).n;
   const readable = access.canRead;
   return {

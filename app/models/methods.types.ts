@@ -1,4 +1,5 @@
 // The view types of the method pages, shared with their components (no server code here).
+import type { EditWaiting } from "./hosts.types";
 import type { DiffLine } from "~/lib/diff";
 
 export type ShownAuthor = { id: string | null; displayName: string; organisation: string };
@@ -10,7 +11,7 @@ export type MethodUse = {
 
 export type MethodPage = {
   id: number;
-  hidden: { rule: string; canRead: boolean; authorEdit: boolean } | null;
+  hidden: { rule: string; canRead: boolean; authorEdit: boolean; waiting: EditWaiting | null } | null;
   method: {
     title: string;
     purpose: string;

@@ -1,3 +1,4 @@
+import { EditWaitingNotice } from "~/components/host-moderation";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
@@ -36,6 +37,7 @@ export default function MethodPage() {
           {t("method.hidden.notice", { rule: hidden.rule })} {hidden.authorEdit ? t("method.hidden.authorEdit") : hidden.canRead ? null : t("flag.hidden.onlyVoices")}
         </p>
       ) : null}
+      {hidden?.waiting ? <EditWaitingNotice type="method" id={id} waiting={hidden.waiting} /> : null}
       {method ? (
         <>
           <p className="lead">{method.purpose}</p>

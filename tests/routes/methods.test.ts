@@ -362,6 +362,7 @@ describe("flags and hiding", () => {
     // flagged it accepts, and it is back (governance.md §4).
     expect(statusOf(await edit(author, id, { title: "Verborgen werkvorm", purpose: "Nu zonder reclame.", tags: "verstopt" }))).toBe(303);
     expect(db().get<{ hidden: number }>(sql`SELECT hidden_at IS NOT NULL AS hidden FROM methods WHERE id = ${id}`).hidden).toBe(1);
+    expect((await page(id, voice)).hidden?.waiting).toMatchObject({ canAccept: true, acceptances: 0 });
     expect(acceptEdit("method", id, voice.id)).toEqual({ returned: true });
     expect(db().get<{ hidden: number }>(sql`SELECT hidden_at IS NOT NULL AS hidden FROM methods WHERE id = ${id}`).hidden).toBe(0);
     expect((await list("?tag=verstopt")).items.map((m) => m.id)).toEqual([id]);
