@@ -37,7 +37,10 @@ const waiting = new Map<number, { resolve: (answers: unknown[]) => void; reject:
 function workerFor(file: string): Worker {
   if (worker && worker.file === file) return worker.thread;
   worker?.thread.terminate().catch(() => {});
-  const thread = new Worker(workerSource, { eval: true, workerData: { file, betterSqlite3: createRequire(import.meta.url).resolve("better-sqlite3") } });
+  const thread = new Worker(workerSource, { eval: true, workerData: { file, betterSqlite3: createRequire(import.meta.url).resolve("better-sqlite3") },
+    // Small, like the server itself: it holds one count's rows at a time.
+    resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 },
+  });
   thread.unref();
   thread.on("message", ({ id, answers, error }: { id: number; answers?: unknown[]; error?: string }) => {
     const caller = waiting.get(id);
