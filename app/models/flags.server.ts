@@ -51,6 +51,41 @@ function mostNamedRule(rows: { rule: string }[]) {
 
 export type FlagResult = { hidden: boolean; held: boolean; proposalId: number | null };
 
+// What the restore proposal of a page hidden a second time says; the hidden title itself stays
+// out of public lists.
+const pageWords = {
+  initiative: { table: initiatives, title: "initiatief", body: "Dit initiatief is voor de tweede keer verborgen na meldingen (regel: {rule}). Stem **voor** om het terug te zetten, **tegen** om het verborgen te laten.\n\n[Bekijk het initiatief](/initiatives/{id})" },
+  method: { table: methods, title: "werkvorm", body: "Deze werkvorm is voor de tweede keer verborgen na meldingen (regel: {rule}). Stem **voor** om hem terug te zetten, **tegen** om hem verborgen te laten.\n\n[Bekijk de werkvorm](/methods/{id})" },
+} as const;
+
+/** Hides an initiative or a method at the threshold; hidden a second time, the network decides whether to restore it. */
+function hidePage(tx: Parameters<Parameters<ReturnType<typeof db>["transaction"]>[0]>[0], type: "initiative" | "method", id: number, hiddenRule: string, flaggersWithVoice: number, now: Date): FlagResult {
+  const words = pageWords[type];
+  const row = tx.select({ hiddenAt: words.table.hiddenAt, timesHidden: words.table.timesHidden }).from(words.table).where(eq(words.table.id, id)).get()!;
+  if (row.hiddenAt) return { hidden: true, held: false, proposalId: null };
+  const times = row.timesHidden + 1;
+  tx.update(words.table).set({ hiddenAt: now, hiddenRule, timesHidden: times }).where(eq(words.table.id, id)).run();
+  appendLog(tx, { action: "flag.threshold-reached", actorId: null, subjectType: type, subjectId: id, detail: { flags: flaggersWithVoice, rule: hiddenRule }, at: now });
+  appendLog(tx, { action: "content.hidden", actorId: null, subjectType: type, subjectId: id, detail: { rule: hiddenRule, times }, at: now });
+  const proposalId =
+    times >= 2
+      ? openProposal(
+          {
+            scope: "network",
+            initiativeId: null,
+            kind: "majority",
+            title: `Terugzetten of verborgen laten: ${words.title} ${id}`,
+            body: words.body.replace("{rule}", () => hiddenRule).replace("{id}", () => String(id)),
+            days: governance.proposalDefaultDays,
+            effect: { type: "restore-content", targetType: type, targetId: String(id) },
+          },
+          null,
+          now,
+        )
+      : null;
+  return { hidden: true, held: false, proposalId };
+}
+
 export function flag(target: FlagTarget, memberId: string, rule: string, reason: string, now = new Date()): FlagResult {
   // Voices do not change by flagging, so the (cached) replay is read before the transaction;
   // better-sqlite3 runs both without anything in between.
@@ -130,59 +165,8 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
           : null;
       return { hidden: true, held: false, proposalId };
     }
-    // Working methods: the same rule as initiatives, with their own words in the proposal.
-    if (target.type === "method") {
-      const method = tx.select().from(methods).where(eq(methods.id, Number(target.id))).get()!;
-      if (method.hiddenAt) return { hidden: true, held: false, proposalId: null };
-      const times = method.timesHidden + 1;
-      tx.update(methods).set({ hiddenAt: now, hiddenRule, timesHidden: times }).where(eq(methods.id, method.id)).run();
-      appendLog(tx, { action: "flag.threshold-reached", actorId: null, subjectType: "method", subjectId: method.id, detail: { flags: flaggersWithVoice, rule: hiddenRule }, at: now });
-      appendLog(tx, { action: "content.hidden", actorId: null, subjectType: "method", subjectId: method.id, detail: { rule: hiddenRule, times }, at: now });
-      const proposalId =
-        times >= 2
-          ? openProposal(
-              {
-                scope: "network",
-                initiativeId: null,
-                kind: "majority",
-                title: `Terugzetten of verborgen laten: werkvorm ${method.id}`,
-                body: `Deze werkvorm is voor de tweede keer verborgen na meldingen (regel: ${hiddenRule}). Stem **voor** om hem terug te zetten, **tegen** om hem verborgen te laten.\n\n[Bekijk de werkvorm](/methods/${method.id})`,
-                days: governance.proposalDefaultDays,
-                effect: { type: "restore-content", targetType: "method", targetId: String(method.id) },
-              },
-              null,
-              now,
-            )
-          : null;
-      return { hidden: true, held: false, proposalId };
-    }
-    if (target.type === "initiative") {
-      const initiative = tx.select().from(initiatives).where(eq(initiatives.id, Number(target.id))).get()!;
-      if (initiative.hiddenAt) return { hidden: true, held: false, proposalId: null };
-      const times = initiative.timesHidden + 1;
-      tx.update(initiatives).set({ hiddenAt: now, hiddenRule, timesHidden: times }).where(eq(initiatives.id, initiative.id)).run();
-      appendLog(tx, { action: "flag.threshold-reached", actorId: null, subjectType: "initiative", subjectId: initiative.id, detail: { flags: flaggersWithVoice, rule: hiddenRule }, at: now });
-      appendLog(tx, { action: "content.hidden", actorId: null, subjectType: "initiative", subjectId: initiative.id, detail: { rule: hiddenRule, times }, at: now });
-      // Hidden a second time: the network decides whether to restore it.
-      const proposalId =
-        times >= 2
-          ? openProposal(
-              {
-                scope: "network",
-                initiativeId: null,
-                kind: "majority",
-                // The hidden title itself stays out of public lists.
-                title: `Terugzetten of verborgen laten: initiatief ${initiative.id}`,
-                body: `Dit initiatief is voor de tweede keer verborgen na meldingen (regel: ${hiddenRule}). Stem **voor** om het terug te zetten, **tegen** om het verborgen te laten.\n\n[Bekijk het initiatief](/initiatives/${initiative.id})`,
-                days: governance.proposalDefaultDays,
-                effect: { type: "restore-content", targetType: "initiative", targetId: String(initiative.id) },
-              },
-              null,
-              now,
-            )
-          : null;
-      return { hidden: true, held: false, proposalId };
-    }
+    // Initiatives and working methods: the same rule, each with its own words in the proposal.
+    if (target.type === "initiative" || target.type === "method") return hidePage(tx, target.type, Number(target.id), hiddenRule, flaggersWithVoice, now);
 
     const member = tx.select().from(members).where(eq(members.id, target.id)).get()!;
     if (member.postingHeldAt) return { hidden: false, held: true, proposalId: null };
