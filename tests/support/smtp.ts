@@ -22,12 +22,17 @@ export async function startSmtp(port = 0) {
       });
     },
   });
+  // A connection the app server drops when it is stopped mid-delivery (ECONNRESET) is an event on
+  // this server; without a listener Node would throw it into whichever test file runs at the time.
+  const connectionErrors: Error[] = [];
+  server.on("error", (error: Error) => connectionErrors.push(error));
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const actualPort = (server.server.address() as AddressInfo).port;
   return {
     port: actualPort,
     url: `smtp://127.0.0.1:${actualPort}`,
     received,
+    connectionErrors,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
