@@ -16,6 +16,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, useRef, type MouseEvent, type ReactNode } from "react";
+import { Notice } from "~/components/notice";
 import { getCurrent } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { env } from "~/lib/env.server";
@@ -116,6 +117,7 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
           </div>
         </header>
         <main id="main" className="wrap" tabIndex={-1}>
+          <Notice />
           {children}
         </main>
         <footer className="site-footer">

@@ -24,7 +24,8 @@ export function PlacesText({ registered, capacity, waitlisted = 0 }: { registere
 export function RegistrationControls({ session, loggedIn, redirectTo, now }: { session: SessionSummary; loggedIn: boolean; redirectTo: string; now: number }) {
   const t = useT();
   if (session.cancelled) return <p className="session-state cancelled">{t("session.cancelled")}</p>;
-  if (session.attended) return <p className="session-state ok">{t("session.youAttended")}</p>;
+  // Checked in early is not yet "you were there": the words follow the session's own times.
+  if (session.attended) return <p className="session-state ok">{t(now < session.startsAt ? "safe.youAreCheckedIn" : now < session.endsAt ? "safe.youAreThere" : "session.youAttended")}</p>;
   const open = session.startsAt > now;
   const full = session.capacity !== null && (session.registered >= session.capacity || session.waitlisted > 0);
   return (
@@ -38,10 +39,11 @@ export function RegistrationControls({ session, loggedIn, redirectTo, now }: { s
           {t("session.loginToRegister")}
         </Link>
       ) : session.myStatus ? (
-        <Form method="post" action={`/sessions/${session.id}/cancel`}>
+        // A GET to the confirm page: the real POST is there, after saying what will happen.
+        <Form method="get" action={`/sessions/${session.id}/cancel`}>
           <input type="hidden" name="redirectTo" value={redirectTo} />
           <button type="submit" className="button secondary">
-            {t("session.withdraw")}
+            {t(session.myStatus === "waitlisted" ? "safe.leaveWaitlist" : "session.withdraw")}
           </button>
         </Form>
       ) : (

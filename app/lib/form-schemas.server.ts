@@ -79,3 +79,9 @@ export const unlockSchema = z.object({
   password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "login.failed" }),
   redirectTo: z.string().optional(),
 });
+
+// sessions.$id.edit, intent cancel-session: the reason goes to everyone signed up or waiting.
+export const cancelSessionSchema = z.object({
+  reason: requiredText(1000, "safe.cancel.reason.required", "safe.cancel.reason.tooLong"),
+  scope: z.enum(["this", "later"]).optional().default("this").catch("this"),
+});

@@ -11,6 +11,7 @@ import { nameViewer } from "~/models/names.server";
 import { sessionPage } from "~/models/session-page.server";
 import { SessionOutcomesSection } from "~/components/contributions";
 import { VenueFacts } from "~/components/venue-facts";
+import { CancelledNotice } from "~/components/cancel-session-form";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -50,7 +51,7 @@ export default function SessionPage() {
         </p>
       ) : null}
       <p className="lead">{formatTimeRange(session.startsAt, session.endsAt, locale, timeZone)}</p>
-      {session.cancelled ? <p className="form-error">{t("session.closed.cancelled")}</p> : null}
+      {session.cancelled ? <CancelledNotice reason={session.cancelReason} /> : null}
       {session.inSeries ? <p className="muted">{t("session.series.part")}</p> : null}
       <dl className="facts">
         <dt>{t("session.mode")}</dt>

@@ -75,7 +75,7 @@ for (const javaScript of [true, false]) {
       const header = page.getByRole("banner");
       await header.getByRole("button", { name: "Uitloggen" }).waitFor();
       expect(await header.textContent()).toContain(name);
-      expect(await header.getByRole("link", { name: "Aanmelden" }).count()).toBe(0);
+      expect(await header.getByRole("link", { name: "Account maken" }).count()).toBe(0);
     });
 
     it("posts an initiative whose markdown is rendered and made harmless", async () => {
@@ -132,7 +132,7 @@ for (const javaScript of [true, false]) {
       try {
         await visitor.page.goto("/signup");
         await waitForHydration(visitor.page);
-        expect(await visitor.page.getByRole("heading", { level: 1 }).textContent()).toBe("Aanmelden");
+        expect(await visitor.page.getByRole("heading", { level: 1 }).textContent()).toBe("Account maken");
         await expectNoSeriousAxeViolations(visitor.page);
       } finally {
         await visitor.context.close();

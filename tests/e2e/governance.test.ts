@@ -174,7 +174,7 @@ describe("governance by participation (version 2)", () => {
     await B.visit(toB);
     expect(await B.page.getByRole("heading", { level: 1 }).textContent()).toBe("Uitnodiging als oprichter");
     await expectNoSeriousAxeViolations(B.page);
-    await B.follow(B.main().getByRole("link", { name: "Aanmelden" }), /\/signup\?redirectTo=/);
+    await B.follow(B.main().getByRole("link", { name: "Account maken" }), /\/signup\?redirectTo=/);
     await signUp(B, founderMails.B, new RegExp(`${toB}$`));
     await expectNoSeriousAxeViolations(B.page);
     await B.send(B.page.getByRole("button", { name: "Uitnodiging aannemen" }), B.page.getByRole("heading", { level: 1, name: B.name }));
@@ -186,7 +186,7 @@ describe("governance by participation (version 2)", () => {
     C = await Member.open(browser, server.url, { id: "", name: "Cato Claassen", cookie: null }, { javaScript: false });
     await C.visit(toC);
     await expectNoSeriousAxeViolations(C.page);
-    await C.main().getByRole("link", { name: "Aanmelden" }).click();
+    await C.main().getByRole("link", { name: "Account maken" }).click();
     await C.page.waitForURL(/\/signup\?redirectTo=/);
     await signUp(C, founderMails.C, new RegExp(`${toC}$`));
     await C.send(C.page.getByRole("button", { name: "Uitnodiging aannemen" }), C.page.getByRole("heading", { level: 1, name: C.name }));
@@ -236,7 +236,7 @@ describe("governance by participation (version 2)", () => {
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
     await N.visit(`/sessions/${quickSession}`);
     await N.page.getByLabel("Incheckcode").fill(code);
-    await N.send(N.page.getByRole("button", { name: "Inchecken", exact: true }), N.page.getByText("Je was erbij."));
+    await N.send(N.page.getByRole("button", { name: "Inchecken", exact: true }), N.page.getByText("Je bent ingecheckt."));
   });
 
   it("three days later founders check in with the code as witnesses, newcomers check in; the newcomer's profile shows the voice to come", async () => {
@@ -255,7 +255,7 @@ describe("governance by participation (version 2)", () => {
     for (const [person, typed] of [[B, code], [C, code.toLowerCase()], [N, code], [O, code], [Y, code]] as const) {
       await person.visit(`/sessions/${meeting}`);
       await person.page.getByLabel("Incheckcode").fill(typed);
-      await person.send(person.page.getByRole("button", { name: "Inchecken", exact: true }), person.page.getByText("Je was erbij."));
+      await person.send(person.page.getByRole("button", { name: "Inchecken", exact: true }), person.page.getByText("Je bent ingecheckt."));
     }
     const checkedIn = (await logLines(visitor, `?subject=session:${meeting}`)).filter((line) => line.startsWith("Ingecheckt"));
     expect(checkedIn).toHaveLength(5);

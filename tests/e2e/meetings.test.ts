@@ -157,8 +157,8 @@ describe("a series that rotates between the organisations", () => {
     expect(await page.locator(`main a[href="${paths[0]}"]`).count()).toBe(0);
 
     await visit(page, `/initiatives/${initiativeId}`);
-    await page.getByRole("button", { name: "Aanmelden voor alle bijeenkomsten" }).click();
-    await page.getByRole("button", { name: "Aanmelden voor alle bijeenkomsten" }).waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Inschrijven voor alle bijeenkomsten" }).click();
+    await page.getByRole("button", { name: "Inschrijven voor alle bijeenkomsten" }).waitFor({ state: "detached" });
     await visit(page, online);
     expect(await page.locator(`main a[href="${link}"]`).count()).toBe(1);
     await checkBothWidths(page);

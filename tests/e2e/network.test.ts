@@ -183,7 +183,7 @@ describe("the network: profiles, the directory, outcomes and the digest", () => 
   it("M registers for H's session, and once it has started shares an outcome; it shows on the session page and the feed", async () => {
     const { page } = m;
     await m.visit(`/sessions/${sessionId}`);
-    await m.submit(m.main().getByRole("button", { name: "Aanmelden", exact: true }), m.main().getByText("Je bent aangemeld."));
+    await m.submit(m.main().getByRole("button", { name: "Inschrijven", exact: true }), m.main().getByText("Je bent ingeschreven."));
     // Not started yet: no outcome form.
     expect(await m.main().getByText("Opbrengst delen").count()).toBe(0);
 

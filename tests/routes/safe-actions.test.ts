@@ -1,0 +1,201 @@
+// Careful actions through the real server and a real SMTP server: a cancelled session carries the
+// hosts' reason to every participant; cancelling a sign-up asks first and can be undone for ten
+// minutes, never past a change or someone else's seat; a room of 30 can make accounts together.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertCourseSession, insertMembers, openServerDatabase, passTime } from "../support/direct-db";
+import { startServer, type RunningServer } from "../support/server";
+import { bodyOf, startSmtp } from "../support/smtp";
+
+const databasePath = path.join(os.tmpdir(), `meedoen-safe-${randomBytes(4).toString("hex")}.sqlite`);
+let server: RunningServer;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let sqlite: ReturnType<typeof openServerDatabase>;
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  server = await startServer({ DATABASE_PATH: databasePath, SMTP_URL: smtp.url, SCHEDULER_INTERVAL_MS: "200" });
+  sqlite = openServerDatabase(databasePath);
+});
+
+afterAll(async () => {
+  sqlite?.close();
+  await server?.stop();
+  await smtp?.close();
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+});
+
+function post(pathname: string, fields: Record<string, string>, cookie: string, headers: Record<string, string> = {}) {
+  return fetch(`${server.url}${pathname}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: cookie, ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+const get = (pathname: string, cookie = "") => fetch(`${server.url}${pathname}`, { redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
+const statusOf = (sessionId: number, memberId: string) =>
+  (sqlite.prepare("SELECT status FROM registrations WHERE session_id = ? AND member_id = ?").get(sessionId, memberId) as { status: string } | undefined)?.status;
+
+async function waitFor(check: () => boolean, ms = 10_000) {
+  const until = Date.now() + ms;
+  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  return check();
+}
+
+/** Signs up through the server; the undo address and moment from the redirect after cancelling. */
+async function signUp(sessionId: number, cookie: string) {
+  expect((await post(`/sessions/${sessionId}/register`, {}, cookie)).status).toBe(303);
+}
+async function cancelSignUp(sessionId: number, cookie: string) {
+  const response = await post(`/sessions/${sessionId}/cancel`, { confirmed: "yes" }, cookie);
+  expect(response.status).toBe(303);
+  const location = new URL(response.headers.get("Location")!, server.url);
+  return { location, at: location.searchParams.get("at")!, undo: location.searchParams.get("undo")! };
+}
+
+describe("a host cancels a session", () => {
+  it("only with a reason, which reaches everyone signed up or waiting and stays on the page", async () => {
+    const [host, ann, bob] = insertMembers(sqlite, 3, "cancel");
+    const { sessionId } = insertCourseSession(sqlite, host.id, 1);
+    await signUp(sessionId, ann.cookie);
+    await signUp(sessionId, bob.cookie);
+    expect(statusOf(sessionId, bob.id)).toBe("waitlisted");
+
+    const empty = await post(`/sessions/${sessionId}/edit`, { intent: "cancel-session", reason: "   " }, host.cookie);
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain("Schrijf waarom de bijeenkomst niet doorgaat");
+    expect((sqlite.prepare("SELECT cancelled_at FROM sessions WHERE id = ?").get(sessionId) as { cancelled_at: number | null }).cancelled_at).toBeNull();
+
+    const reason = "De zaal is onder water gelopen. We zoeken een nieuwe datum.";
+    const done = await post(`/sessions/${sessionId}/edit`, { intent: "cancel-session", reason }, host.cookie);
+    expect(done.status).toBe(303);
+    expect(done.headers.get("Location")).toBe(`/sessions/${sessionId}?done=sessionCancelled`);
+    expect(await waitFor(() => smtp.received.filter((m) => m.subject.startsWith("Gaat niet door")).length === 2)).toBe(true);
+    const mails = smtp.received.filter((m) => m.subject.startsWith("Gaat niet door"));
+    expect(mails.map((m) => m.to[0]).sort()).toEqual([`${ann.id}@example.org`, `${bob.id}@example.org`].sort());
+    for (const mail of mails) expect(bodyOf(mail)).toContain("Reden: De zaal is onder water gelopen.");
+
+    const page = await (await get(`/sessions/${sessionId}?done=sessionCancelled`, ann.cookie)).text();
+    expect(page).toContain("Reden van de kartrekkers: De zaal is onder water gelopen.");
+    expect(page).toMatch(/role="status"[^>]*>.*De bijeenkomst is afgezegd/s);
+  });
+});
+
+describe("cancelling a sign-up", () => {
+  it("asks first: the button leads to a page that says what happens, and a post without confirming changes nothing", async () => {
+    const [host, ann] = insertMembers(sqlite, 2, "confirm");
+    const { sessionId } = insertCourseSession(sqlite, host.id, 10);
+    await signUp(sessionId, ann.cookie);
+    const sessionPage = await (await get(`/sessions/${sessionId}`, ann.cookie)).text();
+    expect(sessionPage).toMatch(new RegExp(`<form method="get" action="/sessions/${sessionId}/cancel"`));
+
+    const confirmPage = await get(`/sessions/${sessionId}/cancel`, ann.cookie);
+    expect(confirmPage.status).toBe(200);
+    const html = await confirmPage.text();
+    expect(html).toContain("Je plek gaat naar de eerste op de wachtlijst");
+    expect(html).toContain("Ja, annuleer mijn inschrijving");
+    expect(html).toContain('name="confirmed" value="yes"');
+
+    const unconfirmed = await post(`/sessions/${sessionId}/cancel`, {}, ann.cookie);
+    expect(unconfirmed.status).toBe(200);
+    expect(await unconfirmed.text()).toContain("Ja, annuleer mijn inschrijving");
+    expect(statusOf(sessionId, ann.id)).toBe("registered");
+
+    // Someone not signed up who opens the address goes back to the session.
+    const [carl] = insertMembers(sqlite, 1, "nosignup");
+    expect((await get(`/sessions/${sessionId}/cancel`, carl.cookie)).headers.get("Location")).toBe(`/sessions/${sessionId}`);
+  });
+
+  it("shows an undo that gives the place back within ten minutes", async () => {
+    const [host, ann] = insertMembers(sqlite, 2, "undo");
+    const { sessionId } = insertCourseSession(sqlite, host.id, 10);
+    await signUp(sessionId, ann.cookie);
+    const { location, at, undo } = await cancelSignUp(sessionId, ann.cookie);
+    expect(statusOf(sessionId, ann.id)).toBe("cancelled");
+    expect(undo).toBe(`/sessions/${sessionId}/undo`);
+    const landing = await (await get(location.pathname + location.search, ann.cookie)).text();
+    expect(landing).toContain("Je inschrijving is geannuleerd.");
+    expect(landing).toContain(`action="/sessions/${sessionId}/undo"`);
+    expect(landing).toContain(">Ongedaan maken<");
+
+    const undone = await post(undo, { at }, ann.cookie);
+    expect(undone.status).toBe(303);
+    expect(undone.headers.get("Location")).toBe(`/sessions/${sessionId}?done=registered`);
+    expect(statusOf(sessionId, ann.id)).toBe("registered");
+    // Twice is not once more.
+    expect((await post(undo, { at }, ann.cookie)).status).toBe(409);
+  });
+
+  it("refuses the undo once the ten minutes have passed, in words", async () => {
+    const [host, ann] = insertMembers(sqlite, 2, "late");
+    const { sessionId } = insertCourseSession(sqlite, host.id, 10);
+    await signUp(sessionId, ann.cookie);
+    await cancelSignUp(sessionId, ann.cookie);
+    passTime(sqlite, 11 * 60_000);
+    const movedAt = (sqlite.prepare("SELECT updated_at FROM registrations WHERE session_id = ? AND member_id = ?").get(sessionId, ann.id) as { updated_at: number }).updated_at;
+    const late = await post(`/sessions/${sessionId}/undo`, { at: String(movedAt) }, ann.cookie);
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain("Ongedaan maken kan niet meer");
+    expect(statusOf(sessionId, ann.id)).toBe("cancelled");
+  });
+
+  it("refuses the undo after the sign-up changed since", async () => {
+    const [host, ann] = insertMembers(sqlite, 2, "changed");
+    const { sessionId } = insertCourseSession(sqlite, host.id, 10);
+    await signUp(sessionId, ann.cookie);
+    const first = await cancelSignUp(sessionId, ann.cookie);
+    await signUp(sessionId, ann.cookie);
+    await new Promise((r) => setTimeout(r, 5));
+    await cancelSignUp(sessionId, ann.cookie);
+    expect((await post(first.undo, { at: first.at }, ann.cookie)).status).toBe(409);
+    expect(statusOf(sessionId, ann.id)).toBe("cancelled");
+  });
+
+  it("leaving the waiting list and undoing it puts the member at the back of the queue", async () => {
+    const [host, ann, bob, cas] = insertMembers(sqlite, 4, "queue");
+    const { sessionId } = insertCourseSession(sqlite, host.id, 1);
+    await signUp(sessionId, ann.cookie);
+    await signUp(sessionId, bob.cookie);
+    await signUp(sessionId, cas.cookie);
+    const page = await (await get(`/sessions/${sessionId}/cancel`, bob.cookie)).text();
+    expect(page).toContain("Ja, haal me van de wachtlijst");
+    expect(page).toContain("dan kom je achteraan op de wachtlijst");
+    const left = await cancelSignUp(sessionId, bob.cookie);
+    expect(left.location.searchParams.get("done")).toBe("leftWaitlist");
+    const undone = await post(left.undo, { at: left.at }, bob.cookie);
+    expect(undone.headers.get("Location")).toBe(`/sessions/${sessionId}?done=backOnWaitlist`);
+    const queue = sqlite.prepare("SELECT member_id FROM registrations WHERE session_id = ? AND status = 'waitlisted' ORDER BY queued_seq").all(sessionId) as { member_id: string }[];
+    expect(queue.map((r) => r.member_id)).toEqual([cas.id, bob.id]);
+  });
+
+  it("an undo racing someone for the last seat: one gets it, the other waits, never both", async () => {
+    for (let round = 0; round < 5; round++) {
+      const [host, ann, bob] = insertMembers(sqlite, 3, `race${round}`);
+      const { sessionId } = insertCourseSession(sqlite, host.id, 1);
+      await signUp(sessionId, ann.cookie);
+      const { undo, at } = await cancelSignUp(sessionId, ann.cookie);
+      const [a, b] = await Promise.all([post(undo, { at }, ann.cookie), post(`/sessions/${sessionId}/register`, {}, bob.cookie)]);
+      expect([a.status, b.status]).toEqual([303, 303]);
+      expect([statusOf(sessionId, ann.id), statusOf(sessionId, bob.id)].sort()).toEqual(["registered", "waitlisted"]);
+      const winner = statusOf(sessionId, ann.id) === "registered" ? "registered" : "backOnWaitlist";
+      expect(a.headers.get("Location")).toBe(`/sessions/${sessionId}?done=${winner}`);
+    }
+  });
+});
+
+describe("a room signs up together", () => {
+  it("makes 30 accounts from one address in an hour; the 31st is refused in words with 429", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      statuses.push((await post("/signup", { displayName: `Kamer ${i}`, email: `kamer${i}@example.org`, password: "een lange zin hier" }, "")).status);
+    }
+    expect(statuses).toEqual(Array(30).fill(303));
+    const late = await post("/signup", { displayName: "Laat", email: "laat@example.org", password: "een lange zin hier" }, "");
+    expect(late.status).toBe(429);
+    expect(await late.text()).toContain("Te veel pogingen achter elkaar");
+  });
+});
