@@ -14,6 +14,7 @@ export const notices = {
   backOnWaitlist: "safe.done.backOnWaitlist",
   steppedBack: "safe.done.steppedBack",
   hostAgain: "safe.done.hostAgain",
+  commentDeleted: "safe.done.commentDeleted",
 } satisfies Record<string, MessageKey>;
 export type Notice = keyof typeof notices;
 

@@ -2,10 +2,11 @@
 // and the undo afterwards (ADR 026). Undo signs up again under the normal rules, in the same
 // kind of transaction as any sign-up, so it can never take a place someone else already has.
 import { and, eq, sql } from "drizzle-orm";
-import { hosts, initiatives, members, registrations, sessions } from "../../db/schema";
+import { comments, flags, hosts, initiatives, members, registrations, sessions } from "../../db/schema";
 import { db } from "~/lib/db.server";
 import { undoMinutes } from "~/lib/notice";
 import { HostRefusedError, stepBack } from "./hosts.server";
+import { postNow, saveProfileForm, type ProfileInput } from "./profiles.server";
 import { appendLog } from "./log.server";
 import { NotRegisteredError, registerInTx, RegistrationClosedError, withdraw } from "./registrations.server";
 
@@ -87,5 +88,51 @@ export function undoStepBack(initiativeId: number, memberId: string, at: number,
     if (already) throw new UndoGoneError();
     tx.insert(hosts).values({ initiativeId, memberId, since: new Date(detail.since), lastActionAt: new Date(detail.lastActionAt) }).run();
     appendLog(tx, { action: "host.step-back-undone", actorId: memberId, subjectType: "initiative", subjectId: initiativeId, at: now });
+  }, { behavior: "immediate" });
+}
+
+/**
+ * The profile page is one form: saving the profile also posts a "now" line typed on it, and
+ * posting the now line also keeps profile edits, so neither button loses what was typed (ADR 026).
+ * A now line equal to the current one is not posted again.
+ */
+export function saveProfileAndNow(memberId: string, profile: ProfileInput | null, nowText: string, now = new Date()) {
+  if (profile) {
+    const saved = saveProfileForm(memberId, profile, now.getTime());
+    if (!saved.ok) return saved;
+  }
+  const current = db().select({ nowText: members.nowText }).from(members).where(eq(members.id, memberId)).get();
+  if (nowText && nowText !== current?.nowText) postNow(memberId, nowText, now, { once: true });
+  return { ok: true as const };
+}
+
+export class CommentDeleteRefusedError extends Error {
+  constructor(public messageKey: "safe.comment.hidden" | "safe.comment.notYours", public status: number) {
+    super(messageKey);
+  }
+}
+
+/** The author's own comment, for the confirm page; null when it does not exist. */
+export function commentDeleteConfirmation(id: number, memberId: string) {
+  const row = db().select({ memberId: comments.memberId, initiativeId: comments.initiativeId, hiddenAt: comments.hiddenAt, title: initiatives.title, initiativeHiddenAt: initiatives.hiddenAt }).from(comments).innerJoin(initiatives, eq(initiatives.id, comments.initiativeId)).where(eq(comments.id, id)).get();
+  if (!row) return null;
+  if (row.memberId !== memberId) throw new CommentDeleteRefusedError("safe.comment.notYours", 403);
+  if (row.hiddenAt) throw new CommentDeleteRefusedError("safe.comment.hidden", 409);
+  return { id, initiativeId: row.initiativeId, title: row.initiativeHiddenAt ? "" : row.title };
+}
+
+/**
+ * The author deletes their own comment for good (comments have no soft delete, so no undo).
+ * A hidden comment stays: the network decides about it, and a proposal may name it.
+ */
+export function deleteOwnComment(id: number, memberId: string) {
+  return db().transaction((tx) => {
+    const row = tx.select({ memberId: comments.memberId, initiativeId: comments.initiativeId, hiddenAt: comments.hiddenAt }).from(comments).where(eq(comments.id, id)).get();
+    if (!row) return null;
+    if (row.memberId !== memberId) throw new CommentDeleteRefusedError("safe.comment.notYours", 403);
+    if (row.hiddenAt) throw new CommentDeleteRefusedError("safe.comment.hidden", 409);
+    tx.delete(flags).where(and(eq(flags.targetType, "comment"), eq(flags.targetId, String(id)))).run();
+    tx.delete(comments).where(eq(comments.id, id)).run();
+    return { initiativeId: row.initiativeId };
   }, { behavior: "immediate" });
 }

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ChoiceError, choiceErrorProps, Field, FormError, ImageField } from "~/components/field";
 import { Avatar } from "~/components/picture";
 import { requireMember } from "~/lib/auth.server";
-import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
+import { formValues, parseForm, textField, type FieldErrors } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { processUpload, readUploadForm } from "~/lib/uploads.server";
@@ -12,7 +12,9 @@ import { imageFormHeaders, refusalInit } from "~/lib/images.server";
 import { withImageFiles } from "~/models/images.server";
 import { OrganisationPick, type OrganisationQuestion } from "~/components/organisation-pick";
 import { organisationNames } from "~/models/organisations.server";
-import { getProfile, nowInput, postNow, profileInput, profileLimits, saveProfileForm, setAvatar } from "~/models/profiles.server";
+import { getProfile, nowInput, profileInput, profileLimits, setAvatar } from "~/models/profiles.server";
+import { saveProfileAndNow } from "~/models/safe-actions.server";
+import { withNotice } from "~/lib/notice";
 
 // The "try again in a minute" refusal's Retry-After (docs/decisions/019).
 export const headers = imageFormHeaders;
@@ -56,19 +58,16 @@ export async function action({ request }: ActionFunctionArgs) {
     setAvatar(member.id, null);
     return redirect("/settings/profile", 303);
   }
-  if (intent === "now") {
-    const form = parseForm(nowInput, formData);
-    if (!form.ok) return data({ errors: form.errors, values: form.values, saved: false, ask: null }, { status: 400 });
-    postNow(member.id, form.data.now, new Date(), { once: true });
-    return redirect(`/members/${member.id}`, 303);
-  }
-  const form = parseForm(profileInput, formData);
-  if (!form.ok) return data({ errors: form.errors, values: form.values, saved: false, ask: null }, { status: 400 });
-  const saved = saveProfileForm(member.id, form.data);
+  // One form holds the now line and the profile: either button saves both (an old page may send only the now line).
+  const nowForm = intent === "now" || textField(formData, "now") ? parseForm(nowInput, formData) : ({ ok: true, data: { now: "" } } as const);
+  if (!nowForm.ok) return data({ errors: nowForm.errors, values: formValues(formData), saved: false, ask: null }, { status: 400 });
+  const form = intent !== "now" || formData.has("displayName") ? parseForm(profileInput, formData) : null;
+  if (form && !form.ok) return data({ errors: form.errors, values: form.values, saved: false, ask: null }, { status: 400 });
+  const saved = saveProfileAndNow(member.id, form ? form.data : null, nowForm.data.now);
   if (!saved.ok) {
     return data({ errors: saved.errors as FieldErrors, values: formValues(formData), saved: false, ask: saved.ask as OrganisationQuestion | null, params: saved.params }, { status: saved.status });
   }
-  return redirect(`/members/${member.id}`, 303);
+  return redirect(withNotice(`/members/${member.id}`, "saved"), 303);
 }
 
 export default function EditProfile() {
@@ -83,14 +82,6 @@ export default function EditProfile() {
         <Link to={`/members/${id}`}>← {t("profile.view")}</Link>
       </p>
       <h1>{t("profile.edit.title")}</h1>
-      <h2 id="now-heading">{t("now.title")}</h2>
-      <Form method="post" noValidate className="stack" aria-labelledby="now-heading">
-        <input type="hidden" name="intent" value="now" />
-        <Field name="now" label={t("now.label")} hint={t("now.hint")} errors={result?.errors} defaultValue={values.now} required maxLength={limits.now} multiline rows={2} />
-        <button type="submit" className="button" disabled={busy}>
-          {t("now.submit")}
-        </button>
-      </Form>
       <h2 id="avatar-heading">{t("profile.avatar")}</h2>
       {avatar ? (
         <figure className="avatar-preview">
@@ -113,8 +104,13 @@ export default function EditProfile() {
           ) : null}
         </div>
       </Form>
-      <h2 id="profile-heading">{t("profile.title")}</h2>
       <Form method="post" noValidate className="stack" aria-labelledby="profile-heading">
+        <h2 id="now-heading">{t("now.title")}</h2>
+        <Field name="now" label={t("now.label")} hint={t("now.hint")} errors={result?.errors} defaultValue={values.now} maxLength={limits.now} multiline rows={2} />
+        <button type="submit" name="intent" value="now" className="button secondary" disabled={busy}>
+          {t("now.submit")}
+        </button>
+        <h2 id="profile-heading">{t("profile.title")}</h2>
         <FormError errors={result?.errors} params={result && "params" in result ? result.params : undefined} />
         <Field name="displayName" label={t("auth.displayName")} errors={result?.errors} defaultValue={values.displayName} required maxLength={limits.displayName} autoComplete="name" />
         <OrganisationPick label={t("profile.organisation")} hint={t("organisation.pick.hint")} value={values.organisation} errors={result?.errors} names={names} ask={result?.ask} maxLength={limits.organisation} />

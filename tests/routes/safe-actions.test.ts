@@ -199,3 +199,70 @@ describe("a room signs up together", () => {
     expect(await late.text()).toContain("Te veel pogingen achter elkaar");
   });
 });
+
+describe("stepping back as host", () => {
+  it("asks first, can be undone within the window, and not after someone else changed the hosts", async () => {
+    const [host, other] = insertMembers(sqlite, 2, "stepback");
+    const { initiativeId } = insertCourseSession(sqlite, host.id, 5);
+    const since = (sqlite.prepare("SELECT since FROM hosts WHERE initiative_id = ? AND member_id = ?").get(initiativeId, host.id) as { since: number }).since;
+    const confirm = await (await get(`/initiatives/${initiativeId}/step-back`, host.cookie)).text();
+    expect(confirm).toContain("Je bent de enige kartrekker");
+    // The old one-tap form only leads to the confirm page.
+    const oldForm = await post(`/initiatives/${initiativeId}/hosts`, { intent: "step-back" }, host.cookie);
+    expect(oldForm.headers.get("Location")).toBe(`/initiatives/${initiativeId}/step-back`);
+    const hostsNow = () => (sqlite.prepare("SELECT member_id, since FROM hosts WHERE initiative_id = ?").all(initiativeId) as { member_id: string; since: number }[]);
+    expect(hostsNow()).toHaveLength(1);
+
+    const done = await post(`/initiatives/${initiativeId}/step-back`, { confirmed: "yes" }, host.cookie);
+    const location = new URL(done.headers.get("Location")!, server.url);
+    expect(location.searchParams.get("undo")).toBe(`/initiatives/${initiativeId}/undo-step-back`);
+    expect(hostsNow()).toHaveLength(0);
+    // Someone else cannot use the undo.
+    expect((await post(`/initiatives/${initiativeId}/undo-step-back`, { at: location.searchParams.get("at")! }, other.cookie)).status).toBe(409);
+    const undone = await post(`/initiatives/${initiativeId}/undo-step-back`, { at: location.searchParams.get("at")! }, host.cookie);
+    expect(undone.headers.get("Location")).toBe(`/initiatives/${initiativeId}?done=hostAgain`);
+    expect(hostsNow()).toEqual([{ member_id: host.id, since }]);
+
+    // Step back again; then hosting changes (someone takes it up): the undo is gone.
+    const again = new URL((await post(`/initiatives/${initiativeId}/step-back`, { confirmed: "yes" }, host.cookie)).headers.get("Location")!, server.url);
+    sqlite.prepare("INSERT INTO log_entries (at, action, actor_id, subject_type, subject_id) VALUES (?, 'host.joined', ?, 'initiative', ?)").run(Date.now(), other.id, String(initiativeId));
+    const refused = await post(`/initiatives/${initiativeId}/undo-step-back`, { at: again.searchParams.get("at")! }, host.cookie);
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("Ongedaan maken kan niet meer");
+    expect(hostsNow()).toHaveLength(0);
+  });
+});
+
+describe("deleting your own comment", () => {
+  it("asks first, says it cannot be undone, and refuses someone else's or a hidden one", async () => {
+    const [host, ann, bob] = insertMembers(sqlite, 3, "comment");
+    const { initiativeId } = insertCourseSession(sqlite, host.id, 5);
+    const insert = sqlite.prepare("INSERT INTO comments (initiative_id, member_id, body, created_at, updated_at, hidden_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+    const mine = (insert.get(initiativeId, ann.id, "Mooi plan", Date.now(), Date.now(), null) as { id: number }).id;
+    const hidden = (insert.get(initiativeId, ann.id, "Verborgen", Date.now(), Date.now(), Date.now()) as { id: number }).id;
+    const confirm = await get(`/comments/${mine}/delete`, ann.cookie);
+    expect(confirm.status).toBe(200);
+    expect(await confirm.text()).toContain("Dit kun je niet ongedaan maken.");
+    expect((await post(`/comments/${mine}/delete`, {}, ann.cookie)).status).toBe(200);
+    expect((await post(`/comments/${mine}/delete`, { confirmed: "yes" }, bob.cookie)).status).toBe(403);
+    expect((await post(`/comments/${hidden}/delete`, { confirmed: "yes" }, ann.cookie)).status).toBe(409);
+    const count = (id: number) => (sqlite.prepare("SELECT count(*) AS n FROM comments WHERE id = ?").get(id) as { n: number }).n;
+    expect([count(mine), count(hidden)]).toEqual([1, 1]);
+    const done = await post(`/comments/${mine}/delete`, { confirmed: "yes" }, ann.cookie);
+    expect(done.headers.get("Location")).toBe(`/initiatives/${initiativeId}?done=commentDeleted`);
+    expect(count(mine)).toBe(0);
+  });
+});
+
+describe("the profile page", () => {
+  it("keeps a typed now line when the profile is saved, and says it saved", async () => {
+    const [ann] = insertMembers(sqlite, 1, "profile");
+    const saved = await post("/settings/profile", { now: "Ik zoek een zaal in Zwolle", displayName: "Ann", organisation: "", work: "", expertise: "", bio: "", profileVisibility: "public" }, ann.cookie);
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("Location")).toBe(`/members/${ann.id}?done=saved`);
+    const row = sqlite.prepare("SELECT display_name, now_text FROM members WHERE id = ?").get(ann.id);
+    expect(row).toEqual({ display_name: "Ann", now_text: "Ik zoek een zaal in Zwolle" });
+    const page = await (await get(`/members/${ann.id}?done=saved`, ann.cookie)).text();
+    expect(page).toMatch(/role="status"[^>]*><p>Opgeslagen\.<\/p>/);
+  });
+});

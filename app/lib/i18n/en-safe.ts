@@ -39,4 +39,13 @@ export const enSafe: Record<keyof typeof nlSafe, string> = {
   "safe.done.steppedBack": "You are no longer a host of this initiative.",
   "safe.done.hostAgain": "You are a host of this initiative again.",
   "log.host.step-back-undone": "Host came back after all",
+  "safe.comment.delete": "Delete",
+  "safe.comment.delete.title": "Delete comment",
+  "safe.comment.delete.what": "Your comment on {title} disappears for everyone. This cannot be undone.",
+  "safe.comment.delete.submit": "Yes, delete my comment",
+  "safe.comment.delete.keep": "No, keep it",
+  "safe.comment.hidden": "This comment is hidden after reports: the network decides about it, so you cannot delete it now. You can change it once.",
+  "safe.comment.notYours": "Only whoever wrote a comment can delete it.",
+  "safe.done.commentDeleted": "Your comment is deleted.",
+  "safe.how": "Whoever cancels a session writes why; those signed up and waiting read it. Cancelling your sign-up, leaving a waiting list and stepping back as host ask first, and can be undone for {minutes, plural, one {# minute} other {# minutes}} (on the waiting list you then go to the back). A deleted comment does not come back.",
 };

@@ -37,4 +37,13 @@ export const nlSafe = {
   "safe.done.steppedBack": "Je bent geen kartrekker meer van dit initiatief.",
   "safe.done.hostAgain": "Je bent weer kartrekker van dit initiatief.",
   "log.host.step-back-undone": "Kartrekker toch weer terug",
+  "safe.comment.delete": "Verwijderen",
+  "safe.comment.delete.title": "Reactie verwijderen",
+  "safe.comment.delete.what": "Je reactie bij {title} verdwijnt voor iedereen. Dit kun je niet ongedaan maken.",
+  "safe.comment.delete.submit": "Ja, verwijder mijn reactie",
+  "safe.comment.delete.keep": "Nee, laat staan",
+  "safe.comment.hidden": "Deze reactie is verborgen na meldingen: het netwerk beslist erover, dus je kunt haar nu niet verwijderen. Je kunt haar wel één keer aanpassen.",
+  "safe.comment.notYours": "Alleen wie een reactie schreef, kan haar verwijderen.",
+  "safe.done.commentDeleted": "Je reactie is verwijderd.",
+  "safe.how": "Wie een bijeenkomst afzegt, schrijft erbij waarom; dat krijgen de ingeschrevenen en de wachtlijst te lezen. Je inschrijving annuleren, van de wachtlijst gaan en terugstappen als kartrekker vragen eerst of je het zeker weet, en je kunt het de eerste {minutes, plural, one {# minuut} other {# minuten}} ongedaan maken (op de wachtlijst kom je dan achteraan). Een verwijderde reactie komt niet terug.",
 };
