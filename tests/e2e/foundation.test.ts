@@ -71,7 +71,7 @@ for (const javaScript of [true, false]) {
       await page.getByLabel("Je naam").fill(name);
       await page.getByLabel("E-mailadres").fill(`${run}@example.org`);
       await page.getByLabel("Wachtwoord").fill("een lang genoeg wachtwoord");
-      await submit("Account aanmaken", `${server.url}/`);
+      await submit("Account maken", `${server.url}/`);
       const header = page.getByRole("banner");
       await header.getByRole("button", { name: "Uitloggen" }).waitFor();
       expect(await header.textContent()).toContain(name);

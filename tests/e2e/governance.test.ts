@@ -66,7 +66,7 @@ async function signUp(person: Member, email: string, landsOn: RegExp) {
   await person.page.getByLabel("E-mailadres").fill(email);
   await person.page.getByLabel("Wachtwoord").fill(password);
   const before = person.documentLoads;
-  await person.page.getByRole("button", { name: "Account aanmaken" }).click();
+  await person.page.getByRole("button", { name: "Account maken" }).click();
   await person.page.waitForURL(landsOn);
   await person.page.getByRole("banner").getByRole("button", { name: "Uitloggen" }).waitFor();
   if (person.javaScript) expect(person.documentLoads, "Remix sent the sign-up without a page load").toBe(before);

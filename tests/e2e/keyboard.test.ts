@@ -184,7 +184,7 @@ async function signUp(page: Page, person: { name: string; email: string }, javaS
   await page.keyboard.type(person.email);
   await tabTo(page, "the password field", (f) => f.id === "field-password");
   await page.keyboard.type("een lang genoeg wachtwoord");
-  await tabTo(page, "the submit button", (f) => f.tag === "button" && f.text === "Account aanmaken");
+  await tabTo(page, "the submit button", (f) => f.tag === "button" && f.text === "Account maken");
   await pressAndGo(page, "Enter", new RegExp(`^${server.url}/$`), javaScript);
 
   // In the page: logged in, the name in the header. In the database: the account.

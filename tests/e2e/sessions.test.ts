@@ -78,7 +78,7 @@ class Visitor {
     await this.page.getByLabel("Je naam").fill(name);
     await this.page.getByLabel("E-mailadres").fill(email);
     await this.page.getByLabel("Wachtwoord").fill(password);
-    await this.submit(this.page.getByRole("button", { name: "Account aanmaken" }), this.page.getByRole("banner").getByRole("button", { name: "Uitloggen" }));
+    await this.submit(this.page.getByRole("button", { name: "Account maken" }), this.page.getByRole("banner").getByRole("button", { name: "Uitloggen" }));
     expect(await this.page.getByRole("banner").textContent()).toContain(name);
   }
 
