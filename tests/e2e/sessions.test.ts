@@ -172,7 +172,7 @@ for (const javaScript of [true, false]) {
         const text = await host.session(index).textContent();
         expect(text).toContain(`Zaal ${index + 1}, Utrecht`);
         expect(text).toContain(organisation);
-        expect(text).toContain("0 van 1 plaatsen bezet");
+        expect(text).toContain("0 van 1 plaats bezet");
       }
       const href = await host.session(0).getByRole("link").first().getAttribute("href");
       expect(href).toMatch(/^\/sessions\/\d+$/);
@@ -183,12 +183,12 @@ for (const javaScript of [true, false]) {
       await b.signUp(nameB, `b-${run}@example.org`);
       await b.visit(initiativePath);
       const { page } = b;
-      expect(await page.locator("main").textContent()).toContain("Je meldt je in één keer aan voor alle 3 komende bijeenkomsten van deze cursus.");
+      expect(await page.locator("main").textContent()).toContain("Je schrijft je in één keer in voor alle 3 komende bijeenkomsten van deze cursus.");
       await b.submit(page.getByRole("button", { name: "Inschrijven voor alle bijeenkomsten" }), b.session(2).getByText("Je bent ingeschreven."));
       for (const index of [0, 1, 2]) {
         const item = b.session(index);
         expect(await item.locator(".session-state").textContent()).toBe("Je bent ingeschreven.");
-        expect(await item.textContent()).toContain("1 van 1 plaatsen bezet");
+        expect(await item.textContent()).toContain("1 van 1 plaats bezet");
         expect(await item.getByRole("button", { name: "Inschrijving annuleren" }).count()).toBe(1);
       }
       // Enrolled everywhere: the enrol button is gone.
@@ -205,7 +205,7 @@ for (const javaScript of [true, false]) {
       expect(await button.textContent()).toBe("Zet me op de wachtlijst");
       await c.submit(button, first.getByText("Je staat op de wachtlijst: plaats 1."));
       expect(await first.locator(".session-state").textContent()).toBe("Je staat op de wachtlijst: plaats 1.");
-      expect(await first.textContent()).toContain("1 op de wachtlijst");
+      expect(await first.textContent()).toContain("1 persoon op de wachtlijst");
       expect(await first.getByRole("button", { name: "Haal me van de wachtlijst" }).count()).toBe(1);
       // The other sessions are untouched.
       expect(await c.session(1).locator(".session-state").count()).toBe(0);
@@ -225,7 +225,7 @@ for (const javaScript of [true, false]) {
       await c.reload();
       const firstOfC = c.session(0);
       expect(await firstOfC.locator(".session-state").textContent()).toBe("Je bent ingeschreven.");
-      expect(await firstOfC.textContent()).toContain("1 van 1 plaatsen bezet");
+      expect(await firstOfC.textContent()).toContain("1 van 1 plaats bezet");
       expect(await firstOfC.textContent()).not.toContain("op de wachtlijst");
 
       const db = new Database(server.databasePath, { readonly: true, fileMustExist: true });
