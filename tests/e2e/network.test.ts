@@ -98,7 +98,8 @@ describe("the network: profiles, the directory, outcomes and the digest", () => 
     expect(new URL(page.url()).pathname).toBe(`/members/${m.id}`);
 
     await m.visit("/settings/profile");
-    const nowForm = page.getByRole("form", { name: "Waar ik nu mee bezig ben" });
+    // The now line sits in the profile form itself, so saving either keeps both.
+    const nowForm = profileForm;
     expect(await profileForm.getByLabel("Expertise").inputValue(), "the saved expertise comes back in the form").toBe("schuldhulp, armoede");
     await nowForm.getByLabel("Waar ben je nu mee bezig?").fill(nowLine);
     await m.submit(nowForm.getByRole("button", { name: "Delen" }), page.locator("main .now-card"));
