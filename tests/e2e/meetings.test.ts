@@ -138,7 +138,7 @@ describe("a series that rotates between the organisations", () => {
     await hostSide.page.locator("#field-onlineUrl").fill(link);
     await hostSide.page.locator('form:has(#field-onlineUrl) input[name="scope"][value="this"]').check();
     await hostSide.page.locator("form:has(#field-onlineUrl)").getByRole("button", { name: /opslaan/i }).click();
-    await hostSide.page.waitForURL(new RegExp(`${online}$`));
+    await hostSide.page.waitForURL(new RegExp(`${online}(\\?done=saved)?$`));
     await waitForHydration(hostSide.page);
     // The host sees the link, and is told to show the check-in code in the call.
     expect(await hostSide.page.locator(`main a[href="${link}"]`).count()).toBe(1);
