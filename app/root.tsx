@@ -14,6 +14,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, useRef, type MouseEvent, type ReactNode } from "react";
+import { Notice } from "~/components/notice";
 import { getCurrent } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { env } from "~/lib/env.server";
@@ -74,6 +75,7 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
         <SiteHeader locale={locale} member={member} />
         <main id="main" className="wrap" tabIndex={-1}>
           <FlagReceived loggedIn={!!member} />
+          <Notice />
           {children}
         </main>
         <footer className="site-footer">

@@ -227,7 +227,7 @@ export function weekCaption(week: string, days: AgendaDay[], locale: Locale, t: 
   const first = days[0].date;
   const last = days[days.length - 1].date;
   const range = new Intl.DateTimeFormat(tagOf(locale), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).formatRange(new Date(`${first}T12:00:00Z`), new Date(`${last}T12:00:00Z`));
-  return t("agenda.week.caption", { n: Number(week.slice(6)), range });
+  return t("agenda.week.caption", { week: Number(week.slice(6)), range });
 }
 
 type ListItem = { id: number; kind: string; startsAt: number; endsAt: number; title: string; mode: GridSession["mode"]; place: string; hostOrganisation: string; registered: number; capacity: number | null };

@@ -2,6 +2,7 @@
 import { Form, Link } from "@remix-run/react";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
+import { attendedKey } from "~/lib/attended-words";
 
 type SessionHeader = { id: number; title: string; startsAt: number; endsAt: number; cancelled: boolean };
 
@@ -47,7 +48,7 @@ export function CheckinScreenView({ session, code, url, qrSvg }: { session: Sess
   );
 }
 
-export function CheckinPrefilled({ session, code, open, attended }: { session: SessionHeader; code: string; open: boolean; attended: boolean }) {
+export function CheckinPrefilled({ session, code, open, attended, now }: { session: SessionHeader; code: string; open: boolean; attended: boolean; now: number }) {
   const t = useT();
   return (
     <section className="narrow" aria-labelledby="checkin-title">
@@ -57,7 +58,7 @@ export function CheckinPrefilled({ session, code, open, attended }: { session: S
       </h1>
       <When session={session} />
       {attended ? (
-        <p className="session-state ok">{t("session.youAttended")}</p>
+        <p className="session-state ok">{t(attendedKey(now, session.startsAt, session.endsAt))}</p>
       ) : open ? (
         <Form method="post" action={`/sessions/${session.id}/checkin`} className="inline-fields">
           <p className="hint" id="checkin-hint">

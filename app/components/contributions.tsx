@@ -105,6 +105,12 @@ export function ContributionItem({ item, rules = [], showSession = false, showIn
             {t("contribution.edit")}
             <span className="visually-hidden"> ({item.kind === "outcome" ? t("outcome.one") : t("comment.one")})</span>
           </Link>
+          {item.kind === "comment" && !item.hidden ? (
+            <Link to={`/comments/${item.id}/delete`}>
+              {t("safe.comment.delete")}
+              <span className="visually-hidden"> ({t("comment.one")})</span>
+            </Link>
+          ) : null}
         </p>
       ) : null}
       {moderation?.canHide && hideRules.length ? <HideCommentForm commentId={item.id} rules={hideRules} /> : null}

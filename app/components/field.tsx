@@ -102,7 +102,7 @@ export function choiceErrorProps(name: string, errors?: FieldErrors) {
 const imageAccept = "image/jpeg,image/png,image/webp";
 
 /** A photo to upload. With JavaScript, a file over 5 MB is refused at once, before it is sent. */
-export function ImageField({ name, label, errors, required }: { name: string; label: string; errors?: FieldErrors; required?: boolean }) {
+export function ImageField({ name, label, errors, required, hint }: { name: string; label: string; errors?: FieldErrors; required?: boolean; hint?: string }) {
   const t = useT();
   const [tooLarge, setTooLarge] = useState(false);
   const onChange = (event: ChangeEvent<HTMLInputElement>) => {
@@ -111,5 +111,5 @@ export function ImageField({ name, label, errors, required }: { name: string; la
     if (file && file.size > imageMaxBytes) event.target.value = "";
   };
   const shown: FieldErrors | undefined = tooLarge ? { ...errors, [name]: "image.tooLarge" } : errors;
-  return <Field name={name} label={label} hint={t("image.formats")} type="file" accept={imageAccept} errors={shown} onChange={onChange} required={required} />;
+  return <Field name={name} label={label} hint={hint ? `${t("image.formats")} ${hint}` : t("image.formats")} type="file" accept={imageAccept} errors={shown} onChange={onChange} required={required} />;
 }

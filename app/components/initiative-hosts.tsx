@@ -75,8 +75,8 @@ export function InitiativeHosts(props: {
       </section>
     ) : null}
     {isListedHost ? (
-      <Form method="post" action={`/initiatives/${initiative.id}/hosts`}>
-        <input type="hidden" name="intent" value="step-back" />
+      // A GET to the confirm page, which holds the real POST.
+      <Form method="get" action={`/initiatives/${initiative.id}/step-back`}>
         <button type="submit" className="link-button">
           {t("host.stepBack")}
         </button>

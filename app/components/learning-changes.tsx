@@ -21,10 +21,10 @@ export function FactChanges({ changes }: { changes: FactChange[] }) {
             <li key={`${c.kind}-${c.sessionId}`}>
               <strong>{what}</strong>:{" "}
               {c.kind === "removed"
-                ? t("verify.change.removed", { hours: hours(c.minutesThen) })
+                ? t("verify.change.removed", { amount: hours(c.minutesThen) })
                 : c.kind === "added"
-                  ? t("verify.change.added", { hours: hours(c.minutesNow) })
-                  : t("verify.change.hours", { before: hours(c.minutesThen), after: hours(c.minutesNow) })}
+                  ? t("verify.change.added", { amount: hours(c.minutesNow) })
+                  : t("verify.change.hours", { amountThen: hours(c.minutesThen), amountNow: hours(c.minutesNow) })}
             </li>
           );
         })}

@@ -15,7 +15,7 @@ export function LearningHoursField({ minutes, lengthMinutes, typed, errors }: { 
     <Field
       name="learningHours"
       label={t("session.learningHours")}
-      hint={t("session.learningHours.hint", { hours: formatHours(lengthMinutes, locale) })}
+      hint={t("session.learningHours.hint", { amount: formatHours(lengthMinutes, locale) })}
       errors={errors}
       defaultValue={value}
       inputMode="decimal"

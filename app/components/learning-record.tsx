@@ -7,7 +7,7 @@ import type { LearningRecord, LearningSession } from "~/models/learning.types";
 /** "2,5 uur" / "2.5 hours". */
 export function Hours({ minutes }: { minutes: number }) {
   const t = useT();
-  return <>{t("learning.hoursValue", { hours: formatHours(minutes, useLocale()) })}</>;
+  return <>{t("learning.hoursValue", { amount: formatHours(minutes, useLocale()) })}</>;
 }
 
 /** Sessions and learning hours per year, and in all. */

@@ -7,7 +7,7 @@ export function Pager({ path, page, pages, from, shown, total }: { path: string;
   const to = (n: number) => (n === 1 ? path : `${path}?page=${n}`);
   return (
     <>
-      <p>{t("network.rows", { from: shown ? from : 0, to: from + shown - 1, total })}</p>
+      <p>{t("network.rows", { from: shown ? from : 0, to: from + shown - 1, outOf: total })}</p>
       {pages > 1 ? (
         <nav className="pager" aria-label={t("network.page.label")}>
           {page > 1 ? (

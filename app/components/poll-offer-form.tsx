@@ -52,7 +52,7 @@ export function PollOfferForm({ values, errors, rows, maxRows, venues, timeZone 
         <RowError name="options" errors={errors} />
         {Array.from({ length: rows }, (_, i) => (
           <fieldset key={i} className="poll-option-row">
-            <legend>{t("poll.option.n", { n: i + 1 })}</legend>
+            <legend>{t("poll.option.n", { position: i + 1 })}</legend>
             <div className="poll-option-times">
               <div className="field">
                 <label htmlFor={`field-date-${i}`}>{t("poll.option.dateLabel")}</label>

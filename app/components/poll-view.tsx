@@ -41,7 +41,7 @@ export function PollTable({ poll }: { poll: PollPageView }) {
               <ul className="poll-answers">
                 {pollAnswerValues.map((a) => (
                   <li key={a} className={`poll-${a}`}>
-                    <strong>{t("poll.count", { label: t(answerKey[a]), n: o.counts[a] })}</strong>
+                    <strong>{t("poll.count", { label: t(answerKey[a]), tally: o.counts[a] })}</strong>
                     {o.names[a].length ? <span className="poll-names"> {o.names[a].join(", ")}</span> : null}
                   </li>
                 ))}
@@ -55,13 +55,13 @@ export function PollTable({ poll }: { poll: PollPageView }) {
 }
 
 /** Radio buttons yes / if need be / no for every time; members answer under their own name, visitors type one. */
-export function PollAnswerForm({ poll, errors, editCode }: { poll: PollPageView; errors?: FieldErrors; editCode: string | null }) {
+export function PollAnswerForm({ poll, errors, editCode, retryAfterMinutes }: { poll: PollPageView; errors?: FieldErrors; editCode: string | null; retryAfterMinutes?: number }) {
   const t = useT();
   const nameError = errors?.name;
   return (
     <Form method="post" className="stack" aria-labelledby="answer-heading">
       <h2 id="answer-heading">{t("poll.yourAnswers")}</h2>
-      <FormError errors={errors} />
+      <FormError errors={errors} params={retryAfterMinutes ? { n: retryAfterMinutes } : undefined} />
       <input type="hidden" name="intent" value="answer" />
       {editCode ? <input type="hidden" name="edit" value={editCode} /> : null}
       {poll.answerer.kind === "member" ? (
@@ -116,7 +116,7 @@ export function PollHostTools({ poll, errors }: { poll: PollPageView; errors?: F
           <input type="hidden" name="intent" value="make" />
           <input type="hidden" name="optionId" value={String(o.id)} />
           <p>
-            <strong>{o.when}</strong> {o.place ? `· ${o.place}` : ""} · {t("poll.count", { label: t("poll.answer.yes"), n: o.counts.yes })}
+            <strong>{o.when}</strong> {o.place ? `· ${o.place}` : ""} · {t("poll.count", { label: t("poll.answer.yes"), tally: o.counts.yes })}
           </p>
           {o.mode !== "onsite" ? (
             <div className="field">

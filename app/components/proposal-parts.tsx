@@ -8,6 +8,7 @@ import type { MessageKey } from "~/lib/i18n";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatDateTime } from "~/lib/time";
 import type { EarlierPosition, ProposalCommentView, ProposalVersionView } from "~/models/proposals.types";
+import { EditWaitingNotice } from "~/components/host-moderation";
 
 export const proposalLimits = { reason: 2000, statement: 5000 } as const;
 
@@ -119,6 +120,7 @@ export function DiscussionSection({ proposalId, comments, rules, loggedIn, canCo
                     ) : (
                       <p className="hint">{t("flag.hidden.onlyVoices")}</p>
                     )}
+                    {c.waiting ? <EditWaitingNotice type="proposal-comment" id={c.id} waiting={c.waiting} /> : null}
                   </>
                 ) : (
                   <div className="prose" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />

@@ -104,7 +104,7 @@ export function SessionForm({ values, errors, submitLabel, action, venues, serie
               <p className="hint">{t("session.rotation.hint")}</p>
               {rotationSlots.map((n, i) => (
                 <div className="field" key={n}>
-                  <label htmlFor={`field-venueId-${n}`}>{t("session.rotation.slot", { n })}</label>
+                  <label htmlFor={`field-venueId-${n}`}>{t("session.rotation.slot", { position: n })}</label>
                   <select id={`field-venueId-${n}`} name="venueId" defaultValue={venueIds[i + 1] ?? ""}>
                     <option value="">{t("session.rotation.none")}</option>
                     <VenueOptions venues={venues} />

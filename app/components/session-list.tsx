@@ -3,6 +3,7 @@ import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
 import { HostSessionTools } from "~/components/host-tools";
 import type { SessionSummary } from "~/models/sessions.server";
+import { attendedKey } from "~/lib/attended-words";
 
 /** On site, online, or both, in words. */
 export function ModeText({ mode }: { mode: "onsite" | "online" | "hybrid" }) {
@@ -25,7 +26,7 @@ export function PlacesText({ registered, capacity, waitlisted = 0 }: { registere
 export function RegistrationControls({ session, loggedIn, redirectTo, now }: { session: SessionSummary; loggedIn: boolean; redirectTo: string; now: number }) {
   const t = useT();
   if (session.cancelled) return <p className="session-state cancelled">{t("session.cancelled")}</p>;
-  if (session.attended) return <p className="session-state ok">{t("session.youAttended")}</p>;
+  if (session.attended) return <p className="session-state ok">{t(attendedKey(now, session.startsAt, session.endsAt))}</p>;
   const open = session.startsAt > now;
   const full = session.capacity !== null && (session.registered >= session.capacity || session.waitlisted > 0);
   return (
@@ -44,10 +45,11 @@ export function RegistrationControls({ session, loggedIn, redirectTo, now }: { s
           </p>
         </>
       ) : session.myStatus ? (
-        <Form method="post" action={`/sessions/${session.id}/cancel`}>
+        // A GET to the confirm page: the real POST is there, after saying what will happen.
+        <Form method="get" action={`/sessions/${session.id}/cancel`}>
           <input type="hidden" name="redirectTo" value={redirectTo} />
           <button type="submit" className="button secondary">
-            {t("session.withdraw")}
+            {t(session.myStatus === "waitlisted" ? "safe.leaveWaitlist" : "session.withdraw")}
           </button>
         </Form>
       ) : (

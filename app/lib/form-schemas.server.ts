@@ -95,3 +95,9 @@ export const contactSchema = z.object({
   body: requiredText(contactRules.messageMax, "contact.body.required", "contact.body.tooLong"),
   replyTo: z.string().optional().transform((v) => v === "on"),
 });
+
+// sessions.$id.edit, intent cancel-session: the reason goes to everyone signed up or waiting.
+export const cancelSessionSchema = z.object({
+  reason: requiredText(1000, "safe.cancel.reason.required", "safe.cancel.reason.tooLong"),
+  scope: z.enum(["this", "later"]).optional().default("this").catch("this"),
+});

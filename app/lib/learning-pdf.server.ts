@@ -146,7 +146,7 @@ export async function learningPdf(content: LearningPdfContent, locale: Locale): 
   const small: Style = { font: regular, size: 9, color: muted };
   const strong: Style = { font: bold, size: 10 };
   const heading: Style = { font: bold, size: 13 };
-  const hours = (minutes: number) => t("learning.hoursValue", { hours: formatHours(minutes, locale) });
+  const hours = (minutes: number) => t("learning.hoursValue", { amount: formatHours(minutes, locale) });
   const period = content.year === null ? t("learning.period.all") : t("learning.period.year", { year: content.year });
   const w = new Writer(doc);
 
@@ -191,7 +191,7 @@ export async function learningPdf(content: LearningPdfContent, locale: Locale): 
 
   const footer = t("learning.pdf.footer", { name: content.name });
   w.pages.forEach((page, i) => {
-    const pageText = `${t("learning.pdf.page", { n: i + 1, total: w.pages.length })} · ${footer}`;
+    const pageText = `${t("learning.pdf.page", { page: i + 1, pages: w.pages.length })} · ${footer}`;
     const line = wrap(pageText, regular, 8, width)[0];
     page.drawText(line, { x: margin, y: margin - 20, size: 8, font: regular, color: muted });
   });

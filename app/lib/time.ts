@@ -105,3 +105,8 @@ export function formatTimeRange(start: Date | number, end: Date | number, locale
   if (day.format(start) === day.format(end)) return `${day.format(start)}, ${clock.format(start)}–${clock.format(end)}`;
   return `${day.format(start)}, ${clock.format(start)} – ${day.format(end)}, ${clock.format(end)}`;
 }
+
+/** Whether two instants fall on the same calendar day in the time zone (for "today" or "tomorrow"). */
+export function sameLocalDay(a: Date | number, b: Date | number, timeZone: string): boolean {
+  return toLocalDateTimeInput(a, timeZone).slice(0, 10) === toLocalDateTimeInput(b, timeZone).slice(0, 10);
+}

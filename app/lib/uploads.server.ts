@@ -226,6 +226,11 @@ export async function readUploadForm(request: Request, fileField: string): Promi
 }
 
 /** The uploaded picture, checked and re-encoded (or why not); null when none was sent. */
+/** Removes an upload's temporary file when the form is refused before the picture is read. */
+export function discardUpload(upload: Upload) {
+  if (upload && "file" in upload) rmSync(upload.file, { force: true });
+}
+
 export async function processUpload(upload: Upload, options?: Parameters<typeof processImage>[1]): Promise<ImageResult | null> {
   if (!upload) return null;
   if ("tooLarge" in upload) return { ok: false, error: "image.tooLarge" };

@@ -52,5 +52,5 @@ export function checkinPrefill(sessionId: number, memberId: string, code: string
   if (!session) return null;
   const readable = !session.initiativeHidden || canActAsHost(session.initiativeId, memberId) || memberHasVoice(memberId, now.getTime());
   const attended = !!db().get(sql`SELECT 1 FROM registrations WHERE session_id = ${sessionId} AND member_id = ${memberId} AND attended_at IS NOT NULL AND attendance_by = 'code'`);
-  return { session: sessionHeader(session, readable), code: cleanCode(code), open: isCheckinOpen(session, now), attended };
+  return { session: sessionHeader(session, readable), code: cleanCode(code), open: isCheckinOpen(session, now), attended, now: now.getTime() };
 }

@@ -161,8 +161,10 @@ export function stepBack(initiativeId: number, memberId: string, now = new Date(
   db().transaction((tx) => {
     const removed = tx.delete(hosts).where(and(eq(hosts.initiativeId, initiativeId), eq(hosts.memberId, memberId))).returning().all();
     if (!removed.length) throw new HostRefusedError("host.notHost");
-    appendLog(tx, { action: "host.stepped-back", actorId: memberId, subjectType: "initiative", subjectId: initiativeId, at: now });
+    // What an undo within a few minutes puts back, exactly (ADR 026).
+    appendLog(tx, { action: "host.stepped-back", actorId: memberId, subjectType: "initiative", subjectId: initiativeId, detail: { since: removed[0].since.getTime(), lastActionAt: removed[0].lastActionAt.getTime() }, at: now });
   }, { behavior: "immediate" });
+  return { at: now.getTime() };
 }
 
 /** Hosting lapses after 180 days without any action on the initiative (run by the scheduler). */

@@ -27,6 +27,7 @@ export type LogAction =
   | "host.accepted"
   | "host.declined"
   | "host.stepped-back"
+  | "host.step-back-undone"
   | "host.lapsed"
   | "host.removed"
   | "proposal.opened"

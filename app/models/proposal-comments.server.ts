@@ -1,7 +1,7 @@
 // The discussion on a proposal (issue 17): the comment rules apply — held members do not post,
 // newcomers share their daily limit with comments and outcomes, witnesses flag, and at the
 // threshold a comment is hidden by the same helpers as comments on initiatives.
-import { noteEditWhileHidden } from "./hidden-edits.server";
+import { editWaiting, noteEditWhileHidden } from "./hidden-edits.server";
 import { sql } from "drizzle-orm";
 import { proposalComments } from "../../db/schema";
 import { db } from "~/lib/db.server";
@@ -82,6 +82,7 @@ function toView(row: Row, viewer: Viewer): ProposalCommentView {
     bodyHtml: readable ? renderMarkdown(row.body) : "",
     mine,
     canFlag: viewer.hasVoice && !mine,
+    waiting: row.hidden_at ? editWaiting(kind, row.id, { memberId: viewer.memberId ?? null, hasVoice: viewer.hasVoice }) : null,
   };
 }
 

@@ -1,5 +1,7 @@
 // What the proposal pages show, shared by the models that assemble it and the components that
 // render it (components never import from a .server module).
+import type { EditWaiting } from "./hosts.types";
+
 export type ProposalCommentView = {
   id: number;
   /** null when the author left the network ("former member"); named as the viewer may see them. */
@@ -11,6 +13,8 @@ export type ProposalCommentView = {
   bodyHtml: string;
   mine: boolean;
   canFlag: boolean;
+  /** The author's edit of a hidden comment, waiting for acceptance (null when nothing waits). */
+  waiting: EditWaiting | null;
 };
 
 import type { DiffLine } from "~/lib/diff";

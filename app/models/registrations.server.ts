@@ -40,7 +40,7 @@ function titleOf(tx: Tx, initiativeId: number) {
 }
 
 /** The core of signing up, inside a transaction the caller holds. */
-function registerInTx(tx: Tx, sessionId: number, memberId: string, now: Date, options: { mail: boolean } = { mail: true }): RegistrationOutcome {
+export function registerInTx(tx: Tx, sessionId: number, memberId: string, now: Date, options: { mail: boolean } = { mail: true }): RegistrationOutcome {
   const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
   if (!session) throw new RegistrationClosedError("not-found");
   if (session.cancelledAt) throw new RegistrationClosedError("cancelled");

@@ -59,6 +59,8 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
       hostOrganisation: session.hostOrganisation,
       capacity: session.capacity,
       cancelled: !!session.cancelledAt,
+      // The hosts wrote it for the participants; it belongs to the initiative, so hidden with it.
+      cancelReason: session.cancelledAt && !unreadable ? session.cancelReason : "",
     },
     summary,
     online,

@@ -13,7 +13,7 @@ import { markdownToText } from "~/lib/mail-text.server";
 import { toFtsQuery } from "~/lib/search";
 import { seriesOccurrences, repeats, localChange, shiftedOccurrence } from "~/lib/series";
 import { parseLearningHours } from "~/lib/learning-hours";
-import { formatDateTime, isSkippedLocalTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
+import { formatDateTime, isSkippedLocalTime, parseLocalDateTime, sameLocalDay, toLocalDateTimeInput } from "~/lib/time";
 import { NotAHostError } from "./errors.server";
 import { actingHost } from "./host-rights.server";
 import { appendLog } from "./log.server";
@@ -432,7 +432,7 @@ function changeOne(tx: Tx, session: SessionRow, memberId: string, fields: Sessio
 }
 
 /** Cancels a session, or it and every later session of its series; everyone signed up hears of each. */
-export function cancelSession(sessionId: number, memberId: string, now = new Date(), scope: "this" | "later" = "this") {
+export function cancelSession(sessionId: number, memberId: string, now = new Date(), scope: "this" | "later" = "this", reason = "") {
   db().transaction((tx) => {
     const first = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
     if (!first) throw new SessionNotFoundError();
@@ -440,7 +440,7 @@ export function cancelSession(sessionId: number, memberId: string, now = new Dat
     const title = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, first.initiativeId)).get()!.title;
     for (const session of sessionsInScope(tx, first, scope)) {
       if (session.cancelledAt) continue;
-      tx.update(sessions).set({ cancelledAt: now, updatedAt: now }).where(eq(sessions.id, session.id)).run();
+      tx.update(sessions).set({ cancelledAt: now, cancelReason: reason, updatedAt: now }).where(eq(sessions.id, session.id)).run();
       appendLog(tx, { action: "session.cancelled", actorId: memberId, subjectType: "session", subjectId: session.id, detail: { initiativeId: session.initiativeId }, at: now });
       for (const to of participantIds(tx, session.id)) {
         queueMemberMail(tx, {
@@ -450,7 +450,10 @@ export function cancelSession(sessionId: number, memberId: string, now = new Dat
           now,
           compose: (t, locale) => ({
             subject: t("mail.sessionCancelled.subject", { title }),
-            body: t("mail.sessionCancelled.body", { title, when: when(session.startsAt, locale), url: siteUrl(`/initiatives/${session.initiativeId}`) }),
+            body: [
+              t("mail.sessionCancelled.body", { title, when: when(session.startsAt, locale), url: siteUrl(`/initiatives/${session.initiativeId}`) }),
+              ...(reason ? [t("safe.mail.reason", { reason })] : []),
+            ].join("\n\n"),
           }),
         });
       }
@@ -612,7 +615,8 @@ export function queueDueReminders(now = new Date()) {
           dedupeKey: `reminder:${id}:${session.startsAt.getTime()}:${memberId}`,
           now,
           compose: (t, locale) => ({
-            subject: t("mail.reminder.subject", { title }),
+            // Sent up to a day ahead: the session is today or tomorrow in the community's calendar.
+            subject: t(sameLocalDay(session.startsAt, now, env().TZ_COMMUNITY) ? "mail.reminder.subject.today" : "mail.reminder.subject", { title }),
             // Only the people signed up get reminders, so the meeting link may go in.
             body: [
               t("mail.reminder.body", { title, when: when(session.startsAt, locale), place: session.place || (session.mode === "online" ? t("session.mode.online") : "—"), url: siteUrl(`/sessions/${id}`) }),

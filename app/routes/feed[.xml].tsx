@@ -43,7 +43,7 @@ export function loader({ request }: LoaderFunctionArgs) {
     const link = `${origin}/methods/${entry.methodId}`;
     feed.addItem({
       id: `${link}/history#v${entry.version}`,
-      title: asHtml(entry.version === 1 ? t("method.atom.new", { title: entry.title }) : t("method.atom.version", { n: entry.version, title: entry.title })),
+      title: asHtml(entry.version === 1 ? t("method.atom.new", { title: entry.title }) : t("method.atom.version", { version: entry.version, title: entry.title })),
       link,
       date: new Date(entry.at),
       content: absoluteLinks(entry.html, origin),

@@ -1,4 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
+import { undoMinutes } from "~/lib/notice";
 import { Link, useLoaderData } from "@remix-run/react";
 import { contactRules, governance as g, sessionRules } from "~/governance/config";
 import { useT } from "~/lib/i18n/react";
@@ -51,6 +52,7 @@ export default function HowItWorks() {
       </p>
       <h2>{t("how.polls.title")}</h2>
       <p>{t("how.polls.text")}</p>
+      <p>{t("safe.how", { minutes: undoMinutes })}</p>
       <h2>{t("how.proposals.title")}</h2>
       <p>{t("how.proposals.text", { min: g.proposalMinDays, max: g.proposalMaxDays, days: g.proposalDefaultDays, quorum: g.quorumMinimum, share: Math.round(g.quorumShare * 100) })}</p>
       <p>{t("how.discussion.text")}</p>

@@ -10,6 +10,7 @@ import { idParam } from "~/lib/params.server";
 import { imageFormHeaders } from "~/lib/images.server";
 import { withImageFiles } from "~/models/images.server";
 import { getInitiative, isHost, NotAHostError, updateInitiative } from "~/models/initiatives.server";
+import { withNotice } from "~/lib/notice";
 
 // The "try again in a minute" refusal's Retry-After (docs/decisions/019).
 export const headers = imageFormHeaders;
@@ -58,7 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof NotAHostError) throw data(null, { status: 403 });
     throw error;
   }
-  return redirect(`/initiatives/${initiative.id}`, 303);
+  return redirect(withNotice(`/initiatives/${initiative.id}`, "saved"), 303);
 }
 
 export default function EditInitiative() {

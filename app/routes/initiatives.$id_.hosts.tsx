@@ -7,7 +7,7 @@ import { requireMember } from "~/lib/auth.server";
 import { readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { idParam } from "~/lib/params.server";
-import { answerHostRequest, HostRefusedError, joinAsHost, stepBack, withdrawHostRequest } from "~/models/hosts.server";
+import { answerHostRequest, HostRefusedError, joinAsHost, withdrawHostRequest } from "~/models/hosts.server";
 
 // Ask to join as co-host (or take up an initiative that is looking for a host), withdraw the
 // request, answer one as a host, or step back (governance.md §2).
@@ -23,7 +23,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === "join") joinAsHost(id, member.id);
     else if (intent === "withdraw") withdrawHostRequest(id, member.id);
     else if ((intent === "accept" || intent === "decline") && requestId > 0) answerHostRequest(requestId, member.id, intent === "accept", id);
-    else if (intent === "step-back") stepBack(id, member.id);
+    // Stepping back asks first, on its own page (ADR 026): a post from an old page lands there.
+    else if (intent === "step-back") return redirect(`/initiatives/${id}/step-back`, 303);
     else return data({ message: "error.badRequest" as const }, { status: 400 });
   } catch (error) {
     if (error instanceof HostRefusedError) return data({ message: error.messageKey }, { status: error.messageKey === "host.notFound" || error.messageKey === "host.requestNotFound" ? 404 : error.messageKey === "member.held" ? 403 : 409 });

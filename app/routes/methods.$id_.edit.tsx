@@ -10,6 +10,7 @@ import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { methodEditPage } from "~/models/method-page.server";
 import { methodInput, MethodRefusedError, updateMethod } from "~/models/methods.server";
+import { withNotice } from "~/lib/notice";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "method.edit.title");
 
@@ -38,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof MethodRefusedError) return data({ errors: { form: error.messageKey } as FieldErrors, values: formValues(formData), params: error.params }, { status: error.status });
     throw error;
   }
-  return redirect(`/methods/${page.id}`, 303);
+  return redirect(withNotice(`/methods/${page.id}`, "saved"), 303);
 }
 
 export default function EditMethod() {

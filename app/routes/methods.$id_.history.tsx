@@ -35,7 +35,7 @@ export default function MethodHistory() {
       <ol className="history" reversed>
         {versions.map((v) => (
           <li key={v.version}>
-            <h2>{t("method.history.version", { n: v.version })}</h2>
+            <h2>{t("method.history.version", { version: v.version })}</h2>
             <p>
               {v.author ? v.author.id ? <Link to={`/members/${v.author.id}`}>{v.author.displayName}</Link> : v.author.displayName : t("member.former")} ·{" "}
               {formatDateTime(v.at, locale, timeZone)}

@@ -9,6 +9,7 @@ import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { ContributionRefusedError, editContribution, editInput, getContribution } from "~/models/contributions.server";
+import { withNotice } from "~/lib/notice";
 
 const kind = "outcome";
 
@@ -39,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     throw error;
   }
-  return redirect(edited.sessionId ? `/sessions/${edited.sessionId}#${kind}-${id}` : `/initiatives/${edited.initiativeId}#${kind}-${id}`, 303);
+  return redirect(withNotice(edited.sessionId ? `/sessions/${edited.sessionId}#${kind}-${id}` : `/initiatives/${edited.initiativeId}#${kind}-${id}`, "saved"), 303);
 }
 
 export default function EditOutcome() {

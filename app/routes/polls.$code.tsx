@@ -121,7 +121,7 @@ export default function PollPage() {
         </div>
       ) : null}
       <PollTable poll={poll} />
-      {poll.can.answer && !(poll.full && !poll.answered) ? <PollAnswerForm poll={poll} errors={result?.intent === "answer" ? result.errors : undefined} editCode={editCode} /> : null}
+      {poll.can.answer && !(poll.full && !poll.answered) ? <PollAnswerForm poll={poll} errors={result?.intent === "answer" ? result.errors : undefined} retryAfterMinutes={result?.retryAfterMinutes} editCode={editCode} /> : null}
       {poll.can.answer && poll.full && !poll.answered ? <p className="notice">{t("poll.full")}</p> : null}
       {result && result.intent !== "answer" && !poll.can.makeSession ? <FormError errors={result.errors} /> : null}
       {poll.can.makeSession ? <PollHostTools poll={poll} errors={result && result.intent !== "answer" ? result.errors : undefined} /> : null}

@@ -10,6 +10,7 @@ import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { commentInput, ContributionRefusedError } from "~/models/contributions.server";
 import { editProposalComment, getProposalComment } from "~/models/proposal-comments.server";
+import { withNotice } from "~/lib/notice";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.comment.edit.title");
 
@@ -30,7 +31,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!form.ok) return data({ errors: form.errors, values: form.values, params: undefined as Params | undefined }, { status: 400 });
   try {
     const edited = editProposalComment(id, member.id, form.data.body);
-    return redirect(`/proposals/${edited.proposalId}#proposal-comment-${id}`, 303);
+    return redirect(withNotice(`/proposals/${edited.proposalId}#proposal-comment-${id}`, "saved"), 303);
   } catch (error) {
     if (error instanceof ContributionRefusedError) {
       return data({ errors: { form: error.messageKey } as FieldErrors, values: formValues(formData), params: error.params }, { status: error.status });

@@ -12,6 +12,7 @@ import { formatDateTime } from "~/lib/time";
 import { nameViewer } from "~/models/names.server";
 import { amendPage } from "~/models/proposal-page.server";
 import { amendProposal, ProposalRefusedError } from "~/models/proposals.server";
+import { withNotice } from "~/lib/notice";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.amend.title");
 
@@ -34,7 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const v = form.data;
   try {
     const version = amendProposal(id, member.id, { title: v.title, body: v.body, rulesText: v.rulesText?.trim() ? v.rulesText.trim() : null, answers: v.answers, version: v.version });
-    return redirect(`/proposals/${id}#version-${version}`, 303);
+    return redirect(withNotice(`/proposals/${id}#version-${version}`, "saved"), 303);
   } catch (error) {
     if (error instanceof ProposalRefusedError) return data({ errors: { form: error.messageKey } as FieldErrors, values: formValues(formData) }, { status: error.status });
     throw error;

@@ -15,6 +15,7 @@ import { AddToCalendar } from "~/components/add-to-calendar";
 import { SessionMethods } from "~/components/session-methods";
 import { HostSessionTools } from "~/components/host-tools";
 import { SpokenCode } from "~/components/checkin";
+import { CancelledNotice } from "~/components/cancel-session-form";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data?.hidden
@@ -54,7 +55,7 @@ export default function SessionPage() {
         </p>
       ) : null}
       <p className="lead">{formatTimeRange(session.startsAt, session.endsAt, locale, timeZone)}</p>
-      {session.cancelled ? <p className="form-error">{t("session.closed.cancelled")}</p> : null}
+      {session.cancelled ? <CancelledNotice reason={session.cancelReason} /> : null}
       {session.inSeries ? <p className="muted">{t("session.series.part")}</p> : null}
       <dl className="facts">
         <dt>{t("session.mode")}</dt>

@@ -1,12 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { LearningHoursField } from "~/components/learning-hours-field";
+import { CancelSessionForm } from "~/components/cancel-session-form";
 import { SessionForm } from "~/components/session-form";
 import { requireMember } from "~/lib/auth.server";
 import { formValues, parseForm, readFormData, textField } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
+import { cancelSessionSchema } from "~/lib/form-schemas.server";
 import { titleMeta } from "~/lib/meta";
+import { withNotice } from "~/lib/notice";
 import { idParam } from "~/lib/params.server";
 import { isHost } from "~/models/initiatives.server";
 import { CapacityBelowRegisteredError, cancelSession, getSession, sessionEditForm, sessionInput, SkippedTimeError, updateSession, withVenueList } from "~/models/sessions.server";
@@ -30,9 +33,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { member, session } = await requireHostedSession(request, params.id);
   const formData = await readFormData(request);
   if (formData.get("intent") === "cancel-session") {
-    // Only this one, or this and every later session of its series.
-    cancelSession(session.id, member.id, new Date(), textField(formData, "scope") === "later" ? "later" : "this");
-    return redirect(`/sessions/${session.id}`, 303);
+    // Only this one, or this and every later session of its series; always with a reason for the participants.
+    // Already off (a second click, an old tab): nothing to ask a reason for.
+    if (session.cancelledAt) return redirect(`/sessions/${session.id}`, 303);
+    const cancel = parseForm(cancelSessionSchema, formData);
+    if (!cancel.ok) return data({ cancelError: cancel.errors.reason, reason: textField(formData, "reason").slice(0, 1000), errors: undefined, values: {}, params: undefined }, { status: 400 });
+    cancelSession(session.id, member.id, new Date(), cancel.data.scope, cancel.data.reason);
+    return redirect(withNotice(`/sessions/${session.id}`, "sessionCancelled"), 303);
   }
   const now = new Date();
   const form = parseForm(sessionInput({ now, creating: false }), withVenueList(formData));
@@ -51,7 +58,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     throw error;
   }
-  return redirect(`/sessions/${session.id}`, 303);
+  return redirect(withNotice(`/sessions/${session.id}`, "saved"), 303);
 }
 
 export default function EditSession() {
@@ -73,31 +80,9 @@ export default function EditSession() {
         </p>
       ) : null}
       <SessionForm values={formValues} errors={result?.errors} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0}>
-        <LearningHoursField {...learning} typed={result && "values" in result ? result.values.learningHours : undefined} errors={result?.errors} />
+        <LearningHoursField {...learning} typed={result && "values" in result ? (result.values as Record<string, string>).learningHours : undefined} errors={result?.errors} />
       </SessionForm>
-      {!cancelled ? (
-        <Form method="post" className="danger-zone">
-          <p className="hint">{t("session.cancelSession.hint")}</p>
-          {laterInSeries ? (
-            <fieldset className="field">
-              <legend>{t("session.scope")}</legend>
-              <div className="choices">
-                <label className="choice">
-                  <input type="radio" name="scope" value="this" defaultChecked />
-                  <span>{t("session.scope.this")}</span>
-                </label>
-                <label className="choice">
-                  <input type="radio" name="scope" value="later" />
-                  <span>{t("session.scope.later")}</span>
-                </label>
-              </div>
-            </fieldset>
-          ) : null}
-          <button type="submit" name="intent" value="cancel-session" className="button danger">
-            {t("session.cancelSession")}
-          </button>
-        </Form>
-      ) : null}
+      {!cancelled ? <CancelSessionForm laterInSeries={laterInSeries > 0} error={result && "cancelError" in result ? result.cancelError : undefined} reason={result && "reason" in result ? result.reason : undefined} /> : null}
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { mailSettingsOf, saveMailSettings } from "~/models/account.server";
 import { calendarTokenOf, renewCalendarToken } from "~/models/members.server";
 import { contactIsOff, setContactOff } from "~/models/contact.server";
 import { ContactSetting } from "~/components/contact-setting";
+import { withNotice } from "~/lib/notice";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "settings.title");
 
@@ -47,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } else {
     return data({ message: "error.badRequest" as MessageKey }, { status: 400 });
   }
-  return redirect("/settings", 303);
+  return redirect(withNotice("/settings", "saved"), 303);
 }
 
 const kindLabels: Record<string, MessageKey> = {

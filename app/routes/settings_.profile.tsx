@@ -4,15 +4,17 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ChoiceError, choiceErrorProps, Field, FormError, ImageField } from "~/components/field";
 import { Avatar } from "~/components/picture";
 import { requireMember } from "~/lib/auth.server";
-import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
+import { formValues, parseForm, textField, type FieldErrors } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { processUpload, readUploadForm } from "~/lib/uploads.server";
+import { discardUpload, processUpload, readUploadForm } from "~/lib/uploads.server";
 import { imageFormHeaders, refusalInit } from "~/lib/images.server";
 import { withImageFiles } from "~/models/images.server";
 import { OrganisationPick, type OrganisationQuestion } from "~/components/organisation-pick";
 import { organisationNames } from "~/models/organisations.server";
-import { getProfile, nowInput, postNow, profileInput, profileLimits, saveProfileForm, setAvatar } from "~/models/profiles.server";
+import { getProfile, nowInput, profileInput, profileLimits } from "~/models/profiles.server";
+import { saveProfilePage } from "~/models/safe-actions.server";
+import { withNotice } from "~/lib/notice";
 
 // The "try again in a minute" refusal's Retry-After (docs/decisions/019).
 export const headers = imageFormHeaders;
@@ -43,32 +45,25 @@ export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const { formData, upload } = await readUploadForm(request, "avatar");
   const intent = formData.get("intent");
-  if (intent === "avatar") {
-    const processed = await processUpload(upload, { uploader: member.id, signal: request.signal });
-    if (!processed || !processed.ok) {
-      const errors: FieldErrors = { avatar: processed ? processed.error : "profile.avatar.required" };
-      return data({ errors, values: undefined, saved: false, ask: null }, processed ? refusalInit(processed) : { status: 400 });
-    }
-    withImageFiles(processed.image, (image) => setAvatar(member.id, image));
-    return redirect(`/members/${member.id}`, 303);
+  const values = formValues(formData);
+  // Text first: a refused field keeps the photo out too, and everything typed comes back.
+  const nowForm = intent === "now" || textField(formData, "now") ? parseForm(nowInput, formData) : ({ ok: true, data: { now: "" } } as const);
+  const form = formData.has("displayName") ? parseForm(profileInput, formData) : null;
+  const errors = { ...(nowForm.ok ? {} : nowForm.errors), ...(form && !form.ok ? form.errors : {}) } as FieldErrors;
+  if (intent === "avatar" && !upload) errors.avatar = "profile.avatar.required";
+  if (Object.keys(errors).length) {
+    discardUpload(upload);
+    return data({ errors, values, saved: false, ask: null }, { status: 400 });
   }
-  if (intent === "avatar-remove") {
-    setAvatar(member.id, null);
-    return redirect("/settings/profile", 303);
-  }
-  if (intent === "now") {
-    const form = parseForm(nowInput, formData);
-    if (!form.ok) return data({ errors: form.errors, values: form.values, saved: false, ask: null }, { status: 400 });
-    postNow(member.id, form.data.now, new Date(), { once: true });
-    return redirect(`/members/${member.id}`, 303);
-  }
-  const form = parseForm(profileInput, formData);
-  if (!form.ok) return data({ errors: form.errors, values: form.values, saved: false, ask: null }, { status: 400 });
-  const saved = saveProfileForm(member.id, form.data);
+  const processed = intent === "avatar-remove" ? (discardUpload(upload), null) : await processUpload(upload, { uploader: member.id, signal: request.signal });
+  if (processed && !processed.ok) return data({ errors: { avatar: processed.error } as FieldErrors, values, saved: false, ask: null }, refusalInit(processed));
+  const saved = withImageFiles(processed ? processed.image : null, (image) =>
+    saveProfilePage(member.id, { profile: form?.ok ? form.data : null, nowText: nowForm.ok ? nowForm.data.now : "", avatar: intent === "avatar-remove" ? null : (image ?? undefined) }),
+  );
   if (!saved.ok) {
-    return data({ errors: saved.errors as FieldErrors, values: formValues(formData), saved: false, ask: saved.ask as OrganisationQuestion | null, params: saved.params }, { status: saved.status });
+    return data({ errors: saved.errors as FieldErrors, values, saved: false, ask: saved.ask as OrganisationQuestion | null, params: saved.params }, { status: saved.status });
   }
-  return redirect(`/members/${member.id}`, 303);
+  return redirect(withNotice(intent === "avatar-remove" ? "/settings/profile" : `/members/${member.id}`, "saved"), 303);
 }
 
 export default function EditProfile() {
@@ -83,38 +78,20 @@ export default function EditProfile() {
         <Link to={`/members/${id}`}>← {t("profile.view")}</Link>
       </p>
       <h1>{t("profile.edit.title")}</h1>
-      <h2 id="now-heading">{t("now.title")}</h2>
-      <Form method="post" noValidate className="stack" aria-labelledby="now-heading">
-        <input type="hidden" name="intent" value="now" />
-        <Field name="now" label={t("now.label")} hint={t("now.hint")} errors={result?.errors} defaultValue={values.now} required maxLength={limits.now} multiline rows={2} />
-        <button type="submit" className="button" disabled={busy}>
-          {t("now.submit")}
-        </button>
-      </Form>
-      <h2 id="avatar-heading">{t("profile.avatar")}</h2>
-      {avatar ? (
-        <figure className="avatar-preview">
-          <Avatar image={avatar} size="large" />
-          <figcaption className="hint">{t("profile.avatar.current")}</figcaption>
-        </figure>
-      ) : (
-        <p className="muted">{t("profile.avatar.none")}</p>
-      )}
-      <Form method="post" encType="multipart/form-data" noValidate className="stack" aria-labelledby="avatar-heading">
-        <ImageField name="avatar" label={t("image.choose")} errors={result?.errors} required />
-        <div className="row-links">
-          <button type="submit" name="intent" value="avatar" className="button" disabled={busy}>
-            {t("profile.avatar.save")}
-          </button>
-          {avatar ? (
-            <button type="submit" name="intent" value="avatar-remove" className="link-button" disabled={busy}>
-              {t("profile.avatar.remove")}
-            </button>
-          ) : null}
-        </div>
-      </Form>
-      <h2 id="profile-heading">{t("profile.title")}</h2>
-      <Form method="post" noValidate className="stack" aria-labelledby="profile-heading">
+      <Form method="post" encType="multipart/form-data" noValidate className="stack" aria-labelledby="profile-heading">
+        <h2 id="avatar-heading">{t("profile.avatar")}</h2>
+        {avatar ? (
+          <figure className="avatar-preview">
+            <Avatar image={avatar} size="large" />
+            <figcaption className="hint">{t("profile.avatar.current")}</figcaption>
+          </figure>
+        ) : (
+          <p className="muted">{t("profile.avatar.none")}</p>
+        )}
+        <ImageField name="avatar" label={t("image.choose")} hint={t("profile.avatar.withSave")} errors={result?.errors} />
+        <h2 id="now-heading">{t("now.title")}</h2>
+        <Field name="now" label={t("now.label")} hint={t("now.hint")} errors={result?.errors} defaultValue={values.now} maxLength={limits.now} multiline rows={2} />
+        <h2 id="profile-heading">{t("profile.title")}</h2>
         <FormError errors={result?.errors} params={result && "params" in result ? result.params : undefined} />
         <Field name="displayName" label={t("auth.displayName")} errors={result?.errors} defaultValue={values.displayName} required maxLength={limits.displayName} autoComplete="name" />
         <OrganisationPick label={t("profile.organisation")} hint={t("organisation.pick.hint")} value={values.organisation} errors={result?.errors} names={names} ask={result?.ask} maxLength={limits.organisation} />
@@ -136,9 +113,17 @@ export default function EditProfile() {
           <ChoiceError name="profileVisibility" errors={result?.errors} />
         </fieldset>
         <p className="hint">{t("auth.email.hint")}</p>
-        <button type="submit" className="button" disabled={busy}>
-          {t("profile.save")}
-        </button>
+        {/* The first button is the one Enter presses: it saves everything. */}
+        <div className="row-links">
+          <button type="submit" className="button" disabled={busy}>
+            {t("profile.save")}
+          </button>
+          {avatar ? (
+            <button type="submit" name="intent" value="avatar-remove" className="link-button" disabled={busy}>
+              {t("profile.avatar.remove")}
+            </button>
+          ) : null}
+        </div>
       </Form>
     </section>
   );

@@ -12,6 +12,7 @@ import { venuePath } from "~/lib/organisation-links";
 import { idParam } from "~/lib/params.server";
 import { organisationNames } from "~/models/organisations.server";
 import { saveVenueForm, venueEditPage, venueInput } from "~/models/venues.server";
+import { withNotice } from "~/lib/notice";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "venue.edit.title");
 
@@ -31,7 +32,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = parseForm(venueInput, formData);
   if (!form.ok) return data({ errors: form.errors, values: form.values, ask: null as OrganisationQuestion | null, params: undefined }, { status: 400 });
   const saved = saveVenueForm(member.id, form.data, id);
-  if (saved.ok) return redirect(venuePath(id), 303);
+  if (saved.ok) return redirect(withNotice(venuePath(id), "saved"), 303);
   return data({ errors: saved.errors as FieldErrors, values: formValues(formData), ask: saved.ask as OrganisationQuestion | null, params: saved.params }, { status: saved.status });
 }
 

@@ -70,7 +70,7 @@ try {
     read(() => `/initiatives/${pick(initiatives)}`),
     write(() => {
       const session = pick(futureSessions);
-      return random() < 0.6 ? { path: `/sessions/${session}/register`, body: "" } : { path: `/sessions/${session}/cancel`, body: "" };
+      return random() < 0.6 ? { path: `/sessions/${session}/register`, body: "" } : { path: `/sessions/${session}/cancel`, body: "confirmed=yes" };
     }),
     read(() => `/sessions/${pick(allSessions)}`),
     read(() => `/?q=${pick(words)}`),

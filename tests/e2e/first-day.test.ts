@@ -95,7 +95,7 @@ for (const javaScript of [true, false]) {
         await page.getByLabel("Je naam").fill(name);
         await page.getByLabel("E-mailadres").fill(`${javaScript ? "js" : "nojs"}-${Date.now()}@example.org`);
         await page.getByLabel("Wachtwoord").fill("een lang genoeg wachtwoord");
-        await page.getByRole("button", { name: "Account aanmaken" }).click();
+        await page.getByRole("button", { name: "Account maken" }).click();
         await page.waitForURL(new RegExp(`/welcome\\?redirectTo=%2Fsessions%2F${sessionId}$`));
         await waitForHydration(page);
         expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(`Welkom, ${name}`);

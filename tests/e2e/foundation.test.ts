@@ -72,11 +72,11 @@ for (const javaScript of [true, false]) {
       await page.getByLabel("E-mailadres").fill(`${run}@example.org`);
       await page.getByLabel("Wachtwoord").fill("een lang genoeg wachtwoord");
       // A new account sees the start page first.
-      await submit("Account aanmaken", `${server.url}/welcome`);
+      await submit("Account maken", `${server.url}/welcome`);
       const header = page.getByRole("banner");
       await header.getByRole("button", { name: "Uitloggen" }).waitFor();
       expect(await header.textContent()).toContain(name);
-      expect(await header.getByRole("link", { name: "Aanmelden" }).count()).toBe(0);
+      expect(await header.getByRole("link", { name: "Account maken" }).count()).toBe(0);
     });
 
     it("posts an initiative whose markdown is rendered and made harmless", async () => {
@@ -133,7 +133,7 @@ for (const javaScript of [true, false]) {
       try {
         await visitor.page.goto("/signup");
         await waitForHydration(visitor.page);
-        expect(await visitor.page.getByRole("heading", { level: 1 }).textContent()).toBe("Aanmelden");
+        expect(await visitor.page.getByRole("heading", { level: 1 }).textContent()).toBe("Account maken");
         await expectNoSeriousAxeViolations(visitor.page);
       } finally {
         await visitor.context.close();

@@ -66,7 +66,7 @@ async function signUp(person: Member, email: string, landsOn: RegExp) {
   await person.page.getByLabel("E-mailadres").fill(email);
   await person.page.getByLabel("Wachtwoord").fill(password);
   const before = person.documentLoads;
-  await person.page.getByRole("button", { name: "Account aanmaken" }).click();
+  await person.page.getByRole("button", { name: "Account maken" }).click();
   // A new account sees the start page first; "Verder" goes on to where the person came from.
   await person.page.waitForURL(/\/welcome(\?|$)/);
   await person.page.getByRole("link", { name: "Verder" }).click();
@@ -148,7 +148,7 @@ describe("governance by participation (version 2)", () => {
     expect(ofS).not.toContain("Oprichter");
     await visitor.visit("/how-it-works");
     expect(await visitor.page.locator("main .notice").textContent()).toBe(
-      "Nu: het netwerk start op. 0 van de 5 mensen die nodig zijn hebben een stem verdiend; tot die tijd hebben 1 deelnemers een stem.",
+      "Nu: het netwerk start op. 0 mensen hebben een stem verdiend, van de 5 mensen die nodig zijn; tot die tijd heeft 1 deelnemer een stem.",
     );
   });
 
@@ -178,7 +178,7 @@ describe("governance by participation (version 2)", () => {
     await B.visit(toB);
     expect(await B.page.getByRole("heading", { level: 1 }).textContent()).toBe("Uitnodiging als oprichter");
     await expectNoSeriousAxeViolations(B.page);
-    await B.follow(B.main().getByRole("link", { name: "Aanmelden" }), /\/signup\?redirectTo=/);
+    await B.follow(B.main().getByRole("link", { name: "Account maken" }), /\/signup\?redirectTo=/);
     await signUp(B, founderMails.B, new RegExp(`${toB}$`));
     await expectNoSeriousAxeViolations(B.page);
     await B.send(B.page.getByRole("button", { name: "Uitnodiging aannemen" }), B.page.getByRole("heading", { level: 1, name: B.name }));
@@ -190,7 +190,7 @@ describe("governance by participation (version 2)", () => {
     C = await Member.open(browser, server.url, { id: "", name: "Cato Claassen", cookie: null }, { javaScript: false });
     await C.visit(toC);
     await expectNoSeriousAxeViolations(C.page);
-    await C.main().getByRole("link", { name: "Aanmelden" }).click();
+    await C.main().getByRole("link", { name: "Account maken" }).click();
     await C.page.waitForURL(/\/signup\?redirectTo=/);
     await signUp(C, founderMails.C, new RegExp(`${toC}$`));
     await C.send(C.page.getByRole("button", { name: "Uitnodiging aannemen" }), C.page.getByRole("heading", { level: 1, name: C.name }));
@@ -240,7 +240,7 @@ describe("governance by participation (version 2)", () => {
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
     await N.visit(`/sessions/${quickSession}`);
     await N.page.getByLabel("Incheckcode").fill(code);
-    await N.send(N.page.getByRole("button", { name: "Inchecken", exact: true }), N.page.getByText("Je was erbij."));
+    await N.send(N.page.getByRole("button", { name: "Inchecken", exact: true }), N.page.getByText("Je bent ingecheckt."));
   });
 
   it("three days later founders check in with the code as witnesses, newcomers check in; the newcomer's profile shows the voice to come", async () => {
@@ -259,7 +259,7 @@ describe("governance by participation (version 2)", () => {
     for (const [person, typed] of [[B, code], [C, code.toLowerCase()], [N, code], [O, code], [Y, code]] as const) {
       await person.visit(`/sessions/${meeting}`);
       await person.page.getByLabel("Incheckcode").fill(typed);
-      await person.send(person.page.getByRole("button", { name: "Inchecken", exact: true }), person.page.getByText("Je was erbij."));
+      await person.send(person.page.getByRole("button", { name: "Inchecken", exact: true }), person.page.getByText("Je bent ingecheckt."));
     }
     const checkedIn = (await logLines(visitor, `?subject=session:${meeting}`)).filter((line) => line.startsWith("Ingecheckt"));
     expect(checkedIn).toHaveLength(5);
@@ -337,7 +337,7 @@ describe("governance by participation (version 2)", () => {
     }
     await visitor.visit("/how-it-works");
     expect(await visitor.page.locator("main .notice").textContent()).toBe(
-      "Nu: het netwerk start op. 2 van de 5 mensen die nodig zijn hebben een stem verdiend; tot die tijd hebben 5 deelnemers een stem.",
+      "Nu: het netwerk start op. 2 mensen hebben een stem verdiend, van de 5 mensen die nodig zijn; tot die tijd hebben 5 deelnemers een stem.",
     );
 
     // The scheduler writes the voices that started to the public log.
@@ -368,7 +368,7 @@ describe("governance by participation (version 2)", () => {
     expect(sqlite.prepare("SELECT count(*) FROM flags").pluck().get()).toBe(0);
 
     // The founders are witnesses. One flag is not enough (two while fewer than 10 have a voice).
-    await flag(B, spamId, "Reclame voor zonnebrillen, geen initiatief van het netwerk.", B.page.getByRole("heading", { name: "Meldingen (1)" }));
+    await flag(B, spamId, "Reclame voor zonnebrillen, geen initiatief van het netwerk.", B.page.getByRole("heading", { name: "1 melding" }));
     await visitor.visit("/");
     expect(await visitor.mainText()).toContain(spamTitle);
     await flag(C, spamId, "Dit is spam.", C.page.getByRole("heading", { level: 1, name: "Verborgen" }));

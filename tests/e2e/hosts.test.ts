@@ -87,13 +87,13 @@ describe.each([true, false])("with JavaScript %s", (javaScript) => {
     const host = await open(world.host, "Host");
     await host.visit(`/sessions/${world.sessionId}`);
     expect(await host.mainText()).toContain("Jij bent kartrekker van deze bijeenkomst.");
-    expect(await host.main().getByRole("button", { name: "Aanmelden" }).count()).toBe(0);
+    expect(await host.main().getByRole("button", { name: "Inschrijven" }).count()).toBe(0);
     const tools = host.main().getByRole("list", { name: "Kartrekkerstools" }).first();
     for (const name of ["Bijeenkomst wijzigen", "Incheckscherm", "Aanwezigheid", "Bericht aan alle deelnemers", "Deelnemerslijst downloaden (CSV)"]) expect(await tools.getByRole("link", { name }).count()).toBe(1);
     await expectNoSeriousAxeViolations(host.page);
     const participant = await open(world.participant, "Participant");
     await participant.visit(`/sessions/${world.sessionId}`);
-    expect(await participant.main().getByRole("button", { name: "Aanmelden" }).count()).toBe(1);
+    expect(await participant.main().getByRole("button", { name: "Inschrijven" }).count()).toBe(1);
     expect(await participant.main().getByRole("link", { name: "Incheckscherm" }).count()).toBe(0);
     documents.push({ label: `${label}: session page as its host`, html: await html(`/sessions/${world.sessionId}`, world.host) });
     await Promise.all([host.context.close(), participant.context.close()]);
@@ -119,7 +119,7 @@ describe.each([true, false])("with JavaScript %s", (javaScript) => {
     expect(await participant.page.getByLabel("Incheckcode").inputValue()).toBe("KQ7MZP");
     await expectNoSeriousAxeViolations(participant.page);
     documents.push({ label: `${label}: check-in form with the code filled in`, html: await html(`/sessions/${world.sessionId}/checkin?code=KQ7MZP`, world.participant) });
-    await participant.send(participant.page.getByRole("button", { name: "Inchecken" }), participant.page.getByText("Je was erbij."));
+    await participant.send(participant.page.getByRole("button", { name: "Inchecken" }), participant.page.getByText(/^Je bent (ingecheckt|erbij)\.$/));
     // A visitor who scans it logs in first and comes back to the same form.
     const visitor = await Member.open(browser, server.url, { id: "", name: "Visitor", cookie: null }, { javaScript });
     await visitor.visit(url);

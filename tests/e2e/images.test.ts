@@ -125,7 +125,7 @@ describe("photos in the browser", () => {
     const page = host.page;
     await host.visit("/settings/profile");
     await page.getByLabel("Kies een foto").setInputFiles({ name: "ik.webp", mimeType: "image/webp", buffer: await pictures.webp(800, 800) });
-    await host.submit(page.getByRole("button", { name: "Foto opslaan" }), page.getByRole("heading", { level: 1, name: "Fatima Fotograaf" }));
+    await host.submit(page.getByRole("button", { name: "Profiel opslaan" }), page.getByRole("heading", { level: 1, name: "Fatima Fotograaf" }));
     const avatar = page.locator("h1 img.avatar");
     expect(await chosenVersion(avatar)).toEqual({ src: expect.stringMatching(version(400)), width: 400, height: 400 });
     expect(await avatar.getAttribute("alt")).toBe("");

@@ -150,7 +150,7 @@ async function expectMainHasFocus(page: Page) {
   await expect.poll(async () => (await focused(page)).tag, { message: `main content has focus on ${page.url()}` }).toBe("main");
 }
 
-/** From the feed: the skip link, then to "Aanmelden" in the header, and through the sign-up form. */
+/** From the feed: the skip link, then to "Account maken" in the header, and through the sign-up form. */
 async function signUp(page: Page, person: { name: string; email: string }, javaScript: boolean) {
   await page.goto("/");
   if (javaScript) await waitForHydration(page);
@@ -165,7 +165,7 @@ async function signUp(page: Page, person: { name: string; email: string }, javaS
   // Back up into the header, to the sign-up link.
   await tabTo(page, "the sign-up link", (f) => f.href === "/signup", { back: true });
   await pressAndGo(page, "Enter", /\/signup$/, javaScript);
-  expect(await page.locator("h1").textContent()).toBe("Aanmelden");
+  expect(await page.locator("h1").textContent()).toBe("Account maken");
 
   const name = await tabTo(page, "the name field", (f) => f.id === "field-displayName");
   expect(name.description).toContain("Zo zien andere deelnemers je");
@@ -184,7 +184,7 @@ async function signUp(page: Page, person: { name: string; email: string }, javaS
   await page.keyboard.type(person.email);
   await tabTo(page, "the password field", (f) => f.id === "field-password");
   await page.keyboard.type("een lang genoeg wachtwoord");
-  await tabTo(page, "the submit button", (f) => f.tag === "button" && f.text === "Account aanmaken");
+  await tabTo(page, "the submit button", (f) => f.tag === "button" && f.text === "Account maken");
   // A new account sees the start page first.
   await pressAndGo(page, "Enter", new RegExp(`^${server.url}/welcome$`), javaScript);
 
@@ -210,10 +210,10 @@ describe("keyboard only", () => {
     await tabTo(page, `the link to session ${sessionId}`, (f) => f.href === `/sessions/${sessionId}`);
     await pressAndGo(page, "Enter", new RegExp(`/sessions/${sessionId}$`), true);
     expect(await page.locator("h1").textContent()).toBe(initiativeTitle);
-    await tabTo(page, "the register button", (f) => f.tag === "button" && f.text === "Aanmelden");
+    await tabTo(page, "the register button", (f) => f.tag === "button" && f.text === "Inschrijven");
     await page.keyboard.press("Space");
-    await page.getByText("Je bent aangemeld.").waitFor();
-    // The button is gone (replaced by "Afmelden"): focus did not get lost with it.
+    await page.getByText("Je bent ingeschreven.").waitFor();
+    // The button is gone (replaced by "Inschrijving annuleren"): focus did not get lost with it.
     expect((await focused(page)).tag).not.toBe("body");
     const registration = sqlite.prepare("SELECT status FROM registrations WHERE session_id = ? AND member_id = ?").get(sessionId, memberId) as { status: string } | undefined;
     expect(registration?.status).toBe("registered");

@@ -131,7 +131,7 @@ describe("the record of learning on a phone", () => {
     await expectNoSeriousAxeViolations(page);
     await page.getByLabel("Leeruren").fill("1,5");
     await page.getByRole("button", { name: "Opslaan" }).click();
-    await page.waitForURL(new RegExp(`/sessions/${sessionId}$`));
+    await page.waitForURL(new RegExp(`/sessions/${sessionId}\\?done=saved$`));
     expect(sqlite.prepare("SELECT learning_minutes FROM sessions WHERE id = ?").pluck().get(sessionId)).toBe(90);
     await context.close();
     const visitor = await phone(null, "visitor");

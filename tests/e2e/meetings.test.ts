@@ -138,7 +138,7 @@ describe("a series that rotates between the organisations", () => {
     await hostSide.page.locator("#field-onlineUrl").fill(link);
     await hostSide.page.locator('form:has(#field-onlineUrl) input[name="scope"][value="this"]').check();
     await hostSide.page.locator("form:has(#field-onlineUrl)").getByRole("button", { name: /opslaan/i }).click();
-    await hostSide.page.waitForURL(new RegExp(`${online}$`));
+    await hostSide.page.waitForURL(new RegExp(`${online}(\\?done=saved)?$`));
     await waitForHydration(hostSide.page);
     // The host sees the link, and is told to show the check-in code in the call.
     expect(await hostSide.page.locator(`main a[href="${link}"]`).count()).toBe(1);
@@ -157,8 +157,8 @@ describe("a series that rotates between the organisations", () => {
     expect(await page.locator(`main a[href="${paths[0]}"]`).count()).toBe(0);
 
     await visit(page, `/initiatives/${initiativeId}`);
-    await page.getByRole("button", { name: "Aanmelden voor alle bijeenkomsten" }).click();
-    await page.getByRole("button", { name: "Aanmelden voor alle bijeenkomsten" }).waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Inschrijven voor alle bijeenkomsten" }).click();
+    await page.getByRole("button", { name: "Inschrijven voor alle bijeenkomsten" }).waitFor({ state: "detached" });
     await visit(page, online);
     expect(await page.locator(`main a[href="${link}"]`).count()).toBe(1);
     await checkBothWidths(page);

@@ -98,7 +98,8 @@ describe("the network: profiles, the directory, outcomes and the digest", () => 
     expect(new URL(page.url()).pathname).toBe(`/members/${m.id}`);
 
     await m.visit("/settings/profile");
-    const nowForm = page.getByRole("form", { name: "Waar ik nu mee bezig ben" });
+    // The now line sits in the profile form itself, so saving either keeps both.
+    const nowForm = profileForm;
     expect(await profileForm.getByLabel("Expertise").inputValue(), "the saved expertise comes back in the form").toBe("schuldhulp, armoede");
     await nowForm.getByLabel("Waar ben je nu mee bezig?").fill(nowLine);
     await m.submit(nowForm.getByRole("button", { name: "Delen" }), page.locator("main .now-card"));
@@ -183,7 +184,7 @@ describe("the network: profiles, the directory, outcomes and the digest", () => 
   it("M registers for H's session, and once it has started shares an outcome; it shows on the session page and the feed", async () => {
     const { page } = m;
     await m.visit(`/sessions/${sessionId}`);
-    await m.submit(m.main().getByRole("button", { name: "Aanmelden", exact: true }), m.main().getByText("Je bent aangemeld."));
+    await m.submit(m.main().getByRole("button", { name: "Inschrijven", exact: true }), m.main().getByText("Je bent ingeschreven."));
     // Not started yet: no outcome form.
     expect(await m.main().getByText("Opbrengst delen").count()).toBe(0);
 

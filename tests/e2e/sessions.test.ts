@@ -78,7 +78,7 @@ class Visitor {
     await this.page.getByLabel("Je naam").fill(name);
     await this.page.getByLabel("E-mailadres").fill(email);
     await this.page.getByLabel("Wachtwoord").fill(password);
-    await this.submit(this.page.getByRole("button", { name: "Account aanmaken" }), this.page.getByRole("banner").getByRole("button", { name: "Uitloggen" }));
+    await this.submit(this.page.getByRole("button", { name: "Account maken" }), this.page.getByRole("banner").getByRole("button", { name: "Uitloggen" }));
     expect(await this.page.getByRole("banner").textContent()).toContain(name);
   }
 
@@ -172,7 +172,7 @@ for (const javaScript of [true, false]) {
         const text = await host.session(index).textContent();
         expect(text).toContain(`Zaal ${index + 1}, Utrecht`);
         expect(text).toContain(organisation);
-        expect(text).toContain("0 van 1 plaatsen bezet");
+        expect(text).toContain("0 van 1 plaats bezet");
       }
       const href = await host.session(0).getByRole("link").first().getAttribute("href");
       expect(href).toMatch(/^\/sessions\/\d+$/);
@@ -183,16 +183,16 @@ for (const javaScript of [true, false]) {
       await b.signUp(nameB, `b-${run}@example.org`);
       await b.visit(initiativePath);
       const { page } = b;
-      expect(await page.locator("main").textContent()).toContain("Je meldt je in één keer aan voor alle 3 komende bijeenkomsten van deze cursus.");
-      await b.submit(page.getByRole("button", { name: "Aanmelden voor alle bijeenkomsten" }), b.session(2).getByText("Je bent aangemeld."));
+      expect(await page.locator("main").textContent()).toContain("Je schrijft je in één keer in voor alle 3 komende bijeenkomsten van deze cursus.");
+      await b.submit(page.getByRole("button", { name: "Inschrijven voor alle bijeenkomsten" }), b.session(2).getByText("Je bent ingeschreven."));
       for (const index of [0, 1, 2]) {
         const item = b.session(index);
-        expect(await item.locator(".session-state").textContent()).toBe("Je bent aangemeld.");
-        expect(await item.textContent()).toContain("1 van 1 plaatsen bezet");
-        expect(await item.getByRole("button", { name: "Afmelden" }).count()).toBe(1);
+        expect(await item.locator(".session-state").textContent()).toBe("Je bent ingeschreven.");
+        expect(await item.textContent()).toContain("1 van 1 plaats bezet");
+        expect(await item.getByRole("button", { name: "Inschrijving annuleren" }).count()).toBe(1);
       }
       // Enrolled everywhere: the enrol button is gone.
-      expect(await page.getByRole("button", { name: "Aanmelden voor alle bijeenkomsten" }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Inschrijven voor alle bijeenkomsten" }).count()).toBe(0);
     });
 
     it("a third member joins the waiting list of the full first session", async () => {
@@ -202,11 +202,11 @@ for (const javaScript of [true, false]) {
       expect(await first.textContent()).toContain("Vol");
       const button = first.getByRole("button");
       expect(await button.count()).toBe(1);
-      expect(await button.textContent()).toBe("Op de wachtlijst");
+      expect(await button.textContent()).toBe("Zet me op de wachtlijst");
       await c.submit(button, first.getByText("Je staat op de wachtlijst: plaats 1."));
       expect(await first.locator(".session-state").textContent()).toBe("Je staat op de wachtlijst: plaats 1.");
-      expect(await first.textContent()).toContain("1 op de wachtlijst");
-      expect(await first.getByRole("button", { name: "Afmelden" }).count()).toBe(1);
+      expect(await first.textContent()).toContain("1 persoon op de wachtlijst");
+      expect(await first.getByRole("button", { name: "Haal me van de wachtlijst" }).count()).toBe(1);
       // The other sessions are untouched.
       expect(await c.session(1).locator(".session-state").count()).toBe(0);
     });
@@ -215,15 +215,17 @@ for (const javaScript of [true, false]) {
       await b.reload();
       const firstOfB = b.session(0);
       // The place is taken again at once by C, so B could only join the waiting list now.
-      await b.submit(firstOfB.getByRole("button", { name: "Afmelden" }), firstOfB.getByRole("button", { name: "Op de wachtlijst", exact: true }));
+      // Cancelling asks first, on a page of its own; confirmed, it lands back on the initiative.
+      await b.submit(firstOfB.getByRole("button", { name: "Inschrijving annuleren" }), b.page.getByRole("button", { name: "Ja, annuleer mijn inschrijving" }));
+      await b.submit(b.page.getByRole("button", { name: "Ja, annuleer mijn inschrijving" }), firstOfB.getByRole("button", { name: "Zet me op de wachtlijst", exact: true }));
       expect(await firstOfB.locator(".session-state").count()).toBe(0);
-      expect(await b.session(1).locator(".session-state").textContent()).toBe("Je bent aangemeld.");
-      expect(await b.session(2).locator(".session-state").textContent()).toBe("Je bent aangemeld.");
+      expect(await b.session(1).locator(".session-state").textContent()).toBe("Je bent ingeschreven.");
+      expect(await b.session(2).locator(".session-state").textContent()).toBe("Je bent ingeschreven.");
 
       await c.reload();
       const firstOfC = c.session(0);
-      expect(await firstOfC.locator(".session-state").textContent()).toBe("Je bent aangemeld.");
-      expect(await firstOfC.textContent()).toContain("1 van 1 plaatsen bezet");
+      expect(await firstOfC.locator(".session-state").textContent()).toBe("Je bent ingeschreven.");
+      expect(await firstOfC.textContent()).toContain("1 van 1 plaats bezet");
       expect(await firstOfC.textContent()).not.toContain("op de wachtlijst");
 
       const db = new Database(server.databasePath, { readonly: true, fileMustExist: true });
@@ -250,14 +252,14 @@ for (const javaScript of [true, false]) {
 
       await c.visit(path);
       expect(await c.page.getByRole("heading", { level: 1 }).textContent()).toBe(title);
-      expect(await c.page.locator("main .session-state").textContent()).toBe("Je bent aangemeld.");
+      expect(await c.page.locator("main .session-state").textContent()).toBe("Je bent ingeschreven.");
       expect(await participants(c.page).locator(".people li").allTextContents()).toEqual([nameC]);
       expect(await c.page.getByRole("heading", { name: "Voor kartrekkers" }).count()).toBe(0);
 
       // B withdrew from this session: only the number, no names.
       await b.visit(path);
       const seenByB = (await participants(b.page).textContent()) ?? "";
-      expect(seenByB).toContain("1 aangemeld");
+      expect(seenByB).toContain("1 persoon ingeschreven");
       expect(seenByB).not.toContain(nameC);
 
       await host.visit(path);

@@ -43,6 +43,7 @@ import { action as proposalAction } from "~/routes/proposals.$id";
 import { action as newProposalAction } from "~/routes/proposals.new";
 import { action as attendanceAction } from "~/routes/sessions.$id_.attendance";
 import { action as withdrawAction } from "~/routes/sessions.$id_.cancel";
+import { action as stepBackAction } from "~/routes/initiatives.$id_.step-back";
 import { action as checkinAction } from "~/routes/sessions.$id_.checkin";
 import { action as editSessionAction } from "~/routes/sessions.$id_.edit";
 import { action as messageAction } from "~/routes/sessions.$id_.message";
@@ -144,7 +145,7 @@ const routes: RouteSpec[] = [
   // v2: an initiative without hosts is taken up at once only by a member with a voice; the
   // participant who only signed up (and the former host, who has no voice) is refused.
   { route: "POST /initiatives/:id/hosts intent=join (looking for a host)", expect: onlyVoice, refusal: 409,
-    setup: (fx) => stepBack(fx.initiativeId, members.host.id),
+    setup: (fx) => void stepBack(fx.initiativeId, members.host.id),
     call: (fx, cookie) => post(hostsAction, `/initiatives/${fx.initiativeId}/hosts`, { id: String(fx.initiativeId) }, { intent: "join" })(cookie) },
   // v2: a current host answers a co-host request (here the voice member's); anyone else is refused.
   { route: "POST /initiatives/:id/hosts intent=accept", expect: onlyHost, refusal: 409,
@@ -153,8 +154,8 @@ const routes: RouteSpec[] = [
       return { id: db().get<{ id: number }>(sql`SELECT id FROM host_requests WHERE initiative_id = ${fx.initiativeId} AND answered_at IS NULL`).id };
     },
     call: ({ initiativeId, id }, cookie) => post(hostsAction, `/initiatives/${initiativeId}/hosts`, { id: String(initiativeId) }, { intent: "accept", request: String(id) })(cookie) },
-  { route: "POST /initiatives/:id/hosts intent=step-back", expect: onlyHost, refusal: 409,
-    call: (fx, cookie) => post(hostsAction, `/initiatives/${fx.initiativeId}/hosts`, { id: String(fx.initiativeId) }, { intent: "step-back" })(cookie) },
+  { route: "POST /initiatives/:id/step-back (confirmed)", expect: onlyHost, refusal: 409,
+    call: (fx, cookie) => post(stepBackAction, `/initiatives/${fx.initiativeId}/step-back`, { id: String(fx.initiativeId) }, { confirmed: "yes" })(cookie) },
   // Sessions
   { route: "POST /sessions/:id/edit (change)", expect: onlyHost,
     call: (fx, cookie) => {
@@ -162,7 +163,7 @@ const routes: RouteSpec[] = [
       return post(editSessionAction, `/sessions/${fx.future}/edit`, { id: String(fx.future) }, { startsAt: local(start), endsAt: local(start + 2 * hour), place: "Elders", capacity: "" })(cookie);
     } },
   { route: "POST /sessions/:id/edit intent=cancel-session", expect: onlyHost,
-    call: (fx, cookie) => post(editSessionAction, `/sessions/${fx.future}/edit`, { id: String(fx.future) }, { intent: "cancel-session" })(cookie) },
+    call: (fx, cookie) => post(editSessionAction, `/sessions/${fx.future}/edit`, { id: String(fx.future) }, { intent: "cancel-session", reason: "Ziek" })(cookie) },
   { route: "POST /sessions/:id/attendance", expect: onlyHost,
     call: (fx, cookie) => post(attendanceAction, `/sessions/${fx.past}/attendance`, { id: String(fx.past) }, { memberId: members.participant.id, present: "1" })(cookie) },
   { route: "POST /sessions/:id/message", expect: onlyHost,
@@ -174,7 +175,7 @@ const routes: RouteSpec[] = [
   { route: "POST /sessions/:id/cancel (withdraw own sign-up)", expect: anyMember,
     // Withdrawing presupposes a sign-up: every member actor signs up first (the participant already did).
     setup: (fx, actor) => void (actor !== "anonymous" && actor !== "participant" && register(fx.future, members[actor].id)),
-    call: (fx, cookie) => post(withdrawAction, `/sessions/${fx.future}/cancel`, { id: String(fx.future) }, {})(cookie) },
+    call: (fx, cookie) => post(withdrawAction, `/sessions/${fx.future}/cancel`, { id: String(fx.future) }, { confirmed: "yes" })(cookie) },
   { route: "POST /sessions/:id/checkin (with the code)", expect: anyMember,
     call: (fx, cookie) => {
       const code = db().get<{ checkin_code: string }>(sql`SELECT checkin_code FROM sessions WHERE id = ${fx.live}`).checkin_code;

@@ -159,7 +159,7 @@ describe("editing and the version history", () => {
     expect(versions(id)).toEqual([1]);
     const changed = await edit(voice, id, { title: "Fishbowl", steps: "1. Zit in een kring.\n2. Vier stoelen in het midden.\n3. Niemand reageert.", tags: "start, kring, gesprek" });
     expect(statusOf(changed)).toBe(303);
-    expect((changed as Response).headers.get("Location")).toBe(`/methods/${id}`);
+    expect((changed as Response).headers.get("Location")).toBe(`/methods/${id}?done=saved`);
     expect(versions(id)).toEqual([1, 2]);
     const h = await history(id);
     expect(h.versions.map((v) => [v.version, v.author?.displayName])).toEqual([[2, "Voice"], [1, "Fresh"]]);

@@ -109,7 +109,7 @@ describe("the meeting link", () => {
   it("is named as online everywhere the session shows, and the waiting member is told it comes with a place", async () => {
     const waiting = await places["session page (HTML)"](people.waitlisted);
     expect(waiting).toContain("Online");
-    expect(waiting).toContain("De link naar het online gesprek zie je hier als je je hebt aangemeld.");
+    expect(waiting).toContain("De link naar het online gesprek zie je hier als je je hebt ingeschreven.");
     const feed = await places["private calendar feed"](people.registered);
     expect(feed).toMatch(/LOCATION:https:\/\/meet\.example\.org/);
     expect(await places["agenda.ics"](null)).toContain("LOCATION:Online");

@@ -156,6 +156,11 @@ describe("the discussion on a proposal", () => {
     expect((await post(`/proposal-comments/${commentId}/edit`, newcomer.cookie, { body: "Sorry, zonder reclame: wat kost het?" })).status).toBe(303);
     // The edit waits for acceptance (governance.md §4): a member with a voice who flagged it accepts.
     expect(row<{ hidden: number }>("SELECT hidden_at IS NOT NULL AS hidden FROM proposal_comments WHERE id = ?", commentId).hidden).toBe(1);
+    // The proposal page offers the accept button to a member with a voice, not to the author or a visitor.
+    const acceptForm = `action="/content/proposal-comment/${commentId}/accept"`;
+    expect(await page(`/proposals/${proposalId}`, founders[0].cookie)).toContain(acceptForm);
+    expect(await page(`/proposals/${proposalId}`, newcomer.cookie)).not.toContain(acceptForm);
+    expect(await page(`/proposals/${proposalId}`)).not.toContain(acceptForm);
     const accepted = await post(`/content/proposal-comment/${commentId}/accept`, founders[0].cookie, {});
     expect(accepted.status).toBe(303);
     expect(accepted.headers.get("location")).toBe(`/proposals/${proposalId}#proposal-comment-${commentId}`);
@@ -190,7 +195,7 @@ describe("amending after an objection", () => {
     expect(form).toContain("Op zaterdag werk ik");
     const answer = await post(`/proposals/${id}/amend`, supporter.cookie, { title: "Vergaderen op vrijdagavond", body: "Om de week.", answers: "Niet op zaterdag: wie dan werkt kan er ook bij.", version: "1" });
     expect(answer.status).toBe(303);
-    expect(answer.headers.get("location")).toBe(`/proposals/${id}#version-2`);
+    expect(answer.headers.get("location")).toBe(`/proposals/${id}?done=saved#version-2`);
     expect(row<{ title: string; version: number }>("SELECT title, version FROM proposals WHERE id = ?", id)).toEqual({ title: "Vergaderen op vrijdagavond", version: 2 });
     expect(row<{ n: number }>("SELECT count(*) AS n FROM proposal_positions WHERE proposal_id = ?", id).n).toBe(0);
     expect(row<{ n: number }>("SELECT count(*) AS n FROM proposal_versions WHERE proposal_id = ?", id).n).toBe(2);

@@ -62,7 +62,7 @@ describe("200 people at once for 20 places", () => {
 
     // The scheduler inside the server sends all 200 confirmations.
     expect(await waitFor(() => smtp.received.length >= 200, 30_000)).toBe(true);
-    const registeredMails = smtp.received.filter((m) => m.subject.startsWith("Aangemeld")).length;
+    const registeredMails = smtp.received.filter((m) => m.subject.startsWith("Ingeschreven")).length;
     expect(registeredMails).toBe(20);
     expect(smtp.received.filter((m) => m.subject.startsWith("Op de wachtlijst")).length).toBe(180);
 
@@ -70,7 +70,7 @@ describe("200 people at once for 20 places", () => {
     const first = queue.findIndex((r) => r.status === "registered");
     const firstMember = sqlite.prepare("SELECT member_id FROM registrations WHERE session_id = ? AND queued_seq = ?").get(sessionId, queue[first].queued_seq) as { member_id: string };
     const cookie = people.find((p) => p.id === firstMember.member_id)!.cookie;
-    const out = await fetch(`${server.url}/sessions/${sessionId}/cancel`, { method: "POST", redirect: "manual", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: cookie }, body: "" });
+    const out = await fetch(`${server.url}/sessions/${sessionId}/cancel`, { method: "POST", redirect: "manual", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: cookie }, body: "confirmed=yes" });
     expect(out.status).toBe(303);
     const promoted = sqlite.prepare("SELECT status FROM registrations WHERE session_id = ? AND queued_seq = 21").get(sessionId) as { status: string };
     expect(promoted.status).toBe("registered");

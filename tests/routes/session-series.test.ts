@@ -194,7 +194,7 @@ describe("a session of a series", () => {
   });
 
   it("cancels this and all later sessions; everyone signed up for each hears of it", async () => {
-    const result = await edit(ids[2], { intent: "cancel-session", scope: "later" });
+    const result = await edit(ids[2], { intent: "cancel-session", scope: "later", reason: "De reeks stopt" });
     expect(statusOf(result)).toBe(303);
     expect(ids.map((id) => byId(id).cancelled_at !== null)).toEqual([false, false, true, true]);
     expect(outboxFor(ann.id, "session-cancelled")).toHaveLength(2);
@@ -202,7 +202,7 @@ describe("a session of a series", () => {
   });
 
   it("cancels only this session when asked so", async () => {
-    const result = await edit(ids[0], { intent: "cancel-session", scope: "this" });
+    const result = await edit(ids[0], { intent: "cancel-session", scope: "this", reason: "Ziek" });
     expect(statusOf(result)).toBe(303);
     expect(ids.map((id) => byId(id).cancelled_at !== null)).toEqual([true, false, true, true]);
   });

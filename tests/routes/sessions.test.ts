@@ -92,7 +92,7 @@ describe("signing up, the waiting list and withdrawing", () => {
     sessionId = sessionOf(initiativeId, host.id, { capacity: 2 });
   });
   const reg = (m: Member) => post(registerAction, `/sessions/${sessionId}/register`, { id: String(sessionId) }, { redirectTo: `/initiatives/${initiativeId}` }, m.cookie);
-  const out = (m: Member) => post(withdrawAction, `/sessions/${sessionId}/cancel`, { id: String(sessionId) }, {}, m.cookie);
+  const out = (m: Member) => post(withdrawAction, `/sessions/${sessionId}/cancel`, { id: String(sessionId) }, { confirmed: "yes" }, m.cookie);
 
   it("registers until full, then waitlists first in, first out with visible positions", async () => {
     for (const m of [ann, bob, cas, dee]) {
@@ -105,7 +105,7 @@ describe("signing up, the waiting list and withdrawing", () => {
       await initiativeLoader({ request: getRequest(`/initiatives/${initiativeId}`, { cookie: dee.cookie }), context, params: { id: String(initiativeId) } }),
     );
     expect(page.sessions[0]).toMatchObject({ myStatus: "waitlisted", myPosition: 2, registered: 2, waitlisted: 2 });
-    expect(outboxFor(ann.id, "registration")[0].subject).toContain("Aangemeld");
+    expect(outboxFor(ann.id, "registration")[0].subject).toContain("Ingeschreven");
     expect(outboxFor(cas.id, "waitlist")[0].body).toContain("plaats 1");
   });
 
@@ -163,7 +163,7 @@ describe("signing up, the waiting list and withdrawing", () => {
     const fields = { startsAt: local(moved), endsAt: local(moved + 2 * hour), place: "Elders", capacity: "3" };
     expect(statusOf(await post(editSessionAction, `/sessions/${sessionId}/edit`, { id: String(sessionId) }, fields, host.cookie))).toBe(303);
     expect(outboxFor(bob.id, "session-changed")[0].body).toContain("Elders");
-    expect(statusOf(await post(editSessionAction, `/sessions/${sessionId}/edit`, { id: String(sessionId) }, { intent: "cancel-session" }, host.cookie))).toBe(303);
+    expect(statusOf(await post(editSessionAction, `/sessions/${sessionId}/edit`, { id: String(sessionId) }, { intent: "cancel-session", reason: "De zaal is dicht" }, host.cookie))).toBe(303);
     expect(getSession(sessionId)!.cancelledAt).not.toBeNull();
     expect(outboxFor(ann.id, "session-cancelled")).toHaveLength(1);
     const refused = await reg(await memberWithSession("Late"));

@@ -74,7 +74,7 @@ describe("choosing the language", () => {
 
 describe("counted words", () => {
   it("take the singular for one and the plural otherwise, in both languages", () => {
-    expect(translate("nl", "members.intro", { n: 1, voices: 1 })).toBe("1 deelnemer in het netwerk; 1 mens heeft een stem.");
+    expect(translate("nl", "members.intro", { n: 1, voices: 1 })).toBe("1 deelnemer in het netwerk; 1 persoon heeft een stem.");
     expect(translate("nl", "members.intro", { n: 3, voices: 0 })).toBe("3 deelnemers in het netwerk; 0 mensen hebben een stem.");
     expect(translate("nl", "proposal.quorumText", { quorum: 1, eligible: 1 })).toBe("1 reactie nodig van de ene persoon die mag reageren");
     expect(translate("en", "proposal.quorumText", { quorum: 1, eligible: 1 })).toBe("1 response needed from the one person who may respond");

@@ -20,7 +20,7 @@ export const enAgenda: Record<keyof typeof nlAgenda, string> = {
   "agenda.week.current": "This week",
   "agenda.week.day": "Day",
   "agenda.week.sessions": "Sessions",
-  "agenda.week.caption": "Week {n} · {range}",
+  "agenda.week.caption": "Week {week} · {range}",
   "agenda.truncated": "This period holds more sessions than we can show here. Choose a filter or a week.",
   "agenda.elsewhere.link": "The agenda on your own website",
   "calendar.add.google": "Google Calendar",

@@ -40,7 +40,7 @@ export const enContributions: Record<keyof typeof nlContributions, string> = {
   "contribution.save": "Save",
   "contribution.notFound": "This does not exist (any more).",
   "contribution.notAuthor": "Only its author can edit this.",
-  "contribution.newcomerLimit": "You have already posted {n} comments and outcomes today. New members without a voice can post {n} per 24 hours; try again tomorrow.",
+  "contribution.newcomerLimit": "You have already posted {n, plural, one {# comment or outcome} other {# comments and outcomes}} today. New members without a voice can post {n, plural, one {# per 24 hours} other {# per 24 hours}}; try again tomorrow.",
   "contribution.hidden.outcome": "This outcome is hidden after flags from members (house rule: {rule}).",
   "contribution.hidden.comment": "This comment is hidden after flags from members (house rule: {rule}).",
   "contribution.flag.outcome": "Flag: this outcome breaks a house rule",

@@ -8,7 +8,7 @@ export const enFirstDay: Record<keyof typeof nlFirstDay, string> = {
   "contact.title.short": "Send a message",
   "contact.intro": "Your message goes to {name} by email. You do not see the email address of {name}, and {name} sees yours only if you tick the box below. The network does not keep your message: it only counts how many messages you send.",
   "contact.body": "Your message",
-  "contact.body.hint": "Say who you are and why you are writing. At most {n} characters.",
+  "contact.body.hint": "Say who you are and why you are writing. At most {n, plural, one {# character} other {# characters}}.",
   "contact.body.required": "Write your message.",
   "contact.body.tooLong": "Your message is too long: at most 5000 characters.",
   "contact.replyTo": "Send my email address along so that {name} can reply directly",
@@ -36,7 +36,7 @@ export const enFirstDay: Record<keyof typeof nlFirstDay, string> = {
   "contact.setting.intro": "Other members can send you a message through your profile. You get it by email; they do not see your email address.",
   "contact.setting.on": "Receive messages from members",
   "contact.setting.save": "Save",
-  "how.contact.text": "You can send another member a message through their profile. It goes by email; nobody sees the other's email address, unless you tick that yours goes along. The network does not keep the text, only how many messages someone sent. With a voice you send at most {withVoice} messages a day, without a voice {without}; a member whose posting is held sends none. If you do not want messages yourself, switch them off in your settings.",
+  "how.contact.text": "You can send another member a message through their profile. It goes by email; nobody sees the other's email address, unless you tick that yours goes along. The network does not keep the text, only how many messages someone sent. With a voice you send at most {withVoice, plural, one {# message} other {# messages}} a day, without a voice {without, plural, one {# message} other {#}}; a member whose posting is held sends none. If you do not want messages yourself, switch them off in your settings.",
 
   "header.menu": "Menu",
   "header.now": "Now",

@@ -25,7 +25,6 @@ export const enImages: Record<keyof typeof nlImages, string> = {
   "image.choose": "Choose a photo",
   "profile.avatar.current": "Your current profile photo",
   "profile.avatar.none": "You have no profile photo yet.",
-  "profile.avatar.save": "Save photo",
   "profile.avatar.remove": "Remove photo",
   "profile.avatar.required": "Choose a photo first.",
 };

@@ -18,7 +18,7 @@ export const nlAgenda = {
   "agenda.week.current": "Deze week",
   "agenda.week.day": "Dag",
   "agenda.week.sessions": "Bijeenkomsten",
-  "agenda.week.caption": "Week {n} · {range}",
+  "agenda.week.caption": "Week {week} · {range}",
   "agenda.truncated": "In deze periode staan meer bijeenkomsten dan we hier kunnen tonen. Kies een filter of een week.",
   "agenda.elsewhere.link": "De agenda op je eigen website",
   "calendar.add.google": "Google Agenda",

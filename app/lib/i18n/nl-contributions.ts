@@ -38,7 +38,7 @@ export const nlContributions = {
   "contribution.save": "Opslaan",
   "contribution.notFound": "Dit bestaat niet (meer).",
   "contribution.notAuthor": "Alleen de schrijver kan dit aanpassen.",
-  "contribution.newcomerLimit": "Je hebt vandaag al {n} reacties en opbrengsten geplaatst. Nieuwe deelnemers zonder stem kunnen er {n} per 24 uur plaatsen; probeer het morgen opnieuw.",
+  "contribution.newcomerLimit": "Je hebt vandaag al {n, plural, one {# reactie of opbrengst} other {# reacties en opbrengsten}} geplaatst. Nieuwe deelnemers zonder stem kunnen er {n, plural, one {# per 24 uur plaatsen} other {# per 24 uur plaatsen}}; probeer het morgen opnieuw.",
   "contribution.hidden.outcome": "Deze opbrengst is verborgen na meldingen van deelnemers (spelregel: {rule}).",
   "contribution.hidden.comment": "Deze reactie is verborgen na meldingen van deelnemers (spelregel: {rule}).",
   "contribution.flag.outcome": "Melden: deze opbrengst breekt een spelregel",

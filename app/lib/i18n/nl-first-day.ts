@@ -7,7 +7,7 @@ export const nlFirstDay = {
   "contact.title.short": "Stuur een bericht",
   "contact.intro": "Je bericht gaat per e-mail naar {name}. Jij ziet het e-mailadres van {name} niet, en {name} ziet het jouwe alleen als je dat hieronder aanvinkt. Het netwerk bewaart je bericht niet: het telt alleen hoeveel berichten je stuurt.",
   "contact.body": "Je bericht",
-  "contact.body.hint": "Zeg wie je bent en waarom je schrijft. Hoogstens {n} tekens.",
+  "contact.body.hint": "Zeg wie je bent en waarom je schrijft. Hoogstens {n, plural, one {# teken} other {# tekens}}.",
   "contact.body.required": "Schrijf je bericht.",
   "contact.body.tooLong": "Je bericht is te lang: hoogstens 5000 tekens.",
   "contact.replyTo": "Mijn e-mailadres meesturen zodat {name} direct kan antwoorden",
@@ -35,7 +35,7 @@ export const nlFirstDay = {
   "contact.setting.intro": "Andere deelnemers kunnen je via je profiel een bericht sturen. Je krijgt het per e-mail; je e-mailadres zien ze niet.",
   "contact.setting.on": "Berichten van deelnemers ontvangen",
   "contact.setting.save": "Opslaan",
-  "how.contact.text": "Je kunt een andere deelnemer via het profiel een bericht sturen. Het gaat per e-mail; niemand ziet het e-mailadres van de ander, tenzij je zelf aanvinkt dat je het jouwe meestuurt. Het netwerk bewaart de tekst niet, alleen hoeveel berichten iemand stuurde. Met een stem stuur je hoogstens {withVoice} berichten per dag, zonder stem {without}; wie op pauze staat, stuurt geen berichten. Wil je zelf geen berichten ontvangen, zet ze dan uit bij je instellingen.",
+  "how.contact.text": "Je kunt een andere deelnemer via het profiel een bericht sturen. Het gaat per e-mail; niemand ziet het e-mailadres van de ander, tenzij je zelf aanvinkt dat je het jouwe meestuurt. Het netwerk bewaart de tekst niet, alleen hoeveel berichten iemand stuurde. Met een stem stuur je hoogstens {withVoice, plural, one {# bericht} other {# berichten}} per dag, zonder stem {without, plural, one {# bericht} other {#}}; wie op pauze staat, stuurt geen berichten. Wil je zelf geen berichten ontvangen, zet ze dan uit bij je instellingen.",
 
   "header.menu": "Menu",
   "header.now": "Nu",

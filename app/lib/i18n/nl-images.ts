@@ -23,7 +23,6 @@ export const nlImages = {
   "image.choose": "Kies een foto",
   "profile.avatar.current": "Je huidige profielfoto",
   "profile.avatar.none": "Je hebt nog geen profielfoto.",
-  "profile.avatar.save": "Foto opslaan",
   "profile.avatar.remove": "Foto verwijderen",
   "profile.avatar.required": "Kies eerst een foto.",
 } as const;

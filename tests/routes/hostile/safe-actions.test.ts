@@ -1,0 +1,85 @@
+// Worst inputs to the careful actions, as a fresh account and a held member, through the real server.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertCourseSession, insertMembers, openServerDatabase } from "../../support/direct-db";
+import { startServer, type RunningServer } from "../../support/server";
+
+const databasePath = path.join(os.tmpdir(), `meedoen-safe-hostile-${randomBytes(4).toString("hex")}.sqlite`);
+let server: RunningServer;
+let sqlite: ReturnType<typeof openServerDatabase>;
+
+beforeAll(async () => {
+  server = await startServer({ DATABASE_PATH: databasePath });
+  sqlite = openServerDatabase(databasePath);
+});
+afterAll(async () => {
+  sqlite?.close();
+  await server?.stop();
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+});
+
+const post = (pathname: string, body: string, cookie: string) =>
+  fetch(`${server.url}${pathname}`, { method: "POST", redirect: "manual", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: cookie }, body });
+const cancelledAt = (id: number) => (sqlite.prepare("SELECT cancelled_at FROM sessions WHERE id = ?").get(id) as { cancelled_at: number | null }).cancelled_at;
+
+describe("careful actions under attack", () => {
+  it("refuses a cancel reason over 1,000 characters in words and cancels nothing; a held host cannot cancel", async () => {
+    const [host, held] = insertMembers(sqlite, 2, "h");
+    const { sessionId, initiativeId } = insertCourseSession(sqlite, host.id, 5);
+    const long = await post(`/sessions/${sessionId}/edit`, `intent=cancel-session&reason=${"x".repeat(1001)}`, host.cookie);
+    expect(long.status).toBe(400);
+    expect(await long.text()).toContain("De reden mag hoogstens 1.000 tekens lang zijn.");
+    const repeated = await post(`/sessions/${sessionId}/edit`, `intent=cancel-session&reason=&reason=${"y".repeat(5)}`, host.cookie);
+    expect(repeated.status).toBe(400);
+    expect(cancelledAt(sessionId)).toBeNull();
+    sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiativeId, held.id, Date.now(), Date.now());
+    sqlite.prepare("UPDATE members SET posting_held_at = ? WHERE id = ?").run(Date.now(), held.id);
+    const byHeld = await post(`/sessions/${sessionId}/edit`, "intent=cancel-session&reason=Weg", held.cookie);
+    expect(byHeld.status).toBeGreaterThanOrEqual(400);
+    expect(byHeld.status).toBeLessThan(500);
+    expect(cancelledAt(sessionId)).toBeNull();
+  });
+
+  it("never undoes someone else's cancelled sign-up, nor with forged moments or ids", async () => {
+    const [host, ann, mallory] = insertMembers(sqlite, 3, "u");
+    const { sessionId } = insertCourseSession(sqlite, host.id, 5);
+    expect((await post(`/sessions/${sessionId}/register`, "", ann.cookie)).status).toBe(303);
+    const out = await post(`/sessions/${sessionId}/cancel`, "confirmed=yes", ann.cookie);
+    const at = new URL(out.headers.get("Location")!, server.url).searchParams.get("at")!;
+    for (const body of [`at=${at}`, "at=", "at=abc", `at=${at}&at=1`, "at=1e30", `at=${"9".repeat(400)}`]) {
+      const res = await post(`/sessions/${sessionId}/undo`, body, mallory.cookie);
+      expect(res.status, body).toBe(409);
+    }
+    expect((await post(`/sessions/${sessionId}/undo`, `at=${Number(at) + 1}`, ann.cookie)).status).toBe(409);
+    for (const id of ["999999", "0", "-1", "1.5", "abc"]) {
+      const res = await post(`/sessions/${id}/undo`, `at=${at}`, ann.cookie);
+      expect(res.status, id).toBeGreaterThanOrEqual(400);
+      expect(res.status, id).toBeLessThan(500);
+    }
+    const rows = sqlite.prepare("SELECT member_id, status FROM registrations WHERE session_id = ?").all(sessionId);
+    expect(rows).toEqual([{ member_id: ann.id, status: "cancelled" }]);
+  });
+
+  it("a fresh account cannot step back for someone, undo a host's step back, or delete another's comment", async () => {
+    const [host, fresh] = insertMembers(sqlite, 2, "f");
+    const { initiativeId } = insertCourseSession(sqlite, host.id, 5);
+    const stepBack = await post(`/initiatives/${initiativeId}/step-back`, "confirmed=yes", fresh.cookie);
+    expect(stepBack.status).toBe(409);
+    const done = await post(`/initiatives/${initiativeId}/step-back`, "confirmed=yes", host.cookie);
+    const at = new URL(done.headers.get("Location")!, server.url).searchParams.get("at")!;
+    expect((await post(`/initiatives/${initiativeId}/undo-step-back`, `at=${at}`, fresh.cookie)).status).toBe(409);
+    expect(sqlite.prepare("SELECT count(*) AS n FROM hosts WHERE initiative_id = ?").get(initiativeId)).toEqual({ n: 0 });
+    // A held member may not take hosting back by undo either.
+    sqlite.prepare("UPDATE members SET posting_held_at = ? WHERE id = ?").run(Date.now(), host.id);
+    expect((await post(`/initiatives/${initiativeId}/undo-step-back`, `at=${at}`, host.cookie)).status).toBe(403);
+    expect(sqlite.prepare("SELECT count(*) AS n FROM hosts WHERE initiative_id = ?").get(initiativeId)).toEqual({ n: 0 });
+
+    const comment = (sqlite.prepare("INSERT INTO comments (initiative_id, member_id, body, created_at, updated_at) VALUES (?, ?, 'Van de kartrekker', ?, ?) RETURNING id").get(initiativeId, host.id, Date.now(), Date.now()) as { id: number }).id;
+    expect((await post(`/comments/${comment}/delete`, "confirmed=yes", fresh.cookie)).status).toBe(403);
+    expect((await post(`/comments/99999999/delete`, "confirmed=yes", fresh.cookie)).status).toBe(404);
+    expect(sqlite.prepare("SELECT count(*) AS n FROM comments WHERE id = ?").get(comment)).toEqual({ n: 1 });
+  });
+});
