@@ -2,7 +2,9 @@
 // visitor lands on the home page, opens a session, creates an account, sees the start page and
 // comes back to the session; a member finds a person and sends them a message; the header fits
 // a 320, 360 and 1280 px screen without a broken word, and its menu works without JavaScript; an
-// empty network says what to do first. New pages pass axe and the Nu HTML Checker.
+// empty network says what to do first; the newsletter, opened from the footer, shows outcomes as
+// clean text cut on a word and asks a member with a voice about an open proposal. New pages pass
+// axe and the Nu HTML Checker.
 import type Database from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -257,6 +259,46 @@ describe("an empty network", () => {
     } finally {
       await context.close();
       await empty.stop();
+    }
+  });
+});
+
+describe("the newsletter", () => {
+  it("opens from the footer on a phone, cuts outcomes on a word as clean text, and asks a member with a voice about the open proposal", async () => {
+    // The writer is a founder a week old: during the start-up that is a voice.
+    const old = Date.now() - 7 * 86_400_000;
+    sqlite.prepare("UPDATE members SET created_at = ?, founder_at = ? WHERE id = ?").run(old, old, writer.id);
+    const initiativeId = sqlite.prepare("SELECT initiative_id FROM sessions WHERE id = ?").pluck().get(sessionId) as number;
+    const long = `## Wat we leerden\n\n- **Samen** koken werkt\n- Iedereen _neemt_ iets mee\n\n${"Het gesprek ging over vertrouwen en over wie de sleutel van het buurthuis heeft. ".repeat(6)}`;
+    sqlite.prepare("INSERT INTO outcomes (initiative_id, member_id, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)").run(initiativeId, writer.id, long, Date.now(), Date.now());
+    const opened = await fetch(`${server.url}/proposals/new`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: writer.cookie },
+      body: new URLSearchParams({ title: "Een vaste avond per maand", body: "", kind: "consent", scope: "network", days: "7" }).toString(),
+    });
+    expect(opened.status).toBe(303);
+
+    for (const [who, asked] of [[writer, true], [reader, false]] as const) {
+      const { context, page } = await phone(false, who.cookie);
+      try {
+        await visit(page, "/");
+        await page.getByRole("contentinfo").getByRole("link", { name: "Nieuwsbrief" }).click();
+        await page.waitForURL(/\/digest$/);
+        const main = (await page.locator("main").textContent()) ?? "";
+        expect(main).toContain("Samen koken werkt");
+        expect(main).not.toMatch(/\*\*|## |_neemt_/);
+        // The excerpt ends after a whole word of the outcome, with an ellipsis.
+        const cut = /Samen koken werkt[^…]*…/.exec(main)![0];
+        const lastWord = cut.slice(0, -1).trim().split(/\s+/).pop()!;
+        expect(long).toMatch(new RegExp(`\\b${lastWord}\\b`));
+        expect(main).toContain("Een vaste avond per maand");
+        expect(main.includes("Je stem wordt gevraagd")).toBe(asked);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+        if (asked) await checkPage(page, "newsletter, member with a voice");
+      } finally {
+        await context.close();
+      }
     }
   });
 });
