@@ -124,7 +124,7 @@ describe("the working methods pages", () => {
     await page.getByRole("link", { name: "Bewerken" }).click();
     await page.getByLabel("Stappen").fill("1. Eerst dit.\n2. Dan iets anders.");
     await page.getByRole("button", { name: "Nieuwe versie opslaan" }).click();
-    await page.waitForURL(/\/methods\/\d+$/);
+    await page.waitForURL(/\/methods\/\d+(\?done=saved)?$/);
     await page.getByRole("link", { name: "2 versies" }).click();
     await page.waitForURL(/\/history$/);
     expect(await page.locator("del").allTextContents()).toEqual(["− 2. Dan dat.\n"]);

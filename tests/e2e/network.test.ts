@@ -102,7 +102,7 @@ describe("the network: profiles, the directory, outcomes and the digest", () => 
     const nowForm = profileForm;
     expect(await profileForm.getByLabel("Expertise").inputValue(), "the saved expertise comes back in the form").toBe("schuldhulp, armoede");
     await nowForm.getByLabel("Waar ben je nu mee bezig?").fill(nowLine);
-    await m.submit(nowForm.getByRole("button", { name: "Delen" }), page.locator("main .now-card"));
+    await m.submit(nowForm.getByRole("button", { name: "Profiel opslaan" }), page.locator("main .now-card"));
     expect(new URL(page.url()).pathname).toBe(`/members/${m.id}`);
 
     // A fresh load, as anyone would see it.
