@@ -138,9 +138,9 @@ describe("from offer to session", () => {
     expect(to(ann)).toHaveLength(1);
     expect(to(bob)).toHaveLength(1);
     expect(mails).toHaveLength(2);
-    expect(to(ann)[0].subject).toContain("Meld je aan");
+    expect(to(ann)[0].subject).toContain("Schrijf je in");
     expect(to(bob)[0].subject).not.toBe(to(ann)[0].subject);
-    expect(bodyOf(to(ann)[0])).toContain("nog niet aangemeld");
+    expect(bodyOf(to(ann)[0])).toContain("nog niet ingeschreven");
   });
 
   it("keeps the closed poll readable, with the chosen time marked and a link to the session; answers are refused", async () => {

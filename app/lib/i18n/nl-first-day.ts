@@ -46,7 +46,7 @@ export const nlFirstDay = {
   "footer.digest": "Nieuwsbrief",
 
   "home.about": "Meedoen is een leernetwerk van mensen uit allerlei organisaties: sociaal werkers, vrijwilligers en cursisten delen hier cursussen, activiteiten en vragen, en vinden elkaar zonder rond te bellen. Er is geen eigenaar: wie meedoet, bestuurt mee.",
-  "home.join": "Meedoen kost niets. Maak een account, meld je aan voor een bijeenkomst en stel je voor.",
+  "home.join": "Meedoen kost niets. Maak een account, schrijf je in voor een bijeenkomst en stel je voor.",
   "home.join.signup": "Account maken",
   "home.join.how": "Zo beslissen we",
   "home.empty.title": "Welkom in een nieuw netwerk",
