@@ -140,7 +140,9 @@ describe("a series that rotates between the organisations", () => {
     await hostSide.page.locator("form:has(#field-onlineUrl)").getByRole("button", { name: /opslaan/i }).click();
     await hostSide.page.waitForURL(new RegExp(`${online}(\\?done=saved)?$`));
     await waitForHydration(hostSide.page);
-    // The host sees the link, and is told to show the check-in code in the call.
+    // The host sees the link, and is told to show the check-in code in the call. Waited for: with
+    // JavaScript the address can change before the page after the redirect has rendered.
+    await hostSide.page.locator(`main a[href="${link}"]`).first().waitFor();
     expect(await hostSide.page.locator(`main a[href="${link}"]`).count()).toBe(1);
     await hostSide.context.close();
 
