@@ -49,7 +49,7 @@ export const bodyLimits = {
 
 // Forms that anyone can send without an account, and the forms of one button or a few choices.
 const smallForms =
-  /^\/(language|login|signup|logout|settings|settings\/delete|password\/forgot|password\/reset\/[^/]+|unsubscribe\/[^/]+|founders\/[^/]+|sessions\/\d+\/(register|checkin|cancel|attendance)|initiatives\/\d+\/(interest|enrol|hosts))(\.data)?$/;
+  /^\/(language|login|signup|logout|settings|settings\/delete|password\/forgot|password\/reset\/[^/]+|unsubscribe\/[^/]+|founders\/[^/]+|sessions\/\d+\/(register|checkin|cancel|undo|attendance)|initiatives\/\d+\/(interest|enrol|hosts|step-back|undo-step-back)|comments\/\d+\/delete)(\.data)?$/;
 
 /** The largest text form body a route takes (pictures are streamed separately: app/lib/uploads.server.ts). */
 export function formBodyLimit(pathname: string): number {

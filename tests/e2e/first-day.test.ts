@@ -52,13 +52,9 @@ afterAll(async () => {
 });
 
 async function phone(javaScript: boolean, cookie?: string, width = 360) {
-  const { context, page } = await newPage(browser, { baseURL: server.url, javaScript, viewport: { width, height: 740 } });
+  const { context, page } = await newPage(browser, { baseURL: server.url, javaScript, viewport: { width, height: 740 }, cookie });
   context.setDefaultTimeout(20_000);
   page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-  if (cookie) {
-    const [name, value] = cookie.split("=");
-    await context.addCookies([{ name, value, url: server.url }]);
-  }
   return { context, page };
 }
 

@@ -53,11 +53,7 @@ afterAll(async () => {
 });
 
 async function phone(cookie: string | null) {
-  const opened = await newPage(browser, { baseURL: server.url, javaScript: false, phone: true });
-  if (cookie) {
-    const [name, value] = cookie.split("=");
-    await opened.context.addCookies([{ name, value, url: server.url }]);
-  }
+  const opened = await newPage(browser, { baseURL: server.url, javaScript: false, phone: true, cookie });
   return opened;
 }
 

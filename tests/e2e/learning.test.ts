@@ -27,12 +27,8 @@ let sessionId = 0;
 
 /** A page on a phone without JavaScript that keeps every document the server sends it. */
 async function phone(cookie: string | null, label: string): Promise<{ context: BrowserContext; page: Page }> {
-  const opened = await newPage(browser, { baseURL: server.url, javaScript: false, phone: true });
+  const opened = await newPage(browser, { baseURL: server.url, javaScript: false, phone: true, cookie });
   opened.context.setDefaultTimeout(20_000);
-  if (cookie) {
-    const [name, value] = cookie.split("=");
-    await opened.context.addCookies([{ name, value, url: server.url }]);
-  }
   opened.page.on("response", (response) => {
     if (response.request().isNavigationRequest() && (response.headers()["content-type"] ?? "").startsWith("text/html")) {
       reading.push(response.text().then((html) => documents.push({ label: `${label} ${new URL(response.url()).pathname} ${response.status()}`, html })));

@@ -56,10 +56,8 @@ afterAll(async () => {
 });
 
 async function asMember(who: { cookie: string }) {
-  const { context, page } = await newPage(browser, { baseURL: server.url, phone: true });
+  const { context, page } = await newPage(browser, { baseURL: server.url, phone: true, cookie: who.cookie });
   context.setDefaultTimeout(20_000);
-  const [name, value] = who.cookie.split("=");
-  await context.addCookies([{ name, value, url: server.url }]);
   return { context, page };
 }
 

@@ -33,11 +33,7 @@ function cookieFor(memberId: string) {
 }
 
 async function open(cookie: string | null, javaScript = true) {
-  const { context, page } = await newPage(browser, { baseURL: server.url, phone: true, javaScript });
-  if (cookie) {
-    const [name, value] = cookie.split("=");
-    await context.addCookies([{ name, value, url: server.url }]);
-  }
+  const { context, page } = await newPage(browser, { baseURL: server.url, phone: true, javaScript, cookie });
   return { context, page };
 }
 

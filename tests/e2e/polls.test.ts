@@ -34,12 +34,8 @@ afterAll(async () => {
 });
 
 async function as(who: { cookie: string } | null, javaScript: boolean) {
-  const { context, page } = await newPage(browser, { baseURL: server.url, phone: true, javaScript });
+  const { context, page } = await newPage(browser, { baseURL: server.url, phone: true, javaScript, cookie: who?.cookie });
   context.setDefaultTimeout(20_000);
-  if (who) {
-    const [name, value] = who.cookie.split("=");
-    await context.addCookies([{ name, value, url: server.url }]);
-  }
   return { context, page };
 }
 

@@ -29,10 +29,7 @@ const statusOf = (sessionId: number, memberId: string) => (sqlite.prepare("SELEC
 const hosting = (initiativeId: number, memberId: string) => sqlite.prepare("SELECT count(*) FROM hosts WHERE initiative_id = ? AND member_id = ?").pluck().get(initiativeId, memberId);
 
 async function phoneAs(cookie: string, javaScript: boolean) {
-  const { context, page } = await newPage(browser, { baseURL: server.url, javaScript, phone: true });
-  const [name, value] = cookie.split("=");
-  await context.addCookies([{ name, value, url: server.url }]);
-  return { context, page };
+  return newPage(browser, { baseURL: server.url, javaScript, phone: true, cookie });
 }
 
 for (const javaScript of [true, false]) {

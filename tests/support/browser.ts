@@ -32,12 +32,14 @@ export type ContextOptions = {
   javaScript?: boolean;
   /** true: a 360×740 phone screen. */
   phone?: boolean;
+  /** A member's session cookie ("name=value"), set for baseURL: the pages open signed in. */
+  cookie?: string | null;
 } & Omit<BrowserContextOptions, "baseURL" | "javaScriptEnabled">;
 
 // Contexts made here with JavaScript off; axe cannot run inside them (see below).
 const scriptless = new WeakSet<BrowserContext>();
 
-export async function newContext(browser: Browser, { baseURL, javaScript = true, phone = false, ...rest }: ContextOptions = {}): Promise<BrowserContext> {
+export async function newContext(browser: Browser, { baseURL, javaScript = true, phone = false, cookie, ...rest }: ContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL,
     javaScriptEnabled: javaScript,
@@ -46,6 +48,11 @@ export async function newContext(browser: Browser, { baseURL, javaScript = true,
     ...rest,
   });
   if (!javaScript) scriptless.add(context);
+  if (cookie) {
+    if (!baseURL) throw new Error("A cookie needs the server's baseURL.");
+    const [name, ...value] = cookie.split("=");
+    await context.addCookies([{ name, value: value.join("="), url: baseURL }]);
+  }
   return context;
 }
 

@@ -83,3 +83,87 @@ describe("careful actions under attack", () => {
     expect(sqlite.prepare("SELECT count(*) AS n FROM comments WHERE id = ?").get(comment)).toEqual({ n: 1 });
   });
 });
+
+describe("careful actions as a held member, and with the worst bodies", () => {
+  const hold = (id: string) => sqlite.prepare("UPDATE members SET posting_held_at = ?, posting_held_rule = '7. Respect en privacy.' WHERE id = ?").run(Date.now(), id);
+  const registration = (sessionId: number, memberId: string) => sqlite.prepare("SELECT status FROM registrations WHERE session_id = ? AND member_id = ?").pluck().get(sessionId, memberId);
+  const hosts = (initiativeId: number) => sqlite.prepare("SELECT member_id FROM hosts WHERE initiative_id = ?").pluck().all(initiativeId);
+  const commentCount = (id: number) => sqlite.prepare("SELECT count(*) FROM comments WHERE id = ?").pluck().get(id);
+  const addComment = (initiativeId: number, memberId: string) =>
+    (sqlite.prepare("INSERT INTO comments (initiative_id, member_id, body, created_at, updated_at) VALUES (?, ?, 'Eerder geschreven', ?, ?) RETURNING id").get(initiativeId, memberId, Date.now(), Date.now()) as { id: number }).id;
+  const noTrace = (html: string) => expect(html).not.toMatch(/\bat [\w.<>$]+ \([^)]*:\d+:\d+\)|node_modules\//);
+
+  it("a held member may take back their own sign-up and undo that, step back as host and delete their own words, but not host again", async () => {
+    const [host, held] = insertMembers(sqlite, 2, "hm");
+    const { sessionId, initiativeId } = insertCourseSession(sqlite, host.id, 5);
+    expect((await post(`/sessions/${sessionId}/register`, "", held.cookie)).status).toBe(303);
+    sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiativeId, held.id, Date.now(), Date.now());
+    const comment = addComment(initiativeId, held.id);
+    hold(held.id);
+
+    // Giving something up, or taking back one's own step, is never held.
+    const out = await post(`/sessions/${sessionId}/cancel`, "confirmed=yes", held.cookie);
+    expect(out.status).toBe(303);
+    expect(registration(sessionId, held.id)).toBe("cancelled");
+    const at = new URL(out.headers.get("Location")!, server.url).searchParams.get("at")!;
+    expect((await post(`/sessions/${sessionId}/undo`, `at=${at}`, held.cookie)).status).toBe(303);
+    expect(registration(sessionId, held.id)).toBe("registered");
+
+    const stepped = await post(`/initiatives/${initiativeId}/step-back`, "confirmed=yes", held.cookie);
+    expect(stepped.status).toBe(303);
+    expect(hosts(initiativeId)).toEqual([host.id]);
+    const stepAt = new URL(stepped.headers.get("Location")!, server.url).searchParams.get("at")!;
+    const again = await post(`/initiatives/${initiativeId}/undo-step-back`, `at=${stepAt}`, held.cookie);
+    expect(again.status).toBe(403);
+    noTrace(await again.text());
+    expect(hosts(initiativeId)).toEqual([host.id]);
+
+    expect((await post(`/comments/${comment}/delete`, "confirmed=yes", held.cookie)).status).toBe(303);
+    expect(commentCount(comment)).toBe(0);
+  });
+
+  it("answers 201 fields, an oversized body and a repeated confirmation on every careful route with a 4xx or the confirm page, and changes nothing", async () => {
+    const [host, member] = insertMembers(sqlite, 2, "wb");
+    const { sessionId, initiativeId } = insertCourseSession(sqlite, host.id, 5);
+    expect((await post(`/sessions/${sessionId}/register`, "", member.cookie)).status).toBe(303);
+    sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiativeId, member.id, Date.now(), Date.now());
+    const comment = addComment(initiativeId, member.id);
+    const state = () => JSON.stringify([registration(sessionId, member.id), hosts(initiativeId).sort(), commentCount(comment)]);
+    const before = state();
+    const routes = [`/sessions/${sessionId}/cancel`, `/sessions/${sessionId}/undo`, `/initiatives/${initiativeId}/step-back`, `/initiatives/${initiativeId}/undo-step-back`, `/comments/${comment}/delete`];
+    const manyFields = "confirmed=yes&" + Array.from({ length: 200 }, (_, i) => `f${i}=x`).join("&");
+    // One-button forms take at most 16 KB; the confirmation comes first, so only the size refuses it.
+    const oversized = `confirmed=yes&at=1&filler=${"x".repeat(17 * 1024)}`;
+    for (const route of routes) {
+      const many = await post(route, manyFields, member.cookie);
+      expect(many.status, route).toBe(413);
+      const manyHtml = await many.text();
+      expect(manyHtml, route).toContain("Dit formulier heeft te veel velden om te versturen.");
+      noTrace(manyHtml);
+      const large = await post(route, oversized, member.cookie);
+      expect(large.status, route).toBe(413);
+      noTrace(await large.text());
+      expect(state(), route).toBe(before);
+    }
+    // "confirmed" twice: the first one counts, so "no" first only shows the confirm page again.
+    for (const route of [`/sessions/${sessionId}/cancel`, `/initiatives/${initiativeId}/step-back`, `/comments/${comment}/delete`]) {
+      const twice = await post(route, "confirmed=no&confirmed=yes", member.cookie);
+      expect(twice.status, route).toBe(200);
+      expect(state(), route).toBe(before);
+    }
+  });
+
+  it("sends a confirmed cancel only back to a page of this site, whatever redirectTo says", async () => {
+    const [host, member] = insertMembers(sqlite, 2, "rt");
+    for (const target of ["//evil.example/x", "https://evil.example/", "javascript:alert(1)", "/\\evil.example", "%2F%2Fevil.example", "x".repeat(8_000)]) {
+      const { sessionId } = insertCourseSession(sqlite, host.id, 5);
+      expect((await post(`/sessions/${sessionId}/register`, "", member.cookie)).status).toBe(303);
+      const res = await post(`/sessions/${sessionId}/cancel`, `confirmed=yes&redirectTo=${encodeURIComponent(target)}`, member.cookie);
+      expect(res.status, target).toBe(303);
+      const location = new URL(res.headers.get("Location")!, server.url);
+      expect(location.origin, target).toBe(new URL(server.url).origin);
+      expect(location.pathname.startsWith("//"), target).toBe(false);
+      expect(registration(sessionId, member.id)).toBe("cancelled");
+    }
+  });
+});
