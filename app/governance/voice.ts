@@ -203,6 +203,7 @@ export class VoiceReplayer {
   private earnings: Earning[] = [];
   private voided: VoiceReplay["voided"] = [];
   private lastMiss = new Map<string, NonNullable<MemberVoice["lastMiss"]>>();
+  private frozen = false;
 
   constructor(
     private readonly members: Map<string, ReplayMember>,
@@ -289,6 +290,7 @@ export class VoiceReplayer {
 
   /** Replays one meeting; meetings must come in `meetingOrder`. */
   step(session: ReplaySession) {
+    if (this.frozen) throw new Error("This replay's state was given as a result; step a copy of it.");
     const t = session.startsAt;
     const voicesAtMeeting = this.earnedCountAt(t);
     if (!session.attendance.length) return;
@@ -328,8 +330,8 @@ export class VoiceReplayer {
   }
 
   /**
-   * The state at `now`, after every meeting up to `now` was stepped. Changes nothing here: the
-   * replayer can step further meetings afterwards, and the result stays as it was.
+   * The state at `now`, after every meeting up to `now` was stepped. The result reads this state
+   * when asked about a member, so the replayer steps no further meetings: a copy of it can.
    */
   result(now: number): VoiceReplay {
     let earnedNow = 0;
@@ -367,14 +369,23 @@ export class VoiceReplayer {
         accountOldEnough: !!m && m.createdAt + g.accountAgeDays * dayMs <= now,
       };
     };
+    // Only members who ever earned a voice and founders can have one or be a witness; anyone
+    // else's is worked out when asked for.
     const byMember = new Map<string, MemberVoice>();
-    for (const id of this.members.keys()) {
-      const v = memberVoice(id);
-      byMember.set(id, v);
+    const voiceOf = (id: string) => {
+      let v = byMember.get(id);
+      if (!v) byMember.set(id, (v = memberVoice(id)));
+      return v;
+    };
+    const founders: ReplayMember[] = [];
+    for (const m of this.members.values()) if (m.founderAt !== null) founders.push(m);
+    for (const id of new Set([...this.intervals.keys(), ...founders.map((m) => m.id)])) {
+      const v = voiceOf(id);
       if (v.reason.kind !== "none") voices.set(id, v.reason);
       if (v.witness) witnesses.add(id);
     }
-    const stranger = memberVoice("");
+    // From here on this state is read by the result: stepping further needs a copy.
+    this.frozen = true;
 
     // When time alone changes this: a voice starts or ends, a founder's account comes of age, a
     // witness reaches 30 days.
@@ -389,7 +400,7 @@ export class VoiceReplayer {
         later(i.s + g.witnessDays * dayMs);
       }
     }
-    if (bootstrapping) for (const m of this.members.values()) if (m.founderAt !== null) later(m.createdAt + g.bootstrapAccountAgeHours * hourMs);
+    if (bootstrapping) for (const m of founders) later(m.createdAt + g.bootstrapAccountAgeHours * hourMs);
 
     return {
       now,
@@ -399,7 +410,7 @@ export class VoiceReplayer {
       witnesses,
       earnings: this.earnings.slice(),
       voided: this.voided.slice(),
-      member: (id) => byMember.get(id) ?? stranger,
+      member: voiceOf,
       nextChange,
     };
   }

@@ -272,7 +272,8 @@ function resume(k: Kept, sessionIds: number[], now: number): boolean {
     k.tail.splice(before < 0 ? k.tail.length : before, 0, fresh);
   }
   if (earliest > lastStepped) {
-    // Only meetings after every one replayed so far: the live state goes on.
+    // Only meetings after every one replayed so far: a copy of the live state goes on.
+    k.live = k.live.clone();
     for (const meeting of k.tail) if (meeting.startsAt >= earliest) k.live.step(meeting);
   } else {
     let from = 0;
