@@ -733,8 +733,10 @@ server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
   sweepTemporaryUploads(10 * 60_000);
   setInterval(() => sweepTemporaryUploads(), 60 * 60_000).unref();
   // The voices most pages read are replayed now, before the server says it is ready, rather than
-  // by the first request (a second on a network of thousands).
+  // by the first request.
+  const replayStarted = performance.now();
   voiceSnapshot();
+  console.log(`[start] voices replayed in ${Math.round(performance.now() - replayStarted)} ms`);
   // The network's connections are counted on a worker; pages that show a part of them do without
   // until that first count is in.
   warmNetworkOverview();

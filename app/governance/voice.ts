@@ -103,6 +103,12 @@ class EndHeap {
       i = parent;
     }
   }
+  /** A copy whose entries point at the copied intervals. */
+  clone(same: Map<Interval, Interval>): EndHeap {
+    const copy = new EndHeap();
+    copy.items = this.items.map(({ e, interval }) => ({ e, interval: same.get(interval)! }));
+    return copy;
+  }
   /** Pops every end at or before `t` that is still the interval's end; returns how many. */
   popUntil(t: number): number {
     let ended = 0;
@@ -167,82 +173,133 @@ export function brakeStart(starts: number[], eligibleAt: number, capacity: numbe
   return Math.max(candidate, starts[starts.length - capacity] + windowMs);
 }
 
-export function replayVoices(input: ReplayInput): VoiceReplay {
-  const { now } = input;
-  const members = new Map(input.members.map((m) => [m.id, m]));
+/** The order in which meetings are replayed: by start, then as they were made. */
+export const meetingOrder = (a: ReplaySession, b: ReplaySession) => a.startsAt - b.startsAt || a.id - b.id;
+
+/** Whether a session is a meeting the replay walks through at `now`: not cancelled, and started. */
+export const isMeeting = (session: ReplaySession, now: number) => !session.cancelled && session.startsAt <= now;
+
+/** Hiding spans by initiative, as the replay looks them up. */
+export function hiddenByInitiative(hidden: HiddenSpan[]): Map<number, HiddenSpan[]> {
   const hiddenBy = new Map<number, HiddenSpan[]>();
-  for (const span of input.hidden) hiddenBy.set(span.initiativeId, [...(hiddenBy.get(span.initiativeId) ?? []), span]);
+  for (const span of hidden) hiddenBy.set(span.initiativeId, [...(hiddenBy.get(span.initiativeId) ?? []), span]);
+  return hiddenBy;
+}
 
-  const intervals = new Map<string, Interval[]>();
-  const starts: number[] = []; // starts of new voices, in order (the brake's memory)
-  const newStarts: number[] = []; // every new earned interval's start, in order, for counting
-  let startedPointer = 0;
-  let ended = 0;
-  const heap = new EndHeap();
-  const earnings: Earning[] = [];
-  const voided: VoiceReplay["voided"] = [];
-  const lastMiss = new Map<string, MemberVoice["lastMiss"]>();
+/**
+ * The replay's state after the meetings it has stepped through, in `meetingOrder`. Because each
+ * meeting's outcome depends only on the meetings before it, a copy of this state taken before a
+ * meeting can be resumed when that meeting or a later one changes; the result is the same as
+ * replaying every meeting again. The members and the hiding are shared between copies and read
+ * as they are when a meeting is stepped.
+ */
+export class VoiceReplayer {
+  private intervals = new Map<string, Interval[]>();
+  private starts: number[] = []; // starts of new voices, in order (the brake's memory)
+  private newStarts: number[] = []; // every new earned interval's start, in order, for counting
+  private startedPointer = 0;
+  private ended = 0;
+  private heap = new EndHeap();
+  private earnings: Earning[] = [];
+  private voided: VoiceReplay["voided"] = [];
+  private lastMiss = new Map<string, NonNullable<MemberVoice["lastMiss"]>>();
+  private frozen = false;
 
-  const held = (m: ReplayMember | undefined, t: number) => !!m && m.heldAt !== null && m.heldAt <= t;
-  /** Members holding an earned voice at `t`; `t` only moves forward. */
-  const earnedCountAt = (t: number) => {
-    while (startedPointer < newStarts.length && newStarts[startedPointer] <= t) startedPointer++;
-    ended += heap.popUntil(t);
-    return startedPointer - ended;
-  };
-  const everEarned = (id: string, t: number) => (intervals.get(id) ?? []).some((i) => i.s <= t);
-  const founderVoiceAt = (m: ReplayMember, t: number) => m.founderAt !== null && m.founderAt <= t && m.createdAt + g.bootstrapAccountAgeHours * hourMs <= t;
-  const voiceAt = (id: string, t: number, bootstrapping: boolean) => {
-    const m = members.get(id);
-    if (!m || held(m, t)) return false;
-    if (covers(intervals.get(id) ?? [], t)) return true;
-    return bootstrapping && (founderVoiceAt(m, t) || everEarned(id, t));
-  };
-  const witnessAt = (id: string, t: number, bootstrapping: boolean) => {
-    const m = members.get(id);
-    if (!m || held(m, t)) return false;
-    if (m.founderAt !== null && m.founderAt <= t && voiceAt(id, t, bootstrapping)) return true;
-    return coveredThroughout(intervals.get(id) ?? [], t - g.witnessDays * dayMs, t);
-  };
+  constructor(
+    private readonly members: Map<string, ReplayMember>,
+    private readonly hiddenBy: Map<number, HiddenSpan[]>,
+  ) {}
 
-  const earn = (memberId: string, session: ReplaySession, via: "attended" | "hosted", voicesAtMeeting: number) => {
+  /** An independent copy of the state, to resume from later. */
+  clone(): VoiceReplayer {
+    const copy = new VoiceReplayer(this.members, this.hiddenBy);
+    const same = new Map<Interval, Interval>();
+    for (const [id, list] of this.intervals) {
+      copy.intervals.set(
+        id,
+        list.map((i) => {
+          const c = { s: i.s, e: i.e };
+          same.set(i, c);
+          return c;
+        }),
+      );
+    }
+    copy.starts = this.starts.slice();
+    copy.newStarts = this.newStarts.slice();
+    copy.startedPointer = this.startedPointer;
+    copy.ended = this.ended;
+    copy.heap = this.heap.clone(same);
+    copy.earnings = this.earnings.slice();
+    copy.voided = this.voided.slice();
+    copy.lastMiss = new Map(this.lastMiss);
+    return copy;
+  }
+
+  private held(m: ReplayMember | undefined, t: number) {
+    return !!m && m.heldAt !== null && m.heldAt <= t;
+  }
+  /** Members holding an earned voice at `t`; `t` only moves forward while stepping. */
+  private earnedCountAt(t: number) {
+    while (this.startedPointer < this.newStarts.length && this.newStarts[this.startedPointer] <= t) this.startedPointer++;
+    this.ended += this.heap.popUntil(t);
+    return this.startedPointer - this.ended;
+  }
+  private everEarned(id: string, t: number) {
+    return (this.intervals.get(id) ?? []).some((i) => i.s <= t);
+  }
+  private founderVoiceAt(m: ReplayMember, t: number) {
+    return m.founderAt !== null && m.founderAt <= t && m.createdAt + g.bootstrapAccountAgeHours * hourMs <= t;
+  }
+  private voiceAt(id: string, t: number, bootstrapping: boolean) {
+    const m = this.members.get(id);
+    if (!m || this.held(m, t)) return false;
+    if (covers(this.intervals.get(id) ?? [], t)) return true;
+    return bootstrapping && (this.founderVoiceAt(m, t) || this.everEarned(id, t));
+  }
+  private witnessAt(id: string, t: number, bootstrapping: boolean) {
+    const m = this.members.get(id);
+    if (!m || this.held(m, t)) return false;
+    if (m.founderAt !== null && m.founderAt <= t && this.voiceAt(id, t, bootstrapping)) return true;
+    return coveredThroughout(this.intervals.get(id) ?? [], t - g.witnessDays * dayMs, t);
+  }
+
+  private earn(memberId: string, session: ReplaySession, via: "attended" | "hosted", voicesAtMeeting: number) {
     const meetingAt = session.startsAt;
     const eligibleAt = meetingAt + g.pendingDays * dayMs;
     const endsAt = meetingAt + g.voiceWindowDays * dayMs;
-    const list = intervals.get(memberId) ?? [];
-    intervals.set(memberId, list);
+    const list = this.intervals.get(memberId) ?? [];
+    this.intervals.set(memberId, list);
     const last = list[list.length - 1];
     // Already holding (or waiting for) a voice when this one would start: it lasts longer.
     if (last && (last.e >= eligibleAt || last.s > eligibleAt)) {
       if (endsAt > last.e) {
         last.e = endsAt;
-        heap.push(last);
+        this.heap.push(last);
       }
-      earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt: Math.max(eligibleAt, last.s), endsAt, newVoice: false });
+      this.earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt: Math.max(eligibleAt, last.s), endsAt, newVoice: false });
       return;
     }
-    const startsAt = brakeStart(starts, eligibleAt, brakeCapacity(voicesAtMeeting));
-    starts.push(startsAt);
+    const startsAt = brakeStart(this.starts, eligibleAt, brakeCapacity(voicesAtMeeting));
+    this.starts.push(startsAt);
     const interval = { s: startsAt, e: Math.max(endsAt, startsAt) };
     list.push(interval);
-    newStarts.push(startsAt);
-    heap.push(interval);
-    earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
-  };
+    this.newStarts.push(startsAt);
+    this.heap.push(interval);
+    this.earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
+  }
 
-  const meetings = input.sessions
-    .filter((s) => !s.cancelled && s.startsAt <= now)
-    .sort((a, b) => a.startsAt - b.startsAt || a.id - b.id);
-
-  for (const session of meetings) {
+  /** Replays one meeting; meetings must come in `meetingOrder`. */
+  step(session: ReplaySession) {
+    if (this.frozen) throw new Error("This replay's state was given as a result; step a copy of it.");
     const t = session.startsAt;
-    const voicesAtMeeting = earnedCountAt(t);
+    const voicesAtMeeting = this.earnedCountAt(t);
+    if (!session.attendance.length) return;
     const bootstrapping = voicesAtMeeting < g.bootstrapVoiceThreshold;
     const announced = t - session.announcedAt >= g.announceHours * hourMs;
-    const voidedHere = hiddenWithin(hiddenBy.get(session.initiativeId), t, t + g.voidWindowDays * dayMs);
+    const voidedHere = hiddenWithin(this.hiddenBy.get(session.initiativeId), t, t + g.voidWindowDays * dayMs);
     const hostSet = new Set(session.hosts);
     const selfWitnesses = new Set(
-      session.attendance.filter((a) => a.by === "code" && witnessAt(a.memberId, t, bootstrapping)).map((a) => a.memberId),
+      session.attendance.filter((a) => a.by === "code" && this.witnessAt(a.memberId, t, bootstrapping)).map((a) => a.memberId),
     );
     // In the order given (arrival): among those of one meeting, first there, first in line for the brake.
     const present = [...new Set(session.attendance.map((a) => a.memberId))];
@@ -251,7 +308,7 @@ export function replayVoices(input: ReplayInput): VoiceReplay {
     if (attendeesBesideHosts.length) for (const id of [...hostSet].sort()) candidates.push({ id, via: "hosted" });
 
     for (const { id, via } of candidates) {
-      const m = members.get(id);
+      const m = this.members.get(id);
       if (!m) continue;
       const witnesses = selfWitnesses.size - (selfWitnesses.has(id) ? 1 : 0);
       const why: MissReason | null = !announced
@@ -263,70 +320,105 @@ export function replayVoices(input: ReplayInput): VoiceReplay {
             : voidedHere
               ? "voided"
               : null;
-      if (why === "voided") voided.push({ memberId: id, sessionId: session.id, initiativeId: session.initiativeId, meetingAt: t });
+      if (why === "voided") this.voided.push({ memberId: id, sessionId: session.id, initiativeId: session.initiativeId, meetingAt: t });
       if (why) {
-        lastMiss.set(id, { sessionId: session.id, title: session.title, at: t, why });
+        this.lastMiss.set(id, { sessionId: session.id, title: session.title, at: t, why });
         continue;
       }
-      earn(id, session, via, voicesAtMeeting);
+      this.earn(id, session, via, voicesAtMeeting);
     }
   }
 
-  // The state now.
-  const earnedNow = earnedCountAt(now);
-  const bootstrapping = earnedNow < g.bootstrapVoiceThreshold;
-  const voices = new Map<string, VoiceReason>();
-  const witnesses = new Set<string>();
-  const latestEarning = new Map<string, Earning>();
-  const waitingFor = new Map<string, Earning>();
-  for (const e of earnings) {
-    if (e.startsAt <= now) latestEarning.set(e.memberId, e);
-    else if (e.newVoice) waitingFor.set(e.memberId, e);
-  }
-  const memberVoice = (id: string): MemberVoice => {
-    const m = members.get(id);
-    const founder = !!m && m.founderAt !== null && m.founderAt <= now;
-    const isHeld = held(m, now);
-    let reason: VoiceReason = { kind: "none" };
-    if (m && !isHeld) {
-      const list = intervals.get(id) ?? [];
-      const current = list.find((i) => i.s <= now && now < i.e);
-      const latest = latestEarning.get(id);
-      if (current && latest) reason = { kind: "earned", via: latest.via, sessionId: latest.sessionId, title: latest.title, at: latest.meetingAt, until: current.e };
-      else if (bootstrapping && founderVoiceAt(m, now)) reason = { kind: "founder" };
-      else if (bootstrapping && everEarned(id, now)) reason = { kind: "bootstrap" };
+  /**
+   * The state at `now`, after every meeting up to `now` was stepped. The result reads this state
+   * when asked about a member, so the replayer steps no further meetings: a copy of it can.
+   */
+  result(now: number): VoiceReplay {
+    let earnedNow = 0;
+    for (const list of this.intervals.values()) for (const i of list) if (i.s <= now && now < i.e) earnedNow++;
+    const bootstrapping = earnedNow < g.bootstrapVoiceThreshold;
+    const voices = new Map<string, VoiceReason>();
+    const witnesses = new Set<string>();
+    const latestEarning = new Map<string, Earning>();
+    const waitingFor = new Map<string, Earning>();
+    for (const e of this.earnings) {
+      if (e.startsAt <= now) latestEarning.set(e.memberId, e);
+      else if (e.newVoice) waitingFor.set(e.memberId, e);
     }
-    const waiting = waitingFor.get(id);
-    return {
-      reason,
-      witness: m ? witnessAt(id, now, bootstrapping) : false,
-      founder,
-      held: isHeld,
-      pending: waiting ? { sessionId: waiting.sessionId, title: waiting.title, meetingAt: waiting.meetingAt, startsAt: waiting.startsAt, heldBack: waiting.startsAt > waiting.eligibleAt } : null,
-      lastMiss: lastMiss.get(id) ?? null,
-      accountOldEnough: !!m && m.createdAt + g.accountAgeDays * dayMs <= now,
+    const memberVoice = (id: string): MemberVoice => {
+      const m = this.members.get(id);
+      const founder = !!m && m.founderAt !== null && m.founderAt <= now;
+      const isHeld = this.held(m, now);
+      let reason: VoiceReason = { kind: "none" };
+      if (m && !isHeld) {
+        const list = this.intervals.get(id) ?? [];
+        const current = list.find((i) => i.s <= now && now < i.e);
+        const latest = latestEarning.get(id);
+        if (current && latest) reason = { kind: "earned", via: latest.via, sessionId: latest.sessionId, title: latest.title, at: latest.meetingAt, until: current.e };
+        else if (bootstrapping && this.founderVoiceAt(m, now)) reason = { kind: "founder" };
+        else if (bootstrapping && this.everEarned(id, now)) reason = { kind: "bootstrap" };
+      }
+      const waiting = waitingFor.get(id);
+      return {
+        reason,
+        witness: m ? this.witnessAt(id, now, bootstrapping) : false,
+        founder,
+        held: isHeld,
+        pending: waiting ? { sessionId: waiting.sessionId, title: waiting.title, meetingAt: waiting.meetingAt, startsAt: waiting.startsAt, heldBack: waiting.startsAt > waiting.eligibleAt } : null,
+        lastMiss: this.lastMiss.get(id) ?? null,
+        accountOldEnough: !!m && m.createdAt + g.accountAgeDays * dayMs <= now,
+      };
     };
-  };
-  for (const id of members.keys()) {
-    const v = memberVoice(id);
-    if (v.reason.kind !== "none") voices.set(id, v.reason);
-    if (v.witness) witnesses.add(id);
-  }
-
-  // When time alone changes this: a voice starts or ends, a founder's account comes of age, a
-  // witness reaches 30 days.
-  let nextChange = Number.POSITIVE_INFINITY;
-  const later = (at: number) => {
-    if (at > now && at < nextChange) nextChange = at;
-  };
-  for (const list of intervals.values()) {
-    for (const i of list) {
-      later(i.s);
-      later(i.e);
-      later(i.s + g.witnessDays * dayMs);
+    // Only members who ever earned a voice and founders can have one or be a witness; anyone
+    // else's is worked out when asked for.
+    const byMember = new Map<string, MemberVoice>();
+    const voiceOf = (id: string) => {
+      let v = byMember.get(id);
+      if (!v) byMember.set(id, (v = memberVoice(id)));
+      return v;
+    };
+    const founders: ReplayMember[] = [];
+    for (const m of this.members.values()) if (m.founderAt !== null) founders.push(m);
+    for (const id of new Set([...this.intervals.keys(), ...founders.map((m) => m.id)])) {
+      const v = voiceOf(id);
+      if (v.reason.kind !== "none") voices.set(id, v.reason);
+      if (v.witness) witnesses.add(id);
     }
-  }
-  if (bootstrapping) for (const m of members.values()) if (m.founderAt !== null) later(m.createdAt + g.bootstrapAccountAgeHours * hourMs);
+    // From here on this state is read by the result: stepping further needs a copy.
+    this.frozen = true;
 
-  return { now, bootstrapping, earnedCount: earnedNow, voices, witnesses, earnings, voided, member: memberVoice, nextChange };
+    // When time alone changes this: a voice starts or ends, a founder's account comes of age, a
+    // witness reaches 30 days.
+    let nextChange = Number.POSITIVE_INFINITY;
+    const later = (at: number) => {
+      if (at > now && at < nextChange) nextChange = at;
+    };
+    for (const list of this.intervals.values()) {
+      for (const i of list) {
+        later(i.s);
+        later(i.e);
+        later(i.s + g.witnessDays * dayMs);
+      }
+    }
+    if (bootstrapping) for (const m of founders) later(m.createdAt + g.bootstrapAccountAgeHours * hourMs);
+
+    return {
+      now,
+      bootstrapping,
+      earnedCount: earnedNow,
+      voices,
+      witnesses,
+      earnings: this.earnings.slice(),
+      voided: this.voided.slice(),
+      member: voiceOf,
+      nextChange,
+    };
+  }
+}
+
+export function replayVoices(input: ReplayInput): VoiceReplay {
+  const { now } = input;
+  const replayer = new VoiceReplayer(new Map(input.members.map((m) => [m.id, m])), hiddenByInitiative(input.hidden));
+  for (const session of input.sessions.filter((s) => isMeeting(s, now)).sort(meetingOrder)) replayer.step(session);
+  return replayer.result(now);
 }

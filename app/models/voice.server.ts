@@ -5,115 +5,15 @@
 import { sql } from "drizzle-orm";
 import { governance } from "~/governance/config";
 import { withinNewcomerLimit } from "~/governance/rules";
-import { replayVoices, type HiddenSpan, type MemberVoice, type ReplaySession, type VoiceReason, type VoiceReplay } from "~/governance/voice";
+import type { MemberVoice, VoiceReason, VoiceReplay } from "~/governance/voice";
 import { db, statement } from "~/lib/db.server";
-import { derivedVersion } from "./derived.server";
 import { appendLog } from "./log.server";
+import { keptVoiceVersion, replayAt } from "./voice-replay.server";
 
 export type { MemberVoice, VoiceReason } from "~/governance/voice";
+export { replayInput } from "./voice-replay.server";
 
 const dayMs = 86_400_000;
-
-/**
- * Everything the replay reads, from the database, for meetings up to `now`. Raw rows from
- * prepared statements: at the bench network's scale this is a hundred thousand check-ins.
- */
-export function replayInput(now: number) {
-  const client = db().$client;
-  const members = (client.prepare("SELECT id, created_at, founder_at, posting_held_at FROM members WHERE deleted_at IS NULL").raw().all() as [string, number, number | null, number | null][]).map(
-    ([id, createdAt, founderAt, heldAt]) => ({ id, createdAt, founderAt, heldAt }),
-  );
-  // Hosts now, and hosting that ended (host_terms): who was a host when each meeting started.
-  const hostsOf = new Map<number, [string, number, number][]>();
-  const hostRows = client
-    .prepare("SELECT initiative_id, member_id, since, ? FROM hosts UNION ALL SELECT initiative_id, member_id, since, ended_at FROM host_terms")
-    .raw()
-    .all(Number.MAX_SAFE_INTEGER) as [number, string, number, number][];
-  for (const [initiativeId, memberId, since, until] of hostRows) {
-    const list = hostsOf.get(initiativeId);
-    if (list) list.push([memberId, since, until]);
-    else hostsOf.set(initiativeId, [[memberId, since, until]]);
-  }
-  const sessions: ReplaySession[] = [];
-  const byId = new Map<number, ReplaySession>();
-  const sessionRows = client
-    .prepare(
-      `SELECT s.id, s.initiative_id, i.title, s.starts_at, coalesce(s.announced_at, s.created_at), s.cancelled_at IS NOT NULL
-       FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.starts_at <= ?`,
-    )
-    .raw()
-    .all(now) as [number, number, string, number, number, number][];
-  for (const [id, initiativeId, title, startsAt, announcedAt, cancelled] of sessionRows) {
-    const hosts: string[] = [];
-    for (const [memberId, since, until] of hostsOf.get(initiativeId) ?? []) if (since <= startsAt && until > startsAt && !hosts.includes(memberId)) hosts.push(memberId);
-    const session: ReplaySession = { id, initiativeId, title, startsAt, announcedAt, cancelled: !!cancelled, hosts, attendance: [] };
-    sessions.push(session);
-    byId.set(id, session);
-  }
-  // In the order people arrived: who is first in line for the growth brake among those of one meeting.
-  const attendance = client
-    .prepare("SELECT session_id, member_id, attendance_by FROM registrations WHERE attended_at IS NOT NULL AND attended_at <= ? ORDER BY attended_at, id")
-    .raw()
-    .all(now) as [number, string, string | null][];
-  for (const [sessionId, memberId, by] of attendance) byId.get(sessionId)?.attendance.push({ memberId, by: by === "code" ? "code" : "host" });
-  return { members, sessions, hidden: hiddenSpans(), now };
-}
-
-/** When each initiative was hidden by flags, from the log (which nobody can change). */
-function hiddenSpans(): HiddenSpan[] {
-  const rows = db().all<{ subject_id: string; action: string; at: number }>(sql`
-    SELECT subject_id, action, at FROM log_entries
-    WHERE subject_type = 'initiative' AND action IN ('content.hidden', 'content.restored')
-      -- an outcome or comment hidden or restored is logged on its initiative, naming itself as the target
-      AND json_extract(detail, '$.target') IS NULL
-    ORDER BY id`);
-  const open = new Map<number, HiddenSpan>();
-  const spans: HiddenSpan[] = [];
-  for (const r of rows) {
-    const id = Number(r.subject_id);
-    if (r.action === "content.hidden" && !open.has(id)) {
-      const span = { initiativeId: id, from: r.at, until: null as number | null };
-      open.set(id, span);
-      spans.push(span);
-    } else if (r.action === "content.restored" && open.has(id)) {
-      open.get(id)!.until = r.at;
-      open.delete(id);
-    }
-  }
-  // Hidden without a log entry (written by hand): hidden from then on.
-  const stillHidden = db().all<{ id: number; hidden_at: number }>(sql`SELECT id, hidden_at FROM initiatives WHERE hidden_at IS NOT NULL`);
-  for (const h of stillHidden) if (!open.has(h.id)) spans.push({ initiativeId: h.id, from: h.hidden_at, until: null });
-  return spans;
-}
-
-// Voices are read on most pages, and replaying a large network takes a noticeable time. They
-// change only when the data they come from changes (triggers raise derived_versions.voice on every
-// change to attendance, founders, holds, hiding and leaving, and to the time, title or hosts of a
-// meeting with attendance, whichever connection makes it; migration 0014) or when time passes a
-// moment the replay names (a voice starts or ends, a witness reaches 30 days), so one replay
-// serves every request in between. A replay is never cached inside
-// a transaction (its writes may still be rolled back).
-let cached: { replay: VoiceReplay; from: number; version: number } | null = null;
-
-function replayAt(now: number): VoiceReplay {
-  const client = db().$client;
-  if (client.inTransaction) return replayVoices(replayInput(now));
-  const version = derivedVersion("voice");
-  if (cached && cached.version === version && now >= cached.from && now < cached.replay.nextChange && now < nextSessionStart(cached.from)) return cached.replay;
-  const replay = replayVoices(replayInput(now));
-  cached = { replay, from: now, version };
-  return replay;
-}
-
-// A meeting that starts later joins the replay once it has started.
-let nextStart: { from: number; at: number; version: number } | null = null;
-function nextSessionStart(from: number): number {
-  const version = derivedVersion("voice");
-  if (nextStart && nextStart.from === from && nextStart.version === version) return nextStart.at;
-  const row = db().get<{ at: number | null }>(sql`SELECT min(starts_at) AS at FROM sessions WHERE starts_at > ${from}`);
-  nextStart = { from, at: row.at ?? Number.POSITIVE_INFINITY, version };
-  return nextStart.at;
-}
 
 export type VoiceSnapshot = {
   bootstrapping: boolean;
@@ -155,16 +55,20 @@ export function voiceReplay(now = Date.now()): VoiceReplay {
 /**
  * Writes to the log what the replay decided and nobody has recorded yet: the bootstrap's end
  * (or its return), each new voice that started, each held back by the growth brake, each voided
- * by hiding its meeting's initiative. Run by the scheduler and after attendance changes.
+ * by hiding its meeting's initiative. Run by the scheduler and after attendance changes. Also
+ * removes the notes of attendance changes the kept replay has read.
  */
 export function recordVoiceChanges(now = Date.now()) {
   const replay = replayAt(now);
+  const read = keptVoiceVersion();
   const last = db().get<{ action: string } | undefined>(
     sql`SELECT action FROM log_entries WHERE action IN ('bootstrap.ended', 'bootstrap.resumed') ORDER BY id DESC LIMIT 1`,
   );
   const ended = last?.action === "bootstrap.ended";
   const at = new Date(now);
   db().transaction((tx) => {
+    // The attendance changes the kept replay has read are not needed again.
+    if (read !== null) tx.run(sql`DELETE FROM voice_attendance_changes WHERE version <= ${read}`);
     if (!replay.bootstrapping && !ended) {
       appendLog(tx, { action: "bootstrap.ended", actorId: null, subjectType: "network", subjectId: "network", detail: { membersWithVoice: replay.earnedCount }, at });
     } else if (replay.bootstrapping && ended) {

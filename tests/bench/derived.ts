@@ -88,7 +88,8 @@ try {
   console.log(`Derived data and start on the bench network; ${rounds} requests per median, one client, as a member.\n`);
   console.log(table([
     ["figure", "value", "target"],
-    ["ready (spawn → \"running on\")", `${readyMs.toFixed(0)} ms`, "≤ 2,000 ms (with the replay, ≤ 300 ms of it)"],
+    ["ready (spawn → \"running on\")", `${readyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
+    ["voices replayed at start (of ready)", `${/voices replayed in (\d+) ms/.exec(server.output())?.[1] ?? "?"} ms`, "≤ 300 ms"],
     [`first page (/initiatives/:busiest)`, `${firstPage.ms.toFixed(0)} ms`, "—"],
     ["/network HTML", `${(html.length / 1024).toFixed(0)} KB (${(gzipSync(html).length / 1024).toFixed(0)} KB gzipped)`, "≤ 150 KB"],
     ["/network made for a member", `${median(networkTimes).toFixed(1)} ms`, "≤ 50 ms"],

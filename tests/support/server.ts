@@ -8,7 +8,7 @@ import path from "node:path";
 /** The memory limits `npm start` gives the server (package.json), so tests and benchmarks run it alike. */
 export const serverFlags = ["--max-semi-space-size=2", "--max-old-space-size=192"];
 
-export type RunningServer = { url: string; databasePath: string; dataDir: string; process: ChildProcess; stop: () => Promise<void> };
+export type RunningServer = { url: string; databasePath: string; dataDir: string; process: ChildProcess; output: () => string; stop: () => Promise<void> };
 
 // How long a start may take before it counts as failed. The wait ends as soon as the server says
 // it runs; the ceiling is generous so that a busy machine (other builds, a benchmark's seeding)
@@ -65,6 +65,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     databasePath,
     dataDir,
     process: child,
+    output: () => output,
     stop: async () => {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) {

@@ -1,0 +1,298 @@
+// The voice replay (~/governance/voice) over the database's meetings, kept in memory between
+// changes. Voices are read on most pages, and replaying every meeting of a large network takes
+// most of a second, so:
+// - one replay serves every request until derived_versions.voice rises (triggers raise it on every
+//   change to attendance, founders, holds, hiding and leaving, and to the time, title or hosts of a
+//   meeting with attendance, whichever connection makes it; migrations 0014, 0016) or time passes a
+//   moment the replay names (a voice starts or ends, a witness reaches 30 days, a session starts);
+// - copies of the replay's state are kept from before the meetings of the last three weeks and of
+//   the last day. When every change since the replay was to attendance (each such change notes its
+//   meeting in voice_attendance_changes, migration 0016), the replay resumes from the latest copy
+//   before the earliest changed meeting, with that meeting's attendance read again: the same result
+//   as replaying every meeting, since a meeting's outcome depends only on the meetings before it.
+//   Anything else, or a change before the oldest copy, replays every meeting again.
+// Nothing is kept from inside a transaction (its writes may still be rolled back).
+import { sql } from "drizzle-orm";
+import { governance, sessionRules } from "~/governance/config";
+import {
+  hiddenByInitiative,
+  isMeeting,
+  meetingOrder,
+  replayVoices,
+  VoiceReplayer,
+  type HiddenSpan,
+  type ReplayMember,
+  type ReplaySession,
+  type VoiceReplay,
+} from "~/governance/voice";
+import { db, statement } from "~/lib/db.server";
+import { derivedVersion } from "./derived.server";
+
+const dayMs = 86_400_000;
+const stillHosting = Number.MAX_SAFE_INTEGER;
+
+type MemberRow = [string, number, number | null, number | null];
+const memberOf = ([id, createdAt, founderAt, heldAt]: MemberRow): ReplayMember => ({ id, createdAt, founderAt, heldAt });
+
+type SessionRow = [number, number, string, number, number, number];
+const sessionColumns = "s.id, s.initiative_id, i.title, s.starts_at, coalesce(s.announced_at, s.created_at), s.cancelled_at IS NOT NULL";
+
+/** Who was a host of the initiative when a meeting started, from [member, since, until] terms. */
+function hostsAt(terms: [string, number, number][] | undefined, startsAt: number): string[] {
+  const hosts: string[] = [];
+  for (const [memberId, since, until] of terms ?? []) if (since <= startsAt && until > startsAt && !hosts.includes(memberId)) hosts.push(memberId);
+  return hosts;
+}
+
+/**
+ * Everything the replay reads, from the database, for meetings up to `now`. Raw rows from
+ * prepared statements: at the bench network's scale this is a hundred thousand check-ins. Sessions
+ * nobody attended are left out: they change nobody's voice.
+ */
+export function replayInput(now: number) {
+  const client = db().$client;
+  const members = (client.prepare("SELECT id, created_at, founder_at, posting_held_at FROM members WHERE deleted_at IS NULL").raw().all() as MemberRow[]).map(memberOf);
+  // Hosts now, and hosting that ended (host_terms): who was a host when each meeting started.
+  const hostsOf = new Map<number, [string, number, number][]>();
+  const hostRows = client
+    .prepare("SELECT initiative_id, member_id, since, ? FROM hosts UNION ALL SELECT initiative_id, member_id, since, ended_at FROM host_terms")
+    .raw()
+    .all(stillHosting) as [number, string, number, number][];
+  for (const [initiativeId, memberId, since, until] of hostRows) {
+    const list = hostsOf.get(initiativeId);
+    if (list) list.push([memberId, since, until]);
+    else hostsOf.set(initiativeId, [[memberId, since, until]]);
+  }
+  // The meetings with attendance (others change nothing), each with who came in the order they
+  // arrived (first in line for the growth brake among those of one meeting), as one string per
+  // meeting: far fewer values to make than a row per check-in.
+  const rows = client
+    .prepare(
+      `SELECT ${sessionColumns}, a.list FROM (
+         SELECT session_id, group_concat(iif(attendance_by = 'code', 'c', 'h') || member_id, char(31) ORDER BY attended_at, id) AS list
+         FROM registrations WHERE attended_at IS NOT NULL AND attended_at <= ? GROUP BY session_id
+       ) a JOIN sessions s ON s.id = a.session_id JOIN initiatives i ON i.id = s.initiative_id WHERE s.starts_at <= ?`,
+    )
+    .raw()
+    .all(now, now) as [...SessionRow, string][];
+  const sessions = rows.map(([id, initiativeId, title, startsAt, announcedAt, cancelled, list]): ReplaySession => ({
+    id,
+    initiativeId,
+    title,
+    startsAt,
+    announcedAt,
+    cancelled: !!cancelled,
+    hosts: hostsAt(hostsOf.get(initiativeId), startsAt),
+    attendance: list.split("\x1f").map((a) => ({ memberId: a.slice(1), by: a[0] === "c" ? ("code" as const) : ("host" as const) })),
+  }));
+  return { members, sessions, hidden: hiddenSpans(), now };
+}
+
+/** One session as the replay reads it at `now`: "later" when it has not started, "gone" when deleted. */
+function sessionAt(id: number, now: number): ReplaySession | "later" | "gone" {
+  const row = statement(`SELECT ${sessionColumns} FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = ?`).raw().get(id) as SessionRow | undefined;
+  if (!row) return "gone";
+  const [, initiativeId, title, startsAt, announcedAt, cancelled] = row;
+  if (startsAt > now) return "later";
+  const terms = statement("SELECT member_id, since, ? FROM hosts WHERE initiative_id = ? UNION ALL SELECT member_id, since, ended_at FROM host_terms WHERE initiative_id = ?")
+    .raw()
+    .all(stillHosting, initiativeId, initiativeId) as [string, number, number][];
+  const attendance = (
+    statement("SELECT member_id, attendance_by FROM registrations WHERE session_id = ? AND attended_at IS NOT NULL AND attended_at <= ? ORDER BY attended_at, id").raw().all(id, now) as [string, string | null][]
+  ).map(([memberId, by]) => ({ memberId, by: by === "code" ? ("code" as const) : ("host" as const) }));
+  return { id, initiativeId, title, startsAt, announcedAt, cancelled: !!cancelled, hosts: hostsAt(terms, startsAt), attendance };
+}
+
+/** When each initiative was hidden by flags, from the log (which nobody can change). */
+function hiddenSpans(): HiddenSpan[] {
+  const rows = db().all<{ subject_id: string; action: string; at: number }>(sql`
+    SELECT subject_id, action, at FROM log_entries
+    WHERE subject_type = 'initiative' AND action IN ('content.hidden', 'content.restored')
+      -- an outcome or comment hidden or restored is logged on its initiative, naming itself as the target
+      AND json_extract(detail, '$.target') IS NULL
+    ORDER BY id`);
+  const open = new Map<number, HiddenSpan>();
+  const spans: HiddenSpan[] = [];
+  for (const r of rows) {
+    const id = Number(r.subject_id);
+    if (r.action === "content.hidden" && !open.has(id)) {
+      const span = { initiativeId: id, from: r.at, until: null as number | null };
+      open.set(id, span);
+      spans.push(span);
+    } else if (r.action === "content.restored" && open.has(id)) {
+      open.get(id)!.until = r.at;
+      open.delete(id);
+    }
+  }
+  // Hidden without a log entry (written by hand): hidden from then on.
+  const stillHidden = db().all<{ id: number; hidden_at: number }>(sql`SELECT id, hidden_at FROM initiatives WHERE hidden_at IS NOT NULL`);
+  for (const h of stillHidden) if (!open.has(h.id)) spans.push({ initiativeId: h.id, from: h.hidden_at, until: null });
+  return spans;
+}
+
+// Copies of the state are kept from before the meetings of the last days: attendance can be changed
+// through the app until a week after a session ends, and a session lasts at most two weeks. Most
+// check-ins are made at a meeting going on now, hence the second copy.
+const checkpointAges = [(sessionRules.maxLengthDays + governance.attendanceFixedAfterDays + 1) * dayMs, dayMs];
+
+type Kept = {
+  version: number;
+  /** The moment the replay is for. */
+  from: number;
+  members: Map<string, ReplayMember>;
+  hiddenBy: Map<number, HiddenSpan[]>;
+  /** States before every meeting from `at` on, oldest first. */
+  checkpoints: { at: number; replayer: VoiceReplayer }[];
+  /** The meetings from the oldest checkpoint up to `from`, in order, as replayed. */
+  tail: ReplaySession[];
+  /** The state after every meeting up to `from`. */
+  live: VoiceReplayer;
+  replay: VoiceReplay;
+  /** The next session start after `from`, and the next attendance written ahead of its time. */
+  nextStart: number;
+  nextAttendance: number;
+};
+
+let kept: Kept | null = null;
+
+/** How often every meeting was replayed, and how often a replay resumed (read by tests and benchmarks). */
+export const replayCounts = { full: 0, resumed: 0 };
+
+/** The replay at `now`: kept, resumed, or made again. */
+export function replayAt(now: number): VoiceReplay {
+  const client = db().$client;
+  if (client.inTransaction) return replayVoices(replayInput(now));
+  // One read transaction: the version and the rows read with it are of the same moment. What
+  // fails half-way leaves nothing kept.
+  const refresh = client.transaction(() => {
+    const version = derivedVersion("voice");
+    if (kept && now >= kept.from && now < kept.nextAttendance) {
+      if (kept.version === version && now < kept.replay.nextChange && now < kept.nextStart) return kept.replay;
+      const changed = kept.version === version ? [] : attendanceChanges(kept.version, version);
+      if (changed) {
+        if (now >= kept.nextStart) changed.push(...startedBetween(kept.from, now));
+        if (resume(kept, changed, now)) {
+          kept.version = version;
+          replayCounts.resumed++;
+          return kept.replay;
+        }
+      }
+    }
+    kept = replayed(now, version);
+    replayCounts.full++;
+    return kept.replay;
+  });
+  try {
+    return refresh();
+  } catch (error) {
+    kept = null;
+    throw error;
+  }
+}
+
+/** The version of the kept replay: the changes it has read. */
+export function keptVoiceVersion(): number | null {
+  return kept?.version ?? null;
+}
+
+/** The meetings whose attendance changed after `from` up to `to`, or null if anything else changed too. */
+function attendanceChanges(from: number, to: number): number[] | null {
+  const rows = statement("SELECT version, session_id FROM voice_attendance_changes WHERE version > ? AND version <= ?").raw().all(from, to) as [number, number][];
+  if (new Set(rows.map(([version]) => version)).size !== to - from) return null;
+  return [...new Set(rows.map(([, sessionId]) => sessionId))];
+}
+
+/** Sessions with attendance that started after `from`, up to `now`. */
+function startedBetween(from: number, now: number): number[] {
+  return statement(
+    `SELECT s.id FROM sessions s WHERE s.starts_at > ? AND s.starts_at <= ?
+     AND EXISTS (SELECT 1 FROM registrations r WHERE r.session_id = s.id AND r.attended_at IS NOT NULL)`,
+  )
+    .pluck()
+    .all(from, now) as number[];
+}
+
+function nextStartAfter(from: number): number {
+  return (statement("SELECT min(starts_at) FROM sessions WHERE starts_at > ?").pluck().get(from) as number | null) ?? Number.POSITIVE_INFINITY;
+}
+
+function nextAttendanceAfter(from: number): number {
+  return (statement("SELECT min(attended_at) FROM registrations WHERE attended_at IS NOT NULL AND attended_at > ?").pluck().get(from) as number | null) ?? Number.POSITIVE_INFINITY;
+}
+
+/** Every meeting replayed, with the checkpoints taken on the way. */
+function replayed(now: number, version: number): Kept {
+  const input = replayInput(now);
+  const members = new Map(input.members.map((m) => [m.id, m]));
+  const hiddenBy = hiddenByInitiative(input.hidden);
+  const live = new VoiceReplayer(members, hiddenBy);
+  const meetings = input.sessions.filter((s) => isMeeting(s, now)).sort(meetingOrder);
+  const checkpoints = stepWithCheckpoints(live, meetings, 0, checkpointAges.map((age) => now - age));
+  const tail = meetings.filter((m) => m.startsAt >= checkpoints[0].at);
+  return { version, from: now, members, hiddenBy, checkpoints, tail, live, replay: live.result(now), nextStart: nextStartAfter(now), nextAttendance: nextAttendanceAfter(now) };
+}
+
+/** Steps `meetings` from `index` on, taking a copy of the state before the meetings from each of `ats`. */
+function stepWithCheckpoints(replayer: VoiceReplayer, meetings: ReplaySession[], index: number, ats: number[]) {
+  const checkpoints: Kept["checkpoints"] = [];
+  for (let i = index; i < meetings.length; i++) {
+    while (checkpoints.length < ats.length && ats[checkpoints.length] <= meetings[i].startsAt) checkpoints.push({ at: ats[checkpoints.length], replayer: replayer.clone() });
+    replayer.step(meetings[i]);
+  }
+  while (checkpoints.length < ats.length) checkpoints.push({ at: ats[checkpoints.length], replayer: replayer.clone() });
+  return checkpoints;
+}
+
+/**
+ * Reads the changed sessions again and replays from the latest checkpoint before the earliest of
+ * them. False when that cannot give the full replay's result: a change before the oldest
+ * checkpoint, or a session deleted that the kept meetings do not hold.
+ */
+function resume(k: Kept, sessionIds: number[], now: number): boolean {
+  let earliest = Number.POSITIVE_INFINITY;
+  const lastStepped = k.tail.length ? k.tail[k.tail.length - 1].startsAt : Number.NEGATIVE_INFINITY;
+  for (const id of new Set(sessionIds)) {
+    const at = k.tail.findIndex((s) => s.id === id);
+    if (at >= 0) {
+      earliest = Math.min(earliest, k.tail[at].startsAt);
+      k.tail.splice(at, 1);
+    }
+    const fresh = sessionAt(id, now);
+    if (fresh === "gone" && at < 0) return false;
+    if (fresh === "gone" || fresh === "later") continue;
+    if (fresh.startsAt < k.checkpoints[0].at) return false;
+    for (const a of fresh.attendance) {
+      if (k.members.has(a.memberId)) continue;
+      const row = statement("SELECT id, created_at, founder_at, posting_held_at FROM members WHERE id = ? AND deleted_at IS NULL").raw().get(a.memberId) as MemberRow | undefined;
+      if (row) k.members.set(row[0], memberOf(row));
+    }
+    earliest = Math.min(earliest, fresh.startsAt);
+    if (!isMeeting(fresh, now)) continue;
+    const before = k.tail.findIndex((s) => meetingOrder(s, fresh) > 0);
+    k.tail.splice(before < 0 ? k.tail.length : before, 0, fresh);
+  }
+  if (earliest > lastStepped) {
+    // Only meetings after every one replayed so far: a copy of the live state goes on.
+    k.live = k.live.clone();
+    for (const meeting of k.tail) if (meeting.startsAt >= earliest) k.live.step(meeting);
+  } else {
+    let from = 0;
+    while (from + 1 < k.checkpoints.length && k.checkpoints[from + 1].at <= earliest) from++;
+    const start = k.checkpoints[from];
+    const live = start.replayer.clone();
+    const index = k.tail.findIndex((s) => s.startsAt >= start.at);
+    // The checkpoints from this one on move up to their age at `now` (never back).
+    const ats = k.checkpoints.slice(from).map((c, i) => Math.max(c.at, now - checkpointAges[from + i]));
+    // The one it resumed from stays as it is, unless it moved.
+    const stays = ats[0] === start.at;
+    const retaken = stepWithCheckpoints(live, k.tail, index < 0 ? k.tail.length : index, stays ? ats.slice(1) : ats);
+    k.checkpoints.splice(from, ats.length, ...(stays ? [start, ...retaken] : retaken));
+    k.tail = k.tail.filter((s) => s.startsAt >= k.checkpoints[0].at);
+    k.live = live;
+  }
+  k.from = now;
+  k.replay = k.live.result(now);
+  k.nextStart = nextStartAfter(now);
+  k.nextAttendance = nextAttendanceAfter(now);
+  return true;
+}

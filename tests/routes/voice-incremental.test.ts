@@ -1,0 +1,152 @@
+// The kept voice replay resumes from a copy of its state when only attendance changed
+// (app/models/voice-replay.server.ts). Whatever was written, in whatever order, the voices it
+// gives must be exactly those of replaying every meeting from the database again. Random
+// sequences of writes on a real SQLite file: check-ins with the code, hosts marking and unmarking,
+// sign-ups removed, attendance moved between meetings, brand-new accounts checking in, meetings
+// starting as time passes, and now and then a change that is not attendance (a founder, a hold, a
+// hidden initiative), after which everything is replayed.
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { replayVoices, type VoiceReplay } from "~/governance/voice";
+import { db } from "~/lib/db.server";
+import { replayCounts, replayInput } from "~/models/voice-replay.server";
+import { voiceReplay } from "~/models/voice.server";
+
+const day = 86_400_000;
+const hour = 3_600_000;
+
+/** A small deterministic random source, so that a failing sequence can be run again. */
+function random(seed: number) {
+  let a = seed;
+  const next = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(list: T[]) => list[Math.floor(next() * list.length)] };
+}
+
+function member(createdAt: number, founder = false): string {
+  const id = `m-${randomBytes(5).toString("hex")}`;
+  db().run(sql`INSERT INTO members (id, email, password_hash, display_name, created_at, founder_at) VALUES (${id}, ${`${id}@example.org`}, 'x', ${id}, ${createdAt}, ${founder ? createdAt : null})`);
+  return id;
+}
+
+/** An initiative hosted by `hostId` with sessions starting at `starts`; returns the sessions' ids. */
+function initiative(hostId: string, starts: number[], announcedBefore: number): { initiativeId: number; sessions: { id: number; startsAt: number }[] } {
+  const first = Math.min(...starts) - announcedBefore;
+  const { id } = db().get<{ id: number }>(sql`
+    INSERT INTO initiatives (title, summary, body, kind, created_by, created_at, updated_at)
+    VALUES (${`Intervisie ${randomBytes(2).toString("hex")}`}, 'Samen leren.', '', 'course', ${hostId}, ${first}, ${first}) RETURNING id`);
+  db().run(sql`INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (${id}, ${hostId}, ${first}, ${first})`);
+  const sessions = starts.map((startsAt) => {
+    const announced = startsAt - announcedBefore;
+    const row = db().get<{ id: number }>(sql`
+      INSERT INTO sessions (initiative_id, starts_at, ends_at, place, checkin_code, announced_at, created_at, updated_at)
+      VALUES (${id}, ${startsAt}, ${startsAt + 2 * hour}, 'Buurthuis De Linde', 'ACDEFG', ${announced}, ${announced}, ${announced}) RETURNING id`);
+    return { id: row.id, startsAt };
+  });
+  return { initiativeId: id, sessions };
+}
+
+/** Everything a page can read from a replay, for comparing two of them. */
+function seen(replay: VoiceReplay, memberIds: string[]) {
+  return {
+    bootstrapping: replay.bootstrapping,
+    earnedCount: replay.earnedCount,
+    voices: [...replay.voices].sort(([a], [b]) => a.localeCompare(b)),
+    witnesses: [...replay.witnesses].sort(),
+    earnings: replay.earnings,
+    voided: replay.voided,
+    nextChange: replay.nextChange,
+    // How old an account is, the profile reads from the database (voiceOfMember).
+    members: memberIds.map((id) => ({ ...replay.member(id), accountOldEnough: undefined })),
+  };
+}
+
+describe("the kept voice replay, resumed after attendance changes", () => {
+  it.each([1, 2, 3])("gives the voices of a full replay after every write of a random sequence (seed %i)", (seed) => {
+    const r = random(seed);
+    const base = Date.now();
+    const founders = [0, 1, 2, 3].map(() => member(base - 200 * day, true));
+    const people = Array.from({ length: 24 }, (_, i) => member(base - (i % 6 === 0 ? 3 : 90) * day));
+    const hosts = people.slice(0, 6);
+    // Meetings from four months ago to the next three days: most in the last weeks, where
+    // attendance still changes, some announced too late to count.
+    const initiatives = hosts.map((hostId, i) => {
+      const starts = Array.from({ length: 6 }, () => base - Math.floor((r.next() < 0.6 ? 25 : 120) * day * r.next()) + (r.next() < 0.15 ? Math.floor(3 * day * r.next()) : 0));
+      return initiative(hostId, starts, i === 5 ? 24 * hour : 3 * day);
+    });
+    const sessions = initiatives.flatMap((i) => i.sessions.map((s) => ({ ...s, initiativeId: i.initiativeId })));
+    let now = base;
+    const attend = (sessionId: number, memberId: string, by: string) => {
+      const exists = db().get<{ id: number } | undefined>(sql`SELECT id FROM registrations WHERE session_id = ${sessionId} AND member_id = ${memberId}`);
+      if (exists) db().run(sql`UPDATE registrations SET attended_at = ${now}, attendance_by = ${by}, updated_at = ${now} WHERE id = ${exists.id}`);
+      else db().run(sql`INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at) VALUES (${sessionId}, ${memberId}, 'registered', 1, ${now}, ${by}, ${now}, ${now})`);
+    };
+    // Founders meet often enough for voices to be earned, the bootstrap to end and the brake to hold.
+    for (const s of sessions) for (const f of founders) if (r.next() < 0.5) attend(s.id, f, "code");
+
+    const attended = () => db().all<{ id: number; session_id: number; member_id: string }>(sql`SELECT id, session_id, member_id FROM registrations WHERE attended_at IS NOT NULL`);
+    const writes: (() => void)[] = [
+      // A check-in with the code, mostly at recent meetings.
+      () => {
+        const recent = sessions.filter((s) => s.startsAt > now - 3 * day && s.startsAt < now + 30 * 60_000);
+        const session = recent.length && r.next() < 0.7 ? r.pick(recent) : r.pick(sessions);
+        attend(session.id, r.pick([...founders, ...people]), "code");
+      },
+      // A host marks someone present.
+      () => {
+        const session = r.pick(sessions);
+        attend(session.id, r.pick(people), hosts[initiatives.findIndex((i) => i.initiativeId === session.initiativeId)]);
+      },
+      // A brand-new account checks in (a new account alone does not make the replay stale).
+      () => {
+        const session = r.pick(sessions);
+        attend(session.id, member(now - Math.floor(20 * day * r.next())), "code");
+      },
+      // Attendance unmarked, a sign-up removed, attendance moved to another meeting, its kind changed.
+      () => {
+        const row = r.pick(attended());
+        if (row) db().run(sql`UPDATE registrations SET attended_at = NULL, attendance_by = NULL WHERE id = ${row.id}`);
+      },
+      () => {
+        const row = r.pick(attended());
+        if (row) db().run(sql`DELETE FROM registrations WHERE id = ${row.id}`);
+      },
+      () => {
+        const row = r.pick(attended());
+        const to = r.pick(sessions);
+        const taken = db().get(sql`SELECT 1 FROM registrations WHERE session_id = ${to.id} AND member_id = ${row?.member_id ?? ""}`);
+        if (row && !taken) db().run(sql`UPDATE registrations SET session_id = ${to.id} WHERE id = ${row.id}`);
+      },
+      () => {
+        const row = r.pick(attended());
+        if (row) db().run(sql`UPDATE registrations SET attendance_by = CASE attendance_by WHEN 'code' THEN ${hosts[0]} ELSE 'code' END WHERE id = ${row.id}`);
+      },
+      // Time passes: meetings start, voices start and end.
+      () => {
+        now += Math.floor(r.next() * 10 * hour);
+      },
+    ];
+    const rare: (() => void)[] = [
+      () => db().run(sql`UPDATE members SET posting_held_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(people)}`),
+      () => db().run(sql`UPDATE members SET founder_at = ${now - 30 * day} WHERE id = ${r.pick(people)}`),
+      () => db().run(sql`UPDATE initiatives SET hidden_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(initiatives).initiativeId}`),
+    ];
+
+    const everyone = () => db().all<{ id: string }>(sql`SELECT id FROM members`).map((m) => m.id);
+    voiceReplay(now);
+    const resumedBefore = replayCounts.resumed;
+    for (let step = 0; step < 120; step++) {
+      const writesNow = r.next() < 0.8 ? 1 : 1 + r.int(3);
+      for (let w = 0; w < writesNow; w++) (r.next() < 0.04 ? r.pick(rare) : r.pick(writes))();
+      const ids = everyone();
+      expect(seen(voiceReplay(now), ids), `seed ${seed}, step ${step}`).toEqual(seen(replayVoices(replayInput(now)), ids));
+    }
+    // The sequence did exercise resuming, not only replaying everything.
+    expect(replayCounts.resumed - resumedBefore).toBeGreaterThan(30);
+  });
+});
