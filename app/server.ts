@@ -459,12 +459,12 @@ async function sendWebResponse(req: http.IncomingMessage, res: http.ServerRespon
     headers["content-encoding"] = "gzip";
     headers.vary = "Accept-Encoding";
   }
-  // A page comes whole (app/entry.server.tsx): compressed in one go (well under a millisecond
-  // for a page; on the thread pool, hundreds queued at once held their pages in memory twice)
-  // and written at once with its length.
+  // A page comes whole (app/entry.server.tsx): compressed in one go (on the thread pool, hundreds
+  // queued at once held their pages in memory twice) and written at once with its length. Level 3
+  // takes a third of level 6's time for a 40 KB page (0.13 against 0.37 ms), for 8% more bytes.
   if (response.body && req.method !== "HEAD" && type.startsWith("text/html")) {
     const page = Buffer.from(await response.arrayBuffer());
-    const sent = gzip ? zlib.gzipSync(page, { level: 6 }) : page;
+    const sent = gzip ? zlib.gzipSync(page, { level: 3 }) : page;
     headers["content-length"] = String(sent.length);
     res.writeHead(response.status, headers);
     res.end(sent);

@@ -314,8 +314,9 @@ export const registrations = sqliteTable(
     index("registrations_member").on(t.memberId, t.status),
     // Who attended within the voice window (governance.md §1), without reading the table.
     index("registrations_attended").on(t.attendedAt, t.sessionId, t.memberId).where(sql`attended_at IS NOT NULL`),
-    // The voice replay reads every attendance in arrival order from this index alone (migration 0014).
-    index("registrations_attendance_replay").on(t.attendedAt, t.id, t.sessionId, t.memberId, t.attendanceBy).where(sql`attended_at IS NOT NULL`),
+    // The voice replay reads each meeting's attendance in arrival order from this index alone, meeting
+    // after meeting, with no sort of the whole table (migration 0017).
+    index("registrations_attendance_by_meeting").on(t.sessionId, t.attendedAt, t.id, t.memberId, t.attendanceBy).where(sql`attended_at IS NOT NULL`),
   ],
 );
 

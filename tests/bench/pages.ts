@@ -71,6 +71,10 @@ try {
   // root layout and a few paragraphs), made for the member as every member page is.
   const memberTrivial = asMember({ label: "trivial page (/how-it-works)", path: "/how-it-works" });
   pages.push(memberTrivial, ...pages.filter((p) => p.path !== "/agenda.ics").map(asMember));
+  // The same trivial page made anew for a visitor: a session cookie that names no session keeps it
+  // out of the cache, so this is what making a page costs anyone, logged in or not.
+  const madeAnew: Load = { label: "trivial page (/how-it-works), visitor, made anew", path: "/how-it-works", headers: { cookie: "meedoen_session=none" } };
+  pages.push(madeAnew);
 
   for (const target of [trivial, ...pages]) await load(server.url, target, 3, connections);
 
@@ -116,13 +120,23 @@ try {
   const rows = [["page", "req/s", "of trivial", "p50 ms", "p99 ms", "KiB gz", "not 2xx"]];
   const line = (f: Figures, ratio: string) => [f.label, f.rps.toFixed(0), ratio, f.p50.toFixed(1), f.p99.toFixed(1), f.kib.toFixed(1), String(f.bad)];
   const forVisitors = measured.slice(0, visitorPages);
-  const [memberFloor, ...forMembers] = measured.slice(visitorPages);
+  const [memberFloor, ...forMembers] = measured.slice(visitorPages, -1);
+  const visitorMadeAnew = measured[measured.length - 1];
   rows.push(line(before, "—"));
   for (const f of forVisitors) rows.push(line(f, pct(f.rps / floor)));
   rows.push(line(memberFloor, "—"));
   for (const f of forMembers) rows.push(line(f, pct(f.rps / memberFloor.rps)));
+  rows.push(line(visitorMadeAnew, "—"));
   rows.push(line(after, "—"));
   console.log(table(rows));
+
+  // Issue 19's targets: each member page as a share of the visitor's trivial page in this run.
+  const targets = [["member page", "req/s", "of visitor's trivial", "target", "of the visitor's trivial page made anew"]];
+  for (const f of [memberFloor, ...forMembers]) {
+    const target = f === memberFloor ? "≥ 30%" : "≥ 15%";
+    targets.push([f.label, f.rps.toFixed(0), pct(f.rps / floor), target, pct(f.rps / visitorMadeAnew.rps)]);
+  }
+  console.log("\n" + table(targets));
   console.log(`\ntrivial page: ${before.rps.toFixed(0)} req/s before the pages, ${after.rps.toFixed(0)} after; visitors' ratios are against the mean, ${floor.toFixed(0)} req/s`);
   console.log(`members' ratios are against the member's trivial page, ${memberFloor.rps.toFixed(0)} req/s (${pct(memberFloor.rps / floor)} of the visitor's)`);
   console.log(`below 70% of the trivial page: ${forVisitors.filter((f) => f.rps / floor < 0.7).map((f) => f.label).join(", ") || "none"} (visitors); ` +

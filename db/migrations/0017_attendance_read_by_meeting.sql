@@ -1,0 +1,2 @@
+DROP INDEX `registrations_attendance_replay`;--> statement-breakpoint
+CREATE INDEX `registrations_attendance_by_meeting` ON `registrations` (`session_id`,`attended_at`,`id`,`member_id`,`attendance_by`) WHERE attended_at IS NOT NULL;
