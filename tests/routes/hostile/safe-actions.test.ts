@@ -92,13 +92,17 @@ describe("careful actions as a held member, and with the worst bodies", () => {
   const addComment = (initiativeId: number, memberId: string) =>
     (sqlite.prepare("INSERT INTO comments (initiative_id, member_id, body, created_at, updated_at) VALUES (?, ?, 'Eerder geschreven', ?, ?) RETURNING id").get(initiativeId, memberId, Date.now(), Date.now()) as { id: number }).id;
   const noTrace = (html: string) => expect(html).not.toMatch(/\bat [\w.<>$]+ \([^)]*:\d+:\d+\)|node_modules\//);
+  /** A session, and a member signed up for it who co-hosts its initiative and wrote a comment there. */
+  async function signedUpCoHost(prefix: string) {
+    const [host, member] = insertMembers(sqlite, 2, prefix);
+    const { sessionId, initiativeId } = insertCourseSession(sqlite, host.id, 5);
+    expect((await post(`/sessions/${sessionId}/register`, "", member.cookie)).status).toBe(303);
+    sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiativeId, member.id, Date.now(), Date.now());
+    return { host, member, sessionId, initiativeId, comment: addComment(initiativeId, member.id) };
+  }
 
   it("a held member may take back their own sign-up and undo that, step back as host and delete their own words, but not host again", async () => {
-    const [host, held] = insertMembers(sqlite, 2, "hm");
-    const { sessionId, initiativeId } = insertCourseSession(sqlite, host.id, 5);
-    expect((await post(`/sessions/${sessionId}/register`, "", held.cookie)).status).toBe(303);
-    sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiativeId, held.id, Date.now(), Date.now());
-    const comment = addComment(initiativeId, held.id);
+    const { host, member: held, sessionId, initiativeId, comment } = await signedUpCoHost("hm");
     hold(held.id);
 
     // Giving something up, or taking back one's own step, is never held.
@@ -123,11 +127,7 @@ describe("careful actions as a held member, and with the worst bodies", () => {
   });
 
   it("answers 201 fields, an oversized body and a repeated confirmation on every careful route with a 4xx or the confirm page, and changes nothing", async () => {
-    const [host, member] = insertMembers(sqlite, 2, "wb");
-    const { sessionId, initiativeId } = insertCourseSession(sqlite, host.id, 5);
-    expect((await post(`/sessions/${sessionId}/register`, "", member.cookie)).status).toBe(303);
-    sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiativeId, member.id, Date.now(), Date.now());
-    const comment = addComment(initiativeId, member.id);
+    const { member, sessionId, initiativeId, comment } = await signedUpCoHost("wb");
     const state = () => JSON.stringify([registration(sessionId, member.id), hosts(initiativeId).sort(), commentCount(comment)]);
     const before = state();
     const routes = [`/sessions/${sessionId}/cancel`, `/sessions/${sessionId}/undo`, `/initiatives/${initiativeId}/step-back`, `/initiatives/${initiativeId}/undo-step-back`, `/comments/${comment}/delete`];
