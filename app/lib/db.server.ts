@@ -1,4 +1,3 @@
-import type { Statement } from "better-sqlite3";
 import { openDatabase, type Db } from "../../db/client";
 import { env } from "./env.server";
 
@@ -24,17 +23,11 @@ export function closeDb() {
 }
 
 /**
- * A prepared statement for `source` on the current connection, prepared once: for the small
- * queries asked on every request, where preparing costs more than running.
+ * A prepared statement for `source` on the current connection. The connection keeps its
+ * statements by text, reset to rows as objects when handed out again (db/client.ts, ADR 034).
  */
-const prepared = new WeakMap<object, Map<string, Statement<unknown[]>>>();
 export function statement(source: string) {
-  const client = db().$client;
-  let statements = prepared.get(client);
-  if (!statements) prepared.set(client, (statements = new Map()));
-  let found = statements.get(source);
-  if (!found) statements.set(source, (found = client.prepare(source)));
-  return found;
+  return db().$client.prepare(source);
 }
 
 /**
