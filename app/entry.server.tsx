@@ -2,7 +2,7 @@ import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-r
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { isStorageFault, logFault } from "~/lib/fault-log.server";
-import { mendedDocument } from "~/lib/html-stream.server";
+import { pageResponse, wholeDocument } from "~/lib/html-stream.server";
 import { NonceContext } from "~/lib/nonce";
 
 export const streamTimeout = 5_000;
@@ -40,15 +40,12 @@ export default function handleRequest(
       {
         nonce,
         onAllReady() {
-          const body = mendedDocument();
-          const chunks: Buffer[] = [];
-          body.on("data", (chunk: Buffer | string) => chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
-          body.on("end", () => {
+          const { sink, page } = wholeDocument();
+          page.then((body) => {
             responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-            resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
-          });
-          body.on("error", reject);
-          pipe(body);
+            resolve(pageResponse(body, { headers: responseHeaders, status: responseStatusCode }));
+          }, reject);
+          pipe(sink);
         },
         onShellError(error: unknown) {
           failed = true;

@@ -1,45 +1,70 @@
-// Two flaws of React 18's streamed HTML, mended on the way out so that pages are valid documents:
+// A page is made whole before any of it is sent (docs/decisions/031-pages-sent-whole.md): React's
+// stream is collected as bytes and joined once. Two flaws of React 18's HTML are mended on the
+// joined page, so that pages are valid documents:
 // - React writes a page's `</body></html>` with the shell, and Remix's data scripts (streamed
 //   loader data) come after it ("Stray start tag script" to a validator). The closing tags are
-//   held back and written at the very end, so the data scripts end up inside <body>.
+//   moved to the very end, so the data scripts end up inside <body>.
 // - When a character of more than one byte does not fit at the end of React's 2,048-byte buffer,
 //   React sends the whole buffer, unused last byte included: a NUL in the page (fixed in React
 //   19). A raw NUL is never valid in HTML (text and scripts escape it), so every one is dropped.
-import { StringDecoder } from "node:string_decoder";
-import { Transform, type TransformCallback } from "node:stream";
+// Both work on bytes: the closing tags are ASCII and a 0 byte is never part of a UTF-8 character,
+// so a character split between two chunks needs no care.
+import { Writable } from "node:stream";
 
-const closing = "</body></html>";
+const closing = Buffer.from("</body></html>");
 
-export function mendedDocument(): Transform {
-  let held = false;
-  // A few characters kept back when a chunk ends in what may be the start of the closing tags.
-  let carry = "";
-  // Bytes of a character split between two chunks wait for the rest of it.
-  const decoder = new StringDecoder("utf8");
-  return new Transform({
-    transform(chunk: Buffer | string, _encoding, callback: TransformCallback) {
-      const text = carry + (typeof chunk === "string" ? chunk : decoder.write(chunk)).replace(/\0/g, "");
-      carry = "";
-      if (held) return callback(null, text);
-      const at = text.indexOf(closing);
-      if (at >= 0) {
-        held = true;
-        return callback(null, text.slice(0, at) + text.slice(at + closing.length));
-      }
-      const keep = partialSuffix(text);
-      carry = text.slice(text.length - keep);
-      callback(null, text.slice(0, text.length - keep));
-    },
-    flush(callback: TransformCallback) {
-      callback(null, carry + decoder.end().replace(/\0/g, "") + (held ? closing : ""));
-    },
-  });
+/** The page with its first closing tags moved to the end and every NUL byte dropped. */
+export function mendDocument(page: Buffer): Buffer {
+  let mended = page;
+  if (mended.includes(0)) mended = Buffer.from(mended.filter((byte) => byte !== 0));
+  const at = mended.indexOf(closing);
+  if (at < 0 || at === mended.length - closing.length) return mended;
+  return Buffer.concat([mended.subarray(0, at), mended.subarray(at + closing.length), closing]);
 }
 
-/** How many characters at the end of `text` could begin the closing tags. */
-function partialSuffix(text: string) {
-  for (let n = Math.min(closing.length - 1, text.length); n > 0; n--) {
-    if (closing.startsWith(text.slice(text.length - n))) return n;
-  }
-  return 0;
+/** A stream to pipe React's page into, and the whole page, mended, once React has written it all. */
+export function wholeDocument(): { sink: Writable; page: Promise<Buffer> } {
+  const chunks: Buffer[] = [];
+  let sink!: Writable;
+  const page = new Promise<Buffer>((resolve, reject) => {
+    sink = new Writable({
+      // React hands over each chunk once and does not write into it again: kept as it is.
+      decodeStrings: true,
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+      final(callback) {
+        resolve(mendDocument(Buffer.concat(chunks)));
+        callback();
+      },
+    });
+    sink.once("error", reject);
+  });
+  return { sink, page };
+}
+
+// The page a response was made from, so that the server sends those bytes without reading them
+// back out of the response's stream. A Response made from bytes copies them at once; made from a
+// stream that hands over the page when read, it copies nothing. Kept on the response itself (not
+// in a WeakMap), so that the page goes with it in the young generation's collections.
+const wholePage = Symbol("wholePage");
+type WithPage = Response & { [wholePage]?: Buffer };
+
+export function pageResponse(page: Buffer, init: ResponseInit): Response {
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.enqueue(page);
+      controller.close();
+    },
+  });
+  const response: WithPage = new Response(body, init);
+  response[wholePage] = page;
+  return response;
+}
+
+/** The bytes of a page made by `pageResponse`, if this is that response and its body is unread. */
+export function wholePageOf(response: Response): Buffer | undefined {
+  const page = (response as WithPage)[wholePage];
+  return page && !response.bodyUsed ? page : undefined;
 }

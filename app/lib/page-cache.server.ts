@@ -9,6 +9,7 @@
 import type http from "node:http";
 import zlib from "node:zlib";
 import { databaseVersion } from "./db.server";
+import { pageResponse, wholePageOf } from "./html-stream.server";
 
 const maxAgeMs = 10_000;
 const maxEntries = 200;
@@ -62,10 +63,10 @@ export function cachedPage(key: string, nonce: string, gzip = false, ifNoneMatch
     const headers = new Headers(entry.headers);
     headers.set("Content-Encoding", "gzip");
     headers.set("Vary", "Accept-Encoding");
-    return new Response(new Uint8Array(gzipWithNonce(entry.parts, nonce)), { status: entry.status, headers });
+    return pageResponse(gzipWithNonce(entry.parts, nonce), { status: entry.status, headers });
   }
   const html = entry.parts.map((part) => part.text.toString("utf8")).join(`nonce="${nonce}"`);
-  return new Response(html, { status: entry.status, headers: entry.headers });
+  return pageResponse(Buffer.from(html), { status: entry.status, headers: entry.headers });
 }
 
 // Compressing a whole page for every answer would cost more than everything else a kept page
@@ -125,7 +126,8 @@ export async function renderAndKeep(key: string, nonce: string, render: () => Pr
   if (/\b(private|no-store)\b/.test(response.headers.get("cache-control") ?? "")) {
     return response;
   }
-  const html = await response.text();
+  const page = wholePageOf(response) ?? Buffer.from(await response.arrayBuffer());
+  const html = page.toString("utf8");
   const headers = [...response.headers.entries()];
   // Every kept page shares one version: after a write none of them can be served again, so they
   // go at once rather than wait to be asked for; and those past their ten seconds go too.
@@ -138,5 +140,5 @@ export async function renderAndKeep(key: string, nonce: string, render: () => Pr
   entries.delete(key);
   entries.set(key, { at, version, status: response.status, headers, parts: splitAtNonce(html, nonce) });
   if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-  return new Response(html, { status: response.status, headers });
+  return pageResponse(page, { status: response.status, headers });
 }

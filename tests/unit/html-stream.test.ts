@@ -1,15 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { mendedDocument } from "~/lib/html-stream.server";
+import { pageResponse, wholeDocument, wholePageOf } from "~/lib/html-stream.server";
 
 async function through(chunks: (string | Buffer)[]) {
-  const stream = mendedDocument();
-  let out = "";
-  stream.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-  const done = new Promise((resolve) => stream.on("end", resolve));
-  for (const chunk of chunks) stream.write(chunk);
-  stream.end();
-  await done;
-  return out;
+  const { sink, page } = wholeDocument();
+  for (const chunk of chunks) sink.write(chunk);
+  sink.end();
+  return (await page).toString("utf8");
 }
 
 describe("a streamed document is mended", () => {
@@ -44,5 +40,17 @@ describe("a streamed document is mended", () => {
 
   it("leaves a document without them as it is", async () => {
     expect(await through(["<p>a</bo", "dy> b"])).toBe("<p>a</body> b");
+  });
+});
+
+describe("a page made whole is sent as it was made", () => {
+  it("gives the server the page's own bytes, and the same bytes to whoever reads the response", async () => {
+    const page = Buffer.from("<!DOCTYPE html><p>één</p>");
+    const response = pageResponse(page, { status: 200, headers: { "Content-Type": "text/html" } });
+    expect(wholePageOf(response)).toBe(page);
+    expect(Buffer.from(await response.arrayBuffer()).equals(page)).toBe(true);
+    // Once its body has been read, the response no longer answers for the page.
+    expect(wholePageOf(response)).toBeUndefined();
+    expect(wholePageOf(new Response("<p>x</p>"))).toBeUndefined();
   });
 });
