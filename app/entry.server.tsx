@@ -33,6 +33,15 @@ export default function handleRequest(
   // (docs/decisions/031-pages-sent-whole.md).
   return new Promise<Response>((resolve, reject) => {
     let failed = false;
+    // A render that has not finished in time is given up. The timer is cleared as soon as the
+    // render ends: left running, it would keep the whole render (React's state and the page) in
+    // memory for seconds after the answer went out, over a thousand pages under load.
+    let timer: NodeJS.Timeout | undefined;
+    let ended = false;
+    const end = () => {
+      ended = true;
+      clearTimeout(timer);
+    };
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
         <RemixServer context={remixContext} url={request.url} nonce={nonce} abortDelay={streamTimeout} />
@@ -40,6 +49,7 @@ export default function handleRequest(
       {
         nonce,
         onAllReady() {
+          end();
           const { sink, page } = wholeDocument();
           page.then((body) => {
             responseHeaders.set("Content-Type", "text/html; charset=utf-8");
@@ -48,6 +58,7 @@ export default function handleRequest(
           pipe(sink);
         },
         onShellError(error: unknown) {
+          end();
           failed = true;
           reject(error);
         },
@@ -57,6 +68,6 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, streamTimeout + 1000);
+    if (!ended) timer = setTimeout(abort, streamTimeout + 1000);
   });
 }

@@ -700,9 +700,11 @@ function logStats(everyMs: number) {
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
   setInterval(() => {
     const memory = process.memoryUsage();
+    // Timers the process holds: a made page must not leave one behind (app/entry.server.tsx).
+    const timers = process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
     console.log(
       `[stats] loopMax=${ms(delay.max)} loopP99=${ms(delay.percentile(99))} loopMean=${ms(delay.mean)} rss=${mb(memory.rss)} heap=${mb(memory.heapUsed)} ` +
-        `buffers=${mb(memory.arrayBuffers)} connections=${connections.total} refusedConnections=${refusedConnections} shedConnections=${shedConnections} bodies=${bodies.total} waiting=${bodies.queued} renders=${renders.inProgress} renderQueue=${renders.queued}`,
+        `buffers=${mb(memory.arrayBuffers)} connections=${connections.total} refusedConnections=${refusedConnections} shedConnections=${shedConnections} bodies=${bodies.total} waiting=${bodies.queued} renders=${renders.inProgress} renderQueue=${renders.queued} timers=${timers}`,
     );
     delay.reset();
   }, everyMs).unref();

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 
 /** The memory limits `npm start` gives the server (package.json), so tests and benchmarks run it alike. */
-export const serverFlags = ["--max-semi-space-size=2", "--max-old-space-size=192"];
+export const serverFlags = ["--max-semi-space-size=8", "--max-old-space-size=192"];
 
 export type RunningServer = { url: string; databasePath: string; dataDir: string; process: ChildProcess; output: () => string; stop: () => Promise<void> };
 
