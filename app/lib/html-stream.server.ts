@@ -68,3 +68,8 @@ export function wholePageOf(response: Response): Buffer | undefined {
   const page = (response as WithPage)[wholePage];
   return page && !response.bodyUsed ? page : undefined;
 }
+
+/** The bytes of a page: those it was made from, or else read from the response. */
+export async function pageBytes(response: Response): Promise<Buffer> {
+  return wholePageOf(response) ?? Buffer.from(await response.arrayBuffer());
+}

@@ -9,7 +9,7 @@
 import type http from "node:http";
 import zlib from "node:zlib";
 import { databaseVersion } from "./db.server";
-import { pageResponse, wholePageOf } from "./html-stream.server";
+import { pageBytes, pageResponse } from "./html-stream.server";
 
 const maxAgeMs = 10_000;
 const maxEntries = 200;
@@ -126,7 +126,7 @@ export async function renderAndKeep(key: string, nonce: string, render: () => Pr
   if (/\b(private|no-store)\b/.test(response.headers.get("cache-control") ?? "")) {
     return response;
   }
-  const page = wholePageOf(response) ?? Buffer.from(await response.arrayBuffer());
+  const page = await pageBytes(response);
   const html = page.toString("utf8");
   const headers = [...response.headers.entries()];
   // Every kept page shares one version: after a write none of them can be served again, so they
