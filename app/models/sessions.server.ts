@@ -551,19 +551,24 @@ export function upcomingSessions(filter: SessionListFilter = {}) {
   if (filter.kind) where.push(sql`i.kind = ${filter.kind}`);
   // A hybrid session is both on site and online.
   if (filter.mode) where.push(sql`s.mode IN (${filter.mode}, 'hybrid')`);
-  if (filter.tag) where.push(sql`i.id IN (SELECT initiative_id FROM initiative_tags WHERE tag = ${filter.tag})`);
+  // The words and the tag filter the sessions, they do not lead the search (the `+`; see below).
+  if (filter.tag) where.push(sql`+i.id IN (SELECT initiative_id FROM initiative_tags WHERE tag = ${filter.tag})`);
   if (filter.q) {
     const match = toFtsQuery(filter.q);
     if (!match) return { items: [], next: null };
-    where.push(sql`i.id IN (SELECT rowid FROM initiatives_fts WHERE initiatives_fts MATCH ${match})`);
+    where.push(sql`+i.id IN (SELECT rowid FROM initiatives_fts WHERE initiatives_fts MATCH ${match})`);
   }
+  // Sessions are read in time order from the coming ones, and reading stops at the page's last:
+  // the work is bounded by the sessions still to come. Led by the words instead, SQLite looked up
+  // the sessions of every initiative that ever matched ("buurt": 6,730 at the benchmark's scale,
+  // 4.4 ms against 1.3), a cost that grows with the network's whole history.
   const rows = db().all<{
     id: number; initiative_id: number; title: string; summary: string; kind: string; starts_at: number; ends_at: number; place: string;
     host_organisation: string; capacity: number | null; mode: SessionMode; cancelled_at: number | null; registered: number;
   }>(sql`
     SELECT s.id, s.initiative_id, i.title, i.summary, i.kind, s.starts_at, s.ends_at, s.place, s.host_organisation, s.capacity, s.mode, s.cancelled_at,
       (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'registered') AS registered
-    FROM sessions s JOIN initiatives i ON i.id = s.initiative_id
+    FROM sessions s INDEXED BY sessions_starts CROSS JOIN initiatives i ON i.id = s.initiative_id
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY s.starts_at, s.id
     LIMIT ${limit + 1}`);

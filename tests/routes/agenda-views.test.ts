@@ -182,6 +182,36 @@ describe("the list view", () => {
     expect(html).toContain('<link rel="alternate" type="application/feed+json" href="/agenda.json"');
     expect(html).toMatch(/<a aria-current="page"[^>]*href="\/agenda\?tag=buurt">Lijst<\/a>/);
   });
+
+  it("lists the coming sessions of words many initiatives share in time order, page after page, and no others", async () => {
+    // 25 initiatives with the word, made in an order unlike their sessions' dates, each beside one
+    // without it on the same day; the list reads sessions in time order and filters by the words.
+    // In a month of their own, two months after the one the other tests look at.
+    const month = localDate(Date.now() + 124 * 86_400_000, zone).slice(0, 7);
+    const session = (initiativeId: number, day: string, from: string, until: string) =>
+      addSession(initiativeId, host.id, sessionInput({ now: new Date(), creating: true }).parse({ startsAt: `${month}-${day}T${from}`, endsAt: `${month}-${day}T${until}`, place: "Wijkcentrum Oost", capacity: "" }));
+    const expected: { id: number; day: string }[] = [];
+    for (let k = 0; k < 25; k++) {
+      const day = String(1 + ((k * 11) % 28)).padStart(2, "0");
+      const matching = initiativeBy(host.id, { title: `Zoekavond Lijstwoord ${k}`, kind: "activity" });
+      expected.push({ id: session(matching, day, "18:00", "19:00"), day });
+      session(initiativeBy(host.id, { title: `Andere Avond ${k}`, kind: "activity" }), day, "17:00", "18:30");
+    }
+    const cancelled = session(initiativeBy(host.id, { title: "Afgelast Lijstwoord", kind: "activity" }), "05", "12:00", "13:00");
+    cancelSession(cancelled, host.id);
+    expected.sort((a, b) => a.day.localeCompare(b.day));
+
+    const listed: number[] = [];
+    let path: string | null = "/agenda?q=lijstwoord";
+    for (let pages = 0; path && pages < 5; pages++) {
+      const html = await page(path, host.cookie);
+      const main = html.slice(html.indexOf("<main"), html.indexOf("</main>"));
+      listed.push(...[...main.matchAll(/href="\/sessions\/(\d+)"/g)].map((m) => Number(m[1])));
+      const later = /href="(\/agenda\?[^"]*after=[^"]*)"/.exec(main);
+      path = later ? later[1].replaceAll("&amp;", "&") : null;
+    }
+    expect([...new Set(listed)]).toEqual(expected.map((e) => e.id));
+  });
 });
 
 describe("add to calendar", () => {
