@@ -32,6 +32,7 @@ const dayMs = 86_400_000;
 const stillHosting = Number.MAX_SAFE_INTEGER;
 
 type MemberRow = [string, number, number | null, number | null];
+const memberColumns = "id, created_at, founder_at, posting_held_at";
 const memberOf = ([id, createdAt, founderAt, heldAt]: MemberRow): ReplayMember => ({ id, createdAt, founderAt, heldAt });
 
 type SessionRow = [number, number, string, number, number, number];
@@ -51,7 +52,7 @@ function hostsAt(terms: [string, number, number][] | undefined, startsAt: number
  */
 export function replayInput(now: number) {
   const client = db().$client;
-  const members = (client.prepare("SELECT id, created_at, founder_at, posting_held_at FROM members WHERE deleted_at IS NULL").raw().all() as MemberRow[]).map(memberOf);
+  const members = (client.prepare(`SELECT ${memberColumns} FROM members WHERE deleted_at IS NULL`).raw().all() as MemberRow[]).map(memberOf);
   // Hosts now, and hosting that ended (host_terms): who was a host when each meeting started.
   const hostsOf = new Map<number, [string, number, number][]>();
   const hostRows = client
@@ -263,7 +264,7 @@ function resume(k: Kept, sessionIds: number[], now: number): boolean {
     if (fresh.startsAt < k.checkpoints[0].at) return false;
     for (const a of fresh.attendance) {
       if (k.members.has(a.memberId)) continue;
-      const row = statement("SELECT id, created_at, founder_at, posting_held_at FROM members WHERE id = ? AND deleted_at IS NULL").raw().get(a.memberId) as MemberRow | undefined;
+      const row = statement(`SELECT ${memberColumns} FROM members WHERE id = ? AND deleted_at IS NULL`).raw().get(a.memberId) as MemberRow | undefined;
       if (row) k.members.set(row[0], memberOf(row));
     }
     earliest = Math.min(earliest, fresh.startsAt);
