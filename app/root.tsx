@@ -2,7 +2,6 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { data } from "@remix-run/node";
 import {
   isRouteErrorResponse,
-  Link,
   Links,
   Meta,
   Outlet,
@@ -13,6 +12,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { Link, LinkNavigation } from "~/components/link";
 import { useEffect, useRef, type MouseEvent, type ReactNode } from "react";
 import { Notice } from "~/components/notice";
 import { getCurrent } from "~/lib/auth.server";
@@ -69,30 +69,32 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
         <Links />
       </head>
       <body>
-        <a className="skip-link" href="#main" onClick={skipToMain}>
-          {t("nav.skip")}
-        </a>
-        <SiteHeader locale={locale} member={member} />
-        <main id="main" className="wrap" tabIndex={-1}>
-          <FlagReceived loggedIn={!!member} />
-          <Notice />
-          {children}
-        </main>
-        <footer className="site-footer">
-          <div className="wrap">
-            <p>{t("footer.tagline")}</p>
-            <nav aria-label={t("footer.nav")} className="row-links">
-              <Link to="/how-it-works">{t("nav.howItWorks")}</Link>
-              <Link to="/proposals">{t("proposal.list.title")}</Link>
-              <Link to="/rules">{t("rules.title")}</Link>
-              <Link to="/log">{t("log.title")}</Link>
-              <Link to="/members">{t("members.title")}</Link>
-              <Link to="/organisations">{t("organisations.title")}</Link>
-              <Link to="/now">{t("now.page.title")}</Link>
-              <Link to="/digest">{t("footer.digest")}</Link>
-            </nav>
-          </div>
-        </footer>
+        <LinkNavigation>
+          <a className="skip-link" href="#main" onClick={skipToMain}>
+            {t("nav.skip")}
+          </a>
+          <SiteHeader locale={locale} member={member} />
+          <main id="main" className="wrap" tabIndex={-1}>
+            <FlagReceived loggedIn={!!member} />
+            <Notice />
+            {children}
+          </main>
+          <footer className="site-footer">
+            <div className="wrap">
+              <p>{t("footer.tagline")}</p>
+              <nav aria-label={t("footer.nav")} className="row-links">
+                <Link to="/how-it-works">{t("nav.howItWorks")}</Link>
+                <Link to="/proposals">{t("proposal.list.title")}</Link>
+                <Link to="/rules">{t("rules.title")}</Link>
+                <Link to="/log">{t("log.title")}</Link>
+                <Link to="/members">{t("members.title")}</Link>
+                <Link to="/organisations">{t("organisations.title")}</Link>
+                <Link to="/now">{t("now.page.title")}</Link>
+                <Link to="/digest">{t("footer.digest")}</Link>
+              </nav>
+            </div>
+          </footer>
+        </LinkNavigation>
         {tail}
       </body>
     </html>

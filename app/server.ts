@@ -14,7 +14,6 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
-import { createRequestHandler } from "@remix-run/node";
 import * as build from "@remix-run/dev/server-build";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
@@ -23,6 +22,7 @@ import { pageBytes } from "~/lib/html-stream.server";
 import { translate, type MessageKey } from "~/lib/i18n";
 import { imageNamePattern } from "~/lib/images";
 import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
+import { routeHandlers } from "~/lib/route-handlers.server";
 import { rememberRouteMatches } from "~/lib/route-matching.server";
 import { logFault } from "~/lib/fault-log.server";
 import { checkDatabaseFile, checkOpenDatabase, StartRefused } from "~/lib/preflight.server";
@@ -35,7 +35,7 @@ import { voiceSnapshot } from "~/models/voice.server";
 
 const config = env();
 rememberRouteMatches();
-const handleRequest = createRequestHandler(build, config.NODE_ENV === "production" ? "production" : "development");
+const handlerFor = routeHandlers(build, config.NODE_ENV === "production" ? "production" : "development");
 const publicDir = path.resolve("public");
 // With PUBLIC_URL set the site is that origin only: another Host gets 421, and a form's Origin
 // must be this one.
@@ -579,6 +579,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const request = toWebRequest(req, url, controller, body);
     const nonce = randomBytes(16).toString("base64");
     const faults = { storage: false };
+    const handleRequest = handlerFor(url.pathname);
     const render = (asked = request) => handleRequest(asked, { clientAddress: clientAddress(req), nonce, method: req.method, dataRequest: url.pathname.endsWith(".data"), faults });
     const cacheKey = pageCacheKey(req, url);
     let response = cacheKey ? cachedPage(cacheKey, nonce, acceptsGzip(req), request.headers.get("if-none-match")) : undefined;

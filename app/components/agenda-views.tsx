@@ -2,7 +2,8 @@
 // tables (a caption, weekday headers, today marked with aria-current="date"). On a narrow screen
 // the month table shows only the days with sessions, one under the other (agenda.css).
 import { HostSessionTools } from "~/components/host-tools";
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import { Link } from "~/components/link";
 import type { ReactNode } from "react";
 import { KindBadge } from "~/components/initiative-card";
 import { ModeText, PlacesText } from "~/components/session-list";

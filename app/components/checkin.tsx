@@ -1,5 +1,6 @@
 // The full-screen check-in code for hosts, and the check-in form a scanned code opens.
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
 import { attendedKey } from "~/lib/attended-words";

@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useT } from "~/lib/i18n/react";
 
 /** "Send a message" to a member (a visitor is asked to log in first, and comes back to the form). */

@@ -1,6 +1,7 @@
 // Outcomes (opbrengsten) and comments: lists, the hidden notice, and the posting forms.
 // Presentational only; the data comes from ~/models/contributions.server through loaders.
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { Field, FormError } from "~/components/field";
 import { OutcomeMethodChoices, OutcomeMethods } from "~/components/outcome-methods";
 import type { FieldErrors } from "~/lib/forms";

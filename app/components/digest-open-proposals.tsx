@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatDateTime } from "~/lib/time";
 

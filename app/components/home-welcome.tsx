@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useT } from "~/lib/i18n/react";
 
 /** For a visitor: what this network is, in two sentences, and how to join. */

@@ -1,6 +1,7 @@
 // Day-one moderation (governance.md §4): a host hides a comment on their own initiative naming the
 // rule; the author asks the network to restore it; members with a voice accept an author's edit.
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useT } from "~/lib/i18n/react";
 import type { EditWaiting, ItemModeration } from "~/models/hosts.types";
 

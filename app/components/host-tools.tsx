@@ -1,6 +1,6 @@
 // What a host of the initiative sees on their own sessions instead of sign-up buttons: the tools
 // of governance.md §2 (edit, check-in screen, attendance, message, participant list).
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useT } from "~/lib/i18n/react";
 
 /** The links to a session's host tools. */

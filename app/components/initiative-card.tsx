@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { Picture } from "~/components/picture";
 import type { ImageRef } from "~/lib/images";
 import { useT } from "~/lib/i18n/react";

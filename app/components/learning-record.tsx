@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatHours } from "~/lib/learning-hours";
 import { formatTimeRange } from "~/lib/time";

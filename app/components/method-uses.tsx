@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useLocale, useT } from "~/lib/i18n/react";
 import { formatDate } from "~/lib/time";
 import type { MethodUse } from "~/models/methods.types";

@@ -1,6 +1,6 @@
 // The network's pictures, drawn as SVG on the server: they need no JavaScript, scale with the
 // screen, and every one has a table with the same figures next to it (and a text alternative).
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import type { Connection } from "~/lib/connections";
 import { labelLines, type MapLayout } from "~/lib/network-layout";
 import { useT } from "~/lib/i18n/react";

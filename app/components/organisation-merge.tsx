@@ -1,4 +1,5 @@
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { Form, useNavigation } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { Field, FormError } from "~/components/field";
 import { organisationRules } from "~/governance/config";
 import type { FieldErrors } from "~/lib/forms";

@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { FormError } from "~/components/field";
 import type { FieldErrors } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";

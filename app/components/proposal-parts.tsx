@@ -1,6 +1,7 @@
 // Parts of the proposal page (/proposals/:id): the effect, the outcome, responding, positions,
 // versions and the discussion. Presentational only; the data comes from proposal-page.server.ts.
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { CommentForm } from "~/components/contributions";
 import { Field } from "~/components/field";
 import type { DiffLine } from "~/lib/diff";

@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
 import { HostSessionTools } from "~/components/host-tools";

@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import type { MemberVoice } from "~/governance/voice";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatDate } from "~/lib/time";

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { DigestMethods } from "~/components/digest-methods";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";

@@ -1,6 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { undoMinutes } from "~/lib/notice";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { contactRules, governance as g, sessionRules } from "~/governance/config";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";

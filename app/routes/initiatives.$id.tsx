@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { KindBadge, TagList } from "~/components/initiative-card";
 import { Picture } from "~/components/picture";
 import { SessionList } from "~/components/session-list";

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { PollOfferForm } from "~/components/poll-offer-form";
 import { requireMember } from "~/lib/auth.server";
 import { formValues, readFormData } from "~/lib/forms";

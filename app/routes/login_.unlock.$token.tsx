@@ -3,7 +3,8 @@
 // an hour and five password attempts, once.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { safeRedirect, startAuthSession } from "~/lib/auth.server";

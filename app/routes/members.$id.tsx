@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { afterFlag } from "~/lib/flag-received";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { FlagForm, FlagList } from "~/components/flags";
 import { getMember, requireMember } from "~/lib/auth.server";
 import { readFormData } from "~/lib/forms";

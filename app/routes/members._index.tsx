@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { getMember } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";

@@ -1,7 +1,8 @@
 import { EditWaitingNotice } from "~/components/host-moderation";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { FlagForm, FlagList } from "~/components/flags";
 import { MethodUses } from "~/components/method-uses";
 import { getMember } from "~/lib/auth.server";

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData } from "@remix-run/react";
+import { useActionData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { MethodForm } from "~/components/method-form";
 import { requireMember } from "~/lib/auth.server";
 import { formValues, parseForm, readFormData, type FieldErrors } from "~/lib/forms";

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { ConnectionsTable, MeetingPlaceBars, MeetingPlaceTable, MonthBars, MonthTable, NetworkMap, OrganisationBars, OrganisationTable, betweenHref, organisationHref } from "~/components/network";
 import { getMember } from "~/lib/auth.server";
 import { useLocale, useT } from "~/lib/i18n/react";

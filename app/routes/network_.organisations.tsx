@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { OrganisationTable } from "~/components/network";
 import { Pager } from "~/components/pager";
 import { getMember } from "~/lib/auth.server";

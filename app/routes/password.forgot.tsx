@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { Field, FormError } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { parseForm, readFormData } from "~/lib/forms";

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { FormError } from "~/components/field";
 import { PollAnswerForm, PollHostTools, PollTable } from "~/components/poll-view";
 import { getMember, requireMember } from "~/lib/auth.server";

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { ProposalOutcomePanel } from "~/components/proposal-outcome";
 import { DiffView, DiscussionSection, PositionsSection, proposalLimits, RespondSection, VersionsSection } from "~/components/proposal-parts";
 import { governance } from "~/governance/config";

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import type { MessageKey } from "~/lib/i18n";
 import { getMember } from "~/lib/auth.server";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";

@@ -1,5 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { diffLines } from "~/lib/diff";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { renderMarkdown } from "~/lib/markdown.server";

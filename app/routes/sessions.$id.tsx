@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { ModeText, RegistrationControls, PlacesText } from "~/components/session-list";
 import { getMember } from "~/lib/auth.server";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";

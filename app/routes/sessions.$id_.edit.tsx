@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { LearningHoursField } from "~/components/learning-hours-field";
 import { CancelSessionForm } from "~/components/cancel-session-form";
 import { SessionForm } from "~/components/session-form";

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { LearningDownloads, LearningLinkList, MakeLearningLink } from "~/components/learning-links";
 import { LearningSessions, LearningTotals } from "~/components/learning-record";
 import { requireMember } from "~/lib/auth.server";

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { ChoiceError, choiceErrorProps, Field, FormError, ImageField } from "~/components/field";
 import { Avatar } from "~/components/picture";
 import { requireMember } from "~/lib/auth.server";

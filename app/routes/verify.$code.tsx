@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { FactChanges } from "~/components/learning-changes";
 import { LearningSessions, LearningTotals } from "~/components/learning-record";
 import { getMember } from "~/lib/auth.server";

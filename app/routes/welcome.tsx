@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { requireMember } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
