@@ -10,8 +10,9 @@
 // Without JavaScript, or with a modifier key, it is an ordinary link.
 //
 // Anything else (a relative or hash-only address, an object, prefetch, replace, state, a target)
-// is given to Remix's own <Link>, unchanged.
-import { Link as RemixLink, useNavigate } from "@remix-run/react";
+// is given to Remix's own <Link>, unchanged. The header's page links (NavLink below) are made the
+// same way, and marked as Remix marks them: the page one is on, or is going to.
+import { Link as RemixLink, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { createContext, forwardRef, useContext, type ComponentProps, type MouseEvent, type ReactNode } from "react";
 
 type Navigate = ReturnType<typeof useNavigate>;
@@ -42,5 +43,25 @@ export const Link = forwardRef<HTMLAnchorElement, Props>(function Link(props, re
   };
   // data-discover as Remix's links have it: the browser then fetches the routes such a link leads
   // to before it is followed.
-  return <a {...rest} ref={ref} href={to} data-discover="true" onClick={follow} />;
+  return <a {...rest} ref={ref} data-discover="true" href={to} onClick={follow} />;
+});
+
+/** Whether a link to `target` (a path, lower case) stands for `pathname`, by React Router's rule. */
+function leadsTo(target: string, pathname: string, end: boolean, afterPrefix: number): boolean {
+  const here = pathname.toLowerCase();
+  return here === target || (!end && here.startsWith(target) && here.charAt(afterPrefix) === "/");
+}
+
+type NavProps = { to: string; end?: boolean; className?: string; title?: string; children: ReactNode };
+
+/** A link to one of the site's pages, marked while one is on that page (aria-current) or on the way. */
+export const NavLink = forwardRef<HTMLAnchorElement, NavProps>(function NavLink({ to, end = false, className, ...rest }, ref) {
+  const location = useLocation();
+  const next = useNavigation().location;
+  const target = to.replace(/[?#].*$/, "").toLowerCase();
+  const slash = target !== "/" && target.endsWith("/") ? target.length - 1 : target.length;
+  const isActive = leadsTo(target, location.pathname, end, slash);
+  const isPending = !!next && leadsTo(target, next.pathname, end, target.length);
+  const classes = [className, isActive ? "active" : null, isPending ? "pending" : null].filter(Boolean).join(" ");
+  return <Link ref={ref} {...rest} to={to} className={classes} aria-current={isActive ? "page" : undefined} />;
 });

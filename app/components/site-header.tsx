@@ -1,5 +1,5 @@
-import { Form, NavLink, useLocation } from "@remix-run/react";
-import { Link } from "~/components/link";
+import { Form, useLocation } from "@remix-run/react";
+import { Link, NavLink } from "~/components/link";
 import { useEffect, useRef } from "react";
 import { translator, type Locale, type MessageKey } from "~/lib/i18n";
 
