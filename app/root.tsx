@@ -12,7 +12,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { Link, LinkNavigation } from "~/components/link";
+import { LinkNavigation, linkTo } from "~/components/link";
 import { useEffect, useRef, type MouseEvent, type ReactNode } from "react";
 import { Notice } from "~/components/notice";
 import { getCurrent } from "~/lib/auth.server";
@@ -83,14 +83,14 @@ function Shell({ children, locale, member, tail }: { children: ReactNode; locale
             <div className="wrap">
               <p>{t("footer.tagline")}</p>
               <nav aria-label={t("footer.nav")} className="row-links">
-                <Link to="/how-it-works">{t("nav.howItWorks")}</Link>
-                <Link to="/proposals">{t("proposal.list.title")}</Link>
-                <Link to="/rules">{t("rules.title")}</Link>
-                <Link to="/log">{t("log.title")}</Link>
-                <Link to="/members">{t("members.title")}</Link>
-                <Link to="/organisations">{t("organisations.title")}</Link>
-                <Link to="/now">{t("now.page.title")}</Link>
-                <Link to="/digest">{t("footer.digest")}</Link>
+                <a {...linkTo("/how-it-works")}>{t("nav.howItWorks")}</a>
+                <a {...linkTo("/proposals")}>{t("proposal.list.title")}</a>
+                <a {...linkTo("/rules")}>{t("rules.title")}</a>
+                <a {...linkTo("/log")}>{t("log.title")}</a>
+                <a {...linkTo("/members")}>{t("members.title")}</a>
+                <a {...linkTo("/organisations")}>{t("organisations.title")}</a>
+                <a {...linkTo("/now")}>{t("now.page.title")}</a>
+                <a {...linkTo("/digest")}>{t("footer.digest")}</a>
               </nav>
             </div>
           </footer>
@@ -188,7 +188,7 @@ export function ErrorBoundary() {
       <h1>{status === 404 ? t("error.notFound.title") : t("error.title")}</h1>
       <p>{message}</p>
       <p>
-        <Link to="/">{t("error.backHome")}</Link>
+        <a {...linkTo("/")}>{t("error.backHome")}</a>
       </p>
     </section>
   );

@@ -1,4 +1,4 @@
-import { Link } from "~/components/link";
+import { linkTo } from "~/components/link";
 import { Picture } from "~/components/picture";
 import type { ImageRef } from "~/lib/images";
 import { useT } from "~/lib/i18n/react";
@@ -30,7 +30,7 @@ export function TagList({ tags }: { tags: string[] }) {
     <ul className="tags" aria-label={t("initiative.tags")}>
       {tags.map((tag) => (
         <li key={tag}>
-          <Link to={`/?tag=${encodeURIComponent(tag)}`}>#{tag}</Link>
+          <a {...linkTo(`/?tag=${encodeURIComponent(tag)}`)}>#{tag}</a>
         </li>
       ))}
     </ul>
@@ -47,7 +47,7 @@ export function InitiativeCard({ initiative }: { initiative: InitiativeCardData 
         {initiative.place ? <span className="place">{initiative.place}</span> : null}
       </p>
       <h3 className="card-title">
-        <Link to={`/initiatives/${initiative.id}`}>{initiative.title}</Link>
+        <a {...linkTo(`/initiatives/${initiative.id}`)}>{initiative.title}</a>
       </h3>
       <p>{initiative.summary}</p>
       <TagList tags={initiative.tagList} />

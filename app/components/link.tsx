@@ -4,46 +4,76 @@
 // every render, and sets up a click handler with hooks of its own: on the home page's hundred-odd
 // links that was a seventh of what making the page cost. Nearly every link here names an
 // absolute address ("/initiatives/12"), which needs no resolving. Such a link is a plain <a>
-// whose click is handed to the router's one navigate function, shared through context, with the
+// whose click goes, through one shared handler, to the router's navigate function, with the
 // same rules as Remix's links: a plain left click without modifier keys becomes a navigation
 // without a page load, and following a link to the page one is on replaces it in the history.
 // Without JavaScript, or with a modifier key, it is an ordinary link.
 //
-// Anything else (a relative or hash-only address, an object, prefetch, replace, state, a target)
-// is given to Remix's own <Link>, unchanged. The header's page links (NavLink below) are made the
-// same way, and marked as Remix marks them: the page one is on, or is going to.
-import { Link as RemixLink, useLocation, useNavigate, useNavigation } from "@remix-run/react";
-import { createContext, forwardRef, useContext, type ComponentProps, type MouseEvent, type ReactNode } from "react";
+// Anything else (a relative or hash-only address, an object, prefetch, replace, state, a target,
+// a click handler of its own) is given to Remix's own <Link>, unchanged. The header's page links
+// (navLinkTo below) are made the same way, and marked as Remix's NavLink marks them: the page one
+// is on, or is going to.
+import { Link as RemixLink, useNavigate } from "@remix-run/react";
+import { forwardRef, useEffect, type ComponentProps, type MouseEvent, type ReactNode } from "react";
 
 type Navigate = ReturnType<typeof useNavigate>;
-const NavigateContext = createContext<Navigate | null>(null);
+/** The router's navigate function, once the page runs in a browser (never on the server). */
+let navigateTo: Navigate | null = null;
 
-/** Gives the links inside it the router's navigate function; the root layout wraps the page in it. */
+/** Hands the router's navigate function to the links; the root layout wraps the page in it. */
 export function LinkNavigation({ children }: { children: ReactNode }) {
-  return <NavigateContext.Provider value={useNavigate()}>{children}</NavigateContext.Provider>;
+  const navigate = useNavigate();
+  useEffect(() => {
+    navigateTo = navigate;
+  }, [navigate]);
+  return children;
+}
+
+/** One click handler for every plain link: it reads the address from the link itself. */
+function followLink(event: MouseEvent<HTMLAnchorElement>) {
+  if (!navigateTo || event.defaultPrevented || event.button !== 0 || event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
+  const to = event.currentTarget.getAttribute("href")!;
+  event.preventDefault();
+  const here = window.location.pathname + window.location.search + window.location.hash;
+  navigateTo(to, { replace: here === to });
 }
 
 type Props = ComponentProps<typeof RemixLink>;
-const remixOnly = ["prefetch", "reloadDocument", "replace", "state", "preventScrollReset", "relative", "viewTransition", "target", "download", "discover", "unstable_viewTransition"];
 
-export function isPlainAddress(to: Props["to"]): to is string {
-  return typeof to === "string" && to.startsWith("/") && !to.startsWith("//");
+/** A link for Remix's own <Link>: not an absolute address of this site, or with what only it does. */
+function needsRemix(props: Props): boolean {
+  const { to } = props;
+  if (typeof to !== "string" || to.charAt(0) !== "/" || to.charAt(1) === "/") return true;
+  return (
+    props.onClick !== undefined ||
+    props.prefetch !== undefined ||
+    props.reloadDocument !== undefined ||
+    props.replace !== undefined ||
+    props.state !== undefined ||
+    props.preventScrollReset !== undefined ||
+    props.relative !== undefined ||
+    props.viewTransition !== undefined ||
+    props.target !== undefined ||
+    props.download !== undefined ||
+    props.discover !== undefined
+  );
+}
+
+/**
+ * The attributes of a plain link to `to`, an absolute address of this site, for an <a> written
+ * out where links repeat by the dozen (cards, tags, the header): the same link as <Link>, without
+ * a component around it, which costs React about as much as the anchor itself.
+ */
+export function linkTo(to: string): { href: string; "data-discover": "true"; onClick: typeof followLink } {
+  return { "data-discover": "true", href: to, onClick: followLink };
 }
 
 export const Link = forwardRef<HTMLAnchorElement, Props>(function Link(props, ref) {
-  const navigate = useContext(NavigateContext);
-  const { to, onClick, ...rest } = props;
-  if (!isPlainAddress(to) || remixOnly.some((name) => name in props)) return <RemixLink ref={ref} {...props} />;
-  const follow = (event: MouseEvent<HTMLAnchorElement>) => {
-    onClick?.(event);
-    if (!navigate || event.defaultPrevented || event.button !== 0 || event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
-    event.preventDefault();
-    const here = window.location.pathname + window.location.search + window.location.hash;
-    navigate(to, { replace: here === to });
-  };
+  if (needsRemix(props)) return <RemixLink ref={ref} {...props} />;
+  const { to, ...rest } = props;
   // data-discover as Remix's links have it: the browser then fetches the routes such a link leads
   // to before it is followed.
-  return <a {...rest} ref={ref} data-discover="true" href={to} onClick={follow} />;
+  return <a {...rest} ref={ref} data-discover="true" href={to as string} onClick={followLink} />;
 });
 
 /** Whether a link to `target` (a path, lower case) stands for `pathname`, by React Router's rule. */
@@ -52,16 +82,18 @@ function leadsTo(target: string, pathname: string, end: boolean, afterPrefix: nu
   return here === target || (!end && here.startsWith(target) && here.charAt(afterPrefix) === "/");
 }
 
-type NavProps = { to: string; end?: boolean; className?: string; title?: string; children: ReactNode };
+type Place = { pathname: string };
 
-/** A link to one of the site's pages, marked while one is on that page (aria-current) or on the way. */
-export const NavLink = forwardRef<HTMLAnchorElement, NavProps>(function NavLink({ to, end = false, className, ...rest }, ref) {
-  const location = useLocation();
-  const next = useNavigation().location;
+/**
+ * The attributes of one of the header's page links: a plain link, marked while one is on that
+ * page (aria-current, class "active") or on the way to it (class "pending"). `here` is the
+ * current location, `next` the one being loaded, if any (useLocation, useNavigation).
+ */
+export function navLinkTo(to: string, here: Place, next: Place | undefined, { end = false, className }: { end?: boolean; className?: string } = {}) {
   const target = to.replace(/[?#].*$/, "").toLowerCase();
   const slash = target !== "/" && target.endsWith("/") ? target.length - 1 : target.length;
-  const isActive = leadsTo(target, location.pathname, end, slash);
+  const isActive = leadsTo(target, here.pathname, end, slash);
   const isPending = !!next && leadsTo(target, next.pathname, end, target.length);
   const classes = [className, isActive ? "active" : null, isPending ? "pending" : null].filter(Boolean).join(" ");
-  return <Link ref={ref} {...rest} to={to} className={classes} aria-current={isActive ? "page" : undefined} />;
-});
+  return { className: classes, "aria-current": isActive ? ("page" as const) : undefined, ...linkTo(to) };
+}

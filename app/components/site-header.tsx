@@ -1,5 +1,5 @@
-import { Form, useLocation } from "@remix-run/react";
-import { Link, NavLink } from "~/components/link";
+import { Form, useLocation, useNavigation } from "@remix-run/react";
+import { linkTo, navLinkTo } from "~/components/link";
 import { useEffect, useRef } from "react";
 import { translator, type Locale, type MessageKey } from "~/lib/i18n";
 
@@ -29,6 +29,7 @@ type Member = { id: string; displayName: string } | null;
 export function SiteHeader({ locale, member }: { locale: Locale; member: Member }) {
   const t = translator(locale);
   const location = useLocation();
+  const next = useNavigation().location;
   const here = location.pathname + location.search;
   const menu = useRef<HTMLDetailsElement>(null);
   // Following a link in the open menu keeps the page (Remix): close the menu as a page load would.
@@ -39,9 +40,7 @@ export function SiteHeader({ locale, member }: { locale: Locale; member: Member 
     <ul className={className}>
       {items.map((item) => (
         <li key={item.to} className={item.primary ? "primary" : undefined}>
-          <NavLink to={item.to} end={item.end}>
-            {t(item.label)}
-          </NavLink>
+          <a {...navLinkTo(item.to, location, next, { end: item.end })}>{t(item.label)}</a>
         </li>
       ))}
     </ul>
@@ -49,11 +48,11 @@ export function SiteHeader({ locale, member }: { locale: Locale; member: Member 
   return (
     <header className="site-header">
       <div className="wrap header-bar">
-        <Link to="/" className="brand">
+        <a className="brand" {...linkTo("/")}>
           Meedoen
-        </Link>
+        </a>
         <div className="header-account">
-          <Account t={t} member={member} here={here} />
+          <Account t={t} member={member} here={here} location={location} next={next} />
           <LanguageSwitch t={t} locale={locale} here={here} />
         </div>
         <nav aria-label={t("nav.label")} className="main-nav">
@@ -65,7 +64,7 @@ export function SiteHeader({ locale, member }: { locale: Locale; member: Member 
             <div className="nav-panel">
               {links("nav-list")}
               <div className="nav-account">
-                <Account t={t} member={member} here={here} />
+                <Account t={t} member={member} here={here} location={location} next={next} />
                 <LanguageSwitch t={t} locale={locale} here={here} />
               </div>
             </div>
@@ -78,23 +77,25 @@ export function SiteHeader({ locale, member }: { locale: Locale; member: Member 
 
 type Translate = ReturnType<typeof translator>;
 
-function Account({ t, member, here }: { t: Translate; member: Member; here: string }) {
+type Place = { pathname: string };
+
+function Account({ t, member, here, location, next }: { t: Translate; member: Member; here: string; location: Place; next: Place | undefined }) {
   if (!member) {
     // Back to this page after logging in or creating an account (not to the pages themselves).
     const back = here.startsWith("/login") || here.startsWith("/signup") || here.startsWith("/welcome") ? "" : `?redirectTo=${encodeURIComponent(here)}`;
     return (
       <>
-        <NavLink to={`/login${back}`}>{t("nav.login")}</NavLink>
-        <NavLink to={`/signup${here === "/" ? "" : back}`}>{t("nav.signup")}</NavLink>
+        <a {...navLinkTo(`/login${back}`, location, next)}>{t("nav.login")}</a>
+        <a {...navLinkTo(`/signup${here === "/" ? "" : back}`, location, next)}>{t("nav.signup")}</a>
       </>
     );
   }
   return (
     <Form method="post" action="/logout" className="inline-form">
-      <NavLink to={`/members/${member.id}`} className="who" title={t("nav.profile")}>
+      <a {...navLinkTo(`/members/${member.id}`, location, next, { className: "who" })} title={t("nav.profile")}>
         {member.displayName}
-      </NavLink>{" "}
-      <NavLink to="/settings">{t("nav.settings")}</NavLink>{" "}
+      </a>{" "}
+      <a {...navLinkTo("/settings", location, next)}>{t("nav.settings")}</a>{" "}
       <button type="submit" className="link-button">
         {t("nav.logout")}
       </button>

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { Link } from "~/components/link";
+import { Link, linkTo } from "~/components/link";
 import { InitiativeCard } from "~/components/initiative-card";
 import { getMember } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
@@ -80,7 +80,7 @@ export default function Feed() {
           <ul>
             {upcoming.map((s) => (
               <li key={s.id}>
-                <Link to={`/sessions/${s.id}`}>{s.title}</Link>
+                <a {...linkTo(`/sessions/${s.id}`)}>{s.title}</a>
                 <span className="muted">
                   {" "}
                   · {formatTimeRange(s.startsAt, s.endsAt, locale, timeZone)}
