@@ -12,7 +12,7 @@ export type InitiativeCardData = {
   tagList: string[];
   place: string;
   cover: (ImageRef & { alt: string }) | null;
-  hosts: HostSummary[];
+  hosts: Pick<HostSummary, "displayName" | "organisation">[];
 };
 
 // Cards are one column on a phone and two from 48rem in a 64rem page (see meedoen.css).

@@ -24,15 +24,29 @@ export function feedFilterOf(params: URLSearchParams) {
 export function homePage(params: URLSearchParams, viewer: NameViewer) {
   const { q, kind, tag, after } = feedFilterOf(params);
   const page = listInitiatives({ q: q || undefined, kind, tag, after }, viewer);
+  // The page's data goes to the browser with it (Remix hydrates from it): only what it shows.
+  const items = page.items.map((i) => ({
+    id: i.id,
+    title: i.title,
+    summary: i.summary,
+    kind: i.kind,
+    tagList: i.tagList,
+    place: i.place,
+    cover: i.cover,
+    hosts: i.hosts.map((h) => ({ displayName: h.displayName, organisation: h.organisation })),
+  }));
   // The first page also shows what is coming up soon, with the same filters.
-  const upcoming = after ? [] : upcomingSessions({ q: q || undefined, kind, tag, limit: 4 }).items;
+  const upcoming = after
+    ? []
+    : upcomingSessions({ q: q || undefined, kind, tag, limit: 4 }).items.map((s) => ({ id: s.id, title: s.title, startsAt: s.startsAt, endsAt: s.endsAt, place: s.place }));
   const unfiltered = !after && !q && !kind && !tag;
   // The newest outcomes, on the unfiltered first page only.
   const newOutcomes = unfiltered ? latestOutcomes(3, viewer) : [];
   // A network without a single visible initiative gets a welcome that says what to do first.
   const networkEmpty = unfiltered && page.items.length === 0 && !db().get(sql`SELECT 1 FROM initiatives WHERE hidden_at IS NULL LIMIT 1`);
   return {
-    ...page,
+    items,
+    nextCursor: page.nextCursor,
     upcoming,
     newOutcomes,
     filter: { q, kind: kind ?? "", tag: tag ?? "" },

@@ -30,6 +30,14 @@ describe("the feed", () => {
     expect([...ids].sort((a, b) => b - a)).toEqual(ids);
   });
 
+  it("gives the browser only what its cards show: no host's id, no status, no dates", async () => {
+    const page = dataOf<{ items: Record<string, unknown>[] }>(await feedLoader({ request: getRequest("/"), context, params: {} }));
+    for (const item of page.items) {
+      expect(Object.keys(item).sort()).toEqual(["cover", "hosts", "id", "kind", "place", "summary", "tagList", "title"]);
+      for (const host of item.hosts as object[]) expect(Object.keys(host).sort()).toEqual(["displayName", "organisation"]);
+    }
+  });
+
   it("pages by keyset without repeating or skipping anything", async () => {
     const seen: number[] = [];
     let cursor: number | null = null;
