@@ -30,9 +30,10 @@ export function NetworkMap({ layout, titleId, descriptionId, selected, slugs }: 
       <g className="links">
         {layout.links.map((l) => {
           const isSelected = selected && ((selected.a === l.a && selected.b === l.b) || (selected.a === l.b && selected.b === l.a));
+          const label = lineLabel(l.a, l.b, l.weight);
           return (
-            <a key={`${l.a}\u0000${l.b}`} href={betweenHref(l.a, l.b)} aria-label={lineLabel(l.a, l.b, l.weight)}>
-              <title>{lineLabel(l.a, l.b, l.weight)}</title>
+            <a key={`${l.a}\u0000${l.b}`} href={betweenHref(l.a, l.b)} aria-label={label}>
+              <title>{label}</title>
               <line x1={l.x1} y1={l.y1} x2={l.x2} y2={l.y2} className={isSelected ? "link selected" : "link"} strokeWidth={l.width} />
               {/* A wider, invisible line: easier to hit with a finger. */}
               <line x1={l.x1} y1={l.y1} x2={l.x2} y2={l.y2} className="link-target" strokeWidth={Math.max(12, l.width)} />

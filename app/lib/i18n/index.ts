@@ -21,9 +21,29 @@ const pluralRules = { nl: new Intl.PluralRules("nl"), en: new Intl.PluralRules("
 // A branch may hold plain placeholders ("{voices}"), no deeper nesting.
 const pluralPattern = /\{(\w+), plural, one \{((?:[^{}]|\{\w+\})*)\} other \{((?:[^{}]|\{\w+\})*)\}\}/g;
 
+// A message without a plural is kept split at its placeholders, the first time it is asked for:
+// filling it in is then a few joins instead of a regular expression over the whole text (a page
+// may fill in hundreds). Literal parts are at even places, names at odd ones.
+const splitMessages = new Map<string, string[]>();
+
+function split(text: string): string[] {
+  let parts = splitMessages.get(text);
+  if (!parts) splitMessages.set(text, (parts = text.split(/\{(\w+)\}/)));
+  return parts;
+}
+
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
   const text = dictionaries[locale][key] ?? dictionaries.nl[key] ?? key;
   if (!params) return text;
+  if (!text.includes(", plural, ")) {
+    const parts = split(text);
+    let filled = parts[0];
+    for (let i = 1; i < parts.length; i += 2) {
+      const name = parts[i];
+      filled += (name in params ? String(params[name]) : `{${name}}`) + parts[i + 1];
+    }
+    return filled;
+  }
   const counted = text.replace(pluralPattern, (whole, name: string, one: string, other: string) => {
     if (!(name in params)) return whole;
     const n = Number(params[name]);
