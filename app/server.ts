@@ -579,8 +579,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const request = toWebRequest(req, url, controller, body);
     const nonce = randomBytes(16).toString("base64");
     const faults = { storage: false };
-    const handleRequest = handlerFor(url.pathname);
-    const render = (asked = request) => handleRequest(asked, { clientAddress: clientAddress(req), nonce, method: req.method, dataRequest: url.pathname.endsWith(".data"), faults });
+    // The handler is looked up only when a page is made: a kept page needs none.
+    const render = (asked = request) => handlerFor(url.pathname)(asked, { clientAddress: clientAddress(req), nonce, method: req.method, dataRequest: url.pathname.endsWith(".data"), faults });
     const cacheKey = pageCacheKey(req, url);
     let response = cacheKey ? cachedPage(cacheKey, nonce, acceptsGzip(req), request.headers.get("if-none-match")) : undefined;
     if (!response) {
