@@ -82,7 +82,8 @@ function leadsTo(target: string, pathname: string, end: boolean, afterPrefix: nu
   return here === target || (!end && here.startsWith(target) && here.charAt(afterPrefix) === "/");
 }
 
-type Place = { pathname: string };
+/** A location, as far as the header's links need it (useLocation, useNavigation). */
+export type Place = { pathname: string };
 
 /**
  * The attributes of one of the header's page links: a plain link, marked while one is on that

@@ -1,5 +1,5 @@
 import { Form, useLocation, useNavigation } from "@remix-run/react";
-import { linkTo, navLinkTo } from "~/components/link";
+import { linkTo, navLinkTo, type Place } from "~/components/link";
 import { useEffect, useRef } from "react";
 import { translator, type Locale, type MessageKey } from "~/lib/i18n";
 
@@ -76,8 +76,6 @@ export function SiteHeader({ locale, member }: { locale: Locale; member: Member 
 }
 
 type Translate = ReturnType<typeof translator>;
-
-type Place = { pathname: string };
 
 function Account({ t, member, here, location, next }: { t: Translate; member: Member; here: string; location: Place; next: Place | undefined }) {
   if (!member) {
