@@ -166,8 +166,17 @@ export function brakeCapacity(voices: number): number {
 export function brakeStart(starts: number[], eligibleAt: number, capacity: number): number {
   const windowMs = g.brakeWindowDays * dayMs;
   const candidate = Math.max(eligibleAt, starts.length ? starts[starts.length - 1] : eligibleAt);
-  let inWindow = 0;
-  for (let i = starts.length - 1; i >= 0 && starts[i] > candidate - windowMs; i--) inWindow++;
+  // Starts only grow (each is at least the last), so those in the window are the last ones from
+  // the first after `candidate - windowMs`: found by halving, not by counting back through a
+  // window that holds hundreds of starts in a large network.
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (starts[middle] > candidate - windowMs) high = middle;
+    else low = middle + 1;
+  }
+  const inWindow = starts.length - low;
   if (inWindow < capacity) return candidate;
   // Wait until the oldest of the last `capacity` starts leaves the window.
   return Math.max(candidate, starts[starts.length - capacity] + windowMs);

@@ -163,6 +163,28 @@ describe("§1 growth brake: in any 7 days at most max(5, 25% of the voices) new 
     expect(brakeStart(starts as number[], eligible as number, capacity as number)).toBe(expected);
   });
 
+
+  it("finds the starts in the window as counting back through every start would, for growing lists of starts", () => {
+    // The rule itself, counted back from the last start: the window holds the starts after `candidate - 7 days`.
+    const counted = (starts: number[], eligibleAt: number, capacity: number) => {
+      const candidate = Math.max(eligibleAt, starts.length ? starts[starts.length - 1] : eligibleAt);
+      let inWindow = 0;
+      for (let i = starts.length - 1; i >= 0 && starts[i] > candidate - 7 * day; i--) inWindow++;
+      return inWindow < capacity ? candidate : Math.max(candidate, starts[starts.length - capacity] + 7 * day);
+    };
+    let seed = 19;
+    const random = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+    for (let round = 0; round < 500; round++) {
+      // Starts only grow: the brake never starts a voice before the last one.
+      const starts: number[] = [];
+      let at = T;
+      // Whole hours, so that a start often lies exactly 7 days before another (the window's edge).
+      for (let i = Math.floor(random() * 60); i > 0; i--) starts.push((at += random() < 0.3 ? 0 : Math.floor(random() * 72) * hour));
+      const eligibleAt = T + Math.floor(random() * 40 * 24) * hour;
+      const capacity = 1 + Math.floor(random() * 12);
+      expect(brakeStart(starts, eligibleAt, capacity), `round ${round}`).toBe(counted(starts, eligibleAt, capacity));
+    }
+  });
   it("twelve newcomers at one meeting start five a week, in the order they were earned", () => {
     const newcomers = Array.from({ length: 12 }, (_, i) => `n${String(i).padStart(2, "0")}`);
     const at = network({ ...founders, ...Object.fromEntries(newcomers.map((n) => [n, {}])) }, [{ at: T, code: ["f1", "f2", ...newcomers] }]);
