@@ -5,7 +5,6 @@
 // time for headers and bodies, bodies being received at once, a body's size per route and its
 // number of fields; a picture is only accepted with a login session, and streamed to disk.
 // Bundled with the app into build/index.js by the Remix compiler (remix.config.js `server`).
-import { randomBytes } from "node:crypto";
 import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import type { Socket } from "node:net";
@@ -27,7 +26,7 @@ import { rememberRouteMatches } from "~/lib/route-matching.server";
 import { logFault } from "~/lib/fault-log.server";
 import { checkDatabaseFile, checkOpenDatabase, StartRefused } from "~/lib/preflight.server";
 import { startScheduler } from "~/lib/scheduler.server";
-import { addressKey, countFormFields, formBodyLimit, hasLiveSession, isOneClickUnsubscribe, isPublicHost, isSameOrigin, PerAddress, RenderGate, securityHeaders } from "~/lib/security.server";
+import { addressKey, countFormFields, formBodyLimit, freshNonce, hasLiveSession, isOneClickUnsubscribe, isPublicHost, isSameOrigin, PerAddress, RenderGate, securityHeaders } from "~/lib/security.server";
 import { acceptsUpload, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
 import { sweepImages } from "~/models/images.server";
 import { warmNetworkOverview } from "~/models/network.server";
@@ -484,7 +483,11 @@ async function sendWebResponse(req: http.IncomingMessage, res: http.ServerRespon
 async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   busyUntilAnswered(req.socket, res);
   const controller = new AbortController();
-  res.on("close", () => controller.abort());
+  // Only a response cut off tells the app its reader left: aborting after every answer made an
+  // error with its stack for each request.
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
   // Set when a body fails while Remix reads it: the failure has been answered, Remix's answer is dropped.
   let answered = false;
   let reader: BodyReader | undefined;
@@ -577,7 +580,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
       }
     }
     const request = toWebRequest(req, url, controller, body);
-    const nonce = randomBytes(16).toString("base64");
+    const nonce = freshNonce();
     const faults = { storage: false };
     // The handler is looked up only when a page is made: a kept page needs none.
     const render = (asked = request) => handlerFor(url.pathname)(asked, { clientAddress: clientAddress(req), nonce, method: req.method, dataRequest: url.pathname.endsWith(".data"), faults });

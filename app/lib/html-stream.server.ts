@@ -30,6 +30,9 @@ export function wholeDocument(): { sink: Writable; page: Promise<Buffer> } {
     sink = new Writable({
       // React hands over each chunk once and does not write into it again: kept as it is.
       decodeStrings: true,
+      // React takes the sink's "close" for a reader gone early: it made two errors with their
+      // stacks for every page after it was whole. The sink is only ever ended by React itself.
+      emitClose: false,
       write(chunk: Buffer, _encoding, callback) {
         chunks.push(chunk);
         callback();

@@ -38,6 +38,21 @@ describe("the HTTP server", () => {
     for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
   });
 
+  it("gives every answer a nonce of its own: 16 random bytes, never one seen before", async () => {
+    // More answers than one draw of random bytes holds nonces (256), some at once.
+    const nonces: string[] = [];
+    for (let round = 0; round < 30; round++) {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(`${server.url}/healthz`)));
+      for (const answer of answers) {
+        await answer.text();
+        nonces.push(/'nonce-([^']+)'/.exec(answer.headers.get("content-security-policy") ?? "")?.[1] ?? "");
+      }
+    }
+    for (const nonce of nonces) expect(Buffer.from(nonce, "base64").toString("base64")).toBe(nonce);
+    expect(nonces.every((nonce) => Buffer.from(nonce, "base64").length === 16)).toBe(true);
+    expect(new Set(nonces).size).toBe(300);
+  });
+
   it("gzips pages and long-caches the fingerprinted bundles", async () => {
     const page = await fetch(`${server.url}/`, { headers: { "Accept-Encoding": "gzip" } });
     expect(page.headers.get("content-encoding")).toBe("gzip");
