@@ -96,3 +96,46 @@ describe("upgrading to governance version 2", () => {
     upgraded.close();
   });
 });
+
+describe("the member directory's search index, kept by row (migration 0018)", () => {
+  const search = (sqlite: Database.Database, words: string) =>
+    sqlite.prepare("SELECT member_id FROM members_fts WHERE members_fts MATCH ? ORDER BY member_id").pluck().all(words) as string[];
+  const member = (sqlite: Database.Database, id: string, name: string, organisation = "") =>
+    sqlite.prepare("INSERT INTO members (id, email, password_hash, display_name, organisation, created_at) VALUES (?, ?, 'x', ?, ?, ?)").run(id, `${id}@example.org`, name, organisation, now);
+  /** One row in the index for every member, noted by its rowid, and nothing else. */
+  const expectConsistent = (sqlite: Database.Database) => {
+    const members = sqlite.prepare("SELECT id FROM members ORDER BY id").pluck().all();
+    expect(sqlite.prepare("SELECT member_id FROM members_fts ORDER BY member_id").pluck().all()).toEqual(members);
+    expect(sqlite.prepare("SELECT r.member_id FROM members_fts_rows r JOIN members_fts f ON f.rowid = r.fts_rowid AND f.member_id = r.member_id ORDER BY r.member_id").pluck().all()).toEqual(members);
+  };
+
+  it("an existing directory is found as before after the upgrade, and every change after it goes to the member's own row", () => {
+    const file = path.join(dir, "directory.sqlite");
+    const old = openAt(file, migrationsBefore("0018_members_search_by_row"));
+    member(old, "anna", "Anna de Vries", "Buurthuis De Linde");
+    member(old, "bram", "Bram Visser", "GGZ Lindenveen");
+    member(old, "cato", "Cato Jansen");
+    // An index that drifted (a row of a member no longer there) is rebuilt from the members.
+    old.prepare("INSERT INTO members_fts (member_id, display_name) VALUES ('gone', 'Verdwenen Lid')").run();
+    old.close();
+
+    const upgraded = openAt(file, path.resolve("db/migrations"));
+    expectConsistent(upgraded);
+    expect(search(upgraded, "linde*")).toEqual(["anna", "bram"]);
+    expect(search(upgraded, "verdwenen")).toEqual([]);
+
+    upgraded.prepare("UPDATE members SET display_name = 'Anna Smit', organisation = 'Wijkteam Noord' WHERE id = 'anna'").run();
+    upgraded.prepare("DELETE FROM members WHERE id = 'bram'").run();
+    member(upgraded, "dirk", "Dirk Bakker", "Buurthuis De Linde");
+    // A change to other columns leaves the index alone; a second change to the same member finds its new row.
+    upgraded.prepare("UPDATE members SET locale = 'en' WHERE id = 'cato'").run();
+    upgraded.prepare("UPDATE members SET work = 'Taalcoach' WHERE id = 'anna'").run();
+    expectConsistent(upgraded);
+    expect(search(upgraded, "linde*")).toEqual(["dirk"]);
+    expect(search(upgraded, "smit")).toEqual(["anna"]);
+    expect(search(upgraded, "taalcoach")).toEqual(["anna"]);
+    expect(search(upgraded, "vries")).toEqual([]);
+    expect(search(upgraded, "bram")).toEqual([]);
+    upgraded.close();
+  });
+});
