@@ -483,11 +483,9 @@ async function sendWebResponse(req: http.IncomingMessage, res: http.ServerRespon
 async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   busyUntilAnswered(req.socket, res);
   const controller = new AbortController();
-  // Only a response cut off tells the app its reader left: aborting after every answer made an
-  // error with its stack for each request.
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
+  // Aborted when the response closes, finished or not: Remix clears the timer it keeps for each
+  // page's data only then (tests/routes/hostile/render-leftovers.test.ts).
+  res.on("close", () => controller.abort());
   // Set when a body fails while Remix reads it: the failure has been answered, Remix's answer is dropped.
   let answered = false;
   let reader: BodyReader | undefined;
