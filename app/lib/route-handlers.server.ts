@@ -47,7 +47,9 @@ export function addressesAbove(pathname: string): string[] {
 
 export function routeHandlers(build: ServerBuild, mode: string): (pathname: string) => RequestHandler {
   const everything = createRequestHandler(build, mode);
-  const { matchRoutes } = createRequire(import.meta.url)("@remix-run/router") as { matchRoutes: MatchRoutes };
+  // Looked up on each call, as Remix does: the remembered matching (route-matching.server.ts)
+  // replaces it on the package's exports, whether before or after this handler is made.
+  const router = createRequire(import.meta.url)("@remix-run/router") as { matchRoutes: MatchRoutes };
   const tree = routeTree(build.routes);
   const manifestAddress = `${build.basename ?? "/"}/__manifest`.replace(/\/+/g, "/");
   const handlers = new Map<string, RequestHandler>();
@@ -66,11 +68,11 @@ export function routeHandlers(build: ServerBuild, mode: string): (pathname: stri
 
   return (pathname) => {
     if (pathname === manifestAddress || pathname.endsWith(".data")) return everything;
-    const own = matchRoutes(tree, pathname);
+    const own = router.matchRoutes(tree, pathname);
     if (!own?.length) return everything;
     const ids = new Set<string>();
     for (const address of addressesAbove(pathname)) {
-      for (const match of address === pathname ? own : (matchRoutes(tree, address) ?? [])) ids.add(match.route.id);
+      for (const match of address === pathname ? own : (router.matchRoutes(tree, address) ?? [])) ids.add(match.route.id);
     }
     // In the order of the build, so that the same routes always make the same key.
     return handlerFor(Object.keys(build.routes).filter((id) => ids.has(id)));
