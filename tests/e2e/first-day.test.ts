@@ -96,13 +96,13 @@ for (const javaScript of [true, false]) {
         await page.getByRole("button", { name: "Account maken" }).click();
         await page.waitForURL(new RegExp(`/welcome\\?redirectTo=%2Fsessions%2F${sessionId}$`));
         await waitForHydration(page);
-        expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(`Welkom, ${name}`);
+        await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(`Welkom, ${name}`);
         for (const link of ["Mijn profiel invullen", "Deelnemers bekijken", "De agenda"]) expect(await main.getByRole("link", { name: link }).count()).toBe(1);
         await checkPage(page, `welcome, JavaScript ${javaScript}`);
         await main.getByRole("link", { name: "Verder" }).click();
         await page.waitForURL(new RegExp(`/sessions/${sessionId}$`));
         await waitForHydration(page);
-        expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain(sessionTitle);
+        await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toContain(sessionTitle);
         // Logged in now: the session offers no account any more.
         expect(await main.getByRole("link", { name: "Account maken" }).count()).toBe(0);
       } finally {
@@ -123,7 +123,7 @@ for (const javaScript of [true, false]) {
         await page.locator("main").getByRole("link", { name: "Stuur een bericht aan Ravi Lezer" }).first().click();
         await page.waitForURL(new RegExp(`/members/${reader.id}/message$`));
         await waitForHydration(page);
-        expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Bericht aan Ravi Lezer");
+        await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Bericht aan Ravi Lezer");
         await checkPage(page, `message form, JavaScript ${javaScript}`);
         await page.getByRole("button", { name: "Bericht versturen" }).click();
         await page.getByText("Schrijf je bericht.").waitFor();
@@ -234,7 +234,7 @@ describe("the header", () => {
       await nav.getByText("Menu").click();
       await nav.getByRole("link", { name: "Deelnemers" }).click();
       await page.waitForURL(/\/members$/);
-      expect(await page.locator("details.nav-menu").evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      await expect.poll(() => page.locator("details.nav-menu").evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
     } finally {
       await context.close();
     }

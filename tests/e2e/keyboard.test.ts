@@ -140,10 +140,16 @@ async function tabTo(page: Page, what: string, wanted: (f: Focused) => boolean, 
 }
 
 /** Presses a key on the control that has focus, waits until the address matches, and for React. */
+/**
+ * Follows the focused link or button to a new page. With JavaScript the address changes a moment
+ * before React draws the new page; the page is there once focus has moved to its main content.
+ */
 async function pressAndGo(page: Page, key: "Enter" | "Space", url: RegExp, javaScript: boolean) {
   await page.keyboard.press(key);
   await page.waitForURL(url);
-  if (javaScript) await waitForHydration(page);
+  if (!javaScript) return;
+  await waitForHydration(page);
+  await expectMainHasFocus(page);
 }
 
 async function expectMainHasFocus(page: Page) {
