@@ -139,7 +139,7 @@ for (const javaScript of [true, false]) {
       expect(await page.getByRole("button", { name: "Antwoorden opslaan" }).count()).toBe(0);
       await page.getByRole("link", { name: "Naar de bijeenkomst" }).click();
       await page.waitForURL(/\/sessions\/\d+$/);
-      expect(await page.locator("main").textContent()).toContain("Buurthuis 1");
+      await expect.poll(() => page.locator("main").textContent()).toContain("Buurthuis 1");
       for (const c of [hostContext, visitor.context, later.context, lid.context]) await c.close();
     });
   });
