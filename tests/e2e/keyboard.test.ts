@@ -139,10 +139,10 @@ async function tabTo(page: Page, what: string, wanted: (f: Focused) => boolean, 
   throw new Error(`${max} presses of ${back ? "Shift+Tab" : "Tab"} on ${page.url()} did not reach ${what}`);
 }
 
-/** Presses a key on the control that has focus, waits until the address matches, and for React. */
 /**
- * Follows the focused link or button to a new page. With JavaScript the address changes a moment
- * before React draws the new page; the page is there once focus has moved to its main content.
+ * Presses a key on the control that has focus and waits until the address matches. With
+ * JavaScript the address changes a moment before React draws the new page: Remix changed the page
+ * without loading it, and it is there once focus has moved to its main content (checked here).
  */
 async function pressAndGo(page: Page, key: "Enter" | "Space", url: RegExp, javaScript: boolean) {
   await page.keyboard.press(key);
@@ -206,13 +206,10 @@ describe("keyboard only", () => {
     const { context, page } = await newPage(browser, { baseURL: server.url });
     context.setDefaultTimeout(20_000);
     const memberId = await signUp(page, { name: "Toetsenbord Tineke", email: "tineke@example.org" }, true);
-    // Remix changed the page without loading it: focus is on the new page's main content.
-    await expectMainHasFocus(page);
 
     // Register: the agenda (back up into the header), the session's link, its sign-up button.
     await tabTo(page, "the agenda link", (f) => f.href === "/agenda", { back: true });
     await pressAndGo(page, "Enter", /\/agenda$/, true);
-    await expectMainHasFocus(page);
     await tabTo(page, `the link to session ${sessionId}`, (f) => f.href === `/sessions/${sessionId}`);
     await pressAndGo(page, "Enter", new RegExp(`/sessions/${sessionId}$`), true);
     expect(await page.locator("h1").textContent()).toBe(initiativeTitle);
