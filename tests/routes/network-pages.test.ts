@@ -1,16 +1,26 @@
 // /network stays small however large the network grows: the map shows the strongest
 // organisations and lines, the tables their heads, and "all" lives on pages of its own that
 // are shown a page at a time. Through the real server, against a network of 60 organisations.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertMembers, openServerDatabase } from "../support/direct-db";
 import { startServer, type RunningServer } from "../support/server";
 
+const databasePath = path.join(os.tmpdir(), `meedoen-network-pages-${randomBytes(4).toString("hex")}.sqlite`);
 let server: RunningServer;
 const organisationCount = 60;
 
 beforeAll(async () => {
-  server = await startServer();
-  const sqlite = openServerDatabase(server.databasePath);
+  // A first start makes the database; the network is written into it, and the server that the
+  // tests ask is started on it afterwards. A running server counts the network when it starts and
+  // then shows that count for a minute after a change (app/models/network.server.ts), so the
+  // network written under a running server could show as it was before.
+  const migrating = await startServer({ DATABASE_PATH: databasePath });
+  await migrating.stop();
+  const sqlite = openServerDatabase(databasePath);
   const people = insertMembers(sqlite, organisationCount, "org");
   const setOrganisation = sqlite.prepare("UPDATE members SET organisation = ? WHERE id = ?");
   people.forEach((p, i) => setOrganisation.run(`Organisatie ${String(i).padStart(2, "0")}`, p.id));
@@ -28,9 +38,14 @@ beforeAll(async () => {
     }
   })();
   sqlite.close();
+  server = await startServer({ DATABASE_PATH: databasePath });
 });
 
-afterAll(() => server?.stop());
+afterAll(async () => {
+  await server?.stop();
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+  rmSync(`${databasePath}.data`, { recursive: true, force: true });
+});
 
 const page = async (path: string) => {
   const response = await fetch(server.url + path);
