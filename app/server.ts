@@ -30,6 +30,7 @@ import { addressKey, countFormFields, formBodyLimit, freshNonce, hasLiveSession,
 import { acceptsUpload, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
 import { sweepImages } from "~/models/images.server";
 import { warmNetworkOverview } from "~/models/network.server";
+import { replayCounts } from "~/models/voice-replay.server";
 import { voiceSnapshot } from "~/models/voice.server";
 
 const config = env();
@@ -741,7 +742,8 @@ server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
   // by the first request.
   const replayStarted = performance.now();
   voiceSnapshot();
-  console.log(`[start] voices replayed in ${Math.round(performance.now() - replayStarted)} ms`);
+  const replayedFrom = replayCounts.restored ? "from the stored state" : "every meeting";
+  console.log(`[start] voices replayed in ${Math.round(performance.now() - replayStarted)} ms (${replayedFrom})`);
   // The network's connections are counted on a worker; pages that show a part of them do without
   // until that first count is in.
   warmNetworkOverview();

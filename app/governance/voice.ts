@@ -103,6 +103,15 @@ class EndHeap {
       i = parent;
     }
   }
+  /** The entries, in heap order, pointing at the intervals themselves (for `VoiceReplayer.state`). */
+  entries() {
+    return this.items;
+  }
+  static of(items: { e: number; interval: Interval }[]): EndHeap {
+    const heap = new EndHeap();
+    heap.items = items;
+    return heap;
+  }
   /** A copy whose entries point at the copied intervals. */
   clone(same: Map<Interval, Interval>): EndHeap {
     const copy = new EndHeap();
@@ -195,6 +204,19 @@ export function hiddenByInitiative(hidden: HiddenSpan[]): Map<number, HiddenSpan
   return hiddenBy;
 }
 
+/** What `VoiceReplayer.state` gives: its whole state, as plain values, maps and arrays. */
+export type ReplayerState = {
+  intervals: Map<string, Interval[]>;
+  starts: number[];
+  newStarts: number[];
+  startedPointer: number;
+  ended: number;
+  heap: { e: number; interval: Interval }[];
+  earnings: Earning[];
+  voided: VoiceReplay["voided"];
+  lastMiss: Map<string, NonNullable<MemberVoice["lastMiss"]>>;
+};
+
 /**
  * The replay's state after the meetings it has stepped through, in `meetingOrder`. Because each
  * meeting's outcome depends only on the meetings before it, a copy of this state taken before a
@@ -242,6 +264,40 @@ export class VoiceReplayer {
     copy.voided = this.voided.slice();
     copy.lastMiss = new Map(this.lastMiss);
     return copy;
+  }
+
+  /**
+   * The state as values that `v8.serialize` can write and `fromState` takes back: the objects
+   * themselves, not copies (the serializer keeps an interval shared by its member's list and the
+   * heap shared), so it is to be serialized at once and only taken from a state nobody steps.
+   */
+  state(): ReplayerState {
+    return {
+      intervals: this.intervals,
+      starts: this.starts,
+      newStarts: this.newStarts,
+      startedPointer: this.startedPointer,
+      ended: this.ended,
+      heap: this.heap.entries(),
+      earnings: this.earnings,
+      voided: this.voided,
+      lastMiss: this.lastMiss,
+    };
+  }
+
+  /** A replayer that goes on from a state `state()` gave, with the members and hiding as they are now. */
+  static fromState(state: ReplayerState, members: Map<string, ReplayMember>, hiddenBy: Map<number, HiddenSpan[]>): VoiceReplayer {
+    const replayer = new VoiceReplayer(members, hiddenBy);
+    replayer.intervals = state.intervals;
+    replayer.starts = state.starts;
+    replayer.newStarts = state.newStarts;
+    replayer.startedPointer = state.startedPointer;
+    replayer.ended = state.ended;
+    replayer.heap = EndHeap.of(state.heap);
+    replayer.earnings = state.earnings;
+    replayer.voided = state.voided;
+    replayer.lastMiss = state.lastMiss;
+    return replayer;
   }
 
   private held(m: ReplayMember | undefined, t: number) {
@@ -397,7 +453,7 @@ export class VoiceReplayer {
     this.frozen = true;
 
     // When time alone changes this: a voice starts or ends, a founder's account comes of age, a
-    // witness reaches 30 days.
+    // witness reaches 30 days, an earning's week is over.
     let nextChange = Number.POSITIVE_INFINITY;
     const later = (at: number) => {
       if (at > now && at < nextChange) nextChange = at;
@@ -410,6 +466,8 @@ export class VoiceReplayer {
       }
     }
     if (bootstrapping) for (const m of founders) later(m.createdAt + g.bootstrapAccountAgeHours * hourMs);
+    // A meeting that makes a held voice last longer becomes the voice's reason once its pending week is over.
+    for (const e of this.earnings) later(e.startsAt);
 
     return {
       now,

@@ -6,6 +6,7 @@ import { returnQuietEdits } from "~/models/hidden-edits.server";
 import { acceptUnansweredRequests, lapseHosts } from "~/models/hosts.server";
 import { closeDueProposals, queueProposalReminders } from "~/models/proposals.server";
 import { queueDueReminders } from "~/models/sessions.server";
+import { storeVoiceCheckpoint } from "~/models/voice-replay.server";
 import { recordVoiceChanges } from "~/models/voice.server";
 import { logFault } from "./fault-log.server";
 import { deliverOutbox } from "./mail.server";
@@ -24,6 +25,8 @@ export function runScheduledQueueing(now = new Date()) {
   queueWeeklyDigests(now);
   // Voices start, lapse and are voided with time: the log records it (and the bootstrap's end).
   recordVoiceChanges(now.getTime());
+  // The replay's state from three weeks back, for the next start (when it changed or aged a day).
+  storeVoiceCheckpoint(now.getTime());
 }
 
 export async function runScheduledWork(now = new Date()) {

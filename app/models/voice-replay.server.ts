@@ -11,7 +11,14 @@
 //   before the earliest changed meeting, with that meeting's attendance read again: the same result
 //   as replaying every meeting, since a meeting's outcome depends only on the meetings before it.
 //   Anything else, or a change before the oldest copy, replays every meeting again.
+// - the oldest copy is also kept in the database (voice_checkpoint, migration 0019), written by the
+//   scheduler: a restart reads it and replays only the meetings after it, when every change since
+//   it was written is attendance at those meetings and the code is the same (ADR 038).
 // Nothing is kept from inside a transaction (its writes may still be rolled back).
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { deserialize, serialize } from "node:v8";
 import { sql } from "drizzle-orm";
 import { governance, sessionRules } from "~/governance/config";
 import {
@@ -21,6 +28,7 @@ import {
   replayVoices,
   VoiceReplayer,
   type HiddenSpan,
+  type ReplayerState,
   type ReplayMember,
   type ReplaySession,
   type VoiceReplay,
@@ -46,19 +54,21 @@ function hostsAt(terms: [string, number, number][] | undefined, startsAt: number
 }
 
 /**
- * Everything the replay reads, from the database, for meetings up to `now`. Raw rows from
- * prepared statements: at the bench network's scale this is a hundred thousand check-ins. Sessions
- * nobody attended are left out: they change nobody's voice.
+ * Everything the replay reads, from the database, for meetings up to `now` (and from `from` on, if
+ * given). Raw rows from prepared statements: at the bench network's scale this is a hundred
+ * thousand check-ins. Sessions nobody attended are left out: they change nobody's voice.
  */
-export function replayInput(now: number) {
+export function replayInput(now: number, from?: number) {
   const client = db().$client;
   const members = (client.prepare(`SELECT ${memberColumns} FROM members WHERE deleted_at IS NULL`).raw().all() as MemberRow[]).map(memberOf);
   // Hosts now, and hosting that ended (host_terms): who was a host when each meeting started.
   const hostsOf = new Map<number, [string, number, number][]>();
+  // From `from` on, only the initiatives that meet then.
+  const meeting = from === undefined ? "" : "WHERE initiative_id IN (SELECT initiative_id FROM sessions WHERE starts_at >= ?)";
   const hostRows = client
-    .prepare("SELECT initiative_id, member_id, since, ? FROM hosts UNION ALL SELECT initiative_id, member_id, since, ended_at FROM host_terms")
+    .prepare(`SELECT initiative_id, member_id, since, ? FROM hosts ${meeting} UNION ALL SELECT initiative_id, member_id, since, ended_at FROM host_terms ${meeting}`)
     .raw()
-    .all(stillHosting) as [number, string, number, number][];
+    .all(...(from === undefined ? [stillHosting] : [stillHosting, from, from])) as [number, string, number, number][];
   for (const [initiativeId, memberId, since, until] of hostRows) {
     const list = hostsOf.get(initiativeId);
     if (list) list.push([memberId, since, until]);
@@ -67,15 +77,16 @@ export function replayInput(now: number) {
   // The meetings with attendance (others change nothing), each with who came in the order they
   // arrived (first in line for the growth brake among those of one meeting), as one string per
   // meeting: far fewer values to make than a row per check-in.
+  const recent = from === undefined ? "" : "AND session_id IN (SELECT id FROM sessions WHERE starts_at >= ? AND starts_at <= ?)";
   const rows = client
     .prepare(
       `SELECT ${sessionColumns}, a.list FROM (
          SELECT session_id, group_concat(iif(attendance_by = 'code', 'c', 'h') || member_id, char(31) ORDER BY attended_at, id) AS list
-         FROM registrations WHERE attended_at IS NOT NULL AND attended_at <= ? GROUP BY session_id
+         FROM registrations WHERE attended_at IS NOT NULL AND attended_at <= ? ${recent} GROUP BY session_id
        ) a JOIN sessions s ON s.id = a.session_id JOIN initiatives i ON i.id = s.initiative_id WHERE s.starts_at <= ?`,
     )
     .raw()
-    .all(now, now) as [...SessionRow, string][];
+    .all(...(from === undefined ? [now, now] : [now, from, now, now])) as [...SessionRow, string][];
   const sessions = rows.map(([id, initiativeId, title, startsAt, announcedAt, cancelled, list]): ReplaySession => ({
     id,
     initiativeId,
@@ -156,8 +167,16 @@ type Kept = {
 
 let kept: Kept | null = null;
 
-/** How often every meeting was replayed, and how often a replay resumed (read by tests and benchmarks). */
-export const replayCounts = { full: 0, resumed: 0 };
+/**
+ * How often every meeting was replayed, how often a replay resumed, and how often one went on from
+ * the state stored in the database (read by tests, the start's log and the benchmark).
+ */
+export const replayCounts = { full: 0, resumed: 0, restored: 0 };
+
+/** Forgets the kept replay, as a restart does (for tests). */
+export function forgetKeptReplay() {
+  kept = null;
+}
 
 /** The replay at `now`: kept, resumed, or made again. */
 export function replayAt(now: number): VoiceReplay {
@@ -179,8 +198,10 @@ export function replayAt(now: number): VoiceReplay {
         }
       }
     }
-    kept = replayed(now, version);
-    replayCounts.full++;
+    const stored = kept ? null : restored(now, version);
+    if (stored) replayCounts.restored++;
+    else replayCounts.full++;
+    kept = stored ?? replayed(now, version);
     return kept.replay;
   });
   try {
@@ -223,14 +244,108 @@ function nextAttendanceAfter(from: number): number {
 
 /** Every meeting replayed, with the checkpoints taken on the way. */
 function replayed(now: number, version: number): Kept {
-  const input = replayInput(now);
+  return keptFrom(now, version, replayInput(now), Number.NEGATIVE_INFINITY, null);
+}
+
+/**
+ * The meetings of `input` (all from `from` on) stepped from `state` (the state before them; null
+ * for none at all), with the checkpoints taken on the way, none before `from`.
+ */
+function keptFrom(now: number, version: number, input: ReturnType<typeof replayInput>, from: number, state: ReplayerState | null): Kept {
   const members = new Map(input.members.map((m) => [m.id, m]));
   const hiddenBy = hiddenByInitiative(input.hidden);
-  const live = new VoiceReplayer(members, hiddenBy);
+  const live = state ? VoiceReplayer.fromState(state, members, hiddenBy) : new VoiceReplayer(members, hiddenBy);
   const meetings = input.sessions.filter((s) => isMeeting(s, now)).sort(meetingOrder);
-  const checkpoints = stepWithCheckpoints(live, meetings, 0, checkpointAges.map((age) => now - age));
+  const checkpoints = stepWithCheckpoints(live, meetings, 0, checkpointAges.map((age) => Math.max(from, now - age)));
   const tail = meetings.filter((m) => m.startsAt >= checkpoints[0].at);
   return { version, from: now, members, hiddenBy, checkpoints, tail, live, replay: live.result(now), nextStart: nextStartAfter(now), nextAttendance: nextAttendanceAfter(now) };
+}
+
+let codeFingerprint: string | null = null;
+
+/**
+ * The code that wrote a stored state: this module as it runs (in production the whole server
+ * build) and the engine's serialization. Another build, even one that changed nothing here,
+ * replays every meeting once and stores its own.
+ */
+function fingerprint(): string {
+  codeFingerprint ??= createHash("sha256")
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .update(JSON.stringify({ governance, sessionRules, v8: process.versions.v8 }))
+    .digest("base64url");
+  return codeFingerprint;
+}
+
+type Stored = { fingerprint: string; version: number; at: number; until: number };
+
+/** The version the stored state holds for (the notes of attendance changes after it are still needed), if there is one. */
+export function storedVoiceVersion(): number | null {
+  return storedMeta()?.version ?? null;
+}
+
+function storedMeta(): Stored | undefined {
+  return statement("SELECT fingerprint, version, at, until FROM voice_checkpoint WHERE id = 1").get() as Stored | undefined;
+}
+
+/**
+ * Whether the stored state still gives the replay at `version` and `now`: written by this code,
+ * before `now`, before any attendance written ahead of its time counts, and every change since it
+ * was written is attendance at a meeting that starts at or after it (which the replay from it
+ * reads again).
+ */
+function storedHolds(stored: Stored, version: number, now: number): boolean {
+  if (stored.fingerprint !== fingerprint() || stored.version > version || stored.at > now || now >= stored.until) return false;
+  const changed = stored.version === version ? [] : attendanceChanges(stored.version, version);
+  if (!changed) return false;
+  if (!changed.length) return true;
+  const after = statement("SELECT count(*) FROM sessions WHERE id IN (SELECT value FROM json_each(?)) AND starts_at >= ?").pluck().get(JSON.stringify(changed), stored.at) as number;
+  return after === changed.length;
+}
+
+/** The replay from the state stored in the database, or null when there is none that holds. */
+function restored(now: number, version: number): Kept | null {
+  const stored = storedMeta();
+  if (!stored || !storedHolds(stored, version, now)) return null;
+  let state: ReplayerState;
+  try {
+    state = deserialize(statement("SELECT state FROM voice_checkpoint WHERE id = 1").pluck().get() as Buffer) as ReplayerState;
+    if (!(state.intervals instanceof Map) || !(state.lastMiss instanceof Map) || !Array.isArray(state.heap) || !Array.isArray(state.earnings)) return null;
+  } catch {
+    // Unreadable (a damaged file): every meeting is replayed, and the scheduler stores a new one.
+    return null;
+  }
+  return keptFrom(now, version, replayInput(now, stored.at), stored.at, state);
+}
+
+/**
+ * Stores the kept replay's oldest checkpoint in the database when the stored one is missing, no
+ * longer holds, or is a day older than it could be; the oldest checkpoint first moves up to its
+ * age, so the state stored follows time. Run by the scheduler. True when it wrote.
+ */
+export function storeVoiceCheckpoint(now: number): boolean {
+  const client = db().$client;
+  if (!kept || client.inTransaction || now < kept.from) return false;
+  advanceOldest(kept, now);
+  const oldest = kept.checkpoints[0];
+  const stored = storedMeta();
+  if (stored && storedHolds(stored, derivedVersion("voice"), now) && oldest.at - stored.at < dayMs) return false;
+  statement(
+    `INSERT INTO voice_checkpoint (id, fingerprint, version, at, until, state, saved_at) VALUES (1, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, version = excluded.version, at = excluded.at, until = excluded.until,
+       state = excluded.state, saved_at = excluded.saved_at`,
+  ).run(fingerprint(), kept.version, oldest.at, Math.min(kept.nextAttendance, Number.MAX_VALUE), serialize(oldest.replayer.state()), now);
+  return true;
+}
+
+/** Moves the oldest checkpoint up to its age at `now` (not past the next), stepping the meetings between. */
+function advanceOldest(k: Kept, now: number) {
+  const oldest = k.checkpoints[0];
+  const to = Math.min(now - checkpointAges[0], k.checkpoints[1]?.at ?? Number.POSITIVE_INFINITY, k.from);
+  if (to - oldest.at < dayMs) return;
+  const replayer = oldest.replayer.clone();
+  for (const meeting of k.tail) if (meeting.startsAt < to) replayer.step(meeting);
+  k.checkpoints[0] = { at: to, replayer };
+  k.tail = k.tail.filter((m) => m.startsAt >= to);
 }
 
 /** Steps `meetings` from `index` on, taking a copy of the state before the meetings from each of `ats`. */
@@ -272,8 +387,9 @@ function resume(k: Kept, sessionIds: number[], now: number): boolean {
     const before = k.tail.findIndex((s) => meetingOrder(s, fresh) > 0);
     k.tail.splice(before < 0 ? k.tail.length : before, 0, fresh);
   }
-  if (earliest > lastStepped) {
-    // Only meetings after every one replayed so far: a copy of the live state goes on.
+  if (earliest > lastStepped && earliest >= k.checkpoints[k.checkpoints.length - 1].at) {
+    // Only meetings after every one replayed so far, and after the latest copy (which must not
+    // miss a meeting before its moment): a copy of the live state goes on.
     k.live = k.live.clone();
     for (const meeting of k.tail) if (meeting.startsAt >= earliest) k.live.step(meeting);
   } else {

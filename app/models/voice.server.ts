@@ -1,14 +1,15 @@
 // Who has a voice (governance.md §1, version 2): the database's meetings, attendance, founders and
 // hiding, replayed in time order by the pure function in ~/governance/voice. Nothing about voice is
-// stored; what the replay decides is written to the log by the scheduler (voices started, held
-// back by the growth brake, voided; the bootstrap's end).
+// stored but a copy of the replay's own state to restart from (voice_checkpoint, which only saves
+// time: without it every meeting is replayed); what the replay decides is written to the log by the
+// scheduler (voices started, held back by the growth brake, voided; the bootstrap's end).
 import { sql } from "drizzle-orm";
 import { governance } from "~/governance/config";
 import { withinNewcomerLimit } from "~/governance/rules";
 import type { MemberVoice, VoiceReason, VoiceReplay } from "~/governance/voice";
 import { db, statement } from "~/lib/db.server";
 import { appendLog } from "./log.server";
-import { keptVoiceVersion, replayAt } from "./voice-replay.server";
+import { keptVoiceVersion, replayAt, storedVoiceVersion } from "./voice-replay.server";
 
 export type { MemberVoice, VoiceReason } from "~/governance/voice";
 export { replayInput } from "./voice-replay.server";
@@ -60,7 +61,8 @@ export function voiceReplay(now = Date.now()): VoiceReplay {
  */
 export function recordVoiceChanges(now = Date.now()) {
   const replay = replayAt(now);
-  const read = keptVoiceVersion();
+  // Notes the kept replay has read, and that the state stored in the database does not need.
+  const read = Math.min(keptVoiceVersion() ?? Number.NEGATIVE_INFINITY, storedVoiceVersion() ?? Number.POSITIVE_INFINITY);
   const last = db().get<{ action: string } | undefined>(
     sql`SELECT action FROM log_entries WHERE action IN ('bootstrap.ended', 'bootstrap.resumed') ORDER BY id DESC LIMIT 1`,
   );
@@ -68,7 +70,7 @@ export function recordVoiceChanges(now = Date.now()) {
   const at = new Date(now);
   db().transaction((tx) => {
     // The attendance changes the kept replay has read are not needed again.
-    if (read !== null) tx.run(sql`DELETE FROM voice_attendance_changes WHERE version <= ${read}`);
+    if (Number.isFinite(read)) tx.run(sql`DELETE FROM voice_attendance_changes WHERE version <= ${read}`);
     if (!replay.bootstrapping && !ended) {
       appendLog(tx, { action: "bootstrap.ended", actorId: null, subjectType: "network", subjectId: "network", detail: { membersWithVoice: replay.earnedCount }, at });
     } else if (replay.bootstrapping && ended) {

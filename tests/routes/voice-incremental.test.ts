@@ -10,7 +10,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { replayVoices, type VoiceReplay } from "~/governance/voice";
 import { db } from "~/lib/db.server";
-import { replayCounts, replayInput } from "~/models/voice-replay.server";
+import { forgetKeptReplay, replayCounts, replayInput, storeVoiceCheckpoint } from "~/models/voice-replay.server";
 import { voiceReplay } from "~/models/voice.server";
 
 const day = 86_400_000;
@@ -66,87 +66,140 @@ function seen(replay: VoiceReplay, memberIds: string[]) {
   };
 }
 
+/**
+ * A random network and a random sequence of 120 rounds of writes on it; after each round, the
+ * voices the app gives must be those of replaying every meeting again. With `restarts`, every
+ * tenth round the scheduler stores the replay's state and the server restarts (forgets what it kept).
+ */
+function sequence(seed: number, restarts: boolean) {
+  const r = random(seed);
+  const base = Date.now();
+  const founders = [0, 1, 2, 3].map(() => member(base - 200 * day, true));
+  const people = Array.from({ length: 24 }, (_, i) => member(base - (i % 6 === 0 ? 3 : 90) * day));
+  const hosts = people.slice(0, 6);
+  // Meetings from four months ago to the next three days: most in the last weeks, where
+  // attendance still changes, some announced too late to count.
+  const initiatives = hosts.map((hostId, i) => {
+    const starts = Array.from({ length: 6 }, () => base - Math.floor((r.next() < 0.6 ? 25 : 120) * day * r.next()) + (r.next() < 0.15 ? Math.floor(3 * day * r.next()) : 0));
+    return initiative(hostId, starts, i === 5 ? 24 * hour : 3 * day);
+  });
+  const sessions = initiatives.flatMap((i) => i.sessions.map((s) => ({ ...s, initiativeId: i.initiativeId })));
+  let now = base;
+  const attend = (sessionId: number, memberId: string, by: string) => {
+    const exists = db().get<{ id: number } | undefined>(sql`SELECT id FROM registrations WHERE session_id = ${sessionId} AND member_id = ${memberId}`);
+    if (exists) db().run(sql`UPDATE registrations SET attended_at = ${now}, attendance_by = ${by}, updated_at = ${now} WHERE id = ${exists.id}`);
+    else db().run(sql`INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at) VALUES (${sessionId}, ${memberId}, 'registered', 1, ${now}, ${by}, ${now}, ${now})`);
+  };
+  // Founders meet often enough for voices to be earned, the bootstrap to end and the brake to hold.
+  for (const s of sessions) for (const f of founders) if (r.next() < 0.5) attend(s.id, f, "code");
+
+  const attended = () => db().all<{ id: number; session_id: number; member_id: string }>(sql`SELECT id, session_id, member_id FROM registrations WHERE attended_at IS NOT NULL`);
+  const writes: (() => void)[] = [
+    // A check-in with the code, mostly at recent meetings.
+    () => {
+      const recent = sessions.filter((s) => s.startsAt > now - 3 * day && s.startsAt < now + 30 * 60_000);
+      const session = recent.length && r.next() < 0.7 ? r.pick(recent) : r.pick(sessions);
+      attend(session.id, r.pick([...founders, ...people]), "code");
+    },
+    // A host marks someone present.
+    () => {
+      const session = r.pick(sessions);
+      attend(session.id, r.pick(people), hosts[initiatives.findIndex((i) => i.initiativeId === session.initiativeId)]);
+    },
+    // A brand-new account checks in (a new account alone does not make the replay stale).
+    () => {
+      const session = r.pick(sessions);
+      attend(session.id, member(now - Math.floor(20 * day * r.next())), "code");
+    },
+    // Attendance unmarked, a sign-up removed, attendance moved to another meeting, its kind changed.
+    () => {
+      const row = r.pick(attended());
+      if (row) db().run(sql`UPDATE registrations SET attended_at = NULL, attendance_by = NULL WHERE id = ${row.id}`);
+    },
+    () => {
+      const row = r.pick(attended());
+      if (row) db().run(sql`DELETE FROM registrations WHERE id = ${row.id}`);
+    },
+    () => {
+      const row = r.pick(attended());
+      const to = r.pick(sessions);
+      const taken = db().get(sql`SELECT 1 FROM registrations WHERE session_id = ${to.id} AND member_id = ${row?.member_id ?? ""}`);
+      if (row && !taken) db().run(sql`UPDATE registrations SET session_id = ${to.id} WHERE id = ${row.id}`);
+    },
+    () => {
+      const row = r.pick(attended());
+      if (row) db().run(sql`UPDATE registrations SET attendance_by = CASE attendance_by WHEN 'code' THEN ${hosts[0]} ELSE 'code' END WHERE id = ${row.id}`);
+    },
+    // Time passes: meetings start, voices start and end.
+    () => {
+      now += Math.floor(r.next() * 10 * hour);
+    },
+  ];
+  const rare: (() => void)[] = [
+    () => db().run(sql`UPDATE members SET posting_held_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(people)}`),
+    () => db().run(sql`UPDATE members SET founder_at = ${now - 30 * day} WHERE id = ${r.pick(people)}`),
+    () => db().run(sql`UPDATE initiatives SET hidden_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(initiatives).initiativeId}`),
+  ];
+
+  const everyone = () => db().all<{ id: string }>(sql`SELECT id FROM members`).map((m) => m.id);
+  voiceReplay(now);
+  const before = { ...replayCounts };
+  for (let step = 0; step < 120; step++) {
+    if (restarts && step % 10 === 9) {
+      // The scheduler stores the replay's state, and the server restarts.
+      storeVoiceCheckpoint(now);
+      forgetKeptReplay();
+    }
+    const writesNow = r.next() < 0.8 ? 1 : 1 + r.int(3);
+    for (let w = 0; w < writesNow; w++) (r.next() < 0.04 ? r.pick(rare) : r.pick(writes))();
+    const ids = everyone();
+    expect(seen(voiceReplay(now), ids), `seed ${seed}, step ${step}`).toEqual(seen(replayVoices(replayInput(now)), ids));
+  }
+  return { resumed: replayCounts.resumed - before.resumed, restored: replayCounts.restored - before.restored, full: replayCounts.full - before.full };
+}
+
 describe("the kept voice replay, resumed after attendance changes", () => {
   it.each([1, 2, 3])("gives the voices of a full replay after every write of a random sequence (seed %i)", (seed) => {
-    const r = random(seed);
-    const base = Date.now();
-    const founders = [0, 1, 2, 3].map(() => member(base - 200 * day, true));
-    const people = Array.from({ length: 24 }, (_, i) => member(base - (i % 6 === 0 ? 3 : 90) * day));
-    const hosts = people.slice(0, 6);
-    // Meetings from four months ago to the next three days: most in the last weeks, where
-    // attendance still changes, some announced too late to count.
-    const initiatives = hosts.map((hostId, i) => {
-      const starts = Array.from({ length: 6 }, () => base - Math.floor((r.next() < 0.6 ? 25 : 120) * day * r.next()) + (r.next() < 0.15 ? Math.floor(3 * day * r.next()) : 0));
-      return initiative(hostId, starts, i === 5 ? 24 * hour : 3 * day);
-    });
-    const sessions = initiatives.flatMap((i) => i.sessions.map((s) => ({ ...s, initiativeId: i.initiativeId })));
-    let now = base;
-    const attend = (sessionId: number, memberId: string, by: string) => {
-      const exists = db().get<{ id: number } | undefined>(sql`SELECT id FROM registrations WHERE session_id = ${sessionId} AND member_id = ${memberId}`);
-      if (exists) db().run(sql`UPDATE registrations SET attended_at = ${now}, attendance_by = ${by}, updated_at = ${now} WHERE id = ${exists.id}`);
-      else db().run(sql`INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at) VALUES (${sessionId}, ${memberId}, 'registered', 1, ${now}, ${by}, ${now}, ${now})`);
-    };
-    // Founders meet often enough for voices to be earned, the bootstrap to end and the brake to hold.
-    for (const s of sessions) for (const f of founders) if (r.next() < 0.5) attend(s.id, f, "code");
-
-    const attended = () => db().all<{ id: number; session_id: number; member_id: string }>(sql`SELECT id, session_id, member_id FROM registrations WHERE attended_at IS NOT NULL`);
-    const writes: (() => void)[] = [
-      // A check-in with the code, mostly at recent meetings.
-      () => {
-        const recent = sessions.filter((s) => s.startsAt > now - 3 * day && s.startsAt < now + 30 * 60_000);
-        const session = recent.length && r.next() < 0.7 ? r.pick(recent) : r.pick(sessions);
-        attend(session.id, r.pick([...founders, ...people]), "code");
-      },
-      // A host marks someone present.
-      () => {
-        const session = r.pick(sessions);
-        attend(session.id, r.pick(people), hosts[initiatives.findIndex((i) => i.initiativeId === session.initiativeId)]);
-      },
-      // A brand-new account checks in (a new account alone does not make the replay stale).
-      () => {
-        const session = r.pick(sessions);
-        attend(session.id, member(now - Math.floor(20 * day * r.next())), "code");
-      },
-      // Attendance unmarked, a sign-up removed, attendance moved to another meeting, its kind changed.
-      () => {
-        const row = r.pick(attended());
-        if (row) db().run(sql`UPDATE registrations SET attended_at = NULL, attendance_by = NULL WHERE id = ${row.id}`);
-      },
-      () => {
-        const row = r.pick(attended());
-        if (row) db().run(sql`DELETE FROM registrations WHERE id = ${row.id}`);
-      },
-      () => {
-        const row = r.pick(attended());
-        const to = r.pick(sessions);
-        const taken = db().get(sql`SELECT 1 FROM registrations WHERE session_id = ${to.id} AND member_id = ${row?.member_id ?? ""}`);
-        if (row && !taken) db().run(sql`UPDATE registrations SET session_id = ${to.id} WHERE id = ${row.id}`);
-      },
-      () => {
-        const row = r.pick(attended());
-        if (row) db().run(sql`UPDATE registrations SET attendance_by = CASE attendance_by WHEN 'code' THEN ${hosts[0]} ELSE 'code' END WHERE id = ${row.id}`);
-      },
-      // Time passes: meetings start, voices start and end.
-      () => {
-        now += Math.floor(r.next() * 10 * hour);
-      },
-    ];
-    const rare: (() => void)[] = [
-      () => db().run(sql`UPDATE members SET posting_held_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(people)}`),
-      () => db().run(sql`UPDATE members SET founder_at = ${now - 30 * day} WHERE id = ${r.pick(people)}`),
-      () => db().run(sql`UPDATE initiatives SET hidden_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(initiatives).initiativeId}`),
-    ];
-
-    const everyone = () => db().all<{ id: string }>(sql`SELECT id FROM members`).map((m) => m.id);
-    voiceReplay(now);
-    const resumedBefore = replayCounts.resumed;
-    for (let step = 0; step < 120; step++) {
-      const writesNow = r.next() < 0.8 ? 1 : 1 + r.int(3);
-      for (let w = 0; w < writesNow; w++) (r.next() < 0.04 ? r.pick(rare) : r.pick(writes))();
-      const ids = everyone();
-      expect(seen(voiceReplay(now), ids), `seed ${seed}, step ${step}`).toEqual(seen(replayVoices(replayInput(now)), ids));
-    }
     // The sequence did exercise resuming, not only replaying everything.
-    expect(replayCounts.resumed - resumedBefore).toBeGreaterThan(30);
+    expect(sequence(seed, false).resumed).toBeGreaterThan(30);
+  });
+
+  it.each([4, 5, 6])("gives them too after restarts, from the stored state or from every meeting (seed %i)", (seed) => {
+    const counts = sequence(seed, true);
+    // Of the eleven restarts, some went on from the stored state; others found it no longer held
+    // (attendance changed at an older meeting, a hold, a founder, a hidden initiative) and
+    // replayed every meeting, as does the first replay of each sequence's network.
+    expect(counts.restored).toBeGreaterThan(2);
+    expect(counts.full).toBeGreaterThan(0);
+  });
+});
+
+describe("the kept replay's copies of its state", () => {
+  it("stay true when a meeting older than a day but newer than any replayed gets its first attendance", () => {
+    // The replay keeps a copy of its state from before the last day's meetings. Here nobody
+    // attended anything in the day before the replay; then a host marks attendance at a meeting
+    // two days old, and later two check-ins come in at a meeting of this morning. The second
+    // resumes from the copy: it must hold the meeting of two days ago.
+    const now = Date.now() + 400 * day;
+    const founders = [0, 1, 2].map(() => member(now - 300 * day, true));
+    const host = member(now - 200 * day);
+    const [early, late] = [member(now - 100 * day), member(now - 100 * day)];
+    const { sessions } = initiative(host, [now - 3 * day, now - 2 * day, now - 10 * hour], 4 * day);
+    const attend = (sessionId: number, memberId: string, by: string, at: number) =>
+      db().run(sql`INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at) VALUES (${sessionId}, ${memberId}, 'registered', 1, ${at}, ${by}, ${at}, ${at})`);
+    for (const f of founders) attend(sessions[0].id, f, "code", sessions[0].startsAt);
+    attend(sessions[0].id, early, "code", sessions[0].startsAt);
+    const ids = [...founders, host, early, late];
+    const check = (label: string) => expect(seen(voiceReplay(now), ids), label).toEqual(seen(replayVoices(replayInput(now)), ids));
+    check("first replay");
+    for (const f of founders) attend(sessions[1].id, f, host, now - day);
+    attend(sessions[1].id, late, host, now - day);
+    check("attendance marked at the meeting of two days ago");
+    attend(sessions[2].id, founders[0], "code", now - 9 * hour);
+    check("a check-in this morning");
+    const resumed = replayCounts.resumed;
+    attend(sessions[2].id, founders[1], "code", now - 8 * hour);
+    check("a second check-in this morning");
+    expect(replayCounts.resumed).toBe(resumed + 1);
   });
 });
