@@ -16,9 +16,20 @@ const sqlite = openServerDatabase(database.file);
 const busiest = sqlite.prepare("SELECT initiative_id FROM sessions GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1").pluck().get() as number;
 const [member] = insertMembers(sqlite, 1, `derived${randomBytes(2).toString("hex")}`);
 
-const started = performance.now();
+// Two starts: the first as after an upgrade or with no stored state (every meeting replayed; its
+// scheduler stores the replay's state), the second as any later restart (from the stored state).
+const replayedAtStart = (output: string) => /voices replayed in (\d+) ms \(([^)]+)\)/.exec(output);
+const hasStoredState = sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'voice_checkpoint'").pluck().get() === 1;
+if (hasStoredState) sqlite.prepare("DELETE FROM voice_checkpoint").run();
+let started = performance.now();
+const firstServer = await benchServer({ DATABASE_PATH: database.file });
+const firstReadyMs = performance.now() - started;
+const firstReplay = replayedAtStart(firstServer.output());
+await firstServer.stop();
+started = performance.now();
 const server = await benchServer({ DATABASE_PATH: database.file });
 const readyMs = performance.now() - started;
+const replay = replayedAtStart(server.output());
 
 try {
   const get = async (path: string, cookie = member.cookie) => {
@@ -88,8 +99,10 @@ try {
   console.log(`Derived data and start on the bench network; ${rounds} requests per median, one client, as a member.\n`);
   console.log(table([
     ["figure", "value", "target"],
-    ["ready (spawn → \"running on\")", `${readyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
-    ["voices replayed at start (of ready)", `${/voices replayed in (\d+) ms/.exec(server.output())?.[1] ?? "?"} ms`, "≤ 300 ms"],
+    ["first start: ready (spawn → \"running on\")", `${firstReadyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
+    [`first start: voices replayed (${firstReplay?.[2] ?? "?"})`, `${firstReplay?.[1] ?? "?"} ms`, "≤ 300 ms"],
+    ["next start: ready", `${readyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
+    [`next start: voices replayed (${replay?.[2] ?? "?"})`, `${replay?.[1] ?? "?"} ms`, "≤ 300 ms"],
     [`first page (/initiatives/:busiest)`, `${firstPage.ms.toFixed(0)} ms`, "—"],
     ["/network HTML", `${(html.length / 1024).toFixed(0)} KB (${(gzipSync(html).length / 1024).toFixed(0)} KB gzipped)`, "≤ 150 KB"],
     ["/network made for a member", `${median(networkTimes).toFixed(1)} ms`, "≤ 50 ms"],
