@@ -33,6 +33,7 @@ import {
   type ReplaySession,
   type VoiceReplay,
 } from "~/governance/voice";
+import { packState, unpackState, type PackedState } from "~/governance/voice-state";
 import { db, statement } from "~/lib/db.server";
 import { derivedVersion } from "./derived.server";
 
@@ -119,7 +120,8 @@ function sessionAt(id: number, now: number): ReplaySession | "later" | "gone" {
 function hiddenSpans(): HiddenSpan[] {
   const rows = db().all<{ subject_id: string; action: string; at: number }>(sql`
     SELECT subject_id, action, at FROM log_entries
-    WHERE subject_type = 'initiative' AND action IN ('content.hidden', 'content.restored')
+    -- By the action's index (a few rows), not the subject's (every initiative's entries): "+" keeps SQLite off the latter.
+    WHERE action IN ('content.hidden', 'content.restored') AND +subject_type = 'initiative'
       -- an outcome or comment hidden or restored is logged on its initiative, naming itself as the target
       AND json_extract(detail, '$.target') IS NULL
     ORDER BY id`);
@@ -308,8 +310,7 @@ function restored(now: number, version: number): Kept | null {
   if (!stored || !storedHolds(stored, version, now)) return null;
   let state: ReplayerState;
   try {
-    state = deserialize(statement("SELECT state FROM voice_checkpoint WHERE id = 1").pluck().get() as Buffer) as ReplayerState;
-    if (!(state.intervals instanceof Map) || !(state.lastMiss instanceof Map) || !Array.isArray(state.heap) || !Array.isArray(state.earnings)) return null;
+    state = unpackState(deserialize(statement("SELECT state FROM voice_checkpoint WHERE id = 1").pluck().get() as Buffer) as PackedState);
   } catch {
     // Unreadable (a damaged file): every meeting is replayed, and the scheduler stores a new one.
     return null;
@@ -333,7 +334,7 @@ export function storeVoiceCheckpoint(now: number): boolean {
     `INSERT INTO voice_checkpoint (id, fingerprint, version, at, until, state, saved_at) VALUES (1, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, version = excluded.version, at = excluded.at, until = excluded.until,
        state = excluded.state, saved_at = excluded.saved_at`,
-  ).run(fingerprint(), kept.version, oldest.at, Math.min(kept.nextAttendance, Number.MAX_VALUE), serialize(oldest.replayer.state()), now);
+  ).run(fingerprint(), kept.version, oldest.at, Math.min(kept.nextAttendance, Number.MAX_VALUE), serialize(packState(oldest.replayer.state())), now);
   return true;
 }
 

@@ -15,3 +15,9 @@ CREATE TABLE `voice_checkpoint` (
 	`state` blob NOT NULL,
 	`saved_at` integer NOT NULL
 );
+--> statement-breakpoint
+-- What every replay reads, without reading whole tables at a cold start: the members' four
+-- columns the replay needs, and the initiatives hidden now (almost none).
+CREATE INDEX `members_voice_replay` ON `members` (`id`, `created_at`, `founder_at`, `posting_held_at`) WHERE `deleted_at` IS NULL;
+--> statement-breakpoint
+CREATE INDEX `initiatives_hidden` ON `initiatives` (`hidden_at`) WHERE `hidden_at` IS NOT NULL;

@@ -1,0 +1,93 @@
+// The replay's state as stored (app/governance/voice-state.ts): packed into typed arrays, written
+// with v8.serialize and read back, a replayer made from it must go on exactly as the one it was
+// taken from, through a long random history with voices started, lengthened, held back by the
+// brake, voided and missed.
+import { deserialize, serialize } from "node:v8";
+import { describe, expect, it } from "vitest";
+import { hiddenByInitiative, meetingOrder, VoiceReplayer, type ReplayMember, type ReplaySession } from "~/governance/voice";
+import { packState, unpackState } from "~/governance/voice-state";
+
+const day = 86_400_000;
+const hour = 3_600_000;
+const T = Date.UTC(2026, 0, 12, 18);
+
+function random(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 300 meetings over 400 days among 80 members, 4 of them founders, some held, one initiative hidden for a while. */
+function history(seed: number) {
+  const r = random(seed);
+  const members: ReplayMember[] = Array.from({ length: 80 }, (_, i) => ({
+    id: `lid-${i}`,
+    createdAt: T - (i < 4 ? 90 : Math.floor(r() * 300)) * day,
+    founderAt: i < 4 ? T - 90 * day : null,
+    heldAt: i > 4 && r() < 0.05 ? T + Math.floor(r() * 400) * day : null,
+  }));
+  const sessions: ReplaySession[] = Array.from({ length: 300 }, (_, i) => {
+    const startsAt = T + Math.floor(r() * 400 * day);
+    const present = members.filter(() => r() < 0.12).map((m) => ({ memberId: m.id, by: r() < 0.8 ? ("code" as const) : ("host" as const) }));
+    // The founders come to most early meetings, so that voices spread.
+    if (startsAt < T + 60 * day) for (const f of members.slice(0, 4)) if (r() < 0.7) present.unshift({ memberId: f.id, by: "code" });
+    return {
+      id: i + 1,
+      initiativeId: 1 + (i % 12),
+      title: `Intervisie ${i % 12}`,
+      startsAt,
+      announcedAt: startsAt - (r() < 0.9 ? 72 : 12) * hour,
+      cancelled: r() < 0.03,
+      hosts: [members[4 + (i % 12)].id],
+      attendance: present,
+    };
+  });
+  const hidden = hiddenByInitiative([{ initiativeId: 3, from: T + 100 * day, until: T + 130 * day }]);
+  return { members: new Map(members.map((m) => [m.id, m])), meetings: sessions.filter((s) => !s.cancelled).sort(meetingOrder), hidden };
+}
+
+describe("the stored replay state", () => {
+  it.each([1, 2, 3, 4])("goes on exactly as the state it was taken from (seed %i)", (seed) => {
+    const { members, meetings, hidden } = history(seed);
+    const original = new VoiceReplayer(members, hidden);
+    const half = Math.floor(meetings.length / 2);
+    for (const m of meetings.slice(0, half)) original.step(m);
+    const stored = serialize(packState(original.state()));
+    const restored = VoiceReplayer.fromState(unpackState(deserialize(stored)), members, hidden);
+    for (const m of meetings.slice(half)) {
+      original.step(m);
+      restored.step(m);
+    }
+    const end = T + 420 * day;
+    const a = original.result(end);
+    const b = restored.result(end);
+    expect(b.earnings).toEqual(a.earnings);
+    expect(b.voided).toEqual(a.voided);
+    expect([...b.voices]).toEqual([...a.voices]);
+    expect([...b.witnesses]).toEqual([...a.witnesses]);
+    expect(b.earnedCount).toBe(a.earnedCount);
+    expect(b.nextChange).toBe(a.nextChange);
+    for (const id of members.keys()) expect(b.member(id)).toEqual(a.member(id));
+    // The history did what the state has to carry: voices started, lengthened and held back, misses.
+    expect(a.earnings.filter((e) => e.newVoice).length).toBeGreaterThan(10);
+    expect(a.earnings.filter((e) => !e.newVoice).length).toBeGreaterThan(10);
+    expect(a.earnings.some((e) => e.startsAt > e.eligibleAt)).toBe(true);
+    expect(a.voided.length + [...members.keys()].filter((id) => a.member(id).lastMiss).length).toBeGreaterThan(10);
+  });
+
+  it("keeps an interval shared by its member's list and the end heap", () => {
+    const { members, meetings, hidden } = history(7);
+    const original = new VoiceReplayer(members, hidden);
+    for (const m of meetings.slice(0, 150)) original.step(m);
+    const state = unpackState(deserialize(serialize(packState(original.state()))));
+    const inLists = new Set([...state.intervals.values()].flat());
+    expect(state.heap.length).toBeGreaterThan(0);
+    for (const entry of state.heap) expect(inLists.has(entry.interval)).toBe(true);
+    // Each packed column is one piece: the stored value is small for what it holds.
+    expect(serialize(packState(original.state())).length).toBeLessThan(serialize(original.state()).length / 2);
+  });
+});
