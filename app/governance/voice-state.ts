@@ -6,7 +6,7 @@
 // arrays with one table of the texts it writes each column in one piece.
 import type { Earning, MemberVoice, ReplayerState, VoiceReplay } from "./voice";
 
-type Interval = ReplayerState["heap"][number]["interval"];
+type Interval = { s: number; e: number };
 type Miss = NonNullable<MemberVoice["lastMiss"]>;
 type Voided = VoiceReplay["voided"][number];
 
@@ -88,8 +88,8 @@ export type PackedState = {
   newStarts: Float64Array;
   startedPointer: number;
   ended: number;
-  /** The end heap in its order: each entry's end and the interval it belongs to (by position above). */
-  heap: { e: Float64Array; interval: Uint32Array };
+  /** The end heap in its order: each entry's end, member (a text) and place in the member's list. */
+  heap: { e: Float64Array; members: Uint32Array; index: Uint32Array };
   earnings: Columns;
   voided: Columns;
   lastMiss: { members: Uint32Array; misses: Columns };
@@ -97,7 +97,6 @@ export type PackedState = {
 
 export function packState(state: ReplayerState): PackedState {
   const texts = new Texts();
-  const position = new Map<Interval, number>();
   const members: number[] = [];
   const counts: number[] = [];
   const s: number[] = [];
@@ -106,16 +105,10 @@ export function packState(state: ReplayerState): PackedState {
     members.push(texts.of(memberId));
     counts.push(list.length);
     for (const interval of list) {
-      position.set(interval, s.length);
       s.push(interval.s);
       e.push(interval.e);
     }
   }
-  const heapIntervals = state.heap.map((entry) => {
-    const at = position.get(entry.interval);
-    if (at === undefined) throw new Error("An end in the heap belongs to no member's interval.");
-    return at;
-  });
   const missing = [...state.lastMiss];
   return {
     texts: texts.list,
@@ -124,7 +117,11 @@ export function packState(state: ReplayerState): PackedState {
     newStarts: Float64Array.from(state.newStarts),
     startedPointer: state.startedPointer,
     ended: state.ended,
-    heap: { e: Float64Array.from(state.heap, (entry) => entry.e), interval: Uint32Array.from(heapIntervals) },
+    heap: {
+      e: Float64Array.from(state.heap, (entry) => entry.e),
+      members: Uint32Array.from(state.heap, (entry) => texts.of(entry.memberId)),
+      index: Uint32Array.from(state.heap, (entry) => entry.index),
+    },
     earnings: packRows(state.earnings, earningFields, texts),
     voided: packRows(state.voided, voidedFields, texts),
     lastMiss: { members: Uint32Array.from(missing, ([memberId]) => texts.of(memberId)), misses: packRows(missing.map(([, miss]) => miss), missFields, texts) },
@@ -133,19 +130,17 @@ export function packState(state: ReplayerState): PackedState {
 
 export function unpackState(packed: PackedState): ReplayerState {
   const { texts } = packed;
-  const flat: Interval[] = [];
   const intervals = new Map<string, Interval[]>();
   let next = 0;
   packed.intervals.members.forEach((member, i) => {
     const list: Interval[] = [];
     for (let k = 0; k < packed.intervals.counts[i]; k++, next++) list.push({ s: packed.intervals.s[next], e: packed.intervals.e[next] });
-    flat.push(...list);
     intervals.set(texts[member], list);
   });
   const heap = Array.from(packed.heap.e, (e, i) => {
-    const interval = flat[packed.heap.interval[i]];
-    if (!interval) throw new Error("The stored end heap names an interval that is not stored.");
-    return { e, interval };
+    const entry = { e, memberId: texts[packed.heap.members[i]], index: packed.heap.index[i] };
+    if (!intervals.get(entry.memberId)?.[entry.index]) throw new Error("The stored end heap names an interval that is not stored.");
+    return entry;
   });
   const misses = unpackRows<Miss>(packed.lastMiss.misses, missFields, texts);
   return {

@@ -87,14 +87,18 @@ export type VoiceReplay = {
   nextChange: number;
 };
 
-type Interval = { s: number; e: number };
+/** An earned voice from `s` until `e`. Never changed: a voice made longer is a new interval in its place, so copies of the state share them. */
+type Interval = { readonly s: number; readonly e: number };
+
+/** An end in the heap: the member's interval at `index` of their list ended at `e` when it was pushed. */
+export type HeapEntry = { readonly e: number; readonly memberId: string; readonly index: number };
 
 /** A binary min-heap of interval ends, to count voices at a moment that only moves forward. */
 class EndHeap {
-  private items: { e: number; interval: Interval }[] = [];
-  push(interval: Interval) {
+  private items: HeapEntry[] = [];
+  push(entry: HeapEntry) {
     const items = this.items;
-    items.push({ e: interval.e, interval });
+    items.push(entry);
     let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -103,23 +107,21 @@ class EndHeap {
       i = parent;
     }
   }
-  /** The entries, in heap order, pointing at the intervals themselves (for `VoiceReplayer.state`). */
+  /** The entries, in heap order (for `VoiceReplayer.state`). */
   entries() {
     return this.items;
   }
-  static of(items: { e: number; interval: Interval }[]): EndHeap {
+  static of(items: HeapEntry[]): EndHeap {
     const heap = new EndHeap();
     heap.items = items;
     return heap;
   }
-  /** A copy whose entries point at the copied intervals. */
-  clone(same: Map<Interval, Interval>): EndHeap {
-    const copy = new EndHeap();
-    copy.items = this.items.map(({ e, interval }) => ({ e, interval: same.get(interval)! }));
-    return copy;
+  /** A copy (the entries themselves never change). */
+  clone(): EndHeap {
+    return EndHeap.of(this.items.slice());
   }
-  /** Pops every end at or before `t` that is still the interval's end; returns how many. */
-  popUntil(t: number): number {
+  /** Pops every end at or before `t` that is still its interval's end in `intervals`; returns how many. */
+  popUntil(t: number, intervals: Map<string, Interval[]>): number {
     let ended = 0;
     const items = this.items;
     while (items.length && items[0].e <= t) {
@@ -140,7 +142,7 @@ class EndHeap {
         }
       }
       // An interval made longer left its earlier end behind: that one no longer ends it.
-      if (top.e === top.interval.e) ended++;
+      if (top.e === intervals.get(top.memberId)![top.index].e) ended++;
     }
     return ended;
   }
@@ -211,7 +213,7 @@ export type ReplayerState = {
   newStarts: number[];
   startedPointer: number;
   ended: number;
-  heap: { e: number; interval: Interval }[];
+  heap: HeapEntry[];
   earnings: Earning[];
   voided: VoiceReplay["voided"];
   lastMiss: Map<string, NonNullable<MemberVoice["lastMiss"]>>;
@@ -244,22 +246,13 @@ export class VoiceReplayer {
   /** An independent copy of the state, to resume from later. */
   clone(): VoiceReplayer {
     const copy = new VoiceReplayer(this.members, this.hiddenBy);
-    const same = new Map<Interval, Interval>();
-    for (const [id, list] of this.intervals) {
-      copy.intervals.set(
-        id,
-        list.map((i) => {
-          const c = { s: i.s, e: i.e };
-          same.set(i, c);
-          return c;
-        }),
-      );
-    }
+    // Intervals and heap entries never change: the copy has its own lists of the same ones.
+    for (const [id, list] of this.intervals) copy.intervals.set(id, list.slice());
     copy.starts = this.starts.slice();
     copy.newStarts = this.newStarts.slice();
     copy.startedPointer = this.startedPointer;
     copy.ended = this.ended;
-    copy.heap = this.heap.clone(same);
+    copy.heap = this.heap.clone();
     copy.earnings = this.earnings.slice();
     copy.voided = this.voided.slice();
     copy.lastMiss = new Map(this.lastMiss);
@@ -267,9 +260,9 @@ export class VoiceReplayer {
   }
 
   /**
-   * The state as values that `v8.serialize` can write and `fromState` takes back: the objects
-   * themselves, not copies (the serializer keeps an interval shared by its member's list and the
-   * heap shared), so it is to be serialized at once and only taken from a state nobody steps.
+   * The state as values that `packState` (./voice-state) writes and `fromState` takes back: the
+   * objects themselves, not copies, so it is to be written at once and only taken from a state
+   * nobody steps.
    */
   state(): ReplayerState {
     return {
@@ -306,7 +299,7 @@ export class VoiceReplayer {
   /** Members holding an earned voice at `t`; `t` only moves forward while stepping. */
   private earnedCountAt(t: number) {
     while (this.startedPointer < this.newStarts.length && this.newStarts[this.startedPointer] <= t) this.startedPointer++;
-    this.ended += this.heap.popUntil(t);
+    this.ended += this.heap.popUntil(t, this.intervals);
     return this.startedPointer - this.ended;
   }
   private everEarned(id: string, t: number) {
@@ -338,8 +331,8 @@ export class VoiceReplayer {
     // Already holding (or waiting for) a voice when this one would start: it lasts longer.
     if (last && (last.e >= eligibleAt || last.s > eligibleAt)) {
       if (endsAt > last.e) {
-        last.e = endsAt;
-        this.heap.push(last);
+        list[list.length - 1] = { s: last.s, e: endsAt };
+        this.heap.push({ e: endsAt, memberId, index: list.length - 1 });
       }
       this.earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt: Math.max(eligibleAt, last.s), endsAt, newVoice: false });
       return;
@@ -349,7 +342,7 @@ export class VoiceReplayer {
     const interval = { s: startsAt, e: Math.max(endsAt, startsAt) };
     list.push(interval);
     this.newStarts.push(startsAt);
-    this.heap.push(interval);
+    this.heap.push({ e: interval.e, memberId, index: list.length - 1 });
     this.earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
   }
 
@@ -399,56 +392,71 @@ export class VoiceReplayer {
    * when asked about a member, so the replayer steps no further meetings: a copy of it can.
    */
   result(now: number): VoiceReplay {
+    // The voices held now: one interval each at most (a member's intervals do not overlap).
     let earnedNow = 0;
-    for (const list of this.intervals.values()) for (const i of list) if (i.s <= now && now < i.e) earnedNow++;
+    const current = new Map<string, Interval>();
+    for (const [id, list] of this.intervals) {
+      for (const i of list) {
+        if (i.s <= now && now < i.e) {
+          earnedNow++;
+          if (!current.has(id)) current.set(id, i);
+        }
+      }
+    }
     const bootstrapping = earnedNow < g.bootstrapVoiceThreshold;
+    // The meeting named as each held voice's reason: the member's latest earning that has started,
+    // looked for from the end (where those of voices held now are).
+    const latestOfCurrent = new Map<string, Earning>();
+    for (let k = this.earnings.length - 1; k >= 0 && latestOfCurrent.size < current.size; k--) {
+      const e = this.earnings[k];
+      if (e.startsAt <= now && current.has(e.memberId) && !latestOfCurrent.has(e.memberId)) latestOfCurrent.set(e.memberId, e);
+    }
+    const none: VoiceReason = { kind: "none" };
+    const reasonOf = (id: string, m: ReplayMember | undefined): VoiceReason => {
+      if (!m || this.held(m, now)) return none;
+      const held = current.get(id);
+      const latest = latestOfCurrent.get(id);
+      if (held && latest) return { kind: "earned", via: latest.via, sessionId: latest.sessionId, title: latest.title, at: latest.meetingAt, until: held.e };
+      if (bootstrapping && this.founderVoiceAt(m, now)) return { kind: "founder" };
+      if (bootstrapping && this.everEarned(id, now)) return { kind: "bootstrap" };
+      return none;
+    };
+    // Only members who ever earned a voice and founders can have one or be a witness; the rest of
+    // anyone's details are worked out when asked for.
     const voices = new Map<string, VoiceReason>();
     const witnesses = new Set<string>();
-    const latestEarning = new Map<string, Earning>();
-    const waitingFor = new Map<string, Earning>();
-    for (const e of this.earnings) {
-      if (e.startsAt <= now) latestEarning.set(e.memberId, e);
-      else if (e.newVoice) waitingFor.set(e.memberId, e);
-    }
-    const memberVoice = (id: string): MemberVoice => {
+    const founders: ReplayMember[] = [];
+    for (const m of this.members.values()) if (m.founderAt !== null) founders.push(m);
+    for (const id of new Set([...this.intervals.keys(), ...founders.map((m) => m.id)])) {
       const m = this.members.get(id);
-      const founder = !!m && m.founderAt !== null && m.founderAt <= now;
-      const isHeld = this.held(m, now);
-      let reason: VoiceReason = { kind: "none" };
-      if (m && !isHeld) {
-        const list = this.intervals.get(id) ?? [];
-        const current = list.find((i) => i.s <= now && now < i.e);
-        const latest = latestEarning.get(id);
-        if (current && latest) reason = { kind: "earned", via: latest.via, sessionId: latest.sessionId, title: latest.title, at: latest.meetingAt, until: current.e };
-        else if (bootstrapping && this.founderVoiceAt(m, now)) reason = { kind: "founder" };
-        else if (bootstrapping && this.everEarned(id, now)) reason = { kind: "bootstrap" };
+      const reason = reasonOf(id, m);
+      if (reason.kind !== "none") voices.set(id, reason);
+      if (m && this.witnessAt(id, now, bootstrapping)) witnesses.add(id);
+    }
+    let waitingFor: Map<string, Earning> | null = null;
+    const memberVoice = (id: string): MemberVoice => {
+      if (!waitingFor) {
+        waitingFor = new Map();
+        for (const e of this.earnings) if (e.startsAt > now && e.newVoice) waitingFor.set(e.memberId, e);
       }
+      const m = this.members.get(id);
       const waiting = waitingFor.get(id);
       return {
-        reason,
-        witness: m ? this.witnessAt(id, now, bootstrapping) : false,
-        founder,
-        held: isHeld,
+        reason: voices.get(id) ?? reasonOf(id, m),
+        witness: witnesses.has(id) || (!!m && this.witnessAt(id, now, bootstrapping)),
+        founder: !!m && m.founderAt !== null && m.founderAt <= now,
+        held: this.held(m, now),
         pending: waiting ? { sessionId: waiting.sessionId, title: waiting.title, meetingAt: waiting.meetingAt, startsAt: waiting.startsAt, heldBack: waiting.startsAt > waiting.eligibleAt } : null,
         lastMiss: this.lastMiss.get(id) ?? null,
         accountOldEnough: !!m && m.createdAt + g.accountAgeDays * dayMs <= now,
       };
     };
-    // Only members who ever earned a voice and founders can have one or be a witness; anyone
-    // else's is worked out when asked for.
     const byMember = new Map<string, MemberVoice>();
     const voiceOf = (id: string) => {
       let v = byMember.get(id);
       if (!v) byMember.set(id, (v = memberVoice(id)));
       return v;
     };
-    const founders: ReplayMember[] = [];
-    for (const m of this.members.values()) if (m.founderAt !== null) founders.push(m);
-    for (const id of new Set([...this.intervals.keys(), ...founders.map((m) => m.id)])) {
-      const v = voiceOf(id);
-      if (v.reason.kind !== "none") voices.set(id, v.reason);
-      if (v.witness) witnesses.add(id);
-    }
     // From here on this state is read by the result: stepping further needs a copy.
     this.frozen = true;
 
@@ -458,16 +466,17 @@ export class VoiceReplayer {
     const later = (at: number) => {
       if (at > now && at < nextChange) nextChange = at;
     };
+    const witnessAfter = g.witnessDays * dayMs;
     for (const list of this.intervals.values()) {
       for (const i of list) {
         later(i.s);
         later(i.e);
-        later(i.s + g.witnessDays * dayMs);
+        later(i.s + witnessAfter);
       }
     }
     if (bootstrapping) for (const m of founders) later(m.createdAt + g.bootstrapAccountAgeHours * hourMs);
     // A meeting that makes a held voice last longer becomes the voice's reason once its pending week is over.
-    for (const e of this.earnings) later(e.startsAt);
+    for (const e of this.earnings) if (e.startsAt > now && e.startsAt < nextChange) nextChange = e.startsAt;
 
     return {
       now,

@@ -38,6 +38,7 @@ import { db, statement } from "~/lib/db.server";
 import { derivedVersion } from "./derived.server";
 
 const dayMs = 86_400_000;
+const hourMs = 3_600_000;
 const stillHosting = Number.MAX_SAFE_INTEGER;
 
 type MemberRow = [string, number, number | null, number | null];
@@ -399,10 +400,10 @@ function resume(k: Kept, sessionIds: number[], now: number): boolean {
     const start = k.checkpoints[from];
     const live = start.replayer.clone();
     const index = k.tail.findIndex((s) => s.startsAt >= start.at);
-    // The checkpoints from this one on move up to their age at `now` (never back).
-    const ats = k.checkpoints.slice(from).map((c, i) => Math.max(c.at, now - checkpointAges[from + i]));
-    // The one it resumed from stays as it is, unless it moved.
-    const stays = ats[0] === start.at;
+    // The checkpoints after this one are taken again, at their age at `now` (never back). The one
+    // it resumed from stays as it is (a copy saved), unless it is an hour or more behind its age.
+    const stays = now - checkpointAges[from] - start.at < hourMs;
+    const ats = k.checkpoints.slice(from).map((c, i) => (i === 0 && stays ? c.at : Math.max(c.at, now - checkpointAges[from + i])));
     const retaken = stepWithCheckpoints(live, k.tail, index < 0 ? k.tail.length : index, stays ? ats.slice(1) : ats);
     k.checkpoints.splice(from, ats.length, ...(stays ? [start, ...retaken] : retaken));
     k.tail = k.tail.filter((s) => s.startsAt >= k.checkpoints[0].at);
