@@ -120,8 +120,8 @@ class EndHeap {
   clone(): EndHeap {
     return EndHeap.of(this.items.slice());
   }
-  /** Pops every end at or before `t` that is still its interval's end in `intervals`; returns how many. */
-  popUntil(t: number, intervals: Map<string, Interval[]>): number {
+  /** Pops every end at or before `t` that is still its interval's end (by `intervalsOf`); returns how many. */
+  popUntil(t: number, intervalsOf: (memberId: string) => readonly Interval[]): number {
     let ended = 0;
     const items = this.items;
     while (items.length && items[0].e <= t) {
@@ -142,16 +142,16 @@ class EndHeap {
         }
       }
       // An interval made longer left its earlier end behind: that one no longer ends it.
-      if (top.e === intervals.get(top.memberId)![top.index].e) ended++;
+      if (top.e === intervalsOf(top.memberId)[top.index].e) ended++;
     }
     return ended;
   }
 }
 
-const covers = (intervals: Interval[], at: number) => intervals.some((i) => i.s <= at && at < i.e);
+const covers = (intervals: readonly Interval[], at: number) => intervals.some((i) => i.s <= at && at < i.e);
 
 /** Whether the member's earned voice covered all of [from, to] without a break. */
-function coveredThroughout(intervals: Interval[], from: number, to: number): boolean {
+function coveredThroughout(intervals: readonly Interval[], from: number, to: number): boolean {
   let reached = from;
   for (const i of intervals) {
     if (i.s > reached) break;
@@ -219,6 +219,55 @@ export type ReplayerState = {
   lastMiss: Map<string, NonNullable<MemberVoice["lastMiss"]>>;
 };
 
+/** Numbers for member ids, shared by a replayer and its copies: a number, once given, never changes. */
+class MemberNumbers {
+  private readonly numbers = new Map<string, number>();
+  readonly ids: string[] = [];
+  of(id: string): number {
+    let n = this.numbers.get(id);
+    if (n === undefined) {
+      n = this.ids.length;
+      this.ids.push(id);
+      this.numbers.set(id, n);
+    }
+    return n;
+  }
+  get(id: string): number | undefined {
+    return this.numbers.get(id);
+  }
+}
+
+/**
+ * A list that only grows, shared by a replayer and its copies without copying it: each sees the
+ * items up to its own length, and one that adds to a list another copy has added to first takes
+ * its own copy. (Copying an array of tens of thousands of items costs a millisecond.)
+ */
+class Log<T> {
+  constructor(
+    private items: T[] = [],
+    private count = items.length,
+  ) {}
+  get length() {
+    return this.count;
+  }
+  at(k: number): T {
+    return this.items[k];
+  }
+  push(item: T) {
+    if (this.items.length !== this.count) this.items = this.items.slice(0, this.count);
+    this.items.push(item);
+    this.count++;
+  }
+  copy(): Log<T> {
+    return new Log(this.items, this.count);
+  }
+  toArray(): T[] {
+    return this.items.slice(0, this.count);
+  }
+}
+
+const noIntervals: readonly Interval[] = [];
+
 /**
  * The replay's state after the meetings it has stepped through, in `meetingOrder`. Because each
  * meeting's outcome depends only on the meetings before it, a copy of this state taken before a
@@ -227,15 +276,19 @@ export type ReplayerState = {
  * as they are when a meeting is stepped.
  */
 export class VoiceReplayer {
-  private intervals = new Map<string, Interval[]>();
+  private numbers = new MemberNumbers();
+  // By member number. A member's list is never changed (a change is a new list), so a copy of the
+  // state copies only these arrays of a few thousand references.
+  private intervals: (readonly Interval[] | undefined)[] = [];
+  private lastMiss: (NonNullable<MemberVoice["lastMiss"]> | undefined)[] = [];
+  private withIntervals = new Log<number>(); // members in the order of their first interval
   private starts: number[] = []; // starts of new voices, in order (the brake's memory)
   private newStarts: number[] = []; // every new earned interval's start, in order, for counting
   private startedPointer = 0;
   private ended = 0;
   private heap = new EndHeap();
-  private earnings: Earning[] = [];
-  private voided: VoiceReplay["voided"] = [];
-  private lastMiss = new Map<string, NonNullable<MemberVoice["lastMiss"]>>();
+  private earnings = new Log<Earning>();
+  private voided = new Log<VoiceReplay["voided"][number]>();
   private frozen = false;
 
   constructor(
@@ -246,50 +299,69 @@ export class VoiceReplayer {
   /** An independent copy of the state, to resume from later. */
   clone(): VoiceReplayer {
     const copy = new VoiceReplayer(this.members, this.hiddenBy);
-    // Intervals and heap entries never change: the copy has its own lists of the same ones.
-    for (const [id, list] of this.intervals) copy.intervals.set(id, list.slice());
+    copy.numbers = this.numbers;
+    copy.intervals = this.intervals.slice();
+    copy.lastMiss = this.lastMiss.slice();
+    copy.withIntervals = this.withIntervals.copy();
     copy.starts = this.starts.slice();
     copy.newStarts = this.newStarts.slice();
     copy.startedPointer = this.startedPointer;
     copy.ended = this.ended;
     copy.heap = this.heap.clone();
-    copy.earnings = this.earnings.slice();
-    copy.voided = this.voided.slice();
-    copy.lastMiss = new Map(this.lastMiss);
+    copy.earnings = this.earnings.copy();
+    copy.voided = this.voided.copy();
     return copy;
   }
 
+  private intervalsOf(id: string): readonly Interval[] {
+    const n = this.numbers.get(id);
+    return (n === undefined ? undefined : this.intervals[n]) ?? noIntervals;
+  }
+
   /**
-   * The state as values that `packState` (./voice-state) writes and `fromState` takes back: the
-   * objects themselves, not copies, so it is to be written at once and only taken from a state
-   * nobody steps.
+   * The state as values that `packState` (./voice-state) writes and `fromState` takes back. The
+   * intervals and misses are the objects themselves, not copies: to be written at once, and only
+   * taken from a state nobody steps.
    */
   state(): ReplayerState {
+    const intervals = new Map<string, Interval[]>();
+    for (let k = 0; k < this.withIntervals.length; k++) {
+      const n = this.withIntervals.at(k);
+      intervals.set(this.numbers.ids[n], this.intervals[n] as Interval[]);
+    }
+    const lastMiss = new Map<string, NonNullable<MemberVoice["lastMiss"]>>();
+    this.lastMiss.forEach((miss, n) => {
+      if (miss) lastMiss.set(this.numbers.ids[n], miss);
+    });
     return {
-      intervals: this.intervals,
+      intervals,
       starts: this.starts,
       newStarts: this.newStarts,
       startedPointer: this.startedPointer,
       ended: this.ended,
       heap: this.heap.entries(),
-      earnings: this.earnings,
-      voided: this.voided,
-      lastMiss: this.lastMiss,
+      earnings: this.earnings.toArray(),
+      voided: this.voided.toArray(),
+      lastMiss,
     };
   }
 
   /** A replayer that goes on from a state `state()` gave, with the members and hiding as they are now. */
   static fromState(state: ReplayerState, members: Map<string, ReplayMember>, hiddenBy: Map<number, HiddenSpan[]>): VoiceReplayer {
     const replayer = new VoiceReplayer(members, hiddenBy);
-    replayer.intervals = state.intervals;
+    for (const [id, list] of state.intervals) {
+      const n = replayer.numbers.of(id);
+      replayer.intervals[n] = list;
+      replayer.withIntervals.push(n);
+    }
+    for (const [id, miss] of state.lastMiss) replayer.lastMiss[replayer.numbers.of(id)] = miss;
     replayer.starts = state.starts;
     replayer.newStarts = state.newStarts;
     replayer.startedPointer = state.startedPointer;
     replayer.ended = state.ended;
     replayer.heap = EndHeap.of(state.heap);
-    replayer.earnings = state.earnings;
-    replayer.voided = state.voided;
-    replayer.lastMiss = state.lastMiss;
+    replayer.earnings = new Log(state.earnings);
+    replayer.voided = new Log(state.voided);
     return replayer;
   }
 
@@ -299,11 +371,11 @@ export class VoiceReplayer {
   /** Members holding an earned voice at `t`; `t` only moves forward while stepping. */
   private earnedCountAt(t: number) {
     while (this.startedPointer < this.newStarts.length && this.newStarts[this.startedPointer] <= t) this.startedPointer++;
-    this.ended += this.heap.popUntil(t, this.intervals);
+    this.ended += this.heap.popUntil(t, (id) => this.intervalsOf(id));
     return this.startedPointer - this.ended;
   }
   private everEarned(id: string, t: number) {
-    return (this.intervals.get(id) ?? []).some((i) => i.s <= t);
+    return this.intervalsOf(id).some((i) => i.s <= t);
   }
   private founderVoiceAt(m: ReplayMember, t: number) {
     return m.founderAt !== null && m.founderAt <= t && m.createdAt + g.bootstrapAccountAgeHours * hourMs <= t;
@@ -311,27 +383,27 @@ export class VoiceReplayer {
   private voiceAt(id: string, t: number, bootstrapping: boolean) {
     const m = this.members.get(id);
     if (!m || this.held(m, t)) return false;
-    if (covers(this.intervals.get(id) ?? [], t)) return true;
+    if (covers(this.intervalsOf(id), t)) return true;
     return bootstrapping && (this.founderVoiceAt(m, t) || this.everEarned(id, t));
   }
   private witnessAt(id: string, t: number, bootstrapping: boolean) {
     const m = this.members.get(id);
     if (!m || this.held(m, t)) return false;
     if (m.founderAt !== null && m.founderAt <= t && this.voiceAt(id, t, bootstrapping)) return true;
-    return coveredThroughout(this.intervals.get(id) ?? [], t - g.witnessDays * dayMs, t);
+    return coveredThroughout(this.intervalsOf(id), t - g.witnessDays * dayMs, t);
   }
 
   private earn(memberId: string, session: ReplaySession, via: "attended" | "hosted", voicesAtMeeting: number) {
     const meetingAt = session.startsAt;
     const eligibleAt = meetingAt + g.pendingDays * dayMs;
     const endsAt = meetingAt + g.voiceWindowDays * dayMs;
-    const list = this.intervals.get(memberId) ?? [];
-    this.intervals.set(memberId, list);
+    const n = this.numbers.of(memberId);
+    const list = this.intervals[n] ?? noIntervals;
     const last = list[list.length - 1];
     // Already holding (or waiting for) a voice when this one would start: it lasts longer.
     if (last && (last.e >= eligibleAt || last.s > eligibleAt)) {
       if (endsAt > last.e) {
-        list[list.length - 1] = { s: last.s, e: endsAt };
+        this.intervals[n] = [...list.slice(0, -1), { s: last.s, e: endsAt }];
         this.heap.push({ e: endsAt, memberId, index: list.length - 1 });
       }
       this.earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt: Math.max(eligibleAt, last.s), endsAt, newVoice: false });
@@ -340,9 +412,10 @@ export class VoiceReplayer {
     const startsAt = brakeStart(this.starts, eligibleAt, brakeCapacity(voicesAtMeeting));
     this.starts.push(startsAt);
     const interval = { s: startsAt, e: Math.max(endsAt, startsAt) };
-    list.push(interval);
+    if (!list.length) this.withIntervals.push(n);
+    this.intervals[n] = [...list, interval];
     this.newStarts.push(startsAt);
-    this.heap.push({ e: interval.e, memberId, index: list.length - 1 });
+    this.heap.push({ e: interval.e, memberId, index: list.length });
     this.earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
   }
 
@@ -380,7 +453,7 @@ export class VoiceReplayer {
               : null;
       if (why === "voided") this.voided.push({ memberId: id, sessionId: session.id, initiativeId: session.initiativeId, meetingAt: t });
       if (why) {
-        this.lastMiss.set(id, { sessionId: session.id, title: session.title, at: t, why });
+        this.lastMiss[this.numbers.of(id)] = { sessionId: session.id, title: session.title, at: t, why };
         continue;
       }
       this.earn(id, session, via, voicesAtMeeting);
@@ -395,8 +468,12 @@ export class VoiceReplayer {
     // The voices held now: one interval each at most (a member's intervals do not overlap).
     let earnedNow = 0;
     const current = new Map<string, Interval>();
-    for (const [id, list] of this.intervals) {
-      for (const i of list) {
+    const withIntervals: string[] = [];
+    for (let k = 0; k < this.withIntervals.length; k++) {
+      const n = this.withIntervals.at(k);
+      const id = this.numbers.ids[n];
+      withIntervals.push(id);
+      for (const i of this.intervals[n]!) {
         if (i.s <= now && now < i.e) {
           earnedNow++;
           if (!current.has(id)) current.set(id, i);
@@ -408,7 +485,7 @@ export class VoiceReplayer {
     // looked for from the end (where those of voices held now are).
     const latestOfCurrent = new Map<string, Earning>();
     for (let k = this.earnings.length - 1; k >= 0 && latestOfCurrent.size < current.size; k--) {
-      const e = this.earnings[k];
+      const e = this.earnings.at(k);
       if (e.startsAt <= now && current.has(e.memberId) && !latestOfCurrent.has(e.memberId)) latestOfCurrent.set(e.memberId, e);
     }
     const none: VoiceReason = { kind: "none" };
@@ -427,7 +504,7 @@ export class VoiceReplayer {
     const witnesses = new Set<string>();
     const founders: ReplayMember[] = [];
     for (const m of this.members.values()) if (m.founderAt !== null) founders.push(m);
-    for (const id of new Set([...this.intervals.keys(), ...founders.map((m) => m.id)])) {
+    for (const id of new Set([...withIntervals, ...founders.map((m) => m.id)])) {
       const m = this.members.get(id);
       const reason = reasonOf(id, m);
       if (reason.kind !== "none") voices.set(id, reason);
@@ -437,7 +514,10 @@ export class VoiceReplayer {
     const memberVoice = (id: string): MemberVoice => {
       if (!waitingFor) {
         waitingFor = new Map();
-        for (const e of this.earnings) if (e.startsAt > now && e.newVoice) waitingFor.set(e.memberId, e);
+        for (let k = 0; k < this.earnings.length; k++) {
+          const e = this.earnings.at(k);
+          if (e.startsAt > now && e.newVoice) waitingFor.set(e.memberId, e);
+        }
       }
       const m = this.members.get(id);
       const waiting = waitingFor.get(id);
@@ -447,7 +527,7 @@ export class VoiceReplayer {
         founder: !!m && m.founderAt !== null && m.founderAt <= now,
         held: this.held(m, now),
         pending: waiting ? { sessionId: waiting.sessionId, title: waiting.title, meetingAt: waiting.meetingAt, startsAt: waiting.startsAt, heldBack: waiting.startsAt > waiting.eligibleAt } : null,
-        lastMiss: this.lastMiss.get(id) ?? null,
+        lastMiss: this.lastMiss[this.numbers.get(id) ?? -1] ?? null,
         accountOldEnough: !!m && m.createdAt + g.accountAgeDays * dayMs <= now,
       };
     };
@@ -467,8 +547,10 @@ export class VoiceReplayer {
       if (at > now && at < nextChange) nextChange = at;
     };
     const witnessAfter = g.witnessDays * dayMs;
-    for (const list of this.intervals.values()) {
-      for (const i of list) {
+    const log = this.earnings;
+    let earnings: Earning[] | undefined;
+    for (const id of withIntervals) {
+      for (const i of this.intervalsOf(id)) {
         later(i.s);
         later(i.e);
         later(i.s + witnessAfter);
@@ -476,7 +558,10 @@ export class VoiceReplayer {
     }
     if (bootstrapping) for (const m of founders) later(m.createdAt + g.bootstrapAccountAgeHours * hourMs);
     // A meeting that makes a held voice last longer becomes the voice's reason once its pending week is over.
-    for (const e of this.earnings) if (e.startsAt > now && e.startsAt < nextChange) nextChange = e.startsAt;
+    for (let k = 0; k < this.earnings.length; k++) {
+      const at = this.earnings.at(k).startsAt;
+      if (at > now && at < nextChange) nextChange = at;
+    }
 
     return {
       now,
@@ -484,8 +569,11 @@ export class VoiceReplayer {
       earnedCount: earnedNow,
       voices,
       witnesses,
-      earnings: this.earnings.slice(),
-      voided: this.voided.slice(),
+      // Copied when read (most pages never do): tens of thousands of items in a large network.
+      get earnings() {
+        return (earnings ??= log.toArray());
+      },
+      voided: this.voided.toArray(),
       member: voiceOf,
       nextChange,
     };
