@@ -237,32 +237,55 @@ class MemberNumbers {
   }
 }
 
+const chunkBits = 10;
+const chunkSize = 1 << chunkBits;
+
 /**
- * A list that only grows, shared by a replayer and its copies without copying it: each sees the
- * items up to its own length, and one that adds to a list another copy has added to first takes
- * its own copy. (Copying an array of tens of thousands of items costs a millisecond.)
+ * A list that only grows, shared by a replayer and its copies without copying it (an array of
+ * tens of thousands of items takes a millisecond to copy). Items are kept in chunks of 1,024;
+ * each sharer sees the items up to its own length, and one that would add to a chunk (or a list
+ * of chunks) another sharer has added to first takes its own copy of that chunk and the list.
  */
-class Log<T> {
-  constructor(
-    private items: T[] = [],
-    private count = items.length,
+export class Log<T> {
+  private constructor(
+    private chunks: T[][],
+    private count: number,
   ) {}
+  static of<T>(items: T[] = []): Log<T> {
+    const chunks: T[][] = [];
+    for (let k = 0; k < items.length; k += chunkSize) chunks.push(items.slice(k, k + chunkSize));
+    return new Log(chunks, items.length);
+  }
   get length() {
     return this.count;
   }
   at(k: number): T {
-    return this.items[k];
+    return this.chunks[k >> chunkBits][k & (chunkSize - 1)];
   }
   push(item: T) {
-    if (this.items.length !== this.count) this.items = this.items.slice(0, this.count);
-    this.items.push(item);
+    const c = this.count >> chunkBits;
+    const i = this.count & (chunkSize - 1);
+    if (i === 0) {
+      if (this.chunks.length !== c) this.chunks = this.chunks.slice(0, c);
+      this.chunks.push([item]);
+    } else {
+      let tail = this.chunks[c];
+      if (tail.length !== i || this.chunks.length !== c + 1) {
+        tail = tail.slice(0, i);
+        this.chunks = this.chunks.slice(0, c);
+        this.chunks.push(tail);
+      }
+      tail.push(item);
+    }
     this.count++;
   }
   copy(): Log<T> {
-    return new Log(this.items, this.count);
+    return new Log(this.chunks, this.count);
   }
   toArray(): T[] {
-    return this.items.slice(0, this.count);
+    const items = new Array<T>(this.count);
+    for (let k = 0; k < this.count; k++) items[k] = this.at(k);
+    return items;
   }
 }
 
@@ -281,14 +304,14 @@ export class VoiceReplayer {
   // state copies only these arrays of a few thousand references.
   private intervals: (readonly Interval[] | undefined)[] = [];
   private lastMiss: (NonNullable<MemberVoice["lastMiss"]> | undefined)[] = [];
-  private withIntervals = new Log<number>(); // members in the order of their first interval
+  private withIntervals = Log.of<number>(); // members in the order of their first interval
   private starts: number[] = []; // starts of new voices, in order (the brake's memory)
   private newStarts: number[] = []; // every new earned interval's start, in order, for counting
   private startedPointer = 0;
   private ended = 0;
   private heap = new EndHeap();
-  private earnings = new Log<Earning>();
-  private voided = new Log<VoiceReplay["voided"][number]>();
+  private earnings = Log.of<Earning>();
+  private voided = Log.of<VoiceReplay["voided"][number]>();
   private frozen = false;
 
   constructor(
@@ -360,8 +383,8 @@ export class VoiceReplayer {
     replayer.startedPointer = state.startedPointer;
     replayer.ended = state.ended;
     replayer.heap = EndHeap.of(state.heap);
-    replayer.earnings = new Log(state.earnings);
-    replayer.voided = new Log(state.voided);
+    replayer.earnings = Log.of(state.earnings);
+    replayer.voided = Log.of(state.voided);
     return replayer;
   }
 
@@ -557,10 +580,14 @@ export class VoiceReplayer {
       }
     }
     if (bootstrapping) for (const m of founders) later(m.createdAt + g.bootstrapAccountAgeHours * hourMs);
-    // A meeting that makes a held voice last longer becomes the voice's reason once its pending week is over.
-    for (let k = 0; k < this.earnings.length; k++) {
-      const at = this.earnings.at(k).startsAt;
-      if (at > now && at < nextChange) nextChange = at;
+    // A meeting that makes a held voice last longer becomes the voice's reason once its pending
+    // week is over. Only the last week's meetings can still do that (a later start than their
+    // week's end is an interval's start, counted above), and earnings come in meeting order.
+    const pendingSince = now - g.pendingDays * dayMs;
+    for (let k = this.earnings.length - 1; k >= 0; k--) {
+      const e = this.earnings.at(k);
+      if (e.meetingAt < pendingSince) break;
+      if (e.startsAt > now && e.startsAt < nextChange) nextChange = e.startsAt;
     }
 
     return {

@@ -4,7 +4,7 @@
 // brake, voided and missed.
 import { deserialize, serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { hiddenByInitiative, meetingOrder, VoiceReplayer, type ReplayMember, type ReplaySession } from "~/governance/voice";
+import { hiddenByInitiative, Log, meetingOrder, VoiceReplayer, type ReplayMember, type ReplaySession } from "~/governance/voice";
 import { packState, unpackState } from "~/governance/voice-state";
 
 const day = 86_400_000;
@@ -89,5 +89,29 @@ describe("the stored replay state", () => {
     for (const entry of state.heap) expect(state.intervals.get(entry.memberId)?.[entry.index]).toBeDefined();
     // Each packed column is one piece: the stored value is small for what it holds.
     expect(serialize(packState(original.state())).length).toBeLessThan(serialize(original.state()).length / 2);
+  });
+});
+
+describe("the replay's growing lists, shared between copies of its state", () => {
+  it("give each copy its own items, whichever adds first, across chunk boundaries", () => {
+    const r = random(11);
+    // Each sharer with the plain array it must equal.
+    const sharers: { log: Log<number>; plain: number[] }[] = [{ log: Log.of<number>(), plain: [] }];
+    let next = 0;
+    for (let step = 0; step < 4000; step++) {
+      const who = sharers[Math.floor(r() * sharers.length)];
+      if (r() < 0.02 && sharers.length < 40) sharers.push({ log: who.log.copy(), plain: who.plain.slice() });
+      else
+        for (let n = Math.floor(r() * 200); n > 0; n--) {
+          who.log.push(next);
+          who.plain.push(next++);
+        }
+    }
+    expect(Math.max(...sharers.map((s) => s.plain.length))).toBeGreaterThan(3000);
+    for (const { log, plain } of sharers) {
+      expect(log.length).toBe(plain.length);
+      expect(log.toArray()).toEqual(plain);
+      expect(Log.of(plain).toArray()).toEqual(plain);
+    }
   });
 });
