@@ -100,8 +100,15 @@ describe("the replay's growing lists, shared between copies of its state", () =>
     let next = 0;
     for (let step = 0; step < 4000; step++) {
       const who = sharers[Math.floor(r() * sharers.length)];
-      if (r() < 0.02 && sharers.length < 40) sharers.push({ log: who.log.copy(), plain: who.plain.slice() });
-      else
+      if (r() < 0.02 && sharers.length < 40) {
+        // Half of the copies are made where a chunk ends, the other half anywhere.
+        if (r() < 0.5)
+          while (who.plain.length % 1024 !== 0 || who.plain.length === 0) {
+            who.log.push(next);
+            who.plain.push(next++);
+          }
+        sharers.push({ log: who.log.copy(), plain: who.plain.slice() });
+      } else
         for (let n = Math.floor(r() * 200); n > 0; n--) {
           who.log.push(next);
           who.plain.push(next++);
