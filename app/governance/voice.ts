@@ -488,20 +488,26 @@ export class VoiceReplayer {
    * when asked about a member, so the replayer steps no further meetings: a copy of it can.
    */
   result(now: number): VoiceReplay {
-    // The voices held now: one interval each at most (a member's intervals do not overlap).
+    // The voices held now (a member's intervals do not overlap), and when time alone changes this:
+    // a voice starts or ends, a witness reaches 30 days (more below).
+    const witnessAfter = g.witnessDays * dayMs;
+    let nextChange = Number.POSITIVE_INFINITY;
     let earnedNow = 0;
     const current = new Map<string, Interval>();
-    const withIntervals: string[] = [];
     for (let k = 0; k < this.withIntervals.length; k++) {
       const n = this.withIntervals.at(k);
-      const id = this.numbers.ids[n];
-      withIntervals.push(id);
-      for (const i of this.intervals[n]!) {
+      const list = this.intervals[n]!;
+      let held: Interval | undefined;
+      for (const i of list) {
         if (i.s <= now && now < i.e) {
           earnedNow++;
-          if (!current.has(id)) current.set(id, i);
+          held ??= i;
         }
+        if (i.s > now && i.s < nextChange) nextChange = i.s;
+        if (i.e > now && i.e < nextChange) nextChange = i.e;
+        if (i.s + witnessAfter > now && i.s + witnessAfter < nextChange) nextChange = i.s + witnessAfter;
       }
+      if (held) current.set(this.numbers.ids[n], held);
     }
     const bootstrapping = earnedNow < g.bootstrapVoiceThreshold;
     // The meeting named as each held voice's reason: the member's latest earning that has started,
@@ -512,26 +518,33 @@ export class VoiceReplayer {
       if (e.startsAt <= now && current.has(e.memberId) && !latestOfCurrent.has(e.memberId)) latestOfCurrent.set(e.memberId, e);
     }
     const none: VoiceReason = { kind: "none" };
-    const reasonOf = (id: string, m: ReplayMember | undefined): VoiceReason => {
+    const reasonOf = (id: string, m: ReplayMember | undefined, list: readonly Interval[]): VoiceReason => {
       if (!m || this.held(m, now)) return none;
       const held = current.get(id);
-      const latest = latestOfCurrent.get(id);
+      const latest = held && latestOfCurrent.get(id);
       if (held && latest) return { kind: "earned", via: latest.via, sessionId: latest.sessionId, title: latest.title, at: latest.meetingAt, until: held.e };
-      if (bootstrapping && this.founderVoiceAt(m, now)) return { kind: "founder" };
-      if (bootstrapping && this.everEarned(id, now)) return { kind: "bootstrap" };
+      if (bootstrapping && (this.founderVoiceAt(m, now) || list.some((i) => i.s <= now))) return this.founderVoiceAt(m, now) ? { kind: "founder" } : { kind: "bootstrap" };
       return none;
     };
     // Only members who ever earned a voice and founders can have one or be a witness; the rest of
     // anyone's details are worked out when asked for.
     const voices = new Map<string, VoiceReason>();
     const witnesses = new Set<string>();
-    const founders: ReplayMember[] = [];
-    for (const m of this.members.values()) if (m.founderAt !== null) founders.push(m);
-    for (const id of new Set([...withIntervals, ...founders.map((m) => m.id)])) {
-      const m = this.members.get(id);
-      const reason = reasonOf(id, m);
+    const weigh = (id: string, m: ReplayMember | undefined, list: readonly Interval[]) => {
+      const reason = reasonOf(id, m, list);
       if (reason.kind !== "none") voices.set(id, reason);
       if (m && this.witnessAt(id, now, bootstrapping)) witnesses.add(id);
+    };
+    for (let k = 0; k < this.withIntervals.length; k++) {
+      const n = this.withIntervals.at(k);
+      const id = this.numbers.ids[n];
+      weigh(id, this.members.get(id), this.intervals[n]!);
+    }
+    const founders: ReplayMember[] = [];
+    for (const m of this.members.values()) {
+      if (m.founderAt === null) continue;
+      founders.push(m);
+      if (!this.intervalsOf(m.id).length) weigh(m.id, m, noIntervals);
     }
     let waitingFor: Map<string, Earning> | null = null;
     const memberVoice = (id: string): MemberVoice => {
@@ -545,7 +558,7 @@ export class VoiceReplayer {
       const m = this.members.get(id);
       const waiting = waitingFor.get(id);
       return {
-        reason: voices.get(id) ?? reasonOf(id, m),
+        reason: voices.get(id) ?? reasonOf(id, m, this.intervalsOf(id)),
         witness: witnesses.has(id) || (!!m && this.witnessAt(id, now, bootstrapping)),
         founder: !!m && m.founderAt !== null && m.founderAt <= now,
         held: this.held(m, now),
@@ -563,32 +576,24 @@ export class VoiceReplayer {
     // From here on this state is read by the result: stepping further needs a copy.
     this.frozen = true;
 
-    // When time alone changes this: a voice starts or ends, a founder's account comes of age, a
-    // witness reaches 30 days, an earning's week is over.
-    let nextChange = Number.POSITIVE_INFINITY;
-    const later = (at: number) => {
-      if (at > now && at < nextChange) nextChange = at;
-    };
-    const witnessAfter = g.witnessDays * dayMs;
-    const log = this.earnings;
-    let earnings: Earning[] | undefined;
-    for (const id of withIntervals) {
-      for (const i of this.intervalsOf(id)) {
-        later(i.s);
-        later(i.e);
-        later(i.s + witnessAfter);
+    // When time alone changes this (besides the intervals above): a founder's account comes of age,
+    // or a meeting that makes a held voice last longer becomes the voice's reason once its pending
+    // week is over. Only the last week's meetings can still do that (a later start than their
+    // week's end is an interval's start), and earnings come in meeting order.
+    if (bootstrapping) {
+      for (const m of founders) {
+        const at = m.createdAt + g.bootstrapAccountAgeHours * hourMs;
+        if (at > now && at < nextChange) nextChange = at;
       }
     }
-    if (bootstrapping) for (const m of founders) later(m.createdAt + g.bootstrapAccountAgeHours * hourMs);
-    // A meeting that makes a held voice last longer becomes the voice's reason once its pending
-    // week is over. Only the last week's meetings can still do that (a later start than their
-    // week's end is an interval's start, counted above), and earnings come in meeting order.
     const pendingSince = now - g.pendingDays * dayMs;
     for (let k = this.earnings.length - 1; k >= 0; k--) {
       const e = this.earnings.at(k);
       if (e.meetingAt < pendingSince) break;
       if (e.startsAt > now && e.startsAt < nextChange) nextChange = e.startsAt;
     }
+    const log = this.earnings;
+    let earnings: Earning[] | undefined;
 
     return {
       now,
