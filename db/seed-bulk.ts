@@ -142,7 +142,7 @@ export function bulkMembers(count: number, from: number, to: number, passwordHas
  * Gives generated courses and activities `sessionCount` sessions in all (evenly spread from a
  * year ago to three months ahead, each after its initiative was posted), and `signUps`
  * registrations spread over them: places fill in order, the rest wait; three in four of those
- * registered for a session that took place checked in.
+ * registered for a session that took place checked in, and nearly every regular (below).
  */
 export function bulkSessions(sessionCount: number, signUps: number, now: number) {
   const client = db().$client;
@@ -162,6 +162,13 @@ export function bulkSessions(sessionCount: number, signUps: number, now: number)
     `INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // As in a real network, a core of regulars comes to most meetings and checks in with the code:
+  // the founders in the first two months (only they can witness while the network starts), then
+  // the founders with forty members who keep coming. So meetings are witnessed and voices spread
+  // (governance.md §1); without them nobody would ever earn a voice.
+  const founders = client.prepare("SELECT id FROM members WHERE founder_at IS NOT NULL AND deleted_at IS NULL ORDER BY id").pluck().all() as string[];
+  const regulars = [...founders, ...memberIds.filter((id) => !founders.includes(id)).slice(0, 40)];
+  if (!founders.length) throw new Error("no founders to start the network's meetings");
   const capacities = [null, 8, 12, 15, 20, 25, 30, 40];
   const first = now - 365 * day;
   const last = now + 90 * day;
@@ -176,9 +183,12 @@ export function bulkSessions(sessionCount: number, signUps: number, now: number)
     const { lastInsertRowid } = insertSession.run(initiative.id, startsAt, startsAt + 2.5 * 60 * 60 * 1000, pick(bulkPlaces), capacity, generateCheckinCode(), createdAt, createdAt);
     const sessionId = Number(lastInsertRowid);
 
-    // This session's share of the sign-ups, so that the total comes out exactly.
+    // This session's share of the sign-ups, so that the total comes out exactly. Regulars first.
     const count = Math.floor(((n + 1) * signUps) / sessionCount) - Math.floor((n * signUps) / sessionCount);
     const chosen = new Set<string>();
+    const regularsHere = startsAt < now ? (startsAt < first + 60 * day ? [pick(founders), pick(founders), pick(regulars)] : [pick(regulars), pick(regulars), pick(regulars)]) : [];
+    for (const memberId of regularsHere) if (chosen.size < count && memberId !== initiative.host) chosen.add(memberId);
+    const regularCount = chosen.size;
     while (chosen.size < count) {
       const memberId = memberIds[Math.floor(random() * memberIds.length)];
       if (memberId !== initiative.host) chosen.add(memberId);
@@ -188,7 +198,7 @@ export function bulkSessions(sessionCount: number, signUps: number, now: number)
       seq++;
       const status = capacity === null || seq <= capacity ? "registered" : "waitlisted";
       const at = createdAt + Math.floor(((startsAt - createdAt) * seq) / (count + 1));
-      const attended = status === "registered" && startsAt < now && random() < 0.75;
+      const attended = status === "registered" && startsAt < now && random() < (seq <= regularCount ? 0.95 : 0.75);
       insertRegistration.run(sessionId, memberId, status, seq, attended ? startsAt + 10 * 60 * 1000 : null, attended ? "code" : null, at, at);
     }
   }
