@@ -311,6 +311,7 @@ export class VoiceReplayer {
   private ended = 0;
   private heap = new EndHeap();
   private earnings = Log.of<Earning>();
+  private earningsOf: (readonly Earning[] | undefined)[] = []; // by member number, in order; never changed (a new list instead)
   private voided = Log.of<VoiceReplay["voided"][number]>();
   private frozen = false;
 
@@ -332,6 +333,7 @@ export class VoiceReplayer {
     copy.ended = this.ended;
     copy.heap = this.heap.clone();
     copy.earnings = this.earnings.copy();
+    copy.earningsOf = this.earningsOf.slice();
     copy.voided = this.voided.copy();
     return copy;
   }
@@ -384,6 +386,9 @@ export class VoiceReplayer {
     replayer.ended = state.ended;
     replayer.heap = EndHeap.of(state.heap);
     replayer.earnings = Log.of(state.earnings);
+    const earningsOf: Earning[][] = [];
+    for (const e of state.earnings) (earningsOf[replayer.numbers.of(e.memberId)] ??= []).push(e);
+    replayer.earningsOf = earningsOf;
     replayer.voided = Log.of(state.voided);
     return replayer;
   }
@@ -397,24 +402,19 @@ export class VoiceReplayer {
     this.ended += this.heap.popUntil(t, (id) => this.intervalsOf(id));
     return this.startedPointer - this.ended;
   }
-  private everEarned(id: string, t: number) {
-    return this.intervalsOf(id).some((i) => i.s <= t);
-  }
   private founderVoiceAt(m: ReplayMember, t: number) {
     return m.founderAt !== null && m.founderAt <= t && m.createdAt + g.bootstrapAccountAgeHours * hourMs <= t;
   }
-  private voiceAt(id: string, t: number, bootstrapping: boolean) {
-    const m = this.members.get(id);
-    if (!m || this.held(m, t)) return false;
-    if (covers(this.intervalsOf(id), t)) return true;
-    return bootstrapping && (this.founderVoiceAt(m, t) || this.everEarned(id, t));
-  }
   private witnessAt(id: string, t: number, bootstrapping: boolean) {
-    const m = this.members.get(id);
-    if (!m || this.held(m, t)) return false;
-    if (m.founderAt !== null && m.founderAt <= t && this.voiceAt(id, t, bootstrapping)) return true;
-    return coveredThroughout(this.intervalsOf(id), t - g.witnessDays * dayMs, t);
+    return this.witnessWith(this.members.get(id), this.intervalsOf(id), t, bootstrapping);
   }
+  /** witnessAt, with the member and their intervals at hand. */
+  private witnessWith(m: ReplayMember | undefined, list: readonly Interval[], t: number, bootstrapping: boolean) {
+    if (!m || this.held(m, t)) return false;
+    if (m.founderAt !== null && m.founderAt <= t && (covers(list, t) || (bootstrapping && (this.founderVoiceAt(m, t) || list.some((i) => i.s <= t))))) return true;
+    return coveredThroughout(list, t - g.witnessDays * dayMs, t);
+  }
+
 
   private earn(memberId: string, session: ReplaySession, via: "attended" | "hosted", voicesAtMeeting: number) {
     const meetingAt = session.startsAt;
@@ -426,20 +426,35 @@ export class VoiceReplayer {
     // Already holding (or waiting for) a voice when this one would start: it lasts longer.
     if (last && (last.e >= eligibleAt || last.s > eligibleAt)) {
       if (endsAt > last.e) {
-        this.intervals[n] = [...list.slice(0, -1), { s: last.s, e: endsAt }];
+        const longer = list.slice();
+        longer[longer.length - 1] = { s: last.s, e: endsAt };
+        this.intervals[n] = longer;
         this.heap.push({ e: endsAt, memberId, index: list.length - 1 });
       }
-      this.earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt: Math.max(eligibleAt, last.s), endsAt, newVoice: false });
+      this.addEarning(n, { memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt: Math.max(eligibleAt, last.s), endsAt, newVoice: false });
       return;
     }
     const startsAt = brakeStart(this.starts, eligibleAt, brakeCapacity(voicesAtMeeting));
     this.starts.push(startsAt);
     const interval = { s: startsAt, e: Math.max(endsAt, startsAt) };
     if (!list.length) this.withIntervals.push(n);
-    this.intervals[n] = [...list, interval];
+    this.intervals[n] = list.concat([interval]);
     this.newStarts.push(startsAt);
     this.heap.push({ e: interval.e, memberId, index: list.length });
-    this.earnings.push({ memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
+    this.addEarning(n, { memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
+  }
+
+  private addEarning(n: number, earning: Earning) {
+    this.earnings.push(earning);
+    this.earningsOf[n] = (this.earningsOf[n] ?? []).concat([earning]);
+  }
+
+  /** The member's latest earning (in meeting order) that meets `test`, if any. */
+  private latestEarning(id: string, test: (e: Earning) => boolean): Earning | undefined {
+    const n = this.numbers.get(id);
+    const list = n === undefined ? undefined : this.earningsOf[n];
+    if (list) for (let k = list.length - 1; k >= 0; k--) if (test(list[k])) return list[k];
+    return undefined;
   }
 
   /** Replays one meeting; meetings must come in `meetingOrder`. */
@@ -510,18 +525,12 @@ export class VoiceReplayer {
       if (held) current.set(this.numbers.ids[n], held);
     }
     const bootstrapping = earnedNow < g.bootstrapVoiceThreshold;
-    // The meeting named as each held voice's reason: the member's latest earning that has started,
-    // looked for from the end (where those of voices held now are).
-    const latestOfCurrent = new Map<string, Earning>();
-    for (let k = this.earnings.length - 1; k >= 0 && latestOfCurrent.size < current.size; k--) {
-      const e = this.earnings.at(k);
-      if (e.startsAt <= now && current.has(e.memberId) && !latestOfCurrent.has(e.memberId)) latestOfCurrent.set(e.memberId, e);
-    }
     const none: VoiceReason = { kind: "none" };
     const reasonOf = (id: string, m: ReplayMember | undefined, list: readonly Interval[]): VoiceReason => {
       if (!m || this.held(m, now)) return none;
       const held = current.get(id);
-      const latest = held && latestOfCurrent.get(id);
+      // The meeting named as a held voice's reason: the member's latest earning that has started.
+      const latest = held && this.latestEarning(id, (e) => e.startsAt <= now);
       if (held && latest) return { kind: "earned", via: latest.via, sessionId: latest.sessionId, title: latest.title, at: latest.meetingAt, until: held.e };
       if (bootstrapping && (this.founderVoiceAt(m, now) || list.some((i) => i.s <= now))) return this.founderVoiceAt(m, now) ? { kind: "founder" } : { kind: "bootstrap" };
       return none;
@@ -533,7 +542,7 @@ export class VoiceReplayer {
     const weigh = (id: string, m: ReplayMember | undefined, list: readonly Interval[]) => {
       const reason = reasonOf(id, m, list);
       if (reason.kind !== "none") voices.set(id, reason);
-      if (m && this.witnessAt(id, now, bootstrapping)) witnesses.add(id);
+      if (this.witnessWith(m, list, now, bootstrapping)) witnesses.add(id);
     };
     for (let k = 0; k < this.withIntervals.length; k++) {
       const n = this.withIntervals.at(k);
@@ -546,17 +555,9 @@ export class VoiceReplayer {
       founders.push(m);
       if (!this.intervalsOf(m.id).length) weigh(m.id, m, noIntervals);
     }
-    let waitingFor: Map<string, Earning> | null = null;
     const memberVoice = (id: string): MemberVoice => {
-      if (!waitingFor) {
-        waitingFor = new Map();
-        for (let k = 0; k < this.earnings.length; k++) {
-          const e = this.earnings.at(k);
-          if (e.startsAt > now && e.newVoice) waitingFor.set(e.memberId, e);
-        }
-      }
       const m = this.members.get(id);
-      const waiting = waitingFor.get(id);
+      const waiting = this.latestEarning(id, (e) => e.startsAt > now && e.newVoice);
       return {
         reason: voices.get(id) ?? reasonOf(id, m, this.intervalsOf(id)),
         witness: witnesses.has(id) || (!!m && this.witnessAt(id, now, bootstrapping)),

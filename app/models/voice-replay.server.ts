@@ -149,7 +149,7 @@ function hiddenSpans(): HiddenSpan[] {
 // through the app until a week after a session ends, and a session lasts at most two weeks. Most
 // check-ins are made at a meeting going on now, hence the latest copy; hosts mark attendance in
 // the days after, hence those between. A copy costs little (the state's large parts are shared).
-const checkpointAges = [(sessionRules.maxLengthDays + governance.attendanceFixedAfterDays + 1) * dayMs, 7 * dayMs, 3 * dayMs, dayMs];
+const checkpointAges = [(sessionRules.maxLengthDays + governance.attendanceFixedAfterDays + 1) * dayMs, 14 * dayMs, 7 * dayMs, 3 * dayMs, dayMs];
 
 type Kept = {
   version: number;
