@@ -311,7 +311,7 @@ export class VoiceReplayer {
   private ended = 0;
   private heap = new EndHeap();
   private earnings = Log.of<Earning>();
-  private earningsOf: (readonly Earning[] | undefined)[] = []; // by member number, in order; never changed (a new list instead)
+  private earningsOf: (Log<Earning> | undefined)[] = []; // by member number, in order; a copy's own Log before it adds
   private voided = Log.of<VoiceReplay["voided"][number]>();
   private frozen = false;
 
@@ -386,9 +386,7 @@ export class VoiceReplayer {
     replayer.ended = state.ended;
     replayer.heap = EndHeap.of(state.heap);
     replayer.earnings = Log.of(state.earnings);
-    const earningsOf: Earning[][] = [];
-    for (const e of state.earnings) (earningsOf[replayer.numbers.of(e.memberId)] ??= []).push(e);
-    replayer.earningsOf = earningsOf;
+    for (const e of state.earnings) (replayer.earningsOf[replayer.numbers.of(e.memberId)] ??= Log.of<Earning>()).push(e);
     replayer.voided = Log.of(state.voided);
     return replayer;
   }
@@ -446,14 +444,17 @@ export class VoiceReplayer {
 
   private addEarning(n: number, earning: Earning) {
     this.earnings.push(earning);
-    this.earningsOf[n] = (this.earningsOf[n] ?? []).concat([earning]);
+    // A Log of its own (copies share the others): adding to it copies nothing but, at most, a chunk.
+    const own = (this.earningsOf[n] ?? Log.of<Earning>()).copy();
+    own.push(earning);
+    this.earningsOf[n] = own;
   }
 
   /** The member's latest earning (in meeting order) that meets `test`, if any. */
   private latestEarning(id: string, test: (e: Earning) => boolean): Earning | undefined {
     const n = this.numbers.get(id);
     const list = n === undefined ? undefined : this.earningsOf[n];
-    if (list) for (let k = list.length - 1; k >= 0; k--) if (test(list[k])) return list[k];
+    if (list) for (let k = list.length - 1; k >= 0; k--) if (test(list.at(k))) return list.at(k);
     return undefined;
   }
 
