@@ -4,32 +4,17 @@
 // objects. Written object by object, `v8.serialize` names every field of every object and copies
 // every member id and title again (7 MB and 60–140 ms to read back for 31,500 earnings); as typed
 // arrays with one table of the texts it writes each column in one piece.
-import type { Earning, MemberVoice, ReplayerState, VoiceReplay } from "./voice";
+import { Numbering, type Earning, type MemberVoice, type ReplayerState, type VoiceReplay } from "./voice";
 
 type Interval = { s: number; e: number };
 type Miss = NonNullable<MemberVoice["lastMiss"]>;
 type Voided = VoiceReplay["voided"][number];
 
-/** Texts (member ids, titles, reasons) by number, each written once. */
-class Texts {
-  readonly list: string[] = [];
-  private readonly index = new Map<string, number>();
-  of(text: string): number {
-    let n = this.index.get(text);
-    if (n === undefined) {
-      n = this.list.length;
-      this.list.push(text);
-      this.index.set(text, n);
-    }
-    return n;
-  }
-}
-
 type Kind = "text" | "number" | "flag";
 type Columns = Record<string, Float64Array | Uint32Array | Uint8Array>;
 
 /** Rows of one shape as a column per field, in the order of `fields` (which the rows get back). */
-function packRows<T extends object>(rows: T[], fields: [keyof T & string, Kind][], texts: Texts): Columns {
+function packRows<T extends object>(rows: T[], fields: [keyof T & string, Kind][], texts: Numbering): Columns {
   const columns: Columns = {};
   for (const [field, kind] of fields) {
     const column = kind === "number" ? new Float64Array(rows.length) : kind === "text" ? new Uint32Array(rows.length) : new Uint8Array(rows.length);
@@ -96,7 +81,7 @@ export type PackedState = {
 };
 
 export function packState(state: ReplayerState): PackedState {
-  const texts = new Texts();
+  const texts = new Numbering();
   const members: number[] = [];
   const counts: number[] = [];
   const s: number[] = [];
@@ -111,7 +96,7 @@ export function packState(state: ReplayerState): PackedState {
   }
   const missing = [...state.lastMiss];
   return {
-    texts: texts.list,
+    texts: texts.texts,
     intervals: { members: Uint32Array.from(members), counts: Uint32Array.from(counts), s: Float64Array.from(s), e: Float64Array.from(e) },
     starts: Float64Array.from(state.starts),
     newStarts: Float64Array.from(state.newStarts),

@@ -219,21 +219,24 @@ export type ReplayerState = {
   lastMiss: Map<string, NonNullable<MemberVoice["lastMiss"]>>;
 };
 
-/** Numbers for member ids, shared by a replayer and its copies: a number, once given, never changes. */
-class MemberNumbers {
+/**
+ * Numbers for texts, each given once and never changed: member ids in a replayer (shared with its
+ * copies), and every text of a stored state (./voice-state).
+ */
+export class Numbering {
   private readonly numbers = new Map<string, number>();
-  readonly ids: string[] = [];
-  of(id: string): number {
-    let n = this.numbers.get(id);
+  readonly texts: string[] = [];
+  of(text: string): number {
+    let n = this.numbers.get(text);
     if (n === undefined) {
-      n = this.ids.length;
-      this.ids.push(id);
-      this.numbers.set(id, n);
+      n = this.texts.length;
+      this.texts.push(text);
+      this.numbers.set(text, n);
     }
     return n;
   }
-  get(id: string): number | undefined {
-    return this.numbers.get(id);
+  get(text: string): number | undefined {
+    return this.numbers.get(text);
   }
 }
 
@@ -299,7 +302,7 @@ const noIntervals: readonly Interval[] = [];
  * as they are when a meeting is stepped.
  */
 export class VoiceReplayer {
-  private numbers = new MemberNumbers();
+  private numbers = new Numbering();
   // By member number. A member's list is never changed (a change is a new list), so a copy of the
   // state copies only these arrays of a few thousand references.
   private intervals: (readonly Interval[] | undefined)[] = [];
@@ -352,11 +355,11 @@ export class VoiceReplayer {
     const intervals = new Map<string, Interval[]>();
     for (let k = 0; k < this.withIntervals.length; k++) {
       const n = this.withIntervals.at(k);
-      intervals.set(this.numbers.ids[n], this.intervals[n] as Interval[]);
+      intervals.set(this.numbers.texts[n], this.intervals[n] as Interval[]);
     }
     const lastMiss = new Map<string, NonNullable<MemberVoice["lastMiss"]>>();
     this.lastMiss.forEach((miss, n) => {
-      if (miss) lastMiss.set(this.numbers.ids[n], miss);
+      if (miss) lastMiss.set(this.numbers.texts[n], miss);
     });
     return {
       intervals,
@@ -523,7 +526,7 @@ export class VoiceReplayer {
         if (i.e > now && i.e < nextChange) nextChange = i.e;
         if (i.s + witnessAfter > now && i.s + witnessAfter < nextChange) nextChange = i.s + witnessAfter;
       }
-      if (held) current.set(this.numbers.ids[n], held);
+      if (held) current.set(this.numbers.texts[n], held);
     }
     const bootstrapping = earnedNow < g.bootstrapVoiceThreshold;
     const none: VoiceReason = { kind: "none" };
@@ -547,7 +550,7 @@ export class VoiceReplayer {
     };
     for (let k = 0; k < this.withIntervals.length; k++) {
       const n = this.withIntervals.at(k);
-      const id = this.numbers.ids[n];
+      const id = this.numbers.texts[n];
       weigh(id, this.members.get(id), this.intervals[n]!);
     }
     const founders: ReplayMember[] = [];
