@@ -71,6 +71,8 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
   for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+  // The server kept its pictures and uploads next to the database.
+  rmSync(`${databasePath}.data`, { recursive: true, force: true });
 });
 
 type Focused = {

@@ -27,6 +27,8 @@ afterAll(async () => {
   await server?.stop();
   await smtp?.close();
   for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+  // The server kept its pictures and uploads next to the database.
+  rmSync(`${databasePath}.data`, { recursive: true, force: true });
 });
 
 function post(pathname: string, fields: Record<string, string>, cookie: string, headers: Record<string, string> = {}) {

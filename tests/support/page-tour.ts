@@ -178,6 +178,8 @@ export function setUpPageTour() {
     await browser?.close();
     await server?.stop();
     for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+    // The server kept its pictures and uploads next to the database.
+    rmSync(`${databasePath}.data`, { recursive: true, force: true });
   });
 }
 

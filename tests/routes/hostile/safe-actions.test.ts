@@ -19,6 +19,8 @@ afterAll(async () => {
   sqlite?.close();
   await server?.stop();
   for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
+  // The server kept its pictures and uploads next to the database.
+  rmSync(`${databasePath}.data`, { recursive: true, force: true });
 });
 
 const post = (pathname: string, body: string, cookie: string) =>
