@@ -4,9 +4,8 @@
 // objects. Written object by object, `v8.serialize` names every field of every object and copies
 // every member id and title again (7 MB and 60–140 ms to read back for 31,500 earnings); as typed
 // arrays with one table of the texts it writes each column in one piece.
-import { Numbering, type Earning, type MemberVoice, type ReplayerState, type VoiceReplay } from "./voice";
+import { Numbering, type Earning, type Interval, type MemberVoice, type ReplayerState, type VoiceReplay } from "./voice";
 
-type Interval = { s: number; e: number };
 type Miss = NonNullable<MemberVoice["lastMiss"]>;
 type Voided = VoiceReplay["voided"][number];
 

@@ -88,7 +88,7 @@ export type VoiceReplay = {
 };
 
 /** An earned voice from `s` until `e`. Never changed: a voice made longer is a new interval in its place, so copies of the state share them. */
-type Interval = { readonly s: number; readonly e: number };
+export type Interval = { readonly s: number; readonly e: number };
 
 /** An end in the heap: the member's interval at `index` of their list ended at `e` when it was pushed. */
 export type HeapEntry = { readonly e: number; readonly memberId: string; readonly index: number };
@@ -412,10 +412,13 @@ export class VoiceReplayer {
   /** witnessAt, with the member and their intervals at hand. */
   private witnessWith(m: ReplayMember | undefined, list: readonly Interval[], t: number, bootstrapping: boolean) {
     if (!m || this.held(m, t)) return false;
-    if (m.founderAt !== null && m.founderAt <= t && (covers(list, t) || (bootstrapping && (this.founderVoiceAt(m, t) || list.some((i) => i.s <= t))))) return true;
+    if (m.founderAt !== null && m.founderAt <= t && this.voiceWith(m, list, t, bootstrapping)) return true;
     return coveredThroughout(list, t - g.witnessDays * dayMs, t);
   }
-
+  /** Whether a member who is not held has a voice at `t`: an earned one, or while bootstrapping a founder's or anyone's who ever earned one. */
+  private voiceWith(m: ReplayMember, list: readonly Interval[], t: number, bootstrapping: boolean) {
+    return covers(list, t) || (bootstrapping && (this.founderVoiceAt(m, t) || list.some((i) => i.s <= t)));
+  }
 
   private earn(memberId: string, session: ReplaySession, via: "attended" | "hosted", voicesAtMeeting: number) {
     const meetingAt = session.startsAt;
@@ -536,7 +539,8 @@ export class VoiceReplayer {
       // The meeting named as a held voice's reason: the member's latest earning that has started.
       const latest = held && this.latestEarning(id, (e) => e.startsAt <= now);
       if (held && latest) return { kind: "earned", via: latest.via, sessionId: latest.sessionId, title: latest.title, at: latest.meetingAt, until: held.e };
-      if (bootstrapping && (this.founderVoiceAt(m, now) || list.some((i) => i.s <= now))) return this.founderVoiceAt(m, now) ? { kind: "founder" } : { kind: "bootstrap" };
+      if (bootstrapping && this.founderVoiceAt(m, now)) return { kind: "founder" };
+      if (bootstrapping && list.some((i) => i.s <= now)) return { kind: "bootstrap" };
       return none;
     };
     // Only members who ever earned a voice and founders can have one or be a witness; the rest of
