@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { safeRedirect } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
+import { sharedData } from "~/lib/shared-data.server";
 import { latestOutcomes } from "./contributions.server";
 import { listInitiatives, type InitiativeKind } from "./initiatives.server";
 import type { NameViewer } from "./names.server";
@@ -23,6 +24,13 @@ export function feedFilterOf(params: URLSearchParams) {
 
 export function homePage(params: URLSearchParams, viewer: NameViewer) {
   const { q, kind, tag, after } = feedFilterOf(params);
+  // The same for every member (and for every visitor): names follow only whether the viewer is a
+  // member (names.server.ts), stand-in names the viewer's language.
+  const key = ["home", q, kind, tag, after, viewer.memberId === null ? "visitor" : "member", viewer.locale].join("\n");
+  return sharedData(key, () => readHomePage({ q, kind, tag, after }, viewer));
+}
+
+function readHomePage({ q, kind, tag, after }: ReturnType<typeof feedFilterOf>, viewer: NameViewer) {
   const page = listInitiatives({ q: q || undefined, kind, tag, after }, viewer);
   // The page's data goes to the browser with it (Remix hydrates from it): only what it shows.
   const items = page.items.map((i) => ({

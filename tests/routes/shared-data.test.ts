@@ -1,0 +1,142 @@
+// The feed's data is kept for the next viewer of the same kind (app/lib/shared-data.server.ts).
+// In this process: kept only while the database is unchanged and for ten seconds, bounded, frozen.
+// Through the real server: members see every change at once, whoever writes; what a visitor may
+// not see never reaches a member's kept data or the other way round; languages are kept apart.
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/lib/db.server";
+import { sharedData } from "~/lib/shared-data.server";
+import { insertMembers, openServerDatabase } from "../support/direct-db";
+import { startServer, type RunningServer } from "../support/server";
+
+describe("shared data in one process", () => {
+  beforeAll(() => {
+    db().run(sql`CREATE TABLE IF NOT EXISTS shared_probe (n INTEGER)`);
+  });
+
+  function counted() {
+    let reads = 0;
+    return { read: () => ({ n: ++reads, list: [{ reads }] }), reads: () => reads };
+  }
+
+  it("is read once while nothing changes, and again after any write", () => {
+    const probe = counted();
+    const now = Date.now();
+    expect(sharedData("a", probe.read, now).n).toBe(1);
+    expect(sharedData("a", probe.read, now + 100).n).toBe(1);
+    db().run(sql`INSERT INTO shared_probe VALUES (1)`);
+    expect(sharedData("a", probe.read, now + 200).n).toBe(2);
+    expect(probe.reads()).toBe(2);
+  });
+
+  it("is read again once ten seconds have passed, and keeps keys apart", () => {
+    const probe = counted();
+    const other = counted();
+    const now = Date.now();
+    sharedData("b", probe.read, now);
+    sharedData("c", other.read, now);
+    expect(sharedData("b", probe.read, now + 9_999).n).toBe(1);
+    expect(sharedData("b", probe.read, now + 10_000).n).toBe(2);
+    expect(sharedData("c", other.read, now + 1).n).toBe(1);
+  });
+
+  it("is frozen to its depth, so no page can change what the next one gets", () => {
+    const value = sharedData("d", () => ({ items: [{ title: "Wandelgroep", hosts: [{ name: "Fatima" }] }] }));
+    expect(() => {
+      (value.items[0].hosts as { name: string }[]).push({ name: "ander" });
+    }).toThrow(TypeError);
+    expect(() => {
+      (value.items[0] as { title: string }).title = "anders";
+    }).toThrow(TypeError);
+    expect(sharedData("d", () => ({ items: [] })).items[0].title).toBe("Wandelgroep");
+  });
+
+  it("keeps at most a hundred keys: a flood of different searches pushes out the oldest", () => {
+    const now = Date.now();
+    const first = counted();
+    sharedData("flood-0", first.read, now);
+    for (let i = 1; i <= 150; i++) sharedData(`flood-${i}`, () => ({ i }), now);
+    expect(sharedData("flood-150", () => ({ i: -1 }), now).i).toBe(150);
+    expect(sharedData("flood-0", first.read, now).n).toBe(2);
+  });
+});
+
+describe("the feed kept for members, through the server", () => {
+  let server: RunningServer;
+  let sqlite: ReturnType<typeof openServerDatabase>;
+  let reader: { id: string; cookie: string };
+  let writer: { id: string; cookie: string };
+  // A cookie that names no session: a visitor who is not given a kept page, so the page is made
+  // from the kept data.
+  const visitorCookie = "meedoen_session=0000000000000000000000000000000000000000";
+
+  beforeAll(async () => {
+    server = await startServer();
+    sqlite = openServerDatabase(server.databasePath);
+    [reader, writer] = insertMembers(sqlite, 2, "shared");
+    // A host whose profile is for members only: visitors see a stand-in.
+    sqlite.prepare("UPDATE members SET display_name = 'Samira Verborgen', profile_visibility = 'members' WHERE id = ?").run(writer.id);
+    const now = Date.now();
+    const { id } = sqlite.prepare("INSERT INTO initiatives (title, summary, kind, created_by, created_at, updated_at) VALUES ('Buurtmoestuin', 'Samen tuinieren.', 'activity', ?, ?, ?) RETURNING id").get(writer.id, now, now) as { id: number };
+    sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(id, writer.id, now, now);
+  });
+
+  afterAll(async () => {
+    sqlite?.close();
+    await server?.stop();
+  });
+
+  async function feed(cookie: string, path = "/", language = "nl") {
+    const response = await fetch(server.url + path, { headers: { cookie, "accept-language": language } });
+    expect(response.status).toBe(200);
+    return response.text();
+  }
+  // The cards' "hosted by" lines.
+  const hostLines = (html: string) => [...html.matchAll(/<p class="card-hosts">(.*?)<\/p>/g)].map((m) => m[1]).join("\n");
+
+  it("shows a member a change made through the server by someone else at once", async () => {
+    expect(await feed(reader.cookie)).toContain("Buurtmoestuin");
+    const response = await fetch(`${server.url}/initiatives/new`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: writer.cookie },
+      body: new URLSearchParams({ title: "Repaircafé op zaterdag", summary: "Samen repareren.", kind: "activity" }).toString(),
+    });
+    expect(response.status).toBe(303);
+    expect(await feed(reader.cookie)).toContain("Repaircafé op zaterdag");
+  });
+
+  it("shows a member a change written by another program to the database file at once", async () => {
+    await feed(reader.cookie);
+    const now = Date.now();
+    sqlite.prepare("INSERT INTO initiatives (title, summary, kind, created_by, created_at, updated_at) VALUES ('Taalcafé gezocht', 'Een uur per week.', 'request', ?, ?, ?)").run(writer.id, now, now);
+    expect(await feed(reader.cookie)).toContain("Taalcafé gezocht");
+    // A search is kept apart from the whole feed, and is current too.
+    expect(await feed(reader.cookie, "/?q=taalcaf")).toContain("Taalcafé gezocht");
+    sqlite.prepare("UPDATE initiatives SET title = 'Taalcafé op maandag' WHERE title = 'Taalcafé gezocht'").run();
+    const searched = await feed(reader.cookie, "/?q=taalcaf");
+    expect(searched).toContain("Taalcafé op maandag");
+    expect(searched).not.toContain("Taalcafé gezocht");
+  });
+
+  it("never gives a visitor a name only members may read, nor a member the visitor's stand-in", async () => {
+    for (let round = 0; round < 2; round++) {
+      const asMember = await feed(reader.cookie);
+      expect(hostLines(asMember)).toContain("Samira Verborgen");
+      const asVisitor = await feed(visitorCookie);
+      expect(asVisitor).not.toContain("Samira Verborgen");
+      expect(hostLines(asVisitor)).toContain("een deelnemer");
+      expect(asVisitor).toContain('href="/login?');
+      expect(asMember).toContain('action="/logout"');
+    }
+  });
+
+  it("keeps the stand-in names of each language apart", async () => {
+    const english = hostLines(await feed(visitorCookie, "/", "en"));
+    expect(english).toContain("a member");
+    expect(english).not.toContain("een deelnemer");
+    const dutch = hostLines(await feed(visitorCookie, "/", "nl"));
+    expect(dutch).toContain("een deelnemer");
+    expect(dutch).not.toContain("a member");
+  });
+});
