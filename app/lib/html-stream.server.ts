@@ -7,14 +7,19 @@
 // - A raw NUL is never valid in HTML (text and scripts escape it; React 18's byte stream once left
 //   one where a character did not fit its buffer): any that reaches a page is dropped.
 
-const closing = "</body></html>";
+const closing = Buffer.from("</body></html>");
 
-/** The page as bytes, with its first closing tags moved to the end and every NUL dropped. */
+/**
+ * The page as bytes, with its first closing tags moved to the end and every NUL dropped. Worked
+ * on the bytes: React's string is made of thousands of pieces, and is joined only once, by the
+ * encoding (the closing tags are ASCII and a 0 byte is never part of a UTF-8 character).
+ */
 export function mendDocument(html: string): Buffer {
-  let mended = html.includes("\0") ? html.replaceAll("\0", "") : html;
+  let mended = Buffer.from(html);
+  if (mended.includes(0)) mended = Buffer.from(mended.filter((byte) => byte !== 0));
   const at = mended.indexOf(closing);
-  if (at >= 0 && at !== mended.length - closing.length) mended = mended.slice(0, at) + mended.slice(at + closing.length) + closing;
-  return Buffer.from(mended);
+  if (at < 0 || at === mended.length - closing.length) return mended;
+  return Buffer.concat([mended.subarray(0, at), mended.subarray(at + closing.length), closing]);
 }
 
 // The page a response was made from, so that the server sends those bytes without reading them
