@@ -1,8 +1,8 @@
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
-import { renderToString } from "react-dom/server";
+import { renderToPipeableStream } from "react-dom/server";
 import { isStorageFault, logFault } from "~/lib/fault-log.server";
-import { mendDocument, pageResponse } from "~/lib/html-stream.server";
+import { pageResponse, wholeDocument } from "~/lib/html-stream.server";
 import { NonceContext } from "~/lib/nonce";
 
 export const streamTimeout = 5_000;
@@ -20,7 +20,7 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
   logFault(error);
 };
 
-export default async function handleRequest(
+export default function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -29,36 +29,45 @@ export default async function handleRequest(
 ) {
   const nonce = loadContext.nonce;
   // The whole page is made before any of it is sent: no page streams anything in later (no
-  // Suspense, no deferred data). Its data is read first, so that React renders it in one go to a
-  // string, which costs half of what its byte stream did (docs/decisions/040-pages-rendered-to-a-string.md).
-  await readPageData(remixContext);
-  const html = renderToString(
-    <NonceContext.Provider value={nonce}>
-      <RemixServer context={remixContext} url={request.url} nonce={nonce} />
-    </NonceContext.Provider>,
-  );
-  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-  return pageResponse(mendDocument(`<!DOCTYPE html>${html}`), { headers: responseHeaders, status: responseStatusCode });
-}
-
-/**
- * Reads the data Remix writes into the page (its loaders' results, encoded for the browser) to the
- * end, and hands it to Remix's render as already read. Remix's own render reads it chunk by chunk
- * while React waits at a Suspense boundary for each; a render to a string cannot wait, so without
- * this the page would have no data.
- */
-async function readPageData(context: EntryContext) {
-  const stream = context.serverHandoffStream;
-  if (!stream) return;
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  const chunks: Record<number, { result: { done: boolean; value: string } }> = {};
-  for (let i = 0; ; i++) {
-    const { done, value } = await reader.read();
-    chunks[i] = { result: { done, value: decoder.decode(value, { stream: !done }) } };
-    if (done) break;
-  }
-  // Remix takes a reader of its own when it renders: the stream, read to its end, is let go.
-  reader.releaseLock();
-  (context.renderMeta as { streamCache?: typeof chunks }).streamCache = chunks;
+  // Suspense), and one buffer is far cheaper to compress and send than React's many small chunks
+  // (docs/decisions/031-pages-sent-whole.md).
+  return new Promise<Response>((resolve, reject) => {
+    let failed = false;
+    // A render that has not finished in time is given up. The timer is cleared as soon as the
+    // render ends: left running, it would keep the whole render (React's state and the page) in
+    // memory for seconds after the answer went out, over a thousand pages under load.
+    let timer: NodeJS.Timeout | undefined;
+    let ended = false;
+    const end = () => {
+      ended = true;
+      clearTimeout(timer);
+    };
+    const { pipe, abort } = renderToPipeableStream(
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} abortDelay={streamTimeout} />
+      </NonceContext.Provider>,
+      {
+        nonce,
+        onAllReady() {
+          end();
+          const { sink, page } = wholeDocument();
+          page.then((body) => {
+            responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+            resolve(pageResponse(body, { headers: responseHeaders, status: responseStatusCode }));
+          }, reject);
+          pipe(sink);
+        },
+        onShellError(error: unknown) {
+          end();
+          failed = true;
+          reject(error);
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500;
+          if (!failed && !request.signal.aborted) logFault(error);
+        },
+      },
+    );
+    if (!ended) timer = setTimeout(abort, streamTimeout + 1000);
+  });
 }

@@ -1,25 +1,50 @@
-// A page is made whole before any of it is sent (docs/decisions/031-pages-sent-whole.md), rendered
-// by React to one string (docs/decisions/040-pages-rendered-to-a-string.md). Mended so that pages
-// are valid documents:
-// - React writes a page's `</body></html>` with the root's own elements, and Remix's data scripts
-//   (the loaders' data for the browser) after them ("Stray start tag script" to a validator). The
-//   closing tags are moved to the very end, so the data scripts end up inside <body>.
-// - A raw NUL is never valid in HTML (text and scripts escape it; React 18's byte stream once left
-//   one where a character did not fit its buffer): any that reaches a page is dropped.
+// A page is made whole before any of it is sent (docs/decisions/031-pages-sent-whole.md): React's
+// stream is collected as bytes and joined once. Two flaws of React 18's HTML are mended on the
+// joined page, so that pages are valid documents:
+// - React writes a page's `</body></html>` with the shell, and Remix's data scripts (streamed
+//   loader data) come after it ("Stray start tag script" to a validator). The closing tags are
+//   moved to the very end, so the data scripts end up inside <body>.
+// - When a character of more than one byte does not fit at the end of React's 2,048-byte buffer,
+//   React sends the whole buffer, unused last byte included: a NUL in the page (fixed in React
+//   19). A raw NUL is never valid in HTML (text and scripts escape it), so every one is dropped.
+// Both work on bytes: the closing tags are ASCII and a 0 byte is never part of a UTF-8 character,
+// so a character split between two chunks needs no care.
+import { Writable } from "node:stream";
 
 const closing = Buffer.from("</body></html>");
 
-/**
- * The page as bytes, with its first closing tags moved to the end and every NUL dropped. Worked
- * on the bytes: React's string is made of thousands of pieces, and is joined only once, by the
- * encoding (the closing tags are ASCII and a 0 byte is never part of a UTF-8 character).
- */
-export function mendDocument(html: string): Buffer {
-  let mended = Buffer.from(html);
+/** The page with its first closing tags moved to the end and every NUL byte dropped. */
+export function mendDocument(page: Buffer): Buffer {
+  let mended = page;
   if (mended.includes(0)) mended = Buffer.from(mended.filter((byte) => byte !== 0));
   const at = mended.indexOf(closing);
   if (at < 0 || at === mended.length - closing.length) return mended;
   return Buffer.concat([mended.subarray(0, at), mended.subarray(at + closing.length), closing]);
+}
+
+/** A stream to pipe React's page into, and the whole page, mended, once React has written it all. */
+export function wholeDocument(): { sink: Writable; page: Promise<Buffer> } {
+  const chunks: Buffer[] = [];
+  let sink!: Writable;
+  const page = new Promise<Buffer>((resolve, reject) => {
+    sink = new Writable({
+      // React hands over each chunk once and does not write into it again: kept as it is.
+      decodeStrings: true,
+      // React takes the sink's "close" for a reader gone early: it made two errors with their
+      // stacks for every page after it was whole. The sink is only ever ended by React itself.
+      emitClose: false,
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+      final(callback) {
+        resolve(mendDocument(Buffer.concat(chunks)));
+        callback();
+      },
+    });
+    sink.once("error", reject);
+  });
+  return { sink, page };
 }
 
 // The page a response was made from, so that the server sends those bytes without reading them
