@@ -48,7 +48,7 @@ describe("shared data in one process", () => {
     expect(() => {
       (value.items[0] as { title: string }).title = "anders";
     }).toThrow(TypeError);
-    expect(sharedData("d", () => ({ items: [] })).items[0].title).toBe("Wandelgroep");
+    expect(sharedData("d", () => ({ items: [{ title: "nieuw" }] })).items[0].title).toBe("Wandelgroep");
   });
 
   it("keeps at most a hundred keys: a flood of different searches pushes out the oldest", () => {
