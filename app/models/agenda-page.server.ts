@@ -2,6 +2,7 @@
 // the month. One question for the route; the same filters in every view.
 import { hostedSessionIds } from "./host-tools.server";
 import { env } from "~/lib/env.server";
+import { sharedData } from "~/lib/shared-data.server";
 import { addDays, isoWeekOf, isoWeekText, localDate, monthBounds, monthGrid, parseCalendarDate, parseIsoWeek, parseYearMonth, weekBounds, weekGrid, yearMonthText, type YearMonth } from "~/lib/month-grid";
 import { agendaFilter, agendaSessions, type AgendaEntry } from "./agenda.server";
 import type { AgendaDay, GridSession } from "./agenda.types";
@@ -70,7 +71,9 @@ export function agendaPage(params: URLSearchParams, viewer: { id: string } | nul
   // Keyset cursor "<startsAt>-<id>": the last session of the previous page.
   const cursor = /^(\d{1,15})-(\d{1,15})$/.exec(params.get("after") ?? "");
   const after = cursor ? { startsAt: Number(cursor[1]), id: Number(cursor[2]) } : undefined;
-  const page = upcomingSessions({ q: filter.q || undefined, kind: filter.kind || undefined, tag: filter.tag || undefined, mode: filter.mode || undefined, after });
+  // The same list for every member (and for every visitor) while nothing changes: read once for all.
+  const key = ["agenda", filter.q, filter.kind, filter.tag, filter.mode, after?.startsAt, after?.id].join("\n");
+  const page = sharedData(key, () => upcomingSessions({ q: filter.q || undefined, kind: filter.kind || undefined, tag: filter.tag || undefined, mode: filter.mode || undefined, after }));
   return {
     view: "list" as const,
     filter,

@@ -5,6 +5,7 @@ import type { PageViewer } from "./session-page.server";
 import { initiativePart } from "./network.server";
 import { env } from "~/lib/env.server";
 import { renderMarkdown } from "~/lib/markdown.server";
+import { sharedData } from "~/lib/shared-data.server";
 import { ruleHeadings } from "~/lib/diff";
 import { flagsOn } from "./flags.server";
 import { getInitiative, publicHosts } from "./initiatives.server";
@@ -52,12 +53,15 @@ export function initiativePage(id: number, member: PageViewer, names: NameViewer
     rules: viewerIsWitness && !viewerIsHost ? ruleHeadings(currentRules().text) : [],
     proposals: listProposals({ initiativeId: initiative.id, viewerId: member?.id ?? null, locale: names.locale }).map((p) => ({ id: p.id, title: p.title, hidden: !!p.hidden, closed: p.closed_at !== null })),
     // "People working on the same tag": cross-connections across organisations.
-    sameTagPeople: peopleOnTags(initiative.tagList, { exclude: initiative.hosts.map((h) => h.id), includeMembersOnly: !!member, limit: 6 }).map((p) => ({
-      id: p.id,
-      displayName: p.displayName,
-      organisation: p.organisation,
-      shared: p.shared,
-    })),
+    // The same for every member (and for every visitor) while nothing changes: read once for all.
+    sameTagPeople: sharedData(`sameTagPeople\n${initiative.id}\n${!!member}`, () =>
+      peopleOnTags(initiative.tagList, { exclude: initiative.hosts.map((h) => h.id), includeMembersOnly: !!member, limit: 6 }).map((p) => ({
+        id: p.id,
+        displayName: p.displayName,
+        organisation: p.organisation,
+        shared: p.shared,
+      })),
+    ),
     // The organisations taking part, as their part of the map (not for hidden initiatives).
     worksWith: initiative.hiddenAt ? null : initiativePart(initiative.id, !!member),
     // Outcomes and comments carry the initiative's title: none for those who may not read it.

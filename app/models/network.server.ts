@@ -10,6 +10,7 @@
 import { sql } from "drizzle-orm";
 import { databaseVersion, db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
+import { sharedData } from "~/lib/shared-data.server";
 import { countInBackground } from "~/lib/background-count.server";
 import { logFault } from "~/lib/fault-log.server";
 import { connectionsFrom } from "~/lib/connections";
@@ -318,7 +319,8 @@ export function organisationPart(organisation: string, includeMembersOnly: boole
 export function initiativePart(initiativeId: number, includeMembersOnly: boolean, limit = 12) {
   const overview = keptOverview(includeMembersOnly);
   if (!overview) return null;
-  const names = organisationsOf(initiativeId, includeMembersOnly).slice(0, limit);
+  // The same for every member (and for every visitor) while nothing changes: read once for all.
+  const names = sharedData(`organisationsOf\n${initiativeId}\n${includeMembersOnly}`, () => organisationsOf(initiativeId, includeMembersOnly)).slice(0, limit);
   if (names.length < 2) return null;
   return { partners: names.map((name) => ({ name })), layout: mapPart(names, overview) };
 }

@@ -344,10 +344,13 @@ export function interestOf(initiativeId: number, memberId: string | null) {
   return { count, mine };
 }
 
+// Both below read the initiative's sessions first (CROSS JOIN keeps that order): SQLite, without
+// statistics, would start from all of the member's sign-ups, and a regular has thousands (0.34 ms
+// against 0.01 on the benchmark network, for every initiative page such a member opens).
 /** Whether the member takes part in the initiative (signed up for a session or said "I'm in"). */
 export function takesPartIn(initiativeId: number, memberId: string) {
   return !!db().get(sql`
-    SELECT 1 FROM registrations r JOIN sessions s ON s.id = r.session_id
+    SELECT 1 FROM sessions s CROSS JOIN registrations r ON r.session_id = s.id
     WHERE s.initiative_id = ${initiativeId} AND r.member_id = ${memberId} AND r.status IN ('registered', 'waitlisted')
     UNION ALL SELECT 1 FROM interests WHERE initiative_id = ${initiativeId} AND member_id = ${memberId}
     LIMIT 1`);
@@ -356,6 +359,6 @@ export function takesPartIn(initiativeId: number, memberId: string) {
 /** Whether the member attended one of the initiative's sessions (may ask to co-host, governance.md §2). */
 export function attendedAny(initiativeId: number, memberId: string) {
   return !!db().get(sql`
-    SELECT 1 FROM registrations r JOIN sessions s ON s.id = r.session_id
+    SELECT 1 FROM sessions s CROSS JOIN registrations r ON r.session_id = s.id
     WHERE s.initiative_id = ${initiativeId} AND r.member_id = ${memberId} AND r.attended_at IS NOT NULL LIMIT 1`);
 }

@@ -1,4 +1,5 @@
-// The feed's data is kept for the next viewer of the same kind (app/lib/shared-data.server.ts).
+// Data many viewers share is kept for the next viewer of the same kind (app/lib/shared-data.server.ts):
+// the feed, the agenda's list, the people on an initiative's tags.
 // In this process: kept only while the database is unchanged and for ten seconds, bounded, frozen.
 // Through the real server: members see every change at once, whoever writes; what a visitor may
 // not see never reaches a member's kept data or the other way round; languages are kept apart.
@@ -129,6 +130,35 @@ describe("the feed kept for members, through the server", () => {
       expect(asVisitor).toContain('href="/login?');
       expect(asMember).toContain('action="/logout"');
     }
+  });
+
+  it("shows a member a session added to the agenda at once, and the agenda's next page apart from its first", async () => {
+    expect(await feed(reader.cookie, "/agenda")).not.toContain("Zaaiavond in de moestuin");
+    const now = Date.now();
+    const initiative = sqlite.prepare("SELECT id FROM initiatives WHERE title = 'Buurtmoestuin'").pluck().get() as number;
+    sqlite.prepare("INSERT INTO sessions (initiative_id, starts_at, ends_at, place, checkin_code, updated_at) VALUES (?, ?, ?, 'De tuin', 'ACDEFH', ?)").run(initiative, now + 86_400_000, now + 90_000_000, now);
+    sqlite.prepare("UPDATE initiatives SET title = 'Zaaiavond in de moestuin' WHERE id = ?").run(initiative);
+    expect(await feed(reader.cookie, "/agenda")).toContain("Zaaiavond in de moestuin");
+    expect(await feed(visitorCookie, "/agenda")).toContain("Zaaiavond in de moestuin");
+    const later = await feed(reader.cookie, `/agenda?after=${now + 86_400_000}-999999`);
+    expect(later).not.toContain("Zaaiavond in de moestuin");
+    sqlite.prepare("UPDATE initiatives SET title = 'Buurtmoestuin' WHERE id = ?").run(initiative);
+  });
+
+  it("shows people on the same tags as the viewer may see them: a members-only name to members, never to visitors", async () => {
+    const [grower] = insertMembers(sqlite, 1, "grower");
+    sqlite.prepare("UPDATE members SET display_name = 'Joost Kweker', profile_visibility = 'members' WHERE id = ?").run(grower.id);
+    sqlite.prepare("INSERT INTO member_tags (member_id, tag) VALUES (?, 'moestuin')").run(grower.id);
+    const initiative = sqlite.prepare("SELECT id FROM initiatives WHERE title = 'Buurtmoestuin'").pluck().get() as number;
+    sqlite.prepare("UPDATE initiatives SET tags = 'moestuin' WHERE id = ?").run(initiative);
+    sqlite.prepare("INSERT INTO initiative_tags (initiative_id, tag) VALUES (?, 'moestuin')").run(initiative);
+    for (let round = 0; round < 2; round++) {
+      expect(await feed(reader.cookie, `/initiatives/${initiative}`)).toContain("Joost Kweker");
+      expect(await feed(visitorCookie, `/initiatives/${initiative}`)).not.toContain("Joost Kweker");
+    }
+    // Their profile made public: visitors see the name at once.
+    sqlite.prepare("UPDATE members SET profile_visibility = 'public' WHERE id = ?").run(grower.id);
+    expect(await feed(visitorCookie, `/initiatives/${initiative}`)).toContain("Joost Kweker");
   });
 
   it("keeps the stand-in names of each language apart", async () => {
