@@ -11,7 +11,8 @@ import zlib from "node:zlib";
 import { databaseVersion } from "./db.server";
 import { pageBytes, pageResponse } from "./html-stream.server";
 
-const maxAgeMs = 10_000;
+/** How long a kept page may be served: statuses such as "running now" follow the clock. */
+export const keptForMs = 10_000;
 const maxEntries = 200;
 /** Pages, calendars and news feeds; never a download or anything a member asked for. */
 const keptTypes = /^(text\/html|text\/calendar|application\/atom\+xml|application\/rss\+xml|application\/feed\+json)\b/;
@@ -49,7 +50,7 @@ export function pageCacheKey(req: http.IncomingMessage, url: URL): string | null
 export function cachedPage(key: string, nonce: string, gzip = false, ifNoneMatch: string | null = null, now = Date.now()): Response | null {
   const entry = entries.get(key);
   if (!entry) return null;
-  if (now - entry.at >= maxAgeMs || entry.version !== databaseVersion()) {
+  if (now - entry.at >= keptForMs || entry.version !== databaseVersion()) {
     entries.delete(key);
     return null;
   }
@@ -134,7 +135,7 @@ export async function renderAndKeep(key: string, nonce: string, render: () => Pr
   const first = entries.values().next().value;
   if (first && first.version !== version) entries.clear();
   for (const [oldKey, old] of entries) {
-    if (at - old.at < maxAgeMs) break;
+    if (at - old.at < keptForMs) break;
     entries.delete(oldKey);
   }
   entries.delete(key);

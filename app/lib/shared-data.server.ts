@@ -4,25 +4,27 @@
 // visitors (page-cache.server.ts):
 //   - only while nothing in the database has changed since it was read, and
 //   - for at most ten seconds (statuses such as "running now" follow the clock).
-// The key must name everything the data depends on besides the database and the clock: a
+// The key's parts must name everything the data depends on besides the database and the clock: a
 // member's own data (their sign-ups, their voice) is never kept here. What is kept is frozen, so
 // that no page can change what the next one is given.
 import { databaseVersion } from "./db.server";
+import { keptForMs } from "./page-cache.server";
 
-const maxAgeMs = 10_000;
 const maxEntries = 100;
 
 let version = "";
 const entries = new Map<string, { at: number; value: unknown }>();
 
-export function sharedData<T>(key: string, read: () => T, now = Date.now()): T {
+export function sharedData<T>(keyParts: readonly (string | number | boolean | null | undefined)[], read: () => T, now = Date.now()): T {
+  // One text per list of parts, whatever the parts hold (a search may hold any character).
+  const key = JSON.stringify(keyParts);
   const current = databaseVersion();
   if (current !== version) {
     entries.clear();
     version = current;
   }
   const entry = entries.get(key);
-  if (entry && now - entry.at < maxAgeMs) return entry.value as T;
+  if (entry && now - entry.at < keptForMs) return entry.value as T;
   // `read` is synchronous (one SQLite connection): no write of this process lands in between.
   const value = deepFreeze(read());
   entries.delete(key);

@@ -72,8 +72,7 @@ export function agendaPage(params: URLSearchParams, viewer: { id: string } | nul
   const cursor = /^(\d{1,15})-(\d{1,15})$/.exec(params.get("after") ?? "");
   const after = cursor ? { startsAt: Number(cursor[1]), id: Number(cursor[2]) } : undefined;
   // The same list for every member (and for every visitor) while nothing changes: read once for all.
-  const key = ["agenda", filter.q, filter.kind, filter.tag, filter.mode, after?.startsAt, after?.id].join("\n");
-  const page = sharedData(key, () => upcomingSessions({ q: filter.q || undefined, kind: filter.kind || undefined, tag: filter.tag || undefined, mode: filter.mode || undefined, after }));
+  const page = sharedData(["agenda", filter.q, filter.kind, filter.tag, filter.mode, after?.startsAt, after?.id], () => upcomingSessions({ q: filter.q || undefined, kind: filter.kind || undefined, tag: filter.tag || undefined, mode: filter.mode || undefined, after }));
   return {
     view: "list" as const,
     filter,

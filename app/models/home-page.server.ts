@@ -26,8 +26,7 @@ export function homePage(params: URLSearchParams, viewer: NameViewer) {
   const { q, kind, tag, after } = feedFilterOf(params);
   // The same for every member (and for every visitor): names follow only whether the viewer is a
   // member (names.server.ts), stand-in names the viewer's language.
-  const key = ["home", q, kind, tag, after, viewer.memberId === null ? "visitor" : "member", viewer.locale].join("\n");
-  return sharedData(key, () => readHomePage({ q, kind, tag, after }, viewer));
+  return sharedData(["home", q, kind, tag, after, viewer.memberId === null ? "visitor" : "member", viewer.locale], () => readHomePage({ q, kind, tag, after }, viewer));
 }
 
 function readHomePage({ q, kind, tag, after }: ReturnType<typeof feedFilterOf>, viewer: NameViewer) {

@@ -54,7 +54,7 @@ export function initiativePage(id: number, member: PageViewer, names: NameViewer
     proposals: listProposals({ initiativeId: initiative.id, viewerId: member?.id ?? null, locale: names.locale }).map((p) => ({ id: p.id, title: p.title, hidden: !!p.hidden, closed: p.closed_at !== null })),
     // "People working on the same tag": cross-connections across organisations.
     // The same for every member (and for every visitor) while nothing changes: read once for all.
-    sameTagPeople: sharedData(`sameTagPeople\n${initiative.id}\n${!!member}`, () =>
+    sameTagPeople: sharedData(["sameTagPeople", initiative.id, !!member], () =>
       peopleOnTags(initiative.tagList, { exclude: initiative.hosts.map((h) => h.id), includeMembersOnly: !!member, limit: 6 }).map((p) => ({
         id: p.id,
         displayName: p.displayName,

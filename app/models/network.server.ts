@@ -320,7 +320,7 @@ export function initiativePart(initiativeId: number, includeMembersOnly: boolean
   const overview = keptOverview(includeMembersOnly);
   if (!overview) return null;
   // The same for every member (and for every visitor) while nothing changes: read once for all.
-  const names = sharedData(`organisationsOf\n${initiativeId}\n${includeMembersOnly}`, () => organisationsOf(initiativeId, includeMembersOnly)).slice(0, limit);
+  const names = sharedData(["organisationsOf", initiativeId, includeMembersOnly], () => organisationsOf(initiativeId, includeMembersOnly)).slice(0, limit);
   if (names.length < 2) return null;
   return { partners: names.map((name) => ({ name })), layout: mapPart(names, overview) };
 }

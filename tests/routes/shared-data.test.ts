@@ -23,10 +23,10 @@ describe("shared data in one process", () => {
   it("is read once while nothing changes, and again after any write", () => {
     const probe = counted();
     const now = Date.now();
-    expect(sharedData("a", probe.read, now).n).toBe(1);
-    expect(sharedData("a", probe.read, now + 100).n).toBe(1);
+    expect(sharedData(["a"], probe.read, now).n).toBe(1);
+    expect(sharedData(["a"], probe.read, now + 100).n).toBe(1);
     db().run(sql`INSERT INTO shared_probe VALUES (1)`);
-    expect(sharedData("a", probe.read, now + 200).n).toBe(2);
+    expect(sharedData(["a"], probe.read, now + 200).n).toBe(2);
     expect(probe.reads()).toBe(2);
   });
 
@@ -34,31 +34,34 @@ describe("shared data in one process", () => {
     const probe = counted();
     const other = counted();
     const now = Date.now();
-    sharedData("b", probe.read, now);
-    sharedData("c", other.read, now);
-    expect(sharedData("b", probe.read, now + 9_999).n).toBe(1);
-    expect(sharedData("b", probe.read, now + 10_000).n).toBe(2);
-    expect(sharedData("c", other.read, now + 1).n).toBe(1);
+    sharedData(["b"], probe.read, now);
+    sharedData(["c"], other.read, now);
+    expect(sharedData(["b"], probe.read, now + 9_999).n).toBe(1);
+    expect(sharedData(["b"], probe.read, now + 10_000).n).toBe(2);
+    expect(sharedData(["c"], other.read, now + 1).n).toBe(1);
+    // Parts that would read the same once joined (a search may hold any character) stay apart.
+    expect(sharedData(["e", "a\nb"], () => "first", now)).toBe("first");
+    expect(sharedData(["e\na", "b"], () => "second", now)).toBe("second");
   });
 
   it("is frozen to its depth, so no page can change what the next one gets", () => {
-    const value = sharedData("d", () => ({ items: [{ title: "Wandelgroep", hosts: [{ name: "Fatima" }] }] }));
+    const value = sharedData(["d"], () => ({ items: [{ title: "Wandelgroep", hosts: [{ name: "Fatima" }] }] }));
     expect(() => {
       (value.items[0].hosts as { name: string }[]).push({ name: "ander" });
     }).toThrow(TypeError);
     expect(() => {
       (value.items[0] as { title: string }).title = "anders";
     }).toThrow(TypeError);
-    expect(sharedData("d", () => ({ items: [{ title: "nieuw" }] })).items[0].title).toBe("Wandelgroep");
+    expect(sharedData(["d"], () => ({ items: [{ title: "nieuw" }] })).items[0].title).toBe("Wandelgroep");
   });
 
   it("keeps at most a hundred keys: a flood of different searches pushes out the oldest", () => {
     const now = Date.now();
     const first = counted();
-    sharedData("flood-0", first.read, now);
-    for (let i = 1; i <= 150; i++) sharedData(`flood-${i}`, () => ({ i }), now);
-    expect(sharedData("flood-150", () => ({ i: -1 }), now).i).toBe(150);
-    expect(sharedData("flood-0", first.read, now).n).toBe(2);
+    sharedData(["flood-0"], first.read, now);
+    for (let i = 1; i <= 150; i++) sharedData([`flood-${i}`], () => ({ i }), now);
+    expect(sharedData(["flood-150"], () => ({ i: -1 }), now).i).toBe(150);
+    expect(sharedData(["flood-0"], first.read, now).n).toBe(2);
   });
 });
 
