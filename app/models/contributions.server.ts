@@ -111,10 +111,13 @@ function isHostOf(initiativeId: number, memberId: string) {
   return !!db().get(sql`SELECT 1 FROM hosts WHERE initiative_id = ${initiativeId} AND member_id = ${memberId}`);
 }
 
-/** Participants of the initiative: signed up for one of its sessions, or said "I'm in". */
+/**
+ * Participants of the initiative: signed up for one of its sessions, or said "I'm in". From the
+ * initiative's sessions (CROSS JOIN keeps that order), as in registrations.server.ts.
+ */
 function takesPart(initiativeId: number, memberId: string) {
   return !!db().get(sql`
-    SELECT 1 FROM registrations r JOIN sessions s ON s.id = r.session_id
+    SELECT 1 FROM sessions s CROSS JOIN registrations r ON r.session_id = s.id
     WHERE s.initiative_id = ${initiativeId} AND r.member_id = ${memberId} AND (r.status IN ('registered', 'waitlisted') OR r.attended_at IS NOT NULL)
     UNION ALL SELECT 1 FROM interests WHERE initiative_id = ${initiativeId} AND member_id = ${memberId}
     LIMIT 1`);

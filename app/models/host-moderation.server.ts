@@ -14,7 +14,7 @@ import { actingHost, canActAsHost } from "./host-rights.server";
 import { editWaiting } from "./hidden-edits.server";
 import { HeldMemberError, NotAHostError } from "./errors.server";
 import { appendLog } from "./log.server";
-import { currentRules, openProposal } from "./proposals.server";
+import { currentRuleHeadings, currentRules, openProposal } from "./proposals.server";
 
 export class HostModerationRefusedError extends Error {
   constructor(public messageKey: MessageKey, public status = 403) {
@@ -129,5 +129,5 @@ export function contributionModeration(
       canHide: mayHide && item.kind === "comment" && !item.hidden && !item.mine,
     };
   }
-  return { hideRules: mayHide ? ruleHeadings(currentRules().text) : [], items: byItem };
+  return { hideRules: mayHide ? currentRuleHeadings() : [], items: byItem };
 }

@@ -6,10 +6,9 @@ import { initiativePart } from "./network.server";
 import { env } from "~/lib/env.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { sharedData } from "~/lib/shared-data.server";
-import { ruleHeadings } from "~/lib/diff";
 import { flagsOn } from "./flags.server";
 import { getInitiative, publicHosts } from "./initiatives.server";
-import { currentRules, listProposals } from "./proposals.server";
+import { currentRuleHeadings, listProposals } from "./proposals.server";
 import { attendedAny, takesPartIn, interestOf } from "./registrations.server";
 import { hasOpenHostRequest, openHostRequests } from "./hosts.server";
 import { governance } from "~/governance/config";
@@ -50,7 +49,7 @@ export function initiativePage(id: number, member: PageViewer, names: NameViewer
     viewerHasVoice,
     flags: viewerHasVoice ? flagsOn({ type: "initiative", id: String(initiative.id) }) : null,
     // Only witnesses flag (governance.md §4): the form with the house rules is for them.
-    rules: viewerIsWitness && !viewerIsHost ? ruleHeadings(currentRules().text) : [],
+    rules: viewerIsWitness && !viewerIsHost ? currentRuleHeadings() : [],
     proposals: listProposals({ initiativeId: initiative.id, viewerId: member?.id ?? null, locale: names.locale }).map((p) => ({ id: p.id, title: p.title, hidden: !!p.hidden, closed: p.closed_at !== null })),
     // "People working on the same tag": cross-connections across organisations.
     // The same for every member (and for every visitor) while nothing changes: read once for all.
@@ -66,7 +65,7 @@ export function initiativePage(id: number, member: PageViewer, names: NameViewer
     worksWith: initiative.hiddenAt ? null : initiativePart(initiative.id, !!member),
     // Outcomes and comments carry the initiative's title: none for those who may not read it.
     contributions: initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? { outcomes: [], comments: [], loggedIn: !!member, mayPostOutcome: false, outcomeSessions: [] } : initiativeContributions(initiative.id, { ...names, hasVoice: viewerHasVoice }, now),
-    contributionRules: viewerIsWitness ? ruleHeadings(currentRules().text) : [],
+    contributionRules: viewerIsWitness ? currentRuleHeadings() : [],
     sessions,
     // Date polls: for those who may read the initiative, like its other content.
     polls: initiative.hiddenAt && !(viewerIsHost || viewerHasVoice) ? [] : initiativePolls(initiative.id),

@@ -3,12 +3,11 @@ import { mayName, type NameViewer } from "./names.server";
 import type { PageViewer } from "./session-page.server";
 import { sql } from "drizzle-orm";
 import { db } from "~/lib/db.server";
-import { ruleHeadings } from "~/lib/diff";
 import { flagsOn } from "./flags.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { getProfile, isNowStale, peopleOnTags } from "./profiles.server";
 import { outcomesByMember } from "./contributions.server";
-import { currentRules } from "./proposals.server";
+import { currentRuleHeadings } from "./proposals.server";
 import { voiceOfMember, voiceSnapshot } from "./voice.server";
 import { organisationPart } from "./network.server";
 import { currentOrganisation, slugsByName } from "./organisations.server";
@@ -63,6 +62,6 @@ export function memberPage(id: string, viewer: PageViewer, names: NameViewer) {
     // Who flagged what is visible to members with a voice, not to the public.
     flags: viewerHasVoice ? flagsOn({ type: "member", id: profile.id }) : null,
     // Only witnesses flag (governance.md §4): the form with the house rules is for them.
-    rules: !!viewer && snapshot.witnesses.has(viewer.id) ? ruleHeadings(currentRules().text) : [],
+    rules: !!viewer && snapshot.witnesses.has(viewer.id) ? currentRuleHeadings() : [],
   };
 }

@@ -3,7 +3,6 @@
 import { sql } from "drizzle-orm";
 import { db } from "~/lib/db.server";
 import { changedWithContext, diffMethodField } from "~/lib/method-diff";
-import { ruleHeadings } from "~/lib/diff";
 import { env } from "~/lib/env.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import type { MethodFieldView, MethodHistoryPage, MethodPage, MethodUse } from "./methods.types";
@@ -13,7 +12,7 @@ import { authorEditOpen, editRefusal, getMethod, listMethods, mayAddMethod, meth
 import { plainExcerpt } from "./contributions.server";
 import { publicName, type NameViewer } from "./names.server";
 import type { PageViewer } from "./session-page.server";
-import { currentRules } from "./proposals.server";
+import { currentRuleHeadings } from "./proposals.server";
 import { isHeld, voiceSnapshot } from "./voice.server";
 
 type Access = { hasVoice: boolean; isWitness: boolean; held: boolean; isAuthor: boolean; canRead: boolean };
@@ -93,7 +92,7 @@ export function methodPage(id: number, member: PageViewer, names: NameViewer, no
       history: readable,
       flag: access.isWitness && !access.isAuthor && !method.hiddenAt,
     },
-    rules: access.isWitness && !access.isAuthor ? ruleHeadings(currentRules().text) : [],
+    rules: access.isWitness && !access.isAuthor ? currentRuleHeadings() : [],
     flags: access.hasVoice ? flagsOn({ type: "method", id: String(method.id) }) : null,
     timeZone: env().TZ_COMMUNITY,
   };

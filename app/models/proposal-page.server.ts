@@ -1,11 +1,11 @@
 // A proposal's page (/proposals/:id) as this viewer may see it; a proposal past its deadline is
 // closed on the way (exactly once, whoever comes first).
 import { proposalNaming, publicName, type NameViewer } from "./names.server";
-import { currentRules, rulesHistory, closeIfDue, earlierPositions, eligibleMembers, getProposal, listProposals, mayTakePart, statementHistory, positionsOf, versionsOf } from "./proposals.server";
+import { currentRuleHeadings, currentRules, rulesHistory, closeIfDue, earlierPositions, eligibleMembers, getProposal, listProposals, mayTakePart, statementHistory, positionsOf, versionsOf } from "./proposals.server";
 import type { PageViewer } from "./session-page.server";
 import { amendRefusal, earlyCloseState, lastCallEndsAt, positionsFor, quorum } from "~/governance/rules";
 import { governance } from "~/governance/config";
-import { diffLines, ruleHeadings, type DiffLine } from "~/lib/diff";
+import { diffLines, type DiffLine } from "~/lib/diff";
 import type { EarlierPosition, ProposalVersionView } from "./proposals.types";
 import { proposalCommentRefusal, proposalDiscussion } from "./proposal-comments.server";
 import { isHeld } from "./voice.server";
@@ -184,7 +184,7 @@ function proposalChanges(proposal: NonNullable<ReturnType<typeof getProposal>>, 
     objectionStands: !!amend && amend.objections.length > 0,
     discussion: hidden ? [] : proposalDiscussion(proposal.id, viewer),
     // The house rules a flag names, for those who may flag.
-    flagRules: viewer.hasVoice ? ruleHeadings(currentRules().text) : [],
+    flagRules: viewer.hasVoice ? currentRuleHeadings() : [],
     can: {
       comment: !!member && !hidden && !proposalCommentRefusal(proposal.id, member.id, now),
       amend: !!amend && amend.refusal === null,

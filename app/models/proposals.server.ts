@@ -21,6 +21,8 @@ import { governance } from "~/governance/config";
 import type { Locale } from "~/lib/i18n";
 import { amendedDeadline, amendRefusal, earlyCloseState, lastCallEndsAt, positionsFor, proposalOutcome, validDuration, type Position, type ProposalKind } from "~/governance/rules";
 import { db } from "~/lib/db.server";
+import { ruleHeadings } from "~/lib/diff";
+import { sharedData } from "~/lib/shared-data.server";
 import type { Once } from "~/lib/forms";
 import { env } from "~/lib/env.server";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
@@ -541,6 +543,15 @@ export function rulesHistory() {
 
 export function currentRules() {
   return db().select().from(houseRules).orderBy(desc(houseRules.id)).limit(1).get()!;
+}
+
+/**
+ * The headings of the house rules in force, which flags and hiding name: for pages, where many
+ * viewers ask for them while nothing changes (shared-data.server.ts). A check inside a write reads
+ * `currentRules()` itself.
+ */
+export function currentRuleHeadings() {
+  return sharedData(["currentRuleHeadings"], () => ruleHeadings(currentRules().text));
 }
 
 /** Every version of a proposal's outcome statement, newest first, with its author (as stored). */

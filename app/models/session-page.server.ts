@@ -7,9 +7,8 @@ import { attendanceRights, participantsOf } from "./registrations.server";
 import { getSession, isCheckinOpen, sessionsOfInitiative } from "./sessions.server";
 import { sessionVenue } from "./venues.server";
 import { sessionRules } from "~/governance/config";
-import { ruleHeadings } from "~/lib/diff";
 import { sessionContributions, type SessionContributions } from "./contributions.server";
-import { currentRules } from "./proposals.server";
+import { currentRuleHeadings } from "./proposals.server";
 import { voiceSnapshot } from "./voice.server";
 import { sessionMethodsView } from "./methods.server";
 
@@ -36,7 +35,7 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
   // Outcomes carry the initiative's title and belong to the hidden content.
   const contributions: SessionContributions = unreadable ? { outcomes: [], mayPostOutcome: false } : sessionContributions(session, { ...names, hasVoice: viewerHasVoice }, now.getTime());
   // Only witnesses flag (governance.md §4): the form with the house rules is for them.
-  const contributionRules = !!member && voiceSnapshot(now.getTime()).witnesses.has(member.id) ? ruleHeadings(currentRules().text) : [];
+  const contributionRules = !!member && voiceSnapshot(now.getTime()).witnesses.has(member.id) ? currentRuleHeadings() : [];
   return {
     contributions,
     contributionRules,
