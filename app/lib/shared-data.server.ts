@@ -6,8 +6,9 @@
 //   - for at most ten seconds (statuses such as "running now" follow the clock).
 // The key's parts must name everything the data depends on besides the database and the clock: a
 // member's own data (their sign-ups, their voice) is never kept here. What is kept is frozen, so
-// that no page can change what the next one is given.
-import { databaseVersion } from "./db.server";
+// that no page can change what the next one is given. Nothing read inside a transaction is kept:
+// its writes may still be rolled back, and SQLite's count of changes does not go back with them.
+import { databaseVersion, db } from "./db.server";
 import { keptForMs } from "./page-cache.server";
 
 const maxEntries = 100;
@@ -17,6 +18,7 @@ const entries = new Map<string, { at: number; value: unknown }>();
 
 export function sharedData<T>(keyParts: readonly (string | number | boolean | null | undefined)[], read: () => T, now = Date.now()): T {
   // One text per list of parts, whatever the parts hold (a search may hold any character).
+  if (db().$client.inTransaction) return read();
   const key = JSON.stringify(keyParts);
   const current = databaseVersion();
   if (current !== version) {

@@ -30,6 +30,20 @@ describe("shared data in one process", () => {
     expect(probe.reads()).toBe(2);
   });
 
+  it("keeps nothing read inside a transaction: a rollback leaves SQLite's count of changes where it was", () => {
+    const now = Date.now();
+    const count = () => db().get<{ n: number }>(sql`SELECT count(*) AS n FROM shared_probe`).n;
+    const before = count();
+    expect(() =>
+      db().$client.transaction(() => {
+        db().run(sql`INSERT INTO shared_probe VALUES (2)`);
+        expect(sharedData(["inside"], count, now)).toBe(before + 1);
+        throw new Error("rolled back");
+      })(),
+    ).toThrow("rolled back");
+    expect(sharedData(["inside"], count, now + 1)).toBe(before);
+  });
+
   it("is read again once ten seconds have passed, and keeps keys apart", () => {
     const probe = counted();
     const other = counted();
