@@ -17,8 +17,8 @@ let version = "";
 const entries = new Map<string, { at: number; value: unknown }>();
 
 export function sharedData<T>(keyParts: readonly (string | number | boolean | null | undefined)[], read: () => T, now = Date.now()): T {
-  // One text per list of parts, whatever the parts hold (a search may hold any character).
   if (db().$client.inTransaction) return read();
+  // One text per list of parts, whatever the parts hold (a search may hold any character).
   const key = JSON.stringify(keyParts);
   const current = databaseVersion();
   if (current !== version) {
