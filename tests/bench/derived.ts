@@ -16,20 +16,23 @@ const sqlite = openServerDatabase(database.file);
 const busiest = sqlite.prepare("SELECT initiative_id FROM sessions GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1").pluck().get() as number;
 const [member] = insertMembers(sqlite, 1, `derived${randomBytes(2).toString("hex")}`);
 
-// Two starts: the first as after an upgrade or with no stored state (every meeting replayed; its
-// scheduler stores the replay's state), the second as any later restart (from the stored state).
+// Three starts. The seeded network's very first start does once what a running network does as it
+// goes, since the seed writes its rows directly: it links 5,000 members' organisations, lapses the
+// hosts the seed left inactive, queues reminders and the week's digest for thousands. Then a start
+// as after an upgrade (the stored replay state is from another build: every meeting replayed, and
+// its scheduler stores the new state), and one as any later restart (from the stored state).
 const replayedAtStart = (output: string) => /voices replayed in (\d+) ms \(([^)]+)\)/.exec(output);
-const hasStoredState = sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'voice_checkpoint'").pluck().get() === 1;
-if (hasStoredState) sqlite.prepare("DELETE FROM voice_checkpoint").run();
-let started = performance.now();
-const firstServer = await benchServer({ DATABASE_PATH: database.file });
-const firstReadyMs = performance.now() - started;
-const firstReplay = replayedAtStart(firstServer.output());
-await firstServer.stop();
-started = performance.now();
-const server = await benchServer({ DATABASE_PATH: database.file });
-const readyMs = performance.now() - started;
-const replay = replayedAtStart(server.output());
+async function timedStart() {
+  const started = performance.now();
+  const running = await benchServer({ DATABASE_PATH: database.file });
+  return { running, readyMs: performance.now() - started, replay: replayedAtStart(running.output()) };
+}
+const seededStart = await timedStart();
+await seededStart.running.stop();
+sqlite.prepare("UPDATE voice_checkpoint SET fingerprint = 'an earlier build'").run();
+const upgradeStart = await timedStart();
+await upgradeStart.running.stop();
+const { running: server, readyMs, replay } = await timedStart();
 
 try {
   const get = async (path: string, cookie = member.cookie) => {
@@ -99,8 +102,9 @@ try {
   console.log(`Derived data and start on the bench network; ${rounds} requests per median, one client, as a member.\n`);
   console.log(table([
     ["figure", "value", "target"],
-    ["first start: ready (spawn → \"running on\")", `${firstReadyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
-    [`first start: voices replayed (${firstReplay?.[2] ?? "?"})`, `${firstReplay?.[1] ?? "?"} ms`, "≤ 300 ms"],
+    ["the seeded network's first start: ready (spawn → \"running on\")", `${seededStart.readyMs.toFixed(0)} ms`, "— (once)"],
+    ["first start after an upgrade: ready", `${upgradeStart.readyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
+    [`first start after an upgrade: voices replayed (${upgradeStart.replay?.[2] ?? "?"})`, `${upgradeStart.replay?.[1] ?? "?"} ms`, "≤ 300 ms"],
     ["next start: ready", `${readyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
     [`next start: voices replayed (${replay?.[2] ?? "?"})`, `${replay?.[1] ?? "?"} ms`, "≤ 300 ms"],
     [`first page (/initiatives/:busiest)`, `${firstPage.ms.toFixed(0)} ms`, "—"],
