@@ -13,6 +13,7 @@ import type { MessageKey, Params } from "~/lib/i18n";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { memoText } from "~/lib/text-cache.server";
 import { appendLog } from "./log.server";
+import { takesPartIn } from "./registrations.server";
 import { publicName, shownName, visitor, type NameViewer, type ShownMember } from "./names.server";
 import { memberHasVoice } from "./voice.server";
 import { mayNameMethods, methodsOfInitiativeSessions, methodsOfOutcomes, nameMethodsInOutcome } from "./outcome-methods.server";
@@ -112,18 +113,6 @@ function isHostOf(initiativeId: number, memberId: string) {
 }
 
 /**
- * Participants of the initiative: signed up for one of its sessions, or said "I'm in". From the
- * initiative's sessions (CROSS JOIN keeps that order), as in registrations.server.ts.
- */
-function takesPart(initiativeId: number, memberId: string) {
-  return !!db().get(sql`
-    SELECT 1 FROM sessions s CROSS JOIN registrations r ON r.session_id = s.id
-    WHERE s.initiative_id = ${initiativeId} AND r.member_id = ${memberId} AND (r.status IN ('registered', 'waitlisted') OR r.attended_at IS NOT NULL)
-    UNION ALL SELECT 1 FROM interests WHERE initiative_id = ${initiativeId} AND member_id = ${memberId}
-    LIMIT 1`);
-}
-
-/**
  * Who may post an outcome (product.md): for a session once it has started, its participants
  * (registered or attended) and the initiative's hosts; for the initiative as a whole, its hosts
  * and participants. Returns the refusal, or null when allowed.
@@ -132,7 +121,7 @@ export function outcomeRefusal(initiativeId: number, memberId: string, sessionId
   const initiative = db().get<{ id: number } | undefined>(sql`SELECT id FROM initiatives WHERE id = ${initiativeId}`);
   if (!initiative) return new ContributionRefusedError("contribution.notFound", 404);
   const host = isHostOf(initiativeId, memberId);
-  if (sessionId === null) return host || takesPart(initiativeId, memberId) ? null : new ContributionRefusedError("outcome.notParticipant", 403);
+  if (sessionId === null) return host || takesPartIn(initiativeId, memberId, { orAttended: true }) ? null : new ContributionRefusedError("outcome.notParticipant", 403);
   const session = db().get<{ starts_at: number; cancelled_at: number | null } | undefined>(
     sql`SELECT starts_at, cancelled_at FROM sessions WHERE id = ${sessionId} AND initiative_id = ${initiativeId}`,
   );

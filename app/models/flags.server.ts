@@ -10,8 +10,7 @@ import { textField } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { contributionExists, hideContribution } from "./contributions.server";
 import { appendLog } from "./log.server";
-import { currentRules, openProposal } from "./proposals.server";
-import { ruleHeadings } from "~/lib/diff";
+import { isHouseRule, openProposal } from "./proposals.server";
 import { voiceSnapshot } from "./voice.server";
 import { noteEditWhileHidden, withdrawAcceptanceByFlag } from "./hidden-edits.server";
 
@@ -94,7 +93,7 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
   if (!snapshot.voices.has(memberId)) throw new FlagRefusedError("flag.noVoice");
   if (!snapshot.witnesses.has(memberId)) throw new FlagRefusedError("flag.notWitness");
   // The rule is a heading of the house rules in force, chosen from /rules.
-  if (!ruleHeadings(currentRules().text).includes(rule)) throw new FlagRefusedError("flag.unknownRule", 400);
+  if (!isHouseRule(rule)) throw new FlagRefusedError("flag.unknownRule", 400);
   return db().transaction((tx) => {
     if (target.type === "member" && target.id === memberId) throw new FlagRefusedError("flag.self", 400);
     const exists =

@@ -7,14 +7,13 @@ import { z } from "zod";
 import { governance } from "~/governance/config";
 import { db } from "~/lib/db.server";
 import { requiredText } from "~/lib/forms";
-import { ruleHeadings } from "~/lib/diff";
 import { translate, type MessageKey } from "~/lib/i18n";
 import type { ContributionModeration, ItemModeration } from "./hosts.types";
 import { actingHost, canActAsHost } from "./host-rights.server";
 import { editWaiting } from "./hidden-edits.server";
 import { HeldMemberError, NotAHostError } from "./errors.server";
 import { appendLog } from "./log.server";
-import { currentRuleHeadings, currentRules, openProposal } from "./proposals.server";
+import { currentRuleHeadings, isHouseRule, openProposal } from "./proposals.server";
 
 export class HostModerationRefusedError extends Error {
   constructor(public messageKey: MessageKey, public status = 403) {
@@ -41,7 +40,7 @@ export function commentPage(id: number): string | null {
 
 /** A host hides a comment on their own initiative at once, naming the rule. */
 export function hideCommentAsHost(commentId: number, hostId: string, rule: string, now = new Date()) {
-  if (!ruleHeadings(currentRules().text).includes(rule)) throw new HostModerationRefusedError("hosts.hide.unknownRule", 400);
+  if (!isHouseRule(rule)) throw new HostModerationRefusedError("hosts.hide.unknownRule", 400);
   return db().transaction((tx) => {
     const row = tx.get<CommentRow | undefined>(sql`SELECT id, initiative_id, member_id, hidden_at, hidden_rule, hidden_by, '' AS title FROM comments WHERE id = ${commentId}`);
     if (!row) throw new HostModerationRefusedError("hosts.hide.notFound", 404);

@@ -547,11 +547,16 @@ export function currentRules() {
 
 /**
  * The headings of the house rules in force, which flags and hiding name: for pages, where many
- * viewers ask for them while nothing changes (shared-data.server.ts). A check inside a write reads
- * `currentRules()` itself.
+ * viewers ask for them while nothing changes (shared-data.server.ts). A write checks the rule it
+ * names with `isHouseRule`, which reads the rules itself.
  */
 export function currentRuleHeadings() {
   return sharedData(["currentRuleHeadings"], () => ruleHeadings(currentRules().text));
+}
+
+/** Whether `heading` is one of the headings of the house rules in force, read now. */
+export function isHouseRule(heading: string) {
+  return ruleHeadings(currentRules().text).includes(heading);
 }
 
 /** Every version of a proposal's outcome statement, newest first, with its author (as stored). */

@@ -347,11 +347,15 @@ export function interestOf(initiativeId: number, memberId: string | null) {
 // Both below read the initiative's sessions first (CROSS JOIN keeps that order): SQLite, without
 // statistics, would start from all of the member's sign-ups, and a regular has thousands (0.34 ms
 // against 0.01 on the benchmark network, for every initiative page such a member opens).
-/** Whether the member takes part in the initiative (signed up for a session or said "I'm in"). */
-export function takesPartIn(initiativeId: number, memberId: string) {
+/**
+ * Whether the member takes part in the initiative: signed up (or waiting) for one of its sessions,
+ * or said "I'm in"; with `orAttended`, also having attended one (who may post an outcome).
+ */
+export function takesPartIn(initiativeId: number, memberId: string, { orAttended = false } = {}) {
+  const attended = orAttended ? sql` OR r.attended_at IS NOT NULL` : sql``;
   return !!db().get(sql`
     SELECT 1 FROM sessions s CROSS JOIN registrations r ON r.session_id = s.id
-    WHERE s.initiative_id = ${initiativeId} AND r.member_id = ${memberId} AND r.status IN ('registered', 'waitlisted')
+    WHERE s.initiative_id = ${initiativeId} AND r.member_id = ${memberId} AND (r.status IN ('registered', 'waitlisted')${attended})
     UNION ALL SELECT 1 FROM interests WHERE initiative_id = ${initiativeId} AND member_id = ${memberId}
     LIMIT 1`);
 }
