@@ -13,7 +13,7 @@
 //   Anything else, or a change before the oldest copy, replays every meeting again.
 // - the oldest copy is also kept in the database (voice_checkpoint, migration 0019), written by the
 //   scheduler: a restart reads it and replays only the meetings after it, when every change since
-//   it was written is attendance at those meetings and the code is the same (ADR 038).
+//   it was written is attendance at those meetings and the voice code is the same (ADRs 038, 041).
 // Nothing is kept from inside a transaction (its writes may still be rolled back).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -35,6 +35,7 @@ import {
 } from "~/governance/voice";
 import { packState, unpackState, type PackedState } from "~/governance/voice-state";
 import { db, statement } from "~/lib/db.server";
+import { moduleCode } from "~/lib/module-code.server";
 import { derivedVersion } from "./derived.server";
 
 const dayMs = 86_400_000;
@@ -267,17 +268,31 @@ function keptFrom(now: number, version: number, input: ReturnType<typeof replayI
 
 let codeFingerprint: string | null = null;
 
+/** The modules whose code a stored state depends on: the voice rules and their numbers, how the replay reads the database and packs its state. */
+const voiceModules = (source: string) =>
+  source.startsWith("app/governance/") || ["app/models/voice-replay.server.ts", "app/models/voice.server.ts", "app/models/derived.server.ts"].includes(source);
+
+/** The code a stored state depends on, out of the server build (or the whole file, when it holds no marked modules). */
+export function voiceCode(build: string): string {
+  return moduleCode(build, voiceModules) ?? build;
+}
+
 /**
- * The code that wrote a stored state: this module as it runs (in production the whole server
- * build) and the engine's serialization. Another build, even one that changed nothing here,
- * replays every meeting once and stores its own.
+ * The code that wrote a stored state: in production the voice modules' code in the server build
+ * (ADR 041), the migrations applied (the tables the rows come from), the governance numbers and the
+ * engine's serialization. A new build that changed none of these goes on from the stored state;
+ * one that did replays every meeting once and stores its own.
  */
 function fingerprint(): string {
   codeFingerprint ??= createHash("sha256")
-    .update(readFileSync(fileURLToPath(import.meta.url)))
-    .update(JSON.stringify({ governance, sessionRules, v8: process.versions.v8 }))
+    .update(voiceCode(readFileSync(fileURLToPath(import.meta.url), "utf8")))
+    .update(JSON.stringify({ governance, sessionRules, migrations: appliedMigrations(), v8: process.versions.v8 }))
     .digest("base64url");
   return codeFingerprint;
+}
+
+function appliedMigrations(): number {
+  return statement("SELECT count(*) FROM __drizzle_migrations").pluck().get() as number;
 }
 
 type Stored = { fingerprint: string; version: number; at: number; until: number };

@@ -19,8 +19,9 @@ const [member] = insertMembers(sqlite, 1, `derived${randomBytes(2).toString("hex
 // Three starts. The seeded network's very first start does once what a running network does as it
 // goes, since the seed writes its rows directly: it links 5,000 members' organisations, lapses the
 // hosts the seed left inactive, queues reminders and the week's digest for thousands. Then a start
-// as after an upgrade (the stored replay state is from another build: every meeting replayed, and
-// its scheduler stores the new state), and one as any later restart (from the stored state).
+// as after an upgrade that changed the voice code (the stored replay state is marked with other
+// code: every meeting replayed, and its scheduler stores the new state), and one as any later
+// restart, or an upgrade that left the voice code alone (from the stored state, ADR 041).
 const replayedAtStart = (output: string) => /voices replayed in (\d+) ms \(([^)]+)\)/.exec(output);
 async function timedStart() {
   const started = performance.now();
@@ -29,7 +30,7 @@ async function timedStart() {
 }
 const seededStart = await timedStart();
 await seededStart.running.stop();
-sqlite.prepare("UPDATE voice_checkpoint SET fingerprint = 'an earlier build'").run();
+sqlite.prepare("UPDATE voice_checkpoint SET fingerprint = 'earlier voice code'").run();
 const upgradeStart = await timedStart();
 await upgradeStart.running.stop();
 const { running: server, readyMs, replay } = await timedStart();
@@ -103,10 +104,10 @@ try {
   console.log(table([
     ["figure", "value", "target"],
     ["the seeded network's first start: ready (spawn → \"running on\")", `${seededStart.readyMs.toFixed(0)} ms`, "— (once)"],
-    ["first start after an upgrade: ready", `${upgradeStart.readyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
-    [`first start after an upgrade: voices replayed (${upgradeStart.replay?.[2] ?? "?"})`, `${upgradeStart.replay?.[1] ?? "?"} ms`, "≤ 300 ms"],
-    ["next start: ready", `${readyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
-    [`next start: voices replayed (${replay?.[2] ?? "?"})`, `${replay?.[1] ?? "?"} ms`, "≤ 300 ms"],
+    ["first start after the voice code changed: ready", `${upgradeStart.readyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
+    [`first start after the voice code changed: voices replayed (${upgradeStart.replay?.[2] ?? "?"})`, `${upgradeStart.replay?.[1] ?? "?"} ms`, "≤ 300 ms"],
+    ["restart, or an upgrade with the same voice code: ready", `${readyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
+    [`restart, or an upgrade with the same voice code: voices replayed (${replay?.[2] ?? "?"})`, `${replay?.[1] ?? "?"} ms`, "≤ 300 ms"],
     [`first page (/initiatives/:busiest)`, `${firstPage.ms.toFixed(0)} ms`, "—"],
     ["/network HTML", `${(html.length / 1024).toFixed(0)} KB (${(gzipSync(html).length / 1024).toFixed(0)} KB gzipped)`, "≤ 150 KB"],
     ["/network made for a member", `${median(networkTimes).toFixed(1)} ms`, "≤ 50 ms"],

@@ -1,7 +1,9 @@
 // Through real server restarts on one database file: the first start replays every meeting and
 // its scheduler stores the replay's state; the next start goes on from that state and shows the
 // same voices on the members' page as replaying every meeting would; a change the stored state
-// cannot follow (a hold) makes the start after it replay every meeting again.
+// cannot follow (a hold) makes the start after it replay every meeting again. An upgrade goes on
+// from the stored state unless it changed the voice code (ADR 041).
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replayVoices } from "~/governance/voice";
@@ -17,8 +19,8 @@ let people: Member[];
 let recent: number;
 let server: RunningServer | null = null;
 
-const start = async () => {
-  server = await startServer({ DATABASE_PATH: process.env.DATABASE_PATH!, DATA_DIR: process.env.DATA_DIR!, SCHEDULER_INTERVAL_MS: "3600000" });
+const start = async (build?: string) => {
+  server = await startServer({ DATABASE_PATH: process.env.DATABASE_PATH!, DATA_DIR: process.env.DATA_DIR!, SCHEDULER_INTERVAL_MS: "3600000" }, build);
   return /voices replayed in \d+ ms \(([^)]+)\)/.exec(server.output())?.[1];
 };
 const stop = async () => {
@@ -70,5 +72,32 @@ describe("restarting the server", () => {
     const afterHold = await badged();
     expect(afterHold).toEqual(fullReplayVoices());
     expect(afterHold).not.toContain(people[0].id);
+    await stop();
+  });
+
+  it("goes on from the stored state after an upgrade that left the voice code alone, not after one that changed it", async () => {
+    const build = readFileSync("build/index.js", "utf8");
+    const changed = (after: RegExp, line: string, name: string) => {
+      const at = after.exec(build)!;
+      const file = `build/index.${name}-${process.pid}.js`;
+      writeFileSync(file, build.slice(0, at.index + at[0].length) + line + build.slice(at.index + at[0].length));
+      return file;
+    };
+    const pageChanged = changed(/^\/\/ app\/routes\/\S+\n/m, "var changedPage = 1;\n", "page-changed");
+    const rulesChanged = changed(/^\/\/ app\/governance\/voice\.ts\n/m, "var changedRule = 1;\n", "rules-changed");
+    try {
+      // The build as it is stores (or has stored) the state.
+      await start();
+      await stop();
+      expect(await start(pageChanged)).toBe("from the stored state");
+      expect(await badged()).toEqual(fullReplayVoices());
+      await stop();
+      expect(await start(rulesChanged)).toBe("every meeting");
+      expect(await badged()).toEqual(fullReplayVoices());
+    } finally {
+      await stop();
+      rmSync(pageChanged, { force: true });
+      rmSync(rulesChanged, { force: true });
+    }
   });
 });

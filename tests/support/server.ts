@@ -22,13 +22,14 @@ process.on("exit", () => {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
 
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/** Starts `build` (the server build, or a changed copy of it next to it, for upgrade tests). */
+export async function startServer(env: Record<string, string> = {}, build = "build/index.js"): Promise<RunningServer> {
   // A database path given by the caller outlives the server (for restart tests); our own does not.
   const ownDatabase = !env.DATABASE_PATH;
   const databasePath = env.DATABASE_PATH ?? path.join(os.tmpdir(), `meedoen-http-${randomBytes(5).toString("hex")}.sqlite`);
   // Pictures go next to the database, so that a restarted server finds them again.
   const dataDir = env.DATA_DIR ?? `${databasePath}.data`;
-  const child = spawn(process.execPath, [...serverFlags, "build/index.js"], {
+  const child = spawn(process.execPath, [...serverFlags, build], {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", SMTP_URL: "", ...env, DATABASE_PATH: databasePath, DATA_DIR: dataDir },
     stdio: ["ignore", "pipe", "pipe"],
