@@ -77,8 +77,14 @@ export type VoiceReplay = {
   bootstrapping: boolean;
   /** Members whose voice now comes from meetings that counted. */
   earnedCount: number;
+  /** Everyone with a voice now, and why (made when first read: most pages ask about one member, below). */
   voices: Map<string, VoiceReason>;
+  /** Everyone who can witness now (made when first read). */
   witnesses: Set<string>;
+  /** Whether the member has a voice now: `voices.has`, without making `voices`. */
+  hasVoice(memberId: string): boolean;
+  /** Whether the member can witness now: `witnesses.has`, without making `witnesses`. */
+  isWitness(memberId: string): boolean;
   earnings: Earning[];
   /** Meetings that would have given a voice but were voided by hiding their initiative. */
   voided: { memberId: string; sessionId: number; initiativeId: number; meetingAt: number }[];
@@ -510,32 +516,24 @@ export class VoiceReplayer {
    * when asked about a member, so the replayer steps no further meetings: a copy of it can.
    */
   result(now: number): VoiceReplay {
-    // The voices held now (a member's intervals do not overlap), and when time alone changes this:
-    // a voice starts or ends, a witness reaches 30 days (more below).
+    // How many hold an earned voice now (a member's intervals do not overlap), and when time alone
+    // changes this: a voice starts or ends, a witness reaches 30 days (more below).
     const witnessAfter = g.witnessDays * dayMs;
     let nextChange = Number.POSITIVE_INFINITY;
     let earnedNow = 0;
-    const current = new Map<string, Interval>();
     for (let k = 0; k < this.withIntervals.length; k++) {
-      const n = this.withIntervals.at(k);
-      const list = this.intervals[n]!;
-      let held: Interval | undefined;
-      for (const i of list) {
-        if (i.s <= now && now < i.e) {
-          earnedNow++;
-          held ??= i;
-        }
+      for (const i of this.intervals[this.withIntervals.at(k)]!) {
+        if (i.s <= now && now < i.e) earnedNow++;
         if (i.s > now && i.s < nextChange) nextChange = i.s;
         if (i.e > now && i.e < nextChange) nextChange = i.e;
         if (i.s + witnessAfter > now && i.s + witnessAfter < nextChange) nextChange = i.s + witnessAfter;
       }
-      if (held) current.set(this.numbers.texts[n], held);
     }
     const bootstrapping = earnedNow < g.bootstrapVoiceThreshold;
     const none: VoiceReason = { kind: "none" };
     const reasonOf = (id: string, m: ReplayMember | undefined, list: readonly Interval[]): VoiceReason => {
       if (!m || this.held(m, now)) return none;
-      const held = current.get(id);
+      const held = list.find((i) => i.s <= now && now < i.e);
       // The meeting named as a held voice's reason: the member's latest earning that has started.
       const latest = held && this.latestEarning(id, (e) => e.startsAt <= now);
       if (held && latest) return { kind: "earned", via: latest.via, sessionId: latest.sessionId, title: latest.title, at: latest.meetingAt, until: held.e };
@@ -543,32 +541,34 @@ export class VoiceReplayer {
       if (bootstrapping && list.some((i) => i.s <= now)) return { kind: "bootstrap" };
       return none;
     };
-    // Only members who ever earned a voice and founders can have one or be a witness; the rest of
-    // anyone's details are worked out when asked for.
-    const voices = new Map<string, VoiceReason>();
-    const witnesses = new Set<string>();
-    const weigh = (id: string, m: ReplayMember | undefined, list: readonly Interval[]) => {
-      const reason = reasonOf(id, m, list);
-      if (reason.kind !== "none") voices.set(id, reason);
-      if (this.witnessWith(m, list, now, bootstrapping)) witnesses.add(id);
+    const founders = () => [...this.members.values()].filter((m) => m.founderAt !== null);
+    // Only members who ever earned a voice and founders can have one or be a witness. Pages mostly
+    // ask about one member (hasVoice, isWitness, member); everyone's are worked out when first read.
+    let everyone: { voices: Map<string, VoiceReason>; witnesses: Set<string> } | undefined;
+    const weighEveryone = () => {
+      const voices = new Map<string, VoiceReason>();
+      const witnesses = new Set<string>();
+      const weigh = (id: string, m: ReplayMember | undefined, list: readonly Interval[]) => {
+        const reason = reasonOf(id, m, list);
+        if (reason.kind !== "none") voices.set(id, reason);
+        if (this.witnessWith(m, list, now, bootstrapping)) witnesses.add(id);
+      };
+      for (let k = 0; k < this.withIntervals.length; k++) {
+        const n = this.withIntervals.at(k);
+        const id = this.numbers.texts[n];
+        weigh(id, this.members.get(id), this.intervals[n]!);
+      }
+      for (const m of founders()) if (!this.intervalsOf(m.id).length) weigh(m.id, m, noIntervals);
+      return { voices, witnesses };
     };
-    for (let k = 0; k < this.withIntervals.length; k++) {
-      const n = this.withIntervals.at(k);
-      const id = this.numbers.texts[n];
-      weigh(id, this.members.get(id), this.intervals[n]!);
-    }
-    const founders: ReplayMember[] = [];
-    for (const m of this.members.values()) {
-      if (m.founderAt === null) continue;
-      founders.push(m);
-      if (!this.intervalsOf(m.id).length) weigh(m.id, m, noIntervals);
-    }
+    const hasVoice = (id: string) => (everyone ? everyone.voices.has(id) : reasonOf(id, this.members.get(id), this.intervalsOf(id)).kind !== "none");
+    const isWitness = (id: string) => (everyone ? everyone.witnesses.has(id) : this.witnessAt(id, now, bootstrapping));
     const memberVoice = (id: string): MemberVoice => {
       const m = this.members.get(id);
       const waiting = this.latestEarning(id, (e) => e.startsAt > now && e.newVoice);
       return {
-        reason: voices.get(id) ?? reasonOf(id, m, this.intervalsOf(id)),
-        witness: witnesses.has(id) || (!!m && this.witnessAt(id, now, bootstrapping)),
+        reason: everyone?.voices.get(id) ?? reasonOf(id, m, this.intervalsOf(id)),
+        witness: isWitness(id),
         founder: !!m && m.founderAt !== null && m.founderAt <= now,
         held: this.held(m, now),
         pending: waiting ? { sessionId: waiting.sessionId, title: waiting.title, meetingAt: waiting.meetingAt, startsAt: waiting.startsAt, heldBack: waiting.startsAt > waiting.eligibleAt } : null,
@@ -590,7 +590,7 @@ export class VoiceReplayer {
     // week is over. Only the last week's meetings can still do that (a later start than their
     // week's end is an interval's start), and earnings come in meeting order.
     if (bootstrapping) {
-      for (const m of founders) {
+      for (const m of founders()) {
         const at = m.createdAt + g.bootstrapAccountAgeHours * hourMs;
         if (at > now && at < nextChange) nextChange = at;
       }
@@ -608,8 +608,14 @@ export class VoiceReplayer {
       now,
       bootstrapping,
       earnedCount: earnedNow,
-      voices,
-      witnesses,
+      get voices() {
+        return (everyone ??= weighEveryone()).voices;
+      },
+      get witnesses() {
+        return (everyone ??= weighEveryone()).witnesses;
+      },
+      hasVoice,
+      isWitness,
       // Copied when read (most pages never do): tens of thousands of items in a large network.
       get earnings() {
         return (earnings ??= log.toArray());

@@ -31,7 +31,7 @@ function party(id: string): Party | undefined {
 
 /** The limit that applies to this sender now: more with a voice (governance.md §5). */
 function limitFor(senderId: string) {
-  return voiceSnapshot().voices.has(senderId) ? contactRules.perDayWithVoice : contactRules.perDayWithoutVoice;
+  return voiceSnapshot().hasVoice(senderId) ? contactRules.perDayWithVoice : contactRules.perDayWithoutVoice;
 }
 
 const limitKey = (senderId: string) => `contact:member:${senderId}`;

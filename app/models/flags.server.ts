@@ -90,8 +90,8 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
   // better-sqlite3 runs both without anything in between.
   const snapshot = voiceSnapshot(now.getTime());
   // Only witnesses flag (governance.md §4): a voice held for 30 days, or a founder with one.
-  if (!snapshot.voices.has(memberId)) throw new FlagRefusedError("flag.noVoice");
-  if (!snapshot.witnesses.has(memberId)) throw new FlagRefusedError("flag.notWitness");
+  if (!snapshot.hasVoice(memberId)) throw new FlagRefusedError("flag.noVoice");
+  if (!snapshot.isWitness(memberId)) throw new FlagRefusedError("flag.notWitness");
   // The rule is a heading of the house rules in force, chosen from /rules.
   if (!isHouseRule(rule)) throw new FlagRefusedError("flag.unknownRule", 400);
   return db().transaction((tx) => {
@@ -118,7 +118,7 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
     withdrawAcceptanceByFlag(tx, target.type, target.id, memberId);
 
     const standing = standingFlags(target);
-    const flaggersWithVoice = new Set(standing.filter((f) => snapshot.witnesses.has(f.memberId)).map((f) => f.memberId)).size;
+    const flaggersWithVoice = new Set(standing.filter((f) => snapshot.isWitness(f.memberId)).map((f) => f.memberId)).size;
     if (!reachesThreshold(flaggersWithVoice, snapshot.voices.size)) return { hidden: false, held: false, proposalId: null };
 
     const hiddenRule = mostNamedRule(standing);

@@ -58,7 +58,7 @@ function inviteRefusal(memberId: string, now: Date): FounderRefusedError["messag
   const snapshot = voiceSnapshot(now.getTime());
   // After the bootstrap a founder would only be a shortcut to witness status: voices come from meetings then.
   if (!snapshot.bootstrapping) return "founder.notBootstrapping";
-  if (!snapshot.voices.has(memberId)) return "founder.notFounder";
+  if (!snapshot.hasVoice(memberId)) return "founder.notFounder";
   if (foundersAndOpenInvitations(db(), now) >= governance.maxFounders) return "founder.full";
   return null;
 }

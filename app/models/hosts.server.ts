@@ -34,7 +34,7 @@ function titleOf(tx: Tx, initiativeId: number) {
  * hosts, a member with a voice takes it up at once. Returns what happened.
  */
 export function joinAsHost(initiativeId: number, memberId: string, now = new Date()): "joined" | "requested" {
-  const voice = voiceSnapshot(now.getTime()).voices.has(memberId);
+  const voice = voiceSnapshot(now.getTime()).hasVoice(memberId);
   const attended = attendedAny(initiativeId, memberId);
   const held = isHeld(memberId);
   return db().transaction((tx) => {

@@ -25,8 +25,8 @@ export function initiativePage(id: number, member: PageViewer, names: NameViewer
   const sessions = sessionsOfInitiative(initiative.id, member?.id ?? null);
   const now = Date.now();
   const snapshot = voiceSnapshot(now);
-  const viewerHasVoice = !!member && snapshot.voices.has(member.id);
-  const viewerIsWitness = !!member && snapshot.witnesses.has(member.id);
+  const viewerHasVoice = !!member && snapshot.hasVoice(member.id);
+  const viewerIsWitness = !!member && snapshot.isWitness(member.id);
   const viewerIsHost = !!member && initiative.hosts.some((h) => h.id === member.id);
   const participant = !!member && takesPartIn(initiative.id, member.id);
   const viewerHeld = !!member && isHeld(member.id);

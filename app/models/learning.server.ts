@@ -127,7 +127,7 @@ export function learningRecord(memberId: string, reader: RecordReader, year: num
 /** Whether the member may read hidden initiatives' titles: with a voice, or as a host of it. */
 function hiddenReadable(memberId: string) {
   const hosting = new Set(db().all<{ initiative_id: number }>(sql`SELECT initiative_id FROM hosts WHERE member_id = ${memberId}`).map((r) => r.initiative_id));
-  return { voice: voiceSnapshot().voices.has(memberId), hosting };
+  return { voice: voiceSnapshot().hasVoice(memberId), hosting };
 }
 
 /** The facts a link keeps: each session and its minutes, in session order. */

@@ -26,7 +26,7 @@ export function memberPage(id: string, viewer: PageViewer, names: NameViewer) {
   }
   const profile = { id: full.id, displayName: full.displayName, organisation: full.organisation, createdAt: new Date(full.createdAt) };
   const snapshot = voiceSnapshot();
-  const viewerHasVoice = !!viewer && snapshot.voices.has(viewer.id);
+  const viewerHasVoice = !!viewer && snapshot.hasVoice(viewer.id);
   const held = db().get<{ posting_held_at: number | null; posting_held_rule: string | null }>(sql`SELECT posting_held_at, posting_held_rule FROM members WHERE id = ${profile.id}`);
   const hosting = db().all<{ id: number; title: string }>(sql`SELECT i.id, i.title FROM hosts h JOIN initiatives i ON i.id = h.initiative_id WHERE h.member_id = ${profile.id} AND i.hidden_at IS NULL ORDER BY h.since DESC`);
   return {
@@ -62,6 +62,6 @@ export function memberPage(id: string, viewer: PageViewer, names: NameViewer) {
     // Who flagged what is visible to members with a voice, not to the public.
     flags: viewerHasVoice ? flagsOn({ type: "member", id: profile.id }) : null,
     // Only witnesses flag (governance.md §4): the form with the house rules is for them.
-    rules: !!viewer && snapshot.witnesses.has(viewer.id) ? currentRuleHeadings() : [],
+    rules: !!viewer && snapshot.isWitness(viewer.id) ? currentRuleHeadings() : [],
   };
 }

@@ -19,10 +19,10 @@ type Access = { hasVoice: boolean; isWitness: boolean; held: boolean; isAuthor: 
 
 function accessTo(method: MethodRow, member: PageViewer, now: number): Access {
   const snapshot = voiceSnapshot(now);
-  const hasVoice = !!member && snapshot.voices.has(member.id);
+  const hasVoice = !!member && snapshot.hasVoice(member.id);
   const isAuthor = !!member && method.createdBy === member.id;
   // Hidden content stays readable on click-through for its author and members with a voice.
-  return { hasVoice, isWitness: !!member && snapshot.witnesses.has(member.id), held: !!member && isHeld(member.id), isAuthor, canRead: !method.hiddenAt || isAuthor || hasVoice };
+  return { hasVoice, isWitness: !!member && snapshot.isWitness(member.id), held: !!member && isHeld(member.id), isAuthor, canRead: !method.hiddenAt || isAuthor || hasVoice };
 }
 
 function authorOf(memberId: string | null, viewer: NameViewer) {

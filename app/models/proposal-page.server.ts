@@ -141,7 +141,7 @@ export function proposalPage(id: number, member: PageViewer, names: NameViewer) 
     eligible: eligibleNow,
     loggedIn: !!member,
     mayTakePart: !!member && mayTakePart(proposal, member.id, now),
-    hasVoice: !!member && voiceSnapshot(now).voices.has(member.id),
+    hasVoice: !!member && voiceSnapshot(now).hasVoice(member.id),
     mine: mine ? { position: mine.position, reason: mine.reason } : null,
     ...proposalChanges(proposal, member, names, hidden, now, naming),
   };
@@ -149,7 +149,7 @@ export function proposalPage(id: number, member: PageViewer, names: NameViewer) 
 
 /** Versions, earlier positions, the discussion, closing early and amending: what issue 17 added to the page. */
 function proposalChanges(proposal: NonNullable<ReturnType<typeof getProposal>>, member: PageViewer, names: NameViewer, hidden: boolean, now: number, naming: ReturnType<typeof proposalNaming>) {
-  const viewer = { ...names, hasVoice: !!member && voiceSnapshot(now).voices.has(member.id) };
+  const viewer = { ...names, hasVoice: !!member && voiceSnapshot(now).hasVoice(member.id) };
   const stored = versionsOf(proposal.id);
   const nameOf = (memberId: string | null, displayName: string | null, organisation: string | null, visibility: string | null) =>
     memberId && displayName ? publicName({ id: memberId, displayName, organisation: organisation ?? "", visibility: visibility ?? "members" }, names).displayName : null;

@@ -69,7 +69,7 @@ function inElectorate(proposalId: number, memberId: string) {
  * for an initiative proposal its electorate, fixed when it opened. A held member never.
  */
 export function mayTakePart(proposal: { id?: number; scope: string; initiativeId: number | null }, memberId: string, now = Date.now()): boolean {
-  if (proposal.scope === "network") return voiceSnapshot(now).voices.has(memberId);
+  if (proposal.scope === "network") return voiceSnapshot(now).hasVoice(memberId);
   if (isHeld(memberId)) return false;
   if (proposal.id === undefined) return initiativeElectorate(proposal.initiativeId!).includes(memberId);
   return inElectorate(proposal.id, memberId);
@@ -471,7 +471,7 @@ export function raiseAgain(id: number, memberId: string, days: number, now = new
   const original = getProposal(id);
   if (!original) throw new ProposalRefusedError("proposal.notFound", 404);
   if (original.kind !== "consent" || original.outcome?.reason !== "objection") throw new ProposalRefusedError("proposal.cannotRaiseAgain", 409);
-  if (!voiceSnapshot(now.getTime()).voices.has(memberId)) throw new ProposalRefusedError("proposal.noVoice");
+  if (!voiceSnapshot(now.getTime()).hasVoice(memberId)) throw new ProposalRefusedError("proposal.noVoice");
   return openProposal(
     { scope: original.scope, initiativeId: original.initiativeId, kind: "majority", title: original.title, body: original.body, days, effect: original.effect, fallbackOf: original.id },
     memberId,
@@ -491,7 +491,7 @@ export function listProposals(filter: { id?: number; open?: boolean; initiativeI
   if (filter.open === false) where.push(sql`p.closed_at IS NOT NULL`);
   if (filter.initiativeId) where.push(sql`p.initiative_id = ${filter.initiativeId}`);
   const viewer = filter.viewerId ?? null;
-  const readsAll = !!viewer && voiceSnapshot(Date.now()).voices.has(viewer);
+  const readsAll = !!viewer && voiceSnapshot(Date.now()).hasVoice(viewer);
   const mayRead = readsAll ? sql`1` : viewer ? sql`(p.opened_by = ${viewer} OR EXISTS (SELECT 1 FROM hosts h WHERE h.initiative_id = p.initiative_id AND h.member_id = ${viewer}))` : sql`0`;
   const rows = db().all<{ id: number; scope: string; kind: string; title: string; deadline: number; closed_at: number | null; outcome: string | null; responses: number; initiative_title: string | null; fallback_of: number | null; hidden: number }>(sql`
     SELECT p.id, p.scope, p.kind, p.title, p.deadline, p.closed_at, p.outcome, p.fallback_of,

@@ -20,7 +20,7 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
   if (!session) return null;
   const summary = sessionsOfInitiative(session.initiativeId, member?.id ?? null).find((s) => s.id === session.id)!;
   const host = !!member && isHost(session.initiativeId, member.id);
-  const viewerHasVoice = !!member && voiceSnapshot(now.getTime()).voices.has(member.id);
+  const viewerHasVoice = !!member && voiceSnapshot(now.getTime()).hasVoice(member.id);
   // A hidden initiative's title stays readable only for its hosts (the authors) and members with a voice.
   const hidden = session.initiativeHidden ? { rule: session.initiativeHiddenRule, canRead: host || viewerHasVoice } : null;
   const unreadable = !!hidden && !hidden.canRead;
@@ -35,7 +35,7 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
   // Outcomes carry the initiative's title and belong to the hidden content.
   const contributions: SessionContributions = unreadable ? { outcomes: [], mayPostOutcome: false } : sessionContributions(session, { ...names, hasVoice: viewerHasVoice }, now.getTime());
   // Only witnesses flag (governance.md §4): the form with the house rules is for them.
-  const contributionRules = !!member && voiceSnapshot(now.getTime()).witnesses.has(member.id) ? currentRuleHeadings() : [];
+  const contributionRules = !!member && voiceSnapshot(now.getTime()).isWitness(member.id) ? currentRuleHeadings() : [];
   return {
     contributions,
     contributionRules,

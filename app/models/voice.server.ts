@@ -16,19 +16,16 @@ export { replayInput } from "./voice-replay.server";
 
 const dayMs = 86_400_000;
 
-export type VoiceSnapshot = {
-  bootstrapping: boolean;
-  earnedCount: number;
-  /** Everyone with a voice now, with the reason. */
-  voices: Map<string, VoiceReason>;
-  /** Members who can witness a meeting and flag: a voice held for 30 days, or a founder with one. */
-  witnesses: Set<string>;
-};
+/**
+ * The whole network's voices: who has one (`voices`, with the reason), who can witness a meeting and
+ * flag (`witnesses`: a voice held for 30 days, or a founder with one), and the same for one member
+ * (`hasVoice`, `isWitness`) without working out everyone's.
+ */
+export type VoiceSnapshot = Pick<VoiceReplay, "bootstrapping" | "earnedCount" | "voices" | "witnesses" | "hasVoice" | "isWitness">;
 
 /** The whole network's voices at `now`. */
 export function voiceSnapshot(now = Date.now()): VoiceSnapshot {
-  const { bootstrapping, earnedCount, voices, witnesses } = replayAt(now);
-  return { bootstrapping, earnedCount, voices, witnesses };
+  return replayAt(now);
 }
 
 /** One member's voice at `now`, with what the profile explains: why, what is pending, what is missing. */
@@ -41,11 +38,11 @@ export function voiceOfMember(memberId: string, now = Date.now()): MemberVoice {
 }
 
 export function memberHasVoice(memberId: string, now = Date.now()): boolean {
-  return voiceSnapshot(now).voices.has(memberId);
+  return voiceSnapshot(now).hasVoice(memberId);
 }
 
 export function isWitness(memberId: string, now = Date.now()): boolean {
-  return voiceSnapshot(now).witnesses.has(memberId);
+  return voiceSnapshot(now).isWitness(memberId);
 }
 
 /** The full replay (for the benchmark and the log). */

@@ -92,6 +92,37 @@ describe("the stored replay state", () => {
   });
 });
 
+describe("the replay's answers about one member", () => {
+  it.each([1, 2, 3])("are those about everyone, worked out before or after everyone's (seed %i)", (seed) => {
+    const { members, meetings, hidden } = history(seed);
+    const ids = [...members.keys(), "lid-unknown"];
+    let bootstrapping = 0;
+    for (const days of [5, 20, 45, 90, 200, 300, 420]) {
+      const at = T + days * day;
+      const replayer = new VoiceReplayer(members, hidden);
+      for (const m of meetings) if (m.startsAt <= at) replayer.step(m);
+      const result = replayer.result(at);
+      if (result.bootstrapping) bootstrapping++;
+      // One member at a time first, as pages ask (everyone's not yet worked out) ...
+      const one = ids.map((id) => ({ voice: result.hasVoice(id), witness: result.isWitness(id), member: result.member(id) }));
+      // ... then everyone's, and the same questions again.
+      const { voices, witnesses } = result;
+      ids.forEach((id, k) => {
+        expect(one[k].voice).toBe(voices.has(id));
+        expect(one[k].witness).toBe(witnesses.has(id));
+        expect(one[k].member.reason).toEqual(voices.get(id) ?? { kind: "none" });
+        expect(one[k].member.witness).toBe(witnesses.has(id));
+        expect(result.hasVoice(id)).toBe(voices.has(id));
+        expect(result.isWitness(id)).toBe(witnesses.has(id));
+      });
+      expect(voices.size).toBeGreaterThan(0);
+    }
+    // Moments both while the network bootstraps and after.
+    expect(bootstrapping).toBeGreaterThan(0);
+    expect(bootstrapping).toBeLessThan(7);
+  });
+});
+
 describe("the replay's growing lists, shared between copies of its state", () => {
   it("give each copy its own items, whichever adds first, across chunk boundaries", () => {
     const r = random(11);
