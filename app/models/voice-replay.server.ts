@@ -269,12 +269,12 @@ function keptFrom(now: number, version: number, input: ReturnType<typeof replayI
 let codeFingerprint: string | null = null;
 
 /** The modules whose code a stored state depends on: the voice rules and their numbers, how the replay reads the database and packs its state. */
-const voiceModules = (source: string) =>
+export const isVoiceModule = (source: string) =>
   source.startsWith("app/governance/") || ["app/models/voice-replay.server.ts", "app/models/voice.server.ts", "app/models/derived.server.ts"].includes(source);
 
 /** The code a stored state depends on, out of the server build (or the whole file, when it holds no marked modules). */
 export function voiceCode(build: string): string {
-  return moduleCode(build, voiceModules) ?? build;
+  return moduleCode(build, isVoiceModule) ?? build;
 }
 
 /**

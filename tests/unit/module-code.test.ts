@@ -2,10 +2,11 @@
 // code inside the server build, so that a new build that changed only pages goes on from it, and
 // one that changed the voice rules replays every meeting. These tests cut that code out of a
 // bundle written here and out of the real build.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { moduleCode } from "~/lib/module-code.server";
-import { voiceCode } from "~/models/voice-replay.server";
+import { isVoiceModule, voiceCode } from "~/models/voice-replay.server";
 
 const bundle = [
   'import { createHash } from "node:crypto";',
@@ -76,5 +77,37 @@ describe("the server build", () => {
     const rulesChanged = build.replace(rules, rules + "var changedRule = 1;\n");
     expect(rulesChanged).not.toBe(build);
     expect(voiceCode(rulesChanged)).not.toBe(voiceCode(build));
+  });
+});
+
+describe("the voice modules", () => {
+  // Modules the voice code imports that decide no voice: they run what they are given.
+  const decideNothing = new Set(["app/lib/db.server.ts", "app/lib/module-code.server.ts"]);
+
+  /** The app's modules a source file imports (not types), as paths from the project's root. */
+  function importsOf(source: string): string[] {
+    const text = readFileSync(source, "utf8");
+    const found: string[] = [];
+    for (const [, what, from] of [...text.matchAll(/^import\s+(type\s+)?[^;]*?from\s+"([^"]+)";/gms)]) {
+      if (what || !(from.startsWith("~/") || from.startsWith("."))) continue;
+      const base = from.startsWith("~/") ? path.join("app", from.slice(2)) : path.join(path.dirname(source), from);
+      const file = [".ts", ".tsx", "/index.ts"].map((ext) => base + ext).find((f) => existsSync(f));
+      expect(file, `${source} imports ${from}`).toBeDefined();
+      found.push(file!);
+    }
+    return found;
+  }
+
+  it("are every module of the app the replay's code imports, so that a change to any of them replays every meeting", () => {
+    const seen = new Set<string>();
+    const queue = ["app/models/voice-replay.server.ts"];
+    while (queue.length) {
+      const source = queue.pop()!;
+      if (seen.has(source)) continue;
+      seen.add(source);
+      expect(isVoiceModule(source), `${source} is imported by the voice code: add it to isVoiceModule, or to decideNothing here if it decides no voice`).toBe(true);
+      for (const imported of importsOf(source)) if (!decideNothing.has(imported)) queue.push(imported);
+    }
+    expect([...seen].sort()).toEqual(["app/governance/config.ts", "app/governance/voice-state.ts", "app/governance/voice.ts", "app/models/derived.server.ts", "app/models/voice-replay.server.ts"]);
   });
 });
