@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import { governance } from "~/governance/config";
 import { withinNewcomerLimit } from "~/governance/rules";
-import type { MemberVoice, VoiceReason, VoiceReplay } from "~/governance/voice";
+import type { MemberVoice, VoiceReplay } from "~/governance/voice";
 import { db, statement } from "~/lib/db.server";
 import { appendLog } from "./log.server";
 import { keptVoiceVersion, replayAt, storedVoiceVersion } from "./voice-replay.server";
