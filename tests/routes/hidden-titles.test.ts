@@ -27,7 +27,7 @@ vi.mock("~/models/voice.server", async (importOriginal) => {
   const real = await importOriginal<typeof import("~/models/voice.server")>();
   return {
     ...real,
-    voiceSnapshot: (now?: number) => ({ ...real.voiceSnapshot(now), voices: new Map([...voters].map((id) => [id, {} as never])) }),
+    voiceSnapshot: (now?: number) => ({ ...real.voiceSnapshot(now), voices: new Map([...voters].map((id) => [id, {} as never])), hasVoice: (id: string) => voters.has(id) }),
   };
 });
 
