@@ -273,7 +273,7 @@ export const isVoiceModule = (source: string) =>
   source.startsWith("app/governance/") || ["app/models/voice-replay.server.ts", "app/models/voice.server.ts", "app/models/derived.server.ts"].includes(source);
 
 /** The code a stored state depends on, out of the server build (or the whole file, when it holds no marked modules). */
-export function voiceCode(build: string): string {
+export function voiceCode(build: Buffer): string | Buffer {
   return moduleCode(build, isVoiceModule) ?? build;
 }
 
@@ -285,7 +285,7 @@ export function voiceCode(build: string): string {
  */
 function fingerprint(): string {
   codeFingerprint ??= createHash("sha256")
-    .update(voiceCode(readFileSync(fileURLToPath(import.meta.url), "utf8")))
+    .update(voiceCode(readFileSync(fileURLToPath(import.meta.url))))
     .update(JSON.stringify({ governance, sessionRules, migrations: appliedMigrations(), v8: process.versions.v8 }))
     .digest("base64url");
   return codeFingerprint;
