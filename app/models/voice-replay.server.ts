@@ -66,12 +66,12 @@ export function replayInput(now: number, from?: number) {
   const members = (client.prepare(`SELECT ${memberColumns} FROM members WHERE deleted_at IS NULL`).raw().all() as MemberRow[]).map(memberOf);
   // Hosts now, and hosting that ended (host_terms): who was a host when each meeting started.
   const hostsOf = new Map<number, [string, number, number][]>();
-  // From `from` on, only the initiatives that meet then.
-  const meeting = from === undefined ? "" : "WHERE initiative_id IN (SELECT initiative_id FROM sessions WHERE starts_at >= ?)";
+  // From `from` on, only the initiatives that met between then and `now`.
+  const meeting = from === undefined ? "" : "WHERE initiative_id IN (SELECT initiative_id FROM sessions WHERE starts_at >= ? AND starts_at <= ?)";
   const hostRows = client
     .prepare(`SELECT initiative_id, member_id, since, ? FROM hosts ${meeting} UNION ALL SELECT initiative_id, member_id, since, ended_at FROM host_terms ${meeting}`)
     .raw()
-    .all(...(from === undefined ? [stillHosting] : [stillHosting, from, from])) as [number, string, number, number][];
+    .all(...(from === undefined ? [stillHosting] : [stillHosting, from, now, from, now])) as [number, string, number, number][];
   for (const [initiativeId, memberId, since, until] of hostRows) {
     const list = hostsOf.get(initiativeId);
     if (list) list.push([memberId, since, until]);
