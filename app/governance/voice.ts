@@ -561,13 +561,14 @@ export class VoiceReplayer {
       for (const m of founders()) if (!this.intervalsOf(m.id).length) weigh(m.id, m, noIntervals);
       return { voices, witnesses };
     };
-    const hasVoice = (id: string) => (everyone ? everyone.voices.has(id) : reasonOf(id, this.members.get(id), this.intervalsOf(id)).kind !== "none");
-    const isWitness = (id: string) => (everyone ? everyone.witnesses.has(id) : this.witnessAt(id, now, bootstrapping));
+    // One member's answers, worked out for that member alone (the same as the lists give).
+    const hasVoice = (id: string) => reasonOf(id, this.members.get(id), this.intervalsOf(id)).kind !== "none";
+    const isWitness = (id: string) => this.witnessAt(id, now, bootstrapping);
     const memberVoice = (id: string): MemberVoice => {
       const m = this.members.get(id);
       const waiting = this.latestEarning(id, (e) => e.startsAt > now && e.newVoice);
       return {
-        reason: everyone?.voices.get(id) ?? reasonOf(id, m, this.intervalsOf(id)),
+        reason: reasonOf(id, m, this.intervalsOf(id)),
         witness: isWitness(id),
         founder: !!m && m.founderAt !== null && m.founderAt <= now,
         held: this.held(m, now),
