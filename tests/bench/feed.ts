@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { insertMembers, openServerDatabase } from "../support/direct-db";
-import { atExit, benchServer } from "./support";
+import { atExit, benchServer, cpuMs } from "./support";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const initiativeCount = 10_000;
@@ -76,18 +76,23 @@ async function request(url: string, cookie = ""): Promise<Sample> {
   }
 }
 
-type Result = { samples: Sample[]; wallMs: number };
+type Result = { samples: Sample[]; wallMs: number; serverCpuMs: number };
+
+// The server's process, for the CPU time it spends per request (set once it runs).
+let serverPid = 0;
 
 async function sequential(url: string, count: number, cookie = ""): Promise<Result> {
   const samples: Sample[] = [];
+  const cpuBefore = cpuMs(serverPid);
   const started = performance.now();
   for (let i = 0; i < count; i++) samples.push(await request(url, cookie));
-  return { samples, wallMs: performance.now() - started };
+  return { samples, wallMs: performance.now() - started, serverCpuMs: cpuMs(serverPid) - cpuBefore };
 }
 
 async function concurrent(url: string, count: number, connections: number, cookie = ""): Promise<Result> {
   const samples: Sample[] = [];
   let issued = 0;
+  const cpuBefore = cpuMs(serverPid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -97,7 +102,7 @@ async function concurrent(url: string, count: number, connections: number, cooki
       }
     }),
   );
-  return { samples, wallMs: performance.now() - started };
+  return { samples, wallMs: performance.now() - started, serverCpuMs: cpuMs(serverPid) - cpuBefore };
 }
 
 function percentile(sorted: number[], p: number) {
@@ -128,6 +133,7 @@ async function main() {
 
   const server = await benchServer({ DATABASE_PATH: databasePath });
   const url = server.url;
+  serverPid = server.process.pid!;
   const sqlite = openServerDatabase(databasePath);
   memberCookie = insertMembers(sqlite, 1, "feedreader")[0].cookie;
   sqlite.close();
@@ -140,8 +146,8 @@ async function main() {
         await request(url + urlPath, memberCookie);
       }
     }
-    const widths = [22, 22, 14, 6, 10, 10, 8, 8];
-    const header = ["URL", "what it finds", "mode", "n", "median ms", "p95 ms", "req/s", "KiB"];
+    const widths = [22, 22, 14, 6, 10, 10, 8, 8, 10];
+    const header = ["URL", "what it finds", "mode", "n", "median ms", "p95 ms", "req/s", "KiB", "CPU ms/req"];
     console.log("");
     console.log(row(header, widths));
     console.log(widths.map((w) => "-".repeat(w)).join("  "));
@@ -153,7 +159,7 @@ async function main() {
         ["uncached, seq", await sequential(target, sequentialRequests, memberCookie)],
         [`uncached, ${concurrency}`, await concurrent(target, concurrentRequests, concurrency, memberCookie)],
       ];
-      for (const [mode, { samples, wallMs }] of runs) {
+      for (const [mode, { samples, wallMs, serverCpuMs }] of runs) {
         const failed = samples.filter((s) => s.status !== 200).length;
         const times = samples.map((s) => s.ms).sort((a, b) => a - b);
         const kib = samples.find((s) => s.status === 200)?.bytes ?? 0;
@@ -168,6 +174,7 @@ async function main() {
               percentile(times, 0.95).toFixed(1),
               ((samples.length / wallMs) * 1000).toFixed(0),
               (kib / 1024).toFixed(1),
+              (serverCpuMs / samples.length).toFixed(2),
             ],
             widths,
           ) + (failed ? `  (${failed} not 200)` : ""),
@@ -175,7 +182,7 @@ async function main() {
       }
     }
     console.log("");
-    console.log("Times are per request, measured by the client (fetch, gzip accepted); KiB is the unzipped page.");
+    console.log("Times are per request, measured by the client (fetch, gzip accepted); KiB is the unzipped page; CPU ms/req is the server's (all its threads).");
     console.log("\"uncached\": as a member, whose pages are made for every request. Target for the uncached feed (/) with 10 connections: ≥ 300 req/s, p95 ≤ 60 ms.");
   } finally {
     await server.stop();
