@@ -159,3 +159,35 @@ for (const javaScript of [true, false]) {
     });
   });
 }
+
+// The check every browser test relies on: with JavaScript off it checks a copy of the page in a
+// scratch page that is reused, so each check must see the copy it was given, not an earlier one.
+describe("the accessibility check with JavaScript off", () => {
+  const good = '<!doctype html><html lang="nl"><head><title>Proef</title></head><body><main><h1>Proef</h1><p>Niets mis.</p></main></body></html>';
+  const bad = '<!doctype html><html lang="nl"><head><title>Proef</title></head><body><main><h1>Proef</h1><img src="/favicon.svg"><button></button></main></body></html>';
+
+  async function probe(html: string, path: string) {
+    const { context, page } = await newPage(browser, { baseURL: server.url, javaScript: false });
+    await page.route(`${server.url}${path.split("#")[0]}`, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
+    await page.goto(path);
+    return { context, page };
+  }
+
+  it("finds a page's problems, and checks each new copy of the same address", async () => {
+    for (const [html, expected] of [[bad, "fails"], [good, "passes"], [bad, "fails"], [good, "passes"]] as const) {
+      const { context, page } = await probe(html, "/proef#deel");
+      const result = expectNoSeriousAxeViolations(page);
+      if (expected === "fails") await expect(result).rejects.toThrow(/image-alt[\s\S]*button-name|button-name[\s\S]*image-alt/);
+      else await expect(result).resolves.toBeUndefined();
+      await context.close();
+    }
+  });
+
+  it("gives each of two pages checked at once its own result", async () => {
+    const [first, second] = await Promise.all([probe(bad, "/proef-een"), probe(good, "/proef-twee")]);
+    const results = await Promise.allSettled([expectNoSeriousAxeViolations(first.page), expectNoSeriousAxeViolations(second.page)]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "fulfilled"]);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toContain("/proef-een");
+    for (const { context } of [first, second]) await context.close();
+  });
+});
