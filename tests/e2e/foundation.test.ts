@@ -174,7 +174,8 @@ describe("the accessibility check with JavaScript off", () => {
   }
 
   it("finds a page's problems, and checks each new copy of the same address", async () => {
-    for (const [html, expected] of [[bad, "fails"], [good, "passes"], [bad, "fails"], [good, "passes"]] as const) {
+    // Bad then good, then bad again: a check that kept an earlier copy would get one of them wrong.
+    for (const [html, expected] of [[bad, "fails"], [good, "passes"], [bad, "fails"]] as const) {
       const { context, page } = await probe(html, "/proef#deel");
       const result = expectNoSeriousAxeViolations(page);
       if (expected === "fails") await expect(result).rejects.toThrow(/image-alt[\s\S]*button-name|button-name[\s\S]*image-alt/);
