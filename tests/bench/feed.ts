@@ -10,7 +10,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { insertMembers, openServerDatabase } from "../support/direct-db";
-import { atExit, benchServer, cpuMs } from "./support";
+import { processCpuMs } from "../support/server";
+import { atExit, benchServer } from "./support";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const initiativeCount = 10_000;
@@ -83,16 +84,16 @@ let serverPid = 0;
 
 async function sequential(url: string, count: number, cookie = ""): Promise<Result> {
   const samples: Sample[] = [];
-  const cpuBefore = cpuMs(serverPid);
+  const cpuBefore = processCpuMs(serverPid);
   const started = performance.now();
   for (let i = 0; i < count; i++) samples.push(await request(url, cookie));
-  return { samples, wallMs: performance.now() - started, serverCpuMs: cpuMs(serverPid) - cpuBefore };
+  return { samples, wallMs: performance.now() - started, serverCpuMs: processCpuMs(serverPid) - cpuBefore };
 }
 
 async function concurrent(url: string, count: number, connections: number, cookie = ""): Promise<Result> {
   const samples: Sample[] = [];
   let issued = 0;
-  const cpuBefore = cpuMs(serverPid);
+  const cpuBefore = processCpuMs(serverPid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -102,7 +103,7 @@ async function concurrent(url: string, count: number, connections: number, cooki
       }
     }),
   );
-  return { samples, wallMs: performance.now() - started, serverCpuMs: cpuMs(serverPid) - cpuBefore };
+  return { samples, wallMs: performance.now() - started, serverCpuMs: processCpuMs(serverPid) - cpuBefore };
 }
 
 function percentile(sorted: number[], p: number) {

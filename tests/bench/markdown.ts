@@ -13,7 +13,6 @@
 // default) and the slowest wall time is printed, with the most and the median process CPU time
 // of one render (which other processes on the machine do not inflate; the most includes the
 // garbage collector's occasional pause).
-import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -215,12 +214,6 @@ async function main() {
   await throughServer();
 }
 
-/** CPU time the server process has used, in ms (Linux /proc, in steps of 10 ms). */
-function serverCpuMs(pid: number): number {
-  const [utime, stime] = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ").slice(11, 13).map(Number);
-  return (utime + stime) * 10;
-}
-
 /**
  * Through the real server: a hostile text is stored where each page shows it, then the page is
  * asked for while `/healthz` is asked for in a loop; prints the page's status and time (and the
@@ -228,7 +221,7 @@ function serverCpuMs(pid: number): number {
  * answer meanwhile (the event loop was blocked at least that long).
  */
 async function throughServer() {
-  const { startServer } = await import("../support/server");
+  const { processCpuMs, startServer } = await import("../support/server");
   const { insertCourseSession, insertMembers, openServerDatabase } = await import("../support/direct-db");
   const { requireBuild } = await import("./support");
   requireBuild();
@@ -272,10 +265,10 @@ async function throughServer() {
       const results: string[] = [];
       for (const page of scenario.pages) {
         const started = performance.now();
-        const cpuBefore = serverCpuMs(server.process.pid!);
+        const cpuBefore = processCpuMs(server.process.pid!);
         const res = await fetch(server.url + page, { headers: { Cookie: member.cookie }, signal: AbortSignal.timeout(120_000) }).catch((e: Error) => ({ status: e.name, arrayBuffer: async () => null }));
         await res.arrayBuffer();
-        const cpu = serverCpuMs(server.process.pid!) - cpuBefore;
+        const cpu = processCpuMs(server.process.pid!) - cpuBefore;
         results.push(`${page.replace(/\/initiatives\/\d+/, "/initiatives/:id").replace(/\/members\/[^/]+/, "/members/:id")} ${res.status} in ${(performance.now() - started).toFixed(0)} ms (server CPU ${cpu} ms)`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));

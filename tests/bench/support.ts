@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { startServer, type RunningServer } from "../support/server";
+import { processCpuMs, startServer, type RunningServer } from "../support/server";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -93,20 +93,6 @@ export function watchRss(pid: number, everyMs = 200) {
   };
 }
 
-// The kernel counts a process's CPU time in clock ticks (USER_HZ), 100 a second on Linux.
-const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-
-/**
- * CPU time a process (all its threads) has used so far, in ms (Linux /proc). Unlike requests per
- * second, the server's CPU time per request does not depend on how much of the machine the load
- * generator takes on the same cores, so it is the steadier figure on a small, busy machine.
- */
-export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  // utime and stime: fields 14 and 15 of the line, 12 and 13 after the command name.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-}
-
 export type Load = { path: string; label: string; headers?: Record<string, string>; requests?: autocannon.Request[] };
 
 export type Figures = { label: string; path: string; rps: number; p50: number; p99: number; bad: number; kib: number; cpuMsPerRequest: number };
@@ -116,7 +102,7 @@ export type Figures = { label: string; path: string; rps: number; p50: number; p
  * also the server's CPU time per request (NaN without it).
  */
 export async function load(url: string, target: Load, seconds: number, connections: number, pid?: number): Promise<Figures> {
-  const cpuBefore = pid ? cpuMs(pid) : NaN;
+  const cpuBefore = pid ? processCpuMs(pid) : NaN;
   const result = await autocannon({
     url: url + target.path,
     connections,
@@ -133,7 +119,7 @@ export async function load(url: string, target: Load, seconds: number, connectio
     p99: result.latency.p99,
     bad: result.requests.total - ok + result.errors,
     kib: result.throughput.average / Math.max(1, result.requests.average) / 1024,
-    cpuMsPerRequest: pid ? (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total) : NaN,
+    cpuMsPerRequest: pid ? (processCpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total) : NaN,
   };
 }
 

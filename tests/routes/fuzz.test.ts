@@ -13,7 +13,6 @@
 // The server shares this test file's own database (tests/support/setup.ts), so actors and
 // fixtures are made through the real models; triggers count every write to the state tables,
 // which tells exactly whether a refused request changed anything.
-import { readFileSync } from "node:fs";
 import net from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,7 +31,7 @@ import { governance } from "~/governance/config";
 import { day, hour, initiativeBy, sessionOf, zone } from "../support/fixtures";
 import { makeFounder, witnessedMeeting } from "../support/governance";
 import { memberWithSession } from "../support/requests";
-import { startServer, type RunningServer } from "../support/server";
+import { processCpuMs, startServer, type RunningServer } from "../support/server";
 
 // The seeded PRNG.
 
@@ -291,9 +290,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (process.env.FUZZ_TIMING && server) {
     // CPU time, not wall time: on a busy machine the wall clock says little about the test.
-    const [utime, stime] = readFileSync(`/proc/${server.process.pid}/stat`, "utf8").split(") ")[1].split(" ").slice(11, 13).map(Number);
     const own = process.cpuUsage();
-    console.log(`[fuzz] CPU: server ${((utime + stime) / 100).toFixed(1)} s, test ${((own.user + own.system) / 1e6).toFixed(1)} s`);
+    console.log(`[fuzz] CPU: server ${(processCpuMs(server.process.pid!) / 1000).toFixed(1)} s, test ${((own.user + own.system) / 1e6).toFixed(1)} s`);
   }
   await server?.stop();
 });

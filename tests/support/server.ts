@@ -1,7 +1,7 @@
 // Starts the real built server (build/index.js) on a free port with its own database file.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -21,6 +21,22 @@ const running = new Set<ChildProcess>();
 process.on("exit", () => {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
+
+// The kernel counts a process's CPU time in clock ticks (USER_HZ), 100 a second on Linux; asked
+// once, on first use.
+let ticksPerSecond = 0;
+
+/**
+ * CPU time a process (all its threads) has used so far, in ms (Linux /proc, in clock ticks of
+ * 10 ms). Unlike the wall clock, a busy machine does not inflate it, nor does the load generator's
+ * share of the cores.
+ */
+export function processCpuMs(pid: number): number {
+  ticksPerSecond ||= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  // utime and stime: fields 14 and 15 of the line, 12 and 13 after the command name.
+  const [utime, stime] = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ").slice(11, 13).map(Number);
+  return ((utime + stime) * 1000) / ticksPerSecond;
+}
 
 /** Starts `build` (the server build, or a changed copy of it next to it, for upgrade tests). */
 export async function startServer(env: Record<string, string> = {}, build = "build/index.js"): Promise<RunningServer> {

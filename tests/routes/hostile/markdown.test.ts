@@ -8,7 +8,6 @@
 //
 // The server shares this test file's own database (tests/support/setup.ts): the member, the
 // initiative and its past session are made through the real models, the texts go through HTTP.
-import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
@@ -20,7 +19,7 @@ import { fill, userTextFields } from "../../bench/markdown";
 import { day, initiativeBy, sessionOf } from "../../support/fixtures";
 import { makeFounder } from "../../support/governance";
 import { memberWithSession } from "../../support/requests";
-import { startServer, type RunningServer } from "../../support/server";
+import { processCpuMs, startServer, type RunningServer } from "../../support/server";
 
 let server: RunningServer;
 let host: Awaited<ReturnType<typeof memberWithSession>>;
@@ -30,11 +29,8 @@ let pastSession: number;
 /** A request that only has to complete: a stalled server fails it, a slow machine does not. */
 const patience = 30_000;
 
-/** CPU time the server process has used, in ms (Linux /proc, in steps of 10 ms): a busy machine does not inflate it. */
-function serverCpuMs(): number {
-  const [utime, stime] = readFileSync(`/proc/${server.process.pid}/stat`, "utf8").split(") ")[1].split(" ").slice(11, 13).map(Number);
-  return (utime + stime) * 10;
-}
+/** CPU time the server process has used, in ms: a busy machine does not inflate it. */
+const serverCpuMs = () => processCpuMs(server.process.pid!);
 
 async function get(path: string, cookie?: string) {
   const started = performance.now();
