@@ -2,7 +2,7 @@
 // screen, and every one has a table with the same figures next to it (and a text alternative).
 import { Link } from "~/components/link";
 import type { Connection } from "~/lib/connections";
-import { labelLines, type MapLayout } from "~/lib/network-layout";
+import { labelLines, type MapLayout, type PlacedNode } from "~/lib/network-layout";
 import { useT } from "~/lib/i18n/react";
 import { organisationPath } from "~/lib/organisation-links";
 
@@ -42,51 +42,75 @@ export function NetworkMap({ layout, titleId, descriptionId, selected, slugs }: 
         })}
       </g>
       <g className="nodes">
-        {layout.nodes.map((node) => {
-          const left = node.angle > 90 && node.angle < 270;
-          const offset = node.radius + 6;
-          const name = node.name.length > 32 ? `${node.name.slice(0, 31)}…` : node.name;
-          if (layout.radial) {
-            return (
-              <a key={node.name} href={organisationHref(node.name, slugs)}>
-                <circle cx={node.x} cy={node.y} r={node.radius} className="node" />
-                <text
-                  x={node.x}
-                  y={node.y}
-                  dy="0.35em"
-                  className="node-label"
-                  textAnchor={left ? "end" : "start"}
-                  transform={`rotate(${left ? node.angle - 180 : node.angle} ${node.x} ${node.y}) translate(${left ? -offset : offset} 0)`}
-                >
-                  {name}
-                </text>
-              </a>
-            );
-          }
-          // Level names: beside the dot on the left and right, above or below it at the top and bottom.
-          const radians = (node.angle * Math.PI) / 180;
-          const dx = Math.cos(radians);
-          const dy = Math.sin(radians);
-          const anchor = Math.abs(dx) < 0.35 ? "middle" : dx > 0 ? "start" : "end";
-          const lines = labelLines(node.name);
-          const x = node.x + dx * offset;
-          // Two lines: centred on the dot's level, or growing away from the circle at the top and bottom.
-          const firstDy = lines.length === 1 ? 0.35 : dy < -0.8 ? -0.85 : dy > 0.8 ? 0.95 : -0.25;
-          return (
-            <a key={node.name} href={organisationHref(node.name, slugs)}>
-              <title>{node.name}</title>
-              <circle cx={node.x} cy={node.y} r={node.radius} className="node" />
-              <text x={x} y={node.y + dy * (offset + 6)} className="node-label" textAnchor={anchor}>
-                {lines.map((line, i) => (
-                  <tspan key={i} x={x} dy={i === 0 ? `${firstDy}em` : "1.2em"}>
-                    {line}
-                  </tspan>
-                ))}
-              </text>
-            </a>
-          );
-        })}
+        {layout.nodes.map((node) => (
+          <a key={node.name} href={organisationHref(node.name, slugs)}>
+            {layout.radial ? null : <title>{node.name}</title>}
+            <MapNode node={node} radial={layout.radial} />
+          </a>
+        ))}
       </g>
+    </svg>
+  );
+}
+
+/** A dot and its name: along its spoke on a radial map, else level beside, above or below it. */
+function MapNode({ node, radial, picture }: { node: PlacedNode; radial: boolean; picture?: boolean }) {
+  const offset = node.radius + 6;
+  // A picture on its own (an image) has no style sheet: its colours are written on it.
+  const dot = picture ? { fill: colours.node, stroke: colours.surface, strokeWidth: 2 } : { className: "node" };
+  const label = picture ? { fontSize: 13, fill: colours.text } : { className: "node-label" };
+  if (radial) {
+    const left = node.angle > 90 && node.angle < 270;
+    const name = node.name.length > 32 ? `${node.name.slice(0, 31)}…` : node.name;
+    return (
+      <>
+        <circle cx={node.x} cy={node.y} r={node.radius} {...dot} />
+        <text x={node.x} y={node.y} dy="0.35em" {...label} textAnchor={left ? "end" : "start"} transform={`rotate(${left ? node.angle - 180 : node.angle} ${node.x} ${node.y}) translate(${left ? -offset : offset} 0)`}>
+          {name}
+        </text>
+      </>
+    );
+  }
+  const radians = (node.angle * Math.PI) / 180;
+  const dx = Math.cos(radians);
+  const dy = Math.sin(radians);
+  const anchor = Math.abs(dx) < 0.35 ? "middle" : dx > 0 ? "start" : "end";
+  const lines = labelLines(node.name);
+  const x = node.x + dx * offset;
+  // Two lines: centred on the dot's level, or growing away from the circle at the top and bottom.
+  const firstDy = lines.length === 1 ? 0.35 : dy < -0.8 ? -0.85 : dy > 0.8 ? 0.95 : -0.25;
+  return (
+    <>
+      <circle cx={node.x} cy={node.y} r={node.radius} {...dot} />
+      <text x={x} y={node.y + dy * (offset + 6)} {...label} textAnchor={anchor}>
+        {lines.map((line, i) => (
+          <tspan key={i} x={x} dy={i === 0 ? `${firstDy}em` : "1.2em"}>
+            {line}
+          </tspan>
+        ))}
+      </text>
+    </>
+  );
+}
+
+// The colours of the style sheet (app/styles/meedoen.css), for the pictures that are images.
+const colours = { line: "#1f6f5c", node: "#155244", surface: "#ffffff", text: "#1d2521" };
+
+/**
+ * A part of the map as an image of its own (an initiative's or a member's "works with"): the same
+ * circle and lines, without links, since the list beside it holds them.
+ */
+export function MapPicture({ layout }: { layout: MapLayout }) {
+  return (
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox={`0 0 ${layout.width} ${layout.height}`} width={layout.width} height={layout.height} fontFamily="system-ui, sans-serif">
+      <g stroke={colours.line} strokeOpacity={0.45} strokeLinecap="round">
+        {layout.links.map((l) => (
+          <line key={`${l.a}\u0000${l.b}`} x1={l.x1} y1={l.y1} x2={l.x2} y2={l.y2} strokeWidth={l.width} />
+        ))}
+      </g>
+      {layout.nodes.map((node) => (
+        <MapNode key={node.name} node={node} radial={layout.radial} picture />
+      ))}
     </svg>
   );
 }
@@ -224,15 +248,18 @@ export function OrganisationTable({ organisations, slugs }: { organisations: Org
  * "Works with …": an initiative's or an organisation's own part of the map (the organisations
  * and the lines between them, weighted as on the whole map), with the same names as a list.
  */
-export function MapPart({ heading, layout, organisation, partners, slugs }: { heading: string; layout: MapLayout; organisation?: string; partners: { name: string; weight?: number }[]; slugs?: Slugs }) {
+/** A part of the map as an image: where it is, its size, and what it shows (for its text alternative). */
+export type MapPictureRef = { src: string; width: number; height: number; organisations: number; links: number };
+
+export function MapPart({ heading, picture, organisation, partners, slugs }: { heading: string; picture: MapPictureRef; organisation?: string; partners: { name: string; weight?: number }[]; slugs?: Slugs }) {
   const t = useT();
   if (!partners.length) return null;
   return (
     <section className="works-with" aria-labelledby="works-with-title">
       <h2 id="works-with-title">{heading}</h2>
-      {layout.links.length ? (
+      {picture.links ? (
         <div className="map-frame small" tabIndex={0} role="region" aria-label={heading}>
-          <NetworkMap layout={layout} titleId="works-with-title" descriptionId="works-with-list" slugs={slugs} />
+          <img src={picture.src} width={picture.width} height={picture.height} loading="lazy" decoding="async" alt={t("network.part.alt", { organisations: picture.organisations, links: picture.links })} />
         </div>
       ) : null}
       <ul className="partner-list" id="works-with-list">

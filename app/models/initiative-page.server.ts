@@ -2,7 +2,7 @@
 // here: hidden content, co-hosting, flags, proposals. `show` asks to read hidden content.
 import type { NameViewer } from "./names.server";
 import type { PageViewer } from "./session-page.server";
-import { initiativePart } from "./network.server";
+import { initiativePart, initiativePartLayout } from "./network.server";
 import { env } from "~/lib/env.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { sharedData } from "~/lib/shared-data.server";
@@ -18,6 +18,16 @@ import { sessionsOfInitiative } from "./sessions.server";
 import { initiativeContributions } from "./contributions.server";
 import { editWaiting } from "./hidden-edits.server";
 import { initiativePolls } from "./poll-page.server";
+
+/**
+ * The picture of the organisations taking part (/initiatives/:id/works-with.svg): none for a
+ * hidden initiative, as on its page.
+ */
+export function initiativeWorksWithPicture(id: number, member: PageViewer) {
+  const initiative = getInitiative(id);
+  if (!initiative || initiative.hiddenAt) return null;
+  return initiativePartLayout(initiative.id, !!member);
+}
 
 export function initiativePage(id: number, member: PageViewer, names: NameViewer, show: boolean) {
   const initiative = getInitiative(id);

@@ -9,9 +9,19 @@ import { getProfile, isNowStale, peopleOnTags } from "./profiles.server";
 import { outcomesByMember } from "./contributions.server";
 import { currentRuleHeadings } from "./proposals.server";
 import { voiceOfMember, voiceSnapshot } from "./voice.server";
-import { organisationPart } from "./network.server";
+import { organisationPart, organisationPartLayout } from "./network.server";
 import { currentOrganisation, slugsByName } from "./organisations.server";
 import { contactIsOff } from "./contact.server";
+
+/**
+ * The picture of the member's organisation with its partners (/members/:id/works-with.svg), for
+ * whoever may see the member's page in full; null for anyone else.
+ */
+export function memberWorksWithPicture(id: string, viewer: PageViewer, names: NameViewer) {
+  const full = getProfile(id);
+  if (!full || full.deleted || !mayName(full.profileVisibility, names)) return null;
+  return organisationPartLayout(full.organisation, !!viewer);
+}
 
 export function memberPage(id: string, viewer: PageViewer, names: NameViewer) {
   const full = getProfile(id);
@@ -53,7 +63,7 @@ export function memberPage(id: string, viewer: PageViewer, names: NameViewer) {
     voice: ((v) => ({ ...v, pending: viewer?.id === profile.id ? v.pending : null, lastMiss: viewer?.id === profile.id ? v.lastMiss : null }))(voiceOfMember(profile.id)),
     bootstrapping: snapshot.bootstrapping,
     hosting,
-    worksWith: ((part) => (part ? { ...part, slugs: slugsByName([part.organisation, ...part.partners.map((p) => p.name)]) } : null))(organisationPart(profile.organisation, !!viewer)),
+    worksWith: ((part) => (part ? { ...part, slugs: slugsByName([part.organisation, ...part.partners.map((p) => p.name)]) } : null))(organisationPart(profile.id, profile.organisation, !!viewer)),
     held: held.posting_held_at ? { rule: held.posting_held_rule ?? "" } : null,
     isSelf: viewer?.id === profile.id,
     // "Send a message" for everyone but the member themself (a visitor is asked to log in first).

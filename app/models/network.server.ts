@@ -15,6 +15,7 @@ import { countInBackground } from "~/lib/background-count.server";
 import { logFault } from "~/lib/fault-log.server";
 import { connectionsFrom } from "~/lib/connections";
 import { layoutMap } from "~/lib/network-layout";
+import { mapPictureRef } from "~/lib/map-picture.server";
 import { parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 import { organisationVisibleSql } from "./names.server";
 import { voiceSnapshot } from "./voice.server";
@@ -305,18 +306,18 @@ export function mapPart(names: string[], overview: Overview) {
   return part;
 }
 
-/** An organisation with its strongest partners (for a member's page). */
-export function organisationPart(organisation: string, includeMembersOnly: boolean, limit = 8) {
+/** An organisation with its strongest partners: the names and their part of the map. */
+function organisationLayout(organisation: string, includeMembersOnly: boolean, limit = 8) {
   if (!organisation) return null;
   const overview = keptOverview(includeMembersOnly);
   if (!overview) return null;
   const partners = partnersOf(organisation, overview).slice(0, limit);
   if (!partners.length) return null;
-  return { organisation, partners, layout: mapPart([organisation, ...partners.map((p) => p.name)], overview) };
+  return { partners, layout: mapPart([organisation, ...partners.map((p) => p.name)], overview) };
 }
 
-/** The organisations taking part in an initiative, with the lines between them (for its page). */
-export function initiativePart(initiativeId: number, includeMembersOnly: boolean, limit = 12) {
+/** The organisations taking part in an initiative, with the lines between them. */
+function initiativeLayout(initiativeId: number, includeMembersOnly: boolean, limit = 12) {
   const overview = keptOverview(includeMembersOnly);
   if (!overview) return null;
   // The same for every member (and for every visitor) while nothing changes: read once for all.
@@ -324,3 +325,26 @@ export function initiativePart(initiativeId: number, includeMembersOnly: boolean
   if (names.length < 2) return null;
   return { partners: names.map((name) => ({ name })), layout: mapPart(names, overview) };
 }
+
+// A page shows its part of the map as an image, which the picture's own address draws
+// (app/lib/map-picture.server.tsx); the page gets the names and the image's address.
+const memberPicturePath = (memberId: string) => `/members/${encodeURIComponent(memberId)}/works-with.svg`;
+const initiativePicturePath = (initiativeId: number) => `/initiatives/${initiativeId}/works-with.svg`;
+
+/** The member's organisation with its strongest partners (for the member's page). */
+export function organisationPart(memberId: string, organisation: string, includeMembersOnly: boolean) {
+  const part = organisationLayout(organisation, includeMembersOnly);
+  return part && { organisation, partners: part.partners, picture: mapPictureRef(part.layout, memberPicturePath(memberId)) };
+}
+
+/** The part of the map that a member's page shows, for its own address. */
+export const organisationPartLayout = (organisation: string, includeMembersOnly: boolean) => organisationLayout(organisation, includeMembersOnly)?.layout ?? null;
+
+/** The organisations taking part in an initiative, with the lines between them (for its page). */
+export function initiativePart(initiativeId: number, includeMembersOnly: boolean) {
+  const part = initiativeLayout(initiativeId, includeMembersOnly);
+  return part && { partners: part.partners, picture: mapPictureRef(part.layout, initiativePicturePath(initiativeId)) };
+}
+
+/** The part of the map that an initiative's page shows, for its own address. */
+export const initiativePartLayout = (initiativeId: number, includeMembersOnly: boolean) => initiativeLayout(initiativeId, includeMembersOnly)?.layout ?? null;

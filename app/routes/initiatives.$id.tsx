@@ -140,7 +140,7 @@ export default function InitiativePage() {
           </p>
         </section>
         <InitiativeContributionsSection initiativeId={initiative.id} contributions={contributions} rules={contributionRules} />
-        {worksWith ? <MapPart heading={t("network.worksWith.initiative")} layout={worksWith.layout} partners={worksWith.partners} /> : null}
+        {worksWith ? <MapPart heading={t("network.worksWith.initiative")} picture={worksWith.picture} partners={worksWith.partners} /> : null}
       </div>
       <aside className="initiative-aside" aria-labelledby="hosts-heading">
         <InitiativeHosts initiativeId={initiative.id} hosts={initiative.hosts} canJoin={canJoin} requestPending={requestPending} hostRequests={hostRequests} lazyDays={lazyDays} isListedHost={isListedHost} />

@@ -161,7 +161,7 @@ function FullProfile() {
 
       <MemberOutcomes outcomes={outcomes} />
       {worksWith ? (
-        <MapPart heading={t("network.worksWith.member", { organisation: worksWith.organisation })} layout={worksWith.layout} organisation={worksWith.organisation} partners={worksWith.partners} slugs={worksWith.slugs} />
+        <MapPart heading={t("network.worksWith.member", { organisation: worksWith.organisation })} picture={worksWith.picture} organisation={worksWith.organisation} partners={worksWith.partners} slugs={worksWith.slugs} />
       ) : null}
       {colleagues.length ? (
         <section aria-labelledby="colleagues-heading">

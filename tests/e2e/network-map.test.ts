@@ -84,3 +84,34 @@ describe("the pages with all connections and all organisations", () => {
     expect(await htmlErrors(documents)).toEqual([]);
   });
 });
+
+describe("the part of the map on an initiative's page", () => {
+  it("is a picture that loads and fits a phone, without JavaScript, next to the list of organisations", async () => {
+    // The first initiative of the demo network whose page shows its organisations' picture (the
+    // network is counted in the background after a start, so the page is asked again until it does).
+    let path = "";
+    for (let tries = 0; !path; tries++) {
+      for (let id = 1; id <= 12 && !path; id++) {
+        if ((await (await fetch(`${server.url}/initiatives/${id}`)).text()).includes("/works-with.svg?v=")) path = `/initiatives/${id}`;
+      }
+      expect(tries, "no initiative page shows its organisations' picture").toBeLessThan(20);
+      if (!path) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const { context, page } = await newPage(browser, { baseURL: server.url, phone: true, javaScript: false });
+    await page.goto(path);
+    const picture = page.locator(".works-with img");
+    await picture.scrollIntoViewIfNeeded();
+    // Loaded and drawn by the browser: a file it could not read as SVG has no natural width.
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>(".works-with img");
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    const organisations = await page.locator(".works-with .partner-list li").count();
+    expect(organisations).toBeGreaterThanOrEqual(2);
+    expect(await picture.getAttribute("alt")).toContain(`Kaart van ${organisations} organisaties`);
+    // The page itself does not scroll sideways on a 360 px screen: only the picture's own frame does.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await expectNoSeriousAxeViolations(page);
+    await context.close();
+  });
+});

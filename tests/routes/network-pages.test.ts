@@ -12,6 +12,8 @@ import { startServer, type RunningServer } from "../support/server";
 const databasePath = path.join(os.tmpdir(), `meedoen-network-pages-${randomBytes(4).toString("hex")}.sqlite`);
 let server: RunningServer;
 const organisationCount = 60;
+let people: { id: string; cookie: string }[] = [];
+const initiativeIds: number[] = [];
 
 beforeAll(async () => {
   // A first start makes the database; the network is written into it, and the server that the
@@ -21,7 +23,7 @@ beforeAll(async () => {
   const migrating = await startServer({ DATABASE_PATH: databasePath });
   await migrating.stop();
   const sqlite = openServerDatabase(databasePath);
-  const people = insertMembers(sqlite, organisationCount, "org");
+  people = insertMembers(sqlite, organisationCount, "org");
   const setOrganisation = sqlite.prepare("UPDATE members SET organisation = ? WHERE id = ?");
   people.forEach((p, i) => setOrganisation.run(`Organisatie ${String(i).padStart(2, "0")}`, p.id));
   const now = Date.now();
@@ -33,6 +35,7 @@ beforeAll(async () => {
   sqlite.transaction(() => {
     for (let i = 0; i < organisationCount; i++) {
       const { id } = addInitiative.get(`Samenwerking ${i}`, now, people[i].id) as { id: number };
+      initiativeIds.push(id);
       addHost.run(id, people[i].id, now, now);
       for (let k = 1; k <= 4; k++) addInterest.run(id, people[(i + k) % organisationCount].id);
     }
@@ -47,8 +50,8 @@ afterAll(async () => {
   rmSync(`${databasePath}.data`, { recursive: true, force: true });
 });
 
-const page = async (path: string) => {
-  const response = await fetch(server.url + path);
+const page = async (path: string, cookie?: string) => {
+  const response = await fetch(server.url + path, { headers: cookie ? { Cookie: cookie } : {} });
   return { status: response.status, html: await response.text() };
 };
 
@@ -102,5 +105,97 @@ describe("/network/organisations", () => {
     expect(html.match(/<tr>/g)?.length).toBe(60 + 1);
     expect(html).toContain("1–60 van 60");
     expect(html).not.toContain('class="pager"');
+  });
+});
+
+// An initiative's and a member's page show their part of the map as an image of its own: the page
+// carries its address (with the picture's version) and the list of names; the picture is an SVG
+// file that the browser may keep for good under that address.
+describe("the parts of the map on initiative and member pages", () => {
+  /** The page, once the network's first count (started at start, in the background) is in. */
+  async function pageWithPicture(path: string, cookie?: string) {
+    for (let tries = 0; ; tries++) {
+      const { status, html } = await page(path, cookie);
+      expect(status).toBe(200);
+      const src = /<img src="([^"]+works-with\.svg\?v=[^"]+)"/.exec(html)?.[1];
+      if (src) return { html, src: src.replaceAll("&amp;", "&") };
+      expect(tries, "the page never showed its part of the map").toBeLessThan(50);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  const count = (svg: string, element: string) => svg.match(new RegExp(`<${element}[ >]`, "g"))?.length ?? 0;
+
+  it("an initiative's page links the picture of the organisations taking part, drawn once and kept by the browser", async () => {
+    const id = initiativeIds[0];
+    const { html, src } = await pageWithPicture(`/initiatives/${id}`);
+    expect(src).toMatch(new RegExp(`^/initiatives/${id}/works-with\\.svg\\?v=[\\w-]{16}$`));
+    // The map is no longer drawn in the page, and its layout is not sent along for React.
+    expect(html).not.toContain("network-map");
+    expect(html).not.toContain("x1");
+    const section = html.slice(html.indexOf('class="works-with"'));
+    expect(section).toContain('alt="Kaart van 5 organisaties met 10 lijnen tussen hen');
+    expect(section.slice(0, section.indexOf("</ul>")).match(/<li>/g)?.length).toBe(5);
+
+    const answer = await fetch(server.url + src);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
+    expect(answer.headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
+    const svg = await answer.text();
+    expect(svg).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    // Organisations 0 to 4 all took part, so every pair of them has its line.
+    expect(count(svg, "circle")).toBe(5);
+    expect(count(svg, "line")).toBe(10);
+    for (let k = 0; k < 5; k++) expect(svg).toContain(`>Organisatie 0${k}<`);
+    // No links and no script in a picture.
+    expect(svg).not.toMatch(/<a[ >]|<script|href=/);
+
+    // Asked again with the version it has, the browser hears "not modified"; at an older address
+    // (or none) it gets the current picture, to be asked for again next time.
+    const etag = answer.headers.get("etag")!;
+    const again = await fetch(server.url + src, { headers: { "If-None-Match": etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    for (const older of [`/initiatives/${id}/works-with.svg`, `/initiatives/${id}/works-with.svg?v=old`, `/initiatives/${id}/works-with.svg?v=${"x".repeat(5000)}&v=a&w=1`]) {
+      const stale = await fetch(server.url + older);
+      expect(stale.status, older).toBe(200);
+      expect(stale.headers.get("cache-control"), older).toBe("private, no-cache");
+      expect(await stale.text(), older).toBe(svg);
+    }
+  });
+
+  it("a member's page links the picture of their organisation with its strongest partners, for visitors and members alike", async () => {
+    const member = people[0];
+    for (const cookie of [undefined, people[1].cookie]) {
+      const { html, src } = await pageWithPicture(`/members/${member.id}`, cookie);
+      expect(src.startsWith(`/members/${member.id}/works-with.svg?v=`)).toBe(true);
+      expect(html).not.toContain("network-map");
+      const svg = await (await fetch(server.url + src, { headers: cookie ? { Cookie: cookie } : {} })).text();
+      // Organisation 00 and its eight partners (56 to 59 and 01 to 04): 26 pairs of them are four or fewer apart.
+      expect(count(svg, "circle")).toBe(9);
+      expect(count(svg, "line")).toBe(26);
+    }
+  });
+
+  it("is there only where the page shows it: not for a hidden initiative, a profile for members only, or what does not exist", async () => {
+    const sqlite = openServerDatabase(databasePath);
+    try {
+      const hidden = initiativeIds[5];
+      const secret = people[7];
+      sqlite.prepare("UPDATE initiatives SET hidden_at = ? WHERE id = ?").run(Date.now(), hidden);
+      sqlite.prepare("UPDATE members SET profile_visibility = 'members' WHERE id = ?").run(secret.id);
+      const refused = [`/initiatives/${hidden}/works-with.svg`, `/members/${secret.id}/works-with.svg`, "/initiatives/999999999/works-with.svg", "/initiatives/abc/works-with.svg", `/initiatives/${"9".repeat(40)}/works-with.svg`, "/members/nobody/works-with.svg", `/members/${"%3Cx%3E".repeat(500)}/works-with.svg`];
+      for (const path of refused) {
+        const answer = await fetch(server.url + path);
+        expect(answer.status, path).toBe(404);
+        expect(answer.headers.get("content-type") ?? "", path).not.toContain("svg");
+      }
+      // A member may see the profile for members only, and so its picture.
+      const { src } = await pageWithPicture(`/members/${secret.id}`, people[1].cookie);
+      expect((await fetch(server.url + src, { headers: { Cookie: people[1].cookie } })).status).toBe(200);
+    } finally {
+      sqlite.prepare("UPDATE initiatives SET hidden_at = NULL WHERE id = ?").run(initiativeIds[5]);
+      sqlite.prepare("UPDATE members SET profile_visibility = 'public' WHERE id = ?").run(people[7].id);
+      sqlite.close();
+    }
   });
 });

@@ -76,3 +76,26 @@ describe("the map layout", () => {
     expect(labelLines("GGZ Lindenveen, team Herstel")).toEqual(["GGZ Lindenveen,", "team Herstel"]);
   });
 });
+
+describe("a part of the map as a picture of its own", () => {
+  it("writes every name as text, whatever it holds, with one version per drawing", async () => {
+    const { mapPictureRef, mapPictureResponse } = await import("~/lib/map-picture.server");
+    const names = ['<script>alert("x")</script>', "Zorg & Welzijn", "Café \"De Hoek\" 'n ding", "]]><svg onload=alert(1)>"];
+    const links = names.slice(1).map((b) => ({ a: names[0], b, weight: 2 }));
+    const layout = layoutMap(names, links);
+    const ref = mapPictureRef(layout, "/initiatives/1/works-with.svg");
+    expect(ref).toMatchObject({ width: layout.width, height: layout.height, organisations: 4, links: 3 });
+    const answer = mapPictureResponse(new Request(`http://localhost${ref.src}`), layout);
+    expect(answer.headers.get("cache-control")).toContain("immutable");
+    const svg = await answer.text();
+    // Only the picture's own elements, and the names (cut to a label's length) as escaped text.
+    expect(new Set([...svg.matchAll(/<([a-zA-Z]+)/g)].map((m) => m[1]))).toEqual(new Set(["svg", "g", "line", "circle", "text", "tspan"]));
+    expect(svg).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/s…");
+    expect(svg).toContain("Zorg &amp; Welzijn");
+    expect(svg).toContain("Café &quot;De Hoek&quot; &#x27;n ding");
+    expect(svg).toContain("]]&gt;&lt;svg");
+    // The same layout gives the same address; another layout another one.
+    expect(mapPictureRef(layout, "/initiatives/1/works-with.svg").src).toBe(ref.src);
+    expect(mapPictureRef(layoutMap(names.slice(0, 3), links), "/initiatives/1/works-with.svg").src).not.toBe(ref.src);
+  });
+});

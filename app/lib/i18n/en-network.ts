@@ -36,6 +36,7 @@ export const enNetwork: Record<keyof typeof nlNetwork, string> = {
   "network.organisations.empty": "Nobody has an organisation in their profile yet.",
   "network.legend.members": "members",
   "network.legend.voices": "with a voice",
+  "network.part.alt": "Map of {organisations, plural, one {# organisation} other {# organisations}} with {links, plural, one {# line} other {# lines}} between them: the thicker the line, the more often they worked together. The names are in the list below.",
   "network.worksWith": "Works with",
   "network.worksWith.initiative": "Organisations taking part",
   "network.worksWith.member": "{organisation} works with",

@@ -34,6 +34,7 @@ export const nlNetwork = {
   "network.organisations.empty": "Nog niemand heeft een organisatie in zijn profiel staan.",
   "network.legend.members": "deelnemers",
   "network.legend.voices": "met een stem",
+  "network.part.alt": "Kaart van {organisations, plural, one {# organisatie} other {# organisaties}} met {links, plural, one {# lijn} other {# lijnen}} tussen hen: hoe dikker de lijn, hoe vaker ze samenwerkten. De namen staan in de lijst hieronder.",
   "network.worksWith": "Werkt samen met",
   "network.worksWith.initiative": "Organisaties die meedoen",
   "network.worksWith.member": "{organisation} werkt samen met",
