@@ -244,13 +244,14 @@ export function OrganisationTable({ organisations, slugs }: { organisations: Org
   );
 }
 
-/**
- * "Works with …": an initiative's or an organisation's own part of the map (the organisations
- * and the lines between them, weighted as on the whole map), with the same names as a list.
- */
 /** A part of the map as an image: where it is, its size, and what it shows (for its text alternative). */
 export type MapPictureRef = { src: string; width: number; height: number; organisations: number; links: number };
 
+/**
+ * "Works with …": an initiative's or an organisation's own part of the map (the organisations
+ * and the lines between them, weighted as on the whole map), with the same names as a list.
+ * The part is a picture of its own (ADR 042); the list holds the links.
+ */
 export function MapPart({ heading, picture, organisation, partners, slugs }: { heading: string; picture: MapPictureRef; organisation?: string; partners: { name: string; weight?: number }[]; slugs?: Slugs }) {
   const t = useT();
   if (!partners.length) return null;
