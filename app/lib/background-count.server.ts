@@ -5,7 +5,7 @@
 // the process alive.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { connectionsFrom } from "./connections";
+import { countTakingPart } from "./connections";
 
 // Plain CommonJS for the worker: the server is one bundle, and this runs beside it, not in it.
 const workerSource = `
@@ -14,12 +14,12 @@ const Database = require(workerData.betterSqlite3);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma("busy_timeout = 5000");
 // Its name in the bundle may differ: bound to the name used below.
-const connectionsFrom = (${connectionsFrom.toString()});
+const countTakingPart = (${countTakingPart.toString()});
 parentPort.on("message", ({ id, queries }) => {
   try {
     const answers = queries.map((q) => {
       const rows = db.prepare(q.sql).raw().all(...q.params);
-      return q.kind === "connections" ? connectionsFrom(rows) : rows;
+      return q.kind === "connections" ? countTakingPart(rows) : rows;
     });
     parentPort.postMessage({ id, answers });
   } catch (error) {

@@ -2,15 +2,19 @@
 // self-contained: it also runs on the counting worker (app/lib/background-count.server.ts), which
 // receives its source text, so it may use nothing from outside its own body.
 export type Connection = { a: string; b: string; weight: number };
+/** The connections, and per organisation the number of initiatives it took part in (as pairs, to cross to the server's thread). */
+export type TakingPart = { connections: Connection[]; initiatives: [string, number][] };
 
 /**
- * Rows of (initiative, organisation), ordered by initiative: every pair of organisations in one
- * initiative is connected once more. Heaviest first, ties by name. Counted here rather than by a
+ * Rows of distinct (initiative, organisation) pairs, ordered by initiative: every pair of
+ * organisations in one initiative is connected once more, and every row is one initiative more for
+ * its organisation. Connections heaviest first, ties by name. Counted here rather than by a
  * self-join in SQL: on a large, dense network that join makes millions of rows, while this stays
  * one pass over who took part in what.
  */
-export function connectionsFrom(rows: [number, string][]): Connection[] {
+export function countTakingPart(rows: [number, string][]): TakingPart {
   const weights = new Map<string, number>();
+  const initiatives = new Map<string, number>();
   let current: string[] = [];
   const count = () => {
     current.sort();
@@ -29,13 +33,15 @@ export function connectionsFrom(rows: [number, string][]): Connection[] {
       initiative = id;
     }
     current.push(organisation);
+    initiatives.set(organisation, (initiatives.get(organisation) ?? 0) + 1);
   }
   count();
   const byName = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return [...weights]
+  const connections = [...weights]
     .map(([key, weight]) => {
       const [a, b] = key.split("\u0000");
       return { a, b, weight };
     })
     .sort((x, y) => y.weight - x.weight || byName(x.a, y.a) || byName(x.b, y.b));
+  return { connections, initiatives: [...initiatives] };
 }

@@ -13,7 +13,7 @@ import { env } from "~/lib/env.server";
 import { sharedData } from "~/lib/shared-data.server";
 import { countInBackground } from "~/lib/background-count.server";
 import { logFault } from "~/lib/fault-log.server";
-import { connectionsFrom } from "~/lib/connections";
+import { countTakingPart, type TakingPart } from "~/lib/connections";
 import { layoutMap } from "~/lib/network-layout";
 import { mapPictureRef } from "~/lib/map-picture.server";
 import { parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
@@ -53,12 +53,12 @@ function takingPart(includeMembersOnly: boolean, only: { initiativeId?: number; 
 
 /**
  * Every pair of organisations that took part in the same initiatives, with how many, heaviest
- * first. Counted here rather than by a self-join in SQL: on a large, dense network that join
- * makes millions of rows, while this stays one pass over who took part in what.
+ * first; and how many initiatives each organisation took part in. Counted from one pass over who
+ * took part in what (app/lib/connections.ts).
  */
-export function connections(includeMembersOnly: boolean): Connection[] {
+export function takingPartCounts(includeMembersOnly: boolean): TakingPart {
   const query = connectionsQuery(includeMembersOnly);
-  return connectionsFrom(db().$client.prepare(query.sql).raw().all(...query.params) as [number, string][]);
+  return countTakingPart(db().$client.prepare(query.sql).raw().all(...query.params) as [number, string][]);
 }
 
 function connectionsQuery(includeMembersOnly: boolean) {
@@ -86,13 +86,6 @@ export function initiativesOfOrganisation(organisation: string, includeMembersOn
     SELECT i.id, i.title FROM initiatives i
     WHERE i.id IN (SELECT initiative_id FROM (${takingPart(includeMembersOnly, { organisations: [organisation] })}))
     ORDER BY i.id DESC LIMIT ${limit}`);
-}
-
-/** How many initiatives each organisation took part in, by name. */
-export function initiativeCounts(includeMembersOnly: boolean): Map<string, number> {
-  const rows = db().all<{ organisation: string; n: number }>(sql`
-    SELECT organisation, count(*) AS n FROM (${takingPart(includeMembersOnly)}) GROUP BY organisation`);
-  return new Map(rows.map((r) => [r.organisation, r.n]));
 }
 
 export type MeetingPlace = { organisation: string | null; slug: string | null; sessions: number; venues: number };
@@ -185,7 +178,14 @@ export function monthlyActivity(timeZone: string, now = Date.now()): Month[] {
   return monthsFrom(months, sessions);
 }
 
-export type Overview = { organisations: Organisation[]; connections: Connection[]; months: Month[]; places: MeetingPlace[] };
+export type Overview = {
+  organisations: Organisation[];
+  connections: Connection[];
+  /** How many initiatives each organisation took part in, by name. */
+  initiatives: Map<string, number>;
+  months: Month[];
+  places: MeetingPlace[];
+};
 
 // Counting the connections reads who took part in everything, so the overview is kept (with the
 // activity per month and the meeting places, which read every session of the last year). Once
@@ -202,9 +202,11 @@ const counting = new Set<boolean>();
 function countNow(includeMembersOnly: boolean, now: number): Kept {
   const version = databaseVersion();
   const started = performance.now();
+  const counted = takingPartCounts(includeMembersOnly);
   const overview = {
     organisations: organisations(includeMembersOnly, now),
-    connections: connections(includeMembersOnly),
+    connections: counted.connections,
+    initiatives: new Map(counted.initiatives),
     months: monthlyActivity(env().TZ_COMMUNITY, now),
     places: meetingPlaces(now),
   };
@@ -236,7 +238,8 @@ function countAgain(includeMembersOnly: boolean, known: Kept | null, now: number
         overview: {
           // Members and voices per organisation are read here: a few thousand rows, and the voices live in this thread.
           organisations: organisations(includeMembersOnly, Date.now()),
-          connections: counted as Connection[],
+          connections: (counted as TakingPart).connections,
+          initiatives: new Map((counted as TakingPart).initiatives),
           months: monthsFrom(months, sessions as [number, number][]),
           places: (places as [string | null, string | null, number, number][]).map(([organisation, slug, sessions, venues]) => ({ organisation, slug, sessions, venues })),
         },

@@ -27,6 +27,7 @@ describe("the network overview counted in the background", () => {
 
     const first = networkOverview(false);
     expect(first.connections).toEqual([{ a: "Bibliotheek", b: "Wijkteam", weight: 1 }]);
+    expect(Object.fromEntries(first.initiatives)).toEqual({ Bibliotheek: 1, Wijkteam: 1 });
 
     // A change, and more than a minute later a page asks: it gets the last count without waiting…
     setInterest(taalcafe, buurthuis.id, true);
@@ -44,6 +45,7 @@ describe("the network overview counted in the background", () => {
       { a: "Buurthuis", b: "Wijkteam", weight: 1 },
     ]);
     expect(counted.organisations.map((o) => o.name).sort()).toEqual(["Bibliotheek", "Buurthuis", "Wijkteam"]);
+    expect(Object.fromEntries(counted.initiatives)).toEqual({ Bibliotheek: 1, Buurthuis: 1, Wijkteam: 1 });
     expect(counted.months).toHaveLength(12);
     // Nothing changed since: the kept count serves again.
     expect(keptOverview(false, later + 1_000)).toBe(counted);

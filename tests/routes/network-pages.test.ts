@@ -108,6 +108,17 @@ describe("/network/organisations", () => {
   });
 });
 
+describe("/organisations", () => {
+  it("lists every organisation with the initiatives it took part in, from the network's kept count", async () => {
+    const { status, html } = await page("/organisations");
+    expect(status).toBe(200);
+    // Organisation i hosts initiative i and said "I'm in" to the four before it: five each.
+    const rows = [...html.matchAll(/>(Organisatie \d\d)<\/a><\/th><td>(\d+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td>/g)].map((m) => m.slice(1).join(" "));
+    expect(rows).toHaveLength(organisationCount);
+    for (const row of rows) expect(row).toMatch(/^Organisatie \d\d 1 5 0$/);
+  });
+});
+
 // An initiative's and a member's page show their part of the map as an image of its own: the page
 // carries its address (with the picture's version) and the list of names; the picture is an SVG
 // file that the browser may keep for good under that address.

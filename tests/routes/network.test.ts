@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { deleteAccount } from "~/models/account.server";
-import { connections, monthlyActivity, organisations, organisationsOf, sharedInitiatives } from "~/models/network.server";
+import { monthlyActivity, organisations, organisationsOf, sharedInitiatives, takingPartCounts } from "~/models/network.server";
 import { markAttendance, register, setInterest } from "~/models/registrations.server";
 import { loader as networkLoader } from "~/routes/network";
 import { context, dataOf, getRequest, memberWithSession } from "../support/requests";
@@ -57,15 +57,17 @@ const weights = (list: { a: string; b: string; weight: number }[]) => Object.fro
 
 describe("the map of cross-connections", () => {
   it("links two organisations once for every initiative both took part in, in any role", () => {
-    expect(weights(connections(false))).toEqual({
+    expect(weights(takingPartCounts(false).connections)).toEqual({
       "Bibliotheek + Buurthuis": 2, // Taalcafé (session host) and Repair café (attended / I'm in)
       "Bibliotheek + Wijkteam": 2, // Taalcafé (host / signed up) and Repair café (I'm in / host)
       "Buurthuis + Wijkteam": 2,
     });
+    // And each of them took part in both initiatives (what /organisations shows per organisation).
+    expect(Object.fromEntries(takingPartCounts(false).initiatives)).toEqual({ Bibliotheek: 2, Buurthuis: 2, Wijkteam: 2 });
   });
 
   it("counts members-only profiles for members, and never members who left", () => {
-    const forMembers = weights(connections(true));
+    const forMembers = weights(takingPartCounts(true).connections);
     expect(forMembers["Bibliotheek + Geheim Genootschap"]).toBe(1);
     expect(forMembers["Geheim Genootschap + Wijkteam"]).toBe(1);
     expect(Object.keys(forMembers).some((k) => k.includes("Vertrokken"))).toBe(false);
