@@ -9,7 +9,7 @@ import { KindBadge } from "~/components/initiative-card";
 import { ModeText, PlacesText } from "~/components/session-list";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import type { Locale } from "~/lib/i18n";
-import { formatTimeRange } from "~/lib/time";
+import { formatTimeRange, formatter } from "~/lib/time";
 import type { AgendaDay, AgendaFilterValues, AgendaView, GridSession } from "~/models/agenda.types";
 
 const kinds = ["course", "activity", "request"] as const;
@@ -25,7 +25,7 @@ const tagOf = (locale: Locale) => (locale === "en" ? "en-GB" : "nl-NL");
 
 /** Dates of the grid are calendar dates: formatted at noon UTC, so no zone can move them. */
 function dateText(date: string, locale: Locale, options: Intl.DateTimeFormatOptions) {
-  return new Intl.DateTimeFormat(tagOf(locale), { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
+  return formatter(tagOf(locale), { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
 }
 
 export function monthTitle(month: string, locale: Locale) {
@@ -35,7 +35,7 @@ export function monthTitle(month: string, locale: Locale) {
 function useClock() {
   const locale = useLocale();
   const timeZone = useTimeZone();
-  const clock = new Intl.DateTimeFormat(tagOf(locale), { timeZone, hour: "2-digit", minute: "2-digit" });
+  const clock = formatter(tagOf(locale), { timeZone, hour: "2-digit", minute: "2-digit" });
   return (instant: number) => clock.format(instant);
 }
 
@@ -227,7 +227,7 @@ export function WeekTable({ caption, days }: { caption: string; days: AgendaDay[
 export function weekCaption(week: string, days: AgendaDay[], locale: Locale, t: ReturnType<typeof useT>) {
   const first = days[0].date;
   const last = days[days.length - 1].date;
-  const range = new Intl.DateTimeFormat(tagOf(locale), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).formatRange(new Date(`${first}T12:00:00Z`), new Date(`${last}T12:00:00Z`));
+  const range = formatter(tagOf(locale), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).formatRange(new Date(`${first}T12:00:00Z`), new Date(`${last}T12:00:00Z`));
   return t("agenda.week.caption", { week: Number(week.slice(6)), range });
 }
 

@@ -5,6 +5,7 @@ import type { Connection } from "~/lib/connections";
 import { labelLines, type MapLayout, type PlacedNode } from "~/lib/network-layout";
 import { useT } from "~/lib/i18n/react";
 import { organisationPath } from "~/lib/organisation-links";
+import { formatter } from "~/lib/time";
 
 type Month = { month: string; sessions: number; attendance: number };
 type Organisation = { name: string; members: number; voices: number };
@@ -117,7 +118,7 @@ export function MapPicture({ layout }: { layout: MapLayout }) {
 
 function monthLabel(month: string, locale: string) {
   const [y, m] = month.split("-").map(Number);
-  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "nl-NL", { month: "short", timeZone: "UTC" }).format(Date.UTC(y, m - 1, 15)).replace(".", "");
+  return formatter(locale === "en" ? "en-GB" : "nl-NL", { month: "short", timeZone: "UTC" }).format(Date.UTC(y, m - 1, 15)).replace(".", "");
 }
 
 /** Twelve bars, one a month, with the highest value written at the top of the scale. */

@@ -1,6 +1,7 @@
 import { Form, useLocation } from "@remix-run/react";
 import { notices, undoMinutes, undoPath, type Notice as NoticeName } from "~/lib/notice";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
+import { formatter } from "~/lib/time";
 
 /** The line a page shows after a form landed here (?done=…), with an undo button where undo is possible. */
 export function Notice() {
@@ -13,7 +14,7 @@ export function Notice() {
   const undo = query.get("undo") ?? "";
   const at = Number(query.get("at"));
   const mayUndo = undoPath.test(undo) && Number.isSafeInteger(at) && at > 0;
-  const until = new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit" }).format(at + undoMinutes * 60_000);
+  const until = formatter(locale, { timeZone, hour: "2-digit", minute: "2-digit" }).format(at + undoMinutes * 60_000);
   return (
     <div className="notice" role="status">
       <p>{t(notices[done as NoticeName])}</p>

@@ -1,9 +1,11 @@
 // Instants are stored in UTC; people read and type times in the community's time zone.
 
-// Making an Intl.DateTimeFormat costs far more than using one, and a page formats many dates.
+// Making an Intl.DateTimeFormat costs far more than using one, and a page formats many dates: a
+// month of the agenda made one per session and spent a sixth of its time there.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(tag: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+/** The formatter for `tag` and `options`, made once. */
+export function formatter(tag: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = tag + JSON.stringify(options);
   let made = formatters.get(key);
   if (!made) {
@@ -84,6 +86,15 @@ export function isSkippedLocalTime(value: string, timeZone: string): boolean {
 
 /** The `datetime-local` value of an instant in `timeZone`, for filling in a form. */
 export function toLocalDateTimeInput(instant: Date | number, timeZone: string): string {
+  const at = typeof instant === "number" ? instant : instant.getTime();
+  // Most days have one offset from start to end: it is asked once per day and zone, and every
+  // instant of that day is moved by it. Days with a change of offset ask for each instant.
+  const offset = dayOffset(at, timeZone);
+  if (offset !== null) return new Date(at + offset).toISOString().slice(0, 16);
+  return askedLocal(at, timeZone);
+}
+
+function askedLocal(instant: number, timeZone: string): string {
   const parts = formatter("en-US", {
     timeZone,
     hourCycle: "h23",
@@ -95,6 +106,35 @@ export function toLocalDateTimeInput(instant: Date | number, timeZone: string): 
   }).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
+}
+
+const dayMs = 86_400_000;
+const minuteMs = 60_000;
+// From 1980, when every zone's offset was whole minutes, to 9999, where toISOString writes
+// four-digit years.
+const fastFrom = Date.UTC(1980, 0, 1);
+const fastUntil = Date.UTC(9999, 11, 30);
+const dayOffsets = new Map<string, number | null>();
+
+/** The zone's offset from UTC (in ms) for the whole UTC day of `instant`, or null when it changes that day. */
+function dayOffset(instant: number, timeZone: string): number | null {
+  if (!(instant >= fastFrom && instant < fastUntil)) return null;
+  const day = Math.floor(instant / dayMs);
+  const key = `${timeZone}\n${day}`;
+  let offset = dayOffsets.get(key);
+  if (offset === undefined) {
+    const first = offsetAt(day * dayMs, timeZone);
+    offset = first === offsetAt((day + 1) * dayMs - minuteMs, timeZone) ? first : null;
+    if (dayOffsets.size >= 10_000) dayOffsets.clear();
+    dayOffsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** Local time minus UTC at a whole minute, in ms. */
+function offsetAt(minute: number, timeZone: string): number {
+  const local = askedLocal(minute, timeZone);
+  return Date.UTC(Number(local.slice(0, 4)), Number(local.slice(5, 7)) - 1, Number(local.slice(8, 10)), Number(local.slice(11, 13)), Number(local.slice(14, 16))) - minute;
 }
 
 /** "di 3 nov. 2026, 19:30–21:30", or both ends in full when they fall on different days. */

@@ -47,3 +47,37 @@ describe("the hour the clocks skip", () => {
     expect(isSkippedLocalTime(value, zone)).toBe(skipped);
   });
 });
+
+describe("local times, moved by the day's offset where it does not change that day", () => {
+  // What Intl says, asked for each instant: the answer the shortcut must give.
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  const asked = (instant: number, timeZone: string) => {
+    if (!formats.has(timeZone)) formats.set(timeZone, new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }));
+    const parts = formats.get(timeZone)!.formatToParts(instant);
+    const get = (type: string) => parts.find((p) => p.type === type)!.value;
+    return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
+  };
+  // Whole hours, half and three-quarter hours, a half-hour change of summer time, the date line.
+  const zones = ["Europe/Amsterdam", "UTC", "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Chatham", "America/Santiago", "Pacific/Apia", "Africa/Casablanca"];
+
+  it("gives what Intl gives, for random instants and every minute around each change of offset", () => {
+    let seed = 20261202;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const from = Date.UTC(1975, 0, 1);
+    const until = Date.UTC(2040, 0, 1);
+    for (const zone of zones) {
+      for (let i = 0; i < 1500; i++) {
+        const instant = Math.floor(from + random() * (until - from));
+        expect(toLocalDateTimeInput(instant, zone), `${zone} ${new Date(instant).toISOString()}`).toBe(asked(instant, zone));
+      }
+      // The changes of offset in 2025–2027: every 7 minutes over the hours around each, with seconds.
+      for (let at = Date.UTC(2025, 0, 1); at < Date.UTC(2028, 0, 1); at += 3_600_000) {
+        // An hour later reads an hour later, unless the offset changed in between.
+        if (Date.parse(`${asked(at + 3_600_000, zone)}Z`) - Date.parse(`${asked(at, zone)}Z`) === 3_600_000) continue;
+        for (let t = at - 3 * 3_600_000; t < at + 4 * 3_600_000; t += 7 * 60_000 + 13_000) {
+          expect(toLocalDateTimeInput(t, zone), `${zone} ${new Date(t).toISOString()}`).toBe(asked(t, zone));
+        }
+      }
+    }
+  });
+});
