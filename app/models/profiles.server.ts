@@ -245,16 +245,30 @@ const stopWords = new Set(
   "de het een en van in op te met voor aan bij naar over om ook nog niet wel maar als dat die dit er is zijn was ik je we wij jij hij zij ze mijn ons onze hun the a an and of in on to with for at by from about is are was be i my we our this that it".split(" "),
 );
 
-/** Initiatives sharing a tag with the member, or a meaningful word with the text. */
+/**
+ * Initiatives sharing a tag with the member, or a meaningful word with the text: the newest
+ * `limit`. Asked per tag and once of the search index, each for its own newest few, which the
+ * indexes answer by walking back from the newest; one query that asked for the newest initiatives
+ * in (any tag or any word) made SQLite collect every match first, 17 ms on the benchmark network
+ * for a line with common words, and /now shows thirty lines.
+ */
 export function initiativesMatching(text: string, tags: string[], limit = 3) {
   const words = (text.normalize("NFC").toLocaleLowerCase("nl").match(/[\p{L}\p{N}]{4,}/gu) ?? []).filter((w) => !stopWords.has(w)).slice(0, 8);
-  const ftsQuery = words.length ? words.map((w) => `"${w}"`).join(" OR ") : null;
-  const byTag = tags.length ? sql`i.id IN (SELECT initiative_id FROM initiative_tags WHERE tag IN (${sql.join(tags.map((t) => sql`${t}`), sql`, `)}))` : sql`0`;
-  const byWords = ftsQuery ? sql`i.id IN (SELECT rowid FROM initiatives_fts WHERE initiatives_fts MATCH ${ftsQuery})` : sql`0`;
-  return db().all<{ id: number; title: string }>(sql`
-    SELECT i.id, i.title FROM initiatives i
-    WHERE i.hidden_at IS NULL AND (${byTag} OR ${byWords})
-    ORDER BY i.id DESC LIMIT ${limit}`);
+  const found = new Map<number, { id: number; title: string }>();
+  const add = (rows: { id: number; title: string }[]) => rows.forEach((r) => found.set(r.id, r));
+  if (words.length) {
+    add(db().all(sql`
+      SELECT i.id, i.title FROM initiatives_fts f JOIN initiatives i ON i.id = f.rowid
+      WHERE initiatives_fts MATCH ${words.map((w) => `"${w}"`).join(" OR ")} AND i.hidden_at IS NULL
+      ORDER BY f.rowid DESC LIMIT ${limit}`));
+  }
+  for (const tag of [...new Set(tags)].slice(0, 20)) {
+    add(db().all(sql`
+      SELECT i.id, i.title FROM initiative_tags g JOIN initiatives i ON i.id = g.initiative_id
+      WHERE g.tag = ${tag} AND i.hidden_at IS NULL
+      ORDER BY g.initiative_id DESC LIMIT ${limit}`));
+  }
+  return [...found.values()].sort((a, b) => b.id - a.id).slice(0, limit);
 }
 
 export function isNowStale(nowAt: number | null, now = Date.now()) {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
-import { postNow } from "~/models/profiles.server";
+import { initiativesMatching, postNow } from "~/models/profiles.server";
 import { loader as membersLoader } from "~/routes/members._index";
 import { loader as profileLoader } from "~/routes/members.$id";
 import { action as nowAction, loader as nowLoader } from "~/routes/now";
@@ -116,4 +116,33 @@ describe("now", () => {
     expect(statusOf(await settle(() => nowAction({ request: formRequest("/now", { now: "" }, { cookie: fatima.cookie }), context, params: {} })))).toBe(400);
     expect(statusOf(await settle(() => nowAction({ request: formRequest("/now", { now: "x".repeat(281) }, { cookie: fatima.cookie }), context, params: {} })))).toBe(400);
   });
+
+  it("connects a line to the newest initiatives sharing a tag or a word, hidden ones left out, as one query over all of them would", () => {
+    // Initiatives with words and tags from small sets, every fifth hidden.
+    const words = ["buurtkamer", "taalcafé", "schuldhulp", "wandelgroep", "voorlezen"];
+    const tagSet = ["taal", "armoede", "jeugd", "zorg"];
+    for (let i = 0; i < 40; i++) {
+      const id = initiativeBy(fatima.id, { title: `${words[i % 5]} en ${words[(i * 3) % 5]} ${i}`, tags: [tagSet[i % 4], tagSet[(i * 7) % 4]].join(", ") });
+      if (i % 5 === 2) db().run(sql`UPDATE initiatives SET hidden_at = ${Date.now()} WHERE id = ${id}`);
+    }
+    const reference = (text: string, tags: string[], limit: number) => {
+      const found = (text.toLocaleLowerCase("nl").match(/[\p{L}\p{N}]{4,}/gu) ?? []).filter((w) => w !== "voor").slice(0, 8);
+      const byTag = tags.length ? sql`i.id IN (SELECT initiative_id FROM initiative_tags WHERE tag IN (${sql.join(tags.map((t) => sql`${t}`), sql`, `)}))` : sql`0`;
+      const byWords = found.length ? sql`i.id IN (SELECT rowid FROM initiatives_fts WHERE initiatives_fts MATCH ${found.map((w) => `"${w}"`).join(" OR ")})` : sql`0`;
+      return db().all<{ id: number; title: string }>(sql`SELECT i.id, i.title FROM initiatives i WHERE i.hidden_at IS NULL AND (${byTag} OR ${byWords}) ORDER BY i.id DESC LIMIT ${limit}`);
+    };
+    const asked: [string, string[]][] = [
+      ["Wie kent een buurtkamer?", []],
+      ["Ik zoek hulp bij het voorlezen", ["jeugd"]],
+      ["nothing matches here at all", ["taal", "armoede"]],
+      ["taalcafé schuldhulp wandelgroep", ["zorg", "jeugd", "taal"]],
+      ["", []],
+      ["geen woord dat past", ["onbekend"]],
+    ];
+    for (const [text, tags] of asked) {
+      for (const limit of [1, 3, 10]) expect(initiativesMatching(text, tags, limit), `${text} ${tags} ${limit}`).toEqual(reference(text, tags, limit));
+    }
+    expect(initiativesMatching("Wie kent een buurtkamer?", [], 3)).toHaveLength(3);
+  });
 });
+
