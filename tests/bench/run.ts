@@ -8,7 +8,7 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
-const benches = ["tests/bench/pages.ts", "tests/bench/derived.ts", "tests/bench/feed.ts", "tests/bench/registration-race.ts", "tests/bench/governance.ts", "tests/bench/hostile.ts", "tests/bench/image-queue.ts", "tests/bench/markdown.ts"];
+const benches = ["tests/bench/pages.ts", "tests/bench/page-survey.ts", "tests/bench/derived.ts", "tests/bench/feed.ts", "tests/bench/registration-race.ts", "tests/bench/governance.ts", "tests/bench/hostile.ts", "tests/bench/image-queue.ts", "tests/bench/markdown.ts"];
 const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
 const limitMs = Number(process.env.BENCH_TIMEOUT_MINUTES ?? 30) * 60_000;
 

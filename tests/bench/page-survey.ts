@@ -1,0 +1,82 @@
+// Every kind of page a member reads, on the seeded bench network (5,000 members, 10,000
+// initiatives, 20,000 sessions, 200,000 sign-ups), made for a member as every member page is: what
+// each costs the server in CPU time. pages.ts follows five pages closely against issue 19's
+// targets; this survey looks at all of them briefly, to find the page that costs ten or a hundred
+// times the others. That is how /organisations was found counting the whole network for every
+// request (1.7 s of CPU each). Figures only; pages over 50 ms are named at the end.
+import { randomBytes } from "node:crypto";
+import { openServerDatabase } from "../support/direct-db";
+import { benchServer, load, requireBuild, seededDatabase, table, type Figures } from "./support";
+
+const seconds = Number(process.env.BENCH_SURVEY_SECONDS ?? 3);
+const connections = 4;
+const slowMs = 50;
+
+requireBuild();
+const database = seededDatabase("survey");
+const server = await benchServer({ DATABASE_PATH: database.file });
+const pid = server.process.pid!;
+
+try {
+  const sqlite = openServerDatabase(database.file);
+  const one = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).pluck().get(...params) as T;
+  const member = one<string>("SELECT id FROM members WHERE id LIKE 'bulk%' ORDER BY id LIMIT 1");
+  const sessionId = randomBytes(20).toString("hex");
+  sqlite.prepare("INSERT INTO auth_sessions (id, member_id, expires_at) VALUES (?, ?, ?)").run(sessionId, member, Math.floor(Date.now() / 1000) + 86_400);
+  const busiest = one<number>("SELECT initiative_id FROM sessions GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1");
+  const ids = {
+    initiative: busiest,
+    session: one<number>("SELECT id FROM sessions WHERE initiative_id = ? ORDER BY starts_at DESC LIMIT 1", busiest),
+    organisation: one<string>("SELECT o.slug FROM organisations o JOIN members m ON m.organisation_id = o.id GROUP BY o.id ORDER BY count(*) DESC, o.id LIMIT 1"),
+    venue: one<number>("SELECT venue_id FROM sessions WHERE venue_id IS NOT NULL GROUP BY venue_id ORDER BY count(*) DESC LIMIT 1"),
+    proposal: one<number>("SELECT id FROM proposals ORDER BY id DESC LIMIT 1"),
+    method: one<number>("SELECT id FROM methods ORDER BY id LIMIT 1"),
+  };
+  sqlite.close();
+
+  const pages = [
+    "/",
+    "/?q=buurt",
+    "/how-it-works",
+    "/agenda",
+    "/agenda?view=week",
+    "/agenda?view=month",
+    `/initiatives/${ids.initiative}`,
+    `/sessions/${ids.session}`,
+    `/members/${member}`,
+    "/members",
+    "/organisations",
+    `/organisations/${ids.organisation}`,
+    ids.venue ? `/venues/${ids.venue}` : null,
+    "/network",
+    "/network/connections",
+    "/network/organisations",
+    "/now",
+    "/proposals",
+    ids.proposal ? `/proposals/${ids.proposal}` : null,
+    "/methods",
+    ids.method ? `/methods/${ids.method}` : null,
+    "/log",
+    "/digest",
+    "/rules",
+    "/settings",
+  ].filter((p): p is string => p !== null);
+
+  console.log(`Every page type for a member: ${connections} connections, ${seconds} s each after a 1 s warm-up, gzip accepted.\n`);
+  // The network's first count runs in the background after the start; pages that show it wait for it.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const headers = { cookie: `meedoen_session=${sessionId}` };
+  const measured: Figures[] = [];
+  for (const path of pages) {
+    await load(server.url, { label: path, path, headers }, 1, connections);
+    measured.push(await load(server.url, { label: path, path, headers }, seconds, connections, pid));
+  }
+  const rows = [["page (as a member)", "req/s", "p50 ms", "p99 ms", "KiB gz", "not 2xx", "server CPU ms/req"]];
+  for (const f of measured) rows.push([f.label, f.rps.toFixed(0), f.p50.toFixed(1), f.p99.toFixed(1), f.kib.toFixed(1), String(f.bad), f.cpuMsPerRequest.toFixed(2)]);
+  console.log(table(rows));
+  const slow = measured.filter((f) => f.cpuMsPerRequest > slowMs);
+  console.log(`\nover ${slowMs} ms of server CPU per page: ${slow.map((f) => `${f.label} (${f.cpuMsPerRequest.toFixed(0)} ms)`).join(", ") || "none"}`);
+} finally {
+  await server.stop();
+  await database.remove();
+}
