@@ -80,12 +80,15 @@ export function sharedInitiatives(a: string, b: string, includeMembersOnly: bool
     ORDER BY i.id DESC LIMIT ${limit}`);
 }
 
-/** The initiatives one organisation took part in (as on the map), newest first. */
-export function initiativesOfOrganisation(organisation: string, includeMembersOnly: boolean, limit = 50) {
+/**
+ * The initiatives one organisation took part in (as on the map), newest first: the newest ones
+ * the network's count found for it, as they are now (hidden ones left out at once).
+ */
+export function initiativesOfOrganisation(organisation: string, overview: Overview) {
+  const ids = overview.newest.get(organisation) ?? [];
+  if (!ids.length) return [];
   return db().all<{ id: number; title: string }>(sql`
-    SELECT i.id, i.title FROM initiatives i
-    WHERE i.id IN (SELECT initiative_id FROM (${takingPart(includeMembersOnly, { organisations: [organisation] })}))
-    ORDER BY i.id DESC LIMIT ${limit}`);
+    SELECT id, title FROM initiatives WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) AND hidden_at IS NULL ORDER BY id DESC`);
 }
 
 export type MeetingPlace = { organisation: string | null; slug: string | null; sessions: number; venues: number };
@@ -183,6 +186,8 @@ export type Overview = {
   connections: Connection[];
   /** How many initiatives each organisation took part in, by name. */
   initiatives: Map<string, number>;
+  /** The newest initiatives each organisation took part in (ids, newest first, at most 50). */
+  newest: Map<string, number[]>;
   months: Month[];
   places: MeetingPlace[];
 };
@@ -207,6 +212,7 @@ function countNow(includeMembersOnly: boolean, now: number): Kept {
     organisations: organisations(includeMembersOnly, now),
     connections: counted.connections,
     initiatives: new Map(counted.initiatives),
+    newest: new Map(counted.newest),
     months: monthlyActivity(env().TZ_COMMUNITY, now),
     places: meetingPlaces(now),
   };
@@ -240,6 +246,7 @@ function countAgain(includeMembersOnly: boolean, known: Kept | null, now: number
           organisations: organisations(includeMembersOnly, Date.now()),
           connections: (counted as TakingPart).connections,
           initiatives: new Map((counted as TakingPart).initiatives),
+          newest: new Map((counted as TakingPart).newest),
           months: monthsFrom(months, sessions as [number, number][]),
           places: (places as [string | null, string | null, number, number][]).map(([organisation, slug, sessions, venues]) => ({ organisation, slug, sessions, venues })),
         },

@@ -46,6 +46,7 @@ describe("the network overview counted in the background", () => {
     ]);
     expect(counted.organisations.map((o) => o.name).sort()).toEqual(["Bibliotheek", "Buurthuis", "Wijkteam"]);
     expect(Object.fromEntries(counted.initiatives)).toEqual({ Bibliotheek: 1, Buurthuis: 1, Wijkteam: 1 });
+    expect(Object.fromEntries(counted.newest)).toEqual({ Bibliotheek: [taalcafe], Buurthuis: [taalcafe], Wijkteam: [taalcafe] });
     expect(counted.months).toHaveLength(12);
     // Nothing changed since: the kept count serves again.
     expect(keptOverview(false, later + 1_000)).toBe(counted);

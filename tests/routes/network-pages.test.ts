@@ -117,6 +117,24 @@ describe("/organisations", () => {
     expect(rows).toHaveLength(organisationCount);
     for (const row of rows) expect(row).toMatch(/^Organisatie \d\d 1 5 0$/);
   });
+
+  it("an organisation's page lists the initiatives it took part in, newest first, and leaves a hidden one out at once", async () => {
+    const titles = async () => {
+      const { status, html } = await page("/organisations/organisatie-00");
+      expect(status).toBe(200);
+      return [...html.matchAll(/>(Samenwerking \d+)</g)].map((m) => m[1]);
+    };
+    // Organisation 00 hosts initiative 0 and said "I'm in" to 56 to 59.
+    expect(await titles()).toEqual(["Samenwerking 59", "Samenwerking 58", "Samenwerking 57", "Samenwerking 56", "Samenwerking 0"]);
+    const sqlite = openServerDatabase(databasePath);
+    try {
+      sqlite.prepare("UPDATE initiatives SET hidden_at = ? WHERE id = ?").run(Date.now(), initiativeIds[58]);
+      expect(await titles()).toEqual(["Samenwerking 59", "Samenwerking 57", "Samenwerking 56", "Samenwerking 0"]);
+    } finally {
+      sqlite.prepare("UPDATE initiatives SET hidden_at = NULL WHERE id = ?").run(initiativeIds[58]);
+      sqlite.close();
+    }
+  });
 });
 
 // An initiative's and a member's page show their part of the map as an image of its own: the page

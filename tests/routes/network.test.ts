@@ -3,6 +3,7 @@
 // hidden initiatives). Snapshot-free: every figure is worked out by hand from the fixture.
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { countTakingPart } from "~/lib/connections";
 import { db } from "~/lib/db.server";
 import { deleteAccount } from "~/models/account.server";
 import { monthlyActivity, organisations, organisationsOf, sharedInitiatives, takingPartCounts } from "~/models/network.server";
@@ -64,6 +65,24 @@ describe("the map of cross-connections", () => {
     });
     // And each of them took part in both initiatives (what /organisations shows per organisation).
     expect(Object.fromEntries(takingPartCounts(false).initiatives)).toEqual({ Bibliotheek: 2, Buurthuis: 2, Wijkteam: 2 });
+    // The newest first, for the organisation's page (the hidden one left out).
+    const newest = Object.fromEntries(takingPartCounts(false).newest);
+    const byId = [taalcafe, repair].sort((a, b) => b - a);
+    expect(newest).toEqual({ Bibliotheek: byId, Buurthuis: byId, Wijkteam: byId });
+  });
+
+  it("keeps the fifty newest initiatives of an organisation, newest first, however many it took part in", () => {
+    const rows: [number, string][] = [];
+    for (let id = 1; id <= 237; id++) {
+      rows.push([id, "Groot"]);
+      if (id % 3 === 0) rows.push([id, "Klein"]);
+    }
+    rows.push([240, "Enkel"]);
+    const newest = Object.fromEntries(countTakingPart(rows).newest);
+    expect(newest.Groot).toEqual(Array.from({ length: 50 }, (_, i) => 237 - i));
+    expect(newest.Klein).toEqual(Array.from({ length: 50 }, (_, i) => 237 - 3 * i));
+    expect(newest.Enkel).toEqual([240]);
+    expect(Object.fromEntries(countTakingPart(rows).initiatives)).toEqual({ Groot: 237, Klein: 79, Enkel: 1 });
   });
 
   it("counts members-only profiles for members, and never members who left", () => {
