@@ -204,15 +204,15 @@ const kept = new Map<boolean, Kept>();
 // The first counts, started in the background at start (warmNetworkOverview).
 const counting = new Set<boolean>();
 
+/** The parts of the overview that come from counting who took part in what, here or on the worker. */
+const fromCount = (counted: TakingPart) => ({ connections: counted.connections, initiatives: new Map(counted.initiatives), newest: new Map(counted.newest) });
+
 function countNow(includeMembersOnly: boolean, now: number): Kept {
   const version = databaseVersion();
   const started = performance.now();
-  const counted = takingPartCounts(includeMembersOnly);
   const overview = {
     organisations: organisations(includeMembersOnly, now),
-    connections: counted.connections,
-    initiatives: new Map(counted.initiatives),
-    newest: new Map(counted.newest),
+    ...fromCount(takingPartCounts(includeMembersOnly)),
     months: monthlyActivity(env().TZ_COMMUNITY, now),
     places: meetingPlaces(now),
   };
@@ -244,9 +244,7 @@ function countAgain(includeMembersOnly: boolean, known: Kept | null, now: number
         overview: {
           // Members and voices per organisation are read here: a few thousand rows, and the voices live in this thread.
           organisations: organisations(includeMembersOnly, Date.now()),
-          connections: (counted as TakingPart).connections,
-          initiatives: new Map((counted as TakingPart).initiatives),
-          newest: new Map((counted as TakingPart).newest),
+          ...fromCount(counted as TakingPart),
           months: monthsFrom(months, sessions as [number, number][]),
           places: (places as [string | null, string | null, number, number][]).map(([organisation, slug, sessions, venues]) => ({ organisation, slug, sessions, venues })),
         },
