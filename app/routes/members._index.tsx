@@ -4,32 +4,13 @@ import { Link } from "~/components/link";
 import { getMember } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { organisations, searchMembers } from "~/models/profiles.server";
-import { voiceSnapshot } from "~/models/voice.server";
-import { publicMethodTitle } from "~/models/methods.server";
+import { membersPage } from "~/models/members-page.server";
 import { Avatar } from "~/components/picture";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "members.title", undefined, { key: "meta.description.members" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await getMember(request);
-  const params = new URL(request.url).searchParams;
-  const q = (params.get("q") ?? "").slice(0, 200).trim();
-  const organisation = (params.get("organisation") ?? "").slice(0, 120);
-  const tag = (params.get("tag") ?? "").trim().toLocaleLowerCase("nl").slice(0, 40);
-  // Members-only profiles are listed for members, never for visitors.
-  const includeMembersOnly = !!viewer;
-  const snapshot = voiceSnapshot();
-  const methodParam = params.get("method") ?? "";
-  const method = /^[1-9]\d{0,15}$/.test(methodParam) ? { id: Number(methodParam), title: publicMethodTitle(Number(methodParam)) } : null;
-  const people = searchMembers({ q: q || undefined, organisation: organisation || undefined, tag: tag || undefined, method: method?.id, includeMembersOnly });
-  return {
-    filter: { q, organisation, tag, method },
-    organisations: organisations(includeMembersOnly),
-    bootstrapping: snapshot.bootstrapping,
-    voiceCount: snapshot.voices.size,
-    people: people.map((p) => ({ ...p, voice: snapshot.voices.has(p.id) })),
-  };
+  return membersPage(new URL(request.url).searchParams, await getMember(request));
 }
 
 export default function Members() {

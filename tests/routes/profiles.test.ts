@@ -89,6 +89,19 @@ describe("the directory", () => {
     expect(await directory("?tag=jeugd", fatima.cookie)).toEqual(["Lotte Kramer"]);
   });
 
+  it("keeps what a member's directory read apart from a visitor's, with nothing written in between", async () => {
+    // The lists are read once for all viewers of one kind while nothing changes (ADR 040).
+    for (let round = 0; round < 2; round++) {
+      expect(await directory("", fatima.cookie)).toContain("Lotte Kramer");
+      expect(await directory("")).not.toContain("Lotte Kramer");
+      expect(await directory("?tag=jeugd")).toEqual([]);
+      expect(await directory("?tag=jeugd", joost.cookie)).toEqual(["Lotte Kramer"]);
+    }
+    const organisations = async (cookie?: string) => dataOf<{ organisations: string[] }>(await membersLoader({ request: getRequest("/members", { cookie }), context, params: {} })).organisations;
+    expect(await organisations(fatima.cookie)).toContain("Wijkteam Noord");
+    expect(await organisations()).not.toContain("Wijkteam Noord");
+  });
+
   it("shows people working on the same tag on profiles and initiatives", async () => {
     const page = dataOf<{ colleagues: { displayName: string; shared: string[] }[] }>(await profileLoader({ request: getRequest(`/members/${fatima.id}`), context, params: { id: fatima.id } }));
     expect(page.colleagues).toEqual([expect.objectContaining({ displayName: "Joost de Vries", shared: ["armoede"] })]);
