@@ -205,6 +205,40 @@ describe("the parts of the map on initiative and member pages", () => {
     }
   });
 
+  it("takes its worst input from a fresh account and a held member as from anyone: the picture or a 404, never a 5xx, nothing written", async () => {
+    const sqlite = openServerDatabase(databasePath);
+    try {
+      const [fresh, held] = insertMembers(sqlite, 2, "picture");
+      sqlite.prepare("UPDATE members SET posting_held_at = ?, posting_held_rule = '7. Respect en privacy.' WHERE id = ?").run(Date.now(), held.id);
+      const writes = () => JSON.stringify(["members", "auth_sessions", "log_entries", "outbox", "initiatives"].map((t) => sqlite.prepare(`SELECT count(*) FROM ${t}`).pluck().get()));
+      const before = writes();
+      const id = initiativeIds[0];
+      const worst = [
+        `/initiatives/${id}/works-with.svg?v=${"x".repeat(5000)}`,
+        `/initiatives/${id}/works-with.svg?${Array.from({ length: 500 }, (_, i) => `v=${i}`).join("&")}`,
+        `/initiatives/${"9".repeat(40)}/works-with.svg`,
+        "/initiatives/0/works-with.svg",
+        "/initiatives/-1/works-with.svg",
+        `/members/${people[0].id}/works-with.svg?v=%00%ff`,
+        `/members/${"%3Cx%3E".repeat(500)}/works-with.svg`,
+        `/members/${fresh.id}/works-with.svg`,
+        `/members/${held.id}/works-with.svg`,
+      ];
+      for (const member of [fresh, held]) {
+        const answers = await Promise.all(worst.map((path) => fetch(server.url + path, { headers: { Cookie: member.cookie } })));
+        answers.forEach((answer, i) => expect([200, 404], worst[i]).toContain(answer.status));
+        expect(answers.slice(0, 2).map((a) => a.status)).toEqual([200, 200]);
+        expect(answers[5].status).toBe(200);
+        // Members of no organisation with partners have no picture.
+        expect(answers.slice(7).map((a) => a.status)).toEqual([404, 404]);
+        await Promise.all(answers.map((a) => a.arrayBuffer()));
+      }
+      expect(writes()).toBe(before);
+    } finally {
+      sqlite.close();
+    }
+  });
+
   it("is there only where the page shows it: not for a hidden initiative, a profile for members only, or what does not exist", async () => {
     const sqlite = openServerDatabase(databasePath);
     try {
