@@ -6,14 +6,14 @@
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { insertMembers, openServerDatabase } from "../support/direct-db";
-import { benchServer, requireBuild, seededDatabase, table } from "./support";
+import { benchServer, busiestInitiative, requireBuild, seededDatabase, table } from "./support";
 
 const rounds = 15;
 
 requireBuild();
 const database = seededDatabase("derived");
 const sqlite = openServerDatabase(database.file);
-const busiest = sqlite.prepare("SELECT initiative_id FROM sessions GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1").pluck().get() as number;
+const busiest = busiestInitiative(sqlite);
 const [member] = insertMembers(sqlite, 1, `derived${randomBytes(2).toString("hex")}`);
 
 // Three starts. The seeded network's very first start does once what a running network does as it

@@ -4,9 +4,8 @@
 // targets; this survey looks at all of them briefly, to find the page that costs ten or a hundred
 // times the others. That is how /organisations was found counting the whole network for every
 // request (1.7 s of CPU each). Figures only; pages over 50 ms are named at the end.
-import { randomBytes } from "node:crypto";
 import { openServerDatabase } from "../support/direct-db";
-import { benchServer, load, requireBuild, seededDatabase, table, type Figures } from "./support";
+import { benchMemberSession, benchServer, busiestInitiative, load, requireBuild, seededDatabase, table, type Figures } from "./support";
 
 const seconds = Number(process.env.BENCH_SURVEY_SECONDS ?? 3);
 const connections = 4;
@@ -20,10 +19,8 @@ const pid = server.process.pid!;
 try {
   const sqlite = openServerDatabase(database.file);
   const one = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).pluck().get(...params) as T;
-  const member = one<string>("SELECT id FROM members WHERE id LIKE 'bulk%' ORDER BY id LIMIT 1");
-  const sessionId = randomBytes(20).toString("hex");
-  sqlite.prepare("INSERT INTO auth_sessions (id, member_id, expires_at) VALUES (?, ?, ?)").run(sessionId, member, Math.floor(Date.now() / 1000) + 86_400);
-  const busiest = one<number>("SELECT initiative_id FROM sessions GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1");
+  const member = benchMemberSession(sqlite);
+  const busiest = busiestInitiative(sqlite);
   const ids = {
     initiative: busiest,
     session: one<number>("SELECT id FROM sessions WHERE initiative_id = ? ORDER BY starts_at DESC LIMIT 1", busiest),
@@ -43,7 +40,7 @@ try {
     "/agenda?view=month",
     `/initiatives/${ids.initiative}`,
     `/sessions/${ids.session}`,
-    `/members/${member}`,
+    `/members/${member.id}`,
     "/members",
     "/organisations",
     `/organisations/${ids.organisation}`,
@@ -65,7 +62,7 @@ try {
   console.log(`Every page type for a member: ${connections} connections, ${seconds} s each after a 1 s warm-up, gzip accepted.\n`);
   // The network's first count runs in the background after the start; pages that show it wait for it.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
-  const headers = { cookie: `meedoen_session=${sessionId}` };
+  const headers = { cookie: member.cookie };
   const measured: Figures[] = [];
   for (const path of pages) {
     await load(server.url, { label: path, path, headers }, 1, connections);

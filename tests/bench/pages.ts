@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import zlib from "node:zlib";
 import { insertCourseSession, insertMembers, openServerDatabase } from "../support/direct-db";
-import { benchNetwork, load, requireBuild, rssMb, seededDatabase, table, watchRss, type Figures, type Load, benchServer } from "./support";
+import { benchMemberSession, benchNetwork, busiestInitiative, load, requireBuild, rssMb, seededDatabase, table, watchRss, type Figures, type Load, benchServer } from "./support";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = 10;
@@ -28,7 +28,7 @@ const pid = server.process.pid!;
 
 try {
   const sqlite = openServerDatabase(database.file);
-  const busiest = sqlite.prepare("SELECT initiative_id FROM sessions GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1").pluck().get() as number;
+  const busiest = busiestInitiative(sqlite);
   const facts = sqlite
     .prepare(
       `SELECT (SELECT count(*) FROM members) AS members, (SELECT count(*) FROM initiatives) AS initiatives,
@@ -59,12 +59,7 @@ try {
 
   // The same pages for a member, who is never served a kept page (app/lib/page-cache.server.ts):
   // what rendering them costs.
-  const memberCookie = (() => {
-    const sessionId = randomBytes(20).toString("hex");
-    const memberId = sqlite.prepare("SELECT id FROM members WHERE id LIKE 'bulk%' ORDER BY id LIMIT 1").pluck().get() as string;
-    sqlite.prepare("INSERT INTO auth_sessions (id, member_id, expires_at) VALUES (?, ?, ?)").run(sessionId, memberId, Math.floor(Date.now() / 1000) + 86_400);
-    return `meedoen_session=${sessionId}`;
-  })();
+  const memberCookie = benchMemberSession(sqlite).cookie;
   const asMember = (target: Load): Load => ({ ...target, label: `${target.label}, member`, headers: { cookie: memberCookie } });
   const visitorPages = pages.length;
   // A member's floor: the log-in page sends members on, so the static "how it works" page (the

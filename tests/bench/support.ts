@@ -1,10 +1,12 @@
 // Shared by the benchmarks: the seeded network they run against, the server's memory, and
 // autocannon runs printed as one line each.
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import type Database from "better-sqlite3";
 import { processCpuMs, startServer, type RunningServer } from "../support/server";
 
 export const root = path.resolve(import.meta.dirname, "../..");
@@ -133,4 +135,17 @@ export async function benchServer(env: Record<string, string> = {}): Promise<Run
   const server = await startServer(env);
   const stop = atExit(() => server.stop());
   return { ...server, stop };
+}
+
+/** The initiative of the bench network with the most sessions. */
+export function busiestInitiative(sqlite: Database.Database): number {
+  return sqlite.prepare("SELECT initiative_id FROM sessions GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1").pluck().get() as number;
+}
+
+/** A login session for the first generated member of the bench network: its id and Cookie header. */
+export function benchMemberSession(sqlite: Database.Database): { id: string; cookie: string } {
+  const sessionId = randomBytes(20).toString("hex");
+  const id = sqlite.prepare("SELECT id FROM members WHERE id LIKE 'bulk%' ORDER BY id LIMIT 1").pluck().get() as string;
+  sqlite.prepare("INSERT INTO auth_sessions (id, member_id, expires_at) VALUES (?, ?, ?)").run(sessionId, id, Math.floor(Date.now() / 1000) + 86_400);
+  return { id, cookie: `meedoen_session=${sessionId}` };
 }
