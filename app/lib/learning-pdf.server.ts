@@ -41,29 +41,59 @@ const ink = tone(0.1);
 const muted = tone(0.35);
 const rule = tone(0.75);
 
+// Each drawn line is laid out with the font's OpenType features, most of the time a PDF takes.
+// The PDF places glyphs by their own widths, so kerning and mark positions from that layout are
+// never used; ligatures are all that could show, and DejaVu Sans draws these texts the same
+// without them. Texts are put in composed form (NFC) first, so that a letter typed as a base and
+// a combining accent is drawn as the one accented letter the font has.
+export const plainText = Object.fromEntries(["ccmp", "locl", "rlig", "mark", "mkmk", "calt", "clig", "liga", "rclt", "curs", "kern"].map((feature) => [feature, false]));
+
 type Style = { font: PDFFont; size: number; color?: RGB; indent?: number };
 
+// Measuring a text lays it out with the font's OpenType features, which costs far more than
+// the drawing: wrapping a long record measured every line again with each word added, and took
+// seconds of the server's time (9 s for 1,950 sessions). A word is measured once per document and
+// font, and a line is its words' widths with the spaces between (kerning across a space is left
+// out, a fraction of a point).
+const wordWidths = new WeakMap<PDFFont, Map<string, number>>();
+
+/** The width of `word` at size 1, measured once per font. */
+function wordWidth(font: PDFFont, word: string): number {
+  let known = wordWidths.get(font);
+  if (!known) wordWidths.set(font, (known = new Map()));
+  let width = known.get(word);
+  if (width === undefined) known.set(word, (width = font.widthOfTextAtSize(word, 1)));
+  return width;
+}
+
 /** Lines of at most `max` points wide; a word longer than a line is cut where it must be. */
-function wrap(text: string, font: PDFFont, size: number, max: number): string[] {
+export function wrap(text: string, font: PDFFont, size: number, max: number): string[] {
   const lines: string[] = [];
+  const space = wordWidth(font, " ") * size;
   let line = "";
-  const fits = (t: string) => font.widthOfTextAtSize(t, size) <= max;
-  for (const word of text.replace(/\s+/g, " ").trim().split(" ")) {
-    const joined = line ? `${line} ${word}` : word;
-    if (fits(joined)) {
-      line = joined;
+  let lineWidth = 0;
+  for (const word of text.normalize("NFC").replace(/\s+/g, " ").trim().split(" ")) {
+    const ownWidth = wordWidth(font, word) * size;
+    const joinedWidth = line ? lineWidth + space + ownWidth : ownWidth;
+    if (joinedWidth <= max) {
+      line = line ? `${line} ${word}` : word;
+      lineWidth = joinedWidth;
       continue;
     }
     if (line) lines.push(line);
+    // A word longer than a line: cut letter by letter, at least one letter per line.
     line = "";
-    let rest = word;
-    while (!fits(rest)) {
-      let cut = rest.length - 1;
-      while (cut > 1 && !fits(rest.slice(0, cut))) cut--;
-      lines.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
+    lineWidth = 0;
+    for (const letter of ownWidth > max ? word : [word]) {
+      const letterWidth = letter === word ? ownWidth : wordWidth(font, letter) * size;
+      if (line && lineWidth + letterWidth > max) {
+        lines.push(line);
+        line = "";
+        lineWidth = 0;
+      }
+      line += letter;
+      lineWidth += letterWidth;
     }
-    line = rest;
   }
   if (line) lines.push(line);
   return lines.length ? lines : [""];
@@ -130,8 +160,8 @@ export async function learningPdf(content: LearningPdfContent, locale: Locale): 
   const [{ PDFDocument }, { default: fontkit }] = await Promise.all([import("pdf-lib"), import("@pdf-lib/fontkit")]);
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
-  const regular = await doc.embedFont(fonts().regular, { subset: true });
-  const bold = await doc.embedFont(fonts().bold, { subset: true });
+  const regular = await doc.embedFont(fonts().regular, { subset: true, features: plainText });
+  const bold = await doc.embedFont(fonts().bold, { subset: true, features: plainText });
   const title = t("learning.pdf.documentTitle", { name: content.name });
   doc.setTitle(title, { showInWindowTitleBar: true });
   doc.setAuthor(content.name);

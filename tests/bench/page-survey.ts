@@ -3,13 +3,42 @@
 // each costs the server in CPU time. pages.ts follows five pages closely against issue 19's
 // targets; this survey looks at all of them briefly, to find the page that costs ten or a hundred
 // times the others. That is how /organisations was found counting the whole network for every
-// request (1.7 s of CPU each). Figures only; pages over 50 ms are named at the end.
+// request (1.7 s of CPU each). It also asks for the files a member's browser and calendar fetch,
+// and, as the member with the longest record of learning, the pages that grow with one member's
+// own history: that is how the record's PDF was found taking 8–11 s of the server for 1,950
+// sessions. Figures only; pages over 50 ms are named at the end.
 import { openServerDatabase } from "../support/direct-db";
+import { processCpuMs } from "../support/server";
 import { benchMemberSession, benchServer, busiestInitiative, load, requireBuild, seededDatabase, table, type Figures } from "./support";
 
 const seconds = Number(process.env.BENCH_SURVEY_SECONDS ?? 3);
 const connections = 4;
 const slowMs = 50;
+
+/** A page asked for one request at a time, in the same figures as a load. */
+async function oneByOne(url: string, path: string, label: string, cookie: string, pid: number, times = 3): Promise<Figures> {
+  const ask = async () => {
+    const response = await fetch(url + path, { headers: { cookie, "accept-encoding": "gzip" } });
+    const body = await response.arrayBuffer();
+    // As sent (compressed), where the server says; fetch hands over the body unpacked.
+    return { ok: response.ok, bytes: Number(response.headers.get("content-length") ?? body.byteLength) };
+  };
+  await ask();
+  const cpuBefore = processCpuMs(pid);
+  const walls: number[] = [];
+  let bad = 0;
+  let bytes = 0;
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    const answer = await ask();
+    walls.push(performance.now() - started);
+    if (!answer.ok) bad++;
+    bytes = answer.bytes;
+  }
+  walls.sort((a, b) => a - b);
+  const mean = walls.reduce((sum, ms) => sum + ms, 0) / times;
+  return { label, path, rps: 1000 / mean, p50: walls[Math.floor(times / 2)], p99: walls[times - 1], bad, kib: bytes / 1024, cpuMsPerRequest: (processCpuMs(pid) - cpuBefore) / times };
+}
 
 requireBuild();
 const database = seededDatabase("survey");
@@ -29,6 +58,8 @@ try {
     proposal: one<number>("SELECT id FROM proposals ORDER BY id DESC LIMIT 1"),
     method: one<number>("SELECT id FROM methods ORDER BY id LIMIT 1"),
   };
+  // The member with the longest record of learning (in the bench network, about 1,950 sessions).
+  const longestRecord = benchMemberSession(sqlite, one<string>("SELECT member_id FROM registrations WHERE attended_at IS NOT NULL GROUP BY member_id ORDER BY count(*) DESC LIMIT 1"));
   sqlite.close();
 
   const pages = [
@@ -57,17 +88,32 @@ try {
     "/digest",
     "/rules",
     "/settings",
+    // Files a member's browser or calendar asks for.
+    "/agenda.ics",
+    "/agenda.json",
+    "/feed.xml",
+    "/log.xml",
+    `/initiatives/${ids.initiative}/calendar.ics`,
+    `/sessions/${ids.session}/calendar.ics`,
+    `/initiatives/${ids.initiative}/preview.png`,
+    `/sessions/${ids.session}/preview.png`,
+    `/members/${member.id}/preview.png`,
   ].filter((p): p is string => p !== null);
+  // The pages whose size follows one member's own history, for the member with the most of it.
+  const ownPages = ["/settings/learning", "/settings/learning.pdf", "/settings/export.json", `/members/${longestRecord.id}`];
 
   console.log(`Every page type for a member: ${connections} connections, ${seconds} s each after a 1 s warm-up, gzip accepted.\n`);
   // The network's first count runs in the background after the start; pages that show it wait for it.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
-  const headers = { cookie: member.cookie };
   const measured: Figures[] = [];
   for (const path of pages) {
+    const headers = { cookie: member.cookie };
     await load(server.url, { label: path, path, headers }, 1, connections);
     measured.push(await load(server.url, { label: path, path, headers }, seconds, connections, pid));
   }
+  // These take up to seconds each: a timed load would leave requests running into the next
+  // page's figures, so they are asked one at a time, once to warm up and then three times.
+  for (const path of ownPages) measured.push(await oneByOne(server.url, path, `${path} (longest record)`, longestRecord.cookie, pid));
   const rows = [["page (as a member)", "req/s", "p50 ms", "p99 ms", "KiB gz", "not 2xx", "server CPU ms/req"]];
   for (const f of measured) rows.push([f.label, f.rps.toFixed(0), f.p50.toFixed(1), f.p99.toFixed(1), f.kib.toFixed(1), String(f.bad), f.cpuMsPerRequest.toFixed(2)]);
   console.log(table(rows));

@@ -142,10 +142,10 @@ export function busiestInitiative(sqlite: Database.Database): number {
   return sqlite.prepare("SELECT initiative_id FROM sessions GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1").pluck().get() as number;
 }
 
-/** A login session for the first generated member of the bench network: its id and Cookie header. */
-export function benchMemberSession(sqlite: Database.Database): { id: string; cookie: string } {
+/** A login session for a member (the first generated member of the bench network unless named): its id and Cookie header. */
+export function benchMemberSession(sqlite: Database.Database, memberId?: string): { id: string; cookie: string } {
   const sessionId = randomBytes(20).toString("hex");
-  const id = sqlite.prepare("SELECT id FROM members WHERE id LIKE 'bulk%' ORDER BY id LIMIT 1").pluck().get() as string;
+  const id = memberId ?? (sqlite.prepare("SELECT id FROM members WHERE id LIKE 'bulk%' ORDER BY id LIMIT 1").pluck().get() as string);
   sqlite.prepare("INSERT INTO auth_sessions (id, member_id, expires_at) VALUES (?, ?, ?)").run(sessionId, id, Math.floor(Date.now() / 1000) + 86_400);
   return { id, cookie: `meedoen_session=${sessionId}` };
 }
