@@ -13,10 +13,25 @@ import { Writable } from "node:stream";
 
 const closing = Buffer.from("</body></html>");
 
+/** The page with every NUL byte dropped: the parts between them copied whole. */
+function withoutNul(page: Buffer): Buffer {
+  let at = page.indexOf(0);
+  if (at < 0) return page;
+  // Asked byte by byte (a filter), a page of a megabyte with NULs took a tenth of a second and more.
+  const parts: Buffer[] = [];
+  let from = 0;
+  while (at >= 0) {
+    parts.push(page.subarray(from, at));
+    from = at + 1;
+    at = page.indexOf(0, from);
+  }
+  parts.push(page.subarray(from));
+  return Buffer.concat(parts);
+}
+
 /** The page with its first closing tags moved to the end and every NUL byte dropped. */
 export function mendDocument(page: Buffer): Buffer {
-  let mended = page;
-  if (mended.includes(0)) mended = Buffer.from(mended.filter((byte) => byte !== 0));
+  const mended = withoutNul(page);
   const at = mended.indexOf(closing);
   if (at < 0 || at === mended.length - closing.length) return mended;
   return Buffer.concat([mended.subarray(0, at), mended.subarray(at + closing.length), closing]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pageResponse, wholeDocument, wholePageOf } from "~/lib/html-stream.server";
+import { mendDocument, pageResponse, wholeDocument, wholePageOf } from "~/lib/html-stream.server";
 
 async function through(chunks: (string | Buffer)[]) {
   const { sink, page } = wholeDocument();
@@ -36,6 +36,17 @@ describe("a streamed document is mended", () => {
     const padded = Buffer.concat([bytes.subarray(0, at), Buffer.from([0]), bytes.subarray(at)]);
     expect(await through([padded.subarray(0, at + 1), padded.subarray(at + 1)])).toBe(expected);
     expect(await through([Buffer.from(expected.replace("data()", "data(\0)"))])).toBe(expected);
+  });
+
+  it("drops every NUL byte, also next to each other, at either end, or all of the page, as dropping them one by one does", () => {
+    expect(mendDocument(Buffer.from([0, 0x3c, 0, 0, 0x62, 0])).toString()).toBe("<b");
+    expect(mendDocument(Buffer.from([0, 0, 0])).length).toBe(0);
+    let x = 7;
+    const next = () => (x = (x * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 200; round++) {
+      const bytes = Buffer.from(Array.from({ length: Math.floor(next() * 5_000) }, () => (next() < 0.05 ? 0 : 1 + Math.floor(next() * 255))));
+      expect(mendDocument(bytes).equals(Buffer.from(bytes.filter((b) => b !== 0)))).toBe(true);
+    }
   });
 
   it("leaves a document without them as it is", async () => {
