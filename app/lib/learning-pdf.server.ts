@@ -99,6 +99,22 @@ export function wrap(text: string, font: PDFFont, size: number, max: number): st
   return lines.length ? lines : [""];
 }
 
+/**
+ * The font, laying out each distinct line once: a record repeats most of its lines (titles, hosts,
+ * how attendance was noted), and drawing a line lays it out again each time. The encoded line is
+ * the same each time, and its letters are in the font's subset from the first time.
+ */
+function encodingOnce(font: PDFFont): PDFFont {
+  const encode = font.encodeText.bind(font);
+  const encoded = new Map<string, ReturnType<PDFFont["encodeText"]>>();
+  font.encodeText = (text: string) => {
+    let hex = encoded.get(text);
+    if (!hex) encoded.set(text, (hex = encode(text)));
+    return hex;
+  };
+  return font;
+}
+
 /** Writes lines down the pages, starting a new page when one is full. */
 class Writer {
   page!: PDFPage;
@@ -160,8 +176,8 @@ export async function learningPdf(content: LearningPdfContent, locale: Locale): 
   const [{ PDFDocument }, { default: fontkit }] = await Promise.all([import("pdf-lib"), import("@pdf-lib/fontkit")]);
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
-  const regular = await doc.embedFont(fonts().regular, { subset: true, features: plainText });
-  const bold = await doc.embedFont(fonts().bold, { subset: true, features: plainText });
+  const regular = encodingOnce(await doc.embedFont(fonts().regular, { subset: true, features: plainText }));
+  const bold = encodingOnce(await doc.embedFont(fonts().bold, { subset: true, features: plainText }));
   const title = t("learning.pdf.documentTitle", { name: content.name });
   doc.setTitle(title, { showInWindowTitleBar: true });
   doc.setAuthor(content.name);
