@@ -129,6 +129,15 @@ describe("as a held member", () => {
 describe("names on a link", () => {
   it("takes 100 characters and refuses 101 or a megabyte", async () => {
     expect((await make(lukasz, "Ł".repeat(100))).status).toBe(303);
+    // One word wider than the page: the PDF cuts it over lines and prints every letter.
+    const longest = linksOf(lukasz).at(-1)!;
+    const pdf = await get(`/settings/learning.pdf?lang=nl&code=${longest.code}`, lukasz.cookie);
+    expect(pdf.status).toBe(200);
+    const parser = new PDFParse({ data: new Uint8Array(await pdf.arrayBuffer()) });
+    const text = (await parser.getText()).text;
+    await parser.destroy();
+    expect(text).toMatch(/Ł{20,}\s+Ł+/);
+    expect(text.replace(/\s+/g, "")).toContain("Ł".repeat(100));
     await refused(make(lukasz, "Ł".repeat(101)), 400, "hoogstens 100 tekens");
     await refused(make(lukasz, "x".repeat(100_000)), [400, 413]);
   });
