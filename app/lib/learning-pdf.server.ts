@@ -41,20 +41,21 @@ const ink = tone(0.1);
 const muted = tone(0.35);
 const rule = tone(0.75);
 
-// Each drawn line is laid out with the font's OpenType features, most of the time a PDF takes.
-// The PDF places glyphs by their own widths, so kerning and mark positions from that layout are
-// never used; ligatures are all that could show, and DejaVu Sans draws these texts the same
-// without them. Texts are put in composed form (NFC) first, so that a letter typed as a base and
-// a combining accent is drawn as the one accented letter the font has.
+// Measuring and drawing a text lays it out (fontkit), which took most of a PDF's time: a record of
+// 1,950 sessions held the server for 9 s. Three things keep that down:
+// - The layout runs without OpenType features. The PDF places glyphs by their own widths, so
+//   kerning and mark positions from the layout were never used; ligatures are all that could show,
+//   and DejaVu Sans draws these texts the same without them. Texts are put in composed form (NFC)
+//   first, so that a letter typed as a base and a combining accent is drawn as the one accented
+//   letter the font has.
+// - Wrapping measures each word once per document and font; a line is its words and the spaces
+//   between (without features the same width as measuring it whole). It measured every line again
+//   with each word added.
+// - Drawing lays out each distinct line once (encodingOnce).
 export const plainText = Object.fromEntries(["ccmp", "locl", "rlig", "mark", "mkmk", "calt", "clig", "liga", "rclt", "curs", "kern"].map((feature) => [feature, false]));
 
 type Style = { font: PDFFont; size: number; color?: RGB; indent?: number };
 
-// Measuring a text lays it out with the font's OpenType features, which costs far more than
-// the drawing: wrapping a long record measured every line again with each word added, and took
-// seconds of the server's time (9 s for 1,950 sessions). A word is measured once per document and
-// font, and a line is its words' widths with the spaces between (kerning across a space is left
-// out, a fraction of a point).
 const wordWidths = new WeakMap<PDFFont, Map<string, number>>();
 
 /** The width of `word` at size 1, measured once per font. */
