@@ -52,7 +52,7 @@ const rule = tone(0.75);
 //   between (without features the same width as measuring it whole). It measured every line again
 //   with each word added.
 // - Drawing lays out each distinct line once (encodingOnce).
-export const plainText = Object.fromEntries(["ccmp", "locl", "rlig", "mark", "mkmk", "calt", "clig", "liga", "rclt", "curs", "kern"].map((feature) => [feature, false]));
+const plainText = Object.fromEntries(["ccmp", "locl", "rlig", "mark", "mkmk", "calt", "clig", "liga", "rclt", "curs", "kern"].map((feature) => [feature, false]));
 
 type Style = { font: PDFFont; size: number; color?: RGB; indent?: number };
 
@@ -82,11 +82,14 @@ export function wrap(text: string, font: PDFFont, size: number, max: number): st
       continue;
     }
     if (line) lines.push(line);
+    line = word;
+    lineWidth = ownWidth;
+    if (ownWidth <= max) continue;
     // A word longer than a line: cut letter by letter, at least one letter per line.
     line = "";
     lineWidth = 0;
-    for (const letter of ownWidth > max ? word : [word]) {
-      const letterWidth = letter === word ? ownWidth : wordWidth(font, letter) * size;
+    for (const letter of word) {
+      const letterWidth = wordWidth(font, letter) * size;
       if (line && lineWidth + letterWidth > max) {
         lines.push(line);
         line = "";
@@ -114,6 +117,12 @@ function encodingOnce(font: PDFFont): PDFFont {
     return hex;
   };
   return font;
+}
+
+/** The document's two fonts, embedded as every PDF of the record uses them. */
+export async function embedFonts(doc: PDFDocument): Promise<{ regular: PDFFont; bold: PDFFont }> {
+  const embed = async (file: Buffer) => encodingOnce(await doc.embedFont(file, { subset: true, features: plainText }));
+  return { regular: await embed(fonts().regular), bold: await embed(fonts().bold) };
 }
 
 /** Writes lines down the pages, starting a new page when one is full. */
@@ -177,8 +186,7 @@ export async function learningPdf(content: LearningPdfContent, locale: Locale): 
   const [{ PDFDocument }, { default: fontkit }] = await Promise.all([import("pdf-lib"), import("@pdf-lib/fontkit")]);
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
-  const regular = encodingOnce(await doc.embedFont(fonts().regular, { subset: true, features: plainText }));
-  const bold = encodingOnce(await doc.embedFont(fonts().bold, { subset: true, features: plainText }));
+  const { regular, bold } = await embedFonts(doc);
   const title = t("learning.pdf.documentTitle", { name: content.name });
   doc.setTitle(title, { showInWindowTitleBar: true });
   doc.setAuthor(content.name);

@@ -105,9 +105,9 @@ try {
   console.log(`Every page type for a member: ${connections} connections, ${seconds} s each after a 1 s warm-up, gzip accepted.\n`);
   // The network's first count runs in the background after the start; pages that show it wait for it.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const headers = { cookie: member.cookie };
   const measured: Figures[] = [];
   for (const path of pages) {
-    const headers = { cookie: member.cookie };
     await load(server.url, { label: path, path, headers }, 1, connections);
     measured.push(await load(server.url, { label: path, path, headers }, seconds, connections, pid));
   }

@@ -1,22 +1,19 @@
 // The record of learning's PDF wraps its lines from words measured once each (app/lib/learning-pdf.server.ts):
 // every line it makes must still fit when measured whole, as the old wrapping measured it, and
 // no word may be lost, doubled or split where it fits.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, type PDFFont } from "pdf-lib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { plainText, wrap } from "~/lib/learning-pdf.server";
+import { embedFonts, wrap } from "~/lib/learning-pdf.server";
 
-const require = createRequire(import.meta.url);
 let regular: PDFFont;
 let bold: PDFFont;
 
+// The fonts as the PDF embeds them.
 beforeAll(async () => {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
-  regular = await doc.embedFont(readFileSync(require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf")), { subset: true, features: plainText });
-  bold = await doc.embedFont(readFileSync(require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf")), { subset: true, features: plainText });
+  ({ regular, bold } = await embedFonts(doc));
 });
 
 // Words as records hold them: titles, names with accents, dates, long addresses and a few words
