@@ -2,7 +2,8 @@
 // (/settings/learning), the PDF, and the public verification page (/verify/:code).
 import { env } from "~/lib/env.server";
 import { isLocale, translate, type Locale } from "~/lib/i18n";
-import { learningPdf } from "~/lib/learning-pdf.server";
+import { learningPdfPlan } from "~/lib/learning-pdf.server";
+import { drawPdf } from "~/lib/pdf-worker.server";
 import { learningRules, factChanges, isLinkCode, learningRecord, linkByCode, linksOf, publicReader, storedFacts, verifyPath, type StoredLink } from "./learning.server";
 import type { FactChange, LearningLinkView, LearningRecord } from "./learning.types";
 
@@ -84,7 +85,8 @@ export function learningPdfContent(member: Member, locale: Locale, origin: strin
 
 /**
  * The PDF download: `lang` nl or en (or the reader's language), `year` a year or the whole record,
- * `code` one of the member's working links. A malformed query is a bad request.
+ * `code` one of the member's working links. A malformed query is a bad request; "busy" when too
+ * many PDFs are waiting to be drawn.
  */
 export async function learningPdfDownload(member: Member, query: { lang: string | null; year: string | null; code: string | null }, readerLocale: Locale, origin: string) {
   if ((query.lang && !isLocale(query.lang)) || (query.year && !/^\d{4}$/.test(query.year)) || (query.code && !isLinkCode(query.code))) return "bad-request" as const;
@@ -92,7 +94,8 @@ export async function learningPdfDownload(member: Member, query: { lang: string 
   const content = learningPdfContent(member, locale, origin, { year: query.year ? Number(query.year) : null, code: query.code || null });
   if (!content) return "not-found" as const;
   const madeAt = Date.now();
-  const bytes = await learningPdf({ ...content, siteUrl: origin, madeAt, timeZone: env().TZ_COMMUNITY }, locale);
+  const bytes = await drawPdf(learningPdfPlan({ ...content, siteUrl: origin, madeAt, timeZone: env().TZ_COMMUNITY }, locale), member.id);
+  if (bytes === "busy") return bytes;
   // ASCII only, so that every browser and mail program keeps the name.
   const filename = `${locale === "en" ? "record-of-learning" : "leerverslag"}-${content.year ?? (locale === "en" ? "all" : "alles")}-${new Date(madeAt).toISOString().slice(0, 10)}.pdf`;
   return { bytes, filename };

@@ -32,9 +32,18 @@ let ticksPerSecond = 0;
  * share of the cores.
  */
 export function processCpuMs(pid: number): number {
+  return cpuMsOf(`/proc/${pid}/stat`);
+}
+
+/** The CPU time, in ms, of the process's main thread alone (the thread that answers requests). */
+export function mainThreadCpuMs(pid: number): number {
+  return cpuMsOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuMsOf(statFile: string): number {
   ticksPerSecond ||= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
   // utime and stime: fields 14 and 15 of the line, 12 and 13 after the command name.
-  const [utime, stime] = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ").slice(11, 13).map(Number);
+  const [utime, stime] = readFileSync(statFile, "utf8").split(") ")[1].split(" ").slice(11, 13).map(Number);
   return ((utime + stime) * 1000) / ticksPerSecond;
 }
 

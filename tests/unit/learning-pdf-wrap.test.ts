@@ -2,18 +2,24 @@
 // every line it makes must still fit when measured whole, as the old wrapping measured it, and
 // no word may be lost, doubled or split where it fits.
 import fontkit from "@pdf-lib/fontkit";
-import { PDFDocument, type PDFFont } from "pdf-lib";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import * as pdfLib from "pdf-lib";
+import type { PDFFont } from "pdf-lib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { embedFonts, wrap } from "~/lib/learning-pdf.server";
+import { pdfFonts, pdfKit } from "~/lib/learning-pdf.server";
+
+const { wrap, embedFonts } = pdfKit(pdfLib, fontkit);
+const font = (file: string) => readFileSync(createRequire(import.meta.url).resolve(file));
 
 let regular: PDFFont;
 let bold: PDFFont;
 
 // The fonts as the PDF embeds them.
 beforeAll(async () => {
-  const doc = await PDFDocument.create();
+  const doc = await pdfLib.PDFDocument.create();
   doc.registerFontkit(fontkit);
-  ({ regular, bold } = await embedFonts(doc));
+  ({ regular, bold } = await embedFonts(doc, { regular: font(pdfFonts.regular), bold: font(pdfFonts.bold) }));
 });
 
 // Words as records hold them: titles, names with accents, dates, long addresses and a few words

@@ -29,6 +29,7 @@ export const enLearning: Record<keyof typeof nlLearning, string> = {
   "learning.pdf.nl": "PDF in Dutch",
   "learning.pdf.en": "PDF in English",
   "learning.pdf.badRequest": "This address for the PDF is not right. Choose the PDF on the Record of learning page.",
+  "learning.pdf.busy": "Many PDFs are being made right now. Try again in half a minute.",
   "learning.pdf.documentTitle": "Record of learning of {name}",
   "learning.pdf.name": "Name",
   "learning.pdf.period": "Period",

@@ -27,6 +27,7 @@ export const nlLearning = {
   "learning.pdf.nl": "PDF in het Nederlands",
   "learning.pdf.en": "PDF in het Engels",
   "learning.pdf.badRequest": "Dit adres voor de PDF klopt niet. Kies de PDF op de pagina Leerverslag.",
+  "learning.pdf.busy": "Er worden nu veel PDF's gemaakt. Probeer het over een halve minuut opnieuw.",
   "learning.pdf.documentTitle": "Leerverslag van {name}",
   "learning.pdf.name": "Naam",
   "learning.pdf.period": "Periode",
