@@ -7,6 +7,31 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 
 export const chromiumPath = "/usr/bin/chromium";
 
+// Chromium 156 opens every browser context as a window with the address bar's suggestion popups
+// made as web pages of their own (chrome://omnibox-popup.top-chrome/), each in its own renderer
+// process: about 2.5 s of processor time per context on a 2-core machine, a third of the
+// browser's work in a test that opens a few people's browsers, and they went on working seconds
+// after the page was idle. No test looks at the address bar, so they are switched off. Chromium
+// reads only one --disable-features, so Playwright's own list (playwright-core 1.65) is repeated
+// here with them.
+const playwrightDisabledFeatures = [
+  "AvoidUnnecessaryBeforeUnloadCheckSync",
+  "DestroyProfileOnBrowserClose",
+  "HttpsUpgrades",
+  "HttpsFirstBalancedModeAutoEnable",
+  "LensOverlay",
+  "MediaRouter",
+  "PaintHolding",
+  "ThirdPartyStoragePartitioning",
+  "AvoidCorsURLLoaderRestartOnRedirect",
+  "TcpPortRandomizationWin",
+  "OptimizationHints",
+  "NetworkTimeServiceQuerying",
+  "AimEnabled",
+  "PreconnectToSearch",
+];
+const addressBarPopups = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup"];
+
 export const chromiumArgs = [
   "--headless",
   "--no-sandbox",
@@ -16,6 +41,7 @@ export const chromiumArgs = [
   "--no-first-run",
   "--disable-component-update",
   "--disable-sync",
+  `--disable-features=${[...playwrightDisabledFeatures, ...addressBarPopups].join(",")}`,
 ];
 
 export const phoneViewport = { width: 360, height: 740 };
