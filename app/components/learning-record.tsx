@@ -95,26 +95,50 @@ function LearningSessionItem({ session }: { session: LearningSession }) {
   );
 }
 
-/** The attended sessions, newest first, under a heading per year. */
+/** For a long record, which year's sessions are listed, and links to the other years. */
+export function YearSwitch({ years, listed }: { years: number[]; listed: number }) {
+  const t = useT();
+  return (
+    <>
+      <p>{t("learning.list.byYear")}</p>
+      <nav aria-label={t("learning.list.years")} className="view-switch">
+        <ul>
+          {years.map((year) => (
+            <li key={year}>
+              <Link to={`/settings/learning?year=${year}#sessions`} aria-current={year === listed ? "page" : undefined}>
+                {year}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </>
+  );
+}
+
+/** The attended sessions, newest first, under a heading per year (the years it has sessions of). */
 export function LearningSessions({ record, level = 3 }: { record: LearningRecord; level?: 2 | 3 }) {
   const t = useT();
   const Heading = level === 2 ? "h2" : "h3";
+  const listed = new Set(record.sessions.map((s) => s.year));
   return (
     <>
-      {record.years.map((y) => (
-        <section key={y.year} aria-labelledby={`year-${y.year}`}>
-          <Heading id={`year-${y.year}`}>
-            {y.year} · {t("learning.sessionsCount", { n: y.sessions })} · <Hours minutes={y.minutes} />
-          </Heading>
-          <ol className="sessions">
-            {record.sessions
-              .filter((s) => s.year === y.year)
-              .map((s) => (
-                <LearningSessionItem key={s.sessionId} session={s} />
-              ))}
-          </ol>
-        </section>
-      ))}
+      {record.years
+        .filter((y) => listed.has(y.year))
+        .map((y) => (
+          <section key={y.year} aria-labelledby={`year-${y.year}`}>
+            <Heading id={`year-${y.year}`}>
+              {y.year} · {t("learning.sessionsCount", { n: y.sessions })} · <Hours minutes={y.minutes} />
+            </Heading>
+            <ol className="sessions">
+              {record.sessions
+                .filter((s) => s.year === y.year)
+                .map((s) => (
+                  <LearningSessionItem key={s.sessionId} session={s} />
+                ))}
+            </ol>
+          </section>
+        ))}
     </>
   );
 }

@@ -30,7 +30,7 @@ parentPort.on("message", ({ id, plan }) => {
  * one member (a PDF in each language at once), so that one member asking again and again cannot
  * keep everyone else's PDFs waiting.
  */
-export const pdfQueueLimit = { all: 16, perMember: 2 };
+const pdfQueueLimit = { all: 16, perMember: 2 };
 const idleMs = 60_000;
 
 let thread: Worker | null = null;

@@ -22,12 +22,28 @@ function linkView(link: StoredLink, origin: string, current: (year: number | nul
 }
 
 /**
- * /settings/learning: the member's record as they may read it, their links with their state, and
- * what they may do. Whether a link still matches is decided on the public record, as its
- * visitors see it.
+ * A record with more sessions than this lists one year's at a time (`?year=`, the newest year
+ * unless another is asked): a list of years of weekly evenings is long to scroll on a phone, and
+ * the page cost the server 0.3 s for 1,950 sessions. The totals show every year either way.
  */
-export function learningPage(member: Member, locale: Locale, origin: string) {
-  const record = learningRecord(member.id, { names: { memberId: member.id, locale }, forSelf: true });
+export const listAllUpTo = 100;
+
+/** The year whose sessions are listed: null for all of them. A year not in the record is the newest. */
+function listedYear(record: LearningRecord, asked: string | null): number | null {
+  if (record.sessions.length <= listAllUpTo) return null;
+  const year = asked && /^\d{4}$/.test(asked) ? Number(asked) : null;
+  return record.years.some((y) => y.year === year) ? year : record.years[0].year;
+}
+
+/**
+ * /settings/learning: the member's record as they may read it (its sessions for `askedYear` when
+ * it is long), their links with their state, and what they may do. Whether a link still matches
+ * is decided on the public record, as its visitors see it.
+ */
+export function learningPage(member: Member, locale: Locale, origin: string, askedYear: string | null) {
+  const whole = learningRecord(member.id, { names: { memberId: member.id, locale }, forSelf: true });
+  const year = listedYear(whole, askedYear);
+  const record = year === null ? whole : { ...whole, sessions: whole.sessions.filter((s) => s.year === year) };
   const publicRecords = new Map<number | null, LearningRecord>();
   const current = (year: number | null) => {
     if (!publicRecords.has(year)) publicRecords.set(year, learningRecord(member.id, publicReader(locale), year));
@@ -37,6 +53,7 @@ export function learningPage(member: Member, locale: Locale, origin: string) {
   const active = links.filter((l) => l.withdrawnAt === null).length;
   return {
     record,
+    listedYear: year,
     links,
     defaultName: member.displayName,
     nameMax: learningRules.nameMax,

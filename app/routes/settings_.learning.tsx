@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { LearningDownloads, LearningLinkList, MakeLearningLink } from "~/components/learning-links";
-import { LearningSessions, LearningTotals } from "~/components/learning-record";
+import { LearningSessions, LearningTotals, YearSwitch } from "~/components/learning-record";
 import { requireMember } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { formValues, parseForm, readFormData, textField, type FieldErrors } from "~/lib/forms";
@@ -16,10 +16,11 @@ import { LearningLinkRefusal, learningLinkForm, makeLearningLink, withdrawLearni
 
 export const meta: MetaFunction = ({ matches }) => [...titleMeta(matches, "learning.title"), { name: "robots", content: "noindex" }];
 
-// /settings/learning: the member's own record of learning, its PDF and its verification links.
+// /settings/learning[?year=2025]: the member's own record of learning, its PDF and its
+// verification links; a long record lists one year's sessions at a time.
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request);
-  return learningPage(member, resolveLocale(request, member.locale), originOf(request));
+  return learningPage(member, resolveLocale(request, member.locale), originOf(request), new URL(request.url).searchParams.get("year"));
 }
 
 type Refused = { errors?: FieldErrors; values?: Record<string, string>; message?: MessageKey };
@@ -49,7 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function LearningSettings() {
   const t = useT();
-  const { record, links, defaultName, nameMax, activeMax, can } = useLoaderData<typeof loader>();
+  const { record, listedYear, links, defaultName, nameMax, activeMax, can } = useLoaderData<typeof loader>();
   const refused = useActionData<typeof action>();
   const years = record.years.map((y) => y.year);
   return (
@@ -87,6 +88,7 @@ export default function LearningSettings() {
       {record.sessions.length ? (
         <>
           <h2 id="sessions">{t("learning.list")}</h2>
+          {listedYear === null ? null : <YearSwitch years={years} listed={listedYear} />}
           <LearningSessions record={record} />
         </>
       ) : null}

@@ -1,6 +1,8 @@
-// The record of learning's PDF is drawn on a worker thread (app/lib/pdf-worker.server.ts), through
-// the real server (build/index.js): a member with a long record asking for it, once or again and
-// again, does not hold up anyone else's pages, and one member cannot fill the queue.
+// A long record of learning (1,500 attended sessions over four years and more), through the real
+// server (build/index.js). Its PDF is drawn on a worker thread (app/lib/pdf-worker.server.ts): a
+// member asking for it, once or again and again, does not hold up anyone else's pages, and one
+// member cannot fill the queue. Its page lists one year's sessions at a time, whatever year is
+// asked for.
 import type Database from "better-sqlite3";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +12,7 @@ import { mainThreadCpuMs, processCpuMs, startServer, type RunningServer } from "
 let server: RunningServer;
 let sqlite: Database.Database;
 type Who = { id: string; cookie: string };
-let long: Who, other: Who, host: Who;
+let long: Who, other: Who, host: Who, short: Who;
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -19,6 +21,8 @@ const sessions = 1_500;
 
 const get = (path: string, who?: Who) => fetch(server.url + path, { headers: { "Accept-Language": "nl", ...(who ? { Cookie: who.cookie } : {}) } });
 const pdfOf = (who: Who, lang = "nl") => get(`/settings/learning.pdf?lang=${lang}`, who);
+// The year of each attended session in the community's time zone, newest year first.
+const sessionsPerYear = new Map<number, number>();
 
 async function pdfText(res: Response) {
   const parser = new PDFParse({ data: new Uint8Array(await res.arrayBuffer()) });
@@ -32,7 +36,7 @@ async function pdfText(res: Response) {
 beforeAll(async () => {
   server = await startServer();
   sqlite = openServerDatabase(server.databasePath);
-  [long, other, host] = insertMembers(sqlite, 3, "pdfq");
+  [long, other, host, short] = insertMembers(sqlite, 4, "pdfq");
   sqlite.prepare("UPDATE members SET display_name = 'Lange Adem' WHERE id = ?").run(long.id);
   const first = Date.now() - (sessions + 10) * day;
   sqlite.transaction(() => {
@@ -44,6 +48,10 @@ beforeAll(async () => {
       const start = first + i * day;
       const id = session.get(initiative, start, start + 2 * hour, start - day, start - day, start - day) as number;
       attended.run(id, long.id, start + hour, start - day, start + hour);
+      // A short record: three evenings, in different years.
+      if (i % 500 === 0) attended.run(id, short.id, start + hour, start - day, start + hour);
+      const year = Number(new Intl.DateTimeFormat("en", { timeZone: "Europe/Amsterdam", year: "numeric" }).format(start));
+      sessionsPerYear.set(year, (sessionsPerYear.get(year) ?? 0) + 1);
     }
   })();
 });
@@ -123,5 +131,57 @@ describe("a long record's PDF", () => {
     expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
     // The queue empties: the next PDF is drawn.
     expect((await pdfOf(long)).status).toBe(200);
+  });
+});
+
+describe("a long record's page", () => {
+  const years = () => [...sessionsPerYear.keys()].sort((a, b) => b - a);
+  /** The page's listed sessions, the year marked as listed, and the years in its switch. */
+  async function listed(query: string) {
+    const res = await get(`/settings/learning${query}`, long);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).not.toMatch(/\bat [\w.<>$]+ \([^)]*:\d+:\d+\)|node_modules\//);
+    const nav = /<nav aria-label="Jaren"[^>]*>(.*?)<\/nav>/s.exec(html)?.[1] ?? "";
+    return {
+      sessions: html.match(/<li class="session">/g)?.length ?? 0,
+      current: Number(/aria-current="page"[^>]*>(\d{4})</.exec(nav)?.[1]),
+      switchYears: [...nav.matchAll(/>(\d{4})</g)].map((m) => Number(m[1])),
+      // The totals table still has every year.
+      totals: [...html.matchAll(/<th scope="row">(\d{4})<\/th>/g)].map((m) => Number(m[1])),
+    };
+  }
+
+  it("lists the newest year's sessions, with a switch to every year and the totals of all", async () => {
+    expect(years().length).toBeGreaterThanOrEqual(4);
+    const page = await listed("");
+    expect(page.current).toBe(years()[0]);
+    expect(page.sessions).toBe(sessionsPerYear.get(years()[0]));
+    expect(page.switchYears).toEqual(years());
+    expect(page.totals).toEqual(years());
+  });
+
+  it("lists an older year when asked, and only that year", async () => {
+    const year = years()[2];
+    const page = await listed(`?year=${year}`);
+    expect(page.current).toBe(year);
+    expect(page.sessions).toBe(sessionsPerYear.get(year));
+  });
+
+  it.each(["?year=abcd", "?year=1800", "?year=99999", `?year=${"9".repeat(8_000)}`, "?year=%00", "?year=", "?year=2024%0A"])("answers %s with the newest year", async (query) => {
+    const page = await listed(query);
+    expect(page.current).toBe(years()[0]);
+    expect(page.sessions).toBe(sessionsPerYear.get(years()[0]));
+  });
+
+  it("takes the first of repeated years", async () => {
+    const page = await listed(`?year=${years()[1]}&year=${years()[3]}`);
+    expect(page.current).toBe(years()[1]);
+  });
+
+  it("a short record lists every session, without a switch", async () => {
+    const html = await (await get("/settings/learning?year=2020", short)).text();
+    expect(html.match(/<li class="session">/g)).toHaveLength(3);
+    expect(html).not.toContain('aria-label="Jaren"');
   });
 });
