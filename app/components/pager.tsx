@@ -1,10 +1,13 @@
 import { Link } from "~/components/link";
 import { useT } from "~/lib/i18n/react";
 
-/** Which rows of a table are shown, and previous and next links to the other pages. */
-export function Pager({ path, page, pages, from, shown, total }: { path: string; page: number; pages: number; from: number; shown: number; total: number }) {
+/**
+ * Which rows of a list are shown, and previous and next links to the other pages: `path` (which
+ * may have a query of its own) with `page`, then `hash`.
+ */
+export function Pager({ path, hash = "", page, pages, from, shown, total }: { path: string; hash?: string; page: number; pages: number; from: number; shown: number; total: number }) {
   const t = useT();
-  const to = (n: number) => (n === 1 ? path : `${path}?page=${n}`);
+  const to = (n: number) => (n === 1 ? path : `${path}${path.includes("?") ? "&" : "?"}page=${n}`) + hash;
   return (
     <>
       <p>{t("network.rows", { from: shown ? from : 0, to: from + shown - 1, outOf: total })}</p>

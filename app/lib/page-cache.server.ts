@@ -3,7 +3,8 @@
 //   - nothing in the database has changed since it was made (SQLite's total_changes() counts
 //     every write of this process's one connection, data_version every commit by another), and
 //   - it is at most ten seconds old (statuses such as "running now" follow the clock).
-// Members are never served from it, nor is any answer that sets a cookie. Each answer still gets
+// Members are never served a page from it (the public feeds and calendars they share with
+// visitors, see publicFeed), nor is any answer that sets a cookie. Each answer still gets
 // its own CSP nonce: the one the page was made with is replaced (React writes it only in the
 // nonce attributes of script tags; anything typed by people is escaped and cannot contain it).
 import type http from "node:http";
@@ -28,14 +29,21 @@ type Entry = {
 };
 const entries = new Map<string, Entry>();
 
+/**
+ * The public calendars and news feeds (.ics, .xml, /agenda.json), which apps fetch again and
+ * again. Their routes read no cookie: they are the same for members and visitors, and one kept
+ * copy serves both (a member's own calendar is /calendar/:token, marked private, never kept).
+ */
+const publicFeed = (pathname: string) => /\.(ics|xml)$/.test(pathname) || pathname === "/agenda.json";
+
 /** The cache key for a request that may be answered from the cache, or null. */
 export function pageCacheKey(req: http.IncomingMessage, url: URL): string | null {
   if (req.method !== "GET") return null;
-  const cookie = req.headers.cookie ?? "";
+  const feed = publicFeed(url.pathname);
+  const cookie = feed ? "" : (req.headers.cookie ?? "");
   if (sessionCookie.test(cookie)) return null;
-  // Single-fetch data requests (client-side navigation) and files are left alone, except the
-  // public calendar and news feeds (.ics, .xml, /agenda.json), which apps fetch again and again.
-  if (/\.[a-z]+$/i.test(url.pathname) && !/\.(ics|xml)$/.test(url.pathname) && url.pathname !== "/agenda.json") return null;
+  // Single-fetch data requests (client-side navigation) and other files are left alone.
+  if (!feed && /\.[a-z]+$/i.test(url.pathname)) return null;
   // Everything else a page may depend on for a visitor: the address, the language they chose or
   // their browser asks for, the host they asked.
   // The host too: pages name their own address in the tags chat apps read.

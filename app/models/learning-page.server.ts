@@ -23,27 +23,36 @@ function linkView(link: StoredLink, origin: string, current: (year: number | nul
 
 /**
  * A record with more sessions than this lists one year's at a time (`?year=`, the newest year
- * unless another is asked): a list of years of weekly evenings is long to scroll on a phone, and
- * the page cost the server 0.3 s for 1,950 sessions. The totals show every year either way.
+ * unless another is asked), and as many at most per page (`&page=`): a list of years of weekly
+ * evenings is long to scroll on a phone, and the page cost the server 0.3 s for 1,950 sessions.
+ * The totals show every year either way, and the PDF every session.
  */
 export const listAllUpTo = 100;
 
-/** The year whose sessions are listed: null for all of them. A year not in the record is the newest. */
-function listedYear(record: LearningRecord, asked: string | null): number | null {
-  if (record.sessions.length <= listAllUpTo) return null;
-  const year = asked && /^\d{4}$/.test(asked) ? Number(asked) : null;
-  return record.years.some((y) => y.year === year) ? year : record.years[0].year;
+export type SessionListing = { year: number; page: number; pages: number; from: number; total: number };
+
+/** The sessions the page lists, and which year and page of them that is (null: all of them). */
+function listing(record: LearningRecord, asked: { year: string | null; page: string | null }): { sessions: LearningRecord["sessions"]; listing: SessionListing | null } {
+  if (record.sessions.length <= listAllUpTo) return { sessions: record.sessions, listing: null };
+  const wanted = asked.year && /^\d{4}$/.test(asked.year) ? Number(asked.year) : null;
+  const year = record.years.some((y) => y.year === wanted) ? wanted! : record.years[0].year;
+  const ofYear = record.sessions.filter((s) => s.year === year);
+  const pages = Math.ceil(ofYear.length / listAllUpTo);
+  const askedPage = asked.page && /^\d{1,6}$/.test(asked.page) ? Number(asked.page) : 1;
+  const page = askedPage >= 1 && askedPage <= pages ? askedPage : 1;
+  const from = (page - 1) * listAllUpTo;
+  return { sessions: ofYear.slice(from, from + listAllUpTo), listing: { year, page, pages, from: from + 1, total: ofYear.length } };
 }
 
 /**
- * /settings/learning: the member's record as they may read it (its sessions for `askedYear` when
- * it is long), their links with their state, and what they may do. Whether a link still matches
- * is decided on the public record, as its visitors see it.
+ * /settings/learning: the member's record as they may read it (a year and page of its sessions
+ * when it is long), their links with their state, and what they may do. Whether a link still
+ * matches is decided on the public record, as its visitors see it.
  */
-export function learningPage(member: Member, locale: Locale, origin: string, askedYear: string | null) {
+export function learningPage(member: Member, locale: Locale, origin: string, asked: { year: string | null; page: string | null }) {
   const whole = learningRecord(member.id, { names: { memberId: member.id, locale }, forSelf: true });
-  const year = listedYear(whole, askedYear);
-  const record = year === null ? whole : { ...whole, sessions: whole.sessions.filter((s) => s.year === year) };
+  const listed = listing(whole, asked);
+  const record = { ...whole, sessions: listed.sessions };
   const publicRecords = new Map<number | null, LearningRecord>();
   const current = (year: number | null) => {
     if (!publicRecords.has(year)) publicRecords.set(year, learningRecord(member.id, publicReader(locale), year));
@@ -53,7 +62,7 @@ export function learningPage(member: Member, locale: Locale, origin: string, ask
   const active = links.filter((l) => l.withdrawnAt === null).length;
   return {
     record,
-    listedYear: year,
+    listing: listed.listing,
     links,
     defaultName: member.displayName,
     nameMax: learningRules.nameMax,

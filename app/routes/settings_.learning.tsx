@@ -4,6 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { LearningDownloads, LearningLinkList, MakeLearningLink } from "~/components/learning-links";
 import { LearningSessions, LearningTotals, YearSwitch } from "~/components/learning-record";
+import { Pager } from "~/components/pager";
 import { requireMember } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { formValues, parseForm, readFormData, textField, type FieldErrors } from "~/lib/forms";
@@ -16,11 +17,12 @@ import { LearningLinkRefusal, learningLinkForm, makeLearningLink, withdrawLearni
 
 export const meta: MetaFunction = ({ matches }) => [...titleMeta(matches, "learning.title"), { name: "robots", content: "noindex" }];
 
-// /settings/learning[?year=2025]: the member's own record of learning, its PDF and its
-// verification links; a long record lists one year's sessions at a time.
+// /settings/learning[?year=2025[&page=2]]: the member's own record of learning, its PDF and its
+// verification links; a long record lists one year's sessions at a time, a hundred per page.
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request);
-  return learningPage(member, resolveLocale(request, member.locale), originOf(request), new URL(request.url).searchParams.get("year"));
+  const query = new URL(request.url).searchParams;
+  return learningPage(member, resolveLocale(request, member.locale), originOf(request), { year: query.get("year"), page: query.get("page") });
 }
 
 type Refused = { errors?: FieldErrors; values?: Record<string, string>; message?: MessageKey };
@@ -50,7 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function LearningSettings() {
   const t = useT();
-  const { record, listedYear, links, defaultName, nameMax, activeMax, can } = useLoaderData<typeof loader>();
+  const { record, listing, links, defaultName, nameMax, activeMax, can } = useLoaderData<typeof loader>();
   const refused = useActionData<typeof action>();
   const years = record.years.map((y) => y.year);
   return (
@@ -88,8 +90,9 @@ export default function LearningSettings() {
       {record.sessions.length ? (
         <>
           <h2 id="sessions">{t("learning.list")}</h2>
-          {listedYear === null ? null : <YearSwitch years={years} listed={listedYear} />}
+          {listing ? <YearSwitch years={years} listed={listing.year} /> : null}
           <LearningSessions record={record} />
+          {listing ? <Pager path={`/settings/learning?year=${listing.year}`} hash="#sessions" page={listing.page} pages={listing.pages} from={listing.from} shown={record.sessions.length} total={listing.total} /> : null}
         </>
       ) : null}
     </section>

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import type Database from "better-sqlite3";
-import { processCpuMs, startServer, type RunningServer } from "../support/server";
+import { mainThreadCpuMs, processCpuMs, startServer, type RunningServer } from "../support/server";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -97,7 +97,8 @@ export function watchRss(pid: number, everyMs = 200) {
 
 export type Load = { path: string; label: string; headers?: Record<string, string>; requests?: autocannon.Request[] };
 
-export type Figures = { label: string; path: string; rps: number; p50: number; p99: number; bad: number; kib: number; cpuMsPerRequest: number };
+/** cpuMsPerRequest: the server process's, all its threads; mainMsPerRequest: the thread that answers requests. */
+export type Figures = { label: string; path: string; rps: number; p50: number; p99: number; bad: number; kib: number; cpuMsPerRequest: number; mainMsPerRequest: number };
 
 /**
  * One autocannon run against `url`, gzip accepted as a browser would; with the server's `pid`,
@@ -105,6 +106,7 @@ export type Figures = { label: string; path: string; rps: number; p50: number; p
  */
 export async function load(url: string, target: Load, seconds: number, connections: number, pid?: number): Promise<Figures> {
   const cpuBefore = pid ? processCpuMs(pid) : NaN;
+  const mainBefore = pid ? mainThreadCpuMs(pid) : NaN;
   const result = await autocannon({
     url: url + target.path,
     connections,
@@ -122,6 +124,7 @@ export async function load(url: string, target: Load, seconds: number, connectio
     bad: result.requests.total - ok + result.errors,
     kib: result.throughput.average / Math.max(1, result.requests.average) / 1024,
     cpuMsPerRequest: pid ? (processCpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total) : NaN,
+    mainMsPerRequest: pid ? (mainThreadCpuMs(pid) - mainBefore) / Math.max(1, result.requests.total) : NaN,
   };
 }
 

@@ -94,6 +94,17 @@ describe("pages kept for visitors", () => {
     expect(await changed.text()).toContain(`/sessions/${sessionId}`);
   });
 
+  it("a member gets the news feed a visitor got, and the change after a write", async () => {
+    const first = await fetch(`${server.url}/feed.xml`);
+    const visitors = await first.text();
+    const asMember = await fetch(`${server.url}/feed.xml`, { headers: { Cookie: member.cookie } });
+    expect(asMember.status).toBe(200);
+    expect(await asMember.text()).toBe(visitors);
+    const now = Date.now();
+    sqlite.prepare("INSERT INTO initiatives (title, summary, kind, created_by, created_at, updated_at) VALUES ('Buurtkoor voor beginners', 'Zingen', 'activity', ?, ?, ?)").run(member.id, now, now);
+    expect(await (await fetch(`${server.url}/feed.xml`, { headers: { Cookie: member.cookie } })).text()).toContain("Buurtkoor voor beginners");
+  });
+
   it("keep the languages apart", async () => {
     const dutch = await page("/how-it-works", { "Accept-Language": "nl-NL,nl;q=0.9" });
     const english = await page("/how-it-works", { "Accept-Language": "en-GB,en;q=0.9" });
@@ -115,9 +126,22 @@ describe("the page cache itself", () => {
     expect(pageCacheKey(request(), url("/initiatives/3.data"))).toBeNull();
     expect(pageCacheKey(request(), url("/sessions/4/participants.csv"))).toBeNull();
     expect(pageCacheKey(request(), url("/initiatives/3/preview.png"))).toBeNull();
-    // The public calendar and news feeds are kept: apps fetch them again and again.
-    expect(pageCacheKey(request(), url("/agenda.ics"))).not.toBeNull();
-    expect(pageCacheKey(request(), url("/feed.xml"))).not.toBeNull();
+    // The public calendar and news feeds are kept: apps fetch them again and again. They read no
+    // cookie, so a member gets the same copy as a visitor.
+    for (const path of ["/agenda.ics", "/feed.xml", "/log.xml", "/agenda.json?tag=taal", "/sessions/4/calendar.ics"]) {
+      const visitors = pageCacheKey(request(), url(path));
+      expect(visitors).not.toBeNull();
+      expect(pageCacheKey(request({ cookie: "lang=en; meedoen_session=abc" }), url(path))).toBe(visitors);
+    }
+    // A member's own calendar address is not a public feed.
+    expect(pageCacheKey(request({ cookie: "meedoen_session=abc" }), url("/calendar/abc"))).toBeNull();
+  });
+
+  it("the feed and calendar routes read no cookie, so that sharing their copy is safe", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const routes = readdirSync("app/routes").filter((file) => /\[\.(ics|xml)\]|agenda\[\.json\]/.test(file));
+    expect(routes.length).toBeGreaterThanOrEqual(5);
+    for (const file of routes) expect(readFileSync(`app/routes/${file}`, "utf8"), file).not.toMatch(/auth\.server|headers\.get\(["']cookie|parseCookie|Cookie\(/);
   });
 
   it("keeps a calendar with its ETag and answers a client that has it with 304, but keeps nothing private", async () => {

@@ -1,8 +1,8 @@
 // A long record of learning (1,500 attended sessions over four years and more), through the real
 // server (build/index.js). Its PDF is drawn on a worker thread (app/lib/pdf-worker.server.ts): a
 // member asking for it, once or again and again, does not hold up anyone else's pages, and one
-// member cannot fill the queue. Its page lists one year's sessions at a time, whatever year is
-// asked for.
+// member cannot fill the queue. Its page lists one year's sessions at a time, a hundred per page,
+// whatever year and page are asked for.
 import type Database from "better-sqlite3";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -143,8 +143,11 @@ describe("a long record's page", () => {
     const html = await res.text();
     expect(html).not.toMatch(/\bat [\w.<>$]+ \([^)]*:\d+:\d+\)|node_modules\//);
     const nav = /<nav aria-label="Jaren"[^>]*>(.*?)<\/nav>/s.exec(html)?.[1] ?? "";
+    const pager = /<nav class="pager"[^>]*>(.*?)<\/nav>/s.exec(html)?.[1] ?? "";
     return {
       sessions: html.match(/<li class="session">/g)?.length ?? 0,
+      rows: /<p>(\d+)–(\d+) van (\d+)<\/p>/.exec(html)?.slice(1).map(Number),
+      pager: [...pager.matchAll(/href="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, "&")),
       current: Number(/aria-current="page"[^>]*>(\d{4})</.exec(nav)?.[1]),
       switchYears: [...nav.matchAll(/>(\d{4})</g)].map((m) => Number(m[1])),
       // The totals table still has every year.
@@ -152,26 +155,42 @@ describe("a long record's page", () => {
     };
   }
 
+  const firstPage = (year: number) => Math.min(100, sessionsPerYear.get(year)!);
+
   it("lists the newest year's sessions, with a switch to every year and the totals of all", async () => {
     expect(years().length).toBeGreaterThanOrEqual(4);
     const page = await listed("");
     expect(page.current).toBe(years()[0]);
-    expect(page.sessions).toBe(sessionsPerYear.get(years()[0]));
+    expect(page.sessions).toBe(firstPage(years()[0]));
     expect(page.switchYears).toEqual(years());
     expect(page.totals).toEqual(years());
   });
 
-  it("lists an older year when asked, and only that year", async () => {
+  it("lists an older year when asked, a hundred sessions per page", async () => {
     const year = years()[2];
-    const page = await listed(`?year=${year}`);
+    const total = sessionsPerYear.get(year)!;
+    expect(total).toBeGreaterThan(300);
+    const first = await listed(`?year=${year}`);
+    expect(first.current).toBe(year);
+    expect([first.sessions, first.rows]).toEqual([100, [1, 100, total]]);
+    expect(first.pager).toEqual([`/settings/learning?year=${year}&page=2#sessions`]);
+    const pages = Math.ceil(total / 100);
+    const last = await listed(`?year=${year}&page=${pages}`);
+    expect([last.sessions, last.rows]).toEqual([total - (pages - 1) * 100, [(pages - 1) * 100 + 1, total, total]]);
+    expect(last.pager).toEqual([`/settings/learning?year=${year}&page=${pages - 1}#sessions`]);
+  });
+
+  it.each(["0", "-1", "99", "1e2", "abc", "9".repeat(5_000), ""])("answers page %j with the first page", async (asked) => {
+    const year = years()[1];
+    const page = await listed(`?year=${year}&page=${asked}`);
     expect(page.current).toBe(year);
-    expect(page.sessions).toBe(sessionsPerYear.get(year));
+    expect(page.rows?.[0]).toBe(1);
   });
 
   it.each(["?year=abcd", "?year=1800", "?year=99999", `?year=${"9".repeat(8_000)}`, "?year=%00", "?year=", "?year=2024%0A"])("answers %s with the newest year", async (query) => {
     const page = await listed(query);
     expect(page.current).toBe(years()[0]);
-    expect(page.sessions).toBe(sessionsPerYear.get(years()[0]));
+    expect(page.sessions).toBe(firstPage(years()[0]));
   });
 
   it("takes the first of repeated years", async () => {
