@@ -27,9 +27,9 @@ function linkView(link: StoredLink, origin: string, current: (year: number | nul
  * evenings is long to scroll on a phone, and the page cost the server 0.3 s for 1,950 sessions.
  * The totals show every year either way, and the PDF every session.
  */
-export const listAllUpTo = 100;
+const listAllUpTo = 100;
 
-export type SessionListing = { year: number; page: number; pages: number; from: number; total: number };
+type SessionListing = { year: number; page: number; pages: number; from: number; total: number };
 
 /** The sessions the page lists, and which year and page of them that is (null: all of them). */
 function listing(record: LearningRecord, asked: { year: string | null; page: string | null }): { sessions: LearningRecord["sessions"]; listing: SessionListing | null } {
