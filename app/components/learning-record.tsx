@@ -1,8 +1,9 @@
 import { Link } from "~/components/link";
+import { Pager } from "~/components/pager";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatHours } from "~/lib/learning-hours";
 import { formatTimeRange } from "~/lib/time";
-import type { LearningRecord, LearningSession } from "~/models/learning.types";
+import type { LearningRecord, LearningSession, SessionListing } from "~/models/learning.types";
 
 /** "2,5 uur" / "2.5 hours". */
 export function Hours({ minutes }: { minutes: number }) {
@@ -95,23 +96,29 @@ function LearningSessionItem({ session }: { session: LearningSession }) {
   );
 }
 
-/** For a long record, which year's sessions are listed, and links to the other years. */
-export function YearSwitch({ years, listed }: { years: number[]; listed: number }) {
+/**
+ * The record's sessions as its page lists them: all of them, or for a long record one year and
+ * page, with links to the other years and pages. `path` is the page's own address.
+ */
+export function ListedSessions({ path, record, listing }: { path: string; record: LearningRecord; listing: SessionListing | null }) {
   const t = useT();
+  if (!listing) return <LearningSessions record={record} />;
   return (
     <>
       <p>{t("learning.list.byYear")}</p>
       <nav aria-label={t("learning.list.years")} className="view-switch">
         <ul>
-          {years.map((year) => (
+          {record.years.map(({ year }) => (
             <li key={year}>
-              <Link to={`/settings/learning?year=${year}#sessions`} aria-current={year === listed ? "page" : undefined}>
+              <Link to={`${path}?year=${year}#sessions`} aria-current={year === listing.year ? "page" : undefined}>
                 {year}
               </Link>
             </li>
           ))}
         </ul>
       </nav>
+      <LearningSessions record={record} />
+      <Pager path={`${path}?year=${listing.year}`} hash="#sessions" page={listing.page} pages={listing.pages} from={listing.from} shown={record.sessions.length} total={listing.total} />
     </>
   );
 }

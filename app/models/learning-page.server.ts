@@ -5,7 +5,7 @@ import { isLocale, translate, type Locale } from "~/lib/i18n";
 import { learningPdfPlan } from "~/lib/learning-pdf.server";
 import { drawPdf } from "~/lib/pdf-worker.server";
 import { learningRules, factChanges, isLinkCode, learningRecord, linkByCode, linksOf, publicReader, storedFacts, verifyPath, type StoredLink } from "./learning.server";
-import type { FactChange, LearningLinkView, LearningRecord } from "./learning.types";
+import type { FactChange, LearningLinkView, LearningRecord, SessionListing } from "./learning.types";
 
 type Member = { id: string; displayName: string };
 
@@ -29,11 +29,12 @@ function linkView(link: StoredLink, origin: string, current: (year: number | nul
  */
 const listAllUpTo = 100;
 
-type SessionListing = { year: number; page: number; pages: number; from: number; total: number };
+/** What a page of the record was asked for: `?year=` and `&page=`, as typed. */
+export type ListingAsked = { year: string | null; page: string | null };
 
-/** The sessions the page lists, and which year and page of them that is (null: all of them). */
-function listing(record: LearningRecord, asked: { year: string | null; page: string | null }): { sessions: LearningRecord["sessions"]; listing: SessionListing | null } {
-  if (record.sessions.length <= listAllUpTo) return { sessions: record.sessions, listing: null };
+/** The record with the sessions its page lists, and which year and page of them that is (null: all of them). */
+function listing(record: LearningRecord, asked: ListingAsked): { record: LearningRecord; listing: SessionListing | null } {
+  if (record.sessions.length <= listAllUpTo) return { record, listing: null };
   const wanted = asked.year && /^\d{4}$/.test(asked.year) ? Number(asked.year) : null;
   const year = record.years.some((y) => y.year === wanted) ? wanted! : record.years[0].year;
   const ofYear = record.sessions.filter((s) => s.year === year);
@@ -41,7 +42,7 @@ function listing(record: LearningRecord, asked: { year: string | null; page: str
   const askedPage = asked.page && /^\d{1,6}$/.test(asked.page) ? Number(asked.page) : 1;
   const page = askedPage >= 1 && askedPage <= pages ? askedPage : 1;
   const from = (page - 1) * listAllUpTo;
-  return { sessions: ofYear.slice(from, from + listAllUpTo), listing: { year, page, pages, from: from + 1, total: ofYear.length } };
+  return { record: { ...record, sessions: ofYear.slice(from, from + listAllUpTo) }, listing: { year, page, pages, from: from + 1, total: ofYear.length } };
 }
 
 /**
@@ -49,10 +50,9 @@ function listing(record: LearningRecord, asked: { year: string | null; page: str
  * when it is long), their links with their state, and what they may do. Whether a link still
  * matches is decided on the public record, as its visitors see it.
  */
-export function learningPage(member: Member, locale: Locale, origin: string, asked: { year: string | null; page: string | null }) {
-  const whole = learningRecord(member.id, { names: { memberId: member.id, locale }, forSelf: true });
-  const listed = listing(whole, asked);
-  const record = { ...whole, sessions: listed.sessions };
+export function learningPage(member: Member, locale: Locale, origin: string, asked: ListingAsked) {
+  const listed = listing(learningRecord(member.id, { names: { memberId: member.id, locale }, forSelf: true }), asked);
+  const record = listed.record;
   const publicRecords = new Map<number | null, LearningRecord>();
   const current = (year: number | null) => {
     if (!publicRecords.has(year)) publicRecords.set(year, learningRecord(member.id, publicReader(locale), year));
@@ -74,19 +74,31 @@ export function learningPage(member: Member, locale: Locale, origin: string, ask
 export type VerificationPage =
   | { state: "unknown" }
   | { state: "withdrawn"; withdrawnAt: number }
-  | { state: "shown"; title: string; name: string; year: number | null; createdAt: number; record: LearningRecord; changes: FactChange[] };
+  | { state: "shown"; code: string; title: string; name: string; year: number | null; createdAt: number; record: LearningRecord; listing: SessionListing | null; changes: FactChange[] };
 
 /**
  * /verify/:code for anyone: the facts now, as a visitor may read them (hosts' names as on every
- * public page, no hidden initiative's title), and what changed since the link was made. A link
- * whose member left the network no longer exists.
+ * public page, no hidden initiative's title; a year and page of the sessions when the record is
+ * long), and what changed since the link was made. A link whose member left the network no
+ * longer exists.
  */
-export function verificationPage(code: string, locale: Locale): VerificationPage {
+export function verificationPage(code: string, locale: Locale, asked: ListingAsked): VerificationPage {
   const link = linkByCode(code);
   if (!link || link.deleted_at !== null) return { state: "unknown" };
   if (link.withdrawn_at !== null) return { state: "withdrawn", withdrawnAt: link.withdrawn_at };
-  const record = learningRecord(link.member_id, publicReader(locale), link.year);
-  return { state: "shown", title: translate(locale, "verify.title", { name: link.name }), name: link.name, year: link.year, createdAt: link.created_at, record, changes: factChanges(storedFacts(link.facts), record) };
+  const whole = learningRecord(link.member_id, publicReader(locale), link.year);
+  const listed = listing(whole, asked);
+  return {
+    state: "shown",
+    code,
+    title: translate(locale, "verify.title", { name: link.name }),
+    name: link.name,
+    year: link.year,
+    createdAt: link.created_at,
+    record: listed.record,
+    listing: listed.listing,
+    changes: factChanges(storedFacts(link.facts), whole),
+  };
 }
 
 export type LearningPdfRequest = { year: number | null; code: string | null };

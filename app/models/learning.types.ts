@@ -20,6 +20,9 @@ export type LearningSession = {
 export type LearningTotals = { sessions: number; minutes: number };
 export type LearningYear = LearningTotals & { year: number };
 
+/** For a long record, the year and page of its sessions a page lists. */
+export type SessionListing = { year: number; page: number; pages: number; from: number; total: number };
+
 export type LearningRecord = {
   /** Newest first. */
   sessions: LearningSession[];

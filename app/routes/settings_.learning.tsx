@@ -3,8 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { LearningDownloads, LearningLinkList, MakeLearningLink } from "~/components/learning-links";
-import { LearningSessions, LearningTotals, YearSwitch } from "~/components/learning-record";
-import { Pager } from "~/components/pager";
+import { LearningTotals, ListedSessions } from "~/components/learning-record";
 import { requireMember } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { formValues, parseForm, readFormData, textField, type FieldErrors } from "~/lib/forms";
@@ -90,9 +89,7 @@ export default function LearningSettings() {
       {record.sessions.length ? (
         <>
           <h2 id="sessions">{t("learning.list")}</h2>
-          {listing ? <YearSwitch years={years} listed={listing.year} /> : null}
-          <LearningSessions record={record} />
-          {listing ? <Pager path={`/settings/learning?year=${listing.year}`} hash="#sessions" page={listing.page} pages={listing.pages} from={listing.from} shown={record.sessions.length} total={listing.total} /> : null}
+          <ListedSessions path="/settings/learning" record={record} listing={listing} />
         </>
       ) : null}
     </section>

@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { FactChanges } from "~/components/learning-changes";
-import { LearningSessions, LearningTotals } from "~/components/learning-record";
+import { LearningTotals, ListedSessions } from "~/components/learning-record";
 import { getMember } from "~/lib/auth.server";
 import { resolveLocale } from "~/lib/i18n/locale.server";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
@@ -19,10 +19,12 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data: page }) => [
 
 export const headers: HeadersFunction = () => ({ "X-Robots-Tag": "noindex" });
 
-// /verify/:code — a member's record of learning, for anyone, straight from the database.
+// /verify/:code[?year=2025[&page=2]] — a member's record of learning, for anyone, straight from
+// the database; a long record lists one year's sessions at a time, a hundred per page.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await getMember(request);
-  const page = verificationPage(params.code ?? "", resolveLocale(request, member?.locale));
+  const query = new URL(request.url).searchParams;
+  const page = verificationPage(params.code ?? "", resolveLocale(request, member?.locale), { year: query.get("year"), page: query.get("page") });
   return data(page, { status: page.state === "unknown" ? 404 : page.state === "withdrawn" ? 410 : 200 });
 }
 
@@ -58,7 +60,7 @@ export default function Verify() {
       {page.record.sessions.length ? (
         <>
           <h2 id="sessions">{t("verify.sessions")}</h2>
-          <LearningSessions record={page.record} />
+          <ListedSessions path={`/verify/${page.code}`} record={page.record} listing={page.listing} />
         </>
       ) : null}
       <p>

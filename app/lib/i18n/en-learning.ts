@@ -15,7 +15,7 @@ export const enLearning: Record<keyof typeof nlLearning, string> = {
   "learning.sessionsCount": "{n, plural, one {# session} other {# sessions}}",
   "learning.hoursValue": "{amount} hours",
   "learning.list": "Sessions you attended",
-  "learning.list.byYear": "Your record is long, so below are the sessions of one year. Choose the year:",
+  "learning.list.byYear": "This record is long, so below are the sessions of one year. Choose the year:",
   "learning.list.years": "Years",
   "learning.hosts": "Hosts",
   "learning.methods": "Methods used",

@@ -13,7 +13,7 @@ export const nlLearning = {
   "learning.sessionsCount": "{n, plural, one {# bijeenkomst} other {# bijeenkomsten}}",
   "learning.hoursValue": "{amount} uur",
   "learning.list": "Bijeenkomsten waar je bij was",
-  "learning.list.byYear": "Je verslag is lang, dus hieronder staan de bijeenkomsten van één jaar. Kies het jaar:",
+  "learning.list.byYear": "Dit verslag is lang, dus hieronder staan de bijeenkomsten van één jaar. Kies het jaar:",
   "learning.list.years": "Jaren",
   "learning.hosts": "Kartrekkers",
   "learning.methods": "Werkvormen",

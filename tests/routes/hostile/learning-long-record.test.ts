@@ -1,8 +1,8 @@
 // A long record of learning (1,500 attended sessions over four years and more), through the real
 // server (build/index.js). Its PDF is drawn on a worker thread (app/lib/pdf-worker.server.ts): a
 // member asking for it, once or again and again, does not hold up anyone else's pages, and one
-// member cannot fill the queue. Its page lists one year's sessions at a time, a hundred per page,
-// whatever year and page are asked for.
+// member cannot fill the queue. Its page and its verification page list one year's sessions at a
+// time, a hundred per page, whatever year and page are asked for.
 import type Database from "better-sqlite3";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,8 +137,8 @@ describe("a long record's PDF", () => {
 describe("a long record's page", () => {
   const years = () => [...sessionsPerYear.keys()].sort((a, b) => b - a);
   /** The page's listed sessions, the year marked as listed, and the years in its switch. */
-  async function listed(query: string) {
-    const res = await get(`/settings/learning${query}`, long);
+  async function listed(query: string, path = "/settings/learning", who: Who | undefined = long) {
+    const res = await get(`${path}${query}`, who);
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).not.toMatch(/\bat [\w.<>$]+ \([^)]*:\d+:\d+\)|node_modules\//);
@@ -148,6 +148,7 @@ describe("a long record's page", () => {
       sessions: html.match(/<li class="session">/g)?.length ?? 0,
       rows: /<p>(\d+)–(\d+) van (\d+)<\/p>/.exec(html)?.slice(1).map(Number),
       pager: [...pager.matchAll(/href="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, "&")),
+      switchLinks: [...nav.matchAll(/href="([^"]*)"/g)].map((m) => m[1]),
       current: Number(/aria-current="page"[^>]*>(\d{4})</.exec(nav)?.[1]),
       switchYears: [...nav.matchAll(/>(\d{4})</g)].map((m) => Number(m[1])),
       // The totals table still has every year.
@@ -196,6 +197,29 @@ describe("a long record's page", () => {
   it("takes the first of repeated years", async () => {
     const page = await listed(`?year=${years()[1]}&year=${years()[3]}`);
     expect(page.current).toBe(years()[1]);
+  });
+
+  it("its verification page, for anyone, lists it the same way", async () => {
+    const made = await fetch(`${server.url}/settings/learning`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: long.cookie },
+      body: new URLSearchParams({ intent: "make", scope: "all", name: "Lange Adem" }),
+    });
+    expect(made.status).toBe(303);
+    const code = sqlite.prepare("SELECT code FROM learning_links WHERE member_id = ?").pluck().get(long.id) as string;
+    const path = `/verify/${code}`;
+    const first = await listed("", path, undefined);
+    expect([first.current, first.sessions]).toEqual([years()[0], firstPage(years()[0])]);
+    expect(first.switchLinks).toEqual(years().map((year) => `${path}?year=${year}#sessions`));
+    expect(first.totals).toEqual(years());
+    const year = years()[2];
+    const second = await listed(`?year=${year}&page=2`, path, undefined);
+    expect([second.current, second.sessions, second.rows?.[0]]).toEqual([year, 100, 101]);
+    for (const query of ["?year=abcd&page=-1", `?year=${"1".repeat(8_000)}`, "?page=99"]) {
+      const odd = await listed(query, path, undefined);
+      expect([odd.current, odd.rows?.[0]]).toEqual([years()[0], 1]);
+    }
   });
 
   it("a short record lists every session, without a switch", async () => {
