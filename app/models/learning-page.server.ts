@@ -3,6 +3,7 @@
 import { env } from "~/lib/env.server";
 import { isLocale, translate, type Locale } from "~/lib/i18n";
 import { learningPdfPlan } from "~/lib/learning-pdf.server";
+import { pageOf } from "~/lib/paging";
 import { drawPdf } from "~/lib/pdf-worker.server";
 import { learningRules, factChanges, isLinkCode, learningRecord, linkByCode, linksOf, publicReader, storedFacts, verifyPath, type StoredLink } from "./learning.server";
 import type { FactChange, LearningLinkView, LearningRecord, SessionListing } from "./learning.types";
@@ -37,12 +38,8 @@ function listing(record: LearningRecord, asked: ListingAsked): { record: Learnin
   if (record.sessions.length <= listAllUpTo) return { record, listing: null };
   const wanted = asked.year && /^\d{4}$/.test(asked.year) ? Number(asked.year) : null;
   const year = record.years.some((y) => y.year === wanted) ? wanted! : record.years[0].year;
-  const ofYear = record.sessions.filter((s) => s.year === year);
-  const pages = Math.ceil(ofYear.length / listAllUpTo);
-  const askedPage = asked.page && /^\d{1,6}$/.test(asked.page) ? Number(asked.page) : 1;
-  const page = askedPage >= 1 && askedPage <= pages ? askedPage : 1;
-  const from = (page - 1) * listAllUpTo;
-  return { record: { ...record, sessions: ofYear.slice(from, from + listAllUpTo) }, listing: { year, page, pages, from: from + 1, total: ofYear.length } };
+  const { rows, ...shown } = pageOf(record.sessions.filter((s) => s.year === year), asked.page, listAllUpTo);
+  return { record: { ...record, sessions: rows }, listing: { year, ...shown } };
 }
 
 /**

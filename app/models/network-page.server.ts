@@ -3,6 +3,7 @@
 // the network: the map the strongest organisations and lines, the tables their heads, with the
 // rest on their own paginated pages.
 import { layoutMap } from "~/lib/network-layout";
+import { pageOf } from "~/lib/paging";
 import { networkOverview, sharedInitiatives, type Connection, type Organisation } from "./network.server";
 import { slugsByName } from "./organisations.server";
 
@@ -60,29 +61,17 @@ export function networkPage(viewer: Viewer, params: URLSearchParams, now = Date.
   };
 }
 
-/** A page number from the address: 1 for anything that is not a whole number from 1 up. */
-function pageNumber(params: URLSearchParams) {
-  const asked = params.get("page") ?? "1";
-  return /^[1-9]\d{0,5}$/.test(asked) ? Number(asked) : 1;
-}
-
-function pageOf<T>(rows: T[], params: URLSearchParams) {
-  const pages = Math.max(1, Math.ceil(rows.length / networkLimits.perPage));
-  const page = Math.min(pageNumber(params), pages);
-  const from = (page - 1) * networkLimits.perPage;
-  return { page, pages, total: rows.length, from: from + 1, rows: rows.slice(from, from + networkLimits.perPage) };
-}
 
 /** Every connection, heaviest first, a page at a time (/network/connections). */
 export function networkConnectionsPage(viewer: Viewer, params: URLSearchParams, now = Date.now()) {
   const { connections } = networkOverview(!!viewer, now);
-  const shown = pageOf<Connection>(connections, params);
+  const shown = pageOf<Connection>(connections, params.get("page"), networkLimits.perPage);
   return { ...shown, slugs: slugsByName(shown.rows.flatMap((c) => [c.a, c.b])) };
 }
 
 /** Every organisation named in profiles, most members first, a page at a time (/network/organisations). */
 export function networkOrganisationsPage(viewer: Viewer, params: URLSearchParams, now = Date.now()) {
   const { organisations } = networkOverview(!!viewer, now);
-  const shown = pageOf<Organisation>(organisations, params);
+  const shown = pageOf<Organisation>(organisations, params.get("page"), networkLimits.perPage);
   return { ...shown, slugs: slugsByName(shown.rows.map((o) => o.name)) };
 }

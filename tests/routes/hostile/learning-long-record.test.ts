@@ -181,11 +181,18 @@ describe("a long record's page", () => {
     expect(last.pager).toEqual([`/settings/learning?year=${year}&page=${pages - 1}#sessions`]);
   });
 
-  it.each(["0", "-1", "99", "1e2", "abc", "9".repeat(5_000), ""])("answers page %j with the first page", async (asked) => {
+  it.each(["0", "-1", "01", "1e2", "abc", "9".repeat(5_000), ""])("answers page %j with the first page", async (asked) => {
     const year = years()[1];
     const page = await listed(`?year=${year}&page=${asked}`);
     expect(page.current).toBe(year);
     expect(page.rows?.[0]).toBe(1);
+  });
+
+  it("answers a page past the last with the last", async () => {
+    const year = years()[1];
+    const total = sessionsPerYear.get(year)!;
+    const page = await listed(`?year=${year}&page=99`);
+    expect(page.rows).toEqual([Math.floor((total - 1) / 100) * 100 + 1, total, total]);
   });
 
   it.each(["?year=abcd", "?year=1800", "?year=99999", `?year=${"9".repeat(8_000)}`, "?year=%00", "?year=", "?year=2024%0A"])("answers %s with the newest year", async (query) => {
@@ -216,7 +223,7 @@ describe("a long record's page", () => {
     const year = years()[2];
     const second = await listed(`?year=${year}&page=2`, path, undefined);
     expect([second.current, second.sessions, second.rows?.[0]]).toEqual([year, 100, 101]);
-    for (const query of ["?year=abcd&page=-1", `?year=${"1".repeat(8_000)}`, "?page=99"]) {
+    for (const query of ["?year=abcd&page=-1", `?year=${"1".repeat(8_000)}`, "?page=x"]) {
       const odd = await listed(query, path, undefined);
       expect([odd.current, odd.rows?.[0]]).toEqual([years()[0], 1]);
     }
