@@ -9,7 +9,7 @@ import type Database from "better-sqlite3";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectNoSeriousAxeViolations, launchBrowser, newPage } from "../support/browser";
-import { insertMembers, openServerDatabase } from "../support/direct-db";
+import { insertAttendedSessions, insertMembers, openServerDatabase } from "../support/direct-db";
 import { Person } from "../support/person";
 import { startServer, type RunningServer } from "../support/server";
 import { htmlErrors, type HtmlDocument } from "../support/vnu";
@@ -171,18 +171,7 @@ describe("the record of learning on a phone", () => {
     // 260 evenings, one every three days: three calendar years or four, a whole one in between.
     const [long] = insertMembers(sqlite, 1, "lang");
     const first = Date.now() - 785 * day;
-    const initiative = sqlite.prepare("INSERT INTO initiatives (title, summary, kind, created_by, created_at, updated_at) VALUES ('Intervisie', 'Elke drie dagen', 'course', ?, ?, ?) RETURNING id").pluck().get(host.id, first, first) as number;
-    const yearOf = (ms: number) => Number(new Intl.DateTimeFormat("en", { timeZone: "Europe/Amsterdam", year: "numeric" }).format(ms));
-    const perYear = new Map<number, number>();
-    for (let i = 0; i < 260; i++) {
-      const startsAt = first + i * 3 * day;
-      const id = sqlite
-        .prepare("INSERT INTO sessions (initiative_id, starts_at, ends_at, place, checkin_code, announced_at, created_at, updated_at) VALUES (?, ?, ?, 'Buurthuis', 'ACDEFG', ?, ?, ?) RETURNING id")
-        .pluck()
-        .get(initiative, startsAt, startsAt + 2 * hour, startsAt - day, startsAt - day, startsAt - day) as number;
-      sqlite.prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at) VALUES (?, ?, 'registered', 1, ?, 'host', 0, 0)").run(id, long.id, startsAt + hour);
-      perYear.set(yearOf(startsAt), (perYear.get(yearOf(startsAt)) ?? 0) + 1);
-    }
+    const perYear = insertAttendedSessions(sqlite, { hostId: host.id, memberId: long.id, title: "Intervisie", starts: Array.from({ length: 260 }, (_, i) => first + i * 3 * day) });
     const [newest, whole] = [...perYear.keys()].sort((a, b) => b - a);
     const inWhole = perYear.get(whole)!;
     expect(inWhole).toBeGreaterThan(100);

@@ -57,3 +57,29 @@ export function passTime(sqlite: Database.Database, ms: number) {
     }
   }).immediate();
 }
+
+/**
+ * A course `hostId` hosts, with a two-hour session at each of `starts` (past instants) that
+ * `memberId` attended, marked present by a host: a record of learning of any length. Returns how
+ * many of those sessions fall in each year, in the community's time zone (Europe/Amsterdam).
+ */
+export function insertAttendedSessions(sqlite: Database.Database, { hostId, memberId, title, starts }: { hostId: string; memberId: string; title: string; starts: number[] }) {
+  const hour = 3_600_000;
+  const day = 24 * hour;
+  const first = Math.min(...starts);
+  const yearOf = new Intl.DateTimeFormat("en", { timeZone: "Europe/Amsterdam", year: "numeric" });
+  const perYear = new Map<number, number>();
+  sqlite.transaction(() => {
+    const initiative = sqlite.prepare("INSERT INTO initiatives (title, summary, kind, created_by, created_at, updated_at) VALUES (?, 'Samen leren', 'course', ?, ?, ?) RETURNING id").pluck().get(title, hostId, first - day, first - day) as number;
+    sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiative, hostId, first - day, first - day);
+    const session = sqlite.prepare("INSERT INTO sessions (initiative_id, starts_at, ends_at, place, checkin_code, announced_at, created_at, updated_at) VALUES (?, ?, ?, 'Buurthuis', 'ACDEFG', ?, ?, ?) RETURNING id").pluck();
+    const attended = sqlite.prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at) VALUES (?, ?, 'registered', 1, ?, 'host', ?, ?)");
+    for (const start of starts) {
+      const id = session.get(initiative, start, start + 2 * hour, start - day, start - day, start - day) as number;
+      attended.run(id, memberId, start + hour, start - day, start + hour);
+      const year = Number(yearOf.format(start));
+      perYear.set(year, (perYear.get(year) ?? 0) + 1);
+    }
+  })();
+  return perYear;
+}

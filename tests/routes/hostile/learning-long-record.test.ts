@@ -6,7 +6,7 @@
 import type Database from "better-sqlite3";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertMembers, openServerDatabase } from "../../support/direct-db";
+import { insertAttendedSessions, insertMembers, openServerDatabase } from "../../support/direct-db";
 import { mainThreadCpuMs, processCpuMs, startServer, type RunningServer } from "../../support/server";
 
 let server: RunningServer;
@@ -14,15 +14,14 @@ let sqlite: Database.Database;
 type Who = { id: string; cookie: string };
 let long: Who, other: Who, host: Who, short: Who;
 
-const hour = 3_600_000;
-const day = 24 * hour;
-// Sessions in the long record: about six years of weekly evenings, several at once.
+const day = 86_400_000;
+// Sessions in the long record: one a day, for four years and more.
 const sessions = 1_500;
 
 const get = (path: string, who?: Who) => fetch(server.url + path, { headers: { "Accept-Language": "nl", ...(who ? { Cookie: who.cookie } : {}) } });
 const pdfOf = (who: Who, lang = "nl") => get(`/settings/learning.pdf?lang=${lang}`, who);
-// The year of each attended session in the community's time zone, newest year first.
-const sessionsPerYear = new Map<number, number>();
+// How many sessions of the long record fall in each year, in the community's time zone.
+let sessionsPerYear = new Map<number, number>();
 
 async function pdfText(res: Response) {
   const parser = new PDFParse({ data: new Uint8Array(await res.arrayBuffer()) });
@@ -39,21 +38,10 @@ beforeAll(async () => {
   [long, other, host, short] = insertMembers(sqlite, 4, "pdfq");
   sqlite.prepare("UPDATE members SET display_name = 'Lange Adem' WHERE id = ?").run(long.id);
   const first = Date.now() - (sessions + 10) * day;
-  sqlite.transaction(() => {
-    const initiative = sqlite.prepare("INSERT INTO initiatives (title, summary, kind, created_by, created_at, updated_at) VALUES ('Intervisie in de wijk', 'Elke week', 'course', ?, ?, ?) RETURNING id").pluck().get(host.id, first, first) as number;
-    sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiative, host.id, first, first);
-    const session = sqlite.prepare("INSERT INTO sessions (initiative_id, starts_at, ends_at, place, checkin_code, announced_at, created_at, updated_at) VALUES (?, ?, ?, 'Buurthuis', 'ACDEFG', ?, ?, ?) RETURNING id").pluck();
-    const attended = sqlite.prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at) VALUES (?, ?, 'registered', 1, ?, 'host', ?, ?)");
-    for (let i = 0; i < sessions; i++) {
-      const start = first + i * day;
-      const id = session.get(initiative, start, start + 2 * hour, start - day, start - day, start - day) as number;
-      attended.run(id, long.id, start + hour, start - day, start + hour);
-      // A short record: three evenings, in different years.
-      if (i % 500 === 0) attended.run(id, short.id, start + hour, start - day, start + hour);
-      const year = Number(new Intl.DateTimeFormat("en", { timeZone: "Europe/Amsterdam", year: "numeric" }).format(start));
-      sessionsPerYear.set(year, (sessionsPerYear.get(year) ?? 0) + 1);
-    }
-  })();
+  const evenings = Array.from({ length: sessions }, (_, i) => first + i * day);
+  sessionsPerYear = insertAttendedSessions(sqlite, { hostId: host.id, memberId: long.id, title: "Intervisie in de wijk", starts: evenings });
+  // A short record: three evenings, in different years.
+  insertAttendedSessions(sqlite, { hostId: host.id, memberId: short.id, title: "Intervisie in de wijk", starts: [evenings[0], evenings[500], evenings[1000]] });
 });
 
 afterAll(async () => {
