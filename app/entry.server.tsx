@@ -1,8 +1,8 @@
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
-import { renderToPipeableStream } from "react-dom/server";
+import { renderToString } from "react-dom/server";
 import { isStorageFault, logFault } from "~/lib/fault-log.server";
-import { pageResponse, wholeDocument } from "~/lib/html-stream.server";
+import { loaderDataScripts, pageResponse, withDataScripts } from "~/lib/html-stream.server";
 import { NonceContext } from "~/lib/nonce";
 
 export const streamTimeout = 5_000;
@@ -20,7 +20,7 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
   logFault(error);
 };
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -28,46 +28,23 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.nonce;
-  // The whole page is made before any of it is sent: no page streams anything in later (no
-  // Suspense), and one buffer is far cheaper to compress and send than React's many small chunks
-  // (docs/decisions/031-pages-sent-whole.md).
-  return new Promise<Response>((resolve, reject) => {
-    let failed = false;
-    // A render that has not finished in time is given up. The timer is cleared as soon as the
-    // render ends: left running, it would keep the whole render (React's state and the page) in
-    // memory for seconds after the answer went out, over a thousand pages under load.
-    let timer: NodeJS.Timeout | undefined;
-    let ended = false;
-    const end = () => {
-      ended = true;
-      clearTimeout(timer);
-    };
-    const { pipe, abort } = renderToPipeableStream(
-      <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} nonce={nonce} abortDelay={streamTimeout} />
-      </NonceContext.Provider>,
-      {
-        nonce,
-        onAllReady() {
-          end();
-          const { sink, page } = wholeDocument();
-          page.then((body) => {
-            responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-            resolve(pageResponse(body, { headers: responseHeaders, status: responseStatusCode }));
-          }, reject);
-          pipe(sink);
-        },
-        onShellError(error: unknown) {
-          end();
-          failed = true;
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          if (!failed && !request.signal.aborted) logFault(error);
-        },
-      },
-    );
-    if (!ended) timer = setTimeout(abort, streamTimeout + 1000);
-  });
+  // No page streams anything in later (no Suspense, no deferred data), so a page is rendered to one
+  // string (docs/decisions/045-pages-rendered-to-a-string.md). Remix's loader data is read whole
+  // first; without its stream, RemixServer renders no Suspense boundary for it, which the string
+  // renderer could not wait for, and the same scripts are added to the page here.
+  const data = await loaderDataScripts(remixContext.serverHandoffStream, nonce);
+  // The event loop takes its turn before the render, as it did with React's stream renderer: made
+  // in one go, every page of a burst would be made in turn while the rest wait unanswered outside
+  // the server, instead of meeting the render gate (a few at a time, the rest a quick 503).
+  await new Promise((resolve) => setImmediate(resolve));
+  // React's string renderer leaves out the doctype its stream renderer writes before <html>.
+  const html = "<!DOCTYPE html>" + renderToString(
+    <NonceContext.Provider value={nonce}>
+      <RemixServer context={{ ...remixContext, serverHandoffStream: undefined }} url={request.url} nonce={nonce} />
+    </NonceContext.Provider>,
+  );
+  // As Remix itself does: only a page that has <Scripts> gets its data.
+  const page = remixContext.renderMeta?.didRenderScripts ? withDataScripts(html, data) : html;
+  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  return pageResponse(Buffer.from(page), { headers: responseHeaders, status: responseStatusCode });
 }

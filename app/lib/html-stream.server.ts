@@ -1,65 +1,36 @@
-// A page is made whole before any of it is sent (docs/decisions/031-pages-sent-whole.md): React's
-// stream is collected as bytes and joined once. Two flaws of React 18's HTML are mended on the
-// joined page, so that pages are valid documents:
-// - React writes a page's `</body></html>` with the shell, and Remix's data scripts (streamed
-//   loader data) come after it ("Stray start tag script" to a validator). The closing tags are
-//   moved to the very end, so the data scripts end up inside <body>.
-// - When a character of more than one byte does not fit at the end of React's 2,048-byte buffer,
-//   React sends the whole buffer, unused last byte included: a NUL in the page (fixed in React
-//   19). A raw NUL is never valid in HTML (text and scripts escape it), so every one is dropped.
-// Both work on bytes: the closing tags are ASCII and a 0 byte is never part of a UTF-8 character,
-// so a character split between two chunks needs no care.
-import { Writable } from "node:stream";
+// A page is rendered to one string and sent whole (docs/decisions/031-pages-sent-whole.md,
+// 045-pages-rendered-to-a-string.md). Remix's loader data, which it would stream into the page
+// through a Suspense boundary (StreamTransfer), is read whole before the render and written as
+// the same scripts, inside <body>: the data is JSON text read by the page's script, escaped so
+// that nothing in it can end the script element.
 
-const closing = Buffer.from("</body></html>");
+const closing = "</body></html>";
+const scriptEscapes: Record<string, string> = { "&": "\\u0026", ">": "\\u003e", "<": "\\u003c", "\u2028": "\\u2028", "\u2029": "\\u2029" };
 
-/** The page with every NUL byte dropped: the parts between them copied whole. */
-function withoutNul(page: Buffer): Buffer {
-  let at = page.indexOf(0);
-  if (at < 0) return page;
-  // Asked byte by byte (a filter), a page of a megabyte with NULs took a tenth of a second and more.
-  const parts: Buffer[] = [];
-  let from = 0;
-  while (at >= 0) {
-    parts.push(page.subarray(from, at));
-    from = at + 1;
-    at = page.indexOf(0, from);
+/** A string as a JavaScript string literal that is safe inside a <script> element. */
+function scriptString(text: string) {
+  return JSON.stringify(text).replace(/[&><\u2028\u2029]/g, (c) => scriptEscapes[c]);
+}
+
+/** The scripts that hand the whole of Remix's loader data stream to the page's script. */
+export async function loaderDataScripts(stream: ReadableStream<Uint8Array> | undefined, nonce: string): Promise<string> {
+  if (!stream) return "";
+  const decoder = new TextDecoder();
+  const reader = stream.getReader();
+  let scripts = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    const text = decoder.decode(value, { stream: !done });
+    if (text) scripts += `<script nonce="${nonce}">window.__remixContext.streamController.enqueue(${scriptString(text)});</script>`;
+    if (done) break;
   }
-  parts.push(page.subarray(from));
-  return Buffer.concat(parts);
+  return `${scripts}<script nonce="${nonce}">window.__remixContext.streamController.close();</script>`;
 }
 
-/** The page with its first closing tags moved to the end and every NUL byte dropped. */
-export function mendDocument(page: Buffer): Buffer {
-  const mended = withoutNul(page);
-  const at = mended.indexOf(closing);
-  if (at < 0 || at === mended.length - closing.length) return mended;
-  return Buffer.concat([mended.subarray(0, at), mended.subarray(at + closing.length), closing]);
-}
-
-/** A stream to pipe React's page into, and the whole page, mended, once React has written it all. */
-export function wholeDocument(): { sink: Writable; page: Promise<Buffer> } {
-  const chunks: Buffer[] = [];
-  let sink!: Writable;
-  const page = new Promise<Buffer>((resolve, reject) => {
-    sink = new Writable({
-      // React hands over each chunk once and does not write into it again: kept as it is.
-      decodeStrings: true,
-      // React takes the sink's "close" for a reader gone early: it made two errors with their
-      // stacks for every page after it was whole. The sink is only ever ended by React itself.
-      emitClose: false,
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
-        callback();
-      },
-      final(callback) {
-        resolve(mendDocument(Buffer.concat(chunks)));
-        callback();
-      },
-    });
-    sink.once("error", reject);
-  });
-  return { sink, page };
+/** The page with the data scripts as the last elements of its <body>. */
+export function withDataScripts(html: string, scripts: string): string {
+  const at = html.lastIndexOf(closing);
+  return at < 0 ? html + scripts : html.slice(0, at) + scripts + html.slice(at);
 }
 
 // The page a response was made from, so that the server sends those bytes without reading them

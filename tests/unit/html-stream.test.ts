@@ -1,56 +1,59 @@
+import vm from "node:vm";
 import { describe, expect, it } from "vitest";
-import { mendDocument, pageResponse, wholeDocument, wholePageOf } from "~/lib/html-stream.server";
+import { loaderDataScripts, pageResponse, wholePageOf, withDataScripts } from "~/lib/html-stream.server";
 
-async function through(chunks: (string | Buffer)[]) {
-  const { sink, page } = wholeDocument();
-  for (const chunk of chunks) sink.write(chunk);
-  sink.end();
-  return (await page).toString("utf8");
+function streamOf(chunks: Uint8Array[]) {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
 }
 
-describe("a streamed document is mended", () => {
-  const page = '<!DOCTYPE html><html><head><title>x</title></head><body><main>één</main></body></html><script>data()</script><script>close()</script>';
-  const expected = '<!DOCTYPE html><html><head><title>x</title></head><body><main>één</main><script>data()</script><script>close()</script></body></html>';
+/** Runs the scripts as the browser would, against the stream controller Remix's <Scripts> sets up. */
+function runInPage(html: string) {
+  const received: string[] = [];
+  let closed = false;
+  const window = { __remixContext: { streamController: { enqueue: (text: string) => received.push(text), close: () => (closed = true) } } };
+  const scripts = [...html.matchAll(/<script nonce="n0nce">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+  for (const script of scripts) vm.runInNewContext(script, { window });
+  return { text: received.join(""), closed, scripts };
+}
 
-  it("moves the scripts written after </html> inside <body>", async () => {
-    expect(await through([page])).toBe(expected);
-  });
+describe("Remix's loader data, read whole and written into the page", () => {
+  // What a member can type ends up in the data: script ends, comments, line separators, ampersands.
+  const data = '[{"name":"</script><script>alert(1)</script>"},"<!-- x","a\u2028b\u2029c","&amp;","één 漢字 🎉","\\"]';
 
-  it("whatever the chunk boundaries, also inside the closing tags", async () => {
-    for (let size = 1; size <= 20; size++) {
-      const chunks: string[] = [];
-      for (let i = 0; i < page.length; i += size) chunks.push(page.slice(i, i + size));
-      expect(await through(chunks), `chunks of ${size}`).toBe(expected);
+  it("hands the page's script exactly the data, whatever the chunks and wherever a character is split", async () => {
+    const bytes = Buffer.from(data);
+    for (let size = 1; size <= 9; size++) {
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const scripts = await loaderDataScripts(streamOf(chunks), "n0nce");
+      const { text, closed } = runInPage(scripts);
+      expect(text, `chunks of ${size} bytes`).toBe(data);
+      expect(closed).toBe(true);
     }
   });
 
-  it("keeps a character whose bytes arrive in two chunks", async () => {
-    const bytes = Buffer.from(page);
-    const at = bytes.indexOf(Buffer.from("é")) + 1;
-    expect(await through([bytes.subarray(0, at), bytes.subarray(at)])).toBe(expected);
+  it("writes nothing a browser would read as the end of the script, a comment or markup", async () => {
+    const scripts = await loaderDataScripts(streamOf([Buffer.from(data)]), "n0nce");
+    const { scripts: bodies } = runInPage(scripts);
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) expect(body).not.toMatch(/<|>|&|\u2028|\u2029/);
+    expect(scripts.match(/<script/g)).toHaveLength(2);
   });
 
-  it("drops the NUL byte React 18 leaves where a character did not fit in its buffer", async () => {
-    const bytes = Buffer.from(page);
-    const at = bytes.indexOf(Buffer.from("é"));
-    const padded = Buffer.concat([bytes.subarray(0, at), Buffer.from([0]), bytes.subarray(at)]);
-    expect(await through([padded.subarray(0, at + 1), padded.subarray(at + 1)])).toBe(expected);
-    expect(await through([Buffer.from(expected.replace("data()", "data(\0)"))])).toBe(expected);
+  it("closes the stream even when there is no data, and writes nothing without a stream", async () => {
+    expect(runInPage(await loaderDataScripts(streamOf([]), "n0nce"))).toMatchObject({ text: "", closed: true });
+    expect(await loaderDataScripts(undefined, "n0nce")).toBe("");
   });
 
-  it("drops every NUL byte, also next to each other, at either end, or all of the page, as dropping them one by one does", () => {
-    expect(mendDocument(Buffer.from([0, 0x3c, 0, 0, 0x62, 0])).toString()).toBe("<b");
-    expect(mendDocument(Buffer.from([0, 0, 0])).length).toBe(0);
-    let x = 7;
-    const next = () => (x = (x * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-    for (let round = 0; round < 200; round++) {
-      const bytes = Buffer.from(Array.from({ length: Math.floor(next() * 5_000) }, () => (next() < 0.05 ? 0 : 1 + Math.floor(next() * 255))));
-      expect(mendDocument(bytes).equals(Buffer.from(bytes.filter((b) => b !== 0)))).toBe(true);
-    }
-  });
-
-  it("leaves a document without them as it is", async () => {
-    expect(await through(["<p>a</bo", "dy> b"])).toBe("<p>a</body> b");
+  it("puts the scripts last inside <body>", () => {
+    const page = "<!DOCTYPE html><html><head></head><body><main>één</main></body></html>";
+    expect(withDataScripts(page, "<script>x()</script>")).toBe("<!DOCTYPE html><html><head></head><body><main>één</main><script>x()</script></body></html>");
+    expect(withDataScripts("<p>a</p>", "<script>x()</script>")).toBe("<p>a</p><script>x()</script>");
   });
 });
 
