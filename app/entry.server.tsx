@@ -5,6 +5,7 @@ import { isStorageFault, logFault } from "~/lib/fault-log.server";
 import { loaderDataScripts, pageResponse, withDataScripts } from "~/lib/html-stream.server";
 import { NonceContext } from "~/lib/nonce";
 
+// How long Remix waits for deferred loader data before it gives up on it (no loader defers any).
 export const streamTimeout = 5_000;
 
 /**
