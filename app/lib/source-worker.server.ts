@@ -1,6 +1,6 @@
 // A worker thread that runs a script given as source text and answers questions one at a time.
 // The server is one bundle: a worker cannot load a module of it, so a worker is made from plain
-// CommonJS beside it, which defines `answer(question, workerData)` (it may return a promise).
+// CommonJS beside it, which defines `answer(question)` (it may return a promise).
 // Used for counting the network (background-count.server.ts) and drawing PDFs
 // (pdf-worker.server.ts). The thread does not keep the process alive; one that dies takes its
 // questions with it (each is rejected), and the next question starts a new one.
@@ -9,12 +9,12 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
 // What every worker runs after its own source: questions by id, in turn, answers by id. Bytes
 // are handed over rather than copied.
 const answerLoop = `
-const { parentPort: __port, workerData: __data } = require("node:worker_threads");
+const { parentPort: __port } = require("node:worker_threads");
 let __turn = Promise.resolve();
 __port.on("message", ({ id, question }) => {
   __turn = __turn.then(async () => {
     try {
-      const reply = await answer(question, __data);
+      const reply = await answer(question);
       __port.postMessage({ id, reply }, reply instanceof Uint8Array ? [reply.buffer] : []);
     } catch (error) {
       __port.postMessage({ id, error: String((error && error.message) || error) });
