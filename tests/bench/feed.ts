@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { insertMembers, openServerDatabase } from "../support/direct-db";
 import { processCpuMs } from "../support/server";
@@ -20,6 +21,13 @@ const concurrency = 10;
 const concurrentRequests = 500; // in all, over the `concurrency` connections
 const warmupRounds = 60; // requests to every URL in turn before measuring anything
 const warmupConcurrent = 300; // then to every URL over `concurrency` connections, as visitor and member
+// Target 5 (the uncached feed, `/` as a member over 10 connections) is measured again after the
+// table, in rounds, and the median round counts: one run of 500 requests lasts under two seconds,
+// and on this kind of machine the same build gave 254 to 386 requests a second in four such runs.
+// Those rounds use autocannon, as the page benchmark does: fetch and unzipping every page in this
+// process took CPU from the server on the same machine.
+const targetRounds = 3;
+const targetRequests = 1_000;
 const commonWord = "buurt";
 const seededTag = "taal";
 
@@ -107,6 +115,25 @@ async function concurrent(url: string, count: number, connections: number, cooki
   return { samples, wallMs: performance.now() - started, serverCpuMs: processCpuMs(serverPid) - cpuBefore };
 }
 
+/** `count` requests over `connections` connections by autocannon, gzip accepted, each one's time kept. */
+async function cannonRound(url: string, count: number, connections: number, cookie: string): Promise<Result> {
+  const samples: Sample[] = [];
+  const cpuBefore = processCpuMs(serverPid);
+  const started = performance.now();
+  let lastAnswer = started;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const run = autocannon({ url, connections, amount: count, headers: { cookie, "accept-encoding": "gzip" } }, (error, done) => (error ? reject(error) : resolve(done)));
+    run.on("response", (_client, status, bytes, ms) => {
+      samples.push({ ms, status, bytes });
+      lastAnswer = performance.now();
+    });
+  });
+  // Up to the last answer: autocannon itself finishes on its next whole second.
+  const wallMs = lastAnswer - started;
+  for (let i = samples.length; i < result.requests.total + result.errors; i++) samples.push({ ms: Number.NaN, status: 0, bytes: 0 });
+  return { samples, wallMs, serverCpuMs: processCpuMs(serverPid) - cpuBefore };
+}
+
 function percentile(sorted: number[], p: number) {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
@@ -192,7 +219,22 @@ async function main() {
     }
     console.log("");
     console.log("Times are per request, measured by the client (fetch, gzip accepted); KiB is the unzipped page; CPU ms/req is the server's (all its threads).");
-    console.log("\"uncached\": as a member, whose pages are made for every request. Target for the uncached feed (/) with 10 connections: ≥ 300 req/s, p95 ≤ 60 ms.");
+    console.log("\"uncached\": as a member, whose pages are made for every request.");
+    console.log("");
+    console.log(`Target 5, the uncached feed (/ as a member, ${concurrency} connections): ≥ 300 req/s, p95 ≤ 60 ms. ${targetRounds} rounds of ${targetRequests} requests:`);
+    const rounds: { rps: number; p95: number; cpu: number; failed: number }[] = [];
+    for (let i = 0; i < targetRounds; i++) {
+      const { samples, wallMs, serverCpuMs } = await cannonRound(url + "/", targetRequests, concurrency, memberCookie);
+      const times = samples.map((s) => s.ms).sort((a, b) => a - b);
+      const round = { rps: (samples.length / wallMs) * 1000, p95: percentile(times, 0.95), cpu: serverCpuMs / samples.length, failed: samples.filter((s) => s.status !== 200).length };
+      rounds.push(round);
+      console.log(`  round ${i + 1}: ${round.rps.toFixed(0)} req/s, p95 ${round.p95.toFixed(1)} ms, ${round.cpu.toFixed(2)} ms of server CPU a request${round.failed ? `, ${round.failed} not 200` : ""}`);
+    }
+    const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const rps = median(rounds.map((r) => r.rps));
+    const p95 = median(rounds.map((r) => r.p95));
+    const met = rps >= 300 && p95 <= 60 && rounds.every((r) => !r.failed);
+    console.log(`  median: ${rps.toFixed(0)} req/s, p95 ${p95.toFixed(1)} ms (${met ? "met" : "not met"})`);
   } finally {
     await server.stop();
   }
