@@ -8,7 +8,7 @@
 // The HTML part is built from the text only: every character is escaped, blank lines make
 // paragraphs, "- " lines make a list, every http(s) address becomes a link. So the two parts hold
 // the same content and the same links.
-import { renderMarkdown } from "./markdown.server";
+import { escapeHtml, renderMarkdown } from "./markdown.server";
 import { memoText } from "./text-cache.server";
 
 // Markdown → plain text.
@@ -241,8 +241,6 @@ export function cutText(text: string, maxChars: number, maxLines = Number.POSITI
 }
 
 // Plain text → HTML.
-
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 /** The web addresses in a line, without the punctuation of the sentence around them. */
 function webAddresses(line: string): { start: number; url: string }[] {

@@ -255,7 +255,8 @@ marked.use({
 
 // 4. Plain text, when markdown cannot be rendered.
 
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+/** Text as HTML text or a quoted attribute's value. */
+export const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 /** The text as paragraphs (split at blank lines) with its line breaks: safe HTML, made in linear time. */
 export function plainTextHtml(text: string): string {
