@@ -8,6 +8,7 @@ import type { Db } from "../../db/client";
 import { governance } from "~/governance/config";
 import { withinNewcomerLimit } from "~/governance/rules";
 import { db } from "~/lib/db.server";
+import { sharedData } from "~/lib/shared-data.server";
 import { requiredText, resubmitWindowMs, type Once } from "~/lib/forms";
 import type { MessageKey, Params } from "~/lib/i18n";
 import { renderMarkdown } from "~/lib/markdown.server";
@@ -313,7 +314,9 @@ function toView(kind: ContributionKind, row: ListedRow, viewer: Viewer): Contrib
 
 /** Outcomes of an initiative (of its sessions and of the whole), oldest first. */
 export function outcomesOfInitiative(initiativeId: number, viewer: Viewer) {
-  return withMethods(listed("outcome", sql`c.initiative_id = ${initiativeId}`, sql`c.created_at, c.id`).map((r) => toView("outcome", r, viewer)), viewer);
+  // The rows are the same for every viewer (what each may read is decided in toView): read once while nothing changes (ADR 040).
+  const rows = sharedData(["outcomesOfInitiative", initiativeId], () => listed("outcome", sql`c.initiative_id = ${initiativeId}`, sql`c.created_at, c.id`));
+  return withMethods(rows.map((r) => toView("outcome", r, viewer)), viewer);
 }
 
 export function outcomesOfSession(sessionId: number, viewer: Viewer) {
@@ -332,7 +335,8 @@ export function outcomesByMember(memberId: string, viewer: Viewer = { memberId: 
 
 /** Questions and coordination, oldest first. */
 export function commentsOfInitiative(initiativeId: number, viewer: Viewer) {
-  return listed("comment", sql`c.initiative_id = ${initiativeId}`, sql`c.created_at, c.id`).map((r) => toView("comment", r, viewer));
+  const rows = sharedData(["commentsOfInitiative", initiativeId], () => listed("comment", sql`c.initiative_id = ${initiativeId}`, sql`c.created_at, c.id`));
+  return rows.map((r) => toView("comment", r, viewer));
 }
 
 export function getContribution(kind: ContributionKind, id: number, viewer: Viewer) {

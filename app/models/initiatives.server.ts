@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { hosts, initiativeKinds, initiativeTags, initiatives, members } from "../../db/schema";
 import { db } from "~/lib/db.server";
+import { sharedData } from "~/lib/shared-data.server";
 import { optionalText, requiredText, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
 import type { ImageRef } from "~/lib/images";
 import { toFtsQuery } from "~/lib/search";
@@ -181,18 +182,27 @@ function hostsOf(ids: number[]): Map<number, StoredHost[]> {
 }
 
 export function getInitiative(id: number, now = Date.now()) {
-  const row = db().select().from(initiatives).where(eq(initiatives.id, id)).get();
-  if (!row) return null;
-  const span = db().get<{ first_start: number | null; last_end: number | null }>(
-    sql`SELECT min(starts_at) AS first_start, max(ends_at) AS last_end FROM sessions WHERE initiative_id = ${id} AND cancelled_at IS NULL`,
-  );
+  // What it reads is the same for every viewer: read once while nothing changes (ADR 040). The
+  // status follows the clock and is derived for each call.
+  const read = sharedData(["initiative", id], () => readInitiative(id));
+  if (!read) return null;
+  const { row, span, hosts } = read;
   return {
     ...row,
     cover: imageRef(row.coverImage),
     status: deriveStatus(row.status, span.first_start, span.last_end, now),
     tagList: row.tags ? row.tags.split(", ") : [],
-    hosts: hostsOf([id]).get(id) ?? [],
+    hosts,
   };
+}
+
+function readInitiative(id: number) {
+  const row = db().select().from(initiatives).where(eq(initiatives.id, id)).get();
+  if (!row) return null;
+  const span = db().get<{ first_start: number | null; last_end: number | null }>(
+    sql`SELECT min(starts_at) AS first_start, max(ends_at) AS last_end FROM sessions WHERE initiative_id = ${id} AND cancelled_at IS NULL`,
+  );
+  return { row, span, hosts: hostsOf([id]).get(id) ?? [] };
 }
 
 /** Whether the member may act as a host of the initiative now: a host, and not held (governance.md §4). */

@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { pollRules } from "~/governance/config";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
+import { sharedData } from "~/lib/shared-data.server";
 import { siteUrl } from "~/lib/mail.server";
 import { translate } from "~/lib/i18n";
 import { formatTimeRange } from "~/lib/time";
@@ -84,5 +85,6 @@ export function pollOfferPage(initiativeId: number, memberId: string) {
 
 /** The initiative page's list of polls, for those who may see the initiative. */
 export function initiativePolls(initiativeId: number): PollListItem[] {
-  return pollsOfInitiative(initiativeId);
+  // The same for every viewer: read once while nothing changes (ADR 040).
+  return sharedData(["initiativePolls", initiativeId], () => pollsOfInitiative(initiativeId));
 }

@@ -5,7 +5,8 @@ import { hosts, initiatives, interests, registrations, sessions } from "../../db
 import type { Db } from "../../db/client";
 import { organisationKey } from "../../db/organisations";
 import { governance, sessionRules } from "~/governance/config";
-import { db } from "~/lib/db.server";
+import { db, statement } from "~/lib/db.server";
+import { sharedData } from "~/lib/shared-data.server";
 import { env } from "~/lib/env.server";
 import { optionalText, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
 import { siteUrl, queueMemberMail } from "~/lib/mail.server";
@@ -499,37 +500,54 @@ export type SessionSummary = {
 
 /** The sessions of an initiative, in time order, with counts and the viewer's own registration. */
 export function sessionsOfInitiative(initiativeId: number, viewerId: string | null): SessionSummary[] {
-  const rows = db().all<{
-    id: number; starts_at: number; ends_at: number; place: string; host_organisation: string; capacity: number | null; mode: SessionMode; cancelled_at: number | null;
-    registered: number; waitlisted: number; my_status: "registered" | "waitlisted" | "cancelled" | null; my_seq: number | null; my_attended: number | null;
-  }>(sql`
-    SELECT s.id, s.starts_at, s.ends_at, s.place, s.host_organisation, s.capacity, s.mode, s.cancelled_at,
-      (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'registered') AS registered,
-      (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waitlisted') AS waitlisted,
-      me.status AS my_status, me.queued_seq AS my_seq, me.attended_at AS my_attended
-    FROM sessions s
-    LEFT JOIN registrations me ON me.session_id = s.id AND me.member_id = ${viewerId ?? ""}
-    WHERE s.initiative_id = ${initiativeId}
-    ORDER BY s.starts_at, s.id`);
-  return rows.map((r) => ({
-    id: r.id,
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-    place: r.place,
-    hostOrganisation: r.host_organisation,
-    capacity: r.capacity,
-    mode: r.mode,
-    cancelled: r.cancelled_at !== null,
-    registered: r.registered,
-    waitlisted: r.waitlisted,
-    myStatus: r.my_status === "registered" || r.my_status === "waitlisted" ? r.my_status : null,
-    myPosition:
-      r.my_status === "waitlisted"
-        ? db().get<{ n: number }>(sql`SELECT count(*) AS n FROM registrations WHERE session_id = ${r.id} AND status = 'waitlisted' AND queued_seq <= ${r.my_seq}`).n
-        : null,
-    attended: r.my_attended !== null,
-  }));
+  // The sessions and their counts are the same for every viewer: read once while nothing changes
+  // (ADR 040). The viewer's own sign-ups are read for them.
+  const rows = sharedData(["sessionsOfInitiative", initiativeId], () =>
+    statement(
+      `SELECT s.id, s.starts_at, s.ends_at, s.place, s.host_organisation, s.capacity, s.mode, s.cancelled_at,
+         (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'registered') AS registered,
+         (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waitlisted') AS waitlisted
+       FROM sessions s WHERE s.initiative_id = ? ORDER BY s.starts_at, s.id`,
+    ).all(initiativeId) as SummaryRow[],
+  );
+  const mine = new Map<number, { status: string; seq: number; attended: boolean }>();
+  if (viewerId) {
+    const own = statement(
+      `SELECT r.session_id, r.status, r.queued_seq, r.attended_at IS NOT NULL FROM registrations r JOIN sessions s ON s.id = r.session_id
+       WHERE r.member_id = ? AND s.initiative_id = ?`,
+    )
+      .raw()
+      .all(viewerId, initiativeId) as [number, string, number, number][];
+    for (const [sessionId, status, seq, attended] of own) mine.set(sessionId, { status, seq, attended: !!attended });
+  }
+  return rows.map((r) => {
+    const me = mine.get(r.id);
+    const myStatus = me?.status === "registered" || me?.status === "waitlisted" ? me.status : null;
+    return {
+      id: r.id,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      place: r.place,
+      hostOrganisation: r.host_organisation,
+      capacity: r.capacity,
+      mode: r.mode,
+      cancelled: r.cancelled_at !== null,
+      registered: r.registered,
+      waitlisted: r.waitlisted,
+      myStatus,
+      myPosition:
+        myStatus === "waitlisted"
+          ? (statement("SELECT count(*) FROM registrations WHERE session_id = ? AND status = 'waitlisted' AND queued_seq <= ?").pluck().get(r.id, me!.seq) as number)
+          : null,
+      attended: !!me?.attended,
+    };
+  });
 }
+
+type SummaryRow = {
+  id: number; starts_at: number; ends_at: number; place: string; host_organisation: string; capacity: number | null; mode: SessionMode; cancelled_at: number | null;
+  registered: number; waitlisted: number;
+};
 
 export type SessionListFilter = { q?: string; kind?: string; tag?: string; mode?: "online" | "onsite"; after?: { startsAt: number; id: number }; limit?: number; now?: Date; until?: Date };
 
