@@ -178,6 +178,48 @@ describe("the feed kept for members, through the server", () => {
     expect(await feed(visitorCookie, `/initiatives/${initiative}`)).toContain("Joost Kweker");
   });
 
+  it("reads an initiative's sessions once for everyone, and shows each member only their own sign-up and place in line", async () => {
+    const [first, second, third] = insertMembers(sqlite, 3, "line");
+    const now = Date.now();
+    const { id: initiative } = sqlite.prepare("INSERT INTO initiatives (title, summary, kind, created_by, created_at, updated_at) VALUES ('Wandelen op woensdag', 'Een uur.', 'activity', ?, ?, ?) RETURNING id").get(writer.id, now, now) as { id: number };
+    sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiative, writer.id, now, now);
+    const { id: session } = sqlite.prepare("INSERT INTO sessions (initiative_id, starts_at, ends_at, place, capacity, checkin_code, updated_at) VALUES (?, ?, ?, 'Het park', 1, 'ACDEFJ', ?) RETURNING id").get(initiative, now + 86_400_000, now + 90_000_000, now) as { id: number };
+    const signUp = async (member: { cookie: string }) => {
+      const response = await fetch(`${server.url}/sessions/${session}/register`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: member.cookie },
+        body: new URLSearchParams({ redirectTo: `/initiatives/${initiative}` }).toString(),
+      });
+      expect(response.status).toBe(303);
+    };
+    const page = (member: { cookie: string }) => feed(member.cookie, `/initiatives/${initiative}`);
+    const registered = "Je bent ingeschreven.";
+    const inLine = (n: number) => `Je staat op de wachtlijst: plaats ${n}.`;
+
+    expect(await page(first)).not.toContain(registered);
+    await signUp(first);
+    await signUp(second);
+    await signUp(third);
+    // In turn, twice: whoever asked first, each page holds its viewer's own state only.
+    for (let round = 0; round < 2; round++) {
+      const [a, b, c, d] = [await page(first), await page(second), await page(third), await page(reader)];
+      expect(a).toContain(registered);
+      expect(a).not.toContain("wachtlijst: plaats");
+      expect(b).toContain(inLine(1));
+      expect(b).not.toContain(registered);
+      expect(c).toContain(inLine(2));
+      expect(d).not.toContain(registered);
+      expect(d).not.toContain("wachtlijst: plaats");
+      for (const html of [a, b, c, d]) expect(html).toContain("1 van 1 plaats bezet");
+    }
+    // The first withdraws by another program: the count and every line move at once.
+    sqlite.prepare("DELETE FROM registrations WHERE session_id = ? AND member_id = ?").run(session, first.id);
+    expect(await page(first)).not.toContain(registered);
+    expect(await page(third)).toContain(inLine(2));
+    expect(await page(reader)).toContain("0 van 1 plaats bezet");
+  });
+
   it("keeps the stand-in names of each language apart", async () => {
     const english = hostLines(await feed(visitorCookie, "/", "en"));
     expect(english).toContain("a member");
