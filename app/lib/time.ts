@@ -137,13 +137,30 @@ function offsetAt(minute: number, timeZone: string): number {
   return Date.UTC(Number(local.slice(0, 4)), Number(local.slice(5, 7)) - 1, Number(local.slice(8, 10)), Number(local.slice(11, 13)), Number(local.slice(14, 16))) - minute;
 }
 
+// Formatted ranges, kept: a page lists the same sessions for every viewer, and each range took
+// four or five calls to Intl. At most `keptRanges`, the oldest dropped first.
+const ranges = new Map<string, string>();
+const keptRanges = 2_000;
+
 /** "di 3 nov. 2026, 19:30–21:30", or both ends in full when they fall on different days. */
 export function formatTimeRange(start: Date | number, end: Date | number, locale: string, timeZone: string) {
+  const key = `${+start} ${+end} ${locale} ${timeZone}`;
+  let text = ranges.get(key);
+  if (text === undefined) {
+    text = timeRange(start, end, locale, timeZone);
+    if (ranges.size >= keptRanges) ranges.delete(ranges.keys().next().value!);
+    ranges.set(key, text);
+  }
+  return text;
+}
+
+function timeRange(start: Date | number, end: Date | number, locale: string, timeZone: string) {
   const tag = locale === "en" ? "en-GB" : "nl-NL";
   const day = formatter(tag, { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" });
   const clock = formatter(tag, { timeZone, hour: "2-digit", minute: "2-digit" });
-  if (day.format(start) === day.format(end)) return `${day.format(start)}, ${clock.format(start)}–${clock.format(end)}`;
-  return `${day.format(start)}, ${clock.format(start)} – ${day.format(end)}, ${clock.format(end)}`;
+  const [startDay, endDay] = [day.format(start), day.format(end)];
+  if (startDay === endDay) return `${startDay}, ${clock.format(start)}–${clock.format(end)}`;
+  return `${startDay}, ${clock.format(start)} – ${endDay}, ${clock.format(end)}`;
 }
 
 /** Whether two instants fall on the same calendar day in the time zone (for "today" or "tomorrow"). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, isSkippedLocalTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
+import { formatDateTime, formatTimeRange, isSkippedLocalTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 
 const zone = "Europe/Amsterdam";
 
@@ -79,5 +79,22 @@ describe("local times, moved by the day's offset where it does not change that d
         }
       }
     }
+  });
+
+  it("formats a time range once per range, language and time zone, and keeps them apart", () => {
+    const start = Date.parse("2026-11-03T18:30:00Z");
+    const end = Date.parse("2026-11-03T20:30:00Z");
+    const dutch = formatTimeRange(start, end, "nl", zone);
+    expect(dutch).toMatch(/^di 3 nov\.? 2026, 19:30–21:30$/);
+    // Kept, and the same whether asked with instants or dates.
+    expect(formatTimeRange(new Date(start), new Date(end), "nl", zone)).toBe(dutch);
+    expect(formatTimeRange(start, end, "en", zone)).toMatch(/^Tue,? 3 Nov 2026, 19:30–21:30$/);
+    expect(formatTimeRange(start, end, "nl", "Europe/London")).toMatch(/18:30–20:30$/);
+    // Across midnight: both ends in full.
+    expect(formatTimeRange(start, Date.parse("2026-11-04T09:00:00Z"), "nl", zone)).toMatch(/^di 3 nov\.? 2026, 19:30 – wo 4 nov\.? 2026, 10:00$/);
+    expect(formatTimeRange(start, end, "nl", zone)).toBe(dutch);
+    // A flood of ranges keeps a bounded number, and still answers right after.
+    for (let i = 0; i < 2_100; i++) formatTimeRange(start + i * 60_000, end + i * 60_000, "nl", zone);
+    expect(formatTimeRange(start, end, "nl", zone)).toBe(dutch);
   });
 });
