@@ -5,13 +5,15 @@ import { dictionaries, translate } from "~/lib/i18n";
 import { localeFromAcceptLanguage, resolveLocale } from "~/lib/i18n/locale.server";
 
 describe("filling in a message", () => {
-  // The way messages were filled in before they were kept split at their placeholders: two
-  // regular expressions over the whole text. Every message must come out the same.
+  // The way messages were filled in before they were kept in pieces: two regular expressions over
+  // the whole text. Every message must come out the same, but for one mended fault: the value for
+  // a plural's "#" went through String.replace as a pattern ("$&" became "#"); it now goes in as
+  // written, as every other value did already.
   const plural = /\{(\w+), plural, one \{((?:[^{}]|\{\w+\})*)\} other \{((?:[^{}]|\{\w+\})*)\}\}/g;
   const rules = { nl: new Intl.PluralRules("nl"), en: new Intl.PluralRules("en") };
   const byRegex = (locale: "nl" | "en", text: string, params: Record<string, string | number>) =>
     text
-      .replace(plural, (whole, name: string, one: string, other: string) => (name in params ? (rules[locale].select(Number(params[name])) === "one" ? one : other).replace(/#/g, String(params[name])) : whole))
+      .replace(plural, (whole, name: string, one: string, other: string) => (name in params ? (rules[locale].select(Number(params[name])) === "one" ? one : other).replace(/#/g, () => String(params[name])) : whole))
       .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 
   it("gives every message of both languages as before, with all, some or none of its values, twice", () => {
