@@ -483,12 +483,16 @@ async function sendWebResponse(req: http.IncomingMessage, res: http.ServerRespon
   else await pipeline(body, res);
 }
 
+// The reason every request's signal is aborted with when its response closes: one made once, as
+// abort() without a reason makes a DOMException with its stack for every request.
+const responseClosed = new DOMException("The response was closed.", "AbortError");
+
 async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   busyUntilAnswered(req.socket, res);
   const controller = new AbortController();
   // Aborted when the response closes, finished or not: Remix clears the timer it keeps for each
   // page's data only then (tests/routes/hostile/render-leftovers.test.ts).
-  res.on("close", () => controller.abort());
+  res.on("close", () => controller.abort(responseClosed));
   // Set when a body fails while Remix reads it: the failure has been answered, Remix's answer is dropped.
   let answered = false;
   let reader: BodyReader | undefined;

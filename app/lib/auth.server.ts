@@ -110,22 +110,36 @@ function readSessionId(request: Request) {
 
 type Current = { member: CurrentMember; session: Session; refreshCookie: string | null } | null;
 const perRequest = new WeakMap<Request, Promise<Current>>();
+// Remix hands each loader of a page a copy of the request (it strips query parameters of its own),
+// so a page's loaders, which it calls one after the other in one turn of the event loop, also
+// share the lookup of that turn by session (and by scheme: the refreshed cookie names it). The
+// turn's lookups are forgotten when it ends.
+const thisTurn = new Map<string, Promise<Current>>();
 
 /** The logged-in member of this request (looked up once per request), or null. */
 export function getCurrent(request: Request): Promise<Current> {
   let pending = perRequest.get(request);
+  if (pending) return pending;
+  const sessionId = readSessionId(request);
+  const key = sessionId ? `${request.url.startsWith("https:") ? "https" : "http"} ${sessionId}` : null;
+  pending = key ? thisTurn.get(key) : undefined;
   if (!pending) {
-    pending = (async () => {
-      const sessionId = readSessionId(request);
-      if (!sessionId) return null;
-      const { session, user } = await lucia().validateSession(sessionId);
-      if (!session || !user) return null;
-      const refreshCookie = session.fresh ? cookieHeader(lucia().createSessionCookie(session.id), request) : null;
-      return { member: user, session, refreshCookie };
-    })();
-    perRequest.set(request, pending);
+    pending = lookUp(sessionId, request);
+    if (key) {
+      if (!thisTurn.size) queueMicrotask(() => thisTurn.clear());
+      thisTurn.set(key, pending);
+    }
   }
+  perRequest.set(request, pending);
   return pending;
+}
+
+async function lookUp(sessionId: string | null, request: Request): Promise<Current> {
+  if (!sessionId) return null;
+  const { session, user } = await lucia().validateSession(sessionId);
+  if (!session || !user) return null;
+  const refreshCookie = session.fresh ? cookieHeader(lucia().createSessionCookie(session.id), request) : null;
+  return { member: user, session, refreshCookie };
 }
 
 export async function getMember(request: Request): Promise<CurrentMember | null> {

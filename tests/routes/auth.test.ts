@@ -290,3 +290,28 @@ describe("logging in and out", () => {
     expect(db().get(sql`SELECT 1 FROM auth_sessions WHERE id = ${sessionId}`)).toBeUndefined();
   });
 });
+
+describe("one lookup of the session for a page's loaders", () => {
+  // Remix gives each loader of a page its own copy of the request; the copies asked in one turn
+  // share one lookup, and nothing of it outlives the turn.
+  it("shares the lookup between copies of a request in one turn, keeps sessions apart, and looks again in the next turn", async () => {
+    const { getCurrent } = await import("~/lib/auth.server");
+    const ann = await memberWithSession("Ann Turn");
+    const bob = await memberWithSession("Bob Turn");
+    const first = getCurrent(getRequest("/", { cookie: ann.cookie }));
+    const copy = getCurrent(getRequest("/?index", { cookie: ann.cookie }));
+    const other = getCurrent(getRequest("/", { cookie: bob.cookie }));
+    const nobody = getCurrent(getRequest("/", { cookie: "meedoen_session=unknown" }));
+    expect(copy).toBe(first);
+    expect(other).not.toBe(first);
+    expect((await first)?.member.id).toBe(ann.id);
+    expect((await other)?.member.id).toBe(bob.id);
+    expect(await nobody).toBeNull();
+    // Logged out in between: the next turn looks again and finds no one.
+    const sessionId = /meedoen_session=([^;]+)/.exec(ann.cookie)![1];
+    db().run(sql`DELETE FROM auth_sessions WHERE id = ${sessionId}`);
+    const later = getCurrent(getRequest("/", { cookie: ann.cookie }));
+    expect(later).not.toBe(first);
+    expect(await later).toBeNull();
+  });
+});
