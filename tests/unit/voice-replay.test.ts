@@ -193,6 +193,24 @@ describe("§1 growth brake: in any 7 days at most max(5, 25% of the voices) new 
     expect(starts).toEqual([...Array(5).fill(T + 7 * day), ...Array(5).fill(T + 14 * day), ...Array(2).fill(T + 21 * day)]);
     expect(at(T + 10 * day).member("n07").pending).toMatchObject({ startsAt: T + 14 * day, heldBack: true });
   });
+  it("thirty people at one meeting, each checked in twice: each counts once, in the order they first arrived", () => {
+    const newcomers = Array.from({ length: 30 }, (_, i) => `n${String(i).padStart(2, "0")}`);
+    const arrival = [...newcomers].reverse();
+    const at = network({ ...founders, ...Object.fromEntries(newcomers.map((n) => [n, {}])) }, [{ at: T, code: ["f1", "f2", ...arrival], marked: [...newcomers, "f1"] }]);
+    const replay = at(T + 60 * day);
+    const starts = arrival.map((n) => replay.earnings.filter((e) => e.memberId === n).map((e) => e.startsAt));
+    expect(starts).toEqual(arrival.map((_, i) => [T + (7 + 7 * Math.floor(i / 5)) * day]));
+    // The host was there with others: a voice, after everyone who attended.
+    expect(replay.earnings.at(-1)).toMatchObject({ memberId: "host", via: "hosted" });
+  });
+  it("a witness who checks in twice is one witness", () => {
+    const newcomers = Array.from({ length: 20 }, (_, i) => `n${String(i).padStart(2, "0")}`);
+    const at = network({ ...founders, ...Object.fromEntries(newcomers.map((n) => [n, {}])) }, [{ at: T, code: ["f1", ...newcomers, "f1"], marked: ["f2"] }]);
+    const replay = at(T + 30 * day);
+    expect(replay.earnings).toEqual([]);
+    expect(replay.member("n00").lastMiss).toMatchObject({ why: "witnesses", at: T });
+    expect(replay.member("n19").lastMiss).toEqual(replay.member("n00").lastMiss);
+  });
 });
 
 describe("§1 bootstrap: the founders have a voice while fewer than 5 members earned one", () => {
