@@ -524,15 +524,7 @@ export function sessionsOfInitiative(initiativeId: number, viewerId: string | nu
     const me = mine.get(r.id);
     const myStatus = me?.status === "registered" || me?.status === "waitlisted" ? me.status : null;
     return {
-      id: r.id,
-      startsAt: r.starts_at,
-      endsAt: r.ends_at,
-      place: r.place,
-      hostOrganisation: r.host_organisation,
-      capacity: r.capacity,
-      mode: r.mode,
-      cancelled: r.cancelled_at !== null,
-      registered: r.registered,
+      ...listedSession(r),
       waitlisted: r.waitlisted,
       myStatus,
       myPosition:
@@ -544,14 +536,29 @@ export function sessionsOfInitiative(initiativeId: number, viewerId: string | nu
   });
 }
 
-type SummaryRow = {
+type ListedRow = {
   id: number; starts_at: number; ends_at: number; place: string; host_organisation: string; capacity: number | null; mode: SessionMode; cancelled_at: number | null;
-  registered: number; waitlisted: number;
+  registered: number;
 };
+type SummaryRow = ListedRow & { waitlisted: number };
+
+/** What every list of sessions shows of one: its time, place, seats and sign-ups. */
+function listedSession(r: ListedRow) {
+  return {
+    id: r.id,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    place: r.place,
+    hostOrganisation: r.host_organisation,
+    capacity: r.capacity,
+    mode: r.mode,
+    cancelled: r.cancelled_at !== null,
+    registered: r.registered,
+  };
+}
 
 export type SessionListFilter = { q?: string; kind?: string; tag?: string; mode?: "online" | "onsite"; after?: { startsAt: number; id: number }; limit?: number; now?: Date; until?: Date };
 
-/** Upcoming (not yet ended, not cancelled) sessions across the network, soonest first. */
 /**
  * Sessions that have not ended by `now`. The bound on the start (no session lasts longer than
  * maxLengthDays) lets the start-time index skip the past instead of reading through all of it.
@@ -560,6 +567,7 @@ function notEndedBy(now: Date) {
   return [sql`s.ends_at >= ${now.getTime()}`, sql`s.starts_at >= ${now.getTime() - sessionRules.maxLengthDays * 86_400_000}`];
 }
 
+/** Upcoming (not yet ended, not cancelled) sessions across the network, soonest first. */
 export function upcomingSessions(filter: SessionListFilter = {}) {
   const now = filter.now ?? new Date();
   const limit = filter.limit ?? 20;
@@ -580,10 +588,7 @@ export function upcomingSessions(filter: SessionListFilter = {}) {
   // the work is bounded by the sessions still to come. Led by the words instead, SQLite looked up
   // the sessions of every initiative that ever matched ("buurt": 6,730 at the benchmark's scale,
   // 4.4 ms against 1.3), a cost that grows with the network's whole history.
-  const rows = db().all<{
-    id: number; initiative_id: number; title: string; summary: string; kind: string; starts_at: number; ends_at: number; place: string;
-    host_organisation: string; capacity: number | null; mode: SessionMode; cancelled_at: number | null; registered: number;
-  }>(sql`
+  const rows = db().all<ListedRow & { initiative_id: number; title: string; summary: string; kind: string }>(sql`
     SELECT s.id, s.initiative_id, i.title, i.summary, i.kind, s.starts_at, s.ends_at, s.place, s.host_organisation, s.capacity, s.mode, s.cancelled_at,
       (SELECT count(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'registered') AS registered
     FROM sessions s INDEXED BY sessions_starts CROSS JOIN initiatives i ON i.id = s.initiative_id
@@ -593,21 +598,7 @@ export function upcomingSessions(filter: SessionListFilter = {}) {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => ({
-      id: r.id,
-      initiativeId: r.initiative_id,
-      title: r.title,
-      summary: r.summary,
-      kind: r.kind,
-      startsAt: r.starts_at,
-      endsAt: r.ends_at,
-      place: r.place,
-      hostOrganisation: r.host_organisation,
-      capacity: r.capacity,
-      mode: r.mode,
-      cancelled: r.cancelled_at !== null,
-      registered: r.registered,
-    })),
+    items: page.map((r) => ({ ...listedSession(r), initiativeId: r.initiative_id, title: r.title, summary: r.summary, kind: r.kind })),
     next: rows.length > limit && last ? { startsAt: last.starts_at, id: last.id } : null,
   };
 }
