@@ -13,7 +13,7 @@ export const chromiumPath = "/usr/bin/chromium";
 // browser's work in a test that opens a few people's browsers, and they went on working seconds
 // after the page was idle. No test looks at the address bar, so they are switched off. Chromium
 // reads only one --disable-features, so Playwright's own list (playwright-core 1.65) is repeated
-// here with them.
+// here with them; tests/e2e/browser-switches.test.ts fails when Playwright's list changes.
 const playwrightDisabledFeatures = [
   "AvoidUnnecessaryBeforeUnloadCheckSync",
   "DestroyProfileOnBrowserClose",
@@ -29,6 +29,8 @@ const playwrightDisabledFeatures = [
   "NetworkTimeServiceQuerying",
   "AimEnabled",
   "PreconnectToSearch",
+  "msForceBrowserSignIn",
+  "msEdgeUpdateLaunchServicesPreferredVersion",
 ];
 const addressBarPopups = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup"];
 
