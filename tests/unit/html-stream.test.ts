@@ -1,4 +1,8 @@
+import { Writable } from "node:stream";
 import vm from "node:vm";
+import { StreamTransfer } from "@remix-run/react/dist/single-fetch.js";
+import { createElement, Suspense } from "react";
+import { renderToPipeableStream } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { loaderDataScripts, pageResponse, wholePageOf, withDataScripts } from "~/lib/html-stream.server";
 
@@ -19,6 +23,26 @@ function runInPage(html: string) {
   const scripts = [...html.matchAll(/<script nonce="n0nce">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
   for (const script of scripts) vm.runInNewContext(script, { window });
   return { text: received.join(""), closed, scripts };
+}
+
+/** What Remix's own StreamTransfer writes for the stream, rendered as Remix renders it, without the Suspense boundaries' comments. */
+function remixScripts(chunks: Uint8Array[], nonce: string): Promise<string> {
+  const context = { renderMeta: { didRenderScripts: true } };
+  const transfer = createElement(StreamTransfer, { context, identifier: 1, reader: streamOf(chunks).getReader(), textDecoder: new TextDecoder(), nonce } as never);
+  return new Promise((resolve, reject) => {
+    let html = "";
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        html += chunk;
+        done();
+      },
+      final(done) {
+        resolve(html.replace(/<!--\/?\$-->/g, ""));
+        done();
+      },
+    });
+    const { pipe } = renderToPipeableStream(createElement(Suspense, null, transfer), { onAllReady: () => pipe(sink), onShellError: reject, onError: reject });
+  });
 }
 
 describe("Remix's loader data, read whole and written into the page", () => {
@@ -48,6 +72,16 @@ describe("Remix's loader data, read whole and written into the page", () => {
   it("closes the stream even when there is no data, and writes nothing without a stream", async () => {
     expect(runInPage(await loaderDataScripts(streamOf([]), "n0nce"))).toMatchObject({ text: "", closed: true });
     expect(await loaderDataScripts(undefined, "n0nce")).toBe("");
+  });
+
+  it("writes the scripts Remix's own StreamTransfer writes, which the page's hydration reads (ADR 045)", async () => {
+    const bytes = Buffer.from(data);
+    for (const size of [3, 7, bytes.length]) {
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      expect(await loaderDataScripts(streamOf(chunks), "n0nce"), `chunks of ${size} bytes`).toBe(await remixScripts(chunks, "n0nce"));
+    }
+    expect(await loaderDataScripts(streamOf([]), "n0nce")).toBe(await remixScripts([], "n0nce"));
   });
 
   it("puts the scripts last inside <body>", () => {
