@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { insertMembers, openServerDatabase } from "../support/direct-db";
-import { benchServer, busiestInitiative, requireBuild, seededDatabase, table } from "./support";
+import { benchServer, busiestInitiative, median, requireBuild, seededDatabase, table } from "./support";
 
 const rounds = 15;
 
@@ -42,7 +42,6 @@ try {
     const body = await response.arrayBuffer();
     return { ms: performance.now() - at, status: response.status, bytes: body.byteLength };
   };
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const firstPage = await get(`/initiatives/${busiest}`);
   // Warm: the same pages, several times.
   const pages = [`/initiatives/${busiest}`, "/", "/how-it-works"];

@@ -12,7 +12,7 @@ import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { insertMembers, openServerDatabase } from "../support/direct-db";
 import { processCpuMs } from "../support/server";
-import { atExit, benchServer } from "./support";
+import { atExit, benchServer, median } from "./support";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const initiativeCount = 10_000;
@@ -230,7 +230,6 @@ async function main() {
       rounds.push(round);
       console.log(`  round ${i + 1}: ${round.rps.toFixed(0)} req/s, p95 ${round.p95.toFixed(1)} ms, ${round.cpu.toFixed(2)} ms of server CPU a request${round.failed ? `, ${round.failed} not 200` : ""}`);
     }
-    const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const rps = median(rounds.map((r) => r.rps));
     const p95 = median(rounds.map((r) => r.p95));
     const met = rps >= 300 && p95 <= 60 && rounds.every((r) => !r.failed);

@@ -46,6 +46,11 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   });
 }
 
+/** The middle value (the upper of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
 /** The network the issue asks to measure against. */
 export const benchNetwork = { members: 5_000, initiatives: 10_000, sessions: 20_000, registrations: 200_000 };
 
