@@ -1,7 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import {
-  isRouteErrorResponse,
   Links,
   Meta,
   Outlet,
@@ -9,7 +8,6 @@ import {
   ScrollRestoration,
   useLocation,
   useNavigation,
-  useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import { LinkNavigation, linkTo } from "~/components/link";
@@ -19,7 +17,7 @@ import { getCurrent } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { env } from "~/lib/env.server";
 import { defaultLocale, translator, type Locale } from "~/lib/i18n";
-import { titleMeta } from "~/lib/meta";
+import { errorMeta, titleMeta } from "~/lib/meta";
 import { resolveLocale } from "~/lib/i18n/locale.server";
 import { useNonce } from "~/lib/nonce";
 import { FlagReceived } from "~/components/flag-received";
@@ -35,11 +33,7 @@ export const links: LinksFunction = () => [
 
 // The title of pages whose route has none: the error pages (an unknown address has no route of its
 // own) and the pages an action shows when it refuses.
-export const meta: MetaFunction = ({ matches, error }) => {
-  if (!error) return titleMeta(matches, null);
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  return titleMeta(matches, status === 404 ? "error.notFound.title" : "error.title");
-};
+export const meta: MetaFunction = ({ matches, error }) => (error ? errorMeta(matches, error) : titleMeta(matches, null));
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrent(request);
@@ -176,20 +170,4 @@ export default function App() {
   return <Outlet />;
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const root = useRouteLoaderData<RootData>("root");
-  const t = translator(root?.locale ?? defaultLocale);
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const message =
-    status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : status < 500 ? t("error.badRequest") : t("error.server");
-  return (
-    <section className="error-page">
-      <h1>{status === 404 ? t("error.notFound.title") : t("error.title")}</h1>
-      <p>{message}</p>
-      <p>
-        <a {...linkTo("/")}>{t("error.backHome")}</a>
-      </p>
-    </section>
-  );
-}
+export { ErrorPage as ErrorBoundary } from "~/components/error-page";

@@ -389,6 +389,15 @@ function refuseAndClose(req: http.IncomingMessage, res: http.ServerResponse, sta
   req.resume();
 }
 
+function decodablePath(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `refuseAndClose` with a message from the dictionaries. */
 function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, key: MessageKey, extra: Parameters<typeof refuseAndClose>[5] = {}) {
   logLine(req, status, key);
@@ -509,6 +518,9 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     } catch {
       return plainPage(res, 400, "Dit adres klopt niet.", "This address is not valid.");
     }
+    // A path that cannot be decoded (a stray "%FF") would reach no route; Remix would warn about it
+    // with the whole path, several times per request, past the log's budget. Refused here, once.
+    if (!decodablePath(url.pathname)) return refuse(req, res, 400, "request.badPath");
     if (await serveStatic(req, res, url.pathname)) return;
     if (await serveImage(req, res, url.pathname)) return;
     // Route segments cannot end in ".ics" after a parameter: map the public calendar addresses

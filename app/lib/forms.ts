@@ -2,7 +2,7 @@
 // dictionary keys, translated where the form is shown.
 import { data } from "@remix-run/node";
 import { z } from "zod";
-import { translate, type MessageKey } from "./i18n";
+import type { MessageKey } from "./i18n";
 
 export type FieldErrors = Partial<Record<string, MessageKey>>;
 export type FormResult<T> =
@@ -94,9 +94,9 @@ export const optionalText = (max: number, tooLongKey: MessageKey) =>
  */
 export const formFieldLimit = 200;
 
-/** A refusal of the whole form, as a 4xx the route's error page shows in both languages. */
+/** A refusal of the whole page or form, as a 4xx whose error page says why, in the reader's language. */
 export function formRefusal(key: MessageKey, status: number) {
-  return data(`${translate("nl", key)} / ${translate("en", key)}`, { status });
+  return data({ message: key }, { status });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { MetaDescriptor } from "@remix-run/node";
+import { isRouteErrorResponse } from "@remix-run/react";
 import { defaultLocale, translate, type Locale, type MessageKey } from "./i18n";
 
 type Match = { id: string; data: unknown };
@@ -15,6 +16,12 @@ export function titleMeta(matches: Match[], key: MessageKey | null, text?: strin
   const title = text ?? (key ? translate(locale, key) : "");
   const line = description && "text" in description && description.text.trim() ? description.text : translate(locale, description && "key" in description ? description.key : "meta.description");
   return [{ title: title ? `${title} · Meedoen` : "Meedoen" }, { name: "description", content: shorten(line.replace(/\s+/g, " ").trim(), 200) }];
+}
+
+/** An error page's title: not found, or something went wrong (a refusal too). */
+export function errorMeta(matches: Match[], error: unknown): MetaDescriptor[] {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return titleMeta(matches, status === 404 ? "error.notFound.title" : "error.title");
 }
 
 const shorten = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -18,7 +18,7 @@ import { takesPartIn } from "./registrations.server";
 import { publicName, shownName, visitor, type NameViewer, type ShownMember } from "./names.server";
 import { memberHasVoice } from "./voice.server";
 import { mayNameMethods, methodsOfInitiativeSessions, methodsOfOutcomes, nameMethodsInOutcome } from "./outcome-methods.server";
-import { noteEditWhileHidden } from "./hidden-edits.server";
+import { hiddenEditRefusal, noteEditWhileHidden } from "./hidden-edits.server";
 import { contributionModeration } from "./host-moderation.server";
 import type { ContributionModeration } from "./hosts.types";
 
@@ -191,6 +191,8 @@ export function editContribution(kind: ContributionKind, id: number, memberId: s
     if (row.member_id !== memberId) throw new ContributionRefusedError("contribution.notAuthor", 403);
     const held = tx.get<{ posting_held_at: number | null } | undefined>(sql`SELECT posting_held_at FROM members WHERE id = ${memberId}`);
     if (held?.posting_held_at) throw new ContributionRefusedError("flag.heldPosting", 403);
+    const hidden = hiddenEditRefusal(tx, kind, id, memberId);
+    if (hidden) throw new ContributionRefusedError(hidden.messageKey, hidden.status);
     tx.run(sql`UPDATE ${tableName(kind)} SET body = ${body}, updated_at = ${now.getTime()} WHERE id = ${id}`);
     const awaitsAcceptance = noteEditWhileHidden(tx, kind, id, memberId, now);
     return { initiativeId: row.initiative_id, sessionId: row.session_id, awaitsAcceptance };
@@ -341,7 +343,8 @@ export function commentsOfInitiative(initiativeId: number, viewer: Viewer) {
 
 export function getContribution(kind: ContributionKind, id: number, viewer: Viewer) {
   const row = listed(kind, sql`c.id = ${id}`, sql`c.id`, 1)[0];
-  return row ? { view: toView(kind, row, viewer), body: row.body, memberId: row.member_id } : null;
+  // Why the viewer may not change it while it is hidden (the edit page says so instead of a form).
+  return row ? { view: toView(kind, row, viewer), body: row.body, memberId: row.member_id, editRefusal: hiddenEditRefusal(db(), kind, id, viewer.memberId ?? "")?.messageKey ?? null } : null;
 }
 
 /** Plain text of user markdown, for short excerpts (React escapes it again when shown). */

@@ -49,6 +49,37 @@ export class EditAcceptanceRefusedError extends Error {
   }
 }
 
+/** Why hidden content may not be changed now (governance.md §4), with the answer's status. */
+export type HiddenEditRefusal = { messageKey: "hidden.edit.used" | "hidden.edit.authorOnly" | "hidden.edit.decided"; status: 403 | 409 };
+
+export class HiddenEditRefusedError extends Error {
+  constructor(public refusal: HiddenEditRefusal) {
+    super(refusal.messageKey);
+  }
+}
+
+/**
+ * Whether `editorId` may change the content now: null when it is not hidden, or when this is its
+ * author's one edit. Hidden content changes by that edit only: not by anyone else, not a second
+ * time (members who accept the edit must be accepting the text they read), not once it was hidden
+ * a second time or by a host (a proposal decides on the text as it stands). Call inside the
+ * editing transaction, before writing, and for the edit page.
+ */
+export function hiddenEditRefusal(reader: Reader, type: HideableType, id: number, editorId: string): HiddenEditRefusal | null {
+  const row = hiddenRow(reader, type, id);
+  if (!row?.hidden_at) return null;
+  if (row.hidden_by || row.times_hidden >= 2) return { messageKey: "hidden.edit.decided", status: 409 };
+  if (row.author !== editorId) return { messageKey: "hidden.edit.authorOnly", status: 403 };
+  if (row.author_edit_used_at !== null) return { messageKey: "hidden.edit.used", status: 409 };
+  return null;
+}
+
+/** hiddenEditRefusal, thrown (inside the editing transaction, before writing). */
+export function refuseHiddenEdit(tx: Tx, type: HideableType, id: number, editorId: string) {
+  const refusal = hiddenEditRefusal(tx, type, id, editorId);
+  if (refusal) throw new HiddenEditRefusedError(refusal);
+}
+
 /**
  * Call inside the editing transaction, after the edit is written. When this is the author's one
  * edit of content hidden by flags (the first time), it starts waiting for acceptance; returns

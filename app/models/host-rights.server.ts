@@ -16,6 +16,14 @@ export function actingHost(tx: Reader, initiativeId: number, memberId: string) {
   return host;
 }
 
+/** Why the member may not act as a host of the initiative now (null: they may): not one of its hosts, or held after reports (§4). */
+export function hostRefusal(initiativeId: number, memberId: string): { messageKey: "session.notHost" | "member.held"; status: 403 } | null {
+  const row = db().get<{ held: number | null } | undefined>(sql`
+    SELECT m.posting_held_at AS held FROM hosts h JOIN members m ON m.id = h.member_id WHERE h.initiative_id = ${initiativeId} AND h.member_id = ${memberId}`);
+  if (!row) return { messageKey: "session.notHost", status: 403 };
+  return row.held === null ? null : { messageKey: "member.held", status: 403 };
+}
+
 /** Whether the member may act as a host of the initiative now (host tools are shown). */
 export function canActAsHost(initiativeId: number, memberId: string): boolean {
   return !!db().get(sql`

@@ -10,6 +10,7 @@ import { deriveStatus } from "~/lib/status";
 import { NotAHostError } from "./errors.server";
 import { actingHost, canActAsHost } from "./host-rights.server";
 import { noteInitiativeEdit } from "./flags.server";
+import { refuseHiddenEdit } from "./hidden-edits.server";
 import { imageRef, recordImage, releaseImages } from "./images.server";
 import { appendLog } from "./log.server";
 import { publicName, visitor, type NamedMember, type NameViewer, type ShownMember } from "./names.server";
@@ -122,6 +123,7 @@ export { NotAHostError };
 export function updateInitiative(id: number, memberId: string, input: InitiativeInput, now = new Date(), cover?: CoverChange) {
   const previousCover = db().transaction((tx) => {
     actingHost(tx, id, memberId);
+    refuseHiddenEdit(tx, "initiative", id, memberId);
     const previous = tx.select({ coverImage: initiatives.coverImage, coverAlt: initiatives.coverAlt }).from(initiatives).where(eq(initiatives.id, id)).get();
     // Read here, in the transaction: "keep" means the cover as it is now, not as the form saw it.
     const next = cover?.image === "keep" ? (previous?.coverImage ?? null) : (cover?.image?.id ?? null);

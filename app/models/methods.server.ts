@@ -13,7 +13,7 @@ import { optionalText, requiredText, resubmitWindowMs } from "~/lib/forms";
 import type { MessageKey, Params } from "~/lib/i18n";
 import { toFtsQuery } from "~/lib/search";
 import { HeldMemberError, NotAHostError } from "./errors.server";
-import { noteEditWhileHidden } from "./hidden-edits.server";
+import { hiddenEditRefusal, noteEditWhileHidden } from "./hidden-edits.server";
 import { actingHost, canActAsHost } from "./host-rights.server";
 import type { SessionMethodsView } from "./methods.types";
 import { normaliseTags } from "./initiatives.server";
@@ -141,6 +141,8 @@ export function updateMethod(id: number, memberId: string, input: MethodInput, n
     if (!method) throw new MethodRefusedError("method.notFound", 404);
     const refusal = editRefusal(method, memberId, hasVoice, isHeldIn(tx, memberId));
     if (refusal) throw refusal;
+    const hidden = hiddenEditRefusal(tx, "method", id, memberId);
+    if (hidden) throw new MethodRefusedError(hidden.messageKey, hidden.status);
     const fields = stored(input);
     if (methodFieldNames.every((name) => method[name] === fields[name])) return { version: null };
     const last = tx.get<{ v: number | null }>(sql`SELECT max(version) AS v FROM method_versions WHERE method_id = ${id}`).v ?? 0;

@@ -9,7 +9,7 @@ import { sharedData } from "~/lib/shared-data.server";
 import { siteUrl } from "~/lib/mail.server";
 import { translate } from "~/lib/i18n";
 import { formatTimeRange } from "~/lib/time";
-import { canActAsHost } from "./host-rights.server";
+import { canActAsHost, hostRefusal } from "./host-rights.server";
 import { getInitiative } from "./initiatives.server";
 import { shownName, type NameViewer } from "./names.server";
 import { maySeePoll, optionsOf, pollByCode, pollsOfInitiative } from "./polls.server";
@@ -79,7 +79,8 @@ export function pollPage(code: string, member: PageViewer, names: NameViewer, ed
 export function pollOfferPage(initiativeId: number, memberId: string) {
   const initiative = getInitiative(initiativeId);
   if (!initiative) return { status: 404 as const };
-  if (!canActAsHost(initiativeId, memberId)) return { status: 403 as const };
+  const refusal = hostRefusal(initiativeId, memberId);
+  if (refusal) return { status: refusal.status, message: refusal.messageKey };
   return { status: 200 as const, initiative: { id: initiative.id, title: initiative.title, place: initiative.place }, venues: venueChoices(), maxRows: pollRules.optionsMax, rows: pollRules.formRows, timeZone: env().TZ_COMMUNITY };
 }
 

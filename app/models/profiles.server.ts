@@ -3,14 +3,15 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { members, memberTags, nowUpdates } from "../../db/schema";
 import { db } from "~/lib/db.server";
-import { optionalText, requiredText, resubmitWindowMs, type Once } from "~/lib/forms";
+import { optionalText, requiredText, resubmitWindowMs, type FieldErrors, type Once } from "~/lib/forms";
+import type { MessageKey } from "~/lib/i18n";
 import type { ImageRef } from "~/lib/images";
 import { toFtsQuery } from "~/lib/search";
 import { methodUsersSql } from "./methods.server";
 import { imageRef, recordImage, releaseImages } from "./images.server";
 import { normaliseTags } from "./initiatives.server";
 import { nameVisibleSql, profileVisibilities, type ProfileVisibility } from "./names.server";
-import { askAnswer, pickOrganisation, pickRefusal, settlePick, workWithRest, type OrganisationPick, type OrganisationRef, type PickAnswer } from "./organisations.server";
+import { askAnswer, organisationNames, pickOrganisation, pickRefusal, settlePick, workWithRest, type OrganisationPick, type OrganisationRef, type PickAnswer } from "./organisations.server";
 
 export const profileLimits = { displayName: 80, organisation: 120, work: 160, bio: 4000, now: 280, tags: 12, tag: 40 } as const;
 // A "now" older than this shows as stale.
@@ -95,11 +96,69 @@ export function setAvatar(memberId: string, image: ImageRef | null) {
   releaseImages([previous]);
 }
 
+export class ProfileRefusedError extends Error {
+  constructor(
+    public messageKey: MessageKey,
+    public status = 403,
+  ) {
+    super(messageKey);
+  }
+}
+
+/** A change of the profile page: the text form (null when not sent), the "now" line, and whether it brings a new photo. */
+export type ProfileChange = { profile: ProfileInput | null; nowText: string; newPhoto: boolean };
+
+/**
+ * A held member (governance.md §4) posts nothing new, on their profile either: refused when the
+ * change would show something new of them (their name, organisation, work, expertise or story
+ * changed, a new photo, a new "now"). Removing the photo and choosing who sees the profile are not
+ * posting. Null when the change may be saved.
+ */
+export function heldProfileRefusal(memberId: string, change: ProfileChange): { status: 403; errors: FieldErrors } | null {
+  const row = db().get<{ posting_held_at: number | null; display_name: string; organisation: string; work: string; expertise: string; bio: string; now_text: string | null } | undefined>(sql`
+    SELECT posting_held_at, display_name, organisation, work, expertise, bio, now_text FROM members WHERE id = ${memberId}`);
+  if (!row?.posting_held_at) return null;
+  const p = change.profile;
+  const textChanged =
+    p !== null && (p.displayName !== row.display_name || p.organisation !== row.organisation || p.work !== row.work || p.expertise.join(", ") !== row.expertise || p.bio !== row.bio);
+  const newNow = change.nowText !== "" && change.nowText !== (row.now_text ?? "");
+  return textChanged || newNow || change.newPhoto ? { status: 403, errors: { form: "profile.held" } } : null;
+}
+
+/** The profile form's page: the profile as stored, and whether the member is held (the page says what that leaves open). */
+export function profileFormPage(memberId: string) {
+  const profile = getProfile(memberId)!;
+  const held = !!db().get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`);
+  return {
+    id: profile.id,
+    avatar: profile.avatar,
+    held,
+    values: {
+      displayName: profile.displayName,
+      organisation: profile.organisation,
+      work: profile.work,
+      expertise: profile.expertise.join(", "),
+      bio: profile.bio,
+      profileVisibility: profile.profileVisibility,
+      now: profile.nowText,
+    },
+    limits: profileLimits,
+    organisationNames: organisationNames(),
+  };
+}
+
+/** The /now page: the latest lines, and whether the viewer may add one (a held member may not). */
+export function nowPage(viewer: { id: string } | null) {
+  const held = !!viewer && !!db().get(sql`SELECT 1 FROM members WHERE id = ${viewer.id} AND posting_held_at IS NOT NULL`);
+  return { loggedIn: !!viewer, viewerId: viewer?.id ?? null, held, updates: recentNow({ includeMembersOnly: !!viewer }), limit: profileLimits.now };
+}
+
 export const nowInput = z.object({ now: requiredText(profileLimits.now, "profile.now.required", "profile.now.tooLong") });
 
-/** Says what the member is doing now; the old line stays in the history of now updates. */
+/** Says what the member is doing now; the old line stays in the history of now updates. A held member says nothing new (§4). */
 export function postNow(memberId: string, text: string, now = new Date(), options: Once = {}) {
   db().transaction((tx) => {
+    if (tx.get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`)) throw new ProfileRefusedError("profile.held");
     if (options.once) {
       // The line the member just posted, posted again: nothing new to say.
       const current = tx.get<{ now_text: string | null; now_at: number | null } | undefined>(sql`SELECT now_text, now_at FROM members WHERE id = ${memberId}`);

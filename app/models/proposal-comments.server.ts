@@ -1,7 +1,7 @@
 // The discussion on a proposal (issue 17): the comment rules apply — held members do not post,
 // newcomers share their daily limit with comments and outcomes, witnesses flag, and at the
 // threshold a comment is hidden by the same helpers as comments on initiatives.
-import { editWaiting, noteEditWhileHidden } from "./hidden-edits.server";
+import { editWaiting, hiddenEditRefusal, noteEditWhileHidden } from "./hidden-edits.server";
 import { sql } from "drizzle-orm";
 import { proposalComments } from "../../db/schema";
 import { db } from "~/lib/db.server";
@@ -94,7 +94,9 @@ export function proposalDiscussion(proposalId: number, viewer: Viewer): Proposal
 /** One comment with its stored text, for its edit page; null when it does not exist. */
 export function getProposalComment(id: number, viewer: Viewer) {
   const row = rows(sql`c.id = ${id}`)[0];
-  return row ? { view: toView(row, viewer), body: row.body, memberId: row.member_id, proposalId: row.proposal_id } : null;
+  return row
+    ? { view: toView(row, viewer), body: row.body, memberId: row.member_id, proposalId: row.proposal_id, editRefusal: hiddenEditRefusal(db(), kind, id, viewer.memberId ?? "")?.messageKey ?? null }
+    : null;
 }
 
 /** The author's edit; the first time it was hidden, it waits for acceptance (the same rule as comments). */
@@ -104,6 +106,8 @@ export function editProposalComment(id: number, memberId: string, body: string, 
     if (!row) throw new ContributionRefusedError("contribution.notFound", 404);
     if (row.member_id !== memberId) throw new ContributionRefusedError("contribution.notAuthor", 403);
     if (tx.get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`)) throw new ContributionRefusedError("flag.heldPosting", 403);
+    const hidden = hiddenEditRefusal(tx, kind, id, memberId);
+    if (hidden) throw new ContributionRefusedError(hidden.messageKey, hidden.status);
     tx.run(sql`UPDATE proposal_comments SET body = ${body}, updated_at = ${now.getTime()} WHERE id = ${id}`);
     const awaitsAcceptance = noteEditWhileHidden(tx, kind, id, memberId, now);
     return { proposalId: row.proposal_id, restored: false, awaitsAcceptance };

@@ -3,29 +3,25 @@ import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { InitiativeForm } from "~/components/initiative-form";
-import { requireMember } from "~/lib/auth.server";
+import { requireHostedInitiative } from "~/lib/host-access.server";
 import { processCover, readInitiativeForm } from "~/lib/initiative-form.server";
 import { useT } from "~/lib/i18n/react";
-import { titleMeta } from "~/lib/meta";
-import { idParam } from "~/lib/params.server";
+import { errorMeta, titleMeta } from "~/lib/meta";
 import { imageFormHeaders } from "~/lib/images.server";
+import { HiddenEditRefusedError } from "~/models/hidden-edits.server";
 import { withImageFiles } from "~/models/images.server";
-import { getInitiative, isHost, NotAHostError, updateInitiative } from "~/models/initiatives.server";
+import { NotAHostError, updateInitiative } from "~/models/initiatives.server";
 import { withNotice } from "~/lib/notice";
+import type { FieldErrors } from "~/lib/forms";
+import { ErrorPage } from "~/components/error-page";
 
 // The "try again in a minute" refusal's Retry-After (docs/decisions/019).
 export const headers = imageFormHeaders;
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "initiative.edit.title");
+// Its own boundary: a refusal thrown by the action keeps the root's data (components/error-page).
+export const ErrorBoundary = ErrorPage;
 
-async function requireHostedInitiative(request: Request, idText: string | undefined) {
-  const member = await requireMember(request);
-  const initiative = getInitiative(idParam(idText));
-  if (!initiative) throw data(null, { status: 404 });
-  // Only its hosts edit an initiative (governance.md §2).
-  if (!isHost(initiative.id, member.id)) throw data(null, { status: 403 });
-  return { member, initiative };
-}
+export const meta: MetaFunction = ({ matches, error }) => (error ? errorMeta(matches, error) : titleMeta(matches, "initiative.edit.title"));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { initiative } = await requireHostedInitiative(request, params.id);
@@ -58,6 +54,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     // The member stepped back as host between loading the form and sending it.
     if (error instanceof NotAHostError) throw data(null, { status: 403 });
+    if (error instanceof HiddenEditRefusedError) return data({ errors: { form: error.refusal.messageKey } as FieldErrors, values: form.values }, { status: error.refusal.status });
     throw error;
   }
   return redirect(withNotice(`/initiatives/${initiative.id}`, "saved"), 303);

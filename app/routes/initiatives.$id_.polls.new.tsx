@@ -4,20 +4,25 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { PollOfferForm } from "~/components/poll-offer-form";
 import { requireMember } from "~/lib/auth.server";
-import { formValues, readFormData } from "~/lib/forms";
+import { formRefusal, formValues, readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
-import { titleMeta } from "~/lib/meta";
+import { errorMeta, titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { pollRefusal } from "~/lib/poll-errors.server";
 import { pollOfferPage } from "~/models/poll-page.server";
 import { createPoll, readOffer } from "~/models/polls.server";
+import { ErrorPage } from "~/components/error-page";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "poll.new.title");
+// Its own boundary: a refusal thrown by the action keeps the root's data (components/error-page).
+export const ErrorBoundary = ErrorPage;
+
+export const meta: MetaFunction = ({ matches, error }) => (error ? errorMeta(matches, error) : titleMeta(matches, "poll.new.title"));
 
 async function offerPage(request: Request, idText: string | undefined) {
   const member = await requireMember(request);
   const page = pollOfferPage(idParam(idText), member.id);
-  if (page.status !== 200) throw data(null, { status: page.status });
+  if (page.status === 404) throw data(null, { status: 404 });
+  if (page.status !== 200) throw formRefusal(page.message, page.status);
   return { member, page };
 }
 

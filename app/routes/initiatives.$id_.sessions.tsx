@@ -3,25 +3,19 @@ import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { SessionForm } from "~/components/session-form";
-import { requireMember } from "~/lib/auth.server";
+import { requireHostedInitiative } from "~/lib/host-access.server";
 import { parseForm, readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
-import { titleMeta } from "~/lib/meta";
-import { idParam } from "~/lib/params.server";
+import { errorMeta, titleMeta } from "~/lib/meta";
 import { NotAHostError } from "~/models/errors.server";
-import { getInitiative, isHost } from "~/models/initiatives.server";
 import { sessionRules } from "~/governance/config";
 import { addSeries, sessionInput, venueChoices, withVenueList } from "~/models/sessions.server";
+import { ErrorPage } from "~/components/error-page";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "session.add.title");
+// Its own boundary: a refusal thrown by the action keeps the root's data (components/error-page).
+export const ErrorBoundary = ErrorPage;
 
-async function requireHostedInitiative(request: Request, idText: string | undefined) {
-  const member = await requireMember(request);
-  const initiative = getInitiative(idParam(idText));
-  if (!initiative) throw data(null, { status: 404 });
-  if (!isHost(initiative.id, member.id)) throw data(null, { status: 403 });
-  return { member, initiative };
-}
+export const meta: MetaFunction = ({ matches, error }) => (error ? errorMeta(matches, error) : titleMeta(matches, "session.add.title"));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { initiative } = await requireHostedInitiative(request, params.id);

@@ -5,24 +5,28 @@ import { Link } from "~/components/link";
 import { Field } from "~/components/field";
 import { ContactLink } from "~/components/contact-link";
 import { getMember, requireMember } from "~/lib/auth.server";
-import { parseForm, readFormData } from "~/lib/forms";
+import { parseForm, readFormData, type FieldErrors } from "~/lib/forms";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { formatDate } from "~/lib/time";
-import { nowInput, postNow, profileLimits, recentNow } from "~/models/profiles.server";
+import { nowInput, nowPage, postNow, ProfileRefusedError } from "~/models/profiles.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "now.page.title", undefined, { key: "now.page.intro" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await getMember(request);
-  return { loggedIn: !!viewer, viewerId: viewer?.id ?? null, updates: recentNow({ includeMembersOnly: !!viewer }), limit: profileLimits.now };
+  return nowPage(await getMember(request));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const form = parseForm(nowInput, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
-  postNow(member.id, form.data.now, new Date(), { once: true });
+  try {
+    postNow(member.id, form.data.now, new Date(), { once: true });
+  } catch (error) {
+    if (error instanceof ProfileRefusedError) return data({ errors: { now: error.messageKey } as FieldErrors, values: { now: form.data.now } }, { status: error.status });
+    throw error;
+  }
   return redirect("/now", 303);
 }
 
@@ -31,13 +35,15 @@ export default function NowPage() {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
-  const { loggedIn, viewerId, updates, limit } = useLoaderData<typeof loader>();
+  const { loggedIn, viewerId, held, updates, limit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
       <h1>{t("now.page.title")}</h1>
       <p className="lead">{t("now.page.intro")}</p>
-      {loggedIn ? (
+      {held ? (
+        <p className="form-error">{t("profile.held")}</p>
+      ) : loggedIn ? (
         <Form method="post" noValidate className="stack narrow">
           <Field name="now" label={t("now.label")} hint={t("now.hint")} errors={result?.errors} defaultValue={result?.values.now} required maxLength={limit} multiline rows={2} />
           <button type="submit" className="button">

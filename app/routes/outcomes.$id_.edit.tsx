@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) throw data(null, { status: 404 });
   if (found.memberId !== member.id) throw data(null, { status: 403 });
   const { view } = found;
-  return { id: view.id, body: found.body, initiativeId: view.initiativeId, initiativeTitle: view.initiativeTitle, hidden: view.hidden };
+  return { id: view.id, body: found.body, initiativeId: view.initiativeId, initiativeTitle: view.initiativeTitle, hidden: view.hidden, refusal: found.editRefusal };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -46,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditOutcome() {
   const t = useT();
-  const { body, initiativeId, initiativeTitle, hidden } = useLoaderData<typeof loader>();
+  const { body, initiativeId, initiativeTitle, hidden, refusal } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section className="narrow">
@@ -56,10 +56,10 @@ export default function EditOutcome() {
       <h1>{t("outcome.edit.title")}</h1>
       {hidden ? (
         <p className="form-error">
-          {t("contribution.hidden.outcome", { rule: hidden.rule })} {hidden.times < 2 ? t("flag.hidden.authorEdit") : null}
+          {t("contribution.hidden.outcome", { rule: hidden.rule })} {t(refusal ?? "flag.hidden.authorEdit")}
         </p>
       ) : null}
-      <ContributionEditForm kind={kind} errors={result?.errors} errorParams={result?.params} values={result?.values ?? { body }} />
+      {refusal ? null : <ContributionEditForm kind={kind} errors={result?.errors} errorParams={result?.params} values={result?.values ?? { body }} />}
     </section>
   );
 }

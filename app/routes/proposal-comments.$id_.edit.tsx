@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = getProposalComment(idParam(params.id), { memberId: member.id, hasVoice: false });
   if (!found) throw data(null, { status: 404 });
   if (found.memberId !== member.id) throw data(null, { status: 403 });
-  return { body: found.body, proposalId: found.proposalId, hidden: found.view.hidden };
+  return { body: found.body, proposalId: found.proposalId, hidden: found.view.hidden, refusal: found.editRefusal };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -43,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditProposalComment() {
   const t = useT();
-  const { body, proposalId, hidden } = useLoaderData<typeof loader>();
+  const { body, proposalId, hidden, refusal } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section className="narrow">
@@ -53,10 +53,10 @@ export default function EditProposalComment() {
       <h1>{t("proposal.comment.edit.title")}</h1>
       {hidden ? (
         <p className="form-error">
-          {t("contribution.hidden.comment", { rule: hidden.rule })} {hidden.times < 2 ? t("flag.hidden.authorEdit") : null}
+          {t("contribution.hidden.comment", { rule: hidden.rule })} {t(refusal ?? "flag.hidden.authorEdit")}
         </p>
       ) : null}
-      <ContributionEditForm kind="comment" errors={result?.errors} errorParams={result?.params} values={result?.values ?? { body }} />
+      {refusal ? null : <ContributionEditForm kind="comment" errors={result?.errors} errorParams={result?.params} values={result?.values ?? { body }} />}
     </section>
   );
 }

@@ -5,25 +5,19 @@ import { Link } from "~/components/link";
 import { LearningHoursField } from "~/components/learning-hours-field";
 import { CancelSessionForm } from "~/components/cancel-session-form";
 import { SessionForm } from "~/components/session-form";
-import { requireMember } from "~/lib/auth.server";
+import { requireHostedSession } from "~/lib/host-access.server";
 import { formValues, parseForm, readFormData, textField } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { cancelSessionSchema } from "~/lib/form-schemas.server";
-import { titleMeta } from "~/lib/meta";
+import { errorMeta, titleMeta } from "~/lib/meta";
 import { withNotice } from "~/lib/notice";
-import { idParam } from "~/lib/params.server";
-import { isHost } from "~/models/initiatives.server";
-import { CapacityBelowRegisteredError, cancelSession, getSession, sessionEditForm, sessionInput, SkippedTimeError, updateSession, withVenueList } from "~/models/sessions.server";
+import { CapacityBelowRegisteredError, cancelSession, sessionEditForm, sessionInput, SkippedTimeError, updateSession, withVenueList } from "~/models/sessions.server";
+import { ErrorPage } from "~/components/error-page";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "session.edit.title");
+// Its own boundary: a refusal thrown by the action keeps the root's data (components/error-page).
+export const ErrorBoundary = ErrorPage;
 
-async function requireHostedSession(request: Request, idText: string | undefined) {
-  const member = await requireMember(request);
-  const session = getSession(idParam(idText));
-  if (!session) throw data(null, { status: 404 });
-  if (!isHost(session.initiativeId, member.id)) throw data(null, { status: 403 });
-  return { member, session };
-}
+export const meta: MetaFunction = ({ matches, error }) => (error ? errorMeta(matches, error) : titleMeta(matches, "session.edit.title"));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await requireHostedSession(request, params.id);

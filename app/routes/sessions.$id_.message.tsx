@@ -3,24 +3,18 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Field, FormError } from "~/components/field";
-import { requireMember } from "~/lib/auth.server";
+import { requireHostedSession } from "~/lib/host-access.server";
 import { parseForm, readFormData } from "~/lib/forms";
 import { messageSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
-import { titleMeta } from "~/lib/meta";
-import { idParam } from "~/lib/params.server";
-import { isHost } from "~/models/initiatives.server";
-import { getSession, MessageLimitError, messageParticipants } from "~/models/sessions.server";
+import { errorMeta, titleMeta } from "~/lib/meta";
+import { MessageLimitError, messageParticipants } from "~/models/sessions.server";
+import { ErrorPage } from "~/components/error-page";
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "session.message.title");
+// Its own boundary: a refusal thrown by the action keeps the root's data (components/error-page).
+export const ErrorBoundary = ErrorPage;
 
-async function requireHostedSession(request: Request, idText: string | undefined) {
-  const member = await requireMember(request);
-  const session = getSession(idParam(idText));
-  if (!session) throw data(null, { status: 404 });
-  if (!isHost(session.initiativeId, member.id)) throw data(null, { status: 403 });
-  return { member, session };
-}
+export const meta: MetaFunction = ({ matches, error }) => (error ? errorMeta(matches, error) : titleMeta(matches, "session.message.title"));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await requireHostedSession(request, params.id);

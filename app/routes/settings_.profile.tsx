@@ -12,8 +12,7 @@ import { discardUpload, processUpload, readUploadForm } from "~/lib/uploads.serv
 import { imageFormHeaders, refusalInit } from "~/lib/images.server";
 import { withImageFiles } from "~/models/images.server";
 import { OrganisationPick, type OrganisationQuestion } from "~/components/organisation-pick";
-import { organisationNames } from "~/models/organisations.server";
-import { getProfile, nowInput, profileInput, profileLimits } from "~/models/profiles.server";
+import { heldProfileRefusal, nowInput, profileFormPage, profileInput } from "~/models/profiles.server";
 import { saveProfilePage } from "~/models/safe-actions.server";
 import { withNotice } from "~/lib/notice";
 
@@ -24,22 +23,7 @@ export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "profile.e
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request);
-  const profile = getProfile(member.id)!;
-  return {
-    id: profile.id,
-    avatar: profile.avatar,
-    values: {
-      displayName: profile.displayName,
-      organisation: profile.organisation,
-      work: profile.work,
-      expertise: profile.expertise.join(", "),
-      bio: profile.bio,
-      profileVisibility: profile.profileVisibility,
-      now: profile.nowText,
-    },
-    limits: profileLimits,
-    organisationNames: organisationNames(),
-  };
+  return profileFormPage(member.id);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -56,6 +40,12 @@ export async function action({ request }: ActionFunctionArgs) {
     discardUpload(upload);
     return data({ errors, values, saved: false, ask: null }, { status: 400 });
   }
+  // A held member's change that would post something is refused before a photo is processed.
+  const held = heldProfileRefusal(member.id, { profile: form?.ok ? form.data : null, nowText: nowForm.ok ? nowForm.data.now : "", newPhoto: intent !== "avatar-remove" && !!upload });
+  if (held) {
+    discardUpload(upload);
+    return data({ errors: held.errors, values, saved: false, ask: null }, { status: held.status });
+  }
   const processed = intent === "avatar-remove" ? (discardUpload(upload), null) : await processUpload(upload, { uploader: member.id, signal: request.signal });
   if (processed && !processed.ok) return data({ errors: { avatar: processed.error } as FieldErrors, values, saved: false, ask: null }, refusalInit(processed));
   const saved = withImageFiles(processed ? processed.image : null, (image) =>
@@ -69,7 +59,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function EditProfile() {
   const t = useT();
-  const { id, avatar, values: saved, limits, organisationNames: names } = useLoaderData<typeof loader>();
+  const { id, avatar, held, values: saved, limits, organisationNames: names } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const values = { ...saved, ...(result?.values ?? {}) };
   const busy = useNavigation().state === "submitting";
@@ -79,6 +69,7 @@ export default function EditProfile() {
         <Link to={`/members/${id}`}>← {t("profile.view")}</Link>
       </p>
       <h1>{t("profile.edit.title")}</h1>
+      {held ? <p className="form-error">{t("profile.held")}</p> : null}
       <Form method="post" encType="multipart/form-data" noValidate className="stack" aria-labelledby="profile-heading">
         <h2 id="avatar-heading">{t("profile.avatar")}</h2>
         {avatar ? (

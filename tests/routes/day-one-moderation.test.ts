@@ -121,10 +121,11 @@ describe("a host hides a comment on their own initiative", () => {
     expect(db().get(sql`SELECT hidden_at, hidden_by FROM comments WHERE id = ${id}`)).toEqual({ hidden_at: null, hidden_by: null });
   });
 
-  it("does not bring a host-hidden comment back by the author's edit", async () => {
+  it("does not let the author change a comment a host hid: a proposal decides on the text as it stands", async () => {
     const id = comment(author, "Scheldpartij.");
     await hide(host, id);
-    expect(statusOf(await editComment(author, id, "Sorry!"))).toBe(303);
+    expect(statusOf(await editComment(author, id, "Sorry!"))).toBe(409);
+    expect(db().get(sql`SELECT body FROM comments WHERE id = ${id}`)).toEqual({ body: "Scheldpartij." });
     expect(hiddenAt(id)).not.toBeNull();
     expect((await page(v1)).contributions.moderation?.items[`comment-${id}`].waiting).toBeNull();
   });
@@ -150,8 +151,9 @@ describe("the author's edit of content hidden by flags", () => {
     expect(seen.comments.find((c) => c.id === id)?.bodyHtml).toContain("opmerking!");
     expect(seen.moderation?.items[`comment-${id}`].waiting).toMatchObject({ acceptances: 0, canAccept: true });
     expect((await page(author)).contributions.moderation?.items[`comment-${id}`].waiting).toMatchObject({ canAccept: false });
-    // The one edit is used: a second edit changes nothing about the wait.
-    expect(statusOf(await editComment(author, id, "Nog eens"))).toBe(303);
+    // The one edit is used: a second is refused, so members accept the text they read.
+    expect(statusOf(await editComment(author, id, "Nog eens"))).toBe(409);
+    expect(db().get(sql`SELECT body FROM comments WHERE id = ${id}`)).toEqual({ body: "Een discriminerende opmerking!" });
     expect(logCount("content.edited-while-hidden", id)).toBe(1);
   });
 

@@ -173,8 +173,8 @@ describe("the discussion on a proposal", () => {
     const restore = row<{ id: number; effect: string; opened_by: string | null }>("SELECT id, effect, opened_by FROM proposals WHERE json_extract(effect, '$.targetType') = 'proposal-comment'");
     expect(restore.opened_by).toBeNull();
     expect(JSON.parse(restore.effect)).toEqual({ type: "restore-content", targetType: "proposal-comment", targetId: String(commentId) });
-    // A second edit does not bring it back.
-    expect((await post(`/proposal-comments/${commentId}/edit`, newcomer.cookie, { body: "Nog een keer" })).status).toBe(303);
+    // Hidden a second time, it is not edited any more: the proposal decides on the text as it stands.
+    expect((await post(`/proposal-comments/${commentId}/edit`, newcomer.cookie, { body: "Nog een keer" })).status).toBe(409);
     expect(row<{ hidden: number }>("SELECT hidden_at IS NOT NULL AS hidden FROM proposal_comments WHERE id = ?", commentId).hidden).toBe(1);
   });
 });

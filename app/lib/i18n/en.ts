@@ -312,6 +312,9 @@ export const en: Record<keyof typeof nl, string> = {
   "flag.hidden.title": "Hidden",
   "flag.hidden.notice": "This initiative is hidden after reports from members (house rule: {rule}).",
   "flag.hidden.authorEdit": "Edit it once: it returns when members with a voice accept your edit, or after 3 days without a new report.",
+  "hidden.edit.used": "You already made your one edit. Until it returns, the text stays as you submitted it: whoever accepts your edit must have read that text.",
+  "hidden.edit.authorOnly": "This is hidden after reports. Only its author can edit it, once.",
+  "hidden.edit.decided": "This is hidden and the network decides on it with a proposal. Until then the text stays as it is.",
   "flag.hidden.showAnyway": "Read it anyway",
   "flag.hidden.onlyVoices": "Only its author and members with a voice can still read it.",
   "flag.heldPosting": "You cannot post right now: after reports, the network decides with a proposal.",
@@ -555,6 +558,7 @@ export const en: Record<keyof typeof nl, string> = {
   "proposal.hidden.notice": "This proposal is about hidden content. Only members with a voice, the hosts and whoever made the proposal can read its text.",
   // governance version 2
   "member.held": "That is not possible now: after reports from members your account is held. Until a proposal lifts that, you have no voice and no host tasks.",
+  "profile.held": "Not now: after reports from members your account is held. Until a proposal lifts that, you post nothing new, on your profile either. Removing your photo and choosing who sees your profile still works.",
   "session.attendance.fixed": "Attendance is fixed: it is more than a week after this session.",
   "session.attendance.selfCheckIn": "This member checked in with the code; only they can undo that.",
   "session.attendance.withdraw": "Undo my check-in",
@@ -652,6 +656,7 @@ export const en: Record<keyof typeof nl, string> = {
   "request.busy": "It is too busy right now. Try again in a few seconds.",
   "request.timeout": "Sending took too long and was stopped. Try again.",
   "request.wrongHost": "This address does not belong to this website.",
+  "request.badPath": "This address is not valid: it holds a character that cannot be a letter or digit.",
   // the skipped hour
   "session.time.skipped": "This time does not exist: the clocks go forward an hour that night. Choose a time an hour later or earlier.",
   // calendars (issue 13)

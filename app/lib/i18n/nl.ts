@@ -310,6 +310,9 @@ export const nl = {
   "flag.hidden.title": "Verborgen",
   "flag.hidden.notice": "Dit initiatief is verborgen na meldingen van deelnemers (spelregel: {rule}).",
   "flag.hidden.authorEdit": "Pas het één keer aan: het komt terug als deelnemers met een stem je aanpassing accepteren, of na 3 dagen zonder nieuwe melding.",
+  "hidden.edit.used": "Je hebt je ene aanpassing al gedaan. Tot het terug is, blijft de tekst zoals je hem hebt ingediend: wie je aanpassing accepteert, moet die tekst gelezen hebben.",
+  "hidden.edit.authorOnly": "Dit is verborgen na meldingen. Alleen wie het heeft geschreven kan het aanpassen, één keer.",
+  "hidden.edit.decided": "Dit is verborgen en het netwerk beslist erover met een voorstel. Tot dan blijft de tekst zoals hij is.",
   "flag.hidden.showAnyway": "Toch lezen",
   "flag.hidden.onlyVoices": "Alleen de schrijver en deelnemers met een stem kunnen het nog lezen.",
   "flag.heldPosting": "Je kunt op dit moment niets plaatsen: na meldingen beslist het netwerk met een voorstel.",
@@ -553,6 +556,7 @@ export const nl = {
   "proposal.hidden.notice": "Dit voorstel gaat over verborgen inhoud. Alleen deelnemers met een stem, de kartrekkers en wie het voorstel deed kunnen de tekst lezen.",
   // governance version 2
   "member.held": "Dat kan nu niet: na meldingen van deelnemers is je account tegengehouden. Zolang een voorstel dat niet opheft, heb je geen stem en geen taken als kartrekker.",
+  "profile.held": "Dat kan nu niet: na meldingen van deelnemers is je account tegengehouden. Tot een voorstel dat opheft, plaats je niets nieuws, ook niet op je profiel. Je foto weghalen en kiezen wie je profiel ziet, kan wel.",
   "session.attendance.fixed": "De aanwezigheid ligt vast: het is meer dan een week na deze bijeenkomst.",
   "session.attendance.selfCheckIn": "Deze deelnemer heeft zelf ingecheckt met de code; alleen die persoon kan dat terugdraaien.",
   "session.attendance.withdraw": "Mijn check-in terugdraaien",
@@ -650,6 +654,7 @@ export const nl = {
   "request.busy": "Het is even te druk. Probeer het over een paar seconden opnieuw.",
   "request.timeout": "Het versturen duurde te lang en is afgebroken. Probeer het opnieuw.",
   "request.wrongHost": "Dit adres hoort niet bij deze website.",
+  "request.badPath": "Dit adres klopt niet: er staat een teken in dat geen letter of cijfer kan zijn.",
   // the skipped hour
   "session.time.skipped": "Deze tijd bestaat niet: de klok gaat die nacht een uur vooruit. Kies een tijd een uur later of eerder.",
   // calendars (issue 13)

@@ -1,26 +1,14 @@
 // Worst inputs to the careful actions, as a fresh account and a held member, through the real server.
-import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertCourseSession, insertMembers, openServerDatabase } from "../../support/direct-db";
-import { startServer, type RunningServer } from "../../support/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { insertCourseSession, insertMembers, type openServerDatabase } from "../../support/direct-db";
+import type { RunningServer } from "../../support/server";
+import { serverForFile } from "../../support/server-for-file";
 
-const databasePath = path.join(os.tmpdir(), `meedoen-safe-hostile-${randomBytes(4).toString("hex")}.sqlite`);
+const files = serverForFile("safe-hostile");
 let server: RunningServer;
 let sqlite: ReturnType<typeof openServerDatabase>;
-
-beforeAll(async () => {
-  server = await startServer({ DATABASE_PATH: databasePath });
-  sqlite = openServerDatabase(databasePath);
-});
-afterAll(async () => {
-  sqlite?.close();
-  await server?.stop();
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(databasePath + suffix, { force: true });
-  // The server kept its pictures and uploads next to the database.
-  rmSync(`${databasePath}.data`, { recursive: true, force: true });
+beforeAll(() => {
+  ({ server, sqlite } = files);
 });
 
 const post = (pathname: string, body: string, cookie: string) =>
