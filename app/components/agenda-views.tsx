@@ -227,7 +227,11 @@ export function WeekTable({ caption, days }: { caption: string; days: AgendaDay[
 export function weekCaption(week: string, days: AgendaDay[], locale: Locale, t: ReturnType<typeof useT>) {
   const first = days[0].date;
   const last = days[days.length - 1].date;
-  const range = formatter(tagOf(locale), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).formatRange(new Date(`${first}T12:00:00Z`), new Date(`${last}T12:00:00Z`));
+  // Node's ICU puts thin spaces around the dash of a range that spans two months, Chromium's plain
+  // ones: written by both, the caption must be the same text, or React redoes the page on hydrating.
+  const range = formatter(tagOf(locale), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+    .formatRange(new Date(`${first}T12:00:00Z`), new Date(`${last}T12:00:00Z`))
+    .replace(/[\u2009\u202f]/g, " ");
   return t("agenda.week.caption", { week: Number(week.slice(6)), range });
 }
 
