@@ -11,7 +11,7 @@ import { proposalCommentRefusal, proposalDiscussion } from "./proposal-comments.
 import { isHeld } from "./voice.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { getInitiative } from "./initiatives.server";
-import { voiceSnapshot } from "./voice.server";
+import { voiceOfMember, voiceSnapshot } from "./voice.server";
 import { sql } from "drizzle-orm";
 import { db } from "~/lib/db.server";
 
@@ -200,4 +200,39 @@ function earlyState(proposal: NonNullable<ReturnType<typeof getProposal>>, now: 
   const lastChangeAt = standing.length ? Math.max(...standing.map((p) => p.updatedAt.getTime())) : null;
   const state = earlyCloseState({ kind: proposal.kind, eligible: eligible.size, responded: standing.length, objections: standing.filter((p) => p.position === "object").length, lastChangeAt, deadline: proposal.deadline.getTime(), now });
   return state === "last-call" && lastChangeAt !== null ? lastCallEndsAt(lastChangeAt) : null;
+}
+
+/** Initiatives the member takes part in (attended, signed up) or hosts, for initiative proposals; and their hosts. */
+function initiativesOf(memberId: string) {
+  const rows = db().all<{ id: number; title: string }>(sql`
+    SELECT DISTINCT i.id, i.title FROM initiatives i
+    WHERE i.id IN (SELECT initiative_id FROM hosts WHERE member_id = ${memberId})
+       OR i.id IN (SELECT s.initiative_id FROM registrations r JOIN sessions s ON s.id = r.session_id WHERE r.member_id = ${memberId} AND (r.status IN ('registered', 'waitlisted') OR r.attended_at IS NOT NULL))
+    ORDER BY i.title`);
+  const hostRows = db().all<{ initiative_id: number; member_id: string; display_name: string }>(sql`
+    SELECT h.initiative_id, h.member_id, m.display_name FROM hosts h JOIN members m ON m.id = h.member_id`);
+  return rows.map((r) => ({ ...r, hosts: hostRows.filter((h) => h.initiative_id === r.id).map((h) => ({ id: h.member_id, name: h.display_name })) }));
+}
+
+/**
+ * The new-proposal form. Without a voice a member can only propose for an initiative they take
+ * part in, so that is the choice the form starts with; a founder's voice starts once their account
+ * is a day old while the network starts up (governance.md §1), and the form says when.
+ */
+export function newProposalPage(memberId: string, params: URLSearchParams, now = Date.now()) {
+  const snapshot = voiceSnapshot(now);
+  const hasVoice = snapshot.hasVoice(memberId);
+  const voice = voiceOfMember(memberId, now);
+  const createdAt = db().get<{ created_at: number } | undefined>(sql`SELECT created_at FROM members WHERE id = ${memberId}`)?.created_at ?? now;
+  const founderFrom = createdAt + governance.bootstrapAccountAgeHours * 3_600_000;
+  const voiceFrom = !hasVoice && snapshot.bootstrapping && voice.founder && !voice.held && founderFrom > now ? founderFrom : null;
+  const preset = { effect: params.get("effect") ?? "none", initiativeId: params.get("initiative") ?? "", hostId: params.get("host") ?? "" };
+  return {
+    hasVoice,
+    voiceFrom,
+    initiatives: initiativesOf(memberId),
+    rulesText: currentRules().text,
+    preset,
+    scope: preset.initiativeId || !hasVoice ? ("initiative" as const) : ("network" as const),
+  };
 }

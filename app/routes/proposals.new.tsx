@@ -1,42 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { sql } from "drizzle-orm";
 import { ChoiceError, choiceErrorProps, Field, FormError } from "~/components/field";
 import { governance } from "~/governance/config";
 import { requireMember } from "~/lib/auth.server";
-import { db } from "~/lib/db.server";
 import { formValues, parseForm, readFormData } from "~/lib/forms";
 import { proposalSchema } from "~/lib/form-schemas.server";
-import { useT } from "~/lib/i18n/react";
+import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
+import { formatDateTime } from "~/lib/time";
 import { titleMeta } from "~/lib/meta";
-import { currentRules, mayTakePart, openProposal, ProposalRefusedError } from "~/models/proposals.server";
-import { memberHasVoice } from "~/models/voice.server";
+import { mayTakePart, openProposal, ProposalRefusedError } from "~/models/proposals.server";
+import { newProposalPage } from "~/models/proposal-page.server";
 import { isHost } from "~/models/initiatives.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "proposal.new.title");
 
-/** Initiatives the member takes part in (attended, signed up) or hosts, for initiative proposals; and their hosts. */
-function initiativesOf(memberId: string) {
-  const rows = db().all<{ id: number; title: string }>(sql`
-    SELECT DISTINCT i.id, i.title FROM initiatives i
-    WHERE i.id IN (SELECT initiative_id FROM hosts WHERE member_id = ${memberId})
-       OR i.id IN (SELECT s.initiative_id FROM registrations r JOIN sessions s ON s.id = r.session_id WHERE r.member_id = ${memberId} AND (r.status IN ('registered', 'waitlisted') OR r.attended_at IS NOT NULL))
-    ORDER BY i.title`);
-  const hostRows = db().all<{ initiative_id: number; member_id: string; display_name: string }>(sql`
-    SELECT h.initiative_id, h.member_id, m.display_name FROM hosts h JOIN members m ON m.id = h.member_id`);
-  return rows.map((r) => ({ ...r, hosts: hostRows.filter((h) => h.initiative_id === r.id).map((h) => ({ id: h.member_id, name: h.display_name })) }));
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request);
-  const params = new URL(request.url).searchParams;
-  return {
-    hasVoice: memberHasVoice(member.id),
-    initiatives: initiativesOf(member.id),
-    rulesText: currentRules().text,
-    preset: { effect: params.get("effect") ?? "none", initiativeId: params.get("initiative") ?? "", hostId: params.get("host") ?? "" },
-  };
+  return newProposalPage(member.id, new URL(request.url).searchParams);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -47,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const v = form.data;
   const scope = { scope: v.scope, initiativeId: v.scope === "initiative" ? v.initiativeId : null };
   if (!mayTakePart(scope, member.id)) {
-    return data({ errors: { form: v.scope === "network" ? ("proposal.noVoice" as const) : ("proposal.notParticipant" as const) }, values: formValues(formData) }, { status: 403 });
+    return data({ errors: { form: v.scope === "network" ? ("proposal.new.noVoice" as const) : ("proposal.notParticipant" as const) }, values: formValues(formData) }, { status: 403 });
   }
   // Only a host of that initiative can be proposed for removal.
   if (v.effect === "remove-host" && !(scope.initiativeId && isHost(scope.initiativeId, v.hostId))) {
@@ -70,7 +51,9 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewProposal() {
   const t = useT();
-  const { hasVoice, initiatives, rulesText, preset } = useLoaderData<typeof loader>();
+  const { hasVoice, voiceFrom, initiatives, rulesText, preset, scope } = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  const timeZone = useTimeZone();
   const result = useActionData<typeof action>();
   const values = result?.values ?? {};
   const errors = result?.errors;
@@ -80,7 +63,11 @@ export default function NewProposal() {
     <section className="narrow">
       <h1>{t("proposal.new.title")}</h1>
       <p className="lead">{t("proposal.new.intro")}</p>
-      {!hasVoice ? <p className="notice">{t("proposal.new.noVoiceHint")}</p> : null}
+      {!hasVoice ? (
+        <p className="notice">
+          {t("proposal.new.noVoiceHint")} {voiceFrom ? t("proposal.new.founderVoiceFrom", { date: formatDateTime(voiceFrom, locale, timeZone) }) : null}
+        </p>
+      ) : null}
       <Form method="post" noValidate className="stack">
         <FormError errors={errors} />
         <Field name="title" label={t("proposal.title")} errors={errors} defaultValue={values.title ?? (effect === "rules" ? t("proposal.rules.defaultTitle") : "")} required maxLength={160} />
@@ -89,13 +76,13 @@ export default function NewProposal() {
           <legend>{t("proposal.scope")}</legend>
           <div className="choices">
             <label className="choice">
-              <input type="radio" name="scope" value="network" defaultChecked={(values.scope ?? (preset.initiativeId ? "initiative" : "network")) === "network"} />
+              <input type="radio" name="scope" value="network" defaultChecked={(values.scope ?? scope) === "network"} />
               <span>
                 <strong>{t("proposal.scope.network")}</strong> <span className="hint">{t("proposal.scope.network.hint")}</span>
               </span>
             </label>
             <label className="choice">
-              <input type="radio" name="scope" value="initiative" defaultChecked={(values.scope ?? (preset.initiativeId ? "initiative" : "network")) === "initiative"} />
+              <input type="radio" name="scope" value="initiative" defaultChecked={(values.scope ?? scope) === "initiative"} />
               <span>
                 <strong>{t("proposal.scope.initiative")}</strong> <span className="hint">{t("proposal.scope.initiative.hint")}</span>
               </span>

@@ -328,6 +328,8 @@ export const en: Record<keyof typeof nl, string> = {
   "proposal.new.title": "New proposal",
   "proposal.new.intro": "Propose something to the whole network, or to the participants of one initiative.",
   "proposal.new.noVoiceHint": "You do not have a voice yet, so you can only make a proposal for an initiative you take part in.",
+  "proposal.new.noVoice": "You can make a proposal for the whole network once you have a voice. Choose an initiative you take part in, or read in ‘How it works’ how to get a voice.",
+  "proposal.new.founderVoiceFrom": "As a founder you get a voice once your account is a day old: from {date}.",
   "proposal.new.submit": "Post proposal",
   "proposal.new.forInitiative": "Make a proposal about this initiative",
   "proposal.title": "Title",

@@ -326,6 +326,8 @@ export const nl = {
   "proposal.new.title": "Nieuw voorstel",
   "proposal.new.intro": "Stel iets voor aan het hele netwerk, of aan de deelnemers van één initiatief.",
   "proposal.new.noVoiceHint": "Je hebt nog geen stem, dus je kunt alleen een voorstel doen voor een initiatief waaraan je meedoet.",
+  "proposal.new.noVoice": "Een voorstel voor het hele netwerk kun je doen zodra je een stem hebt. Kies een initiatief waaraan je meedoet, of lees bij ‘Zo werkt het’ hoe je een stem krijgt.",
+  "proposal.new.founderVoiceFrom": "Als oprichter krijg je een stem zodra je account een dag oud is: vanaf {date}.",
   "proposal.new.submit": "Voorstel plaatsen",
   "proposal.new.forInitiative": "Doe een voorstel over dit initiatief",
   "proposal.title": "Titel",
