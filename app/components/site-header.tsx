@@ -32,10 +32,12 @@ export function SiteHeader({ locale, member }: { locale: Locale; member: Member 
   const next = useNavigation().location;
   const here = location.pathname + location.search;
   const menu = useRef<HTMLDetailsElement>(null);
-  // Following a link in the open menu keeps the page (Remix): close the menu as a page load would.
+  // Following a link or sending a form in the open menu keeps the page (Remix): close the menu as a
+  // page load would. Every navigation has a key of its own, also one back to the same address (the
+  // language switch, logging out on the home page).
   useEffect(() => {
     if (menu.current) menu.current.open = false;
-  }, [location.pathname, location.search]);
+  }, [location.key]);
   const links = (className: string) => (
     <ul className={className}>
       {items.map((item) => (

@@ -234,7 +234,15 @@ describe("the header", () => {
       await nav.getByText("Menu").click();
       await nav.getByRole("link", { name: "Deelnemers" }).click();
       await page.waitForURL(/\/members$/);
-      await expect.poll(() => page.locator("details.nav-menu").evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      const menuOpen = () => page.locator("details.nav-menu").evaluate((d) => (d as HTMLDetailsElement).open);
+      await expect.poll(menuOpen).toBe(false);
+      // A form in the menu that comes back to the same address (the language switch) closes it too.
+      await nav.getByText("Menu").click();
+      expect(await menuOpen()).toBe(true);
+      await nav.locator(".nav-menu").getByRole("button", { name: /EN/ }).click();
+      await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
+      expect(page.url()).toMatch(/\/members$/);
+      await expect.poll(menuOpen).toBe(false);
     } finally {
       await context.close();
     }
