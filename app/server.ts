@@ -518,9 +518,10 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     } catch {
       return plainPage(res, 400, "Dit adres klopt niet.", "This address is not valid.");
     }
-    // A path that cannot be decoded (a stray "%FF") would reach no route; Remix would warn about it
-    // with the whole path, several times per request, past the log's budget. Refused here, once.
-    if (!decodablePath(url.pathname)) return refuse(req, res, 400, "request.badPath");
+    // A path that cannot be decoded (a stray "%FF") reaches no route, and Remix would warn about it
+    // with the whole path, several times per request, past the log's budget: its "%" go on as
+    // themselves, so the route answers with its own "not found" (one line in the log, as any 404).
+    if (!decodablePath(url.pathname)) url.pathname = url.pathname.replace(/%/g, "%25");
     if (await serveStatic(req, res, url.pathname)) return;
     if (await serveImage(req, res, url.pathname)) return;
     // Route segments cannot end in ".ics" after a parameter: map the public calendar addresses

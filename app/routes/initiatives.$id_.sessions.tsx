@@ -7,6 +7,7 @@ import { requireHostedInitiative } from "~/lib/host-access.server";
 import { parseForm, readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { errorMeta, titleMeta } from "~/lib/meta";
+import { withNotice } from "~/lib/notice";
 import { NotAHostError } from "~/models/errors.server";
 import { sessionRules } from "~/governance/config";
 import { addSeries, sessionInput, venueChoices, withVenueList } from "~/models/sessions.server";
@@ -34,7 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof NotAHostError) throw data(null, { status: 403 });
     throw error;
   }
-  return redirect(`/initiatives/${initiative.id}#sessions-heading`, 303);
+  return redirect(withNotice(`/initiatives/${initiative.id}#sessions-heading`, "saved"), 303);
 }
 
 export default function AddSession() {

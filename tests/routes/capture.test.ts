@@ -89,6 +89,8 @@ async function organise(host: Person, title: string, startsIn: number) {
   const start = Math.ceil((Date.now() + startsIn) / minute) * minute;
   const added = await host.post(`/initiatives/${initiativeId}/sessions`, { startsAt: localInput(start), endsAt: localInput(start + 2 * hour), place: "Buurthuis", capacity: "" });
   expect(added.status, added.body.slice(0, 400)).toBe(303);
+  // The initiative's page says it was saved.
+  expect(added.location).toBe(`/initiatives/${initiativeId}?done=saved#sessions-heading`);
   return initiativeId;
 }
 

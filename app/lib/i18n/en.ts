@@ -658,7 +658,6 @@ export const en: Record<keyof typeof nl, string> = {
   "request.busy": "It is too busy right now. Try again in a few seconds.",
   "request.timeout": "Sending took too long and was stopped. Try again.",
   "request.wrongHost": "This address does not belong to this website.",
-  "request.badPath": "This address is not valid: it holds a character that cannot be a letter or digit.",
   // the skipped hour
   "session.time.skipped": "This time does not exist: the clocks go forward an hour that night. Choose a time an hour later or earlier.",
   // calendars (issue 13)

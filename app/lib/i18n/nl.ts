@@ -656,7 +656,6 @@ export const nl = {
   "request.busy": "Het is even te druk. Probeer het over een paar seconden opnieuw.",
   "request.timeout": "Het versturen duurde te lang en is afgebroken. Probeer het opnieuw.",
   "request.wrongHost": "Dit adres hoort niet bij deze website.",
-  "request.badPath": "Dit adres klopt niet: er staat een teken in dat geen letter of cijfer kan zijn.",
   // the skipped hour
   "session.time.skipped": "Deze tijd bestaat niet: de klok gaat die nacht een uur vooruit. Kies een tijd een uur later of eerder.",
   // calendars (issue 13)

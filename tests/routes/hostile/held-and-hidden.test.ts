@@ -184,14 +184,15 @@ describe("a host's refusals say why, with the member still logged in", () => {
 });
 
 describe("a path that cannot be decoded", () => {
-  it("is refused with a 400 and one short log line, however long it is", async () => {
+  it("is not found, with one short log line, however long it is", async () => {
     const before = server.output().length;
     const long = `/initiatives/${"%FF".repeat(5000)}`;
     const asked = await get(long);
-    expect(asked.status).toBe(400);
-    expect(asked.body).toContain("Dit adres klopt niet");
+    expect(asked.status).toBe(404);
+    expect(asked.body).toContain("Deze pagina bestaat niet");
     const sent = await fetch(server.url + long, { method: "POST", redirect: "manual", headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" }, body: "a=1" });
-    expect(sent.status).toBe(400);
+    expect(sent.status).toBeGreaterThanOrEqual(400);
+    expect(sent.status).toBeLessThan(500);
     await sent.text();
     // The server still answers, and said so in two lines of at most a few hundred characters.
     expect((await get("/healthz")).status).toBe(200);
