@@ -113,8 +113,10 @@ function gzippedFile(file: string, modified: number): Buffer {
 async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<boolean> {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
   const isBuild = pathname.startsWith("/build/");
-  if (!isBuild && !topLevelFiles.has(pathname)) return false;
-  const file = path.join(publicDir, pathname);
+  // Browsers, feed readers and bookmarks ask for /favicon.ico by convention: they get the icon there is.
+  const served = pathname === "/favicon.ico" ? "/favicon.svg" : pathname;
+  if (!isBuild && !topLevelFiles.has(served)) return false;
+  const file = path.join(publicDir, served);
   if (!file.startsWith(publicDir + path.sep)) return false;
   let size: number;
   let modified: number;

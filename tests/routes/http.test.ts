@@ -68,6 +68,13 @@ describe("the HTTP server", () => {
     expect(css.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
   });
 
+  it("answers /favicon.ico with the site's icon, as browsers and feed readers ask by convention", async () => {
+    const icon = await fetch(`${server.url}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await icon.text()).toBe(await (await fetch(`${server.url}/favicon.svg`)).text());
+  });
+
   it("refuses a POST without Origin or from another site with 403, and writes nothing", async () => {
     const fields = form({ email: "csrf@example.org", password: "long enough pw", displayName: "CSRF" });
     const missing = await fetch(`${server.url}/signup`, { method: "POST", headers: formHeaders(), body: fields, redirect: "manual" });
