@@ -152,12 +152,15 @@ export function digestPage(week: IsoWeek, now = new Date(), viewer: NameViewer =
   const order = compareWeeks(week, current);
   if (order > 0) return null;
   const digest = digestFor(week, { now, forMembers: viewer.memberId !== null, locale: viewer.locale });
+  const began = db().get<{ at: number | null }>(sql`SELECT min(created_at) AS at FROM members`).at;
+  const firstWeek = began === null ? null : weekOf(began);
   return {
     digest,
     // The open proposals on which this reader's voice is asked (a visitor: none, and a line says who is).
     asked: viewer.memberId ? askedOf(digest, viewer.memberId, now.getTime()) : [],
     forMembers: viewer.memberId !== null,
-    previous: weekLabel(shiftWeek(week, -1)),
+    // Back to the week the network began (its first account), not through the years before it.
+    previous: firstWeek && compareWeeks(week, firstWeek) > 0 ? weekLabel(shiftWeek(week, -1)) : null,
     next: order < 0 ? weekLabel(shiftWeek(week, 1)) : null,
     isCurrent: order === 0,
   };

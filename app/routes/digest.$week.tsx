@@ -36,9 +36,11 @@ export default function DigestWeek() {
         {t("digest.range", { from: formatDate(digest.start, locale, zone), to: formatDate(digest.end - 1, locale, zone) })}
       </p>
       <nav className="row-links" aria-label={t("digest.weeks")}>
-        <Link to={`/digest/${previous}`} rel="prev">
-          {t("digest.previous")}
-        </Link>
+        {previous ? (
+          <Link to={`/digest/${previous}`} rel="prev">
+            {t("digest.previous")}
+          </Link>
+        ) : null}
         {next ? (
           <Link to={`/digest/${next}`} rel="next">
             {t("digest.next")}

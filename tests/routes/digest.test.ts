@@ -78,7 +78,8 @@ describe("the digest page", () => {
     expect(isCurrent).toBe(true);
     expect(digest.week).toBe(weekLabel(weekOf(new Date())));
     expect(next).toBeNull();
-    expect(previous).toBe(weekLabel(shiftWeek(weekOf(new Date()), -1)));
+    // The network began this week: there is no week before it to go back to.
+    expect(previous).toBeNull();
     expect(digest.initiatives.map((i) => i.title)).toContain("Digest-cursus");
     expect(digest.sessions.map((s) => s.id)).toContain(soon);
     expect(digest.sessions.map((s) => s.id)).not.toContain(later);
@@ -87,7 +88,18 @@ describe("the digest page", () => {
     expect(digest.nowUpdates).toEqual([expect.objectContaining({ name: "Ann Digest", text: "Bezig met de digest" })]);
   });
 
+  it("goes back to the week the network began, not before it", async () => {
+    // A network that began three weeks ago.
+    db().run(sql`UPDATE members SET created_at = ${Date.now() - 21 * day} WHERE id = (SELECT id FROM members ORDER BY created_at LIMIT 1)`);
+    const first = db().get<{ at: number }>(sql`SELECT min(created_at) AS at FROM members`).at;
+    expect(dataOf<Page>(await weekPage(weekLabel(weekOf(first)))).previous).toBeNull();
+    expect(dataOf<Page>(await weekPage(weekLabel(shiftWeek(weekOf(first), -5)))).previous).toBeNull();
+    expect(dataOf<Page>(await weekPage(weekLabel(shiftWeek(weekOf(first), 1)))).previous).toBe(weekLabel(weekOf(first)));
+  });
+
   it("shows a past week with links both ways, and 404s nonsense and weeks to come", async () => {
+    // A network that began ten weeks ago.
+    db().run(sql`UPDATE members SET created_at = ${Date.now() - 70 * day} WHERE id = (SELECT id FROM members ORDER BY created_at LIMIT 1)`);
     const current = weekOf(new Date());
     const past = weekLabel(shiftWeek(current, -3));
     const page = dataOf<Page>(await weekPage(past));
