@@ -7,7 +7,7 @@ import { env } from "~/lib/env.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import type { MethodFieldView, MethodHistoryPage, MethodPage, MethodUse } from "./methods.types";
 import { flagsOn } from "./flags.server";
-import { editWaiting } from "./hidden-edits.server";
+import { editWaiting, hiddenEditRefusal } from "./hidden-edits.server";
 import { authorEditOpen, editRefusal, getMethod, listMethods, mayAddMethod, methodFieldNames, methodVersionsOf, parseMethodCursor, type MethodRow } from "./methods.server";
 import { plainExcerpt } from "./contributions.server";
 import { publicName, type NameViewer } from "./names.server";
@@ -88,7 +88,7 @@ export function methodPage(id: number, member: PageViewer, names: NameViewer, no
     // A hidden method's uses and people stay out of sight, as the method itself.
     uses: method.hiddenAt ? { sessions: [], outcomes: [] } : usesOf(method.id),
     can: {
-      edit: !!member && !editRefusal(method, member.id, access.hasVoice, access.held),
+      edit: !!member && !editRefusal(method, member.id, access.hasVoice, access.held, hiddenEditRefusal(db(), "method", method.id, member.id)),
       history: readable,
       flag: access.isWitness && !access.isAuthor && !method.hiddenAt,
     },
@@ -103,7 +103,7 @@ export function methodEditPage(id: number, member: NonNullable<PageViewer>, now 
   const method = getMethod(id);
   if (!method) return null;
   const access = accessTo(method, member, now);
-  const refusal = editRefusal(method, member.id, access.hasVoice, access.held);
+  const refusal = editRefusal(method, member.id, access.hasVoice, access.held, hiddenEditRefusal(db(), "method", method.id, member.id));
   return {
     refusal,
     id: method.id,

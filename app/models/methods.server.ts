@@ -13,7 +13,7 @@ import { optionalText, requiredText, resubmitWindowMs } from "~/lib/forms";
 import type { MessageKey, Params } from "~/lib/i18n";
 import { toFtsQuery } from "~/lib/search";
 import { HeldMemberError, NotAHostError } from "./errors.server";
-import { hiddenEditRefusal, noteEditWhileHidden } from "./hidden-edits.server";
+import { hiddenEditRefusal, noteEditWhileHidden, type HiddenEditRefusal } from "./hidden-edits.server";
 import { actingHost, canActAsHost } from "./host-rights.server";
 import type { SessionMethodsView } from "./methods.types";
 import { normaliseTags } from "./initiatives.server";
@@ -123,9 +123,13 @@ export function authorEditOpen(method: Pick<MethodRow, "hiddenAt" | "authorEditU
   return !!method.hiddenAt && !method.authorEditUsedAt && method.timesHidden < 2 && method.createdBy === memberId;
 }
 
-/** Who may edit: members with a voice, and the author of a hidden method once; never a held member. */
-export function editRefusal(method: MethodRow, memberId: string, hasVoice: boolean, held: boolean): MethodRefusedError | null {
+/**
+ * Who may edit: members with a voice; never a held member; a hidden method only by its author's one
+ * edit (`hidden`: hiddenEditRefusal for this member, governance.md §4).
+ */
+export function editRefusal(method: MethodRow, memberId: string, hasVoice: boolean, held: boolean, hidden: HiddenEditRefusal | null): MethodRefusedError | null {
   if (held) return new MethodRefusedError("flag.heldPosting", 403);
+  if (hidden) return new MethodRefusedError(hidden.messageKey, hidden.status);
   if (hasVoice || authorEditOpen(method, memberId)) return null;
   return new MethodRefusedError("method.edit.noVoice", 403);
 }
@@ -139,10 +143,8 @@ export function updateMethod(id: number, memberId: string, input: MethodInput, n
   return db().transaction((tx) => {
     const method = tx.select().from(methods).where(sql`${methods.id} = ${id}`).get();
     if (!method) throw new MethodRefusedError("method.notFound", 404);
-    const refusal = editRefusal(method, memberId, hasVoice, isHeldIn(tx, memberId));
+    const refusal = editRefusal(method, memberId, hasVoice, isHeldIn(tx, memberId), hiddenEditRefusal(tx, "method", id, memberId));
     if (refusal) throw refusal;
-    const hidden = hiddenEditRefusal(tx, "method", id, memberId);
-    if (hidden) throw new MethodRefusedError(hidden.messageKey, hidden.status);
     const fields = stored(input);
     if (methodFieldNames.every((name) => method[name] === fields[name])) return { version: null };
     const last = tx.get<{ v: number | null }>(sql`SELECT max(version) AS v FROM method_versions WHERE method_id = ${id}`).v ?? 0;

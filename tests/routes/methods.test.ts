@@ -356,6 +356,9 @@ describe("flags and hiding", () => {
     expect(authorView.can.edit).toBe(true);
     // Another member without a voice still cannot edit; attaching it by name finds nothing.
     expect(statusOf(await edit(fresh, id, { title: "Verborgen werkvorm" }))).toBe(403);
+    // Nor can members with a voice while it is hidden: it changes by its author's one edit only.
+    expect((await page(id, voice)).can.edit).toBe(false);
+    expect(statusOf(await edit(voice, id, { title: "Verborgen werkvorm", purpose: "Door een ander." }))).toBe(403);
     expect(statusOf(await attach(host, sessionId, { intent: "add", name: "Verborgen werkvorm" }))).toBe(400);
 
     // The author's one edit, without a voice, waits for acceptance; a member with a voice who
@@ -363,6 +366,8 @@ describe("flags and hiding", () => {
     expect(statusOf(await edit(author, id, { title: "Verborgen werkvorm", purpose: "Nu zonder reclame.", tags: "verstopt" }))).toBe(303);
     expect(db().get<{ hidden: number }>(sql`SELECT hidden_at IS NOT NULL AS hidden FROM methods WHERE id = ${id}`).hidden).toBe(1);
     expect((await page(id, voice)).hidden?.waiting).toMatchObject({ canAccept: true, acceptances: 0 });
+    // The edit is used: the text waiting for acceptance stays the one members read.
+    expect(statusOf(await edit(author, id, { title: "Verborgen werkvorm", purpose: "Toch weer reclame." }))).toBe(409);
     expect(acceptEdit("method", id, voice.id)).toEqual({ returned: true });
     expect(db().get<{ hidden: number }>(sql`SELECT hidden_at IS NOT NULL AS hidden FROM methods WHERE id = ${id}`).hidden).toBe(0);
     expect((await list("?tag=verstopt")).items.map((m) => m.id)).toEqual([id]);
