@@ -110,17 +110,18 @@ export type ProfileChange = { profile: ProfileInput | null; nowText: string; new
 
 /**
  * A held member (governance.md §4) posts nothing new, on their profile either: refused when the
- * change would show something new of them (their name, organisation, work, expertise or story
- * changed, a new photo, a new "now"). Removing the photo and choosing who sees the profile are not
- * posting. Null when the change may be saved.
+ * change would show something new of them (their name, work, expertise or story changed, a new
+ * photo, a new "now"). Removing the photo, choosing who sees the profile and picking an
+ * organisation the network knows are not posting; a name it does not know is refused where it
+ * would be added (organisations.server). Null when the change may be saved.
  */
 export function heldProfileRefusal(memberId: string, change: ProfileChange): { status: 403; errors: FieldErrors } | null {
-  const row = db().get<{ posting_held_at: number | null; display_name: string; organisation: string; work: string; expertise: string; bio: string; now_text: string | null } | undefined>(sql`
-    SELECT posting_held_at, display_name, organisation, work, expertise, bio, now_text FROM members WHERE id = ${memberId}`);
+  const row = db().get<{ posting_held_at: number | null; display_name: string; work: string; expertise: string; bio: string; now_text: string | null } | undefined>(sql`
+    SELECT posting_held_at, display_name, work, expertise, bio, now_text FROM members WHERE id = ${memberId}`);
   if (!row?.posting_held_at) return null;
   const p = change.profile;
   const textChanged =
-    p !== null && (p.displayName !== row.display_name || p.organisation !== row.organisation || p.work !== row.work || p.expertise.join(", ") !== row.expertise || p.bio !== row.bio);
+    p !== null && (p.displayName !== row.display_name || p.work !== row.work || p.expertise.join(", ") !== row.expertise || p.bio !== row.bio);
   const newNow = change.nowText !== "" && change.nowText !== (row.now_text ?? "");
   return textChanged || newNow || change.newPhoto ? { status: 403, errors: { form: "profile.held" } } : null;
 }

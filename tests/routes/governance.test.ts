@@ -512,8 +512,8 @@ describe("§4 flags and hiding", () => {
     const fields = { title: "Ruilmarkt voor horloges", summary: "Ruilen in plaats van kopen.", kind: "activity", body: "", tags: "", place: "", target: "" };
     const edit = (member: Member, title: string) =>
       settle(() => editInitiativeAction({ request: formRequest(`/initiatives/${watches}/edit`, { ...fields, title }, { cookie: member.cookie }), context, params: { id: String(watches) } }));
-    // Quinn's edit as co-host does not bring it back …
-    expect(statusOf(await edit(quinn, "Ruilmarkt voor horloges"))).toBe(303);
+    // Quinn, a co-host, cannot change it while it is hidden: only its author can, once …
+    expect(statusOf(await edit(quinn, "Ruilmarkt voor horloges"))).toBe(403);
     expect(listInitiatives({ q: "ruilmarkt" }).items).toHaveLength(0);
     expect(logCount("content.restored", watches)).toBe(0);
     // … the author's own edit waits for acceptance: a member with a voice who flagged it accepts.
@@ -528,12 +528,14 @@ describe("§4 flags and hiding", () => {
     expect(second.hidden).toBe(true);
     expect(second.proposalId).not.toBeNull();
     expect(db().get(sql`SELECT scope, kind FROM proposals WHERE id = ${second.proposalId}`)).toEqual({ scope: "network", kind: "majority" });
-    expect(statusOf(await edit(gijs, "Echt anders"))).toBe(303);
-    expect(listInitiatives({ q: "anders" }).items).toHaveLength(0);
-    // Adopted "restore": back, flags cleared.
+    // The network decides on the text as it stands: its author cannot change it meanwhile.
+    expect(statusOf(await edit(gijs, "Echt anders"))).toBe(409);
+    expect(listInitiatives({ q: "ruilmarkt" }).items).toHaveLength(0);
+    // Adopted "restore": back, as it was, flags cleared.
     for (const m of [anna, bram, cora]) respond(second.proposalId!, m.id, "for", "");
     closeProposal(second.proposalId!, new Date(Date.now() + 8 * day));
-    expect(listInitiatives({ q: "anders" }).items).toHaveLength(1);
+    expect(listInitiatives({ q: "ruilmarkt" }).items).toHaveLength(1);
+    expect(listInitiatives({ q: "anders" }).items).toHaveLength(0);
     expect(db().get(sql`SELECT count(*) AS n FROM flags WHERE target_type = 'initiative' AND target_id = ${String(watches)} AND cleared_at IS NULL`)).toEqual({ n: 0 });
   });
 

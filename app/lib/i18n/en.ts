@@ -560,7 +560,7 @@ export const en: Record<keyof typeof nl, string> = {
   "proposal.hidden.notice": "This proposal is about hidden content. Only members with a voice, the hosts and whoever made the proposal can read its text.",
   // governance version 2
   "member.held": "That is not possible now: after reports from members your account is held. Until a proposal lifts that, you have no voice and no host tasks.",
-  "profile.held": "Not now: after reports from members your account is held. Until a proposal lifts that, you post nothing new, on your profile either. Removing your photo and choosing who sees your profile still works.",
+  "profile.held": "Not now: after reports from members your account is held. Until a proposal lifts that, you post nothing new, on your profile either. Removing your photo, choosing who sees your profile and picking an organisation that is already there still work.",
   "session.attendance.fixed": "Attendance is fixed: it is more than a week after this session.",
   "session.attendance.selfCheckIn": "This member checked in with the code; only they can undo that.",
   "session.attendance.withdraw": "Undo my check-in",

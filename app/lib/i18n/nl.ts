@@ -558,7 +558,7 @@ export const nl = {
   "proposal.hidden.notice": "Dit voorstel gaat over verborgen inhoud. Alleen deelnemers met een stem, de kartrekkers en wie het voorstel deed kunnen de tekst lezen.",
   // governance version 2
   "member.held": "Dat kan nu niet: na meldingen van deelnemers is je account tegengehouden. Zolang een voorstel dat niet opheft, heb je geen stem en geen taken als kartrekker.",
-  "profile.held": "Dat kan nu niet: na meldingen van deelnemers is je account tegengehouden. Tot een voorstel dat opheft, plaats je niets nieuws, ook niet op je profiel. Je foto weghalen en kiezen wie je profiel ziet, kan wel.",
+  "profile.held": "Dat kan nu niet: na meldingen van deelnemers is je account tegengehouden. Tot een voorstel dat opheft, plaats je niets nieuws, ook niet op je profiel. Je foto weghalen, kiezen wie je profiel ziet en een organisatie kiezen die er al is, kan wel.",
   "session.attendance.fixed": "De aanwezigheid ligt vast: het is meer dan een week na deze bijeenkomst.",
   "session.attendance.selfCheckIn": "Deze deelnemer heeft zelf ingecheckt met de code; alleen die persoon kan dat terugdraaien.",
   "session.attendance.withdraw": "Mijn check-in terugdraaien",

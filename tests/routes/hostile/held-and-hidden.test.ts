@@ -50,18 +50,21 @@ describe("a held member posts nothing new, on their profile either", () => {
     expect(member(m.id).now_text).toBe("");
   });
 
-  it("refuses a changed name, story or organisation, and a photo; lets them choose who sees the profile and remove nothing else", async () => {
+  it("refuses a changed name or story, a new organisation and a photo; lets them choose who sees the profile", async () => {
     const [m] = insertMembers(sqlite, 1, "heldprofile");
     // Not linked to an organisation the network knows (a held member could not add one: organisations.server).
     sqlite.prepare("UPDATE members SET organisation = '' WHERE id = ?").run(m.id);
     hold(m.id);
     const stored = member(m.id);
     const unchanged = { displayName: stored.display_name!, organisation: stored.organisation!, work: "", expertise: "", bio: "", profileVisibility: "public" };
-    for (const change of [{ bio: "Bezoek mijn webwinkel" }, { displayName: "Iemand anders" }, { organisation: "Nieuwe club" }, { work: "Verkoper" }, { expertise: "reclame" }]) {
+    for (const change of [{ bio: "Bezoek mijn webwinkel" }, { displayName: "Iemand anders" }, { work: "Verkoper" }, { expertise: "reclame" }]) {
       const res = await post("/settings/profile", { ...unchanged, ...change }, m.cookie);
       expect(res.status, JSON.stringify(change)).toBe(403);
       expect(res.body).toContain(held);
     }
+    // A name the network does not know would be added to its list of organisations: refused too.
+    const club = await post("/settings/profile", { ...unchanged, organisation: "Nieuwe club", organisationConfirmed: "Nieuwe club", organisationChoice: "new" }, m.cookie);
+    expect(club.status).toBe(403);
     expect(member(m.id)).toEqual(stored);
 
     const photo = new FormData();
