@@ -11,6 +11,7 @@ import { methodUsersSql } from "./methods.server";
 import { imageRef, recordImage, releaseImages } from "./images.server";
 import { normaliseTags } from "./initiatives.server";
 import { nameVisibleSql, profileVisibilities, type ProfileVisibility } from "./names.server";
+import { isHeld } from "./voice.server";
 import { askAnswer, organisationNames, pickOrganisation, pickRefusal, settlePick, workWithRest, type OrganisationPick, type OrganisationRef, type PickAnswer } from "./organisations.server";
 
 export const profileLimits = { displayName: 80, organisation: 120, work: 160, bio: 4000, now: 280, tags: 12, tag: 40 } as const;
@@ -129,11 +130,10 @@ export function heldProfileRefusal(memberId: string, change: ProfileChange): { s
 /** The profile form's page: the profile as stored, and whether the member is held (the page says what that leaves open). */
 export function profileFormPage(memberId: string) {
   const profile = getProfile(memberId)!;
-  const held = !!db().get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`);
   return {
     id: profile.id,
     avatar: profile.avatar,
-    held,
+    held: isHeld(memberId),
     values: {
       displayName: profile.displayName,
       organisation: profile.organisation,
@@ -150,8 +150,7 @@ export function profileFormPage(memberId: string) {
 
 /** The /now page: the latest lines, and whether the viewer may add one (a held member may not). */
 export function nowPage(viewer: { id: string } | null) {
-  const held = !!viewer && !!db().get(sql`SELECT 1 FROM members WHERE id = ${viewer.id} AND posting_held_at IS NOT NULL`);
-  return { loggedIn: !!viewer, viewerId: viewer?.id ?? null, held, updates: recentNow({ includeMembersOnly: !!viewer }), limit: profileLimits.now };
+  return { loggedIn: !!viewer, viewerId: viewer?.id ?? null, held: !!viewer && isHeld(viewer.id), updates: recentNow({ includeMembersOnly: !!viewer }), limit: profileLimits.now };
 }
 
 export const nowInput = z.object({ now: requiredText(profileLimits.now, "profile.now.required", "profile.now.tooLong") });
