@@ -349,6 +349,14 @@ function participantIds(tx: Tx, sessionId: number) {
 /** A time in a series that falls in the hour the clocks skip, after moving the series. */
 export class SkippedTimeError extends Error {}
 
+/**
+ * A meeting that has started happened: its start and place stay as they were and it is not
+ * cancelled afterwards. Moving or cancelling it would take away the voices it gave (the replay
+ * reads its time, its announcement and whether it was cancelled) long after attendance is fixed
+ * (governance.md §1, §2). Its end, capacity and learning hours can still be set.
+ */
+export class StartedSessionError extends Error {}
+
 /** The session and, for "this and later", the later sessions of its series that still take place. */
 function sessionsInScope(tx: Tx, session: SessionRow, scope: "this" | "later"): SessionRow[] {
   if (scope !== "later" || !session.seriesId) return [session];
@@ -406,7 +414,10 @@ function changeOne(tx: Tx, session: SessionRow, memberId: string, fields: Sessio
   const registered = registeredCount(tx, sessionId);
   if (fields.capacity !== null && fields.capacity < registered) throw new CapacityBelowRegisteredError(registered);
   const place = fields.place ?? session.place;
-  const moved = session.startsAt.getTime() !== fields.startsAt.getTime() || session.endsAt.getTime() !== fields.endsAt.getTime() || session.place !== place;
+  const started = session.startsAt <= now;
+  const startOrPlace = session.startsAt.getTime() !== fields.startsAt.getTime() || session.place !== place || (fields.venueId !== undefined && fields.venueId !== session.venueId);
+  if (started && startOrPlace) throw new StartedSessionError();
+  const moved = startOrPlace || (!started && session.endsAt.getTime() !== fields.endsAt.getTime());
   // A new time or place must stand on the agenda 48 hours again before the meeting counts (governance.md §1).
   tx.update(sessions).set({ ...fields, updatedAt: now, ...(moved ? { announcedAt: now } : {}) }).where(eq(sessions.id, sessionId)).run();
   // The log is public: the meeting link stays out of it.
@@ -438,6 +449,7 @@ export function cancelSession(sessionId: number, memberId: string, now = new Dat
     const first = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
     if (!first) throw new SessionNotFoundError();
     assertHost(tx, first.initiativeId, memberId, now);
+    if (first.startsAt <= now && !first.cancelledAt) throw new StartedSessionError();
     const title = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, first.initiativeId)).get()!.title;
     for (const session of sessionsInScope(tx, first, scope)) {
       if (session.cancelledAt) continue;
@@ -764,6 +776,7 @@ export function sessionEditForm(session: SessionRow & { initiativeTitle: string 
     id: session.id,
     title: session.initiativeTitle,
     cancelled: !!session.cancelledAt,
+    started: session.startsAt.getTime() <= Date.now(),
     laterInSeries: laterInSeries(session),
     venues: venueChoices(),
     learning: { minutes: session.learningMinutes, lengthMinutes: Math.round((session.endsAt.getTime() - session.startsAt.getTime()) / 60_000) },

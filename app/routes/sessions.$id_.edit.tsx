@@ -11,7 +11,7 @@ import { useT } from "~/lib/i18n/react";
 import { cancelSessionSchema } from "~/lib/form-schemas.server";
 import { errorMeta, titleMeta } from "~/lib/meta";
 import { withNotice } from "~/lib/notice";
-import { CapacityBelowRegisteredError, cancelSession, sessionEditForm, sessionInput, SkippedTimeError, updateSession, withVenueList } from "~/models/sessions.server";
+import { CapacityBelowRegisteredError, cancelSession, sessionEditForm, StartedSessionError, sessionInput, SkippedTimeError, updateSession, withVenueList } from "~/models/sessions.server";
 import { ErrorPage } from "~/components/error-page";
 
 // Its own boundary: a refusal thrown by the action keeps the root's data (components/error-page).
@@ -33,7 +33,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (session.cancelledAt) return redirect(`/sessions/${session.id}`, 303);
     const cancel = parseForm(cancelSessionSchema, formData);
     if (!cancel.ok) return data({ cancelError: cancel.errors.reason, reason: textField(formData, "reason").slice(0, 1000), errors: undefined, values: {}, params: undefined }, { status: 400 });
-    cancelSession(session.id, member.id, new Date(), cancel.data.scope, cancel.data.reason);
+    try {
+      cancelSession(session.id, member.id, new Date(), cancel.data.scope, cancel.data.reason);
+    } catch (error) {
+      if (!(error instanceof StartedSessionError)) throw error;
+      return data({ cancelError: "session.started.fixed" as const, reason: cancel.data.reason, errors: undefined, values: {}, params: undefined }, { status: 409 });
+    }
     return redirect(withNotice(`/sessions/${session.id}`, "sessionCancelled"), 303);
   }
   const now = new Date();
@@ -48,6 +53,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         { status: 409 },
       );
     }
+    if (error instanceof StartedSessionError) {
+      return data({ errors: { form: "session.started.fixed" as const }, values: formValues(withVenueList(formData)), params: undefined }, { status: 409 });
+    }
     if (error instanceof SkippedTimeError) {
       return data({ errors: { startsAt: "session.time.skipped" as const }, values: formValues(withVenueList(formData)), params: undefined }, { status: 400 });
     }
@@ -58,7 +66,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditSession() {
   const t = useT();
-  const { id, title, cancelled, values, venues, laterInSeries, learning } = useLoaderData<typeof loader>();
+  const { id, title, cancelled, started, values, venues, laterInSeries, learning } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const formValues = result && "values" in result && Object.keys(result.values).length ? result.values : values;
   return (
@@ -69,6 +77,7 @@ export default function EditSession() {
       <h1>{t("session.edit.title")}</h1>
       <p className="lead">{title}</p>
       {laterInSeries ? <p className="hint">{t("session.series.part")}</p> : null}
+      {started ? <p className="hint">{t("session.started.fixed")}</p> : null}
       {result?.params ? (
         <p className="form-error" role="alert">
           {t("session.capacity.belowRegistered", result.params)}
@@ -77,7 +86,7 @@ export default function EditSession() {
       <SessionForm values={formValues} errors={result?.errors} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0}>
         <LearningHoursField {...learning} typed={result && "values" in result ? (result.values as Record<string, string>).learningHours : undefined} errors={result?.errors} />
       </SessionForm>
-      {!cancelled ? <CancelSessionForm laterInSeries={laterInSeries > 0} error={result && "cancelError" in result ? result.cancelError : undefined} reason={result && "reason" in result ? result.reason : undefined} /> : null}
+      {!cancelled && !started ? <CancelSessionForm laterInSeries={laterInSeries > 0} error={result && "cancelError" in result ? result.cancelError : undefined} reason={result && "reason" in result ? result.reason : undefined} /> : null}
     </section>
   );
 }

@@ -222,6 +222,7 @@ export const en: Record<keyof typeof nl, string> = {
   "session.attendance.markAbsent": "Not present after all",
   "session.attendance.notYet": "Attendance can be marked from half an hour before the start.",
   "session.notHost": "Only the hosts of this initiative can do this.",
+  "session.started.fixed": "This meeting has already started: its start and place are fixed, and it can no longer be cancelled. Who was there counts. Its end, the number of places and the learning hours can still be changed.",
   "session.notRegistered": "You are not signed up for this session.",
   "session.closed.started": "This session has already started; signing up or cancelling a sign-up is no longer possible.",
   "session.closed.cancelled": "This session has been cancelled.",

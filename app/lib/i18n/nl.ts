@@ -220,6 +220,7 @@ export const nl = {
   "session.attendance.markAbsent": "Toch niet aanwezig",
   "session.attendance.notYet": "Aanwezigheid melden kan vanaf een half uur voor het begin.",
   "session.notHost": "Alleen de kartrekkers van dit initiatief kunnen dit doen.",
+  "session.started.fixed": "Deze bijeenkomst is al begonnen: het begin en de plek liggen vast, en annuleren kan niet meer. Wie er was, telt mee. Het einde, het aantal plaatsen en de leeruren kun je nog aanpassen.",
   "session.notRegistered": "Je bent niet ingeschreven voor deze bijeenkomst.",
   "session.closed.started": "Deze bijeenkomst is al begonnen; inschrijven of je inschrijving annuleren kan niet meer.",
   "session.closed.cancelled": "Deze bijeenkomst gaat niet door.",

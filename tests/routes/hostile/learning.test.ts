@@ -57,7 +57,8 @@ async function refused(answer: Promise<Response>, status: number | number[], tex
 
 /** A past session of an initiative `hostId` hosts, that each of `attendees` checked in at. */
 function attendedSession(hostId: string, attendees: string[], daysAgo: number, title = "Cursus gespreksvoering") {
-  const start = Date.now() - daysAgo * day;
+  // On the minute, as a time typed into the session form is.
+  const start = Math.floor((Date.now() - daysAgo * day) / 60_000) * 60_000;
   const initiative = sqlite.prepare("INSERT INTO initiatives (title, summary, kind, created_by, created_at, updated_at) VALUES (?, 'Samen oefenen', 'course', ?, ?, ?) RETURNING id").pluck().get(title, hostId, start - 30 * day, start - 30 * day) as number;
   sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiative, hostId, start - 30 * day, start);
   const session = sqlite
@@ -279,9 +280,10 @@ describe("hostile PDF addresses", () => {
 
 describe("learning hours on the session edit page", () => {
   const fields = (learningHours: string) => {
-    const s = sqlite.prepare("SELECT starts_at, ends_at FROM sessions WHERE id = ?").get(sessionId) as { starts_at: number; ends_at: number };
+    const s = sqlite.prepare("SELECT starts_at, ends_at, place FROM sessions WHERE id = ?").get(sessionId) as { starts_at: number; ends_at: number; place: string };
     const local = (ms: number) => new Date(ms).toLocaleString("sv-SE", { timeZone: "Europe/Amsterdam" }).slice(0, 16).replace(" ", "T");
-    return { startsAt: local(s.starts_at), endsAt: local(s.ends_at), place: "Buurthuis", mode: "onsite", learningHours };
+    // The meeting took place: its start and place stay as they were.
+    return { startsAt: local(s.starts_at), endsAt: local(s.ends_at), place: s.place, mode: "onsite", learningHours };
   };
 
   it.each(["-1", "25", "24,01", "1e9", "abc", "2,5,5", "٣", "0x1", "１２", "2 5", "Infinity", "NaN"])("refuses %j as a host, with the message, writing nothing", async (typed) => {
