@@ -417,7 +417,9 @@ function changeOne(tx: Tx, session: SessionRow, memberId: string, fields: Sessio
   const started = session.startsAt <= now;
   const startOrPlace = session.startsAt.getTime() !== fields.startsAt.getTime() || session.place !== place || (fields.venueId !== undefined && fields.venueId !== session.venueId);
   if (started && startOrPlace) throw new StartedSessionError();
-  const moved = startOrPlace || (!started && session.endsAt.getTime() !== fields.endsAt.getTime());
+  // Online, the link is where it takes place: a new link (or a switch to or from online) is a move too.
+  const whereOnline = session.mode !== fields.mode || session.onlineUrl !== fields.onlineUrl;
+  const moved = startOrPlace || (!started && (session.endsAt.getTime() !== fields.endsAt.getTime() || whereOnline));
   // A new time or place must stand on the agenda 48 hours again before the meeting counts (governance.md §1).
   tx.update(sessions).set({ ...fields, updatedAt: now, ...(moved ? { announcedAt: now } : {}) }).where(eq(sessions.id, sessionId)).run();
   // The log is public: the meeting link stays out of it.

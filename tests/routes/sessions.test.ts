@@ -163,6 +163,13 @@ describe("signing up, the waiting list and withdrawing", () => {
     const fields = { startsAt: local(moved), endsAt: local(moved + 2 * hour), place: "Elders", capacity: "3" };
     expect(statusOf(await post(editSessionAction, `/sessions/${sessionId}/edit`, { id: String(sessionId) }, fields, host.cookie))).toBe(303);
     expect(outboxFor(bob.id, "session-changed")[0].body).toContain("Elders");
+    // Online, a new link is where it takes place: it is announced again and everyone hears of it.
+    const online = { ...fields, place: "", mode: "online", onlineUrl: "https://meet.example.org/kring-1" };
+    expect(statusOf(await post(editSessionAction, `/sessions/${sessionId}/edit`, { id: String(sessionId) }, online, host.cookie))).toBe(303);
+    expect(outboxFor(bob.id, "session-changed")).toHaveLength(2);
+    const relinked = await post(editSessionAction, `/sessions/${sessionId}/edit`, { id: String(sessionId) }, { ...online, onlineUrl: "https://meet.example.org/kring-2" }, host.cookie);
+    expect(statusOf(relinked)).toBe(303);
+    expect(outboxFor(bob.id, "session-changed")).toHaveLength(3);
     expect(statusOf(await post(editSessionAction, `/sessions/${sessionId}/edit`, { id: String(sessionId) }, { intent: "cancel-session", reason: "De zaal is dicht" }, host.cookie))).toBe(303);
     expect(getSession(sessionId)!.cancelledAt).not.toBeNull();
     expect(outboxFor(ann.id, "session-cancelled")).toHaveLength(1);
