@@ -49,6 +49,9 @@ export const governance = {
   hideThreshold: 3,
   hideThresholdSmallNetwork: 2,
   smallNetworkVoices: 10,
+  // A witness flags at most this many members in any 7 days: a hold takes a voice away at once,
+  // and a few witnesses must not hold a whole network in minutes.
+  memberFlagsPerWeek: 1,
   // The author's one edit of hidden content returns it when this many members with a voice who
   // flagged it accept the edit, or this many members with a voice in all, or after this many
   // days without a new flag.

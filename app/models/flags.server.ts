@@ -28,7 +28,7 @@ export function flagInput(formData: FormData): { rule: string; reason: string; m
 export type FlagTarget = { type: "initiative" | "member" | "outcome" | "comment" | "proposal-comment" | "method"; id: string };
 
 export class FlagRefusedError extends Error {
-  constructor(public messageKey: "flag.noVoice" | "flag.notWitness" | "flag.notFound" | "flag.self" | "flag.unknownRule", public status = 403) {
+  constructor(public messageKey: "flag.noVoice" | "flag.notWitness" | "flag.notFound" | "flag.self" | "flag.unknownRule" | "flag.memberLimit", public status = 403) {
     super(messageKey);
   }
 }
@@ -112,6 +112,14 @@ export function flag(target: FlagTarget, memberId: string, rule: string, reason:
       .from(flags)
       .where(and(eq(flags.targetType, target.type), eq(flags.targetId, target.id), eq(flags.memberId, memberId), isNull(flags.clearedAt)))
       .get();
+    // Members: at most `memberFlagsPerWeek` others in any 7 days (flagging the same one again updates it).
+    // Counted inside the write transaction, so flags sent at once cannot pass the limit together.
+    if (target.type === "member" && !mine) {
+      const others = tx.get<{ n: number }>(sql`
+        SELECT count(DISTINCT target_id) AS n FROM flags
+        WHERE member_id = ${memberId} AND target_type = 'member' AND target_id != ${target.id} AND created_at > ${now.getTime() - 7 * 86_400_000}`).n;
+      if (others >= governance.memberFlagsPerWeek) throw new FlagRefusedError("flag.memberLimit", 429);
+    }
     // Flagging again is a new flag: it restarts the wait of an edit of hidden content (§4).
     if (mine) tx.update(flags).set({ rule, reason, createdAt: now }).where(eq(flags.id, mine.id)).run();
     else tx.insert(flags).values({ targetType: target.type, targetId: target.id, memberId, rule, reason, createdAt: now }).run();

@@ -307,6 +307,7 @@ export const en: Record<keyof typeof nl, string> = {
   "flag.noVoice": "Only members with a voice can report something.",
   "flag.notFound": "This does not exist (any more).",
   "flag.self": "You cannot report yourself.",
+  "flag.memberLimit": "You can report one member a week. Reports can hold a member back and take their voice away: that weighs heavily, so it goes slowly.",
   "flag.standing": "{n, plural, one {# report} other {# reports}}",
   "flag.visibleTo": "Who reported what is visible to members with a voice only.",
   "flag.postingHeld": "This member cannot post for now after reports (house rule: {rule}). The network decides with a proposal.",

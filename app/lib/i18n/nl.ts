@@ -305,6 +305,7 @@ export const nl = {
   "flag.noVoice": "Alleen deelnemers met een stem kunnen iets melden.",
   "flag.notFound": "Dit bestaat niet (meer).",
   "flag.self": "Je kunt jezelf niet melden.",
+  "flag.memberLimit": "Je kunt één deelnemer per week melden. Een melding kan iemand tegenhouden en diens stem afnemen: dat weegt zwaar, dus het gaat langzaam.",
   "flag.standing": "{n, plural, one {# melding} other {# meldingen}}",
   "flag.visibleTo": "Wie wat meldde, zien alleen deelnemers met een stem.",
   "flag.postingHeld": "Deze deelnemer kan tijdelijk niets plaatsen na meldingen (spelregel: {rule}). Het netwerk beslist met een voorstel.",
