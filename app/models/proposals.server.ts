@@ -38,7 +38,7 @@ const dayMs = 86_400_000;
 export type ProposalRow = typeof proposals.$inferSelect;
 
 export class ProposalRefusedError extends Error {
-  constructor(public messageKey: "proposal.noVoice" | "proposal.notParticipant" | "proposal.closed" | "proposal.invalidPosition" | "proposal.reasonRequired" | "proposal.notClosed" | "proposal.cannotRaiseAgain" | "proposal.duration.invalid" | "proposal.notFound" | "organisation.merge.unknown" | "organisation.merge.same" | "organisation.merge.alreadyMerged" | "organisation.merge.open" | "proposal.amend.noObjection" | "proposal.amend.stale", public status = 403) {
+  constructor(public messageKey: "proposal.noVoice" | "proposal.notParticipant" | "proposal.removeHost.cameOnly" | "proposal.closed" | "proposal.invalidPosition" | "proposal.reasonRequired" | "proposal.notClosed" | "proposal.cannotRaiseAgain" | "proposal.duration.invalid" | "proposal.notFound" | "organisation.merge.unknown" | "organisation.merge.same" | "organisation.merge.alreadyMerged" | "organisation.merge.open" | "proposal.amend.noObjection" | "proposal.amend.stale", public status = 403) {
     super(messageKey);
   }
 }
@@ -46,19 +46,24 @@ export class ProposalRefusedError extends Error {
 /**
  * Who decides an initiative proposal, fixed when it opens (governance.md §3): its hosts then, and
  * the members who attended one of its sessions or were signed up (or waiting) for one. "I'm in"
- * alone is not enough, and a held member has no voice.
+ * alone is not enough, and a held member has no voice. Removing a host (`cameOnly`) is decided by
+ * its hosts and those who came: signing up takes a minute and no voice, and new accounts must
+ * gain no host power over anyone else's initiative.
  */
-export function initiativeElectorate(initiativeId: number): string[] {
+export function initiativeElectorate(initiativeId: number, cameOnly = false): string[] {
+  const signedUp = cameOnly ? sql`0` : sql`r.status IN ('registered', 'waitlisted')`;
   return db()
     .all<{ member_id: string }>(sql`
       SELECT x.member_id FROM (
         SELECT member_id FROM hosts WHERE initiative_id = ${initiativeId}
         UNION SELECT r.member_id FROM registrations r JOIN sessions s ON s.id = r.session_id
-          WHERE s.initiative_id = ${initiativeId} AND (r.status IN ('registered', 'waitlisted') OR r.attended_at IS NOT NULL)
+          WHERE s.initiative_id = ${initiativeId} AND (${signedUp} OR r.attended_at IS NOT NULL)
       ) x JOIN members m ON m.id = x.member_id
       WHERE m.posting_held_at IS NULL AND m.deleted_at IS NULL`)
     .map((r) => r.member_id);
 }
+
+const removesHost = (effect: ProposalEffect | null | undefined) => effect?.type === "remove-host";
 
 function inElectorate(proposalId: number, memberId: string) {
   return !!db().get(sql`SELECT 1 FROM proposal_electorate WHERE proposal_id = ${proposalId} AND member_id = ${memberId}`);
@@ -68,10 +73,10 @@ function inElectorate(proposalId: number, memberId: string) {
  * Who may respond (and write the outcome statement): members with a voice for a network proposal;
  * for an initiative proposal its electorate, fixed when it opened. A held member never.
  */
-export function mayTakePart(proposal: { id?: number; scope: string; initiativeId: number | null }, memberId: string, now = Date.now()): boolean {
+export function mayTakePart(proposal: { id?: number; scope: string; initiativeId: number | null; effect?: ProposalEffect | null }, memberId: string, now = Date.now()): boolean {
   if (proposal.scope === "network") return voiceSnapshot(now).hasVoice(memberId);
   if (isHeld(memberId)) return false;
-  if (proposal.id === undefined) return initiativeElectorate(proposal.initiativeId!).includes(memberId);
+  if (proposal.id === undefined) return initiativeElectorate(proposal.initiativeId!, removesHost(proposal.effect)).includes(memberId);
   return inElectorate(proposal.id, memberId);
 }
 
@@ -100,9 +105,9 @@ export type OpenInput = {
 export function openProposal(input: OpenInput, openedBy: string | null, now = new Date(), options: Once = {}): number {
   if (!validDuration(input.days)) throw new ProposalRefusedError("proposal.duration.invalid", 400);
   if (openedBy && !mayTakePart(input, openedBy, now.getTime())) {
-    throw new ProposalRefusedError(input.scope === "network" ? "proposal.noVoice" : "proposal.notParticipant");
+    throw new ProposalRefusedError(input.scope === "network" ? "proposal.noVoice" : removesHost(input.effect) ? "proposal.removeHost.cameOnly" : "proposal.notParticipant");
   }
-  const electorate = input.scope === "initiative" && input.initiativeId !== null ? initiativeElectorate(input.initiativeId) : [];
+  const electorate = input.scope === "initiative" && input.initiativeId !== null ? initiativeElectorate(input.initiativeId, removesHost(input.effect)) : [];
   // Everyone who may respond is told it opened (network: the voices at this moment).
   const told = input.scope === "network" ? [...voiceSnapshot(now.getTime()).voices.keys()] : electorate;
   return db().transaction((tx) => {

@@ -379,6 +379,7 @@ export const en: Record<keyof typeof nl, string> = {
   "proposal.removeHost.invalid": "Choose the initiative and the host; only an initiative's participants can have a host stop.",
   "proposal.noVoice": "You do not have a voice (yet), so you cannot respond here.",
   "proposal.notParticipant": "Only this initiative's participants and hosts can decide on this.",
+  "proposal.removeHost.cameOnly": "Removing a host is decided by the hosts and those who came to one of its meetings. Being signed up is not enough for that.",
   "proposal.closed": "Closed",
   "proposal.notClosed": "This proposal is still open.",
   "proposal.notFound": "This proposal does not exist.",

@@ -377,6 +377,7 @@ export const nl = {
   "proposal.removeHost.invalid": "Kies het initiatief en de kartrekker; alleen de deelnemers van een initiatief kunnen een kartrekker laten stoppen.",
   "proposal.noVoice": "Je hebt (nog) geen stem, dus je kunt hier niet op reageren.",
   "proposal.notParticipant": "Alleen de deelnemers en kartrekkers van dit initiatief kunnen hierover beslissen.",
+  "proposal.removeHost.cameOnly": "Over het wegsturen van een kartrekker beslissen de kartrekkers en wie bij een van de bijeenkomsten was. Aangemeld zijn is daarvoor niet genoeg.",
   "proposal.closed": "Afgerond",
   "proposal.notClosed": "Dit voorstel loopt nog.",
   "proposal.notFound": "Dit voorstel bestaat niet.",
