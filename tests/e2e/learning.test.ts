@@ -49,7 +49,8 @@ beforeAll(async () => {
   [member, host] = insertMembers(sqlite, 2, "leer");
   sqlite.prepare("UPDATE members SET display_name = 'Zoë Łukasiewicz' WHERE id = ?").run(member.id);
   sqlite.prepare("UPDATE members SET display_name = 'Hanna Host' WHERE id = ?").run(host.id);
-  const start = Date.now() - 2 * day;
+  // On the minute, as a time typed into the session form is: the edit form sends it back unchanged.
+  const start = Math.floor((Date.now() - 2 * day) / 60_000) * 60_000;
   const initiative = sqlite.prepare("INSERT INTO initiatives (title, summary, kind, created_by, created_at, updated_at) VALUES ('Cursus gespreksvoering', 'Oefenen', 'course', ?, ?, ?) RETURNING id").pluck().get(host.id, start - 30 * day, start - 30 * day) as number;
   sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiative, host.id, start - 30 * day, start);
   const session = (startsAt: number, hours: number) =>
