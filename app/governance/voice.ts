@@ -488,8 +488,13 @@ export class VoiceReplayer {
     const attendeesBesideHosts = present.filter((id) => !hostSet.has(id));
     const candidates: { id: string; via: "attended" | "hosted" }[] = attendeesBesideHosts.map((id) => ({ id, via: "attended" as const }));
     if (attendeesBesideHosts.length) for (const id of [...hostSet].sort()) candidates.push({ id, via: "hosted" });
+    // Except the meeting's witnesses, who come first (ADR 048): they vouch for it, and newcomers who
+    // checked in before them (from anywhere, with a code that got out) must not push their voices
+    // back behind the brake, nor end the bootstrap with voices of their own only.
+    const vouching = (c: { id: string; via: string }) => selfWitnesses.has(c.id) || (c.via === "hosted" && this.witnessAt(c.id, t, bootstrapping));
+    const ordered = candidates.some(vouching) ? [...candidates.filter(vouching), ...candidates.filter((c) => !vouching(c))] : candidates;
 
-    for (const { id, via } of candidates) {
+    for (const { id, via } of ordered) {
       const m = this.members.get(id);
       if (!m) continue;
       const witnesses = selfWitnesses.size - (selfWitnesses.has(id) ? 1 : 0);

@@ -234,6 +234,19 @@ describe("§1 bootstrap: the founders have a voice while fewer than 5 members ea
     expect(after.earnedCount).toBe(5);
   });
 
+  it("newcomers who checked in before the founders (a code that got out) do not take the brake's first places nor end the bootstrap with voices of their own only", () => {
+    const four = { f1: { founder: true }, f2: { founder: true }, f3: { founder: true }, f4: { founder: true } };
+    const puppets = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`p${i}`, { created: T - 8 * day }]));
+    // The founders host and attend; the eight check in first, from anywhere.
+    const at = network({ ...four, ...puppets }, [{ at: T, hosts: ["f1"], code: [...Object.keys(puppets), "f1", "f2", "f3", "f4"] }]);
+    const week = at(T + 7 * day);
+    expect(week.bootstrapping).toBe(false);
+    // The founders' earned voices start first; one newcomer's with them, the rest later.
+    for (const f of ["f1", "f2", "f3", "f4"]) expect(week.hasVoice(f), f).toBe(true);
+    expect(Object.keys(puppets).filter((p) => week.hasVoice(p))).toEqual(["p0"]);
+    expect(week.earnedCount).toBe(5);
+  });
+
   it("a founder's account must be 24 hours old for the bootstrap voice", () => {
     const at = network({ f1: { founder: true, created: T } }, []);
     expect(at(T + 23 * hour).voices.has("f1")).toBe(false);
