@@ -23,6 +23,8 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
       `/initiatives/${ids.initiative}/comments`,
       `/initiatives/${ids.initiative}/outcomes`,
       `/sessions/${ids.session}/edit`,
+      // A meeting that has started: its start and place are fixed, and it offers no cancelling.
+      `/sessions/${ids.pastSession}/edit`,
       `/sessions/${ids.session}/message`,
       `/comments/${ids.comment}/edit`,
       `/outcomes/${ids.outcome}/edit`,
