@@ -5,6 +5,7 @@ import { hosts } from "../../db/schema";
 import type { Db } from "../../db/client";
 import { db } from "~/lib/db.server";
 import { HeldMemberError, NotAHostError } from "./errors.server";
+import { isHeld } from "./voice.server";
 
 type Reader = Pick<Db, "select" | "get">;
 
@@ -12,7 +13,7 @@ type Reader = Pick<Db, "select" | "get">;
 export function actingHost(tx: Reader, initiativeId: number, memberId: string) {
   const host = tx.select().from(hosts).where(and(eq(hosts.initiativeId, initiativeId), eq(hosts.memberId, memberId))).get();
   if (!host) throw new NotAHostError();
-  if (tx.get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`)) throw new HeldMemberError();
+  if (isHeld(memberId, tx)) throw new HeldMemberError();
   return host;
 }
 
@@ -26,7 +27,5 @@ export function hostRefusal(initiativeId: number, memberId: string): { messageKe
 
 /** Whether the member may act as a host of the initiative now (host tools are shown). */
 export function canActAsHost(initiativeId: number, memberId: string): boolean {
-  return !!db().get(sql`
-    SELECT 1 FROM hosts h JOIN members m ON m.id = h.member_id
-    WHERE h.initiative_id = ${initiativeId} AND h.member_id = ${memberId} AND m.posting_held_at IS NULL`);
+  return hostRefusal(initiativeId, memberId) === null;
 }

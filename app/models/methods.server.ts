@@ -17,7 +17,7 @@ import { hiddenEditRefusal, noteEditWhileHidden, type HiddenEditRefusal } from "
 import { actingHost, canActAsHost } from "./host-rights.server";
 import type { SessionMethodsView } from "./methods.types";
 import { normaliseTags } from "./initiatives.server";
-import { memberHasVoice } from "./voice.server";
+import { isHeld, memberHasVoice } from "./voice.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { shownName, visitor, type NameViewer } from "./names.server";
 import { methodsOfInitiativeSessions } from "./outcome-methods.server";
@@ -73,16 +73,12 @@ export function getMethod(id: number): MethodRow | null {
   return db().select().from(methods).where(sql`${methods.id} = ${id}`).get() ?? null;
 }
 
-function isHeldIn(reader: Pick<Db, "get">, memberId: string) {
-  return !!reader.get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`);
-}
-
 /**
  * Held posting (§4) and the newcomer limit (§5). Methods are counted on their own, with the
  * initiatives' number: writing up how a meeting went should not use up a newcomer's initiatives.
  */
 function creationRefusal(tx: Pick<Db, "get">, memberId: string, hasVoice: boolean, now: number): MethodRefusedError | null {
-  if (isHeldIn(tx, memberId)) return new MethodRefusedError("flag.heldPosting", 403);
+  if (isHeld(memberId, tx)) return new MethodRefusedError("flag.heldPosting", 403);
   if (hasVoice) return null;
   const posted = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM methods WHERE created_by = ${memberId} AND created_at > ${now - dayMs}`).n;
   if (!withinNewcomerLimit("initiative", false, posted)) return new MethodRefusedError("method.newcomerLimit", 429, { n: governance.newcomerInitiativesPerDay });
@@ -143,7 +139,7 @@ export function updateMethod(id: number, memberId: string, input: MethodInput, n
   return db().transaction((tx) => {
     const method = tx.select().from(methods).where(sql`${methods.id} = ${id}`).get();
     if (!method) throw new MethodRefusedError("method.notFound", 404);
-    const refusal = editRefusal(method, memberId, hasVoice, isHeldIn(tx, memberId), hiddenEditRefusal(tx, "method", id, memberId));
+    const refusal = editRefusal(method, memberId, hasVoice, isHeld(memberId, tx), hiddenEditRefusal(tx, "method", id, memberId));
     if (refusal) throw refusal;
     const fields = stored(input);
     if (methodFieldNames.every((name) => method[name] === fields[name])) return { version: null };

@@ -158,7 +158,7 @@ export const nowInput = z.object({ now: requiredText(profileLimits.now, "profile
 /** Says what the member is doing now; the old line stays in the history of now updates. A held member says nothing new (§4). */
 export function postNow(memberId: string, text: string, now = new Date(), options: Once = {}) {
   db().transaction((tx) => {
-    if (tx.get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`)) throw new ProfileRefusedError("profile.held");
+    if (isHeld(memberId, tx)) throw new ProfileRefusedError("profile.held");
     if (options.once) {
       // The line the member just posted, posted again: nothing new to say.
       const current = tx.get<{ now_text: string | null; now_at: number | null } | undefined>(sql`SELECT now_text, now_at FROM members WHERE id = ${memberId}`);

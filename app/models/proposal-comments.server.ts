@@ -11,6 +11,7 @@ import { ContributionRefusedError, contributionRefusal, type Viewer } from "./co
 import { listProposals } from "./proposals.server";
 import { publicName } from "./names.server";
 import type { ProposalCommentView } from "./proposals.types";
+import { isHeld } from "./voice.server";
 
 const kind = "proposal-comment";
 
@@ -105,7 +106,7 @@ export function editProposalComment(id: number, memberId: string, body: string, 
     const row = tx.get<{ proposal_id: number; member_id: string } | undefined>(sql`SELECT proposal_id, member_id FROM proposal_comments WHERE id = ${id}`);
     if (!row) throw new ContributionRefusedError("contribution.notFound", 404);
     if (row.member_id !== memberId) throw new ContributionRefusedError("contribution.notAuthor", 403);
-    if (tx.get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`)) throw new ContributionRefusedError("flag.heldPosting", 403);
+    if (isHeld(memberId, tx)) throw new ContributionRefusedError("flag.heldPosting", 403);
     const hidden = hiddenEditRefusal(tx, kind, id, memberId);
     if (hidden) throw new ContributionRefusedError(hidden.messageKey, hidden.status);
     tx.run(sql`UPDATE proposal_comments SET body = ${body}, updated_at = ${now.getTime()} WHERE id = ${id}`);

@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { governance } from "~/governance/config";
 import { withinNewcomerLimit } from "~/governance/rules";
 import type { MemberVoice, VoiceReplay } from "~/governance/voice";
+import type { Db } from "../../db/client";
 import { db, statement } from "~/lib/db.server";
 import { appendLog } from "./log.server";
 import { keptVoiceVersion, replayAt, storedVoiceVersion } from "./voice-replay.server";
@@ -111,7 +112,7 @@ export function postingRefusal(memberId: string, kind: "initiative", now = Date.
   return null;
 }
 
-/** A member held by flags (governance.md §4): no posting, no voice, no host actions, no mail. */
-export function isHeld(memberId: string): boolean {
-  return !!db().get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`);
+/** A member held by flags (governance.md §4): no posting, no voice, no host actions, no mail. Read in `reader` (a write transaction) when given. */
+export function isHeld(memberId: string, reader: Pick<Db, "get"> = db()): boolean {
+  return !!reader.get(sql`SELECT 1 FROM members WHERE id = ${memberId} AND posting_held_at IS NOT NULL`);
 }
