@@ -26,8 +26,10 @@ export type ReplaySession = {
   cancelled: boolean;
   /** Members who were hosts of the initiative when the session started. */
   hosts: string[];
-  /** Who attended, in the order they arrived: checked in with the code themselves, or marked present by a host. */
-  attendance: { memberId: string; by: "code" | "host" }[];
+  /** Who attended, in the order they arrived (member ids). */
+  attendees: string[];
+  /** Those of them a host marked present; the others checked in with the code themselves. */
+  markedByHost: string[];
 };
 
 /** A time during which an initiative was hidden by flags (`until` null: still hidden). */
@@ -205,6 +207,23 @@ export const meetingOrder = (a: ReplaySession, b: ReplaySession) => a.startsAt -
 /** Whether a session is a meeting the replay walks through at `now`: not cancelled, and started. */
 export const isMeeting = (session: ReplaySession, now: number) => !session.cancelled && session.startsAt <= now;
 
+/**
+ * The meetings among `sessions` at `now`, in `meetingOrder`. The database gives them in that order
+ * already; then they are only checked (sorting them again, even in order, takes longer before the
+ * engine has optimised the comparison).
+ */
+export function meetingsAt(sessions: ReplaySession[], now: number): ReplaySession[] {
+  const meetings: ReplaySession[] = [];
+  let ordered = true;
+  for (const session of sessions) {
+    if (!isMeeting(session, now)) continue;
+    const last = meetings[meetings.length - 1];
+    if (ordered && last && (last.startsAt > session.startsAt || (last.startsAt === session.startsAt && last.id > session.id))) ordered = false;
+    meetings.push(session);
+  }
+  return ordered ? meetings : meetings.sort(meetingOrder);
+}
+
 /** Hiding spans by initiative, as the replay looks them up. */
 export function hiddenByInitiative(hidden: HiddenSpan[]): Map<number, HiddenSpan[]> {
   const hiddenBy = new Map<number, HiddenSpan[]>();
@@ -245,6 +264,20 @@ export class Numbering {
     return this.numbers.get(text);
   }
 }
+
+/**
+ * Member ids as numbers, the same for every replayer in the process: the replay's per-member state
+ * is kept in arrays by these numbers, and a meeting's people are looked up once each. It only grows
+ * (by the members ever replayed), and no result depends on which number a member got.
+ */
+const memberNumbers = new Numbering();
+
+// Marks for one step at a time (steps never interleave): by member number, the step that marked them.
+let stepStamp = 0;
+const hostMark: number[] = [];
+const seenMark: number[] = [];
+const witnessMark: number[] = [];
+const markedMark: number[] = [];
 
 const chunkBits = 10;
 const chunkSize = 1 << chunkBits;
@@ -300,6 +333,9 @@ export class Log<T> {
 
 const noIntervals: readonly Interval[] = [];
 
+/** A member's earnings, newest first: each links to the one before, so copies of the state share them. */
+type EarningLink = { readonly earning: Earning; readonly before: EarningLink | undefined };
+
 /**
  * The replay's state after the meetings it has stepped through, in `meetingOrder`. Because each
  * meeting's outcome depends only on the meetings before it, a copy of this state taken before a
@@ -308,7 +344,9 @@ const noIntervals: readonly Interval[] = [];
  * as they are when a meeting is stepped.
  */
 export class VoiceReplayer {
-  private numbers = new Numbering();
+  private readonly numbers = memberNumbers;
+  // The members by number, looked up in `members` when first asked (shared with copies, as `members` is).
+  private memberAt: (ReplayMember | undefined)[] = [];
   // By member number. A member's list is never changed (a change is a new list), so a copy of the
   // state copies only these arrays of a few thousand references.
   private intervals: (readonly Interval[] | undefined)[] = [];
@@ -320,7 +358,7 @@ export class VoiceReplayer {
   private ended = 0;
   private heap = new EndHeap();
   private earnings = Log.of<Earning>();
-  private earningsOf: (Log<Earning> | undefined)[] = []; // by member number, in order; a copy's own Log before it adds
+  private earningsOf: (EarningLink | undefined)[] = []; // by member number: the latest, linked to the ones before
   private voided = Log.of<VoiceReplay["voided"][number]>();
   private frozen = false;
 
@@ -332,7 +370,7 @@ export class VoiceReplayer {
   /** An independent copy of the state, to resume from later. */
   clone(): VoiceReplayer {
     const copy = new VoiceReplayer(this.members, this.hiddenBy);
-    copy.numbers = this.numbers;
+    copy.memberAt = this.memberAt;
     copy.intervals = this.intervals.slice();
     copy.lastMiss = this.lastMiss.slice();
     copy.withIntervals = this.withIntervals.copy();
@@ -395,7 +433,10 @@ export class VoiceReplayer {
     replayer.ended = state.ended;
     replayer.heap = EndHeap.of(state.heap);
     replayer.earnings = Log.of(state.earnings);
-    for (const e of state.earnings) (replayer.earningsOf[replayer.numbers.of(e.memberId)] ??= Log.of<Earning>()).push(e);
+    for (const e of state.earnings) {
+      const n = replayer.numbers.of(e.memberId);
+      replayer.earningsOf[n] = { earning: e, before: replayer.earningsOf[n] };
+    }
     replayer.voided = Log.of(state.voided);
     return replayer;
   }
@@ -426,11 +467,11 @@ export class VoiceReplayer {
     return covers(list, t) || (bootstrapping && (this.founderVoiceAt(m, t) || list.some((i) => i.s <= t)));
   }
 
-  private earn(memberId: string, session: ReplaySession, via: "attended" | "hosted", voicesAtMeeting: number) {
+  private earn(n: number, session: ReplaySession, via: "attended" | "hosted", voicesAtMeeting: number) {
     const meetingAt = session.startsAt;
     const eligibleAt = meetingAt + g.pendingDays * dayMs;
     const endsAt = meetingAt + g.voiceWindowDays * dayMs;
-    const n = this.numbers.of(memberId);
+    const memberId = this.numbers.texts[n];
     const list = this.intervals[n] ?? noIntervals;
     const last = list[list.length - 1];
     // Already holding (or waiting for) a voice when this one would start: it lasts longer.
@@ -456,18 +497,28 @@ export class VoiceReplayer {
 
   private addEarning(n: number, earning: Earning) {
     this.earnings.push(earning);
-    // A Log of its own (copies share the others): adding to it copies nothing but, at most, a chunk.
-    const own = (this.earningsOf[n] ?? Log.of<Earning>()).copy();
-    own.push(earning);
-    this.earningsOf[n] = own;
+    this.earningsOf[n] = { earning, before: this.earningsOf[n] };
   }
 
   /** The member's latest earning (in meeting order) that meets `test`, if any. */
   private latestEarning(id: string, test: (e: Earning) => boolean): Earning | undefined {
     const n = this.numbers.get(id);
-    const list = n === undefined ? undefined : this.earningsOf[n];
-    if (list) for (let k = list.length - 1; k >= 0; k--) if (test(list.at(k))) return list.at(k);
+    for (let link = n === undefined ? undefined : this.earningsOf[n]; link; link = link.before) if (test(link.earning)) return link.earning;
     return undefined;
+  }
+
+  /** The member with number `n`, if they are among the replay's members. */
+  private memberOf(n: number): ReplayMember | undefined {
+    let m = this.memberAt[n];
+    if (m === undefined) {
+      m = this.members.get(this.numbers.texts[n]);
+      if (m) this.memberAt[n] = m;
+    }
+    return m;
+  }
+
+  private witnessByNumber(n: number, t: number, bootstrapping: boolean) {
+    return this.witnessWith(this.memberOf(n), this.intervals[n] ?? noIntervals, t, bootstrapping);
   }
 
   /** Replays one meeting; meetings must come in `meetingOrder`. */
@@ -475,29 +526,60 @@ export class VoiceReplayer {
     if (this.frozen) throw new Error("This replay's state was given as a result; step a copy of it.");
     const t = session.startsAt;
     const voicesAtMeeting = this.earnedCountAt(t);
-    if (!session.attendance.length) return;
+    const attendees = session.attendees;
+    if (!attendees.length) return;
     const bootstrapping = voicesAtMeeting < g.bootstrapVoiceThreshold;
     const announced = t - session.announcedAt >= g.announceHours * hourMs;
     const voidedHere = hiddenWithin(this.hiddenBy.get(session.initiativeId), t, t + g.voidWindowDays * dayMs);
-    const hostSet = new Set(session.hosts);
-    const selfWitnesses = new Set(
-      session.attendance.filter((a) => a.by === "code" && this.witnessAt(a.memberId, t, bootstrapping)).map((a) => a.memberId),
-    );
-    // In the order given (arrival): among those of one meeting, first there, first in line for the brake.
-    const present = [...new Set(session.attendance.map((a) => a.memberId))];
-    const attendeesBesideHosts = present.filter((id) => !hostSet.has(id));
-    const candidates: { id: string; via: "attended" | "hosted" }[] = attendeesBesideHosts.map((id) => ({ id, via: "attended" as const }));
-    if (attendeesBesideHosts.length) for (const id of [...hostSet].sort()) candidates.push({ id, via: "hosted" });
+    const numbers = this.numbers;
+    const stamp = ++stepStamp;
+    const hosts: number[] = [];
+    for (const id of session.hosts) {
+      const n = numbers.of(id);
+      if (hostMark[n] !== stamp) {
+        hostMark[n] = stamp;
+        hosts.push(n);
+      }
+    }
+    for (const id of session.markedByHost) markedMark[numbers.of(id)] = stamp;
+    // Who came besides the hosts, once each in the order they first arrived (among those of one
+    // meeting, first there, first in line for the brake), and the witnesses who checked in themselves.
+    const candidates: number[] = [];
+    let selfWitnesses = 0;
+    for (const id of attendees) {
+      const n = numbers.of(id);
+      if (seenMark[n] === stamp) continue;
+      seenMark[n] = stamp;
+      if (markedMark[n] !== stamp && this.witnessByNumber(n, t, bootstrapping)) {
+        witnessMark[n] = stamp;
+        selfWitnesses++;
+      }
+      if (hostMark[n] !== stamp) candidates.push(n);
+    }
+    // Hosting earns a voice when someone else came; the hosts follow the others, by id.
+    const others = candidates.length;
+    if (others) {
+      if (hosts.length > 1) hosts.sort((a, b) => (numbers.texts[a] < numbers.texts[b] ? -1 : 1));
+      for (const n of hosts) candidates.push(n);
+    }
     // Except the meeting's witnesses, who come first (ADR 048): they vouch for it, and newcomers who
     // checked in before them (from anywhere, with a code that got out) must not push their voices
     // back behind the brake, nor end the bootstrap with voices of their own only.
-    const vouching = (c: { id: string; via: string }) => selfWitnesses.has(c.id) || (c.via === "hosted" && this.witnessAt(c.id, t, bootstrapping));
-    const ordered = candidates.some(vouching) ? [...candidates.filter(vouching), ...candidates.filter((c) => !vouching(c))] : candidates;
+    const order: number[] = [];
+    const rest: number[] = [];
+    for (let k = 0; k < candidates.length; k++) {
+      const n = candidates[k];
+      if (witnessMark[n] === stamp || (k >= others && this.witnessByNumber(n, t, bootstrapping))) order.push(k);
+      else rest.push(k);
+    }
+    for (const k of rest) order.push(k);
 
-    for (const { id, via } of ordered) {
-      const m = this.members.get(id);
+    const misses: Partial<Record<MissReason, NonNullable<MemberVoice["lastMiss"]>>> = {};
+    for (const k of order) {
+      const n = candidates[k];
+      const m = this.memberOf(n);
       if (!m) continue;
-      const witnesses = selfWitnesses.size - (selfWitnesses.has(id) ? 1 : 0);
+      const witnesses = selfWitnesses - (witnessMark[n] === stamp ? 1 : 0);
       const why: MissReason | null = !announced
         ? "not-announced"
         : m.createdAt + g.accountAgeDays * dayMs > t
@@ -507,12 +589,13 @@ export class VoiceReplayer {
             : voidedHere
               ? "voided"
               : null;
-      if (why === "voided") this.voided.push({ memberId: id, sessionId: session.id, initiativeId: session.initiativeId, meetingAt: t });
+      if (why === "voided") this.voided.push({ memberId: m.id, sessionId: session.id, initiativeId: session.initiativeId, meetingAt: t });
       if (why) {
-        this.lastMiss[this.numbers.of(id)] = { sessionId: session.id, title: session.title, at: t, why };
+        // One object for everyone it names at this meeting (nobody changes it).
+        this.lastMiss[n] = misses[why] ??= { sessionId: session.id, title: session.title, at: t, why };
         continue;
       }
-      this.earn(id, session, via, voicesAtMeeting);
+      this.earn(n, session, k < others ? "attended" : "hosted", voicesAtMeeting);
     }
   }
 
@@ -636,6 +719,6 @@ export class VoiceReplayer {
 export function replayVoices(input: ReplayInput): VoiceReplay {
   const { now } = input;
   const replayer = new VoiceReplayer(new Map(input.members.map((m) => [m.id, m])), hiddenByInitiative(input.hidden));
-  for (const session of input.sessions.filter((s) => isMeeting(s, now)).sort(meetingOrder)) replayer.step(session);
+  for (const session of meetingsAt(input.sessions, now)) replayer.step(session);
   return replayer.result(now);
 }

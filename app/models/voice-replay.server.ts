@@ -25,6 +25,7 @@ import {
   hiddenByInitiative,
   isMeeting,
   meetingOrder,
+  meetingsAt,
   replayVoices,
   VoiceReplayer,
   type HiddenSpan,
@@ -41,6 +42,7 @@ import { derivedVersion } from "./derived.server";
 const dayMs = 86_400_000;
 const hourMs = 3_600_000;
 const stillHosting = Number.MAX_SAFE_INTEGER;
+const noneMarked: string[] = [];
 
 type MemberRow = [string, number, number | null, number | null];
 const memberColumns = "id, created_at, founder_at, posting_held_at";
@@ -78,19 +80,23 @@ export function replayInput(now: number, from?: number) {
     else hostsOf.set(initiativeId, [[memberId, since, until]]);
   }
   // The meetings with attendance (others change nothing), each with who came in the order they
-  // arrived (first in line for the growth brake among those of one meeting), as one string per
-  // meeting: far fewer values to make than a row per check-in.
+  // arrived (first in line for the growth brake among those of one meeting) and those a host marked
+  // present, as strings: far fewer values to make than a row per check-in. A member signs up for a
+  // session once, so each is named once. In the replay's order (meetingOrder), so that sorting them
+  // again costs one comparison each.
   const recent = from === undefined ? "" : "AND session_id IN (SELECT id FROM sessions WHERE starts_at >= ? AND starts_at <= ?)";
   const rows = client
     .prepare(
-      `SELECT ${sessionColumns}, a.list FROM (
-         SELECT session_id, group_concat(iif(attendance_by = 'code', 'c', 'h') || member_id, char(31) ORDER BY attended_at, id) AS list
+      `SELECT ${sessionColumns}, a.attendees, a.marked FROM (
+         SELECT session_id, group_concat(member_id, char(31) ORDER BY attended_at, id) AS attendees,
+           group_concat(iif(attendance_by = 'code', NULL, member_id), char(31)) AS marked
          FROM registrations WHERE attended_at IS NOT NULL AND attended_at <= ? ${recent} GROUP BY session_id
-       ) a JOIN sessions s ON s.id = a.session_id JOIN initiatives i ON i.id = s.initiative_id WHERE s.starts_at <= ?`,
+       ) a JOIN sessions s ON s.id = a.session_id JOIN initiatives i ON i.id = s.initiative_id WHERE s.starts_at <= ?
+       ORDER BY s.starts_at, s.id`,
     )
     .raw()
-    .all(...(from === undefined ? [now, now] : [now, from, now, now])) as [...SessionRow, string][];
-  const sessions = rows.map(([id, initiativeId, title, startsAt, announcedAt, cancelled, list]): ReplaySession => ({
+    .all(...(from === undefined ? [now, now] : [now, from, now, now])) as [...SessionRow, string, string | null][];
+  const sessions = rows.map(([id, initiativeId, title, startsAt, announcedAt, cancelled, attendees, marked]): ReplaySession => ({
     id,
     initiativeId,
     title,
@@ -98,7 +104,8 @@ export function replayInput(now: number, from?: number) {
     announcedAt,
     cancelled: !!cancelled,
     hosts: hostsAt(hostsOf.get(initiativeId), startsAt),
-    attendance: list.split("\x1f").map((a) => ({ memberId: a.slice(1), by: a[0] === "c" ? ("code" as const) : ("host" as const) })),
+    attendees: attendees.split("\x1f"),
+    markedByHost: marked === null ? noneMarked : marked.split("\x1f"),
   }));
   return { members, sessions, hidden: hiddenSpans(), now };
 }
@@ -112,10 +119,12 @@ function sessionAt(id: number, now: number): ReplaySession | "later" | "gone" {
   const terms = statement("SELECT member_id, since, ? FROM hosts WHERE initiative_id = ? UNION ALL SELECT member_id, since, ended_at FROM host_terms WHERE initiative_id = ?")
     .raw()
     .all(stillHosting, initiativeId, initiativeId) as [string, number, number][];
-  const attendance = (
-    statement("SELECT member_id, attendance_by FROM registrations WHERE session_id = ? AND attended_at IS NOT NULL AND attended_at <= ? ORDER BY attended_at, id").raw().all(id, now) as [string, string | null][]
-  ).map(([memberId, by]) => ({ memberId, by: by === "code" ? ("code" as const) : ("host" as const) }));
-  return { id, initiativeId, title, startsAt, announcedAt, cancelled: !!cancelled, hosts: hostsAt(terms, startsAt), attendance };
+  const attendance = statement("SELECT member_id, attendance_by FROM registrations WHERE session_id = ? AND attended_at IS NOT NULL AND attended_at <= ? ORDER BY attended_at, id")
+    .raw()
+    .all(id, now) as [string, string | null][];
+  const attendees = attendance.map(([memberId]) => memberId);
+  const markedByHost = attendance.filter(([, by]) => by !== "code").map(([memberId]) => memberId);
+  return { id, initiativeId, title, startsAt, announcedAt, cancelled: !!cancelled, hosts: hostsAt(terms, startsAt), attendees, markedByHost };
 }
 
 /** When each initiative was hidden by flags, from the log (which nobody can change). */
@@ -260,7 +269,7 @@ function keptFrom(now: number, version: number, input: ReturnType<typeof replayI
   const members = new Map(input.members.map((m) => [m.id, m]));
   const hiddenBy = hiddenByInitiative(input.hidden);
   const live = state ? VoiceReplayer.fromState(state, members, hiddenBy) : new VoiceReplayer(members, hiddenBy);
-  const meetings = input.sessions.filter((s) => isMeeting(s, now)).sort(meetingOrder);
+  const meetings = meetingsAt(input.sessions, now);
   const checkpoints = stepWithCheckpoints(live, meetings, 0, checkpointAges.map((age) => Math.max(from, now - age)));
   const tail = meetings.filter((m) => m.startsAt >= checkpoints[0].at);
   return { version, from: now, members, hiddenBy, checkpoints, tail, live, replay: live.result(now), nextStart: nextStartAfter(now), nextAttendance: nextAttendanceAfter(now) };
@@ -395,9 +404,9 @@ function resume(k: Kept, sessionIds: number[], now: number): boolean {
     if (fresh === "gone" && at < 0) return false;
     if (fresh === "gone" || fresh === "later") continue;
     if (fresh.startsAt < k.checkpoints[0].at) return false;
-    for (const a of fresh.attendance) {
-      if (k.members.has(a.memberId)) continue;
-      const row = statement(`SELECT ${memberColumns} FROM members WHERE id = ? AND deleted_at IS NULL`).raw().get(a.memberId) as MemberRow | undefined;
+    for (const memberId of fresh.attendees) {
+      if (k.members.has(memberId)) continue;
+      const row = statement(`SELECT ${memberColumns} FROM members WHERE id = ? AND deleted_at IS NULL`).raw().get(memberId) as MemberRow | undefined;
       if (row) k.members.set(row[0], memberOf(row));
     }
     earliest = Math.min(earliest, fresh.startsAt);

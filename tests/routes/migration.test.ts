@@ -78,9 +78,10 @@ describe("upgrading to governance version 2", () => {
     // Replayed under version 2: bram, cato and dirk checked in themselves, so for each of them two
     // other founders witnessed; eva (marked present) and anna (hosting) had three.
     const members = upgraded.prepare("SELECT id, created_at AS createdAt, founder_at AS founderAt, posting_held_at AS heldAt FROM members").all() as never[];
-    const attendance = upgraded.prepare("SELECT member_id AS memberId, CASE attendance_by WHEN 'code' THEN 'code' ELSE 'host' END AS by FROM registrations WHERE attended_at IS NOT NULL").all() as never[];
+    const attendees = upgraded.prepare("SELECT member_id FROM registrations WHERE attended_at IS NOT NULL ORDER BY attended_at, id").pluck().all() as string[];
+    const markedByHost = upgraded.prepare("SELECT member_id FROM registrations WHERE attended_at IS NOT NULL AND attendance_by <> 'code'").pluck().all() as string[];
     const session = upgraded.prepare("SELECT id, initiative_id AS initiativeId, 'Intervisie' AS title, starts_at AS startsAt, announced_at AS announcedAt FROM sessions").get() as Record<string, number>;
-    const replay = replayVoices({ members, sessions: [{ ...session, cancelled: false, hosts: ["anna"], attendance } as never], hidden: [], now });
+    const replay = replayVoices({ members, sessions: [{ ...session, cancelled: false, hosts: ["anna"], attendees, markedByHost } as never], hidden: [], now });
     expect([...replay.voices].filter(([, r]) => r.kind === "earned").map(([id]) => id).sort()).toEqual(["anna", "bram", "cato", "dirk", "eva"]);
     expect(replay.bootstrapping).toBe(false);
     upgraded.close();

@@ -32,7 +32,8 @@ function network(members: Record<string, MemberSpec>, meetings: MeetingSpec[], h
     announcedAt: m.at - (m.announcedBefore ?? 72 * hour),
     cancelled: !!m.cancelled,
     hosts: m.hosts ?? ["host"],
-    attendance: [...(m.code ?? []).map((memberId) => ({ memberId, by: "code" as const })), ...(m.marked ?? []).map((memberId) => ({ memberId, by: "host" as const }))],
+    attendees: [...(m.code ?? []), ...(m.marked ?? [])],
+    markedByHost: (m.marked ?? []).filter((id) => !m.code?.includes(id)),
   }));
   const hiddenSpans = hidden.map((h) => ({ initiativeId: h.initiativeId, from: h.from, until: h.until ?? null }));
   return (now: number) => replayVoices({ members: list, sessions, hidden: hiddenSpans, now });

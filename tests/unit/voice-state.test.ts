@@ -43,7 +43,8 @@ function history(seed: number) {
       announcedAt: startsAt - (r() < 0.9 ? 72 : 12) * hour,
       cancelled: r() < 0.03,
       hosts: [members[4 + (i % 12)].id],
-      attendance: present,
+      attendees: present.map((a) => a.memberId),
+      markedByHost: present.filter((a) => a.by === "host" && !present.some((b) => b.memberId === a.memberId && b.by === "code")).map((a) => a.memberId),
     };
   });
   const hidden = hiddenByInitiative([{ initiativeId: 3, from: T + 100 * day, until: T + 130 * day }]);
