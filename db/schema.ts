@@ -547,9 +547,27 @@ export const founderInvitations = sqliteTable("founder_invitations", {
   invitedBy: text("invited_by").references(() => members.id, { onDelete: "set null" }),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  // Accepted by the invited member: a founder once more than half of the founders with a voice said yes.
   usedAt: integer("used_at", { mode: "timestamp_ms" }),
   usedBy: text("used_by").references(() => members.id, { onDelete: "set null" }),
+  confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
 });
+
+// The founders who said yes to a founder invitation that was accepted (governance.md §1): the
+// invitation itself is its inviter's yes.
+export const founderConfirmations = sqliteTable(
+  "founder_confirmations",
+  {
+    tokenHash: text("token_hash")
+      .notNull()
+      .references(() => founderInvitations.tokenHash, { onDelete: "cascade" }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenHash, t.memberId] })],
+);
 
 export const hostRequestAnswers = ["accepted", "declined", "lazy-consent", "withdrawn"] as const;
 

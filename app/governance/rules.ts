@@ -14,6 +14,14 @@ export function isBootstrapping(membersWithEarnedVoice: number): boolean {
   return membersWithEarnedVoice < g.bootstrapVoiceThreshold;
 }
 
+/**
+ * A new founder needs the yes of more than half of the founders who have a voice; the invitation
+ * is its inviter's yes, so a network's first founder invites alone. How many yes that takes.
+ */
+export function founderYesNeeded(foundersWithVoice: number): number {
+  return Math.floor(foundersWithVoice / 2) + 1;
+}
+
 // §2 Hosts ------------------------------------------------------------------------------------
 
 /**

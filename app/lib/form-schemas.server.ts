@@ -74,6 +74,12 @@ export const inviteSchema = z.object({
   email: z.email({ error: "auth.email.invalid" }).max(254, { error: "auth.email.invalid" }),
 });
 
+// founders._index: a founder's yes to a member who accepted an invitation
+export const founderYesSchema = z.object({
+  intent: z.literal("yes"),
+  invitation: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
 // login_.unlock.$token
 export const unlockSchema = z.object({
   password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "login.failed" }),

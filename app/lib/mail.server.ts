@@ -27,6 +27,7 @@ export const optionalMailKinds = [
   "invitation",
   "host-message",
   "host-request",
+  "founder-yes",
   "proposal-reminder",
   "proposal-opened",
   "digest",

@@ -18,6 +18,8 @@ export type LogAction =
   | "voice.held-back"
   | "voice.voided"
   | "founder.invited"
+  | "founder.accepted"
+  | "founder.confirmed"
   | "founder.joined"
   | "governance.upgraded"
   | "bootstrap.ended"

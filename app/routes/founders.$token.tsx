@@ -20,13 +20,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request);
+  let accepted: "founder" | "waiting";
   try {
-    acceptFounderInvitation(params.token ?? "", member.id);
+    accepted = acceptFounderInvitation(params.token ?? "", member.id);
   } catch (error) {
     if (!(error instanceof FounderRefusedError)) throw error;
     return data({ message: error.messageKey }, { status: error.status });
   }
-  return redirect(`/members/${member.id}#voice-heading`, 303);
+  // Waiting for the other founders' yes: the founders page says how many and until when.
+  return redirect(accepted === "founder" ? `/members/${member.id}#voice-heading` : "/founders", 303);
 }
 
 export default function FounderInvitation() {

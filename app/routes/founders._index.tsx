@@ -3,49 +3,67 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Field, FormError } from "~/components/field";
-import { governance } from "~/governance/config";
 import { requireMember } from "~/lib/auth.server";
-import { parseForm, readFormData } from "~/lib/forms";
+import { parseForm, readFormData, type FieldErrors } from "~/lib/forms";
 import { resolveLocale } from "~/lib/i18n/locale.server";
-import { inviteSchema } from "~/lib/form-schemas.server";
-import { useT } from "~/lib/i18n/react";
+import { founderYesSchema, inviteSchema } from "~/lib/form-schemas.server";
+import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { FounderRefusedError, founderInvitePanel, inviteFounder } from "~/models/founders.server";
+import { formatDate } from "~/lib/time";
+import { FounderRefusedError, foundersPage, inviteFounder, sayYesToFounder } from "~/models/founders.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "founder.title");
 
-// Founders invite founders while the network starts up (governance.md §1).
+// Founders invite founders while the network starts up, and say yes to those who accepted
+// (governance.md §1).
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request);
-  return { panel: founderInvitePanel(member.id), max: governance.maxFounders, days: governance.founderInvitationDays };
+  return foundersPage(member.id);
 }
+
+type Result = { errors?: FieldErrors; values: Record<string, string>; sent: boolean; yes?: "founder" | "waiting" };
 
 export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request);
-  const form = parseForm(inviteSchema, await readFormData(request));
-  if (!form.ok) return data({ errors: form.errors, values: form.values, sent: false }, { status: 400 });
+  const formData = await readFormData(request);
   try {
+    if (formData.get("intent") === "yes") {
+      const form = parseForm(founderYesSchema, formData);
+      if (!form.ok) return data<Result>({ errors: { form: "founder.invalid" }, values: {}, sent: false }, { status: 404 });
+      return data<Result>({ values: {}, sent: false, yes: sayYesToFounder(member.id, form.data.invitation) });
+    }
+    const form = parseForm(inviteSchema, formData);
+    if (!form.ok) return data<Result>({ errors: form.errors, values: form.values, sent: false }, { status: 400 });
     inviteFounder(member.id, form.data.email, resolveLocale(request, member.locale));
+    return data<Result>({ values: {}, sent: true });
   } catch (error) {
     if (!(error instanceof FounderRefusedError)) throw error;
-    return data({ errors: { form: error.messageKey }, values: { email: form.data.email } as Record<string, string>, sent: false }, { status: error.status });
+    const email = formData.get("email");
+    return data<Result>({ errors: { form: error.messageKey }, values: typeof email === "string" ? { email: email.slice(0, 254) } : {}, sent: false }, { status: error.status });
   }
-  return { errors: undefined, values: {} as Record<string, string>, sent: true };
 }
 
 export default function Founders() {
   const t = useT();
-  const { panel, max, days } = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  const timeZone = useTimeZone();
+  const { panel, voters, waiting, mine, max, days } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
     <section className="narrow">
       <h1>{t("founder.title")}</h1>
       <p className="lead">{t("founder.intro", { max })}</p>
+      {result?.yes ? (
+        <p className="notice" role="status">
+          {t(result.yes === "founder" ? "founder.yes.joined" : "founder.yes.counted")}
+        </p>
+      ) : null}
+      {mine ? <p className="notice">{t("founder.mine", { missing: mine.needed - mine.yes, until: formatDate(mine.until, locale, timeZone) })}</p> : null}
       {!panel ? (
         <>
           <FormError errors={result?.errors} />
-          <p className="notice">{t("founder.notFounder")}</p>
+          {mine ? null : <p className="notice">{t("founder.notFounder")}</p>}
         </>
       ) : (
         <>
@@ -54,11 +72,10 @@ export default function Founders() {
               {t("founder.sent", { days })}
             </p>
           ) : null}
+          <FormError errors={result?.errors} />
           <p>{t("founder.places", { n: panel.places })}</p>
-          {!panel.canInvite ? <FormError errors={result?.errors} /> : null}
           {panel.canInvite ? (
             <Form method="post" noValidate>
-              <FormError errors={result?.errors} />
               <Field name="email" type="email" label={t("founder.email")} hint={t("founder.email.hint")} errors={result?.errors} defaultValue={result?.values.email} required autoComplete="off" inputMode="email" />
               <button type="submit" className="button" disabled={busy}>
                 {t("founder.invite")}
@@ -69,6 +86,31 @@ export default function Founders() {
           )}
         </>
       )}
+      {waiting.length ? (
+        <section aria-labelledby="founders-waiting">
+          <h2 id="founders-waiting">{t("founder.waiting.title")}</h2>
+          <p>{t("founder.waiting.intro", { needed: waiting[0].needed, n: voters })}</p>
+          <ul className="plain">
+            {waiting.map((w) => (
+              <li key={w.invitation}>
+                <p>
+                  <Link to={`/members/${w.memberId}`}>{w.name}</Link>.{" "}
+                  {t("founder.waiting.item", { inviter: w.invitedBy ?? t("founder.waiting.unknownInviter"), missing: w.needed - w.yes, until: formatDate(w.until, locale, timeZone) })}
+                </p>
+                {w.canSayYes ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="yes" />
+                    <input type="hidden" name="invitation" value={w.invitation} />
+                    <button type="submit" className="button" disabled={busy}>
+                      {t("founder.yes.submit", { name: w.name })}
+                    </button>
+                  </Form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <p>
         <Link to="/how-it-works">{t("how.title")}</Link> · <Link to="/log?group=founder">{t("log.group.founder")}</Link>
       </p>

@@ -62,6 +62,7 @@ const kindLabels: Record<string, MessageKey> = {
   invitation: "settings.mail.kind.invitation",
   "host-message": "settings.mail.kind.hostMessage",
   "host-request": "settings.mail.kind.hostRequest",
+  "founder-yes": "settings.mail.kind.founderYes",
   "proposal-reminder": "settings.mail.kind.proposalReminder",
   "proposal-opened": "settings.mail.kind.proposalOpened",
 };

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { acceptFounderInvitation, FounderRefusedError, foundIfFirst, inviteFounder } from "~/models/founders.server";
 import { register } from "~/models/registrations.server";
-import { action as foundersAction } from "~/routes/founders._index";
+import { action as foundersAction, loader as foundersLoader } from "~/routes/founders._index";
 import { action as acceptAction, loader as acceptLoader } from "~/routes/founders.$token";
 import { action as messageAction } from "~/routes/sessions.$id_.message";
 import { context, formRequest, getRequest, memberWithSession, settle, statusOf } from "../support/requests";
@@ -18,10 +18,13 @@ const tokenIn = (body: string) => /\/founders\/([A-Za-z0-9_-]{43})/.exec(body)![
 const lastInvitation = () => db().get<{ body: string; to_address: string }>(sql`SELECT body, to_address FROM outbox WHERE kind = 'founder-invitation' ORDER BY id DESC LIMIT 1`);
 const founderCount = () => db().get<{ n: number }>(sql`SELECT count(*) AS n FROM members WHERE founder_at IS NOT NULL`).n;
 
+let firstFounder: { id: string; cookie: string };
+
 describe("founders", () => {
   it("the first account founds the network; later accounts do not", async () => {
     const first = await memberWithSession("Eerste");
     foundIfFirst(first.id);
+    firstFounder = first;
     const second = await memberWithSession("Tweede");
     foundIfFirst(second.id);
     expect(db().all(sql`SELECT id FROM members WHERE founder_at IS NOT NULL`)).toEqual([{ id: first.id }]);
@@ -31,6 +34,8 @@ describe("founders", () => {
   it("a founder with a voice invites by mail; the link works once, for the invited member only once", async () => {
     const [founder] = db().all<{ id: string }>(sql`SELECT id FROM members WHERE founder_at IS NOT NULL`);
     makeFounder(founder.id);
+    expect(founder.id).toBe(firstFounder.id);
+    const first = firstFounder;
     // A member who is not a founder cannot invite.
     const stranger = await memberWithSession("Geen stichter");
     const refused = await settle(() => foundersAction({ request: formRequest("/founders", { email: "nieuw@example.org" }, { cookie: stranger.cookie }), context, params: {} }));
@@ -51,7 +56,20 @@ describe("founders", () => {
     expect(db().get<{ n: number }>(sql`SELECT count(*) AS n FROM log_entries WHERE detail LIKE '%lotte%'`).n).toBe(0);
     const lotte = await memberWithSession("Lotte");
     expect(statusOf(await settle(() => acceptLoader({ request: getRequest(`/founders/${token}`), context, params: { token } })))).toBe(200);
-    expect(statusOf(await settle(() => acceptAction({ request: formRequest(`/founders/${token}`, {}, { cookie: lotte.cookie }), context, params: { token } })))).toBe(303);
+    // Two founders have a voice (the first and the one who invited): the invitation is one yes, and
+    // more than half takes both. Lotte is sent to the founders page, which says what is missing.
+    const accepted = await settle(() => acceptAction({ request: formRequest(`/founders/${token}`, {}, { cookie: lotte.cookie }), context, params: { token } }));
+    expect(statusOf(accepted)).toBe(303);
+    expect((accepted as Response).headers.get("location")).toBe("/founders");
+    expect(db().get(sql`SELECT founder_at IS NOT NULL AS founder FROM members WHERE id = ${lotte.id}`)).toEqual({ founder: 0 });
+    const waiting = await foundersLoader({ request: getRequest("/founders", { cookie: lotte.cookie }), context, params: {} });
+    expect(waiting.mine).toMatchObject({ memberId: lotte.id, yes: 1, needed: 2 });
+    // The first founder is asked by mail, and says yes on the founders page.
+    expect(db().get(sql`SELECT count(*) AS n FROM outbox WHERE kind = 'founder-yes' AND member_id = ${first.id}`)).toEqual({ n: 1 });
+    const page = await foundersLoader({ request: getRequest("/founders", { cookie: first.cookie }), context, params: {} });
+    expect(page.waiting).toEqual([expect.objectContaining({ memberId: lotte.id, name: "Lotte", invitedBy: "Uitnodiger", canSayYes: true })]);
+    const yes = await settle(() => foundersAction({ request: formRequest("/founders", { intent: "yes", invitation: page.waiting[0].invitation }, { cookie: first.cookie }), context, params: {} }));
+    expect(statusOf(yes)).toBe(200);
     expect(db().get(sql`SELECT founder_at IS NOT NULL AS founder FROM members WHERE id = ${lotte.id}`)).toEqual({ founder: 1 });
     const again = await memberWithSession("Tweede keer");
     expect(statusOf(await settle(() => acceptAction({ request: formRequest(`/founders/${token}`, {}, { cookie: again.cookie }), context, params: { token } })))).toBe(404);

@@ -206,9 +206,14 @@ function reopenHostRequest() {
 /** Frees the 15 founder places (§1): open invitations expire, and only the voice and the host stay founders. */
 function freeFounderPlaces() {
   db().run(sql`UPDATE founder_invitations SET expires_at = ${Date.now() - 1} WHERE used_at IS NULL AND expires_at > ${Date.now() - 1}`);
+  // Accepted invitations still waiting for a yes keep a place too, for 14 days.
+  db().run(sql`UPDATE founder_invitations SET used_at = ${Date.now() - 15 * day} WHERE used_at IS NOT NULL AND confirmed_at IS NULL`);
   db().run(sql`UPDATE members SET founder_at = NULL WHERE founder_at IS NOT NULL AND id NOT IN (${voice.id}, ${host.id})`);
 }
-const foundersAndOpenInvitations = () => count("members", "founder_at IS NOT NULL AND deleted_at IS NULL") + count("founder_invitations", `used_at IS NULL AND expires_at > ${Date.now()}`);
+const foundersAndOpenInvitations = () =>
+  count("members", "founder_at IS NOT NULL AND deleted_at IS NULL") +
+  count("founder_invitations", `used_at IS NULL AND expires_at > ${Date.now()}`) +
+  count("founder_invitations", `used_at > ${Date.now() - 14 * day} AND confirmed_at IS NULL AND used_by IS NOT NULL`);
 
 /** A fresh member with a fresh invitation to become a founder (the last one was used). */
 async function newFounderInvitation() {
@@ -457,7 +462,8 @@ const forms: Form[] = [
     fields: () => [["email", `fuzz.founder.${++unique}@example.org`]], once: () => ["founder_invitations", `invited_by = ${q(voice.id)}`],
     setup: freeFounderPlaces, prepare: freeFounderPlaces, afterAccepted: freeFounderPlaces },
   { name: "POST /founders/:token", path: () => `/founders/${fx.founderToken}`, actor: () => acceptor, accepts: true,
-    fields: () => [], once: () => ["log_entries", "action = 'founder.joined'"],
+    // The voice and the host are founders with a voice: an acceptance waits for the host's yes.
+    fields: () => [], once: () => ["log_entries", "action = 'founder.accepted'"],
     setup: newFounderInvitation, prepare: newFounderInvitation, afterAccepted: newFounderInvitation },
   // Last: ends the session of its cookie.
   { name: "POST /logout", path: () => "/logout", actor: () => null, accepts: true, fields: () => [] },
@@ -838,7 +844,7 @@ describe("governance v2 forms, case by case", () => {
     const used = inviteFounder(voice.id, "fuzz.used@example.org", "nl")!;
     const user = await memberWithSession("Fuzz Used");
     await post(`/founders/${used}`, "", user);
-    if (count("members", `id = ${q(user.id)} AND founder_at IS NOT NULL`) !== 1) problems.push("the used invitation was not accepted");
+    if (count("founder_invitations", `used_by = ${q(user.id)}`) !== 1) problems.push("the used invitation was not accepted");
     await newFounderInvitation();
     const valid = fx.founderToken;
     const changed = valid.slice(0, -1) + (valid.endsWith("A") ? "B" : "A");
@@ -888,15 +894,15 @@ describe("governance v2 forms, case by case", () => {
     }
     // A founder cannot take a second place; the link stays valid for the one it was meant for.
     await expectRefusal(problems, "a founder accepting", `/founders/${valid}`, [], voice, { status: 409, message: "founder.already" });
-    // The acceptor (twice) and two others accept the same link at once: one becomes a founder.
+    // The acceptor (twice) and two others accept the same link at once: one accepts it.
     const rivals = [acceptor, ...(await Promise.all([memberWithSession("Fuzz Rival 1"), memberWithSession("Fuzz Rival 2")]))];
-    const joined = count("log_entries", "action = 'founder.joined'");
+    const joined = count("log_entries", "action = 'founder.accepted'");
     const raced = await Promise.all([...rivals, acceptor].map((who) => post(`/founders/${valid}`, "", who)));
     const won = raced.filter((r) => r.status < 400);
     if (won.length !== 1 || won[0].status !== 303) problems.push(`racing for one link: ${raced.map((r) => r.status).join(", ")}`);
     for (const [i, r] of raced.entries()) if (r.status >= 400) problems.push(...refusalProblems(`racing acceptance ${i}`, r, "", "", invalid));
-    if (count("members", `founder_at IS NOT NULL AND id IN (${ids(rivals)})`) !== 1) problems.push(`${count("members", `founder_at IS NOT NULL AND id IN (${ids(rivals)})`)} of the rivals became founders`);
-    if (count("log_entries", "action = 'founder.joined'") !== joined + 1) problems.push(`${count("log_entries", "action = 'founder.joined'") - joined} founder.joined entries for one link`);
+    if (count("founder_invitations", `used_by IN (${ids(rivals)})`) !== 1) problems.push(`${count("founder_invitations", `used_by IN (${ids(rivals)})`)} of the rivals accepted it`);
+    if (count("log_entries", "action = 'founder.accepted'") !== joined + 1) problems.push(`${count("log_entries", "action = 'founder.accepted'") - joined} founder.accepted entries for one link`);
     await newFounderInvitation();
     expect(problems, `seed ${seed}`).toEqual([]);
   });

@@ -12,7 +12,7 @@ import { ruleHeadings } from "~/lib/diff";
 import { db } from "~/lib/db.server";
 import { AttendanceFixedError, HeldMemberError, NotAHostError, SelfCheckInError } from "~/models/errors.server";
 import { flag, FlagRefusedError } from "~/models/flags.server";
-import { acceptFounderInvitation, FounderRefusedError, inviteFounder } from "~/models/founders.server";
+import { acceptFounderInvitation, FounderRefusedError, inviteFounder, sayYesToFounder } from "~/models/founders.server";
 import { acceptUnansweredRequests, answerHostRequest, hasOpenHostRequest, HostRefusedError, joinAsHost, lapseHosts, stepBack } from "~/models/hosts.server";
 import { initiativeInput, listInitiatives, updateInitiative } from "~/models/initiatives.server";
 import { checkIn, markAttendance, register, setInterest, withdrawCheckIn } from "~/models/registrations.server";
@@ -118,8 +118,24 @@ describe("§1 voice", () => {
     expect(db().get(sql`SELECT member_id, kind FROM outbox WHERE to_address = ${fenna.email.toLowerCase()}`)).toEqual({ member_id: null, kind: "founder-invitation" });
     expect(logCount("founder.invited")).toBe(1);
     expect(JSON.stringify(db().all(sql`SELECT detail FROM log_entries WHERE action = 'founder.invited'`))).not.toContain(fenna.email.split("@")[0]);
-    acceptFounderInvitation(token, fenna.id);
+    // Six founders have a voice: Fenna needs four yes, and the invitation is Anna's.
+    expect(acceptFounderInvitation(token, fenna.id)).toBe("waiting");
+    expect(logCount("founder.accepted", fenna.id)).toBe(1);
+    expect(voiceOfMember(fenna.id).founder).toBe(false);
+    // The other five founders are asked by mail.
+    expect(db().get<{ n: number }>(sql`SELECT count(*) AS n FROM outbox WHERE kind = 'founder-yes'`).n).toBe(5);
+    const invitation = db().get<{ token_hash: string }>(sql`SELECT token_hash FROM founder_invitations WHERE used_by = ${fenna.id}`).token_hash;
+    expectRefusal(() => sayYesToFounder(anna.id, invitation), FounderRefusedError, "founder.yes.own");
+    expectRefusal(() => sayYesToFounder(fenna.id, invitation), FounderRefusedError, "founder.notFounder");
+    expect(sayYesToFounder(bram.id, invitation)).toBe("waiting");
+    expectRefusal(() => sayYesToFounder(bram.id, invitation), FounderRefusedError, "founder.yes.already");
+    expect(sayYesToFounder(cora.id, invitation)).toBe("waiting");
+    expect(logCount("founder.joined", fenna.id)).toBe(0);
+    expect(sayYesToFounder(dirk.id, invitation)).toBe("founder");
+    expect(logCount("founder.confirmed")).toBe(3);
     expect(logCount("founder.joined", fenna.id)).toBe(1);
+    // Once a founder, nobody's yes is asked any more.
+    expectRefusal(() => sayYesToFounder(eva.id, invitation), FounderRefusedError, "founder.invalid");
     // A founder's voice counts once the account is 24 hours old.
     expect(voiceOfMember(fenna.id)).toMatchObject({ reason: { kind: "none" }, founder: true, witness: false });
     expect(voiceOfMember(fenna.id, Date.now() + day).reason.kind).toBe("founder");

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   attendanceChangeAllowed,
+  founderYesNeeded,
   hideThreshold,
   hostingLapsed,
   isBootstrapping,
@@ -28,6 +29,23 @@ describe("§1 bootstrap: while fewer than 5 members earned a voice", () => {
     [6, false],
   ])("with %i members who earned a voice, bootstrapping is %s", (earned, expected) => {
     expect(isBootstrapping(earned)).toBe(expected);
+  });
+});
+
+describe("§1 a new founder needs the yes of more than half of the founders with a voice", () => {
+  it.each([
+    [0, 1],
+    [1, 1],
+    [2, 2],
+    [3, 2],
+    [4, 3],
+    [5, 3],
+    [6, 4],
+    [14, 8],
+    [15, 8],
+  ])("with %i founders with a voice: %i yes (the invitation is one)", (founders, needed) => {
+    expect(founderYesNeeded(founders)).toBe(needed);
+    expect(needed > founders / 2 && needed - 1 <= founders / 2).toBe(true);
   });
 });
 

@@ -8,7 +8,7 @@ import { dictionaries, translate, type MessageKey } from "~/lib/i18n";
 const counts = new Set([
   "n", "count", "registered", "capacity", "voices", "quorum", "eligible", "minutes", "seconds", "hours", "days",
   "max", "min", "messages", "witnesses", "target", "lazy", "void", "age", "pending", "small", "initiatives",
-  "comments", "organisations", "links", "shown", "total", "earned", "needed", "rows", "withVoice", "without",
+  "comments", "organisations", "links", "shown", "total", "earned", "needed", "rows", "withVoice", "without", "missing",
 ]);
 /**
  * Placeholders that hold a number that counts nothing (a place in a queue, a week number, an id, a
@@ -21,7 +21,7 @@ const labels = new Set(["position", "id", "week", "share", "version", "page", "p
 const words = new Set([
   "a", "b", "date", "email", "error", "forgot", "from", "to", "host", "login", "message", "name", "names",
   "organisation", "place", "q", "rule", "settings", "tag", "title", "until", "url", "when", "zone", "reason", "time",
-  "answers", "field", "month", "period", "range", "label",
+  "answers", "field", "month", "period", "range", "label", "inviter",
 ]);
 
 const pluralPattern = /\{(\w+), plural, one \{((?:[^{}]|\{\w+\})*)\} other \{((?:[^{}]|\{\w+\})*)\}\}/g;
