@@ -62,7 +62,8 @@ function foundersAndOpenInvitations(tx: Reader, now: Date) {
   return tx.get<{ n: number }>(sql`
     SELECT (SELECT count(*) FROM members WHERE founder_at IS NOT NULL AND deleted_at IS NULL)
       + (SELECT count(*) FROM founder_invitations WHERE used_at IS NULL AND expires_at > ${now.getTime()})
-      + (SELECT count(*) FROM founder_invitations WHERE used_at > ${now.getTime() - yesWindowMs} AND confirmed_at IS NULL AND used_by IS NOT NULL) AS n`).n;
+      + (SELECT count(*) FROM founder_invitations f JOIN members m ON m.id = f.used_by
+         WHERE f.used_at > ${now.getTime() - yesWindowMs} AND f.confirmed_at IS NULL AND m.deleted_at IS NULL AND m.posting_held_at IS NULL) AS n`).n;
 }
 
 /** The founders who have a voice now: who says yes to a new founder. */

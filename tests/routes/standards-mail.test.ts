@@ -21,7 +21,7 @@ const { deliverOutbox, optionalMailKinds, resetMailTransport } = await import("~
 const { offerLoginUnlock, mailSignupWithKnownAddress, requestPasswordReset } = await import("~/models/account.server");
 const { postOutcome } = await import("~/models/contributions.server");
 const { digestFor, queueWeeklyDigests, shiftWeek, weekOf, weekRange } = await import("~/models/digest.server");
-const { inviteFounder } = await import("~/models/founders.server");
+const { acceptFounderInvitation, inviteFounder } = await import("~/models/founders.server");
 const { answerHostRequest, joinAsHost } = await import("~/models/hosts.server");
 const { openProposal, queueProposalReminders } = await import("~/models/proposals.server");
 const { register, setInterest, withdraw } = await import("~/models/registrations.server");
@@ -142,6 +142,8 @@ beforeAll(async () => {
   expect(joinAsHost(initiativeId, asker.id)).toBe("requested");
   const request = db().get<{ id: number }>(sql`SELECT id FROM host_requests WHERE member_id = ${asker.id}`);
   answerHostRequest(request.id, host.id, true);
+  // founder-yes: Bob accepted the host's invitation and waits for the other founder's yes
+  expect(acceptFounderInvitation(inviteFounder(host.id, bob.email, "nl")!, bob.id)).toBe("waiting");
   // proposal-reminder: the founders have a voice while the network starts
   const proposalId = openProposal({ scope: "network", initiativeId: null, kind: "consent", title: "Koffie & thee ☕", body: memberMarkdown, days: 3, effect: null }, host.id);
   const deadline = db().get<{ deadline: number }>(sql`SELECT deadline FROM proposals WHERE id = ${proposalId}`).deadline;

@@ -583,7 +583,7 @@ export const en: Record<keyof typeof nl, string> = {
   "log.group.voice": "Voices",
   "log.group.founder": "Founders",
   "mail.founderInvitation.subject": "{name} invites you as a founder of the network",
-  "mail.founderInvitation.body": "{name} invites you to help start this network, as a founder.\n\nFounders have a voice while the network starts up, and they are witnesses at meetings: that is how new members get their voice.\n\nCreate an account (or log in) and accept the invitation:\n{url}\n\nThe link works for {days, plural, one {# day} other {# days}}, once. Not expecting this? Then you can ignore this mail.",
+  "mail.founderInvitation.body": "{name} invites you to help start this network, as a founder.\n\nFounders have a voice while the network starts up, and they are witnesses at meetings: that is how new members get their voice.\n\nCreate an account (or log in) and accept the invitation:\n{url}\n\nIf there are more founders with a voice, you become a founder once more than half of them said yes.\n\nThe link works for {days, plural, one {# day} other {# days}}, once. Not expecting this? Then you can ignore this mail.",
   "mail.hostRequest.subject": "Co-host {title} together?",
   "mail.hostRequest.body": "{name} asks to join {title} as co-host.\n\nAccept or decline on the initiative's page:\n{url}\n\nIf nobody answers and {name} has a voice, they become co-host by themselves after {days, plural, one {# day} other {# days}}.",
   "mail.hostAccepted.subject": "You co-host {title}",

@@ -581,7 +581,7 @@ export const nl = {
   "log.group.voice": "Stemmen",
   "log.group.founder": "Oprichters",
   "mail.founderInvitation.subject": "{name} nodigt je uit als oprichter van het netwerk",
-  "mail.founderInvitation.body": "{name} nodigt je uit om mee te helpen dit netwerk op te starten, als oprichter.\n\nOprichters hebben een stem zolang het netwerk opstart, en zijn getuige bij bijeenkomsten: zo krijgen nieuwe deelnemers hun stem.\n\nMaak een account (of log in) en neem de uitnodiging aan:\n{url}\n\nDe link werkt {days, plural, one {# dag} other {# dagen}} en één keer. Verwachtte je dit niet? Dan kun je deze mail negeren.",
+  "mail.founderInvitation.body": "{name} nodigt je uit om mee te helpen dit netwerk op te starten, als oprichter.\n\nOprichters hebben een stem zolang het netwerk opstart, en zijn getuige bij bijeenkomsten: zo krijgen nieuwe deelnemers hun stem.\n\nMaak een account (of log in) en neem de uitnodiging aan:\n{url}\n\nZijn er al meer oprichters met een stem, dan word je oprichter zodra meer dan de helft van hen ja heeft gezegd.\n\nDe link werkt {days, plural, one {# dag} other {# dagen}} en één keer. Verwachtte je dit niet? Dan kun je deze mail negeren.",
   "mail.hostRequest.subject": "Wil je {title} samen trekken?",
   "mail.hostRequest.body": "{name} vraagt om mede-kartrekker te worden van {title}.\n\nNeem het aan of wijs het af op de pagina van het initiatief:\n{url}\n\nAls niemand antwoordt en {name} een stem heeft, wordt die na {days, plural, one {# dag} other {# dagen}} vanzelf mede-kartrekker.",
   "mail.hostAccepted.subject": "Je bent mede-kartrekker van {title}",
