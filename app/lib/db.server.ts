@@ -17,9 +17,17 @@ export function db(): Db {
   return instance;
 }
 
+let closings = 0;
+
 export function closeDb() {
   instance?.$client.close();
   instance = undefined;
+  closings++;
+}
+
+/** How often the connection was closed: work begun before a close can tell that its database is gone. */
+export function timesClosed(): number {
+  return closings;
 }
 
 /**

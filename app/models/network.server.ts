@@ -8,7 +8,7 @@
 // directory groups them. Members who left, hidden initiatives and, for visitors, members-only
 // profiles are left out (those that show visitors their organisation count: names.server.ts).
 import { sql } from "drizzle-orm";
-import { databaseVersion, db } from "~/lib/db.server";
+import { databaseVersion, db, timesClosed } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { sharedData } from "~/lib/shared-data.server";
 import { countInBackground } from "~/lib/background-count.server";
@@ -203,6 +203,13 @@ type Kept = { at: number; version: string; overview: Overview; tookMs: number; c
 const kept = new Map<boolean, Kept>();
 // The first counts, started in the background at start (warmNetworkOverview).
 const counting = new Set<boolean>();
+// Counts on the worker not yet back.
+const inFlight = new Set<Promise<void>>();
+
+/** Resolves when every count on the worker has come back (or failed). */
+export async function countsSettled(): Promise<void> {
+  await Promise.allSettled([...inFlight]);
+}
 
 /** The parts of the overview that come from counting who took part in what, here or on the worker. */
 const fromCount = (counted: TakingPart) => ({ connections: counted.connections, initiatives: new Map(counted.initiatives), newest: new Map(counted.newest) });
@@ -232,12 +239,16 @@ function countAgain(includeMembersOnly: boolean, known: Kept | null, now: number
   const started = performance.now();
   const query = (kind: "connections" | "rows", q: ReturnType<typeof sql>) => ({ kind, ...sqlText(q) });
   const months = monthRanges(env().TZ_COMMUNITY, now);
-  countInBackground(file, [
+  const closedBefore = timesClosed();
+  const count = countInBackground(file, [
     { kind: "connections" as const, ...connectionsQuery(includeMembersOnly) },
     query("rows", monthlySessionsSql(months[0].from, months[months.length - 1].to)),
     query("rows", meetingPlacesSql(now)),
   ])
     .then(([counted, sessions, places]) => {
+      // The database was closed while the worker counted (at the end of a test file): nothing to
+      // keep, and no connection to open again for it.
+      if (timesClosed() !== closedBefore) return;
       kept.set(includeMembersOnly, {
         at: now,
         version,
@@ -256,7 +267,11 @@ function countAgain(includeMembersOnly: boolean, known: Kept | null, now: number
       if (known) known.counting = false;
       logFault(error);
     })
-    .finally(() => counting.delete(includeMembersOnly));
+    .finally(() => {
+      counting.delete(includeMembersOnly);
+      inFlight.delete(count);
+    });
+  inFlight.add(count);
 }
 
 /** The overview for a page that shows it: the kept one, or, before the first count is in, counted now. */

@@ -1,8 +1,10 @@
 // The network's overview is counted again after changes on a worker thread, while pages go on
 // showing the last count (app/models/network.server.ts): a write never makes the next page wait
 // for a count. The worker's count is the same as one made on the spot.
+import { existsSync, rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { keptOverview, networkOverview } from "~/models/network.server";
+import { closeDb } from "~/lib/db.server";
+import { countsSettled, keptOverview, networkOverview } from "~/models/network.server";
 import { setInterest } from "~/models/registrations.server";
 import { initiativeBy } from "../support/fixtures";
 import { memberWithSession } from "../support/requests";
@@ -50,5 +52,19 @@ describe("the network overview counted in the background", () => {
     expect(counted.months).toHaveLength(12);
     // Nothing changed since: the kept count serves again.
     expect(keptOverview(false, later + 1_000)).toBe(counted);
+  });
+
+  // Last in this file: it closes the database, as the file's end does.
+  it("drops a count that comes back after the database was closed, and opens no database again for it", async () => {
+    const reader = await memberWithSession("Lezer", { organisation: "Leesclub" });
+    const [first] = networkOverview(false).organisations;
+    expect(first).toBeDefined();
+    setInterest(initiativeBy(reader.id, { title: "Leeskring" }), (await memberWithSession("Gast", { organisation: "Gastenclub" })).id, true);
+    keptOverview(false, Date.now() + 200_000);
+    const file = process.env.DATABASE_PATH!;
+    closeDb();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+    await countsSettled();
+    expect(existsSync(file)).toBe(false);
   });
 });
