@@ -60,32 +60,7 @@ export default function Founders() {
         </p>
       ) : null}
       {mine ? <p className="notice">{t("founder.mine", { missing: mine.needed - mine.yes, until: formatDate(mine.until, locale, timeZone) })}</p> : null}
-      {!panel ? (
-        <>
-          <FormError errors={result?.errors} />
-          {mine ? null : <p className="notice">{t("founder.notFounder")}</p>}
-        </>
-      ) : (
-        <>
-          {result?.sent ? (
-            <p className="notice" role="status">
-              {t("founder.sent", { days })}
-            </p>
-          ) : null}
-          <FormError errors={result?.errors} />
-          <p>{t("founder.places", { n: panel.places })}</p>
-          {panel.canInvite ? (
-            <Form method="post" noValidate>
-              <Field name="email" type="email" label={t("founder.email")} hint={t("founder.email.hint")} errors={result?.errors} defaultValue={result?.values.email} required autoComplete="off" inputMode="email" />
-              <button type="submit" className="button" disabled={busy}>
-                {t("founder.invite")}
-              </button>
-            </Form>
-          ) : (
-            <p className="notice">{t(panel.reason ?? "founder.notFounder")}</p>
-          )}
-        </>
-      )}
+      {/* First: a founder who comes from the mail asking for a yes finds it at the top. */}
       {waiting.length ? (
         <section aria-labelledby="founders-waiting">
           <h2 id="founders-waiting">{t("founder.waiting.title")}</h2>
@@ -111,6 +86,33 @@ export default function Founders() {
           </ul>
         </section>
       ) : null}
+      {!panel ? (
+        <>
+          <FormError errors={result?.errors} />
+          {mine ? null : <p className="notice">{t("founder.notFounder")}</p>}
+        </>
+      ) : (
+        <>
+          {waiting.length ? <h2>{t("founder.link")}</h2> : null}
+          {result?.sent ? (
+            <p className="notice" role="status">
+              {t("founder.sent", { days })}
+            </p>
+          ) : null}
+          <FormError errors={result?.errors} />
+          <p>{t("founder.places", { n: panel.places })}</p>
+          {panel.canInvite ? (
+            <Form method="post" noValidate>
+              <Field name="email" type="email" label={t("founder.email")} hint={t("founder.email.hint")} errors={result?.errors} defaultValue={result?.values.email} required autoComplete="off" inputMode="email" />
+              <button type="submit" className="button" disabled={busy}>
+                {t("founder.invite")}
+              </button>
+            </Form>
+          ) : (
+            <p className="notice">{t(panel.reason ?? "founder.notFounder")}</p>
+          )}
+        </>
+      )}
       <p>
         <Link to="/how-it-works">{t("how.title")}</Link> · <Link to="/log?group=founder">{t("log.group.founder")}</Link>
       </p>
