@@ -218,7 +218,7 @@ export function meetingsAt(sessions: ReplaySession[], now: number): ReplaySessio
   for (const session of sessions) {
     if (!isMeeting(session, now)) continue;
     const last = meetings[meetings.length - 1];
-    if (ordered && last && (last.startsAt > session.startsAt || (last.startsAt === session.startsAt && last.id > session.id))) ordered = false;
+    if (ordered && last && meetingOrder(last, session) > 0) ordered = false;
     meetings.push(session);
   }
   return ordered ? meetings : meetings.sort(meetingOrder);

@@ -57,13 +57,15 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** How long an accepted invitation waits for the founders' yes. */
 const yesWindowMs = governance.founderInvitationDays * dayMs;
 
+const founderCount = (tx: Reader) => tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM members WHERE founder_at IS NOT NULL AND deleted_at IS NULL`).n;
+
+const displayName = (tx: Reader, id: string | null) =>
+  id ? (tx.get<{ display_name: string } | undefined>(sql`SELECT display_name FROM members WHERE id = ${id}`)?.display_name ?? null) : null;
+
 /** Founders, plus the places open invitations and accepted ones still waiting for a yes keep. */
 function foundersAndOpenInvitations(tx: Reader, now: Date) {
-  return tx.get<{ n: number }>(sql`
-    SELECT (SELECT count(*) FROM members WHERE founder_at IS NOT NULL AND deleted_at IS NULL)
-      + (SELECT count(*) FROM founder_invitations WHERE used_at IS NULL AND expires_at > ${now.getTime()})
-      + (SELECT count(*) FROM founder_invitations f JOIN members m ON m.id = f.used_by
-         WHERE f.used_at > ${now.getTime() - yesWindowMs} AND f.confirmed_at IS NULL AND m.deleted_at IS NULL AND m.posting_held_at IS NULL) AS n`).n;
+  const open = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM founder_invitations WHERE used_at IS NULL AND expires_at > ${now.getTime()}`).n;
+  return founderCount(tx) + open + waitingInvitations(tx, now).length;
 }
 
 /** The founders who have a voice now: who says yes to a new founder. */
@@ -83,15 +85,13 @@ function yesOf(tx: Reader, invitation: Waiting, electorate: string[]): string[] 
 }
 
 /**
- * Makes the invited member a founder when more than half of the founders with a voice said yes
- * (in the transaction of the acceptance or the last yes). True when it did.
+ * Makes the invited member a founder when more than half of `electorate` (the founders with a
+ * voice) said yes, in the transaction of the acceptance or the last yes. True when it did.
  */
-function settle(tx: Tx, invitation: Waiting, snapshot: ReturnType<typeof voiceSnapshot>, now: Date): boolean {
-  const electorate = foundersWithVoice(tx, snapshot);
+function settle(tx: Tx, invitation: Waiting, electorate: string[], now: Date): boolean {
   const yes = yesOf(tx, invitation, electorate);
   if (yes.length < founderYesNeeded(electorate.length)) return false;
-  const founders = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM members WHERE founder_at IS NOT NULL AND deleted_at IS NULL`).n;
-  if (founders >= governance.maxFounders) throw new FounderRefusedError("founder.full", 409);
+  if (founderCount(tx) >= governance.maxFounders) throw new FounderRefusedError("founder.full", 409);
   tx.update(members).set({ founderAt: now }).where(and(eq(members.id, invitation.usedBy), isNull(members.founderAt))).run();
   tx.update(founderInvitations).set({ confirmedAt: now }).where(eq(founderInvitations.tokenHash, invitation.tokenHash)).run();
   appendLog(tx, { action: "founder.joined", actorId: invitation.usedBy, subjectType: "member", subjectId: invitation.usedBy, detail: { invitedBy: invitation.invitedBy, yes }, at: now });
@@ -145,7 +145,7 @@ export function inviteFounder(inviterId: string, email: string, locale: Locale, 
     if (foundersAndOpenInvitations(tx, now) >= governance.maxFounders) throw new FounderRefusedError("founder.full", 409);
     const expiresAt = new Date(now.getTime() + governance.founderInvitationDays * dayMs);
     tx.insert(founderInvitations).values({ tokenHash: hashToken(token), invitedBy: inviterId, createdAt: now, expiresAt }).run();
-    const inviter = tx.get<{ display_name: string }>(sql`SELECT display_name FROM members WHERE id = ${inviterId}`).display_name;
+    const inviter = displayName(tx, inviterId) ?? "";
     const t = translator(locale);
     // The address is used for this one mail and kept nowhere else.
     tx.insert(outbox)
@@ -192,15 +192,16 @@ export function acceptFounderInvitation(token: string, memberId: string, now = n
     // A held member gains no governance standing until a proposal restores them (governance.md §4).
     if (member.heldAt) throw new FounderRefusedError("member.held", 403);
     if (waitingInvitations(tx, now).some((w) => w.usedBy === memberId)) throw new FounderRefusedError("founder.awaiting", 409);
-    const founders = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM members WHERE founder_at IS NOT NULL AND deleted_at IS NULL`).n;
-    if (founders >= governance.maxFounders) throw new FounderRefusedError("founder.full", 409);
+    if (founderCount(tx) >= governance.maxFounders) throw new FounderRefusedError("founder.full", 409);
     tx.update(founderInvitations).set({ usedAt: now, usedBy: memberId }).where(eq(founderInvitations.tokenHash, row.tokenHash)).run();
     const waiting: Waiting = { tokenHash: row.tokenHash, invitedBy: row.invitedBy, usedBy: memberId, usedAt: now.getTime() };
-    if (settle(tx, waiting, snapshot, now)) return "founder";
+    const electorate = foundersWithVoice(tx, snapshot);
+    if (settle(tx, waiting, electorate, now)) return "founder";
     appendLog(tx, { action: "founder.accepted", actorId: memberId, subjectType: "member", subjectId: memberId, detail: { invitedBy: row.invitedBy }, at: now });
     // The other founders with a voice are asked for their yes.
-    const name = (id: string | null) => (id ? tx.get<{ display_name: string } | undefined>(sql`SELECT display_name FROM members WHERE id = ${id}`)?.display_name : undefined);
-    for (const founderId of foundersWithVoice(tx, snapshot)) {
+    const name = displayName(tx, memberId) ?? "";
+    const inviter = displayName(tx, row.invitedBy);
+    for (const founderId of electorate) {
       if (founderId === row.invitedBy) continue;
       queueMemberMail(tx, {
         memberId: founderId,
@@ -208,8 +209,8 @@ export function acceptFounderInvitation(token: string, memberId: string, now = n
         dedupeKey: `founder-yes:${row.tokenHash}:${founderId}`,
         now,
         compose: (t) => ({
-          subject: t("mail.founderYes.subject", { name: name(memberId) ?? "" }),
-          body: t("mail.founderYes.body", { name: name(memberId) ?? "", inviter: name(row.invitedBy) ?? t("founder.waiting.unknownInviter"), url: siteUrl("/founders"), days: governance.founderInvitationDays }),
+          subject: t("mail.founderYes.subject", { name }),
+          body: t("mail.founderYes.body", { name, inviter: inviter ?? t("founder.waiting.unknownInviter"), url: siteUrl("/founders"), days: governance.founderInvitationDays }),
         }),
       });
     }
@@ -236,7 +237,7 @@ export function sayYesToFounder(founderId: string, invitation: string, now = new
     const added = tx.insert(founderConfirmations).values({ tokenHash: invitation, memberId: founderId, at: now }).onConflictDoNothing().run();
     if (added.changes === 0) throw new FounderRefusedError("founder.yes.already", 409);
     appendLog(tx, { action: "founder.confirmed", actorId: founderId, subjectType: "member", subjectId: waiting.usedBy, detail: { invitedBy: waiting.invitedBy }, at: now });
-    return settle(tx, waiting, snapshot, now) ? "founder" : "waiting";
+    return settle(tx, waiting, foundersWithVoice(tx, snapshot), now) ? "founder" : "waiting";
   }, { behavior: "immediate" });
 }
 
@@ -259,7 +260,6 @@ export function foundersPage(memberId: string, now = new Date()) {
   const reader = db();
   const electorate = foundersWithVoice(reader, snapshot);
   const needed = founderYesNeeded(electorate.length);
-  const nameOf = (id: string | null) => (id ? (reader.get<{ display_name: string } | undefined>(sql`SELECT display_name FROM members WHERE id = ${id}`)?.display_name ?? null) : null);
   const voter = electorate.includes(memberId);
   const waiting: WaitingFounder[] = snapshot.bootstrapping
     ? waitingInvitations(reader, now).map((w) => {
@@ -267,8 +267,8 @@ export function foundersPage(memberId: string, now = new Date()) {
         return {
           invitation: w.tokenHash,
           memberId: w.usedBy,
-          name: nameOf(w.usedBy) ?? "",
-          invitedBy: nameOf(w.invitedBy),
+          name: displayName(reader, w.usedBy) ?? "",
+          invitedBy: displayName(reader, w.invitedBy),
           acceptedAt: w.usedAt,
           until: w.usedAt + yesWindowMs,
           yes: yes.length,
