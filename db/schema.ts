@@ -305,6 +305,9 @@ export const registrations = sqliteTable(
     attendedAt: integer("attended_at", { mode: "timestamp_ms" }),
     // "code" when the member checked in, otherwise the id of the host who marked them present.
     attendanceBy: text("attendance_by"),
+    // When witnesses who were there struck this member's check-in, not having seen them: it cannot
+    // be made again (docs/decisions/051).
+    unseenAt: integer("unseen_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -567,6 +570,21 @@ export const founderConfirmations = sqliteTable(
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.tokenHash, t.memberId] })],
+);
+
+/** A witness who was at a meeting did not see a member who checked in there (docs/decisions/051). */
+export const unseenCheckIns = sqliteTable(
+  "unseen_check_ins",
+  {
+    registrationId: integer("registration_id")
+      .notNull()
+      .references(() => registrations.id, { onDelete: "cascade" }),
+    witnessId: text("witness_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.registrationId, t.witnessId] })],
 );
 
 export const hostRequestAnswers = ["accepted", "declined", "lazy-consent", "withdrawn"] as const;

@@ -37,6 +37,19 @@ export function mayAskToHost(asker: { attended: boolean; voice: boolean; held: b
   return !asker.held && (asker.attended || asker.voice);
 }
 
+/** Whether a session's attendance can change now: from check-in opening until it is fixed. */
+export function attendanceWindow({ endsAt, checkinOpensAt, now }: { endsAt: number; checkinOpensAt: number; now: number }): "ok" | "not-open" | "fixed" {
+  if (now > endsAt + g.attendanceFixedAfterDays * dayMs) return "fixed";
+  if (now < checkinOpensAt) return "not-open";
+  return "ok";
+}
+
+/**
+ * A self check-in is struck when this many witnesses who were at the meeting themselves say they
+ * did not see the member there (docs/decisions/051).
+ */
+export const unseenStrikes = (witnesses: number) => witnesses >= g.unseenCheckInWitnesses;
+
 /**
  * Attendance can be changed by those who were hosts when the session started, from the moment
  * check-in opens until 7 days after the session ended; a self check-in only by that member.
@@ -50,9 +63,9 @@ export function attendanceChangeAllowed(change: {
   selfCheckIn: boolean;
   byThatMember: boolean;
 }): "ok" | "not-host" | "not-open" | "fixed" | "self-check-in" {
-  const { hostSince, startsAt, endsAt, checkinOpensAt, now, selfCheckIn, byThatMember } = change;
-  if (now > endsAt + g.attendanceFixedAfterDays * dayMs) return "fixed";
-  if (now < checkinOpensAt) return "not-open";
+  const { hostSince, startsAt, selfCheckIn, byThatMember } = change;
+  const window = attendanceWindow(change);
+  if (window !== "ok") return window;
   if (byThatMember) return selfCheckIn ? "ok" : "not-host";
   if (hostSince === null || hostSince > startsAt) return "not-host";
   if (selfCheckIn) return "self-check-in";

@@ -80,6 +80,12 @@ export const founderYesSchema = z.object({
   invitation: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
+// sessions.$id_.attendance: a witness who was there did not see a member (or takes that back).
+export const unseenSchema = z.object({
+  intent: z.enum(["unseen", "seen"]),
+  memberId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+});
+
 // login_.unlock.$token
 export const unlockSchema = z.object({
   password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "login.failed" }),

@@ -28,6 +28,7 @@ export const optionalMailKinds = [
   "host-message",
   "host-request",
   "founder-yes",
+  "check-in-struck",
   "proposal-reminder",
   "proposal-opened",
   "digest",

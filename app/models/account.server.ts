@@ -302,6 +302,8 @@ export function exportMemberData(memberId: string) {
         startsAt: sessions.startsAt,
         status: registrations.status,
         attendedAt: registrations.attendedAt,
+        // When two witnesses who were there struck the check-in, not having seen the member (ADR 051).
+        checkInStruckAt: registrations.unseenAt,
         createdAt: registrations.createdAt,
       })
       .from(registrations)
@@ -310,7 +312,7 @@ export function exportMemberData(memberId: string) {
       .where(eq(registrations.memberId, memberId))
       .orderBy(asc(sessions.startsAt))
       .all()
-      .map((r) => ({ ...r, startsAt: iso(r.startsAt), attendedAt: iso(r.attendedAt), createdAt: iso(r.createdAt) })),
+      .map((r) => ({ ...r, startsAt: iso(r.startsAt), attendedAt: iso(r.attendedAt), checkInStruckAt: iso(r.checkInStruckAt), createdAt: iso(r.createdAt) })),
     interests: d
       .select({ initiativeId: interests.initiativeId, initiative: initiatives.title, createdAt: interests.createdAt })
       .from(interests)
@@ -380,6 +382,11 @@ export function exportMemberData(memberId: string) {
       .where(eq(flags.memberId, memberId))
       .all()
       .map((r) => ({ ...r, createdAt: iso(r.createdAt), clearedAt: iso(r.clearedAt) })),
+    // Check-ins the member said they did not see at a meeting they were at (ADR 051).
+    notSeen: d
+      .all<{ session_id: number; member_id: string; at: number }>(sql`
+        SELECT r.session_id, r.member_id, u.at FROM unseen_check_ins u JOIN registrations r ON r.id = u.registration_id WHERE u.witness_id = ${memberId} ORDER BY u.at`)
+      .map((r) => ({ sessionId: r.session_id, memberId: r.member_id, at: iso(new Date(r.at)) })),
     // The record of learning's verification links (issue 15), with what each showed when made.
     learningLinks: d
       .select()

@@ -207,7 +207,7 @@ function initiativesOf(memberId: string) {
   const rows = db().all<{ id: number; title: string }>(sql`
     SELECT DISTINCT i.id, i.title FROM initiatives i
     WHERE i.id IN (SELECT initiative_id FROM hosts WHERE member_id = ${memberId})
-       OR i.id IN (SELECT s.initiative_id FROM registrations r JOIN sessions s ON s.id = r.session_id WHERE r.member_id = ${memberId} AND (r.status IN ('registered', 'waitlisted') OR r.attended_at IS NOT NULL))
+       OR i.id IN (SELECT s.initiative_id FROM registrations r JOIN sessions s ON s.id = r.session_id WHERE r.member_id = ${memberId} AND (r.status IN ('registered', 'waitlisted') OR r.attended_at IS NOT NULL) AND r.unseen_at IS NULL)
     ORDER BY i.title`);
   const hostRows = db().all<{ initiative_id: number; member_id: string; display_name: string }>(sql`
     SELECT h.initiative_id, h.member_id, m.display_name FROM hosts h JOIN members m ON m.id = h.member_id`);

@@ -57,7 +57,8 @@ export function initiativeElectorate(initiativeId: number, cameOnly = false): st
       SELECT x.member_id FROM (
         SELECT member_id FROM hosts WHERE initiative_id = ${initiativeId}
         UNION SELECT r.member_id FROM registrations r JOIN sessions s ON s.id = r.session_id
-          WHERE s.initiative_id = ${initiativeId} AND (${signedUp} OR r.attended_at IS NOT NULL)
+          -- a check-in witnesses did not see (ADR 051) makes no one part of it, nor does its sign-up
+          WHERE s.initiative_id = ${initiativeId} AND (${signedUp} OR r.attended_at IS NOT NULL) AND r.unseen_at IS NULL
       ) x JOIN members m ON m.id = x.member_id
       WHERE m.posting_held_at IS NULL AND m.deleted_at IS NULL`)
     .map((r) => r.member_id);

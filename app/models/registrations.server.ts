@@ -189,6 +189,12 @@ export function withdraw(sessionId: number, memberId: string, now = new Date()) 
 export class CheckinClosedError extends Error {}
 export class WrongCodeError extends Error {}
 export class TooManyCodeAttemptsError extends Error {}
+/** Witnesses who were there did not see this member: no check-in again for that meeting (docs/decisions/051). */
+export class StruckCheckInError extends Error {
+  constructor(public whose: "mine" | "theirs") {
+    super(whose);
+  }
+}
 
 /** A participant checks in with the code the hosts show in the room. Attendance gives a voice. */
 export function checkIn(sessionId: number, memberId: string, code: string, now = new Date()) {
@@ -203,6 +209,7 @@ export function checkIn(sessionId: number, memberId: string, code: string, now =
     const typed = code.toUpperCase().replace(/[\s-]/g, "");
     if (typed !== session.checkinCode) throw new WrongCodeError();
     const reg = tx.select().from(registrations).where(and(eq(registrations.sessionId, sessionId), eq(registrations.memberId, memberId))).get();
+    if (reg?.unseenAt) throw new StruckCheckInError("mine");
     if (reg?.attendedAt && reg.attendanceBy === "code") return { already: true };
     if (reg?.attendedAt) {
       // Marked present by a host, and now checked in with the code too: a self check-in, which is
@@ -239,6 +246,7 @@ export function markAttendance(sessionId: number, hostId: string, memberId: stri
     const reg = tx.select().from(registrations).where(and(eq(registrations.sessionId, sessionId), eq(registrations.memberId, memberId))).get();
     if (!reg) throw new NotRegisteredError();
     refuseAttendanceChange(session, { hostSince: host.since.getTime(), selfCheckIn: reg.attendanceBy === "code", byThatMember: false }, now);
+    if (present && reg.unseenAt) throw new StruckCheckInError("theirs");
     if (present === !!reg.attendedAt) return;
     tx.update(registrations)
       .set(present ? { attendedAt: now, attendanceBy: hostId, updatedAt: now } : { attendedAt: null, attendanceBy: null, updatedAt: now })
@@ -284,6 +292,8 @@ export type Participant = {
   position: number | null;
   attended: boolean;
   selfCheckIn: boolean;
+  /** Struck: witnesses who were there did not see them (docs/decisions/051). */
+  struck: boolean;
 };
 
 /** Who is coming (and who is waiting), for participants and hosts; never an email address. */
@@ -296,6 +306,7 @@ export function participantsOf(sessionId: number): Participant[] {
       status: registrations.status,
       attendedAt: registrations.attendedAt,
       attendanceBy: registrations.attendanceBy,
+      unseenAt: registrations.unseenAt,
     })
     .from(registrations)
     .innerJoin(members, eq(members.id, registrations.memberId))
@@ -312,6 +323,7 @@ export function participantsOf(sessionId: number): Participant[] {
     attended: r.attendedAt !== null,
     // Checked in with the code themselves: only they can undo it (governance.md §2).
     selfCheckIn: r.attendedAt !== null && r.attendanceBy === "code",
+    struck: r.unseenAt !== null,
   }));
 }
 

@@ -11,6 +11,7 @@ import { sessionContributions, type SessionContributions } from "./contributions
 import { currentRuleHeadings } from "./proposals.server";
 import { voiceSnapshot } from "./voice.server";
 import { sessionMethodsView } from "./methods.server";
+import { unseenView } from "./unseen-check-ins.server";
 
 /** Who is asking: the logged-in member, if any. */
 export type PageViewer = Awaited<ReturnType<typeof getMember>>;
@@ -29,6 +30,9 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
   const checkinOpen = isCheckinOpen(session, now);
   const markingOpen = !session.cancelledAt && now.getTime() >= session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
   const rights = member ? attendanceRights(session, member.id, now) : { mark: false, withdraw: false };
+  // Witnesses who were there say whom they did not see; what was said is shown with the list.
+  const unseen = host || takesPart ? unseenView(session, member?.id ?? null, now) : null;
+  const struckMe = !!member && participants.some((p) => p.memberId === member.id && p.struck);
   // The meeting link: only for those signed up (not waiting) and the hosts; nobody else's page data carries it.
   const mayJoin = host || summary.myStatus === "registered";
   const online = session.mode !== "onsite" ? { url: mayJoin && session.onlineUrl ? session.onlineUrl : null } : null;
@@ -69,13 +73,23 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
     loggedIn: !!member,
     isHost: host,
     // Participants see each other's names and organisations; others only the numbers.
-    participants: host || takesPart ? participants.map(({ memberId, displayName, organisation, status, position, attended, selfCheckIn }) => ({ memberId, displayName, organisation, status, position, attended, selfCheckIn })) : null,
+    participants:
+      host || takesPart
+        ? participants.map(({ memberId, displayName, organisation, status, position, attended, selfCheckIn, struck }) => {
+            const said = unseen?.said.get(memberId);
+            // "Not seen" can be said of a self check-in, by a witness who was there, not of oneself.
+            const mayTellUnseen = !!unseen?.mayTell && selfCheckIn && memberId !== member?.id;
+            return { memberId, displayName, organisation, status, position, attended, selfCheckIn, struck, unseen: said?.count ?? 0, unseenByMe: !!said?.mine, mayTellUnseen };
+          })
+        : null,
+    mayTellUnseen: !!unseen?.mayTell,
+    struckMe,
     // Attendance (governance.md §2): hosts from before the start mark it until a week after; a self check-in is the member's own.
     mayMark: rights.mark,
     mayWithdrawCheckIn: rights.withdraw,
     checkinOpen,
     markingOpen,
     checkinCode: host && checkinOpen ? session.checkinCode : null,
-    canCheckIn: !!member && checkinOpen && !summary.attended,
+    canCheckIn: !!member && checkinOpen && !summary.attended && !struckMe,
   };
 }

@@ -34,6 +34,7 @@ export default function HowItWorks() {
       <h2>{t("how.hosts.title")}</h2>
       <p>{t("how.hosts.text", { days: g.hostLapseDays, lazy: g.hostRequestLazyConsentDays })}</p>
       <p>{t("how.attendance.text", { days: g.attendanceFixedAfterDays, messages: g.hostMessagesPerSessionPerDay })}</p>
+      <p>{t("how.unseen.text", { n: g.unseenCheckInWitnesses, days: g.attendanceFixedAfterDays })}</p>
       <p>{t("hosts.how.tools")}</p>
       <p>{t("hosts.how.hide")}</p>
       <h2>{t("how.meetings.title")}</h2>

@@ -38,7 +38,7 @@ export default function SessionPage() {
   const locale = useLocale();
   const timeZone = useTimeZone();
   const { contributions, contributionRules } = useLoaderData<typeof loader>();
-  const { session, hidden, summary, online, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen, mayMark, mayWithdrawCheckIn, offerCalendarLinks } = useLoaderData<typeof loader>();
+  const { session, hidden, summary, online, now, loggedIn, isHost, participants, checkinCode, canCheckIn, markingOpen, mayMark, mayWithdrawCheckIn, offerCalendarLinks, mayTellUnseen, struckMe } = useLoaderData<typeof loader>();
   const venue = session.venue;
   const here = `/sessions/${session.id}`;
   const title = hidden && !hidden.canRead ? t("flag.hidden.title") : session.initiativeTitle;
@@ -107,6 +107,12 @@ export default function SessionPage() {
         </section>
       ) : null}
 
+      {struckMe ? (
+        <p className="form-error" role="status">
+          {t("session.unseen.struckMine")}
+        </p>
+      ) : null}
+
       {mayWithdrawCheckIn ? (
         <Form method="post" action={`/sessions/${session.id}/attendance`}>
           <input type="hidden" name="intent" value="withdraw" />
@@ -139,6 +145,7 @@ export default function SessionPage() {
         ) : (
           <>
             <p className="hint">{t("session.participants.hint")}</p>
+            {mayTellUnseen ? <p className="hint">{t("session.unseen.hint")}</p> : null}
             {registered.length ? (
               <ul className="people">
                 {registered.map((p) => (
@@ -147,8 +154,19 @@ export default function SessionPage() {
                       {p.displayName || t("member.former")}
                       {p.organisation ? <span className="muted"> · {p.organisation}</span> : null}
                       {p.attended ? <strong className="present"> · {t("session.attendance.present")}</strong> : null}
+                      {p.struck ? <strong> · {t("session.unseen.struckLabel")}</strong> : p.unseen ? <span className="muted"> · {t("session.unseen.count", { n: p.unseen })}</span> : null}
                     </span>
-                    {mayMark && !p.selfCheckIn ? (
+                    {p.mayTellUnseen ? (
+                      <Form method="post" action={`/sessions/${session.id}/attendance`}>
+                        <input type="hidden" name="intent" value={p.unseenByMe ? "seen" : "unseen"} />
+                        <input type="hidden" name="memberId" value={p.memberId} />
+                        <button type="submit" className="link-button">
+                          {p.unseenByMe ? t("session.unseen.takeBack") : t("session.unseen.tell")}
+                          <span className="visually-hidden">: {p.displayName}</span>
+                        </button>
+                      </Form>
+                    ) : null}
+                    {mayMark && !p.selfCheckIn && !p.struck ? (
                       <Form method="post" action={`/sessions/${session.id}/attendance`}>
                         <input type="hidden" name="memberId" value={p.memberId} />
                         <input type="hidden" name="present" value={p.attended ? "0" : "1"} />

@@ -63,6 +63,7 @@ const kindLabels: Record<string, MessageKey> = {
   "host-message": "settings.mail.kind.hostMessage",
   "host-request": "settings.mail.kind.hostRequest",
   "founder-yes": "settings.mail.kind.founderYes",
+  "check-in-struck": "settings.mail.kind.checkInStruck",
   "proposal-reminder": "settings.mail.kind.proposalReminder",
   "proposal-opened": "settings.mail.kind.proposalOpened",
 };

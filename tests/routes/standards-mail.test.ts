@@ -24,7 +24,8 @@ const { digestFor, queueWeeklyDigests, shiftWeek, weekOf, weekRange } = await im
 const { acceptFounderInvitation, inviteFounder } = await import("~/models/founders.server");
 const { answerHostRequest, joinAsHost } = await import("~/models/hosts.server");
 const { openProposal, queueProposalReminders } = await import("~/models/proposals.server");
-const { register, setInterest, withdraw } = await import("~/models/registrations.server");
+const { checkIn, register, setInterest, withdraw } = await import("~/models/registrations.server");
+const { tellUnseen } = await import("~/models/unseen-check-ins.server");
 const { addSession, cancelSession, messageParticipants, queueDueReminders, sessionInput, updateSession } = await import("~/models/sessions.server");
 const { toLocalDateTimeInput } = await import("~/lib/time");
 const { memberWithSession } = await import("../support/requests");
@@ -144,6 +145,12 @@ beforeAll(async () => {
   answerHostRequest(request.id, host.id, true);
   // founder-yes: Bob accepted the host's invitation and waits for the other founder's yes
   expect(acceptFounderInvitation(inviteFounder(host.id, bob.email, "nl")!, bob.id)).toBe("waiting");
+  // check-in-struck: two founders who were at a meeting did not see Ann, who checked in
+  const going = sessionOf(initiativeId, host.id, { now: new Date(now.getTime() - 2 * hour), startsIn: hour });
+  const code = db().get<{ checkin_code: string }>(sql`SELECT checkin_code FROM sessions WHERE id = ${going}`).checkin_code;
+  for (const id of [host.id, asker.id, ann.id]) checkIn(going, id, code);
+  expect(tellUnseen(going, host.id, ann.id, true)).toBe("noted");
+  expect(tellUnseen(going, asker.id, ann.id, true)).toBe("struck");
   // proposal-reminder: the founders have a voice while the network starts
   const proposalId = openProposal({ scope: "network", initiativeId: null, kind: "consent", title: "Koffie & thee ☕", body: memberMarkdown, days: 3, effect: null }, host.id);
   const deadline = db().get<{ deadline: number }>(sql`SELECT deadline FROM proposals WHERE id = ${proposalId}`).deadline;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   attendanceChangeAllowed,
+  attendanceWindow,
   founderYesNeeded,
   hideThreshold,
   hostingLapsed,
@@ -12,6 +13,7 @@ import {
   reminderDue,
   lazyConsentDue,
   mayAskToHost,
+  unseenStrikes,
   validDuration,
   withinNewcomerLimit,
   type Position,
@@ -94,6 +96,28 @@ describe("§2 attendance: hosts from before the start, from check-in until 7 day
     ["the member undoes a host's mark", { hostSince: null, selfCheckIn: false, byThatMember: true }, "not-host"],
   ])("%s → %s", (_what, change, expected) => {
     expect(attendanceChangeAllowed({ ...base, ...change })).toBe(expected);
+  });
+});
+
+describe("§2 a self check-in the witnesses who were there did not see (ADR 051)", () => {
+  const startsAt = now - 2 * day;
+  const endsAt = startsAt + 2 * hour;
+  const checkinOpensAt = startsAt - 30 * 60_000;
+  it.each([
+    ["before check-in opens", checkinOpensAt - 60_000, "not-open"],
+    ["when check-in opens", checkinOpensAt, "ok"],
+    ["7 days after the end (exactly)", endsAt + 7 * day, "ok"],
+    ["7 days and a minute after the end", endsAt + 7 * day + 60_000, "fixed"],
+  ])("%s → %s", (_what, at, expected) => {
+    expect(attendanceWindow({ endsAt, checkinOpensAt, now: at })).toBe(expected);
+  });
+  it.each([
+    [0, false],
+    [1, false],
+    [2, true],
+    [3, true],
+  ])("%i witnesses who did not see the member → struck: %s", (witnesses, expected) => {
+    expect(unseenStrikes(witnesses)).toBe(expected);
   });
 });
 

@@ -6,25 +6,12 @@
 import { describe, expect, it } from "vitest";
 import { insertMembers } from "../../support/direct-db";
 import { serverForFile } from "../../support/server-for-file";
+import { servedForms } from "../../support/served-forms";
 
 const files = serverForFile("founder-yes");
 const day = 86_400_000;
 
-type Answer = { status: number; location: string | null; body: string };
-async function post(path: string, fields: Record<string, string | string[]>, cookie: string | null): Promise<Answer> {
-  const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
-  const res = await fetch(`${files.server.url}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: files.server.url, ...(cookie ? { Cookie: cookie } : {}) },
-    body: body.toString(),
-  });
-  return { status: res.status, location: res.headers.get("location"), body: await res.text() };
-}
-const get = async (path: string, cookie: string) => (await fetch(`${files.server.url}${path}`, { headers: { Cookie: cookie } })).text();
-const one = <T>(query: string, ...args: unknown[]) => files.sqlite.prepare(query).get(...args) as T;
-const count = (query: string, ...args: unknown[]) => one<{ n: number }>(query, ...args).n;
+const { post, get, one, count } = servedForms(files);
 /** Everything a yes could write. */
 const writes = () => count("SELECT (SELECT count(*) FROM founder_confirmations) + (SELECT count(*) FROM log_entries) + (SELECT count(*) FROM members WHERE founder_at IS NOT NULL) AS n");
 
