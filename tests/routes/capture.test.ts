@@ -464,3 +464,37 @@ describe("capture: a held member can do nothing of what a voice or hosting gives
     expect(count(sqlite, "SELECT count(*) FROM host_requests WHERE member_id = ?", held.id)).toBe(0);
   });
 });
+
+describe("capture: a check-in code that got out (ADR 051)", () => {
+  const net = ownServer();
+
+  it("accounts that checked in from elsewhere gain no voice once two founders who were there struck them, and the newcomers who came get the brake's places", async () => {
+    const { server, sqlite } = net;
+    const founding = [await signUp(server, sqlite, "Noor"), await signUp(server, sqlite, "Okke"), await signUp(server, sqlite, "Pim"), await signUp(server, sqlite, "Quinn")];
+    founders(sqlite, founding);
+    const newcomers = [await signUp(server, sqlite, "Roos"), await signUp(server, sqlite, "Sem")];
+    const puppets: Person[] = [];
+    for (let i = 0; i < 8; i++) puppets.push(await signUp(server, sqlite, `Elders ${i}`));
+    passTime(sqlite, 8 * day);
+    const course = await organise(founding[0], "Cursus oplossingsgericht werken", 4 * day);
+    const session = sessionOf(sqlite, course);
+    passTime(sqlite, 4 * day - 5 * minute);
+    // The founders and the newcomers are in the room; the code got out and eight accounts check in from elsewhere.
+    for (const p of [...founding.slice(1), ...newcomers, ...puppets]) expect((await p.post(`/sessions/${session.id}/checkin`, { code: session.code })).status).toBe(303);
+    passTime(sqlite, 3 * hour);
+    // Two founders who were there did not see seven of them; nobody noticed the eighth.
+    const [unnoticed, ...noticed] = puppets;
+    for (const p of noticed) for (const f of founding.slice(1, 3)) expect((await f.post(`/sessions/${session.id}/attendance`, { intent: "unseen", memberId: p.id })).status).toBe(303);
+    expect(count(sqlite, "SELECT count(*) FROM log_entries WHERE action = 'attendance.struck'")).toBe(7);
+    // Seven earned a voice (Noor who hosted, the three founders, the two newcomers, the unnoticed
+    // account): the growth brake starts five a week after the meeting and the other two a week later.
+    passTime(sqlite, 7 * day);
+    await schedulerTurn();
+    passTime(sqlite, 7 * day);
+    await schedulerTurn();
+    for (const n of newcomers) expect(await voiceOf(n)).toBe("earned");
+    expect(await voiceOf(unnoticed)).toBe("earned");
+    expect(await voicesAmong(noticed)).toBe(0);
+    expect(count(sqlite, "SELECT count(*) FROM log_entries WHERE action = 'voice.started'")).toBe(7);
+  });
+});
