@@ -1,5 +1,6 @@
 // The full-screen check-in code for hosts, and the check-in form a scanned code opens.
-import { Form } from "@remix-run/react";
+import { useEffect } from "react";
+import { Form, useRevalidator } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
@@ -24,8 +25,20 @@ export function SpokenCode({ code, className }: { code: string; className: strin
   );
 }
 
-export function CheckinScreenView({ session, code, url, qrSvg }: { session: SessionHeader; code: string | null; url: string | null; qrSvg: string | null }) {
+/** How often the check-in screen reads the number of check-ins again, with JavaScript. */
+const recountMs = 20_000;
+
+export function CheckinScreenView({ session, code, url, qrSvg, checkedIn }: { session: SessionHeader; code: string | null; url: string | null; qrSvg: string | null; checkedIn: number }) {
   const t = useT();
+  const { revalidate } = useRevalidator();
+  // The screen stays up for the whole meeting: the count follows the check-ins (without JavaScript, on reloading).
+  useEffect(() => {
+    if (!code) return;
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === "visible") revalidate();
+    }, recountMs);
+    return () => window.clearInterval(timer);
+  }, [code, revalidate]);
   return (
     <section className="checkin-screen" aria-labelledby="checkin-screen-title">
       <h1 id="checkin-screen-title">
@@ -38,6 +51,8 @@ export function CheckinScreenView({ session, code, url, qrSvg }: { session: Sess
           <p>{t("hosts.checkin.instruction")}</p>
           <SpokenCode code={code} className="code-large" />
           <div className="qr" role="img" aria-label={t("hosts.checkin.qrAlt", { url })} dangerouslySetInnerHTML={{ __html: qrSvg }} />
+          <p className="checkin-count">{t("hosts.checkin.count", { n: checkedIn })}</p>
+          <p className="hint">{t("hosts.checkin.countHint")}</p>
         </>
       ) : (
         <p className="hint">{session.cancelled ? t("session.closed.cancelled") : t("hosts.checkin.notYet")}</p>

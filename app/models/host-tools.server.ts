@@ -43,7 +43,9 @@ export async function checkinScreen(sessionId: number, memberId: string, origin:
   const url = code ? `${origin}/sessions/${session.id}/checkin?code=${encodeURIComponent(code)}` : null;
   // Rendered here, inline: no request for an image, nothing to cache, works without JavaScript.
   const qrSvg = url ? await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2 }) : null;
-  return { session: sessionHeader(session, true), code, url, qrSvg, opensMinutesBefore: sessionRules.checkinOpensMinutesBefore };
+  // How many checked in with the code so far: more than there are people in the room means the code got out (ADR 051).
+  const checkedIn = db().get<{ n: number }>(sql`SELECT count(*) AS n FROM registrations WHERE session_id = ${session.id} AND attended_at IS NOT NULL AND attendance_by = 'code'`).n;
+  return { session: sessionHeader(session, true), code, url, qrSvg, checkedIn, opensMinutesBefore: sessionRules.checkinOpensMinutesBefore };
 }
 
 /** The page a scanned code opens: the check-in form with the code filled in; the member presses the button. */

@@ -120,6 +120,10 @@ describe.each([true, false])("with JavaScript %s", (javaScript) => {
     await expectNoSeriousAxeViolations(participant.page);
     documents.push({ label: `${label}: check-in form with the code filled in`, html: await html(`/sessions/${world.sessionId}/checkin?code=KQ7MZP`, world.participant) });
     await participant.send(participant.page.getByRole("button", { name: "Inchecken" }), participant.page.getByText(/^Je bent (ingecheckt|erbij)\.$/));
+    // The screen counts who checked in, so that the room sees a code that got out.
+    await host.visit(`/sessions/${world.sessionId}/checkin/show`);
+    const counted = /^Ingecheckt: (\d+) (persoon|mensen)\.$/.exec((await host.page.locator(".checkin-count").textContent()) ?? "");
+    expect(Number(counted?.[1])).toBeGreaterThanOrEqual(1);
     // A visitor who scans it logs in first and comes back to the same form.
     const visitor = await Member.open(browser, server.url, { id: "", name: "Visitor", cookie: null }, { javaScript });
     await visitor.visit(url);

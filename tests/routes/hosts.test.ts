@@ -176,8 +176,11 @@ describe("the check-in screen", () => {
     const page = dataOf<{ code: string; open: boolean; attended: boolean }>(await checkinLoader({ request: getRequest(path, as(participant)), context: { ...context, method: "GET" }, params: { id: String(soonId) } }));
     expect(page).toMatchObject({ code: code(), open: true, attended: false });
     expect(db().get(sql`SELECT attended_at FROM registrations WHERE session_id = ${soonId} AND member_id = ${participant.id}`)).toBeUndefined();
+    const before = dataOf<{ checkedIn: number }>(await show(host)).checkedIn;
     const checkedIn = await settle(() => checkinAction({ request: formRequest(`/sessions/${soonId}/checkin`, { code: page.code }, as(participant)), context, params: { id: String(soonId) } }));
     expect(statusOf(checkedIn)).toBe(303);
+    // The hosts' screen counts the check-ins: more than the people in the room means the code got out.
+    expect(dataOf<{ checkedIn: number }>(await show(host)).checkedIn).toBe(before + 1);
     const after = dataOf<{ attended: boolean }>(await checkinLoader({ request: getRequest(path, as(participant)), context: { ...context, method: "GET" }, params: { id: String(soonId) } }));
     expect(after.attended).toBe(true);
     // Without a code the address still leads to the session page.

@@ -13,6 +13,8 @@ export const enHosts: Record<keyof typeof nlHosts, string> = {
   "hosts.checkin.instruction": "Scan the code with your phone, or open the session on Meedoen and enter this code:",
   "hosts.checkin.qrAlt": "QR code that opens the check-in page: {url}",
   "hosts.checkin.notYet": "The check-in code appears here half an hour before the start, until two hours after the end.",
+  "hosts.checkin.count": "Checked in: {n, plural, one {# person} other {# people}}.",
+  "hosts.checkin.countHint": "More check-ins than people in the room? Then the code got out. Witnesses who are here can say on the meeting's page whom they did not see.",
   "hosts.checkin.back": "Back to the session",
   "hosts.checkin.codeFilled": "The code is filled in. Press the button to check in.",
   "hosts.enrolMail.subject": "Signed up for {title}",

@@ -11,6 +11,8 @@ export const nlHosts = {
   "hosts.checkin.instruction": "Scan de code met je telefoon, of ga naar de bijeenkomst op Meedoen en vul deze code in:",
   "hosts.checkin.qrAlt": "QR-code die de incheckpagina opent: {url}",
   "hosts.checkin.notYet": "De incheckcode verschijnt hier een half uur voor het begin, tot twee uur na het einde.",
+  "hosts.checkin.count": "Ingecheckt: {n, plural, one {# persoon} other {# mensen}}.",
+  "hosts.checkin.countHint": "Meer check-ins dan mensen in de zaal? Dan is de code uitgelekt. Getuigen die er zijn, kunnen op de pagina van de bijeenkomst zeggen wie ze niet zagen.",
   "hosts.checkin.back": "Terug naar de bijeenkomst",
   "hosts.checkin.codeFilled": "De code is al ingevuld. Druk op de knop om in te checken.",
   "hosts.enrolMail.subject": "Aangemeld voor {title}",
