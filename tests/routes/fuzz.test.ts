@@ -170,7 +170,7 @@ let fx: {
 };
 
 /** Everything a member action could change (not rate limits, login sessions or reset links). */
-const stateTables = ["members", "initiatives", "initiative_tags", "hosts", "host_requests", "log_entries", "sessions", "registrations", "interests", "outbox", "proposals", "proposal_positions", "proposal_electorate", "proposal_statements", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments", "founder_invitations"];
+const stateTables = ["members", "initiatives", "initiative_tags", "hosts", "host_requests", "log_entries", "sessions", "registrations", "interests", "outbox", "proposals", "proposal_positions", "proposal_electorate", "proposal_statements", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments", "founder_invitations", "unseen_check_ins"];
 /** Where accepted text ends up. */
 const textTables = ["members", "initiatives", "initiative_tags", "log_entries", "sessions", "outbox", "proposals", "proposal_positions", "proposal_statements", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments"];
 
@@ -226,6 +226,13 @@ async function newFounderInvitation() {
 function checkerChecksIn() {
   db().run(sql`DELETE FROM rate_limits WHERE key LIKE 'checkin:%'`);
   checkIn(fx.live, checker.id, fx.checkinCode);
+}
+
+/** The voice (a founder) checked in at the live session too and has said of nobody that they were not seen there. */
+function voiceSawEveryone() {
+  checkerChecksIn();
+  checkIn(fx.live, voice.id, fx.checkinCode);
+  db().run(sql`DELETE FROM unseen_check_ins WHERE witness_id = ${voice.id}`);
 }
 
 beforeAll(async () => {
@@ -419,6 +426,12 @@ const forms: Form[] = [
     kinds: { intent: "choice" }, fields: () => [["intent", "withdraw"]],
     once: () => ["log_entries", `action = 'attendance.withdrawn' AND actor_id = ${q(checker.id)}`],
     setup: checkerChecksIn, prepare: checkerChecksIn, afterAccepted: checkerChecksIn },
+  // A witness who was at the meeting did not see someone who checked in (ADR 051); one word strikes
+  // nothing, and every accepted variant is taken back.
+  { name: "POST /sessions/:id/attendance intent=unseen", path: () => `/sessions/${fx.live}/attendance`, actor: () => voice, accepts: true,
+    kinds: { intent: "choice", memberId: "choice" }, fields: () => [["intent", "unseen"], ["memberId", checker.id]],
+    once: () => ["unseen_check_ins", `witness_id = ${q(voice.id)}`],
+    setup: voiceSawEveryone, prepare: voiceSawEveryone, afterAccepted: voiceSawEveryone },
   // At most 5 host messages per session a day (v2 §2): every accepted one moves to a fresh session,
   // so each variant is really read and stored, never refused by the limit.
   { name: "POST /sessions/:id/message", path: () => `/sessions/${fx.messageTarget}/message`, actor: () => host, accepts: true, randomVariants: 6,
