@@ -4,7 +4,7 @@ import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatDate } from "~/lib/time";
 
 /** Why a member has a voice, in plain words; for the member also what is pending or missing. */
-export function VoiceExplained({ voice, isSelf }: { voice: MemberVoice; isSelf: boolean }) {
+export function VoiceExplained({ voice, isSelf, struckCheckIn = null }: { voice: MemberVoice; isSelf: boolean; struckCheckIn?: { sessionId: number; title: string; at: number } | null }) {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
@@ -42,6 +42,11 @@ export function VoiceExplained({ voice, isSelf }: { voice: MemberVoice; isSelf: 
         </p>
       ) : null}
       {voice.lastMiss && reason.kind === "none" ? <p className="hint">{t(`voice.miss.${voice.lastMiss.why}`, { title: voice.lastMiss.title, date: date(voice.lastMiss.at) })}</p> : null}
+      {struckCheckIn ? (
+        <p className="hint">
+          {t("voice.struck", { title: struckCheckIn.title, date: date(struckCheckIn.at) })} <Link to={`/sessions/${struckCheckIn.sessionId}`}>{t("voice.struck.link")}</Link>
+        </p>
+      ) : null}
       {isSelf && reason.kind === "none" ? <p className="hint">{t("voice.how")}</p> : null}
     </>
   );

@@ -6,7 +6,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { registrations, sessions, unseenCheckIns } from "../../db/schema";
 import type { Db } from "../../db/client";
-import { sessionRules } from "~/governance/config";
+import { governance, sessionRules } from "~/governance/config";
 import { attendanceWindow, unseenStrikes } from "~/governance/rules";
 import { db } from "~/lib/db.server";
 import type { MessageKey } from "~/lib/i18n";
@@ -123,4 +123,18 @@ export function unseenView(meeting: Meeting, readerId: string | null, now: Date)
     said.set(row.member_id, entry);
   }
   return { mayTell: !!readerId && mayTell(reader, meeting, readerId, voiceSnapshot(now.getTime()), now.getTime()), said };
+}
+
+/**
+ * The member's latest check-in that was struck within the voice window, for their own profile: it
+ * explains a voice they expected and did not get.
+ */
+export function latestStruckCheckIn(memberId: string, now = Date.now()) {
+  return (
+    db().get<{ sessionId: number; title: string; at: number } | undefined>(sql`
+      SELECT r.session_id AS sessionId, i.title, s.starts_at AS at FROM registrations r
+      JOIN sessions s ON s.id = r.session_id JOIN initiatives i ON i.id = s.initiative_id
+      WHERE r.member_id = ${memberId} AND r.unseen_at IS NOT NULL AND s.starts_at > ${now - governance.voiceWindowDays * 86_400_000}
+      ORDER BY r.unseen_at DESC LIMIT 1`) ?? null
+  );
 }

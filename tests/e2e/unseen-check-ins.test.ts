@@ -70,6 +70,9 @@ describe("a check-in the witnesses did not see", () => {
     expect(await P.mainText()).toContain("Twee getuigen die bij deze bijeenkomst waren, hebben je er niet gezien.");
     expect(await P.page.locator("#checkin-code").count()).toBe(0);
     await check(P, "the member whose check-in lapsed");
+    await P.visit(`/members/${pien.id}`);
+    expect(await P.mainText()).toContain("telt niet: twee getuigen die er waren, hebben je er niet gezien.");
+    await check(P, "the profile of the member whose check-in lapsed");
     expect(await htmlErrors(documents)).toEqual([]);
   });
 });

@@ -657,6 +657,8 @@ export const en: Record<keyof typeof nl, string> = {
   "voice.reason.founder": "Has a voice as a founder, while the network starts up.",
   "voice.witness": "Is a witness: can make meetings count for a voice, and can report content.",
   "voice.founder": "Founder of this network.",
+  "voice.struck": "Your check-in at {title} on {date} does not count: two witnesses who were there did not see you.",
+  "voice.struck.link": "To the meeting",
   "voice.pending": "A voice starts on {date}, after {title}.",
   "voice.pending.brake": "That is later than a week after the meeting: the growth brake lets only a few new voices start each week.",
   "voice.held": "No voice: this account is held after reports, until a proposal lifts that.",

@@ -655,6 +655,8 @@ export const nl = {
   "voice.reason.founder": "Heeft een stem als oprichter, zolang het netwerk opstart.",
   "voice.witness": "Is getuige: kan bijeenkomsten laten meetellen voor een stem, en kan melden.",
   "voice.founder": "Oprichter van dit netwerk.",
+  "voice.struck": "Je check-in bij {title} op {date} telt niet: twee getuigen die er waren, hebben je er niet gezien.",
+  "voice.struck.link": "Naar de bijeenkomst",
   "voice.pending": "Een stem begint op {date}, na {title}.",
   "voice.pending.brake": "Dat is later dan een week na de bijeenkomst: de groeirem laat niet meer dan een paar nieuwe stemmen per week beginnen.",
   "voice.held": "Geen stem: dit account is tegengehouden na meldingen, tot een voorstel dat opheft.",

@@ -87,7 +87,11 @@ describe("a check-in the witnesses did not see", () => {
     expect(struck.actor_id).toBe(bram.id);
     expect(JSON.parse(struck.detail)).toEqual({ memberId: puppet.id, by: [anna.id, bram.id] });
     expect(count("SELECT count(*) AS n FROM outbox WHERE kind = 'check-in-struck' AND member_id = ?", puppet.id)).toBe(1);
-    expect(await get(`/members/${puppet.id}`, puppet.cookie)).not.toContain("Een stem begint op");
+    const profile = await get(`/members/${puppet.id}`, puppet.cookie);
+    expect(profile).not.toContain("Een stem begint op");
+    // The profile says why, to the member only.
+    expect(profile).toMatch(/Je check-in bij Intervisie op [^<]+ telt niet: twee getuigen die er waren, hebben je er niet gezien\./);
+    expect(await get(`/members/${puppet.id}`, cato.cookie)).not.toContain("telt niet: twee getuigen");
     const puppetPage = await get(`/sessions/${sessionId}`, puppet.cookie);
     expect(puppetPage).toContain("Twee getuigen die bij deze bijeenkomst waren, hebben je er niet gezien.");
     expect(puppetPage).toContain("niet gezien door getuigen; check-in vervallen");
