@@ -31,8 +31,9 @@ export const governance = {
   hostRequestLazyConsentDays: 7,
   // Attendance can be changed until this long after the session ended; then it is fixed.
   attendanceFixedAfterDays: 7,
-  // Within that time, this many witnesses who were at a meeting themselves strike a self check-in
-  // they did not see there (a code that got out; docs/decisions/051).
+  // Within that time, this many witnesses who were at a meeting themselves strike the attendance of
+  // someone they did not see there (a code that got out, a host marking people present who never
+  // came; docs/decisions/051).
   unseenCheckInWitnesses: 2,
   hostMessagesPerSessionPerDay: 5,
   // §3 Proposals

@@ -45,8 +45,8 @@ export function attendanceWindow({ endsAt, checkinOpensAt, now }: { endsAt: numb
 }
 
 /**
- * A self check-in is struck when this many witnesses who were at the meeting themselves say they
- * did not see the member there (docs/decisions/051).
+ * A member's attendance is struck when this many witnesses who were at the meeting themselves say
+ * they did not see the member there (docs/decisions/051).
  */
 export const unseenStrikes = (witnesses: number) => witnesses >= g.unseenCheckInWitnesses;
 

@@ -77,8 +77,8 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
       host || takesPart
         ? participants.map(({ memberId, displayName, organisation, status, position, attended, selfCheckIn, struck }) => {
             const said = unseen?.said.get(memberId);
-            // "Not seen" can be said of a self check-in, by a witness who was there, not of oneself.
-            const mayTellUnseen = !!unseen?.mayTell && selfCheckIn && memberId !== member?.id;
+            // "Not seen" can be said of anyone present, by a witness who was there, not of oneself.
+            const mayTellUnseen = !!unseen?.mayTell && attended && memberId !== member?.id;
             return { memberId, displayName, organisation, status, position, attended, selfCheckIn, struck, unseen: said?.count ?? 0, unseenByMe: !!said?.mine, mayTellUnseen };
           })
         : null,

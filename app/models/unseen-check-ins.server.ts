@@ -1,8 +1,9 @@
-// A check-in code that gets out lets people check in from elsewhere. The meeting's own witnesses
-// can say so (docs/decisions/051): a witness who was there (checked in with the code, or was a host
-// when it started) says "I did not see this member here"; once two such witnesses said it, the
-// member's self check-in is struck, and they cannot check in, or be marked present, again for that
-// meeting. Only until attendance is fixed, a week after the meeting; every step is logged.
+// A check-in code that gets out lets people check in from elsewhere, and a host can mark people
+// present who never came. The meeting's own witnesses can say so (docs/decisions/051): a witness
+// who was there (checked in with the code, or was a host when it started) says "I did not see this
+// member here"; once two such witnesses said it, the member's attendance is struck, and they cannot
+// check in, or be marked present, again for that meeting. Only until attendance is fixed, a week
+// after the meeting; every step is logged.
 import { and, eq, sql } from "drizzle-orm";
 import { registrations, sessions, unseenCheckIns } from "../../db/schema";
 import type { Db } from "../../db/client";
@@ -51,7 +52,7 @@ function countedWitnesses(tx: Reader, meeting: Meeting, registrationId: number, 
 
 /**
  * A witness who was at the meeting says they did not see `memberId` there (`unseen`), or takes
- * that back. With the second witness the member's self check-in is struck.
+ * that back. With the second witness the member's attendance is struck.
  */
 export function tellUnseen(sessionId: number, witnessId: string, memberId: string, unseen: boolean, now = new Date()): "noted" | "struck" | "taken-back" {
   const snapshot = voiceSnapshot(now.getTime());
@@ -72,9 +73,9 @@ export function tellUnseen(sessionId: number, witnessId: string, memberId: strin
     if (memberId === witnessId) throw new UnseenRefusedError("session.unseen.own", 403);
     const reg = tx.select().from(registrations).where(and(eq(registrations.sessionId, sessionId), eq(registrations.memberId, memberId))).get();
     if (reg?.unseenAt) throw new UnseenRefusedError("session.unseen.struck", 409);
+    // Checked in with the code or marked present by a host: a host who marks people present who
+    // never came gives voices as surely as a code that got out.
     if (!reg?.attendedAt) throw new UnseenRefusedError("session.unseen.notCheckedIn", 409);
-    // A host who marked someone present can take it back; a self check-in is what a code that got out gives.
-    if (reg.attendanceBy !== "code") throw new UnseenRefusedError("session.unseen.notSelfCheckIn", 409);
     if (!unseen) {
       const removed = tx.delete(unseenCheckIns).where(and(eq(unseenCheckIns.registrationId, reg.id), eq(unseenCheckIns.witnessId, witnessId))).run();
       if (removed.changes === 0) throw new UnseenRefusedError("session.unseen.none", 409);

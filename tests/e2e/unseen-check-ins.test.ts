@@ -52,7 +52,7 @@ describe("a check-in the witnesses did not see", () => {
     const here = `/sessions/${sessionId}`;
 
     await A.visit(here);
-    expect(await A.mainText()).toContain("Zeggen twee getuigen die er waren dat, dan vervalt die check-in");
+    expect(await A.mainText()).toContain("Zeggen twee getuigen die er waren dat, dan vervalt die aanwezigheid");
     // Not of herself.
     expect(await A.page.getByRole("button", { name: /^Niet gezien ?: Anna Aalbers$/ }).count()).toBe(0);
     await check(A, "a witness who was there");
@@ -61,7 +61,7 @@ describe("a check-in the witnesses did not see", () => {
     expect(sqlite.prepare("SELECT attended_at IS NOT NULL FROM registrations WHERE session_id = ? AND member_id = ?").pluck().get(sessionId, pien.id)).toBe(1);
 
     await B.visit(here);
-    await B.send(B.page.getByRole("button", { name: /^Niet gezien ?: Pien Peters$/ }), B.page.getByText("niet gezien door getuigen; check-in vervallen"));
+    await B.send(B.page.getByRole("button", { name: /^Niet gezien ?: Pien Peters$/ }), B.page.getByText("niet gezien door getuigen; aanwezigheid vervallen"));
     await check(B, "the witness whose word struck the check-in");
     expect(sqlite.prepare("SELECT attended_at IS NULL AND unseen_at IS NOT NULL FROM registrations WHERE session_id = ? AND member_id = ?").pluck().get(sessionId, pien.id)).toBe(1);
     expect(await B.page.getByRole("button", { name: /^Niet gezien ?: Pien Peters$/ }).count()).toBe(0);

@@ -1,9 +1,9 @@
-// A check-in code that got out (docs/decisions/051), through the real server: witnesses who were at
-// a meeting say whom they did not see there, and with the second such witness a self check-in is
-// struck: it gives no voice, and neither a new check-in nor a host can bring it back. Nobody else's
-// word counts (a visitor, a fresh account, a held witness, a witness who was not there, a member
-// about themselves), nothing but a self check-in can be struck, no malformed input writes
-// anything, and witnesses who say it at once strike it exactly once.
+// A check-in code that got out, or a host marking people present who never came (docs/decisions/051),
+// through the real server: witnesses who were at a meeting say whom they did not see there, and
+// with the second such witness that attendance is struck: it gives no voice, and neither a new
+// check-in nor a host can bring it back. Nobody else's word counts (a visitor, a fresh account, a
+// held witness, a witness who was not there, a member about themselves), only attendance can be
+// struck, no malformed input writes anything, and witnesses who say it at once strike it exactly once.
 import { describe, expect, it } from "vitest";
 import { insertMembers } from "../../support/direct-db";
 import { serverForFile } from "../../support/server-for-file";
@@ -90,11 +90,11 @@ describe("a check-in the witnesses did not see", () => {
     const profile = await get(`/members/${puppet.id}`, puppet.cookie);
     expect(profile).not.toContain("Een stem begint op");
     // The profile says why, to the member only.
-    expect(profile).toMatch(/Je check-in bij Intervisie op [^<]+ telt niet: twee getuigen die er waren, hebben je er niet gezien\./);
+    expect(profile).toMatch(/Je aanwezigheid bij Intervisie op [^<]+ telt niet: twee getuigen die er waren, hebben je er niet gezien\./);
     expect(await get(`/members/${puppet.id}`, cato.cookie)).not.toContain("telt niet: twee getuigen");
     const puppetPage = await get(`/sessions/${sessionId}`, puppet.cookie);
     expect(puppetPage).toContain("Twee getuigen die bij deze bijeenkomst waren, hebben je er niet gezien.");
-    expect(puppetPage).toContain("niet gezien door getuigen; check-in vervallen");
+    expect(puppetPage).toContain("niet gezien door getuigen; aanwezigheid vervallen");
 
     // Neither a new check-in, nor a host, nor a third witness.
     files.sqlite.prepare("UPDATE sessions SET starts_at = ?, ends_at = ? WHERE id = ?").run(Date.now() - hour, Date.now() + hour, sessionId);
@@ -106,7 +106,7 @@ describe("a check-in the witnesses did not see", () => {
     expect(marked.body).toContain("aanwezig melden of opnieuw inchecken kan niet");
     const third = await unseen(sessionId, puppet.id, cato.cookie);
     expect(third.status).toBe(409);
-    expect(third.body).toContain("De check-in is vervallen");
+    expect(third.body).toContain("De aanwezigheid is vervallen");
     expect(attended(sessionId, puppet.id).attended_at).toBeNull();
     expect(count("SELECT count(*) AS n FROM log_entries WHERE action = 'attendance.struck' AND subject_id = ?", String(sessionId))).toBe(1);
     // Both keep it in their own data.
@@ -122,16 +122,13 @@ describe("a check-in the witnesses did not see", () => {
     expect(electorate).not.toContain(puppet.id);
   });
 
-  it("counts only witnesses who were there, about a self check-in of someone else, and refuses the rest with the reason", async () => {
+  it("counts only witnesses who were there, about someone else shown as present, and refuses the rest with the reason", async () => {
     const [host, anna, elsewhere] = members(3, "w2-", true);
     const [held] = members(1, "held", true);
-    const [fresh, puppet, marked, absent] = members(4, "fresh", false);
+    const [fresh, puppet, absent] = members(3, "fresh", false);
     const sessionId = meeting(host.id);
     await checkIn(sessionId, [anna, held, fresh, puppet]);
     files.sqlite.prepare("UPDATE members SET posting_held_at = ? WHERE id = ?").run(Date.now() - hour, held.id);
-    files.sqlite
-      .prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at) VALUES (?, ?, 'registered', 99, ?, ?, ?, ?)")
-      .run(sessionId, marked.id, Date.now() - 600_000, host.id, Date.now(), Date.now());
     files.sqlite.prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, created_at, updated_at) VALUES (?, ?, 'registered', 100, ?, ?)").run(sessionId, absent.id, Date.now(), Date.now());
     const before = writes();
     const cases: [string, Answer, number, string][] = [
@@ -140,8 +137,7 @@ describe("a check-in the witnesses did not see", () => {
       ["a held witness who checked in", await unseen(sessionId, puppet.id, held.cookie), 403, "je account tegengehouden"],
       ["a witness who was not there", await unseen(sessionId, puppet.id, elsewhere.cookie), 403, "Dat kan alleen wie zelf bij deze bijeenkomst was"],
       ["a witness about themselves", await unseen(sessionId, anna.id, anna.cookie), 403, "Mijn check-in terugdraaien"],
-      ["someone a host marked present", await unseen(sessionId, marked.id, anna.cookie), 409, "Alleen een kartrekker kan dat terugdraaien."],
-      ["someone who did not check in", await unseen(sessionId, absent.id, anna.cookie), 409, "Deze persoon heeft niet zelf ingecheckt"],
+      ["someone who did not come", await unseen(sessionId, absent.id, anna.cookie), 409, "Deze persoon staat niet als aanwezig bij deze bijeenkomst."],
       ["taking back what was not said", await unseen(sessionId, puppet.id, anna.cookie, "seen"), 409, "Je had niet gezegd dat je deze persoon niet zag."],
       ["an unknown session", await unseen(sessionId + 1000, puppet.id, anna.cookie), 404, ""],
     ];
@@ -155,6 +151,23 @@ describe("a check-in the witnesses did not see", () => {
     // The host was there (a host when it started) without checking in, and may say it.
     expect((await unseen(sessionId, puppet.id, host.cookie)).status).toBe(303);
     expect(count("SELECT count(*) AS n FROM unseen_check_ins u JOIN registrations r ON r.id = u.registration_id WHERE r.session_id = ? AND u.witness_id = ?", sessionId, host.id)).toBe(1);
+  });
+
+  it("strikes the attendance of people a host marked present who never came, and the host cannot mark them again", async () => {
+    const [host, anna, bram] = members(3, "w6-", true);
+    const absent = members(3, "absent", false);
+    const sessionId = meeting(host.id);
+    await checkIn(sessionId, [anna, bram]);
+    for (const a of absent) {
+      files.sqlite.prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, created_at, updated_at) VALUES (?, ?, 'registered', ?, ?, ?)").run(sessionId, a.id, 10 + absent.indexOf(a), Date.now(), Date.now());
+      expect((await post(`/sessions/${sessionId}/attendance`, { memberId: a.id, present: "1" }, host.cookie)).status).toBe(303);
+    }
+    for (const a of absent) for (const w of [anna, bram]) expect((await unseen(sessionId, a.id, w.cookie)).status).toBe(303);
+    for (const a of absent) expect(attended(sessionId, a.id)).toMatchObject({ attended_at: null, unseen_at: expect.any(Number) });
+    const again = await post(`/sessions/${sessionId}/attendance`, { memberId: absent[0].id, present: "1" }, host.cookie);
+    expect(again.status).toBe(409);
+    expect(again.body).toContain("aanwezig melden of opnieuw inchecken kan niet");
+    expect(count("SELECT count(*) AS n FROM log_entries WHERE action = 'attendance.struck' AND subject_id = ?", String(sessionId))).toBe(3);
   });
 
   it("writes nothing for malformed or outsized input", async () => {
