@@ -154,6 +154,8 @@ export default function SessionPage() {
                       {p.displayName || t("member.former")}
                       {p.organisation ? <span className="muted"> · {p.organisation}</span> : null}
                       {p.attended ? <strong className="present"> · {t("session.attendance.present")}</strong> : null}
+                      {/* How: so that those who were there can tell a check-in from a host's mark. */}
+                      {p.attended ? <span className="muted">{` (${t(p.selfCheckIn ? "session.attendance.byCode" : "session.attendance.byHost")})`}</span> : null}
                       {p.struck ? <strong> · {t("session.unseen.struckLabel")}</strong> : p.unseen ? <span className="muted"> · {t("session.unseen.count", { n: p.unseen })}</span> : null}
                     </span>
                     {p.mayTellUnseen ? (

@@ -218,6 +218,8 @@ export const en: Record<keyof typeof nl, string> = {
   "session.checkinCode.later": "The check-in code appears here half an hour before the start.",
   "session.attendance": "Attendance",
   "session.attendance.present": "Present",
+  "session.attendance.byCode": "checked in themselves",
+  "session.attendance.byHost": "marked by a host",
   "session.attendance.markPresent": "Mark present",
   "session.attendance.markAbsent": "Not present after all",
   "session.attendance.notYet": "Attendance can be marked from half an hour before the start.",

@@ -216,6 +216,8 @@ export const nl = {
   "session.checkinCode.later": "De incheckcode verschijnt hier een half uur voor het begin.",
   "session.attendance": "Aanwezigheid",
   "session.attendance.present": "Aanwezig",
+  "session.attendance.byCode": "zelf ingecheckt",
+  "session.attendance.byHost": "gemeld door een kartrekker",
   "session.attendance.markPresent": "Aanwezig melden",
   "session.attendance.markAbsent": "Toch niet aanwezig",
   "session.attendance.notYet": "Aanwezigheid melden kan vanaf een half uur voor het begin.",

@@ -162,6 +162,10 @@ describe("a check-in the witnesses did not see", () => {
       files.sqlite.prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, created_at, updated_at) VALUES (?, ?, 'registered', ?, ?, ?)").run(sessionId, a.id, 10 + absent.indexOf(a), Date.now(), Date.now());
       expect((await post(`/sessions/${sessionId}/attendance`, { memberId: a.id, present: "1" }, host.cookie)).status).toBe(303);
     }
+    // Those who were there can tell a host's mark from a check-in.
+    const page = await get(`/sessions/${sessionId}`, anna.cookie);
+    expect(page.match(/\(gemeld door een kartrekker\)/g)).toHaveLength(3);
+    expect(page.match(/\(zelf ingecheckt\)/g)).toHaveLength(2);
     for (const a of absent) for (const w of [anna, bram]) expect((await unseen(sessionId, a.id, w.cookie)).status).toBe(303);
     for (const a of absent) expect(attended(sessionId, a.id)).toMatchObject({ attended_at: null, unseen_at: expect.any(Number) });
     const again = await post(`/sessions/${sessionId}/attendance`, { memberId: absent[0].id, present: "1" }, host.cookie);
