@@ -10,7 +10,7 @@ import { env } from "~/lib/env.server";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime } from "~/lib/time";
 import { calendarFile } from "~/lib/calendar.server";
-import { calendarSessions } from "./sessions.server";
+import { calendarSessions, checkinWindow, isCheckinOpen } from "./sessions.server";
 import { AttendanceFixedError, NotAHostError, SelfCheckInError } from "./errors.server";
 import { actingHost } from "./host-rights.server";
 import { appendLog } from "./log.server";
@@ -203,9 +203,7 @@ export function checkIn(sessionId: number, memberId: string, code: string, now =
   return db().transaction((tx) => {
     const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
     if (!session) throw new RegistrationClosedError("not-found");
-    const opens = session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
-    const closes = session.endsAt.getTime() + sessionRules.checkinClosesHoursAfter * 3_600_000;
-    if (session.cancelledAt || now.getTime() < opens || now.getTime() > closes) throw new CheckinClosedError();
+    if (!isCheckinOpen(session, now)) throw new CheckinClosedError();
     const typed = code.toUpperCase().replace(/[\s-]/g, "");
     if (typed !== session.checkinCode) throw new WrongCodeError();
     const reg = tx.select().from(registrations).where(and(eq(registrations.sessionId, sessionId), eq(registrations.memberId, memberId))).get();
@@ -275,7 +273,7 @@ function refuseAttendanceChange(session: { startsAt: Date; endsAt: Date }, who: 
     ...who,
     startsAt: session.startsAt.getTime(),
     endsAt: session.endsAt.getTime(),
-    checkinOpensAt: session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000,
+    checkinOpensAt: checkinWindow(session).opens.getTime(),
     now: now.getTime(),
   });
   if (verdict === "fixed") throw new AttendanceFixedError();
@@ -337,7 +335,7 @@ export function attendanceRights(session: { id: number; initiativeId: number; st
     SELECT h.since FROM hosts h JOIN members m ON m.id = h.member_id
     WHERE h.initiative_id = ${session.initiativeId} AND h.member_id = ${memberId} AND m.posting_held_at IS NULL`);
   const mine = db().get<{ attendance_by: string | null } | undefined>(sql`SELECT attendance_by FROM registrations WHERE session_id = ${session.id} AND member_id = ${memberId} AND attended_at IS NOT NULL`);
-  const base = { startsAt: session.startsAt.getTime(), endsAt: session.endsAt.getTime(), checkinOpensAt: session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000, now: now.getTime() };
+  const base = { startsAt: session.startsAt.getTime(), endsAt: session.endsAt.getTime(), checkinOpensAt: checkinWindow(session).opens.getTime(), now: now.getTime() };
   return {
     mark: !!host && attendanceChangeAllowed({ ...base, hostSince: host.since, selfCheckIn: false, byThatMember: false }) === "ok",
     withdraw: mine?.attendance_by === "code" && attendanceChangeAllowed({ ...base, hostSince: null, selfCheckIn: true, byThatMember: true }) === "ok",

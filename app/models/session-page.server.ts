@@ -4,9 +4,8 @@ import type { getMember } from "~/lib/auth.server";
 import type { NameViewer } from "./names.server";
 import { isHost } from "./initiatives.server";
 import { attendanceRights, participantsOf } from "./registrations.server";
-import { getSession, isCheckinOpen, sessionsOfInitiative } from "./sessions.server";
+import { checkinWindow, getSession, isCheckinOpen, sessionsOfInitiative } from "./sessions.server";
 import { sessionVenue } from "./venues.server";
-import { sessionRules } from "~/governance/config";
 import { sessionContributions, type SessionContributions } from "./contributions.server";
 import { currentRuleHeadings } from "./proposals.server";
 import { voiceSnapshot } from "./voice.server";
@@ -28,7 +27,7 @@ export function sessionPage(id: number, member: PageViewer, names: NameViewer, n
   const participants = participantsOf(session.id);
   const takesPart = !!member && participants.some((p) => p.memberId === member.id);
   const checkinOpen = isCheckinOpen(session, now);
-  const markingOpen = !session.cancelledAt && now.getTime() >= session.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
+  const markingOpen = !session.cancelledAt && now >= checkinWindow(session).opens;
   const rights = member ? attendanceRights(session, member.id, now) : { mark: false, withdraw: false };
   // Witnesses who were there say whom they did not see; what was said is shown with the list.
   const unseen = host || takesPart ? unseenView(session, member?.id ?? null, now) : null;

@@ -7,12 +7,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { registrations, sessions, unseenCheckIns } from "../../db/schema";
 import type { Db } from "../../db/client";
-import { governance, sessionRules } from "~/governance/config";
+import { governance } from "~/governance/config";
 import { attendanceWindow, unseenStrikes } from "~/governance/rules";
 import { db } from "~/lib/db.server";
 import type { MessageKey } from "~/lib/i18n";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { appendLog } from "./log.server";
+import { checkinWindow } from "./sessions.server";
 import { voiceSnapshot, type VoiceSnapshot } from "./voice.server";
 
 type Reader = Pick<Db, "get" | "all">;
@@ -37,11 +38,14 @@ function wasThere(tx: Reader, meeting: Meeting, memberId: string) {
     LIMIT 1`);
 }
 
-const checkinOpensAt = (meeting: Meeting) => meeting.startsAt.getTime() - sessionRules.checkinOpensMinutesBefore * 60_000;
+/** Whether the meeting's attendance can change now (never for a cancelled one): "ok", "not-open" or "fixed". */
+function windowOf(meeting: Meeting, now: number) {
+  return meeting.cancelledAt ? "not-open" : attendanceWindow({ endsAt: meeting.endsAt.getTime(), checkinOpensAt: checkinWindow(meeting).opens.getTime(), now });
+}
 
 /** Whether the member may say now that they did not see someone at this meeting. */
 function mayTell(tx: Reader, meeting: Meeting, memberId: string, snapshot: VoiceSnapshot, now: number) {
-  return !meeting.cancelledAt && attendanceWindow({ endsAt: meeting.endsAt.getTime(), checkinOpensAt: checkinOpensAt(meeting), now }) === "ok" && snapshot.isWitness(memberId) && wasThere(tx, meeting, memberId);
+  return windowOf(meeting, now) === "ok" && snapshot.isWitness(memberId) && wasThere(tx, meeting, memberId);
 }
 
 /** The witnesses whose "not seen" counts now: witnesses who were there (a hold or a lapse takes it away). */
@@ -66,7 +70,7 @@ export function tellUnseen(sessionId: number, witnessId: string, memberId: strin
       .where(eq(sessions.id, sessionId))
       .get();
     if (!meeting) throw new UnseenRefusedError("session.closed.notFound", 404);
-    const window = meeting.cancelledAt ? "not-open" : attendanceWindow({ endsAt: meeting.endsAt.getTime(), checkinOpensAt: checkinOpensAt(meeting), now: now.getTime() });
+    const window = windowOf(meeting, now.getTime());
     if (window === "fixed") throw new UnseenRefusedError("session.attendance.fixed", 409);
     if (window === "not-open") throw new UnseenRefusedError("session.checkin.closed", 409);
     if (!wasThere(tx, meeting, witnessId)) throw new UnseenRefusedError("session.unseen.notThere", 403);
