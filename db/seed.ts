@@ -422,7 +422,7 @@ function seedSessions(initiativeId: number, item: DemoInitiative, hostId: string
     return d;
   };
   const add = (startsAt: Date, capacity: number | null, at: Date) =>
-    addSession(initiativeId, hostId, { startsAt, endsAt: new Date(startsAt.getTime() + 2.5 * hour), place: item.place ?? "", hostOrganisation: "", capacity }, at);
+    addSession(initiativeId, hostId, { startsAt, endsAt: new Date(startsAt.getTime() + 2.5 * hour), place: item.place ?? "", hostOrganisation: "", capacity }, at, { newcomerLimit: false });
   if (item.kind === "course") {
     // The first session took place a week or so ago (after the course was posted).
     const pastDays = Math.min(7 + index, item.daysAgo - 2);
@@ -536,7 +536,7 @@ function seedSeries(ids: Map<string, string>, venueIds: number[], now: Date) {
   const picked = venuesById(venueIds.slice(0, 3));
   const venues = venueIds.slice(0, 3).map((id) => picked.get(id)!);
   const [first] = series.occurrences;
-  const sessionIds = addSeries(initiativeId, anna, { startsAt: first.startsAt, endsAt: first.endsAt, place: "", hostOrganisation: "", capacity: 12, venues, occurrences: series.occurrences }, now);
+  const sessionIds = addSeries(initiativeId, anna, { startsAt: first.startsAt, endsAt: first.endsAt, place: "", hostOrganisation: "", capacity: 12, venues, occurrences: series.occurrences }, now, { newcomerLimit: false });
   db().$client
     .prepare("UPDATE sessions SET mode = 'online', online_url = 'https://meet.jit.si/meedoen-intervisie-lindenveen', venue_id = NULL, place = '' WHERE id = ?")
     .run(sessionIds[3]);

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Form, useNavigation } from "@remix-run/react";
 import { ChoiceError, choiceErrorProps, Field, FormError } from "~/components/field";
 import type { FieldErrors } from "~/lib/forms";
+import type { Params } from "~/lib/i18n";
 import { useT, useTimeZone } from "~/lib/i18n/react";
 import type { VenueGroup } from "~/models/sessions.types";
 
@@ -17,6 +18,8 @@ const rotationSlots = [2, 3, 4, 5];
 type SessionFormProps = {
   values?: SessionFormValues;
   errors?: FieldErrors;
+  /** Numbers the form's error names. */
+  params?: Params;
   submitLabel: string;
   action?: string;
   venues: VenueGroup[];
@@ -45,7 +48,7 @@ function VenueOptions({ venues }: { venues: VenueGroup[] }) {
   );
 }
 
-export function SessionForm({ values, errors, submitLabel, action, venues, series, scopeChoice, children }: SessionFormProps) {
+export function SessionForm({ values, errors, params, submitLabel, action, venues, series, scopeChoice, children }: SessionFormProps) {
   const t = useT();
   const zone = useTimeZone();
   const busy = useNavigation().state === "submitting";
@@ -55,7 +58,7 @@ export function SessionForm({ values, errors, submitLabel, action, venues, serie
   const visibleErrors = errors?.venueIds ? { ...errors, venueId: errors.venueId ?? errors.venueIds } : errors;
   return (
     <Form method="post" action={action} noValidate className="stack">
-      <FormError errors={errors} />
+      <FormError errors={errors} params={params} />
       <p className="hint">{t("session.timesHint", { zone })}</p>
       <Field name="startsAt" type="datetime-local" label={t("session.startsAt")} errors={errors} defaultValue={values?.startsAt} required />
       <Field name="endsAt" type="datetime-local" label={t("session.endsAt")} errors={errors} defaultValue={values?.endsAt} required />

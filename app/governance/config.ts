@@ -65,6 +65,15 @@ export const governance = {
   // §5 Newcomer limits (per 24 hours, for members without a voice)
   newcomerInitiativesPerDay: 3,
   newcomerCommentsPerDay: 20,
+  // A member without a voice asks the network to restore a comment a host hid (§4) at most this
+  // many times in `newcomerRestoreDays`: each ask opens a network proposal and mails every member
+  // with a voice, so two fresh accounts (one hosting, one commenting) must not open them by the
+  // dozen.
+  newcomerRestoreRequests: 1,
+  newcomerRestoreDays: 7,
+  // Members without a voice add at most this many sessions in 24 hours: a weekly series for a
+  // year and a few more, not thousands of agenda entries from one fresh account.
+  newcomerSessionsPerDay: 60,
 } as const;
 
 // §5 "new accounts are rate-limited per address". Stored in SQLite, and counted before the work

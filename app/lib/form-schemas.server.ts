@@ -3,12 +3,12 @@
 // Content Security Policy forbids (and browsers report).
 import { z } from "zod";
 import { contactRules, governance } from "~/governance/config";
-import { requiredText, typedNumber } from "~/lib/forms";
+import { requiredLine, requiredText, typedNumber } from "~/lib/forms";
 
 // proposals.new
 export const proposalSchema = z
   .object({
-    title: requiredText(160, "proposal.title.required", "proposal.title.tooLong"),
+    title: requiredLine(160, "proposal.title.required", "proposal.title.tooLong"),
     body: z.string().max(10_000, { error: "proposal.body.tooLong" }).optional().default(""),
     kind: z.enum(["consent", "majority"], { error: "proposal.kind.invalid" }),
     scope: z.enum(["network", "initiative"], { error: "proposal.scope.invalid" }),
@@ -50,7 +50,7 @@ export const signupSchema = z.object({
     .string({ error: "auth.password.tooShort" })
     .min(10, { error: "auth.password.tooShort" })
     .max(200, { error: "auth.password.tooLong" }),
-  displayName: requiredText(80, "auth.displayName.required", "auth.displayName.tooLong"),
+  displayName: requiredLine(80, "auth.displayName.required", "auth.displayName.tooLong"),
 });
 
 // settings_.delete
@@ -65,7 +65,7 @@ export const resetSchema = z.object({
 
 // sessions.$id_.message
 export const messageSchema = z.object({
-  subject: requiredText(150, "session.message.subject.required", "session.message.subject.tooLong"),
+  subject: requiredLine(150, "session.message.subject.required", "session.message.subject.tooLong"),
   body: requiredText(5000, "session.message.body.required", "session.message.body.tooLong"),
 });
 
@@ -94,7 +94,7 @@ export const unlockSchema = z.object({
 
 // proposals.$id_.amend: a new version that answers an objection (docs/decisions/029).
 export const amendSchema = z.object({
-  title: requiredText(160, "proposal.title.required", "proposal.title.tooLong"),
+  title: requiredLine(160, "proposal.title.required", "proposal.title.tooLong"),
   body: z.string().max(10_000, { error: "proposal.body.tooLong" }).optional().default(""),
   // Only a rules proposal has this field; empty for the others.
   rulesText: z.string().max(20_000, { error: "proposal.rules.tooLong" }).optional(),

@@ -89,6 +89,21 @@ export const optionalText = (max: number, tooLongKey: MessageKey) =>
   z.string().max(max, { error: tooLongKey }).optional().default("");
 
 /**
+ * One line: every run of white space, line ends and tabs included, becomes one space. A browser's
+ * <input> sends no line ends, but a script can; a name or title with line ends in it would put
+ * lines of its own in the mails and pages that show it ("Team Meedoen\n\nYour password expires…").
+ */
+export const oneLine = (value: string) => value.replace(/\s+/g, " ");
+
+/** A required one-line field (a name, a title, a subject), made one line before it is measured. */
+export const requiredLine = (max: number, requiredKey: MessageKey, tooLongKey: MessageKey) =>
+  z.string({ error: requiredKey }).transform(oneLine).pipe(requiredText(max, requiredKey, tooLongKey));
+
+/** An optional one-line field (a place, an organisation), "" when it is missing. */
+export const optionalLine = (max: number, tooLongKey: MessageKey) =>
+  z.string().transform(oneLine).pipe(z.string().max(max, { error: tooLongKey })).optional().default("");
+
+/**
  * The most fields one form may have. The largest form has about twenty; the server refuses a body
  * with more (413) before any parser sees it (app/server.ts, app/lib/uploads.server.ts).
  */

@@ -14,9 +14,14 @@ import { editWaiting } from "./hidden-edits.server";
 import { HeldMemberError, NotAHostError } from "./errors.server";
 import { appendLog } from "./log.server";
 import { currentRuleHeadings, isHouseRule, openProposal } from "./proposals.server";
+import { memberHasVoice } from "./voice.server";
 
 export class HostModerationRefusedError extends Error {
-  constructor(public messageKey: MessageKey, public status = 403) {
+  constructor(
+    public messageKey: MessageKey,
+    public status = 403,
+    public params?: Record<string, number>,
+  ) {
     super(messageKey);
   }
 }
@@ -51,6 +56,9 @@ export function hideCommentAsHost(commentId: number, hostId: string, rule: strin
       if (error instanceof NotAHostError) throw new HostModerationRefusedError("hosts.hide.notHost");
       throw error;
     }
+    // Hiding one's own comment would let one account ask the network, as its author, to restore
+    // it: a network proposal, mailed to every member with a voice, opened by a fresh account.
+    if (row.member_id === hostId) throw new HostModerationRefusedError("hosts.hide.own");
     if (row.hidden_at) throw new HostModerationRefusedError("hosts.hide.already", 409);
     tx.run(sql`UPDATE comments SET hidden_at = ${now.getTime()}, hidden_rule = ${rule}, hidden_by = ${hostId} WHERE id = ${commentId}`);
     tx.run(sql`UPDATE hosts SET last_action_at = ${now.getTime()} WHERE initiative_id = ${row.initiative_id} AND member_id = ${hostId}`);
@@ -80,6 +88,11 @@ export function askNetworkToRestore(commentId: number, authorId: string, now = n
   if (!row.hidden_at || !row.hidden_by) throw new HostModerationRefusedError("hosts.restore.notHostHidden", 409);
   // Checked and opened without an await in between: no second request can come between them.
   if (openRestoreProposal(commentId)) throw new HostModerationRefusedError("hosts.restore.open", 409);
+  if (!memberHasVoice(authorId, now.getTime())) {
+    const asked = db().get<{ n: number }>(sql`
+      SELECT count(*) AS n FROM log_entries WHERE action = 'content.restore-requested' AND actor_id = ${authorId} AND at > ${now.getTime() - governance.newcomerRestoreDays * 86_400_000}`).n;
+    if (asked >= governance.newcomerRestoreRequests) throw new HostModerationRefusedError("hosts.restore.limit", 429, { n: governance.newcomerRestoreRequests, days: governance.newcomerRestoreDays });
+  }
   const params = { title: row.title, rule: row.hidden_rule ?? "" };
   const proposalId = openProposal(
     {

@@ -17,9 +17,14 @@ import { isHeld, voiceSnapshot } from "./voice.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
+const hostRefusalStatus = { "host.notParticipant": 403, "host.notHost": 403, "member.held": 403, "host.alreadyHost": 409, "host.notFound": 404, "host.requestNotFound": 404 } as const;
+
 export class HostRefusedError extends Error {
-  constructor(public messageKey: "host.notParticipant" | "host.alreadyHost" | "host.notHost" | "host.notFound" | "host.requestNotFound" | "member.held") {
+  /** Not allowed (403), already so (409), or nothing there (404). */
+  public status: number;
+  constructor(public messageKey: keyof typeof hostRefusalStatus) {
     super(messageKey);
+    this.status = hostRefusalStatus[messageKey];
   }
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { hosts, initiativeKinds, initiativeTags, initiatives, members } from "../../db/schema";
 import { db } from "~/lib/db.server";
 import { sharedData } from "~/lib/shared-data.server";
-import { optionalText, requiredText, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
+import { optionalLine, optionalText, requiredLine, requiredText, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
 import type { ImageRef } from "~/lib/images";
 import { toFtsQuery } from "~/lib/search";
 import { deriveStatus } from "~/lib/status";
@@ -30,7 +30,7 @@ export function normaliseTags(input: string): string[] {
 }
 
 export const initiativeInput = z.object({
-  title: requiredText(limits.title, "initiative.title.required", "initiative.title.tooLong"),
+  title: requiredLine(limits.title, "initiative.title.required", "initiative.title.tooLong"),
   summary: requiredText(limits.summary, "initiative.summary.required", "initiative.summary.tooLong"),
   body: optionalText(limits.body, "initiative.body.tooLong"),
   kind: z.enum(initiativeKinds, { error: "initiative.kind.invalid" }),
@@ -41,7 +41,7 @@ export const initiativeInput = z.object({
     .transform(normaliseTags)
     .refine((tags) => tags.length <= limits.tags, { error: "initiative.tags.tooMany" })
     .refine((tags) => tags.every((t) => t.length <= limits.tag), { error: "initiative.tags.tooLong" }),
-  place: optionalText(limits.place, "initiative.place.tooLong"),
+  place: optionalLine(limits.place, "initiative.place.tooLong"),
   target: z
     .string()
     .optional()
@@ -65,7 +65,7 @@ export type InitiativeInput = z.output<typeof initiativeInput>;
 export const coverInput = (willHaveCover: boolean) =>
   z
     .object({
-      coverAlt: optionalText(limits.coverAlt, "initiative.coverAlt.tooLong"),
+      coverAlt: optionalLine(limits.coverAlt, "initiative.coverAlt.tooLong"),
       removeCover: z.string().optional().transform((v) => v === "on"),
     })
     .refine((v) => !willHaveCover || v.coverAlt !== "", { path: ["coverAlt"], error: "initiative.coverAlt.required" });

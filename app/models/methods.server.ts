@@ -9,7 +9,7 @@ import type { Db } from "../../db/client";
 import { governance } from "~/governance/config";
 import { withinNewcomerLimit } from "~/governance/rules";
 import { db } from "~/lib/db.server";
-import { optionalText, requiredText, resubmitWindowMs } from "~/lib/forms";
+import { optionalLine, optionalText, requiredLine, requiredText, resubmitWindowMs } from "~/lib/forms";
 import type { MessageKey, Params } from "~/lib/i18n";
 import { toFtsQuery } from "~/lib/search";
 import { HeldMemberError, NotAHostError } from "./errors.server";
@@ -36,11 +36,11 @@ export type MethodFieldName = (typeof methodFieldNames)[number];
 export type MethodFields = Record<MethodFieldName, string>;
 
 export const methodInput = z.object({
-  title: requiredText(methodLimits.title, "method.title.required", "method.title.tooLong"),
-  purpose: requiredText(methodLimits.short, "method.purpose.required", "method.short.tooLong"),
-  groupSize: optionalText(methodLimits.short, "method.short.tooLong"),
-  duration: optionalText(methodLimits.short, "method.short.tooLong"),
-  materials: optionalText(methodLimits.short, "method.short.tooLong"),
+  title: requiredLine(methodLimits.title, "method.title.required", "method.title.tooLong"),
+  purpose: requiredLine(methodLimits.short, "method.purpose.required", "method.short.tooLong"),
+  groupSize: optionalLine(methodLimits.short, "method.short.tooLong"),
+  duration: optionalLine(methodLimits.short, "method.short.tooLong"),
+  materials: optionalLine(methodLimits.short, "method.short.tooLong"),
   steps: requiredText(methodLimits.markdown, "method.steps.required", "method.markdown.tooLong"),
   variations: optionalText(methodLimits.markdown, "method.markdown.tooLong"),
   learned: optionalText(methodLimits.markdown, "method.markdown.tooLong"),

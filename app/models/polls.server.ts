@@ -8,13 +8,13 @@ import { datePolls, pollAnswersTable, pollOptions, pollResponses } from "../../d
 import { pollRules } from "~/governance/config";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
-import { cleanText, type FieldErrors } from "~/lib/forms";
+import { cleanText, oneLine, type FieldErrors } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatTimeRange, isSkippedLocalTime, parseLocalDateTime, toLocalDateTimeInput } from "~/lib/time";
 import { actingHost } from "./host-rights.server";
 import { addressKey, hitRateLimit } from "./rate-limits.server";
-import { addSession, sessionInput, venuesById } from "./sessions.server";
+import { addSession, NewcomerSessionLimitError, sessionInput, venuesById } from "./sessions.server";
 import { memberHasVoice } from "./voice.server";
 import { pollAnswerValues, pollModes, type PollAnswer, type PollOptionDraft } from "./polls.types";
 
@@ -99,7 +99,7 @@ export function offerRows(formData: FormData): { rows: PollOptionDraft[]; repeat
 }
 
 const offerSchema = z.object({
-  title: z.string().min(1, { error: "poll.title.required" }).max(pollRules.titleMax, { error: "poll.title.tooLong" }),
+  title: z.string().transform(oneLine).pipe(z.string().min(1, { error: "poll.title.required" }).max(pollRules.titleMax, { error: "poll.title.tooLong" })),
   note: z.string().max(pollRules.noteMax, { error: "poll.note.tooLong" }),
   rows: z.array(
     z.object({
@@ -107,7 +107,7 @@ const offerSchema = z.object({
       start: z.string().max(8, { error: "poll.option.time" }),
       end: z.string().max(8, { error: "poll.option.time" }),
       venueId: z.string().max(16, { error: "poll.option.venue" }),
-      place: z.string().max(200, { error: "poll.option.placeTooLong" }),
+      place: z.string().transform(oneLine).pipe(z.string().max(200, { error: "poll.option.placeTooLong" })),
       mode: z.string().max(10, { error: "poll.option.mode" }),
     }),
   ),
@@ -151,7 +151,8 @@ export function readOffer(formData: FormData, now: Date): { ok: true; offer: Pol
       errors[`mode-${index}`] = "poll.option.mode";
       continue;
     }
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(row.date)) {
+    // A date of the right shape that no calendar has (30 February) is the date's fault, not the time's.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(row.date) || !parseLocalDateTime(`${row.date}T12:00`, zone)) {
       errors[`date-${index}`] = "poll.option.date";
       continue;
     }
@@ -215,7 +216,7 @@ export function createPoll(initiativeId: number, memberId: string, offer: PollOf
 
 
 const answerSchema = z.object({
-  name: z.string().max(pollRules.nameMax, { error: "poll.name.tooLong" }),
+  name: z.string().transform(oneLine).pipe(z.string().max(pollRules.nameMax, { error: "poll.name.tooLong" })),
   answers: z.array(z.object({ optionId: z.number().int().positive(), answer: z.enum(pollAnswerValues, { error: "poll.answer.invalid" }) })).min(1, { error: "poll.answer.none" }),
 });
 
@@ -367,7 +368,13 @@ export function makeSessionFromOption(code: string, memberId: string, input: z.o
     (tx) => {
       const open = openPollForHost(tx, code, memberId);
       // addSession's own transaction runs inside this one (a savepoint): all of it, or none.
-      const sessionId = addSession(open.initiativeId, memberId, parsed.data, now);
+      let sessionId: number;
+      try {
+        sessionId = addSession(open.initiativeId, memberId, parsed.data, now);
+      } catch (error) {
+        if (error instanceof NewcomerSessionLimitError) throw new PollFormError({ form: "poll.make.newcomerLimit" });
+        throw error;
+      }
       tx.update(datePolls).set({ closedAt: now, sessionId }).where(eq(datePolls.id, open.id)).run();
       const willing = tx.all<{ member_id: string; answer: "yes" | "maybe" }>(sql`
         SELECT r.member_id, a.answer FROM poll_answers a JOIN poll_responses r ON r.id = a.response_id

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { members, memberTags, nowUpdates } from "../../db/schema";
 import { db } from "~/lib/db.server";
-import { optionalText, requiredText, resubmitWindowMs, type FieldErrors, type Once } from "~/lib/forms";
+import { optionalLine, optionalText, requiredLine, requiredText, resubmitWindowMs, type FieldErrors, type Once } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import type { ImageRef } from "~/lib/images";
 import { toFtsQuery } from "~/lib/search";
@@ -19,9 +19,9 @@ export const profileLimits = { displayName: 80, organisation: 120, work: 160, bi
 export const nowStaleDays = 60;
 
 export const profileInput = z.object({
-  displayName: requiredText(profileLimits.displayName, "auth.displayName.required", "auth.displayName.tooLong"),
-  organisation: optionalText(profileLimits.organisation, "profile.organisation.tooLong"),
-  work: optionalText(profileLimits.work, "profile.work.tooLong"),
+  displayName: requiredLine(profileLimits.displayName, "auth.displayName.required", "auth.displayName.tooLong"),
+  organisation: optionalLine(profileLimits.organisation, "profile.organisation.tooLong"),
+  work: optionalLine(profileLimits.work, "profile.work.tooLong"),
   expertise: z
     .string()
     .optional()

@@ -8,7 +8,7 @@ import { governance, sessionRules } from "~/governance/config";
 import { db, statement } from "~/lib/db.server";
 import { sharedData } from "~/lib/shared-data.server";
 import { env } from "~/lib/env.server";
-import { optionalText, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
+import { optionalLine, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
 import { siteUrl, queueMemberMail } from "~/lib/mail.server";
 import { markdownToText } from "~/lib/mail-text.server";
 import { toFtsQuery } from "~/lib/search";
@@ -20,6 +20,7 @@ import { actingHost } from "./host-rights.server";
 import { appendLog } from "./log.server";
 import { promoteFromWaitlist } from "./registrations.server";
 import { currentOrganisation } from "./organisations.server";
+import { memberHasVoice } from "./voice.server";
 import { sessionModes, type SessionMode, type VenueGroup } from "./sessions.types";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -109,8 +110,8 @@ export function sessionInput({ now, creating }: { now: Date; creating: boolean }
     .object({
       startsAt: instant("session.startsAt.invalid"),
       endsAt: instant("session.endsAt.invalid"),
-      place: optionalText(200, "session.place.tooLong"),
-      hostOrganisation: optionalText(120, "session.hostOrganisation.tooLong"),
+      place: optionalLine(200, "session.place.tooLong"),
+      hostOrganisation: optionalLine(120, "session.hostOrganisation.tooLong"),
       capacity: z
         .string()
         .optional()
@@ -257,7 +258,13 @@ function placeOf(input: Pick<SessionInput, "place" | "hostOrganisation">, venue:
 /** A session to add: the form's fields, or the few that the demo data sets. */
 export type NewSession = Pick<SessionInput, "startsAt" | "endsAt" | "place" | "hostOrganisation" | "capacity"> & Partial<Pick<SessionInput, "mode" | "onlineUrl" | "venues" | "occurrences">>;
 
-export function addSession(initiativeId: number, memberId: string, input: NewSession, now = new Date(), options: Once = {}): number {
+/**
+ * `newcomerLimit: false` only for setting up a network that is not used yet (the demo data, tests'
+ * fixtures), whose hosts add many sessions at once before anyone has a voice.
+ */
+type AddOptions = Once & { newcomerLimit?: boolean };
+
+export function addSession(initiativeId: number, memberId: string, input: NewSession, now = new Date(), options: AddOptions = {}): number {
   return addSeries(initiativeId, memberId, input, now, options)[0];
 }
 
@@ -265,7 +272,7 @@ export function addSession(initiativeId: number, memberId: string, input: NewSes
  * Adds the session, or every session of the series, in one transaction: each an ordinary
  * session (its own page, registrations and calendar entry) that shares the series id.
  */
-export function addSeries(initiativeId: number, memberId: string, draft: NewSession, now = new Date(), options: Once = {}): number[] {
+export function addSeries(initiativeId: number, memberId: string, draft: NewSession, now = new Date(), options: AddOptions = {}): number[] {
   const input = { mode: "onsite" as const, onlineUrl: "", venues: [], occurrences: [{ startsAt: draft.startsAt, endsAt: draft.endsAt }], ...draft };
   const venues = input.venues.length ? input.venues : [null];
   const rows = input.occurrences.map((o, i) => ({ ...o, ...placeOf(input, venues[i % venues.length]) }));
@@ -285,6 +292,11 @@ export function addSeries(initiativeId: number, memberId: string, draft: NewSess
       if (repeated?.series_id) {
         return tx.all<{ id: number }>(sql`SELECT id FROM sessions WHERE series_id = ${repeated.series_id} ORDER BY starts_at, id`).map((r) => r.id);
       }
+    }
+    if (options.newcomerLimit !== false && !memberHasVoice(memberId, now.getTime())) {
+      const added = tx.get<{ n: number }>(sql`
+        SELECT count(*) AS n FROM log_entries WHERE action = 'session.added' AND actor_id = ${memberId} AND at > ${now.getTime() - 86_400_000}`).n;
+      if (added + rows.length > governance.newcomerSessionsPerDay) throw new NewcomerSessionLimitError(Math.max(0, governance.newcomerSessionsPerDay - added));
     }
     const initiative = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, initiativeId)).get()!;
     const hadSessions = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM sessions WHERE initiative_id = ${initiativeId} AND cancelled_at IS NULL`).n > 0;
@@ -346,6 +358,17 @@ function participantIds(tx: Tx, sessionId: number) {
     .map((r) => r.memberId);
 }
 
+/**
+ * Members without a voice add at most `newcomerSessionsPerDay` sessions in 24 hours (governance.md
+ * §5): a fresh account does not fill the agenda with a thousand meetings. `left`: how many it may
+ * still add now.
+ */
+export class NewcomerSessionLimitError extends Error {
+  constructor(public left: number) {
+    super("newcomer session limit");
+  }
+}
+
 /** A time in a series that falls in the hour the clocks skip, after moving the series. */
 export class SkippedTimeError extends Error {}
 
@@ -353,9 +376,16 @@ export class SkippedTimeError extends Error {}
  * A meeting that has started happened: its start and place stay as they were and it is not
  * cancelled afterwards. Moving or cancelling it would take away the voices it gave (the replay
  * reads its time, its announcement and whether it was cancelled) long after attendance is fixed
- * (governance.md §1, §2). Its end, capacity and learning hours can still be set.
+ * (governance.md §1, §2). Its end can still move earlier, not later: check-in stays open for
+ * `checkinClosesHoursAfter` after the end, so a meeting that runs over is covered, and a later end
+ * would open check-in and marking again long after everyone went home. Capacity and learning
+ * hours can still be set.
  */
-export class StartedSessionError extends Error {}
+export class StartedSessionError extends Error {
+  constructor(public change: "fixed" | "end-later" = "fixed") {
+    super(`started session: ${change}`);
+  }
+}
 
 /** The session and, for "this and later", the later sessions of its series that still take place. */
 function sessionsInScope(tx: Tx, session: SessionRow, scope: "this" | "later"): SessionRow[] {
@@ -417,6 +447,7 @@ function changeOne(tx: Tx, session: SessionRow, memberId: string, fields: Sessio
   const started = session.startsAt <= now;
   const startOrPlace = session.startsAt.getTime() !== fields.startsAt.getTime() || session.place !== place || (fields.venueId !== undefined && fields.venueId !== session.venueId);
   if (started && startOrPlace) throw new StartedSessionError();
+  if (started && fields.endsAt > session.endsAt) throw new StartedSessionError("end-later");
   // Online, the link is where it takes place: a new link (or a switch to or from online) is a move too.
   const whereOnline = session.mode !== fields.mode || session.onlineUrl !== fields.onlineUrl;
   const moved = startOrPlace || (!started && (session.endsAt.getTime() !== fields.endsAt.getTime() || whereOnline));

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { venueRules, organisationRules } from "~/governance/config";
 import { db } from "~/lib/db.server";
-import { optionalText, requiredText } from "~/lib/forms";
+import { optionalLine, optionalText, requiredLine } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { askAnswer, currentOrganisation, organisationNames, pickOrganisation, pickRefusal, settlePick, type OrganisationRef, type PickAnswer } from "./organisations.server";
 import { hitRateLimit } from "./rate-limits.server";
@@ -22,11 +22,11 @@ const checkbox = z
   .transform((v) => v === "on" || v === "true" || v === "1");
 
 export const venueInput = z.object({
-  name: requiredText(venueRules.nameMax, "venue.name.required", "venue.name.tooLong"),
-  organisation: optionalText(organisationRules.nameMax, "organisation.name.tooLong"),
+  name: requiredLine(venueRules.nameMax, "venue.name.required", "venue.name.tooLong"),
+  organisation: optionalLine(organisationRules.nameMax, "organisation.name.tooLong"),
   organisationChoice: z.string().max(40).optional(),
   organisationConfirmed: z.string().max(organisationRules.nameMax * 2).optional(),
-  address: optionalText(venueRules.addressMax, "venue.address.tooLong"),
+  address: optionalLine(venueRules.addressMax, "venue.address.tooLong"),
   routeNotes: optionalText(venueRules.notesMax, "venue.notes.tooLong"),
   stepFree: checkbox,
   hearingLoop: checkbox,

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { calendarFile, calendarResponse, originOf } from "~/lib/calendar.server";
 import { translate } from "~/lib/i18n";
+import { textRefusal } from "~/lib/i18n/locale.server";
 import { memberByCalendarToken } from "~/models/members.server";
 import { calendarSessions } from "~/models/sessions.server";
 
@@ -8,7 +9,7 @@ import { calendarSessions } from "~/models/sessions.server";
 export function loader({ request, params }: LoaderFunctionArgs) {
   const token = (params.token ?? "").replace(/\.ics$/, "");
   const member = /^[\w-]{20,64}$/.test(token) ? memberByCalendarToken(token) : null;
-  if (!member) throw new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  if (!member) throw textRefusal(request, "calendar.personal.unknown", 404);
   // Sessions of initiatives the member hosts are marked, so they stand out from those they attend.
   const hosting = translate("nl", "hosts.calendar.hosting");
   const sessions = calendarSessions({ memberId: member.id }).map((s) => (s.hosting ? { ...s, title: `${s.title} · ${hosting}` } : s));

@@ -30,9 +30,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const id = idParam(params.id);
   const form = await readFormData(request);
-  // A post that skipped the confirm page only shows that page.
-  if (form.get("confirmed") !== "yes") return data({ message: null }, { status: 200 });
   try {
+    // A post that skipped the confirm page shows that page, or says why there is nothing to confirm.
+    if (form.get("confirmed") !== "yes") {
+      if (!commentDeleteConfirmation(id, member.id)) throw data(null, { status: 404 });
+      return data({ message: null }, { status: 200 });
+    }
     const deleted = deleteOwnComment(id, member.id);
     if (!deleted) throw data(null, { status: 404 });
     return redirect(withNotice(`/initiatives/${deleted.initiativeId}`, "commentDeleted"), 303);

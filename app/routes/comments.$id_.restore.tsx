@@ -23,7 +23,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const proposalId = askNetworkToRestore(id, member.id);
     return redirect(`/proposals/${proposalId}`, 303);
   } catch (error) {
-    if (error instanceof HostModerationRefusedError) return data({ message: error.messageKey, back }, { status: error.status });
+    if (error instanceof HostModerationRefusedError) return data({ message: error.messageKey, params: error.params, back }, { status: error.status });
     throw error;
   }
 }
@@ -35,5 +35,5 @@ export function loader({ params, context }: LoaderFunctionArgs) {
 export default function RestoreRefused() {
   const t = useT();
   const result = useActionData<typeof action>();
-  return <Refusal message={result?.message ?? "error.badRequest"} back={result?.back ?? "/"} backLabel={t("initiative.backToPage")} />;
+  return <Refusal message={result?.message ?? "error.badRequest"} params={result?.params} back={result?.back ?? "/"} backLabel={t("initiative.backToPage")} />;
 }

@@ -66,7 +66,7 @@ export default function HowItWorks() {
       <p>{t("hosts.how.edit", { voices: g.editAcceptedByVoices, days: g.editReturnsAfterDays })}</p>
       <p>{t("how.held.text")}</p>
       <h2>{t("how.newcomers.title")}</h2>
-      <p>{t("how.newcomers.text", { initiatives: g.newcomerInitiativesPerDay, comments: g.newcomerCommentsPerDay })}</p>
+      <p>{t("how.newcomers.text", { initiatives: g.newcomerInitiativesPerDay, comments: g.newcomerCommentsPerDay, max: g.newcomerSessionsPerDay, n: g.newcomerRestoreRequests, days: g.newcomerRestoreDays })}</p>
       <h2 id="learning">{t("how.learning.title")}</h2>
       <p>{t("how.learning.text")}</p>
       <p>{t("how.learning.verify")}</p>

@@ -27,7 +27,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     else if (intent === "step-back") return redirect(`/initiatives/${id}/step-back`, 303);
     else return data({ message: "error.badRequest" as const }, { status: 400 });
   } catch (error) {
-    if (error instanceof HostRefusedError) return data({ message: error.messageKey }, { status: error.messageKey === "host.notFound" || error.messageKey === "host.requestNotFound" ? 404 : error.messageKey === "member.held" ? 403 : 409 });
+    if (error instanceof HostRefusedError) return data({ message: error.messageKey }, { status: error.status });
     throw error;
   }
   return redirect(`/initiatives/${id}#hosts-heading`, 303);

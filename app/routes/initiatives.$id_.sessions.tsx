@@ -4,13 +4,13 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { SessionForm } from "~/components/session-form";
 import { requireHostedInitiative } from "~/lib/host-access.server";
-import { parseForm, readFormData } from "~/lib/forms";
+import { formValues, parseForm, readFormData } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { errorMeta, titleMeta } from "~/lib/meta";
 import { withNotice } from "~/lib/notice";
 import { NotAHostError } from "~/models/errors.server";
-import { sessionRules } from "~/governance/config";
-import { addSeries, sessionInput, venueChoices, withVenueList } from "~/models/sessions.server";
+import { governance, sessionRules } from "~/governance/config";
+import { addSeries, NewcomerSessionLimitError, sessionInput, venueChoices, withVenueList } from "~/models/sessions.server";
 import { ErrorPage } from "~/components/error-page";
 
 // Its own boundary: a refusal thrown by the action keeps the root's data (components/error-page).
@@ -27,12 +27,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { member, initiative } = await requireHostedInitiative(request, params.id);
   const now = new Date();
-  const form = parseForm(sessionInput({ now, creating: true }), withVenueList(await readFormData(request)));
-  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  const formData = withVenueList(await readFormData(request));
+  const form = parseForm(sessionInput({ now, creating: true }), formData);
+  if (!form.ok) return data({ errors: form.errors, values: form.values, params: undefined }, { status: 400 });
   try {
     addSeries(initiative.id, member.id, form.data, now, { once: true });
   } catch (error) {
     if (error instanceof NotAHostError) throw data(null, { status: 403 });
+    if (error instanceof NewcomerSessionLimitError) {
+      return data({ errors: { form: "session.newcomerLimit" as const }, values: formValues(formData), params: { max: governance.newcomerSessionsPerDay, n: error.left } }, { status: 429 });
+    }
     throw error;
   }
   return redirect(withNotice(`/initiatives/${initiative.id}#sessions-heading`, "saved"), 303);
@@ -49,7 +53,7 @@ export default function AddSession() {
       </p>
       <h1>{t("session.add.title")}</h1>
       <p className="lead">{t("session.add.intro", { title })}</p>
-      <SessionForm values={result?.values ?? { place }} errors={result?.errors} submitLabel={t("session.add.submit")} venues={venues} series={{ max: sessionRules.seriesMax }} />
+      <SessionForm values={result?.values ?? { place }} errors={result?.errors} params={result?.params} submitLabel={t("session.add.submit")} venues={venues} series={{ max: sessionRules.seriesMax }} />
     </section>
   );
 }

@@ -31,12 +31,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const id = idParam(params.id);
   const form = await readFormData(request);
-  if (form.get("confirmed") !== "yes") return data({ message: null }, { status: 200 });
+  // A post that skipped the confirm page shows that page, or says why there is nothing to confirm.
+  if (form.get("confirmed") !== "yes") return stepBackConfirmation(id, member.id) ? data({ message: null }, { status: 200 }) : data({ message: "host.notHost" as const }, { status: 403 });
   try {
     const { at } = stepBackWithUndo(id, member.id);
     return redirect(withNotice(`/initiatives/${id}`, "steppedBack", { path: `/initiatives/${id}/undo-step-back`, at }), 303);
   } catch (error) {
-    if (error instanceof HostRefusedError) return data({ message: error.messageKey }, { status: 409 });
+    if (error instanceof HostRefusedError) return data({ message: error.messageKey }, { status: error.status });
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { calendarFile, calendarResponse, originOf } from "~/lib/calendar.server";
+import { textRefusal } from "~/lib/i18n/locale.server";
 import { idParam } from "~/lib/params.server";
 import { calendarSessions } from "~/models/sessions.server";
 
@@ -7,6 +8,6 @@ import { calendarSessions } from "~/models/sessions.server";
 export function loader({ request, params }: LoaderFunctionArgs) {
   const id = idParam(params.id);
   const sessions = calendarSessions({ sessionId: id });
-  if (!sessions.length) throw new Response("Not found", { status: 404 });
+  if (!sessions.length) throw textRefusal(request, "error.notFound", 404);
   return calendarResponse(calendarFile(sessions, { name: sessions[0].title }, originOf(request)), `session-${id}.ics`);
 }

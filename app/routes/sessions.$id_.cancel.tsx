@@ -32,8 +32,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const sessionId = idParam(params.id);
   const form = await readFormData(request);
-  // A post that skipped the confirm page (an old page, a script) only shows that page.
-  if (form.get("confirmed") !== "yes") return data({ message: null }, { status: 200 });
+  // A post that skipped the confirm page (an old page, a script) shows that page, or says why
+  // there is nothing to confirm.
+  if (form.get("confirmed") !== "yes") return withdrawConfirmation(sessionId, member.id) ? data({ message: null }, { status: 200 }) : data({ message: "session.notRegistered" as const }, { status: 409 });
   let done;
   try {
     done = withdrawWithUndo(sessionId, member.id);

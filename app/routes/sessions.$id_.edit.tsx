@@ -13,6 +13,7 @@ import { errorMeta, titleMeta } from "~/lib/meta";
 import { withNotice } from "~/lib/notice";
 import { CapacityBelowRegisteredError, cancelSession, sessionEditForm, StartedSessionError, sessionInput, SkippedTimeError, updateSession, withVenueList } from "~/models/sessions.server";
 import { ErrorPage } from "~/components/error-page";
+import { sessionRules } from "~/governance/config";
 
 // Its own boundary: a refusal thrown by the action keeps the root's data (components/error-page).
 export const ErrorBoundary = ErrorPage;
@@ -53,6 +54,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         { status: 409 },
       );
     }
+    if (error instanceof StartedSessionError && error.change === "end-later") {
+      return data({ errors: { form: "session.started.endLater" as const }, values: formValues(withVenueList(formData)), params: { hours: sessionRules.checkinClosesHoursAfter } }, { status: 409 });
+    }
     if (error instanceof StartedSessionError) {
       return data({ errors: { form: "session.started.fixed" as const }, values: formValues(withVenueList(formData)), params: undefined }, { status: 409 });
     }
@@ -83,7 +87,7 @@ export default function EditSession() {
           {t("session.capacity.belowRegistered", result.params)}
         </p>
       ) : null}
-      <SessionForm values={formValues} errors={result?.errors} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0}>
+      <SessionForm values={formValues} errors={result?.errors} params={result && "params" in result ? result.params : undefined} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0}>
         <LearningHoursField {...learning} typed={result && "values" in result ? (result.values as Record<string, string>).learningHours : undefined} errors={result?.errors} />
       </SessionForm>
       {!cancelled && !started ? <CancelSessionForm laterInSeries={laterInSeries > 0} error={result && "cancelError" in result ? result.cancelError : undefined} reason={result && "reason" in result ? result.reason : undefined} /> : null}

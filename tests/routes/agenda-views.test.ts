@@ -23,7 +23,7 @@ const ids = {} as Record<"course" | "morning" | "activity" | "online" | "hidden"
 
 function session(initiativeId: number, day: string, from: string, until: string, extra: Record<string, string> = {}) {
   const fields = { startsAt: `${target}-${day}T${from}`, endsAt: `${target}-${day}T${until}`, place: "Buurthuis De Linde", capacity: "", ...extra };
-  return addSession(initiativeId, host.id, sessionInput({ now: new Date(), creating: true }).parse(fields));
+  return addSession(initiativeId, host.id, sessionInput({ now: new Date(), creating: true }).parse(fields), new Date(), { newcomerLimit: false });
 }
 
 beforeAll(async () => {
@@ -189,7 +189,7 @@ describe("the list view", () => {
     // In a month of their own, two months after the one the other tests look at.
     const month = localDate(Date.now() + 124 * 86_400_000, zone).slice(0, 7);
     const session = (initiativeId: number, day: string, from: string, until: string) =>
-      addSession(initiativeId, host.id, sessionInput({ now: new Date(), creating: true }).parse({ startsAt: `${month}-${day}T${from}`, endsAt: `${month}-${day}T${until}`, place: "Wijkcentrum Oost", capacity: "" }));
+      addSession(initiativeId, host.id, sessionInput({ now: new Date(), creating: true }).parse({ startsAt: `${month}-${day}T${from}`, endsAt: `${month}-${day}T${until}`, place: "Wijkcentrum Oost", capacity: "" }), new Date(), { newcomerLimit: false });
     const expected: { id: number; day: string }[] = [];
     for (let k = 0; k < 25; k++) {
       const day = String(1 + ((k * 11) % 28)).padStart(2, "0");

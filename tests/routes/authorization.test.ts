@@ -108,8 +108,8 @@ type RouteSpec = {
   call: Call;
   /** Expected outcome per actor (anonymous defaults to "login"). */
   expect: Partial<Record<Actor, Expected>>;
-  /** The status a "forbidden" case answers with (default 403). */
-  refusal?: number;
+  /** The status a "forbidden" case answers with (default 403), for every actor or per actor. */
+  refusal?: number | Partial<Record<Actor, number>>;
   /** Actors for whom an allowed request is a no-op (e.g. signing up when already signed up). */
   unchangedFor?: Actor[];
 };
@@ -138,23 +138,23 @@ const routes: RouteSpec[] = [
     call: (fx, cookie) => post(interestAction, `/initiatives/${fx.initiativeId}/interest`, { id: String(fx.initiativeId) }, { interested: "1" })(cookie) },
   // Co-hosting (§2, v2 "joining as co-host needs consent"): a member who attended one of its
   // sessions, or has a voice, *asks* (a host_requests row: an allowed write); signing up alone no
-  // longer qualifies, so the participant (signed up, never attended) is refused. Refusals are 409
-  // by the route's contract (host.notParticipant / host.alreadyHost / host.notHost).
-  { route: "POST /initiatives/:id/hosts intent=join (asks to co-host)", expect: onlyVoice, refusal: 409,
+  // longer qualifies, so the participant (signed up, never attended) is refused: 403 for who may
+  // not ask (host.notParticipant), 409 for the host who already is one (host.alreadyHost).
+  { route: "POST /initiatives/:id/hosts intent=join (asks to co-host)", expect: onlyVoice, refusal: { host: 409 },
     call: (fx, cookie) => post(hostsAction, `/initiatives/${fx.initiativeId}/hosts`, { id: String(fx.initiativeId) }, { intent: "join" })(cookie) },
   // v2: an initiative without hosts is taken up at once only by a member with a voice; the
   // participant who only signed up (and the former host, who has no voice) is refused.
-  { route: "POST /initiatives/:id/hosts intent=join (looking for a host)", expect: onlyVoice, refusal: 409,
+  { route: "POST /initiatives/:id/hosts intent=join (looking for a host)", expect: onlyVoice,
     setup: (fx) => void stepBack(fx.initiativeId, members.host.id),
     call: (fx, cookie) => post(hostsAction, `/initiatives/${fx.initiativeId}/hosts`, { id: String(fx.initiativeId) }, { intent: "join" })(cookie) },
   // v2: a current host answers a co-host request (here the voice member's); anyone else is refused.
-  { route: "POST /initiatives/:id/hosts intent=accept", expect: onlyHost, refusal: 409,
+  { route: "POST /initiatives/:id/hosts intent=accept", expect: onlyHost,
     setup: (fx) => {
       if (joinAsHost(fx.initiativeId, members.voice.id) !== "requested") throw new Error("no co-host request");
       return { id: db().get<{ id: number }>(sql`SELECT id FROM host_requests WHERE initiative_id = ${fx.initiativeId} AND answered_at IS NULL`).id };
     },
     call: ({ initiativeId, id }, cookie) => post(hostsAction, `/initiatives/${initiativeId}/hosts`, { id: String(initiativeId) }, { intent: "accept", request: String(id) })(cookie) },
-  { route: "POST /initiatives/:id/step-back (confirmed)", expect: onlyHost, refusal: 409,
+  { route: "POST /initiatives/:id/step-back (confirmed)", expect: onlyHost,
     call: (fx, cookie) => post(stepBackAction, `/initiatives/${fx.initiativeId}/step-back`, { id: String(fx.initiativeId) }, { confirmed: "yes" })(cookie) },
   // Sessions
   { route: "POST /sessions/:id/edit (change)", expect: onlyHost,
@@ -233,7 +233,7 @@ const routes: RouteSpec[] = [
 
 type Row = { route: string; actor: Actor; expected: Expected; refusal: number; changes: boolean; setup?: RouteSpec["setup"]; call: Call };
 const matrix: Row[] = routes.flatMap((r) =>
-  actors.map((actor) => ({ route: r.route, actor, expected: actor === "anonymous" ? L : (r.expect[actor] as Expected), refusal: r.refusal ?? 403,
+  actors.map((actor) => ({ route: r.route, actor, expected: actor === "anonymous" ? L : (r.expect[actor] as Expected), refusal: (typeof r.refusal === "object" ? r.refusal[actor] : r.refusal) ?? 403,
     changes: !r.route.startsWith("GET ") && !r.unchangedFor?.includes(actor), setup: r.setup, call: r.call })),
 );
 

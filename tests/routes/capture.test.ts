@@ -166,7 +166,7 @@ describe("capture: a ring of fresh accounts, alone and with one insider", () => 
       // Reach for the real network: say "I'm in", ask to co-host, flag, propose, untick.
       for (const p of ring.slice(0, 4)) {
         await p.post(`/initiatives/${realInitiative}/interest`, { interested: "1" });
-        expect((await p.post(`/initiatives/${realInitiative}/hosts`, { intent: "join" })).status).toBe(409);
+        expect((await p.post(`/initiatives/${realInitiative}/hosts`, { intent: "join" })).status).toBe(403);
         expect((await p.post(`/initiatives/${realInitiative}/flag`, { rule: "7. Respect en privacy.", reason: "spam" })).status).toBe(403);
         expect((await p.post(`/members/${anna.id}`, { intent: "flag", rule: "7. Respect en privacy.", reason: "spam" })).status).toBe(403);
         expect((await p.post("/proposals/new", { title: "Nieuwe spelregels", body: "", kind: "consent", scope: "network", days: "3", effect: "none" })).status).toBe(403);

@@ -945,7 +945,7 @@ describe("governance v2 forms, case by case", () => {
       }
       // Only a host answers: not the asker, a participant, a member with a voice, a bystander; a held host neither.
       for (const [label, who] of [["the asker", asker], ["a participant", participant], ["a member with a voice", voice], ["a bystander", bystander]] as const) {
-        await expectRefusal(problems, `${intent} by ${label}`, path, answer(intent, id), who, { status: 409, message: "host.notHost" });
+        await expectRefusal(problems, `${intent} by ${label}`, path, answer(intent, id), who, { status: 403, message: "host.notHost" });
       }
       db().run(sql`UPDATE members SET posting_held_at = ${Date.now()} WHERE id = ${coHost.id}`);
       await expectRefusal(problems, `${intent} by a held host`, path, answer(intent, id), coHost, { status: 403, message: "member.held" });

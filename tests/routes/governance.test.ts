@@ -252,7 +252,7 @@ describe("§2 hosts", () => {
     // Saying "I'm in", or signing up without coming, is not enough.
     for (const m of [wim, xander]) {
       const refused = await hostsForm(garden.initiativeId, m, { intent: "join" });
-      expect(statusOf(refused)).toBe(409);
+      expect(statusOf(refused)).toBe(403);
       expect(dataOf<{ message: string }>(refused).message).toBe("host.notParticipant");
     }
     // Vera came to a session: she asks (twice, which is one request).

@@ -21,5 +21,5 @@ export function sessionOf(initiativeId: number, hostId: string, options: { start
     place: options.place ?? "Buurthuis De Linde",
     capacity: options.capacity === null || options.capacity === undefined ? "" : String(options.capacity),
   });
-  return addSession(initiativeId, hostId, input, now);
+  return addSession(initiativeId, hostId, input, now, { newcomerLimit: false });
 }

@@ -58,6 +58,7 @@ export const enPolls: Record<keyof typeof nlPolls, string> = {
   "poll.answer.for": "Does {when} suit you?",
   "poll.answer.invalid": "Choose yes, if need be or no for each time.",
   "poll.answer.none": "Choose yes, if need be or no for at least one time.",
+  "poll.make.newcomerLimit": "Without a voice you cannot add any more sessions today. Please try again tomorrow.",
   "poll.answer.unknownOption": "This time is not part of this poll. Reload the page.",
   "poll.edit.unknown": "We do not know this personal link (any more). Fill in your answers again.",
   "poll.submitAnswers": "Save answers",

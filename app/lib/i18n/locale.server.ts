@@ -1,4 +1,4 @@
-import { defaultLocale, isLocale, type Locale } from "./index";
+import { defaultLocale, isLocale, translate, type Locale, type MessageKey } from "./index";
 
 export const localeCookieName = "meedoen_lang";
 
@@ -31,4 +31,15 @@ export function resolveLocale(request: Request, memberLocale: Locale | null | un
 
 export function localeCookie(locale: Locale) {
   return `${localeCookieName}=${locale}; Path=/; Max-Age=${60 * 60 * 24 * 365}; SameSite=Lax`;
+}
+
+/**
+ * A refusal from an address that sends a file (a calendar, a spreadsheet, a download): the reason
+ * as one line of plain text in the reader's language, as a page would say it.
+ */
+export function textRefusal(request: Request, key: MessageKey, status: number, memberLocale?: Locale | null) {
+  return new Response(`${translate(resolveLocale(request, memberLocale), key)}\n`, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }

@@ -56,6 +56,7 @@ export const nlPolls = {
   "poll.answer.for": "Lukt {when}?",
   "poll.answer.invalid": "Kies bij elk moment ja, als het moet of nee.",
   "poll.answer.none": "Kies bij minstens één moment ja, als het moet of nee.",
+  "poll.make.newcomerLimit": "Zonder stem kun je vandaag geen bijeenkomsten meer toevoegen. Probeer het morgen opnieuw.",
   "poll.answer.unknownOption": "Dit moment hoort niet bij deze prikpoll. Laad de pagina opnieuw.",
   "poll.edit.unknown": "Deze persoonlijke link kennen we niet (meer). Vul je antwoorden opnieuw in.",
   "poll.submitAnswers": "Antwoorden opslaan",
