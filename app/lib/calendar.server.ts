@@ -17,6 +17,8 @@ export type CalendarSession = {
   /** Only in a member's own calendar, for sessions they may join (issue 14). */
   onlineUrl?: string;
   cancelled: boolean;
+  /** Only in a member's own calendar: they wait for a place, so the date is not theirs yet. */
+  waitlisted?: boolean;
   updatedAt?: number;
 };
 
@@ -64,7 +66,7 @@ function eventLines(sessions: CalendarSession[], origin: string): string[] {
     end: s.endsAt,
     endInputType: "utc",
     endOutputType: "utc",
-    status: s.cancelled ? "CANCELLED" : "CONFIRMED",
+    status: s.cancelled ? "CANCELLED" : s.waitlisted ? "TENTATIVE" : "CONFIRMED",
     ...(s.updatedAt ? { lastModified: s.updatedAt } : {}),
   }));
   const { error, value } = createEvents(events);

@@ -14,7 +14,7 @@ import { hasOpenHostRequest, openHostRequests } from "./hosts.server";
 import { governance } from "~/governance/config";
 import { isHeld, voiceSnapshot } from "./voice.server";
 import { peopleOnTags } from "./profiles.server";
-import { sessionsOfInitiative } from "./sessions.server";
+import { sessionsOfInitiative, type SessionSummary } from "./sessions.server";
 import { initiativeContributions } from "./contributions.server";
 import { editWaiting } from "./hidden-edits.server";
 import { initiativePolls } from "./poll-page.server";
@@ -85,6 +85,7 @@ export function initiativePage(id: number, member: PageViewer, names: NameViewer
     upcomingCount: sessions.filter((s) => !s.cancelled && s.startsAt > now).length,
     // Signed up (or waiting) for every coming session: the course's "sign up for all" is done.
     enrolledEverywhere: sessions.filter((s) => !s.cancelled && s.startsAt > now).every((s) => s.myStatus),
+    enrolment: enrolmentOffer(sessions, now),
     initiative: {
       id: initiative.id,
       title: initiative.title,
@@ -106,4 +107,15 @@ export function initiativePage(id: number, member: PageViewer, names: NameViewer
     isListedHost: viewerIsHost,
     timeZone: env().TZ_COMMUNITY,
   };
+}
+
+/**
+ * What "sign up for all sessions" would do for the viewer: how many coming sessions it signs them
+ * up for, and for how many of those it can only put them on the waiting list (no place left, or
+ * people already waiting: nobody jumps the queue), so the button promises no place it cannot give.
+ */
+function enrolmentOffer(sessions: SessionSummary[], now: number) {
+  const toJoin = sessions.filter((s) => !s.cancelled && s.startsAt > now && !s.myStatus);
+  const full = toJoin.filter((s) => s.capacity !== null && (s.registered >= s.capacity || s.waitlisted > 0)).length;
+  return { sessions: toJoin.length, full, allFull: toJoin.length > 0 && full === toJoin.length };
 }

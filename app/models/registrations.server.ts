@@ -10,7 +10,7 @@ import { env } from "~/lib/env.server";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime } from "~/lib/time";
 import { calendarFile } from "~/lib/calendar.server";
-import { calendarSessions, checkinWindow, isCheckinOpen } from "./sessions.server";
+import { checkinWindow, isCheckinOpen, memberCalendarSessions } from "./sessions.server";
 import { AttendanceFixedError, NotAHostError, SelfCheckInError } from "./errors.server";
 import { actingHost } from "./host-rights.server";
 import { appendLog } from "./log.server";
@@ -108,13 +108,17 @@ export function enrol(initiativeId: number, memberId: string, now = new Date(), 
 
 /**
  * One mail for a course enrolment: every date with "signed up" or the place on the waiting list,
- * and one calendar file holding every date (written like the site's other calendars).
+ * and one calendar file holding every date (written like the member's own calendar, so the dates
+ * they wait for are tentative). Its subject and words say what happened: a place everywhere, on
+ * the waiting list everywhere, or some of each.
  */
 function queueEnrolmentMail(tx: Tx, initiativeId: number, memberId: string, outcomes: ({ sessionId: number } & RegistrationOutcome)[], now: Date, origin: string) {
   const title = titleOf(tx, initiativeId);
   const enrolled = new Map(outcomes.map((o) => [o.sessionId, o]));
-  const dates = calendarSessions({ memberId, initiativeId }).filter((s) => enrolled.has(s.id));
+  const dates = memberCalendarSessions(memberId, outcomes.map((o) => o.sessionId));
   const calendar = calendarFile(dates, { name: `Meedoen — ${title}` }, origin);
+  const waiting = outcomes.filter((o) => o.status === "waitlisted").length;
+  const result = waiting === 0 ? "registered" : waiting === outcomes.length ? "waitlisted" : "some";
   queueMemberMail(tx, {
     memberId,
     kind: "registration",
@@ -122,9 +126,9 @@ function queueEnrolmentMail(tx: Tx, initiativeId: number, memberId: string, outc
     now,
     attachments: [{ filename: "meedoen.ics", contentType: "text/calendar; charset=utf-8", content: calendar }],
     compose: (t, locale) => ({
-      subject: t("hosts.enrolMail.subject", { title }),
+      subject: t(result === "registered" ? "hosts.enrolMail.subject" : result === "waitlisted" ? "hosts.enrolMail.subject.waitlisted" : "hosts.enrolMail.subject.some", { title }),
       body: [
-        t("hosts.enrolMail.intro", { title }),
+        t(result === "registered" ? "hosts.enrolMail.intro" : result === "waitlisted" ? "hosts.enrolMail.intro.waitlisted" : "hosts.enrolMail.intro.some", { title }),
         "",
         ...dates.map((s) => {
           const o = enrolled.get(s.id)!;
@@ -133,16 +137,20 @@ function queueEnrolmentMail(tx: Tx, initiativeId: number, memberId: string, outc
           return `- ${when(new Date(s.startsAt), locale)}: ${state}${place}`;
         }),
         "",
-        t("hosts.enrolMail.calendar"),
+        waiting ? `${t("hosts.enrolMail.calendar")} ${t("hosts.enrolMail.calendar.waitlisted")}` : t("hosts.enrolMail.calendar"),
         "",
-        t("hosts.enrolMail.outro", { url: siteUrl(`/initiatives/${initiativeId}`) }),
+        t(result === "waitlisted" ? "hosts.enrolMail.outro.waitlisted" : "hosts.enrolMail.outro", { url: siteUrl(`/initiatives/${initiativeId}`) }),
       ].join("\n"),
     }),
   });
 }
 
-/** Moves people from the waiting list into free places, first in first out, and tells them. */
-export function promoteFromWaitlist(tx: Tx, sessionId: number, now: Date) {
+/**
+ * Moves people from the waiting list into free places, first in first out, and tells them; the
+ * mail carries the session as their calendar now shows it (confirmed, the same UID as the
+ * tentative one they had), so a calendar app updates the date.
+ */
+export function promoteFromWaitlist(tx: Tx, sessionId: number, now: Date, origin = new URL(siteUrl()).origin) {
   const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
   if (!session || session.cancelledAt || session.startsAt <= now) return [];
   const registered = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM registrations WHERE session_id = ${sessionId} AND status = 'registered'`).n;
@@ -158,14 +166,19 @@ export function promoteFromWaitlist(tx: Tx, sessionId: number, now: Date) {
   const title = titleOf(tx, session.initiativeId);
   for (const reg of next) {
     tx.update(registrations).set({ status: "registered", updatedAt: now }).where(eq(registrations.id, reg.id)).run();
+    const dates = memberCalendarSessions(reg.memberId, [sessionId]);
     queueMemberMail(tx, {
       memberId: reg.memberId,
       kind: "promoted",
       dedupeKey: `promoted:${sessionId}:${reg.memberId}:${reg.queuedSeq}`,
       now,
+      attachments: dates.length ? [{ filename: "meedoen.ics", contentType: "text/calendar; charset=utf-8", content: calendarFile(dates, { name: `Meedoen — ${title}` }, origin) }] : undefined,
       compose: (t, locale) => ({
         subject: t("mail.promoted.subject", { title }),
-        body: t("mail.promoted.body", { title, when: when(session.startsAt, locale), url: siteUrl(`/sessions/${sessionId}`) }),
+        body: [
+          t("mail.promoted.body", { title, when: when(session.startsAt, locale), url: siteUrl(`/sessions/${sessionId}`) }),
+          ...(dates.length ? [t("mail.promoted.calendar")] : []),
+        ].join("\n\n"),
       }),
     });
   }

@@ -10,11 +10,13 @@ import { sharedData } from "~/lib/shared-data.server";
 import { env } from "~/lib/env.server";
 import { optionalLine, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
 import { siteUrl, queueMemberMail } from "~/lib/mail.server";
+import { translate } from "~/lib/i18n";
+import { calendarFile } from "~/lib/calendar.server";
 import { markdownToText } from "~/lib/mail-text.server";
 import { toFtsQuery } from "~/lib/search";
 import { seriesOccurrences, repeats, localChange, shiftedOccurrence } from "~/lib/series";
 import { parseLearningHours } from "~/lib/learning-hours";
-import { formatDateTime, isSkippedLocalTime, parseLocalDateTime, sameLocalDay, toLocalDateTimeInput } from "~/lib/time";
+import { formatDateTime, formatTimeRange, isSkippedLocalTime, parseLocalDateTime, sameLocalDay, toLocalDateTimeInput } from "~/lib/time";
 import { NotAHostError } from "./errors.server";
 import { actingHost } from "./host-rights.server";
 import { appendLog } from "./log.server";
@@ -402,9 +404,11 @@ function sessionsInScope(tx: Tx, session: SessionRow, scope: "this" | "later"): 
 /**
  * Changes a session, or it and every later session of its series (`input.scope`): the later ones
  * get the same change (moved as many days, to the same times; the new place, capacity, link …),
- * and keep what was not changed, such as their own venue in a series that takes turns.
+ * and keep what was not changed, such as their own venue in a series that takes turns. Everyone
+ * signed up or waiting gets one mail for the whole change. `origin`: the site's address as the
+ * host reached it, for the calendar file in that mail.
  */
-export function updateSession(sessionId: number, memberId: string, input: SessionInput, now = new Date()) {
+export function updateSession(sessionId: number, memberId: string, input: SessionInput, now = new Date(), origin = new URL(siteUrl()).origin) {
   db().transaction((tx) => {
     const session = tx.select().from(sessions).where(eq(sessions.id, sessionId)).get();
     if (!session) throw new SessionNotFoundError();
@@ -415,6 +419,7 @@ export function updateSession(sessionId: number, memberId: string, input: Sessio
     const timesChanged = session.startsAt.getTime() !== input.startsAt.getTime() || session.endsAt.getTime() !== input.endsAt.getTime();
     const placeChanged = session.venueId !== placed.venueId || session.place !== placed.place;
     const change = localChange(toLocalDateTimeInput(session.startsAt, zone), toLocalDateTimeInput(input.startsAt, zone), toLocalDateTimeInput(input.endsAt, zone))!;
+    const moves: SessionMove[] = [];
     for (const target of sessionsInScope(tx, session, input.scope)) {
       const own = target.id === session.id;
       let times = { startsAt: input.startsAt, endsAt: input.endsAt };
@@ -432,14 +437,20 @@ export function updateSession(sessionId: number, memberId: string, input: Sessio
         onlineUrl: input.onlineUrl,
         ...(input.learningMinutes !== undefined && (own || session.learningMinutes !== input.learningMinutes) ? { learningMinutes: input.learningMinutes } : {}),
       };
-      changeOne(tx, target, memberId, fields, now);
+      const move = changeOne(tx, target, memberId, fields, now, origin);
+      if (move) moves.push(move);
     }
+    queueChangeMails(tx, session, moves, now, origin);
   }, { behavior: "immediate" });
 }
 
 type SessionChange = Pick<SessionRow, "startsAt" | "endsAt" | "capacity" | "mode" | "onlineUrl"> & Partial<Pick<SessionRow, "place" | "venueId" | "hostOrganisation" | "hostOrganisationId" | "learningMinutes">>;
 
-function changeOne(tx: Tx, session: SessionRow, memberId: string, fields: SessionChange, now: Date) {
+/** A session that moved (time, place or link): how it was and how it is, for the participants' mail. */
+type SessionMove = { before: SessionRow; after: Pick<SessionRow, "startsAt" | "endsAt" | "place" | "mode" | "onlineUrl"> };
+
+/** Changes one session; returns its move when its participants must hear of it. */
+function changeOne(tx: Tx, session: SessionRow, memberId: string, fields: SessionChange, now: Date, origin: string): SessionMove | null {
   const sessionId = session.id;
   const registered = registeredCount(tx, sessionId);
   if (fields.capacity !== null && fields.capacity < registered) throw new CapacityBelowRegisteredError(registered);
@@ -455,25 +466,60 @@ function changeOne(tx: Tx, session: SessionRow, memberId: string, fields: Sessio
   tx.update(sessions).set({ ...fields, updatedAt: now, ...(moved ? { announcedAt: now } : {}) }).where(eq(sessions.id, sessionId)).run();
   // The log is public: the meeting link stays out of it.
   appendLog(tx, { action: "session.changed", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { startsAt: fields.startsAt.toISOString(), place, capacity: fields.capacity }, at: now });
-  if (moved) {
-    // A moved session may get a fresh reminder for its new time.
-    tx.update(sessions).set({ remindersQueuedAt: null }).where(eq(sessions.id, sessionId)).run();
-    const title = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, session.initiativeId)).get()!.title;
-    for (const to of participantIds(tx, sessionId)) {
-      queueMemberMail(tx, {
-        memberId: to,
-        kind: "session-changed",
-        dedupeKey: `session-changed:${sessionId}:${to}:${now.getTime()}`,
-        now,
-        compose: (t, locale) => ({
-          subject: t("mail.sessionChanged.subject", { title }),
-          body: t("mail.sessionChanged.body", { title, when: when(fields.startsAt, locale), place: place || "—", url: siteUrl(`/sessions/${sessionId}`) }),
-        }),
-      });
-    }
-  }
+  // A moved session may get a fresh reminder for its new time.
+  if (moved) tx.update(sessions).set({ remindersQueuedAt: null }).where(eq(sessions.id, sessionId)).run();
   // More places: the waiting list moves up.
-  if (session.startsAt > now) promoteFromWaitlist(tx, sessionId, now);
+  if (session.startsAt > now) promoteFromWaitlist(tx, sessionId, now, origin);
+  return moved ? { before: session, after: { startsAt: fields.startsAt, endsAt: fields.endsAt, place, mode: fields.mode, onlineUrl: fields.onlineUrl } } : null;
+}
+
+/**
+ * One mail per participant for one change, however many sessions of a series it moved: each of
+ * their dates as it was and as it is now, and a calendar file with those dates (the same UIDs as
+ * before, so calendar apps update them instead of adding new ones).
+ */
+function queueChangeMails(tx: Tx, edited: SessionRow, moves: SessionMove[], now: Date, origin: string) {
+  if (!moves.length) return;
+  const title = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, edited.initiativeId)).get()!.title;
+  const movesOf = new Map<string, SessionMove[]>();
+  for (const move of moves) {
+    for (const to of participantIds(tx, move.before.id)) movesOf.set(to, [...(movesOf.get(to) ?? []), move]);
+  }
+  const zone = env().TZ_COMMUNITY;
+  for (const [to, theirs] of movesOf) {
+    const dates = memberCalendarSessions(to, theirs.map((m) => m.before.id));
+    const url = theirs.length === 1 ? siteUrl(`/sessions/${theirs[0].before.id}`) : siteUrl(`/initiatives/${edited.initiativeId}`);
+    queueMemberMail(tx, {
+      memberId: to,
+      kind: "session-changed",
+      dedupeKey: `session-changed:${edited.id}:${to}:${now.getTime()}`,
+      now,
+      attachments: dates.length ? [{ filename: "meedoen.ics", contentType: "text/calendar; charset=utf-8", content: calendarFile(dates, { name: `Meedoen — ${title}` }, origin) }] : undefined,
+      compose: (t, locale) => {
+        const placeText = (s: Pick<SessionRow, "place" | "mode">) => s.place || (s.mode === "online" ? t("session.mode.online") : "—");
+        const range = (s: Pick<SessionRow, "startsAt" | "endsAt">) => formatTimeRange(s.startsAt, s.endsAt, locale, zone);
+        const dateLines = theirs.map(({ before, after }) => {
+          const timeMoved = before.startsAt.getTime() !== after.startsAt.getTime() || before.endsAt.getTime() !== after.endsAt.getTime();
+          const placeMoved = placeText(before) !== placeText(after);
+          return [
+            ...(timeMoved ? [t("mail.sessionChanged.was", { when: range(before) }), t("mail.sessionChanged.now", { when: range(after) })] : [t("mail.sessionChanged.time", { when: range(after) })]),
+            placeMoved ? t("mail.sessionChanged.newPlace", { place: placeText(after), from: placeText(before) }) : t("mail.sessionChanged.place", { place: placeText(after) }),
+            // The link itself only on the page: someone on the waiting list gets this mail too.
+            ...(after.mode !== "onsite" && before.onlineUrl !== after.onlineUrl ? [t("mail.sessionChanged.link")] : []),
+          ].join("\n");
+        });
+        return {
+          subject: t("mail.sessionChanged.subject", { title }),
+          body: [
+            t("mail.sessionChanged.intro", { title, n: theirs.length }),
+            ...dateLines,
+            ...(dates.length ? [t("mail.sessionChanged.calendar")] : []),
+            url,
+          ].join("\n\n"),
+        };
+      },
+    });
+  }
 }
 
 /** Cancels a session, or it and every later session of its series; everyone signed up hears of each. */
@@ -730,10 +776,11 @@ export function messageParticipants(sessionId: number, hostId: string, message: 
 }
 
 /** Sessions as calendar entries: one session, all of an initiative, or a member's own. */
-export function calendarSessions(where: { sessionId?: number; initiativeId?: number; memberId?: string; upcoming?: { now: Date; limit: number } }) {
+export function calendarSessions(where: { sessionId?: number; sessionIds?: number[]; initiativeId?: number; memberId?: string; upcoming?: { now: Date; limit: number } }) {
   // Hidden content leaves the calendars too.
   const conditions = [sql`i.hidden_at IS NULL`];
   if (where.sessionId) conditions.push(sql`s.id = ${where.sessionId}`);
+  if (where.sessionIds) conditions.push(where.sessionIds.length ? sql`s.id IN (${sql.join(where.sessionIds.map((id) => sql`${id}`), sql`, `)})` : sql`0`);
   if (where.initiativeId) conditions.push(sql`s.initiative_id = ${where.initiativeId}`);
   // A member's own calendar: the sessions they signed up for or wait for, and those of the
   // initiatives they host (not while held: no host power), each once.
@@ -752,11 +799,21 @@ export function calendarSessions(where: { sessionId?: number; initiativeId?: num
         OR ${hosting}
       ) THEN s.online_url ELSE '' END`
     : sql`''`;
+  // In a member's own calendar, their sign-up: waiting or not, and when it last changed (a place
+  // from the waiting list changes the event as much as a new time does).
+  const mine = where.memberId
+    ? sql`(SELECT r.status FROM registrations r WHERE r.session_id = s.id AND r.member_id = ${where.memberId} AND r.status IN ('registered', 'waitlisted'))`
+    : sql`NULL`;
+  const mineUpdated = where.memberId
+    ? sql`(SELECT r.updated_at FROM registrations r WHERE r.session_id = s.id AND r.member_id = ${where.memberId} AND r.status IN ('registered', 'waitlisted'))`
+    : sql`NULL`;
   const rows = db().all<{
     id: number; initiative_id: number; title: string; summary: string; starts_at: number; ends_at: number; place: string;
     host_organisation: string; mode: SessionMode; online_url: string; cancelled_at: number | null; updated_at: number; hosting: number;
+    my_status: string | null; my_updated_at: number | null;
   }>(sql`
-    SELECT s.id, s.initiative_id, i.title, i.summary, s.starts_at, s.ends_at, s.place, s.host_organisation, s.mode, s.cancelled_at, s.updated_at, ${onlineUrl} AS online_url, ${hosting} AS hosting
+    SELECT s.id, s.initiative_id, i.title, i.summary, s.starts_at, s.ends_at, s.place, s.host_organisation, s.mode, s.cancelled_at, s.updated_at, ${onlineUrl} AS online_url, ${hosting} AS hosting,
+      ${mine} AS my_status, ${mineUpdated} AS my_updated_at
     FROM sessions s JOIN initiatives i ON i.id = s.initiative_id
     WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY s.starts_at, s.id
@@ -773,9 +830,23 @@ export function calendarSessions(where: { sessionId?: number; initiativeId?: num
     mode: r.mode,
     onlineUrl: r.online_url,
     cancelled: r.cancelled_at !== null,
-    updatedAt: r.updated_at,
+    updatedAt: Math.max(r.updated_at, r.my_updated_at ?? 0),
     hosting: !!r.hosting,
+    // A host goes anyway: only a participant who waits for a place has a date that is not theirs yet.
+    waitlisted: !r.hosting && r.my_status === "waitlisted",
   }));
+}
+
+/**
+ * A member's own sessions as their calendar shows them (the feed, and the files in their mails):
+ * what they host marked as such, what they wait for tentative and marked "(wachtlijst)". In
+ * Dutch, the network's language, like the other calendars. `sessionIds`: only these.
+ */
+export function memberCalendarSessions(memberId: string, sessionIds?: number[]) {
+  const hosting = translate("nl", "hosts.calendar.hosting");
+  return calendarSessions({ memberId, sessionIds }).map((s) =>
+    s.hosting ? { ...s, title: `${s.title} · ${hosting}` } : s.waitlisted ? { ...s, title: translate("nl", "calendar.waitlisted.title", { title: s.title }) } : s,
+  );
 }
 
 

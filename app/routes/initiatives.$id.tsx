@@ -44,7 +44,7 @@ export default function InitiativePage() {
   const t = useT();
   const locale = useLocale();
   const { contributions, contributionRules, worksWith, editWaiting, polls } = useLoaderData<typeof loader>();
-  const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, enrolledEverywhere, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople, requestPending, hostRequests, lazyDays, isListedHost } = useLoaderData<typeof loader>();
+  const { initiative, isHost, timeZone, sessions, now, loggedIn, interest, upcomingCount, enrolledEverywhere, enrolment, hidden, showBody, canJoin, participant, viewerHasVoice, flags, rules, proposals, sameTagPeople, requestPending, hostRequests, lazyDays, isListedHost } = useLoaderData<typeof loader>();
   if (hidden && !showBody) {
     return (
       <article className="narrow">
@@ -123,9 +123,15 @@ export default function InitiativePage() {
           ) : null}
           {initiative.kind === "course" && upcomingCount > 1 && loggedIn && !isHost && !enrolledEverywhere ? (
             <Form method="post" action={`/initiatives/${initiative.id}/enrol`} className="enrol">
-              <p className="hint">{t("enrol.hint", { n: upcomingCount })}</p>
+              <p className="hint">
+                {enrolment.allFull
+                  ? t("enrol.hint.allFull", { n: enrolment.sessions })
+                  : enrolment.full
+                    ? t("enrol.hint.someFull", { n: upcomingCount, count: enrolment.full })
+                    : t("enrol.hint", { n: upcomingCount })}
+              </p>
               <button type="submit" className="button">
-                {t("enrol.submit")}
+                {enrolment.allFull ? t("enrol.submit.waitlist") : t("enrol.submit")}
               </button>
             </Form>
           ) : null}

@@ -5,6 +5,7 @@ import { Link } from "~/components/link";
 import { LearningHoursField } from "~/components/learning-hours-field";
 import { CancelSessionForm } from "~/components/cancel-session-form";
 import { SessionForm } from "~/components/session-form";
+import { originOf } from "~/lib/calendar.server";
 import { requireHostedSession } from "~/lib/host-access.server";
 import { formValues, parseForm, readFormData, textField } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
@@ -46,7 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = parseForm(sessionInput({ now, creating: false }), withVenueList(formData));
   if (!form.ok) return data({ errors: form.errors, values: form.values, params: undefined }, { status: 400 });
   try {
-    updateSession(session.id, member.id, form.data, now);
+    updateSession(session.id, member.id, form.data, now, originOf(request));
   } catch (error) {
     if (error instanceof CapacityBelowRegisteredError) {
       return data(

@@ -116,7 +116,8 @@ describe("enrolling in a course", () => {
     const mails = await Promise.all(smtp.received.slice(delivered).filter((m) => m.to.includes(learner.email)).map((m) => simpleParser(m.raw)));
     expect(mails).toHaveLength(1);
     const [mail] = mails;
-    expect(mail.subject).toBe("Aangemeld voor Mediation, in vier avonden");
+    // A place for two dates, the waiting list for one: the subject says both.
+    expect(mail.subject).toBe("Aangemeld voor Mediation, in vier avonden, deels op de wachtlijst");
     expect(mail.text).toContain("Zaal 1");
     expect(mail.text).toContain("Zaal 15");
     expect(mail.text).toContain("Zaal 8");
@@ -129,6 +130,11 @@ describe("enrolling in a course", () => {
     const events = ICAL.Component.fromString(file.content.toString("utf8")).getAllSubcomponents("vevent");
     expect(events.map((e) => String(e.getFirstPropertyValue("uid")).split("@")[0]).sort()).toEqual(dates.map((id) => `session-${id}`).sort());
     expect(events.map((e) => String(e.getFirstPropertyValue("location"))).sort()).toEqual(["Zaal 1", "Zaal 15", "Zaal 8"]);
+    // The date they wait for is tentative and says so; the others are confirmed.
+    const byPlace = Object.fromEntries(events.map((e) => [String(e.getFirstPropertyValue("location")), { status: e.getFirstPropertyValue("status"), summary: e.getFirstPropertyValue("summary") }]));
+    expect(byPlace["Zaal 8"]).toEqual({ status: "TENTATIVE", summary: "Mediation, in vier avonden (wachtlijst)" });
+    expect(byPlace["Zaal 1"]).toEqual({ status: "CONFIRMED", summary: "Mediation, in vier avonden" });
+    expect(byPlace["Zaal 15"]).toEqual({ status: "CONFIRMED", summary: "Mediation, in vier avonden" });
   });
 
   it("sends nothing when enrolling again changes nothing", async () => {

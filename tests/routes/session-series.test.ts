@@ -189,8 +189,12 @@ describe("a session of a series", () => {
     expect(rows.map((r) => local(r.starts_at).slice(0, 10))).toEqual([`${nextYear}-10-12`, `${nextYear}-10-20`, `${nextYear}-10-27`, `${nextYear}-11-03`]);
     expect(rows.map((r) => r.capacity)).toEqual([12, 15, 15, 15]);
     expect(rows.map((r) => r.venue_id)).toEqual([null, venueB, null, venueB]);
-    // Ann is on all of them: she hears of each moved session.
-    expect(outboxFor(ann.id, "session-changed").length - mailsBefore).toBe(3);
+    // Ann is on all of them: one mail tells her of every moved session, with its old and new time.
+    const mails = outboxFor(ann.id, "session-changed").slice(mailsBefore);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].body).toContain("3 bijeenkomsten van Leren in de wijk zijn gewijzigd");
+    expect(mails[0].body.match(/^Was: .*19:00–21:00$/gm)).toHaveLength(3);
+    expect(mails[0].body.match(/^Wordt: .*19:30–21:30$/gm)).toHaveLength(3);
   });
 
   it("cancels this and all later sessions; everyone signed up for each hears of it", async () => {
