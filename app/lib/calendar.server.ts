@@ -59,7 +59,6 @@ function eventLines(sessions: CalendarSession[], origin: string): string[] {
     description: plainText([s.summary, s.hostOrganisation, s.onlineUrl ? `Online: ${s.onlineUrl}` : "", `${origin}/sessions/${s.id}`].filter(Boolean).join("\n\n")),
     // An online session's place is the call: its link where it may be seen, else just "Online".
     location: plainText(s.mode === "online" ? s.onlineUrl || s.place || "Online" : s.place) || undefined,
-    url: `${origin}/sessions/${s.id}`,
     start: s.startsAt,
     startInputType: "utc",
     startOutputType: "utc",
@@ -73,7 +72,12 @@ function eventLines(sessions: CalendarSession[], origin: string): string[] {
   if (error || !value) throw error ?? new Error("calendar could not be written");
   // `ics` folds by characters: unfold, keep only the events; they are folded again by octets.
   const unfolded = value.replace(/\r\n[ \t]/g, "").split("\r\n");
-  return unfolded.slice(unfolded.indexOf("BEGIN:VEVENT"), unfolded.lastIndexOf("END:VEVENT") + 1);
+  const lines = unfolded.slice(unfolded.indexOf("BEGIN:VEVENT"), unfolded.lastIndexOf("END:VEVENT") + 1);
+  // Each event's URL is written here, after its UID: `ics` refuses addresses its pattern does not
+  // know (a port of one digit, an IPv6 host), and a calendar in a mail must never fail the change
+  // that sends it.
+  const urls = new Map(sessions.map((s) => [`UID:session-${s.id}@${host}`, `URL:${origin}/sessions/${s.id}`]));
+  return lines.flatMap((line) => (urls.has(line) ? [line, urls.get(line)!] : [line]));
 }
 
 /** Text as a TEXT value may hold it: one kind of line break, no other control characters, no lone surrogates. */

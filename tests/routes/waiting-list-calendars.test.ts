@@ -79,7 +79,7 @@ async function mailsTo(member: Member, subject: string, count = 1): Promise<Pars
   return Promise.all(matching().map((m) => simpleParser(m.raw)));
 }
 
-type Event = { uid: string; summary: string; status: string; start: number; end: number; location: string };
+type Event = { uid: string; summary: string; status: string; start: number; end: number; location: string; url: string };
 /** The events of a calendar file, read by ical.js; node-ical must read the same. */
 function eventsOf(text: string): Event[] {
   const events = ICAL.Component.fromString(text)
@@ -91,6 +91,7 @@ function eventsOf(text: string): Event[] {
       start: (e.getFirstPropertyValue("dtstart") as ICAL.Time).toJSDate().getTime(),
       end: (e.getFirstPropertyValue("dtend") as ICAL.Time).toJSDate().getTime(),
       location: String(e.getFirstPropertyValue("location") ?? ""),
+      url: String(e.getFirstPropertyValue("url") ?? ""),
     }))
     .sort((a, b) => a.start - b.start);
   const parsed = Object.values(ical.sync.parseICS(text)).filter((c): c is ical.VEvent => c?.type === "VEVENT");
@@ -168,10 +169,13 @@ describe("the waiting list in calendars", () => {
     expect(statusIn(sessionIds[1], learner)).toBe("registered");
     const [promoted] = await mailsTo(learner, "Er is een plek vrij");
     expect(promoted.text).toContain("nu als vaste afspraak");
-    expect(attachedEvents(promoted).map((e) => [e.uid, e.status, e.summary, e.location])).toEqual([[uidOf(sessionIds[1]), "CONFIRMED", "Verbinden en veranderen", "Zaal 2"]]);
+    expect(attachedEvents(promoted).map((e) => [e.uid, e.status, e.summary, e.location, e.url])).toEqual([
+      [uidOf(sessionIds[1]), "CONFIRMED", "Verbinden en veranderen", "Zaal 2", `${server.url}/sessions/${sessionIds[1]}`],
+    ]);
 
     // The feed, read again, shows that date confirmed: the same three UIDs, nothing added.
     const after = await feed();
+    expect(after.map((e) => e.url)).toEqual(sessionIds.map((id) => `${server.url}/sessions/${id}`));
     expect(after.map((e) => [e.uid, e.status, e.summary])).toEqual([
       [uidOf(sessionIds[0]), "TENTATIVE", "Verbinden en veranderen (wachtlijst)"],
       [uidOf(sessionIds[1]), "CONFIRMED", "Verbinden en veranderen"],
