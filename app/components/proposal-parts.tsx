@@ -184,11 +184,15 @@ export function DiscussionSection({ proposalId, comments, rules, loggedIn, canCo
   );
 }
 
-/** Taking or changing a position; after an objection, amending comes first. */
-export function RespondSection({ id, options, mine, canTakePart, loggedIn, scope, busy, canAmend, objectionStands, lastCallEndsAt }: {
+/**
+ * Taking or changing a position; after an objection, amending comes first. A refused response
+ * (`submitted`) fills the form again with what was sent, not with the position held before.
+ */
+export function RespondSection({ id, options, mine, submitted, canTakePart, loggedIn, scope, busy, canAmend, objectionStands, lastCallEndsAt }: {
   id: number;
   options: string[];
   mine: { position: string; reason: string } | null;
+  submitted: { position: string; reason: string } | null;
   canTakePart: boolean;
   loggedIn: boolean;
   scope: string;
@@ -201,6 +205,7 @@ export function RespondSection({ id, options, mine, canTakePart, loggedIn, scope
   const locale = useLocale();
   const timeZone = useTimeZone();
   const here = `/proposals/${id}`;
+  const shown = submitted ?? mine;
   return (
     <section className="panel" aria-labelledby="respond">
       <h2 id="respond">{t("proposal.respond")}</h2>
@@ -225,7 +230,7 @@ export function RespondSection({ id, options, mine, canTakePart, loggedIn, scope
             <div className="choices">
               {options.map((option) => (
                 <label key={option} className="choice">
-                  <input type="radio" name="position" value={option} defaultChecked={mine?.position === option} required />
+                  <input type="radio" name="position" value={option} defaultChecked={shown?.position === option} required />
                   <span>
                     <strong>{t(`position.${option}` as MessageKey)}</strong> <span className="hint">{t(`position.${option}.hint` as MessageKey)}</span>
                   </span>
@@ -233,7 +238,7 @@ export function RespondSection({ id, options, mine, canTakePart, loggedIn, scope
               ))}
             </div>
           </fieldset>
-          <Field name="reason" label={t("proposal.reason")} hint={t("proposal.reason.hint")} defaultValue={mine?.reason ?? ""} multiline rows={3} maxLength={proposalLimits.reason} />
+          <Field name="reason" label={t("proposal.reason")} hint={t("proposal.reason.hint")} defaultValue={shown?.reason ?? ""} multiline rows={3} maxLength={proposalLimits.reason} />
           <button type="submit" className={objectionStands && canAmend ? "button secondary" : "button"} disabled={busy}>
             {mine ? t("proposal.respond.change") : t("proposal.respond.submit")}
           </button>

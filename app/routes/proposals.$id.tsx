@@ -33,18 +33,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.id);
   const form = await readFormData(request);
   const intent = form.get("intent");
+  // A refused response comes back with what was chosen and written, not the position held before.
+  const submitted = intent === "respond" ? { position: textField(form, "position"), reason: textField(form, "reason").slice(0, proposalLimits.reason) } : null;
   try {
     if (intent === "respond") {
       const position = textField(form, "position") as Position;
       const reason = textField(form, "reason");
-      if (reason.length > proposalLimits.reason) return data({ error: "proposal.reason.tooLong" as MessageKey }, { status: 400 });
+      if (reason.length > proposalLimits.reason) return data({ error: "proposal.reason.tooLong" as MessageKey, submitted }, { status: 400 });
       respond(id, member.id, position, reason);
       return redirect(`/proposals/${id}#respond`, 303);
     }
     if (intent === "statement") {
       const statement = textField(form, "statement");
-      if (!statement) return data({ error: "proposal.statement.required" as MessageKey }, { status: 400 });
-      if (statement.length > proposalLimits.statement) return data({ error: "proposal.statement.tooLong" as MessageKey }, { status: 400 });
+      if (!statement) return data({ error: "proposal.statement.required" as MessageKey, submitted }, { status: 400 });
+      if (statement.length > proposalLimits.statement) return data({ error: "proposal.statement.tooLong" as MessageKey, submitted }, { status: 400 });
       writeStatement(id, member.id, statement);
       return redirect(`/proposals/${id}`, 303);
     }
@@ -53,10 +55,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return redirect(`/proposals/${next}`, 303);
     }
   } catch (error) {
-    if (error instanceof ProposalRefusedError) return data({ error: error.messageKey as MessageKey }, { status: error.status });
+    if (error instanceof ProposalRefusedError) return data({ error: error.messageKey as MessageKey, submitted }, { status: error.status });
     throw error;
   }
-  return data({ error: "error.badRequest" as MessageKey }, { status: 400 });
+  return data({ error: "error.badRequest" as MessageKey, submitted }, { status: 400 });
 }
 
 export default function ProposalPage() {
@@ -131,6 +133,7 @@ export default function ProposalPage() {
           id={proposal.id}
           options={page.options}
           mine={page.mine}
+          submitted={result?.submitted ?? null}
           canTakePart={page.mayTakePart}
           loggedIn={page.loggedIn}
           scope={proposal.scope}
