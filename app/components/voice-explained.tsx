@@ -1,10 +1,13 @@
 import { Link } from "~/components/link";
 import type { MemberVoice } from "~/governance/voice";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
-import { formatDate } from "~/lib/time";
+import { formatDate, formatDateTime } from "~/lib/time";
 
-/** Why a member has a voice, in plain words; for the member also what is pending or missing. */
-export function VoiceExplained({ voice, isSelf, struckCheckIn = null }: { voice: MemberVoice; isSelf: boolean; struckCheckIn?: { sessionId: number; title: string; at: number } | null }) {
+/**
+ * Why a member has a voice, in plain words; for the member also what is pending or missing.
+ * `founderVoiceFrom`: when a founder without a voice yet gets one.
+ */
+export function VoiceExplained({ voice, founderVoiceFrom = null, isSelf, struckCheckIn = null }: { voice: MemberVoice; founderVoiceFrom?: number | null; isSelf: boolean; struckCheckIn?: { sessionId: number; title: string; at: number } | null }) {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
@@ -21,9 +24,11 @@ export function VoiceExplained({ voice, isSelf, struckCheckIn = null }: { voice:
               ? t("voice.reason.founder")
               : reason.kind === "bootstrap"
                 ? t("voice.reason.bootstrap")
-                : !voice.accountOldEnough
-                  ? t("voice.none.tooNew")
-                  : t("voice.none")}
+                : founderVoiceFrom
+                  ? t("voice.none.founderFrom", { date: formatDateTime(founderVoiceFrom, locale, timeZone) })
+                  : !voice.accountOldEnough
+                    ? t("voice.none.tooNew")
+                    : t("voice.none")}
       </p>
       {reason.kind === "earned" ? (
         <p>
@@ -47,7 +52,7 @@ export function VoiceExplained({ voice, isSelf, struckCheckIn = null }: { voice:
           {t("voice.struck", { title: struckCheckIn.title, date: date(struckCheckIn.at) })} <Link to={`/sessions/${struckCheckIn.sessionId}`}>{t("voice.struck.link")}</Link>
         </p>
       ) : null}
-      {isSelf && reason.kind === "none" ? <p className="hint">{t("voice.how")}</p> : null}
+      {isSelf && reason.kind === "none" && !founderVoiceFrom ? <p className="hint">{t("voice.how")}</p> : null}
     </>
   );
 }

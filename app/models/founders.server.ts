@@ -15,7 +15,7 @@ import { resubmitWindowMs } from "~/lib/forms";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { appendLog } from "./log.server";
 import { normaliseEmail } from "./members.server";
-import { voiceSnapshot } from "./voice.server";
+import { founderVoiceFrom, voiceSnapshot } from "./voice.server";
 
 const dayMs = 86_400_000;
 export const invitationTokenPattern = /^[A-Za-z0-9_-]{43}$/;
@@ -25,6 +25,7 @@ export class FounderRefusedError extends Error {
   constructor(
     public messageKey:
       | "founder.notFounder"
+      | "founder.noVoiceYet"
       | "founder.notBootstrapping"
       | "founder.full"
       | "founder.invalid"
@@ -110,14 +111,20 @@ function waitingInvitations(tx: Reader, now: Date): Waiting[] {
     ORDER BY f.used_at`);
 }
 
-export type FounderInvitePanel = { canInvite: boolean; places: number; reason: FounderRefusedError["messageKey"] | null };
+/** `voiceFrom`: when a founder without a voice yet gets one, and can invite (null otherwise). */
+export type FounderInvitePanel = { canInvite: boolean; places: number; reason: FounderRefusedError["messageKey"] | null; voiceFrom: number | null };
 
 /** What the settings page shows a member about inviting founders. */
 export function founderInvitePanel(memberId: string, now = new Date()): FounderInvitePanel | null {
   const member = db().get<{ founder_at: number | null; posting_held_at: number | null } | undefined>(sql`SELECT founder_at, posting_held_at FROM members WHERE id = ${memberId}`);
   if (!member?.founder_at) return null;
   const refusal = inviteRefusal(memberId, now);
-  return { canInvite: refusal === null, places: Math.max(0, governance.maxFounders - foundersAndOpenInvitations(db(), now)), reason: refusal };
+  return {
+    canInvite: refusal === null,
+    places: Math.max(0, governance.maxFounders - foundersAndOpenInvitations(db(), now)),
+    reason: refusal,
+    voiceFrom: refusal === "founder.noVoiceYet" ? founderVoiceFrom(memberId, now.getTime()) : null,
+  };
 }
 
 function inviteRefusal(memberId: string, now: Date): FounderRefusedError["messageKey"] | null {
@@ -127,7 +134,7 @@ function inviteRefusal(memberId: string, now: Date): FounderRefusedError["messag
   const snapshot = voiceSnapshot(now.getTime());
   // After the bootstrap a founder would only be a shortcut to witness status: voices come from meetings then.
   if (!snapshot.bootstrapping) return "founder.notBootstrapping";
-  if (!snapshot.hasVoice(memberId)) return "founder.notFounder";
+  if (!snapshot.hasVoice(memberId)) return "founder.noVoiceYet";
   if (foundersAndOpenInvitations(db(), now) >= governance.maxFounders) return "founder.full";
   return null;
 }
@@ -229,7 +236,8 @@ export function sayYesToFounder(founderId: string, invitation: string, now = new
   if (!snapshot.bootstrapping) throw new FounderRefusedError("founder.notBootstrapping", 403);
   const me = db().get<{ founder_at: number | null; posting_held_at: number | null } | undefined>(sql`SELECT founder_at, posting_held_at FROM members WHERE id = ${founderId}`);
   if (me?.posting_held_at) throw new FounderRefusedError("member.held", 403);
-  if (!me?.founder_at || !snapshot.hasVoice(founderId)) throw new FounderRefusedError("founder.notFounder", 403);
+  if (!me?.founder_at) throw new FounderRefusedError("founder.notFounder", 403);
+  if (!snapshot.hasVoice(founderId)) throw new FounderRefusedError("founder.noVoiceYet", 403);
   return db().transaction((tx) => {
     const waiting = waitingInvitations(tx, now).find((w) => w.tokenHash === invitation);
     if (!waiting) throw new FounderRefusedError("founder.invalid", 404);

@@ -5,6 +5,7 @@ import { safeRedirect } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
 import { sharedData } from "~/lib/shared-data.server";
 import { latestOutcomes } from "./contributions.server";
+import { founderInvitePanel } from "./founders.server";
 import { listInitiatives, type InitiativeKind } from "./initiatives.server";
 import type { NameViewer } from "./names.server";
 import { upcomingSessions } from "./sessions.server";
@@ -71,8 +72,13 @@ export function welcomePath(redirectTo: FormDataEntryValue | null | undefined) {
   return next === "/" ? "/welcome" : `/welcome?redirectTo=${encodeURIComponent(next)}`;
 }
 
-/** The start page after creating an account: who they are and where "Continue" leads. */
-export function welcomePage(member: { id: string; displayName: string }, redirectTo: string | null) {
+/**
+ * The start page after creating an account: who they are and where "Continue" leads. A founder
+ * (the network's first account) learns their own first step: inviting co-founders, and from when.
+ */
+export function welcomePage(member: { id: string; displayName: string }, redirectTo: string | null, now = new Date()) {
   const next = safeRedirect(redirectTo);
-  return { name: member.displayName, memberId: member.id, next: next.startsWith("/welcome") ? "/" : next };
+  const panel = founderInvitePanel(member.id, now);
+  const founder = panel && (panel.canInvite || panel.voiceFrom) ? { voiceFrom: panel.voiceFrom } : null;
+  return { name: member.displayName, memberId: member.id, next: next.startsWith("/welcome") ? "/" : next, founder };
 }

@@ -8,7 +8,7 @@ import { renderMarkdown } from "~/lib/markdown.server";
 import { getProfile, isNowStale, peopleOnTags } from "./profiles.server";
 import { outcomesByMember } from "./contributions.server";
 import { currentRuleHeadings } from "./proposals.server";
-import { voiceOfMember, voiceSnapshot } from "./voice.server";
+import { founderVoiceFrom, voiceOfMember, voiceSnapshot } from "./voice.server";
 import { latestStruckCheckIn } from "./unseen-check-ins.server";
 import { organisationPart, organisationPartLayout } from "./network.server";
 import { currentOrganisation, slugsByName } from "./organisations.server";
@@ -62,6 +62,8 @@ export function memberPage(id: string, viewer: PageViewer, names: NameViewer) {
     colleagues: peopleOnTags(full.expertise, { exclude: [full.id], includeMembersOnly: !!viewer }).map((p) => ({ id: p.id, displayName: p.displayName, organisation: p.organisation, shared: p.shared })),
     // Why the member has a voice is public; what is pending or missing only the member sees.
     voice: ((v) => ({ ...v, pending: viewer?.id === profile.id ? v.pending : null, lastMiss: viewer?.id === profile.id ? v.lastMiss : null }))(voiceOfMember(profile.id)),
+    // A founder's voice waits until the account is a day old: the profile says from when.
+    founderVoiceFrom: founderVoiceFrom(profile.id),
     // A check-in the witnesses did not see (ADR 051): in the public log, and explained to the member.
     struckCheckIn: viewer?.id === profile.id ? latestStruckCheckIn(profile.id) : null,
     bootstrapping: snapshot.bootstrapping,

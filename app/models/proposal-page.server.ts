@@ -11,7 +11,7 @@ import { proposalCommentRefusal, proposalDiscussion } from "./proposal-comments.
 import { isHeld } from "./voice.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { getInitiative } from "./initiatives.server";
-import { voiceOfMember, voiceSnapshot } from "./voice.server";
+import { founderVoiceFrom, voiceSnapshot } from "./voice.server";
 import { sql } from "drizzle-orm";
 import { db } from "~/lib/db.server";
 
@@ -222,10 +222,7 @@ function initiativesOf(memberId: string) {
 export function newProposalPage(memberId: string, params: URLSearchParams, now = Date.now()) {
   const snapshot = voiceSnapshot(now);
   const hasVoice = snapshot.hasVoice(memberId);
-  const voice = voiceOfMember(memberId, now);
-  const createdAt = db().get<{ created_at: number } | undefined>(sql`SELECT created_at FROM members WHERE id = ${memberId}`)?.created_at ?? now;
-  const founderFrom = createdAt + governance.bootstrapAccountAgeHours * 3_600_000;
-  const voiceFrom = !hasVoice && snapshot.bootstrapping && voice.founder && !voice.held && founderFrom > now ? founderFrom : null;
+  const voiceFrom = founderVoiceFrom(memberId, now);
   const preset = { effect: params.get("effect") ?? "none", initiativeId: params.get("initiative") ?? "", hostId: params.get("host") ?? "" };
   return {
     hasVoice,

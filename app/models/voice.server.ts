@@ -15,7 +15,8 @@ import { keptVoiceVersion, replayAt, storedVoiceVersion } from "./voice-replay.s
 export type { MemberVoice, VoiceReason } from "~/governance/voice";
 export { replayInput } from "./voice-replay.server";
 
-const dayMs = 86_400_000;
+const hourMs = 3_600_000;
+const dayMs = 24 * hourMs;
 
 /**
  * The whole network's voices: who has one (`voices`, with the reason), who can witness a meeting and
@@ -36,6 +37,22 @@ export function voiceOfMember(memberId: string, now = Date.now()): MemberVoice {
   // (migration 0014), and the replay may not know it yet: its age is read here.
   const createdAt = statement("SELECT created_at FROM members WHERE id = ?").pluck().get(memberId) as number | undefined;
   return { ...voice, accountOldEnough: createdAt !== undefined && createdAt + governance.accountAgeDays * dayMs <= now };
+}
+
+/**
+ * When a founder who has no voice yet gets one: while the network starts up, a founder's voice
+ * counts once the account is a day old (governance.md §1). Null for everyone else, and for a
+ * founder who already has a voice, is held, or whose network has finished starting up.
+ */
+export function founderVoiceFrom(memberId: string, now = Date.now()): number | null {
+  const member = statement("SELECT created_at, founder_at, posting_held_at FROM members WHERE id = ? AND deleted_at IS NULL").get(memberId) as
+    | { created_at: number; founder_at: number | null; posting_held_at: number | null }
+    | undefined;
+  if (!member || member.founder_at === null || member.posting_held_at !== null) return null;
+  const from = Math.max(member.founder_at, member.created_at + governance.bootstrapAccountAgeHours * hourMs);
+  if (from <= now) return null;
+  const replay = replayAt(now);
+  return replay.bootstrapping && !replay.hasVoice(memberId) ? from : null;
 }
 
 export function memberHasVoice(memberId: string, now = Date.now()): boolean {

@@ -9,7 +9,7 @@ import { resolveLocale } from "~/lib/i18n/locale.server";
 import { founderYesSchema, inviteSchema } from "~/lib/form-schemas.server";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { formatDate } from "~/lib/time";
+import { formatDate, formatDateTime } from "~/lib/time";
 import { FounderRefusedError, foundersPage, inviteFounder, sayYesToFounder } from "~/models/founders.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "founder.title");
@@ -109,7 +109,7 @@ export default function Founders() {
               </button>
             </Form>
           ) : (
-            <p className="notice">{t(panel.reason ?? "founder.notFounder")}</p>
+            <p className="notice">{panel.voiceFrom ? t("founder.voiceFrom", { date: formatDateTime(panel.voiceFrom, locale, timeZone) }) : t(panel.reason ?? "founder.notFounder")}</p>
           )}
         </>
       )}

@@ -85,7 +85,7 @@ function FullProfile() {
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   if (loaded.restricted || loaded.former) return null;
-  const { profile, voice, hosting, held, isSelf, flags, rules, colleagues, outcomes, worksWith, contact, struckCheckIn } = loaded;
+  const { profile, voice, founderVoiceFrom, hosting, held, isSelf, flags, rules, colleagues, outcomes, worksWith, contact, struckCheckIn } = loaded;
   return (
     <article className="narrow">
       <h1 className="with-avatar">
@@ -140,7 +140,7 @@ function FullProfile() {
 
       <section className="panel" aria-labelledby="voice-heading">
         <h2 id="voice-heading">{t("voice.title")}</h2>
-        <VoiceExplained voice={voice} isSelf={isSelf} struckCheckIn={struckCheckIn} />
+        <VoiceExplained voice={voice} founderVoiceFrom={founderVoiceFrom} isSelf={isSelf} struckCheckIn={struckCheckIn} />
         <p>
           <Link to="/how-it-works">{t("nav.howItWorks")}</Link>
         </p>

@@ -2,8 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { requireMember } from "~/lib/auth.server";
-import { useT } from "~/lib/i18n/react";
+import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
+import { formatDateTime } from "~/lib/time";
 import { welcomePage } from "~/models/home-page.server";
 
 export const meta: MetaFunction = ({ matches }) => [...titleMeta(matches, "welcome.pageTitle"), { name: "robots", content: "noindex" }];
@@ -17,10 +18,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Welcome() {
   const t = useT();
-  const { name, memberId, next } = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  const timeZone = useTimeZone();
+  const { name, memberId, next, founder } = useLoaderData<typeof loader>();
   return (
     <section className="narrow">
       <h1>{t("welcome.title", { name })}</h1>
+      {founder ? (
+        <section className="panel" aria-labelledby="welcome-founder">
+          <h2 id="welcome-founder">{t("welcome.founder.title")}</h2>
+          <p>
+            {t("welcome.founder.text")} {founder.voiceFrom ? t("welcome.founder.from", { date: formatDateTime(founder.voiceFrom, locale, timeZone) }) : null}
+          </p>
+          <p>
+            <Link to="/founders">{t("welcome.founder.link")}</Link>
+          </p>
+        </section>
+      ) : null}
       <p className="lead">{t("welcome.intro")}</p>
       <ol className="welcome-steps">
         <li>

@@ -825,7 +825,7 @@ describe("governance v2 forms, case by case", () => {
     makeFounder(held.id);
     db().run(sql`UPDATE members SET posting_held_at = ${Date.now()} WHERE id = ${held.id}`);
     await expectRefusal(problems, "a member who is no founder", "/founders", invite(), bystander, { status: 403, message: "founder.notFounder" });
-    await expectRefusal(problems, "a founder without a voice yet", "/founders", invite(), young, { status: 403, message: "founder.notFounder" });
+    await expectRefusal(problems, "a founder without a voice yet", "/founders", invite(), young, { status: 403, message: "founder.noVoiceYet" });
     await expectRefusal(problems, "a held founder", "/founders", invite(), held, { status: 403, message: "member.held" });
     const before = writes();
     const visitor = await post("/founders", bodyOf(invite()), null);

@@ -69,6 +69,10 @@ export const enFirstDay: Record<keyof typeof nlFirstDay, string> = {
   "welcome.sessions.title": "Come to a session",
   "welcome.sessions.text": "At a session you get to know each other, and that is also how you get a voice in the network.",
   "welcome.sessions.link": "The agenda",
+  "welcome.founder.title": "You are a founder: invite co-founders",
+  "welcome.founder.text": "You are a founder of this network. Invite a few people who want to start the network with you: while the network starts up, founders have a voice and are witnesses at sessions.",
+  "welcome.founder.from": "You can invite them once your account is a day old and your voice starts: from {date}.",
+  "welcome.founder.link": "Invite founders",
   "welcome.continue": "Continue",
   "welcome.pageTitle": "Welcome",
 

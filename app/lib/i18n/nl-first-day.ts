@@ -68,6 +68,10 @@ export const nlFirstDay = {
   "welcome.sessions.title": "Kom naar een bijeenkomst",
   "welcome.sessions.text": "Op een bijeenkomst leer je elkaar kennen, en zo krijg je ook een stem in het netwerk.",
   "welcome.sessions.link": "De agenda",
+  "welcome.founder.title": "Je bent oprichter: nodig mede-oprichters uit",
+  "welcome.founder.text": "Je bent oprichter van dit netwerk. Nodig een paar mensen uit die het netwerk met je willen starten: zolang het netwerk opstart, hebben oprichters een stem en zijn ze getuige bij bijeenkomsten.",
+  "welcome.founder.from": "Uitnodigen kan zodra je account een dag oud is en je stem begint: vanaf {date}.",
+  "welcome.founder.link": "Oprichters uitnodigen",
   "welcome.continue": "Verder",
   "welcome.pageTitle": "Welkom",
 
