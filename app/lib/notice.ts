@@ -15,6 +15,7 @@ export const notices = {
   steppedBack: "safe.done.steppedBack",
   hostAgain: "safe.done.hostAgain",
   commentDeleted: "safe.done.commentDeleted",
+  accountDeleted: "safe.done.accountDeleted",
 } satisfies Record<string, MessageKey>;
 export type Notice = keyof typeof notices;
 

@@ -9,6 +9,7 @@ import { parseForm, readFormData } from "~/lib/forms";
 import { deleteSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
+import { withNotice } from "~/lib/notice";
 import { deleteAccount, isOwnPassword } from "~/models/account.server";
 import { hitRateLimit, peekRateLimit } from "~/models/rate-limits.server";
 
@@ -33,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ errors: { password: "settings.leave.wrongPassword" as const } }, { status: 400 });
   }
   deleteAccount(member.id);
-  return redirect("/?left", { status: 303, headers: { "Set-Cookie": await endAuthSession(request) } });
+  return redirect(withNotice("/", "accountDeleted"), { status: 303, headers: { "Set-Cookie": await endAuthSession(request) } });
 }
 
 export default function DeleteAccount() {

@@ -47,6 +47,7 @@ export const enSafe: Record<keyof typeof nlSafe, string> = {
   "safe.comment.hidden": "This comment is hidden after reports: the network decides about it, so you cannot delete it now. You can change it once.",
   "safe.comment.notYours": "Only whoever wrote a comment can delete it.",
   "safe.done.commentDeleted": "Your comment is deleted.",
+  "safe.done.accountDeleted": "Your account has been deleted.",
   "safe.how": "Whoever cancels a session writes why; those signed up and waiting read it. Cancelling your sign-up, leaving a waiting list and stepping back as host ask first, and can be undone for {minutes, plural, one {# minute} other {# minutes}} (on the waiting list you then go to the back). A deleted comment does not come back.",
   "profile.avatar.withSave": "The photo is saved with the rest of your profile.",
 };

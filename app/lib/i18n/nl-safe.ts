@@ -45,6 +45,7 @@ export const nlSafe = {
   "safe.comment.hidden": "Deze reactie is verborgen na meldingen: het netwerk beslist erover, dus je kunt haar nu niet verwijderen. Je kunt haar wel één keer aanpassen.",
   "safe.comment.notYours": "Alleen wie een reactie schreef, kan haar verwijderen.",
   "safe.done.commentDeleted": "Je reactie is verwijderd.",
+  "safe.done.accountDeleted": "Je account is verwijderd.",
   "safe.how": "Wie een bijeenkomst afzegt, schrijft erbij waarom; dat krijgen de ingeschrevenen en de wachtlijst te lezen. Je inschrijving annuleren, van de wachtlijst gaan en terugstappen als kartrekker vragen eerst of je het zeker weet, en je kunt het de eerste {minutes, plural, one {# minuut} other {# minuten}} ongedaan maken (op de wachtlijst kom je dan achteraan). Een verwijderde reactie komt niet terug.",
   "profile.avatar.withSave": "De foto wordt opgeslagen met de rest van je profiel.",
 };
