@@ -131,7 +131,8 @@ function skipToMain(event: MouseEvent<HTMLAnchorElement>) {
  * Keeps keyboard and screen reader users where they expect to be when Remix changes the page
  * without loading a new one: after following a link (or a form to another page), focus moves to
  * the new page's main content, as a page load would start them at the top with the skip link;
- * after a form comes back with errors, to the first field in error (its error is read with it);
+ * after a form comes back with errors, to the first field in error (its error is read with it),
+ * also when the form's answer is a page of its own;
  * and when the control they used is gone (a button replaced by another), to the main content
  * rather than nowhere. A search form stays where it is.
  */
@@ -153,15 +154,19 @@ function useFocusAfterNavigation() {
     submitted.current = false;
     const main = document.getElementById("main");
     if (!main) return;
+    // A form refused on the page of its own address (a mistyped check-in code) has a new path too.
+    const invalid = wasSubmission ? main.querySelector<HTMLElement>('[aria-invalid="true"]') : null;
+    const field = invalid?.matches("fieldset") ? invalid.querySelector<HTMLElement>("input, select, textarea") : invalid;
+    if (field) {
+      field.focus();
+      return;
+    }
     if (pathChanged || (urlChanged && !wasSubmission)) {
       main.focus({ preventScroll: true });
       return;
     }
     if (!wasSubmission) return;
-    const invalid = main.querySelector<HTMLElement>('[aria-invalid="true"]');
-    const field = invalid?.matches("fieldset") ? invalid.querySelector<HTMLElement>("input, select, textarea") : invalid;
-    if (field) field.focus();
-    else if (!document.activeElement || document.activeElement === document.body) main.focus({ preventScroll: true });
+    if (!document.activeElement || document.activeElement === document.body) main.focus({ preventScroll: true });
   }, [navigation.state, location]);
 }
 

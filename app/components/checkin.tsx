@@ -5,6 +5,7 @@ import { Link } from "~/components/link";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatTimeRange } from "~/lib/time";
 import { attendedKey } from "~/lib/attended-words";
+import type { MessageKey } from "~/lib/i18n";
 
 type SessionHeader = { id: number; title: string; startsAt: number; endsAt: number; cancelled: boolean };
 
@@ -64,7 +65,8 @@ export function CheckinScreenView({ session, code, url, qrSvg, checkedIn }: { se
   );
 }
 
-export function CheckinPrefilled({ session, code, open, attended, now }: { session: SessionHeader; code: string; open: boolean; attended: boolean; now: number }) {
+/** The check-in form: with the code of a scanned QR code, or again after a mistyped code (`error`). */
+export function CheckinPrefilled({ session, code, open, attended, now, error = null }: { session: SessionHeader; code: string; open: boolean; attended: boolean; now: number; error?: MessageKey | null }) {
   const t = useT();
   return (
     <section className="narrow" aria-labelledby="checkin-title">
@@ -78,10 +80,28 @@ export function CheckinPrefilled({ session, code, open, attended, now }: { sessi
       ) : open ? (
         <Form method="post" action={`/sessions/${session.id}/checkin`} className="inline-fields">
           <p className="hint" id="checkin-hint">
-            {code ? t("hosts.checkin.codeFilled") : t("session.checkin.hint")}
+            {code && !error ? t("hosts.checkin.codeFilled") : t("session.checkin.hint")}
           </p>
           <label htmlFor="checkin-code">{t("session.checkin.code")}</label>
-          <input id="checkin-code" name="code" defaultValue={code} autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={12} aria-describedby="checkin-hint" required />
+          <input
+            id="checkin-code"
+            name="code"
+            defaultValue={code}
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            maxLength={12}
+            aria-describedby={error ? "checkin-hint checkin-code-error" : "checkin-hint"}
+            aria-invalid={error ? true : undefined}
+            aria-errormessage={error ? "checkin-code-error" : undefined}
+            autoFocus={error ? true : undefined}
+            required
+          />
+          {error ? (
+            <p className="field-error" id="checkin-code-error">
+              {t(error)}
+            </p>
+          ) : null}
           <button type="submit" className="button">
             {t("session.checkin.submit")}
           </button>

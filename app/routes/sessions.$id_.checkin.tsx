@@ -11,7 +11,7 @@ import { titleMeta } from "~/lib/meta";
 import { idParam } from "~/lib/params.server";
 import { refusalOf } from "~/lib/registration-errors.server";
 import { checkinPrefill } from "~/models/host-tools.server";
-import { checkIn } from "~/models/registrations.server";
+import { checkIn, WrongCodeError } from "~/models/registrations.server";
 
 // The code is for the room: not kept by caches.
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -27,7 +27,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     const refusal = refusalOf(error);
     if (!refusal) throw error;
-    return data({ message: refusal.message }, { status: refusal.status });
+    // A mistyped code is retyped at once: the form comes back with the error and what was typed.
+    const retry = error instanceof WrongCodeError ? checkinPrefill(sessionId, member.id, null) : null;
+    return data({ message: refusal.message, retry: retry && { ...retry, code: code.slice(0, 12) } }, { status: refusal.status });
   }
   return redirect(`/sessions/${sessionId}`, 303);
 }
@@ -50,6 +52,7 @@ export default function Checkin() {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { id } = useParams();
+  if (result?.retry) return <CheckinPrefilled {...result.retry} error={result.message} />;
   if (page && !result) return <CheckinPrefilled {...page} />;
   return <Refusal message={result?.message ?? "error.badRequest"} back={`/sessions/${id}`} backLabel={t("session.details")} />;
 }

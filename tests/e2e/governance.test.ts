@@ -248,12 +248,12 @@ describe("governance by participation (version 2)", () => {
     await A.visit(`/sessions/${meeting}`);
     const code = ((await A.page.locator(".checkin-code .code").textContent()) ?? "").trim();
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
-    // A wrong code is refused with its reason, also with JavaScript (not lost in a redirect), and
-    // for a person without JavaScript.
+    // A wrong code is refused with its reason next to the code field, also with JavaScript (not
+    // lost in a redirect), and for a person without JavaScript.
     for (const person of [B, C]) {
       await person.visit(`/sessions/${meeting}`);
       await person.page.getByLabel("Incheckcode").fill("ZZZZZZ");
-      await person.send(person.page.getByRole("button", { name: "Inchecken", exact: true }), person.page.getByRole("alert").filter({ hasText: "Deze code klopt niet" }));
+      await person.send(person.page.getByRole("button", { name: "Inchecken", exact: true }), person.page.locator("#checkin-code-error").filter({ hasText: "Deze code klopt niet" }));
     }
     // The founders B (JavaScript) and C (none), the newcomers N and O, and Yara, whose account is days old.
     for (const [person, typed] of [[B, code], [C, code.toLowerCase()], [N, code], [O, code], [Y, code]] as const) {
