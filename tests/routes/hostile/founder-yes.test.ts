@@ -50,7 +50,7 @@ describe("a founder's yes", () => {
     const refusals: [string, string | null, number, string][] = [
       ["a member who is no founder", stranger.cookie, 403, "Alleen een oprichter met een stem"],
       ["a held founder", held.cookie, 403, "tegengehouden"],
-      ["a founder without a voice yet", young.cookie, 403, "Alleen een oprichter met een stem"],
+      ["a founder without a voice yet", young.cookie, 403, "Je bent oprichter, maar je stem begint pas als je account een dag oud is."],
       ["the inviter again", anna.cookie, 403, "telt al mee"],
       ["the invited member", pien.cookie, 403, "Alleen een oprichter met een stem"],
     ];
