@@ -27,9 +27,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     const refusal = refusalOf(error);
     if (!refusal) throw error;
-    // A mistyped code is retyped at once: the form comes back with the error and what was typed.
-    const retry = error instanceof WrongCodeError ? checkinPrefill(sessionId, member.id, null) : null;
-    return data({ message: refusal.message, retry: retry && { ...retry, code: code.slice(0, 12) } }, { status: refusal.status });
+    // A mistyped code is retyped at once: the form comes back with the error and what was typed
+    // (not for someone already checked in, who has no form to retype in).
+    const form = error instanceof WrongCodeError ? checkinPrefill(sessionId, member.id, null) : null;
+    const retry = form?.open && !form.attended ? { ...form, code: code.slice(0, 12) } : null;
+    return data({ message: refusal.message, retry }, { status: refusal.status });
   }
   return redirect(`/sessions/${sessionId}`, 303);
 }
