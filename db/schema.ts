@@ -543,6 +543,24 @@ export const passwordResets = sqliteTable("password_resets", {
   usedAt: integer("used_at", { mode: "timestamp_ms" }),
 });
 
+// A member's new e-mail address, waiting until the link mailed to it is followed (24 hours, once).
+// Only a hash of the token is stored; the member's address stays the old one until then.
+export const emailChanges = sqliteTable(
+  "email_changes",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    // Normalised like members.email.
+    newEmail: text("new_email").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("email_changes_member").on(t.memberId)],
+);
+
 // Founder invitations (governance.md §1): a founder invites someone by mail while the network
 // bootstraps. Only a hash of the token is stored; the address is not kept.
 export const founderInvitations = sqliteTable("founder_invitations", {

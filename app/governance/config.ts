@@ -101,6 +101,9 @@ export const rateLimitRules = {
   // Reset requests from one network address. Over the limit the page says so (429); there is no
   // limit per account typed, so nobody else's requests can use up the member's.
   passwordResetPerAddress: { limit: 5, windowMinutes: 60 },
+  // Asking to change one's e-mail address (each request mails a link to the new address and a
+  // notice to the old one), per account, counted before the password is checked.
+  emailChangePerAccount: { limit: 5, windowMinutes: 60 },
 } as const;
 
 export type RateLimitRule = { limit: number; windowMinutes: number };

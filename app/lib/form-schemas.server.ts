@@ -58,6 +58,18 @@ export const deleteSchema = z.object({
   password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "settings.leave.wrongPassword" }),
 });
 
+// settings_.password
+export const passwordChangeSchema = z.object({
+  current: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "settings.password.wrong" }),
+  password: z.string({ error: "auth.password.tooShort" }).min(10, { error: "auth.password.tooShort" }).max(200, { error: "auth.password.tooLong" }),
+});
+
+// settings_.email
+export const emailChangeSchema = z.object({
+  email: z.email({ error: "auth.email.invalid" }).max(254, { error: "auth.email.invalid" }),
+  password: z.string({ error: "auth.password.required" }).min(1, { error: "auth.password.required" }).max(200, { error: "settings.password.wrong" }),
+});
+
 // password.reset.$token
 export const resetSchema = z.object({
   password: z.string({ error: "auth.password.tooShort" }).min(10, { error: "auth.password.tooShort" }).max(200, { error: "auth.password.tooLong" }),

@@ -38,7 +38,16 @@ export type OptionalMailKind = (typeof optionalMailKinds)[number];
  * Sent whatever the settings say: a new password, a founder invitation (to an address, not a
  * member), and the account's security notices. These carry no List-Unsubscribe header.
  */
-export const alwaysSentMailKinds = ["password-reset", "founder-invitation", "login-unlock", "signup-existing"] as const;
+export const alwaysSentMailKinds = [
+  "password-reset",
+  "founder-invitation",
+  "login-unlock",
+  "signup-existing",
+  "password-changed",
+  "email-change",
+  "email-change-asked",
+  "email-change-taken",
+] as const;
 const alwaysSent = new Set<string>(alwaysSentMailKinds);
 /**
  * A message one member sends another (contact.server.ts). Its outbox key reads
@@ -60,7 +69,16 @@ export type MailAttachment = { filename: string; contentType: string; content: s
  */
 export function queueMemberMail(
   tx: Tx,
-  input: { memberId: string; kind: string; dedupeKey: string; now?: Date; compose: (t: Translate, locale: Locale) => MailContent; attachments?: MailAttachment[] },
+  input: {
+    memberId: string;
+    kind: string;
+    dedupeKey: string;
+    now?: Date;
+    compose: (t: Translate, locale: Locale) => MailContent;
+    attachments?: MailAttachment[];
+    /** Another address than the member's (a new address not yet confirmed): sent without the unsubscribe footer. */
+    toAddress?: string;
+  },
 ) {
   const member = tx
     .select({ email: members.email, locale: members.locale, mailOff: members.mailOff, digestOptIn: members.digestOptIn, unsubscribeToken: members.unsubscribeToken, deletedAt: members.deletedAt })
@@ -77,16 +95,20 @@ export function queueMemberMail(
   const t = translator(locale);
   const composed = input.compose(t, locale);
   const subject = composed.subject;
-  const token = member.unsubscribeToken ?? createUnsubscribeToken(tx, input.memberId);
-  // Every mail says how to stop mail with one click (no login needed) or choose per kind.
-  const body = `${composed.body}\n\n-- \n${t("mail.unsubscribe.footer", { url: unsubscribeUrl(token), settings: siteUrl("/settings") })}`;
+  // Every mail says how to stop mail with one click (no login needed) or choose per kind; not a
+  // mail to an address that is not yet known to be the member's, whose reader could use the link.
+  let body = composed.body;
+  if (!input.toAddress) {
+    const token = member.unsubscribeToken ?? createUnsubscribeToken(tx, input.memberId);
+    body = `${composed.body}\n\n-- \n${t("mail.unsubscribe.footer", { url: unsubscribeUrl(token), settings: siteUrl("/settings") })}`;
+  }
   const now = input.now ?? new Date();
   tx.insert(outbox)
     .values({
       dedupeKey: input.dedupeKey,
       kind: input.kind,
       memberId: input.memberId,
-      toAddress: member.email,
+      toAddress: input.toAddress ?? member.email,
       subject,
       body,
       createdAt: now,

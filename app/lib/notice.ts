@@ -16,6 +16,9 @@ export const notices = {
   hostAgain: "safe.done.hostAgain",
   commentDeleted: "safe.done.commentDeleted",
   accountDeleted: "safe.done.accountDeleted",
+  passwordChanged: "safe.done.passwordChanged",
+  emailChangeSent: "safe.done.emailChangeSent",
+  emailChanged: "safe.done.emailChanged",
 } satisfies Record<string, MessageKey>;
 export type Notice = keyof typeof notices;
 

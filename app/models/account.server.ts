@@ -1,4 +1,4 @@
-// A member's own account: password reset by mail, the link that logs in past the login delay,
+// A member's own account (changing the password or address: account-changes.server.ts): password reset by mail, the link that logs in past the login delay,
 // the mail about a sign-up with a known address, mail settings and the one-click unsubscribe,
 // the download of all their data, and leaving the network (governance.md §8).
 import { createHash, randomBytes } from "node:crypto";
@@ -6,6 +6,7 @@ import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import {
   authSessions,
   comments,
+  emailChanges,
   flags,
   hosts,
   initiatives,
@@ -294,6 +295,14 @@ export function exportMemberData(memberId: string) {
       avatar: member.avatarImage ? siteUrl(imageUrl(member.avatarImage, 1200)) : null,
     },
     mailSettings: { digestOptIn: mail.digestOptIn, switchedOff: member.mailOff },
+    // A new address waiting for its link (the link's token is not part of the data, not even hashed).
+    emailChanges: d
+      .select({ newEmail: emailChanges.newEmail, createdAt: emailChanges.createdAt, expiresAt: emailChanges.expiresAt, usedAt: emailChanges.usedAt })
+      .from(emailChanges)
+      .where(eq(emailChanges.memberId, memberId))
+      .orderBy(asc(emailChanges.createdAt))
+      .all()
+      .map((r) => ({ ...r, createdAt: iso(r.createdAt), expiresAt: iso(r.expiresAt), usedAt: iso(r.usedAt) })),
     registrations: d
       .select({
         sessionId: registrations.sessionId,
@@ -449,6 +458,7 @@ export function deleteAccount(memberId: string, now = new Date()) {
 function eraseMember(tx: Tx, memberId: string, now: Date) {
   tx.delete(interests).where(eq(interests.memberId, memberId)).run();
   tx.delete(passwordResets).where(eq(passwordResets.memberId, memberId)).run();
+  tx.delete(emailChanges).where(eq(emailChanges.memberId, memberId)).run();
   tx.delete(authSessions).where(eq(authSessions.userId, memberId)).run();
   tx.delete(memberTags).where(eq(memberTags.memberId, memberId)).run();
   tx.delete(nowUpdates).where(eq(nowUpdates.memberId, memberId)).run();

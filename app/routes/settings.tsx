@@ -10,6 +10,7 @@ import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { formatDateTime } from "~/lib/time";
 import { mailSettingsOf, saveMailSettings } from "~/models/account.server";
+import { emailSettingsOf } from "~/models/account-changes.server";
 import { calendarTokenOf, renewCalendarToken } from "~/models/members.server";
 import { contactIsOff, setContactOff } from "~/models/contact.server";
 import { ContactSetting } from "~/components/contact-setting";
@@ -30,6 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     digestOptIn: mail.digestOptIn,
     undelivered: mail.undelivered,
     contactOn: !contactIsOff(member.id),
+    login: emailSettingsOf(member.id),
   };
 }
 
@@ -70,7 +72,7 @@ const kindLabels: Record<string, MessageKey> = {
 
 export default function Settings() {
   const t = useT();
-  const { calendarUrl, mailKinds, digestOptIn, undelivered, contactOn } = useLoaderData<typeof loader>();
+  const { calendarUrl, mailKinds, digestOptIn, undelivered, contactOn, login } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const timeZone = useTimeZone();
   const refused = useActionData<typeof action>();
@@ -82,6 +84,19 @@ export default function Settings() {
           {t(refused.message)}
         </p>
       ) : null}
+      <h2 id="login">{t("settings.login")}</h2>
+      <p>{t("settings.login.email", { email: login.email })}</p>
+      {login.waiting ? (
+        <p className="notice">{t("settings.login.waiting", { email: login.waiting.email, until: formatDateTime(login.waiting.until, locale, timeZone) })}</p>
+      ) : null}
+      <ul className="row-links plain">
+        <li>
+          <Link to="/settings/email">{t("settings.login.changeEmail")}</Link>
+        </li>
+        <li>
+          <Link to="/settings/password">{t("settings.login.changePassword")}</Link>
+        </li>
+      </ul>
       <h2>{t("settings.calendar")}</h2>
       <p>{t("settings.calendar.intro")}</p>
       {calendarUrl ? (
