@@ -21,6 +21,7 @@ import { db } from "~/lib/db.server";
 import { nl } from "~/lib/i18n/nl";
 import { toLocalDateTimeInput } from "~/lib/time";
 import { requestPasswordReset } from "~/models/account.server";
+import { requestEmailChange } from "~/models/account-changes.server";
 import { postComment, postOutcome } from "~/models/contributions.server";
 import { ruleHeadings } from "~/lib/diff";
 import { closeProposal, currentRules, openProposal } from "~/models/proposals.server";
@@ -136,6 +137,8 @@ type Actor = { id: string; cookie: string; email: string };
 let voice: Actor, host: Actor, participant: Actor, bystander: Actor, resetter: Actor, leaver: Actor;
 /** Governance v2: who asks to co-host, a second host, who holds a founder's invitation, who checked in with the code. */
 let asker: Actor, coHost: Actor, acceptor: Actor, checker: Actor;
+/** Who changes their password, who asks for a new address, and whose new address waits for its link. */
+let changer: Actor, mover: Actor, confirmer: Actor;
 let fx: {
   initiativeId: number;
   future: number;
@@ -153,6 +156,7 @@ let fx: {
   initiativeProposal: number;
   closedProposal: number;
   resetToken: string;
+  emailToken: string;
   unsubscribeToken: string;
   /** An initiative of the host (and the co-host) where the asker came to a session and asks to co-host. */
   hostsInitiative: number;
@@ -170,7 +174,7 @@ let fx: {
 };
 
 /** Everything a member action could change (not rate limits, login sessions or reset links). */
-const stateTables = ["members", "initiatives", "initiative_tags", "hosts", "host_requests", "log_entries", "sessions", "registrations", "interests", "outbox", "proposals", "proposal_positions", "proposal_electorate", "proposal_statements", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments", "founder_invitations", "unseen_check_ins"];
+const stateTables = ["members", "initiatives", "initiative_tags", "hosts", "host_requests", "log_entries", "sessions", "registrations", "interests", "outbox", "proposals", "proposal_positions", "proposal_electorate", "proposal_statements", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments", "founder_invitations", "unseen_check_ins", "email_changes"];
 /** Where accepted text ends up. */
 const textTables = ["members", "initiatives", "initiative_tags", "log_entries", "sessions", "outbox", "proposals", "proposal_positions", "proposal_statements", "flags", "house_rules", "member_tags", "now_updates", "outcomes", "comments"];
 
@@ -189,6 +193,13 @@ const writes = () => JSON.stringify(db().$client.prepare("SELECT tbl, n FROM fuz
 const count = (table: string, where = "1") => (db().$client.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
 
 const local = (ms: number) => toLocalDateTimeInput(ms, zone);
+
+/** A link for the confirmer's next new address, as mailed to it. */
+async function newEmailToken() {
+  const asked = await requestEmailChange(confirmer.id, { email: `fuzz.confirm.${++unique}@example.org`, password: "a long enough password" });
+  if (!asked.ok) throw new Error(`no e-mail change: ${asked.refusal}`);
+  return asked.token;
+}
 
 // Reset hooks of the governance v2 forms.
 
@@ -289,7 +300,10 @@ beforeAll(async () => {
   db().run(sql`
     INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at)
     VALUES (${fixedSession}, ${checker.id}, 'registered', 1, ${Date.now() - 21 * day}, 'code', ${Date.now() - 22 * day}, ${Date.now() - 21 * day})`);
+  [changer, mover, confirmer] = await Promise.all(["Fuzz Changer", "Fuzz Mover", "Fuzz Confirmer"].map((n) => memberWithSession(n)));
+  const emailToken = await newEmailToken();
   fx = {
+    emailToken,
     initiativeId, future, past, live, cancelTarget, messageTarget: future, rules, checkinCode, comment, outcome, networkProposal, initiativeProposal, closedProposal, resetToken, unsubscribeToken,
     hostsInitiative, hostRequest: openRequestOf(hostsInitiative, asker.id), otherInitiative, otherRequest: openRequestOf(otherInitiative, asker.id), answeredRequest, founderToken, fixedSession,
   };
@@ -370,6 +384,18 @@ const forms: Form[] = [
     // Each accepted variant removed the account: the next variants need another one.
     afterAccepted: async () => void (leaver = await memberWithSession("Fuzz Leaver")),
     prepare: () => void db().run(sql`DELETE FROM rate_limits WHERE key LIKE 'login:%'`) },
+  { name: "POST /settings/password", path: () => "/settings/password", actor: () => changer, accepts: true, randomVariants: 4,
+    fields: () => [["current", "a long enough password"], ["password", "a brand new long password"]],
+    // An accepted variant changed the password: the next variants need the known one again.
+    afterAccepted: async () => void (changer = await memberWithSession("Fuzz Changer")),
+    prepare: () => void db().run(sql`DELETE FROM rate_limits WHERE key LIKE 'login:%'`) },
+  { name: "POST /settings/email", path: () => "/settings/email", actor: () => mover, accepts: true, randomVariants: 4,
+    fields: () => [["email", `fuzz.move.${++unique}@example.org`], ["password", "a long enough password"]],
+    once: () => ["email_changes", `member_id = ${q(mover.id)} AND used_at IS NULL`],
+    prepare: () => void db().run(sql`DELETE FROM rate_limits WHERE key LIKE 'login:%' OR key LIKE 'email-change:%'`) },
+  { name: "POST /settings/email/:token", path: () => `/settings/email/${fx.emailToken}`, actor: () => null, accepts: true,
+    fields: () => [],
+    afterAccepted: async () => void (fx.emailToken = await newEmailToken()) },
   { name: "POST /unsubscribe/:token", path: () => `/unsubscribe/${fx.unsubscribeToken}`, actor: () => null, accepts: true,
     fields: () => [] },
   // Initiatives
