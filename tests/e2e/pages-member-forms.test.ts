@@ -31,6 +31,8 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
       'form[aria-labelledby="profile-heading"]',
     );
     await tour.submitWithErrors("/settings/delete");
+    await tour.submitWithErrors("/settings/password");
+    await tour.submitWithErrors("/settings/email");
     await tour.submitWithErrors("/venues/new");
     // A look-alike of an organisation the network knows: the question, as radio buttons.
     await tour.submitWithErrors("/venues/new", async (p) => {

@@ -18,6 +18,8 @@ describe("every page, at phone and desktop width", { timeout: 300_000 }, () => {
       "/settings",
       "/settings/profile",
       "/settings/delete",
+      "/settings/password",
+      "/settings/email",
       `/initiatives/${ids.initiative}/edit`,
       `/initiatives/${ids.initiative}/sessions`,
       `/initiatives/${ids.initiative}/comments`,
