@@ -40,6 +40,9 @@ export async function changePassword(memberId: string, keepSessionId: string, in
     (tx) => {
       tx.update(members).set({ passwordHash }).where(eq(members.id, memberId)).run();
       tx.delete(authSessions).where(and(eq(authSessions.userId, memberId), ne(authSessions.id, keepSessionId))).run();
+      // A reset link still waiting would set another password over this one: whoever asked for it
+      // is the one the change keeps out.
+      tx.run(sql`UPDATE password_resets SET used_at = ${now.getTime()} WHERE member_id = ${memberId} AND used_at IS NULL`);
       queueMemberMail(tx, {
         memberId,
         kind: "password-changed",

@@ -48,6 +48,8 @@ describe("changing the password", () => {
   it("stores a new argon2id hash, ends the member's other login sessions but not this one, mails the member and says so", async () => {
     const ann = member();
     const phone = secondSession(ann.id);
+    // A reset link asked for earlier (by whoever knows the address) stops working with the change.
+    files.sqlite.prepare("INSERT INTO password_resets (token_hash, member_id, expires_at) VALUES (?, ?, ?)").run(createHash("sha256").update(`waiting-${ann.id}`).digest("hex"), ann.id, Date.now() + 3_600_000);
     const answer = await post("/settings/password", { current: password, password: "een heel nieuw wachtwoord" }, ann.cookie);
     expect(answer.status).toBe(303);
     expect(answer.location).toBe("/settings?done=passwordChanged");
@@ -56,6 +58,7 @@ describe("changing the password", () => {
     expect(await verify(hashOf(ann.id), password)).toBe(false);
     expect(count("SELECT count(*) AS n FROM auth_sessions WHERE id = ?", phone.id)).toBe(0);
     expect(count("SELECT count(*) AS n FROM auth_sessions WHERE id = ?", sessionIdOf(ann.cookie))).toBe(1);
+    expect(count("SELECT count(*) AS n FROM password_resets WHERE member_id = ? AND used_at IS NULL", ann.id)).toBe(0);
     expect(await status("/settings", phone.cookie)).toBe(302);
     const page = await get("/settings?done=passwordChanged", ann.cookie);
     expect(page).toContain("Je wachtwoord is gewijzigd.");
