@@ -21,7 +21,7 @@ export function participantsCsv(sessionId: number, memberId: string, locale: Loc
   if (!isHost(session.initiativeId, memberId)) return "not-host";
   const t = translator(locale);
   const header = [t("participants.csv.name"), t("participants.csv.organisation"), t("participants.csv.status"), t("participants.csv.position"), t("participants.csv.present")];
-  const status = { registered: t("participants.csv.registered"), waitlisted: t("participants.csv.waitlisted") };
+  const status = { registered: t("participants.csv.registered"), waitlisted: t("participants.csv.waitlisted"), present: t("participants.csv.hostPresent") };
   const rows = participantsOf(session.id).map((p) => [p.displayName, p.organisation, status[p.status], p.position ?? "", p.attended ? "1" : ""]);
   // Dutch spreadsheets take the semicolon as the separator (the comma is their decimal sign); a
   // comma-separated file would open in one column there.

@@ -1,6 +1,6 @@
 // Sign-ups for sessions. Every change runs in one synchronous BEGIN IMMEDIATE transaction, so
 // counting the places and taking one can never interleave with another request: no overbooking.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { hosts, initiatives, interests, members, registrations, sessions } from "../../db/schema";
 import type { Db } from "../../db/client";
 import { sessionRules } from "~/governance/config";
@@ -229,12 +229,16 @@ export function checkIn(sessionId: number, memberId: string, code: string, now =
       appendLog(tx, { action: "attendance.checked-in", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { memberId }, at: now });
       return { already: false };
     }
+    // Hosts do not sign up for their own initiative: a host's check-in is attendance (it counts for
+    // voices as any other) without taking a place, so it stays out of the sign-ups and their counts.
+    const host = !!tx.get(sql`SELECT 1 FROM hosts WHERE initiative_id = ${session.initiativeId} AND member_id = ${memberId}`);
+    const status = host && reg?.status !== "registered" ? "cancelled" : "registered";
     if (reg) {
       // Whoever is in the room counts, also from the waiting list or after withdrawing.
-      tx.update(registrations).set({ attendedAt: now, attendanceBy: "code", status: "registered", updatedAt: now }).where(eq(registrations.id, reg.id)).run();
+      tx.update(registrations).set({ attendedAt: now, attendanceBy: "code", status, updatedAt: now }).where(eq(registrations.id, reg.id)).run();
     } else {
       const queuedSeq = tx.get<{ n: number }>(sql`SELECT coalesce(max(queued_seq), 0) + 1 AS n FROM registrations WHERE session_id = ${sessionId}`).n;
-      tx.insert(registrations).values({ sessionId, memberId, status: "registered", queuedSeq, attendedAt: now, attendanceBy: "code", createdAt: now, updatedAt: now }).run();
+      tx.insert(registrations).values({ sessionId, memberId, status, queuedSeq, attendedAt: now, attendanceBy: "code", createdAt: now, updatedAt: now }).run();
     }
     appendLog(tx, { action: "attendance.checked-in", actorId: memberId, subjectType: "session", subjectId: sessionId, detail: { memberId }, at: now });
     return { already: false };
@@ -299,7 +303,8 @@ export type Participant = {
   memberId: string;
   displayName: string;
   organisation: string;
-  status: "registered" | "waitlisted";
+  /** "present": there without a sign-up (a host who checked in at their own session). */
+  status: "registered" | "waitlisted" | "present";
   position: number | null;
   attended: boolean;
   selfCheckIn: boolean;
@@ -307,7 +312,10 @@ export type Participant = {
   struck: boolean;
 };
 
-/** Who is coming (and who is waiting), for participants and hosts; never an email address. */
+/**
+ * Who is coming (and who is waiting), and who was there without signing up, for participants and
+ * hosts; never an email address.
+ */
 export function participantsOf(sessionId: number): Participant[] {
   const rows = db()
     .select({
@@ -321,7 +329,7 @@ export function participantsOf(sessionId: number): Participant[] {
     })
     .from(registrations)
     .innerJoin(members, eq(members.id, registrations.memberId))
-    .where(and(eq(registrations.sessionId, sessionId), inArray(registrations.status, ["registered", "waitlisted"])))
+    .where(and(eq(registrations.sessionId, sessionId), or(inArray(registrations.status, ["registered", "waitlisted"]), isNotNull(registrations.attendedAt))))
     .orderBy(asc(registrations.status), asc(registrations.queuedSeq))
     .all();
   let position = 0;
@@ -329,7 +337,7 @@ export function participantsOf(sessionId: number): Participant[] {
     memberId: r.memberId,
     displayName: r.displayName,
     organisation: r.organisation,
-    status: r.status as "registered" | "waitlisted",
+    status: r.status === "cancelled" ? "present" : r.status,
     position: r.status === "waitlisted" ? ++position : null,
     attended: r.attendedAt !== null,
     // Checked in with the code themselves: only they can undo it (governance.md §2).

@@ -43,6 +43,8 @@ export default function SessionPage() {
   const here = `/sessions/${session.id}`;
   const title = hidden && !hidden.canRead ? t("flag.hidden.title") : session.initiativeTitle;
   const registered = participants?.filter((p) => p.status === "registered") ?? [];
+  // Hosts who checked in at their own session: there, but not signed up, so listed after the sign-ups.
+  const listed = [...registered, ...(participants?.filter((p) => p.status === "present") ?? [])];
   const waiting = participants?.filter((p) => p.status === "waitlisted") ?? [];
   return (
     <article className="session-page">
@@ -146,13 +148,14 @@ export default function SessionPage() {
           <>
             <p className="hint">{t("session.participants.hint")}</p>
             {mayTellUnseen ? <p className="hint">{t("session.unseen.hint")}</p> : null}
-            {registered.length ? (
+            {listed.length ? (
               <ul className="people">
-                {registered.map((p) => (
+                {listed.map((p) => (
                   <li key={p.memberId}>
                     <span>
                       {p.displayName || t("member.former")}
                       {p.organisation ? <span className="muted"> · {p.organisation}</span> : null}
+                      {p.status === "present" ? <span className="muted"> · {t("session.attendance.host")}</span> : null}
                       {p.attended ? <strong className="present"> · {t("session.attendance.present")}</strong> : null}
                       {/* How: so that those who were there can tell a check-in from a host's mark. */}
                       {p.attended ? <span className="muted">{` (${t(p.selfCheckIn ? "session.attendance.byCode" : "session.attendance.byHost")})`}</span> : null}
