@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, useLocation, useNavigation } from "@remix-run/react";
 import { ChoiceError, choiceErrorProps, Field, FormError } from "~/components/field";
+import { Link } from "~/components/link";
 import type { FieldErrors } from "~/lib/forms";
 import type { Params } from "~/lib/i18n";
 import { useT, useTimeZone } from "~/lib/i18n/react";
@@ -52,6 +53,8 @@ export function SessionForm({ values, errors, params, submitLabel, action, venue
   const t = useT();
   const zone = useTimeZone();
   const busy = useNavigation().state === "submitting";
+  // A new venue's form brings the host back here once it is saved.
+  const { pathname } = useLocation();
   const venueIds = (values?.venueIds ?? "").split(",");
   const mode = values?.mode ?? "onsite";
   // The list of venues is checked as one field; its error shows at the first select.
@@ -82,7 +85,10 @@ export function SessionForm({ values, errors, params, submitLabel, action, venue
           </select>
         </Field>
       ) : null}
-      <Field name="place" label={t("session.place")} hint={venues.length ? t("session.place.otherHint") : undefined} errors={errors} defaultValue={values?.place} maxLength={200} />
+      <Field name="place" label={t(venues.length ? "session.place.other" : "session.place")} hint={venues.length ? t("session.place.otherHint") : undefined} errors={errors} defaultValue={values?.place} maxLength={200} />
+      <p className="hint">
+        {t("session.venue.addHint")} <Link to={`/venues/new?back=${encodeURIComponent(pathname)}`}>{t("session.venue.add")}</Link>
+      </p>
       <Field name="onlineUrl" type="url" label={t("session.onlineUrl")} hint={t("session.onlineUrl.hint")} errors={errors} defaultValue={values?.onlineUrl} maxLength={500} />
       <Field name="hostOrganisation" label={t("session.hostOrganisation")} hint={t("session.hostOrganisation.hint")} errors={errors} defaultValue={values?.hostOrganisation} maxLength={120} />
       <Field name="capacity" type="number" inputMode="numeric" label={t("session.capacity")} hint={t("session.capacity.hint")} errors={errors} defaultValue={values?.capacity} />

@@ -4,9 +4,10 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import type { OrganisationQuestion } from "~/components/organisation-pick";
 import { sentValues, VenueForm } from "~/components/venue-form";
-import { requireMember } from "~/lib/auth.server";
+import { requireMember, safeRedirect } from "~/lib/auth.server";
 import { formValues, parseForm, readFormData, type FieldErrors } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
+import { withNotice } from "~/lib/notice";
 import { titleMeta } from "~/lib/meta";
 import { saveVenueForm, venueInput, venueNewPage } from "~/models/venues.server";
 
@@ -23,7 +24,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = parseForm(venueInput, formData);
   if (!form.ok) return data({ errors: form.errors, values: form.values, ask: null as OrganisationQuestion | null, params: undefined }, { status: 400 });
   const saved = saveVenueForm(member.id, form.data, null);
-  if (saved.ok) return redirect(`/venues/${saved.id}`, 303);
+  // Added from a session's form (?back=…): back to that form, where the new venue is in the list.
+  const back = safeRedirect(new URL(request.url).searchParams.get("back"), "");
+  if (saved.ok) return redirect(back ? withNotice(back, "saved") : `/venues/${saved.id}`, 303);
   return data({ errors: saved.errors as FieldErrors, values: formValues(formData), ask: saved.ask as OrganisationQuestion | null, params: saved.params }, { status: saved.status });
 }
 
