@@ -238,7 +238,7 @@ export function RespondSection({ id, options, mine, submitted, canTakePart, logg
               ))}
             </div>
           </fieldset>
-          <Field name="reason" label={t("proposal.reason")} hint={t("proposal.reason.hint")} defaultValue={shown?.reason ?? ""} multiline rows={3} maxLength={proposalLimits.reason} />
+          <Field name="reason" label={t("proposal.reason")} hint={t(options.includes("object") ? "proposal.reason.hint" : "proposal.reason.hint.majority")} defaultValue={shown?.reason ?? ""} multiline rows={3} maxLength={proposalLimits.reason} />
           <button type="submit" className={objectionStands && canAmend ? "button secondary" : "button"} disabled={busy}>
             {mine ? t("proposal.respond.change") : t("proposal.respond.submit")}
           </button>

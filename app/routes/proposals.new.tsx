@@ -90,7 +90,7 @@ export default function NewProposal() {
           </div>
           <ChoiceError name="scope" errors={errors} />
         </fieldset>
-        <Field name="initiativeId" label={t("proposal.initiative")} errors={errors}>
+        <Field name="initiativeId" label={t("proposal.initiative")} hint={t("proposal.initiative.hint")} errors={errors} required>
           <select id="field-initiativeId" name="initiativeId" defaultValue={values.initiativeId ?? preset.initiativeId}>
             <option value="">{t("proposal.initiative.none")}</option>
             {initiatives.map((i) => (

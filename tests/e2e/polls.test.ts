@@ -73,7 +73,7 @@ for (const javaScript of [true, false]) {
       const title = javaScript ? "Netwerkavond met script" : "Netwerkavond zonder script";
       const { context: hostContext, page } = await newInitiative(title, javaScript);
       await waitForHydration(page);
-      await page.getByRole("link", { name: "Datum prikken" }).click();
+      await page.getByRole("link", { name: "Een datumprikker maken" }).click();
       await page.waitForURL(/\/polls\/new$/);
       await waitForHydration(page);
       await check(page, `offer form (${javaScript ? "js" : "no js"})`, host.cookie);

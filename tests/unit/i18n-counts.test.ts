@@ -46,8 +46,8 @@ describe("messages that take a count", () => {
 
   it.each(counted.flatMap((key) => locales.map((l) => [l, key] as const)))("%s %s puts every count inside a plural pattern", (l, key) => {
     const text = dictionaries[l][key];
-    // "{registered} van {capacity, plural, …}": the numerator of a fraction takes the noun of the whole.
-    const fractionless = text.replace(/\{\w+\} (?:van|of) (?=\{\w+, plural)/g, "");
+    // "{registered} van {capacity, plural, …}", "{n} van de {target, plural, …}": the numerator of a fraction takes the noun of the whole.
+    const fractionless = text.replace(/\{\w+\} (?:van|of)(?: de| the)? (?=\{\w+, plural)/g, "");
     const outside = placeholdersOf(fractionless.replace(pluralPattern, (_, _name: string, one: string, other: string) => `${one} ${other}`)).filter((name) => counts.has(name));
     expect(outside, text).toEqual([]);
   });

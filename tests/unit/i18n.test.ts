@@ -106,6 +106,10 @@ describe("counted words", () => {
     expect(translate("en", "proposal.quorumText", { quorum: 3, eligible: 9 })).toBe("3 responses needed from the 9 people who may respond");
     expect(translate("nl", "initiative.goesAheadWith", { n: 1 })).toBe("Gaat door bij 1 deelnemer.");
     expect(translate("en", "session.message.sent", { n: 2 })).toBe("Your message was sent to 2 participants.");
+    // The numerator of a fraction takes no noun of its own: "0 van de 6 mensen", not "0 mensen van de 6 mensen".
+    expect(translate("nl", "interest.progress", { n: 0, target: 6 })).toBe("0 van de 6 mensen die nodig zijn");
+    expect(translate("nl", "interest.progress", { n: 0, target: 1 })).toBe("0 van de 1 persoon die nodig is");
+    expect(translate("en", "interest.progress", { n: 1, target: 6 })).toBe("1 of the 6 people needed");
   });
 
   it("leave no plural pattern unresolved in any message of either dictionary", () => {

@@ -3,7 +3,7 @@ import type { nlPolls } from "./nl-polls";
 // English texts for date polls (issue 17); merged into ./en.ts.
 export const enPolls: Record<keyof typeof nlPolls, string> = {
   "poll.list.title": "Find a date",
-  "poll.list.add": "Find a date",
+  "poll.list.add": "Make a date poll",
   "poll.list.closed": "closed",
   "poll.list.became": "became a session",
   "poll.new.title": "Find a date",

@@ -1,7 +1,7 @@
 // Nederlands: datum prikken (issue 17); merged into ./nl.ts.
 export const nlPolls = {
   "poll.list.title": "Datum prikken",
-  "poll.list.add": "Datum prikken",
+  "poll.list.add": "Een datumprikker maken",
   "poll.list.closed": "gesloten",
   "poll.list.became": "werd een bijeenkomst",
   "poll.new.title": "Datum prikken",
