@@ -188,11 +188,13 @@ export function DiscussionSection({ proposalId, comments, rules, loggedIn, canCo
  * Taking or changing a position; after an objection, amending comes first. A refused response
  * (`submitted`) fills the form again with what was sent, not with the position held before.
  */
-export function RespondSection({ id, options, mine, submitted, canTakePart, loggedIn, scope, busy, canAmend, objectionStands, lastCallEndsAt }: {
+export function RespondSection({ id, options, mine, submitted, reasonError, canTakePart, loggedIn, scope, busy, canAmend, objectionStands, lastCallEndsAt }: {
   id: number;
   options: string[];
   mine: { position: string; reason: string } | null;
   submitted: { position: string; reason: string } | null;
+  /** Why the reason sent was refused (none given for an objection, too long): shown at the field. */
+  reasonError?: MessageKey;
   canTakePart: boolean;
   loggedIn: boolean;
   scope: string;
@@ -238,7 +240,7 @@ export function RespondSection({ id, options, mine, submitted, canTakePart, logg
               ))}
             </div>
           </fieldset>
-          <Field name="reason" label={t("proposal.reason")} hint={t(options.includes("object") ? "proposal.reason.hint" : "proposal.reason.hint.majority")} defaultValue={shown?.reason ?? ""} multiline rows={3} maxLength={proposalLimits.reason} />
+          <Field name="reason" errors={reasonError ? { reason: reasonError } : undefined} label={t("proposal.reason")} hint={t(options.includes("object") ? "proposal.reason.hint" : "proposal.reason.hint.majority")} defaultValue={shown?.reason ?? ""} multiline rows={3} maxLength={proposalLimits.reason} />
           <button type="submit" className={objectionStands && canAmend ? "button secondary" : "button"} disabled={busy}>
             {mine ? t("proposal.respond.change") : t("proposal.respond.submit")}
           </button>

@@ -68,6 +68,8 @@ export default function ProposalPage() {
   const page = useLoaderData<typeof loader>();
   const { proposal, quorum: q, eligible } = page;
   const result = useActionData<typeof action>();
+  // A refused reason is said at the reason field, which takes focus; other refusals above the form.
+  const reasonError = result?.error === "proposal.reasonRequired" || result?.error === "proposal.reason.tooLong" ? result.error : undefined;
   const busy = useNavigation().state === "submitting";
   return (
     <article className="proposal narrow-wide">
@@ -122,7 +124,7 @@ export default function ProposalPage() {
         />
       ) : null}
 
-      {result?.error ? (
+      {result?.error && !reasonError ? (
         <p className="form-error" role="alert">
           {t(result.error)}
         </p>
@@ -134,6 +136,7 @@ export default function ProposalPage() {
           options={page.options}
           mine={page.mine}
           submitted={result?.submitted ?? null}
+          reasonError={reasonError}
           canTakePart={page.mayTakePart}
           loggedIn={page.loggedIn}
           scope={proposal.scope}

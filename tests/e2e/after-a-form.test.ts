@@ -58,7 +58,12 @@ describe("after a form, on a phone", () => {
       await person.visit(path);
       await person.page.getByLabel("Bezwaar").check();
       await person.page.getByLabel("Toelichting").fill("");
-      await person.send(person.page.getByRole("button", { name: "Reactie wijzigen" }), person.page.getByRole("alert").filter({ hasText: "Een bezwaar heeft een reden nodig" }));
+      await person.send(person.page.getByRole("button", { name: "Reactie wijzigen" }), person.page.locator("#field-reason-error").filter({ hasText: "Een bezwaar heeft een reden nodig" }));
+      // Said at the reason field, which is marked, names its error and has the focus.
+      const field = person.page.getByLabel("Toelichting");
+      expect(await field.getAttribute("aria-invalid"), person.name).toBe("true");
+      expect(await field.getAttribute("aria-errormessage"), person.name).toBe("field-reason-error");
+      expect(await field.evaluate((el) => el === document.activeElement), `${person.name}: focus on the reason`).toBe(true);
       expect(await person.page.getByLabel("Bezwaar").isChecked(), `${person.name}: Bezwaar still chosen`).toBe(true);
       expect(await person.page.getByLabel("Instemming").isChecked(), `${person.name}: the earlier consent not chosen again`).toBe(false);
       expect(await person.page.getByLabel("Toelichting").inputValue()).toBe("");

@@ -37,6 +37,10 @@ describe("a refused response to a proposal", () => {
     expect(page).toContain("Een bezwaar heeft een reden nodig: schrijf waarom.");
     expect(checkedValues(page, "position")).toEqual(["object"]);
     expect(page).toMatch(/<textarea[^>]*name="reason"[^>]*><\/textarea>/);
+    // At the reason field, not above the form.
+    expect(page).toMatch(/<textarea[^>]*name="reason"[^>]*aria-invalid="true"/);
+    expect(page).toMatch(/<p class="field-error" id="field-reason-error">Een bezwaar heeft een reden nodig: schrijf waarom.<\/p>/);
+    expect(page).not.toContain('role="alert">Een bezwaar heeft een reden nodig');
     expect(page).not.toContain(">Prima zo</textarea>");
     // The earlier response stands: nothing was written.
     const position = files.sqlite.prepare("SELECT position, reason FROM proposal_positions WHERE member_id = ?").get(bram.id);
