@@ -20,6 +20,13 @@ export type CalendarSession = {
   /** Only in a member's own calendar: they wait for a place, so the date is not theirs yet. */
   waitlisted?: boolean;
   updatedAt?: number;
+  /**
+   * With `updatedAt`: the event's SEQUENCE (RFC 5545 §3.8.7.4) is the whole seconds from its
+   * creation to its last change, so that every change (a new time, a place from the waiting list)
+   * counts higher, and a calendar app that imports a file from a mail takes it over the event it
+   * already has under the same UID.
+   */
+  createdAt?: number;
 };
 
 export type CalendarHeader = {
@@ -67,6 +74,7 @@ function eventLines(sessions: CalendarSession[], origin: string): string[] {
     endOutputType: "utc",
     status: s.cancelled ? "CANCELLED" : s.waitlisted ? "TENTATIVE" : "CONFIRMED",
     ...(s.updatedAt ? { lastModified: s.updatedAt } : {}),
+    ...(s.updatedAt && s.createdAt !== undefined ? { sequence: Math.min(2 ** 31 - 1, Math.max(0, Math.floor((s.updatedAt - s.createdAt) / 1000))) } : {}),
   }));
   const { error, value } = createEvents(events);
   if (error || !value) throw error ?? new Error("calendar could not be written");

@@ -809,10 +809,10 @@ export function calendarSessions(where: { sessionId?: number; sessionIds?: numbe
     : sql`NULL`;
   const rows = db().all<{
     id: number; initiative_id: number; title: string; summary: string; starts_at: number; ends_at: number; place: string;
-    host_organisation: string; mode: SessionMode; online_url: string; cancelled_at: number | null; updated_at: number; hosting: number;
+    host_organisation: string; mode: SessionMode; online_url: string; cancelled_at: number | null; created_at: number; updated_at: number; hosting: number;
     my_status: string | null; my_updated_at: number | null;
   }>(sql`
-    SELECT s.id, s.initiative_id, i.title, i.summary, s.starts_at, s.ends_at, s.place, s.host_organisation, s.mode, s.cancelled_at, s.updated_at, ${onlineUrl} AS online_url, ${hosting} AS hosting,
+    SELECT s.id, s.initiative_id, i.title, i.summary, s.starts_at, s.ends_at, s.place, s.host_organisation, s.mode, s.cancelled_at, s.created_at, s.updated_at, ${onlineUrl} AS online_url, ${hosting} AS hosting,
       ${mine} AS my_status, ${mineUpdated} AS my_updated_at
     FROM sessions s JOIN initiatives i ON i.id = s.initiative_id
     WHERE ${sql.join(conditions, sql` AND `)}
@@ -831,6 +831,7 @@ export function calendarSessions(where: { sessionId?: number; sessionIds?: numbe
     onlineUrl: r.online_url,
     cancelled: r.cancelled_at !== null,
     updatedAt: Math.max(r.updated_at, r.my_updated_at ?? 0),
+    createdAt: r.created_at,
     hosting: !!r.hosting,
     // A host goes anyway: only a participant who waits for a place has a date that is not theirs yet.
     waitlisted: !r.hosting && r.my_status === "waitlisted",

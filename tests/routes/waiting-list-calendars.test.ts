@@ -79,7 +79,7 @@ async function mailsTo(member: Member, subject: string, count = 1): Promise<Pars
   return Promise.all(matching().map((m) => simpleParser(m.raw)));
 }
 
-type Event = { uid: string; summary: string; status: string; start: number; end: number; location: string; url: string };
+type Event = { uid: string; summary: string; status: string; start: number; end: number; location: string; url: string; sequence: number };
 /** The events of a calendar file, read by ical.js; node-ical must read the same. */
 function eventsOf(text: string): Event[] {
   const events = ICAL.Component.fromString(text)
@@ -92,6 +92,7 @@ function eventsOf(text: string): Event[] {
       end: (e.getFirstPropertyValue("dtend") as ICAL.Time).toJSDate().getTime(),
       location: String(e.getFirstPropertyValue("location") ?? ""),
       url: String(e.getFirstPropertyValue("url") ?? ""),
+      sequence: Number(e.getFirstPropertyValue("sequence")),
     }))
     .sort((a, b) => a.start - b.start);
   const parsed = Object.values(ical.sync.parseICS(text)).filter((c): c is ical.VEvent => c?.type === "VEVENT");
@@ -164,6 +165,10 @@ describe("the waiting list in calendars", () => {
     expect(mail.text).not.toContain("dan gaat je plek naar iemand op de wachtlijst");
     expect(mail.text).toContain("Wil je voor een bijeenkomst niet meer op de wachtlijst staan?");
 
+    // A minute passes: the sessions and the sign-ups were made a minute ago.
+    sqlite.prepare(`UPDATE sessions SET created_at = created_at - 60000, updated_at = updated_at - 60000 WHERE id IN (${sessionIds.join(",")})`).run();
+    sqlite.prepare(`UPDATE registrations SET updated_at = updated_at - 60000 WHERE session_id IN (${sessionIds.join(",")})`).run();
+    const waiting = await feed();
     // The second session's filler withdraws: the learner moves up, and is told with the event.
     expect((await post(`/sessions/${sessionIds[1]}/cancel`, { confirmed: "yes" }, fillers[1].cookie)).status).toBe(303);
     expect(statusIn(sessionIds[1], learner)).toBe("registered");
@@ -172,6 +177,9 @@ describe("the waiting list in calendars", () => {
     expect(attachedEvents(promoted).map((e) => [e.uid, e.status, e.summary, e.location, e.url])).toEqual([
       [uidOf(sessionIds[1]), "CONFIRMED", "Verbinden en veranderen", "Zaal 2", `${server.url}/sessions/${sessionIds[1]}`],
     ]);
+    // A higher SEQUENCE than the tentative event it replaces: a calendar app importing the file
+    // takes it over the one it has.
+    expect(attachedEvents(promoted)[0].sequence).toBeGreaterThan(waiting[1].sequence);
 
     // The feed, read again, shows that date confirmed: the same three UIDs, nothing added.
     const after = await feed();
@@ -181,6 +189,7 @@ describe("the waiting list in calendars", () => {
       [uidOf(sessionIds[1]), "CONFIRMED", "Verbinden en veranderen"],
       [uidOf(sessionIds[2]), "TENTATIVE", "Verbinden en veranderen (wachtlijst)"],
     ]);
+    expect(after.map((e) => e.sequence > waiting[after.indexOf(e)].sequence)).toEqual([false, true, false]);
   });
 });
 
