@@ -56,6 +56,11 @@ export function calendarFile(sessions: CalendarSession[], calendar: CalendarHead
   return lines.map(foldLine).join("\r\n") + "\r\n";
 }
 
+/** A mail's calendar file for these dates of the initiative `title`: what the sign-up, waiting-list and change mails attach. */
+export function calendarAttachments(sessions: CalendarSession[], title: string, origin: string) {
+  return [{ filename: "meedoen.ics", contentType: "text/calendar; charset=utf-8", content: calendarFile(sessions, { name: `Meedoen — ${title}` }, origin) }];
+}
+
 /** The VEVENT lines, unfolded. */
 function eventLines(sessions: CalendarSession[], origin: string): string[] {
   if (!sessions.length) return [];

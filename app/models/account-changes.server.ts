@@ -2,14 +2,14 @@
 // counted on the same limit as failed logins (a borrowed login session cannot be used to guess
 // it). A new address is used only once the link mailed to it has been followed.
 import { randomBytes } from "node:crypto";
-import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
 import { authSessions, emailChanges, members } from "../../db/schema";
 import type { Db } from "../../db/client";
 import { rateLimitRules } from "~/governance/config";
 import { hashPassword } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
-import { hashResetToken, isOwnPassword, resetTokenPattern } from "./account.server";
+import { endResetLinks, hashResetToken, isOwnPassword, resetTokenPattern } from "./account.server";
 import { normaliseEmail } from "./members.server";
 import { hitRateLimit, refundRateLimit } from "./rate-limits.server";
 
@@ -42,7 +42,7 @@ export async function changePassword(memberId: string, keepSessionId: string, in
       tx.delete(authSessions).where(and(eq(authSessions.userId, memberId), ne(authSessions.id, keepSessionId))).run();
       // A reset link still waiting would set another password over this one: whoever asked for it
       // is the one the change keeps out.
-      tx.run(sql`UPDATE password_resets SET used_at = ${now.getTime()} WHERE member_id = ${memberId} AND used_at IS NULL`);
+      endResetLinks(tx, memberId, now);
       queueMemberMail(tx, {
         memberId,
         kind: "password-changed",
@@ -162,7 +162,7 @@ export function confirmEmailChange(token: string, now = new Date()): { state: Em
       tx.update(members).set({ email: found.newEmail }).where(eq(members.id, found.memberId)).run();
       tx.update(emailChanges).set({ usedAt: now }).where(and(eq(emailChanges.memberId, found.memberId), isNull(emailChanges.usedAt))).run();
       // Reset links mailed to the old address stop working: that mailbox no longer speaks for the account.
-      tx.run(sql`UPDATE password_resets SET used_at = ${now.getTime()} WHERE member_id = ${found.memberId} AND used_at IS NULL`);
+      endResetLinks(tx, found.memberId, now);
       return { state: "valid" as const };
     },
     { behavior: "immediate" },

@@ -96,6 +96,11 @@ export class ResetTokenError extends Error {
   }
 }
 
+/** Uses up every reset link of the member that is still open: a new password or address ends them. */
+export function endResetLinks(tx: Tx, memberId: string, now: Date) {
+  tx.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.memberId, memberId), isNull(passwordResets.usedAt))).run();
+}
+
 /**
  * Sets the new password (already hashed by the caller), uses up the token and every other open
  * link of the member, and ends all their login sessions. Returns the member id.
@@ -105,7 +110,7 @@ export function resetPassword(token: string, passwordHash: string, now = new Dat
     const { state, memberId } = resetTokenState(tx, token, now);
     if (state !== "valid" || !memberId) throw new ResetTokenError(state === "valid" ? "unknown" : state);
     tx.update(members).set({ passwordHash }).where(eq(members.id, memberId)).run();
-    tx.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.memberId, memberId), isNull(passwordResets.usedAt))).run();
+    endResetLinks(tx, memberId, now);
     tx.delete(authSessions).where(eq(authSessions.userId, memberId)).run();
     return memberId;
   }, { behavior: "immediate" });

@@ -12,7 +12,7 @@ import type { ContributionModeration, ItemModeration } from "./hosts.types";
 import { actingHost, canActAsHost } from "./host-rights.server";
 import { editWaiting } from "./hidden-edits.server";
 import { HeldMemberError, NotAHostError } from "./errors.server";
-import { appendLog } from "./log.server";
+import { appendLog, loggedSince } from "./log.server";
 import { currentRuleHeadings, isHouseRule, openProposal } from "./proposals.server";
 import { memberHasVoice } from "./voice.server";
 
@@ -89,8 +89,7 @@ export function askNetworkToRestore(commentId: number, authorId: string, now = n
   // Checked and opened without an await in between: no second request can come between them.
   if (openRestoreProposal(commentId)) throw new HostModerationRefusedError("hosts.restore.open", 409);
   if (!memberHasVoice(authorId, now.getTime())) {
-    const asked = db().get<{ n: number }>(sql`
-      SELECT count(*) AS n FROM log_entries WHERE action = 'content.restore-requested' AND actor_id = ${authorId} AND at > ${now.getTime() - governance.newcomerRestoreDays * 86_400_000}`).n;
+    const asked = loggedSince("content.restore-requested", authorId, now.getTime() - governance.newcomerRestoreDays * 86_400_000);
     if (asked >= governance.newcomerRestoreRequests) throw new HostModerationRefusedError("hosts.restore.limit", 429, { n: governance.newcomerRestoreRequests, days: governance.newcomerRestoreDays });
   }
   const params = { title: row.title, rule: row.hidden_rule ?? "" };

@@ -9,6 +9,7 @@ import { learningLinks } from "../../db/schema";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { translate, type Locale, type MessageKey } from "~/lib/i18n";
+import { optionalLine } from "~/lib/forms";
 import type { FactChange, LearningHost, LearningRecord, LearningSession, LearningYear } from "./learning.types";
 import { anonymousName, mayName, type NameViewer } from "./names.server";
 import { hitRateLimit } from "./rate-limits.server";
@@ -188,12 +189,7 @@ export class LearningLinkRefusal extends Error {
 export const learningLinkForm = z.object({
   scope: z.string({ error: "learning.scope.invalid" }).regex(/^(all|\d{4})$/, { error: "learning.scope.invalid" }),
   // One line: a name, not a message.
-  name: z
-    .string()
-    .optional()
-    .default("")
-    .transform((v) => v.replace(/\s+/g, " ").trim())
-    .pipe(z.string().max(learningRules.nameMax, { error: "learning.name.tooLong" })),
+  name: optionalLine(learningRules.nameMax, "learning.name.tooLong"),
 });
 
 export type LearningLinkInput = z.output<typeof learningLinkForm>;

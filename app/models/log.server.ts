@@ -63,6 +63,14 @@ export type LogInput = {
 
 type Writer = Pick<Db, "insert">;
 
+/**
+ * How many times `actorId` did `action` since `since` (ms), by the public log: what newcomers'
+ * limits count, which a restart cannot reset. Read in `reader` (a write transaction) when given.
+ */
+export function loggedSince(action: string, actorId: string, since: number, reader: Pick<Db, "get"> = db()): number {
+  return reader.get<{ n: number }>(sql`SELECT count(*) AS n FROM log_entries WHERE action = ${action} AND actor_id = ${actorId} AND at > ${since}`).n;
+}
+
 /** Appends one entry; pass the transaction so the entry commits with the action it records. */
 export function appendLog(tx: Writer, entry: LogInput) {
   tx.insert(logEntries)

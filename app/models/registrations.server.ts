@@ -9,7 +9,7 @@ import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
 import { formatDateTime } from "~/lib/time";
-import { calendarFile } from "~/lib/calendar.server";
+import { calendarAttachments } from "~/lib/calendar.server";
 import { checkinWindow, isCheckinOpen, memberCalendarSessions } from "./sessions.server";
 import { AttendanceFixedError, NotAHostError, SelfCheckInError } from "./errors.server";
 import { actingHost } from "./host-rights.server";
@@ -116,7 +116,6 @@ function queueEnrolmentMail(tx: Tx, initiativeId: number, memberId: string, outc
   const title = titleOf(tx, initiativeId);
   const enrolled = new Map(outcomes.map((o) => [o.sessionId, o]));
   const dates = memberCalendarSessions(memberId, outcomes.map((o) => o.sessionId));
-  const calendar = calendarFile(dates, { name: `Meedoen — ${title}` }, origin);
   const waiting = outcomes.filter((o) => o.status === "waitlisted").length;
   const result = waiting === 0 ? "registered" : waiting === outcomes.length ? "waitlisted" : "some";
   queueMemberMail(tx, {
@@ -124,7 +123,7 @@ function queueEnrolmentMail(tx: Tx, initiativeId: number, memberId: string, outc
     kind: "registration",
     dedupeKey: `enrol:${initiativeId}:${memberId}:${outcomes.map((o) => `${o.sessionId}-${o.status}`).join(",")}:${now.getTime()}`,
     now,
-    attachments: [{ filename: "meedoen.ics", contentType: "text/calendar; charset=utf-8", content: calendar }],
+    attachments: calendarAttachments(dates, title, origin),
     compose: (t, locale) => ({
       subject: t(result === "registered" ? "hosts.enrolMail.subject" : result === "waitlisted" ? "hosts.enrolMail.subject.waitlisted" : "hosts.enrolMail.subject.some", { title }),
       body: [
@@ -172,7 +171,7 @@ export function promoteFromWaitlist(tx: Tx, sessionId: number, now: Date, origin
       kind: "promoted",
       dedupeKey: `promoted:${sessionId}:${reg.memberId}:${reg.queuedSeq}`,
       now,
-      attachments: dates.length ? [{ filename: "meedoen.ics", contentType: "text/calendar; charset=utf-8", content: calendarFile(dates, { name: `Meedoen — ${title}` }, origin) }] : undefined,
+      attachments: dates.length ? calendarAttachments(dates, title, origin) : undefined,
       compose: (t, locale) => ({
         subject: t("mail.promoted.subject", { title }),
         body: [

@@ -11,7 +11,7 @@ import { env } from "~/lib/env.server";
 import { optionalLine, resubmitWindowMs, typedNumber, type Once } from "~/lib/forms";
 import { siteUrl, queueMemberMail } from "~/lib/mail.server";
 import { translate } from "~/lib/i18n";
-import { calendarFile } from "~/lib/calendar.server";
+import { calendarAttachments } from "~/lib/calendar.server";
 import { markdownToText } from "~/lib/mail-text.server";
 import { toFtsQuery } from "~/lib/search";
 import { seriesOccurrences, repeats, localChange, shiftedOccurrence } from "~/lib/series";
@@ -19,7 +19,7 @@ import { parseLearningHours } from "~/lib/learning-hours";
 import { formatDateTime, formatTimeRange, isSkippedLocalTime, parseLocalDateTime, sameLocalDay, toLocalDateTimeInput } from "~/lib/time";
 import { NotAHostError } from "./errors.server";
 import { actingHost } from "./host-rights.server";
-import { appendLog } from "./log.server";
+import { appendLog, loggedSince } from "./log.server";
 import { promoteFromWaitlist } from "./registrations.server";
 import { currentOrganisation } from "./organisations.server";
 import { memberHasVoice } from "./voice.server";
@@ -296,8 +296,7 @@ export function addSeries(initiativeId: number, memberId: string, draft: NewSess
       }
     }
     if (options.newcomerLimit !== false && !memberHasVoice(memberId, now.getTime())) {
-      const added = tx.get<{ n: number }>(sql`
-        SELECT count(*) AS n FROM log_entries WHERE action = 'session.added' AND actor_id = ${memberId} AND at > ${now.getTime() - 86_400_000}`).n;
+      const added = loggedSince("session.added", memberId, now.getTime() - 86_400_000, tx);
       if (added + rows.length > governance.newcomerSessionsPerDay) throw new NewcomerSessionLimitError(Math.max(0, governance.newcomerSessionsPerDay - added));
     }
     const initiative = tx.select({ title: initiatives.title }).from(initiatives).where(eq(initiatives.id, initiativeId)).get()!;
@@ -494,7 +493,7 @@ function queueChangeMails(tx: Tx, edited: SessionRow, moves: SessionMove[], now:
       kind: "session-changed",
       dedupeKey: `session-changed:${edited.id}:${to}:${now.getTime()}`,
       now,
-      attachments: dates.length ? [{ filename: "meedoen.ics", contentType: "text/calendar; charset=utf-8", content: calendarFile(dates, { name: `Meedoen — ${title}` }, origin) }] : undefined,
+      attachments: dates.length ? calendarAttachments(dates, title, origin) : undefined,
       compose: (t, locale) => {
         const placeText = (s: Pick<SessionRow, "place" | "mode">) => s.place || (s.mode === "online" ? t("session.mode.online") : "—");
         const range = (s: Pick<SessionRow, "startsAt" | "endsAt">) => formatTimeRange(s.startsAt, s.endsAt, locale, zone);

@@ -310,6 +310,17 @@ describe("hostile forms", () => {
   it("a held member can still change their own password and address (holds stop posting, governance.md §4)", async () => {
     const rik = member();
     files.sqlite.prepare("UPDATE members SET posting_held_at = ?, posting_held_rule = 'Respect' WHERE id = ?").run(Date.now(), rik.id);
+    // Their worst input first: 8 KB fields (400), 300 fields (413), an 8 KB link (404); nothing written.
+    const big = "x".repeat(8192);
+    const before = hashOf(rik.id);
+    expect((await post("/settings/password", { current: big, password: big }, rik.cookie)).status).toBe(400);
+    expect((await post("/settings/email", { email: `${big}@example.org`, password: big }, rik.cookie)).status).toBe(400);
+    const many = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`f${i}`, "x"]));
+    for (const path of ["/settings/password", "/settings/email"]) expect((await post(path, { ...many, current: password, password, email: newAddress() }, rik.cookie)).status).toBe(413);
+    expect((await post(`/settings/email/${big}`, {}, rik.cookie)).status).toBe(404);
+    expect(hashOf(rik.id)).toBe(before);
+    expect(count("SELECT count(*) AS n FROM email_changes WHERE member_id = ?", rik.id)).toBe(0);
+    expect(count("SELECT count(*) AS n FROM outbox WHERE member_id = ?", rik.id)).toBe(0);
     expect((await post("/settings/password", { current: password, password: "een heel nieuw wachtwoord" }, rik.cookie)).status).toBe(303);
     const address = newAddress();
     expect((await post("/settings/email", { email: address, password: "een heel nieuw wachtwoord" }, rik.cookie)).status).toBe(303);
