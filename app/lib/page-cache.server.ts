@@ -1,12 +1,14 @@
-// A short-lived cache of whole pages for visitors who are not logged in: a link shared in a chat
-// app brings many of them to the same page at once. A page is served from it only while
+// A short-lived cache of whole pages. For visitors who are not logged in: a link shared in a chat
+// app brings many of them to the same page at once. For a member, their own pages, kept for them
+// alone (ADR 054): going back to the list they came from, a reload, the next page of a tour. A page
+// is served from it only while
 //   - nothing in the database has changed since it was made (SQLite's total_changes() counts
-//     every write of this process's one connection, data_version every commit by another), and
+//     every write of this process's one connection, data_version every commit by another): a
+//     member's own sign-up, anyone's new comment, a hold, a logout all make every kept page old, and
 //   - it is at most ten seconds old (statuses such as "running now" follow the clock).
-// Members are never served a page from it (the public feeds and calendars they share with
-// visitors, see publicFeed), nor is any answer that sets a cookie. Each answer still gets
-// its own CSP nonce: the one the page was made with is replaced (React writes it only in the
-// nonce attributes of script tags; anything typed by people is escaped and cannot contain it).
+// No answer that sets a cookie is kept. Each answer still gets its own CSP nonce: the one the page
+// was made with is replaced (React writes it only in the nonce attributes of script tags; anything
+// typed by people is escaped and cannot contain it).
 import type http from "node:http";
 import zlib from "node:zlib";
 import { databaseVersion } from "./db.server";
@@ -14,10 +16,17 @@ import { pageBytes, pageResponse } from "./html-stream.server";
 
 /** How long a kept page may be served: statuses such as "running now" follow the clock. */
 export const keptForMs = 10_000;
-const maxEntries = 200;
-/** Pages, calendars and news feeds; never a download or anything a member asked for. */
-const keptTypes = /^(text\/html|text\/calendar|application\/atom\+xml|application\/rss\+xml|application\/feed\+json)\b/;
+const maxEntries = 500;
+/** What the kept pages may take together (each kept as text and compressed). */
+const maxBytes = 24 * 1024 * 1024;
+/**
+ * Pages, calendars, news feeds and a member's page data for navigation in the browser (Remix's
+ * `.data`, as text/x-script); never a download.
+ */
+const keptTypes = /^(text\/html|text\/calendar|application\/atom\+xml|application\/rss\+xml|application\/feed\+json|text\/x-script)\b/;
 const sessionCookie = /(?:^|;\s*)meedoen_session=/;
+/** A hard reload (and a client that wants no copy) asks for the page made anew. */
+const askedAnew = (req: http.IncomingMessage) => /no-cache/i.test(`${req.headers["cache-control"] ?? ""} ${req.headers.pragma ?? ""}`);
 
 type Entry = {
   at: number;
@@ -26,8 +35,22 @@ type Entry = {
   headers: [string, string][];
   /** The page between its nonces, each part compressed once (see gzipWithNonce). */
   parts: { text: Buffer; deflated: Buffer }[];
+  bytes: number;
 };
 const entries = new Map<string, Entry>();
+let keptBytes = 0;
+
+/** What the kept pages take now: their number and bytes. */
+export function keptSize() {
+  return { pages: entries.size, bytes: keptBytes };
+}
+
+function forget(key: string) {
+  const entry = entries.get(key);
+  if (!entry) return;
+  keptBytes -= entry.bytes;
+  entries.delete(key);
+}
 
 /**
  * The public calendars and news feeds (.ics, .xml, /agenda.json), which apps fetch again and
@@ -41,14 +64,17 @@ export function pageCacheKey(req: http.IncomingMessage, url: URL): string | null
   if (req.method !== "GET") return null;
   const feed = publicFeed(url.pathname);
   const cookie = feed ? "" : (req.headers.cookie ?? "");
-  if (sessionCookie.test(cookie)) return null;
-  // Single-fetch data requests (client-side navigation) and other files are left alone.
-  if (!feed && /\.[a-z]+$/i.test(url.pathname)) return null;
-  // Everything else a page may depend on for a visitor: the address, the language they chose or
-  // their browser asks for, the host they asked.
+  // A member's page is kept under their whole cookie, which names their session: it is never
+  // given to anyone else, and a new login starts with nothing kept.
+  const member = sessionCookie.test(cookie);
+  if (member && askedAnew(req)) return null;
+  // Files are left alone, and so are visitors' data requests (navigation in the browser).
+  if (!feed && /\.[a-z]+$/i.test(url.pathname) && !(member && url.pathname.endsWith(".data"))) return null;
+  // Everything else a page may depend on: the address, the language they chose or their browser
+  // asks for, the host they asked.
   // The host too: pages name their own address in the tags chat apps read.
   const host = `${req.headers.host ?? ""} ${req.headers["x-forwarded-host"] ?? ""} ${req.headers["x-forwarded-proto"] ?? ""}`;
-  return `${url.pathname}${url.search}\n${cookie}\n${req.headers["accept-language"] ?? ""}\n${host}`;
+  return `${member ? "member " : ""}${url.pathname}${url.search}\n${cookie}\n${req.headers["accept-language"] ?? ""}\n${host}`;
 }
 
 /**
@@ -59,7 +85,7 @@ export function cachedPage(key: string, nonce: string, gzip = false, ifNoneMatch
   const entry = entries.get(key);
   if (!entry) return null;
   if (now - entry.at >= keptForMs || entry.version !== databaseVersion()) {
-    entries.delete(key);
+    forget(key);
     return null;
   }
   // A calendar app that has this version already (its ETag) gets a short "not modified".
@@ -68,14 +94,16 @@ export function cachedPage(key: string, nonce: string, gzip = false, ifNoneMatch
     const kept = entry.headers.filter(([name]) => name === "etag" || name === "cache-control");
     return new Response(null, { status: 304, headers: kept });
   }
+  // Age says the answer is a kept copy, and how many seconds old (RFC 9111, 5.1).
+  const headers = new Headers(entry.headers);
+  headers.set("Age", String(Math.floor((now - entry.at) / 1000)));
   if (gzip) {
-    const headers = new Headers(entry.headers);
     headers.set("Content-Encoding", "gzip");
     headers.set("Vary", "Accept-Encoding");
     return pageResponse(gzipWithNonce(entry.parts, nonce), { status: entry.status, headers });
   }
   const html = entry.parts.map((part) => part.text.toString("utf8")).join(`nonce="${nonce}"`);
-  return pageResponse(Buffer.from(html), { status: entry.status, headers: entry.headers });
+  return pageResponse(Buffer.from(html), { status: entry.status, headers });
 }
 
 // Compressing a whole page for every answer would cost more than everything else a kept page
@@ -141,13 +169,20 @@ export async function renderAndKeep(key: string, nonce: string, render: () => Pr
   // Every kept page shares one version: after a write none of them can be served again, so they
   // go at once rather than wait to be asked for; and those past their ten seconds go too.
   const first = entries.values().next().value;
-  if (first && first.version !== version) entries.clear();
+  if (first && first.version !== version) {
+    entries.clear();
+    keptBytes = 0;
+  }
   for (const [oldKey, old] of entries) {
     if (at - old.at < keptForMs) break;
-    entries.delete(oldKey);
+    forget(oldKey);
   }
-  entries.delete(key);
-  entries.set(key, { at, version, status: response.status, headers, parts: splitAtNonce(html, nonce) });
-  if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+  forget(key);
+  const parts = splitAtNonce(html, nonce);
+  const bytes = parts.reduce((sum, part) => sum + part.text.length + part.deflated.length, 0);
+  entries.set(key, { at, version, status: response.status, headers, parts, bytes });
+  keptBytes += bytes;
+  // The oldest go first, past the number or the bytes all kept pages may take.
+  while (entries.size > maxEntries || (keptBytes > maxBytes && entries.size > 1)) forget(entries.keys().next().value!);
   return pageResponse(page, { status: response.status, headers });
 }

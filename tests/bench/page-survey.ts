@@ -9,7 +9,7 @@
 // sessions. Figures only; pages over 50 ms of the main thread are named at the end.
 import { openServerDatabase } from "../support/direct-db";
 import { mainThreadCpuMs, processCpuMs } from "../support/server";
-import { benchMemberSession, benchServer, busiestInitiative, load, requireBuild, seededDatabase, table, type Figures } from "./support";
+import { benchMemberSession, benchServer, busiestInitiative, load, madeAnew, requireBuild, seededDatabase, table, type Figures } from "./support";
 
 const seconds = Number(process.env.BENCH_SURVEY_SECONDS ?? 3);
 const connections = 4;
@@ -18,7 +18,7 @@ const slowMs = 50;
 /** A page asked for one request at a time, in the same figures as a load. */
 async function oneByOne(url: string, path: string, label: string, cookie: string, pid: number, times = 3): Promise<Figures> {
   const ask = async () => {
-    const response = await fetch(url + path, { headers: { cookie, "accept-encoding": "gzip" } });
+    const response = await fetch(url + path, { headers: { cookie, "accept-encoding": "gzip", ...madeAnew } });
     const body = await response.arrayBuffer();
     // As sent (compressed), where the server says; fetch hands over the body unpacked.
     return { ok: response.ok, bytes: Number(response.headers.get("content-length") ?? body.byteLength) };
@@ -106,7 +106,8 @@ try {
   console.log(`Every page type for a member: ${connections} connections, ${seconds} s each after a 1 s warm-up, gzip accepted.\n`);
   // The network's first count runs in the background after the start; pages that show it wait for it.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
-  const headers = { cookie: member.cookie };
+  // Made anew for every request: what each page costs (ADR 054 keeps a member's pages otherwise).
+  const headers = { cookie: member.cookie, ...madeAnew };
   const measured: Figures[] = [];
   for (const path of pages) {
     await load(server.url, { label: path, path, headers }, 1, connections);

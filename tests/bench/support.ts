@@ -150,6 +150,12 @@ export function busiestInitiative(sqlite: Database.Database): number {
   return sqlite.prepare("SELECT initiative_id FROM sessions GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1").pluck().get() as number;
 }
 
+/**
+ * Headers that ask for a member's page made anew rather than the copy kept for them (the header a
+ * browser sends on a hard reload; app/lib/page-cache.server.ts): what making the page costs.
+ */
+export const madeAnew = { "cache-control": "no-cache" } as const;
+
 /** A login session for a member (the first generated member of the bench network unless named): its id and Cookie header. */
 export function benchMemberSession(sqlite: Database.Database, memberId?: string): { id: string; cookie: string } {
   const sessionId = randomBytes(20).toString("hex");

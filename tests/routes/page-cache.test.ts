@@ -1,21 +1,24 @@
-// Pages for visitors are kept for a few seconds (app/lib/page-cache.server.ts). Through the real
-// server: a kept page is never out of date after a write, whoever writes; members never get a
-// kept page; every answer has its own CSP nonce; languages are kept apart.
+// Pages are kept for a few seconds (app/lib/page-cache.server.ts): for visitors, and for each
+// member their own (ADR 054). Through the real server: a kept page is never out of date after a
+// write, whoever writes; a member's page goes to nobody else; every answer has its own CSP nonce;
+// languages are kept apart.
 import type http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
+import { cachedPage, keptSize, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
 import { insertCourseSession, insertMembers, openServerDatabase } from "../support/direct-db";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
 let sqlite: ReturnType<typeof openServerDatabase>;
 let member: { id: string; cookie: string };
+let other: { id: string; cookie: string };
 
 beforeAll(async () => {
   server = await startServer();
   sqlite = openServerDatabase(server.databasePath);
-  [member] = insertMembers(sqlite, 1, "cache");
+  [member, other] = insertMembers(sqlite, 2, "cache");
   sqlite.prepare("UPDATE members SET display_name = 'Fatima Lid' WHERE id = ?").run(member.id);
+  sqlite.prepare("UPDATE members SET display_name = 'Gert Ander' WHERE id = ?").run(other.id);
 });
 
 afterAll(async () => {
@@ -27,7 +30,17 @@ async function page(path: string, headers: Record<string, string> = {}) {
   const response = await fetch(server.url + path, { headers });
   const html = await response.text();
   const nonce = /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1];
-  return { status: response.status, html, nonce: nonce! };
+  return { status: response.status, html, nonce: nonce!, kept: response.headers.has("age") };
+}
+
+/**
+ * A page asked three times in a row, so that the last may come from what was kept (a fresh login's
+ * first page refreshes its cookie, and an answer that sets a cookie is not kept).
+ */
+async function thrice(path: string, headers: Record<string, string> = {}) {
+  await page(path, headers);
+  await page(path, headers);
+  return page(path, headers);
 }
 
 const withoutNonce = (html: string, nonce: string) => html.replaceAll(nonce, "NONCE");
@@ -61,6 +74,13 @@ describe("pages kept for visitors", () => {
     const now = Date.now();
     sqlite.prepare("INSERT INTO initiatives (title, summary, kind, created_by, created_at, updated_at) VALUES ('Taalmaatjes gezocht', 'Een uur per week.', 'request', ?, ?, ?)").run(member.id, now, now);
     expect((await page("/")).html).toContain("Taalmaatjes gezocht");
+  });
+
+  it("are served from what was kept, saying how old (Age)", async () => {
+    const first = await page("/how-it-works");
+    const second = await page("/how-it-works");
+    expect(second.kept).toBe(true);
+    expect(withoutNonce(second.html, second.nonce)).toBe(withoutNonce(first.html, first.nonce));
   });
 
   it("are never given to a member, and a member's page is never given to a visitor", async () => {
@@ -115,14 +135,106 @@ describe("pages kept for visitors", () => {
   });
 });
 
+describe("a member's own pages, kept for them", () => {
+  it("are served again from what was kept, to the same member only", async () => {
+    const mine = await thrice("/members/" + member.id, { Cookie: member.cookie });
+    expect(mine.kept).toBe(true);
+    expect(mine.html).toContain("Fatima Lid");
+    // Another member asking the same address gets their own page, not the kept one.
+    const theirs = await page("/members/" + member.id, { Cookie: other.cookie });
+    expect(theirs.kept).toBe(false);
+    expect(theirs.html).toMatch(/Gert Ander/);
+    expect(theirs.html).not.toMatch(/href="\/settings\/profile"/);
+    // Nor does a visitor, nor a cookie naming no session.
+    for (const headers of [{}, { Cookie: "meedoen_session=nobody" }] as Record<string, string>[]) {
+      const visitor = await page("/members/" + member.id, headers);
+      expect(visitor.html).not.toContain('action="/logout"');
+    }
+  });
+
+  it("show the member's own write at once", async () => {
+    const { sessionId } = insertCourseSession(sqlite, other.id, 10);
+    const path = `/sessions/${sessionId}`;
+    expect((await thrice(path, { Cookie: member.cookie })).kept).toBe(true);
+    const signedUp = await fetch(`${server.url}${path}/register`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: member.cookie },
+      body: "",
+    });
+    expect(signedUp.status).toBe(303);
+    const after = await page(path, { Cookie: member.cookie });
+    expect(after.kept).toBe(false);
+    expect(after.html).toContain(`action="${path}/cancel"`);
+  });
+
+  it("show a hold written by another program at once", async () => {
+    const path = "/members/" + member.id;
+    expect((await thrice(path, { Cookie: member.cookie })).html).not.toContain("tegengehouden");
+    sqlite.prepare("UPDATE members SET posting_held_at = ?, posting_held_rule = '7. Respect' WHERE id = ?").run(Date.now(), member.id);
+    const held = await page(path, { Cookie: member.cookie });
+    expect(held.kept).toBe(false);
+    expect(held.html).toContain("tegengehouden");
+    expect((await page(path, { Cookie: member.cookie })).kept).toBe(true);
+    sqlite.prepare("UPDATE members SET posting_held_at = NULL, posting_held_rule = NULL WHERE id = ?").run(member.id);
+    expect((await page(path, { Cookie: member.cookie })).html).not.toContain("tegengehouden");
+  });
+
+  it("are not served after a logout, not even with the old cookie", async () => {
+    const [leaving] = insertMembers(sqlite, 1, "leaving");
+    expect((await thrice("/settings", { Cookie: leaving.cookie })).kept).toBe(true);
+    const out = await fetch(`${server.url}/logout`, { method: "POST", redirect: "manual", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: leaving.cookie }, body: "" });
+    expect(out.status).toBe(303);
+    const after = await fetch(`${server.url}/settings`, { redirect: "manual", headers: { Cookie: leaving.cookie } });
+    expect(after.status).toBe(302);
+    expect(after.headers.get("location")).toMatch(/^\/login/);
+    expect(after.headers.has("age")).toBe(false);
+  });
+
+  it("are made anew when asked with no-cache (a hard reload), and keep the page data for navigation too", async () => {
+    expect((await thrice("/how-it-works", { Cookie: member.cookie })).kept).toBe(true);
+    expect((await page("/how-it-works", { Cookie: member.cookie, "Cache-Control": "no-cache" })).kept).toBe(false);
+    expect((await page("/how-it-works", { Cookie: member.cookie, Pragma: "no-cache" })).kept).toBe(false);
+    const data = async (cookie?: string) => {
+      const response = await fetch(`${server.url}/how-it-works.data`, { headers: cookie ? { Cookie: cookie } : {} });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^text\/x-script/);
+      await response.text();
+      return response.headers.has("age");
+    };
+    await data(member.cookie);
+    expect(await data(member.cookie)).toBe(true);
+    await data();
+    expect(await data()).toBe(false);
+  });
+
+  it("stay each member's own when a hundred members ask at once", async () => {
+    const many = insertMembers(sqlite, 100, "crowd");
+    many.forEach((m, i) => sqlite.prepare("UPDATE members SET display_name = ? WHERE id = ?").run(`Lid nummer ${i}`, m.id));
+    // Each asks their own settings page twice, all at once; each answer names its own member.
+    const answers = await Promise.all(many.flatMap((m, i) => [0, 1].map(async () => ({ i, answer: await page("/settings", { Cookie: m.cookie }) }))));
+    for (const { i, answer } of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.html).toContain(`Lid nummer ${i}<`);
+      expect(new Set(answer.html.match(/Lid nummer \d+</g))).toEqual(new Set([`Lid nummer ${i}<`]));
+    }
+  });
+});
+
 describe("the page cache itself", () => {
   const request = (headers: http.IncomingHttpHeaders = {}, method = "GET") => ({ method, headers }) as http.IncomingMessage;
   const url = (path: string) => new URL(path, "http://localhost");
 
-  it("leaves out members, posts, data requests and files", () => {
+  it("keeps members apart, and leaves out posts, visitors' data requests and files", () => {
     expect(pageCacheKey(request(), url("/?q=taal"))).not.toBeNull();
-    expect(pageCacheKey(request({ cookie: "lang=en; meedoen_session=abc" }), url("/"))).toBeNull();
+    const mine = pageCacheKey(request({ cookie: "lang=en; meedoen_session=abc" }), url("/"));
+    expect(mine).not.toBeNull();
+    expect(pageCacheKey(request({ cookie: "lang=en; meedoen_session=abd" }), url("/"))).not.toBe(mine);
+    expect(pageCacheKey(request({ cookie: "lang=en" }), url("/"))).not.toBe(mine);
+    expect(pageCacheKey(request({ cookie: "meedoen_session=abc", "cache-control": "no-cache" }), url("/"))).toBeNull();
+    expect(pageCacheKey(request({ cookie: "meedoen_session=abc" }), url("/initiatives/3.data"))).not.toBeNull();
     expect(pageCacheKey(request({}, "POST"), url("/"))).toBeNull();
+    expect(pageCacheKey(request({ cookie: "meedoen_session=abc" }, "POST"), url("/"))).toBeNull();
     expect(pageCacheKey(request(), url("/initiatives/3.data"))).toBeNull();
     expect(pageCacheKey(request(), url("/sessions/4/participants.csv"))).toBeNull();
     expect(pageCacheKey(request(), url("/initiatives/3/preview.png"))).toBeNull();
@@ -133,8 +245,9 @@ describe("the page cache itself", () => {
       expect(visitors).not.toBeNull();
       expect(pageCacheKey(request({ cookie: "lang=en; meedoen_session=abc" }), url(path))).toBe(visitors);
     }
-    // A member's own calendar address is not a public feed.
-    expect(pageCacheKey(request({ cookie: "meedoen_session=abc" }), url("/calendar/abc"))).toBeNull();
+    // A member's own calendar address is not a public feed: its route marks it private, which
+    // keeps it out (see below).
+    expect(pageCacheKey(request({ cookie: "meedoen_session=abc" }), url("/calendar/abc"))).not.toBe(pageCacheKey(request(), url("/calendar/abc")));
   });
 
   it("the feed and calendar routes read no cookie, so that sharing their copy is safe", async () => {
@@ -186,5 +299,19 @@ describe("the page cache itself", () => {
     expect(cachedPage("k2", "n2")).toBeNull();
     await renderAndKeep("k3", "n1", () => Promise.resolve(new Response("<p>x</p>", { status: 404, headers: { "Content-Type": "text/html" } })));
     expect(cachedPage("k3", "n2")).toBeNull();
+  });
+
+  it("keeps no more than its bytes and pages allow, the oldest going first", async () => {
+    // Pages that do not compress, so that each takes its whole size twice (text and compressed).
+    const { randomBytes } = await import("node:crypto");
+    const big = () => `<p>${randomBytes(300_000).toString("base64")}</p>`;
+    for (let i = 0; i < 80; i++) await renderAndKeep(`big${i}`, "n1", () => Promise.resolve(new Response(big(), { headers: { "Content-Type": "text/html" } })));
+    expect(keptSize().bytes).toBeLessThanOrEqual(24 * 1024 * 1024);
+    expect(cachedPage("big0", "n2")).toBeNull();
+    expect(cachedPage("big79", "n2")).not.toBeNull();
+    for (let i = 0; i < 700; i++) await renderAndKeep(`small${i}`, "n1", () => Promise.resolve(new Response(`<p>${i}</p>`, { headers: { "Content-Type": "text/html" } })));
+    expect(keptSize().pages).toBe(500);
+    expect(cachedPage("small199", "n2")).toBeNull();
+    expect(cachedPage("small200", "n2")).not.toBeNull();
   });
 });
