@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { HeadersFunction } from "@remix-run/node";
+import { retryAfterHeaders } from "./retry-after.server";
 import type { Metadata } from "sharp";
 import { env } from "./env.server";
 import { imageFileName, imageMaxBytes, imageWidths, type ImageWidth } from "./images";
@@ -130,14 +130,8 @@ export function refusalInit(refusal: ImageRefusal): ResponseInit {
   return { status: refusal.status ?? 400, headers: refusal.retryAfter ? { "Retry-After": String(refusal.retryAfter) } : undefined };
 }
 
-/**
- * A picture form's route exports this as `headers`: Remix lets an action's headers reach the page
- * only through it, and the refusal's Retry-After must.
- */
-export const imageFormHeaders: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
-};
+/** A picture form's route exports this as `headers`, for the refusal's Retry-After. */
+export const imageFormHeaders = retryAfterHeaders;
 
 const busy = (error: MessageKey, status: 429 | 503): ImageRefusal => ({ ok: false, error, status, retryAfter: imageQueueLimits.retryAfterSeconds });
 

@@ -9,24 +9,34 @@ import { rateLimitRules } from "~/governance/config";
 import { hashPassword } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
 import { queueMemberMail, siteUrl } from "~/lib/mail.server";
-import { endResetLinks, hashResetToken, isOwnPassword, resetTokenPattern } from "./account.server";
+import { deleteAccount, endResetLinks, hashResetToken, isOwnPassword, resetTokenPattern } from "./account.server";
 import { normaliseEmail } from "./members.server";
 import { hitRateLimit, refundRateLimit } from "./rate-limits.server";
 
 export const emailChangeValidHours = 24;
 
+type PasswordCheck = { ok: true } | { ok: false; refusal: "wrong" } | { ok: false; refusal: "limited"; retryAfterMinutes: number };
+
 /** The same counter as failed logins and leaving the network, counted before the hash is checked. */
-async function claimPasswordCheck(memberId: string, password: string): Promise<"ok" | "wrong" | "limited"> {
+async function claimPasswordCheck(memberId: string, password: string): Promise<PasswordCheck> {
   const key = `login:account:${memberId}`;
   const rule = rateLimitRules.loginFailuresPerAccount;
   const countedAt = Date.now();
-  if (!hitRateLimit(key, rule, countedAt).allowed) return "limited";
-  if (!(await isOwnPassword(memberId, password))) return "wrong";
+  const hit = hitRateLimit(key, rule, countedAt);
+  if (!hit.allowed) return { ok: false, refusal: "limited", retryAfterMinutes: hit.retryAfterMinutes };
+  if (!(await isOwnPassword(memberId, password))) return { ok: false, refusal: "wrong" };
   refundRateLimit(key, rule, countedAt);
-  return "ok";
+  return { ok: true };
 }
 
-export type PasswordChange = { ok: true } | { ok: false; refusal: "wrong" | "limited" };
+export type PasswordChange = PasswordCheck;
+
+/** Leaving the network: the account is deleted once its password is given (see deleteAccount). */
+export async function leaveNetwork(memberId: string, password: string): Promise<PasswordCheck> {
+  const check = await claimPasswordCheck(memberId, password);
+  if (check.ok) deleteAccount(memberId);
+  return check;
+}
 
 /**
  * Stores the new password (argon2id) and ends every other login session of the member; the one
@@ -34,7 +44,7 @@ export type PasswordChange = { ok: true } | { ok: false; refusal: "wrong" | "lim
  */
 export async function changePassword(memberId: string, keepSessionId: string, input: { current: string; password: string }, now = new Date()): Promise<PasswordChange> {
   const check = await claimPasswordCheck(memberId, input.current);
-  if (check !== "ok") return { ok: false, refusal: check };
+  if (!check.ok) return check;
   const passwordHash = await hashPassword(input.password);
   db().transaction(
     (tx) => {
@@ -69,7 +79,7 @@ export async function requestEmailChange(memberId: string, input: { email: strin
   const perAccount = hitRateLimit(`email-change:account:${memberId}`, rateLimitRules.emailChangePerAccount, now.getTime());
   if (!perAccount.allowed) return { ok: false, refusal: "limited", retryAfterMinutes: perAccount.retryAfterMinutes };
   const check = await claimPasswordCheck(memberId, input.password);
-  if (check !== "ok") return { ok: false, refusal: check };
+  if (!check.ok) return check;
   const newEmail = normaliseEmail(input.email);
   return db().transaction(
     (tx): EmailChangeRequest => {

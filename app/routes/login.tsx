@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
@@ -12,14 +12,11 @@ import { titleMeta } from "~/lib/meta";
 import { offerLoginUnlock } from "~/models/account.server";
 import { findMemberByEmail, normaliseEmail } from "~/models/members.server";
 import { addressKey, claimWithDelay, forgetFreeAttempts, hitRateLimit, refundRateLimit } from "~/models/rate-limits.server";
+import { retryAfterHeaders } from "~/lib/retry-after.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "login.title", undefined, { key: "meta.description.login" });
 
-// An action's headers reach the page only through this: the 429's Retry-After.
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
-};
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getMember(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
@@ -11,14 +11,11 @@ import { titleMeta } from "~/lib/meta";
 import { requestPasswordReset } from "~/models/account.server";
 import { normaliseEmail } from "~/models/members.server";
 import { addressKey, hitRateLimit } from "~/models/rate-limits.server";
+import { retryAfterHeaders } from "~/lib/retry-after.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "password.forgot.title");
 
-// An action's headers reach the page only through this: the 429's Retry-After.
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
-};
+export const headers = retryAfterHeaders;
 
 // Limited per network address only, and openly: over the limit the page says so and when to try
 // again. A limit per address typed would let anyone use up the member's own requests.

@@ -3,17 +3,18 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Field, FormError } from "~/components/field";
-import { rateLimitRules } from "~/governance/config";
 import { endAuthSession, requireMember } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
 import { deleteSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { withNotice } from "~/lib/notice";
-import { deleteAccount, isOwnPassword } from "~/models/account.server";
-import { hitRateLimit, peekRateLimit } from "~/models/rate-limits.server";
+import { limitedInit, retryAfterHeaders } from "~/lib/retry-after.server";
+import { leaveNetwork } from "~/models/account-changes.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "settings.leave");
+
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireMember(request);
@@ -23,17 +24,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const form = parseForm(deleteSchema, await readFormData(request));
-  if (!form.ok) return data({ errors: form.errors }, { status: 400 });
+  if (!form.ok) return data({ errors: form.errors, retryAfter: 0 }, { status: 400 });
   // The same counter as failed logins: a borrowed session cannot be used to guess the password.
-  const key = `login:account:${member.id}`;
-  if (!peekRateLimit(key, rateLimitRules.loginFailuresPerAccount).allowed) {
-    return data({ errors: { form: "auth.rateLimited" as const } }, { status: 429 });
-  }
-  if (!(await isOwnPassword(member.id, form.data.password))) {
-    hitRateLimit(key, rateLimitRules.loginFailuresPerAccount);
-    return data({ errors: { password: "settings.leave.wrongPassword" as const } }, { status: 400 });
-  }
-  deleteAccount(member.id);
+  const left = await leaveNetwork(member.id, form.data.password);
+  if (!left.ok && left.refusal === "limited") return data({ errors: { form: "auth.rateLimited" as const }, retryAfter: left.retryAfterMinutes }, limitedInit(left.retryAfterMinutes));
+  if (!left.ok) return data({ errors: { password: "settings.leave.wrongPassword" as const }, retryAfter: 0 }, { status: 400 });
   return redirect(withNotice("/", "accountDeleted"), { status: 303, headers: { "Set-Cookie": await endAuthSession(request) } });
 }
 
@@ -58,6 +53,7 @@ export default function DeleteAccount() {
       </p>
       <Form method="post" noValidate>
         <FormError errors={result?.errors} />
+        {result?.retryAfter ? <p className="hint">{t("auth.retryAfter", { minutes: result.retryAfter })}</p> : null}
         <Field name="password" type="password" label={t("settings.leave.password")} errors={result?.errors} required autoComplete="current-password" />
         <button type="submit" className="button danger" disabled={busy}>
           {t("settings.leave.submit")}

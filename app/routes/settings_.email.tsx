@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
@@ -10,14 +10,11 @@ import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { withNotice } from "~/lib/notice";
 import { emailSettingsOf, requestEmailChange } from "~/models/account-changes.server";
+import { limitedInit, retryAfterHeaders } from "~/lib/retry-after.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "settings.email.title");
 
-// An action's headers reach the page only through this: the 429's Retry-After.
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
-};
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request);
@@ -32,10 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = { email: form.data.email };
   if (!result.ok && result.refusal === "limited") {
     const minutes = result.retryAfterMinutes ?? 0;
-    return data(
-      { errors: { form: "auth.rateLimited" as const }, values, retryAfter: minutes },
-      { status: 429, headers: minutes ? { "Retry-After": String(minutes * 60) } : {} },
-    );
+    return data({ errors: { form: "auth.rateLimited" as const }, values, retryAfter: minutes }, limitedInit(minutes));
   }
   if (!result.ok && result.refusal === "same") return data({ errors: { email: "settings.email.same" as const }, values, retryAfter: 0 }, { status: 400 });
   if (!result.ok) return data({ errors: { password: "settings.password.wrong" as const }, values, retryAfter: 0 }, { status: 400 });

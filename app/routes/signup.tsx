@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
@@ -15,14 +15,11 @@ import { foundIfFirst } from "~/models/founders.server";
 import { welcomePath } from "~/models/home-page.server";
 import { createMember, EmailTakenError, findMemberByEmail } from "~/models/members.server";
 import { addressKey, hitRateLimit } from "~/models/rate-limits.server";
+import { retryAfterHeaders } from "~/lib/retry-after.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "signup.title", undefined, { key: "signup.intro" });
 
-// An action's headers reach the page only through this: the 429's Retry-After.
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
-};
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getMember(request)) throw redirect("/");

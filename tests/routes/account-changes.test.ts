@@ -92,7 +92,7 @@ describe("changing the password", () => {
     expect(hashOf(cas.id)).toBe(before);
   });
 
-  it("counts wrong passwords on the account like failed logins, before checking: past the limit even the right one is refused", async () => {
+  it("counts wrong passwords on the account like failed logins, before checking: past the limit even the right one is refused, saying when to try again", async () => {
     const dee = member();
     const before = hashOf(dee.id);
     const answers = [];
@@ -101,10 +101,28 @@ describe("changing the password", () => {
     const limited = await post("/settings/password", { current: password, password: "een heel nieuw wachtwoord" }, dee.cookie);
     expect(limited.status).toBe(429);
     expect(limited.body).toContain("Te veel pogingen");
+    expect(Number(limited.retryAfter)).toBeGreaterThanOrEqual(60);
+    expect(limited.body).toMatch(/Je kunt het over \d+ minuten? weer proberen\./);
     expect(hashOf(dee.id)).toBe(before);
-    // The same counter guards the e-mail change (and leaving): a borrowed session gets no fresh guesses there.
-    expect((await post("/settings/email", { email: newAddress(), password }, dee.cookie)).status).toBe(429);
+    // The same counter guards the e-mail change and leaving: a borrowed session gets no fresh guesses there.
+    const email = await post("/settings/email", { email: newAddress(), password }, dee.cookie);
+    expect(email.status).toBe(429);
+    expect(Number(email.retryAfter)).toBeGreaterThanOrEqual(60);
     expect(count("SELECT count(*) AS n FROM email_changes WHERE member_id = ?", dee.id)).toBe(0);
+    const leave = await post("/settings/delete", { password }, dee.cookie);
+    expect(leave.status).toBe(429);
+    expect(Number(leave.retryAfter)).toBeGreaterThanOrEqual(60);
+    expect(leave.body).toMatch(/Je kunt het over \d+ minuten? weer proberen\./);
+    expect(count("SELECT count(*) AS n FROM members WHERE id = ? AND deleted_at IS NULL", dee.id)).toBe(1);
+  });
+
+  it("counts guesses sent all at once when leaving: no more than the limit get an answer about the password", async () => {
+    const eli = member();
+    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => post("/settings/delete", { password: `guess number ${i}` }, eli.cookie)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(8);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(16);
+    expect(count("SELECT count(*) AS n FROM members WHERE id = ? AND deleted_at IS NULL", eli.id)).toBe(1);
   });
 });
 

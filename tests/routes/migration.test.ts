@@ -140,3 +140,30 @@ describe("the member directory's search index, kept by row (migration 0018)", ()
     upgraded.close();
   });
 });
+
+describe("one-line fields stored before they were one line (migration 0023)", () => {
+  it("makes each one line as forms make it now, leaves texts with paragraphs and the log alone, and keeps the search index right", () => {
+    const file = path.join(dir, "one-line.sqlite");
+    const old = openAt(file, migrationsBefore("0023_one_line_fields"));
+    const scripted = "Team Meedoen\r\n\r\nJe wachtwoord verloopt:\tga naar evil.example";
+    old.prepare("INSERT INTO members (id, email, password_hash, display_name, organisation, work, bio, created_at) VALUES ('anna', 'anna@example.org', 'x', ?, ?, 'Taal\ncoach', ?, ?)").run(scripted, "Buurthuis\u2028De Linde", "Eerste alinea.\n\nTweede alinea.", now);
+    old.prepare("INSERT INTO members (id, email, password_hash, display_name, created_at) VALUES ('bram', 'bram@example.org', 'x', 'Bram  Visser', ?)").run(now);
+    old.prepare("INSERT INTO initiatives (id, title, summary, kind, created_by, place, created_at, updated_at) VALUES (1, ?, ?, 'course', 'anna', ?, ?, ?)").run("Intervisie\n\nKlik hier", "Samen\n\nleren", "Zaal\t2", now, now);
+    old.prepare("INSERT INTO venues (name, address, route_notes, created_by, created_at, updated_at) VALUES (?, ?, ?, 'anna', ?, ?)").run("De\nLinde", "Lindelaan 1\n1234 AB Utrecht", "Via de achterdeur.\nTweede verdieping.", now, now);
+    old.prepare("INSERT INTO log_entries (at, action, actor_id, subject_type, subject_id, detail) VALUES (?, 'member.renamed', 'anna', 'member', 'anna', ?)").run(now, JSON.stringify({ name: scripted }));
+    old.close();
+
+    const upgraded = openAt(file, path.resolve("db/migrations"));
+    const anna = upgraded.prepare("SELECT display_name AS name, organisation, work, bio FROM members WHERE id = 'anna'").get();
+    expect(anna).toEqual({ name: "Team Meedoen Je wachtwoord verloopt: ga naar evil.example", organisation: "Buurthuis De Linde", work: "Taal coach", bio: "Eerste alinea.\n\nTweede alinea." });
+    // A value without line ends is left as it was, double space and all.
+    expect(upgraded.prepare("SELECT display_name FROM members WHERE id = 'bram'").pluck().get()).toBe("Bram  Visser");
+    expect(upgraded.prepare("SELECT title || ' | ' || summary || ' | ' || place FROM initiatives WHERE id = 1").pluck().get()).toBe("Intervisie Klik hier | Samen\n\nleren | Zaal 2");
+    expect(upgraded.prepare("SELECT name || ' | ' || address || ' | ' || route_notes FROM venues").pluck().get()).toBe("De Linde | Lindelaan 1 1234 AB Utrecht | Via de achterdeur.\nTweede verdieping.");
+    expect(upgraded.prepare("SELECT detail FROM log_entries WHERE action = 'member.renamed'").pluck().get()).toBe(JSON.stringify({ name: scripted }));
+    // The search index follows the changed name.
+    expect(upgraded.prepare("SELECT member_id FROM members_fts WHERE members_fts MATCH 'verloopt'").pluck().all()).toEqual(["anna"]);
+    expect(upgraded.prepare("SELECT count(*) FROM members_fts").pluck().get()).toBe(2);
+    upgraded.close();
+  });
+});
