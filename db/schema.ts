@@ -894,3 +894,20 @@ export const pollAnswersTable = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.responseId, t.optionId] }), index("poll_answers_option").on(t.optionId)],
 );
+
+// What a host typed in a session's form before leaving it to add a venue (docs/decisions/055):
+// only the form's own fields, each cut to its maximum, as JSON. One per member and form ("add:<the
+// initiative's id>" or "edit:<the session's id>"); dropped when that session is saved, and unused
+// after a day (older ones are removed whenever a draft is kept).
+export const sessionDrafts = sqliteTable(
+  "session_drafts",
+  {
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    form: text("form").notNull(),
+    fields: text("fields").notNull(),
+    savedAt: integer("saved_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.form] }), index("session_drafts_saved").on(t.savedAt)],
+);

@@ -1,15 +1,12 @@
 import type { ReactNode } from "react";
-import { Form, useLocation, useNavigation } from "@remix-run/react";
+import { Form, useNavigation } from "@remix-run/react";
 import { ChoiceError, choiceErrorProps, Field, FormError } from "~/components/field";
-import { Link } from "~/components/link";
 import type { FieldErrors } from "~/lib/forms";
 import type { Params } from "~/lib/i18n";
 import { useT, useTimeZone } from "~/lib/i18n/react";
-import type { VenueGroup } from "~/models/sessions.types";
+import type { SessionFormValues, VenueGroup } from "~/models/sessions.types";
 
-export type SessionFormValues = Partial<
-  Record<"startsAt" | "endsAt" | "place" | "hostOrganisation" | "capacity" | "mode" | "onlineUrl" | "venueIds" | "repeat" | "count" | "scope", string>
->;
+export type { SessionFormValues };
 
 const modes = ["onsite", "online", "hybrid"] as const;
 const repeatChoices = ["none", "weekly", "biweekly", "monthly-weekday", "monthly-day"] as const;
@@ -30,6 +27,10 @@ type SessionFormProps = {
   scopeChoice?: boolean;
   /** Fields only one of the forms has (the learning hours when editing). */
   children?: ReactNode;
+  /** Back from the venue form: what the host had typed is filled in again (docs/decisions/055). */
+  restored?: boolean;
+  /** Back from the venue form with a new venue, picked as the session's venue. */
+  venuePicked?: boolean;
 };
 
 function VenueOptions({ venues }: { venues: VenueGroup[] }) {
@@ -49,19 +50,26 @@ function VenueOptions({ venues }: { venues: VenueGroup[] }) {
   );
 }
 
-export function SessionForm({ values, errors, params, submitLabel, action, venues, series, scopeChoice, children }: SessionFormProps) {
+export function SessionForm({ values, errors, params, submitLabel, action, venues, series, scopeChoice, children, restored, venuePicked }: SessionFormProps) {
   const t = useT();
   const zone = useTimeZone();
   const busy = useNavigation().state === "submitting";
-  // A new venue's form brings the host back here once it is saved.
-  const { pathname } = useLocation();
   const venueIds = (values?.venueIds ?? "").split(",");
   const mode = values?.mode ?? "onsite";
   // The list of venues is checked as one field; its error shows at the first select.
   const visibleErrors = errors?.venueIds ? { ...errors, venueId: errors.venueId ?? errors.venueIds } : errors;
   return (
     <Form method="post" action={action} noValidate className="stack">
+      {/* Enter in a field submits the form with its first button: this one, not "add a venue" below. */}
+      <button type="submit" className="visually-hidden" tabIndex={-1} aria-hidden="true" disabled={busy}>
+        {submitLabel}
+      </button>
       <FormError errors={errors} params={params} />
+      {restored || venuePicked ? (
+        <p className="notice">
+          {[venuePicked ? t("session.draft.venuePicked") : "", restored ? t("session.draft.restored") : ""].filter(Boolean).join(" ")}
+        </p>
+      ) : null}
       <p className="hint">{t("session.timesHint", { zone })}</p>
       <Field name="startsAt" type="datetime-local" label={t("session.startsAt")} errors={errors} defaultValue={values?.startsAt} required />
       <Field name="endsAt" type="datetime-local" label={t("session.endsAt")} errors={errors} defaultValue={values?.endsAt} required />
@@ -86,8 +94,12 @@ export function SessionForm({ values, errors, params, submitLabel, action, venue
         </Field>
       ) : null}
       <Field name="place" label={t(venues.length ? "session.place.other" : "session.place")} hint={venues.length ? t("session.place.otherHint") : undefined} errors={errors} defaultValue={values?.place} maxLength={200} />
+      {/* A button of this form, so that what was typed goes along and is kept while the venue is added. */}
       <p className="hint">
-        {t("session.venue.addHint")} <Link to={`/venues/new?back=${encodeURIComponent(pathname)}`}>{t("session.venue.add")}</Link>
+        {t("session.venue.addHint")}{" "}
+        <button type="submit" name="intent" value="add-venue" formNoValidate className="link-button" disabled={busy}>
+          {t("session.venue.add")}
+        </button>
       </p>
       <Field name="onlineUrl" type="url" label={t("session.onlineUrl")} hint={t("session.onlineUrl.hint")} errors={errors} defaultValue={values?.onlineUrl} maxLength={500} />
       <Field name="hostOrganisation" label={t("session.hostOrganisation")} hint={t("session.hostOrganisation.hint")} errors={errors} defaultValue={values?.hostOrganisation} maxLength={120} />

@@ -22,6 +22,7 @@ import {
   proposals,
   proposalVersions,
   registrations,
+  sessionDrafts,
   sessions,
 } from "../../db/schema";
 import type { Db } from "../../db/client";
@@ -464,6 +465,8 @@ function eraseMember(tx: Tx, memberId: string, now: Date) {
   tx.delete(interests).where(eq(interests.memberId, memberId)).run();
   tx.delete(passwordResets).where(eq(passwordResets.memberId, memberId)).run();
   tx.delete(emailChanges).where(eq(emailChanges.memberId, memberId)).run();
+  // What the member typed in a session form while adding a venue (docs/decisions/055).
+  tx.delete(sessionDrafts).where(eq(sessionDrafts.memberId, memberId)).run();
   tx.delete(authSessions).where(eq(authSessions.userId, memberId)).run();
   tx.delete(memberTags).where(eq(memberTags.memberId, memberId)).run();
   tx.delete(nowUpdates).where(eq(nowUpdates.memberId, memberId)).run();

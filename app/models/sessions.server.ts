@@ -23,7 +23,8 @@ import { appendLog, loggedSince } from "./log.server";
 import { promoteFromWaitlist } from "./registrations.server";
 import { currentOrganisation } from "./organisations.server";
 import { memberHasVoice } from "./voice.server";
-import { sessionModes, type SessionMode, type VenueGroup } from "./sessions.types";
+import { dropSessionDraft, sessionFormWithDraft } from "./session-drafts.server";
+import { sessionModes, type SessionFormValues, type SessionMode, type VenueGroup } from "./sessions.types";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -346,6 +347,8 @@ export function addSeries(initiativeId: number, memberId: string, draft: NewSess
         });
       }
     }
+    // What the host had typed while adding a venue is saved now (docs/decisions/055).
+    dropSessionDraft(tx, memberId, { initiativeId });
     return ids;
   }, { behavior: "immediate" });
 }
@@ -440,6 +443,7 @@ export function updateSession(sessionId: number, memberId: string, input: Sessio
       if (move) moves.push(move);
     }
     queueChangeMails(tx, session, moves, now, origin);
+    dropSessionDraft(tx, memberId, { sessionId });
   }, { behavior: "immediate" });
 }
 
@@ -873,9 +877,31 @@ export function laterInSeries(session: Pick<SessionRow, "seriesId" | "startsAt">
   return db().get<{ n: number }>(sql`SELECT count(*) AS n FROM sessions WHERE series_id = ${session.seriesId} AND cancelled_at IS NULL AND starts_at > ${session.startsAt.getTime()}`).n;
 }
 
-/** The edit form of a session, for its hosts: its values (the meeting link too), venues, series. */
-export function sessionEditForm(session: SessionRow & { initiativeTitle: string }) {
+/**
+ * The form that adds sessions to an initiative: empty but for the initiative's place, or what the
+ * host typed before adding a venue, with that venue picked (docs/decisions/055).
+ */
+export function sessionAddPage(initiative: { id: number; title: string; place: string }, memberId: string, search: URLSearchParams) {
+  const form = sessionFormWithDraft({ place: initiative.place }, memberId, { initiativeId: initiative.id }, search);
+  return { id: initiative.id, title: initiative.title, venues: venueChoices(), ...form };
+}
+
+/**
+ * The edit form of a session, for its hosts: its values (the meeting link too), venues, series;
+ * or what the host typed before adding a venue, with that venue picked (docs/decisions/055).
+ */
+export function sessionEditForm(session: SessionRow & { initiativeTitle: string }, memberId: string, search: URLSearchParams) {
   const zone = env().TZ_COMMUNITY;
+  const saved: SessionFormValues = {
+    startsAt: toLocalDateTimeInput(session.startsAt, zone),
+    endsAt: toLocalDateTimeInput(session.endsAt, zone),
+    place: session.venueId ? "" : session.place,
+    venueIds: session.venueId ? String(session.venueId) : "",
+    hostOrganisation: session.hostOrganisation,
+    capacity: session.capacity === null ? "" : String(session.capacity),
+    mode: session.mode,
+    onlineUrl: session.onlineUrl,
+  };
   return {
     id: session.id,
     title: session.initiativeTitle,
@@ -884,15 +910,6 @@ export function sessionEditForm(session: SessionRow & { initiativeTitle: string 
     laterInSeries: laterInSeries(session),
     venues: venueChoices(),
     learning: { minutes: session.learningMinutes, lengthMinutes: Math.round((session.endsAt.getTime() - session.startsAt.getTime()) / 60_000) },
-    values: {
-      startsAt: toLocalDateTimeInput(session.startsAt, zone),
-      endsAt: toLocalDateTimeInput(session.endsAt, zone),
-      place: session.venueId ? "" : session.place,
-      venueIds: session.venueId ? String(session.venueId) : "",
-      hostOrganisation: session.hostOrganisation,
-      capacity: session.capacity === null ? "" : String(session.capacity),
-      mode: session.mode,
-      onlineUrl: session.onlineUrl,
-    },
+    ...sessionFormWithDraft(saved, memberId, { sessionId: session.id }, search),
   };
 }

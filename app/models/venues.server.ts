@@ -7,7 +7,9 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { venueRules, organisationRules } from "~/governance/config";
+import { safeRedirect } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
+import { withNotice } from "~/lib/notice";
 import { optionalLine, optionalText, requiredLine } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { askAnswer, currentOrganisation, organisationNames, pickOrganisation, pickRefusal, settlePick, type OrganisationRef, type PickAnswer } from "./organisations.server";
@@ -186,7 +188,23 @@ export function saveVenueForm(memberId: string, input: VenueInput, id: number | 
   }
 }
 
-/** /venues/new: the pick list, the organisation asked for (from an organisation's page), and whether the member may add one. */
-export function venueNewPage(memberId: string, organisation: string) {
-  return { names: organisationNames(), organisation: organisation.slice(0, organisationRules.nameMax), held: isHeld(memberId) };
+/**
+ * /venues/new: the pick list, the organisation asked for (from an organisation's page), whether
+ * the member may add one, and the way back to the session form it was opened from (?back=…).
+ */
+export function venueNewPage(memberId: string, search: URLSearchParams) {
+  const organisation = search.get("organisation") ?? "";
+  return { names: organisationNames(), organisation: organisation.slice(0, organisationRules.nameMax), held: isHeld(memberId), back: safeRedirect(search.get("back"), "") || null };
+}
+
+/**
+ * Where a new venue's form leads once the venue is saved: back to the session form it was opened
+ * from, with the venue to pick (`venue=<id>`, docs/decisions/055), or else the venue's own page.
+ */
+export function newVenueAddress(search: URLSearchParams, id: number | undefined): string {
+  const back = safeRedirect(search.get("back"), "");
+  if (!back) return `/venues/${id}`;
+  const url = new URL(back, "http://x");
+  if (id !== undefined) url.searchParams.set("venue", String(id));
+  return withNotice(`${url.pathname}${url.search}${url.hash}`, "saved");
 }

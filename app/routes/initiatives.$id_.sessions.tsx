@@ -10,7 +10,8 @@ import { errorMeta, titleMeta } from "~/lib/meta";
 import { withNotice } from "~/lib/notice";
 import { NotAHostError } from "~/models/errors.server";
 import { governance, sessionRules } from "~/governance/config";
-import { addSeries, NewcomerSessionLimitError, sessionInput, venueChoices, withVenueList } from "~/models/sessions.server";
+import { addSeries, NewcomerSessionLimitError, sessionAddPage, sessionInput, withVenueList } from "~/models/sessions.server";
+import { keepSessionDraft } from "~/models/session-drafts.server";
 import { ErrorPage } from "~/components/error-page";
 
 // Its own boundary: a refusal thrown by the action keeps the root's data (components/error-page).
@@ -19,15 +20,18 @@ export const ErrorBoundary = ErrorPage;
 export const meta: MetaFunction = ({ matches, error }) => (error ? errorMeta(matches, error) : titleMeta(matches, "session.add.title"));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { initiative } = await requireHostedInitiative(request, params.id);
-  return { id: initiative.id, title: initiative.title, place: initiative.place, venues: venueChoices() };
+  const { member, initiative } = await requireHostedInitiative(request, params.id);
+  return sessionAddPage(initiative, member.id, new URL(request.url).searchParams);
 }
 
 // POST /initiatives/:id/sessions — the URL contract's way to add a session, or a series of them.
 export async function action({ request, params }: ActionFunctionArgs) {
   const { member, initiative } = await requireHostedInitiative(request, params.id);
+  const sent = await readFormData(request);
+  // "Nieuwe plek toevoegen": nothing is saved but what was typed, for when the host comes back.
+  if (sent.get("intent") === "add-venue") return redirect(keepSessionDraft(member.id, { initiativeId: initiative.id }, sent), 303);
   const now = new Date();
-  const formData = withVenueList(await readFormData(request));
+  const formData = withVenueList(sent);
   const form = parseForm(sessionInput({ now, creating: true }), formData);
   if (!form.ok) return data({ errors: form.errors, values: form.values, params: undefined }, { status: 400 });
   try {
@@ -44,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function AddSession() {
   const t = useT();
-  const { id, title, place, venues } = useLoaderData<typeof loader>();
+  const { id, title, venues, values, restored, venuePicked } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section className="narrow">
@@ -53,7 +57,7 @@ export default function AddSession() {
       </p>
       <h1>{t("session.add.title")}</h1>
       <p className="lead">{t("session.add.intro", { title })}</p>
-      <SessionForm values={result?.values ?? { place }} errors={result?.errors} params={result?.params} submitLabel={t("session.add.submit")} venues={venues} series={{ max: sessionRules.seriesMax }} />
+      <SessionForm values={result?.values ?? values} restored={restored} venuePicked={venuePicked} errors={result?.errors} params={result?.params} submitLabel={t("session.add.submit")} venues={venues} series={{ max: sessionRules.seriesMax }} />
     </section>
   );
 }

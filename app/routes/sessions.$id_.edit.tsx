@@ -12,6 +12,7 @@ import { useT } from "~/lib/i18n/react";
 import { cancelSessionSchema } from "~/lib/form-schemas.server";
 import { errorMeta, titleMeta } from "~/lib/meta";
 import { withNotice } from "~/lib/notice";
+import { keepSessionDraft } from "~/models/session-drafts.server";
 import { CapacityBelowRegisteredError, cancelSession, sessionEditForm, StartedSessionError, sessionInput, SkippedTimeError, updateSession, withVenueList } from "~/models/sessions.server";
 import { ErrorPage } from "~/components/error-page";
 import { sessionRules } from "~/governance/config";
@@ -22,13 +23,15 @@ export const ErrorBoundary = ErrorPage;
 export const meta: MetaFunction = ({ matches, error }) => (error ? errorMeta(matches, error) : titleMeta(matches, "session.edit.title"));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { session } = await requireHostedSession(request, params.id);
-  return sessionEditForm(session);
+  const { member, session } = await requireHostedSession(request, params.id);
+  return sessionEditForm(session, member.id, new URL(request.url).searchParams);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { member, session } = await requireHostedSession(request, params.id);
   const formData = await readFormData(request);
+  // "Nieuwe plek toevoegen": nothing is saved but what was typed, for when the host comes back.
+  if (formData.get("intent") === "add-venue") return redirect(keepSessionDraft(member.id, { sessionId: session.id }, formData), 303);
   if (formData.get("intent") === "cancel-session") {
     // Only this one, or this and every later session of its series; always with a reason for the participants.
     // Already off (a second click, an old tab): nothing to ask a reason for.
@@ -71,7 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditSession() {
   const t = useT();
-  const { id, title, cancelled, started, values, venues, laterInSeries, learning } = useLoaderData<typeof loader>();
+  const { id, title, cancelled, started, values, venues, laterInSeries, learning, restored, venuePicked } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const formValues = result && "values" in result && Object.keys(result.values).length ? result.values : values;
   return (
@@ -88,8 +91,8 @@ export default function EditSession() {
           {t("session.capacity.belowRegistered", result.params)}
         </p>
       ) : null}
-      <SessionForm values={formValues} errors={result?.errors} params={result && "params" in result ? result.params : undefined} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0}>
-        <LearningHoursField {...learning} typed={result && "values" in result ? (result.values as Record<string, string>).learningHours : undefined} errors={result?.errors} />
+      <SessionForm values={formValues} errors={result?.errors} params={result && "params" in result ? result.params : undefined} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0} restored={restored} venuePicked={venuePicked}>
+        <LearningHoursField {...learning} typed={result && "values" in result ? (result.values as Record<string, string>).learningHours : values.learningHours} errors={result?.errors} />
       </SessionForm>
       {!cancelled && !started ? <CancelSessionForm laterInSeries={laterInSeries > 0} error={result && "cancelError" in result ? result.cancelError : undefined} reason={result && "reason" in result ? result.reason : undefined} /> : null}
     </section>

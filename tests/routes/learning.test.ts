@@ -100,7 +100,7 @@ beforeAll(async () => {
 
 describe("the learning hours on the session edit page", () => {
   const edit = (sessionId: number, learningHours: string | undefined, cookie = hanna.cookie) => {
-    const values = sessionEditForm(getSession(sessionId)!).values;
+    const values = sessionEditForm(getSession(sessionId)!, hanna.id, new URLSearchParams()).values;
     const fields: Record<string, string> = { ...values, venueId: "" };
     if (learningHours !== undefined) fields.learningHours = learningHours;
     return post(editSessionAction, `/sessions/${sessionId}/edit`, { id: String(sessionId) }, fields, cookie);
@@ -130,7 +130,7 @@ describe("the learning hours on the session edit page", () => {
     const [first, second] = [Date.now() + 10 * day, Date.now() + 17 * day].map((at) => sessionAt(ids.course, at));
     db().run(sql`UPDATE sessions SET series_id = 'reeks-leeruren' WHERE id IN (${first}, ${second})`);
     const later = async (learningHours: string) => {
-      const values = sessionEditForm(getSession(first)!).values;
+      const values = sessionEditForm(getSession(first)!, hanna.id, new URLSearchParams()).values;
       return post(editSessionAction, `/sessions/${first}/edit`, { id: String(first) }, { ...values, venueId: "", scope: "later", learningHours }, hanna.cookie);
     };
     expect(statusOf(await later("3"))).toBe(303);

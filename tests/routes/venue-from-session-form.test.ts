@@ -1,62 +1,318 @@
-// Adding a venue from the form that adds a session, through the real server and its database
-// file: the form links to /venues/new with the way back, the venue form keeps it, and saving the
-// venue leads back to the session form, where the new venue is in the list. The place typed by
-// hand says that it counts only without a venue from the list.
+// Adding a venue from a session's form, through the real server and its database file
+// (docs/decisions/055): "Nieuwe plek toevoegen" is a button of the session form, so what the host
+// typed goes along and is kept as a draft (nothing of the session is saved); the venue form keeps
+// the way back, and saving the venue (or going back without saving) leads to the session form
+// with what was typed filled in again and the new venue picked. Then the worst input: 300 fields,
+// 8 KB values, a member who does not host, a held host, odd venue ids in the address, many
+// drafts from one account, two tabs at once, a draft a day old.
 import { describe, expect, it } from "vitest";
-import { insertCourseSession, insertMembers } from "../support/direct-db";
+import { insertCourseSession, insertMembers, passTime } from "../support/direct-db";
 import { serverForFile } from "../support/server-for-file";
 
 const files = serverForFile("venue-from-session-form");
 
 const headers = (cookie: string) => ({ "Accept-Language": "nl", Cookie: cookie });
-const page = async (path: string, cookie: string) => {
+const page = async (path: string, cookie: string, status = 200) => {
   const res = await fetch(files.server.url + path, { headers: headers(cookie) });
-  expect(res.status).toBe(200);
+  expect(res.status).toBe(status);
   return res.text();
 };
+async function post(path: string, fields: [string, string][], cookie: string) {
+  const res = await fetch(files.server.url + path, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: files.server.url, ...headers(cookie) },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: res.status, location: res.headers.get("location"), body: await res.text() };
+}
+const drafts = (memberId: string) =>
+  files.sqlite.prepare("SELECT form, fields, saved_at FROM session_drafts WHERE member_id = ? ORDER BY form").all(memberId) as { form: string; fields: string; saved_at: number }[];
+const decode = (html: string) => html.replace(/<!-- -->/g, "").replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#x27;/g, "'");
+/** Where the page's link that reads `text` leads. */
+const linkTo = (html: string, text: string) => [...decode(html).matchAll(/<a [^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/g)].find((m) => m[2] === text)?.[1];
+/** The value a field of the page's form is filled in with. */
+const valueOf = (html: string, name: string) => decode(new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html)?.[1] ?? "");
+const checked = (html: string, name: string) => /value="([^"]*)"/.exec(html.match(new RegExp(`<input[^>]*name="${name}"[^>]*checked=""[^>]*>`))?.[0] ?? "")?.[1];
+/** The venue picked in each venue select, in order ("" for none). */
+const pickedVenues = (html: string) =>
+  [...html.matchAll(/<select[^>]*name="venueId"[^>]*>([\s\S]*?)<\/select>/g)].map((m) => /<option [^>]*value="([^"]*)"[^>]*selected=""/.exec(m[1])?.[1] ?? /<option selected="" value="([^"]*)"/.exec(m[1])?.[1] ?? "");
+
+/** A local date and time some days ahead, as a datetime-local field sends it. */
+const ahead = (days: number, time: string) => `${new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)}T${time}`;
+
+function venue(name: string) {
+  return (files.sqlite.prepare("INSERT INTO venues (name, address, created_at, updated_at) VALUES (?, '', ?, ?) RETURNING id").get(name, Date.now(), Date.now()) as { id: number }).id;
+}
+
+function hostOf(initiativeId: number, memberId: string) {
+  files.sqlite.prepare("INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (?, ?, ?, ?)").run(initiativeId, memberId, Date.now(), Date.now());
+}
 
 describe("a new venue from the session form", () => {
-  it("is linked from the form, and saving it leads back there with the venue in the list", async () => {
+  it("keeps what was typed, and saving the venue leads back to the form with it filled in and the venue picked", async () => {
     const [host] = insertMembers(files.sqlite, 1, "venuehost");
     const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
+    const cafe = venue("Café De Hoek");
     const formPath = `/initiatives/${initiativeId}/sessions`;
-    const back = encodeURIComponent(formPath);
 
+    // The form: the button belongs to it and sends the typed fields; Enter takes the form's own button, first in it.
     const form = await page(formPath, host.cookie);
-    expect(form).toMatch(new RegExp(`<a [^>]*href="/venues/new\\?back=${back}">Nieuwe plek toevoegen</a>`));
+    expect(form).toMatch(/<button type="submit" name="intent" value="add-venue" formnovalidate="" class="link-button">Nieuwe plek toevoegen<\/button>/);
+    expect(/<form[^>]*>\s*<button ([^>]*)>/.exec(form)?.[1]).not.toContain("name=");
+    expect(form).toContain("Wat je hier al invulde, blijft bewaard");
+    expect(form).not.toContain("vul je dan opnieuw in");
 
-    const venueForm = await page(`/venues/new?back=${back}`, host.cookie);
+    const typed: [string, string][] = [
+      ["startsAt", ahead(30, "19:00")],
+      ["endsAt", ahead(30, "21:30")],
+      ["mode", "hybrid"],
+      ["venueId", ""],
+      ["place", "Achterzaal"],
+      ["onlineUrl", "https://meet.example.org/leesclub"],
+      ["hostOrganisation", "Bibliotheek Noord"],
+      ["capacity", "12"],
+      ["repeat", "weekly"],
+      ["count", "4"],
+      ["venueId", ""],
+      ["venueId", String(cafe)],
+      ["venueId", ""],
+      ["venueId", ""],
+      ["intent", "add-venue"],
+    ];
+    const kept = await post(formPath, typed, host.cookie);
+    expect(kept.status).toBe(303);
+    const back = `${formPath}?draft=1`;
+    expect(kept.location).toBe(`/venues/new?back=${encodeURIComponent(back)}`);
+    // Nothing of the session was saved.
+    expect(files.sqlite.prepare("SELECT count(*) AS n FROM sessions WHERE initiative_id = ?").get(initiativeId)).toEqual({ n: 1 });
+    expect(drafts(host.id).map((d) => d.form)).toEqual([`add:${initiativeId}`]);
+
+    // The venue form keeps the way back, in its action and in its back link.
+    const venueForm = await page(kept.location!, host.cookie);
     const venueFormTag = venueForm.match(/<form[^>]*>/g)!.find((tag) => tag.includes("/venues/new"));
-    const action = /action="([^"]*)"/.exec(venueFormTag ?? "")?.[1].replace(/&amp;/g, "&");
-    expect(action).toBe(`/venues/new?back=${back}`);
+    const action = decode(/action="([^"]*)"/.exec(venueFormTag ?? "")?.[1] ?? "");
+    expect(action).toBe(kept.location);
+    expect(linkTo(venueForm, "← Terug naar het formulier van je bijeenkomst")).toBe(back);
 
-    const saved = await fetch(files.server.url + action, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: files.server.url, ...headers(host.cookie) },
-      body: new URLSearchParams({ name: "Buurthuis De Linde", address: "Lindelaan 1" }).toString(),
-    });
+    const saved = await post(action, [["name", "Buurthuis De Linde"], ["address", "Lindelaan 1"]], host.cookie);
     expect(saved.status).toBe(303);
-    expect(saved.headers.get("location")).toBe(`${formPath}?done=saved`);
+    const linde = (files.sqlite.prepare("SELECT id FROM venues WHERE name = 'Buurthuis De Linde'").get() as { id: number }).id;
+    expect(saved.location).toBe(`${formPath}?draft=1&venue=${linde}&done=saved`);
 
-    const withVenue = await page(`${formPath}?done=saved`, host.cookie);
-    expect(withVenue).toContain("Buurthuis De Linde (Lindelaan 1)");
-    expect(withVenue).toContain("Plek uit de lijst");
-    expect(withVenue).toContain("Andere plaats");
-    expect(withVenue).toContain("Deze plaats geldt alleen als je hierboven geen plek uit de lijst kiest.");
+    const again = await page(saved.location!, host.cookie);
+    expect(again).toContain("Buurthuis De Linde (Lindelaan 1)");
+    expect(again).toContain("De nieuwe plek is gekozen. Wat je eerder invulde, staat er weer. Het is nog niet opgeslagen");
+    for (const name of ["startsAt", "endsAt", "place", "onlineUrl", "hostOrganisation", "capacity", "count"]) {
+      expect(valueOf(again, name), name).toBe(typed.find(([n]) => n === name)![1]);
+    }
+    expect(checked(again, "mode")).toBe("hybrid");
+    expect(checked(again, "repeat")).toBe("weekly");
+    // The new venue is the session's; the venues that take turns stay as they were.
+    expect(pickedVenues(again)).toEqual([String(linde), "", String(cafe), "", ""]);
+
+    // Saving the session drops the draft: the form is empty next time.
+    const filled = typed.filter(([n]) => n !== "intent" && n !== "venueId");
+    const done = await post(formPath, [...filled, ["venueId", String(linde)], ["venueId", String(cafe)]], host.cookie);
+    expect(done.status).toBe(303);
+    expect(files.sqlite.prepare("SELECT count(*) AS n FROM sessions WHERE initiative_id = ? AND venue_id IS NOT NULL").get(initiativeId)).toEqual({ n: 4 });
+    expect(drafts(host.id)).toEqual([]);
+    const empty = await page(`${formPath}?draft=1`, host.cookie);
+    expect(valueOf(empty, "startsAt")).toBe("");
+    expect(empty).not.toContain("Wat je eerder invulde");
+  });
+
+  it("going back from the venue form without saving fills the form in again, without a venue picked", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "venueback");
+    const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
+    const formPath = `/initiatives/${initiativeId}/sessions`;
+    const kept = await post(formPath, [["startsAt", ahead(9, "10:00")], ["place", "De kas"], ["venueId", ""], ["intent", "add-venue"]], host.cookie);
+    expect(kept.status).toBe(303);
+    const backLink = linkTo(await page(kept.location!, host.cookie), "← Terug naar het formulier van je bijeenkomst");
+    expect(backLink).toBe(`${formPath}?draft=1`);
+    const again = await page(backLink!, host.cookie);
+    expect(valueOf(again, "startsAt")).toBe(ahead(9, "10:00"));
+    expect(valueOf(again, "place")).toBe("De kas");
+    expect(again).toContain("Wat je eerder invulde, staat er weer.");
+    expect(again).not.toContain("De nieuwe plek is gekozen.");
+    // Without ?draft=1 (the form opened from the initiative) it is the empty form, as always.
+    expect(valueOf(await page(formPath, host.cookie), "startsAt")).toBe("");
+  });
+
+  it("works the same from the form that changes a session, learning hours included, and saving it drops the draft", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "venueedit");
+    const { sessionId } = insertCourseSession(files.sqlite, host.id, null);
+    const formPath = `/sessions/${sessionId}/edit`;
+    const kept = await post(
+      formPath,
+      [["startsAt", ahead(12, "18:00")], ["endsAt", ahead(12, "20:00")], ["mode", "onsite"], ["venueId", ""], ["place", "Zaal 2"], ["capacity", "30"], ["learningHours", "1,5"], ["repeat", "weekly"], ["intent", "add-venue"]],
+      host.cookie,
+    );
+    expect(kept.status).toBe(303);
+    expect(kept.location).toBe(`/venues/new?back=${encodeURIComponent(`${formPath}?draft=1`)}`);
+    // Only the fields this form has: no repeat on the form that changes one session.
+    expect(JSON.parse(drafts(host.id)[0].fields)).toEqual({ startsAt: ahead(12, "18:00"), endsAt: ahead(12, "20:00"), place: "Zaal 2", capacity: "30", learningHours: "1,5", mode: "onsite", venueIds: "" });
+    const saved = await post(kept.location!, [["name", "Wijkcentrum Oost"]], host.cookie);
+    const oost = (files.sqlite.prepare("SELECT id FROM venues WHERE name = 'Wijkcentrum Oost'").get() as { id: number }).id;
+    expect(saved.location).toBe(`${formPath}?draft=1&venue=${oost}&done=saved`);
+    const again = await page(saved.location!, host.cookie);
+    expect(valueOf(again, "startsAt")).toBe(ahead(12, "18:00"));
+    expect(valueOf(again, "capacity")).toBe("30");
+    expect(valueOf(again, "learningHours")).toBe("1,5");
+    expect(pickedVenues(again)).toEqual([String(oost)]);
+
+    const done = await post(formPath, [["startsAt", ahead(12, "18:00")], ["endsAt", ahead(12, "20:00")], ["mode", "onsite"], ["venueId", String(oost)], ["capacity", "30"], ["learningHours", "1,5"]], host.cookie);
+    expect(done.status).toBe(303);
+    expect(files.sqlite.prepare("SELECT venue_id, capacity, learning_minutes FROM sessions WHERE id = ?").get(sessionId)).toEqual({ venue_id: oost, capacity: 30, learning_minutes: 90 });
+    expect(drafts(host.id)).toEqual([]);
   });
 
   it("goes to the venue's own page without a way back, and never to another site", async () => {
     const [member] = insertMembers(files.sqlite, 1, "venueplain");
     for (const query of ["", "?back=%2F%2Fevil.example"]) {
-      const saved = await fetch(`${files.server.url}/venues/new${query}`, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: files.server.url, ...headers(member.cookie) },
-        body: new URLSearchParams({ name: `Bibliotheek ${query.length}` }).toString(),
-      });
+      const saved = await post(`/venues/new${query}`, [["name", `Bibliotheek ${query.length}`]], member.cookie);
       expect(saved.status).toBe(303);
-      expect(saved.headers.get("location")).toMatch(/^\/venues\/\d+$/);
+      expect(saved.location).toMatch(/^\/venues\/\d+$/);
     }
+    // The back link too: only a path on this site.
+    const venueForm = await page("/venues/new?back=%2F%2Fevil.example", member.cookie);
+    expect(linkTo(venueForm, "← Organisaties")).toBe("/organisations");
+    expect(linkTo(venueForm, "← Terug naar het formulier van je bijeenkomst")).toBeUndefined();
+  });
+});
+
+describe("the draft against the worst input", () => {
+  it("refuses 300 fields (413) and keeps nothing", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "draftfields");
+    const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
+    const fields: [string, string][] = Array.from({ length: 300 }, (_, i) => [`f${i}`, "x"]);
+    const answer = await post(`/initiatives/${initiativeId}/sessions`, [["intent", "add-venue"], ...fields], host.cookie);
+    expect(answer.status).toBe(413);
+    expect(drafts(host.id)).toEqual([]);
+  });
+
+  it("keeps only the form's fields, each cut to its maximum, from 8 KB values and unknown fields", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "draftbig");
+    const { initiativeId, sessionId } = insertCourseSession(files.sqlite, host.id, null);
+    const big = "x".repeat(8 * 1024);
+    // As much as a form's body may be (64 KB): seven values of 8 KB, and the venue list as long as the fields allow.
+    const send = (path: string, names: string[]) =>
+      post(path, [...names.map((n): [string, string] => [n, big]), ...Array.from({ length: 150 }, (_, i): [string, string] => ["venueId", i % 2 ? "abc" : "12345678901234567890"]), ["intent", "add-venue"]], host.cookie);
+    const adding = `/initiatives/${initiativeId}/sessions`;
+    const editing = `/sessions/${sessionId}/edit`;
+    expect((await send(adding, ["startsAt", "endsAt", "mode", "repeat", "title", "description", "other"])).status).toBe(303);
+    expect(JSON.parse(drafts(host.id)[0].fields)).toEqual({ startsAt: "x".repeat(20), endsAt: "x".repeat(20), venueIds: ",,,," });
+    expect((await send(adding, ["place", "onlineUrl", "hostOrganisation", "capacity", "count", "learningHours", "scope"])).status).toBe(303);
+    expect((await send(editing, ["place", "onlineUrl", "hostOrganisation", "capacity", "learningHours", "scope", "mode"])).status).toBe(303);
+    // A body past the limit is refused whole; the draft kept before stays as it was.
+    expect((await post(adding, [["place", "y".repeat(70 * 1024)], ["intent", "add-venue"]], host.cookie)).status).toBe(413);
+    const rows = drafts(host.id);
+    expect(rows.map((r) => r.form)).toEqual([`add:${initiativeId}`, `edit:${sessionId}`]);
+    const added = JSON.parse(rows[0].fields) as Record<string, string>;
+    expect(Object.keys(added).sort()).toEqual(["capacity", "count", "hostOrganisation", "onlineUrl", "place", "venueIds"]);
+    expect(added.place.length).toBe(200);
+    expect(added.onlineUrl.length).toBe(500);
+    expect(added.hostOrganisation.length).toBe(120);
+    expect(added.capacity.length).toBe(15);
+    // Five venue selects at most, and what is not an id is none.
+    expect(added.venueIds).toBe(",,,,");
+    const edited = JSON.parse(rows[1].fields) as Record<string, string>;
+    expect(Object.keys(edited).sort()).toEqual(["capacity", "hostOrganisation", "learningHours", "onlineUrl", "place", "venueIds"]);
+    expect(edited.learningHours.length).toBe(5);
+    expect(edited.venueIds).toBe("");
+    for (const row of rows) expect(row.fields.length).toBeLessThan(1200);
+    // The form shows it without a fault: the fields cut, nothing checked that the form does not offer.
+    const again = await page(`/initiatives/${initiativeId}/sessions?draft=1`, host.cookie);
+    expect(valueOf(again, "place")).toBe("x".repeat(200));
+    expect(checked(again, "mode")).toBe("onsite");
+  });
+
+  it("refuses a member who does not host the initiative, and a held host, as any session post by them is refused", async () => {
+    const [fresh, held] = insertMembers(files.sqlite, 2, "draftother");
+    const { initiativeId, sessionId } = insertCourseSession(files.sqlite, held.id, null);
+    files.sqlite.prepare("UPDATE members SET posting_held_at = ?, posting_held_rule = 'Respect' WHERE id = ?").run(Date.now(), held.id);
+    const typed: [string, string][] = [["startsAt", ahead(5, "10:00")], ["endsAt", ahead(5, "11:00")], ["place", "Ergens"]];
+    for (const member of [fresh, held]) {
+      for (const path of [`/initiatives/${initiativeId}/sessions`, `/sessions/${sessionId}/edit`]) {
+        const plain = await post(path, typed, member.cookie);
+        const withIntent = await post(path, [...typed, ["intent", "add-venue"]], member.cookie);
+        expect(plain.status).toBe(403);
+        expect(withIntent.status).toBe(plain.status);
+        expect(withIntent.location).toBeNull();
+        // The form itself is refused too, ?draft=1 or not.
+        await page(`${path}?draft=1&venue=1`, member.cookie, 403);
+      }
+      expect(drafts(member.id)).toEqual([]);
+    }
+    // The held host is told on the venue form that they cannot add a place, and still has the way back.
+    const venueForm = await page(`/venues/new?back=${encodeURIComponent(`/initiatives/${initiativeId}/sessions?draft=1`)}`, held.cookie);
+    expect(linkTo(venueForm, "← Terug naar het formulier van je bijeenkomst")).toBe(`/initiatives/${initiativeId}/sessions?draft=1`);
+    expect(venueForm).toContain("je kunt nu geen plekken toevoegen of bijwerken");
+    expect(venueForm).not.toContain('name="name"');
+    const refused = await post(`/venues/new?back=${encodeURIComponent(`/initiatives/${initiativeId}/sessions`)}`, [["name", "Niet door mij"]], held.cookie);
+    expect(refused.status).toBe(403);
+  });
+
+  it("picks only a venue that exists, whatever the address says", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "draftvenue");
+    const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
+    const real = venue("Het Anker");
+    const formPath = `/initiatives/${initiativeId}/sessions`;
+    for (const odd of ["abc", "0", "-1", "1e3", " 1", "99999999999999999999", "9007199254740993", "9999999", `${real}x`, "%00", "1".repeat(600)]) {
+      const html = await page(`${formPath}?draft=1&venue=${encodeURIComponent(odd)}`, host.cookie);
+      expect(pickedVenues(html)[0], odd).toBe("");
+      expect(html).not.toContain("De nieuwe plek is gekozen.");
+    }
+    const html = await page(`${formPath}?venue=${real}&venue=abc`, host.cookie);
+    expect(pickedVenues(html)[0]).toBe(String(real));
+  });
+
+  it("keeps one draft per member and form, the newest ten forms at most", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "draftmany");
+    const initiatives = Array.from({ length: 12 }, () => insertCourseSession(files.sqlite, host.id, null).initiativeId);
+    for (let i = 0; i < 20; i++) {
+      expect((await post(`/initiatives/${initiatives[0]}/sessions`, [["place", `Keer ${i}`], ["intent", "add-venue"]], host.cookie)).status).toBe(303);
+    }
+    expect(drafts(host.id).map((d) => JSON.parse(d.fields).place)).toEqual(["Keer 19"]);
+    for (const id of initiatives.slice(1)) {
+      expect((await post(`/initiatives/${id}/sessions`, [["place", `Initiatief ${id}`], ["intent", "add-venue"]], host.cookie)).status).toBe(303);
+    }
+    const rows = drafts(host.id);
+    expect(rows).toHaveLength(10);
+    expect(rows.map((r) => r.form)).not.toContain(`add:${initiatives[0]}`);
+    expect(rows.map((r) => r.form)).toContain(`add:${initiatives[11]}`);
+  });
+
+  it("from two tabs at once: one draft, the whole of one of them", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "drafttabs");
+    const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
+    const tab = (n: number): [string, string][] => [["startsAt", ahead(3 + n, "09:00")], ["place", `Tab ${n}`], ["capacity", String(n)], ["intent", "add-venue"]];
+    for (let round = 0; round < 5; round++) {
+      const answers = await Promise.all([1, 2].map((n) => post(`/initiatives/${initiativeId}/sessions`, tab(n), host.cookie)));
+      expect(answers.map((a) => a.status)).toEqual([303, 303]);
+      const rows = drafts(host.id);
+      expect(rows).toHaveLength(1);
+      const fields = JSON.parse(rows[0].fields) as Record<string, string>;
+      const n = Number(fields.capacity);
+      expect(fields).toEqual({ startsAt: ahead(3 + n, "09:00"), place: `Tab ${n}`, capacity: String(n) });
+    }
+  });
+
+  it("is not shown to another host of the same initiative, and not after a day", async () => {
+    const [host, cohost] = insertMembers(files.sqlite, 2, "draftday");
+    const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
+    hostOf(initiativeId, cohost.id);
+    const formPath = `/initiatives/${initiativeId}/sessions`;
+    expect((await post(formPath, [["place", "Alleen van mij"], ["intent", "add-venue"]], host.cookie)).status).toBe(303);
+    expect(valueOf(await page(`${formPath}?draft=1`, cohost.cookie), "place")).not.toBe("Alleen van mij");
+    expect(valueOf(await page(`${formPath}?draft=1`, host.cookie), "place")).toBe("Alleen van mij");
+
+    passTime(files.sqlite, 24 * 60 * 60_000 + 1000);
+    const later = await page(`${formPath}?draft=1`, host.cookie);
+    expect(valueOf(later, "place")).not.toBe("Alleen van mij");
+    expect(later).not.toContain("Wat je eerder invulde");
+    // The next draft kept, by anyone, removes the old ones.
+    expect((await post(formPath, [["place", "Nieuw"], ["intent", "add-venue"]], cohost.cookie)).status).toBe(303);
+    expect(drafts(host.id)).toEqual([]);
   });
 });

@@ -46,7 +46,7 @@ export function insertCourseSession(sqlite: Database.Database, hostId: string, c
  */
 export function passTime(sqlite: Database.Database, ms: number) {
   const skip = new Set(["log_entries", "auth_sessions", "outbox", "derived_versions", "rate_limits", "sqlite_sequence"]);
-  const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'").all() as { name: string }[]).map((t) => t.name).filter((t) => !skip.has(t));
+  const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%\\_fts%' ESCAPE '\\'").all() as { name: string }[]).map((t) => t.name).filter((t) => !skip.has(t));
   // IMMEDIATE: take the write lock first, so that the server writing meanwhile makes this wait, not fail.
   sqlite.transaction(() => {
     for (const table of tables) {
