@@ -65,7 +65,8 @@ export function SessionForm({ values, errors, params, submitLabel, action, venue
         {submitLabel}
       </button>
       <FormError errors={errors} params={params} />
-      {restored || venuePicked ? (
+      {/* Said when the form comes back from the venue form; after a refused save the errors speak. */}
+      {(restored || venuePicked) && !errors ? (
         <p className="notice">
           {[venuePicked ? t("session.draft.venuePicked") : "", restored ? t("session.draft.restored") : ""].filter(Boolean).join(" ")}
         </p>

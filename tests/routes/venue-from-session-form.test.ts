@@ -135,6 +135,12 @@ describe("a new venue from the session form", () => {
     expect(valueOf(again, "place")).toBe("De kas");
     expect(again).toContain("Wat je eerder invulde, staat er weer.");
     expect(again).not.toContain("De nieuwe plek is gekozen.");
+    // A refused save from there shows what was sent and why, not the words about coming back.
+    const refused = await post(backLink!, [["startsAt", "gisteren"], ["place", "De kas, zaal 2"], ["venueId", ""]], host.cookie);
+    expect(refused.status).toBe(400);
+    expect(valueOf(refused.body, "place")).toBe("De kas, zaal 2");
+    expect(refused.body).toContain("Vul een geldige datum en tijd in.");
+    expect(refused.body).not.toContain("Wat je eerder invulde");
     // Without ?draft=1 (the form opened from the initiative) it is the empty form, as always.
     expect(valueOf(await page(formPath, host.cookie), "startsAt")).toBe("");
   });
