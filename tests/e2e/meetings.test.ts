@@ -94,7 +94,7 @@ describe("a series that rotates between the organisations", () => {
     await page.locator("#field-count").fill("6");
     await page.getByLabel("Plek 2").selectOption(String(venueIds[1]));
     await page.getByLabel("Plek 3").selectOption(String(venueIds[2]));
-    await page.getByRole("button", { name: /toevoegen/i }).click();
+    await page.getByRole("button", { name: "Bijeenkomst toevoegen" }).click();
     await page.waitForURL(new RegExp(`/initiatives/${initiativeId}(?:[?#]|$)`));
 
     const paths = await sessionPaths(page);
