@@ -178,11 +178,14 @@ export function OutcomeForm({ action, errors, values, errorParams, sessions, ses
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
+  // A refusal about the session is said at its select; where the session is fixed, above the form.
+  const pick = !sessionId && !!sessions?.length;
+  const shown = errors?.sessionId && !pick ? { ...errors, form: errors.form ?? errors.sessionId } : errors;
   return (
     <Form method="post" action={action} className="contribution-form">
-      <FormError errors={errors} params={errorParams} />
+      <FormError errors={shown} params={errorParams} />
       {sessionId ? <input type="hidden" name="sessionId" value={sessionId} /> : null}
-      {!sessionId && sessions?.length ? (
+      {pick ? (
         <Field name="sessionId" label={t("outcome.session")} errors={errors} required>
           <select id="field-sessionId" name="sessionId" defaultValue={values?.sessionId ?? ""}>
             <option value="">{t("outcome.session.whole")}</option>
@@ -195,7 +198,7 @@ export function OutcomeForm({ action, errors, values, errorParams, sessions, ses
         </Field>
       ) : null}
       <BodyField idPrefix="outcome" label={t("outcome.body")} hint={t("outcome.body.hint")} errors={errors} defaultValue={values?.body} rows={6} max={maxLength.outcome} />
-      <OutcomeMethodChoices methods={methods} />
+      <OutcomeMethodChoices methods={methods} errors={errors} checked={values?.methodId?.split(",")} />
       <button type="submit" className="button">
         {t("outcome.submit")}
       </button>

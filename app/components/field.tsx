@@ -9,6 +9,8 @@ type FieldProps = {
   label: string;
   hint?: string;
   errors?: FieldErrors;
+  /** Values the field's error names ("at least {n, plural, …} places"). */
+  params?: Params;
   defaultValue?: string | number | null;
   type?: string;
   multiline?: boolean;
@@ -24,7 +26,7 @@ type FieldProps = {
 };
 
 /** A labelled form field whose error, if any, is announced with it. */
-export function Field({ name, label, hint, errors, defaultValue, type = "text", multiline, rows = 8, required, maxLength, autoComplete, inputMode, accept, onChange, children }: FieldProps) {
+export function Field({ name, label, hint, errors, params, defaultValue, type = "text", multiline, rows = 8, required, maxLength, autoComplete, inputMode, accept, onChange, children }: FieldProps) {
   const t = useT();
   const id = `field-${name}`;
   const errorKey = errors?.[name];
@@ -56,7 +58,7 @@ export function Field({ name, label, hint, errors, defaultValue, type = "text", 
       {control ?? (multiline ? <textarea rows={rows} {...common} /> : <input type={type} inputMode={inputMode} accept={accept} onChange={onChange} {...common} />)}
       {errorKey ? (
         <p className="field-error" id={errorId}>
-          {t(errorKey)}
+          {t(errorKey, params)}
         </p>
       ) : null}
     </div>

@@ -1,4 +1,6 @@
+import { ChoiceError, choiceErrorProps, FormError } from "~/components/field";
 import { Link } from "~/components/link";
+import type { FieldErrors } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 
 /** "Werkvormen: …" under an outcome. */
@@ -19,11 +21,11 @@ export function OutcomeMethods({ methods }: { methods?: { id: number; title: str
 }
 
 /** The outcome form's checkboxes: the methods the initiative's sessions used. */
-export function OutcomeMethodChoices({ methods, checked = [] }: { methods?: { id: number; title: string }[]; checked?: string[] }) {
+export function OutcomeMethodChoices({ methods, checked = [], errors }: { methods?: { id: number; title: string }[]; checked?: string[]; errors?: FieldErrors }) {
   const t = useT();
-  if (!methods?.length) return null;
+  if (!methods?.length) return errors?.methodId ? <FormError errors={{ form: errors.methodId }} /> : null;
   return (
-    <fieldset className="field">
+    <fieldset className="field" {...choiceErrorProps("methodId", errors)}>
       <legend>
         {t("method.outcome.label")} <span className="optional">{t("form.optional")}</span>
       </legend>
@@ -36,6 +38,7 @@ export function OutcomeMethodChoices({ methods, checked = [] }: { methods?: { id
           </label>
         ))}
       </div>
+      <ChoiceError name="methodId" errors={errors} />
     </fieldset>
   );
 }

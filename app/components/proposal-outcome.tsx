@@ -16,9 +16,11 @@ type Props = {
   canWrite: boolean;
   canRaiseAgain: boolean;
   busy: boolean;
+  /** A refused statement (empty, too long): what was sent and why, said at the field. */
+  refused?: { text: string; error: MessageKey } | null;
 };
 
-export function ProposalOutcomePanel({ kind, outcome, closedEarly, statement, statementHistory, canWrite, canRaiseAgain, busy }: Props) {
+export function ProposalOutcomePanel({ kind, outcome, closedEarly, statement, statementHistory, canWrite, canRaiseAgain, busy, refused }: Props) {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();
@@ -55,7 +57,7 @@ export function ProposalOutcomePanel({ kind, outcome, closedEarly, statement, st
       {canWrite ? (
         <Form method="post" className="stack">
           <input type="hidden" name="intent" value="statement" />
-          <Field name="statement" label={statement ? t("proposal.statement.edit") : t("proposal.statement.write")} hint={t("proposal.statement.hint")} defaultValue={statement ?? ""} multiline rows={4} maxLength={proposalLimits.statement} />
+          <Field name="statement" label={statement ? t("proposal.statement.edit") : t("proposal.statement.write")} hint={t("proposal.statement.hint")} errors={refused ? { statement: refused.error } : undefined} defaultValue={refused ? refused.text : (statement ?? "")} multiline rows={4} maxLength={proposalLimits.statement} />
           <button type="submit" className="button secondary" disabled={busy}>
             {t("proposal.statement.submit")}
           </button>

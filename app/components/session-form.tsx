@@ -58,6 +58,8 @@ export function SessionForm({ values, errors, params, submitLabel, action, venue
   const mode = values?.mode ?? "onsite";
   // The list of venues is checked as one field; its error shows at the first select.
   const visibleErrors = errors?.venueIds ? { ...errors, venueId: errors.venueId ?? errors.venueIds } : errors;
+  // Without a venue list there is no select: a refused venue is said at the place.
+  const placeErrors = !venues.length && visibleErrors?.venueId ? { ...errors, place: errors?.place ?? visibleErrors.venueId } : errors;
   return (
     <Form method="post" action={action} noValidate className="stack">
       {/* Enter in a field submits the form with its first button: this one, not "add a venue" below. */}
@@ -72,8 +74,8 @@ export function SessionForm({ values, errors, params, submitLabel, action, venue
         </p>
       ) : null}
       <p className="hint">{t("session.timesHint", { zone })}</p>
-      <Field name="startsAt" type="datetime-local" label={t("session.startsAt")} errors={errors} defaultValue={values?.startsAt} required />
-      <Field name="endsAt" type="datetime-local" label={t("session.endsAt")} errors={errors} defaultValue={values?.endsAt} required />
+      <Field name="startsAt" params={params} type="datetime-local" label={t("session.startsAt")} errors={errors} defaultValue={values?.startsAt} required />
+      <Field name="endsAt" params={params} type="datetime-local" label={t("session.endsAt")} errors={errors} defaultValue={values?.endsAt} required />
       <fieldset className="field" {...choiceErrorProps("mode", errors)}>
         <legend>{t("session.mode")}</legend>
         <div className="choices">
@@ -87,14 +89,14 @@ export function SessionForm({ values, errors, params, submitLabel, action, venue
         <ChoiceError name="mode" errors={errors} />
       </fieldset>
       {venues.length ? (
-        <Field name="venueId" label={t("session.venue")} hint={t("session.venue.hint")} errors={visibleErrors}>
+        <Field name="venueId" params={params} label={t("session.venue")} hint={t("session.venue.hint")} errors={visibleErrors}>
           <select id="field-venueId" name="venueId" defaultValue={venueIds[0] ?? ""}>
             <option value="">{t("session.venue.other")}</option>
             <VenueOptions venues={venues} />
           </select>
         </Field>
       ) : null}
-      <Field name="place" label={t(venues.length ? "session.place.other" : "session.place")} hint={venues.length ? t("session.place.otherHint") : undefined} errors={errors} defaultValue={values?.place} maxLength={200} />
+      <Field name="place" params={params} label={t(venues.length ? "session.place.other" : "session.place")} hint={venues.length ? t("session.place.otherHint") : undefined} errors={placeErrors} defaultValue={values?.place} maxLength={200} />
       {/* A button of this form, so that what was typed goes along and is kept while the venue is added. */}
       <p className="hint">
         {t("session.venue.addHint")}{" "}
@@ -104,7 +106,7 @@ export function SessionForm({ values, errors, params, submitLabel, action, venue
       </p>
       <Field name="onlineUrl" type="url" label={t("session.onlineUrl")} hint={t("session.onlineUrl.hint")} errors={errors} defaultValue={values?.onlineUrl} maxLength={500} />
       <Field name="hostOrganisation" label={t("session.hostOrganisation")} hint={t("session.hostOrganisation.hint")} errors={errors} defaultValue={values?.hostOrganisation} maxLength={120} />
-      <Field name="capacity" type="number" inputMode="numeric" label={t("session.capacity")} hint={t("session.capacity.hint")} errors={errors} defaultValue={values?.capacity} />
+      <Field name="capacity" params={params} type="number" inputMode="numeric" label={t("session.capacity")} hint={t("session.capacity.hint")} errors={errors} defaultValue={values?.capacity} />
       {series ? (
         <>
           <fieldset className="field" {...choiceErrorProps("repeat", errors)}>

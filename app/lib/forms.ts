@@ -109,6 +109,15 @@ export const optionalLine = (max: number, tooLongKey: MessageKey) =>
  */
 export const formFieldLimit = 200;
 
+/**
+ * A model's refusal as the form's errors: at the field `fields` names for its key (the field it
+ * concerns, so that it is said there and the field is marked), else above the form (a limit, a
+ * permission, someone else's change). docs/forms-refusals.md lists which refusal goes where.
+ */
+export function refusalAt(key: MessageKey, fields: Partial<Record<MessageKey, string>>): FieldErrors {
+  return { [fields[key] ?? "form"]: key };
+}
+
 /** A refusal of the whole page or form, as a 4xx whose error page says why, in the reader's language. */
 export function formRefusal(key: MessageKey, status: number) {
   return data({ message: key }, { status });

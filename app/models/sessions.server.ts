@@ -386,7 +386,11 @@ export class SkippedTimeError extends Error {}
  * hours can still be set.
  */
 export class StartedSessionError extends Error {
-  constructor(public change: "fixed" | "end-later" = "fixed") {
+  /** `field`: the form field whose change was refused (the start, the venue or the place), where the refusal is said. */
+  constructor(
+    public change: "fixed" | "end-later" = "fixed",
+    public field: "startsAt" | "endsAt" | "venueId" | "place" | null = change === "end-later" ? "endsAt" : null,
+  ) {
     super(`started session: ${change}`);
   }
 }
@@ -460,7 +464,10 @@ function changeOne(tx: Tx, session: SessionRow, memberId: string, fields: Sessio
   const place = fields.place ?? session.place;
   const started = session.startsAt <= now;
   const startOrPlace = session.startsAt.getTime() !== fields.startsAt.getTime() || session.place !== place || (fields.venueId !== undefined && fields.venueId !== session.venueId);
-  if (started && startOrPlace) throw new StartedSessionError();
+  if (started && startOrPlace) {
+    const field = session.startsAt.getTime() !== fields.startsAt.getTime() ? "startsAt" : fields.venueId !== undefined && fields.venueId !== session.venueId ? "venueId" : "place";
+    throw new StartedSessionError("fixed", field);
+  }
   if (started && fields.endsAt > session.endsAt) throw new StartedSessionError("end-later");
   // Online, the link is where it takes place: a new link (or a switch to or from online) is a move too.
   const whereOnline = session.mode !== fields.mode || session.onlineUrl !== fields.onlineUrl;

@@ -4,7 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { OutcomeForm } from "~/components/contributions";
 import { requireMember } from "~/lib/auth.server";
-import { formValues, parseForm, readFormData, type FieldErrors } from "~/lib/forms";
+import { formValues, parseForm, readFormData, refusalAt, type FieldErrors } from "~/lib/forms";
 import type { Params } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
@@ -32,21 +32,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** Refusals about the session or the methods picked are said at that field; the rest above the form. */
+const outcomeRefusalFields = {
+  "outcome.session.invalid": "sessionId",
+  "outcome.sessionCancelled": "sessionId",
+  "outcome.notStarted": "sessionId",
+  "method.outcome.notUsed": "methodId",
+} as const;
+
 // POST /initiatives/:id/outcomes — fields `body`, optional `sessionId`.
 export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const id = idParam(params.id);
   const formData = await readFormData(request);
   const form = parseForm(outcomeInput, formData);
-  if (!form.ok) return data({ errors: form.errors, values: form.values, params: undefined as Params | undefined }, { status: 400 });
+  // What was sent comes back with a refusal, the methods ticked included (at most as many as may be named).
+  const sent = () => ({ ...formValues(formData), methodId: outcomeMethodIds(formData.getAll("methodId"))?.join(",") ?? "" });
+  if (!form.ok) return data({ errors: form.errors, values: { ...form.values, methodId: sent().methodId }, params: undefined as Params | undefined }, { status: 400 });
   const methodIds = outcomeMethodIds(formData.getAll("methodId"));
-  if (!methodIds) return data({ errors: { form: "method.outcome.notUsed" } as FieldErrors, values: formValues(formData), params: undefined as Params | undefined }, { status: 400 });
+  if (!methodIds) return data({ errors: { methodId: "method.outcome.notUsed" } as FieldErrors, values: sent(), params: undefined as Params | undefined }, { status: 400 });
   let outcomeId: number;
   try {
     outcomeId = postOutcome(id, member.id, { ...form.data, methodIds }, new Date(), { once: true });
   } catch (error) {
     if (error instanceof ContributionRefusedError) {
-      return data({ errors: { form: error.messageKey } as FieldErrors, values: formValues(formData), params: error.params }, { status: error.status });
+      return data({ errors: refusalAt(error.messageKey, outcomeRefusalFields), values: sent(), params: error.params }, { status: error.status });
     }
     throw error;
   }

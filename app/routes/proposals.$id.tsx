@@ -45,8 +45,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     if (intent === "statement") {
       const statement = textField(form, "statement");
-      if (!statement) return data({ error: "proposal.statement.required" as MessageKey, submitted }, { status: 400 });
-      if (statement.length > proposalLimits.statement) return data({ error: "proposal.statement.tooLong" as MessageKey, submitted }, { status: 400 });
+      // Said at the statement field, with what was written in it (at most as much as a refused form echoes).
+      const typed = { statement: statement.slice(0, 20_000) };
+      if (!statement) return data({ error: "proposal.statement.required" as MessageKey, submitted, typed }, { status: 400 });
+      if (statement.length > proposalLimits.statement) return data({ error: "proposal.statement.tooLong" as MessageKey, submitted, typed }, { status: 400 });
       writeStatement(id, member.id, statement);
       return redirect(`/proposals/${id}`, 303);
     }
@@ -70,6 +72,10 @@ export default function ProposalPage() {
   const result = useActionData<typeof action>();
   // A refused reason is said at the reason field, which takes focus; other refusals above the form.
   const reasonError = result?.error === "proposal.reasonRequired" || result?.error === "proposal.reason.tooLong" ? result.error : undefined;
+  // So is a refused statement, at the statement field with the text that was sent.
+  const typed = result && "typed" in result ? (result.typed as { statement: string } | undefined) : undefined;
+  const statementRefused = result && typed ? { text: typed.statement, error: result.error } : null;
+  const fieldError = !!reasonError || !!statementRefused;
   const busy = useNavigation().state === "submitting";
   return (
     <article className="proposal narrow-wide">
@@ -121,10 +127,11 @@ export default function ProposalPage() {
           canWrite={page.mayTakePart && !proposal.hidden}
           canRaiseAgain={page.hasVoice}
           busy={busy}
+          refused={statementRefused}
         />
       ) : null}
 
-      {result?.error && !reasonError ? (
+      {result?.error && !fieldError ? (
         <p className="form-error" role="alert">
           {t(result.error)}
         </p>

@@ -7,7 +7,7 @@ import { CancelSessionForm } from "~/components/cancel-session-form";
 import { SessionForm } from "~/components/session-form";
 import { originOf } from "~/lib/calendar.server";
 import { requireHostedSession } from "~/lib/host-access.server";
-import { formValues, parseForm, readFormData, textField } from "~/lib/forms";
+import { formValues, parseForm, readFormData, textField, type FieldErrors } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { cancelSessionSchema } from "~/lib/form-schemas.server";
 import { errorMeta, titleMeta } from "~/lib/meta";
@@ -58,11 +58,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
         { status: 409 },
       );
     }
+    // Said at the field whose change was refused (the end, the start, the venue or the place).
     if (error instanceof StartedSessionError && error.change === "end-later") {
-      return data({ errors: { form: "session.started.endLater" as const }, values: formValues(withVenueList(formData)), params: { hours: sessionRules.checkinClosesHoursAfter } }, { status: 409 });
+      return data({ errors: { endsAt: "session.started.endLater" as const }, values: formValues(withVenueList(formData)), params: { hours: sessionRules.checkinClosesHoursAfter } }, { status: 409 });
     }
     if (error instanceof StartedSessionError) {
-      return data({ errors: { form: "session.started.fixed" as const }, values: formValues(withVenueList(formData)), params: undefined }, { status: 409 });
+      return data({ errors: { [error.field ?? "form"]: "session.started.fixed" as const } as FieldErrors, values: formValues(withVenueList(formData)), params: undefined }, { status: 409 });
     }
     if (error instanceof SkippedTimeError) {
       return data({ errors: { startsAt: "session.time.skipped" as const }, values: formValues(withVenueList(formData)), params: undefined }, { status: 400 });
@@ -86,11 +87,6 @@ export default function EditSession() {
       <p className="lead">{title}</p>
       {laterInSeries ? <p className="hint">{t("session.series.part")}</p> : null}
       {started ? <p className="hint">{t("session.started.fixed")}</p> : null}
-      {result?.params ? (
-        <p className="form-error" role="alert">
-          {t("session.capacity.belowRegistered", result.params)}
-        </p>
-      ) : null}
       <SessionForm values={formValues} errors={result?.errors} params={result && "params" in result ? result.params : undefined} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0} restored={restored} venuePicked={venuePicked}>
         <LearningHoursField {...learning} typed={result && "values" in result ? (result.values as Record<string, string>).learningHours : values.learningHours} errors={result?.errors} />
       </SessionForm>

@@ -90,7 +90,7 @@ describe("outcomes", () => {
 
     const early = await postOutcome(participant, initiativeId, { body: "Te vroeg.", sessionId: String(futureSession) });
     expect(statusOf(early)).toBe(409);
-    expect(dataOf<FormData>(early).errors.form).toBe("outcome.notStarted");
+    expect(dataOf<FormData>(early).errors.sessionId).toBe("outcome.notStarted");
 
     const other = initiativeBy(stranger.id, { title: "Iets anders" });
     const wrongSession = await postOutcome(stranger, other, { body: "Verkeerde bijeenkomst.", sessionId: String(pastSession) });

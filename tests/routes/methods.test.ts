@@ -270,7 +270,7 @@ describe("methods at sessions and in outcomes", () => {
       outcomeAction({ request: formRequest(`/initiatives/${initiativeId}/outcomes`, { body: "Met een vreemde werkvorm.", sessionId: String(sessionId), methodId: [String(methodId), String(notUsed)] }, as(attendee)), context, params: { id: String(initiativeId) } }),
     );
     expect(statusOf(refusedOutcome)).toBe(400);
-    expect(dataOf<FormResult>(refusedOutcome).errors.form).toBe("method.outcome.notUsed");
+    expect(dataOf<FormResult>(refusedOutcome).errors.methodId).toBe("method.outcome.notUsed");
     expect(db().get<{ n: number }>(sql`SELECT count(*) AS n FROM outcomes WHERE body = 'Met een vreemde werkvorm.'`).n).toBe(0);
     const posted = await settle(() =>
       outcomeAction({ request: formRequest(`/initiatives/${initiativeId}/outcomes`, { body: "Iedereen kwam aan het woord.", sessionId: String(sessionId), methodId: String(methodId) }, as(attendee)), context, params: { id: String(initiativeId) } }),

@@ -1,0 +1,155 @@
+// Refusals that concern one field are said at that field, through the real server: the answer's
+// HTML has the message in the field's error element, the field is marked aria-invalid, the
+// status stays a 4xx and what was typed comes back (docs/forms-refusals.md).
+import { describe, expect, it } from "vitest";
+import { insertCourseSession, insertMembers } from "../support/direct-db";
+import { serverForFile } from "../support/server-for-file";
+
+const files = serverForFile("refusals-at-fields");
+const hour = 3_600_000;
+const day = 24 * hour;
+
+const post = (path: string, fields: [string, string][] | Record<string, string>, cookie: string | null) =>
+  fetch(files.server.url + path, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: files.server.url, ...(cookie ? { Cookie: cookie } : {}) },
+    body: new URLSearchParams(fields).toString(),
+  });
+
+const get = async (path: string, cookie: string) => (await fetch(files.server.url + path, { headers: { Cookie: cookie } })).text();
+
+/** The opening tag of the control named `name` (input, select or textarea). */
+const control = (html: string, name: string) => new RegExp(`<(?:input|select|textarea)[^>]*name="${name}"[^>]*>`).exec(html)?.[0] ?? "";
+
+const inputValue = (html: string, name: string) => /value="([^"]*)"/.exec(control(html, name))?.[1] ?? "";
+
+/** The message at the field `name`: the text of its error element. */
+const fieldError = (html: string, name: string) => new RegExp(`<p class="field-error" id="field-${name}-error">([^<]*)</p>`).exec(html)?.[1];
+
+/** Whether a message is shown above the form (the form's alert). */
+const aboveForm = (html: string) => /class="form-error" role="alert"/.test(html);
+
+/** "2026-12-10T18:30" moved by `ms`, as a datetime-local field shows it. */
+const shifted = (local: string, ms: number) => new Date(Date.parse(`${local}:00Z`) + ms).toISOString().slice(0, 16);
+
+describe("the session edit form", () => {
+  it("says at the end field that a started meeting cannot end later, at the start field that its start is fixed, and keeps what was typed", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "started");
+    const { sessionId } = insertCourseSession(files.sqlite, host.id, null);
+    // Ten minutes ago, on a whole minute as a form sets it.
+    const start = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
+    files.sqlite.prepare("UPDATE sessions SET starts_at = ?, ends_at = ?, place = 'Buurthuis' WHERE id = ?").run(start, start + 2 * hour, sessionId);
+    const form = await get(`/sessions/${sessionId}/edit`, host.cookie);
+    const startsAt = inputValue(form, "startsAt");
+    const endsAt = inputValue(form, "endsAt");
+    expect(startsAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
+
+    const later = shifted(endsAt, hour);
+    const endLater = await post(`/sessions/${sessionId}/edit`, { startsAt, endsAt: later, mode: "onsite", place: "Buurthuis", capacity: "12" }, host.cookie);
+    expect(endLater.status).toBe(409);
+    const page = await endLater.text();
+    expect(fieldError(page, "endsAt")).toBe("Deze bijeenkomst is al begonnen: het einde kan nog eerder, maar niet later. Loopt hij uit? Inchecken en aanwezigheid melden kan tot 2 uur na het einde.");
+    expect(control(page, "endsAt")).toContain('aria-invalid="true"');
+    expect(control(page, "endsAt")).toContain(`value="${later}"`);
+    expect(inputValue(page, "capacity")).toBe("12");
+    expect(aboveForm(page)).toBe(false);
+
+    const moved = await post(`/sessions/${sessionId}/edit`, { startsAt: shifted(startsAt, -hour), endsAt, mode: "onsite", place: "Buurthuis" }, host.cookie);
+    expect(moved.status).toBe(409);
+    const movedPage = await moved.text();
+    expect(fieldError(movedPage, "startsAt")).toMatch(/^Deze bijeenkomst is al begonnen: het begin en de plek liggen vast/);
+    expect(control(movedPage, "startsAt")).toContain('aria-invalid="true"');
+    expect(control(movedPage, "startsAt")).toContain(`value="${shifted(startsAt, -hour)}"`);
+    expect(control(movedPage, "endsAt")).not.toContain("aria-invalid");
+
+    const elsewhere = await post(`/sessions/${sessionId}/edit`, { startsAt, endsAt, mode: "onsite", place: "De bieb" }, host.cookie);
+    expect(elsewhere.status).toBe(409);
+    const elsewherePage = await elsewhere.text();
+    expect(fieldError(elsewherePage, "place")).toMatch(/^Deze bijeenkomst is al begonnen/);
+    expect(control(elsewherePage, "place")).toContain('aria-invalid="true"');
+    expect(control(elsewherePage, "place")).toContain('value="De bieb"');
+    // Nothing changed.
+    expect(files.sqlite.prepare("SELECT starts_at, ends_at, place FROM sessions WHERE id = ?").get(sessionId)).toEqual({ starts_at: start, ends_at: start + 2 * hour, place: "Buurthuis" });
+  });
+
+  it("says at the places field how many have signed up, with the number, and only there", async () => {
+    const [host, a, b] = insertMembers(files.sqlite, 3, "full");
+    const { sessionId } = insertCourseSession(files.sqlite, host.id, null);
+    const now = Date.now();
+    const register = files.sqlite.prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, created_at, updated_at) VALUES (?, ?, 'registered', ?, ?, ?)");
+    register.run(sessionId, a.id, 1, now, now);
+    register.run(sessionId, b.id, 2, now, now);
+    const form = await get(`/sessions/${sessionId}/edit`, host.cookie);
+    const res = await post(`/sessions/${sessionId}/edit`, { startsAt: inputValue(form, "startsAt"), endsAt: inputValue(form, "endsAt"), mode: "onsite", place: "Buurthuis", capacity: "1" }, host.cookie);
+    expect(res.status).toBe(409);
+    const page = await res.text();
+    expect(fieldError(page, "capacity")).toBe("Er zijn al 2 inschrijvingen. Kies minstens 2 plaatsen.");
+    expect(control(page, "capacity")).toContain('aria-invalid="true"');
+    expect(control(page, "capacity")).toContain('value="1"');
+    expect(page.split("Er zijn al 2 inschrijvingen").length).toBe(2);
+    expect(aboveForm(page)).toBe(false);
+  });
+});
+
+describe("the statement after a proposal closed", () => {
+  it("says at the statement field that it is empty or too long, and gives back what was written", async () => {
+    const [anna, bram] = insertMembers(files.sqlite, 2, "statement");
+    // Two founders of a month ago; the proposal's deadline passed, so the page closes it.
+    files.sqlite.prepare("UPDATE members SET created_at = @at, founder_at = @at WHERE id IN (@anna, @bram)").run({ at: Date.now() - 30 * day, anna: anna.id, bram: bram.id });
+    const path = (await post("/proposals/new", { title: "Zomerstop", body: "In juli.", kind: "majority", scope: "network", days: "7" }, anna.cookie)).headers.get("location")!;
+    const id = Number(/\/proposals\/(\d+)$/.exec(path)?.[1]);
+    files.sqlite.prepare("UPDATE proposals SET deadline = ? WHERE id = ?").run(Date.now() - 1000, id);
+    expect(await get(path, bram.cookie)).toContain('name="statement"');
+
+    const empty = await post(path, { intent: "statement", statement: "   " }, bram.cookie);
+    expect(empty.status).toBe(400);
+    const emptyPage = await empty.text();
+    expect(fieldError(emptyPage, "statement")).toBeTruthy();
+    expect(control(emptyPage, "statement")).toContain('aria-invalid="true"');
+    expect(aboveForm(emptyPage)).toBe(false);
+
+    const long = "We stoppen in juli. ".repeat(300);
+    const tooLong = await post(path, { intent: "statement", statement: long }, bram.cookie);
+    expect(tooLong.status).toBe(400);
+    const longPage = await tooLong.text();
+    expect(fieldError(longPage, "statement")).toBeTruthy();
+    expect(control(longPage, "statement")).toContain('aria-invalid="true"');
+    expect(longPage).toContain(`>${long.trim()}</textarea>`);
+    expect(aboveForm(longPage)).toBe(false);
+    expect(files.sqlite.prepare("SELECT statement FROM proposals WHERE id = ?").get(id)).toEqual({ statement: null });
+  });
+});
+
+describe("the outcome form", () => {
+  it("says at the session select that the session has not started, and at the methods that one was not used, keeping text and ticks", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "outcome");
+    const { initiativeId, sessionId: coming } = insertCourseSession(files.sqlite, host.id, null);
+    const now = Date.now();
+    const past = files.sqlite
+      .prepare("INSERT INTO sessions (initiative_id, starts_at, ends_at, checkin_code, updated_at) VALUES (?, ?, ?, 'ACDEFG', ?) RETURNING id")
+      .get(initiativeId, now - 2 * day, now - 2 * day + 2 * hour, now) as { id: number };
+    const method = files.sqlite.prepare("INSERT INTO methods (title, updated_at) VALUES ('Kringgesprek', ?) RETURNING id").get(now) as { id: number };
+    const unused = files.sqlite.prepare("INSERT INTO methods (title, updated_at) VALUES ('Niet hier gebruikt', ?) RETURNING id").get(now) as { id: number };
+    files.sqlite.prepare("INSERT INTO session_methods (session_id, method_id, added_at) VALUES (?, ?, ?)").run(past.id, method.id, now);
+    const path = `/initiatives/${initiativeId}/outcomes`;
+
+    const notStarted = await post(path, [["sessionId", String(coming)], ["body", "Wat we leerden."], ["methodId", String(method.id)]], host.cookie);
+    expect(notStarted.status).toBe(409);
+    const page = await notStarted.text();
+    expect(fieldError(page, "sessionId")).toBe("Een opbrengst kun je delen zodra de bijeenkomst begonnen is.");
+    expect(control(page, "sessionId")).toContain('aria-invalid="true"');
+    expect(page).toContain(">Wat we leerden.</textarea>");
+    expect(control(page, "methodId")).toContain('checked=""');
+    expect(aboveForm(page)).toBe(false);
+
+    const notUsed = await post(path, [["sessionId", String(past.id)], ["body", "Met een vreemde werkvorm."], ["methodId", String(method.id)], ["methodId", String(unused.id)]], host.cookie);
+    expect(notUsed.status).toBe(400);
+    const notUsedPage = await notUsed.text();
+    expect(fieldError(notUsedPage, "methodId")).toBe("Je kunt alleen werkvormen noemen die bij een bijeenkomst van dit initiatief zijn gebruikt.");
+    expect(notUsedPage).toMatch(/<fieldset class="field" aria-invalid="true" aria-describedby="field-methodId-error">/);
+    expect(notUsedPage).toContain(">Met een vreemde werkvorm.</textarea>");
+    expect(aboveForm(notUsedPage)).toBe(false);
+    expect(files.sqlite.prepare("SELECT count(*) AS n FROM outcomes WHERE initiative_id = ?").get(initiativeId)).toEqual({ n: 0 });
+  });
+});
