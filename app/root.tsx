@@ -132,7 +132,7 @@ function skipToMain(event: MouseEvent<HTMLAnchorElement>) {
  * without loading a new one: after following a link (or a form to another page), focus moves to
  * the new page's main content, as a page load would start them at the top with the skip link;
  * after a form comes back with errors, to the first field in error (its error is read with it),
- * also when the form's answer is a page of its own;
+ * also when the form's answer is a page of its own, or to the form's own refusal when no field is;
  * and when the control they used is gone (a button replaced by another), to the main content
  * rather than nowhere. A search form stays where it is.
  */
@@ -159,6 +159,12 @@ function useFocusAfterNavigation() {
     const field = invalid?.matches("fieldset") ? invalid.querySelector<HTMLElement>("input, select, textarea") : invalid;
     if (field) {
       field.focus();
+      return;
+    }
+    // A refusal of the whole form (FormError, focusable for this) is scrolled into view and read.
+    const alert = wasSubmission && !pathChanged ? main.querySelector<HTMLElement>('[role="alert"][tabindex="-1"]') : null;
+    if (alert) {
+      alert.focus();
       return;
     }
     if (pathChanged || (urlChanged && !wasSubmission)) {

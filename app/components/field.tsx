@@ -70,13 +70,17 @@ function firstInError(errors: FieldErrors | undefined) {
   return Object.keys(errors ?? {}).find((key) => key !== "form" && errors?.[key]);
 }
 
-/** The message for the whole form (e.g. "too many attempts"), announced to screen readers. */
+/**
+ * The message for the whole form (a limit, a permission, someone else's change), announced to
+ * screen readers. When no field is in error it takes the focus, so that on a phone it is scrolled
+ * into view and read, without JavaScript too (with JavaScript, root.tsx moves focus the same way).
+ */
 export function FormError({ errors, params }: { errors?: FieldErrors; params?: Params }) {
   const t = useT();
   const key = errors?.form;
   if (!key) return null;
   return (
-    <p className="form-error" role="alert">
+    <p className="form-error" role="alert" tabIndex={-1} autoFocus={firstInError(errors) ? undefined : true}>
       {t(key, params)}
     </p>
   );

@@ -1,0 +1,130 @@
+// Where a refusal is said, on a 360 px phone, without and with JavaScript: on the most used forms
+// (a new session, a started session's edit, sign-up) a refusal about one field stands right under
+// that field, which is marked invalid and has the focus, so it is in view and read with the field;
+// a refusal of the whole form (a failed login) is in view and has the focus itself. Axe passes.
+import type { Locator } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { browserAndServerForFile } from "../support/browser-server-for-file";
+import { expectNoSeriousAxeViolations } from "../support/browser";
+import { insertCourseSession, insertMembers } from "../support/direct-db";
+import { Member } from "../support/e2e-governance";
+
+const day = 86_400_000;
+
+const files = browserAndServerForFile();
+const opened: Member[] = [];
+
+afterAll(async () => {
+  for (const person of opened) await person.context.close();
+});
+
+async function open(who: { id: string; cookie: string | null }, javaScript: boolean) {
+  const person = await Member.open(files.browser, files.server.url, { id: who.id, name: javaScript ? "met JavaScript" : "zonder JavaScript", cookie: who.cookie }, { javaScript });
+  opened.push(person);
+  return person;
+}
+
+const both = [false, true] as const;
+
+/**
+ * The field `label` is refused with `message`: marked invalid, naming its error, focused, and the
+ * message stands right under it, both within the phone's screen.
+ */
+async function expectSaidAtField(person: Member, label: string, message: string) {
+  const field = person.page.getByLabel(label, { exact: true });
+  const name = await field.getAttribute("name");
+  const error = person.page.locator(`#field-${name}-error`);
+  expect(await error.textContent(), person.name).toBe(message);
+  expect(await field.getAttribute("aria-invalid"), `${person.name}: ${label} marked`).toBe("true");
+  expect(await field.getAttribute("aria-errormessage"), person.name).toBe(`field-${name}-error`);
+  expect(await field.evaluate((el) => el === document.activeElement), `${person.name}: focus on ${label}`).toBe(true);
+  expect(await person.page.getByRole("alert").count(), `${person.name}: nothing above the form`).toBe(0);
+  const [fieldBox, errorBox] = [await box(field), await box(error)];
+  expect(errorBox.y - (fieldBox.y + fieldBox.height), `${person.name}: the message right under ${label}`).toBeGreaterThanOrEqual(0);
+  expect(errorBox.y - (fieldBox.y + fieldBox.height), `${person.name}: the message right under ${label}`).toBeLessThan(40);
+  await expectInView(person, field);
+  await expectInView(person, error);
+  await expectNoSeriousAxeViolations(person.page);
+}
+
+async function box(locator: Locator) {
+  const found = await locator.boundingBox();
+  expect(found).not.toBeNull();
+  return found!;
+}
+
+/** Within the 360 px wide screen as it is scrolled now. */
+async function expectInView(person: Member, locator: Locator) {
+  const inView = await locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
+  });
+  expect(inView, `${person.name}: in view`).toBe(true);
+}
+
+/** A date 10 days from now, as a datetime-local field takes it. */
+const inTenDays = (time: string) => `${new Date(Date.now() + 10 * day).toISOString().slice(0, 10)}T${time}`;
+
+describe("refusals on a phone", () => {
+  it("a new session ending before it begins: said at Eindigt", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "new-session");
+    const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
+    for (const javaScript of both) {
+      const person = await open(host, javaScript);
+      await person.visit(`/initiatives/${initiativeId}/sessions`);
+      await person.page.getByLabel("Begint", { exact: true }).fill(inTenDays("18:00"));
+      await person.page.getByLabel("Eindigt", { exact: true }).fill(inTenDays("17:00"));
+      await person.send(person.page.getByRole("button", { name: "Bijeenkomst toevoegen" }), person.page.locator("#field-endsAt-error"));
+      await expectSaidAtField(person, "Eindigt", "Het einde moet na het begin liggen.");
+      expect(await person.page.getByLabel("Eindigt", { exact: true }).inputValue()).toBe(inTenDays("17:00"));
+    }
+  });
+
+  it("a started session's end moved later: said at Eindigt, with the time typed", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "started");
+    const { sessionId } = insertCourseSession(files.sqlite, host.id, null);
+    const start = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
+    files.sqlite.prepare("UPDATE sessions SET starts_at = ?, ends_at = ?, place = 'Buurthuis' WHERE id = ?").run(start, start + 2 * 3_600_000, sessionId);
+    for (const javaScript of both) {
+      const person = await open(host, javaScript);
+      await person.visit(`/sessions/${sessionId}/edit`);
+      const ends = person.page.getByLabel("Eindigt", { exact: true });
+      const later = new Date(Date.parse(`${await ends.inputValue()}:00Z`) + 3_600_000).toISOString().slice(0, 16);
+      await ends.fill(later);
+      await person.send(person.page.getByRole("button", { name: "Wijzigingen opslaan" }), person.page.locator("#field-endsAt-error"));
+      await expectSaidAtField(person, "Eindigt", "Deze bijeenkomst is al begonnen: het einde kan nog eerder, maar niet later. Loopt hij uit? Inchecken en aanwezigheid melden kan tot 2 uur na het einde.");
+      expect(await ends.inputValue()).toBe(later);
+    }
+    expect(files.sqlite.prepare("SELECT ends_at FROM sessions WHERE id = ?").get(sessionId)).toEqual({ ends_at: start + 2 * 3_600_000 });
+  });
+
+  it("sign-up with a short password: said at Wachtwoord, name and address kept", async () => {
+    for (const javaScript of both) {
+      const person = await open({ id: `visitor-${javaScript}`, cookie: null }, javaScript);
+      await person.visit("/signup");
+      await person.page.getByLabel("Je naam", { exact: true }).fill("Fatima de Vries");
+      await person.page.getByLabel("E-mailadres", { exact: true }).fill(`fatima-${javaScript}@example.org`);
+      await person.page.getByLabel("Wachtwoord", { exact: true }).fill("kort");
+      await person.send(person.page.getByRole("button", { name: "Account maken" }), person.page.locator("#field-password-error"));
+      await expectSaidAtField(person, "Wachtwoord", "Kies een wachtwoord van minstens 10 tekens.");
+      expect(await person.page.getByLabel("Je naam", { exact: true }).inputValue()).toBe("Fatima de Vries");
+      expect(await person.page.getByLabel("E-mailadres", { exact: true }).inputValue()).toBe(`fatima-${javaScript}@example.org`);
+    }
+  });
+
+  it("a failed login concerns the whole form: said above it, in view and focused", async () => {
+    for (const javaScript of both) {
+      const person = await open({ id: `login-${javaScript}`, cookie: null }, javaScript);
+      await person.visit("/login");
+      await person.page.getByLabel("E-mailadres", { exact: true }).fill("niemand@example.org");
+      await person.page.getByLabel("Wachtwoord", { exact: true }).fill("een lang genoeg wachtwoord");
+      const alert = person.page.getByRole("alert");
+      await person.send(person.page.getByRole("button", { name: "Inloggen" }), alert);
+      expect(await alert.textContent()).toBe("Het e-mailadres of het wachtwoord klopt niet.");
+      expect(await alert.evaluate((el) => el === document.activeElement), `${person.name}: focus on the refusal`).toBe(true);
+      await expectInView(person, alert);
+      expect(await person.page.getByLabel("E-mailadres", { exact: true }).inputValue()).toBe("niemand@example.org");
+      await expectNoSeriousAxeViolations(person.page);
+    }
+  });
+});
