@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FormError } from "~/components/field";
 import { Link } from "~/components/link";
 import { ProposalOutcomePanel } from "~/components/proposal-outcome";
 import { DiffView, DiscussionSection, PositionsSection, proposalLimits, RespondSection, VersionsSection } from "~/components/proposal-parts";
@@ -131,11 +132,7 @@ export default function ProposalPage() {
         />
       ) : null}
 
-      {result?.error && !fieldError ? (
-        <p className="form-error" role="alert">
-          {t(result.error)}
-        </p>
-      ) : null}
+      {result?.error && !fieldError ? <FormError errors={{ form: result.error }} /> : null}
 
       {!proposal.closed ? (
         <RespondSection
