@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { FormError } from "~/components/field";
 import type { FieldErrors } from "~/lib/forms";
+import type { MessageKey } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 import { pollAnswerValues, type PollOptionView, type PollPageView } from "~/models/polls.types";
 
@@ -105,8 +106,22 @@ export function PollAnswerForm({ poll, errors, editCode, retryAfterMinutes }: { 
 }
 
 /** For the poll's hosts: make a time the session (with its meeting link when online), or close the poll. */
-export function PollHostTools({ poll, errors }: { poll: PollPageView; errors?: FieldErrors }) {
+/** The error of one field of an option's form, under it (the fields are named per option). */
+function FieldMessage({ id, error }: { id: string; error?: MessageKey }) {
   const t = useT();
+  return error ? (
+    <p className="field-error" id={id}>
+      {t(error)}
+    </p>
+  ) : null;
+}
+
+export function PollHostTools({ poll, errors, typed }: { poll: PollPageView; errors?: FieldErrors; typed?: { optionId: string; onlineUrl: string; capacity: string } }) {
+  const t = useT();
+  // A refused "make it the session" comes back at the option it was for, with what was typed.
+  const fieldError = (optionId: number, name: "onlineUrl" | "capacity") => (typed?.optionId === String(optionId) ? errors?.[name] : undefined);
+  const fieldProps = (optionId: number, name: "onlineUrl" | "capacity") =>
+    fieldError(optionId, name) ? { "aria-invalid": true, "aria-describedby": `field-${name}-${optionId}-error` } : {};
   return (
     <section aria-labelledby="host-heading" className="stack">
       <h2 id="host-heading">{t("poll.host.title")}</h2>
@@ -122,14 +137,16 @@ export function PollHostTools({ poll, errors }: { poll: PollPageView; errors?: F
           {o.mode !== "onsite" ? (
             <div className="field">
               <label htmlFor={`field-onlineUrl-${o.id}`}>{t("poll.makeSession.onlineUrl", { when: o.when })}</label>
-              <input id={`field-onlineUrl-${o.id}`} name="onlineUrl" type="url" maxLength={500} required />
+              <input id={`field-onlineUrl-${o.id}`} name="onlineUrl" type="url" maxLength={500} required defaultValue={typed?.optionId === String(o.id) ? typed.onlineUrl : undefined} {...fieldProps(o.id, "onlineUrl")} />
+              <FieldMessage id={`field-onlineUrl-${o.id}-error`} error={fieldError(o.id, "onlineUrl")} />
             </div>
           ) : null}
           <div className="field">
             <label htmlFor={`field-capacity-${o.id}`}>
               {t("poll.makeSession.capacity", { when: o.when })} <span className="optional">{t("form.optional")}</span>
             </label>
-            <input id={`field-capacity-${o.id}`} name="capacity" inputMode="numeric" maxLength={6} />
+            <input id={`field-capacity-${o.id}`} name="capacity" inputMode="numeric" maxLength={6} defaultValue={typed?.optionId === String(o.id) ? typed.capacity : undefined} {...fieldProps(o.id, "capacity")} />
+            <FieldMessage id={`field-capacity-${o.id}-error`} error={fieldError(o.id, "capacity")} />
           </div>
           <button type="submit" className="button">
             {t("poll.makeSession")}

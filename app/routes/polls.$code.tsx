@@ -24,7 +24,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return page;
 }
 
-type Refused = { intent: string; errors: FieldErrors; retryAfterMinutes?: number };
+/** What the host typed into one option's "make it the session" form, given back with its refusal. */
+type Typed = { optionId: string; onlineUrl: string; capacity: string };
+type Refused = { intent: string; errors: FieldErrors; retryAfterMinutes?: number; typed?: Typed };
+
+const typedOf = (form: FormData): Typed => {
+  const text = (name: string, max: number) => String(form.get(name) ?? "").slice(0, max);
+  return { optionId: text("optionId", 16), onlineUrl: text("onlineUrl", 500), capacity: text("capacity", 16) };
+};
+
+/** The link and the places are said at their field of the option's form; anything else above. */
+const atMakeFields = (errors: FieldErrors): FieldErrors => {
+  const placed: FieldErrors = {};
+  for (const [field, key] of Object.entries(errors)) if (key) placed[field === "onlineUrl" || field === "capacity" ? field : "form"] ??= key;
+  return placed;
+};
 
 function refused(intent: string, error: unknown) {
   const refusal = pollRefusal(error);
@@ -64,13 +78,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     if (intent[0] === "make") {
       const parsed = parseForm(makeSessionSchema, form);
-      if (!parsed.ok) return data<Refused>({ intent: "make", errors: { form: Object.values(parsed.errors)[0] } }, { status: 400 });
+      if (!parsed.ok) return data<Refused>({ intent: "make", errors: atMakeFields(parsed.errors), typed: typedOf(form) }, { status: 400 });
       makeSessionFromOption(code, member.id, parsed.data);
       return redirect(`/polls/${code}#chosen`, 303);
     }
   } catch (error) {
     const answer = refused(String(intent[0]), error);
-    // A field's message (the meeting link, the places) is shown above the host's forms.
+    if (intent[0] === "make") return data<Refused>({ ...answer.data, errors: atMakeFields(answer.data.errors), typed: typedOf(form) }, answer.init ?? undefined);
     const first = Object.values(answer.data.errors)[0];
     return data<Refused>({ ...answer.data, errors: { form: first } }, answer.init ?? undefined);
   }
@@ -125,7 +139,7 @@ export default function PollPage() {
       {poll.can.answer && !(poll.full && !poll.answered) ? <PollAnswerForm poll={poll} errors={result?.intent === "answer" ? result.errors : undefined} retryAfterMinutes={result?.retryAfterMinutes} editCode={editCode} /> : null}
       {poll.can.answer && poll.full && !poll.answered ? <p className="notice">{t("poll.full")}</p> : null}
       {result && result.intent !== "answer" && !poll.can.makeSession ? <FormError errors={result.errors} /> : null}
-      {poll.can.makeSession ? <PollHostTools poll={poll} errors={result && result.intent !== "answer" ? result.errors : undefined} /> : null}
+      {poll.can.makeSession ? <PollHostTools poll={poll} errors={result && result.intent !== "answer" ? result.errors : undefined} typed={result?.typed} /> : null}
     </article>
   );
 }

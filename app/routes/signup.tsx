@@ -15,7 +15,7 @@ import { foundIfFirst } from "~/models/founders.server";
 import { welcomePath } from "~/models/home-page.server";
 import { createMember, EmailTakenError, findMemberByEmail } from "~/models/members.server";
 import { addressKey, hitRateLimit } from "~/models/rate-limits.server";
-import { retryAfterHeaders } from "~/lib/retry-after.server";
+import { limitedInit, retryAfterHeaders } from "~/lib/retry-after.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "signup.title", undefined, { key: "signup.intro" });
 
@@ -38,8 +38,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const limit = hitRateLimit(`signup:address:${addressKey(context.clientAddress)}`, rateLimitRules.signupPerAddress);
   if (!limit.allowed) {
     return data(
-      { errors: { form: "auth.rateLimited" as const }, values: {} as Record<string, string>, retryAfter: limit.retryAfterMinutes },
-      { status: 429, headers: { "Retry-After": String(limit.retryAfterMinutes * 60) } },
+      // What was typed comes back (never the password), to send again once the hour is up.
+      { errors: { form: "auth.rateLimited" as const }, values: { displayName: form.data.displayName, email: form.data.email } as Record<string, string>, retryAfter: limit.retryAfterMinutes },
+      limitedInit(limit.retryAfterMinutes),
     );
   }
 

@@ -95,6 +95,10 @@ describe("signing up", () => {
     expect(statuses).toEqual(Array(30).fill(303));
     for (let i = 0; i < 2; i++) statuses.push(statusOf(await signup({ email: `late${i}@example.org`, password: "long enough pw", displayName: `L${i}` }, "10.9.9.9")));
     expect(statuses.slice(30)).toEqual([429, 429]);
+    // The refusal gives back the name and address typed (never the password), and says when to come back.
+    const refused = await signup({ email: "later@example.org", password: "long enough pw", displayName: "Later Lid" }, "10.9.9.9");
+    expect(dataOf<{ values: Record<string, string> }>(refused).values).toEqual({ displayName: "Later Lid", email: "later@example.org" });
+    expect(Number(new Headers((refused as { init: ResponseInit }).init.headers).get("Retry-After"))).toBeGreaterThanOrEqual(60);
     // Another address is not affected.
     expect(statusOf(await signup({ email: "calm@example.org", password: "long enough pw", displayName: "Calm" }, "10.9.9.10"))).toBe(303);
   });

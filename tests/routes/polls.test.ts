@@ -160,7 +160,8 @@ describe("from offer to session", () => {
     const online = dataOf<Page>(await openPoll(made)).options[1];
     const missing = await postPoll(made, { intent: "make", optionId: String(online.id) }, host.cookie);
     expect(statusOf(missing)).toBe(400);
-    expect(dataOf<{ errors: Record<string, string> }>(missing).errors.form).toBe("session.onlineUrl.required");
+    // Said at the option's link field, with what was typed (docs/forms-refusals.md).
+    expect(dataOf<{ errors: Record<string, string>; typed: Record<string, string> }>(missing)).toMatchObject({ errors: { onlineUrl: "session.onlineUrl.required" }, typed: { optionId: String(online.id), onlineUrl: "" } });
     const link = "https://meet.example.org/kring-9Xq";
     expect(statusOf(await postPoll(made, { intent: "make", optionId: String(online.id), onlineUrl: link }, host.cookie))).toBe(303);
     for (const cookie of [undefined, ann.cookie, host.cookie]) expect(JSON.stringify(dataOf(await openPoll(made, cookie)))).not.toContain("kring-9Xq");

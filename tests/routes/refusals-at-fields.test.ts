@@ -153,3 +153,43 @@ describe("the outcome form", () => {
     expect(files.sqlite.prepare("SELECT count(*) AS n FROM outcomes WHERE initiative_id = ?").get(initiativeId)).toEqual({ n: 0 });
   });
 });
+
+describe("a date poll's option made the session", () => {
+  it("says a missing meeting link and a wrong number of places at that option's own fields, with what was typed, and nothing is made", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "pollhost");
+    const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
+    const code = "PollRefusalsAtFields_abcd".slice(0, 24);
+    const now = Date.now();
+    const poll = files.sqlite.prepare("INSERT INTO date_polls (code, initiative_id, title, created_by, created_at) VALUES (?, ?, 'Volgende keer', ?, ?) RETURNING id").get(code, initiativeId, host.id, now) as { id: number };
+    const option = (start: number, mode: string) =>
+      (files.sqlite.prepare("INSERT INTO poll_options (poll_id, starts_at, ends_at, place, mode) VALUES (?, ?, ?, 'Buurthuis', ?) RETURNING id").get(poll.id, start, start + 2 * hour, mode) as { id: number }).id;
+    const onsite = option(now + 10 * day, "onsite");
+    const online = option(now + 11 * day, "online");
+    const sessionsBefore = (files.sqlite.prepare("SELECT count(*) AS n FROM sessions").get() as { n: number }).n;
+
+    const noLink = await post(`/polls/${code}`, { intent: "make", optionId: String(online), onlineUrl: "", capacity: "15" }, host.cookie);
+    expect(noLink.status).toBe(400);
+    const noLinkPage = await noLink.text();
+    expect(fieldError(noLinkPage, `onlineUrl-${online}`)).toBeTruthy();
+    expect(new RegExp(`<input[^>]*id="field-onlineUrl-${online}"[^>]*>`).exec(noLinkPage)?.[0]).toContain('aria-invalid="true"');
+    expect(noLinkPage).toMatch(new RegExp(`<input[^>]*id="field-capacity-${online}"[^>]*value="15"`));
+    // The other option's form is left as it was.
+    expect(noLinkPage).not.toMatch(new RegExp(`<input[^>]*id="field-capacity-${onsite}"[^>]*value=`));
+    expect(aboveForm(noLinkPage)).toBe(false);
+
+    const badPlaces = await post(`/polls/${code}`, { intent: "make", optionId: String(onsite), capacity: "veel" }, host.cookie);
+    expect(badPlaces.status).toBe(400);
+    const badPage = await badPlaces.text();
+    expect(fieldError(badPage, `capacity-${onsite}`)).toMatch(/^Vul een heel getal in/);
+    const places = new RegExp(`<input[^>]*id="field-capacity-${onsite}"[^>]*>`).exec(badPage)?.[0] ?? "";
+    expect(places).toContain('aria-invalid="true"');
+    expect(places).toContain('value="veel"');
+    expect(aboveForm(badPage)).toBe(false);
+
+    // An option of another poll, or none: said above the forms, as it concerns no field.
+    const unknown = await post(`/polls/${code}`, { intent: "make", optionId: "999999", capacity: "3" }, host.cookie);
+    expect(unknown.status).toBe(400);
+    expect(aboveForm(await unknown.text())).toBe(true);
+    expect((files.sqlite.prepare("SELECT count(*) AS n FROM sessions").get() as { n: number }).n).toBe(sessionsBefore);
+  });
+});
