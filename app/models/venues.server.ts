@@ -9,7 +9,6 @@ import { z } from "zod";
 import { venueRules, organisationRules } from "~/governance/config";
 import { safeRedirect } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { withNotice } from "~/lib/notice";
 import { optionalLine, optionalText, requiredLine } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { askAnswer, currentOrganisation, organisationNames, pickOrganisation, pickRefusal, settlePick, type OrganisationRef, type PickAnswer } from "./organisations.server";
@@ -206,5 +205,6 @@ export function newVenueAddress(search: URLSearchParams, id: number | undefined)
   if (!back) return `/venues/${id}`;
   const url = new URL(back, "http://x");
   if (id !== undefined) url.searchParams.set("venue", String(id));
-  return withNotice(`${url.pathname}${url.search}${url.hash}`, "saved");
+  // The form says the venue was saved and picked; a "Saved" notice there would read as the session.
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -87,7 +87,7 @@ it.each([false, true])("on a phone (JavaScript %s): what was typed is still ther
   await page.getByLabel("Adres").fill("Lindelaan 1");
   await page.getByRole("button", { name: "Plek toevoegen" }).click();
 
-  await page.getByText("De nieuwe plek is gekozen.").waitFor();
+  await page.getByText("De nieuwe plek is opgeslagen en gekozen.").waitFor();
   expect(new URL(page.url()).pathname).toBe(formPath);
   await waitForHydration(page);
   await expectFilledIn(page);

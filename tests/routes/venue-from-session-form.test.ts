@@ -98,11 +98,11 @@ describe("a new venue from the session form", () => {
     const saved = await post(action, [["name", "Buurthuis De Linde"], ["address", "Lindelaan 1"]], host.cookie);
     expect(saved.status).toBe(303);
     const linde = (files.sqlite.prepare("SELECT id FROM venues WHERE name = 'Buurthuis De Linde'").get() as { id: number }).id;
-    expect(saved.location).toBe(`${formPath}?draft=1&venue=${linde}&done=saved`);
+    expect(saved.location).toBe(`${formPath}?draft=1&venue=${linde}`);
 
     const again = await page(saved.location!, host.cookie);
     expect(again).toContain("Buurthuis De Linde (Lindelaan 1)");
-    expect(again).toContain("De nieuwe plek is gekozen. Wat je eerder invulde, staat er weer. Het is nog niet opgeslagen");
+    expect(again).toContain("De nieuwe plek is opgeslagen en gekozen. Wat je eerder invulde, staat er weer. Het is nog niet opgeslagen");
     for (const name of ["startsAt", "endsAt", "place", "onlineUrl", "hostOrganisation", "capacity", "count"]) {
       expect(valueOf(again, name), name).toBe(typed.find(([n]) => n === name)![1]);
     }
@@ -134,7 +134,7 @@ describe("a new venue from the session form", () => {
     expect(valueOf(again, "startsAt")).toBe(ahead(9, "10:00"));
     expect(valueOf(again, "place")).toBe("De kas");
     expect(again).toContain("Wat je eerder invulde, staat er weer.");
-    expect(again).not.toContain("De nieuwe plek is gekozen.");
+    expect(again).not.toContain("De nieuwe plek is opgeslagen en gekozen.");
     // A refused save from there shows what was sent and why, not the words about coming back.
     const refused = await post(backLink!, [["startsAt", "gisteren"], ["place", "De kas, zaal 2"], ["venueId", ""]], host.cookie);
     expect(refused.status).toBe(400);
@@ -160,7 +160,7 @@ describe("a new venue from the session form", () => {
     expect(JSON.parse(drafts(host.id)[0].fields)).toEqual({ startsAt: ahead(12, "18:00"), endsAt: ahead(12, "20:00"), place: "Zaal 2", capacity: "30", learningHours: "1,5", mode: "onsite", venueIds: "" });
     const saved = await post(kept.location!, [["name", "Wijkcentrum Oost"]], host.cookie);
     const oost = (files.sqlite.prepare("SELECT id FROM venues WHERE name = 'Wijkcentrum Oost'").get() as { id: number }).id;
-    expect(saved.location).toBe(`${formPath}?draft=1&venue=${oost}&done=saved`);
+    expect(saved.location).toBe(`${formPath}?draft=1&venue=${oost}`);
     const again = await page(saved.location!, host.cookie);
     expect(valueOf(again, "startsAt")).toBe(ahead(12, "18:00"));
     expect(valueOf(again, "capacity")).toBe("30");
@@ -267,7 +267,7 @@ describe("the draft against the worst input", () => {
     for (const odd of ["abc", "0", "-1", "1e3", " 1", "99999999999999999999", "9007199254740993", "9999999", `${real}x`, "%00", "1".repeat(600)]) {
       const html = await page(`${formPath}?draft=1&venue=${encodeURIComponent(odd)}`, host.cookie);
       expect(pickedVenues(html)[0], odd).toBe("");
-      expect(html).not.toContain("De nieuwe plek is gekozen.");
+      expect(html).not.toContain("De nieuwe plek is opgeslagen en gekozen.");
     }
     const html = await page(`${formPath}?venue=${real}&venue=abc`, host.cookie);
     expect(pickedVenues(html)[0]).toBe(String(real));

@@ -774,7 +774,7 @@ export const en: Record<keyof typeof nl, string> = {
   "session.venue.add": "Add a new venue",
   "session.venue.addHint": "Is your venue not in the list? Add it. What you filled in here is kept: afterwards you come back to this form, with the new venue picked.",
   "session.draft.restored": "What you filled in before is back. It is not saved yet: check it and press the button at the bottom.",
-  "session.draft.venuePicked": "The new venue is picked.",
+  "session.draft.venuePicked": "The new venue is saved and picked.",
   "session.repeat": "Repeat",
   "session.repeat.none": "Do not repeat",
   "session.repeat.weekly": "Every week",

@@ -772,7 +772,7 @@ export const nl = {
   "session.venue.add": "Nieuwe plek toevoegen",
   "session.venue.addHint": "Staat je plek niet in de lijst? Voeg die toe. Wat je hier al invulde, blijft bewaard: daarna kom je terug op dit formulier, met de nieuwe plek gekozen.",
   "session.draft.restored": "Wat je eerder invulde, staat er weer. Het is nog niet opgeslagen: kijk het na en klik op de knop onderaan.",
-  "session.draft.venuePicked": "De nieuwe plek is gekozen.",
+  "session.draft.venuePicked": "De nieuwe plek is opgeslagen en gekozen.",
   "session.repeat": "Herhalen",
   "session.repeat.none": "Niet herhalen",
   "session.repeat.weekly": "Elke week",
