@@ -86,6 +86,12 @@ export function FormError({ errors, params }: { errors?: FieldErrors; params?: P
   );
 }
 
+/** "You can try again in N minutes", under a refusal that asks to come back later (a 429). */
+export function RetryAfterHint({ minutes }: { minutes?: number }) {
+  const t = useT();
+  return minutes ? <p className="hint">{t("auth.retryAfter", { minutes })}</p> : null;
+}
+
 /** The error of a group of choices (radio buttons in a fieldset), shown under the group. */
 export function ChoiceError({ name, errors }: { name: string; errors?: FieldErrors }) {
   const t = useT();

@@ -338,6 +338,16 @@ export function hasRepeatedFields(formData: FormData): boolean {
   return false;
 }
 
+/**
+ * The errors of an option made the session, each at the field it concerns: the meeting link and the
+ * places have a field in the option's form, anything else is said above the forms.
+ */
+export function makeSessionErrors(errors: Iterable<[string, MessageKey | undefined]>): FieldErrors {
+  const placed: FieldErrors = {};
+  for (const [field, key] of errors) if (key) placed[field === "onlineUrl" || field === "capacity" ? field : "form"] ??= key;
+  return placed;
+}
+
 export const makeSessionSchema = z.object({
   optionId: z.string().regex(/^[1-9]\d{0,15}$/, { error: "poll.answer.unknownOption" }).transform(Number),
   onlineUrl: z.string().max(500, { error: "session.onlineUrl.tooLong" }).optional().default(""),
@@ -356,14 +366,7 @@ export function makeSessionFromOption(code: string, memberId: string, input: z.o
   if (!option) throw new PollFormError({ form: "poll.answer.unknownOption" });
   const fields = sessionFieldsOf(option, { onlineUrl: cleanText(input.onlineUrl), capacity: cleanText(input.capacity) });
   const parsed = sessionInput({ now, creating: true }).safeParse(fields);
-  if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? "form");
-      errors[field === "onlineUrl" || field === "capacity" ? field : "form"] ??= issue.message as MessageKey;
-    }
-    throw new PollFormError(errors);
-  }
+  if (!parsed.success) throw new PollFormError(makeSessionErrors(parsed.error.issues.map((issue) => [String(issue.path[0] ?? "form"), issue.message as MessageKey])));
   return db().transaction(
     (tx) => {
       const open = openPollForHost(tx, code, memberId);

@@ -5,7 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { Field, FormError } from "~/components/field";
+import { Field, FormError, RetryAfterHint } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { safeRedirect, startAuthSession } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
@@ -87,7 +87,7 @@ export default function UnlockLogin() {
       <p>{t("login.unlock.intro")}</p>
       <Form method="post" noValidate>
         <FormError errors={result?.errors} />
-        {result?.retryAfter ? <p className="hint">{t("auth.retryAfter", { minutes: result.retryAfter })}</p> : null}
+        <RetryAfterHint minutes={result?.retryAfter} />
         {/* Whose account this is, also for the password manager. */}
         <p>{t("login.unlock.account", { email: loaded.email ?? "" })}</p>
         <input type="hidden" name="username" value={loaded.email ?? ""} autoComplete="username" />

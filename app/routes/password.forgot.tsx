@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { Field, FormError } from "~/components/field";
+import { Field, FormError, RetryAfterHint } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { parseForm, readFormData } from "~/lib/forms";
 import { forgotSchema } from "~/lib/form-schemas.server";
@@ -11,7 +11,7 @@ import { titleMeta } from "~/lib/meta";
 import { requestPasswordReset } from "~/models/account.server";
 import { normaliseEmail } from "~/models/members.server";
 import { addressKey, hitRateLimit } from "~/models/rate-limits.server";
-import { retryAfterHeaders } from "~/lib/retry-after.server";
+import { limitedRefusal, retryAfterHeaders } from "~/lib/retry-after.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "password.forgot.title");
 
@@ -24,10 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!form.ok) return data({ sent: false, errors: form.errors, values: form.values, retryAfter: 0 }, { status: 400 });
   const byNetwork = hitRateLimit(`password-reset:network:${addressKey(context.clientAddress)}`, rateLimitRules.passwordResetPerAddress);
   if (!byNetwork.allowed) {
-    return data(
-      { sent: false, errors: { form: "password.forgot.limited" as const }, values: { email: form.data.email }, retryAfter: byNetwork.retryAfterMinutes },
-      { status: 429, headers: { "Retry-After": String(byNetwork.retryAfterMinutes * 60) } },
-    );
+    return limitedRefusal(byNetwork.retryAfterMinutes, { sent: false, values: { email: form.data.email } }, "password.forgot.limited");
   }
   // The answer is the same whether or not an account has this address.
   const email = normaliseEmail(form.data.email);
@@ -56,7 +53,7 @@ export default function ForgotPassword() {
       <p>{t("password.forgot.intro")}</p>
       <Form method="post" noValidate>
         <FormError errors={result?.errors} />
-        {result?.retryAfter ? <p className="hint">{t("auth.retryAfter", { minutes: result.retryAfter })}</p> : null}
+        <RetryAfterHint minutes={result?.retryAfter} />
         <Field name="email" type="email" label={t("auth.email")} errors={result?.errors} defaultValue={result?.values.email} required autoComplete="email" inputMode="email" />
         <button type="submit" className="button" disabled={busy}>
           {t("password.forgot.submit")}

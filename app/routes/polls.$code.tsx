@@ -11,7 +11,7 @@ import { titleMeta } from "~/lib/meta";
 import { pollRefusal } from "~/lib/poll-errors.server";
 import { nameViewer } from "~/models/names.server";
 import { pollPage } from "~/models/poll-page.server";
-import { answerPoll, closePoll, hasRepeatedFields, isPollCode, makeSessionFromOption, makeSessionSchema, readAnswers } from "~/models/polls.server";
+import { answerPoll, closePoll, hasRepeatedFields, isPollCode, makeSessionErrors, makeSessionFromOption, makeSessionSchema, readAnswers } from "~/models/polls.server";
 
 // The link is the way in: search engines stay out, whatever the initiative.
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [...titleMeta(matches, "poll.list.title", data?.title), { name: "robots", content: "noindex" }];
@@ -33,12 +33,6 @@ const typedOf = (form: FormData): Typed => {
   return { optionId: text("optionId", 16), onlineUrl: text("onlineUrl", 500), capacity: text("capacity", 16) };
 };
 
-/** The link and the places are said at their field of the option's form; anything else above. */
-const atMakeFields = (errors: FieldErrors): FieldErrors => {
-  const placed: FieldErrors = {};
-  for (const [field, key] of Object.entries(errors)) if (key) placed[field === "onlineUrl" || field === "capacity" ? field : "form"] ??= key;
-  return placed;
-};
 
 function refused(intent: string, error: unknown) {
   const refusal = pollRefusal(error);
@@ -78,13 +72,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     if (intent[0] === "make") {
       const parsed = parseForm(makeSessionSchema, form);
-      if (!parsed.ok) return data<Refused>({ intent: "make", errors: atMakeFields(parsed.errors), typed: typedOf(form) }, { status: 400 });
+      if (!parsed.ok) return data<Refused>({ intent: "make", errors: makeSessionErrors(Object.entries(parsed.errors)), typed: typedOf(form) }, { status: 400 });
       makeSessionFromOption(code, member.id, parsed.data);
       return redirect(`/polls/${code}#chosen`, 303);
     }
   } catch (error) {
     const answer = refused(String(intent[0]), error);
-    if (intent[0] === "make") return data<Refused>({ ...answer.data, errors: atMakeFields(answer.data.errors), typed: typedOf(form) }, answer.init ?? undefined);
+    // The model's refusals are at their fields already (makeSessionErrors), or above the forms.
+    if (intent[0] === "make") return data<Refused>({ ...answer.data, typed: typedOf(form) }, answer.init ?? undefined);
     const first = Object.values(answer.data.errors)[0];
     return data<Refused>({ ...answer.data, errors: { form: first } }, answer.init ?? undefined);
   }

@@ -2,14 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { Field, FormError } from "~/components/field";
+import { Field, FormError, RetryAfterHint } from "~/components/field";
 import { endAuthSession, requireMember } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
 import { deleteSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { withNotice } from "~/lib/notice";
-import { limitedInit, retryAfterHeaders } from "~/lib/retry-after.server";
+import { limitedRefusal, retryAfterHeaders } from "~/lib/retry-after.server";
 import { leaveNetwork } from "~/models/account-changes.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "settings.leave");
@@ -27,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!form.ok) return data({ errors: form.errors, retryAfter: 0 }, { status: 400 });
   // The same counter as failed logins: a borrowed session cannot be used to guess the password.
   const left = await leaveNetwork(member.id, form.data.password);
-  if (!left.ok && left.refusal === "limited") return data({ errors: { form: "auth.rateLimited" as const }, retryAfter: left.retryAfterMinutes }, limitedInit(left.retryAfterMinutes));
+  if (!left.ok && left.refusal === "limited") return limitedRefusal(left.retryAfterMinutes);
   if (!left.ok) return data({ errors: { password: "settings.leave.wrongPassword" as const }, retryAfter: 0 }, { status: 400 });
   return redirect(withNotice("/", "accountDeleted"), { status: 303, headers: { "Set-Cookie": await endAuthSession(request) } });
 }
@@ -53,7 +53,7 @@ export default function DeleteAccount() {
       </p>
       <Form method="post" noValidate>
         <FormError errors={result?.errors} />
-        {result?.retryAfter ? <p className="hint">{t("auth.retryAfter", { minutes: result.retryAfter })}</p> : null}
+        <RetryAfterHint minutes={result?.retryAfter} />
         <Field name="password" type="password" label={t("settings.leave.password")} errors={result?.errors} required autoComplete="current-password" />
         <button type="submit" className="button danger" disabled={busy}>
           {t("settings.leave.submit")}

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { Field, FormError } from "~/components/field";
+import { Field, FormError, RetryAfterHint } from "~/components/field";
 import { requireMember } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
 import { emailChangeSchema } from "~/lib/form-schemas.server";
@@ -10,7 +10,7 @@ import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { withNotice } from "~/lib/notice";
 import { emailSettingsOf, requestEmailChange } from "~/models/account-changes.server";
-import { limitedInit, retryAfterHeaders } from "~/lib/retry-after.server";
+import { limitedRefusal, retryAfterHeaders } from "~/lib/retry-after.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "settings.email.title");
 
@@ -27,10 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!form.ok) return data({ errors: form.errors, values: { email: form.values.email ?? "" }, retryAfter: 0 }, { status: 400 });
   const result = await requestEmailChange(member.id, form.data);
   const values = { email: form.data.email };
-  if (!result.ok && result.refusal === "limited") {
-    const minutes = result.retryAfterMinutes ?? 0;
-    return data({ errors: { form: "auth.rateLimited" as const }, values, retryAfter: minutes }, limitedInit(minutes));
-  }
+  if (!result.ok && result.refusal === "limited") return limitedRefusal(result.retryAfterMinutes ?? 0, { values });
   if (!result.ok && result.refusal === "same") return data({ errors: { email: "settings.email.same" as const }, values, retryAfter: 0 }, { status: 400 });
   if (!result.ok) return data({ errors: { password: "settings.password.wrong" as const }, values, retryAfter: 0 }, { status: 400 });
   return redirect(withNotice("/settings", "emailChangeSent"), 303);
@@ -47,7 +44,7 @@ export default function ChangeEmail() {
       <p>{t("settings.email.intro", { email })}</p>
       <Form method="post" noValidate>
         <FormError errors={result?.errors} />
-        {result?.retryAfter ? <p className="hint">{t("auth.retryAfter", { minutes: result.retryAfter })}</p> : null}
+        <RetryAfterHint minutes={result?.retryAfter} />
         <Field name="email" type="email" label={t("settings.email.new")} errors={result?.errors} defaultValue={result?.values.email} required autoComplete="email" inputMode="email" />
         <Field name="password" type="password" label={t("settings.email.password")} errors={result?.errors} required autoComplete="current-password" />
         <button type="submit" className="button" disabled={busy}>

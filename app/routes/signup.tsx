@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { Field, FormError } from "~/components/field";
+import { Field, FormError, RetryAfterHint } from "~/components/field";
 import { rateLimitRules } from "~/governance/config";
 import { decoySessionCookie, getMember, hashPassword, startAuthSession } from "~/lib/auth.server";
 import { parseForm, readFormData } from "~/lib/forms";
@@ -15,7 +15,7 @@ import { foundIfFirst } from "~/models/founders.server";
 import { welcomePath } from "~/models/home-page.server";
 import { createMember, EmailTakenError, findMemberByEmail } from "~/models/members.server";
 import { addressKey, hitRateLimit } from "~/models/rate-limits.server";
-import { limitedInit, retryAfterHeaders } from "~/lib/retry-after.server";
+import { limitedRefusal, retryAfterHeaders } from "~/lib/retry-after.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "signup.title", undefined, { key: "signup.intro" });
 
@@ -37,11 +37,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Counted once the form is complete, before any work: only accepted sign-ups use up the limit.
   const limit = hitRateLimit(`signup:address:${addressKey(context.clientAddress)}`, rateLimitRules.signupPerAddress);
   if (!limit.allowed) {
-    return data(
-      // What was typed comes back (never the password), to send again once the hour is up.
-      { errors: { form: "auth.rateLimited" as const }, values: { displayName: form.data.displayName, email: form.data.email } as Record<string, string>, retryAfter: limit.retryAfterMinutes },
-      limitedInit(limit.retryAfterMinutes),
-    );
+    // What was typed comes back (never the password), to send again once the hour is up.
+    return limitedRefusal(limit.retryAfterMinutes, { values: { displayName: form.data.displayName, email: form.data.email } as Record<string, string> });
   }
 
   const { email, password, displayName } = form.data;
@@ -81,7 +78,7 @@ export default function Signup() {
       <p className="lead">{t("signup.intro")}</p>
       <Form method="post" noValidate>
         <FormError errors={result?.errors} />
-        {result?.retryAfter ? <p className="hint">{t("auth.retryAfter", { minutes: result.retryAfter })}</p> : null}
+        <RetryAfterHint minutes={result?.retryAfter} />
         <Field name="displayName" label={t("auth.displayName")} hint={t("auth.displayName.hint")} errors={result?.errors} defaultValue={result?.values.displayName} required maxLength={80} autoComplete="name" />
         <Field name="email" type="email" label={t("auth.email")} hint={t("auth.email.hint")} errors={result?.errors} defaultValue={result?.values.email} required autoComplete="email" inputMode="email" />
         <Field name="password" type="password" label={t("auth.password")} hint={t("auth.password.hint")} errors={result?.errors} required autoComplete="new-password" />
