@@ -410,6 +410,14 @@ export function exportMemberData(memberId: string) {
       .orderBy(asc(learningLinks.createdAt))
       .all()
       .map((l) => ({ url: siteUrl(`/verify/${l.code}`), year: l.year, name: l.name, facts: l.facts, createdAt: iso(l.createdAt), withdrawnAt: iso(l.withdrawnAt) })),
+    // What the member typed in a session's form while adding a venue, kept for a day (ADR 055).
+    sessionFormDrafts: d
+      .select({ form: sessionDrafts.form, fields: sessionDrafts.fields, savedAt: sessionDrafts.savedAt })
+      .from(sessionDrafts)
+      .where(eq(sessionDrafts.memberId, memberId))
+      .orderBy(asc(sessionDrafts.savedAt))
+      .all()
+      .map((r) => ({ form: r.form, fields: JSON.parse(r.fields) as Record<string, unknown>, savedAt: iso(r.savedAt) })),
     nowUpdates: d
       .select({ text: nowUpdates.text, createdAt: nowUpdates.createdAt })
       .from(nowUpdates)

@@ -87,6 +87,9 @@ describe("a new venue from the session form", () => {
     // Nothing of the session was saved.
     expect(files.sqlite.prepare("SELECT count(*) AS n FROM sessions WHERE initiative_id = ?").get(initiativeId)).toEqual({ n: 1 });
     expect(drafts(host.id).map((d) => d.form)).toEqual([`add:${initiativeId}`]);
+    // The draft is the host's data: it is in their download, as typed.
+    const exported = JSON.parse(await page("/settings/export.json", host.cookie));
+    expect(exported.sessionFormDrafts).toEqual([{ form: `add:${initiativeId}`, fields: expect.objectContaining({ place: typed.find(([n]) => n === "place")![1], repeat: "weekly" }), savedAt: expect.any(String) }]);
 
     // The venue form keeps the way back, in its action and in its back link.
     const venueForm = await page(kept.location!, host.cookie);
