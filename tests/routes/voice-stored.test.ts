@@ -145,4 +145,26 @@ describe("the voice replay's stored state", () => {
     recordVoiceChanges();
     expect(db().get<{ n: number }>(sql`SELECT count(*) AS n FROM voice_attendance_changes`).n).toBe(0);
   });
+
+  it("maps the file only while it replays, and unmaps it when the replay fails half-way", () => {
+    const mapping = () => db().$client.pragma("mmap_size", { simple: true });
+    expect(mapping()).toBe(0);
+    expect(restart()).toBe("full");
+    expect(mapping()).toBe(0);
+    expect(voices()).toEqual(fullReplay());
+    storeVoiceCheckpoint(Date.now());
+    expect(restart()).toBe("restored");
+    expect(mapping()).toBe(0);
+    // A table the replay reads is gone while it reads: the replay fails, nothing is kept, the file is unmapped.
+    db().$client.exec("ALTER TABLE host_terms RENAME TO host_terms_away");
+    try {
+      forgetKeptReplay();
+      expect(() => voiceReplay()).toThrow(/host_terms/);
+      expect(mapping()).toBe(0);
+    } finally {
+      db().$client.exec("ALTER TABLE host_terms_away RENAME TO host_terms");
+    }
+    expect(restart()).toBe("restored");
+    expect(voices()).toEqual(fullReplay());
+  });
 });
