@@ -13,10 +13,13 @@ import type { MessageKey } from "~/lib/i18n";
 import { unlockSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
+import { limitedRefusal, retryAfterHeaders } from "~/lib/retry-after.server";
 import { checkUnlockToken, claimUnlockAttempt, isOwnPassword, useUpUnlockToken, type UnlockState } from "~/models/account.server";
 import { addressKey, hitRateLimit, refundRateLimit } from "~/models/rate-limits.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "login.unlock.title");
+
+export const headers = retryAfterHeaders;
 
 // A link that no longer works is "gone" (410); one that never existed is "not found" (404).
 const statusFor = (state: Exclude<UnlockState, "valid">) => (state === "unknown" ? 404 : 410);
@@ -32,9 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const now = Date.now();
   const addressLimitKey = `login:address:${addressKey(context.clientAddress)}`;
   const byAddress = hitRateLimit(addressLimitKey, rateLimitRules.loginPerAddress, now);
-  if (!byAddress.allowed) {
-    return data({ state: "valid" as UnlockState, errors: { form: "auth.rateLimited" as const }, retryAfter: byAddress.retryAfterMinutes }, { status: 429 });
-  }
+  if (!byAddress.allowed) return limitedRefusal(byAddress.retryAfterMinutes, { state: "valid" as UnlockState });
   const form = parseForm(unlockSchema, await readFormData(request));
   if (!form.ok) {
     const { state } = checkUnlockToken(token);
