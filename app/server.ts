@@ -5,7 +5,7 @@
 // time for headers and bodies, bodies being received at once, a body's size per route and its
 // number of fields; a picture is only accepted with a login session, and streamed to disk.
 // Bundled with the app into build/index.js by the Remix compiler (remix.config.js `server`).
-import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import type { Socket } from "node:net";
 import path from "node:path";
@@ -27,7 +27,7 @@ import { logFault } from "~/lib/fault-log.server";
 import { checkDatabaseFile, checkOpenDatabase, StartRefused } from "~/lib/preflight.server";
 import { startScheduler } from "~/lib/scheduler.server";
 import { addressKey, countFormFields, formBodyLimit, freshNonce, hasLiveSession, isOneClickUnsubscribe, isPublicHost, isSameOrigin, PerAddress, RenderGate, securityHeaders } from "~/lib/security.server";
-import { acceptsUpload, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
+import { acceptsUpload, saveBody, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
 import { sweepImages } from "~/models/images.server";
 import { warmNetworkOverview } from "~/models/network.server";
 import { replayCounts } from "~/models/voice-replay.server";
@@ -206,31 +206,16 @@ class BodyReader {
     });
   }
 
+  /** The chunks as they come in (for a picture form, written to disk as they come). */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    for (let chunk = await this.next(); chunk; chunk = await this.next()) yield chunk;
+  }
+
   /** The whole body (for text forms, whose limit is small). */
   async readAll(): Promise<Buffer> {
     const chunks: Buffer[] = [];
-    for (let chunk = await this.next(); chunk; chunk = await this.next()) chunks.push(chunk);
+    for await (const chunk of this) chunks.push(chunk);
     return Buffer.concat(chunks);
-  }
-
-  /** As a web stream, for Remix to read a picture from as it comes in. */
-  stream(): ReadableStream<Uint8Array> {
-    return new ReadableStream<Uint8Array>(
-      {
-        pull: async (controller) => {
-          try {
-            const chunk = await this.next();
-            if (chunk) controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-            else controller.close();
-          } catch (error) {
-            controller.error(error);
-          }
-        },
-        cancel: () => this.detach(),
-      },
-      // Pulled only when Remix reads: nothing is read ahead of it.
-      { highWaterMark: 0 },
-    );
   }
 
   private onData = (chunk: Buffer) => {
@@ -450,10 +435,40 @@ const retrySoon = { headers: { "Retry-After": "5" } };
 function answerBodyFailure(req: http.IncomingMessage, res: http.ServerResponse, error: BodyError, upload: boolean) {
   // The client went away in the middle of sending: there is no one to answer.
   if (error.reason === "aborted") return void res.destroy();
-  // Remix answered already without reading the whole body; the connection goes, unanswered rest and all.
+  // An answer has begun already: the connection goes, unanswered rest and all.
   if (res.headersSent) return void res.destroy();
   if (error.reason === "tooLarge") return refuseTooLarge(req, res, upload);
   refuse(req, res, 408, "request.timeout");
+}
+
+/**
+ * A picture form's body, taken in whole onto disk as it comes in (a temporary file), then handed to
+ * Remix as a stream from that file. The file goes once Remix has read it or the request is over,
+ * and only then is `done` called: until then the body counts as one being received, so that no
+ * more pictures wait on disk for their turn than may come in at once (MAX_BODIES).
+ */
+async function pictureFormBody(reader: BodyReader, res: http.ServerResponse, done: () => void): Promise<ReadableStream<Uint8Array>> {
+  let file: string | undefined;
+  let over = false;
+  const discard = () => {
+    if (over) return;
+    over = true;
+    if (file) rmSync(file, { force: true });
+    done();
+  };
+  res.once("close", discard);
+  try {
+    await saveBody(reader, (name) => (file = name));
+  } catch (error) {
+    discard();
+    throw error;
+  }
+  // The client went away just as the last byte came: there is no one to answer.
+  if (over) throw new BodyError("aborted");
+  const stream = createReadStream(file!);
+  stream.once("close", discard);
+  res.once("close", () => stream.destroy());
+  return Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>;
 }
 
 async function sendWebResponse(req: http.IncomingMessage, res: http.ServerResponse, response: Response, extra: Record<string, string>) {
@@ -504,9 +519,6 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   // Aborted when the response closes, finished or not: Remix clears the timer it keeps for each
   // page's data only then (tests/routes/hostile/render-leftovers.test.ts).
   res.on("close", () => controller.abort(responseClosed));
-  // Set when a body fails while Remix reads it: the failure has been answered, Remix's answer is dropped.
-  let answered = false;
-  let reader: BodyReader | undefined;
   let rendering = false;
   try {
     // The health check answers under any name: monitors and proxies ask for 127.0.0.1 or so.
@@ -533,8 +545,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
 
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
     const contentType = String(req.headers["content-type"] ?? "");
-    // A picture is binary and large: streamed to Remix (and on to a temporary file), only for a
-    // member; every other form is text, small, and read whole here first.
+    // A picture is binary and large: only for a member, and taken in whole onto disk here first;
+    // every other form is text, small, and read whole into memory here first.
     const upload = hasBody && acceptsUpload(url.pathname) && /^multipart\/form-data/i.test(contentType);
     let body: Buffer | ReadableStream<Uint8Array> | undefined;
     if (hasBody) {
@@ -569,25 +581,25 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
         };
         // The client may have gone away while it waited for its place.
         if (res.closed || req.socket.destroyed) return release();
-        req.once("end", release);
-        req.once("close", release);
         res.once("close", release);
         // curl and some apps ask before they send a large body; browsers do not.
         if (/100-continue/i.test(String(req.headers.expect ?? ""))) res.writeContinue();
-        reader = new BodyReader(req, limit, upload ? config.UPLOAD_TIMEOUT_MS : config.FORM_TIMEOUT_MS, (error) => {
+        const reader = new BodyReader(req, limit, upload ? config.UPLOAD_TIMEOUT_MS : config.FORM_TIMEOUT_MS, (error) => {
           release();
-          answered = true;
           answerBodyFailure(req, res, error, upload);
         });
-        if (upload) body = reader.stream();
-        else {
-          try {
+        // The body comes in whole before the request may wait for a place to be made: a client
+        // that stops sending holds a place for bodies, never one that pages and /healthz need
+        // (docs/decisions/057-bodies-in-whole-before-a-render-place.md).
+        try {
+          if (upload) body = await pictureFormBody(reader, res, release);
+          else {
             body = await reader.readAll();
-          } catch (error) {
-            if (error instanceof BodyError) return;
-            throw error;
+            release();
           }
-          release();
+        } catch (error) {
+          if (error instanceof BodyError) return;
+          throw error;
         }
       }
       if (body instanceof Buffer) {
@@ -617,23 +629,15 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
           await renderAndKeep(cacheKey, nonce, () => render(withoutHeader(request, "accept-encoding")))
         : await render();
     }
-    if (answered) {
-      await response.body?.cancel().catch(() => {});
-      return;
-    }
     // A write failed on the disk or the database file (full, read-only, damaged): say so, with a
     // 503 that asks to come back, instead of the page for a fault of ours. Nothing was saved.
     if (faults.storage && !url.pathname.endsWith(".data")) {
       await response.body?.cancel().catch(() => {});
       return refuse(req, res, 503, "error.storage", { headers: { "Retry-After": "300" } });
     }
-    // Answered before the whole picture came in (a refusal that did not read the form): the rest
-    // is not waited for, the connection closes after the answer.
-    if (reader && !reader.ended) res.shouldKeepAlive = false;
     if (response.status === 404) logLine(req, 404, "not found");
     await sendWebResponse(req, res, response, securityHeaders(nonce, url.protocol === "https:", url.pathname));
   } catch (error) {
-    if (answered) return;
     if (res.headersSent) {
       res.destroy();
       return;

@@ -1,7 +1,8 @@
 // Forms that carry a picture: multipart/form-data, so that they work without JavaScript. The
 // server lets these addresses send a larger body than other forms, only with a login session, and
-// streams it here as it comes in (app/server.ts); the picture goes to a temporary file on disk,
-// never whole into memory, and the image queue reads it from there (app/lib/images.server.ts).
+// takes it in whole onto disk before the action runs (app/server.ts, `saveBody`); the action
+// streams it from there, the picture goes to a temporary file of its own, never whole into
+// memory, and the image queue reads it from there (app/lib/images.server.ts).
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { open, rm } from "node:fs/promises";
@@ -75,6 +76,16 @@ async function savePart(chunks: AsyncIterable<Uint8Array>, limit: number, keep: 
     return null;
   }
   return { file, bytes };
+}
+
+/**
+ * A whole request body written to a new temporary file as it comes in (its size is bounded by the
+ * server's reader): app/server.ts takes a picture form's body in whole before the request may wait
+ * for a place to be made (docs/decisions/057-bodies-in-whole-before-a-render-place.md). `keep`
+ * learns the file's name before it is made, so that the caller removes it whatever happens.
+ */
+export async function saveBody(chunks: AsyncIterable<Uint8Array>, keep: (file: string) => void): Promise<{ file: string; bytes: number }> {
+  return (await savePart(chunks, Number.POSITIVE_INFINITY, keep))!;
 }
 
 const unreadable = () => data("Dit formulier kon niet worden gelezen. / This form could not be read.", { status: 400 });
