@@ -1,10 +1,10 @@
 import { Form } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { FormError } from "~/components/field";
+import { ChoiceError, choiceErrorProps, Field, FormError } from "~/components/field";
 import type { FieldErrors } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
-import { pollAnswerValues, type PollOptionView, type PollPageView } from "~/models/polls.types";
+import { pollAnswerValues, type PollOptionView, type PollPageView, type PollTypedAnswers } from "~/models/polls.types";
 
 const answerKey = { yes: "poll.answer.yes", maybe: "poll.answer.maybe", no: "poll.answer.no" } as const;
 
@@ -57,9 +57,25 @@ export function PollTable({ poll }: { poll: PollPageView }) {
 }
 
 /** Radio buttons yes / if need be / no for every time; members answer under their own name, visitors type one. */
-export function PollAnswerForm({ poll, errors, editCode, retryAfterMinutes }: { poll: PollPageView; errors?: FieldErrors; editCode: string | null; retryAfterMinutes?: number }) {
+export function PollAnswerForm({
+  poll,
+  errors,
+  answered,
+  editCode,
+  retryAfterMinutes,
+}: {
+  poll: PollPageView;
+  errors?: FieldErrors;
+  /** What was typed and chosen in a refused answer, given back instead of what was saved. */
+  answered?: PollTypedAnswers;
+  editCode: string | null;
+  retryAfterMinutes?: number;
+}) {
   const t = useT();
-  const nameError = errors?.name;
+  const chosen = (optionId: number) => (answered ? answered.answers[String(optionId)] : poll.options.find((o) => o.id === optionId)?.mine);
+  // No time chosen concerns the times together: said at their group, whose first choice takes the
+  // focus (without JavaScript too; with it, root.tsx moves it the same way).
+  const noneChosen = !!errors?.answers && !errors?.name;
   return (
     <Form method="post" className="stack" aria-labelledby="answer-heading">
       <h2 id="answer-heading">{t("poll.yourAnswers")}</h2>
@@ -69,35 +85,28 @@ export function PollAnswerForm({ poll, errors, editCode, retryAfterMinutes }: { 
       {poll.answerer.kind === "member" ? (
         <p>{t("poll.answerAs", { name: poll.answerer.name })}</p>
       ) : (
-        <div className="field">
-          <label htmlFor="field-name">{t("poll.name")}</label>
-          <p className="hint" id="field-name-hint">
-            {t("poll.name.hint")}
-          </p>
-          <input id="field-name" name="name" defaultValue={poll.answerer.name} maxLength={80} required autoComplete="name" aria-invalid={nameError ? true : undefined} aria-describedby={nameError ? "field-name-hint field-name-error" : "field-name-hint"} />
-          {nameError ? (
-            <p className="field-error" id="field-name-error">
-              {t(nameError)}
-            </p>
-          ) : null}
-        </div>
+        <Field name="name" label={t("poll.name")} hint={t("poll.name.hint")} errors={errors} defaultValue={answered ? answered.name : poll.answerer.name} maxLength={80} required autoComplete="name" />
       )}
-      {poll.options.map((o) => (
-        <fieldset key={o.id} className="field poll-choice">
-          <legend>
-            {o.when}
-            {o.place ? ` · ${o.place}` : ""}
-          </legend>
-          <div className="choices">
-            {pollAnswerValues.map((a) => (
-              <label key={a} className="choice">
-                <input type="radio" name={`answer-${o.id}`} value={a} defaultChecked={o.mine === a} />
-                <span>{t(answerKey[a])}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-      ))}
+      <fieldset className="field poll-options" {...choiceErrorProps("answers", errors)}>
+        <legend>{t("poll.options.legend")}</legend>
+        <ChoiceError name="answers" errors={errors} />
+        {poll.options.map((o, i) => (
+          <fieldset key={o.id} className="field poll-choice">
+            <legend>
+              {o.when}
+              {o.place ? ` · ${o.place}` : ""}
+            </legend>
+            <div className="choices">
+              {pollAnswerValues.map((a, j) => (
+                <label key={a} className="choice">
+                  <input type="radio" name={`answer-${o.id}`} value={a} defaultChecked={chosen(o.id) === a} autoFocus={noneChosen && i === 0 && j === 0 ? true : undefined} />
+                  <span>{t(answerKey[a])}</span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        ))}
+      </fieldset>
       <button type="submit" className="button">
         {t("poll.submitAnswers")}
       </button>

@@ -16,7 +16,7 @@ import { actingHost } from "./host-rights.server";
 import { addressKey, hitRateLimit } from "./rate-limits.server";
 import { addSession, NewcomerSessionLimitError, sessionInput, venuesById } from "./sessions.server";
 import { memberHasVoice } from "./voice.server";
-import { pollAnswerValues, pollModes, type PollAnswer, type PollOptionDraft } from "./polls.types";
+import { pollAnswerValues, pollModes, type PollAnswer, type PollOptionDraft, type PollTypedAnswers } from "./polls.types";
 
 export class PollNotFoundError extends Error {}
 export class PollClosedError extends Error {}
@@ -220,26 +220,31 @@ const answerSchema = z.object({
   answers: z.array(z.object({ optionId: z.number().int().positive(), answer: z.enum(pollAnswerValues, { error: "poll.answer.invalid" }) })).min(1, { error: "poll.answer.none" }),
 });
 
-/** The answer form: `answer-<optionId>` = yes / maybe / no for each option, and a name for visitors. */
-export function readAnswers(formData: FormData): { ok: true; name: string; answers: { optionId: number; answer: PollAnswer }[] } | { ok: false; errors: FieldErrors } {
+/**
+ * The answer form: `answer-<optionId>` = yes / maybe / no for each option, and a name for visitors.
+ * A refusal is its message key (the route says where: at the name, at the times, or above the
+ * form). `typed` is what was typed and chosen, whatever the outcome: the name (cut to a bound)
+ * and each answer that is one of yes / maybe / no.
+ */
+export function readAnswers(formData: FormData): ({ ok: true; name: string; answers: { optionId: number; answer: PollAnswer }[] } | { ok: false; refusal: MessageKey }) & { typed: PollTypedAnswers } {
+  const typedName = formData.get("name");
+  const typed: PollTypedAnswers = { name: typeof typedName === "string" ? typedName.slice(0, 4 * pollRules.nameMax) : "", answers: {} };
   const entries: { optionId: number; answer: string }[] = [];
   const seen = new Set<string>();
   for (const [key, value] of formData) {
     if (!key.startsWith("answer-")) continue;
-    if (seen.has(key)) return { ok: false, errors: { form: "poll.form.repeated" } };
+    if (seen.has(key)) return { ok: false, refusal: "poll.form.repeated", typed };
     seen.add(key);
     const id = key.slice("answer-".length);
-    if (!/^[1-9]\d{0,15}$/.test(id) || typeof value !== "string") return { ok: false, errors: { form: "poll.answer.unknownOption" } };
+    if (!/^[1-9]\d{0,15}$/.test(id) || typeof value !== "string") return { ok: false, refusal: "poll.answer.unknownOption", typed };
     entries.push({ optionId: Number(id), answer: value });
+    if ((pollAnswerValues as readonly string[]).includes(value)) typed.answers[id] = value as PollAnswer;
   }
   const names = formData.getAll("name");
-  if (names.length > 1) return { ok: false, errors: { form: "poll.form.repeated" } };
+  if (names.length > 1) return { ok: false, refusal: "poll.form.repeated", typed };
   const parsed = answerSchema.safeParse({ name: typeof names[0] === "string" ? cleanText(names[0]) : "", answers: entries });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, errors: { [issue.path[0] === "name" ? "name" : "form"]: issue.message as MessageKey } };
-  }
-  return { ok: true, ...parsed.data };
+  if (!parsed.success) return { ok: false, refusal: parsed.error.issues[0].message as MessageKey, typed };
+  return { ok: true, ...parsed.data, typed };
 }
 
 export type Answerer = { memberId: string; displayName: string } | { memberId: null; editCode: string | null; address: string };

@@ -37,4 +37,7 @@ export type PollPageView = {
   full: boolean;
 };
 
+/** What was typed and chosen in the answer form, given back with a refused answer. */
+export type PollTypedAnswers = { name: string; answers: Record<string, PollAnswer> };
+
 export type PollListItem = { code: string; title: string; closed: boolean; sessionId: number | null };

@@ -5,13 +5,15 @@ import { Link } from "~/components/link";
 import { FormError } from "~/components/field";
 import { PollAnswerForm, PollHostTools, PollTable } from "~/components/poll-view";
 import { getMember, requireMember } from "~/lib/auth.server";
-import { parseForm, readFormData, type FieldErrors } from "~/lib/forms";
+import { parseForm, readFormData, refusalAt, type FieldErrors } from "~/lib/forms";
+import type { MessageKey } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { pollRefusal } from "~/lib/poll-errors.server";
 import { nameViewer } from "~/models/names.server";
 import { pollPage } from "~/models/poll-page.server";
 import { answerPoll, closePoll, hasRepeatedFields, isPollCode, makeSessionErrors, makeSessionFromOption, makeSessionSchema, readAnswers } from "~/models/polls.server";
+import type { PollTypedAnswers } from "~/models/polls.types";
 
 // The link is the way in: search engines stay out, whatever the initiative.
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [...titleMeta(matches, "poll.list.title", data?.title), { name: "robots", content: "noindex" }];
@@ -26,7 +28,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** What the host typed into one option's "make it the session" form, given back with its refusal. */
 type Typed = { optionId: string; onlineUrl: string; capacity: string };
-type Refused = { intent: string; errors: FieldErrors; retryAfterMinutes?: number; typed?: Typed };
+type Refused = { intent: string; errors: FieldErrors; retryAfterMinutes?: number; typed?: Typed; answered?: PollTypedAnswers };
+
+// An answer refused for its name is said at the name, one without any time chosen at the group
+// of times (docs/forms-refusals.md); a tampered form above it.
+const answerFields: Partial<Record<MessageKey, string>> = { "poll.name.tooLong": "name", "poll.answer.none": "answers" };
 
 const typedOf = (form: FormData): Typed => {
   const text = (name: string, max: number) => String(form.get(name) ?? "").slice(0, max);
@@ -49,7 +55,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent[0] === "answer") {
     const member = await getMember(request);
     const answers = readAnswers(form);
-    if (!answers.ok) return data<Refused>({ intent: "answer", errors: answers.errors }, { status: 400 });
+    if (!answers.ok) return data<Refused>({ intent: "answer", errors: refusalAt(answers.refusal, answerFields), answered: answers.typed }, { status: 400 });
     const edit = form.get("edit");
     const editCode = typeof edit === "string" && edit !== "" ? edit : null;
     try {
@@ -61,7 +67,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       );
       return redirect(member ? `/polls/${code}?saved=1#answer-heading` : `/polls/${code}?edit=${own}&saved=1#saved`, 303);
     } catch (error) {
-      return refused("answer", error);
+      const answer = refused("answer", error);
+      return data<Refused>({ ...answer.data, answered: answers.typed }, answer.init ?? undefined);
     }
   }
   const member = await requireMember(request);
@@ -131,7 +138,7 @@ export default function PollPage() {
         </div>
       ) : null}
       <PollTable poll={poll} />
-      {poll.can.answer && !(poll.full && !poll.answered) ? <PollAnswerForm poll={poll} errors={result?.intent === "answer" ? result.errors : undefined} retryAfterMinutes={result?.retryAfterMinutes} editCode={editCode} /> : null}
+      {poll.can.answer && !(poll.full && !poll.answered) ? <PollAnswerForm poll={poll} errors={result?.intent === "answer" ? result.errors : undefined} answered={result?.intent === "answer" ? result.answered : undefined} retryAfterMinutes={result?.retryAfterMinutes} editCode={editCode} /> : null}
       {poll.can.answer && poll.full && !poll.answered ? <p className="notice">{t("poll.full")}</p> : null}
       {result && result.intent !== "answer" && !poll.can.makeSession ? <FormError errors={result.errors} /> : null}
       {poll.can.makeSession ? <PollHostTools poll={poll} errors={result && result.intent !== "answer" ? result.errors : undefined} typed={result?.typed} /> : null}

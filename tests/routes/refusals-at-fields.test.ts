@@ -193,3 +193,79 @@ describe("a date poll's option made the session", () => {
     expect((files.sqlite.prepare("SELECT count(*) AS n FROM sessions").get() as { n: number }).n).toBe(sessionsBefore);
   });
 });
+
+describe("a date poll's answer", () => {
+  it("says at the group of times that none was chosen, marked invalid and focused, with the name typed; a name too long at the name, with the times chosen; a forged answer above the form; nothing is stored", async () => {
+    const [host, member] = insertMembers(files.sqlite, 2, "pollanswer");
+    const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
+    const code = "PollAnswerAtTheTimes_abcd".slice(0, 24);
+    const now = Date.now();
+    const poll = files.sqlite.prepare("INSERT INTO date_polls (code, initiative_id, title, created_by, created_at) VALUES (?, ?, 'Volgende keer', ?, ?) RETURNING id").get(code, initiativeId, host.id, now) as { id: number };
+    const option = (start: number) =>
+      (files.sqlite.prepare("INSERT INTO poll_options (poll_id, starts_at, ends_at, place, mode) VALUES (?, ?, ?, 'Buurthuis', 'onsite') RETURNING id").get(poll.id, start, start + 2 * hour) as { id: number }).id;
+    const first = option(now + 10 * day);
+    const second = option(now + 11 * day);
+    const group = (html: string) => /<fieldset class="field poll-options"[^>]*>/.exec(html)?.[0] ?? "";
+    const radio = (html: string, optionId: number, answer: string) => new RegExp(`<input type="radio" name="answer-${optionId}"[^>]*value="${answer}"[^>]*>`).exec(html)?.[0] ?? "";
+    const responses = () => (files.sqlite.prepare("SELECT count(*) AS n FROM poll_responses WHERE poll_id = ?").get(poll.id) as { n: number }).n;
+
+    // A visitor who typed a name and chose no time.
+    const none = await post(`/polls/${code}`, { intent: "answer", name: "Gast Jansen" }, null);
+    expect(none.status).toBe(400);
+    const nonePage = await none.text();
+    expect(fieldError(nonePage, "answers")).toBe("Kies bij minstens één moment ja, als het moet of nee.");
+    expect(group(nonePage)).toBe('<fieldset class="field poll-options" aria-invalid="true" aria-describedby="field-answers-error">');
+    // The first choice of the group has the focus without JavaScript.
+    expect(radio(nonePage, first, "yes")).toContain("autofocus");
+    expect(radio(nonePage, second, "yes")).not.toContain("autofocus");
+    expect(aboveForm(nonePage)).toBe(false);
+    expect(inputValue(nonePage, "name")).toBe("Gast Jansen");
+    expect(control(nonePage, "name")).not.toContain("aria-invalid");
+
+    // A member has no name to type: the same, at the group.
+    const memberNone = await post(`/polls/${code}`, { intent: "answer" }, member.cookie);
+    expect(memberNone.status).toBe(400);
+    const memberPage = await memberNone.text();
+    expect(fieldError(memberPage, "answers")).toBe("Kies bij minstens één moment ja, als het moet of nee.");
+    expect(group(memberPage)).toContain('aria-invalid="true"');
+    expect(aboveForm(memberPage)).toBe(false);
+
+    // A name too long is said at the name, and the times chosen come back checked.
+    const long = "x".repeat(81);
+    const tooLong = await post(`/polls/${code}`, { intent: "answer", name: long, [`answer-${first}`]: "maybe", [`answer-${second}`]: "no" }, null);
+    expect(tooLong.status).toBe(400);
+    const longPage = await tooLong.text();
+    expect(fieldError(longPage, "name")).toBe("Je naam mag hoogstens 80 tekens lang zijn.");
+    expect(control(longPage, "name")).toContain('aria-invalid="true"');
+    expect(control(longPage, "name")).toContain("autofocus");
+    expect(inputValue(longPage, "name")).toBe(long);
+    expect(radio(longPage, first, "maybe")).toContain('checked=""');
+    expect(radio(longPage, second, "no")).toContain('checked=""');
+    expect(radio(longPage, first, "yes")).not.toContain("checked");
+    expect(group(longPage)).not.toContain("aria-invalid");
+    expect(fieldError(longPage, "answers")).toBeUndefined();
+    expect(aboveForm(longPage)).toBe(false);
+
+    // No name at all: at the name too (the poll's own check), with the times chosen.
+    const noName = await post(`/polls/${code}`, { intent: "answer", name: "", [`answer-${second}`]: "yes" }, null);
+    expect(noName.status).toBe(400);
+    const noNamePage = await noName.text();
+    expect(fieldError(noNamePage, "name")).toBe("Vul je naam in.");
+    expect(radio(noNamePage, second, "yes")).toContain('checked=""');
+    expect(aboveForm(noNamePage)).toBe(false);
+
+    // A forged answer is a tampered form: above it.
+    const forged = await post(`/polls/${code}`, { intent: "answer", name: "Gast Jansen", [`answer-${first}`]: "misschien" }, null);
+    expect(forged.status).toBe(400);
+    const forgedPage = await forged.text();
+    expect(aboveForm(forgedPage)).toBe(true);
+    expect(forgedPage).toContain("Kies bij elk moment ja, als het moet of nee.");
+    expect(group(forgedPage)).not.toContain("aria-invalid");
+    expect(responses()).toBe(0);
+
+    // Answered as asked, it is stored.
+    const fine = await post(`/polls/${code}`, { intent: "answer", name: "Gast Jansen", [`answer-${first}`]: "yes" }, null);
+    expect(fine.status).toBe(303);
+    expect(responses()).toBe(1);
+  });
+});
