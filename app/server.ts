@@ -23,7 +23,7 @@ import { imageNamePattern } from "~/lib/images";
 import { cachedPage, pageCacheKey, renderAndKeep } from "~/lib/page-cache.server";
 import { routeHandlers } from "~/lib/route-handlers.server";
 import { rememberRouteMatches } from "~/lib/route-matching.server";
-import { logFault } from "~/lib/fault-log.server";
+import { isStorageFault, logFault } from "~/lib/fault-log.server";
 import { checkDatabaseFile, checkOpenDatabase, StartRefused } from "~/lib/preflight.server";
 import { startScheduler } from "~/lib/scheduler.server";
 import { addressKey, countFormFields, formBodyLimit, freshNonce, hasLiveSession, isOneClickUnsubscribe, isPublicHost, isSameOrigin, PerAddress, RenderGate, securityHeaders } from "~/lib/security.server";
@@ -149,6 +149,13 @@ async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, 
     await pipeline(createReadStream(file), res);
   }
   return true;
+}
+
+/** A picture form's body could not be written to the temporary folder (a full disk, a folder that is not one): answered as a storage fault. */
+class TemporaryFileFailure extends Error {
+  constructor(readonly failure: unknown) {
+    super(`temporary file not written: ${(failure as Error)?.message ?? failure}`);
+  }
 }
 
 class BodyError extends Error {
@@ -461,7 +468,8 @@ async function pictureFormBody(reader: BodyReader, res: http.ServerResponse, don
     await saveBody(reader, (name) => (file = name));
   } catch (error) {
     discard();
-    throw error;
+    // The client's failure is answered by the reader; a file that cannot be written is ours.
+    throw error instanceof BodyError ? error : new TemporaryFileFailure(error);
   }
   // The client went away just as the last byte came: there is no one to answer.
   if (over) throw new BodyError("aborted");
@@ -642,7 +650,10 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
       res.destroy();
       return;
     }
-    logFault(error);
+    // The disk or the database file refused a write: a 503 that asks to come back, as for a page's.
+    const failure = error instanceof TemporaryFileFailure ? error.failure : error;
+    logFault(failure);
+    if (error instanceof TemporaryFileFailure || isStorageFault(failure)) return refuse(req, res, 503, "error.storage", { headers: { "Retry-After": "300" } });
     plainPage(res, 500, "Er ging iets mis aan onze kant.", "Something went wrong on our side.");
   } finally {
     if (rendering) renders.leave();

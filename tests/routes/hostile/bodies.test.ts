@@ -6,7 +6,7 @@
 // from the issue: 300 stalled uploads leave RSS under 250 MB, /healthz answering, and nothing on
 // disk once they end; and picture forms whose bodies never come take no place from pages or
 // /healthz. Timing figures are in `tests/bench/hostile.ts`; here only the issue's bounds.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
@@ -241,6 +241,41 @@ describe("pictures", () => {
       for (const t of text("request.loginFirst")) expect(request.answer()).toContain(t);
       expect(request.answer()).toContain('href="/login?redirectTo=%2Fsettings%2Fprofile"');
     }
+    expect(temporaryUploads(server)).toEqual([]);
+  });
+
+  it("a picture that cannot be written to the temporary folder is a 503 that asks to come back; nothing is changed and the server goes on", async () => {
+    const upload = async (cookie: string) => {
+      const form = new FormData();
+      form.append("intent", "avatar");
+      form.append("avatar", new File([new Uint8Array(await pictures.png(120, 80))], "foto.png", { type: "image/png" }));
+      const res = await fetch(`${server.url}/settings/profile`, { method: "POST", body: form, redirect: "manual", headers: { Origin: server.url, Cookie: cookie } });
+      return { status: res.status, retryAfter: res.headers.get("retry-after"), body: await res.text() };
+    };
+    const avatar = () => {
+      const sqlite = openServerDatabase(server.databasePath);
+      const row = sqlite.prepare("SELECT avatar_image AS image FROM members WHERE id = ?").get(members[2].id) as { image: string | null };
+      sqlite.close();
+      return row.image;
+    };
+    // The temporary folder's place is taken by a file: the body cannot be written anywhere.
+    const dir = path.join(server.dataDir, "tmp");
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(server.dataDir, { recursive: true });
+    writeFileSync(dir, "not a folder");
+    try {
+      const refused = await upload(members[2].cookie);
+      expect(refused.status).toBe(503);
+      expect(refused.retryAfter).toBe("300");
+      for (const t of text("error.storage")) expect(refused.body.replaceAll("&#x27;", "'"), refused.body).toContain(t.replaceAll("&#x27;", "'"));
+      expect(refused.body).not.toMatch(/at .*\.js:\d+/);
+      expect(avatar()).toBeNull();
+      expect((await healthz(server)).status).toBe(200);
+    } finally {
+      rmSync(dir, { force: true });
+    }
+    expect((await upload(members[2].cookie)).status).toBe(303);
+    expect(avatar()).toMatch(/^[0-9a-f]{64}$/);
     expect(temporaryUploads(server)).toEqual([]);
   });
 
