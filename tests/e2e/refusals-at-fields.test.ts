@@ -1,7 +1,9 @@
 // Where a refusal is said, on a 360 px phone, without and with JavaScript: on the most used forms
 // (a new session, a started session's edit, sign-up) a refusal about one field stands right under
 // that field, which is marked invalid and has the focus, so it is in view and read with the field;
-// a refusal of the whole form (a failed login) is in view and has the focus itself. Axe passes.
+// a refusal of the whole form (a failed login) is in view and has the focus itself; a date poll
+// answered without a time chosen is said at the group of times, whose first choice has the focus.
+// Axe passes.
 import type { Locator } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { browserAndServerForFile } from "../support/browser-server-for-file";
@@ -124,6 +126,35 @@ describe("refusals on a phone", () => {
       expect(await alert.evaluate((el) => el === document.activeElement), `${person.name}: focus on the refusal`).toBe(true);
       await expectInView(person, alert);
       expect(await person.page.getByLabel("E-mailadres", { exact: true }).inputValue()).toBe("niemand@example.org");
+      await expectNoSeriousAxeViolations(person.page);
+    }
+  });
+
+  it("a date poll answered without a time chosen: said at the group of times, its first choice focused, the name kept", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "poll-group");
+    const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
+    const code = "PollGroupOnAPhone_abcdefg".slice(0, 24);
+    const poll = files.sqlite.prepare("INSERT INTO date_polls (code, initiative_id, title, created_by, created_at) VALUES (?, ?, 'Volgende keer', ?, ?) RETURNING id").get(code, initiativeId, host.id, Date.now()) as { id: number };
+    for (const days of [12, 13, 14]) {
+      const start = Date.now() + days * day;
+      files.sqlite.prepare("INSERT INTO poll_options (poll_id, starts_at, ends_at, place, mode) VALUES (?, ?, ?, 'Buurthuis', 'onsite')").run(poll.id, start, start + 2 * 3_600_000);
+    }
+    for (const javaScript of both) {
+      const person = await open({ id: `poll-${javaScript}`, cookie: null }, javaScript);
+      await person.visit(`/polls/${code}`);
+      await person.page.getByLabel("Je naam", { exact: true }).fill("Yara van het buurtteam");
+      const error = person.page.locator("#field-answers-error");
+      await person.send(person.page.getByRole("button", { name: "Antwoorden opslaan" }), error);
+      expect(await error.textContent()).toBe("Kies bij minstens één moment ja, als het moet of nee.");
+      const group = person.page.locator("fieldset.poll-options");
+      expect(await group.getAttribute("aria-invalid"), person.name).toBe("true");
+      expect(await group.getAttribute("aria-describedby"), person.name).toBe("field-answers-error");
+      const first = group.getByRole("radio").first();
+      expect(await first.evaluate((el) => el === document.activeElement), `${person.name}: focus on the first choice`).toBe(true);
+      expect(await person.page.getByRole("alert").count(), `${person.name}: nothing above the form`).toBe(0);
+      await expectInView(person, error);
+      await expectInView(person, first);
+      expect(await person.page.getByLabel("Je naam", { exact: true }).inputValue()).toBe("Yara van het buurtteam");
       await expectNoSeriousAxeViolations(person.page);
     }
   });
