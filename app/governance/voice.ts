@@ -156,12 +156,19 @@ class EndHeap {
   }
 }
 
-const covers = (intervals: readonly Interval[], at: number) => intervals.some((i) => i.s <= at && at < i.e);
+// The loops of the replay's steps are written with indexes: they run 100,000 times and more in a
+// replay that starts cold (after an upgrade), and until the engine has optimised them an iterator
+// costs an object per item (ADR 058).
+function covers(intervals: readonly Interval[], at: number): boolean {
+  for (let k = 0; k < intervals.length; k++) if (intervals[k].s <= at && at < intervals[k].e) return true;
+  return false;
+}
 
 /** Whether the member's earned voice covered all of [from, to] without a break. */
 function coveredThroughout(intervals: readonly Interval[], from: number, to: number): boolean {
   let reached = from;
-  for (const i of intervals) {
+  for (let k = 0; k < intervals.length; k++) {
+    const i = intervals[k];
     if (i.s > reached) break;
     if (i.e > reached) reached = i.e;
     if (reached > to) return true;
@@ -170,7 +177,9 @@ function coveredThroughout(intervals: readonly Interval[], from: number, to: num
 }
 
 function hiddenWithin(spans: HiddenSpan[] | undefined, from: number, to: number): boolean {
-  return !!spans?.some((span) => span.from <= to && (span.until === null || span.until >= from));
+  if (!spans) return false;
+  for (let k = 0; k < spans.length; k++) if (spans[k].from <= to && (spans[k].until === null || spans[k].until! >= from)) return true;
+  return false;
 }
 
 /** Growth brake: new voices allowed to start in any window of 7 days, given the voices then. */
@@ -278,6 +287,11 @@ const hostMark: number[] = [];
 const seenMark: number[] = [];
 const witnessMark: number[] = [];
 const markedMark: number[] = [];
+// Lists for one step at a time, emptied at its start.
+const stepHosts: number[] = [];
+const stepCandidates: number[] = [];
+const stepOrder: number[] = [];
+const stepRest: number[] = [];
 
 const chunkBits = 10;
 const chunkSize = 1 << chunkBits;
@@ -464,7 +478,7 @@ export class VoiceReplayer {
   }
   /** Whether a member who is not held has a voice at `t`: an earned one, or while bootstrapping a founder's or anyone's who ever earned one. */
   private voiceWith(m: ReplayMember, list: readonly Interval[], t: number, bootstrapping: boolean) {
-    return covers(list, t) || (bootstrapping && (this.founderVoiceAt(m, t) || list.some((i) => i.s <= t)));
+    return covers(list, t) || (bootstrapping && (this.founderVoiceAt(m, t) || (list.length > 0 && list[0].s <= t)));
   }
 
   private earn(n: number, session: ReplaySession, via: "attended" | "hosted", voicesAtMeeting: number) {
@@ -489,7 +503,9 @@ export class VoiceReplayer {
     this.starts.push(startsAt);
     const interval = { s: startsAt, e: Math.max(endsAt, startsAt) };
     if (!list.length) this.withIntervals.push(n);
-    this.intervals[n] = list.concat([interval]);
+    const longer = list.slice();
+    longer.push(interval);
+    this.intervals[n] = longer;
     this.newStarts.push(startsAt);
     this.heap.push({ e: interval.e, memberId, index: list.length });
     this.addEarning(n, { memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
@@ -533,21 +549,25 @@ export class VoiceReplayer {
     const voidedHere = hiddenWithin(this.hiddenBy.get(session.initiativeId), t, t + g.voidWindowDays * dayMs);
     const numbers = this.numbers;
     const stamp = ++stepStamp;
-    const hosts: number[] = [];
-    for (const id of session.hosts) {
-      const n = numbers.of(id);
+    const hosts = stepHosts;
+    hosts.length = 0;
+    const sessionHosts = session.hosts;
+    for (let k = 0; k < sessionHosts.length; k++) {
+      const n = numbers.of(sessionHosts[k]);
       if (hostMark[n] !== stamp) {
         hostMark[n] = stamp;
         hosts.push(n);
       }
     }
-    for (const id of session.markedByHost) markedMark[numbers.of(id)] = stamp;
+    const marked = session.markedByHost;
+    for (let k = 0; k < marked.length; k++) markedMark[numbers.of(marked[k])] = stamp;
     // Who came besides the hosts, once each in the order they first arrived (among those of one
     // meeting, first there, first in line for the brake), and the witnesses who checked in themselves.
-    const candidates: number[] = [];
+    const candidates = stepCandidates;
+    candidates.length = 0;
     let selfWitnesses = 0;
-    for (const id of attendees) {
-      const n = numbers.of(id);
+    for (let k = 0; k < attendees.length; k++) {
+      const n = numbers.of(attendees[k]);
       if (seenMark[n] === stamp) continue;
       seenMark[n] = stamp;
       if (markedMark[n] !== stamp && this.witnessByNumber(n, t, bootstrapping)) {
@@ -560,22 +580,25 @@ export class VoiceReplayer {
     const others = candidates.length;
     if (others) {
       if (hosts.length > 1) hosts.sort((a, b) => (numbers.texts[a] < numbers.texts[b] ? -1 : 1));
-      for (const n of hosts) candidates.push(n);
+      for (let k = 0; k < hosts.length; k++) candidates.push(hosts[k]);
     }
     // Except the meeting's witnesses, who come first (ADR 048): they vouch for it, and newcomers who
     // checked in before them (from anywhere, with a code that got out) must not push their voices
     // back behind the brake, nor end the bootstrap with voices of their own only.
-    const order: number[] = [];
-    const rest: number[] = [];
+    const order = stepOrder;
+    const rest = stepRest;
+    order.length = 0;
+    rest.length = 0;
     for (let k = 0; k < candidates.length; k++) {
       const n = candidates[k];
       if (witnessMark[n] === stamp || (k >= others && this.witnessByNumber(n, t, bootstrapping))) order.push(k);
       else rest.push(k);
     }
-    for (const k of rest) order.push(k);
+    for (let k = 0; k < rest.length; k++) order.push(rest[k]);
 
     const misses: Partial<Record<MissReason, NonNullable<MemberVoice["lastMiss"]>>> = {};
-    for (const k of order) {
+    for (let o = 0; o < order.length; o++) {
+      const k = order[o];
       const n = candidates[k];
       const m = this.memberOf(n);
       if (!m) continue;

@@ -53,7 +53,12 @@ const sessionColumns = "s.id, s.initiative_id, i.title, s.starts_at, coalesce(s.
 /** Who was a host of the initiative when a meeting started, from [member, since, until] terms. */
 function hostsAt(terms: [string, number, number][] | undefined, startsAt: number): string[] {
   const hosts: string[] = [];
-  for (const [memberId, since, until] of terms ?? []) if (since <= startsAt && until > startsAt && !hosts.includes(memberId)) hosts.push(memberId);
+  if (!terms) return hosts;
+  // With indexes, not destructured: made for every meeting of a replay that starts cold (ADR 058).
+  for (let k = 0; k < terms.length; k++) {
+    const term = terms[k];
+    if (term[1] <= startsAt && term[2] > startsAt && !hosts.includes(term[0])) hosts.push(term[0]);
+  }
   return hosts;
 }
 
@@ -97,16 +102,16 @@ function replaySource(now: number, from?: number) {
     )
     .raw();
   const args = from === undefined ? [now, now] : [now, from, now, now];
-  const sessionOf = ([id, initiativeId, title, startsAt, announcedAt, cancelled, attendees, marked]: SessionInputRow): ReplaySession => ({
-    id,
-    initiativeId,
-    title,
-    startsAt,
-    announcedAt,
-    cancelled: !!cancelled,
-    hosts: hostsAt(hostsOf.get(initiativeId), startsAt),
-    attendees: attendees.split("\x1f"),
-    markedByHost: marked === null ? noneMarked : marked.split("\x1f"),
+  const sessionOf = (row: SessionInputRow): ReplaySession => ({
+    id: row[0],
+    initiativeId: row[1],
+    title: row[2],
+    startsAt: row[3],
+    announcedAt: row[4],
+    cancelled: !!row[5],
+    hosts: hostsAt(hostsOf.get(row[1]), row[3]),
+    attendees: row[6].split("\x1f"),
+    markedByHost: row[7] === null ? noneMarked : row[7].split("\x1f"),
   });
   return {
     members,
