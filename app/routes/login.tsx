@@ -3,15 +3,10 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Field, FormError } from "~/components/field";
-import { rateLimitRules } from "~/governance/config";
-import { getMember, safeRedirect, startAuthSession, verifyPassword } from "~/lib/auth.server";
-import { parseForm, readFormData } from "~/lib/forms";
-import { loginSchema } from "~/lib/form-schemas.server";
+import { getMember, safeRedirect, startAuthSession } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { offerLoginUnlock } from "~/models/account.server";
-import { findMemberByEmail, normaliseEmail } from "~/models/members.server";
-import { addressKey, claimWithDelay, forgetFreeAttempts, hitRateLimit, refundRateLimit } from "~/models/rate-limits.server";
+import { logIn } from "~/models/login.server";
 import { retryAfterHeaders } from "~/lib/retry-after.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "login.title", undefined, { key: "meta.description.login" });
@@ -32,36 +27,19 @@ function refused(errors: Refusal, values: Record<string, string>, retryAfterSeco
 
 // Both limits are counted before the password is checked (docs/decisions/020-login-limits.md).
 export async function action({ request, context }: ActionFunctionArgs) {
-  const now = Date.now();
-  const addressLimitKey = `login:address:${addressKey(context.clientAddress)}`;
-  const byAddress = hitRateLimit(addressLimitKey, rateLimitRules.loginPerAddress, now);
-  if (!byAddress.allowed) return refused({ form: "auth.rateLimited" }, {}, byAddress.retryAfterMinutes * 60);
-  const form = parseForm(loginSchema, await readFormData(request));
-  if (!form.ok) return data({ errors: form.errors, values: form.values, retryAfter: 0, retryAfterSeconds: 0 }, { status: 400 });
-
-  const email = normaliseEmail(form.data.email);
-  // Per address typed, whether or not an account has it, so the delay reveals nothing. The
-  // attempt is claimed here, synchronously: of a hundred guesses sent at once, `limit` are checked.
-  const accountKey = `login:account:${email}`;
-  const byAccount = claimWithDelay(accountKey, rateLimitRules.loginPerAccount, now);
-  if (!byAccount.allowed) {
-    // The member (if there is one) gets a link that logs in past the delay.
-    offerLoginUnlock(email);
-    return refused({ form: "login.slowed" }, { email }, byAccount.retryAfterSeconds);
+  const answer = await logIn(request, context.clientAddress);
+  switch (answer.kind) {
+    case "limited":
+      return refused({ form: "auth.rateLimited" }, {}, answer.retryAfterSeconds);
+    case "invalid":
+      return data({ errors: answer.errors, values: answer.values, retryAfter: 0, retryAfterSeconds: 0 }, { status: 400 });
+    case "slowed":
+      return refused({ form: "login.slowed" }, { email: answer.email }, answer.retryAfterSeconds);
+    case "failed":
+      return data({ errors: { form: "login.failed" as const }, values: { email: answer.email }, retryAfter: 0, retryAfterSeconds: 0 }, { status: 400 });
+    case "in":
+      return redirect(safeRedirect(answer.redirectTo), { status: 303, headers: { "Set-Cookie": await startAuthSession(answer.memberId, request) } });
   }
-  const member = findMemberByEmail(email);
-  const valid = await verifyPassword(member?.passwordHash ?? null, form.data.password);
-  if (!member || !valid) {
-    return data({ errors: { form: "login.failed" as const }, values: { email }, retryAfter: 0, retryAfterSeconds: 0 }, { status: 400 });
-  }
-  // The member's own typos are forgotten, and the address gets its attempt back; an account that
-  // is being slowed down stays so until a day without attempts.
-  forgetFreeAttempts(accountKey, rateLimitRules.loginPerAccount);
-  refundRateLimit(addressLimitKey, rateLimitRules.loginPerAddress, now);
-  return redirect(safeRedirect(form.data.redirectTo), {
-    status: 303,
-    headers: { "Set-Cookie": await startAuthSession(member.id, request) },
-  });
 }
 
 export default function Login() {

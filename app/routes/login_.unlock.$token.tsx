@@ -6,16 +6,13 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Field, FormError, RetryAfterHint } from "~/components/field";
-import { rateLimitRules } from "~/governance/config";
 import { safeRedirect, startAuthSession } from "~/lib/auth.server";
-import { parseForm, readFormData } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
-import { unlockSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { limitedRefusal, retryAfterHeaders } from "~/lib/retry-after.server";
-import { checkUnlockToken, claimUnlockAttempt, isOwnPassword, useUpUnlockToken, type UnlockState } from "~/models/account.server";
-import { addressKey, hitRateLimit, refundRateLimit } from "~/models/rate-limits.server";
+import { checkUnlockToken, type UnlockState } from "~/models/account.server";
+import { logInWithUnlockLink } from "~/models/login.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "login.unlock.title");
 
@@ -31,29 +28,19 @@ export function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const token = params.token ?? "";
-  const now = Date.now();
-  const addressLimitKey = `login:address:${addressKey(context.clientAddress)}`;
-  const byAddress = hitRateLimit(addressLimitKey, rateLimitRules.loginPerAddress, now);
-  if (!byAddress.allowed) return limitedRefusal(byAddress.retryAfterMinutes, { state: "valid" as UnlockState });
-  const form = parseForm(unlockSchema, await readFormData(request));
-  if (!form.ok) {
-    const { state } = checkUnlockToken(token);
-    if (state !== "valid") return data({ state, errors: {}, retryAfter: 0 }, { status: statusFor(state) });
-    return data({ state, errors: form.errors, retryAfter: 0 }, { status: 400 });
+  const answer = await logInWithUnlockLink(params.token ?? "", request, context.clientAddress);
+  switch (answer.kind) {
+    case "limited":
+      return limitedRefusal(answer.retryAfterMinutes, { state: "valid" as UnlockState });
+    case "link":
+      return data({ state: answer.state, errors: {}, retryAfter: 0 }, { status: statusFor(answer.state) });
+    case "invalid":
+      return data({ state: "valid" as UnlockState, errors: answer.errors, retryAfter: 0 }, { status: 400 });
+    case "failed":
+      return data({ state: "valid" as UnlockState, errors: { form: "login.failed" as const }, retryAfter: 0 }, { status: 400 });
+    case "in":
+      return redirect(safeRedirect(answer.redirectTo), { status: 303, headers: { "Set-Cookie": await startAuthSession(answer.memberId, request) } });
   }
-  // Counted before the password is checked, like every login attempt.
-  const claim = claimUnlockAttempt(token);
-  if (claim.state !== "valid" || !claim.memberId) {
-    const state = claim.state === "valid" ? "unknown" : claim.state;
-    return data({ state, errors: {}, retryAfter: 0 }, { status: statusFor(state) });
-  }
-  if (!(await isOwnPassword(claim.memberId, form.data.password))) {
-    return data({ state: "valid" as UnlockState, errors: { form: "login.failed" as const }, retryAfter: 0 }, { status: 400 });
-  }
-  useUpUnlockToken(token);
-  refundRateLimit(addressLimitKey, rateLimitRules.loginPerAddress, now);
-  return redirect(safeRedirect(form.data.redirectTo), { status: 303, headers: { "Set-Cookie": await startAuthSession(claim.memberId, request) } });
 }
 
 const problem: Record<Exclude<UnlockState, "valid">, MessageKey> = {
