@@ -6,7 +6,7 @@ import { Field, FormError } from "~/components/field";
 import { getMember, safeRedirect, startAuthSession } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { logIn } from "~/models/login.server";
+import { logIn } from "~/models/access.server";
 import { retryAfterHeaders } from "~/lib/retry-after.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "login.title", undefined, { key: "meta.description.login" });

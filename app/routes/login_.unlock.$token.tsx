@@ -12,7 +12,7 @@ import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
 import { limitedRefusal, retryAfterHeaders } from "~/lib/retry-after.server";
 import { checkUnlockToken, type UnlockState } from "~/models/account.server";
-import { logInWithUnlockLink } from "~/models/login.server";
+import { logInWithUnlockLink } from "~/models/access.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "login.unlock.title");
 

@@ -1,13 +1,17 @@
-// Logging in, with the password or with the link mailed to a member whose account is slowed down
-// (docs/decisions/020-login-limits.md). Both limits are counted before the password is checked,
-// and before the form is read: of a hundred guesses sent at once, only as many as the limits
-// allow are checked. The routes (/login, /login/unlock/:token) say what each answer means.
+// Signing up, and logging in with the password or with the link mailed to a member whose account
+// is slowed down (docs/decisions/020-login-limits.md). The login limits are counted before the
+// password is checked, and before the form is read: of a hundred guesses sent at once, only as
+// many as the limits allow are checked. The routes (/signup, /login, /login/unlock/:token) say
+// what each answer means.
 import { rateLimitRules } from "~/governance/config";
-import { verifyPassword } from "~/lib/auth.server";
-import { loginSchema, unlockSchema } from "~/lib/form-schemas.server";
+import { hashPassword, verifyPassword } from "~/lib/auth.server";
+import { loginSchema, signupSchema, unlockSchema } from "~/lib/form-schemas.server";
 import { parseForm, readFormData, type FieldErrors } from "~/lib/forms";
-import { checkUnlockToken, claimUnlockAttempt, isOwnPassword, offerLoginUnlock, useUpUnlockToken, type UnlockState } from "./account.server";
-import { findMemberByEmail, normaliseEmail } from "./members.server";
+import { resolveLocale } from "~/lib/i18n/locale.server";
+import { checkUnlockToken, claimUnlockAttempt, isOwnPassword, mailSignupWithKnownAddress, offerLoginUnlock, useUpUnlockToken, type UnlockState } from "./account.server";
+import { foundIfFirst } from "./founders.server";
+import { welcomePath } from "./home-page.server";
+import { createMember, EmailTakenError, findMemberByEmail, normaliseEmail } from "./members.server";
 import { addressKey, claimWithDelay, forgetFreeAttempts, hitRateLimit, refundRateLimit } from "./rate-limits.server";
 
 export type LoginAnswer =
@@ -75,4 +79,44 @@ export async function logInWithUnlockLink(token: string, request: Request, clien
   useUpUnlockToken(token);
   refundRateLimit(byAddressKey, rateLimitRules.loginPerAddress, now);
   return { kind: "in", memberId: claim.memberId, redirectTo: form.data.redirectTo };
+}
+
+export type SignupAnswer =
+  | { kind: "invalid"; errors: FieldErrors; values: Record<string, string> }
+  /** Too many sign-ups from this address this hour: what was typed comes back (never the password). */
+  | { kind: "limited"; retryAfterMinutes: number; values: Record<string, string> }
+  /** A new account, to be logged in. */
+  | { kind: "new"; memberId: string; to: string }
+  /**
+   * The address has an account already: its member is mailed (at most once an hour), and the
+   * answer must look the same as for a new account (a session that leads nowhere).
+   */
+  | { kind: "known"; to: string };
+
+/** A sign-up from the form in `request`. */
+export async function signUp(request: Request, clientAddress: string, now = Date.now()): Promise<SignupAnswer> {
+  const form = parseForm(signupSchema, await readFormData(request));
+  if (!form.ok) return { kind: "invalid", errors: form.errors, values: form.values };
+  // Counted once the form is complete, before any work: only accepted sign-ups use up the limit.
+  const limit = hitRateLimit(`signup:address:${addressKey(clientAddress)}`, rateLimitRules.signupPerAddress, now);
+  if (!limit.allowed) return { kind: "limited", retryAfterMinutes: limit.retryAfterMinutes, values: { displayName: form.data.displayName, email: form.data.email } };
+  const { email, password, displayName } = form.data;
+  // A short start page first (the same for a known address: the answer must not differ), then on.
+  const to = welcomePath(form.data.redirectTo);
+  // Hashed either way, so that the time taken does not tell a known address from a new one.
+  const passwordHash = await hashPassword(password);
+  if (!findMemberByEmail(email)) {
+    try {
+      const memberId = createMember({ email, passwordHash, displayName, locale: resolveLocale(request, null) });
+      // The first account of a fresh network is its first founder (governance.md §1).
+      foundIfFirst(memberId);
+      return { kind: "new", memberId, to };
+    } catch (error) {
+      // Two sign-ups for one address at once: the other one made the account.
+      if (!(error instanceof EmailTakenError)) throw error;
+    }
+  }
+  const holder = findMemberByEmail(email);
+  if (holder) mailSignupWithKnownAddress(holder.id);
+  return { kind: "known", to };
 }
