@@ -1,14 +1,14 @@
-// Signing up, and logging in with the password or with the link mailed to a member whose account
+// Signing up, asking for a new password, and logging in with the password or with the link mailed to a member whose account
 // is slowed down (docs/decisions/020-login-limits.md). The login limits are counted before the
 // password is checked, and before the form is read: of a hundred guesses sent at once, only as
-// many as the limits allow are checked. The routes (/signup, /login, /login/unlock/:token) say
-// what each answer means.
+// many as the limits allow are checked. The routes (/signup, /password/forgot, /login,
+// /login/unlock/:token) say what each answer means.
 import { rateLimitRules } from "~/governance/config";
 import { hashPassword, verifyPassword } from "~/lib/auth.server";
-import { loginSchema, signupSchema, unlockSchema } from "~/lib/form-schemas.server";
+import { forgotSchema, loginSchema, signupSchema, unlockSchema } from "~/lib/form-schemas.server";
 import { parseForm, readFormData, type FieldErrors } from "~/lib/forms";
 import { resolveLocale } from "~/lib/i18n/locale.server";
-import { checkUnlockToken, claimUnlockAttempt, isOwnPassword, mailSignupWithKnownAddress, offerLoginUnlock, useUpUnlockToken, type UnlockState } from "./account.server";
+import { checkUnlockToken, claimUnlockAttempt, isOwnPassword, mailSignupWithKnownAddress, offerLoginUnlock, requestPasswordReset, useUpUnlockToken, type UnlockState } from "./account.server";
 import { foundIfFirst } from "./founders.server";
 import { welcomePath } from "./home-page.server";
 import { createMember, EmailTakenError, findMemberByEmail, normaliseEmail } from "./members.server";
@@ -119,4 +119,21 @@ export async function signUp(request: Request, clientAddress: string, now = Date
   const holder = findMemberByEmail(email);
   if (holder) mailSignupWithKnownAddress(holder.id);
   return { kind: "known", to };
+}
+
+export type ResetRequestAnswer =
+  | { kind: "invalid"; errors: FieldErrors; values: Record<string, string> }
+  | { kind: "limited"; retryAfterMinutes: number; email: string }
+  /** Said the same whether or not an account has this address. */
+  | { kind: "sent"; email: string };
+
+/** A new password asked for with the form in `request`: a link is mailed if an account has the address. */
+export async function askPasswordReset(request: Request, clientAddress: string, now = Date.now()): Promise<ResetRequestAnswer> {
+  const form = parseForm(forgotSchema, await readFormData(request));
+  if (!form.ok) return { kind: "invalid", errors: form.errors, values: form.values };
+  const byNetwork = hitRateLimit(`password-reset:network:${addressKey(clientAddress)}`, rateLimitRules.passwordResetPerAddress, now);
+  if (!byNetwork.allowed) return { kind: "limited", retryAfterMinutes: byNetwork.retryAfterMinutes, email: form.data.email };
+  const email = normaliseEmail(form.data.email);
+  requestPasswordReset(email, new Date(now));
+  return { kind: "sent", email };
 }

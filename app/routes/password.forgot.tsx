@@ -3,14 +3,9 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Field, FormError, RetryAfterHint } from "~/components/field";
-import { rateLimitRules } from "~/governance/config";
-import { parseForm, readFormData } from "~/lib/forms";
-import { forgotSchema } from "~/lib/form-schemas.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
-import { requestPasswordReset } from "~/models/account.server";
-import { normaliseEmail } from "~/models/members.server";
-import { addressKey, hitRateLimit } from "~/models/rate-limits.server";
+import { askPasswordReset } from "~/models/access.server";
 import { limitedRefusal, retryAfterHeaders } from "~/lib/retry-after.server";
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, "password.forgot.title");
@@ -20,16 +15,11 @@ export const headers = retryAfterHeaders;
 // Limited per network address only, and openly: over the limit the page says so and when to try
 // again. A limit per address typed would let anyone use up the member's own requests.
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(forgotSchema, await readFormData(request));
-  if (!form.ok) return data({ sent: false, errors: form.errors, values: form.values, retryAfter: 0 }, { status: 400 });
-  const byNetwork = hitRateLimit(`password-reset:network:${addressKey(context.clientAddress)}`, rateLimitRules.passwordResetPerAddress);
-  if (!byNetwork.allowed) {
-    return limitedRefusal(byNetwork.retryAfterMinutes, { sent: false, values: { email: form.data.email } }, "password.forgot.limited");
-  }
+  const answer = await askPasswordReset(request, context.clientAddress);
+  if (answer.kind === "invalid") return data({ sent: false, errors: answer.errors, values: answer.values, retryAfter: 0 }, { status: 400 });
+  if (answer.kind === "limited") return limitedRefusal(answer.retryAfterMinutes, { sent: false, values: { email: answer.email } }, "password.forgot.limited");
   // The answer is the same whether or not an account has this address.
-  const email = normaliseEmail(form.data.email);
-  requestPasswordReset(email);
-  return { sent: true, errors: {}, values: { email }, retryAfter: 0 };
+  return { sent: true, errors: {}, values: { email: answer.email }, retryAfter: 0 };
 }
 
 export default function ForgotPassword() {
