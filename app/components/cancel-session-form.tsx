@@ -1,9 +1,13 @@
 import { Form } from "@remix-run/react";
-import type { MessageKey } from "~/lib/i18n";
+import { Field } from "~/components/field";
+import type { FieldErrors } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 
-/** The host's cancel form: a reason is required, since it goes to everyone signed up or waiting. */
-export function CancelSessionForm({ laterInSeries, error, reason }: { laterInSeries: boolean; error?: MessageKey; reason?: string }) {
+/**
+ * The host's cancel form: a reason is required, since it goes to everyone signed up or waiting.
+ * A refused reason is said at the field, with what was written and the sessions chosen.
+ */
+export function CancelSessionForm({ laterInSeries, errors, reason, scope }: { laterInSeries: boolean; errors?: FieldErrors; reason?: string; scope?: "this" | "later" }) {
   const t = useT();
   // Its own heading: after "save changes", its choice of sessions must not read as part of the edit.
   return (
@@ -16,38 +20,17 @@ export function CancelSessionForm({ laterInSeries, error, reason }: { laterInSer
             <legend>{t("session.scope")}</legend>
             <div className="choices">
               <label className="choice">
-                <input type="radio" name="scope" value="this" defaultChecked />
+                <input type="radio" name="scope" value="this" defaultChecked={scope !== "later"} />
                 <span>{t("session.scope.this")}</span>
               </label>
               <label className="choice">
-                <input type="radio" name="scope" value="later" />
+                <input type="radio" name="scope" value="later" defaultChecked={scope === "later"} />
                 <span>{t("session.scope.later")}</span>
               </label>
             </div>
           </fieldset>
         ) : null}
-        <div className="field">
-          <label htmlFor="cancel-reason">{t("safe.cancel.reason")}</label>
-          <p className="hint" id="cancel-reason-hint">
-            {t("safe.cancel.reason.hint")}
-          </p>
-          {error ? (
-            <p className="form-error" id="cancel-reason-error">
-              {t(error)}
-            </p>
-          ) : null}
-          <textarea
-            id="cancel-reason"
-            name="reason"
-            rows={3}
-            maxLength={1000}
-            required
-            defaultValue={reason}
-            aria-describedby="cancel-reason-hint"
-            aria-invalid={error ? true : undefined}
-            aria-errormessage={error ? "cancel-reason-error" : undefined}
-          />
-        </div>
+        <Field name="reason" label={t("safe.cancel.reason")} hint={t("safe.cancel.reason.hint")} errors={errors} defaultValue={reason} multiline rows={3} maxLength={1000} required />
         <p className="hint">{t("safe.cancel.noUndo")}</p>
         <button type="submit" name="intent" value="cancel-session" className="button danger">
           {t("session.cancelSession")}

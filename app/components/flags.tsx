@@ -1,16 +1,21 @@
+import { Field } from "~/components/field";
+import type { FieldErrors } from "~/lib/forms";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatDate } from "~/lib/time";
 
-/** The fields of a flag: which house rule, and why. Rendered inside a <Form>. */
-export function FlagForm({ rules, kind }: { rules: string[]; kind: "initiative" | "member" | "method" }) {
+/**
+ * The fields of a flag: which house rule, and why. Rendered inside a <Form>. A refused flag opens
+ * it again with what was chosen and written, the refusal at the field it concerns.
+ */
+export function FlagForm({ rules, kind, errors, values }: { rules: string[]; kind: "initiative" | "member" | "method"; errors?: FieldErrors; values?: Record<string, string> }) {
   const t = useT();
+  const refusedField = !!(errors?.rule || errors?.reason);
   return (
-    <details className="flag-form">
+    <details className="flag-form" open={refusedField || undefined}>
       <summary>{kind === "member" ? t("flag.member") : kind === "method" ? t("method.flag") : t("flag.initiative")}</summary>
       <p className="hint">{t("flag.hint")}</p>
-      <div className="field">
-        <label htmlFor="flag-rule">{t("flag.rule")}</label>
-        <select id="flag-rule" name="rule" required defaultValue="">
+      <Field name="rule" label={t("flag.rule")} errors={errors} required>
+        <select id="field-rule" name="rule" required defaultValue={values?.rule && rules.includes(values.rule) ? values.rule : ""}>
           <option value="" disabled>
             {t("flag.rule.choose")}
           </option>
@@ -20,11 +25,8 @@ export function FlagForm({ rules, kind }: { rules: string[]; kind: "initiative" 
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor="flag-reason">{t("flag.reason")}</label>
-        <textarea id="flag-reason" name="reason" rows={3} required maxLength={1000} />
-      </div>
+      </Field>
+      <Field name="reason" label={t("flag.reason")} errors={errors} defaultValue={values?.reason} multiline rows={3} required maxLength={1000} />
       <button type="submit" className="button danger">
         {t("flag.submit")}
       </button>

@@ -39,7 +39,7 @@ export function formValues(formData: FormData): Record<string, string> {
 }
 
 /** The longest value sent back to a refused form: the longest field takes 20 000 characters. */
-const echoLimit = 20_000;
+export const echoLimit = 20_000;
 
 export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): FormResult<z.output<S>> {
   const values = formValues(formData);

@@ -16,12 +16,17 @@ import { noteEditWhileHidden, withdrawAcceptanceByFlag } from "./hidden-edits.se
 
 export const flagLimits = { rule: 120, reason: 1000 } as const;
 
-/** The rule and reason of a flag form, or the message why they cannot be taken as they are. */
-export function flagInput(formData: FormData): { rule: string; reason: string; message?: undefined } | { message: MessageKey } {
+/**
+ * The rule and reason of a flag form, or the message why they cannot be taken as they are and the
+ * field it concerns (a rule longer than any house rule is not one from the list).
+ */
+export function flagInput(formData: FormData): { rule: string; reason: string; message?: undefined } | { message: MessageKey; field: "rule" | "reason" } {
   const rule = textField(formData, "rule");
   const reason = textField(formData, "reason");
-  if (!rule || !reason) return { message: "flag.required" };
-  if (rule.length > flagLimits.rule || reason.length > flagLimits.reason) return { message: "flag.tooLong" };
+  if (!rule) return { message: "flag.rule.required", field: "rule" };
+  if (rule.length > flagLimits.rule) return { message: "flag.unknownRule", field: "rule" };
+  if (!reason) return { message: "flag.reason.required", field: "reason" };
+  if (reason.length > flagLimits.reason) return { message: "flag.reason.tooLong", field: "reason" };
   return { rule, reason };
 }
 

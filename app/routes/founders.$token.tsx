@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { FormError } from "~/components/field";
 import { Link } from "~/components/link";
+import type { FieldErrors } from "~/lib/forms";
 import { getMember, requireMember } from "~/lib/auth.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
@@ -25,7 +27,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     accepted = acceptFounderInvitation(params.token ?? "", member.id);
   } catch (error) {
     if (!(error instanceof FounderRefusedError)) throw error;
-    return data({ message: error.messageKey }, { status: error.status });
+    // The invitation's state, the places left or the member's hold: a refusal of the whole form.
+    return data({ errors: { form: error.messageKey } as FieldErrors }, { status: error.status });
   }
   // Waiting for the other founders' yes: the founders page says how many and until when.
   return redirect(accepted === "founder" ? `/members/${member.id}#voice-heading` : "/founders", 303);
@@ -39,11 +42,7 @@ export default function FounderInvitation() {
     <section className="narrow">
       <h1>{t("founder.accept.title")}</h1>
       <p className="lead">{t("founder.accept.intro")}</p>
-      {result?.message ? (
-        <p className="form-error" role="alert">
-          {t(result.message)}
-        </p>
-      ) : null}
+      <FormError errors={result?.errors} />
       {loggedIn ? (
         <Form method="post">
           <button type="submit" className="button">

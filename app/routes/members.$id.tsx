@@ -3,15 +3,15 @@ import { data, redirect } from "@remix-run/node";
 import { afterFlag } from "~/lib/flag-received";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
+import { FormError } from "~/components/field";
 import { FlagForm, FlagList } from "~/components/flags";
 import { getMember, requireMember } from "~/lib/auth.server";
-import { readFormData } from "~/lib/forms";
-import type { MessageKey } from "~/lib/i18n";
+import { echoLimit, readFormData, refusalAt, textField, type FieldErrors } from "~/lib/forms";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { previewCard, shareMeta, titleMeta } from "~/lib/meta";
 import { organisationPath } from "~/lib/organisation-links";
 import { formatDate } from "~/lib/time";
-import { flag, flagInput, FlagRefusedError } from "~/models/flags.server";
+import { flag, flagInput, flagLimits, FlagRefusedError } from "~/models/flags.server";
 import { MemberOutcomes } from "~/components/contributions";
 import { Avatar } from "~/components/picture";
 import { VoiceExplained } from "~/components/voice-explained";
@@ -42,12 +42,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const member = await requireMember(request);
   const form = await readFormData(request);
   const input = flagInput(form);
-  if (input.message) return data({ error: input.message as MessageKey }, { status: 400 });
-  const { rule, reason } = input;
+  // What was chosen and written comes back with a refusal; a refusal about the rule or the reason
+  // is said at that field, one about the flag itself (no voice, oneself, the weekly limit) above it.
+  const values = { rule: textField(form, "rule").slice(0, flagLimits.rule), reason: textField(form, "reason").slice(0, echoLimit) };
+  if (input.message) return data({ errors: { [input.field]: input.message } as FieldErrors, values }, { status: 400 });
   try {
-    flag({ type: "member", id: params.id ?? "" }, member.id, rule, reason);
+    flag({ type: "member", id: params.id ?? "" }, member.id, input.rule, input.reason);
   } catch (error) {
-    if (error instanceof FlagRefusedError) return data({ error: error.messageKey as MessageKey }, { status: error.status });
+    if (error instanceof FlagRefusedError) return data({ errors: refusalAt(error.messageKey, { "flag.unknownRule": "rule" }), values }, { status: error.status });
     throw error;
   }
   return redirect(afterFlag(`/members/${params.id}`), 303);
@@ -181,15 +183,11 @@ function FullProfile() {
         <Link to={`/log?subject=member:${profile.id}`}>{t("log.forThis")}</Link>
       </p>
 
-      {result?.error ? (
-        <p className="form-error" role="alert">
-          {t(result.error)}
-        </p>
-      ) : null}
       {flags ? <FlagList flags={flags} /> : null}
+      <FormError errors={result?.errors} />
       {rules.length > 0 && !isSelf ? (
         <Form method="post">
-          <FlagForm rules={rules} kind="member" />
+          <FlagForm rules={rules} kind="member" errors={result?.errors} values={result?.values} />
         </Form>
       ) : null}
     </article>

@@ -4,10 +4,11 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { LearningHoursField } from "~/components/learning-hours-field";
 import { CancelSessionForm } from "~/components/cancel-session-form";
+import { FormError } from "~/components/field";
 import { SessionForm } from "~/components/session-form";
 import { originOf } from "~/lib/calendar.server";
 import { requireHostedSession } from "~/lib/host-access.server";
-import { formValues, parseForm, readFormData, textField, type FieldErrors } from "~/lib/forms";
+import { echoLimit, formValues, parseForm, readFormData, textField, type FieldErrors } from "~/lib/forms";
 import { useT } from "~/lib/i18n/react";
 import { cancelSessionSchema } from "~/lib/form-schemas.server";
 import { errorMeta, titleMeta } from "~/lib/meta";
@@ -37,12 +38,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // Already off (a second click, an old tab): nothing to ask a reason for.
     if (session.cancelledAt) return redirect(`/sessions/${session.id}`, 303);
     const cancel = parseForm(cancelSessionSchema, formData);
-    if (!cancel.ok) return data({ cancelError: cancel.errors.reason, reason: textField(formData, "reason").slice(0, 1000), errors: undefined, values: {}, params: undefined }, { status: 400 });
+    // A reason refused is said at its field; a meeting that began meanwhile refuses the whole form.
+    if (!cancel.ok) return data({ cancelErrors: cancel.errors, reason: textField(formData, "reason").slice(0, echoLimit), scope: (formData.get("scope") === "later" ? "later" : "this") as "later" | "this", errors: undefined, values: {}, params: undefined }, { status: 400 });
     try {
       cancelSession(session.id, member.id, new Date(), cancel.data.scope, cancel.data.reason);
     } catch (error) {
       if (!(error instanceof StartedSessionError)) throw error;
-      return data({ cancelError: "session.started.fixed" as const, reason: cancel.data.reason, errors: undefined, values: {}, params: undefined }, { status: 409 });
+      return data({ cancelErrors: { form: "session.started.fixed" } as FieldErrors, reason: cancel.data.reason, scope: cancel.data.scope, errors: undefined, values: {}, params: undefined }, { status: 409 });
     }
     return redirect(withNotice(`/sessions/${session.id}`, "sessionCancelled"), 303);
   }
@@ -77,6 +79,7 @@ export default function EditSession() {
   const t = useT();
   const { id, title, cancelled, started, values, venues, laterInSeries, learning, restored, venuePicked } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const cancelErrors: FieldErrors | undefined = result && "cancelErrors" in result ? result.cancelErrors : undefined;
   const formValues = result && "values" in result && Object.keys(result.values).length ? result.values : values;
   return (
     <section className="narrow">
@@ -86,11 +89,12 @@ export default function EditSession() {
       <h1>{t("session.edit.title")}</h1>
       <p className="lead">{title}</p>
       {laterInSeries ? <p className="hint">{t("session.series.part")}</p> : null}
-      {started ? <p className="hint">{t("session.started.fixed")}</p> : null}
+      {/* A cancel refused as the meeting began meanwhile: said here as the page's refusal, in place of the hint (the cancel form is gone). */}
+      {cancelErrors?.form ? <FormError errors={cancelErrors} /> : started ? <p className="hint">{t("session.started.fixed")}</p> : null}
       <SessionForm values={formValues} errors={result?.errors} params={result && "params" in result ? result.params : undefined} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0} restored={restored} venuePicked={venuePicked}>
         <LearningHoursField {...learning} typed={result && "values" in result ? (result.values as Record<string, string>).learningHours : values.learningHours} errors={result?.errors} />
       </SessionForm>
-      {!cancelled && !started ? <CancelSessionForm laterInSeries={laterInSeries > 0} error={result && "cancelError" in result ? result.cancelError : undefined} reason={result && "reason" in result ? result.reason : undefined} /> : null}
+      {!cancelled && !started ? <CancelSessionForm laterInSeries={laterInSeries > 0} errors={cancelErrors} reason={result && "reason" in result ? result.reason : undefined} scope={result && "scope" in result ? result.scope : undefined} /> : null}
     </section>
   );
 }

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { FormError } from "~/components/field";
 import { Link } from "~/components/link";
 import { requireMember } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
-import { readFormData } from "~/lib/forms";
+import { readFormData, type FieldErrors } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
@@ -49,7 +50,8 @@ export async function action({ request }: ActionFunctionArgs) {
   } else if (intent === "contact") {
     setContactOff(member.id, form.get("contact") !== "on");
   } else {
-    return data({ message: "error.badRequest" as MessageKey }, { status: 400 });
+    // No such form on this page (an old page, a script): a refusal of the whole form.
+    return data({ errors: { form: "error.badRequest" } as FieldErrors }, { status: 400 });
   }
   return redirect(withNotice("/settings", "saved"), 303);
 }
@@ -79,11 +81,7 @@ export default function Settings() {
   return (
     <section className="narrow">
       <h1>{t("settings.title")}</h1>
-      {refused?.message ? (
-        <p className="form-error" role="alert">
-          {t(refused.message)}
-        </p>
-      ) : null}
+      <FormError errors={refused?.errors} />
       <h2 id="login">{t("settings.login")}</h2>
       <p>{t("settings.login.email", { email: login.email })}</p>
       {login.waiting ? (

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { FormError } from "~/components/field";
 import { Link } from "~/components/link";
 import { LearningDownloads, LearningLinkList, MakeLearningLink } from "~/components/learning-links";
 import { LearningTotals, ListedSessions } from "~/components/learning-record";
 import { requireMember } from "~/lib/auth.server";
 import { originOf } from "~/lib/calendar.server";
 import { formValues, parseForm, readFormData, textField, type FieldErrors } from "~/lib/forms";
-import type { MessageKey } from "~/lib/i18n";
 import { resolveLocale } from "~/lib/i18n/locale.server";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return learningPage(member, resolveLocale(request, member.locale), originOf(request), { year: query.get("year"), page: query.get("page") });
 }
 
-type Refused = { errors?: FieldErrors; values?: Record<string, string>; message?: MessageKey };
+type Refused = { errors?: FieldErrors; values?: Record<string, string>; withdrawErrors?: FieldErrors };
 
 export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request);
@@ -43,10 +43,11 @@ export async function action({ request }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (!(error instanceof LearningLinkRefusal)) throw error;
-    if (intent === "withdraw") return data<Refused>({ message: error.messageKey }, { status: error.status });
+    // A link that is not (or no longer) the member's: a refusal of the whole withdraw form.
+    if (intent === "withdraw") return data<Refused>({ withdrawErrors: { form: error.messageKey } }, { status: error.status });
     return data<Refused>({ errors: { [error.field]: error.messageKey }, values: formValues(form) }, { status: error.status });
   }
-  return data<Refused>({ message: "error.badRequest" }, { status: 400 });
+  return data<Refused>({ withdrawErrors: { form: "error.badRequest" } }, { status: 400 });
 }
 
 export default function LearningSettings() {
@@ -62,11 +63,6 @@ export default function LearningSettings() {
       <h1>{t("learning.title")}</h1>
       <p className="lead">{t("learning.intro")}</p>
       <p className="notice">{t("learning.notAccreditation")}</p>
-      {refused?.message ? (
-        <p className="form-error" role="alert">
-          {t(refused.message)}
-        </p>
-      ) : null}
       {record.sessions.length ? (
         <>
           <h2 id="totals">{t("learning.totals")}</h2>
@@ -85,6 +81,8 @@ export default function LearningSettings() {
       ) : (
         <p className="hint">{record.sessions.length ? t("learning.links.limit", { max: activeMax }) : t("learning.links.emptyRecord")}</p>
       )}
+      {/* Said by the list whose withdraw button was used. */}
+      <FormError errors={refused?.withdrawErrors} />
       <LearningLinkList links={links} />
       {record.sessions.length ? (
         <>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { FormError } from "~/components/field";
 import { Link } from "~/components/link";
 import type { OrganisationQuestion } from "~/components/organisation-pick";
 import { sentValues, VenueForm } from "~/components/venue-form";
@@ -48,10 +49,9 @@ export default function EditVenue() {
       </p>
       <h1>{t("venue.edit.title")}</h1>
       <p className="hint">{t("venue.edit.who")}</p>
+      {/* The page's refusal takes the focus as a refused form's does: it is what the page says. */}
       {refusal ? (
-        <p className="form-error" role="alert">
-          {t(refusal)}
-        </p>
+        <FormError errors={{ form: refusal }} />
       ) : (
         <VenueForm values={sentValues(values, result?.values)} errors={result?.errors} params={result?.params} names={names} ask={result?.ask} submit={t("venue.edit.submit")} />
       )}

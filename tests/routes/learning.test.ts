@@ -334,7 +334,7 @@ describe("verification links", () => {
   it("cannot be withdrawn by another member (404, nothing changes), and withdrawn by their member turn into 410", async () => {
     const refused = await withdraw(code, other);
     expect(statusOf(refused)).toBe(404);
-    expect(dataOf<{ message: string }>(refused).message).toBe("learning.link.unknown");
+    expect(dataOf<{ withdrawErrors: Record<string, string> }>(refused).withdrawErrors.form).toBe("learning.link.unknown");
     expect(codes(lukasz.id)[0].withdrawn_at).toBeNull();
     expect(statusOf(await verify(code))).toBe(200);
     expect(statusOf(await withdraw(code))).toBe(303);

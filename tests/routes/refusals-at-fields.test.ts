@@ -1,7 +1,9 @@
 // Refusals that concern one field are said at that field, through the real server: the answer's
 // HTML has the message in the field's error element, the field is marked aria-invalid, the
 // status stays a 4xx and what was typed comes back (docs/forms-refusals.md).
+import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { translator, type MessageKey } from "~/lib/i18n";
 import { insertCourseSession, insertMembers } from "../support/direct-db";
 import { serverForFile } from "../support/server-for-file";
 
@@ -267,5 +269,185 @@ describe("a date poll's answer", () => {
     const fine = await post(`/polls/${code}`, { intent: "answer", name: "Gast Jansen", [`answer-${first}`]: "yes" }, null);
     expect(fine.status).toBe(303);
     expect(responses()).toBe(1);
+  });
+});
+
+// Pages that said their refusals in a paragraph of their own (docs/forms-refusals.md): a refusal
+// about one field now stands at it, one about the whole form is a `FormError` that takes the focus.
+
+/** The form's alert, when it is the one that takes the focus (no field in error): its text. */
+const focusedAlert = (html: string) => /<p class="form-error" role="alert" tabindex="-1" autofocus="">([^<]*)<\/p>/.exec(html)?.[1];
+
+const said = (key: MessageKey) => translator("nl")(key).replace(/&/g, "&amp;").replace(/'/g, "&#x27;").replace(/"/g, "&quot;");
+
+/** A founder of a month ago: while the network bootstraps, a witness who may flag. */
+function monthOldFounder(id: string) {
+  files.sqlite.prepare("UPDATE members SET created_at = @at, founder_at = @at WHERE id = @id").run({ at: Date.now() - 30 * day, id });
+}
+
+describe("the cancel part of the session edit form", () => {
+  it("says a missing or too long reason at the reason field, with what was written, and a meeting begun meanwhile above the page, focused; nothing is cancelled", async () => {
+    const [host] = insertMembers(files.sqlite, 1, "cancel");
+    const { sessionId } = insertCourseSession(files.sqlite, host.id, null);
+    const path = `/sessions/${sessionId}/edit`;
+    const cancelled = () => files.sqlite.prepare("SELECT cancelled_at FROM sessions WHERE id = ?").get(sessionId);
+
+    const empty = await post(path, { intent: "cancel-session", reason: "   " }, host.cookie);
+    expect(empty.status).toBe(400);
+    const emptyPage = await empty.text();
+    expect(fieldError(emptyPage, "reason")).toBe(said("safe.cancel.reason.required"));
+    const reason = control(emptyPage, "reason");
+    expect(reason).toContain('aria-invalid="true"');
+    expect(reason).toContain('aria-describedby="field-reason-hint field-reason-error"');
+    expect(reason).toContain('aria-errormessage="field-reason-error"');
+    expect(reason).toContain("autofocus");
+    expect(aboveForm(emptyPage)).toBe(false);
+
+    const long = "De zaal is niet beschikbaar. ".repeat(40).trim();
+    const tooLong = await post(path, { intent: "cancel-session", reason: long }, host.cookie);
+    expect(tooLong.status).toBe(400);
+    const longPage = await tooLong.text();
+    expect(fieldError(longPage, "reason")).toBe(said("safe.cancel.reason.tooLong"));
+    expect(control(longPage, "reason")).toContain('aria-invalid="true"');
+    expect(longPage).toContain(`>${long}</textarea>`);
+    expect(aboveForm(longPage)).toBe(false);
+    expect(cancelled()).toEqual({ cancelled_at: null });
+
+    // Begun meanwhile: the cancel form is gone, the refusal is the page's, with the focus.
+    files.sqlite.prepare("UPDATE sessions SET starts_at = ?, ends_at = ? WHERE id = ?").run(Date.now() - 10 * 60_000, Date.now() + hour, sessionId);
+    const begun = await post(path, { intent: "cancel-session", reason: "De spreker is ziek." }, host.cookie);
+    expect(begun.status).toBe(409);
+    const begunPage = await begun.text();
+    expect(focusedAlert(begunPage)).toBe(said("session.started.fixed"));
+    expect(begunPage.split(said("session.started.fixed")).length).toBe(2);
+    expect(control(begunPage, "reason")).toBe("");
+    expect(cancelled()).toEqual({ cancelled_at: null });
+  });
+});
+
+describe("the settings page", () => {
+  it("says a form it does not have above the page, focused, and changes nothing", async () => {
+    const [member] = insertMembers(files.sqlite, 1, "settings");
+    const before = files.sqlite.prepare("SELECT mail_off, digest_opt_in, contact_off, calendar_token FROM members WHERE id = ?").get(member.id);
+    const res = await post("/settings", { intent: "iets-anders", mail: "reminder" }, member.cookie);
+    expect(res.status).toBe(400);
+    expect(focusedAlert(await res.text())).toBe(said("error.badRequest"));
+    expect(files.sqlite.prepare("SELECT mail_off, digest_opt_in, contact_off, calendar_token FROM members WHERE id = ?").get(member.id)).toEqual(before);
+  });
+});
+
+describe("flagging a member", () => {
+  it("says a missing rule or reason and a rule not in the list at that field, with what was chosen and written; no voice and oneself above the form, focused; nothing is flagged", async () => {
+    const [witness, target, newcomer] = insertMembers(files.sqlite, 3, "flagging");
+    monthOldFounder(witness.id);
+    const path = `/members/${target.id}`;
+    const rule = /<option value="([^"]+)">/.exec(await get(path, witness.cookie))?.[1] ?? "";
+    expect(rule).not.toBe("");
+    const flags = () => (files.sqlite.prepare("SELECT count(*) AS n FROM flags WHERE target_type = 'member'").get() as { n: number }).n;
+    const selected = (html: string) => /<option value="([^"]*)" selected="">/.exec(html)?.[1];
+
+    const noReason = await post(path, { rule, reason: "  " }, witness.cookie);
+    expect(noReason.status).toBe(400);
+    const noReasonPage = await noReason.text();
+    expect(fieldError(noReasonPage, "reason")).toBe(said("flag.reason.required"));
+    expect(control(noReasonPage, "reason")).toContain('aria-invalid="true"');
+    expect(control(noReasonPage, "reason")).toContain('aria-errormessage="field-reason-error"');
+    expect(control(noReasonPage, "reason")).toContain("autofocus");
+    expect(selected(noReasonPage)).toBe(rule);
+    // The form is opened again, so that the field and its refusal are seen.
+    expect(noReasonPage).toContain('<details class="flag-form" open="">');
+    expect(aboveForm(noReasonPage)).toBe(false);
+
+    const noRule = await post(path, { rule: "", reason: "Stuurt reclame." }, witness.cookie);
+    expect(noRule.status).toBe(400);
+    const noRulePage = await noRule.text();
+    expect(fieldError(noRulePage, "rule")).toBe(said("flag.rule.required"));
+    expect(control(noRulePage, "rule")).toContain('aria-invalid="true"');
+    expect(control(noRulePage, "rule")).toContain('aria-describedby="field-rule-error"');
+    expect(control(noRulePage, "rule")).toContain("autofocus");
+    expect(noRulePage).toContain(">Stuurt reclame.</textarea>");
+    expect(aboveForm(noRulePage)).toBe(false);
+
+    // A rule that is not a house rule: the model refuses it, said at the rule.
+    const unknown = await post(path, { rule: "Geen spelregel", reason: "Stuurt reclame." }, witness.cookie);
+    expect(unknown.status).toBe(400);
+    const unknownPage = await unknown.text();
+    expect(fieldError(unknownPage, "rule")).toBe(said("flag.unknownRule"));
+    expect(control(unknownPage, "rule")).toContain('aria-invalid="true"');
+    expect(unknownPage).toContain(">Stuurt reclame.</textarea>");
+    expect(aboveForm(unknownPage)).toBe(false);
+
+    // Who may not flag, or flags themself: the whole form, above it, focused.
+    const noVoice = await post(path, { rule, reason: "Stuurt reclame." }, newcomer.cookie);
+    expect(noVoice.status).toBe(403);
+    expect(focusedAlert(await noVoice.text())).toBe(said("flag.noVoice"));
+    const self = await post(`/members/${witness.id}`, { rule, reason: "Ikzelf." }, witness.cookie);
+    expect(self.status).toBe(400);
+    const selfPage = await self.text();
+    expect(focusedAlert(selfPage)).toBe(said("flag.self"));
+    expect(selfPage).not.toContain('aria-invalid="true"');
+    expect(flags()).toBe(0);
+  });
+});
+
+describe("a founder's invitation", () => {
+  it("says a refusal of the invitation above the form, focused, with its status, and leaves the invitation unused", async () => {
+    const [inviter, founder, held] = insertMembers(files.sqlite, 3, "invited");
+    monthOldFounder(inviter.id);
+    monthOldFounder(founder.id);
+    files.sqlite.prepare("UPDATE members SET posting_held_at = ?, posting_held_rule = 'Spam' WHERE id = ?").run(Date.now(), held.id);
+    const token = randomBytes(32).toString("base64url");
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const hash = createHash("sha256").update(token).digest("hex");
+    files.sqlite.prepare("INSERT INTO founder_invitations (token_hash, invited_by, created_at, expires_at) VALUES (?, ?, ?, ?)").run(hash, inviter.id, Date.now(), Date.now() + 14 * day);
+
+    const already = await post(`/founders/${token}`, {}, founder.cookie);
+    expect(already.status).toBe(409);
+    expect(focusedAlert(await already.text())).toBe(said("founder.already"));
+    const heldBack = await post(`/founders/${token}`, {}, held.cookie);
+    expect(heldBack.status).toBe(403);
+    expect(focusedAlert(await heldBack.text())).toBe(said("member.held"));
+    expect(files.sqlite.prepare("SELECT used_at, used_by FROM founder_invitations WHERE token_hash = ?").get(hash)).toEqual({ used_at: null, used_by: null });
+    expect(files.sqlite.prepare("SELECT founder_at FROM members WHERE id = ?").get(held.id)).toEqual({ founder_at: null });
+  });
+});
+
+describe("editing a venue one may not edit", () => {
+  it("says why above the page, focused, both on opening it and on a post, with a 403, and changes nothing", async () => {
+    const [maker, stranger, held] = insertMembers(files.sqlite, 3, "venue");
+    const venue = files.sqlite.prepare("INSERT INTO venues (name, address, created_by, updated_at) VALUES ('Buurthuis De Linde', 'Lindelaan 1', ?, ?) RETURNING id").get(maker.id, Date.now()) as { id: number };
+    files.sqlite.prepare("UPDATE members SET posting_held_at = ?, posting_held_rule = 'Spam' WHERE id = ?").run(Date.now(), held.id);
+    const path = `/venues/${venue.id}/edit`;
+
+    const opened = await fetch(files.server.url + path, { headers: { Cookie: stranger.cookie } });
+    expect(opened.status).toBe(403);
+    const openedPage = await opened.text();
+    expect(focusedAlert(openedPage)).toBe(said("venue.edit.notAllowed"));
+    expect(control(openedPage, "name")).toBe("");
+
+    const refused = await post(path, { name: "Iets anders", address: "Elders 2" }, held.cookie);
+    expect(refused.status).toBe(403);
+    const refusedPage = await refused.text();
+    expect(focusedAlert(refusedPage)).toBe(said("venue.held"));
+    expect(refusedPage.split(said("venue.held")).length).toBe(2);
+    expect(files.sqlite.prepare("SELECT name, address FROM venues WHERE id = ?").get(venue.id)).toEqual({ name: "Buurthuis De Linde", address: "Lindelaan 1" });
+  });
+});
+
+describe("withdrawing a learning link", () => {
+  it("says a link that is not one's own above the list, focused, with a 404, and withdraws nothing", async () => {
+    const [holder, other] = insertMembers(files.sqlite, 2, "learninglink");
+    const code = "abcdefghijkmnpqrstuvwxyz";
+    files.sqlite.prepare("INSERT INTO learning_links (code, member_id, year, name, facts, created_at) VALUES (?, ?, NULL, 'Houder', '[]', ?)").run(code, holder.id, Date.now());
+
+    for (const tried of [code, "geen-code"]) {
+      const res = await post("/settings/learning", { intent: "withdraw", code: tried }, other.cookie);
+      expect(res.status).toBe(404);
+      const page = await res.text();
+      expect(focusedAlert(page)).toBe(said("learning.link.unknown"));
+      // Not with the form for a new link, whose own refusals are said there.
+      expect(page.indexOf(said("learning.link.unknown"))).toBeGreaterThan(page.indexOf('id="links"'));
+    }
+    expect(files.sqlite.prepare("SELECT withdrawn_at FROM learning_links WHERE code = ?").get(code)).toEqual({ withdrawn_at: null });
   });
 });
