@@ -2,8 +2,10 @@
 // (a new session, a started session's edit, sign-up) a refusal about one field stands right under
 // that field, which is marked invalid and has the focus, so it is in view and read with the field;
 // a refusal of the whole form (a failed login) is in view and has the focus itself; a date poll
-// answered without a time chosen is said at the group of times, whose first choice has the focus.
-// Axe passes.
+// answered without a time chosen is said at the group of times, whose first choice has the focus;
+// a member flagged without a reason is said at the reason, in the flag form opened again; a
+// founder's invitation refused (a founder already) is said above the form, focused. Axe passes.
+import { createHash, randomBytes } from "node:crypto";
 import type { Locator } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { browserAndServerForFile } from "../support/browser-server-for-file";
@@ -157,5 +159,43 @@ describe("refusals on a phone", () => {
       expect(await person.page.getByLabel("Je naam", { exact: true }).inputValue()).toBe("Yara van het buurtteam");
       await expectNoSeriousAxeViolations(person.page);
     }
+  });
+
+  it("a member flagged without a reason (only spaces): said at Waarom?, the form open again with the rule chosen", async () => {
+    const [witness, target] = insertMembers(files.sqlite, 2, "flag-reason");
+    files.sqlite.prepare("UPDATE members SET created_at = @at, founder_at = @at WHERE id = @id").run({ at: Date.now() - 30 * day, id: witness.id });
+    for (const javaScript of both) {
+      const person = await open(witness, javaScript);
+      await person.visit(`/members/${target.id}`);
+      await person.page.getByText("Melden: dit account breekt een spelregel").click();
+      const rule = person.page.getByLabel("Welke spelregel?", { exact: true });
+      await rule.selectOption({ index: 1 });
+      const chosen = await rule.inputValue();
+      await person.page.getByLabel("Waarom?", { exact: true }).fill("   ");
+      await person.send(person.page.getByRole("button", { name: "Melding versturen" }), person.page.locator("#field-reason-error"));
+      await expectSaidAtField(person, "Waarom?", "Schrijf waarom je dit meldt.");
+      expect(await rule.inputValue(), person.name).toBe(chosen);
+    }
+    expect(files.sqlite.prepare("SELECT count(*) AS n FROM flags WHERE target_id = ?").get(target.id)).toEqual({ n: 0 });
+  });
+
+  it("a founder's invitation accepted by someone who is a founder already concerns the whole form: said above it, in view and focused", async () => {
+    const [inviter, founder] = insertMembers(files.sqlite, 2, "founder-again");
+    const monthAgo = Date.now() - 30 * day;
+    files.sqlite.prepare("UPDATE members SET created_at = ?, founder_at = ? WHERE id IN (?, ?)").run(monthAgo, monthAgo, inviter.id, founder.id);
+    const token = randomBytes(32).toString("base64url");
+    const hash = createHash("sha256").update(token).digest("hex");
+    files.sqlite.prepare("INSERT INTO founder_invitations (token_hash, invited_by, created_at, expires_at) VALUES (?, ?, ?, ?)").run(hash, inviter.id, Date.now(), Date.now() + 14 * day);
+    for (const javaScript of both) {
+      const person = await open(founder, javaScript);
+      await person.visit(`/founders/${token}`);
+      const alert = person.page.getByRole("alert");
+      await person.send(person.page.getByRole("button", { name: "Uitnodiging aannemen" }), alert);
+      expect(await alert.textContent()).toBe("Je bent al oprichter.");
+      expect(await alert.evaluate((el) => el === document.activeElement), `${person.name}: focus on the refusal`).toBe(true);
+      await expectInView(person, alert);
+      await expectNoSeriousAxeViolations(person.page);
+    }
+    expect(files.sqlite.prepare("SELECT used_at FROM founder_invitations WHERE token_hash = ?").get(hash)).toEqual({ used_at: null });
   });
 });
