@@ -1,8 +1,8 @@
-// Signing up, asking for a new password, and logging in with the password or with the link mailed to a member whose account
-// is slowed down (docs/decisions/020-login-limits.md). The login limits are counted before the
-// password is checked, and before the form is read: of a hundred guesses sent at once, only as
-// many as the limits allow are checked. The routes (/signup, /password/forgot, /login,
-// /login/unlock/:token) say what each answer means.
+// Signing up, asking for a new password, and logging in with the password or with the link
+// mailed to a member whose account is slowed down (docs/decisions/020-login-limits.md). The login
+// limits are counted before the password is checked, and before the form is read: of a hundred
+// guesses sent at once, only as many as the limits allow are checked. The routes (/signup,
+// /password/forgot, /login, /login/unlock/:token) say what each answer means.
 import { rateLimitRules } from "~/governance/config";
 import { hashPassword, verifyPassword } from "~/lib/auth.server";
 import { forgotSchema, loginSchema, signupSchema, unlockSchema } from "~/lib/form-schemas.server";

@@ -286,7 +286,7 @@ function replayed(now: number, version: number): Kept {
  * Runs `read` with the database file mapped into memory (SQLite's memory-mapped I/O), then unmapped
  * again. A replay from the start reads most of the attendance, sessions and initiatives once, page
  * by page, through a page cache of 2 MB: mapped, the pages are read in place instead of copied one
- * system call at a time (a third of the query's time on the bench network). Only for these reads:
+ * system call at a time (a quarter of the query's time on the bench network). Only for these reads:
  * a read error on a mapped file stops the process instead of failing the query (ADR 058).
  */
 function mapped<T>(read: () => T): T {
@@ -304,8 +304,8 @@ const mappedBytes = 1 << 30;
  * The meetings of `source` (all from `from` on) stepped from `state` (the state before them; null
  * for none at all), with the checkpoints taken on the way, none before `from`. Each meeting is
  * stepped as it is read: those before the oldest checkpoint are never all held at once, so they
- * are dropped young, not moved into the old generation to be collected there (a quarter of a full
- * replay went to that).
+ * are dropped young, not moved into the old generation to be collected there (collecting garbage
+ * took a quarter of a full replay; this takes nearly a third of that away).
  */
 function keptFrom(now: number, version: number, source: ReturnType<typeof replaySource>, from: number, state: ReplayerState | null): Kept {
   const members = new Map(source.members.map((m) => [m.id, m]));
