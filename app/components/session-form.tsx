@@ -31,6 +31,8 @@ type SessionFormProps = {
   restored?: boolean;
   /** Back from the venue form with a new venue, picked as the session's venue. */
   venuePicked?: boolean;
+  /** The name of this tab's draft, sent again when another venue is added (docs/decisions/055). */
+  draft?: string | null;
 };
 
 function VenueOptions({ venues }: { venues: VenueGroup[] }) {
@@ -50,7 +52,7 @@ function VenueOptions({ venues }: { venues: VenueGroup[] }) {
   );
 }
 
-export function SessionForm({ values, errors, params, submitLabel, action, venues, series, scopeChoice, children, restored, venuePicked }: SessionFormProps) {
+export function SessionForm({ values, errors, params, submitLabel, action, venues, series, scopeChoice, children, restored, venuePicked, draft }: SessionFormProps) {
   const t = useT();
   const zone = useTimeZone();
   const busy = useNavigation().state === "submitting";
@@ -66,6 +68,7 @@ export function SessionForm({ values, errors, params, submitLabel, action, venue
       <button type="submit" className="visually-hidden" tabIndex={-1} aria-hidden="true" disabled={busy}>
         {submitLabel}
       </button>
+      {draft ? <input type="hidden" name="draft" value={draft} /> : null}
       <FormError errors={errors} params={params} />
       {/* Said when the form comes back from the venue form; after a refused save the errors speak. */}
       {(restored || venuePicked) && !errors ? (

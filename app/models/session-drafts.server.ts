@@ -2,12 +2,13 @@
 //
 // The form's "Nieuwe plek toevoegen" is a submit button: the browser sends what was typed, with
 // or without JavaScript. The session's route keeps it here (nothing of the session is saved) and
-// sends the host to /venues/new with the way back; back on the form (`?draft=1`, and `&venue=<id>`
-// once the venue is saved) the form's page fills in what was kept and picks the new venue.
+// sends the host to /venues/new with the way back; back on the form (`?draft=<name>`, and
+// `&venue=<id>` once the venue is saved) the form's page fills in what was kept and picks the new venue.
 //
 // Bounded: only the form's own fields, each cut to its maximum (about 1 KB at most); one draft per
-// member and form, the newest ten forms per member; unused after a day, and dropped when the
-// session is saved (addSeries, updateSession).
+// tab of a form, the newest ten per member; unused after a day, and dropped when the session is
+// saved (addSeries, updateSession).
+import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { db } from "~/lib/db.server";
@@ -44,6 +45,12 @@ const onlyWhenAdding = new Set(["repeat", "count"]);
 const onlyWhenEditing = new Set(["scope", "learningHours"]);
 
 const formKey = (form: SessionFormRef) => ("initiativeId" in form ? `add:${form.initiativeId}` : `edit:${form.sessionId}`);
+
+// Each tab has a draft of its own: the first "add a venue" of a tab gets a new name for its draft,
+// which the way back carries (`?draft=<name>`) and the form then sends again (a hidden field), so
+// that two tabs of one form never fill in each other's typing.
+const draftName = (value: unknown) => (typeof value === "string" && /^[A-Za-z0-9_-]{16}$/.test(value) ? value : null);
+const draftKey = (form: SessionFormRef, name: string) => `${formKey(form)}#${name}`;
 const formPath = (form: SessionFormRef) => ("initiativeId" in form ? `/initiatives/${form.initiativeId}/sessions` : `/sessions/${form.sessionId}/edit`);
 
 /** The form's known fields from what was sent, each cut to its maximum; anything else is left out. */
@@ -77,7 +84,8 @@ function draftFields(form: SessionFormRef, formData: FormData): SessionFormValue
  */
 export function keepSessionDraft(memberId: string, form: SessionFormRef, formData: FormData, now = Date.now()): string {
   const fields = JSON.stringify(draftFields(form, formData));
-  const key = formKey(form);
+  const name = draftName(formData.get("draft")) ?? randomBytes(12).toString("base64url");
+  const key = draftKey(form, name);
   db().transaction(
     (tx) => {
       tx.run(sql`DELETE FROM session_drafts WHERE saved_at <= ${now - draftLifeMs}`);
@@ -90,12 +98,13 @@ export function keepSessionDraft(memberId: string, form: SessionFormRef, formDat
     },
     { behavior: "immediate" },
   );
-  return `/venues/new?back=${encodeURIComponent(`${formPath(form)}?draft=1`)}`;
+  return `/venues/new?back=${encodeURIComponent(`${formPath(form)}?draft=${name}`)}`;
 }
 
-/** Drops the member's draft of the form: the session was saved. */
+/** Drops the member's drafts of the form, every tab's: the session was saved. */
 export function dropSessionDraft(tx: Tx, memberId: string, form: SessionFormRef) {
-  tx.run(sql`DELETE FROM session_drafts WHERE member_id = ${memberId} AND form = ${formKey(form)}`);
+  // The keys `<form>#<name>`: from "#" up to "$", the character after it.
+  tx.run(sql`DELETE FROM session_drafts WHERE member_id = ${memberId} AND form > ${`${formKey(form)}#`} AND form < ${`${formKey(form)}$`}`);
 }
 
 /** The id in `?venue=` when it names a venue that exists; anything else is ignored. */
@@ -108,15 +117,17 @@ function pickedVenue(search: URLSearchParams): number | null {
 
 /**
  * The session form's values as the host comes back from the venue form: what they had typed
- * (when the address asks for it with `?draft=1` and a draft of a day or younger is there), else
- * `base`; the venue of `?venue=` picked as the session's venue.
+ * (when the address names the tab's draft with `?draft=<name>` and it is a day old or younger), else
+ * `base`; the venue of `?venue=` picked as the session's venue; and the draft's name, which the
+ * form sends again when the host adds another venue.
  */
 export function sessionFormWithDraft(base: SessionFormValues, memberId: string, form: SessionFormRef, search: URLSearchParams, now = Date.now()) {
   let values = base;
   let restored = false;
-  if (search.get("draft") === "1") {
+  const name = draftName(search.get("draft"));
+  if (name) {
     const row = db().get<{ fields: string } | undefined>(sql`
-      SELECT fields FROM session_drafts WHERE member_id = ${memberId} AND form = ${formKey(form)} AND saved_at > ${now - draftLifeMs}`);
+      SELECT fields FROM session_drafts WHERE member_id = ${memberId} AND form = ${draftKey(form, name)} AND saved_at > ${now - draftLifeMs}`);
     if (row) {
       values = JSON.parse(row.fields) as SessionFormValues;
       restored = true;
@@ -127,5 +138,5 @@ export function sessionFormWithDraft(base: SessionFormValues, memberId: string, 
     const [, ...rest] = (values.venueIds ?? "").split(",");
     values = { ...values, venueIds: [String(venue), ...rest].join(",") };
   }
-  return { values, restored, venuePicked: venue !== null };
+  return { values, restored, venuePicked: venue !== null, draft: name };
 }

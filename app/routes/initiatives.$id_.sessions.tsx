@@ -48,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function AddSession() {
   const t = useT();
-  const { id, title, venues, values, restored, venuePicked } = useLoaderData<typeof loader>();
+  const { id, title, venues, values, restored, venuePicked, draft } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section className="narrow">
@@ -57,7 +57,7 @@ export default function AddSession() {
       </p>
       <h1>{t("session.add.title")}</h1>
       <p className="lead">{t("session.add.intro", { title })}</p>
-      <SessionForm values={result?.values ?? values} restored={restored} venuePicked={venuePicked} errors={result?.errors} params={result?.params} submitLabel={t("session.add.submit")} venues={venues} series={{ max: sessionRules.seriesMax }} />
+      <SessionForm values={result?.values ?? values} restored={restored} venuePicked={venuePicked} draft={draft} errors={result?.errors} params={result?.params} submitLabel={t("session.add.submit")} venues={venues} series={{ max: sessionRules.seriesMax }} />
     </section>
   );
 }

@@ -77,7 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditSession() {
   const t = useT();
-  const { id, title, cancelled, started, values, venues, laterInSeries, learning, restored, venuePicked } = useLoaderData<typeof loader>();
+  const { id, title, cancelled, started, values, venues, laterInSeries, learning, restored, venuePicked, draft } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const cancelErrors: FieldErrors | undefined = result && "cancelErrors" in result ? result.cancelErrors : undefined;
   const formValues = result && "values" in result && Object.keys(result.values).length ? result.values : values;
@@ -91,7 +91,7 @@ export default function EditSession() {
       {laterInSeries ? <p className="hint">{t("session.series.part")}</p> : null}
       {/* A cancel refused as the meeting began meanwhile: said here as the page's refusal, in place of the hint (the cancel form is gone). */}
       {cancelErrors?.form ? <FormError errors={cancelErrors} /> : started ? <p className="hint">{t("session.started.fixed")}</p> : null}
-      <SessionForm values={formValues} errors={result?.errors} params={result && "params" in result ? result.params : undefined} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0} restored={restored} venuePicked={venuePicked}>
+      <SessionForm values={formValues} errors={result?.errors} params={result && "params" in result ? result.params : undefined} submitLabel={t("session.edit.submit")} venues={venues} scopeChoice={laterInSeries > 0} restored={restored} venuePicked={venuePicked} draft={draft}>
         <LearningHoursField {...learning} typed={result && "values" in result ? (result.values as Record<string, string>).learningHours : values.learningHours} errors={result?.errors} />
       </SessionForm>
       {!cancelled && !started ? <CancelSessionForm laterInSeries={laterInSeries > 0} errors={cancelErrors} reason={result && "reason" in result ? result.reason : undefined} scope={result && "scope" in result ? result.scope : undefined} /> : null}

@@ -28,6 +28,11 @@ async function post(path: string, fields: [string, string][], cookie: string) {
 }
 const drafts = (memberId: string) =>
   files.sqlite.prepare("SELECT form, fields, saved_at FROM session_drafts WHERE member_id = ? ORDER BY form").all(memberId) as { form: string; fields: string; saved_at: number }[];
+/** The name of the tab's draft in a way back (`/venues/new?back=…?draft=<name>`), or in a form's address. */
+const draftOf = (location: string) => {
+  const back = new URL(location, "http://x").searchParams.get("back");
+  return new URL(back ?? location, "http://x").searchParams.get("draft") ?? "";
+};
 const decode = (html: string) => html.replace(/<!-- -->/g, "").replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#x27;/g, "'");
 /** Where the page's link that reads `text` leads. */
 const linkTo = (html: string, text: string) => [...decode(html).matchAll(/<a [^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/g)].find((m) => m[2] === text)?.[1];
@@ -82,14 +87,17 @@ describe("a new venue from the session form", () => {
     ];
     const kept = await post(formPath, typed, host.cookie);
     expect(kept.status).toBe(303);
-    const back = `${formPath}?draft=1`;
+    // The tab's draft gets a name of its own, which the way back carries.
+    const name = draftOf(kept.location!);
+    expect(name).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    const back = `${formPath}?draft=${name}`;
     expect(kept.location).toBe(`/venues/new?back=${encodeURIComponent(back)}`);
     // Nothing of the session was saved.
     expect(files.sqlite.prepare("SELECT count(*) AS n FROM sessions WHERE initiative_id = ?").get(initiativeId)).toEqual({ n: 1 });
-    expect(drafts(host.id).map((d) => d.form)).toEqual([`add:${initiativeId}`]);
+    expect(drafts(host.id).map((d) => d.form)).toEqual([`add:${initiativeId}#${name}`]);
     // The draft is the host's data: it is in their download, as typed.
     const exported = JSON.parse(await page("/settings/export.json", host.cookie));
-    expect(exported.sessionFormDrafts).toEqual([{ form: `add:${initiativeId}`, fields: expect.objectContaining({ place: typed.find(([n]) => n === "place")![1], repeat: "weekly" }), savedAt: expect.any(String) }]);
+    expect(exported.sessionFormDrafts).toEqual([{ form: `add:${initiativeId}#${name}`, fields: expect.objectContaining({ place: typed.find(([n]) => n === "place")![1], repeat: "weekly" }), savedAt: expect.any(String) }]);
 
     // The venue form keeps the way back, in its action and in its back link.
     const venueForm = await page(kept.location!, host.cookie);
@@ -101,9 +109,11 @@ describe("a new venue from the session form", () => {
     const saved = await post(action, [["name", "Buurthuis De Linde"], ["address", "Lindelaan 1"]], host.cookie);
     expect(saved.status).toBe(303);
     const linde = (files.sqlite.prepare("SELECT id FROM venues WHERE name = 'Buurthuis De Linde'").get() as { id: number }).id;
-    expect(saved.location).toBe(`${formPath}?draft=1&venue=${linde}`);
+    expect(saved.location).toBe(`${formPath}?draft=${name}&venue=${linde}`);
 
     const again = await page(saved.location!, host.cookie);
+    // The form sends the draft's name again: a second venue added from this tab replaces its own draft.
+    expect(again).toContain(`<input type="hidden" name="draft" value="${name}"/>`);
     expect(again).toContain("Buurthuis De Linde (Lindelaan 1)");
     expect(again).toContain("De nieuwe plek is opgeslagen en gekozen. Wat je eerder invulde, staat er weer. Het is nog niet opgeslagen");
     for (const name of ["startsAt", "endsAt", "place", "onlineUrl", "hostOrganisation", "capacity", "count"]) {
@@ -120,7 +130,7 @@ describe("a new venue from the session form", () => {
     expect(done.status).toBe(303);
     expect(files.sqlite.prepare("SELECT count(*) AS n FROM sessions WHERE initiative_id = ? AND venue_id IS NOT NULL").get(initiativeId)).toEqual({ n: 4 });
     expect(drafts(host.id)).toEqual([]);
-    const empty = await page(`${formPath}?draft=1`, host.cookie);
+    const empty = await page(`${formPath}?draft=${name}`, host.cookie);
     expect(valueOf(empty, "startsAt")).toBe("");
     expect(empty).not.toContain("Wat je eerder invulde");
   });
@@ -132,7 +142,7 @@ describe("a new venue from the session form", () => {
     const kept = await post(formPath, [["startsAt", ahead(9, "10:00")], ["place", "De kas"], ["venueId", ""], ["intent", "add-venue"]], host.cookie);
     expect(kept.status).toBe(303);
     const backLink = linkTo(await page(kept.location!, host.cookie), "← Terug naar het formulier van je bijeenkomst");
-    expect(backLink).toBe(`${formPath}?draft=1`);
+    expect(backLink).toBe(`${formPath}?draft=${draftOf(kept.location!)}`);
     const again = await page(backLink!, host.cookie);
     expect(valueOf(again, "startsAt")).toBe(ahead(9, "10:00"));
     expect(valueOf(again, "place")).toBe("De kas");
@@ -144,7 +154,7 @@ describe("a new venue from the session form", () => {
     expect(valueOf(refused.body, "place")).toBe("De kas, zaal 2");
     expect(refused.body).toContain("Vul een geldige datum en tijd in.");
     expect(refused.body).not.toContain("Wat je eerder invulde");
-    // Without ?draft=1 (the form opened from the initiative) it is the empty form, as always.
+    // Without ?draft= (the form opened from the initiative) it is the empty form, as always.
     expect(valueOf(await page(formPath, host.cookie), "startsAt")).toBe("");
   });
 
@@ -158,12 +168,13 @@ describe("a new venue from the session form", () => {
       host.cookie,
     );
     expect(kept.status).toBe(303);
-    expect(kept.location).toBe(`/venues/new?back=${encodeURIComponent(`${formPath}?draft=1`)}`);
+    const name = draftOf(kept.location!);
+    expect(kept.location).toBe(`/venues/new?back=${encodeURIComponent(`${formPath}?draft=${name}`)}`);
     // Only the fields this form has: no repeat on the form that changes one session.
     expect(JSON.parse(drafts(host.id)[0].fields)).toEqual({ startsAt: ahead(12, "18:00"), endsAt: ahead(12, "20:00"), place: "Zaal 2", capacity: "30", learningHours: "1,5", mode: "onsite", venueIds: "" });
     const saved = await post(kept.location!, [["name", "Wijkcentrum Oost"]], host.cookie);
     const oost = (files.sqlite.prepare("SELECT id FROM venues WHERE name = 'Wijkcentrum Oost'").get() as { id: number }).id;
-    expect(saved.location).toBe(`${formPath}?draft=1&venue=${oost}`);
+    expect(saved.location).toBe(`${formPath}?draft=${name}&venue=${oost}`);
     const again = await page(saved.location!, host.cookie);
     expect(valueOf(again, "startsAt")).toBe(ahead(12, "18:00"));
     expect(valueOf(again, "capacity")).toBe("30");
@@ -205,18 +216,23 @@ describe("the draft against the worst input", () => {
     const { initiativeId, sessionId } = insertCourseSession(files.sqlite, host.id, null);
     const big = "x".repeat(8 * 1024);
     // As much as a form's body may be (64 KB): seven values of 8 KB, and the venue list as long as the fields allow.
-    const send = (path: string, names: string[]) =>
-      post(path, [...names.map((n): [string, string] => [n, big]), ...Array.from({ length: 150 }, (_, i): [string, string] => ["venueId", i % 2 ? "abc" : "12345678901234567890"]), ["intent", "add-venue"]], host.cookie);
+    const send = (path: string, names: string[], draft = `../${"z".repeat(200)}`) =>
+      post(path, [...names.map((n): [string, string] => [n, big]), ...Array.from({ length: 150 }, (_, i): [string, string] => ["venueId", i % 2 ? "abc" : "12345678901234567890"]), ["draft", draft], ["intent", "add-venue"]], host.cookie);
     const adding = `/initiatives/${initiativeId}/sessions`;
     const editing = `/sessions/${sessionId}/edit`;
-    expect((await send(adding, ["startsAt", "endsAt", "mode", "repeat", "title", "description", "other"])).status).toBe(303);
+    const first = await send(adding, ["startsAt", "endsAt", "mode", "repeat", "title", "description", "other"]);
+    expect(first.status).toBe(303);
+    // A draft name that is no name (too long, odd characters) is ignored: the draft gets one of its own.
+    const name = draftOf(first.location!);
+    expect(name).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(JSON.parse(drafts(host.id)[0].fields)).toEqual({ startsAt: "x".repeat(20), endsAt: "x".repeat(20), venueIds: ",,,," });
-    expect((await send(adding, ["place", "onlineUrl", "hostOrganisation", "capacity", "count", "learningHours", "scope"])).status).toBe(303);
-    expect((await send(editing, ["place", "onlineUrl", "hostOrganisation", "capacity", "learningHours", "scope", "mode"])).status).toBe(303);
+    expect((await send(adding, ["place", "onlineUrl", "hostOrganisation", "capacity", "count", "learningHours", "scope"], name)).status).toBe(303);
+    const edit = await send(editing, ["place", "onlineUrl", "hostOrganisation", "capacity", "learningHours", "scope", "mode"], "../../etc");
+    expect(edit.status).toBe(303);
     // A body past the limit is refused whole; the draft kept before stays as it was.
-    expect((await post(adding, [["place", "y".repeat(70 * 1024)], ["intent", "add-venue"]], host.cookie)).status).toBe(413);
+    expect((await post(adding, [["place", "y".repeat(70 * 1024)], ["draft", name], ["intent", "add-venue"]], host.cookie)).status).toBe(413);
     const rows = drafts(host.id);
-    expect(rows.map((r) => r.form)).toEqual([`add:${initiativeId}`, `edit:${sessionId}`]);
+    expect(rows.map((r) => r.form)).toEqual([`add:${initiativeId}#${name}`, `edit:${sessionId}#${draftOf(edit.location!)}`]);
     const added = JSON.parse(rows[0].fields) as Record<string, string>;
     expect(Object.keys(added).sort()).toEqual(["capacity", "count", "hostOrganisation", "onlineUrl", "place", "venueIds"]);
     expect(added.place.length).toBe(200);
@@ -231,9 +247,15 @@ describe("the draft against the worst input", () => {
     expect(edited.venueIds).toBe("");
     for (const row of rows) expect(row.fields.length).toBeLessThan(1200);
     // The form shows it without a fault: the fields cut, nothing checked that the form does not offer.
-    const again = await page(`/initiatives/${initiativeId}/sessions?draft=1`, host.cookie);
+    const again = await page(`/initiatives/${initiativeId}/sessions?draft=${name}`, host.cookie);
     expect(valueOf(again, "place")).toBe("x".repeat(200));
     expect(checked(again, "mode")).toBe("onsite");
+    // A name in the address that is no name (too long, odd characters) shows the empty form.
+    for (const odd of ["y".repeat(8 * 1024), `${name}x`, "../x", "%00"]) {
+      const html = await page(`/initiatives/${initiativeId}/sessions?draft=${encodeURIComponent(odd)}`, host.cookie);
+      expect(valueOf(html, "place"), odd.slice(0, 20)).not.toBe("x".repeat(200));
+      expect(html).not.toContain('name="draft"');
+    }
   });
 
   it("refuses a member who does not host the initiative, and a held host, as any session post by them is refused", async () => {
@@ -276,35 +298,47 @@ describe("the draft against the worst input", () => {
     expect(pickedVenues(html)[0]).toBe(String(real));
   });
 
-  it("keeps one draft per member and form, the newest ten forms at most", async () => {
+  it("keeps one draft per tab of a form, the newest ten at most", async () => {
     const [host] = insertMembers(files.sqlite, 1, "draftmany");
     const initiatives = Array.from({ length: 12 }, () => insertCourseSession(files.sqlite, host.id, null).initiativeId);
-    for (let i = 0; i < 20; i++) {
-      expect((await post(`/initiatives/${initiatives[0]}/sessions`, [["place", `Keer ${i}`], ["intent", "add-venue"]], host.cookie)).status).toBe(303);
+    const first = await post(`/initiatives/${initiatives[0]}/sessions`, [["place", "Keer 0"], ["intent", "add-venue"]], host.cookie);
+    const name = draftOf(first.location!);
+    for (let i = 1; i < 20; i++) {
+      expect((await post(`/initiatives/${initiatives[0]}/sessions`, [["place", `Keer ${i}`], ["draft", name], ["intent", "add-venue"]], host.cookie)).status).toBe(303);
     }
     expect(drafts(host.id).map((d) => JSON.parse(d.fields).place)).toEqual(["Keer 19"]);
+    // Without a name each post is a tab of its own: ten drafts at most, the newest.
     for (const id of initiatives.slice(1)) {
       expect((await post(`/initiatives/${id}/sessions`, [["place", `Initiatief ${id}`], ["intent", "add-venue"]], host.cookie)).status).toBe(303);
     }
     const rows = drafts(host.id);
     expect(rows).toHaveLength(10);
-    expect(rows.map((r) => r.form)).not.toContain(`add:${initiatives[0]}`);
-    expect(rows.map((r) => r.form)).toContain(`add:${initiatives[11]}`);
+    expect(rows.some((r) => r.form.startsWith(`add:${initiatives[0]}#`))).toBe(false);
+    expect(rows.some((r) => r.form.startsWith(`add:${initiatives[11]}#`))).toBe(true);
   });
 
-  it("from two tabs at once: one draft, the whole of one of them", async () => {
+  it("from two tabs of one form at once: each tab gets back its own typing, and saving from one drops both", async () => {
     const [host] = insertMembers(files.sqlite, 1, "drafttabs");
     const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
-    const tab = (n: number): [string, string][] => [["startsAt", ahead(3 + n, "09:00")], ["place", `Tab ${n}`], ["capacity", String(n)], ["intent", "add-venue"]];
-    for (let round = 0; round < 5; round++) {
-      const answers = await Promise.all([1, 2].map((n) => post(`/initiatives/${initiativeId}/sessions`, tab(n), host.cookie)));
+    const formPath = `/initiatives/${initiativeId}/sessions`;
+    const tab = (n: number, round: number): [string, string][] => [["startsAt", ahead(3 + n, "09:00")], ["place", `Tab ${n}, keer ${round}`], ["capacity", String(n)], ["intent", "add-venue"]];
+    const firsts = await Promise.all([1, 2].map((n) => post(formPath, tab(n, 0), host.cookie)));
+    const names = firsts.map((a) => draftOf(a.location!));
+    expect(new Set(names).size).toBe(2);
+    for (let round = 1; round <= 5; round++) {
+      const answers = await Promise.all([1, 2].map((n, i) => post(formPath, [...tab(n, round), ["draft", names[i]]], host.cookie)));
       expect(answers.map((a) => a.status)).toEqual([303, 303]);
-      const rows = drafts(host.id);
-      expect(rows).toHaveLength(1);
-      const fields = JSON.parse(rows[0].fields) as Record<string, string>;
-      const n = Number(fields.capacity);
-      expect(fields).toEqual({ startsAt: ahead(3 + n, "09:00"), place: `Tab ${n}`, capacity: String(n) });
+      expect(drafts(host.id)).toHaveLength(2);
+      for (const [i, n] of [1, 2].entries()) {
+        const back = await page(`${formPath}?draft=${names[i]}`, host.cookie);
+        expect(valueOf(back, "place")).toBe(`Tab ${n}, keer ${round}`);
+        expect(valueOf(back, "capacity")).toBe(String(n));
+      }
     }
+    const venueId = venue("Tabzaal");
+    const saved = await post(formPath, [["startsAt", ahead(4, "09:00")], ["endsAt", ahead(4, "10:00")], ["mode", "onsite"], ["venueId", String(venueId)], ["draft", names[0]]], host.cookie);
+    expect(saved.status).toBe(303);
+    expect(drafts(host.id)).toEqual([]);
   });
 
   it("is not shown to another host of the same initiative, and not after a day", async () => {
@@ -312,12 +346,14 @@ describe("the draft against the worst input", () => {
     const { initiativeId } = insertCourseSession(files.sqlite, host.id, null);
     hostOf(initiativeId, cohost.id);
     const formPath = `/initiatives/${initiativeId}/sessions`;
-    expect((await post(formPath, [["place", "Alleen van mij"], ["intent", "add-venue"]], host.cookie)).status).toBe(303);
-    expect(valueOf(await page(`${formPath}?draft=1`, cohost.cookie), "place")).not.toBe("Alleen van mij");
-    expect(valueOf(await page(`${formPath}?draft=1`, host.cookie), "place")).toBe("Alleen van mij");
+    const kept = await post(formPath, [["place", "Alleen van mij"], ["intent", "add-venue"]], host.cookie);
+    expect(kept.status).toBe(303);
+    const name = draftOf(kept.location!);
+    expect(valueOf(await page(`${formPath}?draft=${name}`, cohost.cookie), "place")).not.toBe("Alleen van mij");
+    expect(valueOf(await page(`${formPath}?draft=${name}`, host.cookie), "place")).toBe("Alleen van mij");
 
     passTime(files.sqlite, 24 * 60 * 60_000 + 1000);
-    const later = await page(`${formPath}?draft=1`, host.cookie);
+    const later = await page(`${formPath}?draft=${name}`, host.cookie);
     expect(valueOf(later, "place")).not.toBe("Alleen van mij");
     expect(later).not.toContain("Wat je eerder invulde");
     // The next draft kept, by anyone, removes the old ones.
