@@ -337,7 +337,7 @@ describe("the settings page", () => {
 });
 
 describe("flagging a member", () => {
-  it("says a missing rule or reason and a rule not in the list at that field, with what was chosen and written; no voice and oneself above the form, focused; nothing is flagged", async () => {
+  it("says a missing rule or reason, a reason too long and a rule not in the list at that field, with what was chosen and written; no voice (a newcomer, a held witness) and oneself above the form, focused; nothing is flagged", async () => {
     const [witness, target, newcomer] = insertMembers(files.sqlite, 3, "flagging");
     monthOldFounder(witness.id);
     const path = `/members/${target.id}`;
@@ -368,6 +368,15 @@ describe("flagging a member", () => {
     expect(noRulePage).toContain(">Stuurt reclame.</textarea>");
     expect(aboveForm(noRulePage)).toBe(false);
 
+    // A reason past its 1,000 characters: at the reason, with the rule kept.
+    const longReason = await post(path, { rule, reason: "Stuurt steeds weer reclame. ".repeat(40) }, witness.cookie);
+    expect(longReason.status).toBe(400);
+    const longReasonPage = await longReason.text();
+    expect(fieldError(longReasonPage, "reason")).toBe(said("flag.reason.tooLong"));
+    expect(control(longReasonPage, "reason")).toContain('aria-invalid="true"');
+    expect(selected(longReasonPage)).toBe(rule);
+    expect(aboveForm(longReasonPage)).toBe(false);
+
     // A rule that is not a house rule: the model refuses it, said at the rule.
     const unknown = await post(path, { rule: "Geen spelregel", reason: "Stuurt reclame." }, witness.cookie);
     expect(unknown.status).toBe(400);
@@ -381,6 +390,12 @@ describe("flagging a member", () => {
     const noVoice = await post(path, { rule, reason: "Stuurt reclame." }, newcomer.cookie);
     expect(noVoice.status).toBe(403);
     expect(focusedAlert(await noVoice.text())).toBe(said("flag.noVoice"));
+    // A witness whose posting is held has no voice while held: the same refusal.
+    files.sqlite.prepare("UPDATE members SET posting_held_at = ?, posting_held_rule = 'Spam' WHERE id = ?").run(Date.now(), witness.id);
+    const held = await post(path, { rule, reason: "Stuurt reclame." }, witness.cookie);
+    expect(held.status).toBe(403);
+    expect(focusedAlert(await held.text())).toBe(said("flag.noVoice"));
+    files.sqlite.prepare("UPDATE members SET posting_held_at = NULL, posting_held_rule = NULL WHERE id = ?").run(witness.id);
     const self = await post(`/members/${witness.id}`, { rule, reason: "Ikzelf." }, witness.cookie);
     expect(self.status).toBe(400);
     const selfPage = await self.text();
