@@ -346,45 +346,36 @@ describe("flagging a member", () => {
     const flags = () => (files.sqlite.prepare("SELECT count(*) AS n FROM flags WHERE target_type = 'member'").get() as { n: number }).n;
     const selected = (html: string) => /<option value="([^"]*)" selected="">/.exec(html)?.[1];
 
-    const noReason = await post(path, { rule, reason: "  " }, witness.cookie);
-    expect(noReason.status).toBe(400);
-    const noReasonPage = await noReason.text();
-    expect(fieldError(noReasonPage, "reason")).toBe(said("flag.reason.required"));
-    expect(control(noReasonPage, "reason")).toContain('aria-invalid="true"');
+    /** A flag refused at `field` with `key`: 400, the message under the field, which is marked, nothing above the form; the page. */
+    const refusedAt = async (sent: Record<string, string>, field: string, key: MessageKey) => {
+      const answer = await post(path, sent, witness.cookie);
+      expect(answer.status).toBe(400);
+      const html = await answer.text();
+      expect(fieldError(html, field)).toBe(said(key));
+      expect(control(html, field)).toContain('aria-invalid="true"');
+      expect(aboveForm(html)).toBe(false);
+      return html;
+    };
+
+    const noReasonPage = await refusedAt({ rule, reason: "  " }, "reason", "flag.reason.required");
     expect(control(noReasonPage, "reason")).toContain('aria-errormessage="field-reason-error"');
     expect(control(noReasonPage, "reason")).toContain("autofocus");
     expect(selected(noReasonPage)).toBe(rule);
     // The form is opened again, so that the field and its refusal are seen.
     expect(noReasonPage).toContain('<details class="flag-form" open="">');
-    expect(aboveForm(noReasonPage)).toBe(false);
 
-    const noRule = await post(path, { rule: "", reason: "Stuurt reclame." }, witness.cookie);
-    expect(noRule.status).toBe(400);
-    const noRulePage = await noRule.text();
-    expect(fieldError(noRulePage, "rule")).toBe(said("flag.rule.required"));
-    expect(control(noRulePage, "rule")).toContain('aria-invalid="true"');
+    const noRulePage = await refusedAt({ rule: "", reason: "Stuurt reclame." }, "rule", "flag.rule.required");
     expect(control(noRulePage, "rule")).toContain('aria-describedby="field-rule-error"');
     expect(control(noRulePage, "rule")).toContain("autofocus");
     expect(noRulePage).toContain(">Stuurt reclame.</textarea>");
-    expect(aboveForm(noRulePage)).toBe(false);
 
     // A reason past its 1,000 characters: at the reason, with the rule kept.
-    const longReason = await post(path, { rule, reason: "Stuurt steeds weer reclame. ".repeat(40) }, witness.cookie);
-    expect(longReason.status).toBe(400);
-    const longReasonPage = await longReason.text();
-    expect(fieldError(longReasonPage, "reason")).toBe(said("flag.reason.tooLong"));
-    expect(control(longReasonPage, "reason")).toContain('aria-invalid="true"');
+    const longReasonPage = await refusedAt({ rule, reason: "Stuurt steeds weer reclame. ".repeat(40) }, "reason", "flag.reason.tooLong");
     expect(selected(longReasonPage)).toBe(rule);
-    expect(aboveForm(longReasonPage)).toBe(false);
 
     // A rule that is not a house rule: the model refuses it, said at the rule.
-    const unknown = await post(path, { rule: "Geen spelregel", reason: "Stuurt reclame." }, witness.cookie);
-    expect(unknown.status).toBe(400);
-    const unknownPage = await unknown.text();
-    expect(fieldError(unknownPage, "rule")).toBe(said("flag.unknownRule"));
-    expect(control(unknownPage, "rule")).toContain('aria-invalid="true"');
+    const unknownPage = await refusedAt({ rule: "Geen spelregel", reason: "Stuurt reclame." }, "rule", "flag.unknownRule");
     expect(unknownPage).toContain(">Stuurt reclame.</textarea>");
-    expect(aboveForm(unknownPage)).toBe(false);
 
     // Who may not flag, or flags themself: the whole form, above it, focused.
     const noVoice = await post(path, { rule, reason: "Stuurt reclame." }, newcomer.cookie);
