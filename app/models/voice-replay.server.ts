@@ -66,7 +66,7 @@ type SessionInputRow = [...SessionRow, string, string | null];
 
 /**
  * What the replay reads, from the database, for meetings up to `now` (and from `from` on, if
- * given): the members, the hiding, and the meetings as rows to be read one by one (`sessionsIn`).
+ * given): the members, the hiding, and the meetings as rows to be read one by one (`meetingsIn`).
  * Raw rows from prepared statements: at the bench network's scale this is a hundred thousand
  * check-ins. Sessions nobody attended are left out: they change nobody's voice.
  */
@@ -116,9 +116,19 @@ function replaySource(now: number, from?: number) {
   return {
     members,
     hidden: hiddenSpans(),
-    /** The meetings, made one at a time as they are read (none is kept that the caller does not keep). */
-    *sessionsIn(): Generator<ReplaySession> {
-      for (const row of rows.iterate(...args) as IterableIterator<SessionInputRow>) yield sessionOf(row);
+    /**
+     * The meetings (`isMeeting`) in the replay's order, made one at a time as they are read (none
+     * is kept that the caller does not keep).
+     */
+    *meetingsIn(): Generator<ReplaySession> {
+      let last: ReplaySession | undefined;
+      for (const row of rows.iterate(...args) as IterableIterator<SessionInputRow>) {
+        const session = sessionOf(row);
+        if (!isMeeting(session, now)) continue;
+        if (last && meetingOrder(last, session) > 0) throw new Error("The meetings were not read in the replay's order.");
+        last = session;
+        yield session;
+      }
     },
     /** The meetings, all at once. */
     sessions: () => (rows.all(...args) as SessionInputRow[]).map(sessionOf),
@@ -311,19 +321,8 @@ function keptFrom(now: number, version: number, source: ReturnType<typeof replay
   const members = new Map(source.members.map((m) => [m.id, m]));
   const hiddenBy = hiddenByInitiative(source.hidden);
   const live = state ? VoiceReplayer.fromState(state, members, hiddenBy) : new VoiceReplayer(members, hiddenBy);
-  const ats = checkpointAges.map((age) => Math.max(from, now - age));
-  const checkpoints: Kept["checkpoints"] = [];
   const tail: ReplaySession[] = [];
-  let last: ReplaySession | undefined;
-  for (const session of source.sessionsIn()) {
-    if (!isMeeting(session, now)) continue;
-    if (last && meetingOrder(last, session) > 0) throw new Error("The meetings were not read in the replay's order.");
-    last = session;
-    while (checkpoints.length < ats.length && ats[checkpoints.length] <= session.startsAt) checkpoints.push({ at: ats[checkpoints.length], replayer: live.clone() });
-    if (session.startsAt >= ats[0]) tail.push(session);
-    live.step(session);
-  }
-  while (checkpoints.length < ats.length) checkpoints.push({ at: ats[checkpoints.length], replayer: live.clone() });
+  const checkpoints = stepWithCheckpoints(live, source.meetingsIn(), checkpointAges.map((age) => Math.max(from, now - age)), tail);
   return { version, from: now, members, hiddenBy, checkpoints, tail, live, replay: live.result(now), nextStart: nextStartAfter(now), nextAttendance: nextAttendanceAfter(now) };
 }
 
@@ -427,12 +426,16 @@ function advanceOldest(k: Kept, now: number) {
   k.tail = k.tail.filter((m) => m.startsAt >= to);
 }
 
-/** Steps `meetings` from `index` on, taking a copy of the state before the meetings from each of `ats`. */
-function stepWithCheckpoints(replayer: VoiceReplayer, meetings: ReplaySession[], index: number, ats: number[]) {
+/**
+ * Steps `meetings` (in order), taking a copy of the state before the meetings from each of `ats`;
+ * those from the first of `ats` on are also added to `tail`, when given.
+ */
+function stepWithCheckpoints(replayer: VoiceReplayer, meetings: Iterable<ReplaySession>, ats: number[], tail?: ReplaySession[]) {
   const checkpoints: Kept["checkpoints"] = [];
-  for (let i = index; i < meetings.length; i++) {
-    while (checkpoints.length < ats.length && ats[checkpoints.length] <= meetings[i].startsAt) checkpoints.push({ at: ats[checkpoints.length], replayer: replayer.clone() });
-    replayer.step(meetings[i]);
+  for (const meeting of meetings) {
+    while (checkpoints.length < ats.length && ats[checkpoints.length] <= meeting.startsAt) checkpoints.push({ at: ats[checkpoints.length], replayer: replayer.clone() });
+    if (tail && meeting.startsAt >= ats[0]) tail.push(meeting);
+    replayer.step(meeting);
   }
   while (checkpoints.length < ats.length) checkpoints.push({ at: ats[checkpoints.length], replayer: replayer.clone() });
   return checkpoints;
@@ -481,7 +484,7 @@ function resume(k: Kept, sessionIds: number[], now: number): boolean {
     // it resumed from stays as it is (a copy saved), unless it is an hour or more behind its age.
     const stays = now - checkpointAges[from] - start.at < hourMs;
     const ats = k.checkpoints.slice(from).map((c, i) => (i === 0 && stays ? c.at : Math.max(c.at, now - checkpointAges[from + i])));
-    const retaken = stepWithCheckpoints(live, k.tail, index < 0 ? k.tail.length : index, stays ? ats.slice(1) : ats);
+    const retaken = stepWithCheckpoints(live, index < 0 ? [] : k.tail.slice(index), stays ? ats.slice(1) : ats);
     k.checkpoints.splice(from, ats.length, ...(stays ? [start, ...retaken] : retaken));
     k.tail = k.tail.filter((s) => s.startsAt >= k.checkpoints[0].at);
     k.live = live;
