@@ -25,6 +25,7 @@ import { routeHandlers } from "~/lib/route-handlers.server";
 import { rememberRouteMatches } from "~/lib/route-matching.server";
 import { isStorageFault, logFault } from "~/lib/fault-log.server";
 import { checkDatabaseFile, checkOpenDatabase, StartRefused } from "~/lib/preflight.server";
+import { prepareVoicesForNextStart } from "~/lib/prepare.server";
 import { startScheduler } from "~/lib/scheduler.server";
 import { addressKey, countFormFields, formBodyLimit, freshNonce, hasLiveSession, isOneClickUnsubscribe, isPublicHost, isSameOrigin, PerAddress, RenderGate, securityHeaders } from "~/lib/security.server";
 import { acceptsUpload, saveBody, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
@@ -754,6 +755,16 @@ function logStats(everyMs: number) {
 // of it synchronous, inside the listening callback), the database file is checked, opened and
 // migrated, and what a stopped upload left behind is tidied up.
 let stopScheduler = () => {};
+// `node build/index.js --prepare` (npm install, after the build) starts no server: it prepares what
+// the next start would compute first, and ends. It never fails an install (ADR 059).
+if (process.argv.includes("--prepare")) {
+  try {
+    console.log(`[prepare] ${prepareVoicesForNextStart(config.databasePath)}`);
+  } catch (error) {
+    console.log(`[prepare] Nothing prepared (${(error as Error).message}): the start replays the voices itself.`);
+  }
+  process.exit(0);
+}
 server.once("error", (error: NodeJS.ErrnoException) => {
   console.error(error.code === "EADDRINUSE" ? `[start] Port ${config.PORT} is already in use: is Meedoen already running? Nothing was changed.` : `[start] ${error.message}`);
   process.exit(1);

@@ -13,7 +13,8 @@
 //   Anything else, or a change before the oldest copy, replays every meeting again.
 // - the oldest copy is also kept in the database (voice_checkpoint, migration 0019), written by the
 //   scheduler: a restart reads it and replays only the meetings after it, when every change since
-//   it was written is attendance at those meetings and the voice code is the same (ADRs 038, 041).
+//   it was written is attendance at those meetings and the voice code is the same (ADRs 038, 041);
+//   after an upgrade that changed that code, the install stores it for the new code (ADR 059).
 // Nothing is kept from inside a transaction (its writes may still be rolled back).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -355,7 +356,7 @@ function appliedMigrations(): number {
   return statement("SELECT count(*) FROM __drizzle_migrations").pluck().get() as number;
 }
 
-type Stored = { fingerprint: string; version: number; at: number; until: number };
+type Stored = { fingerprint: string; version: number; at: number; until: number; savedAt: number };
 
 /** The version the stored state holds for (the notes of attendance changes after it are still needed), if there is one. */
 export function storedVoiceVersion(): number | null {
@@ -363,7 +364,7 @@ export function storedVoiceVersion(): number | null {
 }
 
 function storedMeta(): Stored | undefined {
-  return statement("SELECT fingerprint, version, at, until FROM voice_checkpoint WHERE id = 1").get() as Stored | undefined;
+  return statement("SELECT fingerprint, version, at, until, saved_at AS savedAt FROM voice_checkpoint WHERE id = 1").get() as Stored | undefined;
 }
 
 /**
@@ -395,24 +396,50 @@ function restored(now: number, version: number): Kept | null {
   return mapped(() => keptFrom(now, version, replaySource(now, stored.at), stored.at, state));
 }
 
+// When this process began: a state of other code stored after it is a newer build's, prepared for
+// the start that will replace this process (ADR 059).
+const processStarted = Date.now();
+
 /**
  * Stores the kept replay's oldest checkpoint in the database when the stored one is missing, no
  * longer holds, or is a day older than it could be; the oldest checkpoint first moves up to its
  * age, so the state stored follows time. Run by the scheduler. True when it wrote.
+ *
+ * A state other code stored after this process began is left alone: an install prepared it for
+ * the next start (`prepareVoicesForNextStart`), which this server is about to make way for. The
+ * check and the write are one statement, so a preparation that writes in between is not undone.
+ * The preparation itself (`forNextStart`) replaces whatever is stored.
  */
-export function storeVoiceCheckpoint(now: number): boolean {
+export function storeVoiceCheckpoint(now: number, { forNextStart = false } = {}): boolean {
   const client = db().$client;
   if (!kept || client.inTransaction || now < kept.from) return false;
   advanceOldest(kept, now);
   const oldest = kept.checkpoints[0];
   const stored = storedMeta();
   if (stored && storedHolds(stored, derivedVersion("voice"), now) && oldest.at - stored.at < dayMs) return false;
-  statement(
+  if (stored && !forNextStart && stored.fingerprint !== fingerprint() && stored.savedAt >= processStarted) return false;
+  const written = statement(
     `INSERT INTO voice_checkpoint (id, fingerprint, version, at, until, state, saved_at) VALUES (1, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, version = excluded.version, at = excluded.at, until = excluded.until,
-       state = excluded.state, saved_at = excluded.saved_at`,
-  ).run(fingerprint(), kept.version, oldest.at, Math.min(kept.nextAttendance, Number.MAX_VALUE), serialize(packState(oldest.replayer.state())), now);
-  return true;
+       state = excluded.state, saved_at = excluded.saved_at
+     WHERE ? OR voice_checkpoint.fingerprint = excluded.fingerprint OR voice_checkpoint.saved_at < ?`,
+  ).run(
+    fingerprint(),
+    kept.version,
+    oldest.at,
+    Math.min(kept.nextAttendance, Number.MAX_VALUE),
+    serialize(packState(oldest.replayer.state())),
+    now,
+    forNextStart ? 1 : 0,
+    processStarted,
+  );
+  return written.changes > 0;
+}
+
+/** Whether the stored state holds for this code at `now`: a start would go on from it. */
+export function storedVoicesHold(now: number): boolean {
+  const stored = storedMeta();
+  return !!stored && storedHolds(stored, derivedVersion("voice"), now);
 }
 
 /** Moves the oldest checkpoint up to its age at `now` (not past the next), stepping the meetings between. */

@@ -2,8 +2,13 @@
 // its scheduler stores the replay's state; the next start goes on from that state and shows the
 // same voices on the members' page as replaying every meeting would; a change the stored state
 // cannot follow (a hold) makes the start after it replay every meeting again. An upgrade goes on
-// from the stored state unless it changed the voice code (ADR 041).
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+// from the stored state unless it changed the voice code (ADR 041), and then too when the install
+// prepared it (`node build/index.js --prepare`, ADR 059), even while the old server still runs.
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replayVoices } from "~/governance/voice";
@@ -34,6 +39,26 @@ async function badged(): Promise<string[]> {
   expect(html).toContain(people[5].displayName);
   return [...html.matchAll(/href="\/members\/([^"]+)">[^<]*<\/a><\/h2><p class="muted">(.*?)<\/p>/g)].filter(([, , line]) => line.includes("badge voice")).map(([, id]) => id).sort();
 }
+/** What `npm install` runs after the build: the build's preparation for the next start, its one line. */
+async function prepare(build = "build/index.js", databasePath = process.env.DATABASE_PATH!) {
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [build, "--prepare"], {
+    env: { ...process.env, NODE_ENV: "production", DATABASE_PATH: databasePath, DATA_DIR: process.env.DATA_DIR! },
+  });
+  expect(stderr).toBe("");
+  return stdout.trim();
+}
+const storedRow = () => db().get<{ fingerprint: string; saved_at: number }>(sql`SELECT fingerprint, saved_at FROM voice_checkpoint`);
+/** A copy of the database file with `change` run on it (for cases the real file must not go through). */
+function changedCopy(name: string, change: string) {
+  const file = path.join(path.dirname(process.env.DATABASE_PATH!), `${name}-${process.pid}.sqlite`);
+  rmSync(file, { force: true });
+  db().$client.exec(`VACUUM INTO '${file}'`);
+  const copy = new Database(file);
+  copy.exec(change);
+  copy.close();
+  return file;
+}
+
 const fullReplayVoices = () => [...replayVoices(replayInput(Date.now())).voices.keys()].sort();
 
 beforeAll(async () => {
@@ -48,6 +73,15 @@ beforeAll(async () => {
 });
 
 afterAll(stop);
+
+/** The build with `line` added after `after`: a new version of the code. */
+function changedBuild(after: RegExp, line: string, name: string) {
+  const build = readFileSync("build/index.js", "utf8");
+  const at = after.exec(build)!;
+  const file = `build/index.${name}-${process.pid}.js`;
+  writeFileSync(file, build.slice(0, at.index + at[0].length) + line + build.slice(at.index + at[0].length));
+  return file;
+}
 
 describe("restarting the server", () => {
   it("goes on from the stored state of the voice replay, with the voices of a full replay", async () => {
@@ -76,15 +110,8 @@ describe("restarting the server", () => {
   });
 
   it("goes on from the stored state after an upgrade that left the voice code alone, not after one that changed it", async () => {
-    const build = readFileSync("build/index.js", "utf8");
-    const changed = (after: RegExp, line: string, name: string) => {
-      const at = after.exec(build)!;
-      const file = `build/index.${name}-${process.pid}.js`;
-      writeFileSync(file, build.slice(0, at.index + at[0].length) + line + build.slice(at.index + at[0].length));
-      return file;
-    };
-    const pageChanged = changed(/^\/\/ app\/routes\/\S+\n/m, "var changedPage = 1;\n", "page-changed");
-    const rulesChanged = changed(/^\/\/ app\/governance\/voice\.ts\n/m, "var changedRule = 1;\n", "rules-changed");
+    const pageChanged = changedBuild(/^\/\/ app\/routes\/\S+\n/m, "var changedPage = 1;\n", "page-changed");
+    const rulesChanged = changedBuild(/^\/\/ app\/governance\/voice\.ts\n/m, "var changedRule = 1;\n", "rules-changed");
     try {
       // The build as it is stores (or has stored) the state.
       await start();
@@ -98,6 +125,62 @@ describe("restarting the server", () => {
       await stop();
       rmSync(pageChanged, { force: true });
       rmSync(rulesChanged, { force: true });
+    }
+  });
+
+  it("goes on from the stored state after an upgrade that changed the voice code when the install prepared it, though the old server ran on", async () => {
+    const rulesChanged = changedBuild(/^\/\/ app\/governance\/voice\.ts\n/m, "var changedRule = 2;\n", "rules-prepared");
+    try {
+      // The version before runs, its scheduler every 200 ms, and has stored its state.
+      server = await startServer({ DATABASE_PATH: process.env.DATABASE_PATH!, DATA_DIR: process.env.DATA_DIR!, SCHEDULER_INTERVAL_MS: "200" });
+      await expect.poll(() => storedRow()?.saved_at ?? 0).toBeGreaterThan(Date.now() - 1_000);
+      const before = storedRow()!;
+      // The install of the new version prepares the voices for its code while that server runs.
+      expect(await prepare(rulesChanged)).toMatch(/^\[prepare\] Voices replayed in \d+ ms \(every meeting\) and stored for this version: the start goes on from them\.$/);
+      const prepared = storedRow()!;
+      expect(prepared.fingerprint).not.toBe(before.fingerprint);
+      // A second run finds it holds.
+      expect(await prepare(rulesChanged)).toBe("[prepare] The voices stored hold for this version already: the start goes on from them.");
+      // The old server's scheduler runs on and leaves the prepared state alone (it is a newer build's).
+      const runs = server.output().split("\n").length;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(storedRow()).toEqual(prepared);
+      expect(server.output().split("\n").length, "no line of failure meanwhile").toBe(runs);
+      // Meanwhile someone checks in at last week's meeting on the old server's watch.
+      db().run(sql`UPDATE registrations SET attended_at = ${Date.now() - day} WHERE session_id = ${recent} AND member_id = ${people[3].id}`);
+      await stop();
+      // The new version's start goes on from the prepared state, with a full replay's voices.
+      expect(await start(rulesChanged)).toBe("from the stored state");
+      expect(await badged()).toEqual(fullReplayVoices());
+    } finally {
+      await stop();
+      rmSync(rulesChanged, { force: true });
+    }
+  });
+
+  it("prepares nothing, and never fails the install, without a database, with changes to its structure still to apply, from a newer version or damaged", async () => {
+    const missing = path.join(path.dirname(process.env.DATABASE_PATH!), `missing-${process.pid}.sqlite`);
+    expect(await prepare(undefined, missing)).toBe(`[prepare] No database at ${missing}: nothing to prepare (set DATABASE_PATH or DATA_DIR as for npm start).`);
+    expect(existsSync(missing), "no database made").toBe(false);
+
+    // A state stored by the version before, which a preparation would replace.
+    const olderState = "INSERT OR REPLACE INTO voice_checkpoint (id, fingerprint, version, at, until, state, saved_at) VALUES (1, 'older code', 0, 0, 0, x'00', 1)";
+    const pending = changedCopy("pending", `DELETE FROM __drizzle_migrations WHERE rowid = (SELECT max(rowid) FROM __drizzle_migrations); ${olderState}`);
+    const newer = changedCopy("newer", `INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('from a newer version', 1); ${olderState}`);
+    const damaged = path.join(path.dirname(process.env.DATABASE_PATH!), `damaged-${process.pid}.sqlite`);
+    writeFileSync(damaged, Buffer.alloc(8192, 7));
+    try {
+      expect(await prepare(undefined, pending)).toBe("[prepare] The database has 1 change(s) to its structure still to apply: the start applies them and replays the voices then.");
+      expect(await prepare(undefined, newer)).toBe("[prepare] The database was last used by a newer version of Meedoen: nothing prepared.");
+      for (const file of [pending, newer]) {
+        const copy = new Database(file, { readonly: true });
+        expect(copy.prepare("SELECT fingerprint, saved_at FROM voice_checkpoint").get(), `${path.basename(file)}: the stored state untouched`).toEqual({ fingerprint: "older code", saved_at: 1 });
+        copy.close();
+      }
+      expect(await prepare(undefined, damaged)).toMatch(/^\[prepare\] Nothing prepared \(.+\): the start replays the voices itself\.$/);
+      expect(readFileSync(damaged).equals(Buffer.alloc(8192, 7)), "the damaged file as it was").toBe(true);
+    } finally {
+      for (const file of [pending, newer, damaged]) for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
     }
   });
 });

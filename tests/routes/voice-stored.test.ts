@@ -94,10 +94,19 @@ describe("the voice replay's stored state", () => {
 
   it("is not used when other code wrote it, or when it cannot be read", () => {
     storeVoiceCheckpoint(Date.now());
-    db().run(sql`UPDATE voice_checkpoint SET fingerprint = 'an older build'`);
+    // The version before stored it, before this process began.
+    db().run(sql`UPDATE voice_checkpoint SET fingerprint = 'an older build', saved_at = ${Date.now() - 60 * 60_000}`);
     expect(restart()).toBe("full");
     expect(storeVoiceCheckpoint(Date.now())).toBe(true);
     expect(stored()!.fingerprint).not.toBe("an older build");
+    // A newer build's install stored its own after this process began (ADR 059): left for the
+    // start that replaces this process, unless this is that install's preparation.
+    db().run(sql`UPDATE voice_checkpoint SET fingerprint = 'a newer build', saved_at = ${Date.now()}`);
+    expect(restart()).toBe("full");
+    expect(storeVoiceCheckpoint(Date.now())).toBe(false);
+    expect(stored()!.fingerprint).toBe("a newer build");
+    expect(storeVoiceCheckpoint(Date.now(), { forNextStart: true })).toBe(true);
+    expect(stored()!.fingerprint).not.toBe("a newer build");
     // A damaged value: the replay goes on without it, it does not fail.
     db().run(sql`UPDATE voice_checkpoint SET state = ${randomBytes(2000)}`);
     expect(restart()).toBe("full");
