@@ -5,7 +5,7 @@ import { Link } from "~/components/link";
 import { Field, FormError } from "~/components/field";
 import { requireMember } from "~/lib/auth.server";
 import { contactSchema } from "~/lib/form-schemas.server";
-import { parseForm, readFormData } from "~/lib/forms";
+import { parseForm, readFormData, type FieldErrors } from "~/lib/forms";
 import type { MessageKey } from "~/lib/i18n";
 import { useT } from "~/lib/i18n/react";
 import { titleMeta } from "~/lib/meta";
@@ -44,6 +44,9 @@ export default function MessageMember() {
   const busy = useNavigation().state === "submitting";
   const name = page.recipient.name || t("member.former");
   const refusal = result?.refusal ?? (page.sent ? null : page.refusal);
+  // A refusal of the whole form is its FormError, which takes the focus (docs/forms-refusals.md).
+  const errors: FieldErrors | undefined = refusal ? { form: refusal.messageKey } : result?.errors;
+  const params = { name, n: page.perDay };
   const back = (
     <p>
       <Link to={`/members/${page.recipient.id}`}>← {t("contact.backToProfile", { name })}</Link>
@@ -53,23 +56,21 @@ export default function MessageMember() {
     <section className="narrow">
       <h1>{t("contact.title", { name })}</h1>
       {page.sent ? (
-        <p className="notice" aria-live="polite">
+        <p className="notice" role="status">
           {t("contact.sent", { name })}
-        </p>
-      ) : null}
-      {refusal ? (
-        <p className="form-error" aria-live="assertive">
-          {t(refusal.messageKey, { name, n: page.perDay })}
         </p>
       ) : null}
       {/* Over the limit after typing, the text stays in the form to be copied; other refusals end here. */}
       {refusal && result?.refusal?.status !== 429 ? (
-        back
+        <>
+          <FormError errors={errors} params={params} />
+          {back}
+        </>
       ) : (
         <>
           <p>{t("contact.intro", { name })}</p>
           <Form method="post" noValidate>
-            <FormError errors={result?.errors} />
+            <FormError errors={errors} params={params} />
             <Field name="body" label={t("contact.body")} hint={t("contact.body.hint", { n: page.messageMax })} errors={result?.errors} defaultValue={result?.values.body} required multiline rows={8} maxLength={page.messageMax} />
             <div className="choices">
               <label className="choice">

@@ -4,10 +4,12 @@
 // a refusal of the whole form (a failed login) is in view and has the focus itself; a date poll
 // answered without a time chosen is said at the group of times, whose first choice has the focus;
 // a member flagged without a reason is said at the reason, in the flag form opened again; a
-// founder's invitation refused (a founder already) is said above the form, focused. Axe passes.
+// founder's invitation refused (a founder already) is said above the form, focused; a message to a
+// member refused for the day's limit is said above the form, focused, the text typed kept. Axe passes.
 import { createHash, randomBytes } from "node:crypto";
 import type { Locator } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
+import { contactRules } from "~/governance/config";
 import { browserAndServerForFile } from "../support/browser-server-for-file";
 import { expectNoSeriousAxeViolations } from "../support/browser";
 import { insertCourseSession, insertMembers } from "../support/direct-db";
@@ -197,5 +199,37 @@ describe("refusals on a phone", () => {
       await expectNoSeriousAxeViolations(person.page);
     }
     expect(files.sqlite.prepare("SELECT used_at FROM founder_invitations WHERE token_hash = ?").get(hash)).toEqual({ used_at: null });
+  });
+
+  it("a message to a member over the day's limit concerns the whole form: said above it, in view and focused, the text typed kept", async () => {
+    const [recipient, ...writers] = insertMembers(files.sqlite, 3, "contact-limit");
+    const limit = contactRules.perDayWithoutVoice.limit;
+    const path = `/members/${recipient.id}/message`;
+    const sentBy = (writer: { id: string }) => (files.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'member-message' AND dedupe_key LIKE ?").get(`member-message:%:${writer.id}:%`) as { n: number }).n;
+    for (const javaScript of both) {
+      const writer = writers[Number(javaScript)];
+      const person = await open(writer, javaScript);
+      await person.visit(path);
+      const typed = `Hoi, zullen we de inloop van donderdag samen doen? (${person.name})`;
+      await person.page.getByLabel("Je bericht", { exact: true }).fill(typed);
+      // Meanwhile, from another tab, a fresh account sends as many as it may today.
+      for (let i = 0; i < limit; i++) {
+        const res = await fetch(files.server.url + path, {
+          method: "POST",
+          redirect: "manual",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: files.server.url, Cookie: writer.cookie },
+          body: new URLSearchParams({ body: `Uit een ander tabblad ${i}` }).toString(),
+        });
+        expect(res.status).toBe(303);
+      }
+      const alert = person.page.getByRole("alert");
+      await person.send(person.page.getByRole("button", { name: "Bericht versturen" }), alert);
+      expect(await alert.textContent()).toBe(`Je hebt vandaag al ${limit} berichten gestuurd, het meeste dat kan. Probeer het morgen opnieuw.`);
+      expect(await alert.evaluate((el) => el === document.activeElement), `${person.name}: focus on the refusal`).toBe(true);
+      await expectInView(person, alert);
+      expect(await person.page.getByLabel("Je bericht", { exact: true }).inputValue(), person.name).toBe(typed);
+      await expectNoSeriousAxeViolations(person.page);
+      expect(sentBy(writer), person.name).toBe(limit);
+    }
   });
 });

@@ -3,7 +3,8 @@
 // status stays a 4xx and what was typed comes back (docs/forms-refusals.md).
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { translator, type MessageKey } from "~/lib/i18n";
+import { contactRules } from "~/governance/config";
+import { translator, type MessageKey, type Params } from "~/lib/i18n";
 import { insertCourseSession, insertMembers } from "../support/direct-db";
 import { serverForFile } from "../support/server-for-file";
 
@@ -278,7 +279,7 @@ describe("a date poll's answer", () => {
 /** The form's alert, when it is the one that takes the focus (no field in error): its text. */
 const focusedAlert = (html: string) => /<p class="form-error" role="alert" tabindex="-1" autofocus="">([^<]*)<\/p>/.exec(html)?.[1];
 
-const said = (key: MessageKey) => translator("nl")(key).replace(/&/g, "&amp;").replace(/'/g, "&#x27;").replace(/"/g, "&quot;");
+const said = (key: MessageKey, params?: Params) => translator("nl")(key, params).replace(/&/g, "&amp;").replace(/'/g, "&#x27;").replace(/"/g, "&quot;");
 
 /** A founder of a month ago: while the network bootstraps, a witness who may flag. */
 function monthOldFounder(id: string) {
@@ -455,5 +456,131 @@ describe("withdrawing a learning link", () => {
       expect(page.indexOf(said("learning.link.unknown"))).toBeGreaterThan(page.indexOf('id="links"'));
     }
     expect(files.sqlite.prepare("SELECT withdrawn_at FROM learning_links WHERE code = ?").get(code)).toEqual({ withdrawn_at: null });
+  });
+});
+
+describe("writing to a member", () => {
+  const limit = contactRules.perDayWithoutVoice.limit;
+  const sentBy = (sender: { id: string }) => (files.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'member-message' AND dedupe_key LIKE ?").get(`member-message:%:${sender.id}:%`) as { n: number }).n;
+  const open = (path: string, cookie: string) => fetch(files.server.url + path, { headers: { Cookie: cookie } });
+  /** The way back to the recipient's profile, which a refused page keeps. */
+  const backTo = (html: string, recipient: { id: string }) => html.includes(`href="/members/${recipient.id}"`);
+
+  it("says the day's limit above the form, focused, with a 429 and the text typed kept; opened again, in place of the form; nothing more is sent", async () => {
+    const [fresh, recipient] = insertMembers(files.sqlite, 2, "contactlimit");
+    const path = `/members/${recipient.id}/message`;
+    const name = `Deelnemer contactlimit1`;
+    const form = await open(path, fresh.cookie);
+    expect(form.status).toBe(200);
+    const formPage = await form.text();
+    expect(control(formPage, "body")).not.toBe("");
+    expect(aboveForm(formPage)).toBe(false);
+    // A fresh account has no voice: the newcomers' limit. Meanwhile, in another tab, it is used up.
+    for (let i = 0; i < limit; i++) expect((await post(path, { body: `Bericht ${i}` }, fresh.cookie)).status).toBe(303);
+
+    const typed = "Hoi, ik zoek iemand voor de inloop van donderdag. Zullen we bellen?";
+    const over = await post(path, { body: typed, replyTo: "on" }, fresh.cookie);
+    expect(over.status).toBe(429);
+    const overPage = await over.text();
+    const message = said("contact.limit", { n: limit, name });
+    expect(focusedAlert(overPage)).toBe(message);
+    expect(overPage.split(message).length).toBe(2);
+    // Above the form's field, which keeps the text to be copied and is not itself in error.
+    expect(overPage.indexOf(message)).toBeLessThan(overPage.indexOf('name="body"'));
+    expect(overPage).toContain(`>${typed}</textarea>`);
+    expect(control(overPage, "body")).not.toContain("aria-invalid");
+    expect(overPage).not.toContain('aria-live="assertive"');
+    expect(sentBy(fresh)).toBe(limit);
+
+    // Opened again over the limit: no form, the refusal is the page's, focused.
+    const again = await open(path, fresh.cookie);
+    expect(again.status).toBe(429);
+    const againPage = await again.text();
+    expect(focusedAlert(againPage)).toBe(message);
+    expect(control(againPage, "body")).toBe("");
+    expect(backTo(againPage, recipient)).toBe(true);
+    expect(sentBy(fresh)).toBe(limit);
+  });
+
+  it("says a permission refusal (messages switched off, a former member, oneself) above the page, focused, with its status, on opening and on sending; nothing is sent", async () => {
+    const [writer, closed, former] = insertMembers(files.sqlite, 3, "contactrefused");
+    files.sqlite.prepare("UPDATE members SET contact_off = 1 WHERE id = ?").run(closed.id);
+    files.sqlite.prepare("UPDATE members SET deleted_at = ?, display_name = '' WHERE id = ?").run(Date.now(), former.id);
+    const cases = [
+      { to: closed, key: "contact.off", status: 403, name: "Deelnemer contactrefused1" },
+      { to: former, key: "contact.former", status: 410, name: "" },
+      { to: writer, key: "contact.self", status: 400, name: "Deelnemer contactrefused0" },
+    ] as const;
+    for (const { to, key, status, name } of cases) {
+      const path = `/members/${to.id}/message`;
+      const message = said(key, { name });
+      const opened = await open(path, writer.cookie);
+      expect(opened.status, key).toBe(status);
+      const openedPage = await opened.text();
+      expect(focusedAlert(openedPage), key).toBe(message);
+      expect(control(openedPage, "body"), key).toBe("");
+      expect(backTo(openedPage, to), key).toBe(true);
+
+      const sent = await post(path, { body: "Hallo, mag ik je iets vragen?" }, writer.cookie);
+      expect(sent.status, key).toBe(status);
+      const sentPage = await sent.text();
+      expect(focusedAlert(sentPage), key).toBe(message);
+      expect(sentPage.split(message).length, key).toBe(2);
+      expect(control(sentPage, "body"), key).toBe("");
+      expect(sentPage, key).not.toContain('aria-live="assertive"');
+    }
+    expect(sentBy(writer)).toBe(0);
+  });
+
+  it("says to a held member that their messages are held, above the page, focused, with a 403, whatever they send; nothing is sent", async () => {
+    const [held, recipient] = insertMembers(files.sqlite, 2, "contactheld");
+    files.sqlite.prepare("UPDATE members SET posting_held_at = ?, posting_held_rule = 'Spam' WHERE id = ?").run(Date.now(), held.id);
+    const path = `/members/${recipient.id}/message`;
+    const message = said("contact.held");
+    const opened = await open(path, held.cookie);
+    expect(opened.status).toBe(403);
+    const openedPage = await opened.text();
+    expect(focusedAlert(openedPage)).toBe(message);
+    expect(control(openedPage, "body")).toBe("");
+
+    const refused = await post(path, { body: "Hallo daar" }, held.cookie);
+    expect(refused.status).toBe(403);
+    const refusedPage = await refused.text();
+    expect(focusedAlert(refusedPage)).toBe(message);
+    expect(refusedPage.split(message).length).toBe(2);
+    // An empty message is refused for its text first (400), but the page has no form for them:
+    // it says the hold, not a field they cannot see.
+    const empty = await post(path, { body: "" }, held.cookie);
+    expect(empty.status).toBe(400);
+    const emptyPage = await empty.text();
+    expect(focusedAlert(emptyPage)).toBe(message);
+    expect(fieldError(emptyPage, "body")).toBeUndefined();
+    expect(sentBy(held)).toBe(0);
+  });
+
+  it("says a message one character too long, or empty, at the message field, with the text kept; one of exactly the maximum goes out", async () => {
+    const [fresh, recipient] = insertMembers(files.sqlite, 2, "contactworst");
+    const path = `/members/${recipient.id}/message`;
+    const long = "Een lang verhaal. ".repeat(Math.ceil((contactRules.messageMax + 1) / 18)).slice(0, contactRules.messageMax) + "!";
+    expect(long.length).toBe(contactRules.messageMax + 1);
+    for (const [body, key] of [
+      [long, "contact.body.tooLong"],
+      ["", "contact.body.required"],
+      ["  \t ", "contact.body.required"],
+    ] as const) {
+      const res = await post(path, { body }, fresh.cookie);
+      expect(res.status, key).toBe(400);
+      const page = await res.text();
+      expect(fieldError(page, "body"), key).toBe(said(key));
+      const field = control(page, "body");
+      expect(field, key).toContain('aria-invalid="true"');
+      expect(field, key).toContain('aria-errormessage="field-body-error"');
+      expect(field, key).toContain("autofocus");
+      expect(aboveForm(page), key).toBe(false);
+      if (body === long) expect(page).toContain(`>${long}</textarea>`);
+    }
+    expect(sentBy(fresh)).toBe(0);
+    expect((await post(path, { body: long.slice(0, contactRules.messageMax) }, fresh.cookie)).status).toBe(303);
+    expect(sentBy(fresh)).toBe(1);
   });
 });
