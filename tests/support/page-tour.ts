@@ -23,7 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
-import { desktopViewport, expectNoSeriousAxeViolations, launchBrowser, phoneViewport, waitForHydration } from "./browser";
+import { desktopViewport, expectNoSeriousAxeViolations, launchBrowser, loadAxeInEveryDocument, phoneViewport, waitForHydration } from "./browser";
 import { openServerDatabase } from "./direct-db";
 import { startServer, type RunningServer } from "./server";
 import { htmlErrors, type HtmlDocument } from "./vnu";
@@ -241,6 +241,7 @@ export class Tour {
 
   static async start(page: Page, audience: string) {
     await watchPolicyViolations(page);
+    await loadAxeInEveryDocument(page);
     return new Tour(page, audience);
   }
 
