@@ -16,7 +16,11 @@ export function migrationsFolder(): string {
   return path.resolve(process.env.MIGRATIONS_DIR ?? "db/migrations");
 }
 
-export function openDatabase(file: string): Db {
+/**
+ * `migrate: false` opens the database as it is, for a process beside the server that must not
+ * change its structure (the install's preparation, ADR 059).
+ */
+export function openDatabase(file: string, { migrate: applyMigrations = true } = {}): Db {
   if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
@@ -26,6 +30,7 @@ export function openDatabase(file: string): Db {
   sqlite.pragma("busy_timeout = 5000");
   keepPreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
+  if (!applyMigrations) return db;
   migrate(db, { migrationsFolder: migrationsFolder() });
   // Organisations typed as free text before they existed get linked (issue 14).
   linkOrganisations(sqlite);

@@ -2,12 +2,18 @@ import { openDatabase, type Db } from "../../db/client";
 import { env } from "./env.server";
 
 let instance: Db | undefined;
+let migrateOnOpen = true;
+
+/** The connection opened from now on leaves the database's structure as it is (ADR 059). */
+export function openWithoutMigrating() {
+  migrateOnOpen = false;
+}
 
 // One connection for the whole process: better-sqlite3 is synchronous, so a single connection
 // serialises writes and needs no pool.
 export function db(): Db {
   if (!instance) {
-    instance = openDatabase(env().databasePath);
+    instance = openDatabase(env().databasePath, { migrate: migrateOnOpen });
     const maxMb = env().DATABASE_MAX_MB;
     if (maxMb) {
       const pageSize = instance.$client.pragma("page_size", { simple: true }) as number;

@@ -18,9 +18,11 @@
 // Nothing is kept from inside a transaction (its writes may still be rolled back).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
 import { sql } from "drizzle-orm";
+import { migrationsFolder } from "../../db/client";
 import { governance, sessionRules } from "~/governance/config";
 import {
   hiddenByInitiative,
@@ -340,20 +342,48 @@ export function voiceCode(build: Buffer): string | Buffer {
 
 /**
  * The code that wrote a stored state: in production the voice modules' code in the server build
- * (ADR 041), the migrations applied (the tables the rows come from), the governance numbers and the
- * engine's serialization. A new build that changed none of these goes on from the stored state;
- * one that did replays every meeting once and stores its own.
+ * (ADR 041), the migrations that may change what the replay reads (`touchesReplay`), the governance
+ * numbers and the engine's serialization. A new build that changed none of these goes on from the
+ * stored state; one that did replays every meeting once and stores its own. The migrations are
+ * those of the migrations folder, which the server has applied before it reads a voice (it
+ * refuses to start on a database that has more).
  */
 function fingerprint(): string {
-  codeFingerprint ??= createHash("sha256")
+  if (codeFingerprint) return codeFingerprint;
+  const hash = createHash("sha256")
     .update(voiceCode(readFileSync(fileURLToPath(import.meta.url))))
-    .update(JSON.stringify({ governance, sessionRules, migrations: appliedMigrations(), v8: process.versions.v8 }))
-    .digest("base64url");
+    .update(JSON.stringify({ governance, sessionRules, v8: process.versions.v8 }));
+  for (const migration of knownMigrations()) if (touchesReplay(migration.sql)) hash.update(migration.tag).update(migration.sql);
+  codeFingerprint = hash.digest("base64url");
   return codeFingerprint;
 }
 
-function appliedMigrations(): number {
-  return statement("SELECT count(*) FROM __drizzle_migrations").pluck().get() as number;
+/** The migrations of the migrations folder, in the order they are applied. */
+export function knownMigrations(): { tag: string; sql: string }[] {
+  const folder = migrationsFolder();
+  const journal = JSON.parse(readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  return journal.entries.map(({ tag }) => ({ tag, sql: readFileSync(path.join(folder, `${tag}.sql`), "utf8") }));
+}
+
+// The tables the replay reads, and those its version and its notes of changes live in.
+const replayTables = new Set(["members", "sessions", "registrations", "hosts", "host_terms", "initiatives", "log_entries", "derived_versions", "voice_attendance_changes", "voice_checkpoint"]);
+// A statement that writes rows or changes a table's structure, with the table it names (after its
+// schema, if one is named): drizzle rebuilds a table as a new one renamed to the old name.
+const tableChange =
+  /\b(?:ALTER\s+TABLE|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|CREATE\s+(?:TEMP(?:ORARY)?\s+)?TABLE(?:\s+IF\s+NOT\s+EXISTS)?|INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|RENAME\s+TO)\s+(?:[`"[]?\w+[`"\]]?\s*\.\s*)?[`"[]?(\w+)/gi;
+const triggerChange = /\b(?:CREATE|DROP)\s+(?:TEMP(?:ORARY)?\s+)?TRIGGER\b/i;
+
+/**
+ * Whether a migration may change what the replay reads or how its changes are noted: it writes to
+ * or changes one of the replay's tables, or makes or drops any trigger (triggers raise the
+ * version and note the changes). One that only adds other tables, columns of other tables or
+ * indexes does not: the stored state holds across it (ADR 059). Read as plain text, comments and
+ * quoted texts too, so that a doubtful case counts as a change.
+ */
+export function touchesReplay(migrationSql: string): boolean {
+  if (triggerChange.test(migrationSql)) return true;
+  for (const [, table] of migrationSql.matchAll(tableChange)) if (replayTables.has(table.toLowerCase())) return true;
+  return false;
 }
 
 type Stored = { fingerprint: string; version: number; at: number; until: number; savedAt: number };

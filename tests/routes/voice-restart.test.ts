@@ -5,7 +5,7 @@
 // from the stored state unless it changed the voice code (ADR 041), and then too when the install
 // prepared it (`node build/index.js --prepare`, ADR 059), even while the old server still runs.
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
@@ -40,9 +40,9 @@ async function badged(): Promise<string[]> {
   return [...html.matchAll(/href="\/members\/([^"]+)">[^<]*<\/a><\/h2><p class="muted">(.*?)<\/p>/g)].filter(([, , line]) => line.includes("badge voice")).map(([, id]) => id).sort();
 }
 /** What `npm install` runs after the build: the build's preparation for the next start, its one line. */
-async function prepare(build = "build/index.js", databasePath = process.env.DATABASE_PATH!) {
+async function prepare(build = "build/index.js", databasePath = process.env.DATABASE_PATH!, env: Record<string, string> = {}) {
   const { stdout, stderr } = await promisify(execFile)(process.execPath, [build, "--prepare"], {
-    env: { ...process.env, NODE_ENV: "production", DATABASE_PATH: databasePath, DATA_DIR: process.env.DATA_DIR! },
+    env: { ...process.env, NODE_ENV: "production", DATABASE_PATH: databasePath, DATA_DIR: process.env.DATA_DIR!, ...env },
   });
   expect(stderr).toBe("");
   return stdout.trim();
@@ -58,6 +58,29 @@ function changedCopy(name: string, change: string) {
   copy.close();
   return file;
 }
+
+/** A copy of the migrations folder that more migrations can be added to, as a later release would. */
+function migrationsCopy(name: string) {
+  const folder = path.join(path.dirname(process.env.DATABASE_PATH!), `${name}-migrations-${process.pid}`);
+  rmSync(folder, { recursive: true, force: true });
+  cpSync("db/migrations", folder, { recursive: true });
+  const add = (tag: string, statements: string) => {
+    const journalFile = path.join(folder, "meta", "_journal.json");
+    const journal = JSON.parse(readFileSync(journalFile, "utf8")) as { entries: { idx: number; when: number }[] };
+    const last = journal.entries[journal.entries.length - 1];
+    journal.entries.push({ idx: last.idx + 1, version: "6", when: Math.max(Date.now(), last.when + 1), tag, breakpoints: true } as (typeof journal.entries)[number]);
+    writeFileSync(journalFile, JSON.stringify(journal, null, 2));
+    writeFileSync(path.join(folder, `${tag}.sql`), statements);
+  };
+  return { folder, add, remove: () => rmSync(folder, { recursive: true, force: true }) };
+}
+const tableNames = (file: string) => {
+  const copy = new Database(file, { readonly: true });
+  const names = copy.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+  const migrations = copy.prepare("SELECT count(*) FROM __drizzle_migrations").pluck().get() as number;
+  copy.close();
+  return { names, migrations };
+};
 
 const fullReplayVoices = () => [...replayVoices(replayInput(Date.now())).voices.keys()].sort();
 
@@ -165,12 +188,18 @@ describe("restarting the server", () => {
 
     // A state stored by the version before, which a preparation would replace.
     const olderState = "INSERT OR REPLACE INTO voice_checkpoint (id, fingerprint, version, at, until, state, saved_at) VALUES (1, 'older code', 0, 0, 0, x'00', 1)";
-    const pending = changedCopy("pending", `DELETE FROM __drizzle_migrations WHERE rowid = (SELECT max(rowid) FROM __drizzle_migrations); ${olderState}`);
+    // A release whose migration writes to the check-ins: the voices must be replayed after it.
+    const touching = migrationsCopy("touching");
+    touching.add("0900_attendance_fixed", "UPDATE `registrations` SET `attendance_by` = 'code' WHERE `attendance_by` IS NULL AND `attended_at` IS NOT NULL;");
+    const pending = changedCopy("pending", olderState);
     const newer = changedCopy("newer", `INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('from a newer version', 1); ${olderState}`);
     const damaged = path.join(path.dirname(process.env.DATABASE_PATH!), `damaged-${process.pid}.sqlite`);
     writeFileSync(damaged, Buffer.alloc(8192, 7));
     try {
-      expect(await prepare(undefined, pending)).toBe("[prepare] The database has 1 change(s) to its structure still to apply: the start applies them and replays the voices then.");
+      expect(await prepare(undefined, pending, { MIGRATIONS_DIR: touching.folder })).toBe(
+        "[prepare] The database has 1 change(s) to its structure still to apply, which the voices depend on: the start applies them and replays the voices then.",
+      );
+      expect(tableNames(pending).migrations, "no migration applied").toBe(tableNames(newer).migrations - 1);
       expect(await prepare(undefined, newer)).toBe("[prepare] The database was last used by a newer version of Meedoen: nothing prepared.");
       for (const file of [pending, newer]) {
         const copy = new Database(file, { readonly: true });
@@ -181,6 +210,48 @@ describe("restarting the server", () => {
       expect(readFileSync(damaged).equals(Buffer.alloc(8192, 7)), "the damaged file as it was").toBe(true);
     } finally {
       for (const file of [pending, newer, damaged]) for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+      touching.remove();
+    }
+  });
+
+  it("goes on from the stored state across a migration the voices do not depend on, prepared before it is applied; not across one they do", async () => {
+    const migrations = migrationsCopy("later");
+    const file = changedCopy("later", "UPDATE voice_checkpoint SET fingerprint = 'older code', saved_at = 1");
+    const env = { DATABASE_PATH: file, DATA_DIR: `${file}.data`, MIGRATIONS_DIR: migrations.folder, SCHEDULER_INTERVAL_MS: "3600000" };
+    const startOn = async () => {
+      server = await startServer(env);
+      return /voices replayed in \d+ ms \(([^)]+)\)/.exec(server.output())?.[1];
+    };
+    try {
+      // A later release adds a table of its own, naming members: its install prepares the voices
+      // without applying the migration (the old server still runs on the old structure).
+      migrations.add("0900_reading_lists", "CREATE TABLE `reading_lists` (\n\t`member_id` text NOT NULL REFERENCES `members`(`id`) ON DELETE cascade,\n\t`title` text NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX `reading_lists_member` ON `reading_lists` (`member_id`);");
+      const before = tableNames(file);
+      expect(await prepare(undefined, file, { MIGRATIONS_DIR: migrations.folder })).toMatch(
+        /^\[prepare\] Voices replayed in \d+ ms \(every meeting\) and stored for this version: the start goes on from them \(1 change\(s\) to the database's structure wait for the start; the voices do not depend on them\)\.$/,
+      );
+      expect(tableNames(file), "the structure as it was").toEqual(before);
+      // The start applies it and goes on from the prepared state.
+      expect(await startOn()).toBe("from the stored state");
+      expect(tableNames(file).names).toContain("reading_lists");
+      expect(await badged()).toEqual(fullReplayVoices());
+      await stop();
+      // The next release's migration rewrites check-ins (a column no trigger follows): every
+      // meeting is replayed, though the voice code is the same.
+      migrations.add("0901_attendance_fixed", "UPDATE `registrations` SET `attendance_by` = 'code' WHERE `attendance_by` IS NULL AND `attended_at` IS NOT NULL;");
+      expect(await prepare(undefined, file, { MIGRATIONS_DIR: migrations.folder })).toMatch(/which the voices depend on/);
+      expect(await startOn()).toBe("every meeting");
+      expect(await badged()).toEqual(fullReplayVoices());
+      await stop();
+      // And one that only adds an index to the check-ins leaves the state stored after it standing.
+      migrations.add("0902_attendance_index", "CREATE INDEX `registrations_attended_by` ON `registrations` (`attendance_by`);");
+      expect(await startOn()).toBe("from the stored state");
+      expect(await badged()).toEqual(fullReplayVoices());
+    } finally {
+      await stop();
+      migrations.remove();
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+      rmSync(`${file}.data`, { recursive: true, force: true });
     }
   });
 });
