@@ -10,7 +10,6 @@ export default defineConfig({
     environment: "node",
     include: ["tests/unit/**/*.test.ts", "tests/routes/**/*.test.ts", "tests/e2e/**/*.test.ts"],
     setupFiles: ["tests/support/setup.ts"],
-    globalSetup: ["tests/support/shared-browser.ts"],
     // Browser and HTTP tests start real servers; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,

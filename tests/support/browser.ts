@@ -4,7 +4,6 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
-import { inject } from "vitest";
 
 export const chromiumPath = "/usr/bin/chromium";
 
@@ -50,11 +49,8 @@ export const chromiumArgs = [
 export const phoneViewport = { width: 360, height: 740 };
 export const desktopViewport = { width: 1280, height: 800 };
 
-/** The run's one Chromium (tests/support/shared-browser.ts), connected to for this file. */
 export function launchBrowser(): Promise<Browser> {
-  const endpoint = inject("browserEndpoint");
-  if (!endpoint) throw new Error(`The browser tests need Chromium at ${chromiumPath} (on Debian or Ubuntu: apt-get install chromium).`);
-  return chromium.connect(endpoint);
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
 }
 
 export type ContextOptions = {
