@@ -386,7 +386,7 @@ export function touchesReplay(migrationSql: string): boolean {
   return false;
 }
 
-type Stored = { fingerprint: string; version: number; at: number; until: number; savedAt: number };
+type Stored = { fingerprint: string; version: number; at: number; until: number };
 
 /** The version the stored state holds for (the notes of attendance changes after it are still needed), if there is one. */
 export function storedVoiceVersion(): number | null {
@@ -394,7 +394,7 @@ export function storedVoiceVersion(): number | null {
 }
 
 function storedMeta(): Stored | undefined {
-  return statement("SELECT fingerprint, version, at, until, saved_at AS savedAt FROM voice_checkpoint WHERE id = 1").get() as Stored | undefined;
+  return statement("SELECT fingerprint, version, at, until FROM voice_checkpoint WHERE id = 1").get() as Stored | undefined;
 }
 
 /**
@@ -437,7 +437,7 @@ const processStarted = Date.now();
  *
  * A state other code stored after this process began is left alone: an install prepared it for
  * the next start (`prepareVoicesForNextStart`), which this server is about to make way for. The
- * check and the write are one statement, so a preparation that writes in between is not undone.
+ * rule is in the write's own statement, so a preparation that writes in between is not undone.
  * The preparation itself (`forNextStart`) replaces whatever is stored.
  */
 export function storeVoiceCheckpoint(now: number, { forNextStart = false } = {}): boolean {
@@ -447,7 +447,6 @@ export function storeVoiceCheckpoint(now: number, { forNextStart = false } = {})
   const oldest = kept.checkpoints[0];
   const stored = storedMeta();
   if (stored && storedHolds(stored, derivedVersion("voice"), now) && oldest.at - stored.at < dayMs) return false;
-  if (stored && !forNextStart && stored.fingerprint !== fingerprint() && stored.savedAt >= processStarted) return false;
   const written = statement(
     `INSERT INTO voice_checkpoint (id, fingerprint, version, at, until, state, saved_at) VALUES (1, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, version = excluded.version, at = excluded.at, until = excluded.until,
