@@ -1,5 +1,5 @@
 import { Link } from "~/components/link";
-import type { MemberVoice } from "~/governance/voice";
+import type { NamedMemberVoice } from "~/governance/voice";
 import { useLocale, useT, useTimeZone } from "~/lib/i18n/react";
 import { formatDate, formatDateTime } from "~/lib/time";
 
@@ -7,7 +7,7 @@ import { formatDate, formatDateTime } from "~/lib/time";
  * Why a member has a voice, in plain words; for the member also what is pending or missing.
  * `founderVoiceFrom`: when a founder without a voice yet gets one.
  */
-export function VoiceExplained({ voice, founderVoiceFrom = null, isSelf, struckCheckIn = null }: { voice: MemberVoice; founderVoiceFrom?: number | null; isSelf: boolean; struckCheckIn?: { sessionId: number; title: string; at: number } | null }) {
+export function VoiceExplained({ voice, founderVoiceFrom = null, isSelf, struckCheckIn = null }: { voice: NamedMemberVoice; founderVoiceFrom?: number | null; isSelf: boolean; struckCheckIn?: { sessionId: number; title: string; at: number } | null }) {
   const t = useT();
   const locale = useLocale();
   const timeZone = useTimeZone();

@@ -2,7 +2,7 @@
 // (app/models/voice-replay.server.ts). A network's state holds an earning for every meeting that
 // gave or lengthened a voice, and a last miss for most members: tens of thousands of small
 // objects. Written object by object, `v8.serialize` names every field of every object and copies
-// every member id and title again (7 MB and 60–140 ms to read back for 31,500 earnings); as typed
+// every member id again (7 MB and 60–140 ms to read back for 31,500 earnings); as typed
 // arrays with one table of the texts it writes each column in one piece.
 import { Numbering, type Earning, type Interval, type MemberVoice, type ReplayerState, type VoiceReplay } from "./voice";
 
@@ -43,7 +43,6 @@ function unpackRows<T>(columns: Columns, fields: [string, Kind][], texts: string
 const earningFields: [keyof Earning & string, Kind][] = [
   ["memberId", "text"],
   ["sessionId", "number"],
-  ["title", "text"],
   ["via", "text"],
   ["meetingAt", "number"],
   ["eligibleAt", "number"],
@@ -53,7 +52,6 @@ const earningFields: [keyof Earning & string, Kind][] = [
 ];
 const missFields: [keyof Miss & string, Kind][] = [
   ["sessionId", "number"],
-  ["title", "text"],
   ["at", "number"],
   ["why", "text"],
 ];

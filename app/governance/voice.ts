@@ -19,7 +19,6 @@ export type ReplayMember = {
 export type ReplaySession = {
   id: number;
   initiativeId: number;
-  title: string;
   startsAt: number;
   /** The moment its time and place were last set (created, or moved). */
   announcedAt: number;
@@ -43,7 +42,6 @@ export type MissReason = "not-announced" | "witnesses" | "voided" | "account-age
 export type Earning = {
   memberId: string;
   sessionId: number;
-  title: string;
   via: "attended" | "hosted";
   meetingAt: number;
   /** When the voice from this meeting could start (the meeting plus the pending week). */
@@ -56,7 +54,7 @@ export type Earning = {
 };
 
 export type VoiceReason =
-  | { kind: "earned"; via: "attended" | "hosted"; sessionId: number; title: string; at: number; until: number }
+  | { kind: "earned"; via: "attended" | "hosted"; sessionId: number; at: number; until: number }
   | { kind: "founder" }
   | { kind: "bootstrap" }
   | { kind: "none" };
@@ -68,10 +66,20 @@ export type MemberVoice = {
   founder: boolean;
   held: boolean;
   /** A voice that was earned and starts later (the pending week, or held back by the brake). */
-  pending: { sessionId: number; title: string; meetingAt: number; startsAt: number; heldBack: boolean } | null;
+  pending: { sessionId: number; meetingAt: number; startsAt: number; heldBack: boolean } | null;
   /** The latest meeting the member attended that did not count, and why. */
-  lastMiss: { sessionId: number; title: string; at: number; why: MissReason } | null;
+  lastMiss: { sessionId: number; at: number; why: MissReason } | null;
   accountOldEnough: boolean;
+};
+
+/** A meeting named on a page, with its initiative's title as it is then (the replay holds no titles). */
+type Named<T> = T extends { sessionId: number } ? T & { title: string } : T;
+
+/** A member's voice as a page shows it: each meeting it names with its title. */
+export type NamedMemberVoice = Omit<MemberVoice, "reason" | "pending" | "lastMiss"> & {
+  reason: Named<VoiceReason>;
+  pending: Named<NonNullable<MemberVoice["pending"]>> | null;
+  lastMiss: Named<NonNullable<MemberVoice["lastMiss"]>> | null;
 };
 
 export type VoiceReplay = {
@@ -496,7 +504,7 @@ export class VoiceReplayer {
         this.intervals[n] = longer;
         this.heap.push({ e: endsAt, memberId, index: list.length - 1 });
       }
-      this.addEarning(n, { memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt: Math.max(eligibleAt, last.s), endsAt, newVoice: false });
+      this.addEarning(n, { memberId, sessionId: session.id, via, meetingAt, eligibleAt, startsAt: Math.max(eligibleAt, last.s), endsAt, newVoice: false });
       return;
     }
     const startsAt = brakeStart(this.starts, eligibleAt, brakeCapacity(voicesAtMeeting));
@@ -508,7 +516,7 @@ export class VoiceReplayer {
     this.intervals[n] = longer;
     this.newStarts.push(startsAt);
     this.heap.push({ e: interval.e, memberId, index: list.length });
-    this.addEarning(n, { memberId, sessionId: session.id, title: session.title, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
+    this.addEarning(n, { memberId, sessionId: session.id, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
   }
 
   private addEarning(n: number, earning: Earning) {
@@ -615,7 +623,7 @@ export class VoiceReplayer {
       if (why === "voided") this.voided.push({ memberId: m.id, sessionId: session.id, initiativeId: session.initiativeId, meetingAt: t });
       if (why) {
         // One object for everyone it names at this meeting (nobody changes it).
-        this.lastMiss[n] = misses[why] ??= { sessionId: session.id, title: session.title, at: t, why };
+        this.lastMiss[n] = misses[why] ??= { sessionId: session.id, at: t, why };
         continue;
       }
       this.earn(n, session, k < others ? "attended" : "hosted", voicesAtMeeting);
@@ -647,7 +655,7 @@ export class VoiceReplayer {
       const held = list.find((i) => i.s <= now && now < i.e);
       // The meeting named as a held voice's reason: the member's latest earning that has started.
       const latest = held && this.latestEarning(id, (e) => e.startsAt <= now);
-      if (held && latest) return { kind: "earned", via: latest.via, sessionId: latest.sessionId, title: latest.title, at: latest.meetingAt, until: held.e };
+      if (held && latest) return { kind: "earned", via: latest.via, sessionId: latest.sessionId, at: latest.meetingAt, until: held.e };
       if (bootstrapping && this.founderVoiceAt(m, now)) return { kind: "founder" };
       if (bootstrapping && list.some((i) => i.s <= now)) return { kind: "bootstrap" };
       return none;
@@ -683,7 +691,7 @@ export class VoiceReplayer {
         witness: isWitness(id),
         founder: !!m && m.founderAt !== null && m.founderAt <= now,
         held: this.held(m, now),
-        pending: waiting ? { sessionId: waiting.sessionId, title: waiting.title, meetingAt: waiting.meetingAt, startsAt: waiting.startsAt, heldBack: waiting.startsAt > waiting.eligibleAt } : null,
+        pending: waiting ? { sessionId: waiting.sessionId, meetingAt: waiting.meetingAt, startsAt: waiting.startsAt, heldBack: waiting.startsAt > waiting.eligibleAt } : null,
         lastMiss: this.lastMiss[this.numbers.get(id) ?? -1] ?? null,
         accountOldEnough: !!m && m.createdAt + g.accountAgeDays * dayMs <= now,
       };

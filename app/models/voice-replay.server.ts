@@ -2,7 +2,7 @@
 // changes. Voices are read on most pages, and replaying every meeting of a large network takes
 // most of a second, so:
 // - one replay serves every request until derived_versions.voice rises (triggers raise it on every
-//   change to attendance, founders, holds, hiding and leaving, and to the time, title or hosts of a
+//   change to attendance, founders, holds, hiding and leaving, and to the time or hosts of a
 //   meeting with attendance, whichever connection makes it; migrations 0014, 0016) or time passes a
 //   moment the replay names (a voice starts or ends, a witness reaches 30 days, a session starts);
 // - copies of the replay's state are kept from before the meetings of the last three weeks and of
@@ -50,8 +50,8 @@ type MemberRow = [string, number, number | null, number | null];
 const memberColumns = "id, created_at, founder_at, posting_held_at";
 const memberOf = ([id, createdAt, founderAt, heldAt]: MemberRow): ReplayMember => ({ id, createdAt, founderAt, heldAt });
 
-type SessionRow = [number, number, string, number, number, number];
-const sessionColumns = "s.id, s.initiative_id, i.title, s.starts_at, coalesce(s.announced_at, s.created_at), s.cancelled_at IS NOT NULL";
+type SessionRow = [number, number, number, number, number];
+const sessionColumns = "s.id, s.initiative_id, s.starts_at, coalesce(s.announced_at, s.created_at), s.cancelled_at IS NOT NULL";
 
 /** Who was a host of the initiative when a meeting started, from [member, since, until] terms. */
 function hostsAt(terms: [string, number, number][] | undefined, startsAt: number): string[] {
@@ -100,7 +100,7 @@ function replaySource(now: number, from?: number) {
          SELECT session_id, group_concat(member_id, char(31) ORDER BY attended_at, id) AS attendees,
            group_concat(iif(attendance_by = 'code', NULL, member_id), char(31)) AS marked
          FROM registrations WHERE attended_at IS NOT NULL AND attended_at <= ? ${recent} GROUP BY session_id
-       ) a JOIN sessions s ON s.id = a.session_id JOIN initiatives i ON i.id = s.initiative_id WHERE s.starts_at <= ?
+       ) a JOIN sessions s ON s.id = a.session_id WHERE s.starts_at <= ?
        ORDER BY s.starts_at, s.id`,
     )
     .raw();
@@ -108,13 +108,12 @@ function replaySource(now: number, from?: number) {
   const sessionOf = (row: SessionInputRow): ReplaySession => ({
     id: row[0],
     initiativeId: row[1],
-    title: row[2],
-    startsAt: row[3],
-    announcedAt: row[4],
-    cancelled: !!row[5],
-    hosts: hostsAt(hostsOf.get(row[1]), row[3]),
-    attendees: row[6].split("\x1f"),
-    markedByHost: row[7] === null ? noneMarked : row[7].split("\x1f"),
+    startsAt: row[2],
+    announcedAt: row[3],
+    cancelled: !!row[4],
+    hosts: hostsAt(hostsOf.get(row[1]), row[2]),
+    attendees: row[5].split("\x1f"),
+    markedByHost: row[6] === null ? noneMarked : row[6].split("\x1f"),
   });
   return {
     members,
@@ -146,9 +145,9 @@ export function replayInput(now: number, from?: number) {
 
 /** One session as the replay reads it at `now`: "later" when it has not started, "gone" when deleted. */
 function sessionAt(id: number, now: number): ReplaySession | "later" | "gone" {
-  const row = statement(`SELECT ${sessionColumns} FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id = ?`).raw().get(id) as SessionRow | undefined;
+  const row = statement(`SELECT ${sessionColumns} FROM sessions s WHERE s.id = ?`).raw().get(id) as SessionRow | undefined;
   if (!row) return "gone";
-  const [, initiativeId, title, startsAt, announcedAt, cancelled] = row;
+  const [, initiativeId, startsAt, announcedAt, cancelled] = row;
   if (startsAt > now) return "later";
   const terms = statement("SELECT member_id, since, ? FROM hosts WHERE initiative_id = ? UNION ALL SELECT member_id, since, ended_at FROM host_terms WHERE initiative_id = ?")
     .raw()
@@ -158,7 +157,7 @@ function sessionAt(id: number, now: number): ReplaySession | "later" | "gone" {
     .all(id, now) as [string, string | null][];
   const attendees = attendance.map(([memberId]) => memberId);
   const markedByHost = attendance.filter(([, by]) => by !== "code").map(([memberId]) => memberId);
-  return { id, initiativeId, title, startsAt, announcedAt, cancelled: !!cancelled, hosts: hostsAt(terms, startsAt), attendees, markedByHost };
+  return { id, initiativeId, startsAt, announcedAt, cancelled: !!cancelled, hosts: hostsAt(terms, startsAt), attendees, markedByHost };
 }
 
 /** When each initiative was hidden by flags, from the log (which nobody can change). */

@@ -6,13 +6,13 @@
 import { sql } from "drizzle-orm";
 import { governance } from "~/governance/config";
 import { withinNewcomerLimit } from "~/governance/rules";
-import type { MemberVoice, VoiceReplay } from "~/governance/voice";
+import type { NamedMemberVoice, VoiceReplay } from "~/governance/voice";
 import type { Db } from "../../db/client";
 import { db, statement } from "~/lib/db.server";
 import { appendLog } from "./log.server";
 import { keptVoiceVersion, replayAt, storedVoiceVersion } from "./voice-replay.server";
 
-export type { MemberVoice, VoiceReason } from "~/governance/voice";
+export type { NamedMemberVoice, VoiceReason } from "~/governance/voice";
 export { replayInput } from "./voice-replay.server";
 
 const hourMs = 3_600_000;
@@ -30,13 +30,32 @@ export function voiceSnapshot(now = Date.now()): VoiceSnapshot {
   return replayAt(now);
 }
 
-/** One member's voice at `now`, with what the profile explains: why, what is pending, what is missing. */
-export function voiceOfMember(memberId: string, now = Date.now()): MemberVoice {
+/**
+ * One member's voice at `now`, with what the profile explains: why, what is pending, what is
+ * missing, each meeting named by its initiative's title as it is now. The replay holds no titles,
+ * so that renaming an initiative does not make it replay (migration 0025).
+ */
+export function voiceOfMember(memberId: string, now = Date.now()): NamedMemberVoice {
   const voice = replayAt(now).member(memberId);
   // A new account changes nobody's voice, so it does not make the kept replay stale
   // (migration 0014), and the replay may not know it yet: its age is read here.
   const createdAt = statement("SELECT created_at FROM members WHERE id = ?").pluck().get(memberId) as number | undefined;
-  return { ...voice, accountOldEnough: createdAt !== undefined && createdAt + governance.accountAgeDays * dayMs <= now };
+  const named = [voice.reason.kind === "earned" ? voice.reason.sessionId : null, voice.pending?.sessionId, voice.lastMiss?.sessionId].filter((id) => typeof id === "number");
+  const titles = new Map(
+    named.length
+      ? (statement("SELECT s.id, i.title FROM sessions s JOIN initiatives i ON i.id = s.initiative_id WHERE s.id IN (SELECT value FROM json_each(?))")
+          .raw()
+          .all(JSON.stringify(named)) as [number, string][])
+      : [],
+  );
+  const titled = <T extends { sessionId: number }>(meeting: T) => ({ ...meeting, title: titles.get(meeting.sessionId) ?? "" });
+  return {
+    ...voice,
+    reason: voice.reason.kind === "earned" ? titled(voice.reason) : voice.reason,
+    pending: voice.pending && titled(voice.pending),
+    lastMiss: voice.lastMiss && titled(voice.lastMiss),
+    accountOldEnough: createdAt !== undefined && createdAt + governance.accountAgeDays * dayMs <= now,
+  };
 }
 
 /**

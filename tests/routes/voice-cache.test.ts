@@ -1,13 +1,15 @@
 // Voices are kept in memory between changes (app/models/voice.server.ts): one replay of the
 // network's meetings serves every request until derived_versions.voice moves (the database's
-// triggers raise it on every change to attendance, founders, holds and hiding, and to the time,
-// title and hosts of meetings with attendance, whichever connection writes) or time passes the
-// replay's `nextChange`. A new account, initiative, session or sign-up does not raise it. Whatever changes a
-// voice must be seen at once, and nothing from a transaction that was rolled back.
+// triggers raise it on every change to attendance, founders, holds and hiding, and to the time
+// and hosts of meetings with attendance, whichever connection writes) or time passes the
+// replay's `nextChange`. A new account, initiative, session or sign-up does not raise it, nor a
+// renamed initiative or a host who steps back (their hosting is kept). Whatever changes a voice
+// must be seen at once, and nothing from a transaction that was rolled back.
 import Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { governance } from "~/governance/config";
+import { replayVoices } from "~/governance/voice";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { deleteAccount } from "~/models/account.server";
@@ -15,7 +17,7 @@ import { derivedVersion } from "~/models/derived.server";
 import { flag } from "~/models/flags.server";
 import { checkIn, markAttendance } from "~/models/registrations.server";
 import { register } from "~/models/registrations.server";
-import { voiceOfMember, voiceReplay, voiceSnapshot } from "~/models/voice.server";
+import { replayInput, voiceOfMember, voiceReplay, voiceSnapshot } from "~/models/voice.server";
 import { day, initiativeBy, sessionOf } from "../support/fixtures";
 import { ageAccount, makeFounder, witnessedMeeting } from "../support/governance";
 import { memberWithSession } from "../support/requests";
@@ -176,21 +178,57 @@ describe("the voice snapshot kept in memory", () => {
     expect(voiceOfMember(newcomerAccount.id).accountOldEnough).toBe(true);
   });
 
-  it("is made again when a write touches a meeting with attendance: its time, its initiative's title, who hosted it", async () => {
+  it("is made again when a write touches a meeting with attendance: its time, who hosted it", async () => {
     const attendee = await newcomer("Deelnemer die erbij was");
     const { sessionId, initiativeId } = meeting(20, [attendee]);
     const changes = [
       () => db().run(sql`UPDATE sessions SET starts_at = starts_at + 60000 WHERE id = ${sessionId}`),
-      () => db().run(sql`UPDATE initiatives SET title = 'Intervisie, deel 2' WHERE id = ${initiativeId}`),
       () => db().run(sql`INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (${initiativeId}, ${founderA.id}, ${Date.now() - 40 * day}, ${Date.now()})`),
-      () => db().run(sql`DELETE FROM hosts WHERE initiative_id = ${initiativeId} AND member_id = ${founderA.id}`),
     ];
     for (const change of changes) {
       const version = derivedVersion("voice");
       change();
       expect(derivedVersion("voice")).toBeGreaterThan(version);
     }
-    // The replay now names the meeting by its new title.
-    expect(voiceReplay().earnings.find((e) => e.sessionId === sessionId && e.memberId === attendee.id)?.title).toBe("Intervisie, deel 2");
+  });
+
+  it("is not made again when an initiative is renamed: the profile names the meeting by its new title", async () => {
+    const attendee = await newcomer("Deelnemer van de hernoemde");
+    const { sessionId, initiativeId } = meeting(20, [attendee]);
+    expect(voiceOfMember(attendee.id).reason).toMatchObject({ kind: "earned", sessionId, title: "Intervisie" });
+    const kept = voiceSnapshot();
+    const version = derivedVersion("voice");
+    db().run(sql`UPDATE initiatives SET title = 'Intervisie, deel 2' WHERE id = ${initiativeId}`);
+    expect(derivedVersion("voice")).toBe(version);
+    expect(voiceSnapshot().voices).toBe(kept.voices);
+    expect(voiceOfMember(attendee.id).reason).toMatchObject({ kind: "earned", sessionId, title: "Intervisie, deel 2" });
+  });
+
+  it("is not made again when a host steps back: every meeting that began was still hosted by them", async () => {
+    const attendee = await newcomer("Deelnemer bij de gastvrouw");
+    const { initiativeId } = meeting(20, [attendee]);
+    const kept = voiceSnapshot();
+    const version = derivedVersion("voice");
+    db().run(sql`DELETE FROM hosts WHERE initiative_id = ${initiativeId} AND member_id = ${hanna.id}`);
+    expect(derivedVersion("voice")).toBe(version);
+    expect(voiceSnapshot().voices).toBe(kept.voices);
+    // What the kept replay says is what replaying every meeting from the database says now.
+    const now = Date.now();
+    const fresh = replayVoices(replayInput(now));
+    expect(new Map(voiceSnapshot(now).voices)).toEqual(new Map(fresh.voices));
+    expect(voiceReplay(now).earnings).toEqual(fresh.earnings);
+    expect(fresh.earnings.some((e) => e.memberId === hanna.id && e.via === "hosted")).toBe(true);
+  });
+
+  it("is made again when a host steps back from an initiative whose attendance is noted ahead of a later meeting", async () => {
+    const attendee = await newcomer("Vroege deelnemer");
+    const { initiativeId } = meeting(20, [attendee]);
+    const later = sessionOf(initiativeId, hanna.id, { startsIn: 3_600_000 });
+    db().run(sql`
+      INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at)
+      VALUES (${later}, ${attendee.id}, 'registered', 1, ${Date.now()}, ${hanna.id}, ${Date.now()}, ${Date.now()})`);
+    const version = derivedVersion("voice");
+    db().run(sql`DELETE FROM hosts WHERE initiative_id = ${initiativeId} AND member_id = ${hanna.id}`);
+    expect(derivedVersion("voice")).toBeGreaterThan(version);
   });
 });

@@ -27,7 +27,6 @@ function network(members: Record<string, MemberSpec>, meetings: MeetingSpec[], h
   const sessions: ReplaySession[] = meetings.map((m) => ({
     id: ++sessionIds,
     initiativeId: m.initiativeId ?? 1,
-    title: `Bijeenkomst ${sessionIds}`,
     startsAt: m.at,
     announcedAt: m.at - (m.announcedBefore ?? 72 * hour),
     cancelled: !!m.cancelled,

@@ -38,7 +38,6 @@ function history(seed: number) {
     return {
       id: i + 1,
       initiativeId: 1 + (i % 12),
-      title: `Intervisie ${i % 12}`,
       startsAt,
       announcedAt: startsAt - (r() < 0.9 ? 72 : 12) * hour,
       cancelled: r() < 0.03,
