@@ -407,6 +407,15 @@ export class VoiceReplayer {
     return copy;
   }
 
+  /**
+   * Forgets what it looked up of a member, after `members` changed them (a hold, its end, becoming
+   * a founder). Every copy shares the lookups, as it shares `members`: the next step reads them anew.
+   */
+  memberChanged(memberId: string) {
+    const n = this.numbers.get(memberId);
+    if (n !== undefined) this.memberAt[n] = undefined;
+  }
+
   private intervalsOf(id: string): readonly Interval[] {
     const n = this.numbers.get(id);
     return (n === undefined ? undefined : this.intervals[n]) ?? noIntervals;

@@ -235,9 +235,9 @@ export function replayAt(now: number): VoiceReplay {
     const version = derivedVersion("voice");
     if (kept && now >= kept.from && now < kept.nextAttendance) {
       if (kept.version === version && now < kept.replay.nextChange && now < kept.nextStart) return kept.replay;
-      const changed = kept.version === version ? [] : attendanceChanges(kept.version, version);
+      const changed = kept.version === version ? noChanges() : changesBetween(kept.version, version);
       if (changed) {
-        if (now >= kept.nextStart) changed.push(...startedBetween(kept.from, now));
+        if (now >= kept.nextStart) changed.sessions.push(...startedBetween(kept.from, now));
         if (resume(kept, changed, now)) {
           kept.version = version;
           replayCounts.resumed++;
@@ -264,11 +264,33 @@ export function keptVoiceVersion(): number | null {
   return kept?.version ?? null;
 }
 
-/** The meetings whose attendance changed after `from` up to `to`, or null if anything else changed too. */
-function attendanceChanges(from: number, to: number): number[] | null {
-  const rows = statement("SELECT version, session_id FROM voice_attendance_changes WHERE version > ? AND version <= ?").raw().all(from, to) as [number, number][];
-  if (new Set(rows.map(([version]) => version)).size !== to - from) return null;
-  return [...new Set(rows.map(([, sessionId]) => sessionId))];
+/**
+ * What changed after version `from` up to `to`, as the triggers noted it: the meetings whose
+ * attendance changed (migration 0016), and the members whose holds or founding changed and
+ * whether an initiative's hiding did, with the moment from which meetings may come out otherwise
+ * (migration 0026; hiding voids the meetings of the fortnight before it). Null when anything else
+ * changed too: then every meeting is replayed.
+ */
+type Changes = { sessions: number[]; from: number; members: string[]; hiding: boolean };
+const noChanges = (): Changes => ({ sessions: [], from: Number.POSITIVE_INFINITY, members: [], hiding: false });
+
+function changesBetween(from: number, to: number): Changes | null {
+  const attendance = statement("SELECT version, session_id FROM voice_attendance_changes WHERE version > ? AND version <= ?").raw().all(from, to) as [number, number][];
+  const moments = statement("SELECT version, at, member_id, initiative_id FROM voice_changes_from WHERE version > ? AND version <= ?").raw().all(from, to) as [
+    number,
+    number,
+    string | null,
+    number | null,
+  ][];
+  if (new Set([...attendance.map(([version]) => version), ...moments.map(([version]) => version)]).size !== to - from) return null;
+  const changes = noChanges();
+  changes.sessions = [...new Set(attendance.map(([, sessionId]) => sessionId))];
+  for (const [, at, memberId, initiativeId] of moments) {
+    if (memberId !== null && !changes.members.includes(memberId)) changes.members.push(memberId);
+    if (initiativeId !== null) changes.hiding = true;
+    changes.from = Math.min(changes.from, initiativeId !== null ? at - governance.voidWindowDays * dayMs : at);
+  }
+  return changes;
 }
 
 /** Sessions with attendance that started after `from`, up to `now`. */
@@ -365,7 +387,19 @@ export function knownMigrations(): { tag: string; sql: string }[] {
 }
 
 // The tables the replay reads, and those its version and its notes of changes live in.
-const replayTables = new Set(["members", "sessions", "registrations", "hosts", "host_terms", "initiatives", "log_entries", "derived_versions", "voice_attendance_changes", "voice_checkpoint"]);
+const replayTables = new Set([
+  "members",
+  "sessions",
+  "registrations",
+  "hosts",
+  "host_terms",
+  "initiatives",
+  "log_entries",
+  "derived_versions",
+  "voice_attendance_changes",
+  "voice_changes_from",
+  "voice_checkpoint",
+]);
 // A statement that writes rows or changes a table's structure, with the table it names (after its
 // schema, if one is named): drizzle rebuilds a table as a new one renamed to the old name.
 const tableChange =
@@ -404,11 +438,11 @@ function storedMeta(): Stored | undefined {
  */
 function storedHolds(stored: Stored, version: number, now: number): boolean {
   if (stored.fingerprint !== fingerprint() || stored.version > version || stored.at > now || now >= stored.until) return false;
-  const changed = stored.version === version ? [] : attendanceChanges(stored.version, version);
-  if (!changed) return false;
-  if (!changed.length) return true;
-  const after = statement("SELECT count(*) FROM sessions WHERE id IN (SELECT value FROM json_each(?)) AND starts_at >= ?").pluck().get(JSON.stringify(changed), stored.at) as number;
-  return after === changed.length;
+  const changed = stored.version === version ? noChanges() : changesBetween(stored.version, version);
+  if (!changed || changed.from < stored.at) return false;
+  if (!changed.sessions.length) return true;
+  const after = statement("SELECT count(*) FROM sessions WHERE id IN (SELECT value FROM json_each(?)) AND starts_at >= ?").pluck().get(JSON.stringify(changed.sessions), stored.at) as number;
+  return after === changed.sessions.length;
 }
 
 /** The replay from the state stored in the database, or null when there is none that holds. */
@@ -497,14 +531,29 @@ function stepWithCheckpoints(replayer: VoiceReplayer, meetings: Iterable<ReplayS
 }
 
 /**
- * Reads the changed sessions again and replays from the latest checkpoint before the earliest of
- * them. False when that cannot give the full replay's result: a change before the oldest
- * checkpoint, or a session deleted that the kept meetings do not hold.
+ * Reads the changed sessions, members and hiding again and replays from the latest checkpoint
+ * before the earliest meeting they may change. False when that cannot give the full replay's
+ * result: a change before the oldest checkpoint, or a session deleted that the kept meetings do
+ * not hold. The members and the hiding are shared by every copy of the state, which reads them as
+ * it steps a meeting: changed in place, they are what a full replay would read, and the meetings
+ * before the change's moment came out the same with them.
  */
-function resume(k: Kept, sessionIds: number[], now: number): boolean {
-  let earliest = Number.POSITIVE_INFINITY;
+function resume(k: Kept, changes: Changes, now: number): boolean {
+  let earliest = changes.from;
+  if (earliest < k.checkpoints[0].at) return false;
+  for (const id of changes.members) {
+    const row = statement(`SELECT ${memberColumns} FROM members WHERE id = ? AND deleted_at IS NULL`).raw().get(id) as MemberRow | undefined;
+    if (row) k.members.set(id, memberOf(row));
+    else k.members.delete(id);
+    k.live.memberChanged(id);
+  }
+  if (changes.hiding) {
+    const hiddenBy = hiddenByInitiative(hiddenSpans());
+    k.hiddenBy.clear();
+    for (const [initiativeId, spans] of hiddenBy) k.hiddenBy.set(initiativeId, spans);
+  }
   const lastStepped = k.tail.length ? k.tail[k.tail.length - 1].startsAt : Number.NEGATIVE_INFINITY;
-  for (const id of new Set(sessionIds)) {
+  for (const id of new Set(changes.sessions)) {
     const at = k.tail.findIndex((s) => s.id === id);
     if (at >= 0) {
       earliest = Math.min(earliest, k.tail[at].startsAt);

@@ -104,7 +104,10 @@ export function recordVoiceChanges(now = Date.now()) {
   const at = new Date(now);
   db().transaction((tx) => {
     // The attendance changes the kept replay has read are not needed again.
-    if (Number.isFinite(read)) tx.run(sql`DELETE FROM voice_attendance_changes WHERE version <= ${read}`);
+    if (Number.isFinite(read)) {
+      tx.run(sql`DELETE FROM voice_attendance_changes WHERE version <= ${read}`);
+      tx.run(sql`DELETE FROM voice_changes_from WHERE version <= ${read}`);
+    }
     if (!replay.bootstrapping && !ended) {
       appendLog(tx, { action: "bootstrap.ended", actorId: null, subjectType: "network", subjectId: "network", detail: { membersWithVoice: replay.earnedCount }, at });
     } else if (replay.bootstrapping && ended) {

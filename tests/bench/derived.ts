@@ -1,7 +1,8 @@
 // Issue 19's figures that are not throughput: on the bench network (5,000 members, 10,000
 // initiatives, 20,000 sessions, 200,000 sign-ups), how long the server takes to say it is ready
 // and to answer its first page, what a single write costs the next page (voices replayed, the
-// network counted), and how large and how costly /network is. Figures with their targets, no
+// network counted; attendance, and the writes other than attendance the voices depend on), and how
+// large and how costly /network is. Figures with their targets, no
 // assertions; `npm run bench` runs it after `remix build`.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -64,6 +65,21 @@ try {
   const session = sqlite.prepare("SELECT id FROM sessions WHERE starts_at > ? AND cancelled_at IS NULL ORDER BY starts_at LIMIT 1").pluck().get(Date.now()) as number;
   const past = sqlite.prepare("SELECT s.id FROM sessions s WHERE s.starts_at < ? AND s.starts_at > ? AND s.cancelled_at IS NULL ORDER BY s.starts_at DESC LIMIT 1").pluck().get(Date.now(), Date.now() - 3 * 86_400_000) as number;
   let n = 0;
+  // Writes other than attendance that the voices depend on, each on rows of its own: hosts of
+  // initiatives that met since they became host, initiatives with attendance, members.
+  const writesOfEach = 9 * pages.length;
+  const attended = "EXISTS (SELECT 1 FROM sessions s JOIN registrations r ON r.session_id = s.id WHERE s.initiative_id = %s AND r.attended_at IS NOT NULL)";
+  const hostsToEnd = sqlite
+    .prepare(`SELECT h.initiative_id, h.member_id FROM hosts h WHERE ${attended.replace("%s", "h.initiative_id")} ORDER BY h.initiative_id LIMIT ?`)
+    .raw()
+    .all(writesOfEach) as [number, string][];
+  const initiativesMet = sqlite.prepare(`SELECT i.id FROM initiatives i WHERE i.hidden_at IS NULL AND ${attended.replace("%s", "i.id")} ORDER BY i.id LIMIT ?`).pluck().all(2 * writesOfEach) as number[];
+  const membersToHold = sqlite.prepare("SELECT id FROM members WHERE posting_held_at IS NULL AND deleted_at IS NULL ORDER BY created_at DESC LIMIT ?").pluck().all(writesOfEach) as string[];
+  const take = <T>(list: T[]) => {
+    const item = list.shift();
+    if (item === undefined) throw new Error("The bench network has too few rows for this write.");
+    return item;
+  };
   const writes: { label: string; write: () => Promise<void> | void }[] = [
     {
       label: "a sign-up (POST)",
@@ -81,6 +97,31 @@ try {
       write: () => {
         const [person] = insertMembers(sqlite, 1, `checkin${++n}x`);
         sqlite.prepare("INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, updated_at) VALUES (?, ?, 'registered', 1, ?, 'code', ?)").run(past, person.id, Date.now(), Date.now());
+      },
+    },
+    {
+      label: "a host steps back (hosting kept)",
+      write: () => {
+        const [initiativeId, memberId] = take(hostsToEnd);
+        sqlite.prepare("DELETE FROM hosts WHERE initiative_id = ? AND member_id = ?").run(initiativeId, memberId);
+      },
+    },
+    {
+      label: "a title changed (met initiative)",
+      write: () => void sqlite.prepare("UPDATE initiatives SET title = title || ' (nieuw)' WHERE id = ?").run(take(initiativesMet)),
+    },
+    {
+      label: "a member held by flags",
+      write: () => void sqlite.prepare("UPDATE members SET posting_held_at = ? WHERE id = ?").run(Date.now(), take(membersToHold)),
+    },
+    {
+      label: "an initiative hidden by flags",
+      write: () => {
+        const id = take(initiativesMet);
+        sqlite.prepare("UPDATE initiatives SET hidden_at = ?, hidden_rule = 'flags' WHERE id = ?").run(Date.now(), id);
+        sqlite
+          .prepare("INSERT INTO log_entries (action, actor_id, subject_type, subject_id, detail, at) VALUES ('content.hidden', NULL, 'initiative', ?, '{}', ?)")
+          .run(String(id), Date.now());
       },
     },
   ];

@@ -7,7 +7,7 @@
 // must be seen at once, and nothing from a transaction that was rolled back.
 import Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { governance } from "~/governance/config";
 import { replayVoices } from "~/governance/voice";
 import { db } from "~/lib/db.server";
@@ -19,33 +19,15 @@ import { checkIn, markAttendance } from "~/models/registrations.server";
 import { register } from "~/models/registrations.server";
 import { replayInput, voiceOfMember, voiceReplay, voiceSnapshot } from "~/models/voice.server";
 import { day, initiativeBy, sessionOf } from "../support/fixtures";
-import { ageAccount, makeFounder, witnessedMeeting } from "../support/governance";
+import { ageAccount, makeFounder, witnessingCircle } from "../support/governance";
 import { memberWithSession } from "../support/requests";
 
-type Member = Awaited<ReturnType<typeof memberWithSession>>;
 const startOf = (sessionId: number) => db().get<{ starts_at: number }>(sql`SELECT starts_at FROM sessions WHERE id = ${sessionId}`).starts_at;
 const codeOf = (sessionId: number) => db().get<{ checkin_code: string }>(sql`SELECT checkin_code FROM sessions WHERE id = ${sessionId}`).checkin_code;
 
 // Two founders witness every meeting here (the network stays in its bootstrap: fewer than five
 // earned voices), and Hanna hosts them.
-let founderA: Member, founderB: Member, hanna: Member;
-
-beforeAll(async () => {
-  [founderA, founderB, hanna] = await Promise.all(["Founder A", "Founder B", "Hanna"].map((n) => memberWithSession(n)));
-  makeFounder(founderA.id, 60 * day);
-  makeFounder(founderB.id, 60 * day);
-  ageAccount(hanna.id, 60 * day);
-});
-
-/** A witnessed meeting `daysAgo` ago, hosted by Hanna, with `attendees` marked present by her. */
-const meeting = (daysAgo: number, attendees: Member[] = []) =>
-  witnessedMeeting({ hostId: hanna.id, witnesses: [founderA.id, founderB.id], attendees: attendees.map((m) => m.id), daysAgo });
-
-async function newcomer(name: string) {
-  const m = await memberWithSession(name);
-  ageAccount(m.id, 30 * day);
-  return m;
-}
+const { circle, meeting, newcomer } = witnessingCircle();
 
 describe("the voice snapshot kept in memory", () => {
   it("serves one replay until something changes, and sees a check-in with the code at once", async () => {
@@ -70,10 +52,10 @@ describe("the voice snapshot kept in memory", () => {
     const guest = await newcomer("Guest");
     const { sessionId } = meeting(7 + 1 / 24, [guest]);
     expect(voiceSnapshot().voices.get(guest.id)).toMatchObject({ kind: "earned", via: "attended", sessionId });
-    markAttendance(sessionId, hanna.id, guest.id, false);
+    markAttendance(sessionId, circle.hanna.id, guest.id, false);
     expect(voiceSnapshot().voices.has(guest.id)).toBe(false);
     expect(voiceOfMember(guest.id).reason.kind).toBe("none");
-    markAttendance(sessionId, hanna.id, guest.id, true);
+    markAttendance(sessionId, circle.hanna.id, guest.id, true);
     expect(voiceSnapshot().voices.get(guest.id)).toMatchObject({ kind: "earned", via: "attended", sessionId });
     expect(voiceOfMember(guest.id).reason.kind).toBe("earned");
   });
@@ -119,8 +101,8 @@ describe("the voice snapshot kept in memory", () => {
     const loud = await newcomer("Loud");
     meeting(9, [loud]);
     expect(voiceSnapshot().voices.get(loud.id)?.kind).toBe("earned");
-    flag({ type: "member", id: loud.id }, founderA.id, "7. Respect en privacy.", "spam");
-    expect(flag({ type: "member", id: loud.id }, founderB.id, "7. Respect en privacy.", "spam").held).toBe(true);
+    flag({ type: "member", id: loud.id }, circle.founderA.id, "7. Respect en privacy.", "spam");
+    expect(flag({ type: "member", id: loud.id }, circle.founderB.id, "7. Respect en privacy.", "spam").held).toBe(true);
     expect(voiceSnapshot().voices.has(loud.id)).toBe(false);
     expect(voiceOfMember(loud.id)).toMatchObject({ reason: { kind: "none" }, held: true });
   });
@@ -129,19 +111,19 @@ describe("the voice snapshot kept in memory", () => {
     const doubter = await newcomer("Doubter");
     const latecomer = await newcomer("Latecomer");
     const { sessionId } = meeting(7 + 1 / 24, [doubter, latecomer]);
-    for (const m of [doubter, latecomer]) markAttendance(sessionId, hanna.id, m.id, false);
+    for (const m of [doubter, latecomer]) markAttendance(sessionId, circle.hanna.id, m.id, false);
     expect(voiceSnapshot().voices.has(doubter.id)).toBe(false);
     const version = derivedVersion("voice");
     expect(() =>
       db().transaction(() => {
-        markAttendance(sessionId, hanna.id, doubter.id, true);
+        markAttendance(sessionId, circle.hanna.id, doubter.id, true);
         expect(voiceSnapshot().voices.has(doubter.id)).toBe(true);
         throw new Error("rolled back");
       }),
     ).toThrow("rolled back");
     expect(derivedVersion("voice")).toBe(version);
     // The same kind of change, for someone else and committed, raises the version just as far.
-    markAttendance(sessionId, hanna.id, latecomer.id, true);
+    markAttendance(sessionId, circle.hanna.id, latecomer.id, true);
     const snapshot = voiceSnapshot();
     expect(snapshot.voices.has(latecomer.id)).toBe(true);
     expect(snapshot.voices.has(doubter.id)).toBe(false);
@@ -164,8 +146,8 @@ describe("the voice snapshot kept in memory", () => {
     const newcomerAccount = await memberWithSession("Net begonnen");
     const initiativeId = initiativeBy(newcomerAccount.id);
     const sessionId = sessionOf(initiativeId, newcomerAccount.id);
-    register(sessionId, hanna.id);
-    db().run(sql`INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (${initiativeId}, ${hanna.id}, ${Date.now()}, ${Date.now()})`);
+    register(sessionId, circle.hanna.id);
+    db().run(sql`INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (${initiativeId}, ${circle.hanna.id}, ${Date.now()}, ${Date.now()})`);
     db().run(sql`UPDATE initiatives SET title = 'Andere titel' WHERE id = ${initiativeId}`);
     db().run(sql`UPDATE sessions SET starts_at = starts_at + 3600000 WHERE id = ${sessionId}`);
     expect(derivedVersion("voice")).toBe(version);
@@ -183,7 +165,7 @@ describe("the voice snapshot kept in memory", () => {
     const { sessionId, initiativeId } = meeting(20, [attendee]);
     const changes = [
       () => db().run(sql`UPDATE sessions SET starts_at = starts_at + 60000 WHERE id = ${sessionId}`),
-      () => db().run(sql`INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (${initiativeId}, ${founderA.id}, ${Date.now() - 40 * day}, ${Date.now()})`),
+      () => db().run(sql`INSERT INTO hosts (initiative_id, member_id, since, last_action_at) VALUES (${initiativeId}, ${circle.founderA.id}, ${Date.now() - 40 * day}, ${Date.now()})`),
     ];
     for (const change of changes) {
       const version = derivedVersion("voice");
@@ -209,7 +191,7 @@ describe("the voice snapshot kept in memory", () => {
     const { initiativeId } = meeting(20, [attendee]);
     const kept = voiceSnapshot();
     const version = derivedVersion("voice");
-    db().run(sql`DELETE FROM hosts WHERE initiative_id = ${initiativeId} AND member_id = ${hanna.id}`);
+    db().run(sql`DELETE FROM hosts WHERE initiative_id = ${initiativeId} AND member_id = ${circle.hanna.id}`);
     expect(derivedVersion("voice")).toBe(version);
     expect(voiceSnapshot().voices).toBe(kept.voices);
     // What the kept replay says is what replaying every meeting from the database says now.
@@ -217,18 +199,18 @@ describe("the voice snapshot kept in memory", () => {
     const fresh = replayVoices(replayInput(now));
     expect(new Map(voiceSnapshot(now).voices)).toEqual(new Map(fresh.voices));
     expect(voiceReplay(now).earnings).toEqual(fresh.earnings);
-    expect(fresh.earnings.some((e) => e.memberId === hanna.id && e.via === "hosted")).toBe(true);
+    expect(fresh.earnings.some((e) => e.memberId === circle.hanna.id && e.via === "hosted")).toBe(true);
   });
 
   it("is made again when a host steps back from an initiative whose attendance is noted ahead of a later meeting", async () => {
     const attendee = await newcomer("Vroege deelnemer");
     const { initiativeId } = meeting(20, [attendee]);
-    const later = sessionOf(initiativeId, hanna.id, { startsIn: 3_600_000 });
+    const later = sessionOf(initiativeId, circle.hanna.id, { startsIn: 3_600_000 });
     db().run(sql`
       INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at)
-      VALUES (${later}, ${attendee.id}, 'registered', 1, ${Date.now()}, ${hanna.id}, ${Date.now()}, ${Date.now()})`);
+      VALUES (${later}, ${attendee.id}, 'registered', 1, ${Date.now()}, ${circle.hanna.id}, ${Date.now()}, ${Date.now()})`);
     const version = derivedVersion("voice");
-    db().run(sql`DELETE FROM hosts WHERE initiative_id = ${initiativeId} AND member_id = ${hanna.id}`);
+    db().run(sql`DELETE FROM hosts WHERE initiative_id = ${initiativeId} AND member_id = ${circle.hanna.id}`);
     expect(derivedVersion("voice")).toBeGreaterThan(version);
   });
 });

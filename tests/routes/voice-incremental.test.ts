@@ -3,8 +3,10 @@
 // gives must be exactly those of replaying every meeting from the database again. Random
 // sequences of writes on a real SQLite file: check-ins with the code, hosts marking and unmarking,
 // sign-ups removed, attendance moved between meetings, brand-new accounts checking in, meetings
-// starting as time passes, and now and then a change that is not attendance (a founder, a hold, a
-// hidden initiative), after which everything is replayed.
+// starting as time passes, and now and then a change that is not attendance: a founder, a hold or
+// its end, an initiative hidden or shown again (with its log entry, or by hand), after which the
+// replay resumes from before the change's moment, or replays everything when that is older than
+// its copies (migration 0026).
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -71,7 +73,7 @@ function seen(replay: VoiceReplay, memberIds: string[]) {
  * voices the app gives must be those of replaying every meeting again. With `restarts`, every
  * tenth round the scheduler stores the replay's state and the server restarts (forgets what it kept).
  */
-function sequence(seed: number, restarts: boolean) {
+function sequence(seed: number, restarts: boolean, rareShare = 0.04) {
   const r = random(seed);
   const base = Date.now();
   const founders = [0, 1, 2, 3].map(() => member(base - 200 * day, true));
@@ -137,8 +139,16 @@ function sequence(seed: number, restarts: boolean) {
   ];
   const rare: (() => void)[] = [
     () => db().run(sql`UPDATE members SET posting_held_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(people)}`),
-    () => db().run(sql`UPDATE members SET founder_at = ${now - 30 * day} WHERE id = ${r.pick(people)}`),
+    () => db().run(sql`UPDATE members SET founder_at = ${r.next() < 0.5 ? now - 30 * day : now} WHERE id = ${r.pick(people)}`),
     () => db().run(sql`UPDATE initiatives SET hidden_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(initiatives).initiativeId}`),
+    // Hidden by flags or shown again as the app does it: with its entry in the log, which the
+    // replay reads the hiding from.
+    () => {
+      const id = r.pick(initiatives).initiativeId;
+      const hidden = db().get<{ hidden_at: number | null }>(sql`SELECT hidden_at FROM initiatives WHERE id = ${id}`).hidden_at !== null;
+      db().run(sql`INSERT INTO log_entries (at, action, actor_id, subject_type, subject_id, detail) VALUES (${now}, ${hidden ? "content.restored" : "content.hidden"}, NULL, 'initiative', ${String(id)}, '{}')`);
+      db().run(sql`UPDATE initiatives SET hidden_at = ${hidden ? null : now} WHERE id = ${id}`);
+    },
   ];
 
   const everyone = () => db().all<{ id: string }>(sql`SELECT id FROM members`).map((m) => m.id);
@@ -151,7 +161,7 @@ function sequence(seed: number, restarts: boolean) {
       forgetKeptReplay();
     }
     const writesNow = r.next() < 0.8 ? 1 : 1 + r.int(3);
-    for (let w = 0; w < writesNow; w++) (r.next() < 0.04 ? r.pick(rare) : r.pick(writes))();
+    for (let w = 0; w < writesNow; w++) (r.next() < rareShare ? r.pick(rare) : r.pick(writes))();
     const ids = everyone();
     expect(seen(voiceReplay(now), ids), `seed ${seed}, step ${step}`).toEqual(seen(replayVoices(replayInput(now)), ids));
   }
@@ -171,6 +181,19 @@ describe("the kept voice replay, resumed after attendance changes", () => {
     // replayed every meeting, as does the first replay of each sequence's network.
     expect(counts.restored).toBeGreaterThan(2);
     expect(counts.full).toBeGreaterThan(0);
+  });
+});
+
+describe("the kept voice replay, resumed after holds, founders and hiding", () => {
+  it.each([7, 8, 9])("gives the voices of a full replay when a third of the writes are these (seed %i)", (seed) => {
+    // Every step is checked against a full replay inside; that it resumed after these writes is
+    // checked one by one in tests/routes/voice-cache.test.ts.
+    expect(sequence(seed, false, 0.3).resumed).toBeGreaterThan(30);
+  });
+
+  it.each([10, 11])("and after restarts (seed %i)", (seed) => {
+    const counts = sequence(seed, true, 0.3);
+    expect(counts.restored).toBeGreaterThan(2);
   });
 });
 

@@ -75,11 +75,24 @@ describe("the voice replay's stored state", () => {
   });
 
   it.each([
+    ["a member held now", () => db().run(sql`UPDATE members SET posting_held_at = ${Date.now()} WHERE id = ${people[1].id}`)],
+    ["a founder named now", () => db().run(sql`UPDATE members SET founder_at = ${Date.now()} WHERE id = ${people[5].id}`)],
+    ["an initiative hidden now", () => db().run(sql`UPDATE initiatives SET hidden_at = ${Date.now()} WHERE id = (SELECT initiative_id FROM sessions WHERE id = ${recent})`)],
+  ])("is used after %s: the meetings after its moment are replayed with it", (_, change) => {
+    storeVoiceCheckpoint(Date.now());
+    const before = fullReplay();
+    change();
+    expect(restart()).toBe("restored");
+    expect(voices()).toEqual(fullReplay());
+    expect(voices()).not.toEqual(before);
+  });
+
+  it.each([
     ["attendance changed at a meeting before its moment", () => db().run(sql`UPDATE registrations SET attended_at = NULL WHERE member_id = ${people[0].id} AND session_id = (SELECT min(session_id) FROM registrations WHERE member_id = ${people[0].id})`)],
-    ["a member held", () => db().run(sql`UPDATE members SET posting_held_at = ${Date.now() - 50 * day} WHERE id = ${people[1].id}`)],
-    ["a founder named", () => db().run(sql`UPDATE members SET founder_at = ${Date.now() - 50 * day} WHERE id = ${people[2].id}`)],
+    ["a member held from before its moment", () => db().run(sql`UPDATE members SET posting_held_at = ${Date.now() - 50 * day} WHERE id = ${people[1].id}`)],
+    ["a founder named from before its moment", () => db().run(sql`UPDATE members SET founder_at = ${Date.now() - 50 * day} WHERE id = ${people[2].id}`)],
     ["a member who left", () => db().run(sql`UPDATE members SET deleted_at = ${Date.now()} WHERE id = ${people[0].id}`)],
-    ["an initiative hidden", () => db().run(sql`UPDATE initiatives SET hidden_at = ${Date.now() - 40 * day} WHERE id = (SELECT initiative_id FROM sessions WHERE id = ${recent})`)],
+    ["an initiative hidden from before its moment", () => db().run(sql`UPDATE initiatives SET hidden_at = ${Date.now() - 40 * day} WHERE id = (SELECT initiative_id FROM sessions WHERE id = ${recent})`)],
     ["a meeting moved", () => db().run(sql`UPDATE sessions SET starts_at = starts_at - ${day} WHERE id = ${recent}`)],
   ])("is not used after %s: every meeting is replayed", (_, change) => {
     storeVoiceCheckpoint(Date.now());
@@ -147,8 +160,8 @@ describe("the voice replay's stored state", () => {
     expect(notes()).toBe(3);
     expect(restart()).toBe("restored");
     expect(voices()).toEqual(fullReplay());
-    // A newer state (here: the stored one replaced after a hold) makes them unneeded.
-    db().run(sql`UPDATE members SET posting_held_at = ${Date.now()} WHERE id = ${people[5].id}`);
+    // A newer state (here: the stored one replaced after a member left) makes them unneeded.
+    db().run(sql`UPDATE members SET deleted_at = ${Date.now()} WHERE id = ${people[5].id}`);
     voiceReplay();
     expect(storeVoiceCheckpoint(Date.now())).toBe(true);
     recordVoiceChanges();

@@ -2,7 +2,9 @@
 // database: founders, and meetings that count for a voice. Time is moved by writing timestamps.
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { beforeAll } from "vitest";
 import { db } from "~/lib/db.server";
+import { memberWithSession } from "./requests";
 
 const day = 86_400_000;
 
@@ -49,4 +51,32 @@ export function witnessedMeeting(input: { hostId: string; witnesses: string[]; a
   for (const id of input.witnesses) attend(id, "code");
   for (const id of input.attendees) attend(id, input.hostId);
   return { sessionId: session.id, initiativeId: initiative.id };
+}
+
+type Member = Awaited<ReturnType<typeof memberWithSession>>;
+
+/**
+ * Two founders who witness every meeting and Hanna who hosts them, made before the file's tests
+ * (the network stays in its bootstrap while fewer than five voices are earned); `meeting` is a
+ * witnessed meeting of theirs `daysAgo` ago with `attendees` marked present by Hanna, `newcomer` a
+ * member whose account is old enough to earn a voice.
+ */
+export function witnessingCircle() {
+  const circle = {} as { founderA: Member; founderB: Member; hanna: Member };
+  beforeAll(async () => {
+    [circle.founderA, circle.founderB, circle.hanna] = await Promise.all(["Founder A", "Founder B", "Hanna"].map((n) => memberWithSession(n)));
+    makeFounder(circle.founderA.id, 60 * day);
+    makeFounder(circle.founderB.id, 60 * day);
+    ageAccount(circle.hanna.id, 60 * day);
+  });
+  return {
+    circle,
+    meeting: (daysAgo: number, attendees: Member[] = []) =>
+      witnessedMeeting({ hostId: circle.hanna.id, witnesses: [circle.founderA.id, circle.founderB.id], attendees: attendees.map((m) => m.id), daysAgo }),
+    newcomer: async (name: string) => {
+      const m = await memberWithSession(name);
+      ageAccount(m.id, 30 * day);
+      return m;
+    },
+  };
 }

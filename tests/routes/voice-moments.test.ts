@@ -1,0 +1,61 @@
+// The kept voice replay resumes after a change that is not attendance but counts only from its
+// moment on (migration 0026, ADR 062): a hold and its end, a founder named, an initiative hidden by
+// flags and shown again. Each gives the voices of replaying every meeting from the database, and
+// none replays every meeting. Its own database: two founders witness every meeting, Hanna hosts.
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { replayVoices } from "~/governance/voice";
+import { db } from "~/lib/db.server";
+import { replayCounts } from "~/models/voice-replay.server";
+import { replayInput, voiceOfMember, voiceReplay, voiceSnapshot } from "~/models/voice.server";
+import { witnessingCircle } from "../support/governance";
+
+const { meeting, newcomer } = witnessingCircle();
+
+describe("the kept voice replay after a change from a moment on", () => {
+  it("resumes after a hold, its end, a founder named, an initiative hidden and shown again: the voices of a full replay, without replaying every meeting", async () => {
+    const held = await newcomer("Vastgehouden");
+    const guest = await newcomer("Gast van het verborgen initiatief");
+    const named = await newcomer("Nieuwe oprichter");
+    meeting(9, [held]);
+    meeting(12, [named]);
+    const { initiativeId } = meeting(5, [guest]);
+    const log = (action: string) =>
+      db().run(sql`INSERT INTO log_entries (at, action, actor_id, subject_type, subject_id, detail) VALUES (${Date.now()}, ${action}, NULL, 'initiative', ${String(initiativeId)}, '{}')`);
+    const steps: [string, () => void, () => void][] = [
+      ["a hold", () => db().run(sql`UPDATE members SET posting_held_at = ${Date.now()} WHERE id = ${held.id}`), () => expect(voiceSnapshot().voices.has(held.id)).toBe(false)],
+      ["its end", () => db().run(sql`UPDATE members SET posting_held_at = NULL WHERE id = ${held.id}`), () => expect(voiceSnapshot().voices.has(held.id)).toBe(true)],
+      ["a founder named", () => db().run(sql`UPDATE members SET founder_at = ${Date.now()} WHERE id = ${named.id}`), () => expect(voiceOfMember(named.id).founder).toBe(true)],
+      [
+        "an initiative hidden by flags",
+        () => {
+          log("content.hidden");
+          db().run(sql`UPDATE initiatives SET hidden_at = ${Date.now()} WHERE id = ${initiativeId}`);
+        },
+        () => expect(voiceReplay().voided.some((v) => v.memberId === guest.id)).toBe(true),
+      ],
+      [
+        "shown again",
+        () => {
+          log("content.restored");
+          db().run(sql`UPDATE initiatives SET hidden_at = NULL WHERE id = ${initiativeId}`);
+        },
+        () => expect(voiceReplay().voided.some((v) => v.memberId === guest.id)).toBe(true),
+      ],
+    ];
+    for (const [what, change, shows] of steps) {
+      voiceSnapshot();
+      const before = { ...replayCounts };
+      change();
+      const now = Date.now();
+      const fresh = replayVoices(replayInput(now));
+      expect(new Map(voiceSnapshot(now).voices), what).toEqual(new Map(fresh.voices));
+      expect([...voiceSnapshot(now).witnesses].sort(), what).toEqual([...fresh.witnesses].sort());
+      expect(voiceReplay(now).earnings, what).toEqual(fresh.earnings);
+      expect(voiceReplay(now).voided, what).toEqual(fresh.voided);
+      expect(replayCounts.full, what).toBe(before.full);
+      expect(replayCounts.resumed, what).toBe(before.resumed + 1);
+      shows();
+    }
+  });
+});
