@@ -2,19 +2,23 @@
 // changes. Voices are read on most pages, and replaying every meeting of a large network takes
 // most of a second, so:
 // - one replay serves every request until derived_versions.voice rises (triggers raise it on every
-//   change to attendance, founders, holds, hiding and leaving, and to the time or hosts of a
-//   meeting with attendance, whichever connection makes it; migrations 0014, 0016) or time passes a
-//   moment the replay names (a voice starts or ends, a witness reaches 30 days, a session starts);
+//   change to attendance, founders, holds, hiding and leaving, to the time of a meeting with
+//   attendance and to who hosted it, whichever connection makes it; migrations 0014, 0016, 0025)
+//   or time passes a moment the replay names (a voice starts or ends, a witness reaches 30 days, a
+//   session starts);
 // - copies of the replay's state are kept from before the meetings of the last three weeks and of
-//   the last day. When every change since the replay was to attendance (each such change notes its
-//   meeting in voice_attendance_changes, migration 0016), the replay resumes from the latest copy
-//   before the earliest changed meeting, with that meeting's attendance read again: the same result
-//   as replaying every meeting, since a meeting's outcome depends only on the meetings before it.
-//   Anything else, or a change before the oldest copy, replays every meeting again.
+//   the last day. When every change since the replay was noted with what it changes (attendance
+//   with its meeting in voice_attendance_changes, migration 0016; a hold, its end, a founder or an
+//   initiative's hiding with its moment in voice_changes_from, migration 0026), the replay resumes
+//   from the latest copy before the earliest meeting those may change, with that meeting's
+//   attendance, the member or the hiding read again: the same result as replaying every meeting,
+//   since a meeting's outcome depends only on the meetings before it and on the members and hiding
+//   as they are. Anything else, or a change before the oldest copy, replays every meeting again.
 // - the oldest copy is also kept in the database (voice_checkpoint, migration 0019), written by the
 //   scheduler: a restart reads it and replays only the meetings after it, when every change since
-//   it was written is attendance at those meetings and the voice code is the same (ADRs 038, 041);
-//   after an upgrade that changed that code, the install stores it for the new code (ADR 059).
+//   it was written is noted and changes only those meetings, and the voice code is the same (ADRs
+//   038, 041, 062); after an upgrade that changed that code, the install stores it for the new
+//   code (ADR 059).
 // Nothing is kept from inside a transaction (its writes may still be rolled back).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -264,16 +268,16 @@ export function keptVoiceVersion(): number | null {
   return kept?.version ?? null;
 }
 
-/**
- * What changed after version `from` up to `to`, as the triggers noted it: the meetings whose
- * attendance changed (migration 0016), and the members whose holds or founding changed and
- * whether an initiative's hiding did, with the moment from which meetings may come out otherwise
- * (migration 0026; hiding voids the meetings of the fortnight before it). Null when anything else
- * changed too: then every meeting is replayed.
- */
+/** Changes to resume after: meetings to read again, the moment from which others may come out otherwise, members and hiding to read again. */
 type Changes = { sessions: number[]; from: number; members: string[]; hiding: boolean };
 const noChanges = (): Changes => ({ sessions: [], from: Number.POSITIVE_INFINITY, members: [], hiding: false });
 
+/**
+ * What changed after version `from` up to `to`, as the triggers noted it: the meetings whose
+ * attendance changed (migration 0016), and the members whose holds or founding changed and
+ * whether an initiative's hiding did, with their moment (migration 0026; hiding voids the meetings
+ * of the fortnight before it). Null when anything else changed too: then every meeting is replayed.
+ */
 function changesBetween(from: number, to: number): Changes | null {
   const attendance = statement("SELECT version, session_id FROM voice_attendance_changes WHERE version > ? AND version <= ?").raw().all(from, to) as [number, number][];
   const moments = statement("SELECT version, at, member_id, initiative_id FROM voice_changes_from WHERE version > ? AND version <= ?").raw().all(from, to) as [
