@@ -8,8 +8,9 @@
 //   session starts);
 // - copies of the replay's state are kept from before the meetings of the last three weeks and of
 //   the last day. When every change since the replay was noted with what it changes (attendance
-//   with its meeting in voice_attendance_changes, migration 0016; a hold, its end, a founder or an
-//   initiative's hiding with its moment in voice_changes_from, migration 0026), the replay resumes
+//   with its meeting in voice_attendance_changes, migration 0016; a hold, its end, a founder, an
+//   initiative's hiding, a meeting moved or cancelled with its moment in voice_changes_from,
+//   migration 0026), the replay resumes
 //   from the latest copy before the earliest meeting those may change, with that meeting's
 //   attendance, the member or the hiding read again: the same result as replaying every meeting,
 //   since a meeting's outcome depends only on the meetings before it and on the members and hiding
@@ -274,9 +275,10 @@ const noChanges = (): Changes => ({ sessions: [], from: Number.POSITIVE_INFINITY
 
 /**
  * What changed after version `from` up to `to`, as the triggers noted it: the meetings whose
- * attendance changed (migration 0016), and the members whose holds or founding changed and
- * whether an initiative's hiding did, with their moment (migration 0026; hiding voids the meetings
- * of the fortnight before it). Null when anything else changed too: then every meeting is replayed.
+ * attendance, time or announcement changed (migrations 0016, 0026), and the members whose holds or
+ * founding changed and whether an initiative's hiding did, with the moments from which meetings
+ * may come out otherwise (migration 0026; hiding voids the meetings of the fortnight before it).
+ * Null when anything else changed too: then every meeting is replayed.
  */
 function changesBetween(from: number, to: number): Changes | null {
   const attendance = statement("SELECT version, session_id FROM voice_attendance_changes WHERE version > ? AND version <= ?").raw().all(from, to) as [number, number][];

@@ -74,6 +74,10 @@ try {
     .raw()
     .all(writesOfEach) as [number, string][];
   const initiativesMet = sqlite.prepare(`SELECT i.id FROM initiatives i WHERE i.hidden_at IS NULL AND ${attended.replace("%s", "i.id")} ORDER BY i.id LIMIT ?`).pluck().all(2 * writesOfEach) as number[];
+  const meetingsToMove = sqlite
+    .prepare("SELECT DISTINCT s.id FROM sessions s JOIN registrations r ON r.session_id = s.id WHERE r.attended_at IS NOT NULL AND s.starts_at BETWEEN ? AND ? ORDER BY s.id LIMIT ?")
+    .pluck()
+    .all(Date.now() - 14 * 86_400_000, Date.now() - 86_400_000, writesOfEach) as number[];
   const membersToHold = sqlite.prepare("SELECT id FROM members WHERE posting_held_at IS NULL AND deleted_at IS NULL ORDER BY created_at DESC LIMIT ?").pluck().all(writesOfEach) as string[];
   const take = <T>(list: T[]) => {
     const item = list.shift();
@@ -109,6 +113,10 @@ try {
     {
       label: "a title changed (met initiative)",
       write: () => void sqlite.prepare("UPDATE initiatives SET title = title || ' (nieuw)' WHERE id = ?").run(take(initiativesMet)),
+    },
+    {
+      label: "a meeting with attendance moved",
+      write: () => void sqlite.prepare("UPDATE sessions SET starts_at = starts_at + 600000 WHERE id = ?").run(take(meetingsToMove)),
     },
     {
       label: "a member held by flags",

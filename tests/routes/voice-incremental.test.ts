@@ -4,9 +4,9 @@
 // sequences of writes on a real SQLite file: check-ins with the code, hosts marking and unmarking,
 // sign-ups removed, attendance moved between meetings, brand-new accounts checking in, meetings
 // starting as time passes, and now and then a change that is not attendance: a founder, a hold or
-// its end, an initiative hidden or shown again (with its log entry, or by hand), after which the
-// replay resumes from before the change's moment, or replays everything when that is older than
-// its copies (migration 0026).
+// its end, an initiative hidden or shown again (with its log entry, or by hand), a meeting moved,
+// cancelled or given back, or announced otherwise. After those the replay resumes from before the
+// change's moment, or replays everything when that is older than its copies (migration 0026).
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -141,6 +141,10 @@ function sequence(seed: number, restarts: boolean, rareShare = 0.04) {
     () => db().run(sql`UPDATE members SET posting_held_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(people)}`),
     () => db().run(sql`UPDATE members SET founder_at = ${r.next() < 0.5 ? now - 30 * day : now} WHERE id = ${r.pick(people)}`),
     () => db().run(sql`UPDATE initiatives SET hidden_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(initiatives).initiativeId}`),
+    // A meeting moved by up to three hours either way, cancelled or given back, announced late or in time.
+    () => db().run(sql`UPDATE sessions SET starts_at = starts_at + ${Math.floor((r.next() - 0.5) * 6 * hour)} WHERE id = ${r.pick(sessions).id}`),
+    () => db().run(sql`UPDATE sessions SET cancelled_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(sessions).id}`),
+    () => db().run(sql`UPDATE sessions SET announced_at = starts_at - ${r.next() < 0.5 ? hour : 4 * day} WHERE id = ${r.pick(sessions).id}`),
     // Hidden by flags or shown again as the app does it: with its entry in the log, which the
     // replay reads the hiding from.
     () => {

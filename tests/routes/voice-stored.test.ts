@@ -77,6 +77,7 @@ describe("the voice replay's stored state", () => {
   it.each([
     ["a member held now", () => db().run(sql`UPDATE members SET posting_held_at = ${Date.now()} WHERE id = ${people[1].id}`)],
     ["a founder named now", () => db().run(sql`UPDATE members SET founder_at = ${Date.now()} WHERE id = ${people[5].id}`)],
+    ["a meeting moved a day back", () => db().run(sql`UPDATE sessions SET starts_at = starts_at - ${day} WHERE id = ${recent}`)],
     ["an initiative hidden now", () => db().run(sql`UPDATE initiatives SET hidden_at = ${Date.now()} WHERE id = (SELECT initiative_id FROM sessions WHERE id = ${recent})`)],
   ])("is used after %s: the meetings after its moment are replayed with it", (_, change) => {
     storeVoiceCheckpoint(Date.now());
@@ -93,7 +94,7 @@ describe("the voice replay's stored state", () => {
     ["a founder named from before its moment", () => db().run(sql`UPDATE members SET founder_at = ${Date.now() - 50 * day} WHERE id = ${people[2].id}`)],
     ["a member who left", () => db().run(sql`UPDATE members SET deleted_at = ${Date.now()} WHERE id = ${people[0].id}`)],
     ["an initiative hidden from before its moment", () => db().run(sql`UPDATE initiatives SET hidden_at = ${Date.now() - 40 * day} WHERE id = (SELECT initiative_id FROM sessions WHERE id = ${recent})`)],
-    ["a meeting moved", () => db().run(sql`UPDATE sessions SET starts_at = starts_at - ${day} WHERE id = ${recent}`)],
+    ["a meeting moved from before its moment", () => db().run(sql`UPDATE sessions SET starts_at = starts_at + ${day} WHERE id = ${older}`)],
   ])("is not used after %s: every meeting is replayed", (_, change) => {
     storeVoiceCheckpoint(Date.now());
     change();
