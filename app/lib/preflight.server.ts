@@ -47,19 +47,18 @@ export function checkDatabaseFile(databasePath: string, imagesDir: string): "exi
   return "new" as const;
 }
 
-/** How many changes to its structure the database has had (none before its first start), and how many this version knows. */
-export function migrationCounts(client: Database.Database): { applied: number; known: number } {
-  const journal = JSON.parse(readFileSync(path.join(migrationsFolder(), "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
+/** How many changes to its structure the database has had (none before its first start). */
+export function appliedMigrations(client: Database.Database): number {
   const hasMigrations = client.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").pluck().get() === 1;
-  const applied = hasMigrations ? (client.prepare("SELECT count(*) FROM __drizzle_migrations").pluck().get() as number) : 0;
-  return { applied, known: journal.entries.length };
+  return hasMigrations ? (client.prepare("SELECT count(*) FROM __drizzle_migrations").pluck().get() as number) : 0;
 }
 
 /** After opening: the database is whole and not from a newer version of Meedoen. */
 export function checkOpenDatabase(client: Database.Database) {
   const check = client.prepare("PRAGMA quick_check(1)").pluck().get();
   if (check !== "ok") throw new StartRefused(`The database is damaged (${String(check)}). Restore the last backup (README: "Your data and backups").`);
-  const { applied, known } = migrationCounts(client);
+  const known = (JSON.parse(readFileSync(path.join(migrationsFolder(), "meta", "_journal.json"), "utf8")) as { entries: unknown[] }).entries.length;
+  const applied = appliedMigrations(client);
   if (applied > known) {
     throw new StartRefused(`The database was last used by a newer version of Meedoen (${applied} changes to its structure; this version knows ${known}). Run that version, or restore a backup made with this one.`);
   }

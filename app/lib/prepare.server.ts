@@ -12,7 +12,7 @@ import Database from "better-sqlite3";
 import { knownMigrations, replayCounts, storedVoicesHold, storeVoiceCheckpoint, touchesReplay } from "~/models/voice-replay.server";
 import { voiceSnapshot } from "~/models/voice.server";
 import { closeDb, openWithoutMigrating } from "./db.server";
-import { migrationCounts } from "./preflight.server";
+import { appliedMigrations } from "./preflight.server";
 
 /** One line for the install's output: what was prepared, or why nothing was. */
 export function prepareVoicesForNextStart(databasePath: string, now = Date.now()): string {
@@ -22,7 +22,7 @@ export function prepareVoicesForNextStart(databasePath: string, now = Date.now()
   const plain = new Database(databasePath, { fileMustExist: true, readonly: true });
   try {
     plain.pragma("busy_timeout = 5000");
-    applied = migrationCounts(plain).applied;
+    applied = appliedMigrations(plain);
   } finally {
     plain.close();
   }

@@ -10,11 +10,11 @@
 //   the last day. When every change since the replay was noted with what it changes (attendance
 //   with its meeting in voice_attendance_changes, migration 0016; a hold, its end, a founder, an
 //   initiative's hiding, a meeting moved or cancelled with its moment in voice_changes_from,
-//   migration 0026), the replay resumes
-//   from the latest copy before the earliest meeting those may change, with that meeting's
-//   attendance, the member or the hiding read again: the same result as replaying every meeting,
-//   since a meeting's outcome depends only on the meetings before it and on the members and hiding
-//   as they are. Anything else, or a change before the oldest copy, replays every meeting again.
+//   migration 0026), the replay resumes from the latest copy before the earliest meeting those may
+//   change, with that meeting's attendance, the member or the hiding read again: the same result
+//   as replaying every meeting, since a meeting's outcome depends only on the meetings before it
+//   and on the members and hiding as they are. Anything else, or a change before the oldest copy,
+//   replays every meeting again.
 // - the oldest copy is also kept in the database (voice_checkpoint, migration 0019), written by the
 //   scheduler: a restart reads it and replays only the meetings after it, when every change since
 //   it was written is noted and changes only those meetings, and the voice code is the same (ADRs
@@ -54,6 +54,12 @@ const noneMarked: string[] = [];
 type MemberRow = [string, number, number | null, number | null];
 const memberColumns = "id, created_at, founder_at, posting_held_at";
 const memberOf = ([id, createdAt, founderAt, heldAt]: MemberRow): ReplayMember => ({ id, createdAt, founderAt, heldAt });
+
+/** A member as the replay reads them now; undefined when gone or left. */
+function memberNow(id: string): ReplayMember | undefined {
+  const row = statement(`SELECT ${memberColumns} FROM members WHERE id = ? AND deleted_at IS NULL`).raw().get(id) as MemberRow | undefined;
+  return row && memberOf(row);
+}
 
 type SessionRow = [number, number, number, number, number];
 const sessionColumns = "s.id, s.initiative_id, s.starts_at, coalesce(s.announced_at, s.created_at), s.cancelled_at IS NOT NULL";
@@ -548,8 +554,8 @@ function resume(k: Kept, changes: Changes, now: number): boolean {
   let earliest = changes.from;
   if (earliest < k.checkpoints[0].at) return false;
   for (const id of changes.members) {
-    const row = statement(`SELECT ${memberColumns} FROM members WHERE id = ? AND deleted_at IS NULL`).raw().get(id) as MemberRow | undefined;
-    if (row) k.members.set(id, memberOf(row));
+    const member = memberNow(id);
+    if (member) k.members.set(id, member);
     else k.members.delete(id);
     k.live.memberChanged(id);
   }
@@ -571,8 +577,8 @@ function resume(k: Kept, changes: Changes, now: number): boolean {
     if (fresh.startsAt < k.checkpoints[0].at) return false;
     for (const memberId of fresh.attendees) {
       if (k.members.has(memberId)) continue;
-      const row = statement(`SELECT ${memberColumns} FROM members WHERE id = ? AND deleted_at IS NULL`).raw().get(memberId) as MemberRow | undefined;
-      if (row) k.members.set(row[0], memberOf(row));
+      const member = memberNow(memberId);
+      if (member) k.members.set(memberId, member);
     }
     earliest = Math.min(earliest, fresh.startsAt);
     if (!isMeeting(fresh, now)) continue;
