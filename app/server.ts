@@ -31,7 +31,7 @@ import { addressKey, countFormFields, formBodyLimit, freshNonce, hasLiveSession,
 import { acceptsUpload, saveBody, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
 import { sweepImages } from "~/models/images.server";
 import { warmNetworkOverview } from "~/models/network.server";
-import { replayCounts } from "~/models/voice-replay.server";
+import { readMeetingsEarly, replayCounts } from "~/models/voice-replay.server";
 import { voiceSnapshot } from "~/models/voice.server";
 
 const config = env();
@@ -772,9 +772,13 @@ server.once("error", (error: NodeJS.ErrnoException) => {
 // A deep queue of connections waiting to be accepted: a burst is answered (503 past the render
 // limits), not reset by the system before the server sees it. The system may cap it lower.
 server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
+  // The moment the voices are replayed for at the start (pages read them again as time passes).
+  const startedAt = Date.now();
   let database: "existing" | "new";
   try {
     database = checkDatabaseFile(config.databasePath, config.imagesDir);
+    // On a large network that needs every meeting replayed, a worker reads them while the file is checked.
+    if (database === "existing") readMeetingsEarly(startedAt);
     checkOpenDatabase(db().$client);
   } catch (error) {
     const message = error instanceof StartRefused ? error.message : `The database ${config.databasePath} cannot be opened (${(error as Error).message}): restore the last backup.`;
@@ -788,8 +792,8 @@ server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
   // The voices most pages read are replayed now, before the server says it is ready, rather than
   // by the first request.
   const replayStarted = performance.now();
-  voiceSnapshot();
-  const replayedFrom = replayCounts.restored ? "from the stored state" : "every meeting";
+  voiceSnapshot(startedAt);
+  const replayedFrom = replayCounts.restored ? "from the stored state" : replayCounts.readOnWorker ? "every meeting, read on a worker" : "every meeting";
   console.log(`[start] voices replayed in ${Math.round(performance.now() - replayStarted)} ms (${replayedFrom})`);
   // The network's connections are counted on a worker; pages that show a part of them do without
   // until that first count is in.

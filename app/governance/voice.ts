@@ -39,6 +39,8 @@ export type ReplayInput = { members: ReplayMember[]; sessions: ReplaySession[]; 
 /** Why a meeting did not count for a member (shown on their profile). */
 export type MissReason = "not-announced" | "witnesses" | "voided" | "account-age";
 
+type Miss = NonNullable<MemberVoice["lastMiss"]>;
+
 export type Earning = {
   memberId: string;
   sessionId: number;
@@ -106,7 +108,11 @@ export type VoiceReplay = {
 /** An earned voice from `s` until `e`. Never changed: a voice made longer is a new interval in its place, so copies of the state share them. */
 export type Interval = { readonly s: number; readonly e: number };
 
-/** An end in the heap: the member's interval at `index` of their list ended at `e` when it was pushed. */
+/**
+ * An end in the heap: the member's interval at `index` of their list, which ended at `e` when it
+ * was pushed. An interval made longer keeps its entry; when that entry comes up, the interval's end
+ * is pushed again (one entry per interval, not one per meeting that made it longer).
+ */
 export type HeapEntry = { readonly e: number; readonly memberId: string; readonly index: number };
 
 /** A binary min-heap of interval ends, to count voices at a moment that only moves forward. */
@@ -118,10 +124,11 @@ class EndHeap {
     let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (items[parent].e <= items[i].e) break;
-      [items[parent], items[i]] = [items[i], items[parent]];
+      if (items[parent].e <= entry.e) break;
+      items[i] = items[parent];
       i = parent;
     }
+    items[i] = entry;
   }
   /** The entries, in heap order (for `VoiceReplayer.state`). */
   entries() {
@@ -136,29 +143,34 @@ class EndHeap {
   clone(): EndHeap {
     return EndHeap.of(this.items.slice());
   }
-  /** Pops every end at or before `t` that is still its interval's end (by `intervalsOf`); returns how many. */
-  popUntil(t: number, intervalsOf: (memberId: string) => readonly Interval[]): number {
+  /**
+   * Pops every end at or before `t`; returns how many intervals ended. An entry whose interval was
+   * made longer since (by `intervalOf`) ends nothing: the interval's end goes back in, to be counted
+   * when it comes.
+   */
+  popUntil(t: number, intervalOf: (entry: HeapEntry) => Interval): number {
     let ended = 0;
     const items = this.items;
     while (items.length && items[0].e <= t) {
       const top = items[0];
       const last = items.pop()!;
       if (items.length) {
-        items[0] = last;
         let i = 0;
         for (;;) {
           const l = 2 * i + 1;
           const r = l + 1;
-          let m = i;
-          if (l < items.length && items[l].e < items[m].e) m = l;
-          if (r < items.length && items[r].e < items[m].e) m = r;
-          if (m === i) break;
-          [items[m], items[i]] = [items[i], items[m]];
+          let m = l;
+          if (l >= items.length) break;
+          if (r < items.length && items[r].e < items[l].e) m = r;
+          if (items[m].e >= last.e) break;
+          items[i] = items[m];
           i = m;
         }
+        items[i] = last;
       }
-      // An interval made longer left its earlier end behind: that one no longer ends it.
-      if (top.e === intervalsOf(top.memberId)[top.index].e) ended++;
+      const e = intervalOf(top).e;
+      if (e === top.e) ended++;
+      else this.push({ e, memberId: top.memberId, index: top.index });
     }
     return ended;
   }
@@ -167,20 +179,17 @@ class EndHeap {
 // The loops of the replay's steps are written with indexes: they run 100,000 times and more in a
 // replay that starts cold (after an upgrade), and until the engine has optimised them an iterator
 // costs an object per item (ADR 058).
+// A member's intervals are in order and apart: a new one starts after the last has ended (`earn`).
+// So only the last that starts by a moment can hold it, and it is found from the end (most often
+// the member's last).
 function covers(intervals: readonly Interval[], at: number): boolean {
-  for (let k = 0; k < intervals.length; k++) if (intervals[k].s <= at && at < intervals[k].e) return true;
+  for (let k = intervals.length - 1; k >= 0; k--) if (intervals[k].s <= at) return at < intervals[k].e;
   return false;
 }
 
 /** Whether the member's earned voice covered all of [from, to] without a break. */
 function coveredThroughout(intervals: readonly Interval[], from: number, to: number): boolean {
-  let reached = from;
-  for (let k = 0; k < intervals.length; k++) {
-    const i = intervals[k];
-    if (i.s > reached) break;
-    if (i.e > reached) reached = i.e;
-    if (reached > to) return true;
-  }
+  for (let k = intervals.length - 1; k >= 0; k--) if (intervals[k].s <= from) return intervals[k].e > to;
   return false;
 }
 
@@ -301,6 +310,32 @@ const stepCandidates: number[] = [];
 const stepOrder: number[] = [];
 const stepRest: number[] = [];
 
+/** A meeting as `VoiceReplayer.stepNumbered` takes it: a `ReplaySession`'s meeting with its people as member numbers. */
+export type NumberedMeeting = {
+  id: number;
+  initiativeId: number;
+  startsAt: number;
+  announcedAt: number;
+  hosts: number[];
+  attendees: number[];
+  /** Those a host marked present. */
+  marked: number[];
+};
+
+/** An empty meeting, to be filled in and stepped (one at a time: the step keeps nothing of it). */
+export const numberedMeeting = (): NumberedMeeting => ({ id: 0, initiativeId: 0, startsAt: 0, announcedAt: 0, hosts: [], attendees: [], marked: [] });
+
+// The meeting `step` fills in from a ReplaySession's ids.
+const namedScratch = numberedMeeting();
+
+function numbersOf(ids: string[], into: number[]) {
+  into.length = ids.length;
+  for (let k = 0; k < ids.length; k++) into[k] = memberNumbers.of(ids[k]);
+}
+
+/** The member's number, the same for every replayer in the process (for `stepNumbered`). */
+export const memberNumber = (id: string) => memberNumbers.of(id);
+
 const chunkBits = 10;
 const chunkSize = 1 << chunkBits;
 
@@ -416,6 +451,8 @@ export class VoiceReplayer {
     if (n !== undefined) this.memberAt[n] = undefined;
   }
 
+  private readonly intervalOfEntry = (entry: HeapEntry) => this.intervalsOf(entry.memberId)[entry.index];
+
   private intervalsOf(id: string): readonly Interval[] {
     const n = this.numbers.get(id);
     return (n === undefined ? undefined : this.intervals[n]) ?? noIntervals;
@@ -478,7 +515,7 @@ export class VoiceReplayer {
   /** Members holding an earned voice at `t`; `t` only moves forward while stepping. */
   private earnedCountAt(t: number) {
     while (this.startedPointer < this.newStarts.length && this.newStarts[this.startedPointer] <= t) this.startedPointer++;
-    this.ended += this.heap.popUntil(t, (id) => this.intervalsOf(id));
+    this.ended += this.heap.popUntil(t, this.intervalOfEntry);
     return this.startedPointer - this.ended;
   }
   private founderVoiceAt(m: ReplayMember, t: number) {
@@ -498,8 +535,7 @@ export class VoiceReplayer {
     return covers(list, t) || (bootstrapping && (this.founderVoiceAt(m, t) || (list.length > 0 && list[0].s <= t)));
   }
 
-  private earn(n: number, session: ReplaySession, via: "attended" | "hosted", voicesAtMeeting: number) {
-    const meetingAt = session.startsAt;
+  private earn(n: number, sessionId: number, meetingAt: number, via: "attended" | "hosted", voicesAtMeeting: number) {
     const eligibleAt = meetingAt + g.pendingDays * dayMs;
     const endsAt = meetingAt + g.voiceWindowDays * dayMs;
     const memberId = this.numbers.texts[n];
@@ -511,9 +547,8 @@ export class VoiceReplayer {
         const longer = list.slice();
         longer[longer.length - 1] = { s: last.s, e: endsAt };
         this.intervals[n] = longer;
-        this.heap.push({ e: endsAt, memberId, index: list.length - 1 });
       }
-      this.addEarning(n, { memberId, sessionId: session.id, via, meetingAt, eligibleAt, startsAt: Math.max(eligibleAt, last.s), endsAt, newVoice: false });
+      this.addEarning(n, { memberId, sessionId, via, meetingAt, eligibleAt, startsAt: Math.max(eligibleAt, last.s), endsAt, newVoice: false });
       return;
     }
     const startsAt = brakeStart(this.starts, eligibleAt, brakeCapacity(voicesAtMeeting));
@@ -525,7 +560,7 @@ export class VoiceReplayer {
     this.intervals[n] = longer;
     this.newStarts.push(startsAt);
     this.heap.push({ e: interval.e, memberId, index: list.length });
-    this.addEarning(n, { memberId, sessionId: session.id, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
+    this.addEarning(n, { memberId, sessionId, via, meetingAt, eligibleAt, startsAt, endsAt: interval.e, newVoice: true });
   }
 
   private addEarning(n: number, earning: Earning) {
@@ -556,6 +591,22 @@ export class VoiceReplayer {
 
   /** Replays one meeting; meetings must come in `meetingOrder`. */
   step(session: ReplaySession) {
+    const m = namedScratch;
+    m.id = session.id;
+    m.initiativeId = session.initiativeId;
+    m.startsAt = session.startsAt;
+    m.announcedAt = session.announcedAt;
+    numbersOf(session.hosts, m.hosts);
+    numbersOf(session.attendees, m.attendees);
+    numbersOf(session.markedByHost, m.marked);
+    this.stepNumbered(m);
+  }
+
+  /**
+   * Replays one meeting given with its people as member numbers (`memberNumber`), as `step` does
+   * with their ids: the same steps, for a reader that numbered them already.
+   */
+  stepNumbered(session: NumberedMeeting) {
     if (this.frozen) throw new Error("This replay's state was given as a result; step a copy of it.");
     const t = session.startsAt;
     const voicesAtMeeting = this.earnedCountAt(t);
@@ -570,21 +621,21 @@ export class VoiceReplayer {
     hosts.length = 0;
     const sessionHosts = session.hosts;
     for (let k = 0; k < sessionHosts.length; k++) {
-      const n = numbers.of(sessionHosts[k]);
+      const n = sessionHosts[k];
       if (hostMark[n] !== stamp) {
         hostMark[n] = stamp;
         hosts.push(n);
       }
     }
-    const marked = session.markedByHost;
-    for (let k = 0; k < marked.length; k++) markedMark[numbers.of(marked[k])] = stamp;
+    const marked = session.marked;
+    for (let k = 0; k < marked.length; k++) markedMark[marked[k]] = stamp;
     // Who came besides the hosts, once each in the order they first arrived (among those of one
     // meeting, first there, first in line for the brake), and the witnesses who checked in themselves.
     const candidates = stepCandidates;
     candidates.length = 0;
     let selfWitnesses = 0;
     for (let k = 0; k < attendees.length; k++) {
-      const n = numbers.of(attendees[k]);
+      const n = attendees[k];
       if (seenMark[n] === stamp) continue;
       seenMark[n] = stamp;
       if (markedMark[n] !== stamp && this.witnessByNumber(n, t, bootstrapping)) {
@@ -613,7 +664,12 @@ export class VoiceReplayer {
     }
     for (let k = 0; k < rest.length; k++) order.push(rest[k]);
 
-    const misses: Partial<Record<MissReason, NonNullable<MemberVoice["lastMiss"]>>> = {};
+    // One miss for everyone it names at this meeting, by reason (nobody changes it); in locals, not
+    // an object keyed by reason: a hundred thousand misses in a large network's replay.
+    let notAnnouncedMiss: Miss | undefined;
+    let accountAgeMiss: Miss | undefined;
+    let witnessesMiss: Miss | undefined;
+    let voidedMiss: Miss | undefined;
     for (let o = 0; o < order.length; o++) {
       const k = order[o];
       const n = candidates[k];
@@ -630,12 +686,12 @@ export class VoiceReplayer {
               ? "voided"
               : null;
       if (why === "voided") this.voided.push({ memberId: m.id, sessionId: session.id, initiativeId: session.initiativeId, meetingAt: t });
-      if (why) {
-        // One object for everyone it names at this meeting (nobody changes it).
-        this.lastMiss[n] = misses[why] ??= { sessionId: session.id, at: t, why };
-        continue;
-      }
-      this.earn(n, session, k < others ? "attended" : "hosted", voicesAtMeeting);
+      if (why === "not-announced") this.lastMiss[n] = notAnnouncedMiss ??= { sessionId: session.id, at: t, why };
+      else if (why === "account-age") this.lastMiss[n] = accountAgeMiss ??= { sessionId: session.id, at: t, why };
+      else if (why === "witnesses") this.lastMiss[n] = witnessesMiss ??= { sessionId: session.id, at: t, why };
+      else if (why === "voided") this.lastMiss[n] = voidedMiss ??= { sessionId: session.id, at: t, why };
+      if (why) continue;
+      this.earn(n, session.id, t, k < others ? "attended" : "hosted", voicesAtMeeting);
     }
   }
 

@@ -23,6 +23,7 @@
 // Nothing is kept from inside a transaction (its writes may still be rolled back).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
@@ -33,8 +34,11 @@ import {
   hiddenByInitiative,
   isMeeting,
   meetingOrder,
+  memberNumber,
+  numberedMeeting,
   replayVoices,
   VoiceReplayer,
+  type NumberedMeeting,
   type HiddenSpan,
   type ReplayerState,
   type ReplayMember,
@@ -44,6 +48,7 @@ import {
 import { packState, unpackState, type PackedState } from "~/governance/voice-state";
 import { db, statement } from "~/lib/db.server";
 import { moduleCode } from "~/lib/module-code.server";
+import { MeetingReader, ReaderFailed, type ReaderQueries } from "./voice-reader.server";
 import { derivedVersion } from "./derived.server";
 
 const dayMs = 86_400_000;
@@ -79,6 +84,27 @@ function hostsAt(terms: [string, number, number][] | undefined, startsAt: number
 type SessionInputRow = [...SessionRow, string, string | null];
 
 /**
+ * The meetings with attendance up to a moment (params: now, then for `upTo` the sessions' first
+ * start and the bound it names, then now), each with who came in the order they arrived (first in
+ * line for the growth brake among those of one meeting) and those a host marked present, as
+ * strings: far fewer values to make than a row per check-in. A member signs up for a session once,
+ * so each is named once. In the replay's order (meetingOrder).
+ */
+const meetingsSql = (upTo: string) => `SELECT ${sessionColumns}, a.attendees, a.marked FROM (
+    SELECT session_id, group_concat(member_id, char(31) ORDER BY attended_at, id) AS attendees,
+      group_concat(iif(attendance_by = 'code', NULL, member_id), char(31)) AS marked
+    FROM registrations WHERE attended_at IS NOT NULL AND attended_at <= ?
+      ${upTo && `AND session_id IN (SELECT id FROM sessions WHERE starts_at >= ? ${upTo})`} GROUP BY session_id
+  ) a JOIN sessions s ON s.id = a.session_id WHERE s.starts_at <= ?
+  ORDER BY s.starts_at, s.id`;
+
+const currentMembers = () => (statement(`SELECT ${memberColumns} FROM members WHERE deleted_at IS NULL`).raw().all() as MemberRow[]).map(memberOf);
+
+/** Hosts now and ended hosting (host_terms) as [initiative, member, since, until], for the initiatives `which` names (params: stillHosting, then which's). */
+const hostsSql = (which: string) =>
+  `SELECT initiative_id, member_id, since, ? FROM hosts ${which} UNION ALL SELECT initiative_id, member_id, since, ended_at FROM host_terms ${which}`;
+
+/**
  * What the replay reads, from the database, for meetings up to `now` (and from `from` on, if
  * given): the members, the hiding, and the meetings as rows to be read one by one (`meetingsIn`).
  * Raw rows from prepared statements: at the bench network's scale this is a hundred thousand
@@ -86,13 +112,13 @@ type SessionInputRow = [...SessionRow, string, string | null];
  */
 function replaySource(now: number, from?: number) {
   const client = db().$client;
-  const members = (client.prepare(`SELECT ${memberColumns} FROM members WHERE deleted_at IS NULL`).raw().all() as MemberRow[]).map(memberOf);
+  const members = currentMembers();
   // Hosts now, and hosting that ended (host_terms): who was a host when each meeting started.
   const hostsOf = new Map<number, [string, number, number][]>();
   // From `from` on, only the initiatives that met between then and `now`.
   const meeting = from === undefined ? "" : "WHERE initiative_id IN (SELECT initiative_id FROM sessions WHERE starts_at >= ? AND starts_at <= ?)";
   const hostRows = client
-    .prepare(`SELECT initiative_id, member_id, since, ? FROM hosts ${meeting} UNION ALL SELECT initiative_id, member_id, since, ended_at FROM host_terms ${meeting}`)
+    .prepare(hostsSql(meeting))
     .raw()
     .all(...(from === undefined ? [stillHosting] : [stillHosting, from, now, from, now])) as [number, string, number, number][];
   for (const [initiativeId, memberId, since, until] of hostRows) {
@@ -100,21 +126,8 @@ function replaySource(now: number, from?: number) {
     if (list) list.push([memberId, since, until]);
     else hostsOf.set(initiativeId, [[memberId, since, until]]);
   }
-  // The meetings with attendance (others change nothing), each with who came in the order they
-  // arrived (first in line for the growth brake among those of one meeting) and those a host marked
-  // present, as strings: far fewer values to make than a row per check-in. A member signs up for a
-  // session once, so each is named once. In the replay's order (meetingOrder).
-  const recent = from === undefined ? "" : "AND session_id IN (SELECT id FROM sessions WHERE starts_at >= ? AND starts_at <= ?)";
-  const rows = client
-    .prepare(
-      `SELECT ${sessionColumns}, a.attendees, a.marked FROM (
-         SELECT session_id, group_concat(member_id, char(31) ORDER BY attended_at, id) AS attendees,
-           group_concat(iif(attendance_by = 'code', NULL, member_id), char(31)) AS marked
-         FROM registrations WHERE attended_at IS NOT NULL AND attended_at <= ? ${recent} GROUP BY session_id
-       ) a JOIN sessions s ON s.id = a.session_id WHERE s.starts_at <= ?
-       ORDER BY s.starts_at, s.id`,
-    )
-    .raw();
+  // The meetings with attendance (others change nothing).
+  const rows = client.prepare(meetingsSql(from === undefined ? "" : "AND starts_at <= ?")).raw();
   const args = from === undefined ? [now, now] : [now, from, now, now];
   const sessionOf = (row: SessionInputRow): ReplaySession => ({
     id: row[0],
@@ -229,7 +242,7 @@ let kept: Kept | null = null;
  * How often every meeting was replayed, how often a replay resumed, and how often one went on from
  * the state stored in the database (read by tests, the start's log and the benchmark).
  */
-export const replayCounts = { full: 0, resumed: 0, restored: 0 };
+export const replayCounts = { full: 0, resumed: 0, restored: 0, readOnWorker: 0 };
 
 /** Forgets the kept replay, as a restart does (for tests). */
 export function forgetKeptReplay() {
@@ -323,9 +336,128 @@ function nextAttendanceAfter(from: number): number {
   return (statement("SELECT min(attended_at) FROM registrations WHERE attended_at IS NOT NULL AND attended_at > ?").pluck().get(from) as number | null) ?? Number.POSITIVE_INFINITY;
 }
 
-/** Every meeting replayed, with the checkpoints taken on the way. */
+/** The members, the hiding and the meetings in the replay's order, as `keptFrom` steps them. */
+type MeetingSource = { members: ReplayMember[]; hidden: HiddenSpan[]; meetingsIn: () => Iterable<ReplaySession | KeptMeeting> };
+
+/**
+ * Every meeting replayed, with the checkpoints taken on the way. On a large network the meetings
+ * are read on a worker while those read so far are replayed (./voice-reader.server, ADR 063);
+ * should the worker fail or read another version, they are read here.
+ */
 function replayed(now: number, version: number): Kept {
+  const reader = early?.now === now ? early.reader : null;
+  if (!reader) early?.reader.stop();
+  early = null;
+  if (reader) {
+    try {
+      const source = { members: currentMembers(), hidden: hiddenSpans(), meetingsIn: () => meetingsFrom(reader, now - checkpointAges[0]) };
+      if (reader.version() === version) {
+        const done = keptFrom(now, version, source, Number.NEGATIVE_INFINITY, null);
+        replayCounts.readOnWorker++;
+        return done;
+      }
+    } catch (error) {
+      if (!(error instanceof ReaderFailed)) throw error;
+    } finally {
+      reader.stop();
+    }
+  }
   return mapped(() => keptFrom(now, version, replaySource(now), Number.NEGATIVE_INFINITY, null));
+}
+
+const largeNetwork = () => (statement("SELECT count(*) FROM registrations WHERE attended_at IS NOT NULL").pluck().get() as number) >= replayReader.fromCheckIns;
+
+// The worker reading the meetings for the replay at `now`, begun by the start (readMeetingsEarly).
+let early: { reader: MeetingReader; now: number } | null = null;
+
+/**
+ * Begins reading the meetings for a replay of every meeting at `now` on a worker, when the replay
+ * at `now` will be one (nothing kept, and no stored state that holds) on a large network: the start
+ * calls this as soon as the database is migrated, so that the worker reads while the server checks
+ * the file. The replay at `now` takes what it read; any other one ends it. Without memory-mapped
+ * reads: the file is not checked yet.
+ */
+export function readMeetingsEarly(now: number) {
+  try {
+    const client = db().$client;
+    // With one core the worker would only take turns with the check, and the replay wait for it.
+    if (kept || early || client.memory || availableParallelism() < 2 || storedVoicesHold(now) || !largeNetwork()) return;
+    early = { reader: new MeetingReader(client.name, now, readerQueries), now };
+  } catch {
+    // A file the check is about to refuse, or one the replay reads for itself later.
+  }
+}
+
+/** The version the worker begun by `readMeetingsEarly` reads (once it has begun), or null when none was begun. */
+export function earlyReadVersion(): number | null {
+  try {
+    return early ? early.reader.version() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** From how many check-ins on a replay of every meeting reads them on a worker (changed by tests). */
+export const replayReader = { fromCheckIns: 20_000 };
+
+const readerQueries: ReaderQueries = {
+  version: "SELECT version FROM derived_versions WHERE name = 'voice'",
+  hosts: hostsSql(""),
+  hostsParams: [stillHosting],
+  meetings: meetingsSql("AND starts_at < ?"),
+  nthStart: "SELECT starts_at FROM sessions WHERE starts_at >= ? ORDER BY starts_at LIMIT 1 OFFSET ?",
+};
+
+/**
+ * The meetings the worker reads, in the replay's order: those before `named` with their people as
+ * member numbers (one object, filled in again for each: `stepWithCheckpoints` steps it at once),
+ * the others as sessions, which the kept replay holds.
+ */
+function* meetingsFrom(reader: MeetingReader, named: number): Generator<KeptMeeting> {
+  const texts: string[] = [];
+  const numbers: number[] = [];
+  const meeting: KeptMeeting = { ...numberedMeeting(), session: undefined };
+  let lastStart = Number.NEGATIVE_INFINITY;
+  let lastId = Number.NEGATIVE_INFINITY;
+  for (const { texts: added, data } of reader.batches()) {
+    for (const id of added) {
+      texts.push(id);
+      numbers.push(memberNumber(id));
+    }
+    let o = 0;
+    while (o < data.length) {
+      const id = data[o] | 0;
+      const startsAt = data[o + 2];
+      if (startsAt < lastStart || (startsAt === lastStart && id <= lastId)) throw new Error("The meetings were not read in the replay's order.");
+      lastStart = startsAt;
+      lastId = id;
+      meeting.id = id;
+      meeting.initiativeId = data[o + 1] | 0;
+      meeting.startsAt = startsAt;
+      meeting.announcedAt = data[o + 3];
+      const hostsAt = o + 4;
+      const attendeesAt = fill(meeting.hosts, data, hostsAt, numbers);
+      const markedAt = fill(meeting.attendees, data, attendeesAt, numbers);
+      o = fill(meeting.marked, data, markedAt, numbers);
+      meeting.session = undefined;
+      if (startsAt >= named) {
+        const people = (at: number) => Array.from(data.subarray(at + 1, at + 1 + data[at]), (k) => texts[k | 0]);
+        meeting.session = { id, initiativeId: meeting.initiativeId, startsAt, announcedAt: meeting.announcedAt, cancelled: false, hosts: people(hostsAt), attendees: people(attendeesAt), markedByHost: people(markedAt) };
+      }
+      yield meeting;
+    }
+  }
+}
+
+/** A meeting as numbers, with the session the kept replay holds when it is one of the last weeks' (`tail`). */
+type KeptMeeting = NumberedMeeting & { session: ReplaySession | undefined };
+
+/** Fills `into` with the member numbers of the count and worker numbers at `at`; the position after them. */
+function fill(into: number[], data: Float64Array, at: number, numbers: number[]): number {
+  const count = data[at] | 0;
+  into.length = count;
+  for (let k = 0; k < count; k++) into[k] = numbers[data[at + 1 + k] | 0];
+  return at + 1 + count;
 }
 
 /**
@@ -353,7 +485,7 @@ const mappedBytes = 1 << 30;
  * are dropped young, not moved into the old generation to be collected there (collecting garbage
  * took a quarter of a full replay; this takes nearly a third of that away).
  */
-function keptFrom(now: number, version: number, source: ReturnType<typeof replaySource>, from: number, state: ReplayerState | null): Kept {
+function keptFrom(now: number, version: number, source: MeetingSource, from: number, state: ReplayerState | null): Kept {
   const members = new Map(source.members.map((m) => [m.id, m]));
   const hiddenBy = hiddenByInitiative(source.hidden);
   const live = state ? VoiceReplayer.fromState(state, members, hiddenBy) : new VoiceReplayer(members, hiddenBy);
@@ -366,7 +498,8 @@ let codeFingerprint: string | null = null;
 
 /** The modules whose code a stored state depends on: the voice rules and their numbers, how the replay reads the database and packs its state. */
 export const isVoiceModule = (source: string) =>
-  source.startsWith("app/governance/") || ["app/models/voice-replay.server.ts", "app/models/voice.server.ts", "app/models/derived.server.ts"].includes(source);
+  source.startsWith("app/governance/") ||
+  ["app/models/voice-replay.server.ts", "app/models/voice-reader.server.ts", "app/models/voice.server.ts", "app/models/derived.server.ts"].includes(source);
 
 /** The code a stored state depends on, out of the server build (or the whole file, when it holds no marked modules). */
 export function voiceCode(build: Buffer): string | Buffer {
@@ -531,12 +664,20 @@ function advanceOldest(k: Kept, now: number) {
  * Steps `meetings` (in order), taking a copy of the state before the meetings from each of `ats`;
  * those from the first of `ats` on are also added to `tail`, when given.
  */
-function stepWithCheckpoints(replayer: VoiceReplayer, meetings: Iterable<ReplaySession>, ats: number[], tail?: ReplaySession[]) {
+function stepWithCheckpoints(replayer: VoiceReplayer, meetings: Iterable<ReplaySession | KeptMeeting>, ats: number[], tail?: ReplaySession[]) {
   const checkpoints: Kept["checkpoints"] = [];
   for (const meeting of meetings) {
     while (checkpoints.length < ats.length && ats[checkpoints.length] <= meeting.startsAt) checkpoints.push({ at: ats[checkpoints.length], replayer: replayer.clone() });
-    if (tail && meeting.startsAt >= ats[0]) tail.push(meeting);
-    replayer.step(meeting);
+    if ("markedByHost" in meeting) {
+      if (tail && meeting.startsAt >= ats[0]) tail.push(meeting);
+      replayer.step(meeting);
+    } else {
+      if (tail && meeting.startsAt >= ats[0]) {
+        if (!meeting.session) throw new Error("A meeting the kept replay holds came without its session.");
+        tail.push(meeting.session);
+      }
+      replayer.stepNumbered(meeting);
+    }
   }
   while (checkpoints.length < ats.length) checkpoints.push({ at: ats[checkpoints.length], replayer: replayer.clone() });
   return checkpoints;

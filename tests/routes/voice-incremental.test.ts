@@ -12,7 +12,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { replayVoices, type VoiceReplay } from "~/governance/voice";
 import { db } from "~/lib/db.server";
-import { forgetKeptReplay, replayCounts, replayInput, storeVoiceCheckpoint } from "~/models/voice-replay.server";
+import { earlyReadVersion, forgetKeptReplay, readMeetingsEarly, replayCounts, replayInput, replayReader, storeVoiceCheckpoint } from "~/models/voice-replay.server";
 import { voiceReplay } from "~/models/voice.server";
 
 const day = 86_400_000;
@@ -73,7 +73,7 @@ function seen(replay: VoiceReplay, memberIds: string[]) {
  * voices the app gives must be those of replaying every meeting again. With `restarts`, every
  * tenth round the scheduler stores the replay's state and the server restarts (forgets what it kept).
  */
-function sequence(seed: number, restarts: boolean, rareShare = 0.04) {
+function sequence(seed: number, restarts: boolean, rareShare = 0.04, readAhead = false) {
   const r = random(seed);
   const base = Date.now();
   const founders = [0, 1, 2, 3].map(() => member(base - 200 * day, true));
@@ -156,20 +156,37 @@ function sequence(seed: number, restarts: boolean, rareShare = 0.04) {
   ];
 
   const everyone = () => db().all<{ id: string }>(sql`SELECT id FROM members`).map((m) => m.id);
-  voiceReplay(now);
   const before = { ...replayCounts };
+  // With `readAhead`, each start begins reading on a worker first, as the server's start does.
+  if (readAhead) {
+    forgetKeptReplay();
+    db().run(sql`DELETE FROM voice_checkpoint`);
+    readMeetingsEarly(now);
+  }
+  voiceReplay(now);
   for (let step = 0; step < 120; step++) {
-    if (restarts && step % 10 === 9) {
+    const restart = restarts && step % 10 === 9;
+    if (restart) {
       // The scheduler stores the replay's state, and the server restarts.
       storeVoiceCheckpoint(now);
       forgetKeptReplay();
     }
     const writesNow = r.next() < 0.8 ? 1 : 1 + r.int(3);
     for (let w = 0; w < writesNow; w++) (r.next() < rareShare ? r.pick(rare) : r.pick(writes))();
+    if (restart && readAhead) {
+      // Without the stored state, as after a release that changed the tables voices come from.
+      db().run(sql`DELETE FROM voice_checkpoint`);
+      readMeetingsEarly(now);
+    }
     const ids = everyone();
     expect(seen(voiceReplay(now), ids), `seed ${seed}, step ${step}`).toEqual(seen(replayVoices(replayInput(now)), ids));
   }
-  return { resumed: replayCounts.resumed - before.resumed, restored: replayCounts.restored - before.restored, full: replayCounts.full - before.full };
+  return {
+    resumed: replayCounts.resumed - before.resumed,
+    restored: replayCounts.restored - before.restored,
+    full: replayCounts.full - before.full,
+    readOnWorker: replayCounts.readOnWorker - before.readOnWorker,
+  };
 }
 
 describe("the kept voice replay, resumed after attendance changes", () => {
@@ -198,6 +215,51 @@ describe("the kept voice replay, resumed after holds, founders and hiding", () =
   it.each([10, 11])("and after restarts (seed %i)", (seed) => {
     const counts = sequence(seed, true, 0.3);
     expect(counts.restored).toBeGreaterThan(2);
+  });
+});
+
+describe("a replay of every meeting read on a worker, as at the start (ADR 063)", () => {
+  it.each([12, 13])("gives the voices of replaying them as read here, and the same after every write (seed %i)", (seed) => {
+    // Every network counts as large here, and each of the twelve restarts finds no stored state:
+    // the first replay of each start, and the sequence's first, is read on the worker (meetings of
+    // the last three weeks as sessions, which the replay keeps; older ones as numbers).
+    replayReader.fromCheckIns = 0;
+    try {
+      const counts = sequence(seed, true, 0.3, true);
+      expect(counts.readOnWorker).toBe(13);
+    } finally {
+      replayReader.fromCheckIns = 20_000;
+    }
+  });
+
+  it("reads them here when something was written after the worker began (another version)", () => {
+    replayReader.fromCheckIns = 0;
+    try {
+      const now = Date.now() + 500 * day;
+      const founders = [0, 1, 2].map(() => member(now - 300 * day, true));
+      const host = member(now - 200 * day);
+      const newcomer = member(now - 100 * day);
+      const { sessions } = initiative(host, [now - 40 * day, now - 20 * day, now - 2 * day], 4 * day);
+      const attend = (sessionId: number, memberId: string, at: number) =>
+        db().run(sql`INSERT INTO registrations (session_id, member_id, status, queued_seq, attended_at, attendance_by, created_at, updated_at) VALUES (${sessionId}, ${memberId}, 'registered', 1, ${at}, 'code', ${at}, ${at})`);
+      for (const s of sessions.slice(0, 2)) for (const f of founders) attend(s.id, f, s.startsAt);
+      forgetKeptReplay();
+      db().run(sql`DELETE FROM voice_checkpoint`);
+      readMeetingsEarly(now);
+      // Written after the worker began its read transaction: it reads the version before.
+      expect(earlyReadVersion()).toBe(db().get<{ version: number }>(sql`SELECT version FROM derived_versions WHERE name = 'voice'`).version);
+      attend(sessions[0].id, newcomer, sessions[0].startsAt);
+      const counts = { ...replayCounts };
+      const ids = [...founders, host, newcomer];
+      expect(seen(voiceReplay(now), ids)).toEqual(seen(replayVoices(replayInput(now)), ids));
+      expect(replayCounts.full).toBe(counts.full + 1);
+      expect(replayCounts.readOnWorker).toBe(counts.readOnWorker);
+      // The check-in written after the worker began counts: without it the newcomer has nothing.
+      const voice = voiceReplay(now).member(newcomer);
+      expect(voice.reason.kind !== "none" || voice.pending !== null || voice.lastMiss !== null).toBe(true);
+    } finally {
+      replayReader.fromCheckIns = 20_000;
+    }
   });
 });
 

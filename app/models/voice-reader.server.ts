@@ -1,0 +1,186 @@
+// Reads the meetings for a replay of every meeting on a worker thread, while the server's thread
+// replays those read so far: on a large network reading them takes a third of such a replay, and
+// the two no longer add up (ADR 063). The worker has its own read-only connection and its own read
+// transaction; it says which version of the voices' data it reads (derived_versions), and the
+// replay uses what it reads only when that is the version its own transaction sees: the triggers
+// raise that version on every change to what the replay reads.
+//
+// The replay is synchronous (a page asks for a voice and gets it), so the server's thread waits
+// for each batch without the event loop: the worker posts it on a channel of its own and counts it
+// in a shared number; the server's thread sleeps on that number (Atomics.wait) and takes the batch
+// off the channel (receiveMessageOnPort).
+//
+// A batch is the worker's new member ids and its meetings as numbers, handed over, not copied:
+// for each meeting its id, initiative, start, the moment it was announced, and its hosts, attendees
+// (in the order they arrived) and those marked present by a host, each as a count followed by the
+// worker's numbers for them (its n-th new id is number n).
+import { createRequire } from "node:module";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+
+/** What the worker reads, as the replay's own reading does (./voice-replay.server). */
+export type ReaderQueries = {
+  /** The voices' version (derived_versions). */
+  version: string;
+  /** Hosts and ended hosting: [initiative, member, since, until] for every initiative. */
+  hosts: string;
+  hostsParams: unknown[];
+  /** The meetings with attendance that start in [from, to), as the replay reads them, with params (now, from, to, now). */
+  meetings: string;
+  /** The start of the n-th session (params: from, n) from `from` on, to cut the reading into parts. */
+  nthStart: string;
+};
+
+export type MeetingBatch = { texts: string[]; data: Float64Array };
+
+// Plain CommonJS: the server is one bundle, which a worker cannot load a module of.
+const workerSource = `
+const { workerData } = require("node:worker_threads");
+const { port, signal: shared, file, betterSqlite3, now, queries } = workerData;
+const signal = new Int32Array(shared);
+const send = (message, transfer) => {
+  port.postMessage(message, transfer);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+};
+try {
+  const Database = require(betterSqlite3);
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma("busy_timeout = 5000");
+  db.exec("BEGIN");
+  send({ version: db.prepare(queries.version).pluck().get() });
+  const numbers = new Map();
+  let texts = [];
+  const numberOf = (id) => {
+    let n = numbers.get(id);
+    if (n === undefined) {
+      n = numbers.size;
+      numbers.set(id, n);
+      texts.push(id);
+    }
+    return n;
+  };
+  const hostsOf = new Map();
+  for (const [initiativeId, memberId, since, until] of db.prepare(queries.hosts).raw().all(...queries.hostsParams)) {
+    const term = [numberOf(memberId), since, until];
+    const list = hostsOf.get(initiativeId);
+    if (list) list.push(term);
+    else hostsOf.set(initiativeId, [term]);
+  }
+  const meetings = db.prepare(queries.meetings).raw();
+  const nthStart = db.prepare(queries.nthStart).pluck();
+  const hosts = [];
+  // Small parts first, so that the replay can begin soon; larger ones after.
+  let from = -Number.MAX_SAFE_INTEGER;
+  let size = 250;
+  for (;;) {
+    let to = nthStart.get(from, size);
+    if (to === undefined || to > now) to = now + 1;
+    else if (to <= from) to = from + 1;
+    const rows = meetings.all(now, from, to, now);
+    let length = 0;
+    const people = [];
+    for (const row of rows) {
+      if (row[4]) continue;
+      const attendees = row[5].split("\\x1f");
+      const marked = row[6] === null ? [] : row[6].split("\\x1f");
+      hosts.length = 0;
+      const terms = hostsOf.get(row[1]);
+      if (terms) for (const term of terms) if (term[1] <= row[2] && term[2] > row[2] && !hosts.includes(term[0])) hosts.push(term[0]);
+      people.push(hosts.slice(), attendees, marked);
+      length += 7 + hosts.length + attendees.length + marked.length;
+    }
+    const data = new Float64Array(length);
+    let o = 0;
+    let p = 0;
+    for (const row of rows) {
+      if (row[4]) continue;
+      data[o++] = row[0];
+      data[o++] = row[1];
+      data[o++] = row[2];
+      data[o++] = row[3];
+      const h = people[p++];
+      data[o++] = h.length;
+      for (const n of h) data[o++] = n;
+      for (let k = 0; k < 2; k++) {
+        const ids = people[p++];
+        data[o++] = ids.length;
+        for (const id of ids) data[o++] = numberOf(id);
+      }
+    }
+    send({ texts, data }, [data.buffer]);
+    texts = [];
+    if (to > now) break;
+    from = to;
+    size = Math.min(size * 2, 2000);
+  }
+  db.exec("COMMIT");
+  db.close();
+  send({ done: true });
+} catch (error) {
+  send({ error: String((error && error.message) || error) });
+}
+`;
+
+/** The worker failed, stopped or took too long: the caller reads the meetings itself. */
+export class ReaderFailed extends Error {}
+
+// How long the server's thread waits for one message before it gives up on the worker.
+const waitMs = 10_000;
+
+/** A worker reading the meetings of `file` up to `now`, started at once. */
+export class MeetingReader {
+  private readonly thread: Worker;
+  private readonly port: MessagePort;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readVersion: number | undefined;
+
+  constructor(file: string, now: number, queries: ReaderQueries) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.thread = new Worker(workerSource, {
+      eval: true,
+      workerData: { port: port2, signal: this.signal.buffer, file, now, queries, betterSqlite3: createRequire(import.meta.url).resolve("better-sqlite3") },
+      transferList: [port2],
+      // It holds one part's rows at a time.
+      resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+    });
+    this.thread.unref();
+    // An error is also posted on the channel; this keeps it from ending the process.
+    this.thread.on("error", () => {});
+  }
+
+  private next(): Record<string, unknown> {
+    for (;;) {
+      const seen = Atomics.load(this.signal, 0);
+      const got = receiveMessageOnPort(this.port);
+      if (got) {
+        const message = got.message as Record<string, unknown>;
+        if (typeof message.error === "string") throw new ReaderFailed(message.error);
+        return message;
+      }
+      if (Atomics.wait(this.signal, 0, seen, waitMs) === "timed-out") throw new ReaderFailed("The worker reading the meetings did not answer.");
+    }
+  }
+
+  /** The voices' version the worker reads (waits for it). */
+  version(): number {
+    this.readVersion ??= this.next().version as number;
+    return this.readVersion;
+  }
+
+  /** The batches, in the replay's order, as they come. */
+  *batches(): Generator<MeetingBatch> {
+    this.version();
+    for (;;) {
+      const message = this.next();
+      if (message.done) return;
+      yield message as unknown as MeetingBatch;
+    }
+  }
+
+  /** Ends the worker (when done, or given up on). */
+  stop() {
+    this.port.close();
+    void this.thread.terminate();
+  }
+}
