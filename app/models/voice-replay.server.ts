@@ -270,8 +270,10 @@ export function replayAt(now: number): VoiceReplay {
       }
     }
     const stored = kept ? null : restored(now, version);
-    if (stored) replayCounts.restored++;
-    else replayCounts.full++;
+    if (stored) {
+      replayCounts.restored++;
+      takeEarlyReader(null);
+    } else replayCounts.full++;
     kept = stored ?? replayed(now, version);
     return kept.replay;
   });
@@ -340,14 +342,13 @@ function nextAttendanceAfter(from: number): number {
 type MeetingSource = { members: ReplayMember[]; hidden: HiddenSpan[]; meetingsIn: () => Iterable<ReplaySession | KeptMeeting> };
 
 /**
- * Every meeting replayed, with the checkpoints taken on the way. On a large network the meetings
- * are read on a worker while those read so far are replayed (./voice-reader.server, ADR 063);
- * should the worker fail or read another version, they are read here.
+ * Every meeting replayed, with the checkpoints taken on the way. When the start began reading them
+ * on a worker for this moment (`readMeetingsEarly`), those it read are replayed as they come
+ * (./voice-reader.server, ADR 063); should the worker fail or read another version, and for any
+ * other replay, they are read here.
  */
 function replayed(now: number, version: number): Kept {
-  const reader = early?.now === now ? early.reader : null;
-  if (!reader) early?.reader.stop();
-  early = null;
+  const reader = takeEarlyReader(now);
   if (reader) {
     try {
       const source = { members: currentMembers(), hidden: hiddenSpans(), meetingsIn: () => meetingsFrom(reader, now - checkpointAges[0]) };
@@ -369,6 +370,14 @@ const largeNetwork = () => (statement("SELECT count(*) FROM registrations WHERE 
 
 // The worker reading the meetings for the replay at `now`, begun by the start (readMeetingsEarly).
 let early: { reader: MeetingReader; now: number } | null = null;
+
+/** The worker begun for a replay at `now`, if any; any other is ended (all of them, for null). */
+function takeEarlyReader(now: number | null): MeetingReader | null {
+  const reader = early?.now === now ? early.reader : null;
+  if (!reader) early?.reader.stop();
+  early = null;
+  return reader;
+}
 
 /**
  * Begins reading the meetings for a replay of every meeting at `now` on a worker, when the replay
