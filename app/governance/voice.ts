@@ -228,7 +228,7 @@ export function brakeStart(starts: number[], eligibleAt: number, capacity: numbe
 }
 
 /** The order in which meetings are replayed: by start, then as they were made. */
-export const meetingOrder = (a: ReplaySession, b: ReplaySession) => a.startsAt - b.startsAt || a.id - b.id;
+export const meetingOrder = (a: Pick<ReplaySession, "startsAt" | "id">, b: Pick<ReplaySession, "startsAt" | "id">) => a.startsAt - b.startsAt || a.id - b.id;
 
 /** Whether a session is a meeting the replay walks through at `now`: not cancelled, and started. */
 export const isMeeting = (session: ReplaySession, now: number) => !session.cancelled && session.startsAt <= now;

@@ -3,6 +3,9 @@
 // the server's own or a script's, is seen by the next request.
 import { statement } from "~/lib/db.server";
 
+/** A version's query (param: its name), also for a reader on a connection of its own. */
+export const derivedVersionSql = "SELECT version FROM derived_versions WHERE name = ?";
+
 export function derivedVersion(name: "voice" | "agenda"): number {
-  return statement("SELECT version FROM derived_versions WHERE name = ?").pluck().get(name) as number;
+  return statement(derivedVersionSql).pluck().get(name) as number;
 }

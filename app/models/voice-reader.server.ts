@@ -17,10 +17,23 @@
 import { createRequire } from "node:module";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 
+/** Who was a host of the initiative when a meeting started, from [member, since, until] terms (also in the worker's source). */
+export function hostsAt<T>(terms: [T, number, number][] | undefined, startsAt: number): T[] {
+  const hosts: T[] = [];
+  if (!terms) return hosts;
+  // With indexes, not destructured: made for every meeting of a replay that starts cold (ADR 058).
+  for (let k = 0; k < terms.length; k++) {
+    const term = terms[k];
+    if (term[1] <= startsAt && term[2] > startsAt && !hosts.includes(term[0])) hosts.push(term[0]);
+  }
+  return hosts;
+}
+
 /** What the worker reads, as the replay's own reading does (./voice-replay.server). */
 export type ReaderQueries = {
-  /** The voices' version (derived_versions). */
+  /** The voices' version (derived_versions), with its params. */
   version: string;
+  versionParams: unknown[];
   /** Hosts and ended hosting: [initiative, member, since, until] for every initiative. */
   hosts: string;
   hostsParams: unknown[];
@@ -47,7 +60,7 @@ try {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   db.pragma("busy_timeout = 5000");
   db.exec("BEGIN");
-  send({ version: db.prepare(queries.version).pluck().get() });
+  send({ version: db.prepare(queries.version).pluck().get(...queries.versionParams) });
   const numbers = new Map();
   let texts = [];
   const numberOf = (id) => {
@@ -68,7 +81,8 @@ try {
   }
   const meetings = db.prepare(queries.meetings).raw();
   const nthStart = db.prepare(queries.nthStart).pluck();
-  const hosts = [];
+  // Its name in the bundle may differ: bound to the name used below.
+  const hostsAt = (${hostsAt.toString()});
   // Small parts first, so that the replay can begin soon; larger ones after.
   let from = -Number.MAX_SAFE_INTEGER;
   let size = 250;
@@ -83,10 +97,8 @@ try {
       if (row[4]) continue;
       const attendees = row[5].split("\\x1f");
       const marked = row[6] === null ? [] : row[6].split("\\x1f");
-      hosts.length = 0;
-      const terms = hostsOf.get(row[1]);
-      if (terms) for (const term of terms) if (term[1] <= row[2] && term[2] > row[2] && !hosts.includes(term[0])) hosts.push(term[0]);
-      people.push(hosts.slice(), attendees, marked);
+      const hosts = hostsAt(hostsOf.get(row[1]), row[2]);
+      people.push(hosts, attendees, marked);
       length += 7 + hosts.length + attendees.length + marked.length;
     }
     const data = new Float64Array(length);

@@ -48,8 +48,8 @@ import {
 import { packState, unpackState, type PackedState } from "~/governance/voice-state";
 import { db, statement } from "~/lib/db.server";
 import { moduleCode } from "~/lib/module-code.server";
-import { MeetingReader, ReaderFailed, type ReaderQueries } from "./voice-reader.server";
-import { derivedVersion } from "./derived.server";
+import { hostsAt, MeetingReader, ReaderFailed, type ReaderQueries } from "./voice-reader.server";
+import { derivedVersion, derivedVersionSql } from "./derived.server";
 
 const dayMs = 86_400_000;
 const hourMs = 3_600_000;
@@ -68,18 +68,6 @@ function memberNow(id: string): ReplayMember | undefined {
 
 type SessionRow = [number, number, number, number, number];
 const sessionColumns = "s.id, s.initiative_id, s.starts_at, coalesce(s.announced_at, s.created_at), s.cancelled_at IS NOT NULL";
-
-/** Who was a host of the initiative when a meeting started, from [member, since, until] terms. */
-function hostsAt(terms: [string, number, number][] | undefined, startsAt: number): string[] {
-  const hosts: string[] = [];
-  if (!terms) return hosts;
-  // With indexes, not destructured: made for every meeting of a replay that starts cold (ADR 058).
-  for (let k = 0; k < terms.length; k++) {
-    const term = terms[k];
-    if (term[1] <= startsAt && term[2] > startsAt && !hosts.includes(term[0])) hosts.push(term[0]);
-  }
-  return hosts;
-}
 
 type SessionInputRow = [...SessionRow, string, string | null];
 
@@ -397,7 +385,7 @@ export function readMeetingsEarly(now: number) {
   }
 }
 
-/** The version the worker begun by `readMeetingsEarly` reads (once it has begun), or null when none was begun. */
+/** The version the worker begun by `readMeetingsEarly` reads (once it has begun), or null when none was begun (for tests). */
 export function earlyReadVersion(): number | null {
   try {
     return early ? early.reader.version() : null;
@@ -410,7 +398,8 @@ export function earlyReadVersion(): number | null {
 export const replayReader = { fromCheckIns: 20_000 };
 
 const readerQueries: ReaderQueries = {
-  version: "SELECT version FROM derived_versions WHERE name = 'voice'",
+  version: derivedVersionSql,
+  versionParams: ["voice"],
   hosts: hostsSql(""),
   hostsParams: [stillHosting],
   meetings: meetingsSql("AND starts_at < ?"),
@@ -426,8 +415,8 @@ function* meetingsFrom(reader: MeetingReader, named: number): Generator<KeptMeet
   const texts: string[] = [];
   const numbers: number[] = [];
   const meeting: KeptMeeting = { ...numberedMeeting(), session: undefined };
-  let lastStart = Number.NEGATIVE_INFINITY;
-  let lastId = Number.NEGATIVE_INFINITY;
+  // The meeting before, to check the order (the one object is filled in again for each).
+  const last = { id: 0, startsAt: Number.NEGATIVE_INFINITY };
   for (const { texts: added, data } of reader.batches()) {
     for (const id of added) {
       texts.push(id);
@@ -437,12 +426,12 @@ function* meetingsFrom(reader: MeetingReader, named: number): Generator<KeptMeet
     while (o < data.length) {
       const id = data[o] | 0;
       const startsAt = data[o + 2];
-      if (startsAt < lastStart || (startsAt === lastStart && id <= lastId)) throw new Error("The meetings were not read in the replay's order.");
-      lastStart = startsAt;
-      lastId = id;
       meeting.id = id;
-      meeting.initiativeId = data[o + 1] | 0;
       meeting.startsAt = startsAt;
+      if (meetingOrder(last, meeting) > 0) throw new Error("The meetings were not read in the replay's order.");
+      last.id = id;
+      last.startsAt = startsAt;
+      meeting.initiativeId = data[o + 1] | 0;
       meeting.announcedAt = data[o + 3];
       const hostsAt = o + 4;
       const attendeesAt = fill(meeting.hosts, data, hostsAt, numbers);

@@ -4,10 +4,12 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
+import { derivedVersion, derivedVersionSql } from "~/models/derived.server";
 import { MeetingReader, ReaderFailed, type ReaderQueries } from "~/models/voice-reader.server";
 
 const queries: ReaderQueries = {
-  version: "SELECT version FROM derived_versions WHERE name = 'voice'",
+  version: derivedVersionSql,
+  versionParams: ["voice"],
   hosts: "SELECT initiative_id, member_id, since, ? FROM hosts",
   hostsParams: [Number.MAX_SAFE_INTEGER],
   meetings: "SELECT * FROM no_such_table WHERE ? AND ? AND ? AND ?",
@@ -19,7 +21,7 @@ describe("the worker reading the meetings", () => {
     const file = db().$client.name;
     const reader = new MeetingReader(file, Date.now(), queries);
     try {
-      expect(reader.version()).toBe(db().$client.prepare(queries.version).pluck().get());
+      expect(reader.version()).toBe(derivedVersion("voice"));
       expect(() => [...reader.batches()]).toThrow(ReaderFailed);
     } finally {
       reader.stop();
