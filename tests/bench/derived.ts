@@ -18,7 +18,7 @@ const sqlite = openServerDatabase(database.file);
 const busiest = busiestInitiative(sqlite);
 const [member] = insertMembers(sqlite, 1, `derived${randomBytes(2).toString("hex")}`);
 
-// Four starts. The seeded network's very first start does once what a running network does as it
+// Eight starts (five of them as after an upgrade). The seeded network's very first start does once what a running network does as it
 // goes, since the seed writes its rows directly: it links 5,000 members' organisations, lapses the
 // hosts the seed left inactive, queues reminders and the week's digest for thousands. Then a start
 // as after an upgrade that changed the voice code (the stored replay state is marked with other
@@ -35,9 +35,18 @@ const seededStart = await timedStart();
 await seededStart.running.stop();
 // Stored by the version before, before this start.
 const markStoredByEarlierCode = () => sqlite.prepare("UPDATE voice_checkpoint SET fingerprint = 'earlier voice code', saved_at = 1").run();
-markStoredByEarlierCode();
-const upgradeStart = await timedStart();
-await upgradeStart.running.stop();
+// This start's replay is the figure nearest its target, and it varies from start to start with what
+// the machine's two cores are doing (the file check and the worker reading run side by side): the
+// median of five such starts, with the fastest and slowest.
+const upgradeStarts: { readyMs: number; replayMs: number; how: string }[] = [];
+for (let i = 0; i < 5; i++) {
+  markStoredByEarlierCode();
+  const start = await timedStart();
+  await start.running.stop();
+  upgradeStarts.push({ readyMs: start.readyMs, replayMs: Number(start.replay?.[1] ?? Number.NaN), how: start.replay?.[2] ?? "?" });
+}
+const spread = (values: number[]) => `${median(values).toFixed(0)} ms (${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)})`;
+const upgradeHow = [...new Set(upgradeStarts.map((start) => start.how))].join("; ");
 // The same upgrade with `npm install`, which prepares the voices for the new code after it built
 // it (ADR 059): the install replays every meeting, the start goes on from what it stored.
 markStoredByEarlierCode();
@@ -164,8 +173,8 @@ try {
   console.log(table([
     ["figure", "value", "target"],
     ["the seeded network's first start: ready (spawn → \"running on\")", `${seededStart.readyMs.toFixed(0)} ms`, "— (once)"],
-    ["first start after the voice code changed: ready", `${upgradeStart.readyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
-    [`first start after the voice code changed: voices replayed (${upgradeStart.replay?.[2] ?? "?"})`, `${upgradeStart.replay?.[1] ?? "?"} ms`, "≤ 300 ms"],
+    ["first start after the voice code changed: ready, median of 5 (fastest–slowest)", spread(upgradeStarts.map((start) => start.readyMs)), "≤ 2,000 ms"],
+    [`first start after the voice code changed: voices replayed (${upgradeHow}), median of 5`, spread(upgradeStarts.map((start) => start.replayMs)), "≤ 300 ms"],
     [`the same upgrade by npm install: the install's replay (${preparedIn[2]}, not at the start)`, `${preparedIn[1]} ms`, "—"],
     ["then its first start: ready", `${preparedStart.readyMs.toFixed(0)} ms`, "≤ 2,000 ms"],
     [`then its first start: voices replayed (${preparedStart.replay?.[2] ?? "?"})`, `${preparedStart.replay?.[1] ?? "?"} ms`, "≤ 300 ms"],
