@@ -18,9 +18,9 @@ const sqlite = openServerDatabase(database.file);
 const busiest = busiestInitiative(sqlite);
 const [member] = insertMembers(sqlite, 1, `derived${randomBytes(2).toString("hex")}`);
 
-// Eight starts (five of them as after an upgrade). The seeded network's very first start does once what a running network does as it
+// Eight starts. The seeded network's very first start does once what a running network does as it
 // goes, since the seed writes its rows directly: it links 5,000 members' organisations, lapses the
-// hosts the seed left inactive, queues reminders and the week's digest for thousands. Then a start
+// hosts the seed left inactive, queues reminders and the week's digest for thousands. Then five starts
 // as after an upgrade that changed the voice code (the stored replay state is marked with other
 // code: every meeting replayed, and its scheduler stores the new state); the same upgrade after
 // `npm install` prepared it; and one as any later restart, or an upgrade that left the voice code
