@@ -339,8 +339,9 @@ function replayed(now: number, version: number): Kept {
   const reader = takeEarlyReader(now);
   if (reader) {
     try {
-      const source = { members: currentMembers(), hidden: hiddenSpans(), meetingsIn: () => meetingsFrom(reader, now - checkpointAges[0]) };
+      // Of another version, the members and the hiding are read with the meetings below.
       if (reader.version() === version) {
+        const source = { members: currentMembers(), hidden: hiddenSpans(), meetingsIn: () => meetingsFrom(reader, now - checkpointAges[0]) };
         const done = keptFrom(now, version, source, Number.NEGATIVE_INFINITY, null);
         replayCounts.readOnWorker++;
         return done;
