@@ -6,6 +6,9 @@ import { governance as g } from "./config";
 
 const dayMs = 86_400_000;
 const hourMs = 3_600_000;
+// The rules' spans in ms, worked out once: a replay compares them with a hundred thousand moments.
+const witnessMs = g.witnessDays * dayMs;
+const accountAgeMs = g.accountAgeDays * dayMs;
 
 export type ReplayMember = {
   id: string;
@@ -304,7 +307,7 @@ const hostMark: number[] = [];
 const seenMark: number[] = [];
 const witnessMark: number[] = [];
 const markedMark: number[] = [];
-// Lists for one step at a time, emptied at its start.
+// Lists for one step at a time, filled from the start by each (their lengths are the step's own).
 const stepHosts: number[] = [];
 const stepCandidates: number[] = [];
 const stepOrder: number[] = [];
@@ -327,6 +330,22 @@ export const numberedMeeting = (): NumberedMeeting => ({ id: 0, initiativeId: 0,
 
 // The meeting `step` fills in from a ReplaySession's ids.
 const namedScratch = numberedMeeting();
+
+/**
+ * Sorts the first `count` member numbers of `list` by their texts (ids), in place: the few hosts of
+ * a meeting, with no function made per meeting to compare them.
+ */
+function sortByText(list: number[], count: number, texts: readonly string[]) {
+  for (let k = 1; k < count; k++) {
+    const n = list[k];
+    let j = k - 1;
+    while (j >= 0 && texts[list[j]] > texts[n]) {
+      list[j + 1] = list[j];
+      j--;
+    }
+    list[j + 1] = n;
+  }
+}
 
 function numbersOf(ids: string[], into: number[]) {
   into.length = ids.length;
@@ -522,13 +541,16 @@ export class VoiceReplayer {
     return m.founderAt !== null && m.founderAt <= t && m.createdAt + g.bootstrapAccountAgeHours * hourMs <= t;
   }
   private witnessAt(id: string, t: number, bootstrapping: boolean) {
-    return this.witnessWith(this.members.get(id), this.intervalsOf(id), t, bootstrapping);
+    return this.witnessWith(this.members.get(id), this.intervalsOf(id), t, t - witnessMs, bootstrapping);
   }
-  /** witnessAt, with the member and their intervals at hand. */
-  private witnessWith(m: ReplayMember | undefined, list: readonly Interval[], t: number, bootstrapping: boolean) {
+  /**
+   * witnessAt, with the member and their intervals at hand, and the moment from which they must
+   * have held a voice (`t - witnessMs`, worked out once for a meeting's people).
+   */
+  private witnessWith(m: ReplayMember | undefined, list: readonly Interval[], t: number, since: number, bootstrapping: boolean) {
     if (!m || this.held(m, t)) return false;
     if (m.founderAt !== null && m.founderAt <= t && this.voiceWith(m, list, t, bootstrapping)) return true;
-    return coveredThroughout(list, t - g.witnessDays * dayMs, t);
+    return coveredThroughout(list, since, t);
   }
   /** Whether a member who is not held has a voice at `t`: an earned one, or while bootstrapping a founder's or anyone's who ever earned one. */
   private voiceWith(m: ReplayMember, list: readonly Interval[], t: number, bootstrapping: boolean) {
@@ -585,8 +607,8 @@ export class VoiceReplayer {
     return m;
   }
 
-  private witnessByNumber(n: number, t: number, bootstrapping: boolean) {
-    return this.witnessWith(this.memberOf(n), this.intervals[n] ?? noIntervals, t, bootstrapping);
+  private witnessByNumber(n: number, t: number, since: number, bootstrapping: boolean) {
+    return this.witnessWith(this.memberOf(n), this.intervals[n] ?? noIntervals, t, since, bootstrapping);
   }
 
   /** Replays one meeting; meetings must come in `meetingOrder`. */
@@ -615,16 +637,19 @@ export class VoiceReplayer {
     const bootstrapping = voicesAtMeeting < g.bootstrapVoiceThreshold;
     const announced = t - session.announcedAt >= g.announceHours * hourMs;
     const voidedHere = hiddenWithin(this.hiddenBy.get(session.initiativeId), t, t + g.voidWindowDays * dayMs);
-    const numbers = this.numbers;
+    // Worked out once for the meeting: in code that is not optimised yet, each sum of moments makes a number object.
+    const witnessSince = t - witnessMs;
+    const bornBy = t - accountAgeMs;
     const stamp = ++stepStamp;
+    // The step's lists keep their storage from meeting to meeting, with their lengths in locals.
     const hosts = stepHosts;
-    hosts.length = 0;
+    let hostCount = 0;
     const sessionHosts = session.hosts;
     for (let k = 0; k < sessionHosts.length; k++) {
       const n = sessionHosts[k];
       if (hostMark[n] !== stamp) {
         hostMark[n] = stamp;
-        hosts.push(n);
+        hosts[hostCount++] = n;
       }
     }
     const marked = session.marked;
@@ -632,37 +657,37 @@ export class VoiceReplayer {
     // Who came besides the hosts, once each in the order they first arrived (among those of one
     // meeting, first there, first in line for the brake), and the witnesses who checked in themselves.
     const candidates = stepCandidates;
-    candidates.length = 0;
+    let candidateCount = 0;
     let selfWitnesses = 0;
     for (let k = 0; k < attendees.length; k++) {
       const n = attendees[k];
       if (seenMark[n] === stamp) continue;
       seenMark[n] = stamp;
-      if (markedMark[n] !== stamp && this.witnessByNumber(n, t, bootstrapping)) {
+      if (markedMark[n] !== stamp && this.witnessByNumber(n, t, witnessSince, bootstrapping)) {
         witnessMark[n] = stamp;
         selfWitnesses++;
       }
-      if (hostMark[n] !== stamp) candidates.push(n);
+      if (hostMark[n] !== stamp) candidates[candidateCount++] = n;
     }
     // Hosting earns a voice when someone else came; the hosts follow the others, by id.
-    const others = candidates.length;
+    const others = candidateCount;
     if (others) {
-      if (hosts.length > 1) hosts.sort((a, b) => (numbers.texts[a] < numbers.texts[b] ? -1 : 1));
-      for (let k = 0; k < hosts.length; k++) candidates.push(hosts[k]);
+      if (hostCount > 1) sortByText(hosts, hostCount, this.numbers.texts);
+      for (let k = 0; k < hostCount; k++) candidates[candidateCount++] = hosts[k];
     }
     // Except the meeting's witnesses, who come first (ADR 048): they vouch for it, and newcomers who
     // checked in before them (from anywhere, with a code that got out) must not push their voices
     // back behind the brake, nor end the bootstrap with voices of their own only.
     const order = stepOrder;
     const rest = stepRest;
-    order.length = 0;
-    rest.length = 0;
-    for (let k = 0; k < candidates.length; k++) {
+    let orderCount = 0;
+    let restCount = 0;
+    for (let k = 0; k < candidateCount; k++) {
       const n = candidates[k];
-      if (witnessMark[n] === stamp || (k >= others && this.witnessByNumber(n, t, bootstrapping))) order.push(k);
-      else rest.push(k);
+      if (witnessMark[n] === stamp || (k >= others && this.witnessByNumber(n, t, witnessSince, bootstrapping))) order[orderCount++] = k;
+      else rest[restCount++] = k;
     }
-    for (let k = 0; k < rest.length; k++) order.push(rest[k]);
+    for (let k = 0; k < restCount; k++) order[orderCount++] = rest[k];
 
     // One miss for everyone it names at this meeting, by reason (nobody changes it); in locals, not
     // an object keyed by reason: a hundred thousand misses in a large network's replay.
@@ -670,7 +695,7 @@ export class VoiceReplayer {
     let accountAgeMiss: Miss | undefined;
     let witnessesMiss: Miss | undefined;
     let voidedMiss: Miss | undefined;
-    for (let o = 0; o < order.length; o++) {
+    for (let o = 0; o < orderCount; o++) {
       const k = order[o];
       const n = candidates[k];
       const m = this.memberOf(n);
@@ -678,7 +703,7 @@ export class VoiceReplayer {
       const witnesses = selfWitnesses - (witnessMark[n] === stamp ? 1 : 0);
       const why: MissReason | null = !announced
         ? "not-announced"
-        : m.createdAt + g.accountAgeDays * dayMs > t
+        : m.createdAt > bornBy
           ? "account-age"
           : witnesses < g.witnessesPerMeeting
             ? "witnesses"
@@ -702,7 +727,7 @@ export class VoiceReplayer {
   result(now: number): VoiceReplay {
     // How many hold an earned voice now (a member's intervals do not overlap), and when time alone
     // changes this: a voice starts or ends, a witness reaches 30 days (more below).
-    const witnessAfter = g.witnessDays * dayMs;
+    const witnessAfter = witnessMs;
     let nextChange = Number.POSITIVE_INFINITY;
     let earnedNow = 0;
     for (let k = 0; k < this.withIntervals.length; k++) {
@@ -735,7 +760,7 @@ export class VoiceReplayer {
       const weigh = (id: string, m: ReplayMember | undefined, list: readonly Interval[]) => {
         const reason = reasonOf(id, m, list);
         if (reason.kind !== "none") voices.set(id, reason);
-        if (this.witnessWith(m, list, now, bootstrapping)) witnesses.add(id);
+        if (this.witnessWith(m, list, now, now - witnessMs, bootstrapping)) witnesses.add(id);
       };
       for (let k = 0; k < this.withIntervals.length; k++) {
         const n = this.withIntervals.at(k);
@@ -758,7 +783,7 @@ export class VoiceReplayer {
         held: this.held(m, now),
         pending: waiting ? { sessionId: waiting.sessionId, meetingAt: waiting.meetingAt, startsAt: waiting.startsAt, heldBack: waiting.startsAt > waiting.eligibleAt } : null,
         lastMiss: this.lastMiss[this.numbers.get(id) ?? -1] ?? null,
-        accountOldEnough: !!m && m.createdAt + g.accountAgeDays * dayMs <= now,
+        accountOldEnough: !!m && m.createdAt + accountAgeMs <= now,
       };
     };
     const byMember = new Map<string, MemberVoice>();
