@@ -31,7 +31,8 @@ import { addressKey, countFormFields, formBodyLimit, freshNonce, hasLiveSession,
 import { acceptsUpload, saveBody, sweepTemporaryUploads, uploadBodyBytes } from "~/lib/uploads.server";
 import { sweepImages } from "~/models/images.server";
 import { warmNetworkOverview } from "~/models/network.server";
-import { readMeetingsEarly, replayCounts } from "~/models/voice-replay.server";
+import { releaseStandingReader, standByMeetingReader } from "~/models/voice-reader.server";
+import { mayReadMeetingsEarly, readMeetingsEarly, replayCounts } from "~/models/voice-replay.server";
 import { voiceSnapshot } from "~/models/voice.server";
 
 const config = env();
@@ -765,6 +766,9 @@ if (process.argv.includes("--prepare")) {
   }
   process.exit(0);
 }
+// On a large network after an upgrade, the start reads every meeting on a worker: it loads now,
+// while the server begins to listen and opens the database (ADR 063), and is let go if not needed.
+if (mayReadMeetingsEarly(config.databasePath)) standByMeetingReader();
 server.once("error", (error: NodeJS.ErrnoException) => {
   console.error(error.code === "EADDRINUSE" ? `[start] Port ${config.PORT} is already in use: is Meedoen already running? Nothing was changed.` : `[start] ${error.message}`);
   process.exit(1);
@@ -779,6 +783,7 @@ server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
     database = checkDatabaseFile(config.databasePath, config.imagesDir);
     // On a large network that needs every meeting replayed, a worker reads them while the file is checked.
     if (database === "existing") readMeetingsEarly(startedAt);
+    else releaseStandingReader();
     checkOpenDatabase(db().$client);
   } catch (error) {
     const message = error instanceof StartRefused ? error.message : `The database ${config.databasePath} cannot be opened (${(error as Error).message}): restore the last backup.`;

@@ -10,11 +10,16 @@
 // in a shared number; the server's thread sleeps on that number (Atomics.wait) and takes the batch
 // off the channel (receiveMessageOnPort).
 //
+// A start that may need such a replay has the worker load beforehand (`standByMeetingReader`,
+// before the server listens): loading a worker takes 150-250 ms on a 2-core machine, time it then
+// spends while the server opens and decides, not while the replay waits. It reads when told to.
+//
 // A batch is the worker's new member ids and its meetings as numbers, handed over, not copied:
 // for each meeting its id, initiative, start, the moment it was announced, and its hosts, attendees
 // (in the order they arrived) and those marked present by a host, each as a count followed by the
 // worker's numbers for them (its n-th new id is number n).
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 
 /** Who was a host of the initiative when a meeting started, from [member, since, until] terms (also in the worker's source). */
@@ -48,89 +53,103 @@ export type MeetingBatch = { texts: string[]; data: Float64Array };
 // Plain CommonJS: the server is one bundle, which a worker cannot load a module of.
 const workerSource = `
 const { workerData } = require("node:worker_threads");
-const { port, signal: shared, file, betterSqlite3, now, queries } = workerData;
+const { port, signal: shared, betterSqlite3 } = workerData;
 const signal = new Int32Array(shared);
 const send = (message, transfer) => {
   port.postMessage(message, transfer);
   Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
 };
+let Database;
 try {
-  const Database = require(betterSqlite3);
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  db.pragma("busy_timeout = 5000");
-  db.exec("BEGIN");
-  send({ version: db.prepare(queries.version).pluck().get(...queries.versionParams) });
-  const numbers = new Map();
-  let texts = [];
-  const numberOf = (id) => {
-    let n = numbers.get(id);
-    if (n === undefined) {
-      n = numbers.size;
-      numbers.set(id, n);
-      texts.push(id);
-    }
-    return n;
-  };
-  const hostsOf = new Map();
-  for (const [initiativeId, memberId, since, until] of db.prepare(queries.hosts).raw().all(...queries.hostsParams)) {
-    const term = [numberOf(memberId), since, until];
-    const list = hostsOf.get(initiativeId);
-    if (list) list.push(term);
-    else hostsOf.set(initiativeId, [term]);
-  }
-  const meetings = db.prepare(queries.meetings).raw();
-  const nthStart = db.prepare(queries.nthStart).pluck();
-  // Its name in the bundle may differ: bound to the name used below.
-  const hostsAt = (${hostsAt.toString()});
-  // Small parts first, so that the replay can begin soon; larger ones after.
-  let from = -Number.MAX_SAFE_INTEGER;
-  let size = 250;
-  for (;;) {
-    let to = nthStart.get(from, size);
-    if (to === undefined || to > now) to = now + 1;
-    else if (to <= from) to = from + 1;
-    const rows = meetings.all(now, from, to, now);
-    let length = 0;
-    const people = [];
-    for (const row of rows) {
-      if (row[4]) continue;
-      const attendees = row[5].split("\\x1f");
-      const marked = row[6] === null ? [] : row[6].split("\\x1f");
-      const hosts = hostsAt(hostsOf.get(row[1]), row[2]);
-      people.push(hosts, attendees, marked);
-      length += 7 + hosts.length + attendees.length + marked.length;
-    }
-    const data = new Float64Array(length);
-    let o = 0;
-    let p = 0;
-    for (const row of rows) {
-      if (row[4]) continue;
-      data[o++] = row[0];
-      data[o++] = row[1];
-      data[o++] = row[2];
-      data[o++] = row[3];
-      const h = people[p++];
-      data[o++] = h.length;
-      for (const n of h) data[o++] = n;
-      for (let k = 0; k < 2; k++) {
-        const ids = people[p++];
-        data[o++] = ids.length;
-        for (const id of ids) data[o++] = numberOf(id);
-      }
-    }
-    send({ texts, data }, [data.buffer]);
-    texts = [];
-    if (to > now) break;
-    from = to;
-    size = Math.min(size * 2, 2000);
-  }
-  db.exec("COMMIT");
-  db.close();
-  send({ done: true });
+  Database = require(betterSqlite3);
 } catch (error) {
-  send({ error: String((error && error.message) || error) });
+  Database = error;
 }
+// What to read comes as the channel's first message.
+port.once("message", ({ file, now, queries }) => {
+  try {
+    if (Database instanceof Error) throw Database;
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma("busy_timeout = 5000");
+    db.exec("BEGIN");
+    send({ version: db.prepare(queries.version).pluck().get(...queries.versionParams) });
+    const numbers = new Map();
+    let texts = [];
+    const numberOf = (id) => {
+      let n = numbers.get(id);
+      if (n === undefined) {
+        n = numbers.size;
+        numbers.set(id, n);
+        texts.push(id);
+      }
+      return n;
+    };
+    // Loops with indexes, as in the replay: this code runs once, before the engine optimises it.
+    const hostsOf = new Map();
+    const hostRows = db.prepare(queries.hosts).raw().all(...queries.hostsParams);
+    for (let r = 0; r < hostRows.length; r++) {
+      const row = hostRows[r];
+      const term = [numberOf(row[1]), row[2], row[3]];
+      const list = hostsOf.get(row[0]);
+      if (list) list.push(term);
+      else hostsOf.set(row[0], [term]);
+    }
+    const meetings = db.prepare(queries.meetings).raw();
+    const nthStart = db.prepare(queries.nthStart).pluck();
+    // Its name in the bundle may differ: bound to the name used below.
+    const hostsAt = (${hostsAt.toString()});
+    const none = [];
+    // Small parts first, so that the replay can begin soon; larger ones after.
+    let from = -Number.MAX_SAFE_INTEGER;
+    let size = 250;
+    for (;;) {
+      let to = nthStart.get(from, size);
+      if (to === undefined || to > now) to = now + 1;
+      else if (to <= from) to = from + 1;
+      const rows = meetings.all(now, from, to, now);
+      // In one pass, into an array that grows when a part's meetings need more room.
+      let data = new Float64Array(rows.length * 24 + 64);
+      let o = 0;
+      const room = (n) => {
+        if (o + n <= data.length) return;
+        const larger = new Float64Array(Math.max(data.length * 2, o + n));
+        larger.set(data.subarray(0, o));
+        data = larger;
+      };
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r];
+        if (row[4]) continue;
+        const attendees = row[5].split("\\x1f");
+        const marked = row[6] === null ? none : row[6].split("\\x1f");
+        const hosts = hostsAt(hostsOf.get(row[1]), row[2]);
+        room(7 + hosts.length + attendees.length + marked.length);
+        data[o++] = row[0];
+        data[o++] = row[1];
+        data[o++] = row[2];
+        data[o++] = row[3];
+        data[o++] = hosts.length;
+        for (let k = 0; k < hosts.length; k++) data[o++] = hosts[k];
+        data[o++] = attendees.length;
+        for (let k = 0; k < attendees.length; k++) data[o++] = numberOf(attendees[k]);
+        data[o++] = marked.length;
+        for (let k = 0; k < marked.length; k++) data[o++] = numberOf(marked[k]);
+      }
+      // Cut to what was written: the reader reads it to its end.
+      data = o === data.length ? data : data.slice(0, o);
+      send({ texts, data }, [data.buffer]);
+      texts = [];
+      if (to > now) break;
+      from = to;
+      size = Math.min(size * 2, 2000);
+    }
+    db.exec("COMMIT");
+    db.close();
+    send({ done: true });
+  } catch (error) {
+    send({ error: String((error && error.message) || error) });
+  }
+});
 `;
 
 /** The worker failed, stopped or took too long: the caller reads the meetings itself. */
@@ -139,26 +158,65 @@ export class ReaderFailed extends Error {}
 // How long the server's thread waits for one message before it gives up on the worker.
 const waitMs = 10_000;
 
-/** A worker reading the meetings of `file` up to `now`, started at once. */
+type Loaded = { thread: Worker; port: MessagePort; signal: Int32Array };
+
+/** A worker loaded and waiting to be told what to read. */
+function loadWorker(): Loaded {
+  const { port1, port2 } = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const thread = new Worker(workerSource, {
+    eval: true,
+    workerData: { port: port2, signal: signal.buffer, betterSqlite3: createRequire(import.meta.url).resolve("better-sqlite3") },
+    transferList: [port2],
+    // It holds one part's rows at a time.
+    resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+  });
+  thread.unref();
+  // An error is also posted on the channel; this keeps it from ending the process.
+  thread.on("error", () => {});
+  return { thread, port: port1, signal };
+}
+
+// The worker loaded ahead of a reading (standByMeetingReader), until a reader takes it or it is let go.
+let standing: Loaded | null = null;
+
+/**
+ * Loads a worker for a reading that may come (the next `MeetingReader` takes it), when the machine
+ * has a core to spare for it. The start calls this before it opens the database, and lets it go
+ * (`releaseStandingReader`) once it knows that it does not need it.
+ */
+export function standByMeetingReader() {
+  if (standing || availableParallelism() < 2) return;
+  try {
+    standing = loadWorker();
+  } catch {
+    // The reading will load its own worker, or the replay read the meetings itself.
+  }
+}
+
+/** Whether a worker loaded ahead waits for a reader (for tests). */
+export const hasStandingReader = () => standing !== null;
+
+/** Ends the worker loaded ahead, if no reader took it. */
+export function releaseStandingReader() {
+  void standing?.thread.terminate();
+  standing = null;
+}
+
+/** A worker reading the meetings of `file` up to `now`, from now on: the one loaded ahead, or a new one. */
 export class MeetingReader {
   private readonly thread: Worker;
   private readonly port: MessagePort;
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly signal: Int32Array;
   private readVersion: number | undefined;
 
   constructor(file: string, now: number, queries: ReaderQueries) {
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    this.thread = new Worker(workerSource, {
-      eval: true,
-      workerData: { port: port2, signal: this.signal.buffer, file, now, queries, betterSqlite3: createRequire(import.meta.url).resolve("better-sqlite3") },
-      transferList: [port2],
-      // It holds one part's rows at a time.
-      resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
-    });
-    this.thread.unref();
-    // An error is also posted on the channel; this keeps it from ending the process.
-    this.thread.on("error", () => {});
+    const worker = standing ?? loadWorker();
+    standing = null;
+    this.thread = worker.thread;
+    this.port = worker.port;
+    this.signal = worker.signal;
+    this.port.postMessage({ file, now, queries });
   }
 
   private next(): Record<string, unknown> {

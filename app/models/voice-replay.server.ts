@@ -22,7 +22,7 @@
 //   code (ADR 059).
 // Nothing is kept from inside a transaction (its writes may still be rolled back).
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,7 +48,7 @@ import {
 import { packState, unpackState, type PackedState } from "~/governance/voice-state";
 import { db, statement } from "~/lib/db.server";
 import { moduleCode } from "~/lib/module-code.server";
-import { hostsAt, MeetingReader, ReaderFailed, type ReaderQueries } from "./voice-reader.server";
+import { hostsAt, MeetingReader, ReaderFailed, releaseStandingReader, type ReaderQueries } from "./voice-reader.server";
 import { derivedVersion, derivedVersionSql } from "./derived.server";
 
 const dayMs = 86_400_000;
@@ -355,7 +355,10 @@ function replayed(now: number, version: number): Kept {
   return mapped(() => keptFrom(now, version, replaySource(now), Number.NEGATIVE_INFINITY, null));
 }
 
-const largeNetwork = () => (statement("SELECT count(*) FROM registrations WHERE attended_at IS NOT NULL").pluck().get() as number) >= replayReader.fromCheckIns;
+/** Whether the network has `replayReader.fromCheckIns` check-ins or more (counted no further than that). */
+const largeNetwork = () =>
+  replayReader.fromCheckIns <= 0 ||
+  statement("SELECT EXISTS (SELECT 1 FROM registrations WHERE attended_at IS NOT NULL LIMIT 1 OFFSET ?)").pluck().get(replayReader.fromCheckIns - 1) === 1;
 
 // The worker reading the meetings for the replay at `now`, begun by the start (readMeetingsEarly).
 let early: { reader: MeetingReader; now: number } | null = null;
@@ -373,7 +376,8 @@ function takeEarlyReader(now: number | null): MeetingReader | null {
  * at `now` will be one (nothing kept, and no stored state that holds) on a large network: the start
  * calls this as soon as the database is migrated, so that the worker reads while the server checks
  * the file. The replay at `now` takes what it read; any other one ends it. Without memory-mapped
- * reads: the file is not checked yet.
+ * reads: the file is not checked yet. A worker the start loaded ahead (`standByMeetingReader`) is
+ * taken, or let go when none is needed.
  */
 export function readMeetingsEarly(now: number) {
   try {
@@ -383,6 +387,8 @@ export function readMeetingsEarly(now: number) {
     early = { reader: new MeetingReader(client.name, now, readerQueries), now };
   } catch {
     // A file the check is about to refuse, or one the replay reads for itself later.
+  } finally {
+    releaseStandingReader();
   }
 }
 
@@ -397,6 +403,16 @@ export function earlyReadVersion(): number | null {
 
 /** From how many check-ins on a replay of every meeting reads them on a worker (changed by tests). */
 export const replayReader = { fromCheckIns: 20_000 };
+
+/**
+ * Whether the database at `file` may hold enough check-ins for `readMeetingsEarly` to read them on
+ * a worker, judged by its size alone (the file and its write-ahead log, not opened): a check-in
+ * takes well over 50 bytes in the file with its indexes. For the start, before it opens the file.
+ */
+export function mayReadMeetingsEarly(file: string): boolean {
+  const bytes = (name: string) => statSync(name, { throwIfNoEntry: false })?.size ?? 0;
+  return bytes(file) + bytes(`${file}-wal`) >= replayReader.fromCheckIns * 50;
+}
 
 const readerQueries: ReaderQueries = {
   version: derivedVersionSql,
