@@ -60,16 +60,18 @@ const send = (message, transfer) => {
   Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
 };
-let Database;
+// Loaded while the worker waits; a failure to load is told as the reading's.
+let Database = null;
+let loadFailure = null;
 try {
   Database = require(betterSqlite3);
 } catch (error) {
-  Database = error;
+  loadFailure = error;
 }
 // What to read comes as the channel's first message.
 port.once("message", ({ file, now, queries }) => {
   try {
-    if (Database instanceof Error) throw Database;
+    if (loadFailure) throw loadFailure;
     const db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma("busy_timeout = 5000");
     db.exec("BEGIN");
