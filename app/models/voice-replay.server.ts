@@ -9,12 +9,12 @@
 // - copies of the replay's state are kept from before the meetings of the last three weeks and of
 //   the last day. When every change since the replay was noted with what it changes (attendance
 //   with its meeting in voice_attendance_changes, migration 0016; a hold, its end, a founder, an
-//   initiative's hiding, a meeting moved or cancelled with its moment in voice_changes_from,
-//   migration 0026), the replay resumes from the latest copy before the earliest meeting those may
-//   change, with that meeting's attendance, the member or the hiding read again: the same result
-//   as replaying every meeting, since a meeting's outcome depends only on the meetings before it
-//   and on the members and hiding as they are. Anything else, or a change before the oldest copy,
-//   replays every meeting again.
+//   initiative's hiding, a meeting moved or cancelled, a member leaving, with its moment in
+//   voice_changes_from, migrations 0026 and 0027), the replay resumes from the latest copy before
+//   the earliest meeting those may change, with that meeting's attendance, the member or the hiding
+//   read again: the same result as replaying every meeting, since a meeting's outcome depends only
+//   on the meetings before it and on the members and hiding as they are. Anything else, or a change
+//   before the oldest copy, replays every meeting again.
 // - the oldest copy is also kept in the database (voice_checkpoint, migration 0019), written by the
 //   scheduler: a restart reads it and replays only the meetings after it, when every change since
 //   it was written is noted and changes only those meetings, and the voice code is the same (ADRs

@@ -88,6 +88,8 @@ try {
     .pluck()
     .all(Date.now() - 14 * 86_400_000, Date.now() - 86_400_000, writesOfEach) as number[];
   const membersToHold = sqlite.prepare("SELECT id FROM members WHERE posting_held_at IS NULL AND deleted_at IS NULL ORDER BY created_at DESC LIMIT ?").pluck().all(writesOfEach) as string[];
+  // Accounts that never took part (a new account changes no voice), to be deleted one by one.
+  const leaving = insertMembers(sqlite, writesOfEach, `leaving${randomBytes(2).toString("hex")}`).map((m) => m.id);
   const take = <T>(list: T[]) => {
     const item = list.shift();
     if (item === undefined) throw new Error("The bench network has too few rows for this write.");
@@ -130,6 +132,10 @@ try {
     {
       label: "a member held by flags",
       write: () => void sqlite.prepare("UPDATE members SET posting_held_at = ? WHERE id = ?").run(Date.now(), take(membersToHold)),
+    },
+    {
+      label: "an account deleted (never came)",
+      write: () => void sqlite.prepare("UPDATE members SET deleted_at = ?, email = 'deleted-' || id || '@invalid', password_hash = '' WHERE id = ?").run(Date.now(), take(leaving)),
     },
     {
       label: "an initiative hidden by flags",

@@ -5,8 +5,9 @@
 // sign-ups removed, attendance moved between meetings, brand-new accounts checking in, meetings
 // starting as time passes, and now and then a change that is not attendance: a founder, a hold or
 // its end, an initiative hidden or shown again (with its log entry, or by hand), a meeting moved,
-// cancelled or given back, or announced otherwise. After those the replay resumes from before the
-// change's moment, or replays everything when that is older than its copies (migration 0026).
+// cancelled or given back, or announced otherwise, a member leaving (or, by hand, back). After those
+// the replay resumes from before the change's moment, or replays everything when that is older than
+// its copies (migrations 0026, 0027).
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -139,6 +140,8 @@ function sequence(seed: number, restarts: boolean, rareShare = 0.04, readAhead =
   ];
   const rare: (() => void)[] = [
     () => db().run(sql`UPDATE members SET posting_held_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(people)}`),
+    // A member leaves (a host among them too), or is back by hand.
+    () => db().run(sql`UPDATE members SET deleted_at = CASE WHEN deleted_at IS NULL THEN ${now} END WHERE id = ${r.pick(people)}`),
     () => db().run(sql`UPDATE members SET founder_at = ${r.next() < 0.5 ? now - 30 * day : now} WHERE id = ${r.pick(people)}`),
     () => db().run(sql`UPDATE initiatives SET hidden_at = ${r.next() < 0.5 ? now : null} WHERE id = ${r.pick(initiatives).initiativeId}`),
     // A meeting moved by up to three hours either way, cancelled or given back, announced late or in time.

@@ -1,6 +1,7 @@
 // The kept voice replay resumes after a change that is not attendance but counts only from its
 // moment on (migration 0026, ADR 062): a hold and its end, a founder named, an initiative hidden by
-// flags and shown again, a meeting with attendance moved, cancelled or announced otherwise. Each
+// flags and shown again, a meeting with attendance moved, cancelled or announced otherwise, a member
+// leaving (migration 0027). Each
 // gives the voices of replaying every meeting from the database, and none replays every meeting
 // unless its moment is older than the replay's oldest copy of its state. Its own database: two
 // founders witness every meeting, Hanna hosts.
@@ -8,6 +9,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { replayVoices } from "~/governance/voice";
 import { db } from "~/lib/db.server";
+import { deleteAccount } from "~/models/account.server";
 import { replayCounts } from "~/models/voice-replay.server";
 import { derivedVersion } from "~/models/derived.server";
 import { replayInput, voiceOfMember, voiceReplay, voiceSnapshot } from "~/models/voice.server";
@@ -87,5 +89,27 @@ describe("the kept voice replay after a change from a moment on", () => {
     afterChange("given back", () => set(sessionId, "cancelled_at = NULL"), "resumed");
     expect(counted()).toBe(true);
     afterChange("a month-old meeting moved by an hour", () => set(older, "starts_at = starts_at + 3600000"), "full");
+  });
+
+  it("resumes after a member leaves: at once for one who never came, from their first meeting for one who came lately; replays every meeting for one who came before its oldest copy", async () => {
+    const quiet = await newcomer("Nooit gekomen");
+    const lately = await newcomer("Pas gekomen");
+    const early = await newcomer("Lang geleden gekomen");
+    meeting(3, [lately]);
+    meeting(40, [early]);
+    meeting(2, [early]);
+    const left = (id: string) => {
+      // The member the replay keeps for a page that still asks about them: as a replay from the database gives it.
+      expect(voiceReplay().member(id)).toEqual(replayVoices(replayInput(Date.now())).member(id));
+      expect(voiceSnapshot().voices.has(id)).toBe(false);
+    };
+    afterChange("a member who never came leaves", () => deleteAccount(quiet.id), "resumed");
+    left(quiet.id);
+    expect(voiceReplay().earnings.some((e) => e.memberId === lately.id)).toBe(true);
+    afterChange("a member who came three days ago leaves", () => deleteAccount(lately.id), "resumed");
+    left(lately.id);
+    expect(voiceReplay().earnings.some((e) => e.memberId === lately.id)).toBe(false);
+    afterChange("a member who came forty days ago leaves", () => deleteAccount(early.id), "full");
+    left(early.id);
   });
 });
