@@ -727,7 +727,6 @@ export class VoiceReplayer {
   result(now: number): VoiceReplay {
     // How many hold an earned voice now (a member's intervals do not overlap), and when time alone
     // changes this: a voice starts or ends, a witness reaches 30 days (more below).
-    const witnessAfter = witnessMs;
     let nextChange = Number.POSITIVE_INFINITY;
     let earnedNow = 0;
     for (let k = 0; k < this.withIntervals.length; k++) {
@@ -735,7 +734,7 @@ export class VoiceReplayer {
         if (i.s <= now && now < i.e) earnedNow++;
         if (i.s > now && i.s < nextChange) nextChange = i.s;
         if (i.e > now && i.e < nextChange) nextChange = i.e;
-        if (i.s + witnessAfter > now && i.s + witnessAfter < nextChange) nextChange = i.s + witnessAfter;
+        if (i.s + witnessMs > now && i.s + witnessMs < nextChange) nextChange = i.s + witnessMs;
       }
     }
     const bootstrapping = earnedNow < g.bootstrapVoiceThreshold;
@@ -757,10 +756,11 @@ export class VoiceReplayer {
     const weighEveryone = () => {
       const voices = new Map<string, VoiceReason>();
       const witnesses = new Set<string>();
+      const witnessSince = now - witnessMs;
       const weigh = (id: string, m: ReplayMember | undefined, list: readonly Interval[]) => {
         const reason = reasonOf(id, m, list);
         if (reason.kind !== "none") voices.set(id, reason);
-        if (this.witnessWith(m, list, now, now - witnessMs, bootstrapping)) witnesses.add(id);
+        if (this.witnessWith(m, list, now, witnessSince, bootstrapping)) witnesses.add(id);
       };
       for (let k = 0; k < this.withIntervals.length; k++) {
         const n = this.withIntervals.at(k);
